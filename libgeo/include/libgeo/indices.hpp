@@ -1,0 +1,71 @@
+#pragma once
+// Spectral indices and cover models as small functors over surface reflectance (unitless, ~0..1).
+// Each names the bands it reads and cites its source. NaN in, NaN out; a zero denominator gives NaN.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace geo::index {
+
+inline constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+inline float normalized_difference(float a, float b) {
+  const float s = a + b;
+  return s != 0.0f ? (a - b) / s : kNaN;
+}
+
+/// NDVI = (NIR - Red) / (NIR + Red). Rouse, Haas, Schell & Deering (1974), "Monitoring vegetation
+/// systems in the Great Plains with ERTS", NASA SP-351, 309-317. Landsat 8/9 OLI: B5, B4.
+struct Ndvi {
+  static constexpr const char* bands = "nir, red";
+  float operator()(float nir, float red) const { return normalized_difference(nir, red); }
+};
+
+/// MNDWI = (Green - SWIR1) / (Green + SWIR1). Xu (2006), "Modification of normalised difference water
+/// index (NDWI) to enhance open water features in remotely sensed imagery", IJRS 27(14), 3025-3033.
+/// Landsat 8/9 OLI: B3, B6.
+struct Mndwi {
+  static constexpr const char* bands = "green, swir1";
+  float operator()(float green, float swir1) const { return normalized_difference(green, swir1); }
+};
+
+/// MSAVI2 = (2 NIR + 1 - sqrt((2 NIR + 1)^2 - 8 (NIR - Red))) / 2. Qi, Chehbouni, Huete, Kerr &
+/// Sorooshian (1994), "A modified soil adjusted vegetation index", Remote Sens. Environ. 48, 119-126.
+struct Msavi2 {
+  static constexpr const char* bands = "nir, red";
+  float operator()(float nir, float red) const {
+    const float t = 2.0f * nir + 1.0f;
+    const float disc = t * t - 8.0f * (nir - red);
+    return disc >= 0.0f ? 0.5f * (t - std::sqrt(disc)) : kNaN;
+  }
+};
+
+/// Fractional vegetation cover, dimidiate pixel model: FVC = (NDVI - NDVI_soil) / (NDVI_veg -
+/// NDVI_soil), clamped to [0, 1]. Gutman & Ignatov (1998), IJRS 19(8), 1533-1543; as used for China's
+/// grasslands by Li Miaomiao et al. (2004), 北京师范大学学报(自然科学版) 40(4).
+struct DimidiateFvc {
+  float ndvi_soil = 0.05f, ndvi_veg = 0.85f;
+  float operator()(float ndvi) const {
+    if (std::isnan(ndvi)) return kNaN;
+    return std::clamp((ndvi - ndvi_soil) / (ndvi_veg - ndvi_soil), 0.0f, 1.0f);
+  }
+};
+
+/// Desertification grade from vegetation cover, the cover criterion of sandified-land grading in
+/// GB/T 24255-2009 (沙化土地监测技术规程): the sparser the cover, the more severe. Cut points are
+/// configuration (desertification.*), defaults 0.60 / 0.40 / 0.25 / 0.10.
+enum class DesertGrade : unsigned char { not_graded = 0, none = 1, light = 2, moderate = 3, severe = 4, extreme = 5 };
+
+struct DesertGrading {
+  float none_min = 0.60f, light_min = 0.40f, moderate_min = 0.25f, severe_min = 0.10f;
+  DesertGrade operator()(float fvc) const {
+    if (std::isnan(fvc)) return DesertGrade::not_graded;
+    if (fvc >= none_min) return DesertGrade::none;
+    if (fvc >= light_min) return DesertGrade::light;
+    if (fvc >= moderate_min) return DesertGrade::moderate;
+    if (fvc >= severe_min) return DesertGrade::severe;
+    return DesertGrade::extreme;
+  }
+};
+
+}  // namespace geo::index

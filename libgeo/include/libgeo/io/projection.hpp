@@ -1,0 +1,41 @@
+#pragma once
+// PROJ adapters: areal scale factors for cell areas, geodesic polygon areas, CRS facts.
+#include <string>
+#include <vector>
+
+#include "libgeo/cell_area.hpp"
+#include "libgeo/coverage.hpp"
+
+namespace geo::io {
+
+/// True when the CRS (WKT or "EPSG:n") is geographic (degrees).
+bool is_geographic(const std::string& crs);
+/// The cell-area model right for a grid: exact quadrangles for geographic grids, areal-scale factors
+/// from PROJ for projected ones.
+CellAreaModel cell_area_model(const Grid& grid);
+/// Areal scale factor (projected / ellipsoidal area) of a projected CRS at (x, y), from proj_factors.
+ArealScaleFunction areal_scale_function(const std::string& projected_crs);
+/// Ellipsoidal (WGS84) area in m^2 of a multipolygon given in longitude/latitude degrees, with
+/// geodesic edges (Karney 2013, "Algorithms for geodesics", as implemented in PROJ's geodesic.h).
+double geodesic_area(const MultiPolygon& lonlat);
+/// WKT of a CRS given as "EPSG:n", WKT or PROJ string.
+std::string crs_wkt(const std::string& user_input);
+
+/// Transforms points between two CRSs (traditional GIS order: x = easting/longitude).
+class CoordinateTransformer {
+ public:
+  CoordinateTransformer(const std::string& from, const std::string& to);
+  ~CoordinateTransformer();
+  CoordinateTransformer(const CoordinateTransformer&) = delete;
+  CoordinateTransformer& operator=(const CoordinateTransformer&) = delete;
+  void transform(std::vector<Point>& points) const;
+
+ private:
+  void* ctx_ = nullptr;
+  void* pj_ = nullptr;
+};
+
+/// Human-readable CRS name ("WGS 84 / UTM zone 48N").
+std::string crs_name(const std::string& crs);
+
+}  // namespace geo::io

@@ -1,0 +1,37 @@
+#pragma once
+// OGR zone layers: read polygons with a code and a name, reproject them to a raster's CRS.
+#include <string>
+#include <vector>
+
+#include "libgeo/coverage.hpp"
+
+namespace geo::io {
+
+struct Zone {
+  std::string code;
+  std::string name;
+  MultiPolygon geometry;          // in the target CRS
+  double geodesic_area_m2 = 0;    // ellipsoidal area of the whole polygon (WGS84)
+};
+
+struct ZoneSource {
+  std::string path;
+  std::string code_field;
+  std::string name_field;  // may be empty: the code is used as the name
+  std::string layer;       // empty: the first layer
+};
+
+/// Reads every polygon feature of the source and reprojects it to `target_crs` (WKT). Errors name
+/// the file and the problem: unreadable file, missing layer or field, missing CRS, non-polygon
+/// geometry, invalid geometry that cannot be repaired.
+std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target_crs);
+
+/// The zones' CRS as WKT (for checks and messages).
+std::string zone_crs(const ZoneSource& source);
+
+/// Writes zones (lon/lat WGS84 geometries) to a GeoPackage layer, atomically, repairing invalid
+/// polygons with GEOS MakeValid (through OGR). Returns how many were repaired.
+int write_zones_gpkg(const std::string& path, const std::string& layer, const std::vector<Zone>& zones,
+                      const std::string& code_field, const std::string& name_field);
+
+}  // namespace geo::io

@@ -1,0 +1,157 @@
+#include "libgeo/io/projection.hpp"
+
+#include <geodesic.h>
+#include <ogr_spatialref.h>
+#include <cpl_conv.h>
+#include <proj.h>
+
+#include <cmath>
+#include <memory>
+#include <mutex>
+#include <numbers>
+#include <stdexcept>
+
+#include "libgeo/io/raster.hpp"
+
+namespace geo::io {
+
+bool is_geographic(const std::string& crs) {
+  OGRSpatialReference srs;
+  if (srs.SetFromUserInput(crs.c_str()) != OGRERR_NONE) throw IoError("cannot parse CRS: " + crs.substr(0, 80));
+  return srs.IsGeographic();
+}
+
+std::string crs_name(const std::string& crs) {
+  OGRSpatialReference srs;
+  if (crs.empty() || srs.SetFromUserInput(crs.c_str()) != OGRERR_NONE) return "unknown CRS";
+  const char* n = srs.GetName();
+  return n ? n : "unknown CRS";
+}
+
+std::string crs_wkt(const std::string& user_input) {
+  OGRSpatialReference srs;
+  if (srs.SetFromUserInput(user_input.c_str()) != OGRERR_NONE) throw IoError("cannot parse CRS: " + user_input);
+  char* wkt = nullptr;
+  srs.exportToWkt(&wkt);
+  std::string out = wkt ? wkt : "";
+  CPLFree(wkt);
+  return out;
+}
+
+CoordinateTransformer::CoordinateTransformer(const std::string& from, const std::string& to) {
+  PJ_CONTEXT* ctx = proj_context_create();
+  PJ* raw = proj_create_crs_to_crs(ctx, from.c_str(), to.c_str(), nullptr);
+  if (!raw) {
+    proj_context_destroy(ctx);
+    throw IoError("PROJ: no transformation from " + from.substr(0, 60) + " to " + to.substr(0, 60));
+  }
+  PJ* norm = proj_normalize_for_visualization(ctx, raw);
+  proj_destroy(raw);
+  ctx_ = ctx;
+  pj_ = norm;
+}
+
+CoordinateTransformer::~CoordinateTransformer() {
+  proj_destroy(static_cast<PJ*>(pj_));
+  proj_context_destroy(static_cast<PJ_CONTEXT*>(ctx_));
+}
+
+void CoordinateTransformer::transform(std::vector<Point>& points) const {
+  if (points.empty()) return;
+  proj_trans_generic(static_cast<PJ*>(pj_), PJ_FWD, &points[0].x, sizeof(Point), points.size(), &points[0].y,
+                     sizeof(Point), points.size(), nullptr, 0, 0, nullptr, 0, 0);
+}
+
+namespace {
+
+// One PROJ context and transformation per thread: PJ objects are not thread-safe.
+struct ScaleSampler {
+  PJ_CONTEXT* ctx = nullptr;
+  PJ* crs = nullptr;
+  PJ* conversion = nullptr;  // the map projection itself: proj_factors on it avoids database lookups
+  PJ* inverse = nullptr;     // projected -> geographic lon/lat degrees
+  explicit ScaleSampler(const std::string& wkt) {
+    ctx = proj_context_create();
+    crs = proj_create(ctx, wkt.c_str());
+    if (!crs) throw IoError("PROJ cannot read the raster CRS");
+    // The CRS's PROJ.4 form without "+type=crs" is a bare projection taking radians: proj_factors
+    // on it is pure arithmetic, while on the CRS object it queries PROJ's database every call.
+    const char* p4 = proj_as_proj_string(ctx, crs, PJ_PROJ_4, nullptr);
+    std::string def = p4 ? p4 : "";
+    if (auto at = def.find(" +type=crs"); at != std::string::npos) def.erase(at, 10);
+    conversion = def.empty() ? nullptr : proj_create(ctx, def.c_str());
+    if (!conversion) throw IoError("PROJ: the raster CRS has no PROJ.4 form to compute scale factors");
+    PJ* geog = proj_crs_get_geodetic_crs(ctx, crs);
+    PJ* raw = proj_create_crs_to_crs_from_pj(ctx, crs, geog, nullptr, nullptr);
+    proj_destroy(geog);
+    if (!raw) throw IoError("PROJ cannot invert the raster CRS");
+    inverse = proj_normalize_for_visualization(ctx, raw);
+    proj_destroy(raw);
+  }
+  ~ScaleSampler() {
+    proj_destroy(inverse);
+    proj_destroy(conversion);
+    proj_destroy(crs);
+    proj_context_destroy(ctx);
+  }
+  double operator()(double x, double y) const {
+    PJ_COORD lonlat = proj_trans(inverse, PJ_FWD, proj_coord(x, y, 0, 0));
+    const double deg = std::numbers::pi / 180.0;
+    // proj_factors takes geographic coordinates in radians.
+    PJ_FACTORS f = proj_factors(conversion, proj_coord(lonlat.lp.lam * deg, lonlat.lp.phi * deg, 0, 0));
+    if (proj_errno(conversion) != 0 || !(f.areal_scale > 0)) {
+      proj_errno_reset(conversion);
+      throw IoError("PROJ cannot compute the areal scale at (" + std::to_string(x) + ", " +
+                    std::to_string(y) + ")");
+    }
+    return f.areal_scale;
+  }
+};
+
+}  // namespace
+
+ArealScaleFunction areal_scale_function(const std::string& projected_crs) {
+  auto wkt = std::make_shared<std::string>(projected_crs);
+  return [wkt](double x, double y) {
+    thread_local std::string cached_wkt;
+    thread_local std::unique_ptr<ScaleSampler> sampler;
+    if (!sampler || cached_wkt != *wkt) {
+      sampler = std::make_unique<ScaleSampler>(*wkt);
+      cached_wkt = *wkt;
+    }
+    return (*sampler)(x, y);
+  };
+}
+
+CellAreaModel cell_area_model(const Grid& grid) {
+  if (grid.crs_wkt.empty()) return CellAreaModel::nominal(grid.transform);
+  if (is_geographic(grid.crs_wkt)) return CellAreaModel::geographic(grid.transform);
+  return CellAreaModel::projected(grid.transform, areal_scale_function(grid.crs_wkt));
+}
+
+double geodesic_area(const MultiPolygon& lonlat) {
+  geod_geodesic g;
+  geod_init(&g, 6378137.0, 1 / 298.257223563);
+  auto ring_area = [&](const Ring& ring) {
+    std::vector<double> lats, lons;
+    for (const auto& p : ring) {
+      lons.push_back(p.x);
+      lats.push_back(p.y);
+    }
+    if (lats.size() > 1 && lats.front() == lats.back() && lons.front() == lons.back()) {
+      lats.pop_back();
+      lons.pop_back();
+    }
+    double area = 0, perimeter = 0;
+    geod_polygonarea(&g, lats.data(), lons.data(), int(lats.size()), &area, &perimeter);
+    return std::abs(area);
+  };
+  double total = 0;
+  for (const auto& part : lonlat.parts) {
+    total += ring_area(part.exterior);
+    for (const auto& h : part.holes) total -= ring_area(h);
+  }
+  return total;
+}
+
+}  // namespace geo::io

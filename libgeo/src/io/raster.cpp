@@ -1,0 +1,278 @@
+#include "libgeo/io/raster.hpp"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <gdal_priv.h>
+#include <gdal_rat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+
+namespace geo::io {
+
+namespace {
+
+std::string last_gdal_error() {
+  const char* msg = CPLGetLastErrorMsg();
+  return msg && *msg ? std::string(msg) : std::string("unknown GDAL error");
+}
+
+template <typename T>
+constexpr GDALDataType gdal_type_of() {
+  if constexpr (std::is_same_v<T, std::uint8_t>) return GDT_Byte;
+  else if constexpr (std::is_same_v<T, std::int16_t>) return GDT_Int16;
+  else if constexpr (std::is_same_v<T, std::uint16_t>) return GDT_UInt16;
+  else if constexpr (std::is_same_v<T, std::int32_t>) return GDT_Int32;
+  else if constexpr (std::is_same_v<T, float>) return GDT_Float32;
+  else if constexpr (std::is_same_v<T, double>) return GDT_Float64;
+  else static_assert(sizeof(T) == 0, "unsupported pixel type");
+}
+
+GDALDataType gdal_type_of(PixelType t) {
+  switch (t) {
+    case PixelType::u8: return GDT_Byte;
+    case PixelType::i16: return GDT_Int16;
+    case PixelType::u16: return GDT_UInt16;
+    case PixelType::f32: return GDT_Float32;
+  }
+  return GDT_Float32;
+}
+
+Grid grid_of(GDALDatasetH ds, const std::string& path) {
+  Grid g;
+  g.cols = GDALGetRasterXSize(ds);
+  g.rows = GDALGetRasterYSize(ds);
+  double gt[6];
+  if (GDALGetGeoTransform(ds, gt) != CE_None)
+    throw IoError(path + ": has no geotransform (not a georeferenced raster)");
+  if (gt[2] != 0 || gt[4] != 0) throw IoError(path + ": rotated geotransforms are not supported");
+  g.transform = GeoTransform{gt[0], gt[1], gt[3], gt[5]};
+  const char* wkt = GDALGetProjectionRef(ds);
+  g.crs_wkt = wkt ? wkt : "";
+  return g;
+}
+
+}  // namespace
+
+void initialise_gdal(int cache_mb) {
+  static std::once_flag once;
+  std::call_once(once, [] { GDALAllRegister(); });
+  // perf-facts: GDAL's default block cache costs a streaming reader ~1 GB; a small one suffices.
+  GDALSetCacheMax64(std::int64_t(cache_mb) * 1024 * 1024);
+  CPLSetConfigOption("GDAL_PAM_ENABLED", "NO");  // no .aux.xml side files next to inputs or outputs
+}
+
+RasterReader::RasterReader(const std::string& path) : path_(path) {
+  CPLErrorReset();
+  GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  if (!ds) throw IoError(path + ": cannot open as a raster: " + last_gdal_error());
+  dataset_ = ds;
+  try {
+    grid_ = grid_of(ds, path);
+  } catch (...) {
+    GDALClose(ds);
+    dataset_ = nullptr;
+    throw;
+  }
+  bands_ = GDALGetRasterCount(ds);
+}
+
+RasterReader::~RasterReader() {
+  if (dataset_) GDALClose(static_cast<GDALDatasetH>(dataset_));
+}
+RasterReader::RasterReader(RasterReader&& o) noexcept
+    : path_(std::move(o.path_)), grid_(std::move(o.grid_)), bands_(o.bands_), dataset_(o.dataset_) {
+  o.dataset_ = nullptr;
+}
+RasterReader& RasterReader::operator=(RasterReader&& o) noexcept {
+  if (this != &o) {
+    if (dataset_) GDALClose(static_cast<GDALDatasetH>(dataset_));
+    path_ = std::move(o.path_);
+    grid_ = std::move(o.grid_);
+    bands_ = o.bands_;
+    dataset_ = o.dataset_;
+    o.dataset_ = nullptr;
+  }
+  return *this;
+}
+
+std::optional<double> RasterReader::nodata(int band) const {
+  int has = 0;
+  GDALRasterBandH b = GDALGetRasterBand(static_cast<GDALDatasetH>(dataset_), band);
+  if (!b) return std::nullopt;
+  const double v = GDALGetRasterNoDataValue(b, &has);
+  return has ? std::optional<double>(v) : std::nullopt;
+}
+
+void RasterReader::read_raw(const Window& w, int band, void* dst, int gdal_type) const {
+  if (band < 1 || band > bands_)
+    throw IoError(path_ + ": band " + std::to_string(band) + " requested but the file has " +
+                  std::to_string(bands_));
+  if (w.empty()) return;
+  GDALRasterBandH b = GDALGetRasterBand(static_cast<GDALDatasetH>(dataset_), band);
+  CPLErrorReset();
+  if (GDALRasterIO(b, GF_Read, w.col0, w.row0, w.cols, w.rows, dst, w.cols, w.rows,
+                   static_cast<GDALDataType>(gdal_type), 0, 0) != CE_None)
+    throw IoError(path_ + ": cannot read rows " + std::to_string(w.row0) + "-" +
+                  std::to_string(w.row_end() - 1) + " (corrupt or truncated file?): " + last_gdal_error());
+}
+
+template <typename T>
+Block<T> RasterReader::read(const Window& window, int band) const {
+  Block<T> out(window);
+  read_raw(window, band, out.data(), gdal_type_of<T>());
+  return out;
+}
+
+template Block<std::uint8_t> RasterReader::read(const Window&, int) const;
+template Block<std::int16_t> RasterReader::read(const Window&, int) const;
+template Block<std::uint16_t> RasterReader::read(const Window&, int) const;
+template Block<float> RasterReader::read(const Window&, int) const;
+template Block<double> RasterReader::read(const Window&, int) const;
+
+void atomic_replace(const std::string& from, const std::string& to) {
+  if (std::rename(from.c_str(), to.c_str()) != 0)
+    throw IoError("cannot rename " + from + " to " + to + ": " + std::strerror(errno));
+}
+
+CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std::string temp_dir)
+    : path_(std::move(path)), spec_(std::move(spec)), options_(std::move(options)) {
+  namespace fs = std::filesystem;
+  fs::create_directories(temp_dir);
+  temp_path_ = (fs::path(temp_dir) / (fs::path(path_).filename().string() + ".stream.tif")).string();
+  GDALDriverH drv = GDALGetDriverByName("GTiff");
+  // The streaming file is uncompressed: the codec runs once, in the COG translation.
+  char** opts = nullptr;
+  opts = CSLSetNameValue(opts, "TILED", "YES");
+  opts = CSLSetNameValue(opts, "BLOCKXSIZE", std::to_string(options_.block_size).c_str());
+  opts = CSLSetNameValue(opts, "BLOCKYSIZE", std::to_string(options_.block_size).c_str());
+  opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
+  CPLErrorReset();
+  GDALDatasetH ds = GDALCreate(drv, temp_path_.c_str(), spec_.grid.cols, spec_.grid.rows, 1,
+                               gdal_type_of(spec_.type), opts);
+  CSLDestroy(opts);
+  if (!ds) throw IoError(temp_path_ + ": cannot create: " + last_gdal_error());
+  dataset_ = ds;
+  const auto& t = spec_.grid.transform;
+  double gt[6] = {t.origin_x, t.pixel_width, 0, t.origin_y, 0, t.pixel_height};
+  GDALSetGeoTransform(ds, gt);
+  if (!spec_.grid.crs_wkt.empty()) GDALSetProjection(ds, spec_.grid.crs_wkt.c_str());
+  GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+  GDALSetRasterNoDataValue(b, spec_.nodata);
+  GDALSetDescription(b, spec_.description.c_str());
+  if (spec_.scale != 1 || spec_.offset != 0) {
+    GDALSetRasterScale(b, spec_.scale);
+    GDALSetRasterOffset(b, spec_.offset);
+  }
+  if (!spec_.colours.empty()) {
+    GDALColorTableH ct = GDALCreateColorTable(GPI_RGB);
+    int max_value = 0;
+    for (const auto& c : spec_.colours) max_value = std::max(max_value, c.value);
+    std::vector<std::string> names(std::size_t(max_value + 1));
+    for (const auto& c : spec_.colours) {
+      GDALColorEntry e{c.r, c.g, c.b, c.a};
+      GDALSetColorEntry(ct, c.value, &e);
+      names[std::size_t(c.value)] = c.label;
+    }
+    GDALSetRasterColorTable(b, ct);
+    GDALDestroyColorTable(ct);
+    char** cats = nullptr;
+    for (const auto& n : names) cats = CSLAddString(cats, n.c_str());
+    GDALSetRasterCategoryNames(b, cats);
+    CSLDestroy(cats);
+  }
+  for (const auto& [k, v] : spec_.metadata) GDALSetMetadataItem(ds, k.c_str(), v.c_str(), nullptr);
+}
+
+CogWriter::~CogWriter() {
+  if (dataset_) GDALClose(static_cast<GDALDatasetH>(dataset_));
+  if (!finished_) std::remove(temp_path_.c_str());
+}
+
+void CogWriter::write_raw(const Window& w, const void* data, int gdal_type) {
+  if (w.empty()) return;
+  GDALRasterBandH b = GDALGetRasterBand(static_cast<GDALDatasetH>(dataset_), 1);
+  CPLErrorReset();
+  if (GDALRasterIO(b, GF_Write, w.col0, w.row0, w.cols, w.rows, const_cast<void*>(data), w.cols, w.rows,
+                   static_cast<GDALDataType>(gdal_type), 0, 0) != CE_None)
+    throw IoError(temp_path_ + ": cannot write: " + last_gdal_error());
+}
+
+template <typename T>
+void CogWriter::write(const Block<T>& block) {
+  write_raw(block.window(), block.data(), gdal_type_of<T>());
+}
+template void CogWriter::write(const Block<std::uint8_t>&);
+template void CogWriter::write(const Block<std::int16_t>&);
+template void CogWriter::write(const Block<std::uint16_t>&);
+template void CogWriter::write(const Block<float>&);
+
+void CogWriter::finish() {
+  GDALDatasetH src = static_cast<GDALDatasetH>(dataset_);
+  GDALFlushCache(src);
+  const std::string partial = path_ + ".partial";
+  char** opts = nullptr;
+  opts = CSLSetNameValue(opts, "COMPRESS", options_.codec.c_str());
+  if (options_.codec == "ZSTD" || options_.codec == "DEFLATE")
+    opts = CSLSetNameValue(opts, "LEVEL", std::to_string(options_.level).c_str());
+  if (options_.predictor && options_.codec != "NONE")
+    opts = CSLSetNameValue(opts, "PREDICTOR", spec_.type == PixelType::f32 ? "FLOATING_POINT" : "YES");
+  opts = CSLSetNameValue(opts, "BLOCKSIZE", std::to_string(options_.block_size).c_str());
+  opts = CSLSetNameValue(opts, "OVERVIEWS", "IGNORE_EXISTING");
+  opts = CSLSetNameValue(opts, "RESAMPLING", spec_.categorical ? "NEAREST" : "AVERAGE");
+  opts = CSLSetNameValue(opts, "NUM_THREADS", std::to_string(std::max(1, options_.threads)).c_str());
+  opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
+  CPLErrorReset();
+  GDALDatasetH out = GDALCreateCopy(GDALGetDriverByName("COG"), partial.c_str(), src, FALSE, opts, nullptr, nullptr);
+  CSLDestroy(opts);
+  if (!out) {
+    std::remove(partial.c_str());
+    throw IoError(path_ + ": cannot write Cloud-Optimized GeoTIFF: " + last_gdal_error());
+  }
+  GDALClose(out);
+  GDALClose(src);
+  dataset_ = nullptr;
+  std::remove(temp_path_.c_str());
+  atomic_replace(partial, path_);
+  finished_ = true;
+}
+
+template <typename T>
+void write_geotiff(const std::string& path, const Grid& grid, const Block<T>& data,
+                   std::optional<double> nodata, const std::string& description) {
+  const std::string partial = path + ".partial";
+  char** opts = nullptr;
+  opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
+  opts = CSLSetNameValue(opts, "TILED", "YES");
+  CPLErrorReset();
+  GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), partial.c_str(), grid.cols, grid.rows, 1,
+                               gdal_type_of<T>(), opts);
+  CSLDestroy(opts);
+  if (!ds) throw IoError(path + ": cannot create: " + last_gdal_error());
+  const auto& t = grid.transform;
+  double gt[6] = {t.origin_x, t.pixel_width, 0, t.origin_y, 0, t.pixel_height};
+  GDALSetGeoTransform(ds, gt);
+  if (!grid.crs_wkt.empty()) GDALSetProjection(ds, grid.crs_wkt.c_str());
+  GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+  if (nodata) GDALSetRasterNoDataValue(b, *nodata);
+  if (!description.empty()) GDALSetDescription(b, description.c_str());
+  const Window& w = data.window();
+  const CPLErr err = GDALRasterIO(b, GF_Write, w.col0, w.row0, w.cols, w.rows, const_cast<T*>(data.data()),
+                                  w.cols, w.rows, gdal_type_of<T>(), 0, 0);
+  GDALClose(ds);
+  if (err != CE_None) throw IoError(path + ": cannot write: " + last_gdal_error());
+  atomic_replace(partial, path);
+}
+
+template void write_geotiff(const std::string&, const Grid&, const Block<std::uint8_t>&, std::optional<double>, const std::string&);
+template void write_geotiff(const std::string&, const Grid&, const Block<std::int16_t>&, std::optional<double>, const std::string&);
+template void write_geotiff(const std::string&, const Grid&, const Block<std::uint16_t>&, std::optional<double>, const std::string&);
+template void write_geotiff(const std::string&, const Grid&, const Block<float>&, std::optional<double>, const std::string&);
+template void write_geotiff(const std::string&, const Grid&, const Block<double>&, std::optional<double>, const std::string&);
+
+}  // namespace geo::io

@@ -1,0 +1,183 @@
+#include "commands.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+#include "config.hpp"
+#include "engine.hpp"
+#include "landsat.hpp"
+#include "libgeo/coverage.hpp"
+#include "libgeo/gcj02.hpp"
+#include "libgeo/io/projection.hpp"
+#include "libgeo/io/raster.hpp"
+#include "libgeo/io/vector.hpp"
+#include "libgeo/zonal.hpp"
+#include "report.hpp"
+
+namespace ecomon {
+
+namespace fs = std::filesystem;
+
+int run_command(const RunOptions& o) {
+  std::vector<std::string> overrides = o.overrides;
+  if (!o.input_dir.empty()) overrides.push_back("input.dir=" + o.input_dir);
+  if (!o.zones_file.empty()) overrides.push_back("zones.file=" + o.zones_file);
+  if (!o.zone_field.empty()) overrides.push_back("zones.code_field=" + o.zone_field);
+  if (!o.output_dir.empty()) overrides.push_back("output.dir=" + o.output_dir);
+  if (o.threads >= 0) overrides.push_back("run.threads=" + std::to_string(o.threads));
+  const Settings settings = load_settings(o.config_path, overrides);
+  if (settings.input_dir.empty()) throw ConfigError(o.config_path + ": key 'input.dir' is required (or --input)");
+  if (settings.zones_file.empty()) throw ConfigError(o.config_path + ": key 'zones.file' is required (or --zones)");
+  geo::io::initialise_gdal(settings.gdal_cache_mb);
+
+  const geo::io::ZoneSource zones{settings.zones_file, settings.zone_code_field, settings.zone_name_field, settings.zones_layer};
+  geo::io::zone_crs(zones);  // fail early, before any scene is read, if the zones are unreadable
+  const auto mtls = find_scene_metadata(settings.input_dir);
+  if (mtls.empty()) throw SceneError(settings.input_dir + ": no Landsat scene found (*_MTL.txt, *_MTL.xml or .tar)");
+  fs::create_directories(settings.output_dir);
+
+  std::vector<SceneResult> results;
+  std::vector<std::pair<std::string, std::string>> failures;
+  for (const auto& mtl : mtls) {
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+      const Scene scene = read_scene(mtl);
+      spdlog::info("scene {} ({} {}, {})", scene.product_id, scene.spacecraft, scene.date, scene.level_name());
+      results.push_back(process_scene(scene, settings, zones));
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      spdlog::info("  done in {:.2f} s, {} products", s, results.back().products.size());
+    } catch (const geo::io::IoError& e) {
+      // A zones problem affects every scene: stop rather than report it once per scene.
+      if (std::string(e.what()).rfind("zones file", 0) == 0) throw;
+      spdlog::error("{}", e.what());
+      failures.emplace_back(mtl, e.what());
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      failures.emplace_back(mtl, e.what());
+    }
+  }
+  const std::string report = (fs::path(settings.output_dir) / "county_report.csv").string();
+  write_county_report(report, results, settings.report_headers);
+  // Scene status, so that a nightly run's failures are visible without reading the log.
+  {
+    const std::string path = (fs::path(settings.output_dir) / "scene_status.csv").string();
+    std::ofstream f(path + ".partial");
+    f << "metadata,status,message\n";
+    for (const auto& r : results) f << r.scene.mtl_path << ",ok,\n";
+    for (const auto& [m, why] : failures) {
+      std::string msg = why;
+      for (auto& c : msg)
+        if (c == '"') c = '\'';
+      f << m << ",failed,\"" << msg << "\"\n";
+    }
+    f.close();
+    geo::io::atomic_replace(path + ".partial", path);
+  }
+  std::printf("%s", format_table(results).c_str());
+  std::printf("\nreport:   %s\nproducts: %s\nscenes:   %zu processed, %zu failed\n", report.c_str(),
+              (fs::path(settings.output_dir) / "products").string().c_str(), results.size(), failures.size());
+  return failures.empty() ? 0 : 3;
+}
+
+namespace {
+
+std::string format_number(double v) {
+  if (!std::isfinite(v)) return "";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+}  // namespace
+
+void zonal_command(const ZonalOptions& o, std::ostream& out) {
+  geo::io::initialise_gdal(128);
+  const auto stats = geo::parse_statistics(o.stats);
+  geo::io::RasterReader raster(o.raster);
+  const geo::Grid& grid = raster.grid();
+  if (o.band < 1 || o.band > raster.band_count())
+    throw geo::io::IoError(o.raster + ": band " + std::to_string(o.band) + " requested but the file has " +
+                           std::to_string(raster.band_count()));
+  if (grid.crs_wkt.empty()) throw geo::io::IoError(o.raster + ": has no CRS; zones cannot be placed on it");
+  const auto zones = geo::io::read_zones({o.zones, o.field, "", o.layer}, grid.crs_wkt);
+  const auto nodata = raster.nodata(o.band);
+
+  std::vector<geo::Window> windows;
+  bool any_inside = false;
+  for (const auto& z : zones) {
+    windows.push_back(z.geometry.empty() ? geo::Window{} : grid.window_of(z.geometry.bounds()));
+    any_inside = any_inside || !windows.back().empty();
+  }
+  if (!zones.empty() && !any_inside)
+    std::fprintf(stderr, "warning: no zone of %s intersects %s (zones in the wrong CRS?)\n", o.zones.c_str(), o.raster.c_str());
+
+  std::vector<geo::WeightedStats> totals(zones.size());
+  for (const geo::Window& strip : geo::strips(grid, o.window_rows)) {
+    std::optional<geo::Block<double>> values;
+    for (std::size_t z = 0; z < zones.size(); ++z) {
+      const geo::Window sub = windows[z].intersect(strip);
+      if (sub.empty()) continue;
+      if (!values) values = raster.read<double>(strip, o.band);
+      const auto cover = geo::coverage_fractions(zones[z].geometry, grid.transform, sub);
+      for (int r = 0; r < sub.rows; ++r) {
+        geo::WeightedStats row;  // one row in column order, then rows in order: deterministic
+        for (int c = 0; c < sub.cols; ++c) {
+          const double v = values->at(sub.row0 - strip.row0 + r, sub.col0 + c);
+          if (std::isnan(v) || (nodata && v == *nodata)) continue;
+          row.add(v, cover.at(r, c));
+        }
+        totals[z].merge(row);
+      }
+    }
+  }
+  out << o.field;
+  for (auto s : stats) out << "," << geo::statistic_name(s);
+  out << "\n";
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    out << zones[z].code;
+    for (auto s : stats) out << "," << format_number(geo::statistic_value(totals[z], s));
+    out << "\n";
+  }
+}
+
+int zones_import_command(const ZonesImportOptions& o, std::ostream& log) {
+  geo::io::initialise_gdal(64);
+  std::vector<geo::io::Zone> all;
+  double worst_roundtrip_m = 0;
+  for (const auto& in : o.inputs) {
+    auto zones = geo::io::read_zones({in, o.code_field, o.name_field, ""}, "EPSG:4326");
+    for (auto& z : zones) {
+      if (o.from_gcj02) {
+        auto convert = [&](geo::Ring& ring) {
+          for (auto& p : ring) {
+            const auto w = geo::gcj02::to_wgs84({p.x, p.y});
+            const auto back = geo::gcj02::from_wgs84(w);
+            const double err = std::hypot((back.lon - p.x) * 111320.0 * std::cos(p.y * 0.0174533), (back.lat - p.y) * 110574.0);
+            worst_roundtrip_m = std::max(worst_roundtrip_m, err);
+            p = geo::Point{w.lon, w.lat};
+          }
+        };
+        for (auto& part : z.geometry.parts) {
+          convert(part.exterior);
+          for (auto& h : part.holes) convert(h);
+        }
+        z.geodesic_area_m2 = geo::io::geodesic_area(z.geometry);
+      }
+      all.push_back(std::move(z));
+    }
+  }
+  const int repaired = geo::io::write_zones_gpkg(o.output, o.layer, all, "code", "name");
+  log << "wrote " << all.size() << " zones to " << o.output << " (layer " << o.layer << ", fields code, name; "
+      << repaired << " invalid polygon(s) repaired)";
+  if (o.from_gcj02) log << "; GCJ-02 inversion round-trip error <= " << worst_roundtrip_m << " m";
+  log << "\n";
+  return int(all.size());
+}
+
+}  // namespace ecomon

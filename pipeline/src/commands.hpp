@@ -1,0 +1,35 @@
+#pragma once
+// Each CLI command is a thin wrapper over one of these calls and its options struct (as GDAL's apps).
+#include <string>
+#include <vector>
+
+namespace ecomon {
+
+struct RunOptions {
+  std::string config_path;
+  std::string input_dir, zones_file, zone_field, output_dir;
+  int threads = -1;  // -1: from config
+  std::vector<std::string> overrides;
+};
+/// Processes every scene; returns the process exit code (0 all scenes fine, 3 some scene failed).
+int run_command(const RunOptions& options);
+
+struct ZonalOptions {
+  std::string raster, zones, field, layer;
+  int band = 1;
+  std::string stats = "count,sum,mean,min,max";
+  int window_rows = 256;
+};
+/// Prints zonal statistics as CSV to `out`.
+void zonal_command(const ZonalOptions& options, std::ostream& out);
+
+struct ZonesImportOptions {
+  std::vector<std::string> inputs;
+  std::string output, code_field = "id", name_field = "name", layer = "counties";
+  bool from_gcj02 = false;
+};
+/// Merges polygon layers into one GeoPackage (WGS84), optionally undoing the GCJ-02 offset, and
+/// repairs invalid rings. Returns the number of zones written.
+int zones_import_command(const ZonesImportOptions& options, std::ostream& log);
+
+}  // namespace ecomon

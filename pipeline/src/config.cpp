@@ -1,0 +1,254 @@
+#include "config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <sstream>
+
+namespace ecomon {
+
+namespace {
+
+enum class Kind { integer, number, number_or_auto, boolean, text, path, choice };
+
+struct KeyDef {
+  std::string key;
+  Kind kind;
+  std::string unit;
+  std::string default_text;
+  double min = 0, max = 0;             // for integer / number kinds
+  std::vector<std::string> choices;    // for choice
+  std::string doc;
+  std::function<void(Settings&, const std::string&)> set;  // receives the checked text
+};
+
+std::string kind_name(const KeyDef& d) {
+  switch (d.kind) {
+    case Kind::integer: return "integer";
+    case Kind::number: return "number";
+    case Kind::number_or_auto: return "number or `auto`";
+    case Kind::boolean: return "boolean";
+    case Kind::text: return "string";
+    case Kind::path: return "path";
+    case Kind::choice: return "one of";
+  }
+  return "?";
+}
+
+std::string range_text(const KeyDef& d) {
+  std::ostringstream o;
+  switch (d.kind) {
+    case Kind::integer:
+    case Kind::number:
+    case Kind::number_or_auto:
+      o << "[" << d.min << ", " << d.max << "]";
+      break;
+    case Kind::choice:
+      for (std::size_t i = 0; i < d.choices.size(); ++i) o << (i ? ", " : "") << d.choices[i];
+      break;
+    case Kind::boolean: o << "true, false"; break;
+    default: o << "any"; break;
+  }
+  return o.str();
+}
+
+const std::vector<KeyDef>& schema() {
+  static const std::vector<KeyDef> defs = {
+      {"run.threads", Kind::integer, "threads", "0", 0, 256, {}, "Worker threads for the TBB pipeline; 0 uses every core.",
+       [](Settings& s, const std::string& v) { s.threads = std::stoi(v); }},
+      {"run.window_rows", Kind::integer, "rows", "256", 8, 16384, {},
+       "Rows per streamed strip. Memory is about 60 bytes per pixel of a strip times the strips in flight (2 per thread); results do not depend on it.",
+       [](Settings& s, const std::string& v) { s.window_rows = std::stoi(v); }},
+      {"run.gdal_cache_mb", Kind::integer, "MiB", "128", 16, 65536, {},
+       "GDAL block cache. Streaming needs little; the default 5% of RAM costs ~1 GB for nothing (perf-facts).",
+       [](Settings& s, const std::string& v) { s.gdal_cache_mb = std::stoi(v); }},
+      {"input.dir", Kind::path, "", "(required)", 0, 0, {},
+       "Folder searched recursively for Landsat scenes (folders with *_MTL.txt/xml, or .tar archives of them).",
+       [](Settings& s, const std::string& v) { s.input_dir = v; }},
+      {"zones.file", Kind::path, "", "(required)", 0, 0, {}, "Zone polygons: any OGR source (GeoPackage, Shapefile, GeoJSON).",
+       [](Settings& s, const std::string& v) { s.zones_file = v; }},
+      {"zones.layer", Kind::text, "", "(first layer)", 0, 0, {}, "Layer name inside the zones file.",
+       [](Settings& s, const std::string& v) { s.zones_layer = v; }},
+      {"zones.code_field", Kind::text, "", "code", 0, 0, {}, "Field holding the zone code (e.g. the 6-digit adcode).",
+       [](Settings& s, const std::string& v) { s.zone_code_field = v; }},
+      {"zones.name_field", Kind::text, "", "name", 0, 0, {}, "Field holding the zone name; empty uses the code.",
+       [](Settings& s, const std::string& v) { s.zone_name_field = v; }},
+      {"output.dir", Kind::path, "", "ecomon_out", 0, 0, {}, "Folder for products and reports (created if missing).",
+       [](Settings& s, const std::string& v) { s.output_dir = v; }},
+      {"output.codec", Kind::choice, "", "ZSTD", 0, 0, {"ZSTD", "DEFLATE", "LZW", "NONE"},
+       "GeoTIFF codec. ZSTD level 1 encodes ~9x faster than DEFLATE level 6 at the same size (perf-facts); DEFLATE is the most widely readable.",
+       [](Settings& s, const std::string& v) { s.codec = v; }},
+      {"output.level", Kind::integer, "", "1", 1, 22, {}, "Codec level (ZSTD 1-22, DEFLATE 1-9).",
+       [](Settings& s, const std::string& v) { s.codec_level = std::stoi(v); }},
+      {"output.block_size", Kind::integer, "pixels", "512", 64, 4096, {}, "COG internal tile size (a multiple of 16).",
+       [](Settings& s, const std::string& v) { s.block_size = std::stoi(v); }},
+      {"output.products", Kind::boolean, "", "true", 0, 0, {}, "Write product GeoTIFFs; false writes the reports only.",
+       [](Settings& s, const std::string& v) { s.write_products = v == "true"; }},
+      {"fvc.ndvi_soil", Kind::number_or_auto, "NDVI", "0.05", -1, 1, {},
+       "Bare-soil NDVI end-member of the dimidiate pixel model; `auto` takes the scene's `fvc.soil_percentile` of NDVI over clear land.",
+       [](Settings& s, const std::string& v) { s.ndvi_soil = v == "auto" ? std::nullopt : std::optional<double>(std::stod(v)); }},
+      {"fvc.ndvi_veg", Kind::number_or_auto, "NDVI", "0.85", -1, 1, {},
+       "Full-vegetation NDVI end-member; `auto` takes the scene's `fvc.veg_percentile` of NDVI over clear land.",
+       [](Settings& s, const std::string& v) { s.ndvi_veg = v == "auto" ? std::nullopt : std::optional<double>(std::stod(v)); }},
+      {"fvc.soil_percentile", Kind::number, "%", "5", 0, 50, {}, "Percentile used by `fvc.ndvi_soil: auto`.",
+       [](Settings& s, const std::string& v) { s.soil_percentile = std::stod(v); }},
+      {"fvc.veg_percentile", Kind::number, "%", "95", 50, 100, {}, "Percentile used by `fvc.ndvi_veg: auto`.",
+       [](Settings& s, const std::string& v) { s.veg_percentile = std::stod(v); }},
+      {"water.mndwi_min", Kind::number, "MNDWI", "0.0", -1, 1, {}, "A clear pixel is water when MNDWI exceeds this (Xu 2006 uses 0).",
+       [](Settings& s, const std::string& v) { s.water_mndwi_min = std::stod(v); }},
+      {"forest.ndvi_min", Kind::number, "NDVI", "0.60", -1, 1, {}, "Canopy threshold: clear, non-water pixels at or above it are forest candidates.",
+       [](Settings& s, const std::string& v) { s.forest_ndvi_min = std::stod(v); }},
+      {"forest.min_patch_ha", Kind::number, "ha", "0.5", 0, 100, {},
+       "Minimum forest patch (8-connected, ellipsoidal area); China's forest-land definition uses 0.0667 ha (1 mu) for stands and the brief's 0.5 ha here.",
+       [](Settings& s, const std::string& v) { s.forest_min_patch_ha = std::stod(v); }},
+      {"desertification.none_min_fvc", Kind::number, "fraction", "0.60", 0, 1, {}, "FVC at or above which land is graded 'none'.",
+       [](Settings& s, const std::string& v) { s.desert_none_min = std::stod(v); }},
+      {"desertification.light_min_fvc", Kind::number, "fraction", "0.40", 0, 1, {}, "FVC at or above which land is 'light' (GB/T 24255 cover criterion).",
+       [](Settings& s, const std::string& v) { s.desert_light_min = std::stod(v); }},
+      {"desertification.moderate_min_fvc", Kind::number, "fraction", "0.25", 0, 1, {}, "FVC at or above which land is 'moderate'.",
+       [](Settings& s, const std::string& v) { s.desert_moderate_min = std::stod(v); }},
+      {"desertification.severe_min_fvc", Kind::number, "fraction", "0.10", 0, 1, {}, "FVC at or above which land is 'severe'; below is 'extreme'.",
+       [](Settings& s, const std::string& v) { s.desert_severe_min = std::stod(v); }},
+      {"report.headers", Kind::choice, "", "en", 0, 0, {"en", "zh", "en_zh"},
+       "CSV header language: English keys, Chinese names, or both (\"区划代码 zone_code\").",
+       [](Settings& s, const std::string& v) { s.report_headers = v; }},
+  };
+  return defs;
+}
+
+const KeyDef* find_key(const std::string& key) {
+  for (const auto& d : schema())
+    if (d.key == key) return &d;
+  return nullptr;
+}
+
+bool is_section(const std::string& prefix) {
+  for (const auto& d : schema())
+    if (d.key.rfind(prefix + ".", 0) == 0) return true;
+  return false;
+}
+
+std::string keys_under(const std::string& prefix) {
+  std::string out;
+  for (const auto& d : schema())
+    if (prefix.empty() || d.key.rfind(prefix + ".", 0) == 0) out += (out.empty() ? "" : ", ") + d.key;
+  return out;
+}
+
+// Checks `text` against the key's type and range, then stores it.
+void apply(Settings& s, const KeyDef& d, std::string text, const std::string& where) {
+  auto fail = [&](const std::string& why) {
+    throw ConfigError(where + ": key '" + d.key + "' " + why + " (expected " + kind_name(d) + " " + range_text(d) + ")");
+  };
+  auto parse_number = [&](const std::string& t) {
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(t, &used);
+    } catch (const std::exception&) {
+      fail("has value '" + t + "', not a number");
+    }
+    if (used != t.size() || !std::isfinite(v)) fail("has value '" + t + "', not a number");
+    if (v < d.min || v > d.max) fail("has value " + t + ", out of range");
+    return v;
+  };
+  switch (d.kind) {
+    case Kind::integer: {
+      const double v = parse_number(text);
+      if (v != std::floor(v)) fail("has value " + text + ", not an integer");
+      break;
+    }
+    case Kind::number: parse_number(text); break;
+    case Kind::number_or_auto:
+      if (text != "auto") parse_number(text);
+      break;
+    case Kind::boolean:
+      if (text != "true" && text != "false") fail("has value '" + text + "'");
+      break;
+    case Kind::choice: {
+      std::string upper = text;
+      bool ok = false;
+      for (const auto& c : d.choices) ok = ok || c == text;
+      if (!ok) fail("has value '" + upper + "'");
+      break;
+    }
+    case Kind::text:
+    case Kind::path: break;
+  }
+  d.set(s, text);
+}
+
+void walk(Settings& s, const YAML::Node& node, const std::string& prefix, const std::string& file,
+          const std::filesystem::path& base) {
+  if (!node.IsMap()) throw ConfigError(file + ": '" + (prefix.empty() ? "top level" : prefix) + "' must be a mapping");
+  for (const auto& kv : node) {
+    const std::string name = kv.first.as<std::string>();
+    const std::string key = prefix.empty() ? name : prefix + "." + name;
+    if (const KeyDef* d = find_key(key)) {
+      if (!kv.second.IsScalar())
+        throw ConfigError(file + ": key '" + key + "' must be a single value (expected " + kind_name(*d) + " " + range_text(*d) + ")");
+      std::string text = kv.second.as<std::string>();
+      if (d->kind == Kind::path && !text.empty() && std::filesystem::path(text).is_relative())
+        text = (base / text).lexically_normal().string();
+      apply(s, *d, text, file);
+    } else if (is_section(key)) {
+      walk(s, kv.second, key, file, base);
+    } else {
+      const std::string section = prefix;
+      throw ConfigError(file + ": unknown key '" + key + "' (known keys" + (section.empty() ? "" : " in '" + section + "'") +
+                        ": " + keys_under(section) + ")");
+    }
+  }
+}
+
+}  // namespace
+
+void apply_override(Settings& s, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos) throw ConfigError("--set " + assignment + ": expected key.path=value");
+  const std::string key = assignment.substr(0, eq), value = assignment.substr(eq + 1);
+  const KeyDef* d = find_key(key);
+  if (!d) throw ConfigError("--set: unknown key '" + key + "' (known keys: " + keys_under("") + ")");
+  apply(s, *d, value, "--set");
+}
+
+void validate(const Settings& s, const std::string& where) {
+  if (s.ndvi_soil && s.ndvi_veg && !(*s.ndvi_veg > *s.ndvi_soil))
+    throw ConfigError(where + ": fvc.ndvi_veg (" + std::to_string(*s.ndvi_veg) + ") must be greater than fvc.ndvi_soil (" +
+                      std::to_string(*s.ndvi_soil) + ")");
+  if (!(s.desert_none_min > s.desert_light_min && s.desert_light_min > s.desert_moderate_min &&
+        s.desert_moderate_min > s.desert_severe_min))
+    throw ConfigError(where + ": desertification cut points must decrease: none_min_fvc > light_min_fvc > moderate_min_fvc > severe_min_fvc");
+  if (s.block_size % 16 != 0) throw ConfigError(where + ": key 'output.block_size' must be a multiple of 16");
+}
+
+Settings load_settings(const std::string& path, const std::vector<std::string>& overrides) {
+  Settings s;
+  if (!path.empty()) {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(path);
+    } catch (const YAML::BadFile&) {
+      throw ConfigError(path + ": cannot read the config file");
+    } catch (const YAML::Exception& e) {
+      throw ConfigError(path + ": not valid YAML: " + e.what());
+    }
+    if (!root.IsNull()) walk(s, root, "", path, std::filesystem::absolute(path).parent_path());
+  }
+  for (const auto& o : overrides) apply_override(s, o);
+  validate(s, path.empty() ? "settings" : path);
+  return s;
+}
+
+std::string settings_reference_markdown() {
+  std::ostringstream o;
+  o << "| key | type | unit | default | allowed | meaning |\n|---|---|---|---|---|---|\n";
+  for (const auto& d : schema())
+    o << "| `" << d.key << "` | " << kind_name(d) << " | " << d.unit << " | " << d.default_text << " | " << range_text(d)
+      << " | " << d.doc << " |\n";
+  return o.str();
+}
+
+}  // namespace ecomon

@@ -1,0 +1,55 @@
+#pragma once
+// Strict YAML configuration: every key is declared once in a schema with its type, unit, default,
+// allowed range and documentation. Unknown keys, wrong types and out-of-range values are errors that
+// name the file, the key and what is allowed. `--set key.path=value` goes through the same checks.
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ecomon {
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Settings {
+  // run
+  int threads = 0;           // 0 = all cores
+  int window_rows = 256;     // strip height streamed through the pipeline
+  int gdal_cache_mb = 128;
+  // input
+  std::string input_dir;
+  // zones
+  std::string zones_file, zones_layer, zone_code_field = "code", zone_name_field = "name";
+  // output
+  std::string output_dir = "ecomon_out";
+  std::string codec = "ZSTD";
+  int codec_level = 1;
+  int block_size = 512;
+  bool write_products = true;
+  // fractional vegetation cover end-members; nullopt = "auto" (scene percentiles)
+  std::optional<double> ndvi_soil = 0.05, ndvi_veg = 0.85;
+  double soil_percentile = 5, veg_percentile = 95;
+  // water
+  double water_mndwi_min = 0.0;
+  // forest
+  double forest_ndvi_min = 0.60;
+  double forest_min_patch_ha = 0.5;
+  // desertification (FVC cut points, fractions)
+  double desert_none_min = 0.60, desert_light_min = 0.40, desert_moderate_min = 0.25, desert_severe_min = 0.10;
+  // report
+  std::string report_headers = "en";  // en | zh | en_zh
+};
+
+/// Loads a config file (YAML), applying `overrides` ("key.path=value") afterwards. Relative paths in
+/// the file are taken relative to the file's folder; those in overrides relative to the working folder.
+Settings load_settings(const std::string& path, const std::vector<std::string>& overrides);
+/// Applies one "key.path=value" override to settings (checked like a file entry).
+void apply_override(Settings& settings, const std::string& assignment);
+/// Cross-key checks (end-members ordered, grade cut points descending); `where` prefixes messages.
+void validate(const Settings& settings, const std::string& where);
+/// The schema as a Markdown table (config/README.md embeds it; a test keeps the two in step).
+std::string settings_reference_markdown();
+
+}  // namespace ecomon

@@ -1,0 +1,45 @@
+#pragma once
+// The scene engine: one TBB pipeline per scene streams full-width strips through
+//   read (serial, in order) -> compute products and per-zone row tallies (parallel) ->
+//   write strips and merge tallies (serial, in order).
+// Memory is bounded by strip height x tokens in flight, never by scene size. Tallies are merged one
+// pixel row at a time in row order, so the report is byte-identical for any thread count and strip height.
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "landsat.hpp"
+#include "libgeo/io/vector.hpp"
+
+namespace ecomon {
+
+/// Per-zone areas (m^2, coverage-weighted, ellipsoidal) for one scene.
+struct ZoneTally {
+  double total_area = 0;     // cells with data (not fill)
+  double observed_area = 0;  // clear observations
+  double land_area = 0;      // clear, not water
+  double fvc_area = 0;       // sum of FVC x area over clear land
+  double forest_area = 0;    // clear forest after the minimum-patch rule
+  double water_area = 0;     // clear water
+  double grade_area[5] = {0, 0, 0, 0, 0};  // desertification none..extreme over clear land
+  void merge(const ZoneTally& o);
+};
+
+struct SceneResult {
+  Scene scene;
+  std::vector<geo::io::Zone> zones;  // in the scene's CRS
+  std::vector<ZoneTally> tallies;    // one per zone
+  double ndvi_soil = 0, ndvi_veg = 0;
+  std::vector<std::string> products;
+};
+
+/// Opens and checks every band of a scene (same size, CRS and geotransform); throws SceneError.
+void check_scene_files(const Scene& scene);
+
+/// Processes one scene: products (if enabled) and per-zone tallies for `zone_source`.
+SceneResult process_scene(const Scene& scene, const Settings& settings, const geo::io::ZoneSource& zone_source);
+
+/// Product names written per scene, in order.
+const std::vector<std::string>& product_names();
+
+}  // namespace ecomon

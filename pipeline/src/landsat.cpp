@@ -1,0 +1,208 @@
+#include "landsat.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <sstream>
+
+#include "libgeo/io/vsi.hpp"
+
+namespace ecomon {
+
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+std::string unquote(std::string s) {
+  s = trim(s);
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  return s;
+}
+
+std::string dirname_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+Mtl Mtl::parse(const std::string& text, const std::string& path) {
+  Mtl m;
+  m.path_ = path;
+  const bool xml = text.find('<') != std::string::npos && text.find("GROUP =") == std::string::npos;
+  if (!xml) {
+    // ODL: "GROUP = NAME", "KEY = VALUE", "END_GROUP = NAME", "END".
+    std::vector<std::string> groups;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto eq = line.find('=');
+      if (eq == std::string::npos) continue;
+      const std::string key = trim(line.substr(0, eq)), value = unquote(line.substr(eq + 1));
+      if (key == "GROUP") groups.push_back(value);
+      else if (key == "END_GROUP") { if (!groups.empty()) groups.pop_back(); }
+      else m.values_[(groups.empty() ? std::string() : groups.back()) + "/" + key] = value;
+    }
+  } else {
+    // XML: leaf elements <KEY>value</KEY> inside group elements.
+    std::vector<std::string> stack;
+    std::size_t i = 0;
+    while ((i = text.find('<', i)) != std::string::npos) {
+      const auto close = text.find('>', i);
+      if (close == std::string::npos) break;
+      std::string tag = text.substr(i + 1, close - i - 1);
+      if (tag.empty() || tag[0] == '?' || tag[0] == '!') { i = close + 1; continue; }
+      if (tag[0] == '/') {
+        if (!stack.empty()) stack.pop_back();
+        i = close + 1;
+        continue;
+      }
+      const bool self_closing = tag.back() == '/';
+      tag = tag.substr(0, tag.find_first_of(" /"));
+      if (self_closing) { i = close + 1; continue; }
+      const auto next = text.find('<', close + 1);
+      if (next != std::string::npos && text.compare(next, tag.size() + 3, "</" + tag + ">") == 0) {
+        m.values_[(stack.empty() ? std::string() : stack.back()) + "/" + tag] =
+            unquote(text.substr(close + 1, next - close - 1));
+        i = next + tag.size() + 3;
+      } else {
+        stack.push_back(tag);
+        i = close + 1;
+      }
+    }
+  }
+  if (m.values_.empty()) throw SceneError(path + ": not a Landsat MTL file (no KEY = VALUE entries)");
+  return m;
+}
+
+bool Mtl::has(const std::vector<std::string>& groups, const std::string& key) const {
+  for (const auto& g : groups)
+    if (values_.count(g + "/" + key)) return true;
+  return false;
+}
+
+std::string Mtl::get(const std::vector<std::string>& groups, const std::string& key) const {
+  for (const auto& g : groups) {
+    auto it = values_.find(g + "/" + key);
+    if (it != values_.end()) return it->second;
+  }
+  throw SceneError(path_ + ": missing key " + key + " (looked in group " + groups.front() + ")");
+}
+
+double Mtl::get_number(const std::vector<std::string>& groups, const std::string& key) const {
+  const std::string v = get(groups, key);
+  try {
+    std::size_t used = 0;
+    const double d = std::stod(v, &used);
+    if (used != v.size() || !std::isfinite(d)) throw std::invalid_argument(v);
+    return d;
+  } catch (const std::exception&) {
+    throw SceneError(path_ + ": key " + key + " is not a number: '" + v + "'");
+  }
+}
+
+Scene read_scene(const std::string& mtl_path) {
+  const Mtl mtl = Mtl::parse(geo::io::read_text_file(mtl_path), mtl_path);
+  Scene s;
+  s.mtl_path = mtl_path;
+  const std::string folder = dirname_of(mtl_path);
+  const bool c2 = mtl.has({"PRODUCT_CONTENTS"}, "LANDSAT_PRODUCT_ID");
+  const std::vector<std::string> contents = c2 ? std::vector<std::string>{"PRODUCT_CONTENTS"}
+                                               : std::vector<std::string>{"METADATA_FILE_INFO", "PRODUCT_METADATA"};
+  const std::vector<std::string> image = c2 ? std::vector<std::string>{"IMAGE_ATTRIBUTES"}
+                                            : std::vector<std::string>{"PRODUCT_METADATA", "IMAGE_ATTRIBUTES"};
+  const std::vector<std::string> projection = {"PROJECTION_ATTRIBUTES", "PROJECTION_PARAMETERS"};
+  s.product_id = mtl.get(contents, "LANDSAT_PRODUCT_ID");
+  s.spacecraft = mtl.get(image, "SPACECRAFT_ID");
+  s.sensor = mtl.get(image, "SENSOR_ID");
+  s.date = mtl.get(image, "DATE_ACQUIRED");
+  s.wrs_path = int(mtl.get_number(image, "WRS_PATH"));
+  s.wrs_row = int(mtl.get_number(image, "WRS_ROW"));
+  s.utm_zone = int(mtl.get_number(projection, "UTM_ZONE"));
+  s.sun_elevation_deg = mtl.get_number({"IMAGE_ATTRIBUTES", "PRODUCT_METADATA"}, "SUN_ELEVATION");
+
+  std::vector<std::string> reflectance_groups;
+  if (c2) {
+    const std::string level = mtl.get(contents, "PROCESSING_LEVEL");
+    if (level.rfind("L2", 0) != 0)
+      throw SceneError(mtl_path + ": PROCESSING_LEVEL is " + level + "; Collection 2 input must be Level-2 (L2SP/L2SR)");
+    s.level = Level::surface_reflectance_c2l2;
+    reflectance_groups = {"LEVEL2_SURFACE_REFLECTANCE_PARAMETERS"};
+    s.qa_pixel_path = folder + "/" + mtl.get(contents, "FILE_NAME_QUALITY_L1_PIXEL");
+    s.qa_radsat_path = folder + "/" + mtl.get(contents, "FILE_NAME_QUALITY_L1_RADIOMETRIC_SATURATION");
+  } else {
+    s.level = Level::toa_reflectance_c1l1;
+    reflectance_groups = {"RADIOMETRIC_RESCALING"};
+    s.qa_pixel_path = folder + "/" + mtl.get(contents, "FILE_NAME_BAND_QUALITY");
+  }
+  // Band numbers by sensor: OLI (Landsat 8/9) vs TM/ETM+ (Landsat 4/5/7).
+  const bool oli = s.spacecraft == "LANDSAT_8" || s.spacecraft == "LANDSAT_9";
+  const bool tm = s.spacecraft == "LANDSAT_4" || s.spacecraft == "LANDSAT_5" || s.spacecraft == "LANDSAT_7";
+  if (!oli && !tm) throw SceneError(mtl_path + ": unsupported SPACECRAFT_ID " + s.spacecraft);
+  const int numbers[band_count] = {oli ? 2 : 1, oli ? 3 : 2, oli ? 4 : 3, oli ? 5 : 4, oli ? 6 : 5, 7};
+  for (int b = 0; b < band_count; ++b) {
+    const std::string n = std::to_string(numbers[b]);
+    BandFile& f = s.bands[b];
+    f.number = numbers[b];
+    f.path = folder + "/" + mtl.get(contents, "FILE_NAME_BAND_" + n);
+    f.mult = mtl.get_number(reflectance_groups, "REFLECTANCE_MULT_BAND_" + n);
+    f.add = mtl.get_number(reflectance_groups, "REFLECTANCE_ADD_BAND_" + n);
+  }
+  return s;
+}
+
+std::uint16_t radsat_mask(const Scene& scene) {
+  std::uint16_t m = 0;
+  for (const auto& b : scene.bands) m = std::uint16_t(m | (1u << (b.number - 1)));
+  return m;
+}
+
+std::vector<std::string> find_scene_metadata(const std::string& input) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> found;
+  auto scan_listing = [&](const std::string& dir, const std::vector<std::string>& names) {
+    for (const auto& n : names) {
+      if (ends_with(n, "_MTL.txt")) found.push_back(dir + "/" + n);
+      else if (ends_with(n, "_MTL.xml")) {
+        const std::string txt = n.substr(0, n.size() - 4) + ".txt";
+        if (std::find(names.begin(), names.end(), txt) == names.end()) found.push_back(dir + "/" + n);
+      }
+    }
+  };
+  std::function<void(const std::string&)> scan_vsi = [&](const std::string& dir) {
+    const auto names = geo::io::list_directory(dir);
+    scan_listing(dir, names);
+    for (const auto& n : names)
+      if (geo::io::is_directory(dir + "/" + n)) scan_vsi(dir + "/" + n);
+  };
+  if (!fs::exists(input)) throw SceneError(input + ": input folder does not exist");
+  std::vector<std::string> dirs;
+  if (fs::is_directory(input)) {
+    dirs.push_back(input);
+    for (const auto& e : fs::recursive_directory_iterator(input))
+      if (e.is_directory()) dirs.push_back(e.path().string());
+  }
+  std::sort(dirs.begin(), dirs.end());
+  for (const auto& d : dirs) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(d)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    scan_listing(d, names);
+    for (const auto& n : names)
+      if (ends_with(n, ".tar") || ends_with(n, ".tar.gz") || ends_with(n, ".tgz")) scan_vsi("/vsitar/" + d + "/" + n);
+  }
+  if (!fs::is_directory(input) && (ends_with(input, ".tar") || ends_with(input, ".tar.gz")))
+    scan_vsi("/vsitar/" + input);
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+}  // namespace ecomon

@@ -1,0 +1,62 @@
+// ecomon: command-line entry point. Each subcommand parses its options into a struct and calls
+// one library function (commands.hpp); errors are printed as "ecomon: <what>" with exit code 2.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "config.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ecomon: ecological monitoring from Landsat scenes (products, per-county reports, zonal statistics)"};
+  app.require_subcommand(1);
+
+  ecomon::RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Process every scene under the input: products and county_report.csv");
+  run_cmd->add_option("config", run.config_path, "YAML config (see config/README.md)")->required()->check(CLI::ExistingFile);
+  run_cmd->add_option("--input", run.input_dir, "Input folder (overrides input.dir)");
+  run_cmd->add_option("--zones", run.zones_file, "Zones file (overrides zones.file)");
+  run_cmd->add_option("--zone-field", run.zone_field, "Zone code field (overrides zones.code_field)");
+  run_cmd->add_option("--out", run.output_dir, "Output folder (overrides output.dir)");
+  run_cmd->add_option("--threads", run.threads, "Threads (overrides run.threads; 0 = all cores)");
+  run_cmd->add_option("--set", run.overrides, "Override any config key: --set key.path=value (repeatable)");
+
+  ecomon::ZonalOptions zonal;
+  auto* zonal_cmd = app.add_subcommand("zonal", "Coverage-weighted zonal statistics of a raster (exactextract semantics), CSV on stdout");
+  zonal_cmd->add_option("raster", zonal.raster, "Raster file")->required();
+  zonal_cmd->add_option("zones", zonal.zones, "Zones (any OGR polygon source)")->required();
+  zonal_cmd->add_option("--field", zonal.field, "Zone identifier field")->required();
+  zonal_cmd->add_option("--layer", zonal.layer, "Layer of the zones source (default: first)");
+  zonal_cmd->add_option("--band", zonal.band, "Band, 1-based")->check(CLI::PositiveNumber);
+  zonal_cmd->add_option("--stats", zonal.stats, "Comma-separated: count,sum,mean,min,max");
+
+  ecomon::ZonesImportOptions import;
+  auto* import_cmd = app.add_subcommand("zones-import", "Merge polygon layers into one WGS84 GeoPackage (fields code, name)");
+  import_cmd->add_option("inputs", import.inputs, "Polygon files")->required();
+  import_cmd->add_option("-o,--output", import.output, "GeoPackage to write")->required();
+  import_cmd->add_option("--code-field", import.code_field, "Source field with the zone code");
+  import_cmd->add_option("--name-field", import.name_field, "Source field with the zone name");
+  import_cmd->add_option("--layer", import.layer, "Output layer name");
+  import_cmd->add_flag("--from-gcj02", import.from_gcj02, "Source coordinates are GCJ-02 (Chinese web maps): convert to WGS84");
+
+  app.add_subcommand("config-reference", "Print the table of every config key (Markdown)");
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*run_cmd) return ecomon::run_command(run);
+    if (*zonal_cmd) {
+      ecomon::zonal_command(zonal, std::cout);
+      return 0;
+    }
+    if (*import_cmd) {
+      ecomon::zones_import_command(import, std::cerr);
+      return 0;
+    }
+    std::cout << ecomon::settings_reference_markdown();
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "ecomon: " << e.what() << "\n";
+    return 2;
+  }
+}

@@ -1,0 +1,27 @@
+#pragma once
+// county_report.csv: one row per zone and scene, UTF-8 with a BOM so Excel shows Chinese names.
+#include <string>
+#include <vector>
+
+#include "engine.hpp"
+
+namespace ecomon {
+
+/// 1 wan mu = 10,000 mu; 1 mu = 10,000/15 m^2 (so 1 wan mu = 6.6667 km^2).
+inline constexpr double kSquareMetresPerWanMu = 1e4 * 1e4 / 15.0;
+
+struct ReportColumn {
+  const char* key;
+  const char* zh;
+  const char* meaning;
+};
+/// Every column, in order, with its Chinese name and meaning (config/README.md documents them).
+const std::vector<ReportColumn>& report_columns();
+
+/// Writes the report atomically (temporary file, then rename). `headers`: en | zh | en_zh.
+void write_county_report(const std::string& path, const std::vector<SceneResult>& results, const std::string& headers);
+
+/// Formats results as an aligned text table for the terminal (the demo prints it).
+std::string format_table(const std::vector<SceneResult>& results);
+
+}  // namespace ecomon

@@ -1,0 +1,304 @@
+#include "simulator.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <vector>
+
+#include "libgeo/block.hpp"
+#include "libgeo/io/projection.hpp"
+#include "libgeo/io/raster.hpp"
+
+namespace ecomon {
+
+namespace {
+
+// Deterministic hash noise in [0, 1) from integer lattice coordinates.
+double hash01(std::int64_t x, std::int64_t y, std::uint64_t seed) {
+  std::uint64_t h = std::uint64_t(x) * 0x9E3779B97F4A7C15ull ^ (std::uint64_t(y) + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full ^ seed;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return double(h >> 11) / double(1ull << 53);
+}
+
+// Smooth value noise on a lattice of `cell` metres (bilinear between hashed lattice values).
+double value_noise(double x, double y, double cell, std::uint64_t seed) {
+  const double fx = x / cell, fy = y / cell;
+  const auto ix = std::int64_t(std::floor(fx)), iy = std::int64_t(std::floor(fy));
+  const double tx = fx - double(ix), ty = fy - double(iy);
+  const double sx = tx * tx * (3 - 2 * tx), sy = ty * ty * (3 - 2 * ty);
+  const double a = hash01(ix, iy, seed), b = hash01(ix + 1, iy, seed), c = hash01(ix, iy + 1, seed), d = hash01(ix + 1, iy + 1, seed);
+  return (a + (b - a) * sx) + ((c + (d - c) * sx) - (a + (b - a) * sx)) * sy;
+}
+
+double distance_to_polyline(double lon, double lat, const std::vector<std::array<double, 2>>& line) {
+  // Approximate local metres: 1 deg lat = 111 km, 1 deg lon = 111 km * cos(lat).
+  const double kx = 111320.0 * std::cos(lat * 0.0174533), ky = 110574.0;
+  double best = 1e300;
+  for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+    const double ax = (line[i][0] - lon) * kx, ay = (line[i][1] - lat) * ky;
+    const double bx = (line[i + 1][0] - lon) * kx, by = (line[i + 1][1] - lat) * ky;
+    const double dx = bx - ax, dy = by - ay;
+    const double t = std::clamp(-(ax * dx + ay * dy) / (dx * dx + dy * dy), 0.0, 1.0);
+    best = std::min(best, std::hypot(ax + t * dx, ay + t * dy));
+  }
+  return best;
+}
+
+// The Yellow River through Bayannur (approximate course, enough for a realistic scene).
+const std::vector<std::array<double, 2>> kYellowRiver = {
+    {106.77, 39.95}, {106.88, 40.20}, {106.98, 40.45}, {107.05, 40.70}, {107.35, 40.92}, {107.80, 40.97},
+    {108.25, 40.88}, {108.60, 40.78}, {108.95, 40.62}, {109.40, 40.58}, {109.90, 40.55}};
+
+enum class Cover { water, cropland, forest, grassland, desert, sparse };
+
+struct Truth {
+  Cover cover;
+  double fvc;
+  double soil_ndvi_shift;  // regional soil colour (desert sand is brighter in red)
+  bool forest;
+  bool snow;
+};
+
+Truth landscape(double lon, double lat, double x, double y, std::uint64_t seed) {
+  const double n1 = value_noise(x, y, 2500, seed), n2 = value_noise(x, y, 400, seed + 7);
+  // Water: the river (about 500 m wide), Ulansuhai lake, Nalin lake.
+  const double river = distance_to_polyline(lon, lat, kYellowRiver);
+  const double ul = std::pow((lon - 108.85) / 0.085, 2) + std::pow((lat - 40.95) / 0.16, 2);
+  const double nalin = std::pow((lon - 107.55) / 0.02, 2) + std::pow((lat - 41.05) / 0.015, 2);
+  if (river < 250 + 80 * n2 || ul < 1.0 - 0.15 * n2 || nalin < 1.0) return {Cover::water, 0, 0, false, false};
+  // Wula Shan forest: a ridge north of the river between 109.0 and 109.6 E; patchy canopy.
+  const double wula = std::pow((lon - 109.3) / 0.3, 2) + std::pow((lat - 40.74) / 0.055, 2);
+  if (wula < 1.0) {
+    const bool snow = wula < 0.02 && n2 > 0.6;
+    if (n2 > 0.35) return {Cover::forest, 0.80 + 0.15 * n1, 0, true, snow};
+    return {Cover::grassland, 0.35 + 0.3 * n2, 0, false, snow};
+  }
+  // Forest plantations (shelterbelt blocks), 0.7-6 ha, and isolated tree clumps below 0.5 ha:
+  // a 1 km lattice, each cell holding at most one clump.
+  {
+    const double cell = 1000;
+    const auto ix = std::int64_t(std::floor(x / cell)), iy = std::int64_t(std::floor(y / cell));
+    const double h = hash01(ix, iy, seed + 11);
+    if (h < 0.25) {
+      const double cx = (double(ix) + 0.3 + 0.4 * hash01(ix, iy, seed + 12)) * cell;
+      const double cy = (double(iy) + 0.3 + 0.4 * hash01(ix, iy, seed + 13)) * cell;
+      const bool small = h < 0.08;
+      const double half = small ? 25.0 : 50.0 + 75.0 * hash01(ix, iy, seed + 14);  // square half-side
+      if (std::abs(x - cx) <= half && std::abs(y - cy) <= half)
+        return {Cover::forest, 0.85, 0, !small, false};
+    }
+  }
+  const double river_lat_here = 40.55 + 0.42 * std::exp(-std::pow((lon - 107.8) / 0.9, 2));
+  // Ulan Buh desert: west of the river, south of 40.8 N.
+  if (lon < 106.95 + 0.2 * (lat - 40.0) && lat < 40.8 && lon > 105.8)
+    return {Cover::desert, 0.02 + 0.06 * n1, 0.05, false, false};
+  // Hetao irrigated cropland: north of the river up to ~41.1 N, 300 m fields.
+  if (lat < 41.12 && lat > river_lat_here - 0.05 && lon > 106.95 && lon < 108.75) {
+    const double field = hash01(std::int64_t(std::floor(x / 300)), std::int64_t(std::floor(y / 300)), seed + 3);
+    return {Cover::cropland, 0.45 + 0.45 * field, -0.02, false, false};
+  }
+  // Urad grassland: north of the Yin Shan, cover decreasing westwards (drier).
+  if (lat >= 41.12) {
+    const double wet = std::clamp((lon - 105.5) / 4.5, 0.0, 1.0);
+    return {Cover::grassland, std::clamp(0.08 + 0.35 * wet + 0.15 * (n1 - 0.5) + 0.1 * (n2 - 0.5), 0.0, 1.0), 0.02, false, false};
+  }
+  return {Cover::sparse, 0.10 + 0.2 * n1, 0.02, false, false};
+}
+
+// Surface reflectance of the 7 OLI bands (B1..B7).
+using Spectrum = std::array<double, 7>;
+constexpr Spectrum kVeg = {0.025, 0.03, 0.07, 0.04, 0.45, 0.22, 0.10};
+constexpr Spectrum kLoam = {0.10, 0.12, 0.16, 0.22, 0.28, 0.34, 0.30};
+constexpr Spectrum kWater = {0.07, 0.06, 0.07, 0.05, 0.03, 0.015, 0.01};
+constexpr Spectrum kCloud = {0.55, 0.56, 0.58, 0.60, 0.65, 0.45, 0.35};
+constexpr Spectrum kSnow = {0.85, 0.85, 0.83, 0.80, 0.70, 0.05, 0.03};
+
+std::string two(int v) {
+  char b[8];
+  std::snprintf(b, sizeof b, "%02d", v);
+  return b;
+}
+
+}  // namespace
+
+SimulatedScene simulate_scene(const SimulationOptions& o) {
+  namespace fs = std::filesystem;
+  geo::io::initialise_gdal(64);
+  SimulatedScene out;
+  std::string ymd = o.date;
+  ymd.erase(std::remove(ymd.begin(), ymd.end(), '-'), ymd.end());
+  char pr[8];
+  std::snprintf(pr, sizeof pr, "%03d%03d", o.wrs_path, o.wrs_row);
+  out.product_id = "LC08_L2SP_" + std::string(pr) + "_" + ymd + "_" + ymd + "_02_T1";
+  out.folder = (fs::path(o.output_dir) / out.product_id).string();
+  fs::create_directories(out.folder);
+
+  const std::string utm = "EPSG:" + std::to_string(32600 + o.utm_zone);
+  // Grid: the UTM box of the lon/lat extent, snapped to the pixel size.
+  std::vector<geo::Point> corners = {{o.west, o.south}, {o.east, o.south}, {o.east, o.north}, {o.west, o.north}};
+  geo::io::CoordinateTransformer to_utm("EPSG:4326", utm);
+  to_utm.transform(corners);
+  double xmin = 1e300, xmax = -1e300, ymin = 1e300, ymax = -1e300;
+  for (const auto& p : corners) {
+    xmin = std::min(xmin, p.x), xmax = std::max(xmax, p.x), ymin = std::min(ymin, p.y), ymax = std::max(ymax, p.y);
+  }
+  const double ps = o.pixel_size;
+  xmin = std::floor(xmin / ps) * ps, ymax = std::ceil(ymax / ps) * ps;
+  geo::Grid grid;
+  grid.cols = int(std::ceil((xmax - xmin) / ps));
+  grid.rows = int(std::ceil((ymax - ymin) / ps));
+  grid.transform = geo::GeoTransform{xmin, ps, ymax, -ps};
+  grid.crs_wkt = geo::io::crs_wkt(utm);
+  out.cols = grid.cols;
+  out.rows = grid.rows;
+
+  const geo::Window all = grid.full();
+  std::array<geo::Block<std::uint16_t>, 7> sr;
+  for (auto& b : sr) b = geo::Block<std::uint16_t>(all, 0);
+  geo::Block<std::uint16_t> qa(all, 0), radsat(all, 0);
+  geo::Block<float> truth_fvc(all, -9999.0f);
+  geo::Block<std::uint8_t> truth_water(all, 255), truth_forest(all, 255);
+
+  // Clouds: ellipses in pixel space; shadows displaced north-west (morning sun in the south-east).
+  std::mt19937_64 rng(o.seed);
+  std::uniform_real_distribution<double> U(0, 1);
+  struct Ellipse { double c, r, a, b; };
+  std::vector<Ellipse> clouds;
+  for (int i = 0; i < o.clouds; ++i)
+    clouds.push_back({U(rng) * grid.cols, U(rng) * grid.rows, (0.02 + 0.05 * U(rng)) * grid.cols, (0.02 + 0.05 * U(rng)) * grid.rows});
+  const double shadow_dc = -0.04 * grid.cols, shadow_dr = -0.05 * grid.rows;
+  auto in_cloud = [&](double c, double r, double grow) {
+    for (const auto& e : clouds) {
+      const double a = e.a + grow, b = e.b + grow;
+      if (std::pow((c - e.c) / a, 2) + std::pow((r - e.r) / b, 2) < 1) return true;
+    }
+    return false;
+  };
+  // Scene footprint: a rectangle rotated by 12 degrees (descending-node orbit), fill outside.
+  const double rot = 12.0 * 3.14159265358979 / 180.0, cc = grid.cols / 2.0, rc = grid.rows / 2.0;
+  const double dilate = std::max(1.0, 60.0 / ps);  // dilated-cloud ring, ~2 pixels at 30 m
+
+  std::normal_distribution<double> noise(0, o.noise_sigma);
+  std::vector<geo::Point> lonlat(std::size_t(grid.cols));
+  geo::io::CoordinateTransformer to_lonlat(utm, "EPSG:4326");
+  for (int r = 0; r < grid.rows; ++r) {
+    for (int c = 0; c < grid.cols; ++c) lonlat[std::size_t(c)] = {grid.transform.col_to_x(c + 0.5), grid.transform.row_to_y(r + 0.5)};
+    to_lonlat.transform(lonlat);
+    for (int c = 0; c < grid.cols; ++c) {
+      const double u = (c + 0.5 - cc) * std::cos(rot) + (r + 0.5 - rc) * std::sin(rot);
+      const double v = -(c + 0.5 - cc) * std::sin(rot) + (r + 0.5 - rc) * std::cos(rot);
+      if (std::abs(u) > 0.47 * grid.cols || std::abs(v) > 0.47 * grid.rows) {
+        qa.at(r, c) = 1;  // fill; all bands DN 0
+        continue;
+      }
+      const double x = grid.transform.col_to_x(c + 0.5), y = grid.transform.row_to_y(r + 0.5);
+      const Truth t = landscape(lonlat[std::size_t(c)].x, lonlat[std::size_t(c)].y, x, y, o.seed);
+      truth_fvc.at(r, c) = float(t.fvc);
+      truth_water.at(r, c) = t.cover == Cover::water ? 1 : 0;
+      truth_forest.at(r, c) = t.forest ? 1 : 0;
+      Spectrum s{};
+      for (int b = 0; b < 7; ++b) {
+        if (t.cover == Cover::water) {
+          s[std::size_t(b)] = kWater[std::size_t(b)];
+          continue;
+        }
+        double soil = kLoam[std::size_t(b)];
+        if (b == 3) soil += t.soil_ndvi_shift;  // redder soils have a lower NDVI
+        s[std::size_t(b)] = t.fvc * kVeg[std::size_t(b)] + (1 - t.fvc) * soil;
+      }
+      std::uint16_t q = 0;
+      const bool cloud = in_cloud(c, r, 0), ring = !cloud && in_cloud(c, r, dilate);
+      const bool shadow = !cloud && !ring && in_cloud(c - shadow_dc, r - shadow_dr, 0);
+      if (cloud) {
+        s = kCloud;
+        q |= 1u << 3;
+      } else if (ring) {
+        for (int b = 0; b < 7; ++b) s[std::size_t(b)] = 0.5 * s[std::size_t(b)] + 0.5 * kCloud[std::size_t(b)];
+        q |= 1u << 1;
+      } else if (shadow) {
+        for (auto& refl : s) refl *= 0.35;
+        q |= 1u << 4;
+      } else if (t.snow) {
+        s = kSnow;
+        q |= 1u << 5;
+      } else {
+        q |= 1u << 6;  // clear
+        if (t.cover == Cover::water) q |= 1u << 7;
+      }
+      for (int b = 0; b < 7; ++b) {
+        const double rho = s[std::size_t(b)] + noise(rng);
+        // C2 L2 scaling: rho = DN * 2.75e-5 - 0.2 (LSDS-1619), DN 1..65535 (0 is fill).
+        sr[std::size_t(b)].at(r, c) = std::uint16_t(std::clamp(std::lround((rho + 0.2) / 2.75e-5), 1L, 65535L));
+      }
+      // A sprinkle of saturated pixels (QA_RADSAT bit of band 4), also on clear land.
+      if (hash01(c, r, o.seed + 99) < 0.002) radsat.at(r, c) = std::uint16_t(1u << 3);
+      qa.at(r, c) = q;
+    }
+  }
+
+  const std::string base = out.folder + "/" + out.product_id;
+  for (int b = 0; b < 7; ++b)
+    geo::io::write_geotiff(base + "_SR_B" + std::to_string(b + 1) + ".TIF", grid, sr[std::size_t(b)], 0.0);
+  geo::io::write_geotiff(base + "_QA_PIXEL.TIF", grid, qa, 1.0);
+  geo::io::write_geotiff(base + "_QA_RADSAT.TIF", grid, radsat);
+  out.truth_fvc = out.folder + "/truth_fvc.tif";
+  out.truth_water = out.folder + "/truth_water.tif";
+  out.truth_forest = out.folder + "/truth_forest.tif";
+  geo::io::write_geotiff(out.truth_fvc, grid, truth_fvc, -9999.0, "true fractional vegetation cover");
+  geo::io::write_geotiff(out.truth_water, grid, truth_water, 255.0, "true water");
+  geo::io::write_geotiff(out.truth_forest, grid, truth_forest, 255.0, "true forest (patches >= 0.5 ha)");
+
+  // Metadata in the Collection 2 Level-2 layout (ODL text, or XML).
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> groups;
+  std::vector<std::pair<std::string, std::string>> contents = {
+      {"LANDSAT_PRODUCT_ID", "\"" + out.product_id + "\""}, {"PROCESSING_LEVEL", "\"L2SP\""}, {"COLLECTION_NUMBER", "02"}};
+  for (int b = 1; b <= 7; ++b) contents.push_back({"FILE_NAME_BAND_" + std::to_string(b), "\"" + out.product_id + "_SR_B" + std::to_string(b) + ".TIF\""});
+  contents.push_back({"FILE_NAME_QUALITY_L1_PIXEL", "\"" + out.product_id + "_QA_PIXEL.TIF\""});
+  contents.push_back({"FILE_NAME_QUALITY_L1_RADIOMETRIC_SATURATION", "\"" + out.product_id + "_QA_RADSAT.TIF\""});
+  groups.push_back({"PRODUCT_CONTENTS", contents});
+  groups.push_back({"IMAGE_ATTRIBUTES",
+                    {{"SPACECRAFT_ID", "\"LANDSAT_8\""}, {"SENSOR_ID", "\"OLI_TIRS\""}, {"WRS_PATH", std::to_string(o.wrs_path)},
+                     {"WRS_ROW", std::to_string(o.wrs_row)}, {"DATE_ACQUIRED", o.date}, {"SUN_ELEVATION", "62.5"}}});
+  groups.push_back({"PROJECTION_ATTRIBUTES", {{"MAP_PROJECTION", "\"UTM\""}, {"DATUM", "\"WGS84\""}, {"UTM_ZONE", std::to_string(o.utm_zone)},
+                                              {"GRID_CELL_SIZE_REFLECTIVE", two(int(ps))}}});
+  std::vector<std::pair<std::string, std::string>> refl;
+  for (int b = 1; b <= 7; ++b) refl.push_back({"REFLECTANCE_MULT_BAND_" + std::to_string(b), "2.75E-05"});
+  for (int b = 1; b <= 7; ++b) refl.push_back({"REFLECTANCE_ADD_BAND_" + std::to_string(b), "-0.200000"});
+  groups.push_back({"LEVEL2_SURFACE_REFLECTANCE_PARAMETERS", refl});
+  std::ofstream f;
+  if (o.xml_metadata) {
+    out.mtl_path = base + "_MTL.xml";
+    f.open(out.mtl_path);
+    f << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LANDSAT_METADATA_FILE>\n";
+    for (const auto& [g, kv] : groups) {
+      f << "  <" << g << ">\n";
+      for (auto [k, v] : kv) {
+        v.erase(std::remove(v.begin(), v.end(), '"'), v.end());
+        f << "    <" << k << ">" << v << "</" << k << ">\n";
+      }
+      f << "  </" << g << ">\n";
+    }
+    f << "</LANDSAT_METADATA_FILE>\n";
+  } else {
+    out.mtl_path = base + "_MTL.txt";
+    f.open(out.mtl_path);
+    f << "GROUP = LANDSAT_METADATA_FILE\n";
+    for (const auto& [g, kv] : groups) {
+      f << "  GROUP = " << g << "\n";
+      for (const auto& [k, v] : kv) f << "    " << k << " = " << v << "\n";
+      f << "  END_GROUP = " << g << "\n";
+    }
+    f << "END_GROUP = LANDSAT_METADATA_FILE\nEND\n";
+  }
+  return out;
+}
+
+}  // namespace ecomon
