@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "config.hpp"
+#include "report.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"ecomon: ecological monitoring from Landsat scenes (products, per-county reports, zonal statistics)"};
@@ -40,7 +41,8 @@ int main(int argc, char** argv) {
   import_cmd->add_option("--layer", import.layer, "Output layer name");
   import_cmd->add_flag("--from-gcj02", import.from_gcj02, "Source coordinates are GCJ-02 (Chinese web maps): convert to WGS84");
 
-  app.add_subcommand("config-reference", "Print the table of every config key (Markdown)");
+  auto* reference_cmd = app.add_subcommand("config-reference", "Print the table of every config key (Markdown)");
+  app.add_subcommand("report-columns", "Print the table of county_report.csv columns (Markdown)");
 
   CLI11_PARSE(app, argc, argv);
   try {
@@ -53,7 +55,12 @@ int main(int argc, char** argv) {
       ecomon::zones_import_command(import, std::cerr);
       return 0;
     }
-    std::cout << ecomon::settings_reference_markdown();
+    if (*reference_cmd) {
+      std::cout << ecomon::settings_reference_markdown();
+      return 0;
+    }
+    std::cout << "| column | 中文 | meaning |\n|---|---|---|\n";
+    for (const auto& c : ecomon::report_columns()) std::cout << "| `" << c.key << "` | " << c.zh << " | " << c.meaning << " |\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "ecomon: " << e.what() << "\n";

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages ecomon needs to build, test and run (only those missing). As root.
+set -euo pipefail
+packages=(cmake g++ make pkg-config git ca-certificates
+  libgdal-dev gdal-bin libproj-dev proj-data libtbb-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
+  libcli11-dev libgtest-dev libopencv-imgproc-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

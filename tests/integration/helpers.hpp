@@ -1,0 +1,93 @@
+#pragma once
+// Shared helpers for integration tests: temporary folders, zones files, CSV parsing, running the CLI.
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace testing_helpers {
+
+inline std::filesystem::path fresh_dir(const std::string& name) {
+  // Per process: ctest runs the tests of one fixture as parallel processes.
+  const auto dir = std::filesystem::temp_directory_path() / ("ecomon_it_" + name + "_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+/// A lon/lat box as a GeoJSON feature string.
+inline std::string box_feature(const std::string& code, const std::string& name, double w, double s, double e, double n) {
+  std::ostringstream o;
+  o.precision(12);
+  o << R"({"type":"Feature","properties":{"code":")" << code << R"(","name":")" << name
+    << R"("},"geometry":{"type":"Polygon","coordinates":[[[)" << w << "," << s << "],[" << e << "," << s << "],[" << e << "," << n
+    << "],[" << w << "," << n << "],[" << w << "," << s << "]]]}}";
+  return o.str();
+}
+
+inline std::string write_zones(const std::filesystem::path& path, const std::vector<std::string>& features) {
+  std::ofstream f(path);
+  f << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[)";
+  for (std::size_t i = 0; i < features.size(); ++i) f << (i ? "," : "") << features[i];
+  f << "]}";
+  return path.string();
+}
+
+/// Parses a CSV (no quoted commas in our test data) into rows of fields; strips a UTF-8 BOM.
+inline std::vector<std::map<std::string, std::string>> parse_csv(const std::string& text) {
+  std::string t = text.rfind("\xEF\xBB\xBF", 0) == 0 ? text.substr(3) : text;
+  std::istringstream in(t);
+  std::string line;
+  std::vector<std::string> header;
+  std::vector<std::map<std::string, std::string>> rows;
+  auto split = [](const std::string& l) {
+    std::vector<std::string> out;
+    std::stringstream ss(l);
+    std::string f;
+    while (std::getline(ss, f, ',')) out.push_back(f);
+    if (!l.empty() && l.back() == ',') out.push_back("");
+    return out;
+  };
+  while (std::getline(in, line)) {
+    if (header.empty()) {
+      header = split(line);
+      continue;
+    }
+    auto v = split(line);
+    std::map<std::string, std::string> row;
+    for (std::size_t i = 0; i < header.size() && i < v.size(); ++i) row[header[i]] = v[i];
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+struct CommandResult {
+  int exit_code;
+  std::string output;  // stdout and stderr
+};
+
+inline CommandResult run_cli(const std::string& args) {
+  const std::string cmd = std::string(ECOMON_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (p && fgets(buf.data(), int(buf.size()), p)) out += buf.data();
+  const int status = p ? pclose(p) : -1;
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+}  // namespace testing_helpers

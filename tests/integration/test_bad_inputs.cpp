@@ -1,0 +1,105 @@
+// Every bad input gets a clear error naming the file and the problem, and a bad scene does not stop
+// the run: it is reported in scene_status.csv and the other scenes are processed.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "helpers.hpp"
+#include "libgeo/io/raster.hpp"
+#include "simulator.hpp"
+
+using namespace testing_helpers;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct BadInputs : ::testing::Test {
+  fs::path dir;
+  std::string zones;
+  ecomon::SimulatedScene good, bad;
+
+  void make(const std::string& name) {
+    dir = fresh_dir(name);
+    ecomon::SimulationOptions o;
+    o.output_dir = (dir / "scenes").string();
+    o.west = 108.9, o.east = 108.94, o.south = 40.9, o.north = 40.93, o.utm_zone = 49, o.clouds = 1;
+    good = ecomon::simulate_scene(o);
+    o.date = "2023-08-21";
+    bad = ecomon::simulate_scene(o);
+    zones = write_zones(dir / "z.geojson", {box_feature("z", "zone", 108.905, 40.905, 108.935, 40.925)});
+  }
+  CommandResult run() {
+    return run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string());
+  }
+  std::string band(const ecomon::SimulatedScene& s, int b) { return s.folder + "/" + s.product_id + "_SR_B" + std::to_string(b) + ".TIF"; }
+  void expect_bad_scene_reported(const CommandResult& r, const std::string& needle) {
+    EXPECT_EQ(r.exit_code, 3) << r.output;  // finished, but a scene failed
+    EXPECT_NE(r.output.find(needle), std::string::npos) << r.output;
+    const std::string status = read_file(dir / "out" / "scene_status.csv");
+    EXPECT_NE(status.find("failed"), std::string::npos) << status;
+    EXPECT_NE(status.find(needle), std::string::npos) << status;
+    const auto rows = parse_csv(read_file(dir / "out" / "county_report.csv"));
+    ASSERT_EQ(rows.size(), 1u);  // the good scene is still reported
+    EXPECT_EQ(rows[0].at("scene_id"), good.product_id);
+  }
+};
+
+}  // namespace
+
+TEST_F(BadInputs, MissingBandNamesTheFile) {
+  make("missing_band");
+  fs::remove(band(bad, 5));
+  expect_bad_scene_reported(run(), bad.product_id + "_SR_B5.TIF");
+}
+
+TEST_F(BadInputs, CorruptGeoTiffNamesTheFile) {
+  make("corrupt");
+  const std::string path = band(bad, 4);
+  const auto size = fs::file_size(path);
+  fs::resize_file(path, size / 3);  // truncated download
+  expect_bad_scene_reported(run(), bad.product_id + "_SR_B4.TIF");
+}
+
+TEST_F(BadInputs, MtlWithoutAKeyNamesFileAndKey) {
+  make("mtl_key");
+  std::string mtl = read_file(bad.mtl_path);
+  const auto at = mtl.find("    REFLECTANCE_MULT_BAND_5");
+  mtl.erase(at, mtl.find('\n', at) - at + 1);
+  std::ofstream(bad.mtl_path) << mtl;
+  expect_bad_scene_reported(run(), "REFLECTANCE_MULT_BAND_5");
+}
+
+TEST_F(BadInputs, BandsThatDisagreeInSizeAreRejected) {
+  make("size");
+  geo::Grid g{10, 10, {600000, 30, 4530000, -30}, ""};
+  geo::io::write_geotiff(band(bad, 3), g, geo::Block<std::uint16_t>(g.full(), 7));
+  expect_bad_scene_reported(run(), "size or geotransform differs");
+}
+
+TEST_F(BadInputs, UnknownConfigKeyStopsBeforeAnyData) {
+  make("config");
+  const auto cfg = (dir / "bad.yaml").string();
+  std::ofstream(cfg) << "output:\n  codek: ZSTD\n";
+  const auto r = run_cli("run " + cfg + " --input " + (dir / "scenes").string() + " --zones " + zones);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("bad.yaml: unknown key 'output.codek'"), std::string::npos) << r.output;
+}
+
+TEST_F(BadInputs, UnreadableZonesFile) {
+  make("zones");
+  std::ofstream(dir / "broken.gpkg") << "this is not a GeoPackage";
+  zones = (dir / "broken.gpkg").string();
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("zones file " + zones), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "out" / "county_report.csv"));
+}
+
+TEST_F(BadInputs, MissingZoneField) {
+  make("field");
+  const auto r = run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --zone-field adcode --out " +
+                         (dir / "out").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("no field 'adcode' (fields: code, name)"), std::string::npos) << r.output;
+}

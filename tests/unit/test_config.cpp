@@ -1,0 +1,82 @@
+// Strict configuration: errors name the file, the key and what is allowed; overrides are checked the
+// same way; config/README.md documents exactly the schema.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "config.hpp"
+
+using namespace ecomon;
+
+namespace {
+std::string write_config(const std::string& name, const std::string& text) {
+  const auto dir = std::filesystem::temp_directory_path() / "ecomon_config_tests";
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / name).string();
+  std::ofstream(path) << text;
+  return path;
+}
+std::string error_of(const std::string& path, const std::vector<std::string>& overrides = {}) {
+  try {
+    load_settings(path, overrides);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST(Config, LoadsValuesAndResolvesPathsAgainstTheFile) {
+  const auto path = write_config("ok.yaml", "input: {dir: scenes}\nfvc: {ndvi_soil: auto, ndvi_veg: 0.9}\nrun: {threads: 2}\n");
+  const Settings s = load_settings(path, {});
+  EXPECT_EQ(s.threads, 2);
+  EXPECT_FALSE(s.ndvi_soil.has_value());
+  EXPECT_DOUBLE_EQ(*s.ndvi_veg, 0.9);
+  EXPECT_EQ(s.input_dir, (std::filesystem::path(path).parent_path() / "scenes").string());
+}
+
+TEST(Config, UnknownKeyNamesFileKeyAndKnownKeys) {
+  const auto path = write_config("unknown.yaml", "fvc:\n  ndvi_sol: 0.1\n");
+  const std::string e = error_of(path);
+  EXPECT_NE(e.find(path), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown key 'fvc.ndvi_sol'"), std::string::npos) << e;
+  EXPECT_NE(e.find("fvc.ndvi_soil"), std::string::npos) << e;  // lists what is known
+}
+
+TEST(Config, WrongTypeAndOutOfRange) {
+  std::string e = error_of(write_config("type.yaml", "run: {threads: many}\n"));
+  EXPECT_NE(e.find("'run.threads'"), std::string::npos) << e;
+  EXPECT_NE(e.find("not a number"), std::string::npos) << e;
+  e = error_of(write_config("range.yaml", "fvc: {ndvi_veg: 1.5}\n"));
+  EXPECT_NE(e.find("'fvc.ndvi_veg'"), std::string::npos) << e;
+  EXPECT_NE(e.find("out of range"), std::string::npos) << e;
+  EXPECT_NE(e.find("[-1, 1]"), std::string::npos) << e;
+  e = error_of(write_config("choice.yaml", "output: {codec: JPEG}\n"));
+  EXPECT_NE(e.find("ZSTD, DEFLATE, LZW, NONE"), std::string::npos) << e;
+  e = error_of(write_config("int.yaml", "run: {window_rows: 12.5}\n"));
+  EXPECT_NE(e.find("not an integer"), std::string::npos) << e;
+}
+
+TEST(Config, CrossKeyChecks) {
+  const std::string e = error_of(write_config("order.yaml", "fvc: {ndvi_soil: 0.5, ndvi_veg: 0.3}\n"));
+  EXPECT_NE(e.find("fvc.ndvi_veg"), std::string::npos) << e;
+}
+
+TEST(Config, OverridesAreCheckedLikeFileEntries) {
+  const auto path = write_config("base.yaml", "input: {dir: x}\n");
+  EXPECT_EQ(*load_settings(path, {"fvc.ndvi_soil=0.2"}).ndvi_soil, 0.2);
+  EXPECT_FALSE(load_settings(path, {"fvc.ndvi_veg=auto"}).ndvi_veg.has_value());
+  EXPECT_NE(error_of(path, {"fvc.ndvi_veg=2"}).find("out of range"), std::string::npos);
+  EXPECT_NE(error_of(path, {"nope.key=1"}).find("unknown key 'nope.key'"), std::string::npos);
+  EXPECT_NE(error_of(path, {"fvc.ndvi_soil"}).find("key.path=value"), std::string::npos);
+}
+
+TEST(Config, ReadmeDocumentsExactlyTheSchema) {
+  std::ifstream f(std::string(ECOMON_SOURCE_DIR) + "/config/README.md");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  EXPECT_NE(ss.str().find(settings_reference_markdown()), std::string::npos)
+      << "config/README.md is out of date: paste the output of `ecomon config-reference` into it";
+}

@@ -1,0 +1,52 @@
+// Index functors on hand-computed pixels (reflectances chosen so the arithmetic is checkable by hand).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "libgeo/indices.hpp"
+
+using namespace geo::index;
+
+TEST(Indices, NdviTable) {
+  struct { float nir, red, expected; } rows[] = {
+      {0.5f, 0.1f, 0.6666667f},  // (0.5-0.1)/(0.6)
+      {0.3f, 0.3f, 0.0f},
+      {0.1f, 0.3f, -0.5f},       // (0.1-0.3)/0.4
+      {0.45f, 0.05f, 0.8f},
+  };
+  for (auto r : rows) EXPECT_NEAR(Ndvi{}(r.nir, r.red), r.expected, 1e-6f);
+  EXPECT_TRUE(std::isnan(Ndvi{}(0.0f, 0.0f)));
+}
+
+TEST(Indices, MndwiTable) {
+  EXPECT_NEAR(Mndwi{}(0.07f, 0.015f), (0.07f - 0.015f) / 0.085f, 1e-6f);  // water: positive
+  EXPECT_NEAR(Mndwi{}(0.12f, 0.30f), -0.4285714f, 1e-6f);                   // soil: negative
+}
+
+TEST(Indices, Msavi2Table) {
+  // nir 0.5, red 0.1: t = 2, disc = 4 - 3.2 = 0.8, (2 - 0.894427) / 2 = 0.5527864
+  EXPECT_NEAR(Msavi2{}(0.5f, 0.1f), 0.5527864f, 1e-6f);
+  // nir = red: disc = t^2, MSAVI2 = 0
+  EXPECT_NEAR(Msavi2{}(0.2f, 0.2f), 0.0f, 1e-7f);
+}
+
+TEST(Indices, DimidiateFvcTable) {
+  const DimidiateFvc f{0.1f, 0.8f};
+  EXPECT_NEAR(f(0.45f), 0.5f, 1e-6f);
+  EXPECT_NEAR(f(0.8f), 1.0f, 1e-6f);
+  EXPECT_EQ(f(0.95f), 1.0f);   // clamped
+  EXPECT_EQ(f(-0.2f), 0.0f);   // clamped
+  EXPECT_NEAR(f(0.24f), 0.2f, 1e-6f);
+  EXPECT_TRUE(std::isnan(f(kNaN)));
+}
+
+TEST(Indices, DesertGradingTable) {
+  const DesertGrading g{};  // 0.60 / 0.40 / 0.25 / 0.10
+  EXPECT_EQ(g(0.75f), DesertGrade::none);
+  EXPECT_EQ(g(0.60f), DesertGrade::none);
+  EXPECT_EQ(g(0.50f), DesertGrade::light);
+  EXPECT_EQ(g(0.30f), DesertGrade::moderate);
+  EXPECT_EQ(g(0.10f), DesertGrade::severe);
+  EXPECT_EQ(g(0.05f), DesertGrade::extreme);
+  EXPECT_EQ(g(kNaN), DesertGrade::not_graded);
+}
