@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Benchmark: `ecomon run` on a simulated 30 m Landsat 8 C2 L2 scene (about 3600 x 3100 pixels, 11 Mpx,
+# a third of a full scene), printing wall time, throughput and peak memory for 1 and 2 threads, for
+# the two strip heights, and for ZSTD-1 vs DEFLATE-6 output. Prints figures; asserts nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x build/pipeline/ecomon ] || scripts/build.sh
+[ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
+work=${BENCH_DIR:-/tmp/ecomon_bench}
+mkdir -p "$work"
+if [ ! -d "$work/scenes" ]; then
+  build/pipeline/ecomon-simulate "$work/scenes" --utm-zone 49 --west 108.6 --east 109.85 --south 40.45 --north 41.45 \
+    --pixel 30 --seed 5 >/dev/null
+fi
+cat > "$work/zones.geojson" <<'JSON'
+{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[
+{"type":"Feature","properties":{"code":"a","name":"a"},"geometry":{"type":"Polygon","coordinates":[[[108.7,40.5],[109.2,40.5],[109.2,41.4],[108.7,41.4],[108.7,40.5]]]}},
+{"type":"Feature","properties":{"code":"b","name":"b"},"geometry":{"type":"Polygon","coordinates":[[[109.2,40.5],[109.8,40.5],[109.8,41.4],[109.2,41.4],[109.2,40.5]]]}}]}
+JSON
+px=$(gdalinfo "$work"/scenes/*/*_SR_B4.TIF | awk '/Size is/ {gsub(",",""); print $3 * $4}')
+echo "scene: $px pixels (simulated, 30 m)"
+run() {  # label, args...
+  local label=$1; shift
+  rm -rf "$work/out"
+  /usr/bin/time -f "%e %M" -o "$work/time" build/pipeline/ecomon run /dev/null --input "$work/scenes" \
+    --zones "$work/zones.geojson" --out "$work/out" "$@" >/dev/null 2>&1
+  read -r secs kb < "$work/time"
+  awk -v l="$label" -v s="$secs" -v kb="$kb" -v px="$px" 'BEGIN { printf "%-40s %7.2f s  %7.2f Mpx/s  peak RSS %6.0f MiB\n", l, s, px / s / 1e6, kb / 1024 }' 
+}
+run "2 threads, ZSTD 1, strips 256" --threads 2
+run "1 thread,  ZSTD 1, strips 256" --threads 1
+run "2 threads, ZSTD 1, strips 64" --threads 2 --set run.window_rows=64
+run "2 threads, DEFLATE 6, strips 256" --threads 2 --set output.codec=DEFLATE --set output.level=6
+run "2 threads, report only (no products)" --threads 2 --set output.products=false
