@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
@@ -427,7 +428,10 @@ SceneResult process_scene(const Scene& scene, const Settings& settings, const ge
                     for (const auto& row : s->zone_rows[z]) result.tallies[z].merge(row);
                 }));
   });
-  for (auto& w : writers) w->finish();
+  // The COG translations (codec + overviews) dominate the remaining time; they are independent files.
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t(0), writers.size(), [&](std::size_t i) { writers[i]->finish(); });
+  });
   return result;
 }
 
