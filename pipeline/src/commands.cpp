@@ -50,6 +50,11 @@ int run_command(const RunOptions& o) {
       const Scene scene = read_scene(mtl);
       spdlog::info("scene {} ({} {}, {})", scene.product_id, scene.spacecraft, scene.date, scene.level_name());
       results.push_back(process_scene(scene, settings, zones));
+      bool any_overlap = false;
+      for (const auto& t : results.back().tallies) any_overlap = any_overlap || t.total_area > 0;
+      if (!any_overlap)
+        spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", settings.zones_file,
+                     scene.product_id);
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       spdlog::info("  done in {:.2f} s, {} products", s, results.back().products.size());
     } catch (const geo::io::IoError& e) {
