@@ -187,10 +187,16 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
   const double dilate = std::max(1.0, 60.0 / ps);  // dilated-cloud ring, ~2 pixels at 30 m
 
   std::normal_distribution<double> noise(0, o.noise_sigma);
-  std::vector<geo::Point> lonlat(std::size_t(grid.cols));
+  // Each pixel mixes 2 x 2 sub-samples of the landscape, so edges (shores, field and patch borders)
+  // are mixed pixels as in real imagery; the truth is the sub-sample mean (water and forest: the
+  // majority of the sub-samples).
+  constexpr double sub[4][2] = {{0.25, 0.25}, {0.75, 0.25}, {0.25, 0.75}, {0.75, 0.75}};
+  std::vector<geo::Point> lonlat(std::size_t(grid.cols) * 4);
   geo::io::CoordinateTransformer to_lonlat(utm, "EPSG:4326");
   for (int r = 0; r < grid.rows; ++r) {
-    for (int c = 0; c < grid.cols; ++c) lonlat[std::size_t(c)] = {grid.transform.col_to_x(c + 0.5), grid.transform.row_to_y(r + 0.5)};
+    for (int c = 0; c < grid.cols; ++c)
+      for (int k = 0; k < 4; ++k)
+        lonlat[std::size_t(c) * 4 + std::size_t(k)] = {grid.transform.col_to_x(c + sub[k][0]), grid.transform.row_to_y(r + sub[k][1])};
     to_lonlat.transform(lonlat);
     for (int c = 0; c < grid.cols; ++c) {
       const double u = (c + 0.5 - cc) * std::cos(rot) + (r + 0.5 - rc) * std::sin(rot);
@@ -199,21 +205,32 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
         qa.at(r, c) = 1;  // fill; all bands DN 0
         continue;
       }
-      const double x = grid.transform.col_to_x(c + 0.5), y = grid.transform.row_to_y(r + 0.5);
-      const Truth t = landscape(lonlat[std::size_t(c)].x, lonlat[std::size_t(c)].y, x, y, o.seed);
-      truth_fvc.at(r, c) = float(t.fvc);
-      truth_water.at(r, c) = t.cover == Cover::water ? 1 : 0;
-      truth_forest.at(r, c) = t.forest ? 1 : 0;
       Spectrum s{};
-      for (int b = 0; b < 7; ++b) {
-        if (t.cover == Cover::water) {
-          s[std::size_t(b)] = kWater[std::size_t(b)];
-          continue;
+      double fvc_sum = 0;
+      int water_n = 0, forest_n = 0;
+      bool snow = false;
+      for (int k = 0; k < 4; ++k) {
+        const geo::Point& ll = lonlat[std::size_t(c) * 4 + std::size_t(k)];
+        const double x = grid.transform.col_to_x(c + sub[k][0]), y = grid.transform.row_to_y(r + sub[k][1]);
+        const Truth t = landscape(ll.x, ll.y, x, y, o.seed);
+        water_n += t.cover == Cover::water;
+        forest_n += t.forest;
+        snow = snow || t.snow;
+        fvc_sum += t.fvc;
+        for (int b = 0; b < 7; ++b) {
+          double refl = kWater[std::size_t(b)];
+          if (t.cover != Cover::water) {
+            double soil = kLoam[std::size_t(b)];
+            if (b == 3) soil += t.soil_ndvi_shift;  // redder soils have a lower NDVI
+            refl = t.fvc * kVeg[std::size_t(b)] + (1 - t.fvc) * soil;
+          }
+          s[std::size_t(b)] += 0.25 * refl;
         }
-        double soil = kLoam[std::size_t(b)];
-        if (b == 3) soil += t.soil_ndvi_shift;  // redder soils have a lower NDVI
-        s[std::size_t(b)] = t.fvc * kVeg[std::size_t(b)] + (1 - t.fvc) * soil;
       }
+      truth_fvc.at(r, c) = float(fvc_sum / 4);
+      truth_water.at(r, c) = water_n >= 2 ? 1 : 0;
+      truth_forest.at(r, c) = forest_n >= 2 ? 1 : 0;
+      const bool is_water = water_n >= 2;
       std::uint16_t q = 0;
       const bool cloud = in_cloud(c, r, 0), ring = !cloud && in_cloud(c, r, dilate);
       const bool shadow = !cloud && !ring && in_cloud(c - shadow_dc, r - shadow_dr, 0);
@@ -226,12 +243,12 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
       } else if (shadow) {
         for (auto& refl : s) refl *= 0.35;
         q |= 1u << 4;
-      } else if (t.snow) {
+      } else if (snow) {
         s = kSnow;
         q |= 1u << 5;
       } else {
         q |= 1u << 6;  // clear
-        if (t.cover == Cover::water) q |= 1u << 7;
+        if (is_water) q |= 1u << 7;
       }
       for (int b = 0; b < 7; ++b) {
         const double rho = s[std::size_t(b)] + noise(rng);

@@ -2,6 +2,7 @@
 // across threads and strip heights, ellipsoidal areas, metadata variants, and the real sample tiles.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -191,4 +192,23 @@ TEST(MetadataVariants, XmlMetadataAndTarArchivesAreFound) {
   EXPECT_EQ(rows[0].at("scene_id"), xml_scene.product_id);
   EXPECT_EQ(rows[1].at("scene_id"), tar_scene.product_id);
   EXPECT_EQ(rows[0].at("total_area_km2"), rows[1].at("total_area_km2"));
+}
+
+TEST_F(SimulatedRun, AutoEndMembersAreTheScenePercentiles) {
+  const auto rows = parse_csv(run("auto", 2, 256, {"fvc.ndvi_soil=auto", "fvc.ndvi_veg=auto"}));
+  ASSERT_FALSE(rows.empty());
+  const double soil = std::stod(rows[0].at("fvc_ndvi_soil")), veg = std::stod(rows[0].at("fvc_ndvi_veg"));
+  // Independent check from the written products: NDVI over clear, non-water pixels.
+  const geo::io::RasterReader ndvi(product("auto", "NDVI")), water(product("auto", "WATER")), clear(product("auto", "CLEAR"));
+  const auto w = ndvi.grid().full();
+  const auto nd = ndvi.read<std::int16_t>(w);
+  const auto wa = water.read<std::uint8_t>(w), cl = clear.read<std::uint8_t>(w);
+  std::vector<double> v;
+  for (std::size_t i = 0; i < nd.size(); ++i)
+    if (cl[i] == 1 && wa[i] == 0) v.push_back(nd[i] * 1e-4);
+  std::sort(v.begin(), v.end());
+  const double p5 = v[std::size_t(0.05 * double(v.size()))], p95 = v[std::size_t(0.95 * double(v.size()))];
+  EXPECT_NEAR(soil, p5, 0.0015);  // histogram bins are 0.001 wide
+  EXPECT_NEAR(veg, p95, 0.0015);
+  EXPECT_LT(soil, veg);
 }
