@@ -32,3 +32,4 @@ run "1 thread,  ZSTD 1, strips 256" --threads 1
 run "2 threads, ZSTD 1, strips 64" --threads 2 --set run.window_rows=64
 run "2 threads, DEFLATE 6, strips 256" --threads 2 --set output.codec=DEFLATE --set output.level=6
 run "2 threads, report only (no products)" --threads 2 --set output.products=false
+run "2 threads, ZSTD 1, budget 64 MiB" --threads 2 --set run.memory_budget_mb=64

@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages ecomon needs to build, test and run (only those missing). As root.
 set -euo pipefail
 packages=(cmake g++ make pkg-config git ca-certificates
-  libgdal-dev gdal-bin libproj-dev proj-data libtbb-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
+  libgdal-dev gdal-bin python3-gdal libproj-dev proj-data libtbb-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   libcli11-dev libgtest-dev libopencv-imgproc-dev)
 missing=()
 for p in "${packages[@]}"; do

@@ -16,7 +16,8 @@ struct ConfigError : std::runtime_error {
 struct Settings {
   // run
   int threads = 0;           // 0 = all cores
-  int window_rows = 256;     // strip height streamed through the pipeline
+  int window_rows = 256;     // strip height streamed through the pipeline (upper bound)
+  int memory_budget_mb = 1024;  // caps strip height so that strips in flight fit
   int gdal_cache_mb = 128;
   // input
   std::string input_dir;

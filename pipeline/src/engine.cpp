@@ -49,6 +49,9 @@ constexpr std::uint8_t kNoData8 = 255;
 constexpr std::int16_t kNoData16 = -32768;
 constexpr double kIndexScale = 1e-4;  // indices stored as int16 x 1e-4
 constexpr double kFvcScale = 0.005;   // FVC stored as uint8 0..200 x 0.005
+// Memory per pixel of a strip in flight: 8 uint16 inputs, 4 float indices, state and masks, cell
+// areas (double), 8 outputs and one zone's coverage (double), rounded up.
+constexpr double kBytesPerPixelInFlight = 80;
 constexpr int green_band = Band::green, red_band = Band::red, nir_band = Band::nir, swir1_band = Band::swir1;
 
 struct SceneRasters {
@@ -381,12 +384,17 @@ SceneResult process_scene(const Scene& scene, const Settings& settings, const ge
   }
 
   result.tallies.assign(result.zones.size(), ZoneTally{});
-  const std::vector<Window> strips = geo::strips(grid, settings.window_rows);
+  // The window budget: strips in flight x rows x columns x bytes per pixel stays within it.
+  const std::size_t tokens = std::size_t(2 * threads);
+  const double budget_rows = double(settings.memory_budget_mb) * 1024.0 * 1024.0 / (kBytesPerPixelInFlight * grid.cols * double(tokens));
+  const int strip_rows = std::clamp(int(budget_rows) - 2 * halo, 8, settings.window_rows);
+  const std::vector<Window> strips = geo::strips(grid, strip_rows);
+  spdlog::debug("strips of {} rows ({} in flight, budget {} MiB)", strip_rows, tokens, settings.memory_budget_mb);
   std::size_t next = 0;
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_pipeline(
-        std::size_t(2 * threads),
+        tokens,
         tbb::make_filter<void, std::shared_ptr<Strip>>(
             tbb::filter_mode::serial_in_order,
             [&](tbb::flow_control& fc) -> std::shared_ptr<Strip> {

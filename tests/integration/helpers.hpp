@@ -80,8 +80,9 @@ struct CommandResult {
   std::string output;  // stdout and stderr
 };
 
-inline CommandResult run_cli(const std::string& args) {
-  const std::string cmd = std::string(ECOMON_BINARY) + " " + args + " 2>&1";
+/// Runs a shell command, capturing stdout and stderr.
+inline CommandResult run_shell(const std::string& command) {
+  const std::string cmd = command + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf{};
@@ -89,5 +90,7 @@ inline CommandResult run_cli(const std::string& args) {
   const int status = p ? pclose(p) : -1;
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
+
+inline CommandResult run_cli(const std::string& args) { return run_shell(std::string(ECOMON_BINARY) + " " + args); }
 
 }  // namespace testing_helpers
