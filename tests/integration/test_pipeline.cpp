@@ -167,6 +167,16 @@ TEST(SampleTiles, RealCollection1ScenesAreProcessedAsTopOfAtmosphere) {
     EXPECT_GE(fvc, 0.0);
     EXPECT_LE(fvc, 1.0);
   }
+  // One pixel by hand: TOA reflectance = (DN x 2e-5 - 0.1) / sin(58.99675180 deg) (the L8 MTL's
+  // REFLECTANCE_MULT/ADD_BAND_4/5 and SUN_ELEVATION), NDVI from it, stored x1e-4.
+  const std::string id = "LC08_L1TP_195025_20130707_20170503_01_T1";
+  const std::string tiles = std::string(ECOMON_SOURCE_DIR) + "/sample_tiles/" + id + "/" + id;
+  const geo::io::RasterReader b4(tiles + "_B4.TIF"), b5(tiles + "_B5.TIF");
+  const geo::io::RasterReader ndvi((dir / "products" / id / (id + "_NDVI.tif")).string());
+  const geo::Window px{20, 17, 1, 1};
+  const double s = std::sin(58.99675180 * 3.14159265358979323846 / 180.0);
+  const double red = (b4.read<std::uint16_t>(px)[0] * 2e-5 - 0.1) / s, nir = (b5.read<std::uint16_t>(px)[0] * 2e-5 - 0.1) / s;
+  EXPECT_NEAR(ndvi.read<std::int16_t>(px)[0] * 1e-4, (nir - red) / (nir + red), 0.6e-4);
 }
 
 TEST(MetadataVariants, XmlMetadataAndTarArchivesAreFound) {
