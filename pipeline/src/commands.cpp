@@ -38,33 +38,36 @@ int run_command(const RunOptions& o) {
 
   const geo::io::ZoneSource zones{settings.zones_file, settings.zone_code_field, settings.zone_name_field, settings.zones_layer};
   geo::io::zone_crs(zones);  // fail early, before any scene is read, if the zones are unreadable
-  const auto mtls = find_scene_metadata(settings.input_dir);
-  if (mtls.empty()) throw SceneError(settings.input_dir + ": no Landsat scene found (*_MTL.txt, *_MTL.xml or .tar)");
+  const auto found = find_scenes(settings.input_dir);
+  if (found.empty())
+    throw SceneError(settings.input_dir + ": no scene found (Landsat *_MTL.txt/xml or .tar; Sentinel-2 L2A .SAFE, .zip or band GeoTIFFs with MTD_MSIL2A.xml)");
+  const std::string work_dir = (fs::path(settings.output_dir) / ".tmp").string();
   fs::create_directories(settings.output_dir);
 
   std::vector<SceneResult> results;
   std::vector<std::pair<std::string, std::string>> failures;
-  for (const auto& mtl : mtls) {
+  for (const auto& f : found) {
     const auto t0 = std::chrono::steady_clock::now();
     try {
-      const Scene scene = read_scene(mtl);
-      spdlog::info("scene {} ({} {}, {})", scene.product_id, scene.spacecraft, scene.date, scene.level_name());
-      results.push_back(process_scene(scene, settings, zones));
+      auto source = open_scene(f, work_dir);
+      const SceneInfo& scene = source->info();
+      spdlog::info("scene {} ({} {}, {})", scene.id, scene.spacecraft, scene.date, scene.reflectance);
+      results.push_back(process_scene(*source, settings, zones));
       bool any_overlap = false;
       for (const auto& t : results.back().tallies) any_overlap = any_overlap || t.total_area > 0;
       if (!any_overlap)
         spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", settings.zones_file,
-                     scene.product_id);
+                     scene.id);
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       spdlog::info("  done in {:.2f} s, {} products", s, results.back().products.size());
     } catch (const geo::io::IoError& e) {
       // A zones problem affects every scene: stop rather than report it once per scene.
       if (std::string(e.what()).rfind("zones file", 0) == 0) throw;
       spdlog::error("{}", e.what());
-      failures.emplace_back(mtl, e.what());
+      failures.emplace_back(f.path, e.what());
     } catch (const std::exception& e) {
       spdlog::error("{}", e.what());
-      failures.emplace_back(mtl, e.what());
+      failures.emplace_back(f.path, e.what());
     }
   }
   const std::string report = (fs::path(settings.output_dir) / "county_report.csv").string();
@@ -74,7 +77,7 @@ int run_command(const RunOptions& o) {
     const std::string path = (fs::path(settings.output_dir) / "scene_status.csv").string();
     std::ofstream f(path + ".partial");
     f << "metadata,status,message\n";
-    for (const auto& r : results) f << r.scene.mtl_path << ",ok,\n";
+    for (const auto& r : results) f << r.scene.path << ",ok,\n";
     for (const auto& [m, why] : failures) {
       std::string msg = why;
       for (auto& c : msg)

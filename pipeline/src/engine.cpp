@@ -52,77 +52,11 @@ constexpr double kFvcScale = 0.005;   // FVC stored as uint8 0..200 x 0.005
 // Memory per pixel of a strip in flight: 8 uint16 inputs, 4 float indices, state and masks, cell
 // areas (double), 8 outputs and one zone's coverage (double), rounded up.
 constexpr double kBytesPerPixelInFlight = 80;
-constexpr int green_band = Band::green, red_band = Band::red, nir_band = Band::nir, swir1_band = Band::swir1;
-
-struct SceneRasters {
-  std::vector<geo::io::RasterReader> bands;  // band_count reflective bands
-  std::optional<geo::io::RasterReader> qa, radsat;
-};
-
-SceneRasters open_scene(const Scene& scene) {
-  SceneRasters r;
-  auto open = [&](const std::string& path, const std::string& role) {
-    try {
-      return geo::io::RasterReader(path);
-    } catch (const geo::io::IoError& e) {
-      throw SceneError(scene.mtl_path + ": " + role + " band unusable: " + e.what());
-    }
-  };
-  for (int b = 0; b < band_count; ++b)
-    r.bands.push_back(open(scene.bands[b].path, std::string(band_role_names[b]) + " (B" + std::to_string(scene.bands[b].number) + ")"));
-  r.qa.emplace(open(scene.qa_pixel_path, "QA"));
-  if (!scene.qa_radsat_path.empty()) r.radsat.emplace(open(scene.qa_radsat_path, "QA_RADSAT"));
-  const geo::Grid& ref = r.bands[0].grid();
-  auto same = [&](const geo::io::RasterReader& other) {
-    if (!ref.same_geometry(other.grid()))
-      throw SceneError(other.path() + ": size or geotransform differs from " + r.bands[0].path() + " (" +
-                       std::to_string(other.grid().cols) + "x" + std::to_string(other.grid().rows) + " vs " +
-                       std::to_string(ref.cols) + "x" + std::to_string(ref.rows) + ")");
-    if (geo::io::crs_name(other.grid().crs_wkt) != geo::io::crs_name(ref.crs_wkt))
-      throw SceneError(other.path() + ": CRS " + geo::io::crs_name(other.grid().crs_wkt) + " differs from " +
-                       geo::io::crs_name(ref.crs_wkt) + " of " + r.bands[0].path());
-  };
-  for (const auto& b : r.bands) same(b);
-  same(*r.qa);
-  if (r.radsat) same(*r.radsat);
-  return r;
-}
-
-// DN -> reflectance. C2 L2: rho = DN * mult + add (LSDS-1619 section 4.2). C1 L1 TOA: rho =
-// (DN * mult + add) / sin(sun elevation) (Landsat 8 Data Users Handbook, section 5.2). DN 0 is fill.
-struct Calibration {
-  float mult[band_count], add[band_count];
-  float sun_divisor = 1;
-  explicit Calibration(const Scene& s) {
-    for (int b = 0; b < band_count; ++b) {
-      mult[b] = float(s.bands[b].mult);
-      add[b] = float(s.bands[b].add);
-    }
-    if (s.top_of_atmosphere()) sun_divisor = float(std::sin(s.sun_elevation_deg * std::numbers::pi / 180.0));
-  }
-  float operator()(int band, std::uint16_t dn) const { return (float(dn) * mult[band] + add[band]) / sun_divisor; }
-};
-
-struct PixelMask {
-  bool c2;
-  std::uint16_t radsat_bits;
-  bool fill(std::uint16_t qa, const std::uint16_t* dns) const {
-    if (c2 ? (qa & qa_pixel::fill) : qa_bqa_c1::fill(qa)) return true;
-    for (int b = 0; b < band_count; ++b)
-      if (dns[b] == 0) return true;
-    return false;
-  }
-  bool clear(std::uint16_t qa, std::uint16_t radsat) const {
-    if (c2) return !(qa & qa_pixel::excluded) && !(radsat & radsat_bits);
-    return !qa_bqa_c1::excluded(qa);
-  }
-};
 
 struct Strip {
   std::size_t index = 0;
   Window core, grown;
-  std::array<Block<std::uint16_t>, band_count> dn;
-  Block<std::uint16_t> qa, radsat;
+  ObservationBlock obs;  // over `grown`
   // outputs over `core`
   Block<std::int16_t> ndvi, mndwi, msavi2;
   Block<std::uint8_t> fvc, water, forest, grade, clear;
@@ -142,32 +76,23 @@ std::int16_t scaled16(float v) {
 }
 
 // Computes every product of a strip (with halo) and the per-row zone tallies of its core rows.
-void compute_strip(Strip& s, const Calibration& cal, const PixelMask& mask, const ProductRules& rules,
-                   const geo::CellAreaModel& area_model, const std::vector<geo::io::Zone>& zones,
-                   const std::vector<Window>& zone_windows, const geo::GeoTransform& transform) {
+void compute_strip(Strip& s, const ProductRules& rules, const geo::CellAreaModel& area_model,
+                   const std::vector<geo::io::Zone>& zones, const std::vector<Window>& zone_windows,
+                   const geo::GeoTransform& transform) {
   const Window& g = s.grown;
   const std::size_t n = std::size_t(g.size());
-  Block<std::uint8_t> state(g, 0);  // 0 fill, 1 clear, 2 masked
+  const Block<std::uint8_t>& state = s.obs.state;
   Block<float> ndvi(g), mndwi(g), msavi2(g), fvc(g);
   Block<std::uint8_t> water(g, kNoData8), candidate(g, kNoData8);
   const geo::index::Ndvi ndvi_f;
   const geo::index::Mndwi mndwi_f;
   const geo::index::Msavi2 msavi2_f;
   for (std::size_t i = 0; i < n; ++i) {
-    std::uint16_t dns[band_count];
-    for (int b = 0; b < band_count; ++b) dns[b] = s.dn[b][i];
-    const std::uint16_t qa = s.qa[i], rs = s.radsat.size() ? s.radsat[i] : 0;
-    if (mask.fill(qa, dns)) {
-      state[i] = 0;
-    } else {
-      state[i] = mask.clear(qa, rs) ? 1 : 2;
-    }
-    if (state[i] != 1) {
+    if (state[i] != clear) {
       ndvi[i] = mndwi[i] = msavi2[i] = fvc[i] = geo::index::kNaN;
       continue;
     }
-    const float red = cal(red_band, dns[red_band]), nir = cal(nir_band, dns[nir_band]);
-    const float green = cal(green_band, dns[green_band]), swir1 = cal(swir1_band, dns[swir1_band]);
+    const float red = s.obs.red[i], nir = s.obs.nir[i], green = s.obs.green[i], swir1 = s.obs.swir1[i];
     ndvi[i] = ndvi_f(nir, red);
     mndwi[i] = mndwi_f(green, swir1);
     msavi2[i] = msavi2_f(nir, red);
@@ -195,16 +120,16 @@ void compute_strip(Strip& s, const Calibration& cal, const PixelMask& mask, cons
     for (int col = 0; col < c.cols; ++col) {
       const std::size_t gi = std::size_t(r + dr) * g.cols + col;
       const std::uint8_t st = state[gi];
-      s.clear.at(r, col) = st == 0 ? kNoData8 : (st == 1 ? 1 : 0);
+      s.clear.at(r, col) = st == no_data ? kNoData8 : (st == clear ? 1 : 0);
       s.ndvi.at(r, col) = scaled16(ndvi[gi]);
       s.mndwi.at(r, col) = scaled16(mndwi[gi]);
       s.msavi2.at(r, col) = scaled16(msavi2[gi]);
       s.fvc.at(r, col) = std::isnan(fvc[gi]) ? kNoData8 : std::uint8_t(std::lround(fvc[gi] / float(kFvcScale)));
       s.water.at(r, col) = water[gi];
-      s.grade.at(r, col) = st != 1 ? kNoData8
+      s.grade.at(r, col) = st != clear ? kNoData8
                            : water[gi] == 1 ? std::uint8_t(geo::index::DesertGrade::not_graded)
                                             : std::uint8_t(rules.grading(fvc[gi]));
-      if (st != 1) s.forest.at(r, col) = kNoData8;
+      if (st != clear) s.forest.at(r, col) = kNoData8;
     }
 
   // Zone tallies, row by row (column order inside a row), for zones touching this strip.
@@ -221,10 +146,10 @@ void compute_strip(Strip& s, const Calibration& cal, const PixelMask& mask, cons
         if (f <= 0) continue;
         const int col = sub.col0 - g.col0 + k;
         const std::size_t gi = std::size_t(gr) * g.cols + col;
-        if (state[gi] == 0) continue;
+        if (state[gi] == no_data) continue;
         const double w = f * areas[gi];
         t.total_area += w;
-        if (state[gi] != 1) continue;
+        if (state[gi] != clear) continue;
         t.observed_area += w;
         if (water[gi] == 1) {
           t.water_area += w;
@@ -242,37 +167,28 @@ void compute_strip(Strip& s, const Calibration& cal, const PixelMask& mask, cons
 
 // Scene percentiles of NDVI over clear land, for `auto` end-members: a fixed-bin histogram
 // (0.001 NDVI) so the result is exact and independent of strip size and threads.
-std::pair<double, double> ndvi_percentiles(const SceneRasters& r, const Calibration& cal, const PixelMask& mask,
-                                           const Settings& settings) {
+std::pair<double, double> ndvi_percentiles(ObservationSource& source, const Settings& settings) {
   constexpr int bins = 2001;
   std::vector<std::uint64_t> hist(bins, 0);
-  const geo::Grid& grid = r.bands[0].grid();
-  for (const Window& w : geo::strips(grid, settings.window_rows)) {
-    auto red = r.bands[red_band].read<std::uint16_t>(w), nir = r.bands[nir_band].read<std::uint16_t>(w);
-    auto green = r.bands[green_band].read<std::uint16_t>(w), swir1 = r.bands[swir1_band].read<std::uint16_t>(w);
-    auto qa = r.qa->read<std::uint16_t>(w);
-    std::optional<Block<std::uint16_t>> rs;
-    if (r.radsat) rs = r.radsat->read<std::uint16_t>(w);
-    for (std::size_t i = 0; i < red.size(); ++i) {
-      if (red[i] == 0 || nir[i] == 0 || green[i] == 0 || swir1[i] == 0) continue;
-      if (!mask.clear(qa[i], rs ? (*rs)[i] : 0) || (mask.c2 ? false : qa_bqa_c1::fill(qa[i]))) continue;
-      if (mask.c2 && (qa[i] & qa_pixel::fill)) continue;
-      const float mndwi = geo::index::Mndwi{}(cal(green_band, green[i]), cal(swir1_band, swir1[i]));
-      if (mndwi > float(settings.water_mndwi_min)) continue;
-      const float v = geo::index::Ndvi{}(cal(nir_band, nir[i]), cal(red_band, red[i]));
+  for (const Window& w : geo::strips(source.grid(), settings.window_rows)) {
+    const ObservationBlock o = source.read(w);
+    for (std::size_t i = 0; i < o.state.size(); ++i) {
+      if (o.state[i] != clear) continue;
+      if (geo::index::Mndwi{}(o.green[i], o.swir1[i]) > float(settings.water_mndwi_min)) continue;
+      const float v = geo::index::Ndvi{}(o.nir[i], o.red[i]);
       if (std::isnan(v)) continue;
       hist[std::size_t(std::lround((std::clamp(v, -1.0f, 1.0f) + 1.0f) * 1000.0f))]++;
     }
   }
   std::uint64_t total = 0;
   for (auto h : hist) total += h;
-  if (total == 0) throw SceneError("no clear land pixel: cannot derive `auto` FVC end-members");
+  if (total == 0) throw SceneError(source.info().path + ": no clear land pixel: cannot derive `auto` FVC end-members");
   auto percentile = [&](double p) {
-    const std::uint64_t target = std::uint64_t(std::ceil(p / 100.0 * double(total)));
+    const std::uint64_t target = std::max<std::uint64_t>(std::uint64_t(std::ceil(p / 100.0 * double(total))), 1);
     std::uint64_t seen = 0;
     for (int b = 0; b < bins; ++b) {
       seen += hist[std::size_t(b)];
-      if (seen >= std::max<std::uint64_t>(target, 1)) return b / 1000.0 - 1.0;
+      if (seen >= target) return b / 1000.0 - 1.0;
     }
     return 1.0;
   };
@@ -281,8 +197,6 @@ std::pair<double, double> ndvi_percentiles(const SceneRasters& r, const Calibrat
 
 }  // namespace
 
-void check_scene_files(const Scene& scene) { open_scene(scene); }
-
 namespace {
 
 std::vector<geo::io::ColourEntry> binary_colours(const std::string& no, const std::string& yes, std::uint8_t r,
@@ -290,11 +204,11 @@ std::vector<geo::io::ColourEntry> binary_colours(const std::string& no, const st
   return {{0, 230, 230, 230, 255, no}, {1, r, g, b, 255, yes}, {255, 0, 0, 0, 0, "no data"}};
 }
 
-std::vector<geo::io::RasterSpec> product_specs(const geo::Grid& grid, const Scene& scene, double soil, double veg) {
+std::vector<geo::io::RasterSpec> product_specs(const geo::Grid& grid, const SceneInfo& scene, double soil, double veg) {
   using geo::io::PixelType;
   using geo::io::RasterSpec;
   std::vector<std::pair<std::string, std::string>> md = {
-      {"ECOMON_SCENE", scene.product_id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.level_name()}};
+      {"ECOMON_SCENE", scene.id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.reflectance}};
   auto spec = [&](PixelType t, double nodata, std::string desc, double scale, bool categorical) {
     RasterSpec s;
     s.grid = grid;
@@ -334,12 +248,10 @@ std::vector<geo::io::RasterSpec> product_specs(const geo::Grid& grid, const Scen
 
 }  // namespace
 
-SceneResult process_scene(const Scene& scene, const Settings& settings, const geo::io::ZoneSource& zone_source) {
+SceneResult process_scene(ObservationSource& source, const Settings& settings, const geo::io::ZoneSource& zone_source) {
   namespace fs = std::filesystem;
-  SceneRasters rasters = open_scene(scene);
-  const geo::Grid grid = rasters.bands[0].grid();
-  const Calibration cal(scene);
-  const PixelMask mask{!scene.top_of_atmosphere(), radsat_mask(scene)};
+  const SceneInfo& scene = source.info();
+  const geo::Grid grid = source.grid();
 
   SceneResult result;
   result.scene = scene;
@@ -349,10 +261,10 @@ SceneResult process_scene(const Scene& scene, const Settings& settings, const ge
 
   double soil = settings.ndvi_soil.value_or(0), veg = settings.ndvi_veg.value_or(0);
   if (!settings.ndvi_soil || !settings.ndvi_veg) {
-    const auto [p_soil, p_veg] = ndvi_percentiles(rasters, cal, mask, settings);
+    const auto [p_soil, p_veg] = ndvi_percentiles(source, settings);
     if (!settings.ndvi_soil) soil = p_soil;
     if (!settings.ndvi_veg) veg = p_veg;
-    if (!(veg > soil)) throw SceneError(scene.mtl_path + ": auto FVC end-members collapse (soil " + std::to_string(soil) + ", veg " + std::to_string(veg) + ")");
+    if (!(veg > soil)) throw SceneError(scene.path + ": auto FVC end-members collapse (soil " + std::to_string(soil) + ", veg " + std::to_string(veg) + ")");
   }
   result.ndvi_soil = soil;
   result.ndvi_veg = veg;
@@ -368,7 +280,7 @@ SceneResult process_scene(const Scene& scene, const Settings& settings, const ge
   const int halo = geo::min_patch_halo_rows(rules.min_patch_m2, smallest_cell);
 
   // Outputs.
-  const fs::path out_dir = fs::path(settings.output_dir) / "products" / scene.product_id;
+  const fs::path out_dir = fs::path(settings.output_dir) / "products" / scene.id;
   const fs::path tmp_dir = fs::path(settings.output_dir) / ".tmp";
   std::vector<std::unique_ptr<geo::io::CogWriter>> writers;
   const int threads = settings.threads > 0 ? settings.threads : int(std::thread::hardware_concurrency());
@@ -377,7 +289,7 @@ SceneResult process_scene(const Scene& scene, const Settings& settings, const ge
     geo::io::CogOptions cog{settings.codec, settings.codec_level, settings.block_size, true, 1};
     auto specs = product_specs(grid, scene, soil, veg);
     for (std::size_t i = 0; i < specs.size(); ++i) {
-      const std::string path = (out_dir / (scene.product_id + "_" + product_names()[i] + ".tif")).string();
+      const std::string path = (out_dir / (scene.id + "_" + product_names()[i] + ".tif")).string();
       writers.push_back(std::make_unique<geo::io::CogWriter>(path, specs[i], cog, tmp_dir.string()));
       result.products.push_back(path);
     }
@@ -406,18 +318,14 @@ SceneResult process_scene(const Scene& scene, const Settings& settings, const ge
               s->index = next;
               s->core = strips[next++];
               s->grown = s->core.with_row_halo(halo, grid.full());
-              for (int b = 0; b < band_count; ++b) s->dn[std::size_t(b)] = rasters.bands[std::size_t(b)].read<std::uint16_t>(s->grown);
-              s->qa = rasters.qa->read<std::uint16_t>(s->grown);
-              if (rasters.radsat) s->radsat = rasters.radsat->read<std::uint16_t>(s->grown);
+              s->obs = source.read(s->grown);
               return s;
             }) &
             tbb::make_filter<std::shared_ptr<Strip>, std::shared_ptr<Strip>>(
                 tbb::filter_mode::parallel,
                 [&](std::shared_ptr<Strip> s) {
-                  compute_strip(*s, cal, mask, rules, area_model, result.zones, zone_windows, grid.transform);
-                  s->dn = {};
-                  s->qa = {};
-                  s->radsat = {};
+                  compute_strip(*s, rules, area_model, result.zones, zone_windows, grid.transform);
+                  s->obs = {};
                   return s;
                 }) &
             tbb::make_filter<std::shared_ptr<Strip>, void>(

@@ -9,6 +9,7 @@
 
 #include "config.hpp"
 #include "landsat.hpp"
+#include "sources.hpp"
 #include "libgeo/io/vector.hpp"
 
 namespace ecomon {
@@ -26,18 +27,15 @@ struct ZoneTally {
 };
 
 struct SceneResult {
-  Scene scene;
+  SceneInfo scene;
   std::vector<geo::io::Zone> zones;  // in the scene's CRS
   std::vector<ZoneTally> tallies;    // one per zone
   double ndvi_soil = 0, ndvi_veg = 0;
   std::vector<std::string> products;
 };
 
-/// Opens and checks every band of a scene (same size, CRS and geotransform); throws SceneError.
-void check_scene_files(const Scene& scene);
-
 /// Processes one scene: products (if enabled) and per-zone tallies for `zone_source`.
-SceneResult process_scene(const Scene& scene, const Settings& settings, const geo::io::ZoneSource& zone_source);
+SceneResult process_scene(ObservationSource& source, const Settings& settings, const geo::io::ZoneSource& zone_source);
 
 /// Product names written per scene, in order.
 const std::vector<std::string>& product_names();

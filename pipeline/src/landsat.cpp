@@ -159,12 +159,6 @@ Scene read_scene(const std::string& mtl_path) {
   return s;
 }
 
-std::uint16_t radsat_mask(const Scene& scene) {
-  std::uint16_t m = 0;
-  for (const auto& b : scene.bands) m = std::uint16_t(m | (1u << (b.number - 1)));
-  return m;
-}
-
 std::vector<std::string> find_scene_metadata(const std::string& input) {
   namespace fs = std::filesystem;
   std::vector<std::string> found;

@@ -86,7 +86,4 @@ inline bool excluded(std::uint16_t q) {
 inline bool fill(std::uint16_t q) { return q & 1u; }
 }  // namespace qa_bqa_c1
 
-/// Bit mask of QA_RADSAT for the bands a scene uses (bit n-1 = band n saturated).
-std::uint16_t radsat_mask(const Scene& scene);
-
 }  // namespace ecomon

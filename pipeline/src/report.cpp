@@ -71,8 +71,7 @@ std::vector<std::string> row_values(const SceneResult& r, std::size_t z) {
   auto wanmu = [](double m2) { return fixed(m2 / kSquareMetresPerWanMu, 6); };
   const double nan = std::nan("");
   std::vector<std::string> v = {
-      zone.code, zone.name, r.scene.product_id, r.scene.date, r.scene.spacecraft + "/" + r.scene.sensor,
-      r.scene.top_of_atmosphere() ? "TOA" : "SR", km2(zone.geodesic_area_m2), km2(t.total_area), km2(t.observed_area),
+      zone.code, zone.name, r.scene.id, r.scene.date, r.scene.spacecraft + "/" + r.scene.sensor, r.scene.reflectance, km2(zone.geodesic_area_m2), km2(t.total_area), km2(t.observed_area),
       fixed(t.total_area > 0 ? 100 * t.observed_area / t.total_area : nan, 4),
       fixed(t.land_area > 0 ? t.fvc_area / t.land_area : nan, 6), fixed(r.ndvi_soil, 4), fixed(r.ndvi_veg, 4),
       km2(t.forest_area), fixed(t.observed_area > 0 ? 100 * t.forest_area / t.observed_area : nan, 4), km2(t.water_area)};

@@ -242,6 +242,29 @@ void CogWriter::finish() {
   finished_ = true;
 }
 
+void translate_to_tiled_geotiff(const std::string& src, const std::string& dst) {
+  CPLErrorReset();
+  GDALDatasetH in = GDALOpenEx(src.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  if (!in) throw IoError(src + ": cannot open as a raster: " + last_gdal_error());
+  const std::string partial = dst + ".partial";
+  char** opts = nullptr;
+  opts = CSLSetNameValue(opts, "TILED", "YES");
+  opts = CSLSetNameValue(opts, "COMPRESS", "ZSTD");
+  opts = CSLSetNameValue(opts, "ZSTD_LEVEL", "1");
+  opts = CSLSetNameValue(opts, "NUM_THREADS", "ALL_CPUS");
+  CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", "ALL_CPUS");  // parallel JPEG 2000 decoding
+  GDALDatasetH out = GDALCreateCopy(GDALGetDriverByName("GTiff"), partial.c_str(), in, FALSE, opts, nullptr, nullptr);
+  CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", nullptr);
+  CSLDestroy(opts);
+  GDALClose(in);
+  if (!out) {
+    std::remove(partial.c_str());
+    throw IoError(src + ": cannot decode (corrupt or truncated?): " + last_gdal_error());
+  }
+  GDALClose(out);
+  atomic_replace(partial, dst);
+}
+
 template <typename T>
 void write_geotiff(const std::string& path, const Grid& grid, const Block<T>& data,
                    std::optional<double> nodata, const std::string& description) {

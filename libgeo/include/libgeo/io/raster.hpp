@@ -100,6 +100,10 @@ template <typename T>
 void write_geotiff(const std::string& path, const Grid& grid, const Block<T>& data,
                    std::optional<double> nodata = std::nullopt, const std::string& description = "");
 
+/// Copies a raster (e.g. a JPEG 2000 band) into a tiled ZSTD-1 GeoTIFF, decoding it once with all
+/// cores; written atomically.
+void translate_to_tiled_geotiff(const std::string& src, const std::string& dst);
+
 /// Renames `from` to `to` atomically (same file system); throws IoError on failure.
 void atomic_replace(const std::string& from, const std::string& to);
 
