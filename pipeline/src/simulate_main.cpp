@@ -21,10 +21,15 @@ int main(int argc, char** argv) {
   app.add_option("--seed", o.seed, "Random seed");
   app.add_option("--clouds", o.clouds, "Number of clouds");
   app.add_flag("--xml", o.xml_metadata, "Write _MTL.xml instead of _MTL.txt");
+  app.add_option("--sensor", o.sensor, "landsat8 or sentinel2")->check(CLI::IsMember({"landsat8", "sentinel2"}));
+  app.add_option("--s2-layout", o.s2_layout, "Sentinel-2 layout: safe (JPEG 2000 in a .SAFE) or cog (one GeoTIFF per band)")
+      ->check(CLI::IsMember({"safe", "cog"}));
+  app.add_option("--s2-baseline", o.s2_baseline, "Sentinel-2 processing baseline (04.00 and later carry BOA_ADD_OFFSET)");
+  app.add_option("--grass-trend", o.grass_fvc_trend, "Grassland cover change per year since 2020");
   CLI11_PARSE(app, argc, argv);
   try {
     const auto s = ecomon::simulate_scene(o);
-    std::cout << s.folder << " (" << s.cols << " x " << s.rows << " pixels of " << o.pixel_size << " m)\n";
+    std::cout << s.folder << " (" << s.cols << " x " << s.rows << " pixels of " << (o.sensor == "sentinel2" ? 20.0 : o.pixel_size) << " m)\n";
   } catch (const std::exception& e) {
     std::cerr << "ecomon-simulate: " << e.what() << "\n";
     return 2;

@@ -67,6 +67,25 @@ struct Truth {
   bool snow;
 };
 
+// Seasonal greenness relative to the peak (mid July to mid August), by cover type: irrigated crops
+// (maize, sunflower) are sown in May and harvested from September, grassland greens up in June,
+// forest and shrub canopies hold from May to September.
+double season_factor(Cover cover, int doy) {
+  auto ramp = [doy](int a, int b) { return std::clamp(double(doy - a) / double(b - a), 0.0, 1.0); };
+  switch (cover) {
+    case Cover::cropland: return 0.1 + 0.9 * ramp(135, 190) * (1 - ramp(240, 275));
+    case Cover::grassland:
+    case Cover::sparse: return 0.5 + 0.5 * ramp(130, 190) * (1 - 0.4 * ramp(235, 280));
+    default: return 1.0;
+  }
+}
+
+int day_of_year(const std::string& date) {
+  static const int starts[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+  const int m = std::stoi(date.substr(5, 2)), d = std::stoi(date.substr(8, 2));
+  return starts[m - 1] + d;
+}
+
 Truth landscape(double lon, double lat, double x, double y, std::uint64_t seed) {
   const double n1 = value_noise(x, y, 2500, seed), n2 = value_noise(x, y, 400, seed + 7);
   // Water: the river (about 500 m wide), Ulansuhai lake, Nalin lake.
@@ -129,6 +148,105 @@ std::string two(int v) {
 
 }  // namespace
 
+namespace {
+
+// Writes the simulated scene as a Sentinel-2 L2A product. Reflectance comes back from the C2 DN
+// (rho = DN * 2.75e-5 - 0.2), is turned into MSI reflectance by inverting the HLS adjustment the
+// reader applies, and stored as DN = rho * 10000 - BOA_ADD_OFFSET. SCL from the QA flags.
+void write_sentinel2(const SimulationOptions& o, const SimulatedScene& out, const geo::Grid& g20,
+                     const std::array<geo::Block<std::uint16_t>, 7>& sr, const geo::Block<std::uint16_t>& qa,
+                     const geo::Block<std::uint16_t>& radsat) {
+  namespace fs = std::filesystem;
+  const bool new_baseline = o.s2_baseline >= "04.00";
+  const double offset = new_baseline ? -1000.0 : 0.0;
+  // OLI band index (0-based B1..B7) for each MSI band we write, and the HLS coefficients to undo.
+  struct MsiBand { const char* name; int oli; int res; double slope, intercept; };
+  const MsiBand bands[] = {{"B02", 1, 10, 1, 0},          {"B03", 2, 10, 1.0053, -0.0009}, {"B04", 3, 10, 0.9765, 0.0009},
+                           {"B08", 4, 10, 1, 0},          {"B8A", 4, 20, 0.9983, -0.0001}, {"B11", 5, 20, 0.9987, -0.0011},
+                           {"B12", 6, 20, 1, 0}};
+  geo::Grid g10 = g20;
+  g10.cols *= 2, g10.rows *= 2, g10.transform.pixel_width /= 2, g10.transform.pixel_height /= 2;
+  const bool safe = o.s2_layout == "safe";
+  std::string date = o.date;
+  std::string ymd = date;
+  ymd.erase(std::remove(ymd.begin(), ymd.end(), '-'), ymd.end());
+  const std::string granule_rel = "GRANULE/L2A_T" + o.s2_tile + "_A036821_" + ymd + "T034400/IMG_DATA";
+  std::vector<std::string> image_files;
+  auto store = [&](const geo::Grid& g, const auto& block, const std::string& name, int res) {
+    const std::string stem = "T" + o.s2_tile + "_" + ymd + "T033541_" + name + "_" + std::to_string(res) + "m";
+    if (!safe) {
+      geo::io::write_geotiff(out.folder + "/" + name + ".tif", g, block, 0.0);
+      return;
+    }
+    const std::string rel = granule_rel + "/R" + std::to_string(res) + "m/" + stem;
+    fs::create_directories(fs::path(out.folder) / (granule_rel + "/R" + std::to_string(res) + "m"));
+    const std::string tif = out.folder + "/" + rel + ".tmp.tif";
+    geo::io::write_geotiff(tif, g, block, 0.0);
+    geo::io::translate_raster(tif, out.folder + "/" + rel + ".jp2", "JP2OpenJPEG", {"REVERSIBLE=YES", "QUALITY=100"});
+    fs::remove(tif);
+    image_files.push_back(rel);
+  };
+  for (const auto& b : bands) {
+    const geo::Grid& g = b.res == 10 ? g10 : g20;
+    geo::Block<std::uint16_t> dn(g.full(), 0);
+    for (int r = 0; r < g.rows; ++r)
+      for (int c = 0; c < g.cols; ++c) {
+        const int r20 = b.res == 10 ? r / 2 : r, c20 = b.res == 10 ? c / 2 : c;
+        const std::uint16_t v = sr[std::size_t(b.oli)].at(r20, c20);
+        if (v == 0 || (qa.at(r20, c20) & 1u)) continue;
+        const double oli = v * 2.75e-5 - 0.2, msi = (oli - b.intercept) / b.slope;
+        dn.at(r, c) = std::uint16_t(std::clamp(std::lround(msi * 10000.0 - offset), 1L, 65535L));
+      }
+    store(g, dn, b.name, b.res);
+  }
+  geo::Block<std::uint8_t> scl(g20.full(), 0);
+  for (int r = 0; r < g20.rows; ++r)
+    for (int c = 0; c < g20.cols; ++c) {
+      const std::uint16_t q = qa.at(r, c);
+      std::uint8_t cls = 0;
+      if (q & 1u) cls = 0;
+      else if (radsat.at(r, c)) cls = 1;
+      else if (q & (1u << 3)) cls = 9;
+      else if (q & (1u << 1)) cls = 8;
+      else if (q & (1u << 4)) cls = 3;
+      else if (q & (1u << 5)) cls = 11;
+      else if (q & (1u << 7)) cls = 6;
+      else {
+        const double red = sr[3].at(r, c) * 2.75e-5 - 0.2, nir = sr[4].at(r, c) * 2.75e-5 - 0.2;
+        cls = (nir - red) / (nir + red) > 0.3 ? 4 : 5;
+      }
+      scl.at(r, c) = cls;
+    }
+  store(g20, scl, "SCL", 20);
+  // Product metadata (the parts ecomon reads, laid out as in MTD_MSIL2A.xml).
+  std::ofstream m(out.folder + "/" + (safe ? "MTD_MSIL2A.xml" : "product_metadata.xml"));
+  m << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<n1:Level-2A_User_Product xmlns:n1=\"https://psd-14.sentinel2.eo.esa.int/PSD/User_Product_Level-2A.xsd\">\n"
+    << "<n1:General_Info>\n<Product_Info>\n<PRODUCT_START_TIME>" << date << "T03:35:41.024Z</PRODUCT_START_TIME>\n"
+    << "<PRODUCT_URI>" << out.product_id << ".SAFE</PRODUCT_URI>\n<PROCESSING_LEVEL>Level-2A</PROCESSING_LEVEL>\n"
+    << "<PROCESSING_BASELINE>" << o.s2_baseline << "</PROCESSING_BASELINE>\n"
+    << "<Datatake type=\"INS-NOBS\"><SPACECRAFT_NAME>Sentinel-2A</SPACECRAFT_NAME></Datatake>\n"
+    << "<Product_Organisation><Granule_List><Granule datastripIdentifier=\"x\" granuleIdentifier=\"x\" imageFormat=\"JPEG2000\">\n";
+  for (const auto& f : image_files) m << "<IMAGE_FILE>" << f << "</IMAGE_FILE>\n";
+  m << "</Granule></Granule_List></Product_Organisation>\n</Product_Info>\n<Product_Image_Characteristics>\n"
+    << "<QUANTIFICATION_VALUES_LIST><BOA_QUANTIFICATION_VALUE unit=\"none\">10000</BOA_QUANTIFICATION_VALUE>"
+    << "<AOT_QUANTIFICATION_VALUE unit=\"none\">1000.0</AOT_QUANTIFICATION_VALUE></QUANTIFICATION_VALUES_LIST>\n";
+  if (new_baseline) {
+    m << "<BOA_ADD_OFFSET_VALUES_LIST>\n";
+    for (int id = 0; id <= 12; ++id) m << "<BOA_ADD_OFFSET band_id=\"" << id << "\">-1000</BOA_ADD_OFFSET>\n";
+    m << "</BOA_ADD_OFFSET_VALUES_LIST>\n";
+  }
+  m << "</Product_Image_Characteristics>\n</n1:General_Info>\n</n1:Level-2A_User_Product>\n";
+}
+
+Truth landscape_at(double lon, double lat, double x, double y, std::uint64_t seed, int doy, int year, double trend) {
+  Truth t = landscape(lon, lat, x, y, seed);
+  if (t.cover == Cover::grassland || t.cover == Cover::sparse) t.fvc = std::clamp(t.fvc + trend * (year - 2020), 0.0, 1.0);
+  t.fvc *= season_factor(t.cover, doy);
+  return t;
+}
+
+}  // namespace
+
 SimulatedScene simulate_scene(const SimulationOptions& o) {
   namespace fs = std::filesystem;
   geo::io::initialise_gdal(64);
@@ -137,8 +255,13 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
   ymd.erase(std::remove(ymd.begin(), ymd.end(), '-'), ymd.end());
   char pr[8];
   std::snprintf(pr, sizeof pr, "%03d%03d", o.wrs_path, o.wrs_row);
-  out.product_id = "LC08_L2SP_" + std::string(pr) + "_" + ymd + "_" + ymd + "_02_T1";
-  out.folder = (fs::path(o.output_dir) / out.product_id).string();
+  const bool s2 = o.sensor == "sentinel2";
+  if (!s2 && o.sensor != "landsat8") throw std::invalid_argument("unknown sensor '" + o.sensor + "' (landsat8, sentinel2)");
+  std::string baseline_code = o.s2_baseline;
+  baseline_code.erase(std::remove(baseline_code.begin(), baseline_code.end(), '.'), baseline_code.end());
+  out.product_id = s2 ? "S2A_MSIL2A_" + ymd + "T033541_N" + baseline_code + "_R061_T" + o.s2_tile + "_" + ymd + "T065312"
+                      : "LC08_L2SP_" + std::string(pr) + "_" + ymd + "_" + ymd + "_02_T1";
+  out.folder = (fs::path(o.output_dir) / (s2 && o.s2_layout == "safe" ? out.product_id + ".SAFE" : out.product_id)).string();
   fs::create_directories(out.folder);
 
   const std::string utm = "EPSG:" + std::to_string(32600 + o.utm_zone);
@@ -150,7 +273,7 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
   for (const auto& p : corners) {
     xmin = std::min(xmin, p.x), xmax = std::max(xmax, p.x), ymin = std::min(ymin, p.y), ymax = std::max(ymax, p.y);
   }
-  const double ps = o.pixel_size;
+  const double ps = s2 ? 20.0 : o.pixel_size;  // Sentinel-2: simulated on the 20 m grid, 10 m bands by 2 x 2 repetition
   xmin = std::floor(xmin / ps) * ps, ymax = std::ceil(ymax / ps) * ps;
   geo::Grid grid;
   grid.cols = int(std::ceil((xmax - xmin) / ps));
@@ -187,6 +310,7 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
   const double dilate = std::max(1.0, 60.0 / ps);  // dilated-cloud ring, ~2 pixels at 30 m
 
   std::normal_distribution<double> noise(0, o.noise_sigma);
+  const int doy = day_of_year(o.date), year = std::stoi(o.date.substr(0, 4));
   // Each pixel mixes 2 x 2 sub-samples of the landscape, so edges (shores, field and patch borders)
   // are mixed pixels as in real imagery; the truth is the sub-sample mean (water and forest: the
   // majority of the sub-samples).
@@ -212,7 +336,7 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
       for (int k = 0; k < 4; ++k) {
         const geo::Point& ll = lonlat[std::size_t(c) * 4 + std::size_t(k)];
         const double x = grid.transform.col_to_x(c + sub[k][0]), y = grid.transform.row_to_y(r + sub[k][1]);
-        const Truth t = landscape(ll.x, ll.y, x, y, o.seed);
+        const Truth t = landscape_at(ll.x, ll.y, x, y, o.seed, doy, year, o.grass_fvc_trend);
         water_n += t.cover == Cover::water;
         forest_n += t.forest;
         snow = snow || t.snow;
@@ -261,17 +385,21 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
     }
   }
 
-  const std::string base = out.folder + "/" + out.product_id;
-  for (int b = 0; b < 7; ++b)
-    geo::io::write_geotiff(base + "_SR_B" + std::to_string(b + 1) + ".TIF", grid, sr[std::size_t(b)], 0.0);
-  geo::io::write_geotiff(base + "_QA_PIXEL.TIF", grid, qa, 1.0);
-  geo::io::write_geotiff(base + "_QA_RADSAT.TIF", grid, radsat);
   out.truth_fvc = out.folder + "/truth_fvc.tif";
   out.truth_water = out.folder + "/truth_water.tif";
   out.truth_forest = out.folder + "/truth_forest.tif";
   geo::io::write_geotiff(out.truth_fvc, grid, truth_fvc, -9999.0, "true fractional vegetation cover");
   geo::io::write_geotiff(out.truth_water, grid, truth_water, 255.0, "true water");
   geo::io::write_geotiff(out.truth_forest, grid, truth_forest, 255.0, "true forest (patches >= 0.5 ha)");
+  if (s2) {
+    write_sentinel2(o, out, grid, sr, qa, radsat);
+    return out;
+  }
+  const std::string base = out.folder + "/" + out.product_id;
+  for (int b = 0; b < 7; ++b)
+    geo::io::write_geotiff(base + "_SR_B" + std::to_string(b + 1) + ".TIF", grid, sr[std::size_t(b)], 0.0);
+  geo::io::write_geotiff(base + "_QA_PIXEL.TIF", grid, qa, 1.0);
+  geo::io::write_geotiff(base + "_QA_RADSAT.TIF", grid, radsat);
 
   // Metadata in the Collection 2 Level-2 layout (ODL text, or XML).
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> groups;
@@ -316,6 +444,40 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
     f << "END_GROUP = LANDSAT_METADATA_FILE\nEND\n";
   }
   return out;
+}
+
+void simulate_truth(const std::string& grid_crs, double origin_x, double origin_y, double pixel, int cols, int rows, int year,
+                    std::uint64_t seed, double grass_fvc_trend, std::vector<float>& fvc, std::vector<std::uint8_t>& water,
+                    std::vector<std::uint8_t>& forest) {
+  geo::io::CoordinateTransformer to_lonlat(grid_crs, "EPSG:4326");
+  constexpr double sub[4][2] = {{0.25, 0.25}, {0.75, 0.25}, {0.25, 0.75}, {0.75, 0.75}};
+  fvc.assign(std::size_t(cols) * rows, 0.0f);
+  water.assign(fvc.size(), 0);
+  forest.assign(fvc.size(), 0);
+  std::vector<geo::Point> pts(std::size_t(cols) * 4), proj(pts.size());
+  const int doy = 196;  // 15 July: the peak of the season
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c)
+      for (int k = 0; k < 4; ++k)
+        pts[std::size_t(c) * 4 + std::size_t(k)] = {origin_x + (c + sub[k][0]) * pixel, origin_y - (r + sub[k][1]) * pixel};
+    proj = pts;
+    to_lonlat.transform(pts);
+    for (int c = 0; c < cols; ++c) {
+      double f = 0;
+      int w = 0, fo = 0;
+      for (int k = 0; k < 4; ++k) {
+        const auto i = std::size_t(c) * 4 + std::size_t(k);
+        const Truth t = landscape_at(pts[i].x, pts[i].y, proj[i].x, proj[i].y, seed, doy, year, grass_fvc_trend);
+        f += t.fvc;
+        w += t.cover == Cover::water;
+        fo += t.forest;
+      }
+      const auto i = std::size_t(r) * cols + c;
+      fvc[i] = float(f / 4);
+      water[i] = w >= 2;
+      forest[i] = fo >= 2;
+    }
+  }
 }
 
 }  // namespace ecomon

@@ -8,6 +8,7 @@
 // dimidiate model's own assumption), with soil colour varying by region and Gaussian sensor noise.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ecomon {
 
@@ -22,6 +23,11 @@ struct SimulationOptions {
   int clouds = 6;               // number of cloud cells
   bool xml_metadata = false;    // write _MTL.xml instead of _MTL.txt
   double noise_sigma = 0.006;   // reflectance noise (1 sigma)
+  double grass_fvc_trend = 0;   // change of grassland cover per year since 2020 (for trend tests)
+  std::string sensor = "landsat8";  // landsat8 | sentinel2
+  std::string s2_layout = "safe";   // safe | cog (one GeoTIFF per band)
+  std::string s2_baseline = "04.00";  // >= 04.00 carries BOA_ADD_OFFSET -1000
+  std::string s2_tile = "48TXL";
 };
 
 struct SimulatedScene {
@@ -37,5 +43,11 @@ struct SimulatorEndMembers {
 };
 
 SimulatedScene simulate_scene(const SimulationOptions& options);
+
+/// The truth of the landscape at the peak of the season (15 July of `year`) on any north-up grid
+/// (row-major vectors): FVC (water 0), water (majority of 2 x 2 sub-samples), forest.
+void simulate_truth(const std::string& grid_crs, double origin_x, double origin_y, double pixel, int cols, int rows, int year,
+                    std::uint64_t seed, double grass_fvc_trend, std::vector<float>& fvc, std::vector<std::uint8_t>& water,
+                    std::vector<std::uint8_t>& forest);
 
 }  // namespace ecomon

@@ -243,17 +243,26 @@ void CogWriter::finish() {
 }
 
 void translate_to_tiled_geotiff(const std::string& src, const std::string& dst) {
+  translate_raster(src, dst, "GTiff", {"TILED=YES", "COMPRESS=ZSTD", "ZSTD_LEVEL=1", "NUM_THREADS=ALL_CPUS"});
+}
+
+void translate_raster(const std::string& src, const std::string& dst, const std::string& driver,
+                      const std::vector<std::string>& creation_options) {
   CPLErrorReset();
   GDALDatasetH in = GDALOpenEx(src.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
   if (!in) throw IoError(src + ": cannot open as a raster: " + last_gdal_error());
-  const std::string partial = dst + ".partial";
+  // The partial file keeps the target's extension: some drivers (JPEG 2000) choose the codec by it.
+  const auto dot = dst.find_last_of('.');
+  const std::string partial = dot == std::string::npos ? dst + ".partial" : dst.substr(0, dot) + ".partial" + dst.substr(dot);
   char** opts = nullptr;
-  opts = CSLSetNameValue(opts, "TILED", "YES");
-  opts = CSLSetNameValue(opts, "COMPRESS", "ZSTD");
-  opts = CSLSetNameValue(opts, "ZSTD_LEVEL", "1");
-  opts = CSLSetNameValue(opts, "NUM_THREADS", "ALL_CPUS");
+  for (const auto& o : creation_options) opts = CSLAddString(opts, o.c_str());
+  GDALDriverH drv = GDALGetDriverByName(driver.c_str());
+  if (!drv) {
+    GDALClose(in);
+    throw IoError("GDAL has no " + driver + " driver");
+  }
   CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", "ALL_CPUS");  // parallel JPEG 2000 decoding
-  GDALDatasetH out = GDALCreateCopy(GDALGetDriverByName("GTiff"), partial.c_str(), in, FALSE, opts, nullptr, nullptr);
+  GDALDatasetH out = GDALCreateCopy(drv, partial.c_str(), in, FALSE, opts, nullptr, nullptr);
   CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", nullptr);
   CSLDestroy(opts);
   GDALClose(in);

@@ -104,6 +104,10 @@ void write_geotiff(const std::string& path, const Grid& grid, const Block<T>& da
 /// cores; written atomically.
 void translate_to_tiled_geotiff(const std::string& src, const std::string& dst);
 
+/// Copies a raster into another format (GDAL driver name, creation options), atomically.
+void translate_raster(const std::string& src, const std::string& dst, const std::string& driver,
+                      const std::vector<std::string>& creation_options);
+
 /// Renames `from` to `to` atomically (same file system); throws IoError on failure.
 void atomic_replace(const std::string& from, const std::string& to);
 
