@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -11,7 +12,7 @@ namespace ecomon {
 
 namespace {
 
-enum class Kind { integer, number, number_or_auto, boolean, text, path, choice };
+enum class Kind { integer, number, number_or_auto, boolean, text, path, choice, month_day };
 
 struct KeyDef {
   std::string key;
@@ -33,6 +34,7 @@ std::string kind_name(const KeyDef& d) {
     case Kind::text: return "string";
     case Kind::path: return "path";
     case Kind::choice: return "one of";
+    case Kind::month_day: return "date MM-DD";
   }
   return "?";
 }
@@ -49,6 +51,7 @@ std::string range_text(const KeyDef& d) {
       for (std::size_t i = 0; i < d.choices.size(); ++i) o << (i ? ", " : "") << d.choices[i];
       break;
     case Kind::boolean: o << "true, false"; break;
+    case Kind::month_day: o << "01-01 to 12-31"; break;
     default: o << "any"; break;
   }
   return o.str();
@@ -114,6 +117,37 @@ const std::vector<KeyDef>& schema() {
        [](Settings& s, const std::string& v) { s.desert_moderate_min = std::stod(v); }},
       {"desertification.severe_min_fvc", Kind::number, "fraction", "0.10", 0, 1, {}, "FVC at or above which land is 'severe'; below is 'extreme'.",
        [](Settings& s, const std::string& v) { s.desert_severe_min = std::stod(v); }},
+      {"season.enabled", Kind::boolean, "", "true", 0, 0, {},
+       "Build yearly season composites on the regional grid, county_timeseries.csv and county_trends.csv.",
+       [](Settings& s, const std::string& v) { s.season_enabled = v == "true"; }},
+      {"season.start", Kind::month_day, "", "07-01", 0, 0, {}, "First day of the peak-season window (grassland cover is surveyed at its peak).",
+       [](Settings& s, const std::string& v) { s.season_start = v; }},
+      {"season.end", Kind::month_day, "", "08-31", 0, 0, {}, "Last day of the peak-season window.",
+       [](Settings& s, const std::string& v) { s.season_end = v; }},
+      {"season.spring_start", Kind::month_day, "", "05-01", 0, 0, {}, "Spring window for the forest phenology rule (crops are not yet green).",
+       [](Settings& s, const std::string& v) { s.spring_start = v; }},
+      {"season.spring_end", Kind::month_day, "", "05-31", 0, 0, {}, "End of the spring window.",
+       [](Settings& s, const std::string& v) { s.spring_end = v; }},
+      {"season.autumn_start", Kind::month_day, "", "09-01", 0, 0, {}, "Autumn window for the forest phenology rule (crops senesce, are harvested).",
+       [](Settings& s, const std::string& v) { s.autumn_start = v; }},
+      {"season.autumn_end", Kind::month_day, "", "09-30", 0, 0, {}, "End of the autumn window.",
+       [](Settings& s, const std::string& v) { s.autumn_end = v; }},
+      {"season.grid_crs", Kind::text, "", "China Albers (aea 25/47/105, WGS84)", 0, 0, {},
+       "CRS of the regional output grid (any PROJ/EPSG/WKT string). Equal-area, so every cell has the same true area and every ground location is counted once, whatever the scenes' UTM zones.",
+       [](Settings& s, const std::string& v) { s.grid_crs = v; }},
+      {"season.pixel_size", Kind::number, "m", "30", 5, 2000, {}, "Cell size of the regional grid.",
+       [](Settings& s, const std::string& v) { s.grid_pixel = std::stod(v); }},
+      {"water.permanent_min_frequency", Kind::number, "fraction", "0.75", 0, 1, {},
+       "Water frequency (wet / clear observations in the season, as Digital Earth Australia's WOfS, Mueller et al. 2016) at or above which water is permanent.",
+       [](Settings& s, const std::string& v) { s.water_permanent_min = std::stod(v); }},
+      {"water.seasonal_min_frequency", Kind::number, "fraction", "0.25", 0, 1, {},
+       "Water frequency at or above which a cell is wetland (seasonal water, or permanent).",
+       [](Settings& s, const std::string& v) { s.water_seasonal_min = std::stod(v); }},
+      {"forest.shoulder_ndvi_min", Kind::number, "NDVI", "0.45", -1, 1, {},
+       "Phenology rule: a forest cell must also reach this NDVI in the spring and autumn windows where it was observed in them; irrigated crops do not.",
+       [](Settings& s, const std::string& v) { s.forest_shoulder_ndvi_min = std::stod(v); }},
+      {"trend.alpha", Kind::number, "", "0.05", 0.001, 0.5, {}, "Significance level of the Mann-Kendall test.",
+       [](Settings& s, const std::string& v) { s.trend_alpha = std::stod(v); }},
       {"report.headers", Kind::choice, "", "en", 0, 0, {"en", "zh", "en_zh"},
        "CSV header language: English keys, Chinese names, or both (\"区划代码 zone_code\").",
        [](Settings& s, const std::string& v) { s.report_headers = v; }},
@@ -177,6 +211,14 @@ void apply(Settings& s, const KeyDef& d, std::string text, const std::string& wh
       if (!ok) fail("has value '" + upper + "'");
       break;
     }
+    case Kind::month_day: {
+      static const int days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+      const bool shape = text.size() == 5 && text[2] == '-' && std::isdigit(text[0]) && std::isdigit(text[1]) &&
+                         std::isdigit(text[3]) && std::isdigit(text[4]);
+      const int m = shape ? std::stoi(text.substr(0, 2)) : 0, day = shape ? std::stoi(text.substr(3, 2)) : 0;
+      if (!shape || m < 1 || m > 12 || day < 1 || day > days[m - 1]) fail("has value '" + text + "', not a valid MM-DD");
+      break;
+    }
     case Kind::text:
     case Kind::path: break;
   }
@@ -225,6 +267,10 @@ void validate(const Settings& s, const std::string& where) {
         s.desert_moderate_min > s.desert_severe_min))
     throw ConfigError(where + ": desertification cut points must decrease: none_min_fvc > light_min_fvc > moderate_min_fvc > severe_min_fvc");
   if (s.block_size % 16 != 0) throw ConfigError(where + ": key 'output.block_size' must be a multiple of 16");
+  if (!(s.water_permanent_min > s.water_seasonal_min))
+    throw ConfigError(where + ": water.permanent_min_frequency must be greater than water.seasonal_min_frequency");
+  if (s.season_start > s.season_end || s.spring_start > s.spring_end || s.autumn_start > s.autumn_end)
+    throw ConfigError(where + ": each season window must start before it ends (season, spring, autumn)");
 }
 
 Settings load_settings(const std::string& path, const std::vector<std::string>& overrides) {

@@ -41,6 +41,16 @@ struct Settings {
   double desert_none_min = 0.60, desert_light_min = 0.40, desert_moderate_min = 0.25, desert_severe_min = 0.10;
   // report
   std::string report_headers = "en";  // en | zh | en_zh
+  // season composites and yearly series
+  bool season_enabled = true;
+  std::string season_start = "07-01", season_end = "08-31";        // peak-season window (MM-DD)
+  std::string spring_start = "05-01", spring_end = "05-31";        // phenology shoulder windows
+  std::string autumn_start = "09-01", autumn_end = "09-30";
+  std::string grid_crs = "+proj=aea +lat_0=0 +lat_1=25 +lat_2=47 +lon_0=105 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs";
+  double grid_pixel = 30;
+  double water_permanent_min = 0.75, water_seasonal_min = 0.25;    // water frequency classes
+  double forest_shoulder_ndvi_min = 0.45;
+  double trend_alpha = 0.05;
 };
 
 /// Loads a config file (YAML), applying `overrides` ("key.path=value") afterwards. Relative paths in

@@ -115,60 +115,78 @@ std::string first_match(const std::string& text, const std::string& pattern) {
   return "";
 }
 
+// What the product metadata says: identity, scaling, and the files of the bands ecomon reads.
+struct S2Description {
+  SceneInfo info;
+  std::string mtd_path, baseline;
+  float quantification = 10000, offset[4] = {0, 0, 0, 0};
+  std::string band_files[4], scl_file;
+};
+
+S2Description describe_s2(const std::string& product) {
+  S2Description d;
+  const bool cog_layout = !geo::io::is_directory(product + "/GRANULE");
+  std::string mtd;
+  for (const char* name : {"MTD_MSIL2A.xml", "product_metadata.xml"})
+    if (mtd.empty()) {
+      try {
+        mtd = geo::io::read_text_file(product + "/" + name);
+        d.mtd_path = product + "/" + name;
+      } catch (const geo::io::IoError&) {
+      }
+    }
+  if (mtd.empty()) throw SceneError(product + ": no MTD_MSIL2A.xml (or product_metadata.xml): not a Sentinel-2 L2A product");
+  auto need = [&](const std::string& pattern, const std::string& key) {
+    std::string v = first_match(mtd, pattern);
+    if (v.empty()) throw SceneError(d.mtd_path + ": missing key " + key);
+    return v;
+  };
+  const std::string uri = need("<PRODUCT_URI>([^<]+)</PRODUCT_URI>", "PRODUCT_URI");
+  d.info.id = uri.substr(0, uri.find(".SAFE"));
+  d.info.date = need("<PRODUCT_START_TIME>(\\d{4}-\\d{2}-\\d{2})", "PRODUCT_START_TIME");
+  d.info.spacecraft = need("<SPACECRAFT_NAME>([^<]+)</SPACECRAFT_NAME>", "SPACECRAFT_NAME");
+  d.info.sensor = "MSI";
+  d.info.reflectance = "SR";
+  d.info.path = product;
+  d.baseline = need("<PROCESSING_BASELINE>([^<]+)</PROCESSING_BASELINE>", "PROCESSING_BASELINE");
+  d.quantification = std::stof(need("<BOA_QUANTIFICATION_VALUE[^>]*>([0-9.]+)</BOA_QUANTIFICATION_VALUE>", "BOA_QUANTIFICATION_VALUE"));
+  // BOA_ADD_OFFSET: present from processing baseline 04.00 (2022-01-25) on, -1000 today; read per
+  // product, absent means 0 (Sentinel-2 L2A Product Specification, PSD 14.9).
+  for (int k = 0; k < 4; ++k) {
+    const std::string v = first_match(mtd, "<BOA_ADD_OFFSET band_id=\"" + std::to_string(kS2Bands[k].band_id) + "\"[^>]*>(-?[0-9.]+)</BOA_ADD_OFFSET>");
+    d.offset[k] = v.empty() ? 0.0f : std::stof(v);
+  }
+  std::vector<std::string> files;
+  if (cog_layout) {
+    for (const auto& n : geo::io::list_directory(product)) files.push_back(product + "/" + n);
+  } else {
+    const std::regex image_file("<IMAGE_FILE>([^<]+)</IMAGE_FILE>");
+    std::sregex_iterator it(mtd.begin(), mtd.end(), image_file), end;
+    for (; it != end; ++it) files.push_back(product + "/" + (*it)[1].str() + ".jp2");
+  }
+  auto find_band = [&](const std::string& name, int res) {
+    for (const auto& f : files) {
+      std::string upper = f.substr(f.find_last_of('/') + 1);
+      std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+      const bool tif = upper.ends_with(".TIF") || upper.ends_with(".TIFF");
+      if (cog_layout ? (tif && upper.find(name) != std::string::npos) : upper.find("_" + name + "_" + std::to_string(res) + "M") != std::string::npos)
+        return f;
+    }
+    throw SceneError(d.mtd_path + ": no file for band " + name + (cog_layout ? " (expected a GeoTIFF with " + name + " in its name)" : ""));
+  };
+  for (int k = 0; k < 4; ++k) d.band_files[k] = find_band(kS2Bands[k].name, kS2Bands[k].resolution);
+  d.scl_file = find_band("SCL", 20);
+  return d;
+}
+
 class Sentinel2Source final : public ObservationSource {
  public:
   Sentinel2Source(const std::string& product, const std::string& work_dir) {
-    const bool cog_layout = !geo::io::is_directory(product + "/GRANULE");
-    std::string mtd;
-    for (const char* name : {"MTD_MSIL2A.xml", "product_metadata.xml"})
-      if (mtd.empty()) {
-        try {
-          mtd = geo::io::read_text_file(product + "/" + name);
-          mtd_path_ = product + "/" + name;
-        } catch (const geo::io::IoError&) {
-        }
-      }
-    if (mtd.empty()) throw SceneError(product + ": no MTD_MSIL2A.xml (or product_metadata.xml): not a Sentinel-2 L2A product");
-    auto need = [&](const std::string& pattern, const std::string& key) {
-      std::string v = first_match(mtd, pattern);
-      if (v.empty()) throw SceneError(mtd_path_ + ": missing key " + key);
-      return v;
-    };
-    const std::string uri = need("<PRODUCT_URI>([^<]+)</PRODUCT_URI>", "PRODUCT_URI");
-    info_.id = uri.substr(0, uri.find(".SAFE"));
-    info_.date = need("<PRODUCT_START_TIME>(\\d{4}-\\d{2}-\\d{2})", "PRODUCT_START_TIME");
-    info_.spacecraft = need("<SPACECRAFT_NAME>([^<]+)</SPACECRAFT_NAME>", "SPACECRAFT_NAME");
-    info_.sensor = "MSI";
-    info_.reflectance = "SR";
-    info_.path = product;
-    baseline_ = need("<PROCESSING_BASELINE>([^<]+)</PROCESSING_BASELINE>", "PROCESSING_BASELINE");
-    quantification_ = std::stof(need("<BOA_QUANTIFICATION_VALUE[^>]*>([0-9.]+)</BOA_QUANTIFICATION_VALUE>", "BOA_QUANTIFICATION_VALUE"));
-    // BOA_ADD_OFFSET: present from processing baseline 04.00 (2022-01-25) on, -1000 today; read per
-    // product, absent means 0 (Sentinel-2 L2A Product Specification, PSD 14.9).
-    for (int k = 0; k < 4; ++k) {
-      const std::string v = first_match(mtd, "<BOA_ADD_OFFSET band_id=\"" + std::to_string(kS2Bands[k].band_id) + "\"[^>]*>(-?[0-9.]+)</BOA_ADD_OFFSET>");
-      offset_[k] = v.empty() ? 0.0f : std::stof(v);
-    }
-    // Band files.
-    std::vector<std::string> files;
-    if (cog_layout) {
-      for (const auto& n : geo::io::list_directory(product)) files.push_back(product + "/" + n);
-    } else {
-      const std::regex image_file("<IMAGE_FILE>([^<]+)</IMAGE_FILE>");
-      std::sregex_iterator it(mtd.begin(), mtd.end(), image_file), end;
-      for (; it != end; ++it) files.push_back(product + "/" + (*it)[1].str() + ".jp2");
-    }
-    auto find_band = [&](const std::string& name, int res) {
-      for (const auto& f : files) {
-        std::string base = f.substr(f.find_last_of('/') + 1);
-        std::string upper = base;
-        std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
-        const bool tif = upper.ends_with(".TIF") || upper.ends_with(".TIFF");
-        if (cog_layout ? (tif && upper.find(name) != std::string::npos) : upper.find("_" + name + "_" + std::to_string(res) + "M") != std::string::npos)
-          return f;
-      }
-      throw SceneError(mtd_path_ + ": no file for band " + name + (cog_layout ? " (expected a GeoTIFF with " + name + " in its name)" : ""));
-    };
+    const S2Description d = describe_s2(product);
+    info_ = d.info;
+    mtd_path_ = d.mtd_path;
+    quantification_ = d.quantification;
+    for (int k = 0; k < 4; ++k) offset_[k] = d.offset[k];
     const fs::path work = fs::path(work_dir) / info_.id;
     auto decoded = [&](const std::string& path, const std::string& name) {
       if (!path.ends_with(".jp2")) return path;
@@ -184,8 +202,8 @@ class Sentinel2Source final : public ObservationSource {
       return out;
     };
     for (int k = 0; k < 4; ++k)
-      bands_.push_back(open_band(decoded(find_band(kS2Bands[k].name, kS2Bands[k].resolution), kS2Bands[k].name), mtd_path_, kS2Bands[k].name));
-    scl_.emplace(open_band(decoded(find_band("SCL", 20), "SCL"), mtd_path_, "SCL"));
+      bands_.push_back(open_band(decoded(d.band_files[k], kS2Bands[k].name), mtd_path_, kS2Bands[k].name));
+    scl_.emplace(open_band(decoded(d.scl_file, "SCL"), mtd_path_, "SCL"));
     grid_ = bands_[0].grid();  // the 10 m grid
     check_same_grid(bands_[0], bands_[1], mtd_path_);
     for (const auto* coarse : {&bands_[2], &bands_[3], &*scl_}) {
@@ -229,7 +247,7 @@ class Sentinel2Source final : public ObservationSource {
   }
 
  private:
-  std::string mtd_path_, baseline_, work_dir_;
+  std::string mtd_path_, work_dir_;
   float quantification_ = 10000, offset_[4] = {0, 0, 0, 0};
   std::vector<geo::io::RasterReader> bands_;
   std::optional<geo::io::RasterReader> scl_;
@@ -241,6 +259,16 @@ std::unique_ptr<ObservationSource> open_landsat(const Scene& scene) { return std
 
 std::unique_ptr<ObservationSource> open_sentinel2(const std::string& product, const std::string& work_dir) {
   return std::make_unique<Sentinel2Source>(product, work_dir);
+}
+
+SceneProbe probe_scene(const FoundScene& found) {
+  if (found.kind == FoundScene::Kind::landsat) {
+    const Scene scene = read_scene(found.path);
+    const auto red = open_band(scene.bands[Band::red].path, scene.mtl_path, "red");
+    return {{scene.product_id, scene.date, scene.spacecraft, scene.sensor, scene.top_of_atmosphere() ? "TOA" : "SR", scene.mtl_path}, red.grid()};
+  }
+  const S2Description d = describe_s2(found.path);
+  return {d.info, open_band(d.band_files[0], d.mtd_path, kS2Bands[0].name).grid()};
 }
 
 std::unique_ptr<ObservationSource> open_scene(const FoundScene& found, const std::string& work_dir) {

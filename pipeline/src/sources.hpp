@@ -56,6 +56,13 @@ struct FoundScene {
 };
 std::vector<FoundScene> find_scenes(const std::string& input);
 
+/// A scene's identity and grid, without decoding any pixel (JPEG 2000: headers only).
+struct SceneProbe {
+  SceneInfo info;
+  geo::Grid grid;
+};
+SceneProbe probe_scene(const FoundScene& found);
+
 /// Opens any found scene.
 std::unique_ptr<ObservationSource> open_scene(const FoundScene& found, const std::string& work_dir);
 
