@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <ostream>
 
 #include "config.hpp"
@@ -19,6 +20,7 @@
 #include "libgeo/io/vector.hpp"
 #include "libgeo/zonal.hpp"
 #include "report.hpp"
+#include "season.hpp"
 
 namespace ecomon {
 
@@ -46,30 +48,86 @@ int run_command(const RunOptions& o) {
 
   std::vector<SceneResult> results;
   std::vector<std::pair<std::string, std::string>> failures;
-  for (const auto& f : found) {
-    const auto t0 = std::chrono::steady_clock::now();
+  auto record_failure = [&](const std::string& path, const std::exception& e) {
+    spdlog::error("{}", e.what());
+    failures.emplace_back(path, e.what());
+  };
+  // Identity and footprint of every scene first (no pixel decoded): they fix the regional grid.
+  std::map<int, std::vector<std::size_t>> by_year;
+  std::vector<SceneProbe> probes(found.size());
+  std::vector<SceneProbe> usable;
+  for (std::size_t i = 0; i < found.size(); ++i) {
     try {
-      auto source = open_scene(f, work_dir);
-      const SceneInfo& scene = source->info();
-      spdlog::info("scene {} ({} {}, {})", scene.id, scene.spacecraft, scene.date, scene.reflectance);
-      results.push_back(process_scene(*source, settings, zones));
-      bool any_overlap = false;
-      for (const auto& t : results.back().tallies) any_overlap = any_overlap || t.total_area > 0;
-      if (!any_overlap)
-        spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", settings.zones_file,
-                     scene.id);
-      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      spdlog::info("  done in {:.2f} s, {} products", s, results.back().products.size());
-    } catch (const geo::io::IoError& e) {
-      // A zones problem affects every scene: stop rather than report it once per scene.
-      if (std::string(e.what()).rfind("zones file", 0) == 0) throw;
-      spdlog::error("{}", e.what());
-      failures.emplace_back(f.path, e.what());
+      probes[i] = probe_scene(found[i]);
+      by_year[std::stoi(probes[i].info.date.substr(0, 4))].push_back(i);
+      usable.push_back(probes[i]);
     } catch (const std::exception& e) {
-      spdlog::error("{}", e.what());
-      failures.emplace_back(f.path, e.what());
+      record_failure(found[i].path, e);
     }
   }
+  std::vector<geo::io::Zone> grid_zones;
+  geo::Grid grid;
+  if (settings.season_enabled) {
+    grid_zones = geo::io::read_zones(zones, geo::io::crs_wkt(settings.grid_crs));
+    grid = regional_grid(usable, grid_zones, settings);
+    if (grid.cols == 0) spdlog::warn("the zones and the scenes do not overlap: no season composites");
+    else spdlog::info("regional grid: {} x {} cells of {} m ({})", grid.cols, grid.rows, settings.grid_pixel, geo::io::crs_name(grid.crs_wkt));
+  }
+  std::vector<YearResult> years;
+  for (const auto& [year, indices] : by_year) {
+    // Each scene is opened once per run: JPEG 2000 bands are decoded once and serve both passes.
+    std::vector<std::unique_ptr<ObservationSource>> sources;
+    std::vector<double> soils, vegs;
+    for (std::size_t i : indices) {
+      const auto t0 = std::chrono::steady_clock::now();
+      try {
+        auto source = open_scene(found[i], work_dir);
+        const SceneInfo& scene = source->info();
+        spdlog::info("scene {} ({} {}, {})", scene.id, scene.spacecraft, scene.date, scene.reflectance);
+        results.push_back(process_scene(*source, settings, zones));
+        soils.push_back(results.back().ndvi_soil);
+        vegs.push_back(results.back().ndvi_veg);
+        bool any_overlap = false;
+        for (const auto& t : results.back().tallies) any_overlap = any_overlap || t.total_area > 0;
+        if (!any_overlap)
+          spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", settings.zones_file, scene.id);
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        spdlog::info("  done in {:.2f} s, {} products", secs, results.back().products.size());
+        sources.push_back(std::move(source));
+      } catch (const geo::io::IoError& e) {
+        // A zones problem affects every scene: stop rather than report it once per scene.
+        if (std::string(e.what()).rfind("zones file", 0) == 0) throw;
+        record_failure(found[i].path, e);
+      } catch (const std::exception& e) {
+        record_failure(found[i].path, e);
+      }
+    }
+    if (!settings.season_enabled || grid.cols == 0) continue;
+    Settings year_settings = settings;
+    auto median = [](std::vector<double> v) {
+      std::sort(v.begin(), v.end());
+      return v.empty() ? 0.0 : v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+    };
+    // `auto` end-members: the median of the year's per-scene values.
+    if (!settings.ndvi_soil) year_settings.ndvi_soil = median(soils);
+    if (!settings.ndvi_veg) year_settings.ndvi_veg = median(vegs);
+    std::vector<ObservationSource*> pointers;
+    for (auto& s : sources) pointers.push_back(s.get());
+    try {
+      const auto t0 = std::chrono::steady_clock::now();
+      YearResult y = composite_year(year, pointers, grid, grid_zones, year_settings);
+      if (y.scenes > 0) {
+        spdlog::info("season {}: {} scenes composited in {:.2f} s", year, y.scenes,
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        years.push_back(std::move(y));
+      }
+    } catch (const std::exception& e) {
+      record_failure("season " + std::to_string(year), e);
+    }
+  }
+  std::sort(results.begin(), results.end(), [](const SceneResult& a, const SceneResult& b) {
+    return std::tie(a.scene.date, a.scene.id) < std::tie(b.scene.date, b.scene.id);
+  });
   const std::string report = (fs::path(settings.output_dir) / "county_report.csv").string();
   write_county_report(report, results, settings.report_headers);
   // Scene status, so that a nightly run's failures are visible without reading the log.
@@ -87,9 +145,19 @@ int run_command(const RunOptions& o) {
     f.close();
     geo::io::atomic_replace(path + ".partial", path);
   }
+  if (settings.season_enabled && !years.empty()) {
+    const std::string series = (fs::path(settings.output_dir) / "county_timeseries.csv").string();
+    write_timeseries(series, grid_zones, years, settings.report_headers);
+    write_trends((fs::path(settings.output_dir) / "county_trends.csv").string(), grid_zones, years, settings.trend_alpha,
+                 settings.report_headers);
+    for (const auto& p : pixel_trends(years, grid, settings)) spdlog::info("trend raster {}", p);
+  }
   std::printf("%s", format_table(results).c_str());
   std::printf("\nreport:   %s\nproducts: %s\nscenes:   %zu processed, %zu failed\n", report.c_str(),
               (fs::path(settings.output_dir) / "products").string().c_str(), results.size(), failures.size());
+  if (!years.empty())
+    std::printf("series:   %s (%zu season%s; composites in %s)\n", (fs::path(settings.output_dir) / "county_timeseries.csv").string().c_str(),
+                years.size(), years.size() == 1 ? "" : "s", (fs::path(settings.output_dir) / "years").string().c_str());
   return failures.empty() ? 0 : 3;
 }
 

@@ -46,9 +46,7 @@ const std::vector<ReportColumn>& report_columns() {
   return cols;
 }
 
-namespace {
-
-std::string fixed(double v, int digits) {
+std::string format_fixed(double v, int digits) {
   if (!std::isfinite(v)) return "";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
@@ -57,24 +55,48 @@ std::string fixed(double v, int digits) {
   return s;
 }
 
-std::string csv_field(const std::string& s) {
+std::string csv_escape(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
 
+void write_csv(const std::string& path, const std::vector<ReportColumn>& cols, const std::vector<std::vector<std::string>>& rows,
+               const std::string& headers) {
+  std::ostringstream o;
+  o << "\xEF\xBB\xBF";  // UTF-8 BOM: Excel then reads the Chinese names correctly
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    std::string h = headers == "zh" ? cols[i].zh : headers == "en_zh" ? std::string(cols[i].zh) + " " + cols[i].key : cols[i].key;
+    o << (i ? "," : "") << csv_escape(h);
+  }
+  o << "\n";
+  for (const auto& v : rows) {
+    for (std::size_t i = 0; i < v.size(); ++i) o << (i ? "," : "") << csv_escape(v[i]);
+    o << "\n";
+  }
+  const std::string partial = path + ".partial";
+  {
+    std::ofstream f(partial, std::ios::binary);
+    f << o.str();
+    if (!f) throw geo::io::IoError(partial + ": cannot write");
+  }
+  geo::io::atomic_replace(partial, path);
+}
+
+namespace {
+
 std::vector<std::string> row_values(const SceneResult& r, std::size_t z) {
   const ZoneTally& t = r.tallies[z];
   const auto& zone = r.zones[z];
-  auto km2 = [](double m2) { return fixed(m2 / 1e6, 6); };
-  auto wanmu = [](double m2) { return fixed(m2 / kSquareMetresPerWanMu, 6); };
+  auto km2 = [](double m2) { return format_fixed(m2 / 1e6, 6); };
+  auto wanmu = [](double m2) { return format_fixed(m2 / kSquareMetresPerWanMu, 6); };
   const double nan = std::nan("");
   std::vector<std::string> v = {
       zone.code, zone.name, r.scene.id, r.scene.date, r.scene.spacecraft + "/" + r.scene.sensor, r.scene.reflectance, km2(zone.geodesic_area_m2), km2(t.total_area), km2(t.observed_area),
-      fixed(t.total_area > 0 ? 100 * t.observed_area / t.total_area : nan, 4),
-      fixed(t.land_area > 0 ? t.fvc_area / t.land_area : nan, 6), fixed(r.ndvi_soil, 4), fixed(r.ndvi_veg, 4),
-      km2(t.forest_area), fixed(t.observed_area > 0 ? 100 * t.forest_area / t.observed_area : nan, 4), km2(t.water_area)};
+      format_fixed(t.total_area > 0 ? 100 * t.observed_area / t.total_area : nan, 4),
+      format_fixed(t.land_area > 0 ? t.fvc_area / t.land_area : nan, 6), format_fixed(r.ndvi_soil, 4), format_fixed(r.ndvi_veg, 4),
+      km2(t.forest_area), format_fixed(t.observed_area > 0 ? 100 * t.forest_area / t.observed_area : nan, 4), km2(t.water_area)};
   for (double g : t.grade_area) v.push_back(km2(g));
   for (double a : {zone.geodesic_area_m2, t.total_area, t.observed_area, t.forest_area, t.water_area}) v.push_back(wanmu(a));
   for (double g : t.grade_area) v.push_back(wanmu(g));
@@ -84,27 +106,10 @@ std::vector<std::string> row_values(const SceneResult& r, std::size_t z) {
 }  // namespace
 
 void write_county_report(const std::string& path, const std::vector<SceneResult>& results, const std::string& headers) {
-  std::ostringstream o;
-  o << "\xEF\xBB\xBF";  // UTF-8 BOM: Excel then reads the Chinese names correctly
-  const auto& cols = report_columns();
-  for (std::size_t i = 0; i < cols.size(); ++i) {
-    std::string h = headers == "zh" ? cols[i].zh : headers == "en_zh" ? std::string(cols[i].zh) + " " + cols[i].key : cols[i].key;
-    o << (i ? "," : "") << csv_field(h);
-  }
-  o << "\n";
+  std::vector<std::vector<std::string>> rows;
   for (const auto& r : results)
-    for (std::size_t z = 0; z < r.zones.size(); ++z) {
-      const auto v = row_values(r, z);
-      for (std::size_t i = 0; i < v.size(); ++i) o << (i ? "," : "") << csv_field(v[i]);
-      o << "\n";
-    }
-  const std::string partial = path + ".partial";
-  {
-    std::ofstream f(partial, std::ios::binary);
-    f << o.str();
-    if (!f) throw geo::io::IoError(partial + ": cannot write the report");
-  }
-  geo::io::atomic_replace(partial, path);
+    for (std::size_t z = 0; z < r.zones.size(); ++z) rows.push_back(row_values(r, z));
+  write_csv(path, report_columns(), rows, headers);
 }
 
 // Pads to a terminal width, counting CJK characters as two columns (UTF-8 lead bytes 0xE3-0xE9).

@@ -18,6 +18,14 @@ struct ReportColumn {
 /// Every column, in order, with its Chinese name and meaning (config/README.md documents them).
 const std::vector<ReportColumn>& report_columns();
 
+/// Fixed-point text, empty for NaN/inf, never "-0.000".
+std::string format_fixed(double v, int digits);
+/// A CSV field, quoted when it holds a comma, quote or newline.
+std::string csv_escape(const std::string& s);
+/// Writes UTF-8 CSV with a BOM, header from `columns` per `headers` (en | zh | en_zh), atomically.
+void write_csv(const std::string& path, const std::vector<ReportColumn>& columns, const std::vector<std::vector<std::string>>& rows,
+               const std::string& headers);
+
 /// Writes the report atomically (temporary file, then rename). `headers`: en | zh | en_zh.
 void write_county_report(const std::string& path, const std::vector<SceneResult>& results, const std::string& headers);
 

@@ -1,0 +1,580 @@
+#include "season.hpp"
+
+#include <spdlog/spdlog.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include "libgeo/cell_area.hpp"
+#include "libgeo/components.hpp"
+#include "libgeo/coverage.hpp"
+#include "libgeo/indices.hpp"
+#include "libgeo/io/projection.hpp"
+#include "libgeo/io/raster.hpp"
+#include "libgeo/trend.hpp"
+
+namespace ecomon {
+
+namespace fs = std::filesystem;
+using geo::Block;
+using geo::Window;
+
+void YearTally::merge(const YearTally& o) {
+  total_area += o.total_area;
+  observed_area += o.observed_area;
+  clear_obs_area += o.clear_obs_area;
+  land_area += o.land_area;
+  fvc_area += o.fvc_area;
+  forest_area += o.forest_area;
+  forest_phenology_area += o.forest_phenology_area;
+  water_area += o.water_area;
+  wetland_area += o.wetland_area;
+  for (int i = 0; i < 5; ++i) grade_area[i] += o.grade_area[i];
+}
+
+namespace {
+
+constexpr std::uint8_t kNoData8 = 255;
+constexpr std::int16_t kNoData16 = -32768;
+constexpr int kLattice = 16;  // source coordinates are computed exactly every 16 cells, interpolated between
+
+// Bounding box of a grid's extent transformed into another CRS (edges densified).
+geo::Box transformed_extent(const geo::Grid& g, const std::string& to_crs) {
+  const geo::Box e = g.extent();
+  std::vector<geo::Point> pts;
+  for (int i = 0; i <= 20; ++i) {
+    const double t = i / 20.0;
+    pts.push_back({e.xmin + t * (e.xmax - e.xmin), e.ymin});
+    pts.push_back({e.xmin + t * (e.xmax - e.xmin), e.ymax});
+    pts.push_back({e.xmin, e.ymin + t * (e.ymax - e.ymin)});
+    pts.push_back({e.xmax, e.ymin + t * (e.ymax - e.ymin)});
+  }
+  geo::io::CoordinateTransformer(g.crs_wkt, to_crs).transform(pts);
+  geo::Box b{1e300, 1e300, -1e300, -1e300};
+  for (const auto& p : pts)
+    if (std::isfinite(p.x) && std::isfinite(p.y)) {
+      b.xmin = std::min(b.xmin, p.x), b.xmax = std::max(b.xmax, p.x), b.ymin = std::min(b.ymin, p.y), b.ymax = std::max(b.ymax, p.y);
+    }
+  return b;
+}
+
+// One source's part of a strip: for every cell of the grown strip, the index into `obs` or -1.
+struct SourceSample {
+  std::size_t source = 0;
+  std::vector<std::int32_t> index;
+  ObservationBlock obs;
+};
+
+struct SeasonStrip {
+  Window core, grown;
+  std::vector<SourceSample> samples;
+  Block<std::int16_t> ndvi_max, ndvi_median;
+  Block<std::uint8_t> clear_count, water_frequency, wetland, fvc, forest, grade;
+  std::vector<std::vector<YearTally>> zone_rows;
+};
+
+struct SourceWindows {
+  bool season = false, spring = false, autumn = false;
+  int date_ordinal = 0;
+};
+
+}  // namespace
+
+geo::Grid regional_grid(const std::vector<SceneProbe>& scenes, const std::vector<geo::io::Zone>& zones, const Settings& s) {
+  geo::Grid grid;
+  grid.crs_wkt = geo::io::crs_wkt(s.grid_crs);
+  geo::Box zb{1e300, 1e300, -1e300, -1e300};
+  for (const auto& z : zones) {
+    if (z.geometry.empty()) continue;
+    const geo::Box b = z.geometry.bounds();
+    zb.xmin = std::min(zb.xmin, b.xmin), zb.ymin = std::min(zb.ymin, b.ymin), zb.xmax = std::max(zb.xmax, b.xmax), zb.ymax = std::max(zb.ymax, b.ymax);
+  }
+  geo::Box sb{1e300, 1e300, -1e300, -1e300};
+  for (const auto& p : scenes) {
+    const geo::Box b = transformed_extent(p.grid, grid.crs_wkt);
+    sb.xmin = std::min(sb.xmin, b.xmin), sb.ymin = std::min(sb.ymin, b.ymin), sb.xmax = std::max(sb.xmax, b.xmax), sb.ymax = std::max(sb.ymax, b.ymax);
+  }
+  const geo::Box box{std::max(zb.xmin, sb.xmin), std::max(zb.ymin, sb.ymin), std::min(zb.xmax, sb.xmax), std::min(zb.ymax, sb.ymax)};
+  if (box.empty()) return grid;
+  const double p = s.grid_pixel;
+  const double x0 = std::floor(box.xmin / p) * p, y1 = std::ceil(box.ymax / p) * p;
+  grid.cols = int(std::ceil((box.xmax - x0) / p));
+  grid.rows = int(std::ceil((y1 - box.ymin) / p));
+  grid.transform = geo::GeoTransform{x0, p, y1, -p};
+  return grid;
+}
+
+YearResult composite_year(int year, const std::vector<ObservationSource*>& unsorted, const geo::Grid& grid,
+                          const std::vector<geo::io::Zone>& zones, const Settings& s) {
+  YearResult result;
+  result.year = year;
+  result.tallies.assign(zones.size(), YearTally{});
+  // Sources in (date, id) order, with their windows; those in no window are not used.
+  std::vector<ObservationSource*> sources;
+  std::vector<SourceWindows> windows;
+  std::vector<ObservationSource*> sorted = unsorted;
+  std::sort(sorted.begin(), sorted.end(), [](const ObservationSource* a, const ObservationSource* b) {
+    return std::tie(a->info().date, a->info().id) < std::tie(b->info().date, b->info().id);
+  });
+  std::map<std::string, int> date_ordinals;
+  for (ObservationSource* src : sorted) {
+    const std::string md = month_day(src->info().date);
+    SourceWindows w;
+    w.season = md >= s.season_start && md <= s.season_end;
+    w.spring = md >= s.spring_start && md <= s.spring_end;
+    w.autumn = md >= s.autumn_start && md <= s.autumn_end;
+    if (!w.season && !w.spring && !w.autumn) continue;
+    w.date_ordinal = date_ordinals.emplace(src->info().date, int(date_ordinals.size())).first->second;
+    sources.push_back(src);
+    windows.push_back(w);
+  }
+  result.scenes = int(sources.size());
+  if (sources.empty() || grid.cols == 0) return result;
+
+  // Where each source lies on the grid, and a grid -> source transformer per source CRS.
+  std::vector<Window> footprints;
+  std::map<std::string, std::unique_ptr<geo::io::CoordinateTransformer>> to_source;
+  for (ObservationSource* src : sources) {
+    footprints.push_back(grid.window_of(transformed_extent(src->grid(), grid.crs_wkt)));
+    auto& t = to_source[src->grid().crs_wkt];
+    if (!t) t = std::make_unique<geo::io::CoordinateTransformer>(grid.crs_wkt, src->grid().crs_wkt);
+  }
+
+  const int threads = s.threads > 0 ? s.threads : int(std::thread::hardware_concurrency());
+  const geo::CellAreaModel area_model = geo::io::cell_area_model(grid);
+  const double cell_area = area_model.areas(Window{0, 0, 1, 1})[0];
+  const double min_patch = s.forest_min_patch_ha * 1e4;
+  const int halo = geo::min_patch_halo_rows(min_patch, cell_area * 0.99);
+  const std::size_t tokens = std::size_t(2 * threads);
+  // Budget: per cell ~40 bytes of composites and products, plus per source ~30 bytes of samples.
+  const double per_cell = 40.0 + 30.0 * double(sources.size());
+  const int strip_rows = std::clamp(int(double(s.memory_budget_mb) * 1048576.0 / (per_cell * grid.cols * double(tokens))) - 2 * halo, 8,
+                                    s.window_rows);
+  const std::vector<Window> strips = geo::strips(grid, strip_rows);
+  std::vector<Window> zone_windows;
+  for (const auto& z : zones) zone_windows.push_back(z.geometry.empty() ? Window{} : grid.window_of(z.geometry.bounds()));
+
+  // Products.
+  std::vector<std::unique_ptr<geo::io::CogWriter>> writers;
+  if (s.write_products) {
+    const fs::path dir = fs::path(s.output_dir) / "years" / std::to_string(year);
+    fs::create_directories(dir);
+    using geo::io::PixelType;
+    auto spec = [&](PixelType t, double nodata, const std::string& desc, double scale, bool categorical) {
+      geo::io::RasterSpec r;
+      r.grid = grid;
+      r.type = t;
+      r.nodata = nodata;
+      r.description = desc;
+      r.scale = scale;
+      r.categorical = categorical;
+      r.metadata = {{"ECOMON_YEAR", std::to_string(year)}, {"ECOMON_SEASON", s.season_start + "/" + s.season_end},
+                    {"ECOMON_SCENES", std::to_string(sources.size())}};
+      return r;
+    };
+    std::vector<std::pair<std::string, geo::io::RasterSpec>> specs = {
+        {"NDVI_MAX", spec(PixelType::i16, kNoData16, "Season maximum-NDVI composite (Holben 1986), x1e-4", 1e-4, false)},
+        {"NDVI_MEDIAN", spec(PixelType::i16, kNoData16, "Season median-NDVI composite, x1e-4", 1e-4, false)},
+        {"CLEAR_COUNT", spec(PixelType::u8, kNoData8, "Clear observations in the season", 1, false)},
+        {"WATER_FREQUENCY", spec(PixelType::u8, kNoData8, "Water frequency: wet / clear observations (WOfS), percent", 1, false)},
+        {"WETLAND", spec(PixelType::u8, kNoData8, "Water class by frequency: 0 dry, 1 seasonal (wetland), 2 permanent", 1, true)},
+        {"FVC", spec(PixelType::u8, kNoData8, "Fractional vegetation cover from the max-NDVI composite, x0.005", 0.005, false)},
+        {"FOREST", spec(PixelType::u8, kNoData8, "Forest: canopy NDVI at peak, green in spring and autumn, minimum patch", 1, true)},
+        {"DESERT_GRADE", spec(PixelType::u8, kNoData8, "Desertification grade by vegetation cover (GB/T 24255 criterion)", 1, true)}};
+    specs[4].second.colours = {{0, 230, 230, 230, 255, "dry"}, {1, 120, 200, 230, 255, "seasonal water (wetland)"},
+                               {2, 30, 90, 200, 255, "permanent water"}, {255, 0, 0, 0, 0, "no data"}};
+    specs[6].second.colours = {{0, 230, 230, 230, 255, "not forest"}, {1, 20, 120, 40, 255, "forest"}, {255, 0, 0, 0, 0, "no data"}};
+    specs[7].second.colours = {{0, 30, 90, 200, 255, "water (not graded)"}, {1, 40, 140, 60, 255, "none"}, {2, 200, 220, 120, 255, "light"},
+                               {3, 240, 200, 100, 255, "moderate"},         {4, 220, 130, 60, 255, "severe"}, {5, 160, 50, 30, 255, "extreme"},
+                               {255, 0, 0, 0, 0, "no data"}};
+    const geo::io::CogOptions cog{s.codec, s.codec_level, s.block_size, true, 1};
+    for (auto& [name, sp] : specs) {
+      const std::string path = (dir / ("ecomon_" + std::to_string(year) + "_" + name + ".tif")).string();
+      writers.push_back(std::make_unique<geo::io::CogWriter>(path, sp, cog, (fs::path(s.output_dir) / ".tmp").string()));
+      if (name == "FVC") result.fvc_product = path;
+    }
+  }
+
+  const geo::index::DimidiateFvc fvc_model{float(s.ndvi_soil.value_or(0.05)), float(s.ndvi_veg.value_or(0.85))};
+  const geo::index::DesertGrading grading{float(s.desert_none_min), float(s.desert_light_min), float(s.desert_moderate_min),
+                                          float(s.desert_severe_min)};
+  std::size_t next = 0;
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+        tokens,
+        tbb::make_filter<void, std::shared_ptr<SeasonStrip>>(
+            tbb::filter_mode::serial_in_order,
+            [&](tbb::flow_control& fc) -> std::shared_ptr<SeasonStrip> {
+              if (next >= strips.size()) {
+                fc.stop();
+                return nullptr;
+              }
+              auto st = std::make_shared<SeasonStrip>();
+              st->core = strips[next++];
+              st->grown = st->core.with_row_halo(halo, grid.full());
+              const Window& g = st->grown;
+              for (std::size_t k = 0; k < sources.size(); ++k) {
+                if (footprints[k].intersect(g).empty()) continue;
+                // Source coordinates of the cell centres: exact on a 16-cell lattice, bilinear between.
+                const int lc = g.cols / kLattice + 2, lr = g.rows / kLattice + 2;
+                std::vector<geo::Point> nodes(std::size_t(lc * lr));
+                for (int a = 0; a < lr; ++a)
+                  for (int b = 0; b < lc; ++b)
+                    nodes[std::size_t(a * lc + b)] = {grid.transform.col_to_x(g.col0 + b * kLattice + 0.5),
+                                                      grid.transform.row_to_y(g.row0 + a * kLattice + 0.5)};
+                to_source[sources[k]->grid().crs_wkt]->transform(nodes);
+                const geo::Grid& sg = sources[k]->grid();
+                std::vector<std::int32_t> col(std::size_t(g.size())), row(std::size_t(g.size()));
+                int c0 = std::numeric_limits<int>::max(), r0 = c0, c1 = -1, r1 = -1;
+                for (int r = 0; r < g.rows; ++r) {
+                  const int a = r / kLattice;
+                  const double tr = double(r - a * kLattice) / kLattice;
+                  for (int c = 0; c < g.cols; ++c) {
+                    const int b = c / kLattice;
+                    const double tc = double(c - b * kLattice) / kLattice;
+                    const geo::Point& p00 = nodes[std::size_t(a * lc + b)];
+                    const geo::Point& p01 = nodes[std::size_t(a * lc + b + 1)];
+                    const geo::Point& p10 = nodes[std::size_t((a + 1) * lc + b)];
+                    const geo::Point& p11 = nodes[std::size_t((a + 1) * lc + b + 1)];
+                    const double x = (p00.x + (p01.x - p00.x) * tc) * (1 - tr) + (p10.x + (p11.x - p10.x) * tc) * tr;
+                    const double y = (p00.y + (p01.y - p00.y) * tc) * (1 - tr) + (p10.y + (p11.y - p10.y) * tc) * tr;
+                    const double fc_ = sg.transform.x_to_col(x), fr = sg.transform.y_to_row(y);
+                    const std::size_t i = std::size_t(r) * g.cols + c;
+                    if (!(fc_ >= 0 && fc_ < sg.cols && fr >= 0 && fr < sg.rows)) {
+                      col[i] = -1;
+                      continue;
+                    }
+                    col[i] = std::int32_t(fc_);
+                    row[i] = std::int32_t(fr);
+                    c0 = std::min(c0, col[i]), c1 = std::max(c1, col[i]), r0 = std::min(r0, row[i]), r1 = std::max(r1, row[i]);
+                  }
+                }
+                if (c1 < 0) continue;
+                SourceSample sample;
+                sample.source = k;
+                const Window sw{c0, r0, c1 - c0 + 1, r1 - r0 + 1};
+                sample.index.resize(col.size());
+                for (std::size_t i = 0; i < col.size(); ++i)
+                  sample.index[i] = col[i] < 0 ? -1 : (row[i] - r0) * sw.cols + (col[i] - c0);
+                sample.obs = sources[k]->read(sw);
+                st->samples.push_back(std::move(sample));
+              }
+              return st;
+            }) &
+            tbb::make_filter<std::shared_ptr<SeasonStrip>, std::shared_ptr<SeasonStrip>>(
+                tbb::filter_mode::parallel,
+                [&](std::shared_ptr<SeasonStrip> st) {
+                  const Window& g = st->grown;
+                  const std::size_t n = std::size_t(g.size());
+                  std::vector<std::uint8_t> has_data(n, 0), clear_n(n, 0), wet_n(n, 0), checked(n, 0);
+                  std::vector<float> ndvi_max(n, geo::index::kNaN), ndvi_med(n, geo::index::kNaN), fvc(n, geo::index::kNaN);
+                  std::vector<float> water_freq(n, geo::index::kNaN);
+                  Block<std::uint8_t> candidate(g, kNoData8);
+                  std::vector<float> season_values;
+                  for (std::size_t i = 0; i < n; ++i) {
+                    season_values.clear();
+                    float vmax = -2, spring = -2, autumn = -2;
+                    bool spring_seen = false, autumn_seen = false;
+                    int last_date = -1, wet = 0;
+                    for (const auto& smp : st->samples) {
+                      const std::int32_t j = smp.index[i];
+                      if (j < 0) continue;
+                      const std::uint8_t state = smp.obs.state[std::size_t(j)];
+                      if (state == no_data) continue;
+                      has_data[i] = 1;
+                      if (state != clear) continue;
+                      const SourceWindows& w = windows[smp.source];
+                      if (w.date_ordinal == last_date) continue;  // same day seen clear already (overlapping scenes)
+                      last_date = w.date_ordinal;
+                      const float v = geo::index::Ndvi{}(smp.obs.nir[std::size_t(j)], smp.obs.red[std::size_t(j)]);
+                      const float m = geo::index::Mndwi{}(smp.obs.green[std::size_t(j)], smp.obs.swir1[std::size_t(j)]);
+                      if (std::isnan(v) || std::isnan(m)) continue;
+                      if (w.season) {
+                        season_values.push_back(v);
+                        vmax = std::max(vmax, v);
+                        wet += m > float(s.water_mndwi_min);
+                      }
+                      if (w.spring) spring_seen = true, spring = std::max(spring, v);
+                      if (w.autumn) autumn_seen = true, autumn = std::max(autumn, v);
+                    }
+                    if (season_values.empty()) continue;
+                    const std::size_t k = season_values.size();
+                    clear_n[i] = std::uint8_t(std::min<std::size_t>(k, 254));
+                    wet_n[i] = std::uint8_t(std::min(wet, 254));
+                    std::sort(season_values.begin(), season_values.end());
+                    ndvi_med[i] = k % 2 ? season_values[k / 2] : 0.5f * (season_values[k / 2 - 1] + season_values[k / 2]);
+                    ndvi_max[i] = vmax;
+                    water_freq[i] = float(wet) / float(k);
+                    const bool is_water = water_freq[i] >= 0.5f;
+                    // Water is not vegetation; land cover at the peak from the maximum-NDVI composite.
+                    fvc[i] = is_water ? 0.0f : fvc_model(vmax);
+                    const bool shoulders_green = (!spring_seen || spring >= float(s.forest_shoulder_ndvi_min)) &&
+                                                 (!autumn_seen || autumn >= float(s.forest_shoulder_ndvi_min));
+                    candidate[i] = (!is_water && vmax >= float(s.forest_ndvi_min) && shoulders_green) ? 1 : 0;
+                    checked[i] = spring_seen && autumn_seen;
+                  }
+                  const Block<double> areas = area_model.areas(g);
+                  const Block<std::uint8_t> forest = geo::remove_small_patches(candidate, areas, min_patch, st->core);
+                  const Window& c = st->core;
+                  const int dr = c.row0 - g.row0;
+                  st->ndvi_max = Block<std::int16_t>(c, kNoData16);
+                  st->ndvi_median = Block<std::int16_t>(c, kNoData16);
+                  st->clear_count = Block<std::uint8_t>(c, kNoData8);
+                  st->water_frequency = Block<std::uint8_t>(c, kNoData8);
+                  st->wetland = Block<std::uint8_t>(c, kNoData8);
+                  st->fvc = Block<std::uint8_t>(c, kNoData8);
+                  st->forest = Block<std::uint8_t>(c, kNoData8);
+                  st->grade = Block<std::uint8_t>(c, kNoData8);
+                  auto wet_class = [&](float f) { return f >= float(s.water_permanent_min) ? 2 : f >= float(s.water_seasonal_min) ? 1 : 0; };
+                  for (int r = 0; r < c.rows; ++r)
+                    for (int col = 0; col < c.cols; ++col) {
+                      const std::size_t i = std::size_t(r + dr) * g.cols + col;
+                      if (!has_data[i]) continue;
+                      st->clear_count.at(r, col) = clear_n[i];
+                      if (!clear_n[i]) continue;
+                      st->ndvi_max.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_max[i], -1.0f, 1.0f) * 1e4f));
+                      st->ndvi_median.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_med[i], -1.0f, 1.0f) * 1e4f));
+                      st->water_frequency.at(r, col) = std::uint8_t(std::lround(water_freq[i] * 100));
+                      st->wetland.at(r, col) = std::uint8_t(wet_class(water_freq[i]));
+                      st->fvc.at(r, col) = std::uint8_t(std::lround(fvc[i] / 0.005f));
+                      st->forest.at(r, col) = forest.at(r, col);
+                      st->grade.at(r, col) = water_freq[i] >= 0.5f ? 0 : std::uint8_t(grading(fvc[i]));
+                    }
+                  // Zone tallies, row by row, in column order.
+                  st->zone_rows.assign(zones.size(), std::vector<YearTally>(std::size_t(c.rows)));
+                  for (std::size_t z = 0; z < zones.size(); ++z) {
+                    const Window sub = zone_windows[z].intersect(c);
+                    if (sub.empty()) continue;
+                    const Block<double> cover = geo::coverage_fractions(zones[z].geometry, grid.transform, sub);
+                    for (int r = 0; r < sub.rows; ++r) {
+                      YearTally& t = st->zone_rows[z][std::size_t(sub.row0 - c.row0 + r)];
+                      for (int k = 0; k < sub.cols; ++k) {
+                        const double f = cover.at(r, k);
+                        if (f <= 0) continue;
+                        const int cr = sub.row0 - c.row0 + r, cc = sub.col0 - c.col0 + k;
+                        const std::size_t i = std::size_t(cr + dr) * g.cols + cc;
+                        if (!has_data[i]) continue;
+                        const double w = f * areas[i];
+                        t.total_area += w;
+                        if (!clear_n[i]) continue;
+                        t.observed_area += w;
+                        t.clear_obs_area += w * clear_n[i];
+                        const int wc = wet_class(water_freq[i]);
+                        if (wc == 2) t.water_area += w;
+                        if (wc >= 1) t.wetland_area += w;
+                        if (water_freq[i] >= 0.5f) continue;
+                        t.land_area += w;
+                        t.fvc_area += double(fvc[i]) * w;
+                        t.grade_area[int(grading(fvc[i])) - 1] += w;
+                        if (forest.at(cr, cc) == 1) {
+                          t.forest_area += w;
+                          if (checked[i]) t.forest_phenology_area += w;
+                        }
+                      }
+                    }
+                  }
+                  st->samples.clear();
+                  return st;
+                }) &
+            tbb::make_filter<std::shared_ptr<SeasonStrip>, void>(tbb::filter_mode::serial_in_order, [&](std::shared_ptr<SeasonStrip> st) {
+              if (!writers.empty()) {
+                writers[0]->write(st->ndvi_max);
+                writers[1]->write(st->ndvi_median);
+                writers[2]->write(st->clear_count);
+                writers[3]->write(st->water_frequency);
+                writers[4]->write(st->wetland);
+                writers[5]->write(st->fvc);
+                writers[6]->write(st->forest);
+                writers[7]->write(st->grade);
+              }
+              for (std::size_t z = 0; z < zones.size(); ++z)
+                for (const auto& row : st->zone_rows[z]) result.tallies[z].merge(row);
+            }));
+    tbb::parallel_for(std::size_t(0), writers.size(), [&](std::size_t i) { writers[i]->finish(); });
+  });
+  return result;
+}
+
+std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, const geo::Grid& grid, const Settings& s) {
+  std::vector<const YearResult*> usable;
+  for (const auto& y : years)
+    if (!y.fvc_product.empty()) usable.push_back(&y);
+  if (usable.size() < 3 || grid.cols == 0) return {};
+  std::vector<geo::io::RasterReader> readers;
+  std::vector<double> times;
+  for (const auto* y : usable) {
+    readers.emplace_back(y->fvc_product);
+    times.push_back(y->year);
+  }
+  const fs::path dir = fs::path(s.output_dir) / "trends";
+  fs::create_directories(dir);
+  geo::io::RasterSpec slope_spec;
+  slope_spec.grid = grid;
+  slope_spec.type = geo::io::PixelType::f32;
+  slope_spec.nodata = -9999;
+  slope_spec.description = "Theil-Sen slope of season FVC, per year";
+  geo::io::RasterSpec class_spec;
+  class_spec.grid = grid;
+  class_spec.type = geo::io::PixelType::u8;
+  class_spec.nodata = kNoData8;
+  class_spec.categorical = true;
+  class_spec.description = "Mann-Kendall trend of season FVC at alpha " + format_fixed(s.trend_alpha, 3);
+  class_spec.colours = {{0, 230, 230, 230, 255, "no significant trend"}, {1, 30, 150, 50, 255, "significant increase"},
+                        {2, 200, 60, 40, 255, "significant decrease"}, {255, 0, 0, 0, 0, "fewer than 3 years"}};
+  const geo::io::CogOptions cog{s.codec, s.codec_level, s.block_size, true, 1};
+  const std::string tmp = (fs::path(s.output_dir) / ".tmp").string();
+  geo::io::CogWriter slope_w((dir / "FVC_TREND_SLOPE.tif").string(), slope_spec, cog, tmp);
+  geo::io::CogWriter class_w((dir / "FVC_TREND_CLASS.tif").string(), class_spec, cog, tmp);
+  for (const Window& w : geo::strips(grid, std::max(8, s.window_rows))) {
+    std::vector<Block<std::uint8_t>> values;
+    for (auto& r : readers) values.push_back(r.read<std::uint8_t>(w));
+    Block<float> slope(w, -9999.0f);
+    Block<std::uint8_t> cls(w, kNoData8);
+    tbb::parallel_for(0, w.rows, [&](int r) {
+      std::vector<double> v(values.size());
+      for (int c = 0; c < w.cols; ++c) {
+        for (std::size_t y = 0; y < values.size(); ++y) {
+          const std::uint8_t raw = values[y].at(r, c);
+          v[y] = raw == kNoData8 ? std::nan("") : raw * 0.005;
+        }
+        const geo::TrendResult t = geo::theil_sen_mann_kendall(times, v);
+        if (t.n < 3) continue;
+        slope.at(r, c) = float(t.slope);
+        cls.at(r, c) = !(t.p < s.trend_alpha) ? 0 : t.s > 0 ? 1 : 2;
+      }
+    });
+    slope_w.write(slope);
+    class_w.write(cls);
+  }
+  slope_w.finish();
+  class_w.finish();
+  return {(dir / "FVC_TREND_SLOPE.tif").string(), (dir / "FVC_TREND_CLASS.tif").string()};
+}
+
+const std::vector<ReportColumn>& timeseries_columns() {
+  static const std::vector<ReportColumn> cols = {
+      {"zone_code", "区划代码", "Zone code."},
+      {"zone_name", "区划名称", "Zone name."},
+      {"year", "年份", "Year of the season composites."},
+      {"scenes", "影像景数", "Scenes used (season, spring and autumn windows), all sensors."},
+      {"total_area_km2", "影像覆盖面积_平方公里", "Zone area covered by scene data on the regional equal-area grid (each ground location once)."},
+      {"observed_area_km2", "有效观测面积_平方公里", "Part with at least one clear observation in the season; the rest is unobserved."},
+      {"observed_fraction", "有效观测比例", "observed_area / total_area: the clear-observation fraction."},
+      {"mean_clear_observations", "平均有效观测次数", "Mean number of clear season observations per observed cell."},
+      {"fvc_mean", "植被覆盖度均值", "Mean FVC (0-1) of the maximum-NDVI composite over observed land."},
+      {"forest_area_km2", "森林面积_平方公里", "Forest: canopy NDVI at peak, green in spring and autumn where observed then, minimum patch."},
+      {"forest_cover_pct", "森林覆盖率_百分比", "forest_area / observed_area x 100."},
+      {"forest_phenology_checked_pct", "物候校验森林比例_百分比", "Share of the forest area observed in both shoulder windows (the cropland rule could apply)."},
+      {"water_area_km2", "水域面积_平方公里", "Permanent water (frequency >= water.permanent_min_frequency)."},
+      {"wetland_area_km2", "湿地面积_平方公里", "Water frequency >= water.seasonal_min_frequency: seasonal and permanent water."},
+      {"desert_none_km2", "非荒漠化面积_平方公里", "Observed land graded none."},
+      {"desert_light_km2", "轻度荒漠化面积_平方公里", "Observed land graded light."},
+      {"desert_moderate_km2", "中度荒漠化面积_平方公里", "Observed land graded moderate."},
+      {"desert_severe_km2", "重度荒漠化面积_平方公里", "Observed land graded severe."},
+      {"desert_extreme_km2", "极重度荒漠化面积_平方公里", "Observed land graded extreme."},
+      {"total_area_wanmu", "影像覆盖面积_万亩", "total_area in wan mu."},
+      {"observed_area_wanmu", "有效观测面积_万亩", "observed_area in wan mu."},
+      {"forest_area_wanmu", "森林面积_万亩", "forest_area in wan mu."},
+      {"water_area_wanmu", "水域面积_万亩", "water_area in wan mu."},
+      {"wetland_area_wanmu", "湿地面积_万亩", "wetland_area in wan mu."},
+  };
+  return cols;
+}
+
+const std::vector<ReportColumn>& trend_columns() {
+  static const std::vector<ReportColumn> cols = {
+      {"zone_code", "区划代码", "Zone code."},
+      {"zone_name", "区划名称", "Zone name."},
+      {"indicator", "指标", "Column of county_timeseries.csv the trend is of."},
+      {"years", "年数", "Years with a value."},
+      {"first_year", "起始年", "First year."},
+      {"last_year", "终止年", "Last year."},
+      {"slope_per_year", "年变化率", "Theil-Sen slope, indicator units per year."},
+      {"mann_kendall_s", "MK统计量S", "Mann-Kendall S."},
+      {"mann_kendall_z", "MK统计量Z", "Z with continuity and tie correction."},
+      {"p_value", "显著性p值", "Two-sided p of Z."},
+      {"kendall_tau", "Kendall_tau", "S / (n(n-1)/2)."},
+      {"trend", "趋势", "increasing / decreasing (p < trend.alpha) or no significant trend; empty below 3 years."},
+  };
+  return cols;
+}
+
+namespace {
+
+double km2(double m2) { return m2 / 1e6; }
+
+// The yearly indicators trend-tested per county, by column name.
+std::vector<std::pair<std::string, double>> indicators(const YearTally& t) {
+  const double nan = std::nan("");
+  return {{"fvc_mean", t.land_area > 0 ? t.fvc_area / t.land_area : nan},
+          {"forest_cover_pct", t.observed_area > 0 ? 100 * t.forest_area / t.observed_area : nan},
+          {"water_area_km2", t.observed_area > 0 ? km2(t.water_area) : nan},
+          {"wetland_area_km2", t.observed_area > 0 ? km2(t.wetland_area) : nan}};
+}
+
+}  // namespace
+
+void write_timeseries(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years,
+                      const std::string& headers) {
+  std::vector<std::vector<std::string>> rows;
+  const double nan = std::nan("");
+  for (std::size_t z = 0; z < zones.size(); ++z)
+    for (const auto& y : years) {
+      const YearTally& t = y.tallies[z];
+      auto a = [](double m2) { return format_fixed(m2 / 1e6, 6); };
+      auto wm = [](double m2) { return format_fixed(m2 / kSquareMetresPerWanMu, 6); };
+      std::vector<std::string> v = {zones[z].code, zones[z].name, std::to_string(y.year), std::to_string(y.scenes), a(t.total_area),
+                                    a(t.observed_area), format_fixed(t.total_area > 0 ? t.observed_area / t.total_area : nan, 6),
+                                    format_fixed(t.observed_area > 0 ? t.clear_obs_area / t.observed_area : nan, 4),
+                                    format_fixed(t.land_area > 0 ? t.fvc_area / t.land_area : nan, 6), a(t.forest_area),
+                                    format_fixed(t.observed_area > 0 ? 100 * t.forest_area / t.observed_area : nan, 4),
+                                    format_fixed(t.forest_area > 0 ? 100 * t.forest_phenology_area / t.forest_area : nan, 2),
+                                    a(t.water_area), a(t.wetland_area)};
+      for (double g : t.grade_area) v.push_back(a(g));
+      for (double m2 : {t.total_area, t.observed_area, t.forest_area, t.water_area, t.wetland_area}) v.push_back(wm(m2));
+      rows.push_back(std::move(v));
+    }
+  write_csv(path, timeseries_columns(), rows, headers);
+}
+
+void write_trends(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years, double alpha,
+                  const std::string& headers) {
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    std::map<std::string, std::vector<double>> series;
+    std::vector<double> times;
+    std::vector<std::string> order;
+    for (const auto& y : years) {
+      times.push_back(y.year);
+      for (const auto& [name, value] : indicators(y.tallies[z])) {
+        if (!series.count(name)) order.push_back(name);
+        series[name].push_back(value);
+      }
+    }
+    for (const auto& name : order) {
+      const geo::TrendResult t = geo::theil_sen_mann_kendall(times, series[name]);
+      int first = 0, last = 0;
+      for (std::size_t i = 0; i < times.size(); ++i)
+        if (std::isfinite(series[name][i])) {
+          if (!first) first = int(times[i]);
+          last = int(times[i]);
+        }
+      const std::string trend = t.n < 3 ? "" : !(t.p < alpha) ? "no significant trend" : t.s > 0 ? "increasing" : "decreasing";
+      rows.push_back({zones[z].code, zones[z].name, name, std::to_string(t.n), first ? std::to_string(first) : "",
+                      last ? std::to_string(last) : "", format_fixed(t.slope, 6), format_fixed(t.n >= 3 ? t.s : std::nan(""), 0),
+                      format_fixed(t.z, 4), format_fixed(t.p, 6), format_fixed(t.tau, 4), trend});
+    }
+  }
+  write_csv(path, trend_columns(), rows, headers);
+}
+
+}  // namespace ecomon
