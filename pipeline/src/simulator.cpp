@@ -336,7 +336,7 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
       for (int k = 0; k < 4; ++k) {
         const geo::Point& ll = lonlat[std::size_t(c) * 4 + std::size_t(k)];
         const double x = grid.transform.col_to_x(c + sub[k][0]), y = grid.transform.row_to_y(r + sub[k][1]);
-        const Truth t = landscape_at(ll.x, ll.y, x, y, o.seed, doy, year, o.grass_fvc_trend);
+        const Truth t = landscape_at(ll.x, ll.y, x, y, o.landscape_seed, doy, year, o.grass_fvc_trend);
         water_n += t.cover == Cover::water;
         forest_n += t.forest;
         snow = snow || t.snow;
@@ -447,7 +447,7 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
 }
 
 void simulate_truth(const std::string& grid_crs, double origin_x, double origin_y, double pixel, int cols, int rows, int year,
-                    std::uint64_t seed, double grass_fvc_trend, std::vector<float>& fvc, std::vector<std::uint8_t>& water,
+                    std::uint64_t landscape_seed, double grass_fvc_trend, std::vector<float>& fvc, std::vector<std::uint8_t>& water,
                     std::vector<std::uint8_t>& forest) {
   geo::io::CoordinateTransformer to_lonlat(grid_crs, "EPSG:4326");
   constexpr double sub[4][2] = {{0.25, 0.25}, {0.75, 0.25}, {0.25, 0.75}, {0.75, 0.75}};
@@ -467,7 +467,7 @@ void simulate_truth(const std::string& grid_crs, double origin_x, double origin_
       int w = 0, fo = 0;
       for (int k = 0; k < 4; ++k) {
         const auto i = std::size_t(c) * 4 + std::size_t(k);
-        const Truth t = landscape_at(pts[i].x, pts[i].y, proj[i].x, proj[i].y, seed, doy, year, grass_fvc_trend);
+        const Truth t = landscape_at(pts[i].x, pts[i].y, proj[i].x, proj[i].y, landscape_seed, doy, year, grass_fvc_trend);
         f += t.fvc;
         w += t.cover == Cover::water;
         fo += t.forest;

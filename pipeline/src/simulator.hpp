@@ -19,7 +19,8 @@ struct SimulationOptions {
   double pixel_size = 30;       // metres; the demo uses coarser pixels for its wide area (labelled)
   std::string date = "2023-07-20";
   int wrs_path = 129, wrs_row = 32;
-  std::uint64_t seed = 1;
+  std::uint64_t seed = 1;            // noise, clouds and saturated pixels of this acquisition
+  std::uint64_t landscape_seed = 1;  // the ground itself (textures, fields, plantations): fixed across dates
   int clouds = 6;               // number of cloud cells
   bool xml_metadata = false;    // write _MTL.xml instead of _MTL.txt
   double noise_sigma = 0.006;   // reflectance noise (1 sigma)
@@ -47,7 +48,7 @@ SimulatedScene simulate_scene(const SimulationOptions& options);
 /// The truth of the landscape at the peak of the season (15 July of `year`) on any north-up grid
 /// (row-major vectors): FVC (water 0), water (majority of 2 x 2 sub-samples), forest.
 void simulate_truth(const std::string& grid_crs, double origin_x, double origin_y, double pixel, int cols, int rows, int year,
-                    std::uint64_t seed, double grass_fvc_trend, std::vector<float>& fvc, std::vector<std::uint8_t>& water,
+                    std::uint64_t landscape_seed, double grass_fvc_trend, std::vector<float>& fvc, std::vector<std::uint8_t>& water,
                     std::vector<std::uint8_t>& forest);
 
 }  // namespace ecomon
