@@ -71,7 +71,7 @@ int run_command(const RunOptions& o) {
     grid_zones = geo::io::read_zones(zones, geo::io::crs_wkt(settings.grid_crs));
     grid = regional_grid(usable, grid_zones, settings);
     if (grid.cols == 0) spdlog::warn("the zones and the scenes do not overlap: no season composites");
-    else spdlog::info("regional grid: {} x {} cells of {} m ({})", grid.cols, grid.rows, settings.grid_pixel, geo::io::crs_name(grid.crs_wkt));
+    else spdlog::info("regional grid: {} x {} cells of {} m ({})", grid.cols, grid.rows, settings.grid_pixel, settings.grid_crs);
   }
   std::vector<YearResult> years;
   for (const auto& [year, indices] : by_year) {
@@ -152,7 +152,12 @@ int run_command(const RunOptions& o) {
                  settings.report_headers);
     for (const auto& p : pixel_trends(years, grid, settings)) spdlog::info("trend raster {}", p);
   }
-  std::printf("%s", format_table(results).c_str());
+  const std::string per_scene = format_table(results);
+  if (std::count(per_scene.begin(), per_scene.end(), '\n') <= 40)
+    std::printf("Per scene (county_report.csv):\n%s", per_scene.c_str());
+  else
+    std::printf("Per scene: %zu scenes, one row per zone and scene in county_report.csv\n", results.size());
+  if (!years.empty()) std::printf("\nPer season (county_timeseries.csv):\n%s", format_series_table(grid_zones, years).c_str());
   std::printf("\nreport:   %s\nproducts: %s\nscenes:   %zu processed, %zu failed\n", report.c_str(),
               (fs::path(settings.output_dir) / "products").string().c_str(), results.size(), failures.size());
   if (!years.empty())

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "config.hpp"
 #include "report.hpp"
+#include "season.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"ecomon: ecological monitoring from Landsat scenes (products, per-county reports, zonal statistics)"};
@@ -42,7 +43,7 @@ int main(int argc, char** argv) {
   import_cmd->add_flag("--from-gcj02", import.from_gcj02, "Source coordinates are GCJ-02 (Chinese web maps): convert to WGS84");
 
   auto* reference_cmd = app.add_subcommand("config-reference", "Print the table of every config key (Markdown)");
-  app.add_subcommand("report-columns", "Print the table of county_report.csv columns (Markdown)");
+  app.add_subcommand("report-columns", "Print the columns of county_report.csv, county_timeseries.csv and county_trends.csv (Markdown)");
 
   CLI11_PARSE(app, argc, argv);
   try {
@@ -59,8 +60,15 @@ int main(int argc, char** argv) {
       std::cout << ecomon::settings_reference_markdown();
       return 0;
     }
-    std::cout << "| column | 中文 | meaning |\n|---|---|---|\n";
-    for (const auto& c : ecomon::report_columns()) std::cout << "| `" << c.key << "` | " << c.zh << " | " << c.meaning << " |\n";
+    const std::pair<const char*, const std::vector<ecomon::ReportColumn>*> tables[] = {
+        {"county_report.csv", &ecomon::report_columns()},
+        {"county_timeseries.csv", &ecomon::timeseries_columns()},
+        {"county_trends.csv", &ecomon::trend_columns()}};
+    for (const auto& [name, cols] : tables) {
+      std::cout << "### " << name << "\n\n| column | 中文 | meaning |\n|---|---|---|\n";
+      for (const auto& c : *cols) std::cout << "| `" << c.key << "` | " << c.zh << " | " << c.meaning << " |\n";
+      std::cout << "\n";
+    }
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "ecomon: " << e.what() << "\n";

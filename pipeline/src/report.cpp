@@ -113,7 +113,7 @@ void write_county_report(const std::string& path, const std::vector<SceneResult>
 }
 
 // Pads to a terminal width, counting CJK characters as two columns (UTF-8 lead bytes 0xE3-0xE9).
-std::string pad(const std::string& s, std::size_t width) {
+std::string pad_to_width(const std::string& s, std::size_t width) {
   std::size_t cols = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
@@ -128,7 +128,7 @@ std::string format_table(const std::vector<SceneResult>& results) {
   char buf[512];
   std::snprintf(buf, sizeof buf, "%-10s %12s %12s %8s %10s %8s %10s\n", "date", "area_km2", "observed_km2", "fvc_mean",
                 "forest_km2", "forest%", "water_km2");
-  o << pad("code", 8) << pad("name", 14) << buf;
+  o << pad_to_width("code", 8) << pad_to_width("name", 14) << buf;
   for (const auto& r : results)
     for (std::size_t z = 0; z < r.zones.size(); ++z) {
       const ZoneTally& t = r.tallies[z];
@@ -137,7 +137,7 @@ std::string format_table(const std::vector<SceneResult>& results) {
                     t.total_area / 1e6, t.observed_area / 1e6,
                     t.land_area > 0 ? t.fvc_area / t.land_area : 0.0, t.forest_area / 1e6,
                     t.observed_area > 0 ? 100 * t.forest_area / t.observed_area : 0.0, t.water_area / 1e6);
-      o << pad(r.zones[z].code, 8) << pad(r.zones[z].name, 14) << buf;
+      o << pad_to_width(r.zones[z].code, 8) << pad_to_width(r.zones[z].name, 14) << buf;
     }
   return o.str();
 }

@@ -29,6 +29,9 @@ void write_csv(const std::string& path, const std::vector<ReportColumn>& columns
 /// Writes the report atomically (temporary file, then rename). `headers`: en | zh | en_zh.
 void write_county_report(const std::string& path, const std::vector<SceneResult>& results, const std::string& headers);
 
+/// Pads to a terminal width, counting CJK characters as two columns.
+std::string pad_to_width(const std::string& s, std::size_t width);
+
 /// Formats results as an aligned text table for the terminal (the demo prints it).
 std::string format_table(const std::vector<SceneResult>& results);
 

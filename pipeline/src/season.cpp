@@ -546,6 +546,21 @@ void write_timeseries(const std::string& path, const std::vector<geo::io::Zone>&
   write_csv(path, timeseries_columns(), rows, headers);
 }
 
+std::string format_series_table(const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years) {
+  std::string out = pad_to_width("code", 8) + pad_to_width("name", 14) + "year  scenes  observed%  fvc_mean  forest%  water_km2  wetland_km2\n";
+  char buf[256];
+  for (std::size_t z = 0; z < zones.size(); ++z)
+    for (const auto& y : years) {
+      const YearTally& t = y.tallies[z];
+      if (t.total_area <= 0) continue;
+      std::snprintf(buf, sizeof buf, "%d  %6d  %9.1f  %8.3f  %7.2f  %9.1f  %11.1f\n", y.year, y.scenes, 100 * t.observed_area / t.total_area,
+                    t.land_area > 0 ? t.fvc_area / t.land_area : 0.0, t.observed_area > 0 ? 100 * t.forest_area / t.observed_area : 0.0,
+                    t.water_area / 1e6, t.wetland_area / 1e6);
+      out += pad_to_width(zones[z].code, 8) + pad_to_width(zones[z].name, 14) + buf;
+    }
+  return out;
+}
+
 void write_trends(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years, double alpha,
                   const std::string& headers) {
   std::vector<std::vector<std::string>> rows;

@@ -60,6 +60,9 @@ void write_timeseries(const std::string& path, const std::vector<geo::io::Zone>&
 void write_trends(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years,
                   double alpha, const std::string& headers);
 
+/// The yearly series as an aligned text table (zones with data only), for the terminal.
+std::string format_series_table(const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years);
+
 /// Month-day ("07-15") of a YYYY-MM-DD date.
 inline std::string month_day(const std::string& date) { return date.size() >= 10 ? date.substr(5, 5) : ""; }
 
