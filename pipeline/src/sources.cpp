@@ -201,9 +201,14 @@ class Sentinel2Source final : public ObservationSource {
       }
       return out;
     };
-    for (int k = 0; k < 4; ++k)
-      bands_.push_back(open_band(decoded(d.band_files[k], kS2Bands[k].name), mtd_path_, kS2Bands[k].name));
-    scl_.emplace(open_band(decoded(d.scl_file, "SCL"), mtd_path_, "SCL"));
+    try {
+      for (int k = 0; k < 4; ++k)
+        bands_.push_back(open_band(decoded(d.band_files[k], kS2Bands[k].name), mtd_path_, kS2Bands[k].name));
+      scl_.emplace(open_band(decoded(d.scl_file, "SCL"), mtd_path_, "SCL"));
+    } catch (...) {
+      remove_work_dir();  // the destructor does not run when the constructor throws
+      throw;
+    }
     grid_ = bands_[0].grid();  // the 10 m grid
     check_same_grid(bands_[0], bands_[1], mtd_path_);
     for (const auto* coarse : {&bands_[2], &bands_[3], &*scl_}) {
@@ -215,11 +220,12 @@ class Sentinel2Source final : public ObservationSource {
     }
   }
 
-  ~Sentinel2Source() override {
-    if (!work_dir_.empty()) {
-      std::error_code ec;
-      fs::remove_all(work_dir_, ec);
-    }
+  ~Sentinel2Source() override { remove_work_dir(); }
+
+  void remove_work_dir() {
+    if (work_dir_.empty()) return;
+    std::error_code ec;
+    fs::remove_all(work_dir_, ec);
   }
 
   ObservationBlock read(const Window& w) override {

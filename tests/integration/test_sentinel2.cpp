@@ -93,6 +93,11 @@ TEST(Sentinel2, AllLayoutsAndBaselinesAgreeWithLandsat) {
     EXPECT_NEAR(std::stod(rows[i].at("fvc_mean")), std::stod(landsat.at("fvc_mean")), 0.01) << rows[i].at("scene_id");
     EXPECT_NEAR(std::stod(rows[i].at("water_area_km2")), std::stod(landsat.at("water_area_km2")), 0.02 * std::stod(landsat.at("water_area_km2")));
     EXPECT_NEAR(std::stod(rows[i].at("total_area_km2")), std::stod(landsat.at("total_area_km2")), 1e-3 * std::stod(landsat.at("total_area_km2")));
+    // SCL masks the same clouds, shadows and saturated pixels as QA_PIXEL/QA_RADSAT (the simulator
+    // flags them in both): the observed areas agree, and some area is masked.
+    EXPECT_NEAR(std::stod(rows[i].at("observed_area_km2")), std::stod(landsat.at("observed_area_km2")),
+                0.01 * std::stod(landsat.at("observed_area_km2")));
+    EXPECT_LT(std::stod(rows[i].at("observed_area_km2")), 0.995 * std::stod(rows[i].at("total_area_km2")));
   }
   EXPECT_EQ(sentinel, 3);
   // JPEG 2000 bands were decoded into temporary GeoTIFFs, which are gone after the run.
