@@ -21,6 +21,7 @@
 #include "libgeo/indices.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
+#include "styles.hpp"
 
 namespace ecomon {
 
@@ -199,11 +200,6 @@ std::pair<double, double> ndvi_percentiles(ObservationSource& source, const Sett
 
 namespace {
 
-std::vector<geo::io::ColourEntry> binary_colours(const std::string& no, const std::string& yes, std::uint8_t r,
-                                                 std::uint8_t g, std::uint8_t b) {
-  return {{0, 230, 230, 230, 255, no}, {1, r, g, b, 255, yes}, {255, 0, 0, 0, 0, "no data"}};
-}
-
 std::vector<geo::io::RasterSpec> product_specs(const geo::Grid& grid, const SceneInfo& scene, double soil, double veg) {
   using geo::io::PixelType;
   using geo::io::RasterSpec;
@@ -235,10 +231,7 @@ std::vector<geo::io::RasterSpec> product_specs(const geo::Grid& grid, const Scen
   forest.colours = binary_colours("not forest", "forest", 20, 120, 40);
   out.push_back(forest);
   auto grade = spec(PixelType::u8, kNoData8, "Desertification grade by vegetation cover (GB/T 24255 criterion)", 1, true);
-  grade.colours = {{0, 30, 90, 200, 255, "water (not graded)"}, {1, 40, 140, 60, 255, "none"},
-                   {2, 200, 220, 120, 255, "light"},          {3, 240, 200, 100, 255, "moderate"},
-                   {4, 220, 130, 60, 255, "severe"},          {5, 160, 50, 30, 255, "extreme"},
-                   {255, 0, 0, 0, 0, "no data"}};
+  grade.colours = desert_grade_colours();
   out.push_back(grade);
   auto clear = spec(PixelType::u8, kNoData8, "Clear observation (QA: no fill, cloud, shadow, cirrus, snow, saturation)", 1, true);
   clear.colours = binary_colours("masked", "clear", 250, 250, 250);

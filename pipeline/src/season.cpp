@@ -20,6 +20,7 @@
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/trend.hpp"
+#include "styles.hpp"
 
 namespace ecomon {
 
@@ -191,10 +192,8 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
         {"DESERT_GRADE", spec(PixelType::u8, kNoData8, "Desertification grade by vegetation cover (GB/T 24255 criterion)", 1, true)}};
     specs[4].second.colours = {{0, 230, 230, 230, 255, "dry"}, {1, 120, 200, 230, 255, "seasonal water (wetland)"},
                                {2, 30, 90, 200, 255, "permanent water"}, {255, 0, 0, 0, 0, "no data"}};
-    specs[6].second.colours = {{0, 230, 230, 230, 255, "not forest"}, {1, 20, 120, 40, 255, "forest"}, {255, 0, 0, 0, 0, "no data"}};
-    specs[7].second.colours = {{0, 30, 90, 200, 255, "water (not graded)"}, {1, 40, 140, 60, 255, "none"}, {2, 200, 220, 120, 255, "light"},
-                               {3, 240, 200, 100, 255, "moderate"},         {4, 220, 130, 60, 255, "severe"}, {5, 160, 50, 30, 255, "extreme"},
-                               {255, 0, 0, 0, 0, "no data"}};
+    specs[6].second.colours = binary_colours("not forest", "forest", 20, 120, 40);
+    specs[7].second.colours = desert_grade_colours();
     const geo::io::CogOptions cog{s.codec, s.codec_level, s.block_size, true, 1};
     for (auto& [name, sp] : specs) {
       const std::string path = (dir / ("ecomon_" + std::to_string(year) + "_" + name + ".tif")).string();
