@@ -1,0 +1,140 @@
+// The season composite on a table of hand-made observations: in-memory sources on one 4 x 2 grid
+// (the regional grid in the same CRS), every pixel a case computed by hand.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "libgeo/io/projection.hpp"
+#include "libgeo/io/raster.hpp"
+#include "libgeo/io/vector.hpp"
+#include "season.hpp"
+
+using namespace ecomon;
+using geo::Window;
+
+namespace {
+
+// Reflectances with an exact NDVI: nir = (1 + v) / 4, red = (1 - v) / 4; water has MNDWI +0.5.
+struct Obs {
+  float ndvi;
+  bool water = false;
+  PixelState state = clear;
+};
+
+class TableSource final : public ObservationSource {
+ public:
+  TableSource(const std::string& id, const std::string& date, const geo::Grid& grid, std::vector<Obs> cells) : cells_(std::move(cells)) {
+    info_ = {id, date, "TEST", "TEST", "SR", id};
+    grid_ = grid;
+  }
+  ObservationBlock read(const Window& w) override {
+    ObservationBlock o{geo::Block<float>(w), geo::Block<float>(w), geo::Block<float>(w), geo::Block<float>(w), geo::Block<std::uint8_t>(w)};
+    for (int r = 0; r < w.rows; ++r)
+      for (int c = 0; c < w.cols; ++c) {
+        const Obs& x = cells_[std::size_t((w.row0 + r) * grid_.cols + w.col0 + c)];
+        o.state.at(r, c) = x.state;
+        o.nir.at(r, c) = (1 + x.ndvi) / 4;
+        o.red.at(r, c) = (1 - x.ndvi) / 4;
+        o.green.at(r, c) = x.water ? 0.3f : 0.1f;
+        o.swir1.at(r, c) = x.water ? 0.1f : 0.3f;
+      }
+    return o;
+  }
+
+ private:
+  std::vector<Obs> cells_;
+};
+
+constexpr Obs kNone{0, false, no_data};
+constexpr Obs kCloud{0, false, masked};
+
+}  // namespace
+
+TEST(SeasonPixels, HandTable) {
+  geo::io::initialise_gdal(64);
+  const auto dir = std::filesystem::temp_directory_path() / ("ecomon_season_pixels_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string crs = geo::io::crs_wkt("EPSG:32649");
+  const geo::Grid grid{4, 2, {500000, 30, 4500000, -30}, crs};
+  // Cells, row-major:        (0,0)          (0,1)      (0,2)          (0,3)
+  //                          (1,0)          (1,1)      (1,2)          (1,3)
+  std::vector<std::unique_ptr<ObservationSource>> sources;
+  sources.push_back(std::make_unique<TableSource>("A", "2023-07-05", grid, std::vector<Obs>{
+      {0.2f}, {0.5f}, {0.3f}, {0.1f, true}, kNone, {0.8f}, {0.8f}, {0.2f}}));
+  sources.push_back(std::make_unique<TableSource>("B", "2023-07-05", grid, std::vector<Obs>{  // same day as A
+      kNone, kNone, {0.7f}, kNone, kNone, kNone, kNone, kNone}));
+  sources.push_back(std::make_unique<TableSource>("C", "2023-07-20", grid, std::vector<Obs>{
+      {0.6f}, kCloud, kNone, {0.1f, true}, kNone, {0.7f}, {0.7f}, kCloud}));
+  sources.push_back(std::make_unique<TableSource>("D", "2023-08-09", grid, std::vector<Obs>{
+      {0.4f}, kNone, kNone, {0.2f}, kNone, {0.6f}, {0.6f}, kCloud}));
+  sources.push_back(std::make_unique<TableSource>("S", "2023-05-12", grid, std::vector<Obs>{  // spring
+      kNone, kNone, kNone, kNone, kNone, {0.2f}, {0.7f}, kNone}));
+  sources.push_back(std::make_unique<TableSource>("X", "2023-06-15", grid, std::vector<Obs>{  // in no window
+      {0.95f}, {0.95f}, {0.95f}, {0.95f}, {0.95f}, {0.95f}, {0.95f}, {0.95f}}));
+  Settings s;
+  s.output_dir = dir.string();
+  s.grid_crs = "EPSG:32649";
+  s.forest_min_patch_ha = 0;  // single cells: no patch rule here
+  s.ndvi_soil = 0.0, s.ndvi_veg = 1.0;  // FVC = NDVI
+  s.threads = 1;
+  std::vector<ObservationSource*> ptrs;
+  for (auto& p : sources) ptrs.push_back(p.get());
+  std::vector<geo::io::Zone> zones(1);
+  zones[0].code = "all";
+  zones[0].geometry = geo::MultiPolygon{{geo::Polygon{{{500000, 4499940}, {500120, 4499940}, {500120, 4500000}, {500000, 4500000}}, {}}}};
+  const YearResult y = composite_year(2023, ptrs, grid, zones, s);
+  EXPECT_EQ(y.scenes, 5);  // X (15 June) is in no window
+
+  auto read8 = [&](const std::string& name) {
+    return geo::io::RasterReader((dir / "years/2023" / ("ecomon_2023_" + name + ".tif")).string()).read<std::uint8_t>(grid.full());
+  };
+  auto read16 = [&](const std::string& name) {
+    return geo::io::RasterReader((dir / "years/2023" / ("ecomon_2023_" + name + ".tif")).string()).read<std::int16_t>(grid.full());
+  };
+  const auto vmax = read16("NDVI_MAX"), vmed = read16("NDVI_MEDIAN");
+  const auto count = read8("CLEAR_COUNT"), freq = read8("WATER_FREQUENCY"), wet = read8("WETLAND"), forest = read8("FOREST");
+  // (0,0): 0.2, 0.6, 0.4 -> max 0.6, median 0.4, three clear observations.
+  EXPECT_EQ(vmax.at(0, 0), 6000);
+  EXPECT_EQ(vmed.at(0, 0), 4000);
+  EXPECT_EQ(count.at(0, 0), 3);
+  // (0,1): one clear, one cloud, one no-data -> one observation.
+  EXPECT_EQ(count.at(0, 1), 1);
+  EXPECT_EQ(vmax.at(0, 1), 5000);
+  // (0,2): A and B the same day: the first by product id (A, 0.3) counts, B's 0.7 does not.
+  EXPECT_EQ(count.at(0, 2), 1);
+  EXPECT_EQ(vmax.at(0, 2), 3000);
+  // (0,3): wet, wet, dry -> 67 %, seasonal water (wetland class 1), not permanent.
+  EXPECT_EQ(freq.at(0, 3), 67);
+  EXPECT_EQ(wet.at(0, 3), 1);
+  // (1,0): never observed -> no data everywhere.
+  EXPECT_EQ(count.at(1, 0), 255);
+  EXPECT_EQ(vmax.at(1, 0), -32768);
+  // (1,1): green at peak (0.8) but bare in spring (0.2): cropland, not forest.
+  EXPECT_EQ(forest.at(1, 1), 0);
+  // (1,2): green at peak and in spring (0.7): forest.
+  EXPECT_EQ(forest.at(1, 2), 1);
+  // (1,3): only masked after A -> one observation, median = max = 0.2.
+  EXPECT_EQ(count.at(1, 3), 1);
+  EXPECT_EQ(vmed.at(1, 3), 2000);
+
+  // (0,0): peak 0.60 reaches forest.ndvi_min and it has no spring or autumn observation: the canopy
+  // rule alone applies, so it is forest too.
+  EXPECT_EQ(forest.at(0, 0), 1);
+
+  // Zone tallies: the zone covers all 8 cells; 7 have data and are observed. Cells are ellipsoidal:
+  // 900 m^2 nominal / areal scale 0.9992 near UTM 49N's central meridian.
+  const double cell = geo::io::cell_area_model(grid).areas(Window{0, 0, 1, 1})[0];
+  EXPECT_NEAR(cell, 900.0 / (0.9996 * 0.9996), 0.01);
+  // (cells 30 m apart differ in area by ~1e-9 relative)
+  const YearTally& t = y.tallies[0];
+  EXPECT_NEAR(t.total_area, 7 * cell, 1e-7 * 7 * cell);
+  EXPECT_NEAR(t.observed_area, 7 * cell, 1e-7 * 7 * cell);
+  EXPECT_NEAR(t.clear_obs_area, 15 * cell, 1e-7 * 15 * cell);  // 3 + 1 + 1 + 3 + 3 + 3 + 1
+  EXPECT_NEAR(t.wetland_area, cell, 1e-7 * cell);              // (0,3)
+  EXPECT_NEAR(t.water_area, 0.0, 1e-9);                        // nothing permanent
+  EXPECT_NEAR(t.forest_area, 2 * cell, 1e-7 * 2 * cell);       // (0,0) and (1,2)
+  EXPECT_NEAR(t.forest_phenology_area, 0.0, 1e-9);  // no cell was seen in both spring and autumn
+  // FVC = NDVI max over land cells (all but (0,3), which is majority-wet): 0.6+0.5+0.3+0.8+0.8+0.2
+  EXPECT_NEAR(t.fvc_area / t.land_area, (0.6 + 0.5 + 0.3 + 0.8 + 0.8 + 0.2) / 6, 1e-6);
+  std::filesystem::remove_all(dir);
+}
