@@ -5,7 +5,7 @@
 # resample the scene onto the regional Albers grid and write 8 more COGs). Prints figures; asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x build/pipeline/ecomon ] || scripts/build.sh
+[ -x build/pipeline/ecomon ] || scripts/build.sh ecomon ecomon-simulate
 [ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
 work=${BENCH_DIR:-/tmp/ecomon_bench}
 mkdir -p "$work"

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install_deps.sh
-scripts/build.sh
+scripts/build.sh ecomon ecomon-simulate
 scripts/fetch_boundaries.sh
 scripts/make_demo_scenes.sh
 echo

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=demo_data/boundaries/counties.gpkg
 [ -f "$out" ] && { echo "boundaries: $out (already there)"; exit 0; }
-[ -x build/pipeline/ecomon ] || scripts/build.sh
+[ -x build/pipeline/ecomon ] || scripts/build.sh ecomon ecomon-simulate
 if ! command -v npm >/dev/null; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null
