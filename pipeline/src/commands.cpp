@@ -125,6 +125,10 @@ int run_command(const RunOptions& o) {
       record_failure("season " + std::to_string(year), e);
     }
   }
+  {
+    std::error_code ec;
+    fs::remove(work_dir, ec);  // only if empty: every source removed its decoded bands
+  }
   std::sort(results.begin(), results.end(), [](const SceneResult& a, const SceneResult& b) {
     return std::tie(a.scene.date, a.scene.id) < std::tie(b.scene.date, b.scene.id);
   });

@@ -54,7 +54,6 @@ struct Scene {
   std::string qa_radsat_path;  // C2 only
 
   bool top_of_atmosphere() const { return level == Level::toa_reflectance_c1l1; }
-  std::string level_name() const { return top_of_atmosphere() ? "TOA (C1 L1)" : "SR (C2 L2)"; }
 };
 
 /// Reads a scene from its MTL (path may be inside /vsitar/). Throws SceneError naming the file and key.
