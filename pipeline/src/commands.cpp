@@ -125,10 +125,6 @@ int run_command(const RunOptions& o) {
       record_failure("season " + std::to_string(year), e);
     }
   }
-  {
-    std::error_code ec;
-    fs::remove(work_dir, ec);  // only if empty: every source removed its decoded bands
-  }
   std::sort(results.begin(), results.end(), [](const SceneResult& a, const SceneResult& b) {
     return std::tie(a.scene.date, a.scene.id) < std::tie(b.scene.date, b.scene.id);
   });
@@ -155,6 +151,10 @@ int run_command(const RunOptions& o) {
     write_trends((fs::path(settings.output_dir) / "county_trends.csv").string(), grid_zones, years, settings.trend_alpha,
                  settings.report_headers);
     for (const auto& p : pixel_trends(years, grid, settings)) spdlog::info("trend raster {}", p);
+  }
+  {
+    std::error_code ec;
+    fs::remove(work_dir, ec);  // only if empty: sources and writers removed their temporary files
   }
   const std::string per_scene = format_table(results);
   if (std::count(per_scene.begin(), per_scene.end(), '\n') <= 40)
