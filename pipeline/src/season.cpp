@@ -155,8 +155,14 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
   const double min_patch = s.forest_min_patch_ha * 1e4;
   const int halo = geo::min_patch_halo_rows(min_patch, cell_area * 0.99);
   const std::size_t tokens = std::size_t(2 * threads);
-  // Budget: per cell ~40 bytes of composites and products, plus per source ~30 bytes of samples.
-  const double per_cell = 40.0 + 30.0 * double(sources.size());
+  // Budget per grid cell: ~40 bytes of composites and products, plus per source a 4-byte sample
+  // index and the source pixels read for it (4 floats and a state, 17 bytes each; a 10 m source on a
+  // 30 m grid reads 9 of them).
+  double per_cell = 40.0;
+  for (ObservationSource* src : sources) {
+    const double ratio = std::max(1.0, grid.transform.pixel_width / std::abs(src->grid().transform.pixel_width));
+    per_cell += 4.0 + 17.0 * ratio * ratio;
+  }
   const int strip_rows = std::clamp(int(double(s.memory_budget_mb) * 1048576.0 / (per_cell * grid.cols * double(tokens))) - 2 * halo, 8,
                                     s.window_rows);
   const std::vector<Window> strips = geo::strips(grid, strip_rows);
