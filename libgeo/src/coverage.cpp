@@ -7,15 +7,9 @@
 namespace geo {
 
 Box MultiPolygon::bounds() const {
-  Box b{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
-        std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
+  Box b = Box::none();
   for (const auto& part : parts)
-    for (const auto& p : part.exterior) {
-      b.xmin = std::min(b.xmin, p.x);
-      b.ymin = std::min(b.ymin, p.y);
-      b.xmax = std::max(b.xmax, p.x);
-      b.ymax = std::max(b.ymax, p.y);
-    }
+    for (const auto& p : part.exterior) b.include(p.x, p.y);
   return b;
 }
 

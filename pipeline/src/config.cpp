@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <sstream>
+#include <thread>
 
 namespace ecomon {
 
@@ -289,6 +290,15 @@ Settings load_settings(const std::string& path, const std::vector<std::string>& 
   for (const auto& o : overrides) apply_override(s, o);
   validate(s, path.empty() ? "settings" : path);
   return s;
+}
+
+StripPlan plan_strips(const Settings& s, double bytes_per_cell, int cols, int halo_rows) {
+  StripPlan plan;
+  plan.threads = s.threads > 0 ? s.threads : std::max(1, int(std::thread::hardware_concurrency()));
+  plan.tokens = std::size_t(2 * plan.threads);
+  const double budget_rows = double(s.memory_budget_mb) * 1024.0 * 1024.0 / (bytes_per_cell * cols * double(plan.tokens));
+  plan.rows = std::clamp(int(budget_rows) - 2 * halo_rows, 8, std::max(8, s.window_rows));
+  return plan;
 }
 
 std::string settings_reference_markdown() {

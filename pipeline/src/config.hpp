@@ -60,6 +60,16 @@ Settings load_settings(const std::string& path, const std::vector<std::string>& 
 void apply_override(Settings& settings, const std::string& assignment);
 /// Cross-key checks (end-members ordered, grade cut points descending); `where` prefixes messages.
 void validate(const Settings& settings, const std::string& where);
+/// How a pipeline streams: worker threads (run.threads, 0 = every core), strips in flight (two per
+/// thread) and strip height: at most run.window_rows, lower when the strips in flight, with
+/// `halo_rows` above and below each, would exceed run.memory_budget_mb at `bytes_per_cell`.
+struct StripPlan {
+  int threads = 1;
+  std::size_t tokens = 2;
+  int rows = 8;
+};
+StripPlan plan_strips(const Settings& settings, double bytes_per_cell, int cols, int halo_rows);
+
 /// The schema as a Markdown table (config/README.md embeds it; a test keeps the two in step).
 std::string settings_reference_markdown();
 

@@ -276,7 +276,6 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   const fs::path out_dir = fs::path(settings.output_dir) / "products" / scene.id;
   const fs::path tmp_dir = fs::path(settings.output_dir) / ".tmp";
   std::vector<std::unique_ptr<geo::io::CogWriter>> writers;
-  const int threads = settings.threads > 0 ? settings.threads : int(std::thread::hardware_concurrency());
   if (settings.write_products) {
     fs::create_directories(out_dir);
     geo::io::CogOptions cog{settings.codec, settings.codec_level, settings.block_size, true, 1};
@@ -289,12 +288,11 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   }
 
   result.tallies.assign(result.zones.size(), ZoneTally{});
-  // The window budget: strips in flight x rows x columns x bytes per pixel stays within it.
-  const std::size_t tokens = std::size_t(2 * threads);
-  const double budget_rows = double(settings.memory_budget_mb) * 1024.0 * 1024.0 / (kBytesPerPixelInFlight * grid.cols * double(tokens));
-  const int strip_rows = std::clamp(int(budget_rows) - 2 * halo, 8, settings.window_rows);
-  const std::vector<Window> strips = geo::strips(grid, strip_rows);
-  spdlog::debug("strips of {} rows ({} in flight, budget {} MiB)", strip_rows, tokens, settings.memory_budget_mb);
+  const StripPlan plan = plan_strips(settings, kBytesPerPixelInFlight, grid.cols, halo);
+  const int threads = plan.threads;
+  const std::size_t tokens = plan.tokens;
+  const std::vector<Window> strips = geo::strips(grid, plan.rows);
+  spdlog::debug("strips of {} rows ({} in flight, budget {} MiB)", plan.rows, tokens, settings.memory_budget_mb);
   std::size_t next = 0;
   tbb::task_arena arena(threads);
   arena.execute([&] {

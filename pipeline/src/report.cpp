@@ -89,8 +89,8 @@ namespace {
 std::vector<std::string> row_values(const SceneResult& r, std::size_t z) {
   const ZoneTally& t = r.tallies[z];
   const auto& zone = r.zones[z];
-  auto km2 = [](double m2) { return format_fixed(m2 / 1e6, 6); };
-  auto wanmu = [](double m2) { return format_fixed(m2 / kSquareMetresPerWanMu, 6); };
+  const auto& km2 = format_km2;
+  const auto& wanmu = format_wanmu;
   const double nan = std::nan("");
   std::vector<std::string> v = {
       zone.code, zone.name, r.scene.id, r.scene.date, r.scene.spacecraft + "/" + r.scene.sensor, r.scene.reflectance, km2(zone.geodesic_area_m2), km2(t.total_area), km2(t.observed_area),

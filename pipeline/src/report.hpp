@@ -20,6 +20,9 @@ const std::vector<ReportColumn>& report_columns();
 
 /// Fixed-point text, empty for NaN/inf, never "-0.000".
 std::string format_fixed(double v, int digits);
+/// Square metres as km^2 and as wan mu (万亩), 6 decimals, for every report.
+inline std::string format_km2(double m2) { return format_fixed(m2 / 1e6, 6); }
+inline std::string format_wanmu(double m2) { return format_fixed(m2 / kSquareMetresPerWanMu, 6); }
 /// A CSV field, quoted when it holds a comma, quote or newline.
 std::string csv_escape(const std::string& s);
 /// Writes UTF-8 CSV with a BOM, header from `columns` per `headers` (en | zh | en_zh), atomically.

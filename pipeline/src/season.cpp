@@ -59,11 +59,9 @@ geo::Box transformed_extent(const geo::Grid& g, const std::string& to_crs) {
     pts.push_back({e.xmax, e.ymin + t * (e.ymax - e.ymin)});
   }
   geo::io::CoordinateTransformer(g.crs_wkt, to_crs).transform(pts);
-  geo::Box b{1e300, 1e300, -1e300, -1e300};
+  geo::Box b = geo::Box::none();
   for (const auto& p : pts)
-    if (std::isfinite(p.x) && std::isfinite(p.y)) {
-      b.xmin = std::min(b.xmin, p.x), b.xmax = std::max(b.xmax, p.x), b.ymin = std::min(b.ymin, p.y), b.ymax = std::max(b.ymax, p.y);
-    }
+    if (std::isfinite(p.x) && std::isfinite(p.y)) b.include(p.x, p.y);
   return b;
 }
 
@@ -92,18 +90,11 @@ struct SourceWindows {
 geo::Grid regional_grid(const std::vector<SceneProbe>& scenes, const std::vector<geo::io::Zone>& zones, const Settings& s) {
   geo::Grid grid;
   grid.crs_wkt = geo::io::crs_wkt(s.grid_crs);
-  geo::Box zb{1e300, 1e300, -1e300, -1e300};
-  for (const auto& z : zones) {
-    if (z.geometry.empty()) continue;
-    const geo::Box b = z.geometry.bounds();
-    zb.xmin = std::min(zb.xmin, b.xmin), zb.ymin = std::min(zb.ymin, b.ymin), zb.xmax = std::max(zb.xmax, b.xmax), zb.ymax = std::max(zb.ymax, b.ymax);
-  }
-  geo::Box sb{1e300, 1e300, -1e300, -1e300};
-  for (const auto& p : scenes) {
-    const geo::Box b = transformed_extent(p.grid, grid.crs_wkt);
-    sb.xmin = std::min(sb.xmin, b.xmin), sb.ymin = std::min(sb.ymin, b.ymin), sb.xmax = std::max(sb.xmax, b.xmax), sb.ymax = std::max(sb.ymax, b.ymax);
-  }
-  const geo::Box box{std::max(zb.xmin, sb.xmin), std::max(zb.ymin, sb.ymin), std::min(zb.xmax, sb.xmax), std::min(zb.ymax, sb.ymax)};
+  geo::Box zb = geo::Box::none(), sb = geo::Box::none();
+  for (const auto& z : zones)
+    if (!z.geometry.empty()) zb.include(z.geometry.bounds());
+  for (const auto& p : scenes) sb.include(transformed_extent(p.grid, grid.crs_wkt));
+  const geo::Box box = zb.intersect(sb);
   if (box.empty()) return grid;
   const double p = s.grid_pixel;
   const double x0 = std::floor(box.xmin / p) * p, y1 = std::ceil(box.ymax / p) * p;
@@ -149,12 +140,10 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
     if (!t) t = std::make_unique<geo::io::CoordinateTransformer>(grid.crs_wkt, src->grid().crs_wkt);
   }
 
-  const int threads = s.threads > 0 ? s.threads : int(std::thread::hardware_concurrency());
   const geo::CellAreaModel area_model = geo::io::cell_area_model(grid);
   const double cell_area = area_model.areas(Window{0, 0, 1, 1})[0];
   const double min_patch = s.forest_min_patch_ha * 1e4;
   const int halo = geo::min_patch_halo_rows(min_patch, cell_area * 0.99);
-  const std::size_t tokens = std::size_t(2 * threads);
   // Budget per grid cell: ~40 bytes of composites and products, plus per source a 4-byte sample
   // index and the source pixels read for it (4 floats and a state, 17 bytes each; a 10 m source on a
   // 30 m grid reads 9 of them).
@@ -163,9 +152,10 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
     const double ratio = std::max(1.0, grid.transform.pixel_width / std::abs(src->grid().transform.pixel_width));
     per_cell += 4.0 + 17.0 * ratio * ratio;
   }
-  const int strip_rows = std::clamp(int(double(s.memory_budget_mb) * 1048576.0 / (per_cell * grid.cols * double(tokens))) - 2 * halo, 8,
-                                    s.window_rows);
-  const std::vector<Window> strips = geo::strips(grid, strip_rows);
+  const StripPlan plan = plan_strips(s, per_cell, grid.cols, halo);
+  const int threads = plan.threads;
+  const std::size_t tokens = plan.tokens;
+  const std::vector<Window> strips = geo::strips(grid, plan.rows);
   std::vector<Window> zone_windows;
   for (const auto& z : zones) zone_windows.push_back(z.geometry.empty() ? Window{} : grid.window_of(z.geometry.bounds()));
 
@@ -535,8 +525,8 @@ void write_timeseries(const std::string& path, const std::vector<geo::io::Zone>&
   for (std::size_t z = 0; z < zones.size(); ++z)
     for (const auto& y : years) {
       const YearTally& t = y.tallies[z];
-      auto a = [](double m2) { return format_fixed(m2 / 1e6, 6); };
-      auto wm = [](double m2) { return format_fixed(m2 / kSquareMetresPerWanMu, 6); };
+      const auto& a = format_km2;
+      const auto& wm = format_wanmu;
       std::vector<std::string> v = {zones[z].code, zones[z].name, std::to_string(y.year), std::to_string(y.scenes), a(t.total_area),
                                     a(t.observed_area), format_fixed(t.total_area > 0 ? t.observed_area / t.total_area : nan, 6),
                                     format_fixed(t.observed_area > 0 ? t.clear_obs_area / t.observed_area : nan, 4),

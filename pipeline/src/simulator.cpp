@@ -269,10 +269,9 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
   std::vector<geo::Point> corners = {{o.west, o.south}, {o.east, o.south}, {o.east, o.north}, {o.west, o.north}};
   geo::io::CoordinateTransformer to_utm("EPSG:4326", utm);
   to_utm.transform(corners);
-  double xmin = 1e300, xmax = -1e300, ymin = 1e300, ymax = -1e300;
-  for (const auto& p : corners) {
-    xmin = std::min(xmin, p.x), xmax = std::max(xmax, p.x), ymin = std::min(ymin, p.y), ymax = std::max(ymax, p.y);
-  }
+  geo::Box extent = geo::Box::none();
+  for (const auto& p : corners) extent.include(p.x, p.y);
+  double xmin = extent.xmin, xmax = extent.xmax, ymin = extent.ymin, ymax = extent.ymax;
   const double ps = s2 ? 20.0 : o.pixel_size;  // Sentinel-2: simulated on the 20 m grid, 10 m bands by 2 x 2 repetition
   xmin = std::floor(xmin / ps) * ps, ymax = std::ceil(ymax / ps) * ps;
   geo::Grid grid;

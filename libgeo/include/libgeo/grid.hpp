@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -49,6 +50,20 @@ struct Window {
 struct Box {
   double xmin = 0, ymin = 0, xmax = 0, ymax = 0;
   bool empty() const { return !(xmax > xmin && ymax > ymin); }
+  /// The box that contains nothing yet: grow it with include().
+  static Box none() {
+    const double big = std::numeric_limits<double>::max();
+    return Box{big, big, -big, -big};
+  }
+  void include(double x, double y) {
+    xmin = std::min(xmin, x), ymin = std::min(ymin, y), xmax = std::max(xmax, x), ymax = std::max(ymax, y);
+  }
+  void include(const Box& o) {
+    xmin = std::min(xmin, o.xmin), ymin = std::min(ymin, o.ymin), xmax = std::max(xmax, o.xmax), ymax = std::max(ymax, o.ymax);
+  }
+  Box intersect(const Box& o) const {
+    return Box{std::max(xmin, o.xmin), std::max(ymin, o.ymin), std::min(xmax, o.xmax), std::min(ymax, o.ymax)};
+  }
 };
 
 /// A raster grid: size, transform and CRS (as WKT; only io/ interprets it).
