@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <ostream>
 
@@ -19,6 +18,8 @@
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vector.hpp"
 #include "libgeo/zonal.hpp"
+#include "output_folder.hpp"
+#include "radiometry.hpp"
 #include "report.hpp"
 #include "season.hpp"
 
@@ -26,45 +27,77 @@ namespace ecomon {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// One row of scene_status.csv.
+struct StatusRow {
+  std::string path, status, message, scene_id;
+  std::uint64_t implausible_pixels = 0;
+};
+
+// Reads the zones once, before any scene, so that every zones problem (unreadable file, missing
+// field, empty or repeated code, coordinates outside the CRS) stops the run with exit code 2, and
+// what was repaired or decoded is said once per zone.
+void check_zones(const geo::io::ZoneSource& zones) {
+  for (const auto& z : geo::io::read_zones(zones, ""))
+    for (const auto& note : z.notes) spdlog::warn("zones file {}, zone {} ({}): {}", zones.path, z.code, z.name, note);
+}
+
+}  // namespace
+
 int run_command(const RunOptions& o) {
+  if (o.threads && *o.threads < 0)
+    throw ConfigError("--threads " + std::to_string(*o.threads) + ": must be 0 (every core) or a positive number of threads");
   std::vector<std::string> overrides = o.overrides;
   if (!o.input_dir.empty()) overrides.push_back("input.dir=" + o.input_dir);
   if (!o.zones_file.empty()) overrides.push_back("zones.file=" + o.zones_file);
   if (!o.zone_field.empty()) overrides.push_back("zones.code_field=" + o.zone_field);
   if (!o.output_dir.empty()) overrides.push_back("output.dir=" + o.output_dir);
-  if (o.threads >= 0) overrides.push_back("run.threads=" + std::to_string(o.threads));
+  if (o.threads) overrides.push_back("run.threads=" + std::to_string(*o.threads));
   const Settings settings = load_settings(o.config_path, overrides);
   if (settings.input_dir.empty()) throw ConfigError(o.config_path + ": key 'input.dir' is required (or --input)");
   if (settings.zones_file.empty()) throw ConfigError(o.config_path + ": key 'zones.file' is required (or --zones)");
   geo::io::initialise_gdal(settings.gdal_cache_mb);
 
   const geo::io::ZoneSource zones{settings.zones_file, settings.zone_code_field, settings.zone_name_field, settings.zones_layer};
-  geo::io::zone_crs(zones);  // fail early, before any scene is read, if the zones are unreadable
-  const auto found = find_scenes(settings.input_dir);
-  if (found.empty())
+  check_zones(zones);  // fail early, before any scene is read
+  const Discovery discovery = discover_scenes(settings.input_dir);
+  if (discovery.scenes.empty() && discovery.problems.empty())
     throw SceneError(settings.input_dir + ": no scene found (Landsat *_MTL.txt/xml or .tar; Sentinel-2 L2A .SAFE, .zip or band GeoTIFFs with MTD_MSIL2A.xml)");
-  const std::string work_dir = (fs::path(settings.output_dir) / ".tmp").string();
-  fs::create_directories(settings.output_dir);
+  const OutputFolder output(settings.output_dir);  // exclusive for this run
+  const std::string& work_dir = output.work_dir();
 
   std::vector<SceneResult> results;
-  std::vector<std::pair<std::string, std::string>> failures;
-  auto record_failure = [&](const std::string& path, const std::exception& e) {
-    spdlog::error("{}", e.what());
-    failures.emplace_back(path, e.what());
+  std::vector<StatusRow> statuses;
+  std::size_t failed = 0;
+  auto record_failure = [&](const std::string& path, const std::string& message, const std::string& id = "") {
+    spdlog::error("{}", message);
+    statuses.push_back({path, "failed", message, id, 0});
+    ++failed;
   };
+  for (const auto& p : discovery.problems) record_failure(p.path, p.message);
   // Identity and footprint of every scene first (no pixel decoded): they fix the regional grid.
-  std::map<int, std::vector<std::size_t>> by_year;
-  std::vector<SceneProbe> probes(found.size());
+  std::vector<FoundScene> found;
   std::vector<SceneProbe> usable;
-  for (std::size_t i = 0; i < found.size(); ++i) {
+  std::map<std::string, std::string> path_of_id;
+  for (const auto& candidate : discovery.scenes) {
     try {
-      probes[i] = probe_scene(found[i]);
-      by_year[std::stoi(probes[i].info.date.substr(0, 4))].push_back(i);
-      usable.push_back(probes[i]);
+      SceneProbe probe = probe_scene(candidate);
+      // The same product twice (a folder and its .tar, two copies): processed once, the first by path.
+      const auto [kept, inserted] = path_of_id.emplace(probe.info.id, candidate.path);
+      if (!inserted) {
+        spdlog::warn("scene {} found twice: {} and {}; the second is skipped", probe.info.id, kept->second, candidate.path);
+        statuses.push_back({candidate.path, "duplicate", "same product as " + kept->second, probe.info.id, 0});
+        continue;
+      }
+      found.push_back(candidate);
+      usable.push_back(std::move(probe));
     } catch (const std::exception& e) {
-      record_failure(found[i].path, e);
+      record_failure(candidate.path, e.what());
     }
   }
+  std::map<int, std::vector<std::size_t>> by_year;  // dates are checked ISO 8601 by the probe
+  for (std::size_t i = 0; i < usable.size(); ++i) by_year[std::stoi(usable[i].info.date.substr(0, 4))].push_back(i);
   std::vector<geo::io::Zone> grid_zones;
   geo::Grid grid;
   if (settings.season_enabled) {
@@ -84,22 +117,27 @@ int run_command(const RunOptions& o) {
         auto source = open_scene(found[i], work_dir);
         const SceneInfo& scene = source->info();
         spdlog::info("scene {} ({} {}, {})", scene.id, scene.spacecraft, scene.date, scene.reflectance);
-        results.push_back(process_scene(*source, settings, zones));
-        soils.push_back(results.back().ndvi_soil);
-        vegs.push_back(results.back().ndvi_veg);
+        SceneResult r = process_scene(*source, settings, zones, work_dir);
+        r.implausible_pixels = source->implausible_pixels();
+        const std::uint64_t masked = r.implausible_pixels + r.undefined_index_pixels;
+        if (masked > 0)
+          spdlog::warn("scene {}: {} clear pixels masked as implausible ({} with a reflectance outside {}..{}, {} with NDVI or MNDWI undefined)",
+                       scene.id, masked, r.implausible_pixels, kPlausibleReflectanceMin, kPlausibleReflectanceMax, r.undefined_index_pixels);
         bool any_overlap = false;
-        for (const auto& t : results.back().tallies) any_overlap = any_overlap || t.total_area > 0;
+        for (const auto& t : r.tallies) any_overlap = any_overlap || t.total_area > 0;
         if (!any_overlap)
           spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", settings.zones_file, scene.id);
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        spdlog::info("  done in {:.2f} s, {} products", secs, results.back().products.size());
+        spdlog::info("  done in {:.2f} s, {} products", secs, r.products.size());
+        statuses.push_back({scene.path, "ok", masked > 0 ? std::to_string(masked) + " clear pixels masked as implausible" : "", scene.id, masked});
+        soils.push_back(r.ndvi_soil);
+        vegs.push_back(r.ndvi_veg);
+        results.push_back(std::move(r));
         sources.push_back(std::move(source));
-      } catch (const geo::io::IoError& e) {
-        // A zones problem affects every scene: stop rather than report it once per scene.
-        if (std::string(e.what()).rfind("zones file", 0) == 0) throw;
-        record_failure(found[i].path, e);
+      } catch (const OutputError&) {
+        throw;  // the output folder is unusable: no later scene can be written either
       } catch (const std::exception& e) {
-        record_failure(found[i].path, e);
+        record_failure(found[i].path, e.what(), usable[i].info.id);
       }
     }
     if (!settings.season_enabled || grid.cols == 0) continue;
@@ -115,47 +153,35 @@ int run_command(const RunOptions& o) {
     for (auto& s : sources) pointers.push_back(s.get());
     try {
       const auto t0 = std::chrono::steady_clock::now();
-      YearResult y = composite_year(year, pointers, grid, grid_zones, year_settings);
+      YearResult y = composite_year(year, pointers, grid, grid_zones, year_settings, work_dir);
       if (y.scenes > 0) {
         spdlog::info("season {}: {} scenes composited in {:.2f} s", year, y.scenes,
                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         years.push_back(std::move(y));
       }
+    } catch (const OutputError&) {
+      throw;
     } catch (const std::exception& e) {
-      record_failure("season " + std::to_string(year), e);
+      record_failure("season " + std::to_string(year), e.what());
     }
   }
   std::sort(results.begin(), results.end(), [](const SceneResult& a, const SceneResult& b) {
     return std::tie(a.scene.date, a.scene.id) < std::tie(b.scene.date, b.scene.id);
   });
-  const std::string report = (fs::path(settings.output_dir) / "county_report.csv").string();
+  const std::string report = output.path({"county_report.csv"});
   write_county_report(report, results, settings.report_headers);
   // Scene status, so that a nightly run's failures are visible without reading the log.
-  {
-    const std::string path = (fs::path(settings.output_dir) / "scene_status.csv").string();
-    std::ofstream f(path + ".partial");
-    f << "metadata,status,message\n";
-    for (const auto& r : results) f << r.scene.path << ",ok,\n";
-    for (const auto& [m, why] : failures) {
-      std::string msg = why;
-      for (auto& c : msg)
-        if (c == '"') c = '\'';
-      f << m << ",failed,\"" << msg << "\"\n";
-    }
-    f.close();
-    geo::io::atomic_replace(path + ".partial", path);
-  }
+  std::sort(statuses.begin(), statuses.end(), [](const StatusRow& a, const StatusRow& b) { return a.path < b.path; });
+  std::vector<std::vector<std::string>> status_rows;
+  for (const auto& st : statuses)
+    status_rows.push_back({st.path, st.status, st.message, st.scene_id, std::to_string(st.implausible_pixels)});
+  write_csv(output.path({"scene_status.csv"}), scene_status_columns(), status_rows, settings.report_headers);
   if (settings.season_enabled && !years.empty()) {
-    const std::string series = (fs::path(settings.output_dir) / "county_timeseries.csv").string();
-    write_timeseries(series, grid_zones, years, settings.report_headers);
-    write_trends((fs::path(settings.output_dir) / "county_trends.csv").string(), grid_zones, years, settings.trend_alpha,
-                 settings.report_headers);
-    for (const auto& p : pixel_trends(years, grid, settings)) spdlog::info("trend raster {}", p);
+    write_timeseries(output.path({"county_timeseries.csv"}), grid_zones, years, settings.report_headers);
+    write_trends(output.path({"county_trends.csv"}), grid_zones, years, settings.trend_alpha, settings.report_headers);
+    for (const auto& p : pixel_trends(years, grid, settings, work_dir)) spdlog::info("trend raster {}", p);
   }
-  {
-    std::error_code ec;
-    fs::remove(work_dir, ec);  // only if empty: sources and writers removed their temporary files
-  }
+  output.remove_empty_work_dir();  // sources and writers removed their temporary files
   const std::string per_scene = format_table(results);
   if (std::count(per_scene.begin(), per_scene.end(), '\n') <= 40)
     std::printf("Per scene (county_report.csv):\n%s", per_scene.c_str());
@@ -163,11 +189,11 @@ int run_command(const RunOptions& o) {
     std::printf("Per scene: %zu scenes, one row per zone and scene in county_report.csv\n", results.size());
   if (!years.empty()) std::printf("\nPer season (county_timeseries.csv):\n%s", format_series_table(grid_zones, years).c_str());
   std::printf("\nreport:   %s\nproducts: %s\nscenes:   %zu processed, %zu failed\n", report.c_str(),
-              (fs::path(settings.output_dir) / "products").string().c_str(), results.size(), failures.size());
+              (fs::path(settings.output_dir) / "products").string().c_str(), results.size(), failed);
   if (!years.empty())
-    std::printf("series:   %s (%zu season%s; composites in %s)\n", (fs::path(settings.output_dir) / "county_timeseries.csv").string().c_str(),
-                years.size(), years.size() == 1 ? "" : "s", (fs::path(settings.output_dir) / "years").string().c_str());
-  return failures.empty() ? 0 : 3;
+    std::printf("series:   %s (%zu season%s; composites in %s)\n", output.path({"county_timeseries.csv"}).c_str(), years.size(),
+                years.size() == 1 ? "" : "s", (fs::path(settings.output_dir) / "years").string().c_str());
+  return failed == 0 ? 0 : 3;
 }
 
 namespace {

@@ -1,5 +1,6 @@
 #pragma once
 // Each CLI command is a thin wrapper over one of these calls and its options struct (as GDAL's apps).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,7 +9,7 @@ namespace ecomon {
 struct RunOptions {
   std::string config_path;
   std::string input_dir, zones_file, zone_field, output_dir;
-  int threads = -1;  // -1: from config
+  std::optional<int> threads;  // unset: from config; negative: an error
   std::vector<std::string> overrides;
 };
 /// Processes every scene; returns the process exit code (0 all scenes fine, 3 some scene failed).

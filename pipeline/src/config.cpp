@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "libgeo/io/projection.hpp"
+
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -15,6 +17,13 @@ namespace {
 
 enum class Kind { integer, number, number_or_auto, boolean, text, path, choice, month_day };
 
+// A checked value: its text, and for numeric kinds the number parsed once (never re-read from text).
+struct Value {
+  std::string text;
+  double number = 0;
+  int integer() const { return int(number); }  // integer kinds are checked integral and in range
+};
+
 struct KeyDef {
   std::string key;
   Kind kind;
@@ -23,7 +32,7 @@ struct KeyDef {
   double min = 0, max = 0;             // for integer / number kinds
   std::vector<std::string> choices;    // for choice
   std::string doc;
-  std::function<void(Settings&, const std::string&)> set;  // receives the checked text
+  std::function<void(Settings&, const Value&)> set;  // receives the checked value
 };
 
 std::string kind_name(const KeyDef& d) {
@@ -61,97 +70,97 @@ std::string range_text(const KeyDef& d) {
 const std::vector<KeyDef>& schema() {
   static const std::vector<KeyDef> defs = {
       {"run.threads", Kind::integer, "threads", "0", 0, 256, {}, "Worker threads for the TBB pipeline; 0 uses every core.",
-       [](Settings& s, const std::string& v) { s.threads = std::stoi(v); }},
+       [](Settings& s, const Value& v) { s.threads = v.integer(); }},
       {"run.window_rows", Kind::integer, "rows", "256", 8, 16384, {},
        "Rows per streamed strip (at most; see run.memory_budget_mb). Results do not depend on it.",
-       [](Settings& s, const std::string& v) { s.window_rows = std::stoi(v); }},
+       [](Settings& s, const Value& v) { s.window_rows = v.integer(); }},
       {"run.memory_budget_mb", Kind::integer, "MiB", "1024", 64, 1048576, {},
        "Window budget: strips are made shorter than run.window_rows when needed so that the strips in flight (2 per thread, ~80 bytes per pixel) fit in it. Results do not depend on it.",
-       [](Settings& s, const std::string& v) { s.memory_budget_mb = std::stoi(v); }},
+       [](Settings& s, const Value& v) { s.memory_budget_mb = v.integer(); }},
       {"run.gdal_cache_mb", Kind::integer, "MiB", "128", 16, 65536, {},
        "GDAL block cache. Streaming needs little; the default 5% of RAM costs ~1 GB for nothing (perf-facts).",
-       [](Settings& s, const std::string& v) { s.gdal_cache_mb = std::stoi(v); }},
+       [](Settings& s, const Value& v) { s.gdal_cache_mb = v.integer(); }},
       {"input.dir", Kind::path, "", "(required)", 0, 0, {},
        "Folder searched recursively for Landsat scenes (folders with *_MTL.txt/xml, or .tar archives of them).",
-       [](Settings& s, const std::string& v) { s.input_dir = v; }},
+       [](Settings& s, const Value& v) { s.input_dir = v.text; }},
       {"zones.file", Kind::path, "", "(required)", 0, 0, {}, "Zone polygons: any OGR source (GeoPackage, Shapefile, GeoJSON).",
-       [](Settings& s, const std::string& v) { s.zones_file = v; }},
+       [](Settings& s, const Value& v) { s.zones_file = v.text; }},
       {"zones.layer", Kind::text, "", "(first layer)", 0, 0, {}, "Layer name inside the zones file.",
-       [](Settings& s, const std::string& v) { s.zones_layer = v; }},
+       [](Settings& s, const Value& v) { s.zones_layer = v.text; }},
       {"zones.code_field", Kind::text, "", "code", 0, 0, {}, "Field holding the zone code (e.g. the 6-digit adcode).",
-       [](Settings& s, const std::string& v) { s.zone_code_field = v; }},
+       [](Settings& s, const Value& v) { s.zone_code_field = v.text; }},
       {"zones.name_field", Kind::text, "", "name", 0, 0, {}, "Field holding the zone name; empty uses the code.",
-       [](Settings& s, const std::string& v) { s.zone_name_field = v; }},
+       [](Settings& s, const Value& v) { s.zone_name_field = v.text; }},
       {"output.dir", Kind::path, "", "ecomon_out", 0, 0, {}, "Folder for products and reports (created if missing).",
-       [](Settings& s, const std::string& v) { s.output_dir = v; }},
+       [](Settings& s, const Value& v) { s.output_dir = v.text; }},
       {"output.codec", Kind::choice, "", "ZSTD", 0, 0, {"ZSTD", "DEFLATE", "LZW", "NONE"},
        "GeoTIFF codec. ZSTD level 1 encodes ~9x faster than DEFLATE level 6 at the same size (perf-facts); DEFLATE is the most widely readable.",
-       [](Settings& s, const std::string& v) { s.codec = v; }},
+       [](Settings& s, const Value& v) { s.codec = v.text; }},
       {"output.level", Kind::integer, "", "1", 1, 22, {}, "Codec level (ZSTD 1-22, DEFLATE 1-9).",
-       [](Settings& s, const std::string& v) { s.codec_level = std::stoi(v); }},
+       [](Settings& s, const Value& v) { s.codec_level = v.integer(); }},
       {"output.block_size", Kind::integer, "pixels", "512", 64, 4096, {}, "COG internal tile size (a multiple of 16).",
-       [](Settings& s, const std::string& v) { s.block_size = std::stoi(v); }},
+       [](Settings& s, const Value& v) { s.block_size = v.integer(); }},
       {"output.products", Kind::boolean, "", "true", 0, 0, {}, "Write product GeoTIFFs; false writes the reports only.",
-       [](Settings& s, const std::string& v) { s.write_products = v == "true"; }},
+       [](Settings& s, const Value& v) { s.write_products = v.text == "true"; }},
       {"fvc.ndvi_soil", Kind::number_or_auto, "NDVI", "0.05", -1, 1, {},
        "Bare-soil NDVI end-member of the dimidiate pixel model; `auto` takes the scene's `fvc.soil_percentile` of NDVI over clear land.",
-       [](Settings& s, const std::string& v) { s.ndvi_soil = v == "auto" ? std::nullopt : std::optional<double>(std::stod(v)); }},
+       [](Settings& s, const Value& v) { s.ndvi_soil = v.text == "auto" ? std::nullopt : std::optional<double>(v.number); }},
       {"fvc.ndvi_veg", Kind::number_or_auto, "NDVI", "0.85", -1, 1, {},
        "Full-vegetation NDVI end-member; `auto` takes the scene's `fvc.veg_percentile` of NDVI over clear land.",
-       [](Settings& s, const std::string& v) { s.ndvi_veg = v == "auto" ? std::nullopt : std::optional<double>(std::stod(v)); }},
+       [](Settings& s, const Value& v) { s.ndvi_veg = v.text == "auto" ? std::nullopt : std::optional<double>(v.number); }},
       {"fvc.soil_percentile", Kind::number, "%", "5", 0, 50, {}, "Percentile used by `fvc.ndvi_soil: auto`.",
-       [](Settings& s, const std::string& v) { s.soil_percentile = std::stod(v); }},
+       [](Settings& s, const Value& v) { s.soil_percentile = v.number; }},
       {"fvc.veg_percentile", Kind::number, "%", "95", 50, 100, {}, "Percentile used by `fvc.ndvi_veg: auto`.",
-       [](Settings& s, const std::string& v) { s.veg_percentile = std::stod(v); }},
+       [](Settings& s, const Value& v) { s.veg_percentile = v.number; }},
       {"water.mndwi_min", Kind::number, "MNDWI", "0.0", -1, 1, {}, "A clear pixel is water when MNDWI exceeds this (Xu 2006 uses 0).",
-       [](Settings& s, const std::string& v) { s.water_mndwi_min = std::stod(v); }},
+       [](Settings& s, const Value& v) { s.water_mndwi_min = v.number; }},
       {"forest.ndvi_min", Kind::number, "NDVI", "0.60", -1, 1, {}, "Canopy threshold: clear, non-water pixels at or above it are forest candidates.",
-       [](Settings& s, const std::string& v) { s.forest_ndvi_min = std::stod(v); }},
+       [](Settings& s, const Value& v) { s.forest_ndvi_min = v.number; }},
       {"forest.min_patch_ha", Kind::number, "ha", "0.5", 0, 100, {},
        "Minimum forest patch (8-connected, ellipsoidal area); China's forest-land definition uses 0.0667 ha (1 mu) for stands and the brief's 0.5 ha here.",
-       [](Settings& s, const std::string& v) { s.forest_min_patch_ha = std::stod(v); }},
+       [](Settings& s, const Value& v) { s.forest_min_patch_ha = v.number; }},
       {"desertification.none_min_fvc", Kind::number, "fraction", "0.60", 0, 1, {}, "FVC at or above which land is graded 'none'.",
-       [](Settings& s, const std::string& v) { s.desert_none_min = std::stod(v); }},
+       [](Settings& s, const Value& v) { s.desert_none_min = v.number; }},
       {"desertification.light_min_fvc", Kind::number, "fraction", "0.40", 0, 1, {}, "FVC at or above which land is 'light' (GB/T 24255 cover criterion).",
-       [](Settings& s, const std::string& v) { s.desert_light_min = std::stod(v); }},
+       [](Settings& s, const Value& v) { s.desert_light_min = v.number; }},
       {"desertification.moderate_min_fvc", Kind::number, "fraction", "0.25", 0, 1, {}, "FVC at or above which land is 'moderate'.",
-       [](Settings& s, const std::string& v) { s.desert_moderate_min = std::stod(v); }},
+       [](Settings& s, const Value& v) { s.desert_moderate_min = v.number; }},
       {"desertification.severe_min_fvc", Kind::number, "fraction", "0.10", 0, 1, {}, "FVC at or above which land is 'severe'; below is 'extreme'.",
-       [](Settings& s, const std::string& v) { s.desert_severe_min = std::stod(v); }},
+       [](Settings& s, const Value& v) { s.desert_severe_min = v.number; }},
       {"season.enabled", Kind::boolean, "", "true", 0, 0, {},
        "Build yearly season composites on the regional grid, county_timeseries.csv and county_trends.csv.",
-       [](Settings& s, const std::string& v) { s.season_enabled = v == "true"; }},
+       [](Settings& s, const Value& v) { s.season_enabled = v.text == "true"; }},
       {"season.start", Kind::month_day, "", "07-01", 0, 0, {}, "First day of the peak-season window (grassland cover is surveyed at its peak).",
-       [](Settings& s, const std::string& v) { s.season_start = v; }},
+       [](Settings& s, const Value& v) { s.season_start = v.text; }},
       {"season.end", Kind::month_day, "", "08-31", 0, 0, {}, "Last day of the peak-season window.",
-       [](Settings& s, const std::string& v) { s.season_end = v; }},
+       [](Settings& s, const Value& v) { s.season_end = v.text; }},
       {"season.spring_start", Kind::month_day, "", "05-01", 0, 0, {}, "Spring window for the forest phenology rule (crops are not yet green).",
-       [](Settings& s, const std::string& v) { s.spring_start = v; }},
+       [](Settings& s, const Value& v) { s.spring_start = v.text; }},
       {"season.spring_end", Kind::month_day, "", "05-31", 0, 0, {}, "End of the spring window.",
-       [](Settings& s, const std::string& v) { s.spring_end = v; }},
+       [](Settings& s, const Value& v) { s.spring_end = v.text; }},
       {"season.autumn_start", Kind::month_day, "", "09-01", 0, 0, {}, "Autumn window for the forest phenology rule (crops senesce, are harvested).",
-       [](Settings& s, const std::string& v) { s.autumn_start = v; }},
+       [](Settings& s, const Value& v) { s.autumn_start = v.text; }},
       {"season.autumn_end", Kind::month_day, "", "09-30", 0, 0, {}, "End of the autumn window.",
-       [](Settings& s, const std::string& v) { s.autumn_end = v; }},
+       [](Settings& s, const Value& v) { s.autumn_end = v.text; }},
       {"season.grid_crs", Kind::text, "", "China Albers (aea 25/47/105, WGS84)", 0, 0, {},
        "CRS of the regional output grid (any PROJ/EPSG/WKT string). Equal-area, so every cell has the same true area and every ground location is counted once, whatever the scenes' UTM zones.",
-       [](Settings& s, const std::string& v) { s.grid_crs = v; }},
+       [](Settings& s, const Value& v) { s.grid_crs = v.text; }},
       {"season.pixel_size", Kind::number, "m", "30", 5, 2000, {}, "Cell size of the regional grid.",
-       [](Settings& s, const std::string& v) { s.grid_pixel = std::stod(v); }},
+       [](Settings& s, const Value& v) { s.grid_pixel = v.number; }},
       {"water.permanent_min_frequency", Kind::number, "fraction", "0.75", 0, 1, {},
        "Water frequency (wet / clear observations in the season, as Digital Earth Australia's WOfS, Mueller et al. 2016) at or above which water is permanent.",
-       [](Settings& s, const std::string& v) { s.water_permanent_min = std::stod(v); }},
+       [](Settings& s, const Value& v) { s.water_permanent_min = v.number; }},
       {"water.seasonal_min_frequency", Kind::number, "fraction", "0.25", 0, 1, {},
        "Water frequency at or above which a cell is wetland (seasonal water, or permanent).",
-       [](Settings& s, const std::string& v) { s.water_seasonal_min = std::stod(v); }},
+       [](Settings& s, const Value& v) { s.water_seasonal_min = v.number; }},
       {"forest.shoulder_ndvi_min", Kind::number, "NDVI", "0.45", -1, 1, {},
        "Phenology rule: a forest cell must also reach this NDVI in the spring and autumn windows where it was observed in them; irrigated crops do not.",
-       [](Settings& s, const std::string& v) { s.forest_shoulder_ndvi_min = std::stod(v); }},
+       [](Settings& s, const Value& v) { s.forest_shoulder_ndvi_min = v.number; }},
       {"trend.alpha", Kind::number, "", "0.05", 0.001, 0.5, {}, "Significance level of the Mann-Kendall test.",
-       [](Settings& s, const std::string& v) { s.trend_alpha = std::stod(v); }},
+       [](Settings& s, const Value& v) { s.trend_alpha = v.number; }},
       {"report.headers", Kind::choice, "", "en", 0, 0, {"en", "zh", "en_zh"},
        "CSV header language: English keys, Chinese names, or both (\"区划代码 zone_code\").",
-       [](Settings& s, const std::string& v) { s.report_headers = v; }},
+       [](Settings& s, const Value& v) { s.report_headers = v.text; }},
   };
   return defs;
 }
@@ -176,7 +185,8 @@ std::string keys_under(const std::string& prefix) {
 }
 
 // Checks `text` against the key's type and range, then stores it.
-void apply(Settings& s, const KeyDef& d, std::string text, const std::string& where) {
+void apply(Settings& s, const KeyDef& d, const std::string& text, const std::string& where) {
+  Value value{text, 0};
   auto fail = [&](const std::string& why) {
     throw ConfigError(where + ": key '" + d.key + "' " + why + " (expected " + kind_name(d) + " " + range_text(d) + ")");
   };
@@ -194,13 +204,13 @@ void apply(Settings& s, const KeyDef& d, std::string text, const std::string& wh
   };
   switch (d.kind) {
     case Kind::integer: {
-      const double v = parse_number(text);
-      if (v != std::floor(v)) fail("has value " + text + ", not an integer");
+      value.number = parse_number(text);
+      if (value.number != std::floor(value.number)) fail("has value " + text + ", not an integer");
       break;
     }
-    case Kind::number: parse_number(text); break;
+    case Kind::number: value.number = parse_number(text); break;
     case Kind::number_or_auto:
-      if (text != "auto") parse_number(text);
+      if (text != "auto") value.number = parse_number(text);
       break;
     case Kind::boolean:
       if (text != "true" && text != "false") fail("has value '" + text + "'");
@@ -223,7 +233,7 @@ void apply(Settings& s, const KeyDef& d, std::string text, const std::string& wh
     case Kind::text:
     case Kind::path: break;
   }
-  d.set(s, text);
+  d.set(s, value);
 }
 
 void walk(Settings& s, const YAML::Node& node, const std::string& prefix, const std::string& file,
@@ -272,6 +282,10 @@ void validate(const Settings& s, const std::string& where) {
     throw ConfigError(where + ": water.permanent_min_frequency must be greater than water.seasonal_min_frequency");
   if (s.season_start > s.season_end || s.spring_start > s.spring_end || s.autumn_start > s.autumn_end)
     throw ConfigError(where + ": each season window must start before it ends (season, spring, autumn)");
+  // season.pixel_size is in metres: a geographic grid would make cells of that many degrees.
+  if (const std::string why = geo::io::projected_metres_problem(s.grid_crs); !why.empty())
+    throw ConfigError(where + ": key 'season.grid_crs' " + why + " ('" + s.grid_crs.substr(0, 80) +
+                      "'); the regional grid needs a projected CRS in metres, ideally equal-area (e.g. the default China Albers)");
 }
 
 Settings load_settings(const std::string& path, const std::vector<std::string>& overrides) {

@@ -21,6 +21,7 @@
 #include "libgeo/indices.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
+#include "output_folder.hpp"
 #include "styles.hpp"
 
 namespace ecomon {
@@ -62,6 +63,7 @@ struct Strip {
   Block<std::int16_t> ndvi, mndwi, msavi2;
   Block<std::uint8_t> fvc, water, forest, grade, clear;
   std::vector<std::vector<ZoneTally>> zone_rows;  // [zone][row of core]
+  std::uint64_t undefined_index_pixels = 0;       // clear pixels of the core whose NDVI or MNDWI is undefined
 };
 
 struct ProductRules {
@@ -70,6 +72,12 @@ struct ProductRules {
   float water_mndwi_min, forest_ndvi_min;
   double min_patch_m2;
 };
+
+// Adds area to its grade's slot; land that is not graded (no cover value) has no slot.
+void add_graded_area(double (&grade_area)[5], geo::index::DesertGrade grade, double area) {
+  const int slot = int(grade) - int(geo::index::DesertGrade::none);
+  if (slot >= 0 && slot < 5) grade_area[slot] += area;
+}
 
 std::int16_t scaled16(float v) {
   if (std::isnan(v)) return kNoData16;
@@ -82,7 +90,7 @@ void compute_strip(Strip& s, const ProductRules& rules, const geo::CellAreaModel
                    const geo::GeoTransform& transform) {
   const Window& g = s.grown;
   const std::size_t n = std::size_t(g.size());
-  const Block<std::uint8_t>& state = s.obs.state;
+  Block<std::uint8_t>& state = s.obs.state;
   Block<float> ndvi(g), mndwi(g), msavi2(g), fvc(g);
   Block<std::uint8_t> water(g, kNoData8), candidate(g, kNoData8);
   const geo::index::Ndvi ndvi_f;
@@ -97,6 +105,15 @@ void compute_strip(Strip& s, const ProductRules& rules, const geo::CellAreaModel
     ndvi[i] = ndvi_f(nir, red);
     mndwi[i] = mndwi_f(green, swir1);
     msavi2[i] = msavi2_f(nir, red);
+    if (!std::isfinite(ndvi[i]) || !std::isfinite(mndwi[i])) {
+      // A zero denominator (e.g. red = -NIR): no index, so no cover, water or grade. The pixel is not
+      // an observation; counted (core rows only, so strips' halos are not counted twice).
+      state[i] = masked;
+      ndvi[i] = mndwi[i] = msavi2[i] = fvc[i] = geo::index::kNaN;
+      const int row = g.row0 + int(i / std::size_t(g.cols));
+      if (row >= s.core.row0 && row < s.core.row_end()) ++s.undefined_index_pixels;
+      continue;
+    }
     const bool is_water = mndwi[i] > rules.water_mndwi_min;
     water[i] = is_water ? 1 : 0;
     // Water is not vegetation: its cover is 0 whatever its NDVI (algae, shallow margins).
@@ -158,8 +175,7 @@ void compute_strip(Strip& s, const ProductRules& rules, const geo::CellAreaModel
         }
         t.land_area += w;
         t.fvc_area += double(fvc[gi]) * w;
-        const int grade = int(rules.grading(fvc[gi]));
-        t.grade_area[grade - 1] += w;
+        add_graded_area(t.grade_area, rules.grading(fvc[gi]), w);
         if (s.forest.at(sub.row0 - c.row0 + r, col - (c.col0 - g.col0)) == 1) t.forest_area += w;
       }
     }
@@ -241,7 +257,8 @@ std::vector<geo::io::RasterSpec> product_specs(const geo::Grid& grid, const Scen
 
 }  // namespace
 
-SceneResult process_scene(ObservationSource& source, const Settings& settings, const geo::io::ZoneSource& zone_source) {
+SceneResult process_scene(ObservationSource& source, const Settings& settings, const geo::io::ZoneSource& zone_source,
+                          const std::string& work_dir) {
   namespace fs = std::filesystem;
   const SceneInfo& scene = source.info();
   const geo::Grid grid = source.grid();
@@ -272,17 +289,15 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   const double smallest_cell = area_model.areas(Window{0, 0, grid.cols, 1}).at(0, 0) * 0.99;
   const int halo = geo::min_patch_halo_rows(rules.min_patch_m2, smallest_cell);
 
-  // Outputs.
-  const fs::path out_dir = fs::path(settings.output_dir) / "products" / scene.id;
-  const fs::path tmp_dir = fs::path(settings.output_dir) / ".tmp";
+  // Outputs: names from the (checked) product id, and never outside the output folder.
   std::vector<std::unique_ptr<geo::io::CogWriter>> writers;
   if (settings.write_products) {
-    fs::create_directories(out_dir);
+    fs::create_directories(path_inside(settings.output_dir, {"products", scene.id}));
     geo::io::CogOptions cog{settings.codec, settings.codec_level, settings.block_size, true, 1};
     auto specs = product_specs(grid, scene, soil, veg);
     for (std::size_t i = 0; i < specs.size(); ++i) {
-      const std::string path = (out_dir / (scene.id + "_" + product_names()[i] + ".tif")).string();
-      writers.push_back(std::make_unique<geo::io::CogWriter>(path, specs[i], cog, tmp_dir.string()));
+      const std::string path = path_inside(settings.output_dir, {"products", scene.id, scene.id + "_" + product_names()[i] + ".tif"});
+      writers.push_back(std::make_unique<geo::io::CogWriter>(path, specs[i], cog, work_dir));
       result.products.push_back(path);
     }
   }
@@ -333,6 +348,7 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
                   }
                   for (std::size_t z = 0; z < result.tallies.size(); ++z)
                     for (const auto& row : s->zone_rows[z]) result.tallies[z].merge(row);
+                  result.undefined_index_pixels += s->undefined_index_pixels;
                 }));
   });
   // The COG translations (codec + overviews) dominate the remaining time; they are independent files.

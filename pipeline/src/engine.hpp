@@ -32,10 +32,14 @@ struct SceneResult {
   std::vector<ZoneTally> tallies;    // one per zone
   double ndvi_soil = 0, ndvi_veg = 0;
   std::vector<std::string> products;
+  std::uint64_t implausible_pixels = 0;      // clear pixels masked: a band's reflectance implausible
+  std::uint64_t undefined_index_pixels = 0;  // clear pixels masked: NDVI or MNDWI undefined (0 / 0)
 };
 
-/// Processes one scene: products (if enabled) and per-zone tallies for `zone_source`.
-SceneResult process_scene(ObservationSource& source, const Settings& settings, const geo::io::ZoneSource& zone_source);
+/// Processes one scene: products (if enabled) and per-zone tallies for `zone_source`. Temporary
+/// files go to `work_dir` (this run's own scratch folder).
+SceneResult process_scene(ObservationSource& source, const Settings& settings, const geo::io::ZoneSource& zone_source,
+                          const std::string& work_dir);
 
 /// Product names written per scene, in order.
 const std::vector<std::string>& product_names();

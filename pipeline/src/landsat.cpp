@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <functional>
 #include <sstream>
 
+#include "identifiers.hpp"
 #include "libgeo/io/vsi.hpp"
+#include "radiometry.hpp"
 
 namespace ecomon {
 
@@ -26,10 +27,6 @@ std::string unquote(std::string s) {
 std::string dirname_of(const std::string& path) {
   const auto slash = path.find_last_of('/');
   return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -121,9 +118,10 @@ Scene read_scene(const std::string& mtl_path) {
                                             : std::vector<std::string>{"PRODUCT_METADATA", "IMAGE_ATTRIBUTES"};
   const std::vector<std::string> projection = {"PROJECTION_ATTRIBUTES", "PROJECTION_PARAMETERS"};
   s.product_id = mtl.get(contents, "LANDSAT_PRODUCT_ID");
+  check_landsat_product_id(s.product_id, mtl_path);  // it names output folders and files
   s.spacecraft = mtl.get(image, "SPACECRAFT_ID");
   s.sensor = mtl.get(image, "SENSOR_ID");
-  s.date = mtl.get(image, "DATE_ACQUIRED");
+  s.date = checked_iso_date(mtl.get(image, "DATE_ACQUIRED"), mtl_path, "DATE_ACQUIRED");
   s.wrs_path = int(mtl.get_number(image, "WRS_PATH"));
   s.wrs_row = int(mtl.get_number(image, "WRS_ROW"));
   s.utm_zone = int(mtl.get_number(projection, "UTM_ZONE"));
@@ -155,48 +153,15 @@ Scene read_scene(const std::string& mtl_path) {
     f.path = folder + "/" + mtl.get(contents, "FILE_NAME_BAND_" + n);
     f.mult = mtl.get_number(reflectance_groups, "REFLECTANCE_MULT_BAND_" + n);
     f.add = mtl.get_number(reflectance_groups, "REFLECTANCE_ADD_BAND_" + n);
+    // OLI, and every Collection 2 Level-2 product, are 16-bit; TM/ETM+ Level-1 are 8-bit.
+    const double dn_max = (oli || s.level == Level::surface_reflectance_c2l2) ? 65535 : 255;
+    check_reflectance_scaling(f.mult, f.add, dn_max, mtl_path, "REFLECTANCE_MULT_BAND_" + n + " / REFLECTANCE_ADD_BAND_" + n);
   }
+  // TOA reflectance is divided by sin(sun elevation): the sun must be above the horizon.
+  if (s.top_of_atmosphere() && !(s.sun_elevation_deg > 0 && s.sun_elevation_deg <= 90))
+    throw SceneError(mtl_path + ": key SUN_ELEVATION has value " + std::to_string(s.sun_elevation_deg) +
+                     ", outside (0, 90] degrees: top-of-atmosphere reflectance cannot be computed");
   return s;
-}
-
-std::vector<std::string> find_scene_metadata(const std::string& input) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> found;
-  auto scan_listing = [&](const std::string& dir, const std::vector<std::string>& names) {
-    for (const auto& n : names) {
-      if (ends_with(n, "_MTL.txt")) found.push_back(dir + "/" + n);
-      else if (ends_with(n, "_MTL.xml")) {
-        const std::string txt = n.substr(0, n.size() - 4) + ".txt";
-        if (std::find(names.begin(), names.end(), txt) == names.end()) found.push_back(dir + "/" + n);
-      }
-    }
-  };
-  std::function<void(const std::string&)> scan_vsi = [&](const std::string& dir) {
-    const auto names = geo::io::list_directory(dir);
-    scan_listing(dir, names);
-    for (const auto& n : names)
-      if (geo::io::is_directory(dir + "/" + n)) scan_vsi(dir + "/" + n);
-  };
-  if (!fs::exists(input)) throw SceneError(input + ": input folder does not exist");
-  std::vector<std::string> dirs;
-  if (fs::is_directory(input)) {
-    dirs.push_back(input);
-    for (const auto& e : fs::recursive_directory_iterator(input))
-      if (e.is_directory()) dirs.push_back(e.path().string());
-  }
-  std::sort(dirs.begin(), dirs.end());
-  for (const auto& d : dirs) {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(d)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    scan_listing(d, names);
-    for (const auto& n : names)
-      if (ends_with(n, ".tar") || ends_with(n, ".tar.gz") || ends_with(n, ".tgz")) scan_vsi("/vsitar/" + d + "/" + n);
-  }
-  if (!fs::is_directory(input) && (ends_with(input, ".tar") || ends_with(input, ".tar.gz")))
-    scan_vsi("/vsitar/" + input);
-  std::sort(found.begin(), found.end());
-  return found;
 }
 
 }  // namespace ecomon

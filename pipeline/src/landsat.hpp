@@ -56,12 +56,11 @@ struct Scene {
   bool top_of_atmosphere() const { return level == Level::toa_reflectance_c1l1; }
 };
 
-/// Reads a scene from its MTL (path may be inside /vsitar/). Throws SceneError naming the file and key.
+/// Reads a scene from its MTL (path may be inside /vsitar/). Throws SceneError naming the file and key:
+/// also for a product identifier off the naming convention, a date that is not a calendar date, and
+/// a reflectance rescaling no Landsat product has (radiometry.hpp).
 Scene read_scene(const std::string& mtl_path);
 
-/// Finds scenes under `input`: folders holding *_MTL.txt / *_MTL.xml (the .txt wins when both exist),
-/// and .tar / .tar.gz archives of such folders. Sorted by path, so runs are reproducible.
-std::vector<std::string> find_scene_metadata(const std::string& input);
 
 // ---- QA decoding ----
 

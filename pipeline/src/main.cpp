@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   import_cmd->add_flag("--from-gcj02", import.from_gcj02, "Source coordinates are GCJ-02 (Chinese web maps): convert to WGS84");
 
   auto* reference_cmd = app.add_subcommand("config-reference", "Print the table of every config key (Markdown)");
-  app.add_subcommand("report-columns", "Print the columns of county_report.csv, county_timeseries.csv and county_trends.csv (Markdown)");
+  app.add_subcommand("report-columns", "Print the columns of county_report.csv, county_timeseries.csv, county_trends.csv and scene_status.csv (Markdown)");
 
   CLI11_PARSE(app, argc, argv);
   try {
@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
     const std::pair<const char*, const std::vector<ecomon::ReportColumn>*> tables[] = {
         {"county_report.csv", &ecomon::report_columns()},
         {"county_timeseries.csv", &ecomon::timeseries_columns()},
-        {"county_trends.csv", &ecomon::trend_columns()}};
+        {"county_trends.csv", &ecomon::trend_columns()},
+        {"scene_status.csv", &ecomon::scene_status_columns()}};
     for (const auto& [name, cols] : tables) {
       std::cout << "### " << name << "\n\n| column | 中文 | meaning |\n|---|---|---|\n";
       for (const auto& c : *cols) std::cout << "| `" << c.key << "` | " << c.zh << " | " << c.meaning << " |\n";

@@ -25,9 +25,13 @@ inline std::string format_km2(double m2) { return format_fixed(m2 / 1e6, 6); }
 inline std::string format_wanmu(double m2) { return format_fixed(m2 / kSquareMetresPerWanMu, 6); }
 /// A CSV field, quoted when it holds a comma, quote or newline.
 std::string csv_escape(const std::string& s);
-/// Writes UTF-8 CSV with a BOM, header from `columns` per `headers` (en | zh | en_zh), atomically.
+/// Writes UTF-8 CSV with a BOM, header from `columns` per `headers` (en | zh | en_zh), atomically and
+/// checked: a failed write (full disk) throws IoError and leaves neither a partial nor a short file.
 void write_csv(const std::string& path, const std::vector<ReportColumn>& columns, const std::vector<std::vector<std::string>>& rows,
                const std::string& headers);
+
+/// Columns of scene_status.csv: one row per scene found or input path that could not be read.
+const std::vector<ReportColumn>& scene_status_columns();
 
 /// Writes the report atomically (temporary file, then rename). `headers`: en | zh | en_zh.
 void write_county_report(const std::string& path, const std::vector<SceneResult>& results, const std::string& headers);

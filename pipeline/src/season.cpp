@@ -20,6 +20,7 @@
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/trend.hpp"
+#include "output_folder.hpp"
 #include "styles.hpp"
 
 namespace ecomon {
@@ -105,7 +106,7 @@ geo::Grid regional_grid(const std::vector<SceneProbe>& scenes, const std::vector
 }
 
 YearResult composite_year(int year, const std::vector<ObservationSource*>& unsorted, const geo::Grid& grid,
-                          const std::vector<geo::io::Zone>& zones, const Settings& s) {
+                          const std::vector<geo::io::Zone>& zones, const Settings& s, const std::string& work_dir) {
   YearResult result;
   result.year = year;
   result.tallies.assign(zones.size(), YearTally{});
@@ -162,8 +163,8 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
   // Products.
   std::vector<std::unique_ptr<geo::io::CogWriter>> writers;
   if (s.write_products) {
-    const fs::path dir = fs::path(s.output_dir) / "years" / std::to_string(year);
-    fs::create_directories(dir);
+    const std::string year_text = std::to_string(year);
+    fs::create_directories(path_inside(s.output_dir, {"years", year_text}));
     using geo::io::PixelType;
     auto spec = [&](PixelType t, double nodata, const std::string& desc, double scale, bool categorical) {
       geo::io::RasterSpec r;
@@ -192,8 +193,8 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
     specs[7].second.colours = desert_grade_colours();
     const geo::io::CogOptions cog{s.codec, s.codec_level, s.block_size, true, 1};
     for (auto& [name, sp] : specs) {
-      const std::string path = (dir / ("ecomon_" + std::to_string(year) + "_" + name + ".tif")).string();
-      writers.push_back(std::make_unique<geo::io::CogWriter>(path, sp, cog, (fs::path(s.output_dir) / ".tmp").string()));
+      const std::string path = path_inside(s.output_dir, {"years", year_text, "ecomon_" + year_text + "_" + name + ".tif"});
+      writers.push_back(std::make_unique<geo::io::CogWriter>(path, sp, cog, work_dir));
       if (name == "FVC") result.fvc_product = path;
     }
   }
@@ -369,7 +370,8 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                         if (water_freq[i] >= 0.5f) continue;
                         t.land_area += w;
                         t.fvc_area += double(fvc[i]) * w;
-                        t.grade_area[int(grading(fvc[i])) - 1] += w;
+                        const int slot = int(grading(fvc[i])) - int(geo::index::DesertGrade::none);
+                        if (slot >= 0 && slot < 5) t.grade_area[slot] += w;  // land without a cover value has no grade
                         if (forest.at(cr, cc) == 1) {
                           t.forest_area += w;
                           if (checked[i]) t.forest_phenology_area += w;
@@ -399,7 +401,8 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
   return result;
 }
 
-std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, const geo::Grid& grid, const Settings& s) {
+std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, const geo::Grid& grid, const Settings& s,
+                                      const std::string& work_dir) {
   std::vector<const YearResult*> usable;
   for (const auto& y : years)
     if (!y.fvc_product.empty()) usable.push_back(&y);
@@ -410,8 +413,9 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
     readers.emplace_back(y->fvc_product);
     times.push_back(y->year);
   }
-  const fs::path dir = fs::path(s.output_dir) / "trends";
-  fs::create_directories(dir);
+  fs::create_directories(path_inside(s.output_dir, {"trends"}));
+  const std::string slope_path = path_inside(s.output_dir, {"trends", "FVC_TREND_SLOPE.tif"});
+  const std::string class_path = path_inside(s.output_dir, {"trends", "FVC_TREND_CLASS.tif"});
   geo::io::RasterSpec slope_spec;
   slope_spec.grid = grid;
   slope_spec.type = geo::io::PixelType::f32;
@@ -426,9 +430,8 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
   class_spec.colours = {{0, 230, 230, 230, 255, "no significant trend"}, {1, 30, 150, 50, 255, "significant increase"},
                         {2, 200, 60, 40, 255, "significant decrease"}, {255, 0, 0, 0, 0, "fewer than 3 years"}};
   const geo::io::CogOptions cog{s.codec, s.codec_level, s.block_size, true, 1};
-  const std::string tmp = (fs::path(s.output_dir) / ".tmp").string();
-  geo::io::CogWriter slope_w((dir / "FVC_TREND_SLOPE.tif").string(), slope_spec, cog, tmp);
-  geo::io::CogWriter class_w((dir / "FVC_TREND_CLASS.tif").string(), class_spec, cog, tmp);
+  geo::io::CogWriter slope_w(slope_path, slope_spec, cog, work_dir);
+  geo::io::CogWriter class_w(class_path, class_spec, cog, work_dir);
   for (const Window& w : geo::strips(grid, std::max(8, s.window_rows))) {
     std::vector<Block<std::uint8_t>> values;
     for (auto& r : readers) values.push_back(r.read<std::uint8_t>(w));
@@ -452,7 +455,7 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
   }
   slope_w.finish();
   class_w.finish();
-  return {(dir / "FVC_TREND_SLOPE.tif").string(), (dir / "FVC_TREND_CLASS.tif").string()};
+  return {slope_path, class_path};
 }
 
 const std::vector<ReportColumn>& timeseries_columns() {

@@ -47,11 +47,12 @@ geo::Grid regional_grid(const std::vector<SceneProbe>& scenes, const std::vector
 
 /// One year's composites (products under output.dir/years/YYYY/) and zone tallies.
 YearResult composite_year(int year, const std::vector<ObservationSource*>& sources, const geo::Grid& grid,
-                          const std::vector<geo::io::Zone>& zones, const Settings& settings);
+                          const std::vector<geo::io::Zone>& zones, const Settings& settings, const std::string& work_dir);
 
 /// Per-pixel Theil-Sen slope and Mann-Kendall class of the yearly FVC (needs 3 years of products);
 /// returns the paths written under output.dir/trends/.
-std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, const geo::Grid& grid, const Settings& settings);
+std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, const geo::Grid& grid, const Settings& settings,
+                                      const std::string& work_dir);
 
 const std::vector<ReportColumn>& timeseries_columns();
 const std::vector<ReportColumn>& trend_columns();

@@ -1,16 +1,20 @@
 #include "sources.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <numbers>
 #include <optional>
 #include <regex>
+#include <set>
 
+#include "identifiers.hpp"
 #include "libgeo/indices.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vsi.hpp"
+#include "radiometry.hpp"
 
 namespace ecomon {
 
@@ -77,9 +81,16 @@ class LandsatSource final : public ObservationSource {
       const std::uint16_t q = qa[i];
       bool fill = c2 ? (q & qa_pixel::fill) : qa_bqa_c1::fill(q);
       for (int k = 0; k < 4; ++k) fill = fill || dn[k][i] == 0;  // DN 0 is fill
-      const bool clear_px = !fill && (c2 ? !(q & qa_pixel::excluded) && !(rs[i] & radsat_bits_) : !qa_bqa_c1::excluded(q));
+      bool clear_px = !fill && (c2 ? !(q & qa_pixel::excluded) && !(rs[i] & radsat_bits_) : !qa_bqa_c1::excluded(q));
+      float rho[4];
+      for (int k = 0; k < 4; ++k) rho[k] = (float(dn[k][i]) * mult_[k] + add_[k]) / divisor_;
+      if (clear_px && !(plausible_reflectance(rho[0]) && plausible_reflectance(rho[1]) && plausible_reflectance(rho[2]) &&
+                        plausible_reflectance(rho[3]))) {
+        clear_px = false;
+        ++implausible_;
+      }
       o.state[i] = fill ? no_data : clear_px ? clear : masked;
-      for (int k = 0; k < 4; ++k) (*out[k])[i] = clear_px ? (float(dn[k][i]) * mult_[k] + add_[k]) / divisor_ : geo::index::kNaN;
+      for (int k = 0; k < 4; ++k) (*out[k])[i] = clear_px ? rho[k] : geo::index::kNaN;
     }
     return o;
   }
@@ -141,20 +152,40 @@ S2Description describe_s2(const std::string& product) {
     if (v.empty()) throw SceneError(d.mtd_path + ": missing key " + key);
     return v;
   };
+  auto need_number = [&](const std::string& pattern, const std::string& key) {
+    const std::string v = need(pattern, key);
+    std::size_t used = 0;
+    double x = std::nan("");
+    try {
+      x = std::stod(v, &used);
+    } catch (const std::exception&) {
+    }
+    if (used != v.size() || !std::isfinite(x)) throw SceneError(d.mtd_path + ": key " + key + " is not a number: '" + v + "'");
+    return x;
+  };
   const std::string uri = need("<PRODUCT_URI>([^<]+)</PRODUCT_URI>", "PRODUCT_URI");
   d.info.id = uri.substr(0, uri.find(".SAFE"));
-  d.info.date = need("<PRODUCT_START_TIME>(\\d{4}-\\d{2}-\\d{2})", "PRODUCT_START_TIME");
+  check_sentinel2_product_id(d.info.id, d.mtd_path);  // it names output folders and files
+  const std::string start = need("<PRODUCT_START_TIME>([^<]+)</PRODUCT_START_TIME>", "PRODUCT_START_TIME");
+  d.info.date = checked_iso_date(start.substr(0, 10), d.mtd_path, "PRODUCT_START_TIME");
+  if (start.size() > 10 && start[10] != 'T')
+    throw SceneError(d.mtd_path + ": key PRODUCT_START_TIME has value '" + start + "', not an ISO 8601 date-time");
   d.info.spacecraft = need("<SPACECRAFT_NAME>([^<]+)</SPACECRAFT_NAME>", "SPACECRAFT_NAME");
   d.info.sensor = "MSI";
   d.info.reflectance = "SR";
   d.info.path = product;
   d.baseline = need("<PROCESSING_BASELINE>([^<]+)</PROCESSING_BASELINE>", "PROCESSING_BASELINE");
-  d.quantification = std::stof(need("<BOA_QUANTIFICATION_VALUE[^>]*>([0-9.]+)</BOA_QUANTIFICATION_VALUE>", "BOA_QUANTIFICATION_VALUE"));
+  d.quantification = float(need_number("<BOA_QUANTIFICATION_VALUE[^>]*>([^<]+)</BOA_QUANTIFICATION_VALUE>", "BOA_QUANTIFICATION_VALUE"));
   // BOA_ADD_OFFSET: present from processing baseline 04.00 (2022-01-25) on, -1000 today; read per
   // product, absent means 0 (Sentinel-2 L2A Product Specification, PSD 14.9).
   for (int k = 0; k < 4; ++k) {
-    const std::string v = first_match(mtd, "<BOA_ADD_OFFSET band_id=\"" + std::to_string(kS2Bands[k].band_id) + "\"[^>]*>(-?[0-9.]+)</BOA_ADD_OFFSET>");
-    d.offset[k] = v.empty() ? 0.0f : std::stof(v);
+    const std::string band = "BOA_ADD_OFFSET band_id=\"" + std::to_string(kS2Bands[k].band_id) + "\"";
+    d.offset[k] = first_match(mtd, "<" + band + "[^>]*>([^<]*)</BOA_ADD_OFFSET>").empty()
+                      ? 0.0f
+                      : float(need_number("<" + band + "[^>]*>([^<]*)</BOA_ADD_OFFSET>", band));
+    // reflectance = (DN + offset) / quantification: gain 1 / Q, offset O / Q.
+    check_reflectance_scaling(1.0 / d.quantification, d.offset[k] / d.quantification, 65535, d.mtd_path,
+                              std::string("BOA_QUANTIFICATION_VALUE / BOA_ADD_OFFSET of ") + kS2Bands[k].name);
   }
   std::vector<std::string> files;
   if (cog_layout) {
@@ -244,10 +275,17 @@ class Sentinel2Source final : public ObservationSource {
         // probability, 10 thin cirrus, 11 snow are excluded.
         const bool nodata = cls == 0 || dn[0] == 0 || dn[1] == 0 || dn[2] == 0 || dn[3] == 0;
         const bool excluded = cls == 1 || cls == 3 || cls == 8 || cls == 9 || cls == 10 || cls == 11;
-        o.state.at(r, c) = nodata ? no_data : excluded ? masked : clear;
+        float rho[4];
+        bool plausible = true;
+        for (int k = 0; k < 4; ++k) {
+          rho[k] = kHlsSlope[k] * ((float(dn[k]) + offset_[k]) / quantification_) + kHlsOffset[k];
+          plausible = plausible && plausible_reflectance(rho[k]);
+        }
+        const bool counted_implausible = !nodata && !excluded && !plausible;
+        implausible_ += counted_implausible;
+        o.state.at(r, c) = nodata ? no_data : (excluded || counted_implausible) ? masked : clear;
         float* out[4] = {&o.green.at(r, c), &o.red.at(r, c), &o.nir.at(r, c), &o.swir1.at(r, c)};
-        for (int k = 0; k < 4; ++k)
-          *out[k] = o.state.at(r, c) == clear ? kHlsSlope[k] * ((float(dn[k]) + offset_[k]) / quantification_) + kHlsOffset[k] : geo::index::kNaN;
+        for (int k = 0; k < 4; ++k) *out[k] = o.state.at(r, c) == clear ? rho[k] : geo::index::kNaN;
       }
     return o;
   }
@@ -282,25 +320,156 @@ std::unique_ptr<ObservationSource> open_scene(const FoundScene& found, const std
   return open_sentinel2(found.path, work_dir);
 }
 
-std::vector<FoundScene> find_scenes(const std::string& input) {
-  std::vector<FoundScene> out;
-  for (const auto& mtl : find_scene_metadata(input)) out.push_back({FoundScene::Kind::landsat, mtl});
-  if (fs::is_directory(input)) {
-    for (const auto& e : fs::recursive_directory_iterator(input)) {
-      const std::string p = e.path().string(), name = e.path().filename().string();
-      if (e.is_directory() && name.ends_with(".SAFE") && name.find("MSIL2A") != std::string::npos) {
-        out.push_back({FoundScene::Kind::sentinel2, p});
-      } else if (e.is_directory() && (fs::exists(e.path() / "MTD_MSIL2A.xml") || fs::exists(e.path() / "product_metadata.xml"))) {
-        out.push_back({FoundScene::Kind::sentinel2, p});
-      } else if (e.is_regular_file() && name.ends_with(".zip") && name.find("MSIL2A") != std::string::npos) {
-        for (const auto& inner : geo::io::list_directory("/vsizip/" + p))
-          if (inner.ends_with(".SAFE")) out.push_back({FoundScene::Kind::sentinel2, "/vsizip/" + p + "/" + inner});
+namespace {
+
+bool iends_with(const std::string& s, const std::string& suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (std::size_t i = 0; i < suffix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != std::tolower(static_cast<unsigned char>(suffix[i])))
+      return false;
+  return true;
+}
+
+bool is_landsat_mtl(const std::string& name) { return iends_with(name, "_MTL.txt") || iends_with(name, "_MTL.xml"); }
+
+// Landsat MTL files of one listing; the .txt wins over an .xml of the same product.
+std::vector<std::string> landsat_mtls(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const auto& n : names) {
+    if (!is_landsat_mtl(n)) continue;
+    if (iends_with(n, ".xml")) {
+      const std::string stem = n.substr(0, n.size() - 4);
+      const bool has_txt = std::any_of(names.begin(), names.end(), [&](const std::string& m) {
+        return m.size() == n.size() && iends_with(m, ".txt") && m.compare(0, stem.size(), stem) == 0;
+      });
+      if (has_txt) continue;
+    }
+    out.push_back(n);
+  }
+  return out;
+}
+
+// File names that belong to a scene whose metadata is missing.
+const std::regex kLandsatBandFile("^L[COTEM]0[1-9]_.*_(SR_)?B[0-9]{1,2}\\.TIF$", std::regex::icase);
+const std::regex kSentinel2BandFile("(^|_)(B0[1-9]|B1[0-2]|B8A|SCL)(_[0-9]{2}m)?\\.(tif|tiff|jp2)$", std::regex::icase);
+
+bool is_s2_metadata(const std::string& name) { return name == "MTD_MSIL2A.xml" || name == "product_metadata.xml"; }
+
+class SceneWalker {
+ public:
+  explicit SceneWalker(Discovery& out) : out_(out) {}
+
+  void walk(const fs::path& dir) {
+    std::error_code ec;
+    const fs::path canonical = fs::canonical(dir, ec);
+    if (ec) return problem(dir.string(), "cannot resolve the folder: " + ec.message());
+    if (!visited_.insert(canonical.string()).second) return;  // reached again through a symbolic link
+    std::vector<std::string> files, dirs;
+    fs::directory_iterator it(dir, ec), end;
+    if (ec) return problem(dir.string(), "cannot list the folder: " + ec.message());
+    for (; it != end; it.increment(ec)) {
+      if (ec) return problem(dir.string(), "cannot list the folder: " + ec.message());
+      const std::string name = it->path().filename().string();
+      std::error_code sec;
+      const fs::file_status st = it->status(sec);  // follows symbolic links
+      if (sec) {
+        problem(it->path().string(), "cannot be read, skipped: " + sec.message());
+        continue;
       }
+      if (fs::is_directory(st)) dirs.push_back(name);
+      else if (fs::is_regular_file(st)) files.push_back(name);
+    }
+    std::sort(files.begin(), files.end());
+    std::sort(dirs.begin(), dirs.end());
+    const std::string d = dir.string();
+
+    const auto mtls = landsat_mtls(files);
+    for (const auto& m : mtls) out_.scenes.push_back({FoundScene::Kind::landsat, d + "/" + m});
+    const bool s2_here = std::any_of(files.begin(), files.end(), is_s2_metadata);
+    if (s2_here) {
+      out_.scenes.push_back({FoundScene::Kind::sentinel2, d});
+      return;  // a product folder: its subfolders are its own
+    }
+    if (mtls.empty()) {
+      for (const auto& f : files)
+        if (std::regex_match(f, kLandsatBandFile)) {
+          problem(d, "holds Landsat band files (" + f + ") but no *_MTL.txt or *_MTL.xml: the scene's metadata is missing");
+          break;
+        }
+      for (const auto& f : files)
+        if (!std::regex_match(f, kLandsatBandFile) && std::regex_search(f, kSentinel2BandFile)) {
+          problem(d, "holds Sentinel-2 band files (" + f + ") but no MTD_MSIL2A.xml or product_metadata.xml: the product's metadata is missing");
+          break;
+        }
+    }
+    for (const auto& f : files) {
+      const std::string path = d + "/" + f;
+      if (iends_with(f, ".tar") || iends_with(f, ".tar.gz") || iends_with(f, ".tgz")) landsat_archive(path);
+      else if (iends_with(f, ".zip") && (f.find("MSIL") != std::string::npos)) sentinel2_zip(path, f);
+    }
+    for (const auto& sub : dirs) {
+      if (iends_with(sub, ".SAFE")) {
+        if (sub.find("MSIL2A") != std::string::npos) out_.scenes.push_back({FoundScene::Kind::sentinel2, d + "/" + sub});
+        else problem(d + "/" + sub, "not a Sentinel-2 Level-2A product (only MSIL2A is read)");
+        continue;
+      }
+      walk(dir / sub);
     }
   }
-  std::sort(out.begin(), out.end(), [](const FoundScene& a, const FoundScene& b) { return a.path < b.path; });
-  // A .SAFE folder inside the COG-layout test above would be listed twice; keep one.
-  out.erase(std::unique(out.begin(), out.end(), [](const FoundScene& a, const FoundScene& b) { return a.path == b.path; }), out.end());
+
+  void landsat_archive(const std::string& path) {
+    if (iends_with(path, ".tar")) {
+      const std::string why = geo::io::tar_archive_problem(path);
+      if (!why.empty()) return problem(path, "archive " + why);
+    }
+    const std::size_t before = out_.scenes.size();
+    scan_vsi("/vsitar/" + path, 0);
+    if (out_.scenes.size() == before)
+      problem(path, "holds no Landsat *_MTL.txt or *_MTL.xml (not a Landsat scene archive, or unreadable)");
+  }
+
+  void scan_vsi(const std::string& dir, int depth) {
+    const auto names = geo::io::list_directory(dir);
+    for (const auto& m : landsat_mtls(names)) out_.scenes.push_back({FoundScene::Kind::landsat, dir + "/" + m});
+    if (depth < 8)
+      for (const auto& n : names)
+        if (geo::io::is_directory(dir + "/" + n)) scan_vsi(dir + "/" + n, depth + 1);
+  }
+
+  void sentinel2_zip(const std::string& path, const std::string& name) {
+    if (name.find("MSIL2A") == std::string::npos) return problem(path, "not a Sentinel-2 Level-2A product (only MSIL2A is read)");
+    bool any = false;
+    for (const auto& inner : geo::io::list_directory("/vsizip/" + path))
+      if (iends_with(inner, ".SAFE")) {
+        out_.scenes.push_back({FoundScene::Kind::sentinel2, "/vsizip/" + path + "/" + inner});
+        any = true;
+      }
+    if (!any) problem(path, "cannot be read as a zip archive holding a .SAFE folder (truncated or corrupt download?)");
+  }
+
+  void problem(const std::string& path, const std::string& why) { out_.problems.push_back({path, path + ": " + why}); }
+
+ private:
+  Discovery& out_;
+  std::set<std::string> visited_;
+};
+
+}  // namespace
+
+Discovery discover_scenes(const std::string& input) {
+  Discovery out;
+  std::error_code ec;
+  const fs::file_status st = fs::status(input, ec);
+  if (ec || !fs::exists(st)) throw SceneError(input + ": input folder does not exist" + (ec ? " (" + ec.message() + ")" : ""));
+  SceneWalker walker(out);
+  if (fs::is_directory(st)) walker.walk(input);
+  else if (iends_with(input, ".tar") || iends_with(input, ".tar.gz") || iends_with(input, ".tgz")) walker.landsat_archive(input);
+  else if (iends_with(input, ".zip")) walker.sentinel2_zip(input, fs::path(input).filename().string());
+  else throw SceneError(input + ": not a folder, a Landsat .tar or a Sentinel-2 .zip");
+  std::sort(out.scenes.begin(), out.scenes.end(), [](const FoundScene& a, const FoundScene& b) { return a.path < b.path; });
+  out.scenes.erase(std::unique(out.scenes.begin(), out.scenes.end(), [](const FoundScene& a, const FoundScene& b) { return a.path == b.path; }),
+                   out.scenes.end());
+  std::sort(out.problems.begin(), out.problems.end());
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Observation sources: a scene of any sensor, read window by window as OLI-equivalent reflectance of
 // the four bands ecomon's products use, with a per-pixel state from the product's own QA.
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,11 +35,15 @@ class ObservationSource {
   const SceneInfo& info() const { return info_; }
   const geo::Grid& grid() const { return grid_; }
   /// Reads `window` of the source grid. Not thread-safe (GDAL datasets): call from one thread.
+  /// A clear pixel with an implausible reflectance (radiometry.hpp) is returned masked and counted.
   virtual ObservationBlock read(const geo::Window& window) = 0;
+  /// Pixels masked so far because a band's reflectance was implausible (every read counts).
+  std::uint64_t implausible_pixels() const { return implausible_; }
 
  protected:
   SceneInfo info_;
   geo::Grid grid_;
+  std::uint64_t implausible_ = 0;
 };
 
 /// A Landsat scene (C2 L2 surface reflectance or C1 L1 TOA). Opens and checks every band.
@@ -49,12 +54,28 @@ std::unique_ptr<ObservationSource> open_landsat(const Scene& scene);
 /// tiled ZSTD GeoTIFFs under `work_dir`, which the source deletes when destroyed.
 std::unique_ptr<ObservationSource> open_sentinel2(const std::string& product, const std::string& work_dir);
 
-/// Every scene under `input`, Landsat and Sentinel-2, as the paths the openers take, sorted.
 struct FoundScene {
   enum class Kind { landsat, sentinel2 } kind;
   std::string path;
 };
-std::vector<FoundScene> find_scenes(const std::string& input);
+/// Something under the input that looks like a scene (or is part of the input tree) but cannot be
+/// read: reported in the log and scene_status.csv, and the run ends with exit code 3.
+struct InputProblem {
+  std::string path, message;  // message names the path and the reason
+  bool operator<(const InputProblem& o) const { return path < o.path; }
+};
+struct Discovery {
+  std::vector<FoundScene> scenes;  // sorted by path
+  std::vector<InputProblem> problems;
+};
+/// Every scene under `input` (a folder, or one .tar / .zip), Landsat and Sentinel-2, as the paths the
+/// openers take, in one walk: Landsat folders with *_MTL.txt / *_MTL.xml (any case; the .txt wins) and
+/// .tar / .tar.gz archives of them; Sentinel-2 L2A .SAFE folders, their .zip, and folders of band
+/// GeoTIFFs with MTD_MSIL2A.xml or product_metadata.xml. Folders reached twice through symbolic links
+/// are walked once. What cannot be read is a problem, not a stop: a folder that cannot be listed, a
+/// symbolic link loop, band files without their metadata, a truncated or foreign archive, a Level-1C
+/// product. Throws SceneError only when `input` itself does not exist.
+Discovery discover_scenes(const std::string& input);
 
 /// A scene's identity and grid, without decoding any pixel (JPEG 2000: headers only).
 struct SceneProbe {

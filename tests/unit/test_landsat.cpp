@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "landsat.hpp"
+#include "sources.hpp"
 #include "libgeo/io/raster.hpp"
 
 using namespace ecomon;
@@ -35,7 +36,10 @@ TEST(Mtl, XmlLeavesAndMissingKeyMessage) {
 TEST(Landsat, ReadsRealCollection1Scenes) {
   geo::io::initialise_gdal(64);
   const std::string dir = std::string(ECOMON_SOURCE_DIR) + "/sample_tiles";
-  const auto found = find_scene_metadata(dir);
+  const Discovery discovery = discover_scenes(dir);
+  EXPECT_TRUE(discovery.problems.empty());
+  std::vector<std::string> found;
+  for (const auto& s : discovery.scenes) found.push_back(s.path);
   ASSERT_EQ(found.size(), 2u);
   const Scene l8 = read_scene(found[0]);
   EXPECT_EQ(l8.product_id, "LC08_L1TP_195025_20130707_20170503_01_T1");

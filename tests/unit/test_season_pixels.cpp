@@ -82,7 +82,7 @@ TEST(SeasonPixels, HandTable) {
   std::vector<geo::io::Zone> zones(1);
   zones[0].code = "all";
   zones[0].geometry = geo::MultiPolygon{{geo::Polygon{{{500000, 4499940}, {500120, 4499940}, {500120, 4500000}, {500000, 4500000}}, {}}}};
-  const YearResult y = composite_year(2023, ptrs, grid, zones, s);
+  const YearResult y = composite_year(2023, ptrs, grid, zones, s, (dir / ".tmp").string());
   EXPECT_EQ(y.scenes, 5);  // X (15 June) is in no window
 
   auto read8 = [&](const std::string& name) {

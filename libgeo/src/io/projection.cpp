@@ -21,6 +21,17 @@ bool is_geographic(const std::string& crs) {
   return srs.IsGeographic();
 }
 
+std::string projected_metres_problem(const std::string& crs) {
+  OGRSpatialReference srs;
+  if (crs.empty() || srs.SetFromUserInput(crs.c_str()) != OGRERR_NONE) return "cannot be parsed as a CRS";
+  if (srs.IsGeographic() || srs.IsGeocentric()) return "is geographic (degrees), not projected";
+  if (!srs.IsProjected()) return "is not a projected CRS";
+  const char* unit = nullptr;
+  const double metres = srs.GetLinearUnits(&unit);
+  if (std::abs(metres - 1.0) > 1e-12) return "has linear units of " + std::string(unit ? unit : "?") + " (" + std::to_string(metres) + " m), not metres";
+  return "";
+}
+
 std::string crs_name(const std::string& crs) {
   OGRSpatialReference srs;
   if (crs.empty() || srs.SetFromUserInput(crs.c_str()) != OGRERR_NONE) return "unknown CRS";

@@ -3,10 +3,15 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
+#include <cpl_vsi.h>
 #include <gdal.h>
 #include <gdal_priv.h>
 #include <gdal_rat.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -67,10 +72,25 @@ void initialise_gdal(int cache_mb) {
   CPLSetConfigOption("GDAL_PAM_ENABLED", "NO");  // no .aux.xml side files next to inputs or outputs
 }
 
+namespace {
+
+// Why a path cannot be opened, in the user's terms: missing, unreadable, or not a raster.
+[[noreturn]] void throw_open_failure(const std::string& path) {
+  const std::string gdal_message = last_gdal_error();
+  VSIStatBufL st;
+  if (VSIStatExL(path.c_str(), &st, VSI_STAT_EXISTS_FLAG) != 0) throw IoError(path + ": does not exist");
+  if (path.rfind("/vsi", 0) != 0 && ::access(path.c_str(), R_OK) != 0)
+    throw IoError(path + ": is not readable (" + std::strerror(errno) + ")");
+  if (path.rfind("/vsi", 0) != 0 && std::filesystem::is_directory(path)) throw IoError(path + ": is a folder, not a raster file");
+  throw IoError(path + ": is not a raster GDAL can read (corrupt, truncated or another format): " + gdal_message);
+}
+
+}  // namespace
+
 RasterReader::RasterReader(const std::string& path) : path_(path) {
   CPLErrorReset();
   GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
-  if (!ds) throw IoError(path + ": cannot open as a raster: " + last_gdal_error());
+  if (!ds) throw_open_failure(path);
   dataset_ = ds;
   try {
     grid_ = grid_of(ds, path);
@@ -140,11 +160,57 @@ void atomic_replace(const std::string& from, const std::string& to) {
     throw IoError("cannot rename " + from + " to " + to + ": " + std::strerror(errno));
 }
 
+std::string unique_partial_path(const std::string& target, bool keep_extension) {
+  static std::atomic<unsigned long> counter{0};
+  std::string tag(".");  // appended piecewise: GCC 12 warns falsely (-Wrestrict) on "." + std::string
+  tag.append(std::to_string(::getpid())).append("-").append(std::to_string(counter++)).append(".partial");
+  if (!keep_extension) return target + tag;
+  const auto slash = target.find_last_of('/');
+  const auto dot = target.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return target + tag;
+  return target.substr(0, dot) + tag + target.substr(dot);
+}
+
+void write_file_atomically(const std::string& path, const std::string& bytes) {
+  const std::string partial = unique_partial_path(path);
+  auto fail = [&](const std::string& what, int err) {
+    std::remove(partial.c_str());
+    throw IoError(path + ": " + what + ": " + std::strerror(err));
+  };
+  const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail("cannot create " + partial, errno);
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = n < 0 ? errno : ENOSPC;
+      ::close(fd);
+      fail("cannot write (" + std::to_string(written) + " of " + std::to_string(bytes.size()) + " bytes written)", err);
+    }
+    written += std::size_t(n);
+  }
+  // Data reaches the disk before the rename publishes it: a crash leaves the old file or the new one.
+  if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+    const int err = errno;
+    ::close(fd);
+    fail("cannot flush to disk", err);
+  }
+  if (::close(fd) != 0) fail("cannot close", errno);
+  try {
+    atomic_replace(partial, path);
+  } catch (...) {
+    std::remove(partial.c_str());
+    throw;
+  }
+}
+
 CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std::string temp_dir)
     : path_(std::move(path)), spec_(std::move(spec)), options_(std::move(options)) {
   namespace fs = std::filesystem;
   fs::create_directories(temp_dir);
-  temp_path_ = (fs::path(temp_dir) / (fs::path(path_).filename().string() + ".stream.tif")).string();
+  // Unique per process and writer: two runs on one output folder never share a streaming file.
+  temp_path_ = unique_partial_path((fs::path(temp_dir) / fs::path(path_).filename()).string(), true);
   GDALDriverH drv = GDALGetDriverByName("GTiff");
   // The streaming file is uncompressed: the codec runs once, in the COG translation.
   char** opts = nullptr;
@@ -215,7 +281,7 @@ template void CogWriter::write(const Block<float>&);
 void CogWriter::finish() {
   GDALDatasetH src = static_cast<GDALDatasetH>(dataset_);
   GDALFlushCache(src);
-  const std::string partial = path_ + ".partial";
+  const std::string partial = unique_partial_path(path_, true);
   char** opts = nullptr;
   opts = CSLSetNameValue(opts, "COMPRESS", options_.codec.c_str());
   if (options_.codec == "ZSTD" || options_.codec == "DEFLATE")
@@ -234,10 +300,17 @@ void CogWriter::finish() {
     std::remove(partial.c_str());
     throw IoError(path_ + ": cannot write Cloud-Optimized GeoTIFF: " + last_gdal_error());
   }
+  CPLErrorReset();
+  GDALFlushCache(out);
+  const bool flushed = CPLGetLastErrorType() < CE_Failure;
   GDALClose(out);
   GDALClose(src);
   dataset_ = nullptr;
   std::remove(temp_path_.c_str());
+  if (!flushed || CPLGetLastErrorType() >= CE_Failure) {
+    std::remove(partial.c_str());
+    throw IoError(path_ + ": cannot write Cloud-Optimized GeoTIFF: " + last_gdal_error());
+  }
   atomic_replace(partial, path_);
   finished_ = true;
 }
@@ -250,10 +323,9 @@ void translate_raster(const std::string& src, const std::string& dst, const std:
                       const std::vector<std::string>& creation_options) {
   CPLErrorReset();
   GDALDatasetH in = GDALOpenEx(src.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
-  if (!in) throw IoError(src + ": cannot open as a raster: " + last_gdal_error());
+  if (!in) throw_open_failure(src);
   // The partial file keeps the target's extension: some drivers (JPEG 2000) choose the codec by it.
-  const auto dot = dst.find_last_of('.');
-  const std::string partial = dot == std::string::npos ? dst + ".partial" : dst.substr(0, dot) + ".partial" + dst.substr(dot);
+  const std::string partial = unique_partial_path(dst, true);
   char** opts = nullptr;
   for (const auto& o : creation_options) opts = CSLAddString(opts, o.c_str());
   GDALDriverH drv = GDALGetDriverByName(driver.c_str());
@@ -277,7 +349,7 @@ void translate_raster(const std::string& src, const std::string& dst, const std:
 template <typename T>
 void write_geotiff(const std::string& path, const Grid& grid, const Block<T>& data,
                    std::optional<double> nodata, const std::string& description) {
-  const std::string partial = path + ".partial";
+  const std::string partial = unique_partial_path(path, true);
   char** opts = nullptr;
   opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
   opts = CSLSetNameValue(opts, "TILED", "YES");
@@ -297,7 +369,10 @@ void write_geotiff(const std::string& path, const Grid& grid, const Block<T>& da
   const CPLErr err = GDALRasterIO(b, GF_Write, w.col0, w.row0, w.cols, w.rows, const_cast<T*>(data.data()),
                                   w.cols, w.rows, gdal_type_of<T>(), 0, 0);
   GDALClose(ds);
-  if (err != CE_None) throw IoError(path + ": cannot write: " + last_gdal_error());
+  if (err != CE_None) {
+    std::remove(partial.c_str());
+    throw IoError(path + ": cannot write: " + last_gdal_error());
+  }
   atomic_replace(partial, path);
 }
 

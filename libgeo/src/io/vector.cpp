@@ -5,7 +5,10 @@
 #include <ogr_geometry.h>
 #include <ogrsf_frmts.h>
 
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "libgeo/io/projection.hpp"
@@ -20,9 +23,9 @@ struct DatasetCloser {
 };
 using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
 
-DatasetPtr open_vector(const std::string& path) {
+DatasetPtr open_vector(const std::string& path, const char* const* open_options = nullptr) {
   CPLErrorReset();
-  auto* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+  auto* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, open_options, nullptr));
   if (!ds) {
     const char* m = CPLGetLastErrorMsg();
     throw IoError("zones file " + path + ": cannot open as a vector data set" +
@@ -79,6 +82,72 @@ MultiPolygon to_multipolygon(const OGRGeometry* g, const std::string& where) {
   return mp;
 }
 
+// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+bool is_valid_utf8(const std::string& s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1Fu;
+    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0Fu;
+    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07u;
+    else return false;
+    if (i + len > n) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3Fu);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += len;
+  }
+  return true;
+}
+
+// GDAL's Shapefile driver recodes text from the .cpg / the .dbf's LDID, and without either assumes
+// ISO-8859-1, which turns GBK names (what Chinese GIS software writes) into valid-looking mojibake.
+// So a shapefile without a declared encoding is opened without recoding, and each text is taken as
+// UTF-8 when it is UTF-8, else decoded as GBK (CP936).
+bool shapefile_without_declared_encoding(GDALDataset& ds, OGRLayer& layer) {
+  if (!EQUAL(ds.GetDriverName(), "ESRI Shapefile")) return false;
+  const char* declared = layer.GetMetadataItem("SOURCE_ENCODING", "SHAPEFILE");
+  const char* ldid = layer.GetMetadataItem("LDID_VALUE", "SHAPEFILE");
+  const char* cpg = layer.GetMetadataItem("CPG_VALUE", "SHAPEFILE");
+  const bool has_ldid = ldid && *ldid && std::string(ldid) != "0";
+  return !(cpg && *cpg) && !has_ldid && (!declared || !*declared || EQUAL(declared, "ISO-8859-1"));
+}
+
+// Decodes GBK bytes to UTF-8 with GDAL's iconv-backed recoder; "" when they are not GBK either.
+std::string gbk_to_utf8(const std::string& bytes) {
+  CPLErrorReset();
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  char* out = CPLRecode(bytes.c_str(), "CP936", CPL_ENC_UTF8);
+  const bool failed = CPLGetLastErrorType() >= CE_Warning;
+  CPLPopErrorHandler();
+  std::string s = out ? out : "";
+  CPLFree(out);
+  return failed || !is_valid_utf8(s) ? std::string() : s;
+}
+
+// Collects what GDAL/GEOS says while a geometry is checked (GEOS's reason for invalidity).
+struct MessageCollector {
+  std::string messages;
+  static void CPL_STDCALL handler(CPLErr, CPLErrorNum, const char* msg) {
+    auto* self = static_cast<MessageCollector*>(CPLGetErrorHandlerUserData());
+    if (self && msg) self->messages += (self->messages.empty() ? "" : "; ") + std::string(msg);
+  }
+};
+
+std::string format_km2(double m2) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6f km2", m2 / 1e6);
+  return buf;
+}
+
 }  // namespace
 
 std::string zone_crs(const ZoneSource& source) {
@@ -96,6 +165,12 @@ std::string zone_crs(const ZoneSource& source) {
 std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target_crs) {
   auto ds = open_vector(source.path);
   OGRLayer* layer = pick_layer(*ds, source);
+  const bool raw_text_from_shapefile = shapefile_without_declared_encoding(*ds, *layer);
+  if (raw_text_from_shapefile) {
+    const char* no_recoding[] = {"ENCODING=", nullptr};
+    ds = open_vector(source.path, no_recoding);
+    layer = pick_layer(*ds, source);
+  }
   OGRFeatureDefn* defn = layer->GetLayerDefn();
   auto field_index = [&](const std::string& name) {
     const int i = defn->GetFieldIndex(name.c_str());
@@ -128,25 +203,67 @@ std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target
   if (!to_lonlat) throw IoError("zones file " + source.path + ": no transformation from its CRS to WGS84");
 
   std::vector<Zone> zones;
+  std::map<std::string, GIntBig> feature_of_code;
   layer->ResetReading();
   for (auto& feature : *layer) {
     const std::string where = "zones file " + source.path + ", feature " + std::to_string(feature->GetFID());
     Zone z;
-    z.code = feature->GetFieldAsString(code_i);
-    z.name = name_i >= 0 ? feature->GetFieldAsString(name_i) : z.code;
+    auto text_field = [&](int index, const std::string& field) {
+      std::string v = feature->GetFieldAsString(index);
+      if (is_valid_utf8(v)) return v;
+      const std::string decoded = raw_text_from_shapefile ? gbk_to_utf8(v) : std::string();
+      if (decoded.empty())
+        throw IoError(where + ": field '" + field + "' is not valid UTF-8" +
+                      (raw_text_from_shapefile ? " nor GBK" : "") + " (declare the encoding: a .cpg file for a Shapefile)");
+      z.notes.push_back("field '" + field + "' read as GBK (CP936): the Shapefile declares no encoding (no .cpg) and its text is not UTF-8");
+      return decoded;
+    };
+    if (!feature->IsFieldSetAndNotNull(code_i) || std::string(feature->GetFieldAsString(code_i)).empty())
+      throw IoError(where + ": zone code field '" + source.code_field + "' is empty: every zone needs a code");
+    z.code = text_field(code_i, source.code_field);
+    const auto [previous, inserted] = feature_of_code.emplace(z.code, feature->GetFID());
+    if (!inserted)
+      throw IoError("zones file " + source.path + ": zone code '" + z.code + "' is used by feature " + std::to_string(previous->second) +
+                    " and feature " + std::to_string(feature->GetFID()) + "; zone codes must be unique (merge the parts into one multipolygon)");
+    z.name = name_i >= 0 && feature->IsFieldSetAndNotNull(name_i) ? text_field(name_i, source.name_field) : z.code;
     const OGRGeometry* g = feature->GetGeometryRef();
     if (!g || g->IsEmpty()) {
       zones.push_back(std::move(z));  // an empty zone still gets its row, with zero area
       continue;
     }
     std::unique_ptr<OGRGeometry> geom(g->clone());
-    if (!geom->IsValid()) {
-      std::unique_ptr<OGRGeometry> fixed(geom->MakeValid());
-      if (!fixed) throw IoError(where + ": invalid polygon that cannot be repaired");
-      geom = std::move(fixed);
-    }
     std::unique_ptr<OGRGeometry> lonlat(geom->clone());
     if (lonlat->transform(to_lonlat.get()) != OGRERR_NONE) throw IoError(where + ": cannot transform to WGS84");
+    OGREnvelope env;
+    lonlat->getEnvelope(&env);
+    // Coordinates beyond the ellipsoid's domain are damaged data or the wrong CRS; left alone they
+    // would become a continent-sized zone.
+    constexpr double kSlack = 1e-9;
+    if (!(env.MinX >= -180 - kSlack && env.MaxX <= 180 + kSlack && env.MinY >= -90 - kSlack && env.MaxY <= 90 + kSlack)) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf, "longitude %.6g to %.6g, latitude %.6g to %.6g", env.MinX, env.MaxX, env.MinY, env.MaxY);
+      throw IoError(where + " (code " + z.code + "): coordinates outside the domain of its CRS (" + buf +
+                    " once in WGS84; valid: -180..180, -90..90): damaged coordinates or the wrong CRS");
+    }
+    MessageCollector collector;
+    CPLPushErrorHandlerEx(MessageCollector::handler, &collector);
+    const bool valid = geom->IsValid();
+    CPLPopErrorHandler();
+    if (!valid) {
+      // The ring-by-ring area of the invalid polygon (exterior minus holes) against the repaired one,
+      // so that a repair that adds or drops area is visible, per zone.
+      const double before = geodesic_area(to_multipolygon(lonlat.get(), where));
+      std::unique_ptr<OGRGeometry> fixed(geom->MakeValid());
+      if (!fixed) throw IoError(where + ": invalid polygon that cannot be repaired" + (collector.messages.empty() ? "" : ": " + collector.messages));
+      geom = std::move(fixed);
+      lonlat.reset(geom->clone());
+      if (lonlat->transform(to_lonlat.get()) != OGRERR_NONE) throw IoError(where + ": cannot transform to WGS84");
+      const double after = geodesic_area(to_multipolygon(lonlat.get(), where));
+      char change[64];
+      std::snprintf(change, sizeof change, "%+.3f%%", before != 0 ? 100.0 * (after - before) / std::abs(before) : 0.0);
+      z.notes.push_back("invalid polygon (" + (collector.messages.empty() ? std::string("GEOS gave no reason") : collector.messages) +
+                        ") repaired with MakeValid: area " + format_km2(before) + " -> " + format_km2(after) + " (" + change + ")");
+    }
     z.geodesic_area_m2 = geodesic_area(to_multipolygon(lonlat.get(), where));
     if (to_target && geom->transform(to_target.get()) != OGRERR_NONE)
       throw IoError(where + ": cannot transform to the raster CRS (outside its area of use?)");
@@ -158,8 +275,7 @@ std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target
 
 int write_zones_gpkg(const std::string& path, const std::string& layer_name, const std::vector<Zone>& zones,
                       const std::string& code_field, const std::string& name_field) {
-  const std::string partial = path + ".partial.gpkg";
-  std::filesystem::remove(partial);
+  const std::string partial = unique_partial_path(path, true);
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
   DatasetPtr ds(drv->Create(partial.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) throw IoError(path + ": cannot create GeoPackage");

@@ -4,6 +4,9 @@
 #include <cpl_vsi.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
 
 #include "libgeo/io/raster.hpp"
 
@@ -33,6 +36,60 @@ std::vector<std::string> list_directory(const std::string& path) {
 bool is_directory(const std::string& path) {
   VSIStatBufL st;
   return VSIStatL(path.c_str(), &st) == 0 && VSI_ISDIR(st.st_mode);
+}
+
+namespace {
+
+// A ustar/GNU numeric field: octal text (NUL/space terminated), or GNU base-256 when the high bit is set.
+std::uint64_t tar_number(const unsigned char* field, std::size_t width) {
+  if (field[0] & 0x80u) {
+    std::uint64_t v = field[0] & 0x7Fu;
+    for (std::size_t i = 1; i < width; ++i) v = (v << 8) | field[i];
+    return v;
+  }
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < width && field[i] >= '0' && field[i] <= '7'; ++i) v = v * 8 + std::uint64_t(field[i] - '0');
+  return v;
+}
+
+}  // namespace
+
+std::string tar_archive_problem(const std::string& path) {
+  // POSIX.1-1988 ustar layout (IEEE Std 1003.1, "pax" rationale): 512-byte header blocks; size at
+  // offset 124 (12 bytes), checksum at 148 (8 bytes) computed with the checksum field as spaces.
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "cannot be opened";
+  in.seekg(0, std::ios::end);
+  const std::uint64_t file_size = std::uint64_t(in.tellg());
+  std::uint64_t offset = 0;
+  int members = 0;
+  unsigned char header[512];
+  while (true) {
+    if (offset == file_size && members > 0) return "";  // whole members, no end-of-archive blocks: harmless
+    if (offset + 512 > file_size)
+      return members == 0 ? std::string("not a tar archive (shorter than one header)")
+                          : "truncated: the archive ends at byte " + std::to_string(file_size) + " inside the header after " +
+                                std::to_string(members) + " member(s)";
+    in.seekg(std::streamoff(offset));
+    in.read(reinterpret_cast<char*>(header), 512);
+    if (!in) return "cannot be read at byte " + std::to_string(offset);
+    if (std::all_of(header, header + 512, [](unsigned char c) { return c == 0; }))
+      return members == 0 ? "holds no member" : "";  // end-of-archive block
+    std::uint64_t sum = 0;
+    for (int i = 0; i < 512; ++i) sum += (i >= 148 && i < 156) ? ' ' : header[i];
+    if (sum != tar_number(header + 148, 8))
+      return members == 0 ? std::string("not a tar archive (no valid header at its start)")
+                          : "corrupt: header checksum wrong at byte " + std::to_string(offset) + " after " + std::to_string(members) +
+                                " member(s)";
+    const std::uint64_t size = tar_number(header + 124, 12);
+    const std::string name(reinterpret_cast<const char*>(header), strnlen(reinterpret_cast<const char*>(header), 100));
+    const std::uint64_t end = offset + 512 + (size + 511) / 512 * 512;
+    if (offset + 512 + size > file_size)
+      return "truncated: member " + name + " needs " + std::to_string(size) + " bytes from byte " + std::to_string(offset + 512) +
+             ", but the file ends at byte " + std::to_string(file_size);
+    offset = end;
+    ++members;
+  }
 }
 
 }  // namespace geo::io

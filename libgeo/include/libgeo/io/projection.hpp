@@ -10,6 +10,9 @@ namespace geo::io {
 
 /// True when the CRS (WKT or "EPSG:n") is geographic (degrees).
 bool is_geographic(const std::string& crs);
+/// "" when the CRS is projected with metre units (what a grid with a cell size in metres needs),
+/// else why not, in words: "cannot be parsed", "is geographic (degrees)", "has units of 0.3048 m".
+std::string projected_metres_problem(const std::string& crs);
 /// The cell-area model right for a grid: exact quadrangles for geographic grids, areal-scale factors
 /// from PROJ for projected ones.
 CellAreaModel cell_area_model(const Grid& grid);

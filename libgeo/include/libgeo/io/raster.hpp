@@ -111,4 +111,14 @@ void translate_raster(const std::string& src, const std::string& dst, const std:
 /// Renames `from` to `to` atomically (same file system); throws IoError on failure.
 void atomic_replace(const std::string& from, const std::string& to);
 
+/// A temporary name beside `target` that no other process or writer uses: "<target>.<pid>-<n>.partial",
+/// or with `keep_extension` "<stem>.<pid>-<n>.partial<.ext>" (some GDAL drivers choose the codec by it).
+/// Two runs on one output folder therefore never write to each other's temporary files.
+std::string unique_partial_path(const std::string& target, bool keep_extension = false);
+
+/// Writes `bytes` to `path` atomically: a unique partial file, flushed and closed with every error
+/// checked (a full disk, a file-size limit), then renamed into place. On failure the partial file is
+/// removed and IoError names the file and the reason; the final name is never left empty or short.
+void write_file_atomically(const std::string& path, const std::string& bytes);
+
 }  // namespace geo::io

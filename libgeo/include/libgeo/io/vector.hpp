@@ -12,6 +12,10 @@ struct Zone {
   std::string name;
   MultiPolygon geometry;          // in the target CRS
   double geodesic_area_m2 = 0;    // ellipsoidal area of the whole polygon (WGS84)
+  /// What was done to the input to make it usable, in words, for the caller to log; empty when
+  /// nothing was: an invalid polygon repaired (GEOS's reason and the area before and after), text
+  /// fields decoded from a legacy encoding.
+  std::vector<std::string> notes;
 };
 
 struct ZoneSource {
@@ -23,7 +27,10 @@ struct ZoneSource {
 
 /// Reads every polygon feature of the source and reprojects it to `target_crs` (WKT). Errors name
 /// the file and the problem: unreadable file, missing layer or field, missing CRS, non-polygon
-/// geometry, invalid geometry that cannot be repaired.
+/// geometry, invalid geometry that cannot be repaired, an empty (null) or repeated zone code,
+/// coordinates outside the domain of the layer's CRS (beyond +-180 / +-90 degrees once in lon/lat),
+/// text that is not UTF-8 (a Shapefile without a .cpg is read as GBK / CP936 when its bytes are not
+/// UTF-8, and the zone's notes say so).
 std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target_crs);
 
 /// The zones' CRS as WKT (for checks and messages).

@@ -11,4 +11,11 @@ std::string read_text_file(const std::string& path);
 std::vector<std::string> list_directory(const std::string& path);
 bool is_directory(const std::string& path);
 
+/// Checks a (plain, uncompressed) tar archive's structure without extracting it: every header's
+/// checksum, and that every member's data lies inside the file. Returns "" when it is whole, else
+/// the problem in words ("not a tar archive", "truncated: member X needs ... bytes, the file ends at ...").
+/// GDAL's /vsitar/ lists the members of a truncated archive and fails only when a band is read, so
+/// this is how a broken download is named as such rather than as a broken band.
+std::string tar_archive_problem(const std::string& path);
+
 }  // namespace geo::io

@@ -1,0 +1,41 @@
+#include "identifiers.hpp"
+
+#include <regex>
+
+#include "landsat.hpp"
+
+namespace ecomon {
+
+std::string checked_iso_date(const std::string& value, const std::string& file, const std::string& key) {
+  auto fail = [&](const std::string& why) {
+    throw SceneError(file + ": key " + key + " has value '" + value + "', " + why + " (expected an ISO 8601 date YYYY-MM-DD)");
+  };
+  static const std::regex shape("^(\\d{4})-(\\d{2})-(\\d{2})$");
+  std::smatch m;
+  if (!std::regex_match(value, m, shape)) fail("not a date");
+  const int y = std::stoi(m[1].str()), mo = std::stoi(m[2].str()), d = std::stoi(m[3].str());
+  if (y < 1972 || y > 2099) fail("a year outside 1972-2099");
+  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (mo < 1 || mo > 12) fail("no such month");
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d < 1 || d > days[mo - 1] + (mo == 2 && leap ? 1 : 0)) fail("no such day");
+  return value;
+}
+
+void check_landsat_product_id(const std::string& id, const std::string& file) {
+  // L, sensor (C OLI/TIRS, O OLI, T TIRS or TM, E ETM+, M MSS), satellite 01-09, processing level,
+  // WRS path/row, acquisition and processing dates, collection 01/02, category T1/T2/RT.
+  static const std::regex convention("^L[COTEM]0[1-9]_L[12][A-Z0-9]{2}_[0-9]{6}_[0-9]{8}_[0-9]{8}_0[12]_(T1|T2|RT)$");
+  if (!std::regex_match(id, convention))
+    throw SceneError(file + ": key LANDSAT_PRODUCT_ID has value '" + id +
+                     "', not a Landsat product identifier (LXSS_LLLL_PPPRRR_YYYYMMDD_yyyymmdd_CC_TX)");
+}
+
+void check_sentinel2_product_id(const std::string& id, const std::string& file) {
+  static const std::regex convention("^S2[A-D]_MSIL2A_[0-9]{8}T[0-9]{6}_N[0-9]{4}_R[0-9]{3}_T[0-9]{2}[A-Z]{3}_[0-9]{8}T[0-9]{6}$");
+  if (!std::regex_match(id, convention))
+    throw SceneError(file + ": key PRODUCT_URI has value '" + id +
+                     "', not a Sentinel-2 L2A product name (S2x_MSIL2A_YYYYMMDDTHHMMSS_Nxxyy_ROOO_Txxxxx_YYYYMMDDTHHMMSS)");
+}
+
+}  // namespace ecomon

@@ -1,0 +1,43 @@
+#pragma once
+// The output folder of a run: the only place ecomon writes. Every output path is built by
+// path_inside(), which refuses any result outside the folder, whatever names the input metadata
+// carried; and the folder is held with an exclusive lock for the whole run, so two runs cannot
+// interleave their files (a second run stops at once, naming the holder).
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ecomon {
+
+/// An output that cannot be written (full disk, permissions, a lock held by another run, a name that
+/// would leave the output folder). Ends the run with exit code 2.
+struct OutputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// `root`/`parts[0]`/`parts[1]`/... Each part must be a single non-empty path component (no "/",
+/// no "." or "..", no NUL); the result must lie inside `root`. Throws OutputError otherwise.
+std::string path_inside(const std::string& root, const std::vector<std::string>& parts);
+
+class OutputFolder {
+ public:
+  /// Creates `dir` if needed and takes its lock (`dir`/.ecomon.lock, flock). Throws OutputError
+  /// naming the holder (pid, host, start time) when another run has it.
+  explicit OutputFolder(const std::string& dir);
+  ~OutputFolder();
+  OutputFolder(const OutputFolder&) = delete;
+  OutputFolder& operator=(const OutputFolder&) = delete;
+
+  const std::string& root() const { return root_; }
+  std::string path(const std::vector<std::string>& parts) const { return path_inside(root_, parts); }
+  /// This run's scratch folder (`dir`/.tmp/<pid>), removed with its parent when empty at the end.
+  const std::string& work_dir() const { return work_dir_; }
+  /// Removes the scratch folder if empty (every writer removed its temporary files).
+  void remove_empty_work_dir() const;
+
+ private:
+  std::string root_, work_dir_;
+  int lock_fd_ = -1;
+};
+
+}  // namespace ecomon
