@@ -16,6 +16,6 @@ def replace(text, start_marker, end_marker, new):
 keys = subprocess.run([binary, "config-reference"], capture_output=True, text=True, check=True).stdout
 cols = subprocess.run([binary, "report-columns"], capture_output=True, text=True, check=True).stdout
 text = replace(text, "| key | type |", "\n\nNotes on the methods", keys)
-text = replace(text, "### county_report.csv", "\n\n`scene_status.csv`", cols)
+text = replace(text, "### county_report.csv", "\n\nA bad scene", cols)
 open(path, "w", encoding="utf-8").write(text)
 PY

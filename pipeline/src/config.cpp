@@ -143,7 +143,7 @@ const std::vector<KeyDef>& schema() {
       {"season.autumn_end", Kind::month_day, "", "09-30", 0, 0, {}, "End of the autumn window.",
        [](Settings& s, const Value& v) { s.autumn_end = v.text; }},
       {"season.grid_crs", Kind::text, "", "China Albers (aea 25/47/105, WGS84)", 0, 0, {},
-       "CRS of the regional output grid (any PROJ/EPSG/WKT string). Equal-area, so every cell has the same true area and every ground location is counted once, whatever the scenes' UTM zones.",
+       "CRS of the regional output grid: a projected CRS in metres (PROJ/EPSG/WKT string; geographic CRSs are refused). Equal-area, so every cell has the same true area and every ground location is counted once, whatever the scenes' UTM zones.",
        [](Settings& s, const Value& v) { s.grid_crs = v.text; }},
       {"season.pixel_size", Kind::number, "m", "30", 5, 2000, {}, "Cell size of the regional grid.",
        [](Settings& s, const Value& v) { s.grid_pixel = v.number; }},

@@ -2,6 +2,7 @@
 // Shared helpers for integration tests: temporary folders, zones files, CSV parsing, running the CLI.
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -45,6 +46,35 @@ inline std::string write_zones(const std::filesystem::path& path, const std::vec
   for (std::size_t i = 0; i < features.size(); ++i) f << (i ? "," : "") << features[i];
   f << "]}";
   return path.string();
+}
+
+/// Parses RFC 4180 CSV (quoted fields with commas, doubled quotes, newlines) into rows of fields;
+/// strips a UTF-8 BOM. For files that may quote.
+inline std::vector<std::map<std::string, std::string>> parse_quoted_csv(const std::string& text) {
+  const std::string t = text.rfind("\xEF\xBB\xBF", 0) == 0 ? text.substr(3) : text;
+  std::vector<std::vector<std::string>> records(1);
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < t.size() && t[i + 1] == '"') field += '"', ++i;
+      else if (c == '"') quoted = false;
+      else field += c;
+    } else if (c == '"') quoted = true;
+    else if (c == ',') records.back().push_back(field), field.clear();
+    else if (c == '\n') records.back().push_back(field), field.clear(), records.emplace_back();
+    else field += c;
+  }
+  if (!field.empty() || !records.back().empty()) records.back().push_back(field);
+  if (records.back().empty()) records.pop_back();
+  std::vector<std::map<std::string, std::string>> rows;
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    std::map<std::string, std::string> row;
+    for (std::size_t i = 0; i < records[0].size() && i < records[r].size(); ++i) row[records[0][i]] = records[r][i];
+    rows.push_back(row);
+  }
+  return rows;
 }
 
 /// Parses a CSV (no quoted commas in our test data) into rows of fields; strips a UTF-8 BOM.
@@ -91,6 +121,13 @@ inline CommandResult run_shell(const std::string& command) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
-inline CommandResult run_cli(const std::string& args) { return run_shell(std::string(ECOMON_BINARY) + " " + args); }
+/// The ecomon under test: the one built with the tests, or $ECOMON_TEST_BINARY (to show that a
+/// regression test fails on an older build).
+inline std::string ecomon_binary() {
+  const char* other = std::getenv("ECOMON_TEST_BINARY");
+  return other && *other ? other : ECOMON_BINARY;
+}
+
+inline CommandResult run_cli(const std::string& args) { return run_shell(ecomon_binary() + " " + args); }
 
 }  // namespace testing_helpers

@@ -1,0 +1,398 @@
+// Regression tests for damaged inputs that once gave wrong figures with exit code 0, were dropped
+// without a word, or wrote outside the output folder. Each runs the ecomon CLI on a small simulated
+// scene (plus a good one that must still be reported) with one damage; ECOMON_TEST_BINARY=<older
+// ecomon> shows each fail on a build without the fix.
+#include <gtest/gtest.h>
+#include <sys/file.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "helpers.hpp"
+#include "libgeo/io/raster.hpp"
+#include "simulator.hpp"
+
+using namespace testing_helpers;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct HostileInputs : ::testing::Test {
+  fs::path dir;
+  std::string zones;
+  ecomon::SimulatedScene good, bad;
+
+  // Two scenes of the same ground: `good` (20 July) and `bad` (21 August), which a test damages.
+  void make(const std::string& name, bool with_bad = true) {
+    dir = fresh_dir("hostile_" + name);
+    ecomon::SimulationOptions o;
+    o.output_dir = (dir / "scenes").string();
+    o.west = 108.9, o.east = 108.94, o.south = 40.9, o.north = 40.93, o.utm_zone = 49, o.clouds = 1;
+    good = ecomon::simulate_scene(o);
+    if (with_bad) {
+      o.date = "2023-08-21";
+      bad = ecomon::simulate_scene(o);
+    }
+    zones = write_zones(dir / "z.geojson", {box_feature("z", "zone", 108.905, 40.905, 108.935, 40.925)});
+  }
+  CommandResult run(const std::string& extra = "") {
+    return run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string() + " " + extra);
+  }
+  void set_mtl(const std::string& key, const std::string& value) {
+    std::string mtl = read_file(bad.mtl_path);
+    const auto at = mtl.find("    " + key + " = ");
+    ASSERT_NE(at, std::string::npos) << key;
+    const auto value_at = at + 4 + key.size() + 3;
+    mtl.replace(value_at, mtl.find('\n', value_at) - value_at, value);
+    std::ofstream(bad.mtl_path) << mtl;
+  }
+  std::vector<std::map<std::string, std::string>> status() { return parse_quoted_csv(read_file(dir / "out" / "scene_status.csv")); }
+  std::vector<std::map<std::string, std::string>> report() { return parse_quoted_csv(read_file(dir / "out" / "county_report.csv")); }
+  // Exit 3, the message in the log and in scene_status.csv (status failed), the good scene reported.
+  void expect_failure_reported(const CommandResult& r, const std::string& path_needle, const std::string& message_needle) {
+    EXPECT_EQ(r.exit_code, 3) << r.output;
+    EXPECT_NE(r.output.find(message_needle), std::string::npos) << r.output;
+    bool found = false;
+    for (const auto& row : status())
+      if (row.at("status") == "failed" && row.at("metadata").find(path_needle) != std::string::npos &&
+          row.at("message").find(message_needle) != std::string::npos)
+        found = true;
+    EXPECT_TRUE(found) << read_file(dir / "out" / "scene_status.csv");
+    const auto rows = report();
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].at("scene_id"), good.product_id);
+  }
+};
+
+}  // namespace
+
+// ---- 1. reflectance that parses but is nonsense
+
+TEST_F(HostileInputs, GainOf1e38IsASceneErrorNamingFileAndKey) {
+  make("gain");
+  set_mtl("REFLECTANCE_MULT_BAND_4", "1e38");
+  expect_failure_reported(run(), bad.product_id, bad.mtl_path + ": implausible reflectance rescaling in REFLECTANCE_MULT_BAND_4");
+}
+
+TEST_F(HostileInputs, ZeroGainAndOffsetOfRedAndNirIsASceneError) {
+  make("zero_gain");
+  for (const char* k : {"REFLECTANCE_MULT_BAND_4", "REFLECTANCE_ADD_BAND_4", "REFLECTANCE_MULT_BAND_5", "REFLECTANCE_ADD_BAND_5"}) set_mtl(k, "0");
+  expect_failure_reported(run(), bad.product_id, "implausible reflectance rescaling in REFLECTANCE_MULT_BAND_4");
+}
+
+TEST_F(HostileInputs, Sentinel2QuantificationOfZeroIsASceneError) {
+  make("s2_zero", false);
+  ecomon::SimulationOptions o;
+  o.output_dir = (dir / "scenes").string();
+  o.west = 108.9, o.east = 108.94, o.south = 40.9, o.north = 40.93, o.utm_zone = 49, o.clouds = 1;
+  o.sensor = "sentinel2", o.s2_layout = "cog", o.date = "2023-08-21";
+  const auto s2 = ecomon::simulate_scene(o);
+  const fs::path mtd = fs::path(s2.folder) / "product_metadata.xml";
+  std::string text = read_file(mtd);
+  text = std::regex_replace(text, std::regex(">10000</BOA_QUANTIFICATION_VALUE>"), ">0</BOA_QUANTIFICATION_VALUE>");
+  std::ofstream(mtd) << text;
+  expect_failure_reported(run(), s2.product_id, mtd.string() + ": implausible reflectance rescaling in BOA_QUANTIFICATION_VALUE");
+}
+
+TEST_F(HostileInputs, ImplausiblePixelsAreMaskedAndCounted) {
+  make("implausible_pixels", false);
+  ecomon::SimulationOptions o;
+  o.output_dir = (dir / "scenes").string();
+  o.west = 108.9, o.east = 108.94, o.south = 40.9, o.north = 40.93, o.utm_zone = 49, o.clouds = 0;
+  o.sensor = "sentinel2", o.s2_layout = "cog", o.date = "2023-08-21";
+  const auto s2 = ecomon::simulate_scene(o);
+  // A 20 x 20 block of the 10 m red band at DN 65535: reflectance 6.4, which no ground has.
+  const std::string b04 = s2.folder + "/B04.tif";
+  const geo::io::RasterReader red_reader(b04), scl_reader(s2.folder + "/SCL.tif");
+  auto red = red_reader.read<std::uint16_t>(red_reader.grid().full());
+  const auto scl = scl_reader.read<std::uint8_t>(scl_reader.grid().full());
+  std::uint64_t expected = 0;
+  for (int r = 40; r < 60; ++r)
+    for (int c = 40; c < 60; ++c) {
+      const std::uint8_t cls = scl.at(r / 2, c / 2);
+      const bool clear = cls != 0 && cls != 1 && cls != 3 && cls != 8 && cls != 9 && cls != 10 && cls != 11 && red.at(r, c) != 0;
+      expected += clear;
+      red.at(r, c) = 65535;
+    }
+  ASSERT_GT(expected, 300u);
+  geo::io::write_geotiff(b04, red_reader.grid(), red, 0.0);
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("clear pixels masked as implausible"), std::string::npos) << r.output;
+  const auto rows = status();
+  ASSERT_EQ(rows.size(), 2u);
+  const auto& s2_row = rows[0].at("scene_id") == s2.product_id ? rows[0] : rows[1];
+  EXPECT_EQ(s2_row.at("status"), "ok");
+  EXPECT_EQ(s2_row.at("implausible_pixels"), std::to_string(expected));
+}
+
+// ---- 2. the same product twice
+
+TEST_F(HostileInputs, TheSameProductAsFolderAndTarIsCountedOnce) {
+  make("duplicate", false);
+  ASSERT_EQ(std::system(("tar -C " + (dir / "scenes").string() + " -cf " + (dir / "scenes" / (good.product_id + ".tar")).string() + " " +
+                         good.product_id).c_str()),
+            0);
+  fs::create_directories(dir / "scenes" / "copy");
+  fs::copy(good.folder, dir / "scenes" / "copy" / good.product_id, fs::copy_options::recursive);
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("scene " + good.product_id + " found twice"), std::string::npos) << r.output;
+  EXPECT_EQ(report().size(), 1u);  // one zone, one scene: one row
+  int duplicates = 0;
+  for (const auto& row : status()) duplicates += row.at("status") == "duplicate";
+  EXPECT_EQ(duplicates, 2);
+}
+
+// ---- 3. dates
+
+TEST_F(HostileInputs, DatesThatAreNotCalendarDatesAreSceneErrors) {
+  for (const std::string date : {"20x3-08-09", "2023-13-45", "2023-8-9", "yesterday", "\"\""}) {
+    make("date");
+    set_mtl("DATE_ACQUIRED", date);
+    const std::string shown = date == "\"\"" ? "" : date;
+    expect_failure_reported(run(), bad.product_id, bad.mtl_path + ": key DATE_ACQUIRED has value '" + shown + "'");
+    EXPECT_FALSE(fs::exists(dir / "out" / "years" / "0020"));
+  }
+}
+
+// ---- 4-5. configuration
+
+TEST_F(HostileInputs, GeographicGridCrsStopsTheRunBeforeAnyData) {
+  make("grid_crs", false);
+  const auto r = run("--set season.grid_crs=EPSG:4326");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("key 'season.grid_crs' is geographic (degrees)"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "out" / "county_report.csv"));
+}
+
+TEST_F(HostileInputs, NegativeThreadsIsAnError) {
+  make("threads", false);
+  const auto r = run("--threads -3");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--threads -3: must be 0 (every core) or a positive number"), std::string::npos) << r.output;
+}
+
+// ---- 6. zones
+
+TEST_F(HostileInputs, DuplicateZoneCodesAreRefusedNamingBothFeatures) {
+  make("zone_dup", false);
+  zones = write_zones(dir / "dup.geojson", {box_feature("150823", "a", 108.905, 40.905, 108.92, 40.925),
+                                            box_feature("150823", "b", 108.92, 40.905, 108.935, 40.925)});
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("zone code '150823' is used by feature 0 and feature 1"), std::string::npos) << r.output;
+}
+
+TEST_F(HostileInputs, NullZoneCodeIsRefused) {
+  make("zone_null", false);
+  std::string f = box_feature("x", "a", 108.905, 40.905, 108.92, 40.925);
+  f.replace(f.find("\"x\""), 3, "null");
+  zones = write_zones(dir / "null.geojson", {f});
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("feature 0: zone code field 'code' is empty"), std::string::npos) << r.output;
+}
+
+TEST_F(HostileInputs, ZoneCoordinatesOutsideTheCrsDomainAreRefused) {
+  make("zone_lon500", false);
+  zones = write_zones(dir / "far.geojson", {box_feature("z", "a", 108.9, 40.9, 500, 40.93)});
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("coordinates outside the domain of its CRS (longitude 108.9 to 500"), std::string::npos) << r.output;
+}
+
+TEST_F(HostileInputs, ARepairedZoneSaysWhatChangedAndByHowMuch) {
+  make("zone_repair", false);
+  // A hole outside its shell: MakeValid turns it into a second part, adding its area.
+  const std::string f = R"({"type":"Feature","properties":{"code":"z","name":"zone"},"geometry":{"type":"Polygon","coordinates":[)"
+                        R"([[108.905,40.905],[108.92,40.905],[108.92,40.925],[108.905,40.925],[108.905,40.905]],)"
+                        R"([[108.925,40.91],[108.93,40.91],[108.93,40.92],[108.925,40.92],[108.925,40.91]]]}})";
+  zones = write_zones(dir / "repair.geojson", {f});
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex("zone z \\(zone\\): invalid polygon \\(.*[Hh]ole.*\\) repaired with MakeValid: area "
+                                                     "[0-9.]+ km2 -> [0-9.]+ km2 \\(\\+[0-9.]+%\\)")))
+      << r.output;
+}
+
+TEST_F(HostileInputs, ZoneNamesThatAreNotUtf8AreRefused) {
+  make("zone_utf8", false);
+  zones = write_zones(dir / "latin1.geojson", {box_feature("z", "Ulan\xE7hab", 108.905, 40.905, 108.935, 40.925)});
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("field 'name' is not valid UTF-8"), std::string::npos) << r.output;
+}
+
+TEST_F(HostileInputs, AGbkShapefileWithoutCpgIsReadAsGbkAndSaysSo) {
+  make("zone_gbk", false);
+  const std::string utf8 = write_zones(dir / "utf8.geojson", {box_feature("150823", "乌拉特前旗", 108.905, 40.905, 108.935, 40.925)});
+  ASSERT_EQ(run_shell("ogr2ogr -f 'ESRI Shapefile' -lco ENCODING=CP936 " + (dir / "gbk.shp").string() + " " + utf8).exit_code, 0);
+  fs::remove(dir / "gbk.cpg");
+  {  // and no language driver id in the .dbf header (byte 29): the encoding is undeclared
+    std::fstream dbf(dir / "gbk.dbf", std::ios::in | std::ios::out | std::ios::binary);
+    dbf.seekp(29);
+    dbf.put('\0');
+  }
+  ASSERT_NE(read_file(dir / "gbk.dbf").find("\xCE\xDA\xC0\xAD\xCC\xD8\xC7\xB0\xC6\xEC"), std::string::npos) << "GBK bytes expected";
+  zones = (dir / "gbk.shp").string();
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("field 'name' read as GBK (CP936)"), std::string::npos) << r.output;
+  const auto rows = report();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].at("zone_name"), "乌拉特前旗");
+}
+
+// ---- inputs dropped without a word
+
+TEST_F(HostileInputs, ASceneFolderWithoutItsMtlIsReported) {
+  make("no_mtl");
+  fs::remove(bad.mtl_path);
+  expect_failure_reported(run(), bad.folder, bad.folder + ": holds Landsat band files");
+}
+
+TEST_F(HostileInputs, ALowerCaseMtlNameIsRead) {
+  make("lower_mtl");
+  const std::string lower = bad.mtl_path.substr(0, bad.mtl_path.size() - 8) + "_mtl.txt";
+  fs::rename(bad.mtl_path, lower);
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(report().size(), 2u);
+}
+
+TEST_F(HostileInputs, ATarOfRandomBytesIsReported) {
+  make("random_tar");
+  std::ofstream t(dir / "scenes" / "LC08_L2SP_129032_20230901_20230910_02_T1.tar", std::ios::binary);
+  for (int i = 0; i < 100000; ++i) t.put(char((i * 7919) % 251));
+  t.close();
+  fs::remove_all(bad.folder);
+  expect_failure_reported(run(), "LC08_L2SP_129032_20230901_20230910_02_T1.tar", "archive not a tar archive");
+}
+
+TEST_F(HostileInputs, ATruncatedTarIsNamedAsTheArchiveNotABand) {
+  make("cut_tar");
+  const fs::path tar = dir / "scenes" / (bad.product_id + ".tar");
+  ASSERT_EQ(std::system(("tar -C " + (dir / "scenes").string() + " -cf " + tar.string() + " " + bad.product_id).c_str()), 0);
+  fs::remove_all(bad.folder);
+  fs::resize_file(tar, fs::file_size(tar) / 2);
+  expect_failure_reported(run(), tar.filename().string(), tar.string() + ": archive truncated: member " + bad.product_id);
+}
+
+TEST_F(HostileInputs, ATruncatedSentinel2ZipIsReported) {
+  make("cut_zip");
+  fs::remove_all(bad.folder);
+  const fs::path zip = dir / "scenes" / "S2A_MSIL2A_20230821T033541_N0400_R061_T48TXL_20230821T065312.zip";
+  std::ofstream z(zip, std::ios::binary);
+  z << "PK\x03\x04" << std::string(5000, 'x');  // a local header and nothing usable: the download broke
+  z.close();
+  expect_failure_reported(run(), zip.filename().string(), "cannot be read as a zip archive holding a .SAFE folder");
+}
+
+TEST_F(HostileInputs, ASentinel2BandFolderWithoutItsXmlIsReported) {
+  make("s2_no_xml", false);
+  ecomon::SimulationOptions o;
+  o.output_dir = (dir / "scenes").string();
+  o.west = 108.9, o.east = 108.94, o.south = 40.9, o.north = 40.93, o.utm_zone = 49, o.clouds = 1;
+  o.sensor = "sentinel2", o.s2_layout = "cog", o.date = "2023-08-21";
+  const auto s2 = ecomon::simulate_scene(o);
+  fs::remove(fs::path(s2.folder) / "product_metadata.xml");
+  expect_failure_reported(run(), s2.folder, "holds Sentinel-2 band files");
+}
+
+TEST_F(HostileInputs, ASymlinkLoopIsSkippedAndReported) {
+  make("symlink_loop", false);
+  fs::create_symlink("loop", dir / "scenes" / "loop");
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_EQ(r.output.find("filesystem error"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find((dir / "scenes" / "loop").string() + ": cannot be read, skipped"), std::string::npos) << r.output;
+  EXPECT_EQ(report().size(), 1u);
+}
+
+TEST_F(HostileInputs, AnUnreadableFolderIsSkippedAndReported) {
+  make("unreadable", false);
+  fs::create_directories(dir / "scenes" / "private");
+  fs::permissions(dir / "scenes" / "private", fs::perms::none);
+  // Root reads everything: run as nobody then, with the inputs readable and the output writable.
+  std::string prefix;
+  if (geteuid() == 0) {
+    fs::permissions(dir, fs::perms::all);
+    fs::create_directories(dir / "out");
+    fs::permissions(dir / "out", fs::perms::all);
+    std::system(("chmod -R a+rX " + (dir / "scenes" / good.product_id).string() + " " + zones).c_str());
+    prefix = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+  }
+  const auto r = run_shell(prefix + ecomon_binary() + " run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones +
+                           " --out " + (dir / "out").string());
+  fs::permissions(dir / "scenes" / "private", fs::perms::owner_all);
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find((dir / "scenes" / "private").string() + ": cannot list the folder"), std::string::npos) << r.output;
+  EXPECT_EQ(report().size(), 1u);
+}
+
+// ---- writes outside the output folder
+
+TEST_F(HostileInputs, ProductIdsThatWouldLeaveTheOutputFolderAreRefused) {
+  for (const std::string& id : std::vector<std::string>{"\"../../../escaped\"", "\"/tmp/ecomon_escaped_" + std::to_string(getpid()) + "\"", "\"\""}) {
+    make("escape");
+    set_mtl("LANDSAT_PRODUCT_ID", id);
+    const auto r = run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "a/b/out").string());
+    EXPECT_EQ(r.exit_code, 3) << r.output;
+    EXPECT_NE(r.output.find(bad.mtl_path + ": key LANDSAT_PRODUCT_ID has value '" + id.substr(1, id.size() - 2) + "'"), std::string::npos)
+        << r.output;
+    EXPECT_FALSE(fs::exists(dir / "a" / "escaped"));
+    EXPECT_FALSE(fs::exists("/tmp/ecomon_escaped_" + std::to_string(getpid())));
+    EXPECT_FALSE(fs::exists(dir / "a/b/out/products/_NDVI.tif"));
+  }
+}
+
+// ---- output that claims success
+
+TEST_F(HostileInputs, ACommaInAPathIsQuotedInSceneStatus) {
+  make("comma");
+  fs::create_directories(dir / "scenes" / "with, comma");
+  const fs::path moved = dir / "scenes" / "with, comma" / bad.product_id;
+  fs::rename(bad.folder, moved);
+  fs::remove(moved / (bad.product_id + "_SR_B5.TIF"));
+  const auto r = run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string());
+  expect_failure_reported(r, "with, comma/" + bad.product_id + "/" + bad.product_id + "_MTL.txt", "_SR_B5.TIF: does not exist");
+}
+
+TEST_F(HostileInputs, AFullDiskIsAnErrorAndLeavesNoFileBehind) {
+  make("full_disk", false);
+  // A file-size limit of 0 makes every write fail (EFBIG), as a full disk does (ENOSPC).
+  const auto r = run_shell("bash -c 'trap \"\" XFSZ; ulimit -f 0; exec " + ecomon_binary() + " run /dev/null --input " +
+                           (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string() +
+                           " --set output.products=false --set season.enabled=false'");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("county_report.csv: cannot write"), std::string::npos) << r.output;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "out"))
+    EXPECT_TRUE(e.is_directory() || e.path().filename() == ".ecomon.lock") << e.path();
+}
+
+TEST_F(HostileInputs, ASecondRunOnTheSameOutputFolderExitsTwoNamingTheHolder) {
+  make("lock", false);
+  fs::create_directories(dir / "out");
+  const int fd = ::open((dir / "out" / ".ecomon.lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  const std::string holder = "pid 4242 on nightly-host since 2026-11-22T01:00:00Z\n";
+  ASSERT_EQ(::write(fd, holder.data(), holder.size()), ssize_t(holder.size()));
+  const auto r = run();
+  ::close(fd);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("in use by another ecomon run (pid 4242 on nightly-host since 2026-11-22T01:00:00Z)"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "out" / "county_report.csv"));
+  EXPECT_EQ(run().exit_code, 0);  // free again
+}
+
+TEST_F(HostileInputs, AMissingBandSaysItDoesNotExist) {
+  make("missing_band_message");
+  fs::remove(bad.folder + "/" + bad.product_id + "_SR_B4.TIF");
+  expect_failure_reported(run(), bad.product_id, bad.folder + "/" + bad.product_id + "_SR_B4.TIF: does not exist");
+}
