@@ -39,6 +39,22 @@ struct HostileInputs : ::testing::Test {
     }
     zones = write_zones(dir / "z.geojson", {box_feature("z", "zone", 108.905, 40.905, 108.935, 40.925)});
   }
+  // A Sentinel-2 L2A product of the same ground, one GeoTIFF per band with product_metadata.xml.
+  ecomon::SimulatedScene simulate_sentinel2(int clouds = 1) {
+    ecomon::SimulationOptions o;
+    o.output_dir = (dir / "scenes").string();
+    o.west = 108.9, o.east = 108.94, o.south = 40.9, o.north = 40.93, o.utm_zone = 49, o.clouds = clouds;
+    o.sensor = "sentinel2", o.s2_layout = "cog", o.date = "2023-08-21";
+    return ecomon::simulate_scene(o);
+  }
+  // The run stops before any data with exit code 2 and the message.
+  void expect_zones_refused(const std::string& zones_file, const std::string& message_needle) {
+    zones = zones_file;
+    const auto r = run();
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find(message_needle), std::string::npos) << r.output;
+    EXPECT_FALSE(fs::exists(dir / "out" / "county_report.csv"));
+  }
   CommandResult run(const std::string& extra = "") {
     return run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string() + " " + extra);
   }
@@ -86,11 +102,7 @@ TEST_F(HostileInputs, ZeroGainAndOffsetOfRedAndNirIsASceneError) {
 
 TEST_F(HostileInputs, Sentinel2QuantificationOfZeroIsASceneError) {
   make("s2_zero", false);
-  ecomon::SimulationOptions o;
-  o.output_dir = (dir / "scenes").string();
-  o.west = 108.9, o.east = 108.94, o.south = 40.9, o.north = 40.93, o.utm_zone = 49, o.clouds = 1;
-  o.sensor = "sentinel2", o.s2_layout = "cog", o.date = "2023-08-21";
-  const auto s2 = ecomon::simulate_scene(o);
+  const auto s2 = simulate_sentinel2(1);
   const fs::path mtd = fs::path(s2.folder) / "product_metadata.xml";
   std::string text = read_file(mtd);
   text = std::regex_replace(text, std::regex(">10000</BOA_QUANTIFICATION_VALUE>"), ">0</BOA_QUANTIFICATION_VALUE>");
@@ -100,11 +112,7 @@ TEST_F(HostileInputs, Sentinel2QuantificationOfZeroIsASceneError) {
 
 TEST_F(HostileInputs, ImplausiblePixelsAreMaskedAndCounted) {
   make("implausible_pixels", false);
-  ecomon::SimulationOptions o;
-  o.output_dir = (dir / "scenes").string();
-  o.west = 108.9, o.east = 108.94, o.south = 40.9, o.north = 40.93, o.utm_zone = 49, o.clouds = 0;
-  o.sensor = "sentinel2", o.s2_layout = "cog", o.date = "2023-08-21";
-  const auto s2 = ecomon::simulate_scene(o);
+  const auto s2 = simulate_sentinel2(0);
   // A 20 x 20 block of the 10 m red band at DN 65535: reflectance 6.4, which no ground has.
   const std::string b04 = s2.folder + "/B04.tif";
   const geo::io::RasterReader red_reader(b04), scl_reader(s2.folder + "/SCL.tif");
@@ -181,29 +189,22 @@ TEST_F(HostileInputs, NegativeThreadsIsAnError) {
 
 TEST_F(HostileInputs, DuplicateZoneCodesAreRefusedNamingBothFeatures) {
   make("zone_dup", false);
-  zones = write_zones(dir / "dup.geojson", {box_feature("150823", "a", 108.905, 40.905, 108.92, 40.925),
-                                            box_feature("150823", "b", 108.92, 40.905, 108.935, 40.925)});
-  const auto r = run();
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("zone code '150823' is used by feature 0 and feature 1"), std::string::npos) << r.output;
+  expect_zones_refused(write_zones(dir / "dup.geojson", {box_feature("150823", "a", 108.905, 40.905, 108.92, 40.925),
+                                                         box_feature("150823", "b", 108.92, 40.905, 108.935, 40.925)}),
+                       "zone code '150823' is used by feature 0 and feature 1");
 }
 
 TEST_F(HostileInputs, NullZoneCodeIsRefused) {
   make("zone_null", false);
   std::string f = box_feature("x", "a", 108.905, 40.905, 108.92, 40.925);
   f.replace(f.find("\"x\""), 3, "null");
-  zones = write_zones(dir / "null.geojson", {f});
-  const auto r = run();
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("feature 0: zone code field 'code' is empty"), std::string::npos) << r.output;
+  expect_zones_refused(write_zones(dir / "null.geojson", {f}), "feature 0: zone code field 'code' is empty");
 }
 
 TEST_F(HostileInputs, ZoneCoordinatesOutsideTheCrsDomainAreRefused) {
   make("zone_lon500", false);
-  zones = write_zones(dir / "far.geojson", {box_feature("z", "a", 108.9, 40.9, 500, 40.93)});
-  const auto r = run();
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("coordinates outside the domain of its CRS (longitude 108.9 to 500"), std::string::npos) << r.output;
+  expect_zones_refused(write_zones(dir / "far.geojson", {box_feature("z", "a", 108.9, 40.9, 500, 40.93)}),
+                       "coordinates outside the domain of its CRS (longitude 108.9 to 500");
 }
 
 TEST_F(HostileInputs, ARepairedZoneSaysWhatChangedAndByHowMuch) {
@@ -222,10 +223,8 @@ TEST_F(HostileInputs, ARepairedZoneSaysWhatChangedAndByHowMuch) {
 
 TEST_F(HostileInputs, ZoneNamesThatAreNotUtf8AreRefused) {
   make("zone_utf8", false);
-  zones = write_zones(dir / "latin1.geojson", {box_feature("z", "Ulan\xE7hab", 108.905, 40.905, 108.935, 40.925)});
-  const auto r = run();
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("field 'name' is not valid UTF-8"), std::string::npos) << r.output;
+  expect_zones_refused(write_zones(dir / "latin1.geojson", {box_feature("z", "Ulan\xE7hab", 108.905, 40.905, 108.935, 40.925)}),
+                       "field 'name' is not valid UTF-8");
 }
 
 TEST_F(HostileInputs, AGbkShapefileWithoutCpgIsReadAsGbkAndSaysSo) {
@@ -295,11 +294,7 @@ TEST_F(HostileInputs, ATruncatedSentinel2ZipIsReported) {
 
 TEST_F(HostileInputs, ASentinel2BandFolderWithoutItsXmlIsReported) {
   make("s2_no_xml", false);
-  ecomon::SimulationOptions o;
-  o.output_dir = (dir / "scenes").string();
-  o.west = 108.9, o.east = 108.94, o.south = 40.9, o.north = 40.93, o.utm_zone = 49, o.clouds = 1;
-  o.sensor = "sentinel2", o.s2_layout = "cog", o.date = "2023-08-21";
-  const auto s2 = ecomon::simulate_scene(o);
+  const auto s2 = simulate_sentinel2(1);
   fs::remove(fs::path(s2.folder) / "product_metadata.xml");
   expect_failure_reported(run(), s2.folder, "holds Sentinel-2 band files");
 }
