@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 work=${BENCH_DIR:-/tmp/ecomon_bench}
 mkdir -p "$work"
 if [ ! -d "$work/scenes" ]; then
-  build/pipeline/ecomon-simulate "$work/scenes" --utm-zone 49 --west 108.6 --east 109.85 --south 40.45 --north 41.45 \
+  build/tests/kit/ecomon-simulate "$work/scenes" --utm-zone 49 --west 108.6 --east 109.85 --south 40.45 --north 41.45 \
     --pixel 30 --seed 5 >/dev/null
 fi
 cat > "$work/zones.geojson" <<'JSON'

@@ -7,8 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=demo_data/scenes
-[ -x build/pipeline/ecomon-simulate ] || scripts/build.sh ecomon ecomon-simulate
-sim=build/pipeline/ecomon-simulate
+[ -x build/tests/kit/ecomon-simulate ] || scripts/build.sh ecomon ecomon-simulate
+sim=build/tests/kit/ecomon-simulate
 west="--utm-zone 48 --west 104.9 --east 108.1 --south 39.9 --north 42.75 --path 129 --row 31"
 east="--utm-zone 49 --west 107.9 --east 110.2 --south 39.9 --north 42.75 --path 128 --row 31"
 jobs=()

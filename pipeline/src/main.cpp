@@ -5,10 +5,10 @@
 
 #include <iostream>
 
-#include "commands.hpp"
-#include "config.hpp"
-#include "report.hpp"
-#include "season.hpp"
+#include "app/commands.hpp"
+#include "config/settings.hpp"
+#include "report/csv_report.hpp"
+#include "engine/season_engine.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"ecomon: ecological monitoring from Landsat scenes (products, per-county reports, zonal statistics)"};

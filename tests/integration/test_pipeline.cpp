@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "commands.hpp"
+#include "app/commands.hpp"
 #include "helpers.hpp"
 #include "libgeo/io/raster.hpp"
 #include "simulator.hpp"

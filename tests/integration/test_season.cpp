@@ -5,7 +5,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "commands.hpp"
+#include "app/commands.hpp"
 #include "helpers.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"

@@ -8,11 +8,11 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "commands.hpp"
+#include "app/commands.hpp"
 #include "helpers.hpp"
 #include "libgeo/io/raster.hpp"
 #include "simulator.hpp"
-#include "sources.hpp"
+#include "sensors/observation.hpp"
 
 using namespace testing_helpers;
 namespace fs = std::filesystem;

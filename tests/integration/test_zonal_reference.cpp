@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "commands.hpp"
+#include "app/commands.hpp"
 #include "helpers.hpp"
 #include "libgeo/block.hpp"
 #include "libgeo/io/projection.hpp"

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "config.hpp"
+#include "config/settings.hpp"
 
 using namespace ecomon;
 

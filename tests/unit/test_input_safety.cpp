@@ -11,14 +11,14 @@
 #include <functional>
 #include <fstream>
 
-#include "config.hpp"
-#include "engine.hpp"
-#include "identifiers.hpp"
+#include "config/settings.hpp"
+#include "engine/scene_engine.hpp"
+#include "sensors/identifiers.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vsi.hpp"
-#include "output_folder.hpp"
-#include "radiometry.hpp"
+#include "app/output_folder.hpp"
+#include "sensors/radiometry.hpp"
 
 using namespace ecomon;
 namespace fs = std::filesystem;

@@ -1,8 +1,8 @@
 // MTL parsing (ODL and XML), scene reading from real USGS files, QA bit decoding.
 #include <gtest/gtest.h>
 
-#include "landsat.hpp"
-#include "sources.hpp"
+#include "sensors/landsat/mtl.hpp"
+#include "sensors/observation.hpp"
 #include "libgeo/io/raster.hpp"
 
 using namespace ecomon;

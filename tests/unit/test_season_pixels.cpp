@@ -7,7 +7,7 @@
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vector.hpp"
-#include "season.hpp"
+#include "engine/season_engine.hpp"
 
 using namespace ecomon;
 using geo::Window;

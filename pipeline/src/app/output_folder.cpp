@@ -1,4 +1,4 @@
-#include "output_folder.hpp"
+#include "app/output_folder.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>

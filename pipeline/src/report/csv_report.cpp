@@ -1,4 +1,4 @@
-#include "report.hpp"
+#include "report/csv_report.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "landsat.hpp"
-#include "sources.hpp"
+#include "config/settings.hpp"
+#include "sensors/landsat/mtl.hpp"
+#include "sensors/observation.hpp"
 #include "libgeo/io/vector.hpp"
 
 namespace ecomon {

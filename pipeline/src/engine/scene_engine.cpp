@@ -1,4 +1,4 @@
-#include "engine.hpp"
+#include "engine/scene_engine.hpp"
 
 #include <spdlog/spdlog.h>
 #include <tbb/global_control.h>
@@ -21,8 +21,8 @@
 #include "libgeo/indices.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
-#include "output_folder.hpp"
-#include "styles.hpp"
+#include "app/output_folder.hpp"
+#include "products/styles.hpp"
 
 namespace ecomon {
 

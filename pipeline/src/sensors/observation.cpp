@@ -1,4 +1,4 @@
-#include "sources.hpp"
+#include "sensors/observation.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -9,12 +9,12 @@
 #include <regex>
 #include <set>
 
-#include "identifiers.hpp"
+#include "sensors/identifiers.hpp"
 #include "libgeo/indices.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vsi.hpp"
-#include "radiometry.hpp"
+#include "sensors/radiometry.hpp"
 
 namespace ecomon {
 

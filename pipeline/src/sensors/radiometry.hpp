@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string>
 
-#include "landsat.hpp"
+#include "sensors/landsat/mtl.hpp"
 
 namespace ecomon {
 

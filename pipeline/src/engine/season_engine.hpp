@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
+#include "config/settings.hpp"
 #include "libgeo/grid.hpp"
 #include "libgeo/io/vector.hpp"
-#include "report.hpp"
-#include "sources.hpp"
+#include "report/csv_report.hpp"
+#include "sensors/observation.hpp"
 
 namespace ecomon {
 

@@ -1,4 +1,4 @@
-#include "config.hpp"
+#include "config/settings.hpp"
 
 #include <yaml-cpp/yaml.h>
 

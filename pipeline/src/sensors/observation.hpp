@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "landsat.hpp"
+#include "sensors/landsat/mtl.hpp"
 #include "libgeo/block.hpp"
 #include "libgeo/grid.hpp"
 

@@ -1,13 +1,13 @@
-#include "landsat.hpp"
+#include "sensors/landsat/mtl.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
 
-#include "identifiers.hpp"
+#include "sensors/identifiers.hpp"
 #include "libgeo/io/vsi.hpp"
-#include "radiometry.hpp"
+#include "sensors/radiometry.hpp"
 
 namespace ecomon {
 

@@ -1,8 +1,8 @@
-#include "identifiers.hpp"
+#include "sensors/identifiers.hpp"
 
 #include <regex>
 
-#include "landsat.hpp"
+#include "sensors/landsat/mtl.hpp"
 
 namespace ecomon {
 

@@ -1,4 +1,4 @@
-#include "season.hpp"
+#include "engine/season_engine.hpp"
 
 #include <spdlog/spdlog.h>
 #include <tbb/parallel_for.h>
@@ -20,8 +20,8 @@
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/trend.hpp"
-#include "output_folder.hpp"
-#include "styles.hpp"
+#include "app/output_folder.hpp"
+#include "products/styles.hpp"
 
 namespace ecomon {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "engine.hpp"
+#include "engine/scene_engine.hpp"
 
 namespace ecomon {
 

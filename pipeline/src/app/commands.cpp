@@ -1,4 +1,4 @@
-#include "commands.hpp"
+#include "app/commands.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -9,19 +9,19 @@
 #include <map>
 #include <ostream>
 
-#include "config.hpp"
-#include "engine.hpp"
-#include "landsat.hpp"
+#include "config/settings.hpp"
+#include "engine/scene_engine.hpp"
+#include "sensors/landsat/mtl.hpp"
 #include "libgeo/coverage.hpp"
 #include "libgeo/gcj02.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vector.hpp"
 #include "libgeo/zonal.hpp"
-#include "output_folder.hpp"
-#include "radiometry.hpp"
-#include "report.hpp"
-#include "season.hpp"
+#include "app/output_folder.hpp"
+#include "sensors/radiometry.hpp"
+#include "report/csv_report.hpp"
+#include "engine/season_engine.hpp"
 
 namespace ecomon {
 
