@@ -7,7 +7,7 @@
 
 #include "app/commands.hpp"
 #include "config/settings.hpp"
-#include "report/csv_report.hpp"
+#include "report/zone_reports.hpp"
 #include "engine/season_engine.hpp"
 
 int main(int argc, char** argv) {

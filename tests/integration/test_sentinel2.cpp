@@ -12,7 +12,8 @@
 #include "helpers.hpp"
 #include "libgeo/io/raster.hpp"
 #include "simulator.hpp"
-#include "sensors/observation.hpp"
+#include "products/index_products.hpp"
+#include "sensors/sentinel2/driver.hpp"
 
 using namespace testing_helpers;
 namespace fs = std::filesystem;
@@ -37,7 +38,7 @@ TEST(Sentinel2, OnePixelByHandInBothBaselines) {
     o.s2_layout = "cog";
     o.s2_baseline = baseline;
     const auto sim = ecomon::simulate_scene(o);
-    auto src = ecomon::open_sentinel2(sim.folder, (dir / "work").string());
+    auto src = ecomon::open_sentinel2(sim.folder, (dir / "work").string(), ecomon::required_bands());
     EXPECT_EQ(src->info().id, sim.product_id);
     EXPECT_EQ(src->info().date, "2023-07-20");
     EXPECT_NEAR(src->grid().transform.pixel_width, 10.0, 1e-9);
@@ -48,10 +49,10 @@ TEST(Sentinel2, OnePixelByHandInBothBaselines) {
     ASSERT_EQ(obs.state[0], ecomon::clear) << baseline;
     const double dn = geo::io::RasterReader(sim.folder + "/B04.tif").read<std::uint16_t>(w)[0];
     const double offset = baseline == "04.00" ? -1000 : 0;
-    EXPECT_NEAR(obs.red[0], 0.9765 * ((dn + offset) / 10000.0) + 0.0009, 1e-6) << baseline;
+    EXPECT_NEAR(obs[ecomon::Band::red][0], 0.9765 * ((dn + offset) / 10000.0) + 0.0009, 1e-6) << baseline;
     // 20 m bands are repeated on the 10 m grid: pixels (100,100) and (101,101) share a 20 m cell.
     const auto obs2 = src->read(geo::Window{101, 101, 1, 1});
-    EXPECT_EQ(obs.nir[0], obs2.nir[0]);
+    EXPECT_EQ(obs[ecomon::Band::nir][0], obs2[ecomon::Band::nir][0]);
   }
 }
 

@@ -161,9 +161,9 @@ void write_sentinel2(const SimulationOptions& o, const SimulatedScene& out, cons
   const double offset = new_baseline ? -1000.0 : 0.0;
   // OLI band index (0-based B1..B7) for each MSI band we write, and the HLS coefficients to undo.
   struct MsiBand { const char* name; int oli; int res; double slope, intercept; };
-  const MsiBand bands[] = {{"B02", 1, 10, 1, 0},          {"B03", 2, 10, 1.0053, -0.0009}, {"B04", 3, 10, 0.9765, 0.0009},
+  const MsiBand bands[] = {{"B02", 1, 10, 0.9778, -0.0040}, {"B03", 2, 10, 1.0053, -0.0009}, {"B04", 3, 10, 0.9765, 0.0009},
                            {"B08", 4, 10, 1, 0},          {"B8A", 4, 20, 0.9983, -0.0001}, {"B11", 5, 20, 0.9987, -0.0011},
-                           {"B12", 6, 20, 1, 0}};
+                           {"B12", 6, 20, 1.0030, -0.0012}};
   geo::Grid g10 = g20;
   g10.cols *= 2, g10.rows *= 2, g10.transform.pixel_width /= 2, g10.transform.pixel_height /= 2;
   const bool safe = o.s2_layout == "safe";

@@ -13,6 +13,7 @@
 
 #include "config/settings.hpp"
 #include "engine/scene_engine.hpp"
+#include "products/index_products.hpp"
 #include "sensors/identifiers.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
@@ -165,14 +166,17 @@ class UndefinedIndexSource final : public ObservationSource {
   explicit UndefinedIndexSource(const geo::Grid& grid) {
     info_ = {"T", "2023-07-20", "TEST", "TEST", "SR", "table"};
     grid_ = grid;
+    bands_ = required_bands();
   }
   ObservationBlock read(const geo::Window& w) override {
-    ObservationBlock o{geo::Block<float>(w), geo::Block<float>(w), geo::Block<float>(w), geo::Block<float>(w), geo::Block<std::uint8_t>(w, clear)};
+    ObservationBlock o(w, bands_, clear);
     const float red[4] = {0.1f, 0.1f, -0.1f, -0.1f}, nir[4] = {0.5f, 0.5f, 0.1f, 0.1f};
     const float green[4] = {0.1f, 0.1f, 0.1f, 0.2f}, swir[4] = {0.3f, 0.3f, 0.3f, -0.2f};
     for (int c = 0; c < w.cols; ++c) {
       const int k = w.col0 + c;
-      o.red.at(0, c) = red[k], o.nir.at(0, c) = nir[k], o.green.at(0, c) = green[k], o.swir1.at(0, c) = swir[k];
+      o[Band::red].at(0, c) = red[k], o[Band::nir].at(0, c) = nir[k], o[Band::green].at(0, c) = green[k], o[Band::swir1].at(0, c) = swir[k];
+      if (bands_.has(Band::blue)) o[Band::blue].at(0, c) = 0.05f;
+      if (bands_.has(Band::swir2)) o[Band::swir2].at(0, c) = 0.2f;
     }
     return o;
   }

@@ -45,16 +45,16 @@ TEST(Landsat, ReadsRealCollection1Scenes) {
   EXPECT_EQ(l8.product_id, "LC08_L1TP_195025_20130707_20170503_01_T1");
   EXPECT_TRUE(l8.top_of_atmosphere());
   EXPECT_EQ(l8.utm_zone, 32);
-  EXPECT_EQ(l8.bands[Band::red].number, 4);
-  EXPECT_EQ(l8.bands[Band::nir].number, 5);
-  EXPECT_DOUBLE_EQ(l8.bands[Band::red].mult, 2e-5);
-  EXPECT_DOUBLE_EQ(l8.bands[Band::red].add, -0.1);
+  EXPECT_EQ(l8.band(Band::red).number, 4);
+  EXPECT_EQ(l8.band(Band::nir).number, 5);
+  EXPECT_DOUBLE_EQ(l8.band(Band::red).mult, 2e-5);
+  EXPECT_DOUBLE_EQ(l8.band(Band::red).add, -0.1);
   EXPECT_NEAR(l8.sun_elevation_deg, 58.9967518, 1e-7);
   const Scene l7 = read_scene(found[1]);
   EXPECT_EQ(l7.spacecraft, "LANDSAT_7");
-  EXPECT_EQ(l7.bands[Band::red].number, 3);  // TM/ETM+ numbering
-  EXPECT_EQ(l7.bands[Band::swir2].number, 7);
-  EXPECT_DOUBLE_EQ(l7.bands[Band::nir].mult, 2.9302e-3);
+  EXPECT_EQ(l7.band(Band::red).number, 3);  // TM/ETM+ numbering
+  EXPECT_EQ(l7.band(Band::swir2).number, 7);
+  EXPECT_DOUBLE_EQ(l7.band(Band::nir).mult, 2.9302e-3);
 }
 
 TEST(QaBits, Collection2PixelTable) {

@@ -26,17 +26,18 @@ class TableSource final : public ObservationSource {
   TableSource(const std::string& id, const std::string& date, const geo::Grid& grid, std::vector<Obs> cells) : cells_(std::move(cells)) {
     info_ = {id, date, "TEST", "TEST", "SR", id};
     grid_ = grid;
+    bands_ = {Band::green, Band::red, Band::nir, Band::swir1};
   }
   ObservationBlock read(const Window& w) override {
-    ObservationBlock o{geo::Block<float>(w), geo::Block<float>(w), geo::Block<float>(w), geo::Block<float>(w), geo::Block<std::uint8_t>(w)};
+    ObservationBlock o(w, bands_);
     for (int r = 0; r < w.rows; ++r)
       for (int c = 0; c < w.cols; ++c) {
         const Obs& x = cells_[std::size_t((w.row0 + r) * grid_.cols + w.col0 + c)];
         o.state.at(r, c) = x.state;
-        o.nir.at(r, c) = (1 + x.ndvi) / 4;
-        o.red.at(r, c) = (1 - x.ndvi) / 4;
-        o.green.at(r, c) = x.water ? 0.3f : 0.1f;
-        o.swir1.at(r, c) = x.water ? 0.1f : 0.3f;
+        o[Band::nir].at(r, c) = (1 + x.ndvi) / 4;
+        o[Band::red].at(r, c) = (1 - x.ndvi) / 4;
+        o[Band::green].at(r, c) = x.water ? 0.3f : 0.1f;
+        o[Band::swir1].at(r, c) = x.water ? 0.1f : 0.3f;
       }
     return o;
   }
@@ -126,7 +127,7 @@ TEST(SeasonPixels, HandTable) {
   const double cell = geo::io::cell_area_model(grid).areas(Window{0, 0, 1, 1})[0];
   EXPECT_NEAR(cell, 900.0 / (0.9996 * 0.9996), 0.01);
   // (cells 30 m apart differ in area by ~1e-9 relative)
-  const YearTally& t = y.tallies[0];
+  const ZoneTally& t = y.tallies[0];
   EXPECT_NEAR(t.total_area, 7 * cell, 1e-7 * 7 * cell);
   EXPECT_NEAR(t.observed_area, 7 * cell, 1e-7 * 7 * cell);
   EXPECT_NEAR(t.clear_obs_area, 15 * cell, 1e-7 * 15 * cell);  // 3 + 1 + 1 + 3 + 3 + 3 + 1

@@ -19,8 +19,9 @@
 #include "libgeo/io/vector.hpp"
 #include "libgeo/zonal.hpp"
 #include "app/output_folder.hpp"
+#include "products/index_products.hpp"
 #include "sensors/radiometry.hpp"
-#include "report/csv_report.hpp"
+#include "report/zone_reports.hpp"
 #include "engine/season_engine.hpp"
 
 namespace ecomon {
@@ -114,7 +115,7 @@ int run_command(const RunOptions& o) {
     for (std::size_t i : indices) {
       const auto t0 = std::chrono::steady_clock::now();
       try {
-        auto source = open_scene(found[i], work_dir);
+        auto source = open_scene(found[i], work_dir, required_bands());
         const SceneInfo& scene = source->info();
         spdlog::info("scene {} ({} {}, {})", scene.id, scene.spacecraft, scene.date, scene.reflectance);
         SceneResult r = process_scene(*source, settings, zones, work_dir);
@@ -182,7 +183,7 @@ int run_command(const RunOptions& o) {
     for (const auto& p : pixel_trends(years, grid, settings, work_dir)) spdlog::info("trend raster {}", p);
   }
   output.remove_empty_work_dir();  // sources and writers removed their temporary files
-  const std::string per_scene = format_table(results);
+  const std::string per_scene = format_scene_table(results);
   if (std::count(per_scene.begin(), per_scene.end(), '\n') <= 40)
     std::printf("Per scene (county_report.csv):\n%s", per_scene.c_str());
   else

@@ -22,6 +22,7 @@
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "app/output_folder.hpp"
+#include "products/index_products.hpp"
 #include "products/styles.hpp"
 
 namespace ecomon {
@@ -29,18 +30,13 @@ namespace ecomon {
 using geo::Block;
 using geo::Window;
 
-void ZoneTally::merge(const ZoneTally& o) {
-  total_area += o.total_area;
-  observed_area += o.observed_area;
-  land_area += o.land_area;
-  fvc_area += o.fvc_area;
-  forest_area += o.forest_area;
-  water_area += o.water_area;
-  for (int i = 0; i < 5; ++i) grade_area[i] += o.grade_area[i];
-}
-
 const std::vector<std::string>& product_names() {
-  static const std::vector<std::string> names = {"NDVI", "MNDWI", "MSAVI2", "FVC", "WATER", "FOREST", "DESERT_GRADE", "CLEAR"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& p : index_products()) out.push_back(p.name);
+    for (const char* rule : {"FVC", "WATER", "FOREST", "DESERT_GRADE", "CLEAR"}) out.push_back(rule);
+    return out;
+  }();
   return names;
 }
 
@@ -51,16 +47,17 @@ constexpr std::uint8_t kNoData8 = 255;
 constexpr std::int16_t kNoData16 = -32768;
 constexpr double kIndexScale = 1e-4;  // indices stored as int16 x 1e-4
 constexpr double kFvcScale = 0.005;   // FVC stored as uint8 0..200 x 0.005
-// Memory per pixel of a strip in flight: 8 uint16 inputs, 4 float indices, state and masks, cell
-// areas (double), 8 outputs and one zone's coverage (double), rounded up.
-constexpr double kBytesPerPixelInFlight = 80;
+// Memory per pixel of a strip in flight: per band a uint16 input and a float reflectance, per index
+// product a float and an int16 output, the rules' floats, state and masks, cell areas (double), the
+// rule outputs and one zone's coverage (double).
+double bytes_per_pixel_in_flight(std::size_t bands, std::size_t indices) { return 56.0 + 6.0 * double(bands) + 6.0 * double(indices); }
 
 struct Strip {
   std::size_t index = 0;
   Window core, grown;
   ObservationBlock obs;  // over `grown`
-  // outputs over `core`
-  Block<std::int16_t> ndvi, mndwi, msavi2;
+  // outputs over `core`: one per index product (index_products() order), then the rule products
+  std::vector<Block<std::int16_t>> indices;
   Block<std::uint8_t> fvc, water, forest, grade, clear;
   std::vector<std::vector<ZoneTally>> zone_rows;  // [zone][row of core]
   std::uint64_t undefined_index_pixels = 0;       // clear pixels of the core whose NDVI or MNDWI is undefined
@@ -72,12 +69,6 @@ struct ProductRules {
   float water_mndwi_min, forest_ndvi_min;
   double min_patch_m2;
 };
-
-// Adds area to its grade's slot; land that is not graded (no cover value) has no slot.
-void add_graded_area(double (&grade_area)[5], geo::index::DesertGrade grade, double area) {
-  const int slot = int(grade) - int(geo::index::DesertGrade::none);
-  if (slot >= 0 && slot < 5) grade_area[slot] += area;
-}
 
 std::int16_t scaled16(float v) {
   if (std::isnan(v)) return kNoData16;
@@ -91,25 +82,23 @@ void compute_strip(Strip& s, const ProductRules& rules, const geo::CellAreaModel
   const Window& g = s.grown;
   const std::size_t n = std::size_t(g.size());
   Block<std::uint8_t>& state = s.obs.state;
-  Block<float> ndvi(g), mndwi(g), msavi2(g), fvc(g);
+  Block<float> ndvi(g), mndwi(g), fvc(g);
   Block<std::uint8_t> water(g, kNoData8), candidate(g, kNoData8);
   const geo::index::Ndvi ndvi_f;
   const geo::index::Mndwi mndwi_f;
-  const geo::index::Msavi2 msavi2_f;
+  const Block<float>&red_b = s.obs[Band::red], &nir_b = s.obs[Band::nir], &green_b = s.obs[Band::green], &swir1_b = s.obs[Band::swir1];
   for (std::size_t i = 0; i < n; ++i) {
     if (state[i] != clear) {
-      ndvi[i] = mndwi[i] = msavi2[i] = fvc[i] = geo::index::kNaN;
+      ndvi[i] = mndwi[i] = fvc[i] = geo::index::kNaN;
       continue;
     }
-    const float red = s.obs.red[i], nir = s.obs.nir[i], green = s.obs.green[i], swir1 = s.obs.swir1[i];
-    ndvi[i] = ndvi_f(nir, red);
-    mndwi[i] = mndwi_f(green, swir1);
-    msavi2[i] = msavi2_f(nir, red);
+    ndvi[i] = ndvi_f(nir_b[i], red_b[i]);
+    mndwi[i] = mndwi_f(green_b[i], swir1_b[i]);
     if (!std::isfinite(ndvi[i]) || !std::isfinite(mndwi[i])) {
       // A zero denominator (e.g. red = -NIR): no index, so no cover, water or grade. The pixel is not
       // an observation; counted (core rows only, so strips' halos are not counted twice).
       state[i] = masked;
-      ndvi[i] = mndwi[i] = msavi2[i] = fvc[i] = geo::index::kNaN;
+      ndvi[i] = mndwi[i] = fvc[i] = geo::index::kNaN;
       const int row = g.row0 + int(i / std::size_t(g.cols));
       if (row >= s.core.row0 && row < s.core.row_end()) ++s.undefined_index_pixels;
       continue;
@@ -123,12 +112,30 @@ void compute_strip(Strip& s, const ProductRules& rules, const geo::CellAreaModel
   const Block<double> areas = area_model.areas(g);
   Block<std::uint8_t> forest = geo::remove_small_patches(candidate, areas, rules.min_patch_m2, s.core);
 
-  // Products over the core rows.
+  // Index products over the core rows, from the reflectance of the bands each declares.
   const Window& c = s.core;
   const int dr = c.row0 - g.row0;
-  s.ndvi = Block<std::int16_t>(c);
-  s.mndwi = Block<std::int16_t>(c);
-  s.msavi2 = Block<std::int16_t>(c);
+  const auto& products = index_products();
+  std::vector<Block<float>> index_values;  // for the zone means
+  s.indices.clear();
+  for (const IndexProduct& p : products) {
+    std::vector<const Block<float>*> inputs;
+    for (Band b : p.bands) inputs.push_back(&s.obs[b]);
+    Block<float> value(c, geo::index::kNaN);
+    std::vector<float> rho(inputs.size());
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const std::size_t gi = i + std::size_t(dr) * std::size_t(g.cols);
+      if (state[gi] != clear) continue;
+      for (std::size_t k = 0; k < inputs.size(); ++k) rho[k] = (*inputs[k])[gi];
+      value[i] = p.formula(rho.data());
+    }
+    Block<std::int16_t> out(c);
+    for (std::size_t i = 0; i < value.size(); ++i) out[i] = scaled16(value[i]);
+    s.indices.push_back(std::move(out));
+    if (!p.mean_key.empty()) index_values.push_back(std::move(value));
+  }
+
+  // Rule products over the core rows.
   s.fvc = Block<std::uint8_t>(c);
   s.water = Block<std::uint8_t>(c);
   s.grade = Block<std::uint8_t>(c);
@@ -139,9 +146,6 @@ void compute_strip(Strip& s, const ProductRules& rules, const geo::CellAreaModel
       const std::size_t gi = std::size_t(r + dr) * g.cols + col;
       const std::uint8_t st = state[gi];
       s.clear.at(r, col) = st == no_data ? kNoData8 : (st == clear ? 1 : 0);
-      s.ndvi.at(r, col) = scaled16(ndvi[gi]);
-      s.mndwi.at(r, col) = scaled16(mndwi[gi]);
-      s.msavi2.at(r, col) = scaled16(msavi2[gi]);
       s.fvc.at(r, col) = std::isnan(fvc[gi]) ? kNoData8 : std::uint8_t(std::lround(fvc[gi] / float(kFvcScale)));
       s.water.at(r, col) = water[gi];
       s.grade.at(r, col) = st != clear ? kNoData8
@@ -175,8 +179,16 @@ void compute_strip(Strip& s, const ProductRules& rules, const geo::CellAreaModel
         }
         t.land_area += w;
         t.fvc_area += double(fvc[gi]) * w;
-        add_graded_area(t.grade_area, rules.grading(fvc[gi]), w);
-        if (s.forest.at(sub.row0 - c.row0 + r, col - (c.col0 - g.col0)) == 1) t.forest_area += w;
+        t.add_graded_area(rules.grading(fvc[gi]), w);
+        const int cr = sub.row0 - c.row0 + r, cc = col - (c.col0 - g.col0);
+        if (s.forest.at(cr, cc) == 1) t.forest_area += w;
+        if (!index_values.empty() && t.index_sum.empty()) t.index_sum.assign(index_values.size(), 0), t.index_area.assign(index_values.size(), 0);
+        for (std::size_t m = 0; m < index_values.size(); ++m) {
+          const float v = index_values[m].at(cr, cc);
+          if (!std::isfinite(v)) continue;
+          t.index_sum[m] += double(v) * w;
+          t.index_area[m] += w;
+        }
       }
     }
   }
@@ -191,8 +203,8 @@ std::pair<double, double> ndvi_percentiles(ObservationSource& source, const Sett
     const ObservationBlock o = source.read(w);
     for (std::size_t i = 0; i < o.state.size(); ++i) {
       if (o.state[i] != clear) continue;
-      if (geo::index::Mndwi{}(o.green[i], o.swir1[i]) > float(settings.water_mndwi_min)) continue;
-      const float v = geo::index::Ndvi{}(o.nir[i], o.red[i]);
+      if (geo::index::Mndwi{}(o[Band::green][i], o[Band::swir1][i]) > float(settings.water_mndwi_min)) continue;
+      const float v = geo::index::Ndvi{}(o[Band::nir][i], o[Band::red][i]);
       if (std::isnan(v)) continue;
       hist[std::size_t(std::lround((std::clamp(v, -1.0f, 1.0f) + 1.0f) * 1000.0f))]++;
     }
@@ -233,9 +245,7 @@ std::vector<geo::io::RasterSpec> product_specs(const geo::Grid& grid, const Scen
     return s;
   };
   std::vector<RasterSpec> out;
-  out.push_back(spec(PixelType::i16, kNoData16, "NDVI (Rouse et al. 1974), x1e-4", kIndexScale, false));
-  out.push_back(spec(PixelType::i16, kNoData16, "MNDWI (Xu 2006), x1e-4", kIndexScale, false));
-  out.push_back(spec(PixelType::i16, kNoData16, "MSAVI2 (Qi et al. 1994), x1e-4", kIndexScale, false));
+  for (const IndexProduct& p : index_products()) out.push_back(spec(PixelType::i16, kNoData16, p.description, kIndexScale, false));
   auto fvc = spec(PixelType::u8, kNoData8, "Fractional vegetation cover, dimidiate pixel model, x0.005", kFvcScale, false);
   fvc.metadata.push_back({"ECOMON_NDVI_SOIL", std::to_string(soil)});
   fvc.metadata.push_back({"ECOMON_NDVI_VEG", std::to_string(veg)});
@@ -303,7 +313,9 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   }
 
   result.tallies.assign(result.zones.size(), ZoneTally{});
-  const StripPlan plan = plan_strips(settings, kBytesPerPixelInFlight, grid.cols, halo);
+  std::size_t band_count = 0;
+  for (Band b : kAllBands) band_count += source.bands().has(b);
+  const StripPlan plan = plan_strips(settings, bytes_per_pixel_in_flight(band_count, index_products().size()), grid.cols, halo);
   const int threads = plan.threads;
   const std::size_t tokens = plan.tokens;
   const std::vector<Window> strips = geo::strips(grid, plan.rows);
@@ -337,14 +349,9 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
             tbb::make_filter<std::shared_ptr<Strip>, void>(
                 tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Strip> s) {
                   if (!writers.empty()) {
-                    writers[0]->write(s->ndvi);
-                    writers[1]->write(s->mndwi);
-                    writers[2]->write(s->msavi2);
-                    writers[3]->write(s->fvc);
-                    writers[4]->write(s->water);
-                    writers[5]->write(s->forest);
-                    writers[6]->write(s->grade);
-                    writers[7]->write(s->clear);
+                    std::size_t w = 0;
+                    for (const auto& index : s->indices) writers[w++]->write(index);
+                    for (const auto* rule : {&s->fvc, &s->water, &s->forest, &s->grade, &s->clear}) writers[w++]->write(*rule);
                   }
                   for (std::size_t z = 0; z < result.tallies.size(); ++z)
                     for (const auto& row : s->zone_rows[z]) result.tallies[z].merge(row);

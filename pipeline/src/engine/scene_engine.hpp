@@ -8,23 +8,12 @@
 #include <vector>
 
 #include "config/settings.hpp"
+#include "engine/zone_tally.hpp"
 #include "sensors/landsat/mtl.hpp"
 #include "sensors/observation.hpp"
 #include "libgeo/io/vector.hpp"
 
 namespace ecomon {
-
-/// Per-zone areas (m^2, coverage-weighted, ellipsoidal) for one scene.
-struct ZoneTally {
-  double total_area = 0;     // cells with data (not fill)
-  double observed_area = 0;  // clear observations
-  double land_area = 0;      // clear, not water
-  double fvc_area = 0;       // sum of FVC x area over clear land
-  double forest_area = 0;    // clear forest after the minimum-patch rule
-  double water_area = 0;     // clear water
-  double grade_area[5] = {0, 0, 0, 0, 0};  // desertification none..extreme over clear land
-  void merge(const ZoneTally& o);
-};
 
 struct SceneResult {
   SceneInfo scene;

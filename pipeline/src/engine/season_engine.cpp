@@ -29,19 +29,6 @@ namespace fs = std::filesystem;
 using geo::Block;
 using geo::Window;
 
-void YearTally::merge(const YearTally& o) {
-  total_area += o.total_area;
-  observed_area += o.observed_area;
-  clear_obs_area += o.clear_obs_area;
-  land_area += o.land_area;
-  fvc_area += o.fvc_area;
-  forest_area += o.forest_area;
-  forest_phenology_area += o.forest_phenology_area;
-  water_area += o.water_area;
-  wetland_area += o.wetland_area;
-  for (int i = 0; i < 5; ++i) grade_area[i] += o.grade_area[i];
-}
-
 namespace {
 
 constexpr std::uint8_t kNoData8 = 255;
@@ -78,7 +65,7 @@ struct SeasonStrip {
   std::vector<SourceSample> samples;
   Block<std::int16_t> ndvi_max, ndvi_median;
   Block<std::uint8_t> clear_count, water_frequency, wetland, fvc, forest, grade;
-  std::vector<std::vector<YearTally>> zone_rows;
+  std::vector<std::vector<ZoneTally>> zone_rows;
 };
 
 struct SourceWindows {
@@ -109,7 +96,7 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                           const std::vector<geo::io::Zone>& zones, const Settings& s, const std::string& work_dir) {
   YearResult result;
   result.year = year;
-  result.tallies.assign(zones.size(), YearTally{});
+  result.tallies.assign(zones.size(), ZoneTally{});
   // Sources in (date, id) order, with their windows; those in no window are not used.
   std::vector<ObservationSource*> sources;
   std::vector<SourceWindows> windows;
@@ -291,8 +278,8 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                       const SourceWindows& w = windows[smp.source];
                       if (w.date_ordinal == last_date) continue;  // same day seen clear already (overlapping scenes)
                       last_date = w.date_ordinal;
-                      const float v = geo::index::Ndvi{}(smp.obs.nir[std::size_t(j)], smp.obs.red[std::size_t(j)]);
-                      const float m = geo::index::Mndwi{}(smp.obs.green[std::size_t(j)], smp.obs.swir1[std::size_t(j)]);
+                      const float v = geo::index::Ndvi{}(smp.obs[Band::nir][std::size_t(j)], smp.obs[Band::red][std::size_t(j)]);
+                      const float m = geo::index::Mndwi{}(smp.obs[Band::green][std::size_t(j)], smp.obs[Band::swir1][std::size_t(j)]);
                       if (std::isnan(v) || std::isnan(m)) continue;
                       if (w.season) {
                         season_values.push_back(v);
@@ -346,13 +333,13 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                       st->grade.at(r, col) = water_freq[i] >= 0.5f ? 0 : std::uint8_t(grading(fvc[i]));
                     }
                   // Zone tallies, row by row, in column order.
-                  st->zone_rows.assign(zones.size(), std::vector<YearTally>(std::size_t(c.rows)));
+                  st->zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
                   for (std::size_t z = 0; z < zones.size(); ++z) {
                     const Window sub = zone_windows[z].intersect(c);
                     if (sub.empty()) continue;
                     const Block<double> cover = geo::coverage_fractions(zones[z].geometry, grid.transform, sub);
                     for (int r = 0; r < sub.rows; ++r) {
-                      YearTally& t = st->zone_rows[z][std::size_t(sub.row0 - c.row0 + r)];
+                      ZoneTally& t = st->zone_rows[z][std::size_t(sub.row0 - c.row0 + r)];
                       for (int k = 0; k < sub.cols; ++k) {
                         const double f = cover.at(r, k);
                         if (f <= 0) continue;
@@ -370,8 +357,7 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                         if (water_freq[i] >= 0.5f) continue;
                         t.land_area += w;
                         t.fvc_area += double(fvc[i]) * w;
-                        const int slot = int(grading(fvc[i])) - int(geo::index::DesertGrade::none);
-                        if (slot >= 0 && slot < 5) t.grade_area[slot] += w;  // land without a cover value has no grade
+                        t.add_graded_area(grading(fvc[i]), w);
                         if (forest.at(cr, cc) == 1) {
                           t.forest_area += w;
                           if (checked[i]) t.forest_phenology_area += w;
@@ -456,138 +442,6 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
   slope_w.finish();
   class_w.finish();
   return {slope_path, class_path};
-}
-
-const std::vector<ReportColumn>& timeseries_columns() {
-  static const std::vector<ReportColumn> cols = {
-      {"zone_code", "区划代码", "Zone code."},
-      {"zone_name", "区划名称", "Zone name."},
-      {"year", "年份", "Year of the season composites."},
-      {"scenes", "影像景数", "Scenes used (season, spring and autumn windows), all sensors."},
-      {"total_area_km2", "影像覆盖面积_平方公里", "Zone area covered by scene data on the regional equal-area grid (each ground location once)."},
-      {"observed_area_km2", "有效观测面积_平方公里", "Part with at least one clear observation in the season; the rest is unobserved."},
-      {"observed_fraction", "有效观测比例", "observed_area / total_area: the clear-observation fraction."},
-      {"mean_clear_observations", "平均有效观测次数", "Mean number of clear season observations per observed cell."},
-      {"fvc_mean", "植被覆盖度均值", "Mean FVC (0-1) of the maximum-NDVI composite over observed land."},
-      {"forest_area_km2", "森林面积_平方公里", "Forest: canopy NDVI at peak, green in spring and autumn where observed then, minimum patch."},
-      {"forest_cover_pct", "森林覆盖率_百分比", "forest_area / observed_area x 100."},
-      {"forest_phenology_checked_pct", "物候校验森林比例_百分比", "Share of the forest area observed in both shoulder windows (the cropland rule could apply)."},
-      {"water_area_km2", "水域面积_平方公里", "Permanent water (frequency >= water.permanent_min_frequency)."},
-      {"wetland_area_km2", "湿地面积_平方公里", "Water frequency >= water.seasonal_min_frequency: seasonal and permanent water."},
-      {"desert_none_km2", "非荒漠化面积_平方公里", "Observed land graded none."},
-      {"desert_light_km2", "轻度荒漠化面积_平方公里", "Observed land graded light."},
-      {"desert_moderate_km2", "中度荒漠化面积_平方公里", "Observed land graded moderate."},
-      {"desert_severe_km2", "重度荒漠化面积_平方公里", "Observed land graded severe."},
-      {"desert_extreme_km2", "极重度荒漠化面积_平方公里", "Observed land graded extreme."},
-      {"total_area_wanmu", "影像覆盖面积_万亩", "total_area in wan mu."},
-      {"observed_area_wanmu", "有效观测面积_万亩", "observed_area in wan mu."},
-      {"forest_area_wanmu", "森林面积_万亩", "forest_area in wan mu."},
-      {"water_area_wanmu", "水域面积_万亩", "water_area in wan mu."},
-      {"wetland_area_wanmu", "湿地面积_万亩", "wetland_area in wan mu."},
-  };
-  return cols;
-}
-
-const std::vector<ReportColumn>& trend_columns() {
-  static const std::vector<ReportColumn> cols = {
-      {"zone_code", "区划代码", "Zone code."},
-      {"zone_name", "区划名称", "Zone name."},
-      {"indicator", "指标", "Column of county_timeseries.csv the trend is of."},
-      {"years", "年数", "Years with a value."},
-      {"first_year", "起始年", "First year."},
-      {"last_year", "终止年", "Last year."},
-      {"slope_per_year", "年变化率", "Theil-Sen slope, indicator units per year."},
-      {"mann_kendall_s", "MK统计量S", "Mann-Kendall S."},
-      {"mann_kendall_z", "MK统计量Z", "Z with continuity and tie correction."},
-      {"p_value", "显著性p值", "Two-sided p of Z."},
-      {"kendall_tau", "Kendall_tau", "S / (n(n-1)/2)."},
-      {"trend", "趋势", "increasing / decreasing (p < trend.alpha) or no significant trend; empty below 3 years."},
-  };
-  return cols;
-}
-
-namespace {
-
-double km2(double m2) { return m2 / 1e6; }
-
-// The yearly indicators trend-tested per county, by column name.
-std::vector<std::pair<std::string, double>> indicators(const YearTally& t) {
-  const double nan = std::nan("");
-  return {{"fvc_mean", t.land_area > 0 ? t.fvc_area / t.land_area : nan},
-          {"forest_cover_pct", t.observed_area > 0 ? 100 * t.forest_area / t.observed_area : nan},
-          {"water_area_km2", t.observed_area > 0 ? km2(t.water_area) : nan},
-          {"wetland_area_km2", t.observed_area > 0 ? km2(t.wetland_area) : nan}};
-}
-
-}  // namespace
-
-void write_timeseries(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years,
-                      const std::string& headers) {
-  std::vector<std::vector<std::string>> rows;
-  const double nan = std::nan("");
-  for (std::size_t z = 0; z < zones.size(); ++z)
-    for (const auto& y : years) {
-      const YearTally& t = y.tallies[z];
-      const auto& a = format_km2;
-      const auto& wm = format_wanmu;
-      std::vector<std::string> v = {zones[z].code, zones[z].name, std::to_string(y.year), std::to_string(y.scenes), a(t.total_area),
-                                    a(t.observed_area), format_fixed(t.total_area > 0 ? t.observed_area / t.total_area : nan, 6),
-                                    format_fixed(t.observed_area > 0 ? t.clear_obs_area / t.observed_area : nan, 4),
-                                    format_fixed(t.land_area > 0 ? t.fvc_area / t.land_area : nan, 6), a(t.forest_area),
-                                    format_fixed(t.observed_area > 0 ? 100 * t.forest_area / t.observed_area : nan, 4),
-                                    format_fixed(t.forest_area > 0 ? 100 * t.forest_phenology_area / t.forest_area : nan, 2),
-                                    a(t.water_area), a(t.wetland_area)};
-      for (double g : t.grade_area) v.push_back(a(g));
-      for (double m2 : {t.total_area, t.observed_area, t.forest_area, t.water_area, t.wetland_area}) v.push_back(wm(m2));
-      rows.push_back(std::move(v));
-    }
-  write_csv(path, timeseries_columns(), rows, headers);
-}
-
-std::string format_series_table(const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years) {
-  std::string out = pad_to_width("code", 8) + pad_to_width("name", 14) + "year  scenes  observed%  fvc_mean  forest%  water_km2  wetland_km2\n";
-  char buf[256];
-  for (std::size_t z = 0; z < zones.size(); ++z)
-    for (const auto& y : years) {
-      const YearTally& t = y.tallies[z];
-      if (t.total_area <= 0) continue;
-      std::snprintf(buf, sizeof buf, "%d  %6d  %9.1f  %8.3f  %7.2f  %9.1f  %11.1f\n", y.year, y.scenes, 100 * t.observed_area / t.total_area,
-                    t.land_area > 0 ? t.fvc_area / t.land_area : 0.0, t.observed_area > 0 ? 100 * t.forest_area / t.observed_area : 0.0,
-                    t.water_area / 1e6, t.wetland_area / 1e6);
-      out += pad_to_width(zones[z].code, 8) + pad_to_width(zones[z].name, 14) + buf;
-    }
-  return out;
-}
-
-void write_trends(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years, double alpha,
-                  const std::string& headers) {
-  std::vector<std::vector<std::string>> rows;
-  for (std::size_t z = 0; z < zones.size(); ++z) {
-    std::map<std::string, std::vector<double>> series;
-    std::vector<double> times;
-    std::vector<std::string> order;
-    for (const auto& y : years) {
-      times.push_back(y.year);
-      for (const auto& [name, value] : indicators(y.tallies[z])) {
-        if (!series.count(name)) order.push_back(name);
-        series[name].push_back(value);
-      }
-    }
-    for (const auto& name : order) {
-      const geo::TrendResult t = geo::theil_sen_mann_kendall(times, series[name]);
-      int first = 0, last = 0;
-      for (std::size_t i = 0; i < times.size(); ++i)
-        if (std::isfinite(series[name][i])) {
-          if (!first) first = int(times[i]);
-          last = int(times[i]);
-        }
-      const std::string trend = t.n < 3 ? "" : !(t.p < alpha) ? "no significant trend" : t.s > 0 ? "increasing" : "decreasing";
-      rows.push_back({zones[z].code, zones[z].name, name, std::to_string(t.n), first ? std::to_string(first) : "",
-                      last ? std::to_string(last) : "", format_fixed(t.slope, 6), format_fixed(t.n >= 3 ? t.s : std::nan(""), 0),
-                      format_fixed(t.z, 4), format_fixed(t.p, 6), format_fixed(t.tau, 4), trend});
-    }
-  }
-  write_csv(path, trend_columns(), rows, headers);
 }
 
 }  // namespace ecomon

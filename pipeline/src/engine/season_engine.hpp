@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/settings.hpp"
+#include "engine/zone_tally.hpp"
 #include "libgeo/grid.hpp"
 #include "libgeo/io/vector.hpp"
 #include "report/csv_report.hpp"
@@ -18,25 +19,10 @@
 
 namespace ecomon {
 
-/// Per-zone areas (m^2) of one year's composites.
-struct YearTally {
-  double total_area = 0;       // cells covered by at least one scene's data
-  double observed_area = 0;    // cells with at least one clear observation in the season
-  double clear_obs_area = 0;   // sum of clear observations x area (for the mean count)
-  double land_area = 0;        // observed, water frequency below one half
-  double fvc_area = 0;         // sum of FVC x area over land
-  double forest_area = 0;
-  double forest_phenology_area = 0;  // forest confirmed green in both spring and autumn
-  double water_area = 0;       // permanent water
-  double wetland_area = 0;     // water frequency >= the seasonal threshold (permanent included)
-  double grade_area[5] = {0, 0, 0, 0, 0};
-  void merge(const YearTally& o);
-};
-
 struct YearResult {
   int year = 0;
   int scenes = 0;                     // scenes used (in the season or shoulder windows)
-  std::vector<YearTally> tallies;     // one per zone
+  std::vector<ZoneTally> tallies;     // one per zone
   std::string fvc_product;            // the year's FVC GeoTIFF ("" if products are off)
 };
 
@@ -53,16 +39,6 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& sourc
 /// returns the paths written under output.dir/trends/.
 std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, const geo::Grid& grid, const Settings& settings,
                                       const std::string& work_dir);
-
-const std::vector<ReportColumn>& timeseries_columns();
-const std::vector<ReportColumn>& trend_columns();
-void write_timeseries(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years,
-                      const std::string& headers);
-void write_trends(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years,
-                  double alpha, const std::string& headers);
-
-/// The yearly series as an aligned text table (zones with data only), for the terminal.
-std::string format_series_table(const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years);
 
 /// Month-day ("07-15") of a YYYY-MM-DD date.
 inline std::string month_day(const std::string& date) { return date.size() >= 10 ? date.substr(5, 5) : ""; }

@@ -1,9 +1,9 @@
 #pragma once
-// county_report.csv: one row per zone and scene, UTF-8 with a BOM so Excel shows Chinese names.
+// CSV output shared by every report: UTF-8 with a BOM so Excel shows Chinese names, quoted fields,
+// checked atomic writes; number formatting (km2, wan mu) and terminal padding.
 #include <string>
 #include <vector>
 
-#include "engine/scene_engine.hpp"
 
 namespace ecomon {
 
@@ -15,8 +15,6 @@ struct ReportColumn {
   const char* zh;
   const char* meaning;
 };
-/// Every column, in order, with its Chinese name and meaning (config/README.md documents them).
-const std::vector<ReportColumn>& report_columns();
 
 /// Fixed-point text, empty for NaN/inf, never "-0.000".
 std::string format_fixed(double v, int digits);
@@ -33,13 +31,9 @@ void write_csv(const std::string& path, const std::vector<ReportColumn>& columns
 /// Columns of scene_status.csv: one row per scene found or input path that could not be read.
 const std::vector<ReportColumn>& scene_status_columns();
 
-/// Writes the report atomically (temporary file, then rename). `headers`: en | zh | en_zh.
-void write_county_report(const std::string& path, const std::vector<SceneResult>& results, const std::string& headers);
 
 /// Pads to a terminal width, counting CJK characters as two columns.
 std::string pad_to_width(const std::string& s, std::size_t width);
 
-/// Formats results as an aligned text table for the terminal (the demo prints it).
-std::string format_table(const std::vector<SceneResult>& results);
 
 }  // namespace ecomon

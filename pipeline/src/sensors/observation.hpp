@@ -1,14 +1,16 @@
 #pragma once
 // Observation sources: a scene of any sensor, read window by window as OLI-equivalent reflectance of
-// the four bands ecomon's products use, with a per-pixel state from the product's own QA.
+// the bands asked for when it was opened (sensors/bands.hpp), with a per-pixel state from the
+// product's own QA. One folder per sensor holds its metadata parser and its driver.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "sensors/landsat/mtl.hpp"
 #include "libgeo/block.hpp"
 #include "libgeo/grid.hpp"
+#include "sensors/bands.hpp"
 
 namespace ecomon {
 
@@ -23,10 +25,17 @@ struct SceneInfo {
 
 enum PixelState : std::uint8_t { no_data = 0, clear = 1, masked = 2 };
 
-/// One window of observations on the source's grid.
+/// One window of observations on the source's grid: reflectance of each band the source was opened
+/// for (NaN where not clear; an empty block for a band not opened), and the pixel state.
 struct ObservationBlock {
-  geo::Block<float> green, red, nir, swir1;  // reflectance (NaN where not clear)
-  geo::Block<std::uint8_t> state;            // PixelState
+  std::array<geo::Block<float>, kBandCount> reflectance;
+  geo::Block<std::uint8_t> state;  // PixelState
+
+  ObservationBlock() = default;
+  /// Blocks over `window` for `bands`, and a state block filled with `state_value`.
+  ObservationBlock(const geo::Window& window, const BandSet& bands, std::uint8_t state_value = no_data);
+  geo::Block<float>& operator[](Band b) { return reflectance[band_index(b)]; }
+  const geo::Block<float>& operator[](Band b) const { return reflectance[band_index(b)]; }
 };
 
 class ObservationSource {
@@ -34,6 +43,8 @@ class ObservationSource {
   virtual ~ObservationSource() = default;
   const SceneInfo& info() const { return info_; }
   const geo::Grid& grid() const { return grid_; }
+  /// The bands read() returns.
+  const BandSet& bands() const { return bands_; }
   /// Reads `window` of the source grid. Not thread-safe (GDAL datasets): call from one thread.
   /// A clear pixel with an implausible reflectance (radiometry.hpp) is returned masked and counted.
   virtual ObservationBlock read(const geo::Window& window) = 0;
@@ -43,16 +54,9 @@ class ObservationSource {
  protected:
   SceneInfo info_;
   geo::Grid grid_;
+  BandSet bands_;
   std::uint64_t implausible_ = 0;
 };
-
-/// A Landsat scene (C2 L2 surface reflectance or C1 L1 TOA). Opens and checks every band.
-std::unique_ptr<ObservationSource> open_landsat(const Scene& scene);
-
-/// A Sentinel-2 L2A product: a .SAFE folder, its .zip, or a folder of per-band GeoTIFFs with the
-/// product's MTD_MSIL2A.xml (or product_metadata.xml). JPEG 2000 bands are decoded once, into
-/// tiled ZSTD GeoTIFFs under `work_dir`, which the source deletes when destroyed.
-std::unique_ptr<ObservationSource> open_sentinel2(const std::string& product, const std::string& work_dir);
 
 struct FoundScene {
   enum class Kind { landsat, sentinel2 } kind;
@@ -84,7 +88,8 @@ struct SceneProbe {
 };
 SceneProbe probe_scene(const FoundScene& found);
 
-/// Opens any found scene.
-std::unique_ptr<ObservationSource> open_scene(const FoundScene& found, const std::string& work_dir);
+/// Opens any found scene for `bands` (only those files are opened and read). Temporary decoded
+/// bands (JPEG 2000) go under `work_dir` and are removed with the source.
+std::unique_ptr<ObservationSource> open_scene(const FoundScene& found, const std::string& work_dir, const BandSet& bands);
 
 }  // namespace ecomon

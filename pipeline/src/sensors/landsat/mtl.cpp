@@ -145,8 +145,8 @@ Scene read_scene(const std::string& mtl_path) {
   const bool oli = s.spacecraft == "LANDSAT_8" || s.spacecraft == "LANDSAT_9";
   const bool tm = s.spacecraft == "LANDSAT_4" || s.spacecraft == "LANDSAT_5" || s.spacecraft == "LANDSAT_7";
   if (!oli && !tm) throw SceneError(mtl_path + ": unsupported SPACECRAFT_ID " + s.spacecraft);
-  const int numbers[band_count] = {oli ? 2 : 1, oli ? 3 : 2, oli ? 4 : 3, oli ? 5 : 4, oli ? 6 : 5, 7};
-  for (int b = 0; b < band_count; ++b) {
+  const int numbers[kBandCount] = {oli ? 2 : 1, oli ? 3 : 2, oli ? 4 : 3, oli ? 5 : 4, oli ? 6 : 5, 7};
+  for (std::size_t b = 0; b < kBandCount; ++b) {
     const std::string n = std::to_string(numbers[b]);
     BandFile& f = s.bands[b];
     f.number = numbers[b];

@@ -2,11 +2,14 @@
 // Landsat scenes as USGS delivers them: Collection 2 Level-2 Science Products (surface reflectance,
 // QA_PIXEL, QA_RADSAT) and, for the shipped samples, Collection 1 Level-1 (top-of-atmosphere, BQA).
 // Everything is read from the MTL metadata (ODL text or XML); nothing about a scene is hard-coded.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "sensors/bands.hpp"
 
 namespace ecomon {
 
@@ -39,9 +42,6 @@ struct BandFile {
   double add = 0;     // REFLECTANCE_ADD_BAND_n
 };
 
-/// The six reflective bands ecomon uses, by role.
-enum Band { blue = 0, green, red, nir, swir1, swir2, band_count };
-inline constexpr const char* band_role_names[band_count] = {"blue", "green", "red", "nir", "swir1", "swir2"};
 
 struct Scene {
   std::string product_id, spacecraft, sensor, date;  // date: YYYY-MM-DD
@@ -49,7 +49,8 @@ struct Scene {
   double sun_elevation_deg = 0;
   Level level = Level::surface_reflectance_c2l2;
   std::string mtl_path;
-  BandFile bands[band_count];
+  std::array<BandFile, kBandCount> bands;  // by role (sensors/bands.hpp)
+  const BandFile& band(Band b) const { return bands[band_index(b)]; }
   std::string qa_pixel_path;   // C2 QA_PIXEL or C1 BQA
   std::string qa_radsat_path;  // C2 only
 

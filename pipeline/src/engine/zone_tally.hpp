@@ -1,0 +1,47 @@
+#pragma once
+// What both engines accumulate per zone, in m^2 (coverage-weighted, ellipsoidal or equal-area):
+// one struct and one merge, so that every indicator (products/indicators.cpp) reads the same fields
+// whether it reports one scene or one season.
+#include <cstddef>
+#include <vector>
+
+#include "libgeo/indices.hpp"
+
+namespace ecomon {
+
+struct ZoneTally {
+  double total_area = 0;             // cells with data (scene: not fill; season: some scene's data)
+  double observed_area = 0;          // clear observations (season: at least one in the season)
+  double clear_obs_area = 0;         // season: clear observations x area (for the mean count)
+  double land_area = 0;              // observed, not water
+  double fvc_area = 0;               // sum of FVC x area over land
+  double forest_area = 0;            // forest after the minimum-patch rule
+  double forest_phenology_area = 0;  // season: forest observed in both shoulder windows
+  double water_area = 0;             // scene: water; season: permanent water
+  double wetland_area = 0;           // season: water frequency >= the seasonal threshold
+  double grade_area[5] = {0, 0, 0, 0, 0};  // desertification grade none..extreme over land
+  std::vector<double> index_sum;     // per index product with an indicator: sum of value x area over land
+  std::vector<double> index_area;    // ... and the land area where the index is defined
+
+  void merge(const ZoneTally& o) {
+    total_area += o.total_area;
+    observed_area += o.observed_area;
+    clear_obs_area += o.clear_obs_area;
+    land_area += o.land_area;
+    fvc_area += o.fvc_area;
+    forest_area += o.forest_area;
+    forest_phenology_area += o.forest_phenology_area;
+    water_area += o.water_area;
+    wetland_area += o.wetland_area;
+    for (int i = 0; i < 5; ++i) grade_area[i] += o.grade_area[i];
+    if (index_sum.size() < o.index_sum.size()) index_sum.resize(o.index_sum.size(), 0), index_area.resize(o.index_sum.size(), 0);
+    for (std::size_t i = 0; i < o.index_sum.size(); ++i) index_sum[i] += o.index_sum[i], index_area[i] += o.index_area[i];
+  }
+  /// Adds land area to its grade's slot; land without a cover value (not graded) has no slot.
+  void add_graded_area(geo::index::DesertGrade grade, double area) {
+    const int slot = int(grade) - int(geo::index::DesertGrade::none);
+    if (slot >= 0 && slot < 5) grade_area[slot] += area;
+  }
+};
+
+}  // namespace ecomon

@@ -1,0 +1,31 @@
+#pragma once
+// The spectral-index products: each is one entry in index_products.cpp naming the bands its formula
+// reads, the formula (a cited functor of libgeo/indices.hpp), its band description, and optionally an
+// indicator of its mean over observed land. The scene engine computes and writes every one (int16 x
+// 1e-4, nodata -32768), and asks the sensors for the union of their bands. Adding an index: the
+// functor in libgeo/indices.hpp, one entry here, a test.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sensors/bands.hpp"
+
+namespace ecomon {
+
+struct IndexProduct {
+  std::string name;         // product name and file suffix: "EVI" -> <scene>_EVI.tif
+  std::string description;  // GeoTIFF band description, with the formula's source
+  std::vector<Band> bands;  // the reflectance bands the formula reads, in the order it takes them
+  /// The index from the pixel's reflectances, given in `bands` order; NaN where undefined.
+  std::function<float(const float* reflectance)> formula;
+  std::string mean_key, mean_zh;  // indicator of the mean over observed land (e.g. "evi_mean"), or ""
+};
+
+/// Every index product, in output order.
+const std::vector<IndexProduct>& index_products();
+
+/// The bands every product reads: the rules' own (NDVI and MNDWI: green, red, NIR, SWIR1) and every
+/// index product's.
+BandSet required_bands();
+
+}  // namespace ecomon

@@ -1,0 +1,39 @@
+#pragma once
+// The indicators: every column of every per-zone report, defined once (key, Chinese name, meaning,
+// and how it is computed from a zone's tallies), as exactextract defines each statistic in one line.
+// The CSVs, the terminal tables and the trend test all look columns up here by key, so a column's
+// header, documentation and values cannot drift apart. A report is a list of keys (zone_reports.cpp).
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/zone_tally.hpp"
+#include "libgeo/io/vector.hpp"
+
+namespace ecomon {
+
+struct SceneResult;
+struct YearResult;
+
+/// One row of a per-zone report: a zone, its tallies, and the scene or the season they came from.
+struct ZoneRow {
+  const geo::io::Zone& zone;
+  const ZoneTally& tally;
+  const SceneResult* scene = nullptr;  // rows of county_report.csv
+  const YearResult* year = nullptr;    // rows of county_timeseries.csv
+};
+
+struct Indicator {
+  std::string key, zh, meaning;
+  /// The number, NaN where undefined (nothing observed, no land); empty for text columns.
+  std::function<double(const ZoneRow&)> number;
+  /// The CSV cell: for numbers, fixed-point with `digits` decimals, empty when undefined.
+  std::function<std::string(const ZoneRow&)> text;
+};
+
+/// Every indicator, in registry order.
+const std::vector<Indicator>& indicators();
+/// The indicator with this key; throws std::logic_error for a key no indicator has.
+const Indicator& indicator(const std::string& key);
+
+}  // namespace ecomon

@@ -1,0 +1,31 @@
+#pragma once
+// The per-zone reports: county_report.csv (zone x scene), county_timeseries.csv (zone x year),
+// county_trends.csv (zone x indicator) and their terminal tables. Each is a list of indicator keys
+// (products/indicators.hpp); headers, documentation and values all come from the registry.
+#include <string>
+#include <vector>
+
+#include "engine/scene_engine.hpp"
+#include "engine/season_engine.hpp"
+#include "report/csv_report.hpp"
+
+namespace ecomon {
+
+/// The documented columns of each report, in order (`ecomon report-columns`, config/README.md).
+const std::vector<ReportColumn>& report_columns();
+const std::vector<ReportColumn>& timeseries_columns();
+const std::vector<ReportColumn>& trend_columns();
+/// The indicators whose yearly series get a Theil-Sen slope and a Mann-Kendall test.
+const std::vector<std::string>& trend_indicator_keys();
+
+void write_county_report(const std::string& path, const std::vector<SceneResult>& results, const std::string& headers);
+void write_timeseries(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years,
+                      const std::string& headers);
+void write_trends(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years,
+                  double alpha, const std::string& headers);
+
+/// Aligned text tables for the terminal (zones with data only; CJK counted as two columns).
+std::string format_scene_table(const std::vector<SceneResult>& results);
+std::string format_series_table(const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years);
+
+}  // namespace ecomon
