@@ -23,6 +23,16 @@ TEST(Indices, MndwiTable) {
   EXPECT_NEAR(Mndwi{}(0.12f, 0.30f), -0.4285714f, 1e-6f);                   // soil: negative
 }
 
+TEST(Indices, EviTable) {
+  struct { float nir, red, blue, expected; } rows[] = {
+      {0.4f, 0.1f, 0.05f, 0.4615385f},   // 2.5 x 0.3 / (0.4 + 0.6 - 0.375 + 1) = 0.75 / 1.625
+      {0.5f, 0.05f, 0.03f, 0.7142857f},  // 2.5 x 0.45 / (0.5 + 0.3 - 0.225 + 1) = 1.125 / 1.575
+      {0.2f, 0.2f, 0.1f, 0.0f},          // no red-NIR contrast: no vegetation signal
+  };
+  for (auto r : rows) EXPECT_NEAR(Evi{}(r.nir, r.red, r.blue), r.expected, 1e-6f);
+  EXPECT_TRUE(std::isnan(Evi{}(0.0f, 0.0f, 1.0f / 7.5f)));  // zero denominator
+}
+
 TEST(Indices, Msavi2Table) {
   // nir 0.5, red 0.1: t = 2, disc = 4 - 3.2 = 0.8, (2 - 0.894427) / 2 = 0.5527864
   EXPECT_NEAR(Msavi2{}(0.5f, 0.1f), 0.5527864f, 1e-6f);

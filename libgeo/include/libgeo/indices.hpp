@@ -40,6 +40,19 @@ struct Msavi2 {
   }
 };
 
+/// EVI = G (NIR - Red) / (NIR + C1 Red - C2 Blue + L), with G = 2.5, C1 = 6, C2 = 7.5, L = 1.
+/// Huete, Didan, Miura, Rodriguez, Gao & Ferreira (2002), "Overview of the radiometric and
+/// biophysical performance of the MODIS vegetation indices", Remote Sens. Environ. 83, 195-213.
+/// Landsat 8/9 OLI: B5, B4, B2. Less saturated than NDVI over dense canopy; the blue band corrects
+/// for aerosol.
+struct Evi {
+  static constexpr const char* bands = "nir, red, blue";
+  float operator()(float nir, float red, float blue) const {
+    const float d = nir + 6.0f * red - 7.5f * blue + 1.0f;
+    return d != 0.0f ? 2.5f * (nir - red) / d : kNaN;
+  }
+};
+
 /// Fractional vegetation cover, dimidiate pixel model: FVC = (NDVI - NDVI_soil) / (NDVI_veg -
 /// NDVI_soil), clamped to [0, 1]. Gutman & Ignatov (1998), IJRS 19(8), 1533-1543; as used for China's
 /// grasslands by Li Miaomiao et al. (2004), 北京师范大学学报(自然科学版) 40(4).

@@ -17,6 +17,8 @@ const std::vector<IndexProduct>& index_products() {
       {"NDVI", "NDVI (Rouse et al. 1974), x1e-4", {B::nir, B::red}, [](const float* r) { return ix::Ndvi{}(r[0], r[1]); }, "", ""},
       {"MNDWI", "MNDWI (Xu 2006), x1e-4", {B::green, B::swir1}, [](const float* r) { return ix::Mndwi{}(r[0], r[1]); }, "", ""},
       {"MSAVI2", "MSAVI2 (Qi et al. 1994), x1e-4", {B::nir, B::red}, [](const float* r) { return ix::Msavi2{}(r[0], r[1]); }, "", ""},
+      {"EVI", "EVI (Huete et al. 2002), x1e-4", {B::nir, B::red, B::blue}, [](const float* r) { return ix::Evi{}(r[0], r[1], r[2]); },
+       "evi_mean", "增强型植被指数均值"},
   };
   return products;
 }
