@@ -6,12 +6,25 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "app/errors.hpp"
 #include "config/settings.hpp"
 #include "report/zone_reports.hpp"
 #include "engine/season_engine.hpp"
 
+namespace {
+
+// Every error that ends a run is reported on one line, "ecomon: <what>" (the message names the file
+// and the problem), and ends the process with exit code 2 (app/errors.hpp).
+int stopped(const char* kind, const std::exception& e) {
+  spdlog::debug("stopped by a {} error", kind);
+  std::cerr << "ecomon: " << e.what() << "\n";
+  return 2;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  CLI::App app{"ecomon: ecological monitoring from Landsat scenes (products, per-county reports, zonal statistics)"};
+  CLI::App app{"ecomon: ecological monitoring from Landsat and Sentinel-2 scenes (products, per-county reports, zonal statistics)"};
   app.require_subcommand(1);
 
   ecomon::RunOptions run;
@@ -71,8 +84,15 @@ int main(int argc, char** argv) {
       std::cout << "\n";
     }
     return 0;
+  } catch (const ecomon::ConfigError& e) {
+    return stopped("configuration", e);
+  } catch (const ecomon::ZonesError& e) {
+    return stopped("zones", e);
+  } catch (const ecomon::SceneError& e) {
+    return stopped("input", e);
+  } catch (const ecomon::OutputError& e) {
+    return stopped("output", e);
   } catch (const std::exception& e) {
-    std::cerr << "ecomon: " << e.what() << "\n";
-    return 2;
+    return stopped("unexpected", e);
   }
 }

@@ -67,7 +67,7 @@ Grid grid_of(GDALDatasetH ds, const std::string& path) {
 void initialise_gdal(int cache_mb) {
   static std::once_flag once;
   std::call_once(once, [] { GDALAllRegister(); });
-  // perf-facts: GDAL's default block cache costs a streaming reader ~1 GB; a small one suffices.
+  // GDAL's default block cache (5% of RAM) costs a streaming reader ~1 GB; a small one suffices.
   GDALSetCacheMax64(std::int64_t(cache_mb) * 1024 * 1024);
   CPLSetConfigOption("GDAL_PAM_ENABLED", "NO");  // no .aux.xml side files next to inputs or outputs
 }

@@ -18,6 +18,7 @@
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vector.hpp"
 #include "libgeo/zonal.hpp"
+#include "app/errors.hpp"
 #include "app/output_folder.hpp"
 #include "products/index_products.hpp"
 #include "sensors/radiometry.hpp"
@@ -40,7 +41,13 @@ struct StatusRow {
 // field, empty or repeated code, coordinates outside the CRS) stops the run with exit code 2, and
 // what was repaired or decoded is said once per zone.
 void check_zones(const geo::io::ZoneSource& zones) {
-  for (const auto& z : geo::io::read_zones(zones, ""))
+  std::vector<geo::io::Zone> read;
+  try {
+    read = geo::io::read_zones(zones, "");
+  } catch (const geo::io::IoError& e) {
+    throw ZonesError(e.what());
+  }
+  for (const auto& z : read)
     for (const auto& note : z.notes) spdlog::warn("zones file {}, zone {} ({}): {}", zones.path, z.code, z.name, note);
 }
 

@@ -22,6 +22,7 @@
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "app/output_folder.hpp"
+#include "engine/strip_runner.hpp"
 #include "products/index_products.hpp"
 #include "products/styles.hpp"
 
@@ -52,9 +53,7 @@ constexpr double kFvcScale = 0.005;   // FVC stored as uint8 0..200 x 0.005
 // rule outputs and one zone's coverage (double).
 double bytes_per_pixel_in_flight(std::size_t bands, std::size_t indices) { return 56.0 + 6.0 * double(bands) + 6.0 * double(indices); }
 
-struct Strip {
-  std::size_t index = 0;
-  Window core, grown;
+struct Strip : StripWindows {
   ObservationBlock obs;  // over `grown`
   // outputs over `core`: one per index product (index_products() order), then the rule products
   std::vector<Block<std::int16_t>> indices;
@@ -316,52 +315,23 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   std::size_t band_count = 0;
   for (Band b : kAllBands) band_count += source.bands().has(b);
   const StripPlan plan = plan_strips(settings, bytes_per_pixel_in_flight(band_count, index_products().size()), grid.cols, halo);
-  const int threads = plan.threads;
-  const std::size_t tokens = plan.tokens;
-  const std::vector<Window> strips = geo::strips(grid, plan.rows);
-  spdlog::debug("strips of {} rows ({} in flight, budget {} MiB)", plan.rows, tokens, settings.memory_budget_mb);
-  std::size_t next = 0;
-  tbb::task_arena arena(threads);
-  arena.execute([&] {
-    tbb::parallel_pipeline(
-        tokens,
-        tbb::make_filter<void, std::shared_ptr<Strip>>(
-            tbb::filter_mode::serial_in_order,
-            [&](tbb::flow_control& fc) -> std::shared_ptr<Strip> {
-              if (next >= strips.size()) {
-                fc.stop();
-                return nullptr;
-              }
-              auto s = std::make_shared<Strip>();
-              s->index = next;
-              s->core = strips[next++];
-              s->grown = s->core.with_row_halo(halo, grid.full());
-              s->obs = source.read(s->grown);
-              return s;
-            }) &
-            tbb::make_filter<std::shared_ptr<Strip>, std::shared_ptr<Strip>>(
-                tbb::filter_mode::parallel,
-                [&](std::shared_ptr<Strip> s) {
-                  compute_strip(*s, rules, area_model, result.zones, zone_windows, grid.transform);
-                  s->obs = {};
-                  return s;
-                }) &
-            tbb::make_filter<std::shared_ptr<Strip>, void>(
-                tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Strip> s) {
-                  if (!writers.empty()) {
-                    std::size_t w = 0;
-                    for (const auto& index : s->indices) writers[w++]->write(index);
-                    for (const auto* rule : {&s->fvc, &s->water, &s->forest, &s->grade, &s->clear}) writers[w++]->write(*rule);
-                  }
-                  for (std::size_t z = 0; z < result.tallies.size(); ++z)
-                    for (const auto& row : s->zone_rows[z]) result.tallies[z].merge(row);
-                  result.undefined_index_pixels += s->undefined_index_pixels;
-                }));
-  });
-  // The COG translations (codec + overviews) dominate the remaining time; they are independent files.
-  arena.execute([&] {
-    tbb::parallel_for(std::size_t(0), writers.size(), [&](std::size_t i) { writers[i]->finish(); });
-  });
+  spdlog::debug("strips of {} rows ({} in flight, budget {} MiB)", plan.rows, plan.tokens, settings.memory_budget_mb);
+  run_strips<Strip>(
+      plan, grid, halo, [&](Strip& s) { s.obs = source.read(s.grown); },
+      [&](Strip& s) {
+        compute_strip(s, rules, area_model, result.zones, zone_windows, grid.transform);
+        s.obs = {};
+      },
+      [&](Strip& s) {
+        if (!writers.empty()) {
+          std::size_t w = 0;
+          for (const auto& index : s.indices) writers[w++]->write(index);
+          for (const auto* rule : {&s.fvc, &s.water, &s.forest, &s.grade, &s.clear}) writers[w++]->write(*rule);
+        }
+        merge_rows(result.tallies, s.zone_rows);
+        result.undefined_index_pixels += s.undefined_index_pixels;
+      });
+  finish_all(writers, plan.threads);
   return result;
 }
 

@@ -21,6 +21,7 @@
 #include "libgeo/io/raster.hpp"
 #include "libgeo/trend.hpp"
 #include "app/output_folder.hpp"
+#include "engine/strip_runner.hpp"
 #include "products/styles.hpp"
 
 namespace ecomon {
@@ -60,8 +61,7 @@ struct SourceSample {
   ObservationBlock obs;
 };
 
-struct SeasonStrip {
-  Window core, grown;
+struct SeasonStrip : StripWindows {
   std::vector<SourceSample> samples;
   Block<std::int16_t> ndvi_max, ndvi_median;
   Block<std::uint8_t> clear_count, water_frequency, wetland, fvc, forest, grade;
@@ -141,9 +141,6 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
     per_cell += 4.0 + 17.0 * ratio * ratio;
   }
   const StripPlan plan = plan_strips(s, per_cell, grid.cols, halo);
-  const int threads = plan.threads;
-  const std::size_t tokens = plan.tokens;
-  const std::vector<Window> strips = geo::strips(grid, plan.rows);
   std::vector<Window> zone_windows;
   for (const auto& z : zones) zone_windows.push_back(z.geometry.empty() ? Window{} : grid.window_of(z.geometry.bounds()));
 
@@ -189,21 +186,10 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
   const geo::index::DimidiateFvc fvc_model{float(s.ndvi_soil.value_or(0.05)), float(s.ndvi_veg.value_or(0.85))};
   const geo::index::DesertGrading grading{float(s.desert_none_min), float(s.desert_light_min), float(s.desert_moderate_min),
                                           float(s.desert_severe_min)};
-  std::size_t next = 0;
-  tbb::task_arena arena(threads);
-  arena.execute([&] {
-    tbb::parallel_pipeline(
-        tokens,
-        tbb::make_filter<void, std::shared_ptr<SeasonStrip>>(
-            tbb::filter_mode::serial_in_order,
-            [&](tbb::flow_control& fc) -> std::shared_ptr<SeasonStrip> {
-              if (next >= strips.size()) {
-                fc.stop();
-                return nullptr;
-              }
-              auto st = std::make_shared<SeasonStrip>();
-              st->core = strips[next++];
-              st->grown = st->core.with_row_halo(halo, grid.full());
+  run_strips<SeasonStrip>(
+      plan, grid, halo,
+      [&](SeasonStrip& strip) {
+              SeasonStrip* st = &strip;
               const Window& g = st->grown;
               for (std::size_t k = 0; k < sources.size(); ++k) {
                 if (footprints[k].intersect(g).empty()) continue;
@@ -251,11 +237,9 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                 sample.obs = sources[k]->read(sw);
                 st->samples.push_back(std::move(sample));
               }
-              return st;
-            }) &
-            tbb::make_filter<std::shared_ptr<SeasonStrip>, std::shared_ptr<SeasonStrip>>(
-                tbb::filter_mode::parallel,
-                [&](std::shared_ptr<SeasonStrip> st) {
+      },
+      [&](SeasonStrip& strip) {
+                  SeasonStrip* st = &strip;
                   const Window& g = st->grown;
                   const std::size_t n = std::size_t(g.size());
                   std::vector<std::uint8_t> has_data(n, 0), clear_n(n, 0), wet_n(n, 0), checked(n, 0);
@@ -366,24 +350,16 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                     }
                   }
                   st->samples.clear();
-                  return st;
-                }) &
-            tbb::make_filter<std::shared_ptr<SeasonStrip>, void>(tbb::filter_mode::serial_in_order, [&](std::shared_ptr<SeasonStrip> st) {
-              if (!writers.empty()) {
-                writers[0]->write(st->ndvi_max);
-                writers[1]->write(st->ndvi_median);
-                writers[2]->write(st->clear_count);
-                writers[3]->write(st->water_frequency);
-                writers[4]->write(st->wetland);
-                writers[5]->write(st->fvc);
-                writers[6]->write(st->forest);
-                writers[7]->write(st->grade);
-              }
-              for (std::size_t z = 0; z < zones.size(); ++z)
-                for (const auto& row : st->zone_rows[z]) result.tallies[z].merge(row);
-            }));
-    tbb::parallel_for(std::size_t(0), writers.size(), [&](std::size_t i) { writers[i]->finish(); });
-  });
+      },
+      [&](SeasonStrip& st) {
+        if (!writers.empty()) {
+          std::size_t w = 0;
+          for (const auto* b16 : {&st.ndvi_max, &st.ndvi_median}) writers[w++]->write(*b16);
+          for (const auto* b8 : {&st.clear_count, &st.water_frequency, &st.wetland, &st.fvc, &st.forest, &st.grade}) writers[w++]->write(*b8);
+        }
+        merge_rows(result.tallies, st.zone_rows);
+      });
+  finish_all(writers, plan.threads);
   return result;
 }
 

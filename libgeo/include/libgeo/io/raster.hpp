@@ -66,7 +66,7 @@ struct RasterSpec {
 
 struct CogOptions {
   std::string codec = "ZSTD";  // ZSTD, DEFLATE, LZW, NONE
-  int level = 1;               // codec level; perf-facts: ZSTD 1 is ~9x cheaper than DEFLATE 6 at the same size
+  int level = 1;               // codec level; ZSTD 1 encodes ~9x faster than DEFLATE 6 at about the same size
   int block_size = 512;        // internal tile size
   bool predictor = true;       // horizontal differencing, helps integer products
   int threads = 1;             // GDAL NUM_THREADS for encoding

@@ -35,7 +35,7 @@ class Sentinel2Source final : public ObservationSource {
     const fs::path work = fs::path(work_dir) / info_.id;
     auto decoded = [&](const std::string& path, const std::string& name) {
       if (!path.ends_with(".jp2")) return path;
-      // perf-facts: JPEG 2000 decodes ~25x slower than DEFLATE: decode once, into tiled ZSTD.
+      // JPEG 2000 decodes ~25x slower than DEFLATE: decode each band once, into tiled ZSTD-1.
       fs::create_directories(work);
       work_dir_ = work.string();
       const std::string out = (work / (name + ".tif")).string();

@@ -1,0 +1,70 @@
+#pragma once
+// The one streaming machine of both engines. Strips of a grid, each grown by a halo of rows, go
+//   read (serial, in order) -> compute (parallel) -> emit: write and merge (serial, in order),
+// with at most plan.tokens strips in flight, so memory is bounded by the window budget, never by the
+// size of the grid or the number of scenes. Emitting in order, row by row, makes results independent
+// of the thread count and the strip height.
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+#include <memory>
+#include <vector>
+
+#include "config/settings.hpp"
+#include "engine/zone_tally.hpp"
+#include "libgeo/grid.hpp"
+#include "libgeo/io/raster.hpp"
+
+namespace ecomon {
+
+/// What every strip carries: its core rows and the grown window (core plus halo) read for them.
+struct StripWindows {
+  geo::Window core, grown;
+};
+
+/// `Strip` derives from StripWindows. read(Strip&) fills it from the sources (called in strip
+/// order), compute(Strip&) does the per-cell work (concurrently), emit(Strip&) writes and merges
+/// (in strip order).
+template <typename Strip, typename Read, typename Compute, typename Emit>
+void run_strips(const StripPlan& plan, const geo::Grid& grid, int halo_rows, Read read, Compute compute, Emit emit) {
+  const std::vector<geo::Window> strips = geo::strips(grid, plan.rows);
+  std::size_t next = 0;
+  tbb::task_arena arena(plan.threads);
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+        plan.tokens,
+        tbb::make_filter<void, std::shared_ptr<Strip>>(tbb::filter_mode::serial_in_order,
+                                                       [&](tbb::flow_control& fc) -> std::shared_ptr<Strip> {
+                                                         if (next >= strips.size()) {
+                                                           fc.stop();
+                                                           return nullptr;
+                                                         }
+                                                         auto s = std::make_shared<Strip>();
+                                                         s->core = strips[next++];
+                                                         s->grown = s->core.with_row_halo(halo_rows, grid.full());
+                                                         read(*s);
+                                                         return s;
+                                                       }) &
+            tbb::make_filter<std::shared_ptr<Strip>, std::shared_ptr<Strip>>(tbb::filter_mode::parallel,
+                                                                             [&](std::shared_ptr<Strip> s) {
+                                                                               compute(*s);
+                                                                               return s;
+                                                                             }) &
+            tbb::make_filter<std::shared_ptr<Strip>, void>(tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Strip> s) { emit(*s); }));
+  });
+}
+
+/// Merges a strip's per-row zone tallies ([zone][row]) into the totals, row by row in order.
+inline void merge_rows(std::vector<ZoneTally>& totals, const std::vector<std::vector<ZoneTally>>& zone_rows) {
+  for (std::size_t z = 0; z < totals.size(); ++z)
+    for (const auto& row : zone_rows[z]) totals[z].merge(row);
+}
+
+/// Finishes COG writers (codec and overviews dominate what is left): independent files, in parallel.
+inline void finish_all(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers, int threads) {
+  tbb::task_arena arena(threads);
+  arena.execute([&] { tbb::parallel_for(std::size_t(0), writers.size(), [&](std::size_t i) { writers[i]->finish(); }); });
+}
+
+}  // namespace ecomon
