@@ -49,6 +49,7 @@ struct Settings {
   std::string grid_crs = "+proj=aea +lat_0=0 +lat_1=25 +lat_2=47 +lon_0=105 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs";
   double grid_pixel = 30;
   double water_permanent_min = 0.75, water_seasonal_min = 0.25;    // water frequency classes
+  double water_land_max_frequency = 0.5;                            // season cells wetter than this are water
   double forest_shoulder_ndvi_min = 0.45;
   double trend_alpha = 0.05;
 };

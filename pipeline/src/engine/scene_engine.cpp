@@ -23,6 +23,7 @@
 #include "libgeo/io/raster.hpp"
 #include "app/output_folder.hpp"
 #include "engine/strip_runner.hpp"
+#include "rules/cell_rules.hpp"
 #include "products/index_products.hpp"
 #include "products/styles.hpp"
 
@@ -62,12 +63,6 @@ struct Strip : StripWindows {
   std::uint64_t undefined_index_pixels = 0;       // clear pixels of the core whose NDVI or MNDWI is undefined
 };
 
-struct ProductRules {
-  geo::index::DimidiateFvc fvc;
-  geo::index::DesertGrading grading;
-  float water_mndwi_min, forest_ndvi_min;
-  double min_patch_m2;
-};
 
 std::int16_t scaled16(float v) {
   if (std::isnan(v)) return kNoData16;
@@ -75,7 +70,7 @@ std::int16_t scaled16(float v) {
 }
 
 // Computes every product of a strip (with halo) and the per-row zone tallies of its core rows.
-void compute_strip(Strip& s, const ProductRules& rules, const geo::CellAreaModel& area_model,
+void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& area_model,
                    const std::vector<geo::io::Zone>& zones, const std::vector<Window>& zone_windows,
                    const geo::GeoTransform& transform) {
   const Window& g = s.grown;
@@ -102,11 +97,10 @@ void compute_strip(Strip& s, const ProductRules& rules, const geo::CellAreaModel
       if (row >= s.core.row0 && row < s.core.row_end()) ++s.undefined_index_pixels;
       continue;
     }
-    const bool is_water = mndwi[i] > rules.water_mndwi_min;
+    const bool is_water = rules.is_water(mndwi[i]);
     water[i] = is_water ? 1 : 0;
-    // Water is not vegetation: its cover is 0 whatever its NDVI (algae, shallow margins).
-    fvc[i] = is_water ? 0.0f : rules.fvc(ndvi[i]);
-    candidate[i] = (!is_water && ndvi[i] >= rules.forest_ndvi_min) ? 1 : 0;
+    fvc[i] = rules.cover(ndvi[i], is_water);
+    candidate[i] = rules.forest_candidate(ndvi[i], is_water) ? 1 : 0;
   }
   const Block<double> areas = area_model.areas(g);
   Block<std::uint8_t> forest = geo::remove_small_patches(candidate, areas, rules.min_patch_m2, s.core);
@@ -147,9 +141,7 @@ void compute_strip(Strip& s, const ProductRules& rules, const geo::CellAreaModel
       s.clear.at(r, col) = st == no_data ? kNoData8 : (st == clear ? 1 : 0);
       s.fvc.at(r, col) = std::isnan(fvc[gi]) ? kNoData8 : std::uint8_t(std::lround(fvc[gi] / float(kFvcScale)));
       s.water.at(r, col) = water[gi];
-      s.grade.at(r, col) = st != clear ? kNoData8
-                           : water[gi] == 1 ? std::uint8_t(geo::index::DesertGrade::not_graded)
-                                            : std::uint8_t(rules.grading(fvc[gi]));
+      s.grade.at(r, col) = st != clear ? kNoData8 : std::uint8_t(rules.grade(fvc[gi], water[gi] == 1));
       if (st != clear) s.forest.at(r, col) = kNoData8;
     }
 
@@ -178,7 +170,7 @@ void compute_strip(Strip& s, const ProductRules& rules, const geo::CellAreaModel
         }
         t.land_area += w;
         t.fvc_area += double(fvc[gi]) * w;
-        t.add_graded_area(rules.grading(fvc[gi]), w);
+        t.add_graded_area(rules.grade(fvc[gi], false), w);
         const int cr = sub.row0 - c.row0 + r, cc = col - (c.col0 - g.col0);
         if (s.forest.at(cr, cc) == 1) t.forest_area += w;
         if (!index_values.empty() && t.index_sum.empty()) t.index_sum.assign(index_values.size(), 0), t.index_area.assign(index_values.size(), 0);
@@ -198,11 +190,12 @@ void compute_strip(Strip& s, const ProductRules& rules, const geo::CellAreaModel
 std::pair<double, double> ndvi_percentiles(ObservationSource& source, const Settings& settings) {
   constexpr int bins = 2001;
   std::vector<std::uint64_t> hist(bins, 0);
+  const CellRules rules = CellRules::from(settings, 0, 1);  // the water rule only
   for (const Window& w : geo::strips(source.grid(), settings.window_rows)) {
     const ObservationBlock o = source.read(w);
     for (std::size_t i = 0; i < o.state.size(); ++i) {
       if (o.state[i] != clear) continue;
-      if (geo::index::Mndwi{}(o[Band::green][i], o[Band::swir1][i]) > float(settings.water_mndwi_min)) continue;
+      if (rules.is_water(geo::index::Mndwi{}(o[Band::green][i], o[Band::swir1][i]))) continue;
       const float v = geo::index::Ndvi{}(o[Band::nir][i], o[Band::red][i]);
       if (std::isnan(v)) continue;
       hist[std::size_t(std::lround((std::clamp(v, -1.0f, 1.0f) + 1.0f) * 1000.0f))]++;
@@ -287,10 +280,7 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   }
   result.ndvi_soil = soil;
   result.ndvi_veg = veg;
-  ProductRules rules{geo::index::DimidiateFvc{float(soil), float(veg)},
-                     geo::index::DesertGrading{float(settings.desert_none_min), float(settings.desert_light_min),
-                                               float(settings.desert_moderate_min), float(settings.desert_severe_min)},
-                     float(settings.water_mndwi_min), float(settings.forest_ndvi_min), settings.forest_min_patch_ha * 1e4};
+  const CellRules rules = CellRules::from(settings, soil, veg);
 
   const geo::CellAreaModel area_model = geo::io::cell_area_model(grid);
   // Halo for exact minimum-patch filtering: from the smallest cell area on the grid's first row,

@@ -22,6 +22,7 @@
 #include "libgeo/trend.hpp"
 #include "app/output_folder.hpp"
 #include "engine/strip_runner.hpp"
+#include "rules/cell_rules.hpp"
 #include "products/styles.hpp"
 
 namespace ecomon {
@@ -183,9 +184,7 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
     }
   }
 
-  const geo::index::DimidiateFvc fvc_model{float(s.ndvi_soil.value_or(0.05)), float(s.ndvi_veg.value_or(0.85))};
-  const geo::index::DesertGrading grading{float(s.desert_none_min), float(s.desert_light_min), float(s.desert_moderate_min),
-                                          float(s.desert_severe_min)};
+  const CellRules rules = CellRules::from(s, s.ndvi_soil.value_or(0.05), s.ndvi_veg.value_or(0.85));
   run_strips<SeasonStrip>(
       plan, grid, halo,
       [&](SeasonStrip& strip) {
@@ -268,7 +267,7 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                       if (w.season) {
                         season_values.push_back(v);
                         vmax = std::max(vmax, v);
-                        wet += m > float(s.water_mndwi_min);
+                        wet += rules.is_water(m);
                       }
                       if (w.spring) spring_seen = true, spring = std::max(spring, v);
                       if (w.autumn) autumn_seen = true, autumn = std::max(autumn, v);
@@ -281,12 +280,11 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                     ndvi_med[i] = k % 2 ? season_values[k / 2] : 0.5f * (season_values[k / 2 - 1] + season_values[k / 2]);
                     ndvi_max[i] = vmax;
                     water_freq[i] = float(wet) / float(k);
-                    const bool is_water = water_freq[i] >= 0.5f;
-                    // Water is not vegetation; land cover at the peak from the maximum-NDVI composite.
-                    fvc[i] = is_water ? 0.0f : fvc_model(vmax);
-                    const bool shoulders_green = (!spring_seen || spring >= float(s.forest_shoulder_ndvi_min)) &&
-                                                 (!autumn_seen || autumn >= float(s.forest_shoulder_ndvi_min));
-                    candidate[i] = (!is_water && vmax >= float(s.forest_ndvi_min) && shoulders_green) ? 1 : 0;
+                    const bool is_water = rules.is_water_by_frequency(water_freq[i]);
+                    // Land cover at the peak, from the maximum-NDVI composite.
+                    fvc[i] = rules.cover(vmax, is_water);
+                    const bool shoulders_green = rules.shoulder_green(spring_seen, spring) && rules.shoulder_green(autumn_seen, autumn);
+                    candidate[i] = rules.forest_candidate(vmax, is_water, shoulders_green) ? 1 : 0;
                     checked[i] = spring_seen && autumn_seen;
                   }
                   const Block<double> areas = area_model.areas(g);
@@ -301,7 +299,6 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                   st->fvc = Block<std::uint8_t>(c, kNoData8);
                   st->forest = Block<std::uint8_t>(c, kNoData8);
                   st->grade = Block<std::uint8_t>(c, kNoData8);
-                  auto wet_class = [&](float f) { return f >= float(s.water_permanent_min) ? 2 : f >= float(s.water_seasonal_min) ? 1 : 0; };
                   for (int r = 0; r < c.rows; ++r)
                     for (int col = 0; col < c.cols; ++col) {
                       const std::size_t i = std::size_t(r + dr) * g.cols + col;
@@ -311,10 +308,10 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                       st->ndvi_max.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_max[i], -1.0f, 1.0f) * 1e4f));
                       st->ndvi_median.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_med[i], -1.0f, 1.0f) * 1e4f));
                       st->water_frequency.at(r, col) = std::uint8_t(std::lround(water_freq[i] * 100));
-                      st->wetland.at(r, col) = std::uint8_t(wet_class(water_freq[i]));
+                      st->wetland.at(r, col) = rules.water_class(water_freq[i]);
                       st->fvc.at(r, col) = std::uint8_t(std::lround(fvc[i] / 0.005f));
                       st->forest.at(r, col) = forest.at(r, col);
-                      st->grade.at(r, col) = water_freq[i] >= 0.5f ? 0 : std::uint8_t(grading(fvc[i]));
+                      st->grade.at(r, col) = std::uint8_t(rules.grade(fvc[i], rules.is_water_by_frequency(water_freq[i])));
                     }
                   // Zone tallies, row by row, in column order.
                   st->zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
@@ -335,13 +332,13 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                         if (!clear_n[i]) continue;
                         t.observed_area += w;
                         t.clear_obs_area += w * clear_n[i];
-                        const int wc = wet_class(water_freq[i]);
+                        const int wc = rules.water_class(water_freq[i]);
                         if (wc == 2) t.water_area += w;
                         if (wc >= 1) t.wetland_area += w;
-                        if (water_freq[i] >= 0.5f) continue;
+                        if (rules.is_water_by_frequency(water_freq[i])) continue;
                         t.land_area += w;
                         t.fvc_area += double(fvc[i]) * w;
-                        t.add_graded_area(grading(fvc[i]), w);
+                        t.add_graded_area(rules.grade(fvc[i], false), w);
                         if (forest.at(cr, cc) == 1) {
                           t.forest_area += w;
                           if (checked[i]) t.forest_phenology_area += w;
