@@ -64,9 +64,12 @@ struct Strip : StripWindows {
 };
 
 
+// Rounds half away from zero, as std::lround, but inline: in double, x + 0.5 is exact here.
+inline long round_half_away(double x) { return long(x + std::copysign(0.5, x)); }
+
 std::int16_t scaled16(float v) {
   if (std::isnan(v)) return kNoData16;
-  return std::int16_t(std::lround(std::clamp(v, -1.0f, 1.0f) / float(kIndexScale)));
+  return std::int16_t(round_half_away(double(std::clamp(v, -1.0f, 1.0f) / float(kIndexScale))));
 }
 
 // Computes every product of a strip (with halo) and the per-row zone tallies of its core rows.
@@ -111,19 +114,17 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
   const auto& products = index_products();
   std::vector<Block<float>> index_values;  // for the zone means
   s.indices.clear();
+  const std::size_t core_offset = std::size_t(dr) * std::size_t(g.cols);
   for (const IndexProduct& p : products) {
-    std::vector<const Block<float>*> inputs;
-    for (Band b : p.bands) inputs.push_back(&s.obs[b]);
-    Block<float> value(c, geo::index::kNaN);
-    std::vector<float> rho(inputs.size());
-    for (std::size_t i = 0; i < value.size(); ++i) {
-      const std::size_t gi = i + std::size_t(dr) * std::size_t(g.cols);
-      if (state[gi] != clear) continue;
-      for (std::size_t k = 0; k < inputs.size(); ++k) rho[k] = (*inputs[k])[gi];
-      value[i] = p.formula(rho.data());
-    }
+    std::vector<const float*> inputs;
+    for (Band b : p.bands) inputs.push_back(s.obs[b].data() + core_offset);
+    Block<float> value(c);
+    p.formula(inputs.data(), value.data(), value.size());
     Block<std::int16_t> out(c);
-    for (std::size_t i = 0; i < value.size(); ++i) out[i] = scaled16(value[i]);
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (state[i + core_offset] != clear) value[i] = geo::index::kNaN;  // also pixels the rules masked
+      out[i] = scaled16(value[i]);
+    }
     s.indices.push_back(std::move(out));
     if (!p.mean_key.empty()) index_values.push_back(std::move(value));
   }
@@ -139,7 +140,7 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
       const std::size_t gi = std::size_t(r + dr) * g.cols + col;
       const std::uint8_t st = state[gi];
       s.clear.at(r, col) = st == no_data ? kNoData8 : (st == clear ? 1 : 0);
-      s.fvc.at(r, col) = std::isnan(fvc[gi]) ? kNoData8 : std::uint8_t(std::lround(fvc[gi] / float(kFvcScale)));
+      s.fvc.at(r, col) = std::isnan(fvc[gi]) ? kNoData8 : std::uint8_t(round_half_away(double(fvc[gi] / float(kFvcScale))));
       s.water.at(r, col) = water[gi];
       s.grade.at(r, col) = st != clear ? kNoData8 : std::uint8_t(rules.grade(fvc[gi], water[gi] == 1));
       if (st != clear) s.forest.at(r, col) = kNoData8;

@@ -1,5 +1,7 @@
 #include "products/index_products.hpp"
 
+#include <utility>
+
 #include "libgeo/indices.hpp"
 
 namespace ecomon {
@@ -9,15 +11,28 @@ namespace {
 using B = Band;
 namespace ix = geo::index;
 
+// The block formula of an index functor taking its bands as N float arguments.
+template <typename Functor, std::size_t... K>
+auto block_formula(std::index_sequence<K...>) {
+  return [](const float* const* in, float* out, std::size_t n) {
+    const Functor f;
+    for (std::size_t i = 0; i < n; ++i) out[i] = f(in[K][i]...);
+  };
+}
+template <typename Functor, std::size_t N>
+auto formula() {
+  return block_formula<Functor>(std::make_index_sequence<N>{});
+}
+
 }  // namespace
 
 const std::vector<IndexProduct>& index_products() {
   // name, band description, bands in argument order, formula, mean indicator (key, Chinese name).
   static const std::vector<IndexProduct> products = {
-      {"NDVI", "NDVI (Rouse et al. 1974), x1e-4", {B::nir, B::red}, [](const float* r) { return ix::Ndvi{}(r[0], r[1]); }, "", ""},
-      {"MNDWI", "MNDWI (Xu 2006), x1e-4", {B::green, B::swir1}, [](const float* r) { return ix::Mndwi{}(r[0], r[1]); }, "", ""},
-      {"MSAVI2", "MSAVI2 (Qi et al. 1994), x1e-4", {B::nir, B::red}, [](const float* r) { return ix::Msavi2{}(r[0], r[1]); }, "", ""},
-      {"EVI", "EVI (Huete et al. 2002), x1e-4", {B::nir, B::red, B::blue}, [](const float* r) { return ix::Evi{}(r[0], r[1], r[2]); },
+      {"NDVI", "NDVI (Rouse et al. 1974), x1e-4", {B::nir, B::red}, formula<ix::Ndvi, 2>(), "", ""},
+      {"MNDWI", "MNDWI (Xu 2006), x1e-4", {B::green, B::swir1}, formula<ix::Mndwi, 2>(), "", ""},
+      {"MSAVI2", "MSAVI2 (Qi et al. 1994), x1e-4", {B::nir, B::red}, formula<ix::Msavi2, 2>(), "", ""},
+      {"EVI", "EVI (Huete et al. 2002), x1e-4", {B::nir, B::red, B::blue}, formula<ix::Evi, 3>(),
        "evi_mean", "增强型植被指数均值"},
   };
   return products;

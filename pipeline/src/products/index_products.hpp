@@ -4,6 +4,7 @@
 // indicator of its mean over observed land. The scene engine computes and writes every one (int16 x
 // 1e-4, nodata -32768), and asks the sensors for the union of their bands. Adding an index: the
 // functor in libgeo/indices.hpp, one entry here, a test.
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -16,8 +17,9 @@ struct IndexProduct {
   std::string name;         // product name and file suffix: "EVI" -> <scene>_EVI.tif
   std::string description;  // GeoTIFF band description, with the formula's source
   std::vector<Band> bands;  // the reflectance bands the formula reads, in the order it takes them
-  /// The index from the pixel's reflectances, given in `bands` order; NaN where undefined.
-  std::function<float(const float* reflectance)> formula;
+  /// The index over `n` pixels: inputs[k][i] is the reflectance of bands[k] at pixel i; writes out[i]
+  /// (NaN where undefined). One call per block, so the functor inlines and vectorises.
+  std::function<void(const float* const* inputs, float* out, std::size_t n)> formula;
   std::string mean_key, mean_zh;  // indicator of the mean over observed land (e.g. "evi_mean"), or ""
 };
 

@@ -1,5 +1,7 @@
 #include "sensors/landsat/driver.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <cmath>
 #include <numbers>
 #include <optional>
@@ -43,9 +45,13 @@ class LandsatSource final : public ObservationSource {
   ObservationBlock read(const Window& w) override {
     const std::size_t n = readers_.size();
     std::vector<Block<std::uint16_t>> dn(n);
-    for (std::size_t k = 0; k < n; ++k) dn[k] = readers_[k].read<std::uint16_t>(w);
-    const Block<std::uint16_t> qa = qa_->read<std::uint16_t>(w);
-    const Block<std::uint16_t> rs = radsat_ ? radsat_->read<std::uint16_t>(w) : Block<std::uint16_t>(w, 0);
+    Block<std::uint16_t> qa, rs;
+    // Each band is its own GDAL dataset: decode them concurrently (DEFLATE decoding dominates reading).
+    tbb::parallel_for(std::size_t(0), n + 2, [&](std::size_t k) {
+      if (k < n) dn[k] = readers_[k].read<std::uint16_t>(w);
+      else if (k == n) qa = qa_->read<std::uint16_t>(w);
+      else rs = radsat_ ? radsat_->read<std::uint16_t>(w) : Block<std::uint16_t>(w, 0);
+    });
     ObservationBlock o(w, bands_);
     std::vector<Block<float>*> out(n);
     for (std::size_t k = 0; k < n; ++k) out[k] = &o[roles_[k]];

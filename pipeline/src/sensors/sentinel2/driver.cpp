@@ -1,5 +1,7 @@
 #include "sensors/sentinel2/driver.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <cmath>
 #include <filesystem>
 #include <optional>
@@ -88,8 +90,12 @@ class Sentinel2Source final : public ObservationSource {
     const Window w20{w.col0 / 2, w.row0 / 2, (w.col_end() + 1) / 2 - w.col0 / 2, (w.row_end() + 1) / 2 - w.row0 / 2};
     const std::size_t n = readers_.size();
     std::vector<Block<std::uint16_t>> dn(n);
-    for (std::size_t k = 0; k < n; ++k) dn[k] = readers_[k].read<std::uint16_t>(fine_[k] ? w : w20);
-    const Block<std::uint8_t> scl = scl_->read<std::uint8_t>(w20);
+    Block<std::uint8_t> scl;
+    // Each band is its own GDAL dataset: decode them concurrently.
+    tbb::parallel_for(std::size_t(0), n + 1, [&](std::size_t k) {
+      if (k < n) dn[k] = readers_[k].read<std::uint16_t>(fine_[k] ? w : w20);
+      else scl = scl_->read<std::uint8_t>(w20);
+    });
     ObservationBlock o(w, bands_);
     std::vector<float> rho(n);
     std::vector<std::uint16_t> v(n);
