@@ -22,6 +22,7 @@
 #include "app/output_folder.hpp"
 #include "products/index_products.hpp"
 #include "sensors/radiometry.hpp"
+#include "report/report_writer.hpp"
 #include "report/zone_reports.hpp"
 #include "engine/season_engine.hpp"
 
@@ -31,11 +32,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// One row of scene_status.csv.
-struct StatusRow {
-  std::string path, status, message, scene_id;
-  std::uint64_t implausible_pixels = 0;
-};
 
 // Reads the zones once, before any scene, so that every zones problem (unreadable file, missing
 // field, empty or repeated code, coordinates outside the CRS) stops the run with exit code 2, and
@@ -176,31 +172,15 @@ int run_command(const RunOptions& o) {
   std::sort(results.begin(), results.end(), [](const SceneResult& a, const SceneResult& b) {
     return std::tie(a.scene.date, a.scene.id) < std::tie(b.scene.date, b.scene.id);
   });
-  const std::string report = output.path({"county_report.csv"});
-  write_county_report(report, results, settings.report_headers);
-  // Scene status, so that a nightly run's failures are visible without reading the log.
   std::sort(statuses.begin(), statuses.end(), [](const StatusRow& a, const StatusRow& b) { return a.path < b.path; });
-  std::vector<std::vector<std::string>> status_rows;
-  for (const auto& st : statuses)
-    status_rows.push_back({st.path, st.status, st.message, st.scene_id, std::to_string(st.implausible_pixels)});
-  write_csv(output.path({"scene_status.csv"}), scene_status_columns(), status_rows, settings.report_headers);
-  if (settings.season_enabled && !years.empty()) {
-    write_timeseries(output.path({"county_timeseries.csv"}), grid_zones, years, settings.report_headers);
-    write_trends(output.path({"county_trends.csv"}), grid_zones, years, settings.trend_alpha, settings.report_headers);
+  if (settings.season_enabled && !years.empty())
     for (const auto& p : pixel_trends(years, grid, settings, work_dir)) spdlog::info("trend raster {}", p);
+  const RunResults run_results{settings, output, results, grid_zones, years, statuses, failed};
+  for (auto& [name, writer] : make_report_writers()) {
+    spdlog::debug("report writer {}", name);
+    writer->write(run_results);
   }
   output.remove_empty_work_dir();  // sources and writers removed their temporary files
-  const std::string per_scene = format_scene_table(results);
-  if (std::count(per_scene.begin(), per_scene.end(), '\n') <= 40)
-    std::printf("Per scene (county_report.csv):\n%s", per_scene.c_str());
-  else
-    std::printf("Per scene: %zu scenes, one row per zone and scene in county_report.csv\n", results.size());
-  if (!years.empty()) std::printf("\nPer season (county_timeseries.csv):\n%s", format_series_table(grid_zones, years).c_str());
-  std::printf("\nreport:   %s\nproducts: %s\nscenes:   %zu processed, %zu failed\n", report.c_str(),
-              (fs::path(settings.output_dir) / "products").string().c_str(), results.size(), failed);
-  if (!years.empty())
-    std::printf("series:   %s (%zu season%s; composites in %s)\n", output.path({"county_timeseries.csv"}).c_str(), years.size(),
-                years.size() == 1 ? "" : "s", (fs::path(settings.output_dir) / "years").string().c_str());
   return failed == 0 ? 0 : 3;
 }
 

@@ -1,0 +1,27 @@
+#include "report/report_writer.hpp"
+
+#include <map>
+#include <stdexcept>
+
+namespace ecomon {
+
+namespace {
+
+std::map<std::string, std::function<std::unique_ptr<ReportWriter>()>>& registry() {
+  static std::map<std::string, std::function<std::unique_ptr<ReportWriter>()>> writers;
+  return writers;
+}
+
+}  // namespace
+
+ReportWriterRegistration::ReportWriterRegistration(const std::string& name, std::function<std::unique_ptr<ReportWriter>()> make) {
+  if (!registry().emplace(name, std::move(make)).second) throw std::logic_error("report writer '" + name + "' registered twice");
+}
+
+std::vector<std::pair<std::string, std::unique_ptr<ReportWriter>>> make_report_writers() {
+  std::vector<std::pair<std::string, std::unique_ptr<ReportWriter>>> out;
+  for (const auto& [name, make] : registry()) out.emplace_back(name, make());
+  return out;
+}
+
+}  // namespace ecomon

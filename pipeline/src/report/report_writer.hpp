@@ -1,0 +1,51 @@
+#pragma once
+// Report writers: each turns a run's results into one output (CSV files, the terminal summary;
+// later HTML, GeoPackage). A writer is one self-registering .cpp file (as PDAL's stages are): it
+// declares a static ReportWriterRegistration, and the run calls every registered writer, in name
+// order, once the results are complete. No central list to edit.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/output_folder.hpp"
+#include "config/settings.hpp"
+#include "engine/scene_engine.hpp"
+#include "engine/season_engine.hpp"
+
+namespace ecomon {
+
+/// One row of scene_status.csv.
+struct StatusRow {
+  std::string path, status, message, scene_id;
+  std::uint64_t implausible_pixels = 0;
+};
+
+/// Everything a run produced, as the writers read it.
+struct RunResults {
+  const Settings& settings;
+  const OutputFolder& output;
+  const std::vector<SceneResult>& scenes;         // sorted by (date, id)
+  const std::vector<geo::io::Zone>& season_zones;  // zones on the regional grid
+  const std::vector<YearResult>& years;           // in year order
+  const std::vector<StatusRow>& statuses;         // sorted by path
+  std::size_t failed = 0;
+};
+
+class ReportWriter {
+ public:
+  virtual ~ReportWriter() = default;
+  /// Writes its output; errors are IoError / OutputError naming the file.
+  virtual void write(const RunResults& results) = 0;
+};
+
+/// Registers a writer under `name` (unique; the run order).
+struct ReportWriterRegistration {
+  ReportWriterRegistration(const std::string& name, std::function<std::unique_ptr<ReportWriter>()> make);
+};
+
+/// One instance of every registered writer, in name order.
+std::vector<std::pair<std::string, std::unique_ptr<ReportWriter>>> make_report_writers();
+
+}  // namespace ecomon

@@ -1,0 +1,43 @@
+// Report writers register themselves: the CSV files and the terminal summary are there, in order,
+// and a writer defined in one file alone (here, in this test) joins them with no list to edit.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "report/report_writer.hpp"
+
+using namespace ecomon;
+
+namespace {
+
+int probe_writes = 0;
+
+class ProbeWriter final : public ReportWriter {
+ public:
+  void write(const RunResults&) override { ++probe_writes; }
+};
+
+const ReportWriterRegistration probe("50-probe", [] { return std::make_unique<ProbeWriter>(); });
+
+}  // namespace
+
+TEST(ReportWriters, SelfRegisteredInNameOrder) {
+  std::vector<std::string> names;
+  for (const auto& [name, writer] : make_report_writers()) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"10-csv", "50-probe", "90-terminal"}));
+}
+
+TEST(ReportWriters, ANewWriterIsCalledWithTheResults) {
+  Settings settings;
+  const OutputFolder output((std::filesystem::temp_directory_path() / ("ecomon_writers_" + std::to_string(getpid()))).string());
+  const std::vector<SceneResult> scenes;
+  const std::vector<geo::io::Zone> zones;
+  const std::vector<YearResult> years;
+  const std::vector<StatusRow> statuses;
+  const RunResults results{settings, output, scenes, zones, years, statuses, 0};
+  for (auto& [name, writer] : make_report_writers())
+    if (name == "50-probe") writer->write(results);
+  EXPECT_EQ(probe_writes, 1);
+  EXPECT_THROW(ReportWriterRegistration("50-probe", [] { return std::make_unique<ProbeWriter>(); }), std::logic_error);
+}
