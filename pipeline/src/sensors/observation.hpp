@@ -58,8 +58,9 @@ class ObservationSource {
   std::uint64_t implausible_ = 0;
 };
 
+struct SensorDriver;
 struct FoundScene {
-  enum class Kind { landsat, sentinel2 } kind;
+  const SensorDriver* driver = nullptr;  // the driver that recognised it (sensors/sensor_driver.hpp)
   std::string path;
 };
 /// Something under the input that looks like a scene (or is part of the input tree) but cannot be

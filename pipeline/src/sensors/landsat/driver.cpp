@@ -2,13 +2,17 @@
 
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cmath>
+#include <regex>
 #include <numbers>
 #include <optional>
 #include <vector>
 
 #include "libgeo/indices.hpp"
+#include "libgeo/io/vsi.hpp"
 #include "sensors/driver_support.hpp"
+#include "sensors/sensor_driver.hpp"
 #include "sensors/radiometry.hpp"
 
 namespace ecomon {
@@ -92,6 +96,82 @@ class LandsatSource final : public ObservationSource {
 std::unique_ptr<ObservationSource> open_landsat(const Scene& scene, const BandSet& bands) {
   return std::make_unique<LandsatSource>(scene, bands);
 }
+
+namespace {
+
+bool is_landsat_mtl(const std::string& name) { return iends_with(name, "_MTL.txt") || iends_with(name, "_MTL.xml"); }
+
+// Landsat MTL files of one listing (any case); the .txt wins over an .xml of the same product.
+std::vector<std::string> landsat_mtls(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const auto& n : names) {
+    if (!is_landsat_mtl(n)) continue;
+    if (iends_with(n, ".xml")) {
+      const std::string stem = n.substr(0, n.size() - 4);
+      const bool has_txt = std::any_of(names.begin(), names.end(), [&](const std::string& m) {
+        return m.size() == n.size() && iends_with(m, ".txt") && m.compare(0, stem.size(), stem) == 0;
+      });
+      if (has_txt) continue;
+    }
+    out.push_back(n);
+  }
+  return out;
+}
+
+// A band file of a Landsat product (LXSS_..._B4.TIF, ..._SR_B4.TIF): a scene whose MTL is missing.
+const std::regex kLandsatBandFile("^L[COTEM]0[1-9]_.*_(SR_)?B[0-9]{1,2}\\.TIF$", std::regex::icase);
+
+void scan_archive_folder(const std::string& dir, int depth, Recognised& r) {
+  const auto names = geo::io::list_directory(dir);
+  for (const auto& m : landsat_mtls(names)) r.scenes.push_back(dir + "/" + m);
+  if (depth < 8)
+    for (const auto& n : names)
+      if (geo::io::is_directory(dir + "/" + n)) scan_archive_folder(dir + "/" + n, depth + 1, r);
+}
+
+// A .tar / .tar.gz / .tgz of scene folders, as USGS delivers them; a plain .tar's structure is
+// checked first, so that a truncated download is named as such rather than as a broken band.
+Recognised recognise_archive(const std::string& path) {
+  Recognised r;
+  if (!(iends_with(path, ".tar") || iends_with(path, ".tar.gz") || iends_with(path, ".tgz"))) return r;
+  if (iends_with(path, ".tar")) {
+    const std::string why = geo::io::tar_archive_problem(path);
+    if (!why.empty()) {
+      r.problems.push_back({path, path + ": archive " + why});
+      return r;
+    }
+  }
+  scan_archive_folder("/vsitar/" + path, 0, r);
+  if (r.scenes.empty())
+    r.problems.push_back({path, path + ": holds no Landsat *_MTL.txt or *_MTL.xml (not a Landsat scene archive, or unreadable)"});
+  return r;
+}
+
+Recognised recognise_folder(const FolderListing& f) {
+  Recognised r;
+  const auto mtls = landsat_mtls(f.files);
+  for (const auto& m : mtls) r.scenes.push_back(f.path + "/" + m);
+  if (mtls.empty())
+    for (const auto& file : f.files)
+      if (std::regex_match(file, kLandsatBandFile)) {
+        r.problems.push_back({f.path, f.path + ": holds Landsat band files (" + file +
+                                          ") but no *_MTL.txt or *_MTL.xml: the scene's metadata is missing"});
+        break;
+      }
+  for (const auto& file : f.files) {
+    Recognised a = recognise_archive(f.path + "/" + file);
+    r.scenes.insert(r.scenes.end(), a.scenes.begin(), a.scenes.end());
+    r.problems.insert(r.problems.end(), a.problems.begin(), a.problems.end());
+  }
+  return r;
+}
+
+const SensorDriverRegistration registration({"landsat", recognise_folder, recognise_archive, probe_landsat,
+                                             [](const std::string& mtl, const std::string&, const BandSet& bands) {
+                                               return open_landsat(read_scene(mtl), bands);
+                                             }});
+
+}  // namespace
 
 SceneProbe probe_landsat(const std::string& mtl_path) {
   const Scene scene = read_scene(mtl_path);

@@ -2,13 +2,17 @@
 
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cmath>
+#include <regex>
 #include <filesystem>
 #include <optional>
 #include <vector>
 
 #include "libgeo/indices.hpp"
+#include "libgeo/io/vsi.hpp"
 #include "sensors/driver_support.hpp"
+#include "sensors/sensor_driver.hpp"
 #include "sensors/radiometry.hpp"
 #include "sensors/sentinel2/metadata.hpp"
 
@@ -140,6 +144,62 @@ class Sentinel2Source final : public ObservationSource {
 std::unique_ptr<ObservationSource> open_sentinel2(const std::string& product, const std::string& work_dir, const BandSet& bands) {
   return std::make_unique<Sentinel2Source>(product, work_dir, bands);
 }
+
+namespace {
+
+bool is_metadata(const std::string& name) { return name == "MTD_MSIL2A.xml" || name == "product_metadata.xml"; }
+
+// A band file of a product (T48TXL_..._B04_10m.jp2, B04.tif) whose metadata is missing; Landsat
+// files (LC08_..._ST_B10.TIF) are not.
+const std::regex kBandFile("(^|_)(B0[1-9]|B1[0-2]|B8A|SCL)(_[0-9]{2}m)?\\.(tif|tiff|jp2)$", std::regex::icase);
+const std::regex kLandsatName("^L[COTEM]0[1-9]_", std::regex::icase);
+
+Recognised recognise_zip(const std::string& path) {
+  Recognised r;
+  const std::string name = path.substr(path.find_last_of('/') + 1);
+  if (!iends_with(name, ".zip") || name.find("MSIL") == std::string::npos) return r;
+  if (name.find("MSIL2A") == std::string::npos) {
+    r.problems.push_back({path, path + ": not a Sentinel-2 Level-2A product (only MSIL2A is read)"});
+    return r;
+  }
+  for (const auto& inner : geo::io::list_directory("/vsizip/" + path))
+    if (iends_with(inner, ".SAFE")) r.scenes.push_back("/vsizip/" + path + "/" + inner);
+  if (r.scenes.empty())
+    r.problems.push_back({path, path + ": cannot be read as a zip archive holding a .SAFE folder (truncated or corrupt download?)"});
+  return r;
+}
+
+Recognised recognise_folder(const FolderListing& f) {
+  Recognised r;
+  if (std::any_of(f.files.begin(), f.files.end(), is_metadata)) {  // a per-band GeoTIFF product, or a .SAFE given directly
+    r.scenes.push_back(f.path);
+    r.whole_folder = true;
+    return r;
+  }
+  for (const auto& file : f.files)
+    if (!std::regex_search(file, kLandsatName) && std::regex_search(file, kBandFile)) {
+      r.problems.push_back({f.path, f.path + ": holds Sentinel-2 band files (" + file +
+                                        ") but no MTD_MSIL2A.xml or product_metadata.xml: the product's metadata is missing"});
+      break;
+    }
+  for (const auto& file : f.files) {
+    Recognised z = recognise_zip(f.path + "/" + file);
+    r.scenes.insert(r.scenes.end(), z.scenes.begin(), z.scenes.end());
+    r.problems.insert(r.problems.end(), z.problems.begin(), z.problems.end());
+  }
+  for (const auto& sub : f.folders) {
+    if (!iends_with(sub, ".SAFE")) continue;
+    const std::string path = f.path + "/" + sub;
+    if (sub.find("MSIL2A") != std::string::npos) r.scenes.push_back(path);
+    else r.problems.push_back({path, path + ": not a Sentinel-2 Level-2A product (only MSIL2A is read)"});
+    r.claimed_folders.push_back(sub);
+  }
+  return r;
+}
+
+const SensorDriverRegistration registration({"sentinel2", recognise_folder, recognise_zip, probe_sentinel2, open_sentinel2});
+
+}  // namespace
 
 SceneProbe probe_sentinel2(const std::string& product) {
   const Sentinel2Product d = describe_sentinel2(product, BandSet{Band::green});
