@@ -80,3 +80,27 @@ TEST(Config, ReadmeDocumentsExactlyTheSchema) {
   EXPECT_NE(ss.str().find(settings_reference_markdown()), std::string::npos)
       << "config/README.md is out of date: paste the output of `ecomon config-reference` into it";
 }
+
+TEST(Config, ParseSettingsFromTextIsTheSameStrictParser) {
+  const Settings s = parse_settings("run: {threads: 3}\nseason: {pixel_size: 60}\n", "inline");
+  EXPECT_EQ(s.threads, 3);
+  EXPECT_EQ(s.grid_pixel, 60);
+  for (const std::string& bad : std::vector<std::string>{"a: [", "run: {threads: [1, 2]}", "run: 5", "- a\n- b", std::string("\xff\xfe: {", 5), "run: {window_rows: 1e999}"}) {
+    try {
+      parse_settings(bad, "inline");
+      ADD_FAILURE() << "accepted: " << bad;
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("inline: ", 0), 0u) << e.what();
+    }
+  }
+}
+
+TEST(Config, DocumentedDefaultsAreTheFieldsOwn) {
+  // The reference is printed from a default-constructed Settings: a default changed in the struct
+  // changes the documentation with it.
+  const std::string md = settings_reference_markdown();
+  EXPECT_NE(md.find("| `run.window_rows` | integer | rows | 256 |"), std::string::npos);
+  EXPECT_NE(md.find("| `fvc.ndvi_soil` | number or `auto` | NDVI | 0.05 |"), std::string::npos);
+  EXPECT_NE(md.find("| `input.dir` | path |  | (required) |"), std::string::npos);
+  EXPECT_NE(md.find("| `season.grid_crs` | string |  | +proj=aea"), std::string::npos);
+}

@@ -7,7 +7,12 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <cstdio>
 #include <functional>
+#include <optional>
+#include <type_traits>
+#include <variant>
 #include <sstream>
 #include <thread>
 
@@ -24,16 +29,56 @@ struct Value {
   int integer() const { return int(number); }  // integer kinds are checked integral and in range
 };
 
+// The Settings field a key sets: its type decides how a checked value is stored, and the default
+// that `config-reference` prints is read from a default-constructed Settings, so it cannot drift.
+using Field = std::variant<int Settings::*, double Settings::*, bool Settings::*, std::string Settings::*, std::optional<double> Settings::*>;
+
 struct KeyDef {
   std::string key;
   Kind kind;
   std::string unit;
-  std::string default_text;
+  Field field;
   double min = 0, max = 0;             // for integer / number kinds
   std::vector<std::string> choices;    // for choice
   std::string doc;
-  std::function<void(Settings&, const Value&)> set;  // receives the checked value
+  std::string when_empty = "";         // what an empty default means ("(required)", "(first layer)")
 };
+
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// The key's value in `s`, as text (the documented default, for a default-constructed Settings).
+std::string value_text(const KeyDef& d, const Settings& s) {
+  return std::visit(
+      [&](auto member) -> std::string {
+        const auto& v = s.*member;
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, int>) return std::to_string(v);
+        else if constexpr (std::is_same_v<T, double>) return number_text(v);
+        else if constexpr (std::is_same_v<T, bool>) return v ? "true" : "false";
+        else if constexpr (std::is_same_v<T, std::string>) return v.empty() ? d.when_empty : v;
+        else return v ? number_text(*v) : "auto";
+      },
+      d.field);
+}
+
+// Stores a checked value in the key's field.
+void store(Settings& s, const KeyDef& d, const Value& value) {
+  std::visit(
+      [&](auto member) {
+        auto& v = s.*member;
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, int>) v = value.integer();
+        else if constexpr (std::is_same_v<T, double>) v = value.number;
+        else if constexpr (std::is_same_v<T, bool>) v = value.text == "true";
+        else if constexpr (std::is_same_v<T, std::string>) v = value.text;
+        else v = value.text == "auto" ? std::nullopt : std::optional<double>(value.number);
+      },
+      d.field);
+}
 
 std::string kind_name(const KeyDef& d) {
   switch (d.kind) {
@@ -69,101 +114,61 @@ std::string range_text(const KeyDef& d) {
 
 const std::vector<KeyDef>& schema() {
   static const std::vector<KeyDef> defs = {
-      {"run.threads", Kind::integer, "threads", "0", 0, 256, {}, "Worker threads for the TBB pipeline; 0 uses every core.",
-       [](Settings& s, const Value& v) { s.threads = v.integer(); }},
-      {"run.window_rows", Kind::integer, "rows", "256", 8, 16384, {},
-       "Rows per streamed strip (at most; see run.memory_budget_mb). Results do not depend on it.",
-       [](Settings& s, const Value& v) { s.window_rows = v.integer(); }},
-      {"run.memory_budget_mb", Kind::integer, "MiB", "1024", 64, 1048576, {},
-       "Window budget: strips are made shorter than run.window_rows when needed so that the strips in flight (2 per thread, ~80 bytes per pixel) fit in it. Results do not depend on it.",
-       [](Settings& s, const Value& v) { s.memory_budget_mb = v.integer(); }},
-      {"run.gdal_cache_mb", Kind::integer, "MiB", "128", 16, 65536, {},
-       "GDAL block cache. Streaming needs little; GDAL's default (5% of RAM) costs a streaming reader ~1 GB for nothing.",
-       [](Settings& s, const Value& v) { s.gdal_cache_mb = v.integer(); }},
-      {"input.dir", Kind::path, "", "(required)", 0, 0, {},
-       "Folder searched recursively for scenes: Landsat (folders with *_MTL.txt/xml, or .tar archives of them) and Sentinel-2 L2A (.SAFE, its .zip, or band GeoTIFFs with MTD_MSIL2A.xml).",
-       [](Settings& s, const Value& v) { s.input_dir = v.text; }},
-      {"zones.file", Kind::path, "", "(required)", 0, 0, {}, "Zone polygons: any OGR source (GeoPackage, Shapefile, GeoJSON).",
-       [](Settings& s, const Value& v) { s.zones_file = v.text; }},
-      {"zones.layer", Kind::text, "", "(first layer)", 0, 0, {}, "Layer name inside the zones file.",
-       [](Settings& s, const Value& v) { s.zones_layer = v.text; }},
-      {"zones.code_field", Kind::text, "", "code", 0, 0, {}, "Field holding the zone code (e.g. the 6-digit adcode).",
-       [](Settings& s, const Value& v) { s.zone_code_field = v.text; }},
-      {"zones.name_field", Kind::text, "", "name", 0, 0, {}, "Field holding the zone name; empty uses the code.",
-       [](Settings& s, const Value& v) { s.zone_name_field = v.text; }},
-      {"output.dir", Kind::path, "", "ecomon_out", 0, 0, {}, "Folder for products and reports (created if missing).",
-       [](Settings& s, const Value& v) { s.output_dir = v.text; }},
-      {"output.codec", Kind::choice, "", "ZSTD", 0, 0, {"ZSTD", "DEFLATE", "LZW", "NONE"},
-       "GeoTIFF codec. ZSTD level 1 encodes ~9x faster than DEFLATE level 6 at about the same size (scripts/bench.sh); DEFLATE is the most widely readable.",
-       [](Settings& s, const Value& v) { s.codec = v.text; }},
-      {"output.level", Kind::integer, "", "1", 1, 22, {}, "Codec level (ZSTD 1-22, DEFLATE 1-9).",
-       [](Settings& s, const Value& v) { s.codec_level = v.integer(); }},
-      {"output.block_size", Kind::integer, "pixels", "512", 64, 4096, {}, "COG internal tile size (a multiple of 16).",
-       [](Settings& s, const Value& v) { s.block_size = v.integer(); }},
-      {"output.products", Kind::boolean, "", "true", 0, 0, {}, "Write product GeoTIFFs; false writes the reports only.",
-       [](Settings& s, const Value& v) { s.write_products = v.text == "true"; }},
-      {"fvc.ndvi_soil", Kind::number_or_auto, "NDVI", "0.05", -1, 1, {},
-       "Bare-soil NDVI end-member of the dimidiate pixel model; `auto` takes the scene's `fvc.soil_percentile` of NDVI over clear land.",
-       [](Settings& s, const Value& v) { s.ndvi_soil = v.text == "auto" ? std::nullopt : std::optional<double>(v.number); }},
-      {"fvc.ndvi_veg", Kind::number_or_auto, "NDVI", "0.85", -1, 1, {},
-       "Full-vegetation NDVI end-member; `auto` takes the scene's `fvc.veg_percentile` of NDVI over clear land.",
-       [](Settings& s, const Value& v) { s.ndvi_veg = v.text == "auto" ? std::nullopt : std::optional<double>(v.number); }},
-      {"fvc.soil_percentile", Kind::number, "%", "5", 0, 50, {}, "Percentile used by `fvc.ndvi_soil: auto`.",
-       [](Settings& s, const Value& v) { s.soil_percentile = v.number; }},
-      {"fvc.veg_percentile", Kind::number, "%", "95", 50, 100, {}, "Percentile used by `fvc.ndvi_veg: auto`.",
-       [](Settings& s, const Value& v) { s.veg_percentile = v.number; }},
-      {"water.mndwi_min", Kind::number, "MNDWI", "0.0", -1, 1, {}, "A clear pixel is water when MNDWI exceeds this (Xu 2006 uses 0).",
-       [](Settings& s, const Value& v) { s.water_mndwi_min = v.number; }},
-      {"forest.ndvi_min", Kind::number, "NDVI", "0.60", -1, 1, {}, "Canopy threshold: clear, non-water pixels at or above it are forest candidates.",
-       [](Settings& s, const Value& v) { s.forest_ndvi_min = v.number; }},
-      {"forest.min_patch_ha", Kind::number, "ha", "0.5", 0, 100, {},
-       "Minimum forest patch (8-connected, ellipsoidal area); China's forest-land definition uses 0.0667 ha (1 mu) for stands and the brief's 0.5 ha here.",
-       [](Settings& s, const Value& v) { s.forest_min_patch_ha = v.number; }},
-      {"desertification.none_min_fvc", Kind::number, "fraction", "0.60", 0, 1, {}, "FVC at or above which land is graded 'none'.",
-       [](Settings& s, const Value& v) { s.desert_none_min = v.number; }},
-      {"desertification.light_min_fvc", Kind::number, "fraction", "0.40", 0, 1, {}, "FVC at or above which land is 'light' (GB/T 24255 cover criterion).",
-       [](Settings& s, const Value& v) { s.desert_light_min = v.number; }},
-      {"desertification.moderate_min_fvc", Kind::number, "fraction", "0.25", 0, 1, {}, "FVC at or above which land is 'moderate'.",
-       [](Settings& s, const Value& v) { s.desert_moderate_min = v.number; }},
-      {"desertification.severe_min_fvc", Kind::number, "fraction", "0.10", 0, 1, {}, "FVC at or above which land is 'severe'; below is 'extreme'.",
-       [](Settings& s, const Value& v) { s.desert_severe_min = v.number; }},
-      {"season.enabled", Kind::boolean, "", "true", 0, 0, {},
-       "Build yearly season composites on the regional grid, county_timeseries.csv and county_trends.csv.",
-       [](Settings& s, const Value& v) { s.season_enabled = v.text == "true"; }},
-      {"season.start", Kind::month_day, "", "07-01", 0, 0, {}, "First day of the peak-season window (grassland cover is surveyed at its peak).",
-       [](Settings& s, const Value& v) { s.season_start = v.text; }},
-      {"season.end", Kind::month_day, "", "08-31", 0, 0, {}, "Last day of the peak-season window.",
-       [](Settings& s, const Value& v) { s.season_end = v.text; }},
-      {"season.spring_start", Kind::month_day, "", "05-01", 0, 0, {}, "Spring window for the forest phenology rule (crops are not yet green).",
-       [](Settings& s, const Value& v) { s.spring_start = v.text; }},
-      {"season.spring_end", Kind::month_day, "", "05-31", 0, 0, {}, "End of the spring window.",
-       [](Settings& s, const Value& v) { s.spring_end = v.text; }},
-      {"season.autumn_start", Kind::month_day, "", "09-01", 0, 0, {}, "Autumn window for the forest phenology rule (crops senesce, are harvested).",
-       [](Settings& s, const Value& v) { s.autumn_start = v.text; }},
-      {"season.autumn_end", Kind::month_day, "", "09-30", 0, 0, {}, "End of the autumn window.",
-       [](Settings& s, const Value& v) { s.autumn_end = v.text; }},
-      {"season.grid_crs", Kind::text, "", "China Albers (aea 25/47/105, WGS84)", 0, 0, {},
-       "CRS of the regional output grid: a projected CRS in metres (PROJ/EPSG/WKT string; geographic CRSs are refused). Equal-area, so every cell has the same true area and every ground location is counted once, whatever the scenes' UTM zones.",
-       [](Settings& s, const Value& v) { s.grid_crs = v.text; }},
-      {"season.pixel_size", Kind::number, "m", "30", 5, 2000, {}, "Cell size of the regional grid.",
-       [](Settings& s, const Value& v) { s.grid_pixel = v.number; }},
-      {"water.permanent_min_frequency", Kind::number, "fraction", "0.75", 0, 1, {},
-       "Water frequency (wet / clear observations in the season, as Digital Earth Australia's WOfS, Mueller et al. 2016) at or above which water is permanent.",
-       [](Settings& s, const Value& v) { s.water_permanent_min = v.number; }},
-      {"water.seasonal_min_frequency", Kind::number, "fraction", "0.25", 0, 1, {},
-       "Water frequency at or above which a cell is wetland (seasonal water, or permanent).",
-       [](Settings& s, const Value& v) { s.water_seasonal_min = v.number; }},
-      {"water.land_max_frequency", Kind::number, "fraction", "0.5", 0, 1, {},
-       "Season rule: a cell wet in at least this share of its clear season observations is water, not land: it has no cover, forest or desertification grade (cells between this and water.permanent_min_frequency count as wetland only).",
-       [](Settings& s, const Value& v) { s.water_land_max_frequency = v.number; }},
-      {"forest.shoulder_ndvi_min", Kind::number, "NDVI", "0.45", -1, 1, {},
-       "Phenology rule: a forest cell must also reach this NDVI in the spring and autumn windows where it was observed in them; irrigated crops do not.",
-       [](Settings& s, const Value& v) { s.forest_shoulder_ndvi_min = v.number; }},
-      {"trend.alpha", Kind::number, "", "0.05", 0.001, 0.5, {}, "Significance level of the Mann-Kendall test.",
-       [](Settings& s, const Value& v) { s.trend_alpha = v.number; }},
-      {"report.headers", Kind::choice, "", "en", 0, 0, {"en", "zh", "en_zh"},
-       "CSV header language: English keys, Chinese names, or both (\"区划代码 zone_code\").",
-       [](Settings& s, const Value& v) { s.report_headers = v.text; }},
+      {"run.threads", Kind::integer, "threads", &Settings::threads, 0, 256, {}, "Worker threads for the TBB pipeline; 0 uses every core."},
+      {"run.window_rows", Kind::integer, "rows", &Settings::window_rows, 8, 16384, {},
+       "Rows per streamed strip (at most; see run.memory_budget_mb). Results do not depend on it."},
+      {"run.memory_budget_mb", Kind::integer, "MiB", &Settings::memory_budget_mb, 64, 1048576, {},
+       "Window budget: strips are made shorter than run.window_rows when needed so that the strips in flight (2 per thread, ~80 bytes per pixel) fit in it. Results do not depend on it."},
+      {"run.gdal_cache_mb", Kind::integer, "MiB", &Settings::gdal_cache_mb, 16, 65536, {},
+       "GDAL block cache. Streaming needs little; GDAL's default (5% of RAM) costs a streaming reader ~1 GB for nothing."},
+      {"input.dir", Kind::path, "", &Settings::input_dir, 0, 0, {},
+       "Folder searched recursively for scenes: Landsat (folders with *_MTL.txt/xml, or .tar archives of them) and Sentinel-2 L2A (.SAFE, its .zip, or band GeoTIFFs with MTD_MSIL2A.xml).", "(required)"},
+      {"zones.file", Kind::path, "", &Settings::zones_file, 0, 0, {}, "Zone polygons: any OGR source (GeoPackage, Shapefile, GeoJSON).", "(required)"},
+      {"zones.layer", Kind::text, "", &Settings::zones_layer, 0, 0, {}, "Layer name inside the zones file.", "(first layer)"},
+      {"zones.code_field", Kind::text, "", &Settings::zone_code_field, 0, 0, {}, "Field holding the zone code (e.g. the 6-digit adcode)."},
+      {"zones.name_field", Kind::text, "", &Settings::zone_name_field, 0, 0, {}, "Field holding the zone name; empty uses the code."},
+      {"output.dir", Kind::path, "", &Settings::output_dir, 0, 0, {}, "Folder for products and reports (created if missing)."},
+      {"output.codec", Kind::choice, "", &Settings::codec, 0, 0, {"ZSTD", "DEFLATE", "LZW", "NONE"},
+       "GeoTIFF codec. ZSTD level 1 encodes ~9x faster than DEFLATE level 6 at about the same size (scripts/bench.sh); DEFLATE is the most widely readable."},
+      {"output.level", Kind::integer, "", &Settings::codec_level, 1, 22, {}, "Codec level (ZSTD 1-22, DEFLATE 1-9)."},
+      {"output.block_size", Kind::integer, "pixels", &Settings::block_size, 64, 4096, {}, "COG internal tile size (a multiple of 16)."},
+      {"output.products", Kind::boolean, "", &Settings::write_products, 0, 0, {}, "Write product GeoTIFFs; false writes the reports only."},
+      {"fvc.ndvi_soil", Kind::number_or_auto, "NDVI", &Settings::ndvi_soil, -1, 1, {},
+       "Bare-soil NDVI end-member of the dimidiate pixel model; `auto` takes the scene's `fvc.soil_percentile` of NDVI over clear land."},
+      {"fvc.ndvi_veg", Kind::number_or_auto, "NDVI", &Settings::ndvi_veg, -1, 1, {},
+       "Full-vegetation NDVI end-member; `auto` takes the scene's `fvc.veg_percentile` of NDVI over clear land."},
+      {"fvc.soil_percentile", Kind::number, "%", &Settings::soil_percentile, 0, 50, {}, "Percentile used by `fvc.ndvi_soil: auto`."},
+      {"fvc.veg_percentile", Kind::number, "%", &Settings::veg_percentile, 50, 100, {}, "Percentile used by `fvc.ndvi_veg: auto`."},
+      {"water.mndwi_min", Kind::number, "MNDWI", &Settings::water_mndwi_min, -1, 1, {}, "A clear pixel is water when MNDWI exceeds this (Xu 2006 uses 0)."},
+      {"forest.ndvi_min", Kind::number, "NDVI", &Settings::forest_ndvi_min, -1, 1, {}, "Canopy threshold: clear, non-water pixels at or above it are forest candidates."},
+      {"forest.min_patch_ha", Kind::number, "ha", &Settings::forest_min_patch_ha, 0, 100, {},
+       "Minimum forest patch (8-connected, ellipsoidal area); China's forest-land definition uses 0.0667 ha (1 mu) for stands and the brief's 0.5 ha here."},
+      {"desertification.none_min_fvc", Kind::number, "fraction", &Settings::desert_none_min, 0, 1, {}, "FVC at or above which land is graded 'none'."},
+      {"desertification.light_min_fvc", Kind::number, "fraction", &Settings::desert_light_min, 0, 1, {}, "FVC at or above which land is 'light' (GB/T 24255 cover criterion)."},
+      {"desertification.moderate_min_fvc", Kind::number, "fraction", &Settings::desert_moderate_min, 0, 1, {}, "FVC at or above which land is 'moderate'."},
+      {"desertification.severe_min_fvc", Kind::number, "fraction", &Settings::desert_severe_min, 0, 1, {}, "FVC at or above which land is 'severe'; below is 'extreme'."},
+      {"season.enabled", Kind::boolean, "", &Settings::season_enabled, 0, 0, {},
+       "Build yearly season composites on the regional grid, county_timeseries.csv and county_trends.csv."},
+      {"season.start", Kind::month_day, "", &Settings::season_start, 0, 0, {}, "First day of the peak-season window (grassland cover is surveyed at its peak)."},
+      {"season.end", Kind::month_day, "", &Settings::season_end, 0, 0, {}, "Last day of the peak-season window."},
+      {"season.spring_start", Kind::month_day, "", &Settings::spring_start, 0, 0, {}, "Spring window for the forest phenology rule (crops are not yet green)."},
+      {"season.spring_end", Kind::month_day, "", &Settings::spring_end, 0, 0, {}, "End of the spring window."},
+      {"season.autumn_start", Kind::month_day, "", &Settings::autumn_start, 0, 0, {}, "Autumn window for the forest phenology rule (crops senesce, are harvested)."},
+      {"season.autumn_end", Kind::month_day, "", &Settings::autumn_end, 0, 0, {}, "End of the autumn window."},
+      {"season.grid_crs", Kind::text, "", &Settings::grid_crs, 0, 0, {},
+       "CRS of the regional output grid: a projected CRS in metres (PROJ/EPSG/WKT string; geographic CRSs are refused). Equal-area, so every cell has the same true area and every ground location is counted once, whatever the scenes' UTM zones."},
+      {"season.pixel_size", Kind::number, "m", &Settings::grid_pixel, 5, 2000, {}, "Cell size of the regional grid."},
+      {"water.permanent_min_frequency", Kind::number, "fraction", &Settings::water_permanent_min, 0, 1, {},
+       "Water frequency (wet / clear observations in the season, as Digital Earth Australia's WOfS, Mueller et al. 2016) at or above which water is permanent."},
+      {"water.seasonal_min_frequency", Kind::number, "fraction", &Settings::water_seasonal_min, 0, 1, {},
+       "Water frequency at or above which a cell is wetland (seasonal water, or permanent)."},
+      {"water.land_max_frequency", Kind::number, "fraction", &Settings::water_land_max_frequency, 0, 1, {},
+       "Season rule: a cell wet in at least this share of its clear season observations is water, not land: it has no cover, forest or desertification grade (cells between this and water.permanent_min_frequency count as wetland only)."},
+      {"forest.shoulder_ndvi_min", Kind::number, "NDVI", &Settings::forest_shoulder_ndvi_min, -1, 1, {},
+       "Phenology rule: a forest cell must also reach this NDVI in the spring and autumn windows where it was observed in them; irrigated crops do not."},
+      {"trend.alpha", Kind::number, "", &Settings::trend_alpha, 0.001, 0.5, {}, "Significance level of the Mann-Kendall test."},
+      {"report.headers", Kind::choice, "", &Settings::report_headers, 0, 0, {"en", "zh", "en_zh"},
+       "CSV header language: English keys, Chinese names, or both (\"区划代码 zone_code\")."},
   };
   return defs;
 }
@@ -236,7 +241,7 @@ void apply(Settings& s, const KeyDef& d, const std::string& text, const std::str
     case Kind::text:
     case Kind::path: break;
   }
-  d.set(s, value);
+  store(s, d, value);
 }
 
 void walk(Settings& s, const YAML::Node& node, const std::string& prefix, const std::string& file,
@@ -291,18 +296,35 @@ void validate(const Settings& s, const std::string& where) {
                       "'); the regional grid needs a projected CRS in metres, ideally equal-area (e.g. the default China Albers)");
 }
 
+namespace {
+
+// Reads YAML text into `s` (no cross-key validation yet). Relative paths resolve against `base`.
+void parse_into(Settings& s, const std::string& text, const std::string& where, const std::filesystem::path& base) {
+  try {
+    const YAML::Node root = YAML::Load(text);
+    if (!root.IsNull()) walk(s, root, "", where, base);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(where + ": not valid YAML: " + e.what());
+  }
+}
+
+}  // namespace
+
+Settings parse_settings(const std::string& text, const std::string& where, const std::string& base_dir) {
+  Settings s;
+  parse_into(s, text, where, std::filesystem::absolute(base_dir));
+  validate(s, where);
+  return s;
+}
+
 Settings load_settings(const std::string& path, const std::vector<std::string>& overrides) {
   Settings s;
   if (!path.empty()) {
-    YAML::Node root;
-    try {
-      root = YAML::LoadFile(path);
-    } catch (const YAML::BadFile&) {
-      throw ConfigError(path + ": cannot read the config file");
-    } catch (const YAML::Exception& e) {
-      throw ConfigError(path + ": not valid YAML: " + e.what());
-    }
-    if (!root.IsNull()) walk(s, root, "", path, std::filesystem::absolute(path).parent_path());
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream text;
+    text << f.rdbuf();
+    if (!f) throw ConfigError(path + ": cannot read the config file");
+    parse_into(s, text.str(), path, std::filesystem::absolute(path).parent_path());
   }
   for (const auto& o : overrides) apply_override(s, o);
   validate(s, path.empty() ? "settings" : path);
@@ -321,8 +343,9 @@ StripPlan plan_strips(const Settings& s, double bytes_per_cell, int cols, int ha
 std::string settings_reference_markdown() {
   std::ostringstream o;
   o << "| key | type | unit | default | allowed | meaning |\n|---|---|---|---|---|---|\n";
+  const Settings defaults;
   for (const auto& d : schema())
-    o << "| `" << d.key << "` | " << kind_name(d) << " | " << d.unit << " | " << d.default_text << " | " << range_text(d)
+    o << "| `" << d.key << "` | " << kind_name(d) << " | " << d.unit << " | " << value_text(d, defaults) << " | " << range_text(d)
       << " | " << d.doc << " |\n";
   return o.str();
 }

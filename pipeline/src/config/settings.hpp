@@ -54,6 +54,9 @@ struct Settings {
   double trend_alpha = 0.05;
 };
 
+/// Parses YAML config text (the fuzzing entry point): every key checked, cross-key checks done.
+/// `where` names the source in errors; relative paths resolve against `base_dir`. Throws ConfigError.
+Settings parse_settings(const std::string& text, const std::string& where, const std::string& base_dir = ".");
 /// Loads a config file (YAML), applying `overrides` ("key.path=value") afterwards. Relative paths in
 /// the file are taken relative to the file's folder; those in overrides relative to the working folder.
 Settings load_settings(const std::string& path, const std::vector<std::string>& overrides);
