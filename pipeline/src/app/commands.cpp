@@ -20,6 +20,7 @@
 #include "libgeo/zonal.hpp"
 #include "app/errors.hpp"
 #include "app/output_folder.hpp"
+#include "app/run_plan.hpp"
 #include "products/index_products.hpp"
 #include "sensors/radiometry.hpp"
 #include "report/report_writer.hpp"
@@ -100,8 +101,6 @@ int run_command(const RunOptions& o) {
       record_failure(candidate.path, e.what());
     }
   }
-  std::map<int, std::vector<std::size_t>> by_year;  // dates are checked ISO 8601 by the probe
-  for (std::size_t i = 0; i < usable.size(); ++i) by_year[std::stoi(usable[i].info.date.substr(0, 4))].push_back(i);
   std::vector<geo::io::Zone> grid_zones;
   geo::Grid grid;
   if (settings.season_enabled) {
@@ -110,71 +109,89 @@ int run_command(const RunOptions& o) {
     if (grid.cols == 0) spdlog::warn("the zones and the scenes do not overlap: no season composites");
     else spdlog::info("regional grid: {} x {} cells of {} m ({})", grid.cols, grid.rows, settings.grid_pixel, settings.grid_crs);
   }
+
+  // The jobs: each scene on its own grid; each year on the regional grid after its scenes; trends.
+  const bool seasons = settings.season_enabled && grid.cols > 0;
+  const RunPlan plan = make_run_plan(usable, seasons);
+  // A scene's source stays open until its year is composited: its bands (JPEG 2000 decoded once)
+  // serve both passes; a year's sources are closed when its year job is done.
+  std::map<int, std::vector<std::unique_ptr<ObservationSource>>> open_sources;
+  std::map<int, std::vector<double>> soils, vegs;
   std::vector<YearResult> years;
-  for (const auto& [year, indices] : by_year) {
-    // Each scene is opened once per run: JPEG 2000 bands are decoded once and serve both passes.
-    std::vector<std::unique_ptr<ObservationSource>> sources;
-    std::vector<double> soils, vegs;
-    for (std::size_t i : indices) {
-      const auto t0 = std::chrono::steady_clock::now();
-      try {
-        auto source = open_scene(found[i], work_dir, required_bands());
-        const SceneInfo& scene = source->info();
-        spdlog::info("scene {} ({} {}, {})", scene.id, scene.spacecraft, scene.date, scene.reflectance);
-        SceneResult r = process_scene(*source, settings, zones, work_dir);
-        r.implausible_pixels = source->implausible_pixels();
-        const std::uint64_t masked = r.implausible_pixels + r.undefined_index_pixels;
-        if (masked > 0)
-          spdlog::warn("scene {}: {} clear pixels masked as implausible ({} with a reflectance outside {}..{}, {} with NDVI or MNDWI undefined)",
-                       scene.id, masked, r.implausible_pixels, kPlausibleReflectanceMin, kPlausibleReflectanceMax, r.undefined_index_pixels);
-        bool any_overlap = false;
-        for (const auto& t : r.tallies) any_overlap = any_overlap || t.total_area > 0;
-        if (!any_overlap)
-          spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", settings.zones_file, scene.id);
-        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        spdlog::info("  done in {:.2f} s, {} products", secs, r.products.size());
-        statuses.push_back({scene.path, "ok", masked > 0 ? std::to_string(masked) + " clear pixels masked as implausible" : "", scene.id, masked});
-        soils.push_back(r.ndvi_soil);
-        vegs.push_back(r.ndvi_veg);
-        results.push_back(std::move(r));
-        sources.push_back(std::move(source));
-      } catch (const OutputError&) {
-        throw;  // the output folder is unusable: no later scene can be written either
-      } catch (const std::exception& e) {
-        record_failure(found[i].path, e.what(), usable[i].info.id);
-      }
-    }
-    if (!settings.season_enabled || grid.cols == 0) continue;
+  auto run_scene = [&](const Job& job) {
+    const std::size_t i = job.scene;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto source = open_scene(found[i], work_dir, required_bands());
+    const SceneInfo& scene = source->info();
+    spdlog::info("scene {} ({} {}, {})", scene.id, scene.spacecraft, scene.date, scene.reflectance);
+    SceneResult r = process_scene(*source, settings, zones, work_dir);
+    r.implausible_pixels = source->implausible_pixels();
+    const std::uint64_t masked = r.implausible_pixels + r.undefined_index_pixels;
+    if (masked > 0)
+      spdlog::warn("scene {}: {} clear pixels masked as implausible ({} with a reflectance outside {}..{}, {} with NDVI or MNDWI undefined)",
+                   scene.id, masked, r.implausible_pixels, kPlausibleReflectanceMin, kPlausibleReflectanceMax, r.undefined_index_pixels);
+    bool any_overlap = false;
+    for (const auto& t : r.tallies) any_overlap = any_overlap || t.total_area > 0;
+    if (!any_overlap) spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", settings.zones_file, scene.id);
+    spdlog::info("  done in {:.2f} s, {} products", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                 r.products.size());
+    statuses.push_back({scene.path, "ok", masked > 0 ? std::to_string(masked) + " clear pixels masked as implausible" : "", scene.id, masked});
+    soils[job.year].push_back(r.ndvi_soil);
+    vegs[job.year].push_back(r.ndvi_veg);
+    results.push_back(std::move(r));
+    if (seasons) open_sources[job.year].push_back(std::move(source));
+  };
+  auto run_year = [&](const Job& job) {
     Settings year_settings = settings;
     auto median = [](std::vector<double> v) {
       std::sort(v.begin(), v.end());
       return v.empty() ? 0.0 : v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
     };
     // `auto` end-members: the median of the year's per-scene values.
-    if (!settings.ndvi_soil) year_settings.ndvi_soil = median(soils);
-    if (!settings.ndvi_veg) year_settings.ndvi_veg = median(vegs);
+    if (!settings.ndvi_soil) year_settings.ndvi_soil = median(soils[job.year]);
+    if (!settings.ndvi_veg) year_settings.ndvi_veg = median(vegs[job.year]);
     std::vector<ObservationSource*> pointers;
-    for (auto& s : sources) pointers.push_back(s.get());
-    try {
-      const auto t0 = std::chrono::steady_clock::now();
-      YearResult y = composite_year(year, pointers, grid, grid_zones, year_settings, work_dir);
-      if (y.scenes > 0) {
-        spdlog::info("season {}: {} scenes composited in {:.2f} s", year, y.scenes,
-                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-        years.push_back(std::move(y));
-      }
-    } catch (const OutputError&) {
-      throw;
-    } catch (const std::exception& e) {
-      record_failure("season " + std::to_string(year), e.what());
+    for (auto& s : open_sources[job.year]) pointers.push_back(s.get());
+    const auto t0 = std::chrono::steady_clock::now();
+    YearResult y = composite_year(job.year, pointers, grid, grid_zones, year_settings, work_dir);
+    open_sources.erase(job.year);
+    if (y.scenes > 0) {
+      spdlog::info("season {}: {} scenes composited in {:.2f} s", job.year, y.scenes,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      years.push_back(std::move(y));
     }
+  };
+  auto run_trends = [&](const Job&) {
+    for (const auto& p : pixel_trends(years, grid, settings, work_dir)) spdlog::info("trend raster {}", p);
+  };
+  MemoryCatalog catalog;
+  LocalExecutor executor;
+  executor.execute(
+      plan,
+      [&](const Job& job) {
+        try {
+          switch (job.kind) {
+            case Job::Kind::scene: return run_scene(job);
+            case Job::Kind::year: return run_year(job);
+            case Job::Kind::trends: return run_trends(job);
+          }
+        } catch (const std::exception& e) {
+          spdlog::error("{}", e.what());  // when it happens; the catalog keeps it for the status report
+          throw;
+        }
+      },
+      catalog);
+  for (const auto& rec : catalog.records()) {
+    if (rec.status != "failed") continue;
+    const auto job = std::find_if(plan.jobs.begin(), plan.jobs.end(), [&](const Job& j) { return j.key == rec.key; });
+    const bool scene_job = job != plan.jobs.end() && job->kind == Job::Kind::scene;
+    statuses.push_back({scene_job ? found[job->scene].path : rec.key, "failed", rec.message, scene_job ? rec.key : "", 0});
+    ++failed;
   }
   std::sort(results.begin(), results.end(), [](const SceneResult& a, const SceneResult& b) {
     return std::tie(a.scene.date, a.scene.id) < std::tie(b.scene.date, b.scene.id);
   });
   std::sort(statuses.begin(), statuses.end(), [](const StatusRow& a, const StatusRow& b) { return a.path < b.path; });
-  if (settings.season_enabled && !years.empty())
-    for (const auto& p : pixel_trends(years, grid, settings, work_dir)) spdlog::info("trend raster {}", p);
   const RunResults run_results{settings, output, results, grid_zones, years, statuses, failed};
   for (auto& [name, writer] : make_report_writers()) {
     spdlog::debug("report writer {}", name);

@@ -1,0 +1,58 @@
+#include "app/run_plan.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+#include "app/output_folder.hpp"
+
+namespace ecomon {
+
+RunPlan make_run_plan(const std::vector<SceneProbe>& scenes, bool seasons) {
+  std::vector<std::size_t> order(scenes.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::tie(scenes[a].info.date, scenes[a].info.id) < std::tie(scenes[b].info.date, scenes[b].info.id);
+  });
+  std::map<int, std::vector<std::size_t>> by_year;  // dates are checked ISO 8601 by the probe
+  for (std::size_t i : order) by_year[std::stoi(scenes[i].info.date.substr(0, 4))].push_back(i);
+  RunPlan plan;
+  std::vector<std::size_t> year_jobs;
+  for (const auto& [year, indices] : by_year) {
+    std::vector<std::size_t> scene_jobs;
+    for (std::size_t i : indices) {
+      scene_jobs.push_back(plan.jobs.size());
+      plan.jobs.push_back({Job::Kind::scene, scenes[i].info.id, i, year, {}});
+    }
+    if (!seasons) continue;
+    year_jobs.push_back(plan.jobs.size());
+    plan.jobs.push_back({Job::Kind::year, "season " + std::to_string(year), 0, year, scene_jobs});
+  }
+  if (seasons && !year_jobs.empty()) plan.jobs.push_back({Job::Kind::trends, "trends", 0, 0, year_jobs});
+  return plan;
+}
+
+void LocalExecutor::execute(const RunPlan& plan, const std::function<void(const Job&)>& run_job, Catalog& catalog) {
+  for (std::size_t j = 0; j < plan.jobs.size(); ++j) {
+    const Job& job = plan.jobs[j];
+    for (std::size_t before : job.after)
+      if (before >= j) throw std::logic_error("run plan: job " + job.key + " is planned before a job it depends on");
+    const auto t0 = std::chrono::steady_clock::now();
+    JobRecord record{job.key, "ok", "", 0};
+    auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+    try {
+      run_job(job);
+    } catch (const OutputError& e) {
+      // The output folder is unusable: no later job could write either. The run stops.
+      catalog.record({job.key, "failed", e.what(), seconds()});
+      throw;
+    } catch (const std::exception& e) {
+      record.status = "failed";
+      record.message = e.what();
+    }
+    record.seconds = seconds();
+    catalog.record(record);
+  }
+}
+
+}  // namespace ecomon

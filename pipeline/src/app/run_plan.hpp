@@ -1,0 +1,72 @@
+#pragma once
+// A run as a plan of jobs: one per scene (products and per-zone tallies on its own grid), one per
+// year (season composites on the regional grid, after that year's scenes) and one for the trends
+// (after every year). Jobs are the unit a Catalog records and an Executor runs: the nightly run
+// resumes by skipping what its catalog says is done, the MPI executor sends jobs to other machines.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sensors/observation.hpp"
+
+namespace ecomon {
+
+struct Job {
+  enum class Kind { scene, year, trends };
+  Kind kind = Kind::scene;
+  std::string key;                 // unique and stable: the scene id, "season 2023", "trends"
+  std::size_t scene = 0;           // scene jobs: index into the planned scenes
+  int year = 0;                    // scene and year jobs
+  std::vector<std::size_t> after;  // indices of the jobs that must have run first
+};
+
+struct RunPlan {
+  std::vector<Job> jobs;  // in an order that respects `after`: years in order, each after its scenes
+};
+
+/// Plans scene jobs for `scenes` (grouped by year, in (date, id) order), a year job per year when
+/// `seasons`, and a trends job after all years.
+RunPlan make_run_plan(const std::vector<SceneProbe>& scenes, bool seasons);
+
+/// What a catalog keeps of a job.
+struct JobRecord {
+  std::string key, status, message;  // status: ok | failed
+  double seconds = 0;
+};
+
+/// Where the state of a run's jobs is kept. In memory for now; the nightly run keeps it in SQLite to
+/// resume after a crash and to skip what was done.
+class Catalog {
+ public:
+  virtual ~Catalog() = default;
+  virtual void record(const JobRecord& record) = 0;
+  virtual std::vector<JobRecord> records() const = 0;
+};
+
+class MemoryCatalog final : public Catalog {
+ public:
+  void record(const JobRecord& r) override { records_.push_back(r); }
+  std::vector<JobRecord> records() const override { return records_; }
+
+ private:
+  std::vector<JobRecord> records_;
+};
+
+/// Runs the jobs of a plan, each after the jobs it depends on, and records each in the catalog. A
+/// job that throws is recorded as failed and the others go on (its dependants run without it); an
+/// OutputError is recorded and ends the run.
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  virtual void execute(const RunPlan& plan, const std::function<void(const Job&)>& run_job, Catalog& catalog) = 0;
+};
+
+/// This machine: jobs one after another in plan order; each uses every core inside (TBB strips).
+class LocalExecutor final : public Executor {
+ public:
+  void execute(const RunPlan& plan, const std::function<void(const Job&)>& run_job, Catalog& catalog) override;
+};
+
+}  // namespace ecomon
