@@ -25,7 +25,7 @@
 #include "engine/strip_runner.hpp"
 #include "rules/cell_rules.hpp"
 #include "products/index_products.hpp"
-#include "products/styles.hpp"
+#include "products/product_specs.hpp"
 
 namespace ecomon {
 
@@ -35,8 +35,7 @@ using geo::Window;
 const std::vector<std::string>& product_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
-    for (const auto& p : index_products()) out.push_back(p.name);
-    for (const char* rule : {"FVC", "WATER", "FOREST", "DESERT_GRADE", "CLEAR"}) out.push_back(rule);
+    for (const auto& p : scene_products()) out.push_back(p.name);
     return out;
   }();
   return names;
@@ -44,11 +43,6 @@ const std::vector<std::string>& product_names() {
 
 namespace {
 
-// Pixel states used throughout; products carry 255 (or -32768) where a pixel was not observed.
-constexpr std::uint8_t kNoData8 = 255;
-constexpr std::int16_t kNoData16 = -32768;
-constexpr double kIndexScale = 1e-4;  // indices stored as int16 x 1e-4
-constexpr double kFvcScale = 0.005;   // FVC stored as uint8 0..200 x 0.005
 // Memory per pixel of a strip in flight: per band a uint16 input and a float reflectance, per index
 // product a float and an int16 output, the rules' floats, state and masks, cell areas (double), the
 // rule outputs and one zone's coverage (double).
@@ -56,9 +50,7 @@ double bytes_per_pixel_in_flight(std::size_t bands, std::size_t indices) { retur
 
 struct Strip : StripWindows {
   ObservationBlock obs;  // over `grown`
-  // outputs over `core`: one per index product (index_products() order), then the rule products
-  std::vector<Block<std::int16_t>> indices;
-  Block<std::uint8_t> fvc, water, forest, grade, clear;
+  ProductBlocks outputs;  // over `core`, one per scene product
   std::vector<std::vector<ZoneTally>> zone_rows;  // [zone][row of core]
   std::uint64_t undefined_index_pixels = 0;       // clear pixels of the core whose NDVI or MNDWI is undefined
 };
@@ -113,7 +105,7 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
   const int dr = c.row0 - g.row0;
   const auto& products = index_products();
   std::vector<Block<float>> index_values;  // for the zone means
-  s.indices.clear();
+  s.outputs = ProductBlocks(scene_products());
   const std::size_t core_offset = std::size_t(dr) * std::size_t(g.cols);
   for (const IndexProduct& p : products) {
     std::vector<const float*> inputs;
@@ -125,25 +117,21 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
       if (state[i + core_offset] != clear) value[i] = geo::index::kNaN;  // also pixels the rules masked
       out[i] = scaled16(value[i]);
     }
-    s.indices.push_back(std::move(out));
+    s.outputs.set(p.name, std::move(out));
     if (!p.mean_key.empty()) index_values.push_back(std::move(value));
   }
 
   // Rule products over the core rows.
-  s.fvc = Block<std::uint8_t>(c);
-  s.water = Block<std::uint8_t>(c);
-  s.grade = Block<std::uint8_t>(c);
-  s.clear = Block<std::uint8_t>(c);
-  s.forest = std::move(forest);
+  Block<std::uint8_t> fvc_out(c), water_out(c), grade_out(c), clear_out(c);
   for (int r = 0; r < c.rows; ++r)
     for (int col = 0; col < c.cols; ++col) {
       const std::size_t gi = std::size_t(r + dr) * g.cols + col;
       const std::uint8_t st = state[gi];
-      s.clear.at(r, col) = st == no_data ? kNoData8 : (st == clear ? 1 : 0);
-      s.fvc.at(r, col) = std::isnan(fvc[gi]) ? kNoData8 : std::uint8_t(round_half_away(double(fvc[gi] / float(kFvcScale))));
-      s.water.at(r, col) = water[gi];
-      s.grade.at(r, col) = st != clear ? kNoData8 : std::uint8_t(rules.grade(fvc[gi], water[gi] == 1));
-      if (st != clear) s.forest.at(r, col) = kNoData8;
+      clear_out.at(r, col) = st == no_data ? kNoData8 : (st == clear ? 1 : 0);
+      fvc_out.at(r, col) = std::isnan(fvc[gi]) ? kNoData8 : std::uint8_t(round_half_away(double(fvc[gi] / float(kFvcScale))));
+      water_out.at(r, col) = water[gi];
+      grade_out.at(r, col) = st != clear ? kNoData8 : std::uint8_t(rules.grade(fvc[gi], water[gi] == 1));
+      if (st != clear) forest.at(r, col) = kNoData8;
     }
 
   // Zone tallies, row by row (column order inside a row), for zones touching this strip.
@@ -173,7 +161,7 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
         t.fvc_area += double(fvc[gi]) * w;
         t.add_graded_area(rules.grade(fvc[gi], false), w);
         const int cr = sub.row0 - c.row0 + r, cc = col - (c.col0 - g.col0);
-        if (s.forest.at(cr, cc) == 1) t.forest_area += w;
+        if (forest.at(cr, cc) == 1) t.forest_area += w;
         if (!index_values.empty() && t.index_sum.empty()) t.index_sum.assign(index_values.size(), 0), t.index_area.assign(index_values.size(), 0);
         for (std::size_t m = 0; m < index_values.size(); ++m) {
           const float v = index_values[m].at(cr, cc);
@@ -184,6 +172,11 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
       }
     }
   }
+  s.outputs.set("FVC", std::move(fvc_out));
+  s.outputs.set("WATER", std::move(water_out));
+  s.outputs.set("FOREST", std::move(forest));
+  s.outputs.set("DESERT_GRADE", std::move(grade_out));
+  s.outputs.set("CLEAR", std::move(clear_out));
 }
 
 // Scene percentiles of NDVI over clear land, for `auto` end-members: a fixed-bin histogram
@@ -222,39 +215,16 @@ std::pair<double, double> ndvi_percentiles(ObservationSource& source, const Sett
 namespace {
 
 std::vector<geo::io::RasterSpec> product_specs(const geo::Grid& grid, const SceneInfo& scene, double soil, double veg) {
-  using geo::io::PixelType;
-  using geo::io::RasterSpec;
-  std::vector<std::pair<std::string, std::string>> md = {
+  const std::vector<std::pair<std::string, std::string>> md = {
       {"ECOMON_SCENE", scene.id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.reflectance}};
-  auto spec = [&](PixelType t, double nodata, std::string desc, double scale, bool categorical) {
-    RasterSpec s;
-    s.grid = grid;
-    s.type = t;
-    s.nodata = nodata;
-    s.description = std::move(desc);
-    s.scale = scale;
-    s.categorical = categorical;
-    s.metadata = md;
-    return s;
-  };
-  std::vector<RasterSpec> out;
-  for (const IndexProduct& p : index_products()) out.push_back(spec(PixelType::i16, kNoData16, p.description, kIndexScale, false));
-  auto fvc = spec(PixelType::u8, kNoData8, "Fractional vegetation cover, dimidiate pixel model, x0.005", kFvcScale, false);
-  fvc.metadata.push_back({"ECOMON_NDVI_SOIL", std::to_string(soil)});
-  fvc.metadata.push_back({"ECOMON_NDVI_VEG", std::to_string(veg)});
-  out.push_back(fvc);
-  auto water = spec(PixelType::u8, kNoData8, "Water (MNDWI threshold)", 1, true);
-  water.colours = binary_colours("not water", "water", 30, 90, 200);
-  out.push_back(water);
-  auto forest = spec(PixelType::u8, kNoData8, "Forest (canopy NDVI, minimum patch)", 1, true);
-  forest.colours = binary_colours("not forest", "forest", 20, 120, 40);
-  out.push_back(forest);
-  auto grade = spec(PixelType::u8, kNoData8, "Desertification grade by vegetation cover (GB/T 24255 criterion)", 1, true);
-  grade.colours = desert_grade_colours();
-  out.push_back(grade);
-  auto clear = spec(PixelType::u8, kNoData8, "Clear observation (QA: no fill, cloud, shadow, cirrus, snow, saturation)", 1, true);
-  clear.colours = binary_colours("masked", "clear", 250, 250, 250);
-  out.push_back(clear);
+  std::vector<geo::io::RasterSpec> out;
+  for (const ProductSpec& p : scene_products()) {
+    out.push_back(p.raster(grid, md));
+    if (p.name == "FVC") {  // the end-members that made it
+      out.back().metadata.push_back({"ECOMON_NDVI_SOIL", std::to_string(soil)});
+      out.back().metadata.push_back({"ECOMON_NDVI_VEG", std::to_string(veg)});
+    }
+  }
   return out;
 }
 
@@ -314,11 +284,7 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
         s.obs = {};
       },
       [&](Strip& s) {
-        if (!writers.empty()) {
-          std::size_t w = 0;
-          for (const auto& index : s.indices) writers[w++]->write(index);
-          for (const auto* rule : {&s.fvc, &s.water, &s.forest, &s.grade, &s.clear}) writers[w++]->write(*rule);
-        }
+        s.outputs.write(writers);
         merge_rows(result.tallies, s.zone_rows);
         result.undefined_index_pixels += s.undefined_index_pixels;
       });

@@ -23,7 +23,7 @@
 #include "app/output_folder.hpp"
 #include "engine/strip_runner.hpp"
 #include "rules/cell_rules.hpp"
-#include "products/styles.hpp"
+#include "products/product_specs.hpp"
 
 namespace ecomon {
 
@@ -33,8 +33,6 @@ using geo::Window;
 
 namespace {
 
-constexpr std::uint8_t kNoData8 = 255;
-constexpr std::int16_t kNoData16 = -32768;
 constexpr int kLattice = 16;  // source coordinates are computed exactly every 16 cells, interpolated between
 
 // Bounding box of a grid's extent transformed into another CRS (edges densified).
@@ -64,8 +62,7 @@ struct SourceSample {
 
 struct SeasonStrip : StripWindows {
   std::vector<SourceSample> samples;
-  Block<std::int16_t> ndvi_max, ndvi_median;
-  Block<std::uint8_t> clear_count, water_frequency, wetland, fvc, forest, grade;
+  ProductBlocks outputs;  // over `core`, one per season product
   std::vector<std::vector<ZoneTally>> zone_rows;
 };
 
@@ -150,37 +147,13 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
   if (s.write_products) {
     const std::string year_text = std::to_string(year);
     fs::create_directories(path_inside(s.output_dir, {"years", year_text}));
-    using geo::io::PixelType;
-    auto spec = [&](PixelType t, double nodata, const std::string& desc, double scale, bool categorical) {
-      geo::io::RasterSpec r;
-      r.grid = grid;
-      r.type = t;
-      r.nodata = nodata;
-      r.description = desc;
-      r.scale = scale;
-      r.categorical = categorical;
-      r.metadata = {{"ECOMON_YEAR", std::to_string(year)}, {"ECOMON_SEASON", s.season_start + "/" + s.season_end},
-                    {"ECOMON_SCENES", std::to_string(sources.size())}};
-      return r;
-    };
-    std::vector<std::pair<std::string, geo::io::RasterSpec>> specs = {
-        {"NDVI_MAX", spec(PixelType::i16, kNoData16, "Season maximum-NDVI composite (Holben 1986), x1e-4", 1e-4, false)},
-        {"NDVI_MEDIAN", spec(PixelType::i16, kNoData16, "Season median-NDVI composite, x1e-4", 1e-4, false)},
-        {"CLEAR_COUNT", spec(PixelType::u8, kNoData8, "Clear observations in the season", 1, false)},
-        {"WATER_FREQUENCY", spec(PixelType::u8, kNoData8, "Water frequency: wet / clear observations (WOfS), percent", 1, false)},
-        {"WETLAND", spec(PixelType::u8, kNoData8, "Water class by frequency: 0 dry, 1 seasonal (wetland), 2 permanent", 1, true)},
-        {"FVC", spec(PixelType::u8, kNoData8, "Fractional vegetation cover from the max-NDVI composite, x0.005", 0.005, false)},
-        {"FOREST", spec(PixelType::u8, kNoData8, "Forest: canopy NDVI at peak, green in spring and autumn, minimum patch", 1, true)},
-        {"DESERT_GRADE", spec(PixelType::u8, kNoData8, "Desertification grade by vegetation cover (GB/T 24255 criterion)", 1, true)}};
-    specs[4].second.colours = {{0, 230, 230, 230, 255, "dry"}, {1, 120, 200, 230, 255, "seasonal water (wetland)"},
-                               {2, 30, 90, 200, 255, "permanent water"}, {255, 0, 0, 0, 0, "no data"}};
-    specs[6].second.colours = binary_colours("not forest", "forest", 20, 120, 40);
-    specs[7].second.colours = desert_grade_colours();
+    const std::vector<std::pair<std::string, std::string>> metadata = {
+        {"ECOMON_YEAR", year_text}, {"ECOMON_SEASON", s.season_start + "/" + s.season_end}, {"ECOMON_SCENES", std::to_string(sources.size())}};
     const geo::io::CogOptions cog{s.codec, s.codec_level, s.block_size, true, 1};
-    for (auto& [name, sp] : specs) {
-      const std::string path = path_inside(s.output_dir, {"years", year_text, "ecomon_" + year_text + "_" + name + ".tif"});
-      writers.push_back(std::make_unique<geo::io::CogWriter>(path, sp, cog, work_dir));
-      if (name == "FVC") result.fvc_product = path;
+    for (const ProductSpec& p : season_products()) {
+      const std::string path = path_inside(s.output_dir, {"years", year_text, "ecomon_" + year_text + "_" + p.name + ".tif"});
+      writers.push_back(std::make_unique<geo::io::CogWriter>(path, p.raster(grid, metadata), cog, work_dir));
+      if (p.name == "FVC") result.fvc_product = path;
     }
   }
 
@@ -291,27 +264,27 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                   const Block<std::uint8_t> forest = geo::remove_small_patches(candidate, areas, min_patch, st->core);
                   const Window& c = st->core;
                   const int dr = c.row0 - g.row0;
-                  st->ndvi_max = Block<std::int16_t>(c, kNoData16);
-                  st->ndvi_median = Block<std::int16_t>(c, kNoData16);
-                  st->clear_count = Block<std::uint8_t>(c, kNoData8);
-                  st->water_frequency = Block<std::uint8_t>(c, kNoData8);
-                  st->wetland = Block<std::uint8_t>(c, kNoData8);
-                  st->fvc = Block<std::uint8_t>(c, kNoData8);
-                  st->forest = Block<std::uint8_t>(c, kNoData8);
-                  st->grade = Block<std::uint8_t>(c, kNoData8);
+                  Block<std::int16_t> ndvi_max_out(c, kNoData16);
+                  Block<std::int16_t> ndvi_median_out(c, kNoData16);
+                  Block<std::uint8_t> clear_count_out(c, kNoData8);
+                  Block<std::uint8_t> water_frequency_out(c, kNoData8);
+                  Block<std::uint8_t> wetland_out(c, kNoData8);
+                  Block<std::uint8_t> fvc_out(c, kNoData8);
+                  Block<std::uint8_t> forest_out(c, kNoData8);
+                  Block<std::uint8_t> grade_out(c, kNoData8);
                   for (int r = 0; r < c.rows; ++r)
                     for (int col = 0; col < c.cols; ++col) {
                       const std::size_t i = std::size_t(r + dr) * g.cols + col;
                       if (!has_data[i]) continue;
-                      st->clear_count.at(r, col) = clear_n[i];
+                      clear_count_out.at(r, col) = clear_n[i];
                       if (!clear_n[i]) continue;
-                      st->ndvi_max.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_max[i], -1.0f, 1.0f) * 1e4f));
-                      st->ndvi_median.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_med[i], -1.0f, 1.0f) * 1e4f));
-                      st->water_frequency.at(r, col) = std::uint8_t(std::lround(water_freq[i] * 100));
-                      st->wetland.at(r, col) = rules.water_class(water_freq[i]);
-                      st->fvc.at(r, col) = std::uint8_t(std::lround(fvc[i] / 0.005f));
-                      st->forest.at(r, col) = forest.at(r, col);
-                      st->grade.at(r, col) = std::uint8_t(rules.grade(fvc[i], rules.is_water_by_frequency(water_freq[i])));
+                      ndvi_max_out.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_max[i], -1.0f, 1.0f) * 1e4f));
+                      ndvi_median_out.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_med[i], -1.0f, 1.0f) * 1e4f));
+                      water_frequency_out.at(r, col) = std::uint8_t(std::lround(water_freq[i] * 100));
+                      wetland_out.at(r, col) = rules.water_class(water_freq[i]);
+                      fvc_out.at(r, col) = std::uint8_t(std::lround(fvc[i] / 0.005f));
+                      forest_out.at(r, col) = forest.at(r, col);
+                      grade_out.at(r, col) = std::uint8_t(rules.grade(fvc[i], rules.is_water_by_frequency(water_freq[i])));
                     }
                   // Zone tallies, row by row, in column order.
                   st->zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
@@ -346,14 +319,17 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                       }
                     }
                   }
+                  const std::pair<const char*, Block<std::int16_t>*> out16[] = {{"NDVI_MAX", &ndvi_max_out}, {"NDVI_MEDIAN", &ndvi_median_out}};
+                  const std::pair<const char*, Block<std::uint8_t>*> out8[] = {
+                      {"CLEAR_COUNT", &clear_count_out}, {"WATER_FREQUENCY", &water_frequency_out}, {"WETLAND", &wetland_out},
+                      {"FVC", &fvc_out},                 {"FOREST", &forest_out},                   {"DESERT_GRADE", &grade_out}};
+                  st->outputs = ProductBlocks(season_products());
+                  for (const auto& [name, block] : out16) st->outputs.set(name, std::move(*block));
+                  for (const auto& [name, block] : out8) st->outputs.set(name, std::move(*block));
                   st->samples.clear();
       },
       [&](SeasonStrip& st) {
-        if (!writers.empty()) {
-          std::size_t w = 0;
-          for (const auto* b16 : {&st.ndvi_max, &st.ndvi_median}) writers[w++]->write(*b16);
-          for (const auto* b8 : {&st.clear_count, &st.water_frequency, &st.wetland, &st.fvc, &st.forest, &st.grade}) writers[w++]->write(*b8);
-        }
+        st.outputs.write(writers);
         merge_rows(result.tallies, st.zone_rows);
       });
   finish_all(writers, plan.threads);

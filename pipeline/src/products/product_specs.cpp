@@ -1,0 +1,80 @@
+#include "products/product_specs.hpp"
+
+#include <stdexcept>
+
+#include "products/index_products.hpp"
+#include "products/styles.hpp"
+
+namespace ecomon {
+
+using geo::io::PixelType;
+
+geo::io::RasterSpec ProductSpec::raster(const geo::Grid& grid, std::vector<std::pair<std::string, std::string>> metadata) const {
+  geo::io::RasterSpec r;
+  r.grid = grid;
+  r.type = type;
+  r.nodata = nodata;
+  r.description = description;
+  r.scale = scale;
+  r.colours = colours;
+  r.categorical = categorical;
+  r.metadata = std::move(metadata);
+  return r;
+}
+
+const std::vector<ProductSpec>& scene_products() {
+  static const std::vector<ProductSpec> products = [] {
+    std::vector<ProductSpec> out;
+    for (const IndexProduct& p : index_products()) out.push_back({p.name, PixelType::i16, kNoData16, kIndexScale, p.description, {}, false});
+    out.push_back({"FVC", PixelType::u8, kNoData8, kFvcScale, "Fractional vegetation cover, dimidiate pixel model, x0.005", {}, false});
+    out.push_back({"WATER", PixelType::u8, kNoData8, 1, "Water (MNDWI threshold)", binary_colours("not water", "water", 30, 90, 200), true});
+    out.push_back({"FOREST", PixelType::u8, kNoData8, 1, "Forest (canopy NDVI, minimum patch)", binary_colours("not forest", "forest", 20, 120, 40), true});
+    out.push_back({"DESERT_GRADE", PixelType::u8, kNoData8, 1, "Desertification grade by vegetation cover (GB/T 24255 criterion)",
+                   desert_grade_colours(), true});
+    out.push_back({"CLEAR", PixelType::u8, kNoData8, 1, "Clear observation (QA: no fill, cloud, shadow, cirrus, snow, saturation)",
+                   binary_colours("masked", "clear", 250, 250, 250), true});
+    return out;
+  }();
+  return products;
+}
+
+const std::vector<ProductSpec>& season_products() {
+  static const std::vector<ProductSpec> products = {
+      {"NDVI_MAX", PixelType::i16, kNoData16, kIndexScale, "Season maximum-NDVI composite (Holben 1986), x1e-4", {}, false},
+      {"NDVI_MEDIAN", PixelType::i16, kNoData16, kIndexScale, "Season median-NDVI composite, x1e-4", {}, false},
+      {"CLEAR_COUNT", PixelType::u8, kNoData8, 1, "Clear observations in the season", {}, false},
+      {"WATER_FREQUENCY", PixelType::u8, kNoData8, 1, "Water frequency: wet / clear observations (WOfS), percent", {}, false},
+      {"WETLAND", PixelType::u8, kNoData8, 1, "Water class by frequency: 0 dry, 1 seasonal (wetland), 2 permanent",
+       {{0, 230, 230, 230, 255, "dry"}, {1, 120, 200, 230, 255, "seasonal water (wetland)"}, {2, 30, 90, 200, 255, "permanent water"},
+        {255, 0, 0, 0, 0, "no data"}},
+       true},
+      {"FVC", PixelType::u8, kNoData8, kFvcScale, "Fractional vegetation cover from the max-NDVI composite, x0.005", {}, false},
+      {"FOREST", PixelType::u8, kNoData8, 1, "Forest: canopy NDVI at peak, green in spring and autumn, minimum patch",
+       binary_colours("not forest", "forest", 20, 120, 40), true},
+      {"DESERT_GRADE", PixelType::u8, kNoData8, 1, "Desertification grade by vegetation cover (GB/T 24255 criterion)", desert_grade_colours(),
+       true},
+  };
+  return products;
+}
+
+ProductBlocks::ProductBlocks(const std::vector<ProductSpec>& specs) : specs_(&specs), blocks_(specs.size()) {}
+
+ProductBlocks::AnyBlock& ProductBlocks::slot(const std::string& name, PixelType type) {
+  for (std::size_t i = 0; i < specs_->size(); ++i)
+    if ((*specs_)[i].name == name) {
+      if ((*specs_)[i].type != type) throw std::logic_error("product " + name + ": block of the wrong pixel type");
+      return blocks_[i];
+    }
+  throw std::logic_error("no product named " + name);
+}
+
+void ProductBlocks::write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers) const {
+  if (writers.empty()) return;  // products not written (output.products: false)
+  for (std::size_t i = 0; i < blocks_.size(); ++i) {
+    if (const auto* b16 = std::get_if<geo::Block<std::int16_t>>(&blocks_[i])) writers[i]->write(*b16);
+    else if (const auto* b8 = std::get_if<geo::Block<std::uint8_t>>(&blocks_[i])) writers[i]->write(*b8);
+    else throw std::logic_error("product " + (*specs_)[i].name + ": no block for this strip");
+  }
+}
+
+}  // namespace ecomon

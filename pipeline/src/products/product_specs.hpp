@@ -1,0 +1,57 @@
+#pragma once
+// Every product raster, defined once: name (file suffix), pixel type, nodata, scale, band
+// description with its source, colour table and category names. The engines look products up by
+// name and hand their strips over as ProductBlocks, also addressed by name, so writers and blocks
+// cannot fall out of step.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "libgeo/block.hpp"
+#include "libgeo/io/raster.hpp"
+
+namespace ecomon {
+
+inline constexpr std::uint8_t kNoData8 = 255;
+inline constexpr std::int16_t kNoData16 = -32768;
+inline constexpr double kIndexScale = 1e-4;  // indices stored as int16 x 1e-4
+inline constexpr double kFvcScale = 0.005;   // FVC stored as uint8 0..200 x 0.005
+
+struct ProductSpec {
+  std::string name;  // file suffix: <scene>_<name>.tif, ecomon_<year>_<name>.tif
+  geo::io::PixelType type = geo::io::PixelType::u8;
+  double nodata = kNoData8;
+  double scale = 1;
+  std::string description;
+  std::vector<geo::io::ColourEntry> colours;
+  bool categorical = false;  // nearest-neighbour overviews
+  /// The full raster spec on `grid` with the run's metadata.
+  geo::io::RasterSpec raster(const geo::Grid& grid, std::vector<std::pair<std::string, std::string>> metadata) const;
+};
+
+/// Per-scene products in output order: every index product (products/index_products.cpp), then FVC,
+/// WATER, FOREST, DESERT_GRADE, CLEAR.
+const std::vector<ProductSpec>& scene_products();
+/// Season products in output order.
+const std::vector<ProductSpec>& season_products();
+
+/// One strip of every product of a list, addressed by name.
+class ProductBlocks {
+ public:
+  ProductBlocks() = default;
+  explicit ProductBlocks(const std::vector<ProductSpec>& specs);
+  void set(const std::string& name, geo::Block<std::int16_t> block) { slot(name, geo::io::PixelType::i16) = std::move(block); }
+  void set(const std::string& name, geo::Block<std::uint8_t> block) { slot(name, geo::io::PixelType::u8) = std::move(block); }
+  /// Writes every block to the writer of the same position (writers made from the same list).
+  void write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers) const;
+
+ private:
+  using AnyBlock = std::variant<std::monostate, geo::Block<std::int16_t>, geo::Block<std::uint8_t>>;
+  AnyBlock& slot(const std::string& name, geo::io::PixelType type);
+  const std::vector<ProductSpec>* specs_ = nullptr;
+  std::vector<AnyBlock> blocks_;
+};
+
+}  // namespace ecomon
