@@ -46,7 +46,7 @@ TEST(Sentinel2, OnePixelByHandInBothBaselines) {
     // rho_MSI = (DN + BOA_ADD_OFFSET) / 10000, then HLS: rho_OLI = 0.9765 rho_MSI + 0.0009.
     const geo::Window w{100, 100, 1, 1};
     const auto obs = src->read(w);
-    ASSERT_EQ(obs.state[0], ecomon::clear) << baseline;
+    ASSERT_EQ(obs.state[0], ecomon::PixelState::clear) << baseline;
     const double dn = geo::io::RasterReader(sim.folder + "/B04.tif").read<std::uint16_t>(w)[0];
     const double offset = baseline == "04.00" ? -1000 : 0;
     EXPECT_NEAR(obs[ecomon::Band::red][0], 0.9765 * ((dn + offset) / 10000.0) + 0.0009, 1e-6) << baseline;

@@ -169,7 +169,7 @@ class UndefinedIndexSource final : public ObservationSource {
     bands_ = required_bands();
   }
   ObservationBlock read(const geo::Window& w) override {
-    ObservationBlock o(w, bands_, clear);
+    ObservationBlock o(w, bands_, PixelState::clear);
     const float red[4] = {0.1f, 0.1f, -0.1f, -0.1f}, nir[4] = {0.5f, 0.5f, 0.1f, 0.1f};
     const float green[4] = {0.1f, 0.1f, 0.1f, 0.2f}, swir[4] = {0.3f, 0.3f, 0.3f, -0.2f};
     for (int c = 0; c < w.cols; ++c) {

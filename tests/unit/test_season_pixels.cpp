@@ -18,7 +18,7 @@ namespace {
 struct Obs {
   float ndvi;
   bool water = false;
-  PixelState state = clear;
+  PixelState state = PixelState::clear;
 };
 
 class TableSource final : public ObservationSource {
@@ -46,8 +46,8 @@ class TableSource final : public ObservationSource {
   std::vector<Obs> cells_;
 };
 
-constexpr Obs kNone{0, false, no_data};
-constexpr Obs kCloud{0, false, masked};
+constexpr Obs kNone{0, false, PixelState::no_data};
+constexpr Obs kCloud{0, false, PixelState::masked};
 
 }  // namespace
 

@@ -70,14 +70,14 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
                    const geo::GeoTransform& transform) {
   const Window& g = s.grown;
   const std::size_t n = std::size_t(g.size());
-  Block<std::uint8_t>& state = s.obs.state;
+  Block<PixelState>& state = s.obs.state;
   Block<float> ndvi(g), mndwi(g), fvc(g);
   Block<std::uint8_t> water(g, kNoData8), candidate(g, kNoData8);
   const geo::index::Ndvi ndvi_f;
   const geo::index::Mndwi mndwi_f;
   const Block<float>&red_b = s.obs[Band::red], &nir_b = s.obs[Band::nir], &green_b = s.obs[Band::green], &swir1_b = s.obs[Band::swir1];
   for (std::size_t i = 0; i < n; ++i) {
-    if (state[i] != clear) {
+    if (state[i] != PixelState::clear) {
       ndvi[i] = mndwi[i] = fvc[i] = geo::index::kNaN;
       continue;
     }
@@ -86,7 +86,7 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
     if (!std::isfinite(ndvi[i]) || !std::isfinite(mndwi[i])) {
       // A zero denominator (e.g. red = -NIR): no index, so no cover, water or grade. The pixel is not
       // an observation; counted (core rows only, so strips' halos are not counted twice).
-      state[i] = masked;
+      state[i] = PixelState::masked;
       ndvi[i] = mndwi[i] = fvc[i] = geo::index::kNaN;
       const int row = g.row0 + int(i / std::size_t(g.cols));
       if (row >= s.core.row0 && row < s.core.row_end()) ++s.undefined_index_pixels;
@@ -114,7 +114,7 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
     p.formula(inputs.data(), value.data(), value.size());
     Block<std::int16_t> out(c);
     for (std::size_t i = 0; i < value.size(); ++i) {
-      if (state[i + core_offset] != clear) value[i] = geo::index::kNaN;  // also pixels the rules masked
+      if (state[i + core_offset] != PixelState::clear) value[i] = geo::index::kNaN;  // also pixels the rules masked
       out[i] = scaled16(value[i]);
     }
     s.outputs.set(p.name, std::move(out));
@@ -126,12 +126,12 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
   for (int r = 0; r < c.rows; ++r)
     for (int col = 0; col < c.cols; ++col) {
       const std::size_t gi = std::size_t(r + dr) * g.cols + col;
-      const std::uint8_t st = state[gi];
-      clear_out.at(r, col) = st == no_data ? kNoData8 : (st == clear ? 1 : 0);
+      const PixelState st = state[gi];
+      clear_out.at(r, col) = st == PixelState::no_data ? kNoData8 : (st == PixelState::clear ? 1 : 0);
       fvc_out.at(r, col) = std::isnan(fvc[gi]) ? kNoData8 : std::uint8_t(round_half_away(double(fvc[gi] / float(kFvcScale))));
       water_out.at(r, col) = water[gi];
-      grade_out.at(r, col) = st != clear ? kNoData8 : std::uint8_t(rules.grade(fvc[gi], water[gi] == 1));
-      if (st != clear) forest.at(r, col) = kNoData8;
+      grade_out.at(r, col) = st != PixelState::clear ? kNoData8 : std::uint8_t(rules.grade(fvc[gi], water[gi] == 1));
+      if (st != PixelState::clear) forest.at(r, col) = kNoData8;
     }
 
   // Zone tallies, row by row (column order inside a row), for zones touching this strip.
@@ -148,10 +148,10 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
         if (f <= 0) continue;
         const int col = sub.col0 - g.col0 + k;
         const std::size_t gi = std::size_t(gr) * g.cols + col;
-        if (state[gi] == no_data) continue;
+        if (state[gi] == PixelState::no_data) continue;
         const double w = f * areas[gi];
         t.total_area += w;
-        if (state[gi] != clear) continue;
+        if (state[gi] != PixelState::clear) continue;
         t.observed_area += w;
         if (water[gi] == 1) {
           t.water_area += w;
@@ -188,7 +188,7 @@ std::pair<double, double> ndvi_percentiles(ObservationSource& source, const Sett
   for (const Window& w : geo::strips(source.grid(), settings.window_rows)) {
     const ObservationBlock o = source.read(w);
     for (std::size_t i = 0; i < o.state.size(); ++i) {
-      if (o.state[i] != clear) continue;
+      if (o.state[i] != PixelState::clear) continue;
       if (rules.is_water(geo::index::Mndwi{}(o[Band::green][i], o[Band::swir1][i]))) continue;
       const float v = geo::index::Ndvi{}(o[Band::nir][i], o[Band::red][i]);
       if (std::isnan(v)) continue;

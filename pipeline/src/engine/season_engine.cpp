@@ -227,10 +227,10 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                     for (const auto& smp : st->samples) {
                       const std::int32_t j = smp.index[i];
                       if (j < 0) continue;
-                      const std::uint8_t state = smp.obs.state[std::size_t(j)];
-                      if (state == no_data) continue;
+                      const PixelState state = smp.obs.state[std::size_t(j)];
+                      if (state == PixelState::no_data) continue;
                       has_data[i] = 1;
-                      if (state != clear) continue;
+                      if (state != PixelState::clear) continue;
                       const SourceWindows& w = windows[smp.source];
                       if (w.date_ordinal == last_date) continue;  // same day seen clear already (overlapping scenes)
                       last_date = w.date_ordinal;

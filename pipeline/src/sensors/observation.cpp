@@ -13,7 +13,7 @@ namespace ecomon {
 
 namespace fs = std::filesystem;
 
-ObservationBlock::ObservationBlock(const geo::Window& window, const BandSet& bands, std::uint8_t state_value)
+ObservationBlock::ObservationBlock(const geo::Window& window, const BandSet& bands, PixelState state_value)
     : state(window, state_value) {
   for (Band b : kAllBands)
     if (bands.has(b)) reflectance[band_index(b)] = geo::Block<float>(window);

@@ -23,17 +23,19 @@ struct SceneInfo {
   std::string path;        // metadata file or product folder
 };
 
-enum PixelState : std::uint8_t { no_data = 0, clear = 1, masked = 2 };
+/// What a source says of a pixel: no data (fill, outside the footprint), a clear observation, or
+/// masked (cloud, shadow, cirrus, snow, saturation, implausible reflectance).
+enum class PixelState : std::uint8_t { no_data = 0, clear = 1, masked = 2 };
 
 /// One window of observations on the source's grid: reflectance of each band the source was opened
 /// for (NaN where not clear; an empty block for a band not opened), and the pixel state.
 struct ObservationBlock {
   std::array<geo::Block<float>, kBandCount> reflectance;
-  geo::Block<std::uint8_t> state;  // PixelState
+  geo::Block<PixelState> state;
 
   ObservationBlock() = default;
   /// Blocks over `window` for `bands`, and a state block filled with `state_value`.
-  ObservationBlock(const geo::Window& window, const BandSet& bands, std::uint8_t state_value = no_data);
+  ObservationBlock(const geo::Window& window, const BandSet& bands, PixelState state_value = PixelState::no_data);
   geo::Block<float>& operator[](Band b) { return reflectance[band_index(b)]; }
   const geo::Block<float>& operator[](Band b) const { return reflectance[band_index(b)]; }
 };

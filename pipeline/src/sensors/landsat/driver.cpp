@@ -75,7 +75,7 @@ class LandsatSource final : public ObservationSource {
         clear_px = false;
         ++implausible_;
       }
-      o.state[i] = fill ? no_data : clear_px ? clear : masked;
+      o.state[i] = fill ? PixelState::no_data : clear_px ? PixelState::clear : PixelState::masked;
       for (std::size_t k = 0; k < n; ++k) (*out[k])[i] = clear_px ? rho[k] : geo::index::kNaN;
     }
     return o;

@@ -123,8 +123,8 @@ class Sentinel2Source final : public ObservationSource {
         }
         const bool counted_implausible = !nodata && !excluded && !plausible;
         implausible_ += counted_implausible;
-        o.state.at(r, c) = nodata ? no_data : (excluded || counted_implausible) ? masked : clear;
-        for (std::size_t k = 0; k < n; ++k) o[roles_[k]].at(r, c) = o.state.at(r, c) == clear ? rho[k] : geo::index::kNaN;
+        o.state.at(r, c) = nodata ? PixelState::no_data : (excluded || counted_implausible) ? PixelState::masked : PixelState::clear;
+        for (std::size_t k = 0; k < n; ++k) o[roles_[k]].at(r, c) = o.state.at(r, c) == PixelState::clear ? rho[k] : geo::index::kNaN;
       }
     return o;
   }
