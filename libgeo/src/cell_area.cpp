@@ -6,8 +6,7 @@
 
 namespace geo {
 
-CellAreaModel CellAreaModel::projected(const GeoTransform& transform, ArealScaleFunction areal_scale,
-                                       int lattice_step) {
+CellAreaModel CellAreaModel::projected(const GeoTransform& transform, ArealScaleFunction areal_scale, int lattice_step) {
   CellAreaModel m;
   m.kind_ = Kind::projected;
   m.transform_ = transform;
@@ -51,8 +50,7 @@ Block<double> CellAreaModel::areas(const Window& w) const {
       const double dlon = std::abs(transform_.pixel_width) * deg;
       for (int r = 0; r < w.rows; ++r) {
         const double y0 = transform_.row_to_y(w.row0 + r), y1 = transform_.row_to_y(w.row0 + r + 1);
-        const double a = dlon * std::abs(ellipsoid_zone_area(y0 * deg, ellipsoid_) -
-                                         ellipsoid_zone_area(y1 * deg, ellipsoid_));
+        const double a = dlon * std::abs(ellipsoid_zone_area(y0 * deg, ellipsoid_) - ellipsoid_zone_area(y1 * deg, ellipsoid_));
         double* row = out.row(r);
         for (int c = 0; c < w.cols; ++c) row[c] = a;
       }

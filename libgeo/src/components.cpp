@@ -14,8 +14,8 @@ int min_patch_halo_rows(double min_area, double smallest_cell_area) {
   return std::max(0, int(cells) - 1);
 }
 
-Block<std::uint8_t> remove_small_patches(const Block<std::uint8_t>& mask, const Block<double>& cell_areas,
-                                         double min_area, const Window& core) {
+Block<std::uint8_t> remove_small_patches(const Block<std::uint8_t>& mask, const Block<double>& cell_areas, double min_area,
+                                         const Window& core) {
   const Window& grown = mask.window();
   if (core.intersect(grown) != core) throw std::invalid_argument("core window outside the mask window");
   Block<std::uint8_t> out(core, 0);

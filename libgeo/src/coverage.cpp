@@ -11,7 +11,7 @@ double mean_clamped_linear(double a, double b) {
   if (b <= 0) return 0;
   if (a >= 1) return 1;
   if (a >= 0 && b <= 1) return 0.5 * (a + b);
-  const double d = b - a;  // > 0: the segment crosses 0 or 1
+  const double d = b - a;                         // > 0: the segment crosses 0 or 1
   const double t0 = a < 0 ? -a / d : 0.0;         // where the value reaches 0
   const double t1 = b > 1 ? (1.0 - a) / d : 1.0;  // where it reaches 1
   const double v0 = std::max(a, 0.0), v1 = std::min(b, 1.0);
@@ -22,8 +22,8 @@ namespace {
 
 // Accumulates one ring's signed contribution into `partial` (boundary cells) and `fill` (difference
 // array down each column). Coordinates are in window cell units: u = column, v = row (down).
-void accumulate_ring(const Ring& ring, double orientation, const GeoTransform& gt, const Window& w,
-                     std::vector<double>& partial, std::vector<double>& fill) {
+void accumulate_ring(const Ring& ring, double orientation, const GeoTransform& gt, const Window& w, std::vector<double>& partial,
+                     std::vector<double>& fill) {
   const std::size_t n = ring.size();
   if (n < 3) return;
   const int cols = w.cols, rows = w.rows;
@@ -70,8 +70,7 @@ void accumulate_ring(const Ring& ring, double orientation, const GeoTransform& g
 
 }  // namespace
 
-Block<double> coverage_fractions(const MultiPolygon& polygon, const GeoTransform& transform,
-                                 const Window& window) {
+Block<double> coverage_fractions(const MultiPolygon& polygon, const GeoTransform& transform, const Window& window) {
   Block<double> out(window, 0.0);
   if (window.empty() || polygon.empty()) return out;
   std::vector<double> partial(std::size_t(window.size()), 0.0), fill(std::size_t(window.size()), 0.0);
@@ -100,4 +99,3 @@ Block<double> coverage_fractions(const MultiPolygon& polygon, const GeoTransform
 }
 
 }  // namespace geo
-

@@ -17,8 +17,7 @@ double signed_area(const Ring& ring) {
   // Shoelace relative to the first vertex, to keep precision for projected coordinates.
   double twice = 0;
   const Point o = ring[0];
-  for (std::size_t i = 1; i + 1 < n; ++i)
-    twice += (ring[i].x - o.x) * (ring[i + 1].y - o.y) - (ring[i + 1].x - o.x) * (ring[i].y - o.y);
+  for (std::size_t i = 1; i + 1 < n; ++i) twice += (ring[i].x - o.x) * (ring[i + 1].y - o.y) - (ring[i + 1].x - o.x) * (ring[i].y - o.y);
   return 0.5 * twice;
 }
 

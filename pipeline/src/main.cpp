@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
   import_cmd->add_flag("--from-gcj02", import.from_gcj02, "Source coordinates are GCJ-02 (Chinese web maps): convert to WGS84");
 
   auto* reference_cmd = app.add_subcommand("config-reference", "Print the table of every config key (Markdown)");
-  app.add_subcommand("report-columns", "Print the columns of county_report.csv, county_timeseries.csv, county_trends.csv and scene_status.csv (Markdown)");
+  app.add_subcommand("report-columns",
+                     "Print the columns of county_report.csv, county_timeseries.csv, county_trends.csv and scene_status.csv (Markdown)");
 
   CLI11_PARSE(app, argc, argv);
   try {

@@ -35,8 +35,8 @@ inline std::string box_feature(const std::string& code, const std::string& name,
   std::ostringstream o;
   o.precision(12);
   o << R"({"type":"Feature","properties":{"code":")" << code << R"(","name":")" << name
-    << R"("},"geometry":{"type":"Polygon","coordinates":[[[)" << w << "," << s << "],[" << e << "," << s << "],[" << e << "," << n
-    << "],[" << w << "," << n << "],[" << w << "," << s << "]]]}}";
+    << R"("},"geometry":{"type":"Polygon","coordinates":[[[)" << w << "," << s << "],[" << e << "," << s << "],[" << e << "," << n << "],["
+    << w << "," << n << "],[" << w << "," << s << "]]]}}";
   return o.str();
 }
 
@@ -58,13 +58,20 @@ inline std::vector<std::map<std::string, std::string>> parse_quoted_csv(const st
   for (std::size_t i = 0; i < t.size(); ++i) {
     const char c = t[i];
     if (quoted) {
-      if (c == '"' && i + 1 < t.size() && t[i + 1] == '"') field += '"', ++i;
-      else if (c == '"') quoted = false;
-      else field += c;
-    } else if (c == '"') quoted = true;
-    else if (c == ',') records.back().push_back(field), field.clear();
-    else if (c == '\n') records.back().push_back(field), field.clear(), records.emplace_back();
-    else field += c;
+      if (c == '"' && i + 1 < t.size() && t[i + 1] == '"')
+        field += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        field += c;
+    } else if (c == '"')
+      quoted = true;
+    else if (c == ',')
+      records.back().push_back(field), field.clear();
+    else if (c == '\n')
+      records.back().push_back(field), field.clear(), records.emplace_back();
+    else
+      field += c;
   }
   if (!field.empty() || !records.back().empty()) records.back().push_back(field);
   if (records.back().empty()) records.pop_back();

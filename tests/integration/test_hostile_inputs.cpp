@@ -56,7 +56,8 @@ struct HostileInputs : ::testing::Test {
     EXPECT_FALSE(fs::exists(dir / "out" / "county_report.csv"));
   }
   CommandResult run(const std::string& extra = "") {
-    return run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string() + " " + extra);
+    return run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string() + " " +
+                   extra);
   }
   void set_mtl(const std::string& key, const std::string& value) {
     std::string mtl = read_file(bad.mtl_path);
@@ -96,7 +97,8 @@ TEST_F(HostileInputs, GainOf1e38IsASceneErrorNamingFileAndKey) {
 
 TEST_F(HostileInputs, ZeroGainAndOffsetOfRedAndNirIsASceneError) {
   make("zero_gain");
-  for (const char* k : {"REFLECTANCE_MULT_BAND_4", "REFLECTANCE_ADD_BAND_4", "REFLECTANCE_MULT_BAND_5", "REFLECTANCE_ADD_BAND_5"}) set_mtl(k, "0");
+  for (const char* k : {"REFLECTANCE_MULT_BAND_4", "REFLECTANCE_ADD_BAND_4", "REFLECTANCE_MULT_BAND_5", "REFLECTANCE_ADD_BAND_5"})
+    set_mtl(k, "0");
   expect_failure_reported(run(), bad.product_id, "implausible reflectance rescaling in REFLECTANCE_MULT_BAND_4");
 }
 
@@ -143,7 +145,8 @@ TEST_F(HostileInputs, ImplausiblePixelsAreMaskedAndCounted) {
 TEST_F(HostileInputs, TheSameProductAsFolderAndTarIsCountedOnce) {
   make("duplicate", false);
   ASSERT_EQ(std::system(("tar -C " + (dir / "scenes").string() + " -cf " + (dir / "scenes" / (good.product_id + ".tar")).string() + " " +
-                         good.product_id).c_str()),
+                         good.product_id)
+                            .c_str()),
             0);
   fs::create_directories(dir / "scenes" / "copy");
   fs::copy(good.folder, dir / "scenes" / "copy" / good.product_id, fs::copy_options::recursive);
@@ -333,10 +336,12 @@ TEST_F(HostileInputs, AnUnreadableFolderIsSkippedAndReported) {
 // ---- writes outside the output folder
 
 TEST_F(HostileInputs, ProductIdsThatWouldLeaveTheOutputFolderAreRefused) {
-  for (const std::string& id : std::vector<std::string>{"\"../../../escaped\"", "\"/tmp/ecomon_escaped_" + std::to_string(getpid()) + "\"", "\"\""}) {
+  for (const std::string& id :
+       std::vector<std::string>{"\"../../../escaped\"", "\"/tmp/ecomon_escaped_" + std::to_string(getpid()) + "\"", "\"\""}) {
     make("escape");
     set_mtl("LANDSAT_PRODUCT_ID", id);
-    const auto r = run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "a/b/out").string());
+    const auto r =
+        run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "a/b/out").string());
     EXPECT_EQ(r.exit_code, 3) << r.output;
     EXPECT_NE(r.output.find(bad.mtl_path + ": key LANDSAT_PRODUCT_ID has value '" + id.substr(1, id.size() - 2) + "'"), std::string::npos)
         << r.output;
@@ -361,9 +366,9 @@ TEST_F(HostileInputs, ACommaInAPathIsQuotedInSceneStatus) {
 TEST_F(HostileInputs, AFullDiskIsAnErrorAndLeavesNoFileBehind) {
   make("full_disk", false);
   // A file-size limit of 0 makes every write fail (EFBIG), as a full disk does (ENOSPC).
-  const auto r = run_shell("bash -c 'trap \"\" XFSZ; ulimit -f 0; exec " + ecomon_binary() + " run /dev/null --input " +
-                           (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string() +
-                           " --set output.products=false --set season.enabled=false'");
+  const auto r =
+      run_shell("bash -c 'trap \"\" XFSZ; ulimit -f 0; exec " + ecomon_binary() + " run /dev/null --input " + (dir / "scenes").string() +
+                " --zones " + zones + " --out " + (dir / "out").string() + " --set output.products=false --set season.enabled=false'");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("county_report.csv: cannot write"), std::string::npos) << r.output;
   for (const auto& e : fs::recursive_directory_iterator(dir / "out"))
@@ -381,7 +386,8 @@ TEST_F(HostileInputs, ASecondRunOnTheSameOutputFolderExitsTwoNamingTheHolder) {
   const auto r = run();
   ::close(fd);
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("in use by another ecomon run (pid 4242 on nightly-host since 2026-11-22T01:00:00Z)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("in use by another ecomon run (pid 4242 on nightly-host since 2026-11-22T01:00:00Z)"), std::string::npos)
+      << r.output;
   EXPECT_FALSE(fs::exists(dir / "out" / "county_report.csv"));
   EXPECT_EQ(run().exit_code, 0);  // free again
 }

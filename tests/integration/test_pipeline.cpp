@@ -34,11 +34,10 @@ struct SimulatedRun : ::testing::Test {
     o.utm_zone = 49;
     o.seed = 11;
     scene = ecomon::simulate_scene(o);
-    zones = write_zones(dir / "zones.geojson",
-                        {box_feature("150823", "乌拉特前旗 west", 108.78, 40.66, 108.93, 40.85),
-                         box_feature("150899", "east", 108.93, 40.66, 109.09, 40.85),
-                         box_feature("inner", "inside the footprint", 108.88, 40.70, 109.0, 40.80),
-                         box_feature("none", "no overlap", 100.0, 30.0, 100.1, 30.1)});
+    zones = write_zones(dir / "zones.geojson", {box_feature("150823", "乌拉特前旗 west", 108.78, 40.66, 108.93, 40.85),
+                                                box_feature("150899", "east", 108.93, 40.66, 109.09, 40.85),
+                                                box_feature("inner", "inside the footprint", 108.88, 40.70, 109.0, 40.80),
+                                                box_feature("none", "no overlap", 100.0, 30.0, 100.1, 30.1)});
     config = (dir / "run.yaml").string();
     std::ofstream(config) << "input: {dir: scenes}\nzones: {file: zones.geojson}\n"
                           << "fvc: {ndvi_soil: " << ecomon::SimulatorEndMembers::loam_ndvi
@@ -64,8 +63,8 @@ struct SimulatedRun : ::testing::Test {
 
 TEST_F(SimulatedRun, AccuracyAgainstSimulatedTruth) {
   run("accuracy", 2, 256);
-  const geo::io::RasterReader fvc(product("accuracy", "FVC")), water(product("accuracy", "WATER")),
-      forest(product("accuracy", "FOREST")), clear(product("accuracy", "CLEAR"));
+  const geo::io::RasterReader fvc(product("accuracy", "FVC")), water(product("accuracy", "WATER")), forest(product("accuracy", "FOREST")),
+      clear(product("accuracy", "CLEAR"));
   const geo::io::RasterReader t_fvc(scene.truth_fvc), t_water(scene.truth_water), t_forest(scene.truth_forest);
   const auto w = fvc.grid().full();
   const auto f = fvc.read<std::uint8_t>(w), wa = water.read<std::uint8_t>(w), fo = forest.read<std::uint8_t>(w),
@@ -87,8 +86,8 @@ TEST_F(SimulatedRun, AccuracyAgainstSimulatedTruth) {
     }
   }
   const double rmse = std::sqrt(sq / n), iou = inter / uni, forest_err = (forest_px - forest_truth_px) / forest_truth_px;
-  std::printf("[accuracy] clear land pixels %.0f, FVC RMSE %.4f, water IoU %.4f, forest area error %+.2f%% (%.0f vs %.0f px)\n", n,
-              rmse, iou, 100 * forest_err, forest_px, forest_truth_px);
+  std::printf("[accuracy] clear land pixels %.0f, FVC RMSE %.4f, water IoU %.4f, forest area error %+.2f%% (%.0f vs %.0f px)\n", n, rmse,
+              iou, 100 * forest_err, forest_px, forest_truth_px);
   EXPECT_GT(n, 100000);
   // The end-members are the simulator's loam and canopy; grassland and cropland soils are redder or
   // paler (NDVI 0.08-0.17), which the dimidiate model with one soil end-member cannot follow:
@@ -123,7 +122,8 @@ TEST_F(SimulatedRun, AreasAreEllipsoidalAndEmptyZonesGetZeroRows) {
   EXPECT_NEAR(std::stod(by["inner"]["total_area_wanmu"]) * 6.666667, total, 1e-3);
   // Observed + masked = total; desertification grades + water = observed.
   double grades = 0;
-  for (const char* g : {"none", "light", "moderate", "severe", "extreme"}) grades += std::stod(by["inner"][std::string("desert_") + g + "_km2"]);
+  for (const char* g : {"none", "light", "moderate", "severe", "extreme"})
+    grades += std::stod(by["inner"][std::string("desert_") + g + "_km2"]);
   EXPECT_NEAR(grades + std::stod(by["inner"]["water_area_km2"]), std::stod(by["inner"]["observed_area_km2"]), 1e-5);
 }
 
@@ -133,8 +133,10 @@ TEST_F(SimulatedRun, ProductsAreCloudOptimizedWithMetadata) {
   EXPECT_EQ(res.exit_code, 0) << res.output;
   // GDAL's own validator (python3-gdal) on every product.
   for (const auto& name : {"NDVI", "MNDWI", "MSAVI2", "FVC", "WATER", "FOREST", "DESERT_GRADE", "CLEAR"}) {
-    const std::string v = run_shell("/usr/bin/python3 /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py " +
-                                product("cog", name)).output;
+    const std::string v =
+        run_shell("/usr/bin/python3 /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py " +
+                  product("cog", name))
+            .output;
     EXPECT_NE(v.find("is a valid cloud optimized GeoTIFF"), std::string::npos) << name << ": " << v;
   }
   const std::string info = run_shell("gdalinfo " + product("cog", "DESERT_GRADE")).output;

@@ -72,8 +72,12 @@ TEST(Season, TwoSensorsAgainstTruthWithCroplandPresent) {
   const auto dir = fresh_dir("season");
   const double w = 108.68, e = 109.08, s = 40.66, n = 40.82;
   // Spring, four peak-season scenes (two Landsat 8, two Sentinel-2) and autumn.
-  struct Plan { const char* date; const char* sensor; std::uint64_t seed; };
-  const Plan plan[] = {{"2023-05-15", "landsat8", 31}, {"2023-07-10", "landsat8", 32}, {"2023-07-25", "sentinel2", 33},
+  struct Plan {
+    const char* date;
+    const char* sensor;
+    std::uint64_t seed;
+  };
+  const Plan plan[] = {{"2023-05-15", "landsat8", 31}, {"2023-07-10", "landsat8", 32},  {"2023-07-25", "sentinel2", 33},
                        {"2023-08-10", "landsat8", 34}, {"2023-08-20", "sentinel2", 35}, {"2023-09-15", "landsat8", 36}};
   for (const auto& p : plan) {
     auto o = scene(dir / "scenes", w - 0.03, e + 0.03, s - 0.04, n + 0.04, 49, p.date, p.seed);
@@ -95,8 +99,8 @@ TEST(Season, TwoSensorsAgainstTruthWithCroplandPresent) {
   const geo::Grid& g = fvc.grid();
   std::vector<float> t_fvc;
   std::vector<std::uint8_t> t_water, t_forest;
-  ecomon::simulate_truth(g.crs_wkt, g.transform.origin_x, g.transform.origin_y, g.transform.pixel_width, g.cols, g.rows, 2023, 1, 0,
-                         t_fvc, t_water, t_forest);
+  ecomon::simulate_truth(g.crs_wkt, g.transform.origin_x, g.transform.origin_y, g.transform.pixel_width, g.cols, g.rows, 2023, 1, 0, t_fvc,
+                         t_water, t_forest);
   const auto f = fvc.read<std::uint8_t>(g.full()), wt = wet.read<std::uint8_t>(g.full()), fo = forest.read<std::uint8_t>(g.full());
   double inter = 0, uni = 0, forest_px = 0, forest_truth = 0, fvc_sum = 0, truth_sum = 0, n_land = 0;
   for (std::size_t i = 0; i < f.size(); ++i) {
@@ -121,8 +125,9 @@ TEST(Season, TwoSensorsAgainstTruthWithCroplandPresent) {
   EXPECT_LT(std::abs(fvc_bias), 0.06);
 
   // Forest with cropland present: the phenology rule keeps the Hetao maize out.
-  const auto r2 = run_cli("run /dev/null --input " + (dir / "scenes").string() + " --out " + (dir / "out_summer").string() + common +
-                          " --set season.spring_start=05-20 --set season.spring_end=05-21 --set season.autumn_start=09-20 --set season.autumn_end=09-21");
+  const auto r2 = run_cli(
+      "run /dev/null --input " + (dir / "scenes").string() + " --out " + (dir / "out_summer").string() + common +
+      " --set season.spring_start=05-20 --set season.spring_end=05-21 --set season.autumn_start=09-20 --set season.autumn_end=09-21");
   ASSERT_EQ(r2.exit_code, 0) << r2.output;
   const auto summer_only = by_zone(read_file(dir / "out_summer" / "county_timeseries.csv"));
   const double with_rule = std::stod(series.at("z").at("forest_area_km2")), without = std::stod(summer_only.at("z").at("forest_area_km2"));

@@ -76,7 +76,10 @@ TEST(Sentinel2, AllLayoutsAndBaselinesAgreeWithLandsat) {
   o.output_dir = (dir / "to_zip").string();
   const auto zipped = ecomon::simulate_scene(o);
   const std::string zip = (scenes / (zipped.product_id + ".zip")).string();
-  ASSERT_EQ(std::system(("cd " + (dir / "to_zip").string() + " && cmake -E tar cf " + zip + " --format=zip " + zipped.product_id + ".SAFE").c_str()), 0);
+  ASSERT_EQ(
+      std::system(
+          ("cd " + (dir / "to_zip").string() + " && cmake -E tar cf " + zip + " --format=zip " + zipped.product_id + ".SAFE").c_str()),
+      0);
 
   const auto zones = write_zones(dir / "z.geojson", {box_feature("z", "zone", 108.91, 40.91, 108.95, 40.94)});
   const auto res = run_cli("run /dev/null --input " + scenes.string() + " --zones " + zones + " --out " + (dir / "out").string());
@@ -92,8 +95,10 @@ TEST(Sentinel2, AllLayoutsAndBaselinesAgreeWithLandsat) {
     EXPECT_EQ(rows[i].at("sensor"), "Sentinel-2A/MSI");
     // Same ground, same clouds: the harmonised figures match Landsat's closely.
     EXPECT_NEAR(std::stod(rows[i].at("fvc_mean")), std::stod(landsat.at("fvc_mean")), 0.01) << rows[i].at("scene_id");
-    EXPECT_NEAR(std::stod(rows[i].at("water_area_km2")), std::stod(landsat.at("water_area_km2")), 0.02 * std::stod(landsat.at("water_area_km2")));
-    EXPECT_NEAR(std::stod(rows[i].at("total_area_km2")), std::stod(landsat.at("total_area_km2")), 1e-3 * std::stod(landsat.at("total_area_km2")));
+    EXPECT_NEAR(std::stod(rows[i].at("water_area_km2")), std::stod(landsat.at("water_area_km2")),
+                0.02 * std::stod(landsat.at("water_area_km2")));
+    EXPECT_NEAR(std::stod(rows[i].at("total_area_km2")), std::stod(landsat.at("total_area_km2")),
+                1e-3 * std::stod(landsat.at("total_area_km2")));
     // SCL masks the same clouds, shadows and saturated pixels as QA_PIXEL/QA_RADSAT (the simulator
     // flags them in both): the observed areas agree, and some area is masked.
     EXPECT_NEAR(std::stod(rows[i].at("observed_area_km2")), std::stod(landsat.at("observed_area_km2")),

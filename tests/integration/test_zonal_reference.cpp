@@ -46,8 +46,10 @@ TEST(ZonalReference, AnalyticRectangleOnLinearRaster) {
   const auto raster = (dir / "linear.tif").string();
   geo::io::write_geotiff(raster, grid, values, -9999.0);
   const double x0 = 500000 + 131.7, x1 = 500000 + 977.3, y0 = 4500000 - 811.9, y1 = 4500000 - 45.2;
-  std::ofstream(dir / "rect.geojson") << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32648"}},"features":[{"type":"Feature","properties":{"id":"R"},"geometry":{"type":"Polygon","coordinates":[[[)"
-                                      << std::fixed << x0 << "," << y0 << "],[" << x1 << "," << y0 << "],[" << x1 << "," << y1 << "],[" << x0 << "," << y1 << "],[" << x0 << "," << y0 << "]]]}}]}";
+  std::ofstream(dir / "rect.geojson")
+      << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32648"}},"features":[{"type":"Feature","properties":{"id":"R"},"geometry":{"type":"Polygon","coordinates":[[[)"
+      << std::fixed << x0 << "," << y0 << "],[" << x1 << "," << y0 << "],[" << x1 << "," << y1 << "],[" << x0 << "," << y1 << "],[" << x0
+      << "," << y0 << "]]]}}]}";
   double count = 0, sum = 0, mn = 1e300, mx = -1e300;
   for (int r = 0; r < grid.rows; ++r)
     for (int c = 0; c < grid.cols; ++c) {

@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     const auto s = ecomon::simulate_scene(o);
-    std::cout << s.folder << " (" << s.cols << " x " << s.rows << " pixels of " << (o.sensor == "sentinel2" ? 20.0 : o.pixel_size) << " m)\n";
+    std::cout << s.folder << " (" << s.cols << " x " << s.rows << " pixels of " << (o.sensor == "sentinel2" ? 20.0 : o.pixel_size)
+              << " m)\n";
   } catch (const std::exception& e) {
     std::cerr << "ecomon-simulate: " << e.what() << "\n";
     return 2;

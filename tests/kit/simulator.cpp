@@ -53,9 +53,9 @@ double distance_to_polyline(double lon, double lat, const std::vector<std::array
 }
 
 // The Yellow River through Bayannur (approximate course, enough for a realistic scene).
-const std::vector<std::array<double, 2>> kYellowRiver = {
-    {106.77, 39.95}, {106.88, 40.20}, {106.98, 40.45}, {107.05, 40.70}, {107.35, 40.92}, {107.80, 40.97},
-    {108.25, 40.88}, {108.60, 40.78}, {108.95, 40.62}, {109.40, 40.58}, {109.90, 40.55}};
+const std::vector<std::array<double, 2>> kYellowRiver = {{106.77, 39.95}, {106.88, 40.20}, {106.98, 40.45}, {107.05, 40.70},
+                                                         {107.35, 40.92}, {107.80, 40.97}, {108.25, 40.88}, {108.60, 40.78},
+                                                         {108.95, 40.62}, {109.40, 40.58}, {109.90, 40.55}};
 
 enum class Cover { water, cropland, forest, grassland, desert, sparse };
 
@@ -73,10 +73,13 @@ struct Truth {
 double season_factor(Cover cover, int doy) {
   auto ramp = [doy](int a, int b) { return std::clamp(double(doy - a) / double(b - a), 0.0, 1.0); };
   switch (cover) {
-    case Cover::cropland: return 0.1 + 0.9 * ramp(135, 190) * (1 - ramp(240, 275));
+    case Cover::cropland:
+      return 0.1 + 0.9 * ramp(135, 190) * (1 - ramp(240, 275));
     case Cover::grassland:
-    case Cover::sparse: return 0.5 + 0.5 * ramp(130, 190) * (1 - 0.4 * ramp(235, 280));
-    default: return 1.0;
+    case Cover::sparse:
+      return 0.5 + 0.5 * ramp(130, 190) * (1 - 0.4 * ramp(235, 280));
+    default:
+      return 1.0;
   }
 }
 
@@ -111,14 +114,12 @@ Truth landscape(double lon, double lat, double x, double y, std::uint64_t seed) 
       const double cy = (double(iy) + 0.3 + 0.4 * hash01(ix, iy, seed + 13)) * cell;
       const bool small = h < 0.08;
       const double half = small ? 25.0 : 50.0 + 75.0 * hash01(ix, iy, seed + 14);  // square half-side
-      if (std::abs(x - cx) <= half && std::abs(y - cy) <= half)
-        return {Cover::forest, 0.85, 0, !small, false};
+      if (std::abs(x - cx) <= half && std::abs(y - cy) <= half) return {Cover::forest, 0.85, 0, !small, false};
     }
   }
   const double river_lat_here = 40.55 + 0.42 * std::exp(-std::pow((lon - 107.8) / 0.9, 2));
   // Ulan Buh desert: west of the river, south of 40.8 N.
-  if (lon < 106.95 + 0.2 * (lat - 40.0) && lat < 40.8 && lon > 105.8)
-    return {Cover::desert, 0.02 + 0.06 * n1, 0.05, false, false};
+  if (lon < 106.95 + 0.2 * (lat - 40.0) && lat < 40.8 && lon > 105.8) return {Cover::desert, 0.02 + 0.06 * n1, 0.05, false, false};
   // Hetao irrigated cropland: north of the river up to ~41.1 N, 300 m fields.
   if (lat < 41.12 && lat > river_lat_here - 0.05 && lon > 106.95 && lon < 108.75) {
     const double field = hash01(std::int64_t(std::floor(x / 300)), std::int64_t(std::floor(y / 300)), seed + 3);
@@ -160,10 +161,15 @@ void write_sentinel2(const SimulationOptions& o, const SimulatedScene& out, cons
   const bool new_baseline = o.s2_baseline >= "04.00";
   const double offset = new_baseline ? -1000.0 : 0.0;
   // OLI band index (0-based B1..B7) for each MSI band we write, and the HLS coefficients to undo.
-  struct MsiBand { const char* name; int oli; int res; double slope, intercept; };
-  const MsiBand bands[] = {{"B02", 1, 10, 0.9778, -0.0040}, {"B03", 2, 10, 1.0053, -0.0009}, {"B04", 3, 10, 0.9765, 0.0009},
-                           {"B08", 4, 10, 1, 0},          {"B8A", 4, 20, 0.9983, -0.0001}, {"B11", 5, 20, 0.9987, -0.0011},
-                           {"B12", 6, 20, 1.0030, -0.0012}};
+  struct MsiBand {
+    const char* name;
+    int oli;
+    int res;
+    double slope, intercept;
+  };
+  const MsiBand bands[] = {
+      {"B02", 1, 10, 0.9778, -0.0040}, {"B03", 2, 10, 1.0053, -0.0009}, {"B04", 3, 10, 0.9765, 0.0009}, {"B08", 4, 10, 1, 0},
+      {"B8A", 4, 20, 0.9983, -0.0001}, {"B11", 5, 20, 0.9987, -0.0011}, {"B12", 6, 20, 1.0030, -0.0012}};
   geo::Grid g10 = g20;
   g10.cols *= 2, g10.rows *= 2, g10.transform.pixel_width /= 2, g10.transform.pixel_height /= 2;
   const bool safe = o.s2_layout == "safe";
@@ -204,13 +210,20 @@ void write_sentinel2(const SimulationOptions& o, const SimulatedScene& out, cons
     for (int c = 0; c < g20.cols; ++c) {
       const std::uint16_t q = qa.at(r, c);
       std::uint8_t cls = 0;
-      if (q & 1u) cls = 0;
-      else if (radsat.at(r, c)) cls = 1;
-      else if (q & (1u << 3)) cls = 9;
-      else if (q & (1u << 1)) cls = 8;
-      else if (q & (1u << 4)) cls = 3;
-      else if (q & (1u << 5)) cls = 11;
-      else if (q & (1u << 7)) cls = 6;
+      if (q & 1u)
+        cls = 0;
+      else if (radsat.at(r, c))
+        cls = 1;
+      else if (q & (1u << 3))
+        cls = 9;
+      else if (q & (1u << 1))
+        cls = 8;
+      else if (q & (1u << 4))
+        cls = 3;
+      else if (q & (1u << 5))
+        cls = 11;
+      else if (q & (1u << 7))
+        cls = 6;
       else {
         const double red = sr[3].at(r, c) * 2.75e-5 - 0.2, nir = sr[4].at(r, c) * 2.75e-5 - 0.2;
         cls = (nir - red) / (nir + red) > 0.3 ? 4 : 5;
@@ -220,7 +233,8 @@ void write_sentinel2(const SimulationOptions& o, const SimulatedScene& out, cons
   store(g20, scl, "SCL", 20);
   // Product metadata (the parts ecomon reads, laid out as in MTD_MSIL2A.xml).
   std::ofstream m(out.folder + "/" + (safe ? "MTD_MSIL2A.xml" : "product_metadata.xml"));
-  m << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<n1:Level-2A_User_Product xmlns:n1=\"https://psd-14.sentinel2.eo.esa.int/PSD/User_Product_Level-2A.xsd\">\n"
+  m << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<n1:Level-2A_User_Product "
+       "xmlns:n1=\"https://psd-14.sentinel2.eo.esa.int/PSD/User_Product_Level-2A.xsd\">\n"
     << "<n1:General_Info>\n<Product_Info>\n<PRODUCT_START_TIME>" << date << "T03:35:41.024Z</PRODUCT_START_TIME>\n"
     << "<PRODUCT_URI>" << out.product_id << ".SAFE</PRODUCT_URI>\n<PROCESSING_LEVEL>Level-2A</PROCESSING_LEVEL>\n"
     << "<PROCESSING_BASELINE>" << o.s2_baseline << "</PROCESSING_BASELINE>\n"
@@ -292,7 +306,9 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
   // Clouds: ellipses in pixel space; shadows displaced north-west (morning sun in the south-east).
   std::mt19937_64 rng(o.seed);
   std::uniform_real_distribution<double> U(0, 1);
-  struct Ellipse { double c, r, a, b; };
+  struct Ellipse {
+    double c, r, a, b;
+  };
   std::vector<Ellipse> clouds;
   for (int i = 0; i < o.clouds; ++i)
     clouds.push_back({U(rng) * grid.cols, U(rng) * grid.rows, (0.02 + 0.05 * U(rng)) * grid.cols, (0.02 + 0.05 * U(rng)) * grid.rows});
@@ -395,8 +411,7 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
     return out;
   }
   const std::string base = out.folder + "/" + out.product_id;
-  for (int b = 0; b < 7; ++b)
-    geo::io::write_geotiff(base + "_SR_B" + std::to_string(b + 1) + ".TIF", grid, sr[std::size_t(b)], 0.0);
+  for (int b = 0; b < 7; ++b) geo::io::write_geotiff(base + "_SR_B" + std::to_string(b + 1) + ".TIF", grid, sr[std::size_t(b)], 0.0);
   geo::io::write_geotiff(base + "_QA_PIXEL.TIF", grid, qa, 1.0);
   geo::io::write_geotiff(base + "_QA_RADSAT.TIF", grid, radsat);
 
@@ -404,15 +419,23 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> groups;
   std::vector<std::pair<std::string, std::string>> contents = {
       {"LANDSAT_PRODUCT_ID", "\"" + out.product_id + "\""}, {"PROCESSING_LEVEL", "\"L2SP\""}, {"COLLECTION_NUMBER", "02"}};
-  for (int b = 1; b <= 7; ++b) contents.push_back({"FILE_NAME_BAND_" + std::to_string(b), "\"" + out.product_id + "_SR_B" + std::to_string(b) + ".TIF\""});
+  for (int b = 1; b <= 7; ++b)
+    contents.push_back({"FILE_NAME_BAND_" + std::to_string(b), "\"" + out.product_id + "_SR_B" + std::to_string(b) + ".TIF\""});
   contents.push_back({"FILE_NAME_QUALITY_L1_PIXEL", "\"" + out.product_id + "_QA_PIXEL.TIF\""});
   contents.push_back({"FILE_NAME_QUALITY_L1_RADIOMETRIC_SATURATION", "\"" + out.product_id + "_QA_RADSAT.TIF\""});
   groups.push_back({"PRODUCT_CONTENTS", contents});
   groups.push_back({"IMAGE_ATTRIBUTES",
-                    {{"SPACECRAFT_ID", "\"LANDSAT_8\""}, {"SENSOR_ID", "\"OLI_TIRS\""}, {"WRS_PATH", std::to_string(o.wrs_path)},
-                     {"WRS_ROW", std::to_string(o.wrs_row)}, {"DATE_ACQUIRED", o.date}, {"SUN_ELEVATION", "62.5"}}});
-  groups.push_back({"PROJECTION_ATTRIBUTES", {{"MAP_PROJECTION", "\"UTM\""}, {"DATUM", "\"WGS84\""}, {"UTM_ZONE", std::to_string(o.utm_zone)},
-                                              {"GRID_CELL_SIZE_REFLECTIVE", two(int(ps))}}});
+                    {{"SPACECRAFT_ID", "\"LANDSAT_8\""},
+                     {"SENSOR_ID", "\"OLI_TIRS\""},
+                     {"WRS_PATH", std::to_string(o.wrs_path)},
+                     {"WRS_ROW", std::to_string(o.wrs_row)},
+                     {"DATE_ACQUIRED", o.date},
+                     {"SUN_ELEVATION", "62.5"}}});
+  groups.push_back({"PROJECTION_ATTRIBUTES",
+                    {{"MAP_PROJECTION", "\"UTM\""},
+                     {"DATUM", "\"WGS84\""},
+                     {"UTM_ZONE", std::to_string(o.utm_zone)},
+                     {"GRID_CELL_SIZE_REFLECTIVE", two(int(ps))}}});
   std::vector<std::pair<std::string, std::string>> refl;
   for (int b = 1; b <= 7; ++b) refl.push_back({"REFLECTANCE_MULT_BAND_" + std::to_string(b), "2.75E-05"});
   for (int b = 1; b <= 7; ++b) refl.push_back({"REFLECTANCE_ADD_BAND_" + std::to_string(b), "-0.200000"});

@@ -13,20 +13,20 @@
 namespace ecomon {
 
 struct SimulationOptions {
-  std::string output_dir;       // the scene folder is created inside
-  int utm_zone = 48;            // 48 or 49 for Bayannur
+  std::string output_dir;                                          // the scene folder is created inside
+  int utm_zone = 48;                                               // 48 or 49 for Bayannur
   double west = 107.9, south = 40.6, east = 108.2, north = 40.85;  // lon/lat extent to cover
-  double pixel_size = 30;       // metres; the demo uses coarser pixels for its wide area (labelled)
+  double pixel_size = 30;                                          // metres; the demo uses coarser pixels for its wide area (labelled)
   std::string date = "2023-07-20";
   int wrs_path = 129, wrs_row = 32;
-  std::uint64_t seed = 1;            // noise, clouds and saturated pixels of this acquisition
-  std::uint64_t landscape_seed = 1;  // the ground itself (textures, fields, plantations): fixed across dates
-  int clouds = 6;               // number of cloud cells
-  bool xml_metadata = false;    // write _MTL.xml instead of _MTL.txt
-  double noise_sigma = 0.006;   // reflectance noise (1 sigma)
-  double grass_fvc_trend = 0;   // change of grassland cover per year since 2020 (for trend tests)
-  std::string sensor = "landsat8";  // landsat8 | sentinel2
-  std::string s2_layout = "safe";   // safe | cog (one GeoTIFF per band)
+  std::uint64_t seed = 1;             // noise, clouds and saturated pixels of this acquisition
+  std::uint64_t landscape_seed = 1;   // the ground itself (textures, fields, plantations): fixed across dates
+  int clouds = 6;                     // number of cloud cells
+  bool xml_metadata = false;          // write _MTL.xml instead of _MTL.txt
+  double noise_sigma = 0.006;         // reflectance noise (1 sigma)
+  double grass_fvc_trend = 0;         // change of grassland cover per year since 2020 (for trend tests)
+  std::string sensor = "landsat8";    // landsat8 | sentinel2
+  std::string s2_layout = "safe";     // safe | cog (one GeoTIFF per band)
   std::string s2_baseline = "04.00";  // >= 04.00 carries BOA_ADD_OFFSET -1000
   std::string s2_tile = "48TXL";
 };
@@ -39,7 +39,7 @@ struct SimulatedScene {
 
 /// Spectral end-members of the simulator, for tests that set fvc.ndvi_soil / fvc.ndvi_veg to them.
 struct SimulatorEndMembers {
-  static constexpr double loam_ndvi = 0.12;   // Hetao loam / grassland soil
+  static constexpr double loam_ndvi = 0.12;  // Hetao loam / grassland soil
   static constexpr double veg_ndvi = 0.84;
 };
 

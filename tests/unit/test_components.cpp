@@ -13,11 +13,7 @@ TEST(Components, HandTable) {
   // (2,6) touches it diagonally (8-connectivity) and makes 3; the single cell (4,1) goes;
   // no-data (9) passes through unchanged and never connects.
   const char* rows[] = {
-      "1100000",
-      "0000110",
-      "0000001",
-      "0009000",
-      "0100000",
+      "1100000", "0000110", "0000001", "0009000", "0100000",
   };
   const Window w{0, 0, 7, 5};
   Block<std::uint8_t> mask(w);
@@ -26,11 +22,7 @@ TEST(Components, HandTable) {
     for (int c = 0; c < 7; ++c) mask.at(r, c) = std::uint8_t(rows[r][c] - '0');
   const auto out = remove_small_patches(mask, area, 3.0, w);
   const char* expected[] = {
-      "0000000",
-      "0000110",
-      "0000001",
-      "0009000",
-      "0000000",
+      "0000000", "0000110", "0000001", "0009000", "0000000",
   };
   for (int r = 0; r < 5; ++r)
     for (int c = 0; c < 7; ++c) EXPECT_EQ(out.at(r, c), expected[r][c] - '0') << r << "," << c;

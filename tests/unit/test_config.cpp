@@ -85,7 +85,8 @@ TEST(Config, ParseSettingsFromTextIsTheSameStrictParser) {
   const Settings s = parse_settings("run: {threads: 3}\nseason: {pixel_size: 60}\n", "inline");
   EXPECT_EQ(s.threads, 3);
   EXPECT_EQ(s.grid_pixel, 60);
-  for (const std::string& bad : std::vector<std::string>{"a: [", "run: {threads: [1, 2]}", "run: 5", "- a\n- b", std::string("\xff\xfe: {", 5), "run: {window_rows: 1e999}"}) {
+  for (const std::string& bad : std::vector<std::string>{"a: [", "run: {threads: [1, 2]}", "run: 5", "- a\n- b",
+                                                         std::string("\xff\xfe: {", 5), "run: {window_rows: 1e999}"}) {
     try {
       parse_settings(bad, "inline");
       ADD_FAILURE() << "accepted: " << bad;

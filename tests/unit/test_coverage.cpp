@@ -22,11 +22,12 @@ double sum(const Block<double>& b) {
 }  // namespace
 
 TEST(MeanClampedLinear, HandTable) {
-  struct Case { double a, b, expected; };
+  struct Case {
+    double a, b, expected;
+  };
   const Case cases[] = {
-      {-1, -0.5, 0}, {1.5, 2, 1}, {0.2, 0.6, 0.4}, {0.6, 0.2, 0.4},
-      {-1, 1, 0.25},   // rises from 0 at t=0.5 to 1 at t=1: area 0.25
-      {0, 2, 0.75},    // 0..1 over t in [0, 0.5] (0.25) then 1 over [0.5, 1] (0.5)
+      {-1, -0.5, 0}, {1.5, 2, 1}, {0.2, 0.6, 0.4}, {0.6, 0.2, 0.4}, {-1, 1, 0.25},  // rises from 0 at t=0.5 to 1 at t=1: area 0.25
+      {0, 2, 0.75},  // 0..1 over t in [0, 0.5] (0.25) then 1 over [0.5, 1] (0.5)
   };
   for (std::size_t i = 0; i < std::size(cases); ++i)
     EXPECT_NEAR(mean_clamped_linear(cases[i].a, cases[i].b), cases[i].expected, 1e-15) << i;
@@ -131,9 +132,12 @@ TEST(Coverage, AgreesWithIndependentIntersectionCellByCell) {
       double area = 0;
       if (inter && !inter->IsEmpty()) {
         const auto t = wkbFlatten(inter->getGeometryType());
-        if (t == wkbPolygon) area = inter->toPolygon()->get_Area();
-        else if (t == wkbMultiPolygon) area = inter->toMultiPolygon()->get_Area();
-        else if (t == wkbGeometryCollection) area = inter->toGeometryCollection()->get_Area();
+        if (t == wkbPolygon)
+          area = inter->toPolygon()->get_Area();
+        else if (t == wkbMultiPolygon)
+          area = inter->toMultiPolygon()->get_Area();
+        else if (t == wkbGeometryCollection)
+          area = inter->toGeometryCollection()->get_Area();
       }
       worst = std::max(worst, std::abs(f.at(r, c) - area));
     }

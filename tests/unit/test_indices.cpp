@@ -8,10 +8,12 @@
 using namespace geo::index;
 
 TEST(Indices, NdviTable) {
-  struct { float nir, red, expected; } rows[] = {
+  struct {
+    float nir, red, expected;
+  } rows[] = {
       {0.5f, 0.1f, 0.6666667f},  // (0.5-0.1)/(0.6)
       {0.3f, 0.3f, 0.0f},
-      {0.1f, 0.3f, -0.5f},       // (0.1-0.3)/0.4
+      {0.1f, 0.3f, -0.5f},  // (0.1-0.3)/0.4
       {0.45f, 0.05f, 0.8f},
   };
   for (auto r : rows) EXPECT_NEAR(Ndvi{}(r.nir, r.red), r.expected, 1e-6f);
@@ -20,11 +22,13 @@ TEST(Indices, NdviTable) {
 
 TEST(Indices, MndwiTable) {
   EXPECT_NEAR(Mndwi{}(0.07f, 0.015f), (0.07f - 0.015f) / 0.085f, 1e-6f);  // water: positive
-  EXPECT_NEAR(Mndwi{}(0.12f, 0.30f), -0.4285714f, 1e-6f);                   // soil: negative
+  EXPECT_NEAR(Mndwi{}(0.12f, 0.30f), -0.4285714f, 1e-6f);                 // soil: negative
 }
 
 TEST(Indices, EviTable) {
-  struct { float nir, red, blue, expected; } rows[] = {
+  struct {
+    float nir, red, blue, expected;
+  } rows[] = {
       {0.4f, 0.1f, 0.05f, 0.4615385f},   // 2.5 x 0.3 / (0.4 + 0.6 - 0.375 + 1) = 0.75 / 1.625
       {0.5f, 0.05f, 0.03f, 0.7142857f},  // 2.5 x 0.45 / (0.5 + 0.3 - 0.225 + 1) = 1.125 / 1.575
       {0.2f, 0.2f, 0.1f, 0.0f},          // no red-NIR contrast: no vegetation signal
@@ -44,8 +48,8 @@ TEST(Indices, DimidiateFvcTable) {
   const DimidiateFvc f{0.1f, 0.8f};
   EXPECT_NEAR(f(0.45f), 0.5f, 1e-6f);
   EXPECT_NEAR(f(0.8f), 1.0f, 1e-6f);
-  EXPECT_EQ(f(0.95f), 1.0f);   // clamped
-  EXPECT_EQ(f(-0.2f), 0.0f);   // clamped
+  EXPECT_EQ(f(0.95f), 1.0f);  // clamped
+  EXPECT_EQ(f(-0.2f), 0.0f);  // clamped
   EXPECT_NEAR(f(0.24f), 0.2f, 1e-6f);
   EXPECT_TRUE(std::isnan(f(kNaN)));
 }

@@ -100,7 +100,8 @@ TEST(Radiometry, PublishedRescalingsPassDamagedOnesAreNamed) {
     EXPECT_NE(e.find("x_MTL.txt: implausible reflectance rescaling in REFLECTANCE_MULT_BAND_4"), std::string::npos) << gain << " " << e;
   }
   EXPECT_TRUE(plausible_reflectance(-0.19997f) && plausible_reflectance(1.6f));
-  EXPECT_FALSE(plausible_reflectance(6.4f) || plausible_reflectance(NAN) || plausible_reflectance(INFINITY) || plausible_reflectance(-0.3f));
+  EXPECT_FALSE(plausible_reflectance(6.4f) || plausible_reflectance(NAN) || plausible_reflectance(INFINITY) ||
+               plausible_reflectance(-0.3f));
 }
 
 TEST(TarArchives, WholeTruncatedAndForeign) {

@@ -71,9 +71,9 @@ TEST(QaBits, Collection2PixelTable) {
 }
 
 TEST(QaBits, Collection1BqaTable) {
-  EXPECT_FALSE(qa_bqa_c1::excluded(2720));  // the sample tiles' value: all confidences low
-  EXPECT_TRUE(qa_bqa_c1::excluded(1));      // designated fill
-  EXPECT_TRUE(qa_bqa_c1::excluded(2800));   // 2720 + bit 4 (cloud) + bit 6
+  EXPECT_FALSE(qa_bqa_c1::excluded(2720));              // the sample tiles' value: all confidences low
+  EXPECT_TRUE(qa_bqa_c1::excluded(1));                  // designated fill
+  EXPECT_TRUE(qa_bqa_c1::excluded(2800));               // 2720 + bit 4 (cloud) + bit 6
   EXPECT_TRUE(qa_bqa_c1::excluded(2720 | (3u << 7)));   // high shadow confidence
   EXPECT_TRUE(qa_bqa_c1::excluded(2720 | (3u << 9)));   // high snow confidence
   EXPECT_TRUE(qa_bqa_c1::excluded(2720 | (3u << 11)));  // high cirrus confidence

@@ -14,14 +14,15 @@ SceneProbe probe(const std::string& id, const std::string& date) { return {{id, 
 }  // namespace
 
 TEST(RunPlan, ScenesByYearThenTheirYearThenTrends) {
-  const std::vector<SceneProbe> scenes = {probe("B", "2023-07-20"), probe("A", "2022-08-01"), probe("C", "2023-05-14"), probe("D", "2023-07-20")};
+  const std::vector<SceneProbe> scenes = {probe("B", "2023-07-20"), probe("A", "2022-08-01"), probe("C", "2023-05-14"),
+                                          probe("D", "2023-07-20")};
   const RunPlan plan = make_run_plan(scenes, true);
   std::vector<std::string> keys;
   for (const auto& j : plan.jobs) keys.push_back(j.key);
   EXPECT_EQ(keys, (std::vector<std::string>{"A", "season 2022", "C", "B", "D", "season 2023", "trends"}));
   EXPECT_EQ(plan.jobs[5].after, (std::vector<std::size_t>{2, 3, 4}));
   EXPECT_EQ(plan.jobs[6].after, (std::vector<std::size_t>{1, 5}));
-  EXPECT_EQ(plan.jobs[3].scene, 0u);  // B is scenes[0]
+  EXPECT_EQ(plan.jobs[3].scene, 0u);                        // B is scenes[0]
   EXPECT_EQ(make_run_plan(scenes, false).jobs.size(), 4u);  // no seasons: scene jobs only
 }
 

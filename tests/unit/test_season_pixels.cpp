@@ -60,22 +60,46 @@ TEST(SeasonPixels, HandTable) {
   // Cells, row-major:        (0,0)          (0,1)      (0,2)          (0,3)
   //                          (1,0)          (1,1)      (1,2)          (1,3)
   std::vector<std::unique_ptr<ObservationSource>> sources;
-  sources.push_back(std::make_unique<TableSource>("A", "2023-07-05", grid, std::vector<Obs>{
-      {0.2f}, {0.5f}, {0.3f}, {0.1f, true}, kNone, {0.8f}, {0.8f}, {0.2f}}));
-  sources.push_back(std::make_unique<TableSource>("B", "2023-07-05", grid, std::vector<Obs>{  // same day as A
-      kNone, kNone, {0.7f}, kNone, kNone, kNone, kNone, kNone}));
-  sources.push_back(std::make_unique<TableSource>("C", "2023-07-20", grid, std::vector<Obs>{
-      {0.6f}, kCloud, kNone, {0.1f, true}, kNone, {0.7f}, {0.7f}, kCloud}));
-  sources.push_back(std::make_unique<TableSource>("D", "2023-08-09", grid, std::vector<Obs>{
-      {0.4f}, kNone, kNone, {0.2f}, kNone, {0.6f}, {0.6f}, kCloud}));
-  sources.push_back(std::make_unique<TableSource>("S", "2023-05-12", grid, std::vector<Obs>{  // spring
-      kNone, kNone, kNone, kNone, kNone, {0.2f}, {0.7f}, kNone}));
-  sources.push_back(std::make_unique<TableSource>("X", "2023-06-15", grid, std::vector<Obs>{  // in no window
-      {0.95f}, {0.95f}, {0.95f}, {0.95f}, {0.95f}, {0.95f}, {0.95f}, {0.95f}}));
+  sources.push_back(std::make_unique<TableSource>("A", "2023-07-05", grid,
+                                                  std::vector<Obs>{{0.2f}, {0.5f}, {0.3f}, {0.1f, true}, kNone, {0.8f}, {0.8f}, {0.2f}}));
+  sources.push_back(std::make_unique<TableSource>("B", "2023-07-05", grid,
+                                                  std::vector<Obs>{// same day as A
+                                                                   kNone,
+                                                                   kNone,
+                                                                   {0.7f},
+                                                                   kNone,
+                                                                   kNone,
+                                                                   kNone,
+                                                                   kNone,
+                                                                   kNone}));
+  sources.push_back(std::make_unique<TableSource>("C", "2023-07-20", grid,
+                                                  std::vector<Obs>{{0.6f}, kCloud, kNone, {0.1f, true}, kNone, {0.7f}, {0.7f}, kCloud}));
+  sources.push_back(std::make_unique<TableSource>("D", "2023-08-09", grid,
+                                                  std::vector<Obs>{{0.4f}, kNone, kNone, {0.2f}, kNone, {0.6f}, {0.6f}, kCloud}));
+  sources.push_back(std::make_unique<TableSource>("S", "2023-05-12", grid,
+                                                  std::vector<Obs>{// spring
+                                                                   kNone,
+                                                                   kNone,
+                                                                   kNone,
+                                                                   kNone,
+                                                                   kNone,
+                                                                   {0.2f},
+                                                                   {0.7f},
+                                                                   kNone}));
+  sources.push_back(std::make_unique<TableSource>("X", "2023-06-15", grid,
+                                                  std::vector<Obs>{// in no window
+                                                                   {0.95f},
+                                                                   {0.95f},
+                                                                   {0.95f},
+                                                                   {0.95f},
+                                                                   {0.95f},
+                                                                   {0.95f},
+                                                                   {0.95f},
+                                                                   {0.95f}}));
   Settings s;
   s.output_dir = dir.string();
   s.grid_crs = "EPSG:32649";
-  s.forest_min_patch_ha = 0;  // single cells: no patch rule here
+  s.forest_min_patch_ha = 0;            // single cells: no patch rule here
   s.ndvi_soil = 0.0, s.ndvi_veg = 1.0;  // FVC = NDVI
   s.threads = 1;
   std::vector<ObservationSource*> ptrs;
@@ -134,7 +158,7 @@ TEST(SeasonPixels, HandTable) {
   EXPECT_NEAR(t.wetland_area, cell, 1e-7 * cell);              // (0,3)
   EXPECT_NEAR(t.water_area, 0.0, 1e-9);                        // nothing permanent
   EXPECT_NEAR(t.forest_area, 2 * cell, 1e-7 * 2 * cell);       // (0,0) and (1,2)
-  EXPECT_NEAR(t.forest_phenology_area, 0.0, 1e-9);  // no cell was seen in both spring and autumn
+  EXPECT_NEAR(t.forest_phenology_area, 0.0, 1e-9);             // no cell was seen in both spring and autumn
   // FVC = NDVI max over land cells (all but (0,3), which is majority-wet): 0.6+0.5+0.3+0.8+0.8+0.2
   EXPECT_NEAR(t.fvc_area / t.land_area, (0.6 + 0.5 + 0.3 + 0.8 + 0.8 + 0.2) / 6, 1e-6);
   std::filesystem::remove_all(dir);

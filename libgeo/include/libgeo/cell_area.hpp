@@ -17,7 +17,7 @@
 namespace geo {
 
 struct Ellipsoid {
-  double a = 6378137.0;             // WGS84 semi-major axis, m
+  double a = 6378137.0;            // WGS84 semi-major axis, m
   double f = 1.0 / 298.257223563;  // WGS84 flattening
 };
 
@@ -26,8 +26,7 @@ using ArealScaleFunction = std::function<double(double x, double y)>;
 
 class CellAreaModel {
  public:
-  static CellAreaModel projected(const GeoTransform& transform, ArealScaleFunction areal_scale,
-                                 int lattice_step = 32);
+  static CellAreaModel projected(const GeoTransform& transform, ArealScaleFunction areal_scale, int lattice_step = 32);
   static CellAreaModel geographic(const GeoTransform& transform, Ellipsoid ellipsoid = {});
   /// Nominal area (|dx*dy|) for every cell, for grids in arbitrary units (tests, unprojected data).
   static CellAreaModel nominal(const GeoTransform& transform);

@@ -18,7 +18,7 @@ int min_patch_halo_rows(double min_area, double smallest_cell_area);
 /// Keeps the cells of `mask` (1 = in, 0 = out, anything else = no data, never connected) that belong to
 /// an 8-connected patch of area >= `min_area`; `mask` and `cell_areas` cover the halo-grown window,
 /// the result covers `core` (a window inside it) with 0 for removed cells and other values passed on.
-Block<std::uint8_t> remove_small_patches(const Block<std::uint8_t>& mask, const Block<double>& cell_areas,
-                                         double min_area, const Window& core);
+Block<std::uint8_t> remove_small_patches(const Block<std::uint8_t>& mask, const Block<double>& cell_areas, double min_area,
+                                         const Window& core);
 
 }  // namespace geo

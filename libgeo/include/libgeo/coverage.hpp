@@ -18,8 +18,7 @@
 namespace geo {
 
 /// Coverage fractions in [0, 1] of `window`'s cells of `transform`, row-major.
-Block<double> coverage_fractions(const MultiPolygon& polygon, const GeoTransform& transform,
-                                 const Window& window);
+Block<double> coverage_fractions(const MultiPolygon& polygon, const GeoTransform& transform, const Window& window);
 
 /// Mean over t in [0,1] of clamp(a + (b - a) t, 0, 1): the exact integral of a clamped linear
 /// function, written piecewise so that it stays accurate when a and b are nearly equal.

@@ -84,9 +84,7 @@ struct Grid {
     double r0 = transform.y_to_row(box.ymax), r1 = transform.y_to_row(box.ymin);
     if (c0 > c1) std::swap(c0, c1);
     if (r0 > r1) std::swap(r0, r1);
-    auto clampi = [](double v, int lo, int hi) {
-      return int(std::clamp(v, double(lo), double(hi)));
-    };
+    auto clampi = [](double v, int lo, int hi) { return int(std::clamp(v, double(lo), double(hi))); };
     int ic0 = clampi(std::floor(c0), 0, cols), ic1 = clampi(std::ceil(c1), 0, cols);
     int ir0 = clampi(std::floor(r0), 0, rows), ir1 = clampi(std::ceil(r1), 0, rows);
     return Window{ic0, ir0, ic1 - ic0, ir1 - ir0};
@@ -95,8 +93,7 @@ struct Grid {
   bool same_geometry(const Grid& o, double tolerance = 1e-6) const {
     auto near = [&](double a, double b) { return std::abs(a - b) <= tolerance * std::max(1.0, std::abs(a)); };
     return cols == o.cols && rows == o.rows && near(transform.origin_x, o.transform.origin_x) &&
-           near(transform.origin_y, o.transform.origin_y) &&
-           near(transform.pixel_width, o.transform.pixel_width) &&
+           near(transform.origin_y, o.transform.origin_y) && near(transform.pixel_width, o.transform.pixel_width) &&
            near(transform.pixel_height, o.transform.pixel_height);
   }
 };
@@ -106,8 +103,7 @@ struct Grid {
 inline std::vector<Window> strips(const Grid& grid, int strip_rows) {
   if (strip_rows <= 0) throw std::invalid_argument("strip height must be positive");
   std::vector<Window> out;
-  for (int r = 0; r < grid.rows; r += strip_rows)
-    out.push_back(Window{0, r, grid.cols, std::min(strip_rows, grid.rows - r)});
+  for (int r = 0; r < grid.rows; r += strip_rows) out.push_back(Window{0, r, grid.cols, std::min(strip_rows, grid.rows - r)});
   return out;
 }
 

@@ -12,12 +12,12 @@
 namespace geo {
 
 struct TrendResult {
-  int n = 0;             // number of (finite) values used
+  int n = 0;                    // number of (finite) values used
   double slope = std::nan("");  // Theil-Sen slope, units per time unit
-  double s = 0;          // Mann-Kendall S
-  double variance = 0;   // Var(S), tie-corrected
+  double s = 0;                 // Mann-Kendall S
+  double variance = 0;          // Var(S), tie-corrected
   double z = std::nan("");
-  double p = std::nan("");  // two-sided
+  double p = std::nan("");    // two-sided
   double tau = std::nan("");  // Kendall's tau-a = S / (n(n-1)/2)
 };
 

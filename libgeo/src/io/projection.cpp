@@ -28,7 +28,8 @@ std::string projected_metres_problem(const std::string& crs) {
   if (!srs.IsProjected()) return "is not a projected CRS";
   const char* unit = nullptr;
   const double metres = srs.GetLinearUnits(&unit);
-  if (std::abs(metres - 1.0) > 1e-12) return "has linear units of " + std::string(unit ? unit : "?") + " (" + std::to_string(metres) + " m), not metres";
+  if (std::abs(metres - 1.0) > 1e-12)
+    return "has linear units of " + std::string(unit ? unit : "?") + " (" + std::to_string(metres) + " m), not metres";
   return "";
 }
 
@@ -69,8 +70,8 @@ CoordinateTransformer::~CoordinateTransformer() {
 
 void CoordinateTransformer::transform(std::vector<Point>& points) const {
   if (points.empty()) return;
-  proj_trans_generic(static_cast<PJ*>(pj_), PJ_FWD, &points[0].x, sizeof(Point), points.size(), &points[0].y,
-                     sizeof(Point), points.size(), nullptr, 0, 0, nullptr, 0, 0);
+  proj_trans_generic(static_cast<PJ*>(pj_), PJ_FWD, &points[0].x, sizeof(Point), points.size(), &points[0].y, sizeof(Point), points.size(),
+                     nullptr, 0, 0, nullptr, 0, 0);
 }
 
 namespace {
@@ -112,8 +113,7 @@ struct ScaleSampler {
     PJ_FACTORS f = proj_factors(conversion, proj_coord(lonlat.lp.lam * deg, lonlat.lp.phi * deg, 0, 0));
     if (proj_errno(conversion) != 0 || !(f.areal_scale > 0)) {
       proj_errno_reset(conversion);
-      throw IoError("PROJ cannot compute the areal scale at (" + std::to_string(x) + ", " +
-                    std::to_string(y) + ")");
+      throw IoError("PROJ cannot compute the areal scale at (" + std::to_string(x) + ", " + std::to_string(y) + ")");
     }
     return f.areal_scale;
   }

@@ -29,21 +29,32 @@ std::string last_gdal_error() {
 
 template <typename T>
 constexpr GDALDataType gdal_type_of() {
-  if constexpr (std::is_same_v<T, std::uint8_t>) return GDT_Byte;
-  else if constexpr (std::is_same_v<T, std::int16_t>) return GDT_Int16;
-  else if constexpr (std::is_same_v<T, std::uint16_t>) return GDT_UInt16;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return GDT_Int32;
-  else if constexpr (std::is_same_v<T, float>) return GDT_Float32;
-  else if constexpr (std::is_same_v<T, double>) return GDT_Float64;
-  else static_assert(sizeof(T) == 0, "unsupported pixel type");
+  if constexpr (std::is_same_v<T, std::uint8_t>)
+    return GDT_Byte;
+  else if constexpr (std::is_same_v<T, std::int16_t>)
+    return GDT_Int16;
+  else if constexpr (std::is_same_v<T, std::uint16_t>)
+    return GDT_UInt16;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return GDT_Int32;
+  else if constexpr (std::is_same_v<T, float>)
+    return GDT_Float32;
+  else if constexpr (std::is_same_v<T, double>)
+    return GDT_Float64;
+  else
+    static_assert(sizeof(T) == 0, "unsupported pixel type");
 }
 
 GDALDataType gdal_type_of(PixelType t) {
   switch (t) {
-    case PixelType::u8: return GDT_Byte;
-    case PixelType::i16: return GDT_Int16;
-    case PixelType::u16: return GDT_UInt16;
-    case PixelType::f32: return GDT_Float32;
+    case PixelType::u8:
+      return GDT_Byte;
+    case PixelType::i16:
+      return GDT_Int16;
+    case PixelType::u16:
+      return GDT_UInt16;
+    case PixelType::f32:
+      return GDT_Float32;
   }
   return GDT_Float32;
 }
@@ -53,8 +64,7 @@ Grid grid_of(GDALDatasetH ds, const std::string& path) {
   g.cols = GDALGetRasterXSize(ds);
   g.rows = GDALGetRasterYSize(ds);
   double gt[6];
-  if (GDALGetGeoTransform(ds, gt) != CE_None)
-    throw IoError(path + ": has no geotransform (not a georeferenced raster)");
+  if (GDALGetGeoTransform(ds, gt) != CE_None) throw IoError(path + ": has no geotransform (not a georeferenced raster)");
   if (gt[2] != 0 || gt[4] != 0) throw IoError(path + ": rotated geotransforms are not supported");
   g.transform = GeoTransform{gt[0], gt[1], gt[3], gt[5]};
   const char* wkt = GDALGetProjectionRef(ds);
@@ -131,15 +141,13 @@ std::optional<double> RasterReader::nodata(int band) const {
 
 void RasterReader::read_raw(const Window& w, int band, void* dst, int gdal_type) const {
   if (band < 1 || band > bands_)
-    throw IoError(path_ + ": band " + std::to_string(band) + " requested but the file has " +
-                  std::to_string(bands_));
+    throw IoError(path_ + ": band " + std::to_string(band) + " requested but the file has " + std::to_string(bands_));
   if (w.empty()) return;
   GDALRasterBandH b = GDALGetRasterBand(static_cast<GDALDatasetH>(dataset_), band);
   CPLErrorReset();
-  if (GDALRasterIO(b, GF_Read, w.col0, w.row0, w.cols, w.rows, dst, w.cols, w.rows,
-                   static_cast<GDALDataType>(gdal_type), 0, 0) != CE_None)
-    throw IoError(path_ + ": cannot read rows " + std::to_string(w.row0) + "-" +
-                  std::to_string(w.row_end() - 1) + " (corrupt or truncated file?): " + last_gdal_error());
+  if (GDALRasterIO(b, GF_Read, w.col0, w.row0, w.cols, w.rows, dst, w.cols, w.rows, static_cast<GDALDataType>(gdal_type), 0, 0) != CE_None)
+    throw IoError(path_ + ": cannot read rows " + std::to_string(w.row0) + "-" + std::to_string(w.row_end() - 1) +
+                  " (corrupt or truncated file?): " + last_gdal_error());
 }
 
 template <typename T>
@@ -156,8 +164,7 @@ template Block<float> RasterReader::read(const Window&, int) const;
 template Block<double> RasterReader::read(const Window&, int) const;
 
 void atomic_replace(const std::string& from, const std::string& to) {
-  if (std::rename(from.c_str(), to.c_str()) != 0)
-    throw IoError("cannot rename " + from + " to " + to + ": " + std::strerror(errno));
+  if (std::rename(from.c_str(), to.c_str()) != 0) throw IoError("cannot rename " + from + " to " + to + ": " + std::strerror(errno));
 }
 
 std::string unique_partial_path(const std::string& target, bool keep_extension) {
@@ -219,8 +226,7 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
   opts = CSLSetNameValue(opts, "BLOCKYSIZE", std::to_string(options_.block_size).c_str());
   opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
   CPLErrorReset();
-  GDALDatasetH ds = GDALCreate(drv, temp_path_.c_str(), spec_.grid.cols, spec_.grid.rows, 1,
-                               gdal_type_of(spec_.type), opts);
+  GDALDatasetH ds = GDALCreate(drv, temp_path_.c_str(), spec_.grid.cols, spec_.grid.rows, 1, gdal_type_of(spec_.type), opts);
   CSLDestroy(opts);
   if (!ds) throw IoError(temp_path_ + ": cannot create: " + last_gdal_error());
   dataset_ = ds;
@@ -347,15 +353,14 @@ void translate_raster(const std::string& src, const std::string& dst, const std:
 }
 
 template <typename T>
-void write_geotiff(const std::string& path, const Grid& grid, const Block<T>& data,
-                   std::optional<double> nodata, const std::string& description) {
+void write_geotiff(const std::string& path, const Grid& grid, const Block<T>& data, std::optional<double> nodata,
+                   const std::string& description) {
   const std::string partial = unique_partial_path(path, true);
   char** opts = nullptr;
   opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
   opts = CSLSetNameValue(opts, "TILED", "YES");
   CPLErrorReset();
-  GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), partial.c_str(), grid.cols, grid.rows, 1,
-                               gdal_type_of<T>(), opts);
+  GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), partial.c_str(), grid.cols, grid.rows, 1, gdal_type_of<T>(), opts);
   CSLDestroy(opts);
   if (!ds) throw IoError(path + ": cannot create: " + last_gdal_error());
   const auto& t = grid.transform;
@@ -366,8 +371,8 @@ void write_geotiff(const std::string& path, const Grid& grid, const Block<T>& da
   if (nodata) GDALSetRasterNoDataValue(b, *nodata);
   if (!description.empty()) GDALSetDescription(b, description.c_str());
   const Window& w = data.window();
-  const CPLErr err = GDALRasterIO(b, GF_Write, w.col0, w.row0, w.cols, w.rows, const_cast<T*>(data.data()),
-                                  w.cols, w.rows, gdal_type_of<T>(), 0, 0);
+  const CPLErr err =
+      GDALRasterIO(b, GF_Write, w.col0, w.row0, w.cols, w.rows, const_cast<T*>(data.data()), w.cols, w.rows, gdal_type_of<T>(), 0, 0);
   GDALClose(ds);
   if (err != CE_None) {
     std::remove(partial.c_str());

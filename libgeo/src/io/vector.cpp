@@ -76,8 +76,7 @@ MultiPolygon to_multipolygon(const OGRGeometry* g, const std::string& where) {
       }
       break;
     default:
-      throw IoError(where + ": geometry is " + OGRGeometryTypeToName(g->getGeometryType()) +
-                    ", zones must be polygons");
+      throw IoError(where + ": geometry is " + OGRGeometryTypeToName(g->getGeometryType()) + ", zones must be polygons");
   }
   return mp;
 }
@@ -90,11 +89,18 @@ bool is_valid_utf8(const std::string& s) {
     const unsigned char c = p[i];
     std::size_t len = 0;
     std::uint32_t cp = 0;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1Fu;
-    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0Fu;
-    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07u;
-    else return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0)
+      len = 2, cp = c & 0x1Fu;
+    else if ((c & 0xF0) == 0xE0)
+      len = 3, cp = c & 0x0Fu;
+    else if ((c & 0xF8) == 0xF0)
+      len = 4, cp = c & 0x07u;
+    else
+      return false;
     if (i + len > n) return false;
     for (std::size_t k = 1; k < len; ++k) {
       if ((p[i + k] & 0xC0) != 0x80) return false;
@@ -213,9 +219,10 @@ std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target
       if (is_valid_utf8(v)) return v;
       const std::string decoded = raw_text_from_shapefile ? gbk_to_utf8(v) : std::string();
       if (decoded.empty())
-        throw IoError(where + ": field '" + field + "' is not valid UTF-8" +
-                      (raw_text_from_shapefile ? " nor GBK" : "") + " (declare the encoding: a .cpg file for a Shapefile)");
-      z.notes.push_back("field '" + field + "' read as GBK (CP936): the Shapefile declares no encoding (no .cpg) and its text is not UTF-8");
+        throw IoError(where + ": field '" + field + "' is not valid UTF-8" + (raw_text_from_shapefile ? " nor GBK" : "") +
+                      " (declare the encoding: a .cpg file for a Shapefile)");
+      z.notes.push_back("field '" + field +
+                        "' read as GBK (CP936): the Shapefile declares no encoding (no .cpg) and its text is not UTF-8");
       return decoded;
     };
     if (!feature->IsFieldSetAndNotNull(code_i) || std::string(feature->GetFieldAsString(code_i)).empty())
@@ -224,7 +231,8 @@ std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target
     const auto [previous, inserted] = feature_of_code.emplace(z.code, feature->GetFID());
     if (!inserted)
       throw IoError("zones file " + source.path + ": zone code '" + z.code + "' is used by feature " + std::to_string(previous->second) +
-                    " and feature " + std::to_string(feature->GetFID()) + "; zone codes must be unique (merge the parts into one multipolygon)");
+                    " and feature " + std::to_string(feature->GetFID()) +
+                    "; zone codes must be unique (merge the parts into one multipolygon)");
     z.name = name_i >= 0 && feature->IsFieldSetAndNotNull(name_i) ? text_field(name_i, source.name_field) : z.code;
     const OGRGeometry* g = feature->GetGeometryRef();
     if (!g || g->IsEmpty()) {
@@ -254,7 +262,8 @@ std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target
       // so that a repair that adds or drops area is visible, per zone.
       const double before = geodesic_area(to_multipolygon(lonlat.get(), where));
       std::unique_ptr<OGRGeometry> fixed(geom->MakeValid());
-      if (!fixed) throw IoError(where + ": invalid polygon that cannot be repaired" + (collector.messages.empty() ? "" : ": " + collector.messages));
+      if (!fixed)
+        throw IoError(where + ": invalid polygon that cannot be repaired" + (collector.messages.empty() ? "" : ": " + collector.messages));
       geom = std::move(fixed);
       lonlat.reset(geom->clone());
       if (lonlat->transform(to_lonlat.get()) != OGRERR_NONE) throw IoError(where + ": cannot transform to WGS84");
@@ -273,8 +282,8 @@ std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target
   return zones;
 }
 
-int write_zones_gpkg(const std::string& path, const std::string& layer_name, const std::vector<Zone>& zones,
-                      const std::string& code_field, const std::string& name_field) {
+int write_zones_gpkg(const std::string& path, const std::string& layer_name, const std::vector<Zone>& zones, const std::string& code_field,
+                     const std::string& name_field) {
   const std::string partial = unique_partial_path(path, true);
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
   DatasetPtr ds(drv->Create(partial.c_str(), 0, 0, 0, GDT_Unknown, nullptr));

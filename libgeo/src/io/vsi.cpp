@@ -78,9 +78,9 @@ std::string tar_archive_problem(const std::string& path) {
     std::uint64_t sum = 0;
     for (int i = 0; i < 512; ++i) sum += (i >= 148 && i < 156) ? ' ' : header[i];
     if (sum != tar_number(header + 148, 8))
-      return members == 0 ? std::string("not a tar archive (no valid header at its start)")
-                          : "corrupt: header checksum wrong at byte " + std::to_string(offset) + " after " + std::to_string(members) +
-                                " member(s)";
+      return members == 0
+                 ? std::string("not a tar archive (no valid header at its start)")
+                 : "corrupt: header checksum wrong at byte " + std::to_string(offset) + " after " + std::to_string(members) + " member(s)";
     const std::uint64_t size = tar_number(header + 124, 12);
     const std::string name(reinterpret_cast<const char*>(header), strnlen(reinterpret_cast<const char*>(header), 100));
     const std::uint64_t end = offset + 512 + (size + 511) / 512 * 512;

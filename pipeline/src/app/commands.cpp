@@ -33,7 +33,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 // Reads the zones once, before any scene, so that every zones problem (unreadable file, missing
 // field, empty or repeated code, coordinates outside the CRS) stops the run with exit code 2, and
 // what was repaired or decoded is said once per zone.
@@ -68,7 +67,8 @@ int run_command(const RunOptions& o) {
   check_zones(zones);  // fail early, before any scene is read
   const Discovery discovery = discover_scenes(settings.input_dir);
   if (discovery.scenes.empty() && discovery.problems.empty())
-    throw SceneError(settings.input_dir + ": no scene found (Landsat *_MTL.txt/xml or .tar; Sentinel-2 L2A .SAFE, .zip or band GeoTIFFs with MTD_MSIL2A.xml)");
+    throw SceneError(settings.input_dir +
+                     ": no scene found (Landsat *_MTL.txt/xml or .tar; Sentinel-2 L2A .SAFE, .zip or band GeoTIFFs with MTD_MSIL2A.xml)");
   const OutputFolder output(settings.output_dir);  // exclusive for this run
   const std::string& work_dir = output.work_dir();
 
@@ -106,8 +106,10 @@ int run_command(const RunOptions& o) {
   if (settings.season_enabled) {
     grid_zones = geo::io::read_zones(zones, geo::io::crs_wkt(settings.grid_crs));
     grid = regional_grid(usable, grid_zones, settings);
-    if (grid.cols == 0) spdlog::warn("the zones and the scenes do not overlap: no season composites");
-    else spdlog::info("regional grid: {} x {} cells of {} m ({})", grid.cols, grid.rows, settings.grid_pixel, settings.grid_crs);
+    if (grid.cols == 0)
+      spdlog::warn("the zones and the scenes do not overlap: no season composites");
+    else
+      spdlog::info("regional grid: {} x {} cells of {} m ({})", grid.cols, grid.rows, settings.grid_pixel, settings.grid_crs);
   }
 
   // The jobs: each scene on its own grid; each year on the regional grid after its scenes; trends.
@@ -128,14 +130,17 @@ int run_command(const RunOptions& o) {
     r.implausible_pixels = source->implausible_pixels();
     const std::uint64_t masked = r.implausible_pixels + r.undefined_index_pixels;
     if (masked > 0)
-      spdlog::warn("scene {}: {} clear pixels masked as implausible ({} with a reflectance outside {}..{}, {} with NDVI or MNDWI undefined)",
-                   scene.id, masked, r.implausible_pixels, kPlausibleReflectanceMin, kPlausibleReflectanceMax, r.undefined_index_pixels);
+      spdlog::warn(
+          "scene {}: {} clear pixels masked as implausible ({} with a reflectance outside {}..{}, {} with NDVI or MNDWI undefined)",
+          scene.id, masked, r.implausible_pixels, kPlausibleReflectanceMin, kPlausibleReflectanceMax, r.undefined_index_pixels);
     bool any_overlap = false;
     for (const auto& t : r.tallies) any_overlap = any_overlap || t.total_area > 0;
-    if (!any_overlap) spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", settings.zones_file, scene.id);
+    if (!any_overlap)
+      spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", settings.zones_file, scene.id);
     spdlog::info("  done in {:.2f} s, {} products", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
                  r.products.size());
-    statuses.push_back({scene.path, "ok", masked > 0 ? std::to_string(masked) + " clear pixels masked as implausible" : "", scene.id, masked});
+    statuses.push_back(
+        {scene.path, "ok", masked > 0 ? std::to_string(masked) + " clear pixels masked as implausible" : "", scene.id, masked});
     soils[job.year].push_back(r.ndvi_soil);
     vegs[job.year].push_back(r.ndvi_veg);
     results.push_back(std::move(r));
@@ -171,9 +176,12 @@ int run_command(const RunOptions& o) {
       [&](const Job& job) {
         try {
           switch (job.kind) {
-            case Job::Kind::scene: return run_scene(job);
-            case Job::Kind::year: return run_year(job);
-            case Job::Kind::trends: return run_trends(job);
+            case Job::Kind::scene:
+              return run_scene(job);
+            case Job::Kind::year:
+              return run_year(job);
+            case Job::Kind::trends:
+              return run_trends(job);
           }
         } catch (const std::exception& e) {
           spdlog::error("{}", e.what());  // when it happens; the catalog keeps it for the status report
@@ -289,8 +297,8 @@ int zones_import_command(const ZonesImportOptions& o, std::ostream& log) {
     }
   }
   const int repaired = geo::io::write_zones_gpkg(o.output, o.layer, all, "code", "name");
-  log << "wrote " << all.size() << " zones to " << o.output << " (layer " << o.layer << ", fields code, name; "
-      << repaired << " invalid polygon(s) repaired)";
+  log << "wrote " << all.size() << " zones to " << o.output << " (layer " << o.layer << ", fields code, name; " << repaired
+      << " invalid polygon(s) repaired)";
   if (o.from_gcj02) log << "; GCJ-02 inversion round-trip error <= " << worst_roundtrip_m << " m";
   log << "\n";
   return int(all.size());

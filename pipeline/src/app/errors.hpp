@@ -6,9 +6,9 @@
 //      the output folder), or anything unexpected.
 #include <stdexcept>
 
-#include "app/output_folder.hpp"      // OutputError
-#include "config/settings.hpp"        // ConfigError
-#include "sensors/landsat/mtl.hpp"    // SceneError
+#include "app/output_folder.hpp"    // OutputError
+#include "config/settings.hpp"      // ConfigError
+#include "sensors/landsat/mtl.hpp"  // SceneError
 
 namespace ecomon {
 

@@ -18,8 +18,7 @@ std::string path_inside(const std::string& root, const std::vector<std::string>&
   if (root.empty()) throw OutputError("output folder: empty path");
   fs::path p(root);
   for (const auto& part : parts) {
-    if (part.empty() || part == "." || part == ".." || part.find('/') != std::string::npos ||
-        part.find('\0') != std::string::npos)
+    if (part.empty() || part == "." || part == ".." || part.find('/') != std::string::npos || part.find('\0') != std::string::npos)
       throw OutputError(root + ": refusing the output name '" + part + "' (it must be one non-empty file or folder name)");
     p /= part;
   }

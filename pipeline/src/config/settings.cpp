@@ -31,17 +31,18 @@ struct Value {
 
 // The Settings field a key sets: its type decides how a checked value is stored, and the default
 // that `config-reference` prints is read from a default-constructed Settings, so it cannot drift.
-using Field = std::variant<int Settings::*, double Settings::*, bool Settings::*, std::string Settings::*, std::optional<double> Settings::*>;
+using Field =
+    std::variant<int Settings::*, double Settings::*, bool Settings::*, std::string Settings::*, std::optional<double> Settings::*>;
 
 struct KeyDef {
   std::string key;
   Kind kind;
   std::string unit;
   Field field;
-  double min = 0, max = 0;             // for integer / number kinds
-  std::vector<std::string> choices;    // for choice
+  double min = 0, max = 0;           // for integer / number kinds
+  std::vector<std::string> choices;  // for choice
   std::string doc;
-  std::string when_empty = "";         // what an empty default means ("(required)", "(first layer)")
+  std::string when_empty = "";  // what an empty default means ("(required)", "(first layer)")
 };
 
 std::string number_text(double v) {
@@ -56,11 +57,16 @@ std::string value_text(const KeyDef& d, const Settings& s) {
       [&](auto member) -> std::string {
         const auto& v = s.*member;
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, int>) return std::to_string(v);
-        else if constexpr (std::is_same_v<T, double>) return number_text(v);
-        else if constexpr (std::is_same_v<T, bool>) return v ? "true" : "false";
-        else if constexpr (std::is_same_v<T, std::string>) return v.empty() ? d.when_empty : v;
-        else return v ? number_text(*v) : "auto";
+        if constexpr (std::is_same_v<T, int>)
+          return std::to_string(v);
+        else if constexpr (std::is_same_v<T, double>)
+          return number_text(v);
+        else if constexpr (std::is_same_v<T, bool>)
+          return v ? "true" : "false";
+        else if constexpr (std::is_same_v<T, std::string>)
+          return v.empty() ? d.when_empty : v;
+        else
+          return v ? number_text(*v) : "auto";
       },
       d.field);
 }
@@ -71,25 +77,38 @@ void store(Settings& s, const KeyDef& d, const Value& value) {
       [&](auto member) {
         auto& v = s.*member;
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, int>) v = value.integer();
-        else if constexpr (std::is_same_v<T, double>) v = value.number;
-        else if constexpr (std::is_same_v<T, bool>) v = value.text == "true";
-        else if constexpr (std::is_same_v<T, std::string>) v = value.text;
-        else v = value.text == "auto" ? std::nullopt : std::optional<double>(value.number);
+        if constexpr (std::is_same_v<T, int>)
+          v = value.integer();
+        else if constexpr (std::is_same_v<T, double>)
+          v = value.number;
+        else if constexpr (std::is_same_v<T, bool>)
+          v = value.text == "true";
+        else if constexpr (std::is_same_v<T, std::string>)
+          v = value.text;
+        else
+          v = value.text == "auto" ? std::nullopt : std::optional<double>(value.number);
       },
       d.field);
 }
 
 std::string kind_name(const KeyDef& d) {
   switch (d.kind) {
-    case Kind::integer: return "integer";
-    case Kind::number: return "number";
-    case Kind::number_or_auto: return "number or `auto`";
-    case Kind::boolean: return "boolean";
-    case Kind::text: return "string";
-    case Kind::path: return "path";
-    case Kind::choice: return "one of";
-    case Kind::month_day: return "date MM-DD";
+    case Kind::integer:
+      return "integer";
+    case Kind::number:
+      return "number";
+    case Kind::number_or_auto:
+      return "number or `auto`";
+    case Kind::boolean:
+      return "boolean";
+    case Kind::text:
+      return "string";
+    case Kind::path:
+      return "path";
+    case Kind::choice:
+      return "one of";
+    case Kind::month_day:
+      return "date MM-DD";
   }
   return "?";
 }
@@ -105,9 +124,15 @@ std::string range_text(const KeyDef& d) {
     case Kind::choice:
       for (std::size_t i = 0; i < d.choices.size(); ++i) o << (i ? ", " : "") << d.choices[i];
       break;
-    case Kind::boolean: o << "true, false"; break;
-    case Kind::month_day: o << "01-01 to 12-31"; break;
-    default: o << "any"; break;
+    case Kind::boolean:
+      o << "true, false";
+      break;
+    case Kind::month_day:
+      o << "01-01 to 12-31";
+      break;
+    default:
+      o << "any";
+      break;
   }
   return o.str();
 }
@@ -115,59 +140,229 @@ std::string range_text(const KeyDef& d) {
 const std::vector<KeyDef>& schema() {
   static const std::vector<KeyDef> defs = {
       {"run.threads", Kind::integer, "threads", &Settings::threads, 0, 256, {}, "Worker threads for the TBB pipeline; 0 uses every core."},
-      {"run.window_rows", Kind::integer, "rows", &Settings::window_rows, 8, 16384, {},
+      {"run.window_rows",
+       Kind::integer,
+       "rows",
+       &Settings::window_rows,
+       8,
+       16384,
+       {},
        "Rows per streamed strip (at most; see run.memory_budget_mb). Results do not depend on it."},
-      {"run.memory_budget_mb", Kind::integer, "MiB", &Settings::memory_budget_mb, 64, 1048576, {},
-       "Window budget: strips are made shorter than run.window_rows when needed so that the strips in flight (2 per thread, ~80 bytes per pixel) fit in it. Results do not depend on it."},
-      {"run.gdal_cache_mb", Kind::integer, "MiB", &Settings::gdal_cache_mb, 16, 65536, {},
+      {"run.memory_budget_mb",
+       Kind::integer,
+       "MiB",
+       &Settings::memory_budget_mb,
+       64,
+       1048576,
+       {},
+       "Window budget: strips are made shorter than run.window_rows when needed so that the strips in flight (2 per thread, ~80 bytes per "
+       "pixel) fit in it. Results do not depend on it."},
+      {"run.gdal_cache_mb",
+       Kind::integer,
+       "MiB",
+       &Settings::gdal_cache_mb,
+       16,
+       65536,
+       {},
        "GDAL block cache. Streaming needs little; GDAL's default (5% of RAM) costs a streaming reader ~1 GB for nothing."},
-      {"input.dir", Kind::path, "", &Settings::input_dir, 0, 0, {},
-       "Folder searched recursively for scenes: Landsat (folders with *_MTL.txt/xml, or .tar archives of them) and Sentinel-2 L2A (.SAFE, its .zip, or band GeoTIFFs with MTD_MSIL2A.xml).", "(required)"},
-      {"zones.file", Kind::path, "", &Settings::zones_file, 0, 0, {}, "Zone polygons: any OGR source (GeoPackage, Shapefile, GeoJSON).", "(required)"},
+      {"input.dir",
+       Kind::path,
+       "",
+       &Settings::input_dir,
+       0,
+       0,
+       {},
+       "Folder searched recursively for scenes: Landsat (folders with *_MTL.txt/xml, or .tar archives of them) and Sentinel-2 L2A (.SAFE, "
+       "its .zip, or band GeoTIFFs with MTD_MSIL2A.xml).",
+       "(required)"},
+      {"zones.file",
+       Kind::path,
+       "",
+       &Settings::zones_file,
+       0,
+       0,
+       {},
+       "Zone polygons: any OGR source (GeoPackage, Shapefile, GeoJSON).",
+       "(required)"},
       {"zones.layer", Kind::text, "", &Settings::zones_layer, 0, 0, {}, "Layer name inside the zones file.", "(first layer)"},
       {"zones.code_field", Kind::text, "", &Settings::zone_code_field, 0, 0, {}, "Field holding the zone code (e.g. the 6-digit adcode)."},
       {"zones.name_field", Kind::text, "", &Settings::zone_name_field, 0, 0, {}, "Field holding the zone name; empty uses the code."},
       {"output.dir", Kind::path, "", &Settings::output_dir, 0, 0, {}, "Folder for products and reports (created if missing)."},
-      {"output.codec", Kind::choice, "", &Settings::codec, 0, 0, {"ZSTD", "DEFLATE", "LZW", "NONE"},
-       "GeoTIFF codec. ZSTD level 1 encodes ~9x faster than DEFLATE level 6 at about the same size (scripts/bench.sh); DEFLATE is the most widely readable."},
+      {"output.codec",
+       Kind::choice,
+       "",
+       &Settings::codec,
+       0,
+       0,
+       {"ZSTD", "DEFLATE", "LZW", "NONE"},
+       "GeoTIFF codec. ZSTD level 1 encodes ~9x faster than DEFLATE level 6 at about the same size (scripts/bench.sh); DEFLATE is the most "
+       "widely readable."},
       {"output.level", Kind::integer, "", &Settings::codec_level, 1, 22, {}, "Codec level (ZSTD 1-22, DEFLATE 1-9)."},
       {"output.block_size", Kind::integer, "pixels", &Settings::block_size, 64, 4096, {}, "COG internal tile size (a multiple of 16)."},
       {"output.products", Kind::boolean, "", &Settings::write_products, 0, 0, {}, "Write product GeoTIFFs; false writes the reports only."},
-      {"fvc.ndvi_soil", Kind::number_or_auto, "NDVI", &Settings::ndvi_soil, -1, 1, {},
+      {"fvc.ndvi_soil",
+       Kind::number_or_auto,
+       "NDVI",
+       &Settings::ndvi_soil,
+       -1,
+       1,
+       {},
        "Bare-soil NDVI end-member of the dimidiate pixel model; `auto` takes the scene's `fvc.soil_percentile` of NDVI over clear land."},
-      {"fvc.ndvi_veg", Kind::number_or_auto, "NDVI", &Settings::ndvi_veg, -1, 1, {},
+      {"fvc.ndvi_veg",
+       Kind::number_or_auto,
+       "NDVI",
+       &Settings::ndvi_veg,
+       -1,
+       1,
+       {},
        "Full-vegetation NDVI end-member; `auto` takes the scene's `fvc.veg_percentile` of NDVI over clear land."},
       {"fvc.soil_percentile", Kind::number, "%", &Settings::soil_percentile, 0, 50, {}, "Percentile used by `fvc.ndvi_soil: auto`."},
       {"fvc.veg_percentile", Kind::number, "%", &Settings::veg_percentile, 50, 100, {}, "Percentile used by `fvc.ndvi_veg: auto`."},
-      {"water.mndwi_min", Kind::number, "MNDWI", &Settings::water_mndwi_min, -1, 1, {}, "A clear pixel is water when MNDWI exceeds this (Xu 2006 uses 0)."},
-      {"forest.ndvi_min", Kind::number, "NDVI", &Settings::forest_ndvi_min, -1, 1, {}, "Canopy threshold: clear, non-water pixels at or above it are forest candidates."},
-      {"forest.min_patch_ha", Kind::number, "ha", &Settings::forest_min_patch_ha, 0, 100, {},
-       "Minimum forest patch (8-connected, ellipsoidal area); China's forest-land definition uses 0.0667 ha (1 mu) for stands and the brief's 0.5 ha here."},
-      {"desertification.none_min_fvc", Kind::number, "fraction", &Settings::desert_none_min, 0, 1, {}, "FVC at or above which land is graded 'none'."},
-      {"desertification.light_min_fvc", Kind::number, "fraction", &Settings::desert_light_min, 0, 1, {}, "FVC at or above which land is 'light' (GB/T 24255 cover criterion)."},
-      {"desertification.moderate_min_fvc", Kind::number, "fraction", &Settings::desert_moderate_min, 0, 1, {}, "FVC at or above which land is 'moderate'."},
-      {"desertification.severe_min_fvc", Kind::number, "fraction", &Settings::desert_severe_min, 0, 1, {}, "FVC at or above which land is 'severe'; below is 'extreme'."},
-      {"season.enabled", Kind::boolean, "", &Settings::season_enabled, 0, 0, {},
+      {"water.mndwi_min",
+       Kind::number,
+       "MNDWI",
+       &Settings::water_mndwi_min,
+       -1,
+       1,
+       {},
+       "A clear pixel is water when MNDWI exceeds this (Xu 2006 uses 0)."},
+      {"forest.ndvi_min",
+       Kind::number,
+       "NDVI",
+       &Settings::forest_ndvi_min,
+       -1,
+       1,
+       {},
+       "Canopy threshold: clear, non-water pixels at or above it are forest candidates."},
+      {"forest.min_patch_ha",
+       Kind::number,
+       "ha",
+       &Settings::forest_min_patch_ha,
+       0,
+       100,
+       {},
+       "Minimum forest patch (8-connected, ellipsoidal area); China's forest-land definition uses 0.0667 ha (1 mu) for stands and the "
+       "brief's 0.5 ha here."},
+      {"desertification.none_min_fvc",
+       Kind::number,
+       "fraction",
+       &Settings::desert_none_min,
+       0,
+       1,
+       {},
+       "FVC at or above which land is graded 'none'."},
+      {"desertification.light_min_fvc",
+       Kind::number,
+       "fraction",
+       &Settings::desert_light_min,
+       0,
+       1,
+       {},
+       "FVC at or above which land is 'light' (GB/T 24255 cover criterion)."},
+      {"desertification.moderate_min_fvc",
+       Kind::number,
+       "fraction",
+       &Settings::desert_moderate_min,
+       0,
+       1,
+       {},
+       "FVC at or above which land is 'moderate'."},
+      {"desertification.severe_min_fvc",
+       Kind::number,
+       "fraction",
+       &Settings::desert_severe_min,
+       0,
+       1,
+       {},
+       "FVC at or above which land is 'severe'; below is 'extreme'."},
+      {"season.enabled",
+       Kind::boolean,
+       "",
+       &Settings::season_enabled,
+       0,
+       0,
+       {},
        "Build yearly season composites on the regional grid, county_timeseries.csv and county_trends.csv."},
-      {"season.start", Kind::month_day, "", &Settings::season_start, 0, 0, {}, "First day of the peak-season window (grassland cover is surveyed at its peak)."},
+      {"season.start",
+       Kind::month_day,
+       "",
+       &Settings::season_start,
+       0,
+       0,
+       {},
+       "First day of the peak-season window (grassland cover is surveyed at its peak)."},
       {"season.end", Kind::month_day, "", &Settings::season_end, 0, 0, {}, "Last day of the peak-season window."},
-      {"season.spring_start", Kind::month_day, "", &Settings::spring_start, 0, 0, {}, "Spring window for the forest phenology rule (crops are not yet green)."},
+      {"season.spring_start",
+       Kind::month_day,
+       "",
+       &Settings::spring_start,
+       0,
+       0,
+       {},
+       "Spring window for the forest phenology rule (crops are not yet green)."},
       {"season.spring_end", Kind::month_day, "", &Settings::spring_end, 0, 0, {}, "End of the spring window."},
-      {"season.autumn_start", Kind::month_day, "", &Settings::autumn_start, 0, 0, {}, "Autumn window for the forest phenology rule (crops senesce, are harvested)."},
+      {"season.autumn_start",
+       Kind::month_day,
+       "",
+       &Settings::autumn_start,
+       0,
+       0,
+       {},
+       "Autumn window for the forest phenology rule (crops senesce, are harvested)."},
       {"season.autumn_end", Kind::month_day, "", &Settings::autumn_end, 0, 0, {}, "End of the autumn window."},
-      {"season.grid_crs", Kind::text, "", &Settings::grid_crs, 0, 0, {},
-       "CRS of the regional output grid: a projected CRS in metres (PROJ/EPSG/WKT string; geographic CRSs are refused). Equal-area, so every cell has the same true area and every ground location is counted once, whatever the scenes' UTM zones."},
+      {"season.grid_crs",
+       Kind::text,
+       "",
+       &Settings::grid_crs,
+       0,
+       0,
+       {},
+       "CRS of the regional output grid: a projected CRS in metres (PROJ/EPSG/WKT string; geographic CRSs are refused). Equal-area, so "
+       "every cell has the same true area and every ground location is counted once, whatever the scenes' UTM zones."},
       {"season.pixel_size", Kind::number, "m", &Settings::grid_pixel, 5, 2000, {}, "Cell size of the regional grid."},
-      {"water.permanent_min_frequency", Kind::number, "fraction", &Settings::water_permanent_min, 0, 1, {},
-       "Water frequency (wet / clear observations in the season, as Digital Earth Australia's WOfS, Mueller et al. 2016) at or above which water is permanent."},
-      {"water.seasonal_min_frequency", Kind::number, "fraction", &Settings::water_seasonal_min, 0, 1, {},
+      {"water.permanent_min_frequency",
+       Kind::number,
+       "fraction",
+       &Settings::water_permanent_min,
+       0,
+       1,
+       {},
+       "Water frequency (wet / clear observations in the season, as Digital Earth Australia's WOfS, Mueller et al. 2016) at or above which "
+       "water is permanent."},
+      {"water.seasonal_min_frequency",
+       Kind::number,
+       "fraction",
+       &Settings::water_seasonal_min,
+       0,
+       1,
+       {},
        "Water frequency at or above which a cell is wetland (seasonal water, or permanent)."},
-      {"water.land_max_frequency", Kind::number, "fraction", &Settings::water_land_max_frequency, 0, 1, {},
-       "Season rule: a cell wet in at least this share of its clear season observations is water, not land: it has no cover, forest or desertification grade (cells between this and water.permanent_min_frequency count as wetland only)."},
-      {"forest.shoulder_ndvi_min", Kind::number, "NDVI", &Settings::forest_shoulder_ndvi_min, -1, 1, {},
-       "Phenology rule: a forest cell must also reach this NDVI in the spring and autumn windows where it was observed in them; irrigated crops do not."},
+      {"water.land_max_frequency",
+       Kind::number,
+       "fraction",
+       &Settings::water_land_max_frequency,
+       0,
+       1,
+       {},
+       "Season rule: a cell wet in at least this share of its clear season observations is water, not land: it has no cover, forest or "
+       "desertification grade (cells between this and water.permanent_min_frequency count as wetland only)."},
+      {"forest.shoulder_ndvi_min",
+       Kind::number,
+       "NDVI",
+       &Settings::forest_shoulder_ndvi_min,
+       -1,
+       1,
+       {},
+       "Phenology rule: a forest cell must also reach this NDVI in the spring and autumn windows where it was observed in them; irrigated "
+       "crops do not."},
       {"trend.alpha", Kind::number, "", &Settings::trend_alpha, 0.001, 0.5, {}, "Significance level of the Mann-Kendall test."},
-      {"report.headers", Kind::choice, "", &Settings::report_headers, 0, 0, {"en", "zh", "en_zh"},
+      {"report.headers",
+       Kind::choice,
+       "",
+       &Settings::report_headers,
+       0,
+       0,
+       {"en", "zh", "en_zh"},
        "CSV header language: English keys, Chinese names, or both (\"区划代码 zone_code\")."},
   };
   return defs;
@@ -216,7 +411,9 @@ void apply(Settings& s, const KeyDef& d, const std::string& text, const std::str
       if (value.number != std::floor(value.number)) fail("has value " + text + ", not an integer");
       break;
     }
-    case Kind::number: value.number = parse_number(text); break;
+    case Kind::number:
+      value.number = parse_number(text);
+      break;
     case Kind::number_or_auto:
       if (text != "auto") value.number = parse_number(text);
       break;
@@ -232,20 +429,20 @@ void apply(Settings& s, const KeyDef& d, const std::string& text, const std::str
     }
     case Kind::month_day: {
       static const int days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-      const bool shape = text.size() == 5 && text[2] == '-' && std::isdigit(text[0]) && std::isdigit(text[1]) &&
-                         std::isdigit(text[3]) && std::isdigit(text[4]);
+      const bool shape = text.size() == 5 && text[2] == '-' && std::isdigit(text[0]) && std::isdigit(text[1]) && std::isdigit(text[3]) &&
+                         std::isdigit(text[4]);
       const int m = shape ? std::stoi(text.substr(0, 2)) : 0, day = shape ? std::stoi(text.substr(3, 2)) : 0;
       if (!shape || m < 1 || m > 12 || day < 1 || day > days[m - 1]) fail("has value '" + text + "', not a valid MM-DD");
       break;
     }
     case Kind::text:
-    case Kind::path: break;
+    case Kind::path:
+      break;
   }
   store(s, d, value);
 }
 
-void walk(Settings& s, const YAML::Node& node, const std::string& prefix, const std::string& file,
-          const std::filesystem::path& base) {
+void walk(Settings& s, const YAML::Node& node, const std::string& prefix, const std::string& file, const std::filesystem::path& base) {
   if (!node.IsMap()) throw ConfigError(file + ": '" + (prefix.empty() ? "top level" : prefix) + "' must be a mapping");
   for (const auto& kv : node) {
     const std::string name = kv.first.as<std::string>();
@@ -261,8 +458,8 @@ void walk(Settings& s, const YAML::Node& node, const std::string& prefix, const 
       walk(s, kv.second, key, file, base);
     } else {
       const std::string section = prefix;
-      throw ConfigError(file + ": unknown key '" + key + "' (known keys" + (section.empty() ? "" : " in '" + section + "'") +
-                        ": " + keys_under(section) + ")");
+      throw ConfigError(file + ": unknown key '" + key + "' (known keys" + (section.empty() ? "" : " in '" + section + "'") + ": " +
+                        keys_under(section) + ")");
     }
   }
 }
@@ -284,7 +481,8 @@ void validate(const Settings& s, const std::string& where) {
                       std::to_string(*s.ndvi_soil) + ")");
   if (!(s.desert_none_min > s.desert_light_min && s.desert_light_min > s.desert_moderate_min &&
         s.desert_moderate_min > s.desert_severe_min))
-    throw ConfigError(where + ": desertification cut points must decrease: none_min_fvc > light_min_fvc > moderate_min_fvc > severe_min_fvc");
+    throw ConfigError(where +
+                      ": desertification cut points must decrease: none_min_fvc > light_min_fvc > moderate_min_fvc > severe_min_fvc");
   if (s.block_size % 16 != 0) throw ConfigError(where + ": key 'output.block_size' must be a multiple of 16");
   if (!(s.water_permanent_min > s.water_seasonal_min))
     throw ConfigError(where + ": water.permanent_min_frequency must be greater than water.seasonal_min_frequency");
@@ -345,8 +543,8 @@ std::string settings_reference_markdown() {
   o << "| key | type | unit | default | allowed | meaning |\n|---|---|---|---|---|---|\n";
   const Settings defaults;
   for (const auto& d : schema())
-    o << "| `" << d.key << "` | " << kind_name(d) << " | " << d.unit << " | " << value_text(d, defaults) << " | " << range_text(d)
-      << " | " << d.doc << " |\n";
+    o << "| `" << d.key << "` | " << kind_name(d) << " | " << d.unit << " | " << value_text(d, defaults) << " | " << range_text(d) << " | "
+      << d.doc << " |\n";
   return o.str();
 }
 

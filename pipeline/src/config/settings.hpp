@@ -15,8 +15,8 @@ struct ConfigError : std::runtime_error {
 
 struct Settings {
   // run
-  int threads = 0;           // 0 = all cores
-  int window_rows = 256;     // strip height streamed through the pipeline (upper bound)
+  int threads = 0;              // 0 = all cores
+  int window_rows = 256;        // strip height streamed through the pipeline (upper bound)
   int memory_budget_mb = 1024;  // caps strip height so that strips in flight fit
   int gdal_cache_mb = 128;
   // input
@@ -43,13 +43,13 @@ struct Settings {
   std::string report_headers = "en";  // en | zh | en_zh
   // season composites and yearly series
   bool season_enabled = true;
-  std::string season_start = "07-01", season_end = "08-31";        // peak-season window (MM-DD)
-  std::string spring_start = "05-01", spring_end = "05-31";        // phenology shoulder windows
+  std::string season_start = "07-01", season_end = "08-31";  // peak-season window (MM-DD)
+  std::string spring_start = "05-01", spring_end = "05-31";  // phenology shoulder windows
   std::string autumn_start = "09-01", autumn_end = "09-30";
   std::string grid_crs = "+proj=aea +lat_0=0 +lat_1=25 +lat_2=47 +lon_0=105 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs";
   double grid_pixel = 30;
-  double water_permanent_min = 0.75, water_seasonal_min = 0.25;    // water frequency classes
-  double water_land_max_frequency = 0.5;                            // season cells wetter than this are water
+  double water_permanent_min = 0.75, water_seasonal_min = 0.25;  // water frequency classes
+  double water_land_max_frequency = 0.5;                         // season cells wetter than this are water
   double forest_shoulder_ndvi_min = 0.45;
   double trend_alpha = 0.05;
 };

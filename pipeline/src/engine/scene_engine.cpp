@@ -49,12 +49,11 @@ namespace {
 double bytes_per_pixel_in_flight(std::size_t bands, std::size_t indices) { return 56.0 + 6.0 * double(bands) + 6.0 * double(indices); }
 
 struct Strip : StripWindows {
-  ObservationBlock obs;  // over `grown`
-  ProductBlocks outputs;  // over `core`, one per scene product
+  ObservationBlock obs;                           // over `grown`
+  ProductBlocks outputs;                          // over `core`, one per scene product
   std::vector<std::vector<ZoneTally>> zone_rows;  // [zone][row of core]
   std::uint64_t undefined_index_pixels = 0;       // clear pixels of the core whose NDVI or MNDWI is undefined
 };
-
 
 // Rounds half away from zero, as std::lround, but inline: in double, x + 0.5 is exact here.
 inline long round_half_away(double x) { return long(x + std::copysign(0.5, x)); }
@@ -65,9 +64,8 @@ std::int16_t scaled16(float v) {
 }
 
 // Computes every product of a strip (with halo) and the per-row zone tallies of its core rows.
-void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& area_model,
-                   const std::vector<geo::io::Zone>& zones, const std::vector<Window>& zone_windows,
-                   const geo::GeoTransform& transform) {
+void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& area_model, const std::vector<geo::io::Zone>& zones,
+                   const std::vector<Window>& zone_windows, const geo::GeoTransform& transform) {
   const Window& g = s.grown;
   const std::size_t n = std::size_t(g.size());
   Block<PixelState>& state = s.obs.state;
@@ -162,7 +160,8 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
         t.add_graded_area(rules.grade(fvc[gi], false), w);
         const int cr = sub.row0 - c.row0 + r, cc = col - (c.col0 - g.col0);
         if (forest.at(cr, cc) == 1) t.forest_area += w;
-        if (!index_values.empty() && t.index_sum.empty()) t.index_sum.assign(index_values.size(), 0), t.index_area.assign(index_values.size(), 0);
+        if (!index_values.empty() && t.index_sum.empty())
+          t.index_sum.assign(index_values.size(), 0), t.index_area.assign(index_values.size(), 0);
         for (std::size_t m = 0; m < index_values.size(); ++m) {
           const float v = index_values[m].at(cr, cc);
           if (!std::isfinite(v)) continue;
@@ -247,7 +246,8 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
     const auto [p_soil, p_veg] = ndvi_percentiles(source, settings);
     if (!settings.ndvi_soil) soil = p_soil;
     if (!settings.ndvi_veg) veg = p_veg;
-    if (!(veg > soil)) throw SceneError(scene.path + ": auto FVC end-members collapse (soil " + std::to_string(soil) + ", veg " + std::to_string(veg) + ")");
+    if (!(veg > soil))
+      throw SceneError(scene.path + ": auto FVC end-members collapse (soil " + std::to_string(soil) + ", veg " + std::to_string(veg) + ")");
   }
   result.ndvi_soil = soil;
   result.ndvi_veg = veg;

@@ -21,9 +21,9 @@ namespace ecomon {
 
 struct YearResult {
   int year = 0;
-  int scenes = 0;                     // scenes used (in the season or shoulder windows)
-  std::vector<ZoneTally> tallies;     // one per zone
-  std::string fvc_product;            // the year's FVC GeoTIFF ("" if products are off)
+  int scenes = 0;                  // scenes used (in the season or shoulder windows)
+  std::vector<ZoneTally> tallies;  // one per zone
+  std::string fvc_product;         // the year's FVC GeoTIFF ("" if products are off)
 };
 
 /// The regional grid: the zones' bounding box in `season.grid_crs`, cut to the union of the scene

@@ -10,18 +10,18 @@
 namespace ecomon {
 
 struct ZoneTally {
-  double total_area = 0;             // cells with data (scene: not fill; season: some scene's data)
-  double observed_area = 0;          // clear observations (season: at least one in the season)
-  double clear_obs_area = 0;         // season: clear observations x area (for the mean count)
-  double land_area = 0;              // observed, not water
-  double fvc_area = 0;               // sum of FVC x area over land
-  double forest_area = 0;            // forest after the minimum-patch rule
-  double forest_phenology_area = 0;  // season: forest observed in both shoulder windows
-  double water_area = 0;             // scene: water; season: permanent water
-  double wetland_area = 0;           // season: water frequency >= the seasonal threshold
+  double total_area = 0;                   // cells with data (scene: not fill; season: some scene's data)
+  double observed_area = 0;                // clear observations (season: at least one in the season)
+  double clear_obs_area = 0;               // season: clear observations x area (for the mean count)
+  double land_area = 0;                    // observed, not water
+  double fvc_area = 0;                     // sum of FVC x area over land
+  double forest_area = 0;                  // forest after the minimum-patch rule
+  double forest_phenology_area = 0;        // season: forest observed in both shoulder windows
+  double water_area = 0;                   // scene: water; season: permanent water
+  double wetland_area = 0;                 // season: water frequency >= the seasonal threshold
   double grade_area[5] = {0, 0, 0, 0, 0};  // desertification grade none..extreme over land
-  std::vector<double> index_sum;     // per index product with an indicator: sum of value x area over land
-  std::vector<double> index_area;    // ... and the land area where the index is defined
+  std::vector<double> index_sum;           // per index product with an indicator: sum of value x area over land
+  std::vector<double> index_area;          // ... and the land area where the index is defined
 
   void merge(const ZoneTally& o) {
     total_area += o.total_area;

@@ -32,8 +32,7 @@ const std::vector<IndexProduct>& index_products() {
       {"NDVI", "NDVI (Rouse et al. 1974), x1e-4", {B::nir, B::red}, formula<ix::Ndvi, 2>(), "", ""},
       {"MNDWI", "MNDWI (Xu 2006), x1e-4", {B::green, B::swir1}, formula<ix::Mndwi, 2>(), "", ""},
       {"MSAVI2", "MSAVI2 (Qi et al. 1994), x1e-4", {B::nir, B::red}, formula<ix::Msavi2, 2>(), "", ""},
-      {"EVI", "EVI (Huete et al. 2002), x1e-4", {B::nir, B::red, B::blue}, formula<ix::Evi, 3>(),
-       "evi_mean", "增强型植被指数均值"},
+      {"EVI", "EVI (Huete et al. 2002), x1e-4", {B::nir, B::red, B::blue}, formula<ix::Evi, 3>(), "evi_mean", "增强型植被指数均值"},
   };
   return products;
 }

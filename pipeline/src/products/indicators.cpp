@@ -30,7 +30,8 @@ struct Registry {
     all.push_back({stem + "_km2", zh + "_平方公里", meaning, [m2](const ZoneRow& r) { return m2(r) / 1e6; },
                    [m2](const ZoneRow& r) { return format_km2(m2(r)); }});
     all.push_back({stem + "_wanmu", zh + "_万亩", stem + " in wan mu (1 wan mu = 6.6667 km2).",
-                   [m2](const ZoneRow& r) { return m2(r) / kSquareMetresPerWanMu; }, [m2](const ZoneRow& r) { return format_wanmu(m2(r)); }});
+                   [m2](const ZoneRow& r) { return m2(r) / kSquareMetresPerWanMu; },
+                   [m2](const ZoneRow& r) { return format_wanmu(m2(r)); }});
   }
 };
 
@@ -53,10 +54,12 @@ Registry build() {
   r.area("zone_area", "区划面积", "Ellipsoidal (WGS84, geodesic) area of the whole zone polygon.",
          [](const ZoneRow& x) { return x.zone.geodesic_area_m2; });
   r.area("total_area", "影像覆盖面积",
-         "Area of the zone inside the data footprint (coverage-weighted; ellipsoidal per scene, equal-area grid per season: each ground location once).",
+         "Area of the zone inside the data footprint (coverage-weighted; ellipsoidal per scene, equal-area grid per season: each ground "
+         "location once).",
          [](const ZoneRow& x) { return x.tally.total_area; });
   r.area("observed_area", "有效观测面积",
-         "Part of total_area with a clear observation (no fill, cloud, dilated cloud, cirrus, shadow, snow, saturation); per season, at least one in the season window.",
+         "Part of total_area with a clear observation (no fill, cloud, dilated cloud, cirrus, shadow, snow, saturation); per season, at "
+         "least one in the season window.",
          [](const ZoneRow& x) { return x.tally.observed_area; });
   r.number("observed_pct", "有效观测比例_百分比", "observed_area / total_area x 100.", 4,
            [](const ZoneRow& x) { return 100 * ratio(x.tally.observed_area, x.tally.total_area); });
@@ -66,8 +69,9 @@ Registry build() {
            [](const ZoneRow& x) { return ratio(x.tally.clear_obs_area, x.tally.observed_area); });
   // Vegetation cover.
   r.number("fvc_mean", "植被覆盖度均值",
-           "Area-weighted mean fractional vegetation cover (0-1) over observed land (water excluded); per season, of the maximum-NDVI composite.", 6,
-           [](const ZoneRow& x) { return ratio(x.tally.fvc_area, x.tally.land_area); });
+           "Area-weighted mean fractional vegetation cover (0-1) over observed land (water excluded); per season, of the maximum-NDVI "
+           "composite.",
+           6, [](const ZoneRow& x) { return ratio(x.tally.fvc_area, x.tally.land_area); });
   r.number("fvc_ndvi_soil", "裸土NDVI", "Bare-soil NDVI end-member used (config or scene percentile).", 4,
            [](const ZoneRow& x) { return x.scene->ndvi_soil; });
   r.number("fvc_ndvi_veg", "纯植被NDVI", "Full-vegetation NDVI end-member used.", 4, [](const ZoneRow& x) { return x.scene->ndvi_veg; });
@@ -82,21 +86,23 @@ Registry build() {
            "Share of the forest area observed in both shoulder windows (the cropland rule could apply).", 2,
            [](const ZoneRow& x) { return 100 * ratio(x.tally.forest_phenology_area, x.tally.forest_area); });
   // Water.
-  r.area("water_area", "水域面积", "Observed open water: per scene the MNDWI threshold; per season permanent water (frequency >= water.permanent_min_frequency).",
+  r.area("water_area", "水域面积",
+         "Observed open water: per scene the MNDWI threshold; per season permanent water (frequency >= water.permanent_min_frequency).",
          [](const ZoneRow& x) { return x.tally.water_area; });
   r.area("wetland_area", "湿地面积", "Water frequency >= water.seasonal_min_frequency: seasonal and permanent water.",
          [](const ZoneRow& x) { return x.tally.wetland_area; });
   // Desertification grades.
-  const char* grades[5][2] = {{"none", "非荒漠化"}, {"light", "轻度荒漠化"}, {"moderate", "中度荒漠化"}, {"severe", "重度荒漠化"}, {"extreme", "极重度荒漠化"}};
+  const char* grades[5][2] = {
+      {"none", "非荒漠化"}, {"light", "轻度荒漠化"}, {"moderate", "中度荒漠化"}, {"severe", "重度荒漠化"}, {"extreme", "极重度荒漠化"}};
   for (int g = 0; g < 5; ++g)
-    r.area(std::string("desert_") + grades[g][0], std::string(grades[g][1]) + "面积", std::string("Observed land graded ") + grades[g][0] + ".",
-           [g](const ZoneRow& x) { return x.tally.grade_area[g]; });
+    r.area(std::string("desert_") + grades[g][0], std::string(grades[g][1]) + "面积",
+           std::string("Observed land graded ") + grades[g][0] + ".", [g](const ZoneRow& x) { return x.tally.grade_area[g]; });
   // The mean of every index product that asks for one.
   const auto& indices = index_products();
   for (std::size_t k = 0, slot = 0; k < indices.size(); ++k) {
     if (indices[k].mean_key.empty()) continue;
-    r.number(indices[k].mean_key.c_str(), indices[k].mean_zh.c_str(), ("Area-weighted mean " + indices[k].name + " over observed land.").c_str(), 4,
-             [slot](const ZoneRow& x) {
+    r.number(indices[k].mean_key.c_str(), indices[k].mean_zh.c_str(),
+             ("Area-weighted mean " + indices[k].name + " over observed land.").c_str(), 4, [slot](const ZoneRow& x) {
                return slot < x.tally.index_sum.size() ? ratio(x.tally.index_sum[slot], x.tally.index_area[slot]) : kNaN;
              });
     ++slot;

@@ -25,10 +25,13 @@ geo::io::RasterSpec ProductSpec::raster(const geo::Grid& grid, std::vector<std::
 const std::vector<ProductSpec>& scene_products() {
   static const std::vector<ProductSpec> products = [] {
     std::vector<ProductSpec> out;
-    for (const IndexProduct& p : index_products()) out.push_back({p.name, PixelType::i16, kNoData16, kIndexScale, p.description, {}, false});
+    for (const IndexProduct& p : index_products())
+      out.push_back({p.name, PixelType::i16, kNoData16, kIndexScale, p.description, {}, false});
     out.push_back({"FVC", PixelType::u8, kNoData8, kFvcScale, "Fractional vegetation cover, dimidiate pixel model, x0.005", {}, false});
-    out.push_back({"WATER", PixelType::u8, kNoData8, 1, "Water (MNDWI threshold)", binary_colours("not water", "water", 30, 90, 200), true});
-    out.push_back({"FOREST", PixelType::u8, kNoData8, 1, "Forest (canopy NDVI, minimum patch)", binary_colours("not forest", "forest", 20, 120, 40), true});
+    out.push_back(
+        {"WATER", PixelType::u8, kNoData8, 1, "Water (MNDWI threshold)", binary_colours("not water", "water", 30, 90, 200), true});
+    out.push_back({"FOREST", PixelType::u8, kNoData8, 1, "Forest (canopy NDVI, minimum patch)",
+                   binary_colours("not forest", "forest", 20, 120, 40), true});
     out.push_back({"DESERT_GRADE", PixelType::u8, kNoData8, 1, "Desertification grade by vegetation cover (GB/T 24255 criterion)",
                    desert_grade_colours(), true});
     out.push_back({"CLEAR", PixelType::u8, kNoData8, 1, "Clear observation (QA: no fill, cloud, shadow, cirrus, snow, saturation)",
@@ -44,15 +47,21 @@ const std::vector<ProductSpec>& season_products() {
       {"NDVI_MEDIAN", PixelType::i16, kNoData16, kIndexScale, "Season median-NDVI composite, x1e-4", {}, false},
       {"CLEAR_COUNT", PixelType::u8, kNoData8, 1, "Clear observations in the season", {}, false},
       {"WATER_FREQUENCY", PixelType::u8, kNoData8, 1, "Water frequency: wet / clear observations (WOfS), percent", {}, false},
-      {"WETLAND", PixelType::u8, kNoData8, 1, "Water class by frequency: 0 dry, 1 seasonal (wetland), 2 permanent",
-       {{0, 230, 230, 230, 255, "dry"}, {1, 120, 200, 230, 255, "seasonal water (wetland)"}, {2, 30, 90, 200, 255, "permanent water"},
+      {"WETLAND",
+       PixelType::u8,
+       kNoData8,
+       1,
+       "Water class by frequency: 0 dry, 1 seasonal (wetland), 2 permanent",
+       {{0, 230, 230, 230, 255, "dry"},
+        {1, 120, 200, 230, 255, "seasonal water (wetland)"},
+        {2, 30, 90, 200, 255, "permanent water"},
         {255, 0, 0, 0, 0, "no data"}},
        true},
       {"FVC", PixelType::u8, kNoData8, kFvcScale, "Fractional vegetation cover from the max-NDVI composite, x0.005", {}, false},
       {"FOREST", PixelType::u8, kNoData8, 1, "Forest: canopy NDVI at peak, green in spring and autumn, minimum patch",
        binary_colours("not forest", "forest", 20, 120, 40), true},
-      {"DESERT_GRADE", PixelType::u8, kNoData8, 1, "Desertification grade by vegetation cover (GB/T 24255 criterion)", desert_grade_colours(),
-       true},
+      {"DESERT_GRADE", PixelType::u8, kNoData8, 1, "Desertification grade by vegetation cover (GB/T 24255 criterion)",
+       desert_grade_colours(), true},
   };
   return products;
 }
@@ -71,9 +80,12 @@ ProductBlocks::AnyBlock& ProductBlocks::slot(const std::string& name, PixelType 
 void ProductBlocks::write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers) const {
   if (writers.empty()) return;  // products not written (output.products: false)
   for (std::size_t i = 0; i < blocks_.size(); ++i) {
-    if (const auto* b16 = std::get_if<geo::Block<std::int16_t>>(&blocks_[i])) writers[i]->write(*b16);
-    else if (const auto* b8 = std::get_if<geo::Block<std::uint8_t>>(&blocks_[i])) writers[i]->write(*b8);
-    else throw std::logic_error("product " + (*specs_)[i].name + ": no block for this strip");
+    if (const auto* b16 = std::get_if<geo::Block<std::int16_t>>(&blocks_[i]))
+      writers[i]->write(*b16);
+    else if (const auto* b8 = std::get_if<geo::Block<std::uint8_t>>(&blocks_[i]))
+      writers[i]->write(*b8);
+    else
+      throw std::logic_error("product " + (*specs_)[i].name + ": no block for this strip");
   }
 }
 

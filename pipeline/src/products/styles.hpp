@@ -16,8 +16,12 @@ inline std::vector<geo::io::ColourEntry> binary_colours(const std::string& no, c
 
 /// Desertification grades 1-5 (none..extreme), 0 = water (not graded), 255 = no data.
 inline std::vector<geo::io::ColourEntry> desert_grade_colours() {
-  return {{0, 30, 90, 200, 255, "water (not graded)"}, {1, 40, 140, 60, 255, "none"},    {2, 200, 220, 120, 255, "light"},
-          {3, 240, 200, 100, 255, "moderate"},         {4, 220, 130, 60, 255, "severe"}, {5, 160, 50, 30, 255, "extreme"},
+  return {{0, 30, 90, 200, 255, "water (not graded)"},
+          {1, 40, 140, 60, 255, "none"},
+          {2, 200, 220, 120, 255, "light"},
+          {3, 240, 200, 100, 255, "moderate"},
+          {4, 220, 130, 60, 255, "severe"},
+          {5, 160, 50, 30, 255, "extreme"},
           {255, 0, 0, 0, 0, "no data"}};
 }
 

@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-
 namespace ecomon {
 
 /// 1 wan mu = 10,000 mu; 1 mu = 10,000/15 m^2 (so 1 wan mu = 6.6667 km^2).
@@ -31,9 +30,7 @@ void write_csv(const std::string& path, const std::vector<ReportColumn>& columns
 /// Columns of scene_status.csv: one row per scene found or input path that could not be read.
 const std::vector<ReportColumn>& scene_status_columns();
 
-
 /// Pads to a terminal width, counting CJK characters as two columns.
 std::string pad_to_width(const std::string& s, std::size_t width);
-
 
 }  // namespace ecomon

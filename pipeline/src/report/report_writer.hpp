@@ -26,10 +26,10 @@ struct StatusRow {
 struct RunResults {
   const Settings& settings;
   const OutputFolder& output;
-  const std::vector<SceneResult>& scenes;         // sorted by (date, id)
+  const std::vector<SceneResult>& scenes;          // sorted by (date, id)
   const std::vector<geo::io::Zone>& season_zones;  // zones on the regional grid
-  const std::vector<YearResult>& years;           // in year order
-  const std::vector<StatusRow>& statuses;         // sorted by path
+  const std::vector<YearResult>& years;            // in year order
+  const std::vector<StatusRow>& statuses;          // sorted by path
   std::size_t failed = 0;
 };
 

@@ -19,21 +19,65 @@ std::vector<std::string> with_index_means(std::vector<std::string> keys) {
 }
 
 const std::vector<std::string>& scene_report_keys() {
-  static const std::vector<std::string> keys = with_index_means(
-      {"zone_code", "zone_name", "scene_id", "date", "sensor", "reflectance", "zone_area_km2", "total_area_km2", "observed_area_km2",
-       "observed_pct", "fvc_mean", "fvc_ndvi_soil", "fvc_ndvi_veg", "forest_area_km2", "forest_cover_pct", "water_area_km2",
-       "desert_none_km2", "desert_light_km2", "desert_moderate_km2", "desert_severe_km2", "desert_extreme_km2", "zone_area_wanmu",
-       "total_area_wanmu", "observed_area_wanmu", "forest_area_wanmu", "water_area_wanmu", "desert_none_wanmu", "desert_light_wanmu",
-       "desert_moderate_wanmu", "desert_severe_wanmu", "desert_extreme_wanmu"});
+  static const std::vector<std::string> keys = with_index_means({"zone_code",
+                                                                 "zone_name",
+                                                                 "scene_id",
+                                                                 "date",
+                                                                 "sensor",
+                                                                 "reflectance",
+                                                                 "zone_area_km2",
+                                                                 "total_area_km2",
+                                                                 "observed_area_km2",
+                                                                 "observed_pct",
+                                                                 "fvc_mean",
+                                                                 "fvc_ndvi_soil",
+                                                                 "fvc_ndvi_veg",
+                                                                 "forest_area_km2",
+                                                                 "forest_cover_pct",
+                                                                 "water_area_km2",
+                                                                 "desert_none_km2",
+                                                                 "desert_light_km2",
+                                                                 "desert_moderate_km2",
+                                                                 "desert_severe_km2",
+                                                                 "desert_extreme_km2",
+                                                                 "zone_area_wanmu",
+                                                                 "total_area_wanmu",
+                                                                 "observed_area_wanmu",
+                                                                 "forest_area_wanmu",
+                                                                 "water_area_wanmu",
+                                                                 "desert_none_wanmu",
+                                                                 "desert_light_wanmu",
+                                                                 "desert_moderate_wanmu",
+                                                                 "desert_severe_wanmu",
+                                                                 "desert_extreme_wanmu"});
   return keys;
 }
 
 const std::vector<std::string>& series_keys() {
-  static const std::vector<std::string> keys = {
-      "zone_code", "zone_name", "year", "scenes", "total_area_km2", "observed_area_km2", "observed_fraction", "mean_clear_observations",
-      "fvc_mean", "forest_area_km2", "forest_cover_pct", "forest_phenology_checked_pct", "water_area_km2", "wetland_area_km2",
-      "desert_none_km2", "desert_light_km2", "desert_moderate_km2", "desert_severe_km2", "desert_extreme_km2", "total_area_wanmu",
-      "observed_area_wanmu", "forest_area_wanmu", "water_area_wanmu", "wetland_area_wanmu"};
+  static const std::vector<std::string> keys = {"zone_code",
+                                                "zone_name",
+                                                "year",
+                                                "scenes",
+                                                "total_area_km2",
+                                                "observed_area_km2",
+                                                "observed_fraction",
+                                                "mean_clear_observations",
+                                                "fvc_mean",
+                                                "forest_area_km2",
+                                                "forest_cover_pct",
+                                                "forest_phenology_checked_pct",
+                                                "water_area_km2",
+                                                "wetland_area_km2",
+                                                "desert_none_km2",
+                                                "desert_light_km2",
+                                                "desert_moderate_km2",
+                                                "desert_severe_km2",
+                                                "desert_extreme_km2",
+                                                "total_area_wanmu",
+                                                "observed_area_wanmu",
+                                                "forest_area_wanmu",
+                                                "water_area_wanmu",
+                                                "wetland_area_wanmu"};
   return keys;
 }
 
@@ -74,9 +118,12 @@ std::string table_row(const std::vector<TableColumn>& cols, const ZoneRow& row) 
   char buf[64];
   for (std::size_t i = 0; i < cols.size(); ++i) {
     const Indicator& ind = indicator(cols[i].key);
-    if (!ind.number) std::snprintf(buf, sizeof buf, i == 0 ? "%-*s" : " %*s", cols[i].width, ind.text(row).c_str());
-    else if (const double v = ind.number(row); std::isfinite(v)) std::snprintf(buf, sizeof buf, " %*.*f", cols[i].width, cols[i].precision, v);
-    else std::snprintf(buf, sizeof buf, " %*s", cols[i].width, "-");
+    if (!ind.number)
+      std::snprintf(buf, sizeof buf, i == 0 ? "%-*s" : " %*s", cols[i].width, ind.text(row).c_str());
+    else if (const double v = ind.number(row); std::isfinite(v))
+      std::snprintf(buf, sizeof buf, " %*.*f", cols[i].width, cols[i].precision, v);
+    else
+      std::snprintf(buf, sizeof buf, " %*s", cols[i].width, "-");
     out += buf;
   }
   return out + "\n";
@@ -120,7 +167,8 @@ const std::vector<std::string>& trend_indicator_keys() {
 void write_county_report(const std::string& path, const std::vector<SceneResult>& results, const std::string& headers) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : results)
-    for (std::size_t z = 0; z < r.zones.size(); ++z) rows.push_back(cells(scene_report_keys(), ZoneRow{r.zones[z], r.tallies[z], &r, nullptr}));
+    for (std::size_t z = 0; z < r.zones.size(); ++z)
+      rows.push_back(cells(scene_report_keys(), ZoneRow{r.zones[z], r.tallies[z], &r, nullptr}));
   write_csv(path, report_columns(), rows, headers);
 }
 
@@ -160,9 +208,12 @@ void write_trends(const std::string& path, const std::vector<geo::io::Zone>& zon
 }
 
 std::string format_scene_table(const std::vector<SceneResult>& results) {
-  static const std::vector<TableColumn> cols = {{"date", "date", 10, 0},          {"total_area_km2", "area_km2", 12, 1},
-                                                {"observed_area_km2", "observed_km2", 12, 1}, {"fvc_mean", "fvc_mean", 8, 3},
-                                                {"forest_area_km2", "forest_km2", 10, 1},    {"forest_cover_pct", "forest%", 8, 2},
+  static const std::vector<TableColumn> cols = {{"date", "date", 10, 0},
+                                                {"total_area_km2", "area_km2", 12, 1},
+                                                {"observed_area_km2", "observed_km2", 12, 1},
+                                                {"fvc_mean", "fvc_mean", 8, 3},
+                                                {"forest_area_km2", "forest_km2", 10, 1},
+                                                {"forest_cover_pct", "forest%", 8, 2},
                                                 {"water_area_km2", "water_km2", 10, 1}};
   std::string out = table_header(cols);
   for (const auto& r : results)
@@ -172,9 +223,12 @@ std::string format_scene_table(const std::vector<SceneResult>& results) {
 }
 
 std::string format_series_table(const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years) {
-  static const std::vector<TableColumn> cols = {{"year", "year", 4, 0},          {"scenes", "scenes", 6, 0},
-                                                {"observed_pct", "observed%", 9, 1}, {"fvc_mean", "fvc_mean", 8, 3},
-                                                {"forest_cover_pct", "forest%", 7, 2}, {"water_area_km2", "water_km2", 9, 1},
+  static const std::vector<TableColumn> cols = {{"year", "year", 4, 0},
+                                                {"scenes", "scenes", 6, 0},
+                                                {"observed_pct", "observed%", 9, 1},
+                                                {"fvc_mean", "fvc_mean", 8, 3},
+                                                {"forest_cover_pct", "forest%", 7, 2},
+                                                {"water_area_km2", "water_km2", 9, 1},
                                                 {"wetland_area_km2", "wetland_km2", 11, 1}};
   std::string out = table_header(cols);
   for (std::size_t z = 0; z < zones.size(); ++z)

@@ -21,8 +21,8 @@ const std::vector<std::string>& trend_indicator_keys();
 void write_county_report(const std::string& path, const std::vector<SceneResult>& results, const std::string& headers);
 void write_timeseries(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years,
                       const std::string& headers);
-void write_trends(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years,
-                  double alpha, const std::string& headers);
+void write_trends(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years, double alpha,
+                  const std::string& headers);
 
 /// Aligned text tables for the terminal (zones with data only; CJK counted as two columns).
 std::string format_scene_table(const std::vector<SceneResult>& results);

@@ -10,14 +10,14 @@
 namespace ecomon {
 
 struct CellRules {
-  geo::index::DimidiateFvc fvc;       // fvc.ndvi_soil / fvc.ndvi_veg (scene: maybe `auto`)
-  geo::index::DesertGrading grading;  // desertification.*_min_fvc
-  float water_mndwi_min = 0;          // water.mndwi_min
-  float forest_ndvi_min = 0.6f;       // forest.ndvi_min
-  float forest_shoulder_ndvi_min = 0.45f;  // forest.shoulder_ndvi_min
-  float land_max_water_frequency = 0.5f;   // water.land_max_frequency
+  geo::index::DimidiateFvc fvc;                                           // fvc.ndvi_soil / fvc.ndvi_veg (scene: maybe `auto`)
+  geo::index::DesertGrading grading;                                      // desertification.*_min_fvc
+  float water_mndwi_min = 0;                                              // water.mndwi_min
+  float forest_ndvi_min = 0.6f;                                           // forest.ndvi_min
+  float forest_shoulder_ndvi_min = 0.45f;                                 // forest.shoulder_ndvi_min
+  float land_max_water_frequency = 0.5f;                                  // water.land_max_frequency
   float permanent_min_frequency = 0.75f, seasonal_min_frequency = 0.25f;  // water.*_min_frequency
-  double min_patch_m2 = 5000;         // forest.min_patch_ha
+  double min_patch_m2 = 5000;                                             // forest.min_patch_ha
 
   /// The rules of `s`, with the FVC end-members given (a scene's `auto` ones, or a year's).
   static CellRules from(const Settings& s, double ndvi_soil, double ndvi_veg) {

@@ -19,9 +19,9 @@ inline geo::io::RasterReader open_band(const std::string& path, const std::strin
 
 inline void check_same_grid(const geo::io::RasterReader& ref, const geo::io::RasterReader& other, const std::string& owner) {
   if (!ref.grid().same_geometry(other.grid()))
-    throw SceneError(other.path() + ": size or geotransform differs from " + ref.path() + " (" + std::to_string(other.grid().cols) +
-                     "x" + std::to_string(other.grid().rows) + " vs " + std::to_string(ref.grid().cols) + "x" +
-                     std::to_string(ref.grid().rows) + ")");
+    throw SceneError(other.path() + ": size or geotransform differs from " + ref.path() + " (" + std::to_string(other.grid().cols) + "x" +
+                     std::to_string(other.grid().rows) + " vs " + std::to_string(ref.grid().cols) + "x" + std::to_string(ref.grid().rows) +
+                     ")");
   if (geo::io::crs_name(other.grid().crs_wkt) != geo::io::crs_name(ref.grid().crs_wkt))
     throw SceneError(other.path() + ": CRS " + geo::io::crs_name(other.grid().crs_wkt) + " differs from " +
                      geo::io::crs_name(ref.grid().crs_wkt) + " of " + ref.path() + " (" + owner + ")");

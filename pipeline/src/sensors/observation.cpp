@@ -13,8 +13,7 @@ namespace ecomon {
 
 namespace fs = std::filesystem;
 
-ObservationBlock::ObservationBlock(const geo::Window& window, const BandSet& bands, PixelState state_value)
-    : state(window, state_value) {
+ObservationBlock::ObservationBlock(const geo::Window& window, const BandSet& bands, PixelState state_value) : state(window, state_value) {
   for (Band b : kAllBands)
     if (bands.has(b)) reflectance[band_index(b)] = geo::Block<float>(window);
 }
@@ -80,8 +79,10 @@ class SceneWalker {
         problem(it->path().string(), "cannot be read, skipped: " + sec.message());
         continue;
       }
-      if (fs::is_directory(st)) listing.folders.push_back(name);
-      else if (fs::is_regular_file(st)) listing.files.push_back(name);
+      if (fs::is_directory(st))
+        listing.folders.push_back(name);
+      else if (fs::is_regular_file(st))
+        listing.files.push_back(name);
     }
     std::sort(listing.files.begin(), listing.files.end());
     std::sort(listing.folders.begin(), listing.folders.end());
@@ -122,13 +123,16 @@ Discovery discover_scenes(const std::string& input) {
   const fs::file_status st = fs::status(input, ec);
   if (ec || !fs::exists(st)) throw SceneError(input + ": input folder does not exist" + (ec ? " (" + ec.message() + ")" : ""));
   SceneWalker walker(out);
-  if (fs::is_directory(st)) walker.walk(input);
-  else walker.file(input);
+  if (fs::is_directory(st))
+    walker.walk(input);
+  else
+    walker.file(input);
   if (!fs::is_directory(st) && out.scenes.empty() && out.problems.empty())
     throw SceneError(input + ": not a folder, nor an archive any sensor driver reads (Landsat .tar, Sentinel-2 .zip)");
   std::sort(out.scenes.begin(), out.scenes.end(), [](const FoundScene& a, const FoundScene& b) { return a.path < b.path; });
-  out.scenes.erase(std::unique(out.scenes.begin(), out.scenes.end(), [](const FoundScene& a, const FoundScene& b) { return a.path == b.path; }),
-                   out.scenes.end());
+  out.scenes.erase(
+      std::unique(out.scenes.begin(), out.scenes.end(), [](const FoundScene& a, const FoundScene& b) { return a.path == b.path; }),
+      out.scenes.end());
   std::sort(out.problems.begin(), out.problems.end());
   return out;
 }

@@ -15,12 +15,12 @@
 namespace ecomon {
 
 struct SceneInfo {
-  std::string id;          // product identifier
-  std::string date;        // YYYY-MM-DD
-  std::string spacecraft;  // LANDSAT_8, Sentinel-2A, ...
-  std::string sensor;      // OLI_TIRS, MSI, ...
-  std::string reflectance; // "SR" (surface) or "TOA" (top of atmosphere)
-  std::string path;        // metadata file or product folder
+  std::string id;           // product identifier
+  std::string date;         // YYYY-MM-DD
+  std::string spacecraft;   // LANDSAT_8, Sentinel-2A, ...
+  std::string sensor;       // OLI_TIRS, MSI, ...
+  std::string reflectance;  // "SR" (surface) or "TOA" (top of atmosphere)
+  std::string path;         // metadata file or product folder
 };
 
 /// What a source says of a pixel: no data (fill, outside the footprint), a clear observation, or

@@ -57,10 +57,10 @@ struct RasterSpec {
   Grid grid;
   PixelType type = PixelType::f32;
   double nodata = 0;
-  std::string description;     // band description, e.g. "NDVI (Rouse et al. 1974)"
-  double scale = 1, offset = 0; // physical = raw * scale + offset
+  std::string description;       // band description, e.g. "NDVI (Rouse et al. 1974)"
+  double scale = 1, offset = 0;  // physical = raw * scale + offset
   std::vector<ColourEntry> colours;
-  bool categorical = false;     // nearest-neighbour overviews instead of averaging
+  bool categorical = false;  // nearest-neighbour overviews instead of averaging
   std::vector<std::pair<std::string, std::string>> metadata;
 };
 
@@ -97,8 +97,8 @@ class CogWriter {
 
 /// Writes a whole small raster in one call (simulator truth, tests).
 template <typename T>
-void write_geotiff(const std::string& path, const Grid& grid, const Block<T>& data,
-                   std::optional<double> nodata = std::nullopt, const std::string& description = "");
+void write_geotiff(const std::string& path, const Grid& grid, const Block<T>& data, std::optional<double> nodata = std::nullopt,
+                   const std::string& description = "");
 
 /// Copies a raster (e.g. a JPEG 2000 band) into a tiled ZSTD-1 GeoTIFF, decoding it once with all
 /// cores; written atomically.

@@ -10,8 +10,8 @@ namespace geo::io {
 struct Zone {
   std::string code;
   std::string name;
-  MultiPolygon geometry;          // in the target CRS
-  double geodesic_area_m2 = 0;    // ellipsoidal area of the whole polygon (WGS84)
+  MultiPolygon geometry;        // in the target CRS
+  double geodesic_area_m2 = 0;  // ellipsoidal area of the whole polygon (WGS84)
   /// What was done to the input to make it usable, in words, for the caller to log; empty when
   /// nothing was: an invalid polygon repaired (GEOS's reason and the area before and after), text
   /// fields decoded from a legacy encoding.
@@ -38,7 +38,7 @@ std::string zone_crs(const ZoneSource& source);
 
 /// Writes zones (lon/lat WGS84 geometries) to a GeoPackage layer, atomically, repairing invalid
 /// polygons with GEOS MakeValid (through OGR). Returns how many were repaired.
-int write_zones_gpkg(const std::string& path, const std::string& layer, const std::vector<Zone>& zones,
-                      const std::string& code_field, const std::string& name_field);
+int write_zones_gpkg(const std::string& path, const std::string& layer, const std::vector<Zone>& zones, const std::string& code_field,
+                     const std::string& name_field);
 
 }  // namespace geo::io

@@ -52,9 +52,12 @@ class LandsatSource final : public ObservationSource {
     Block<std::uint16_t> qa, rs;
     // Each band is its own GDAL dataset: decode them concurrently (DEFLATE decoding dominates reading).
     tbb::parallel_for(std::size_t(0), n + 2, [&](std::size_t k) {
-      if (k < n) dn[k] = readers_[k].read<std::uint16_t>(w);
-      else if (k == n) qa = qa_->read<std::uint16_t>(w);
-      else rs = radsat_ ? radsat_->read<std::uint16_t>(w) : Block<std::uint16_t>(w, 0);
+      if (k < n)
+        dn[k] = readers_[k].read<std::uint16_t>(w);
+      else if (k == n)
+        qa = qa_->read<std::uint16_t>(w);
+      else
+        rs = radsat_ ? radsat_->read<std::uint16_t>(w) : Block<std::uint16_t>(w, 0);
     });
     ObservationBlock o(w, bands_);
     std::vector<Block<float>*> out(n);
@@ -154,8 +157,8 @@ Recognised recognise_folder(const FolderListing& f) {
   if (mtls.empty())
     for (const auto& file : f.files)
       if (std::regex_match(file, kLandsatBandFile)) {
-        r.problems.push_back({f.path, f.path + ": holds Landsat band files (" + file +
-                                          ") but no *_MTL.txt or *_MTL.xml: the scene's metadata is missing"});
+        r.problems.push_back(
+            {f.path, f.path + ": holds Landsat band files (" + file + ") but no *_MTL.txt or *_MTL.xml: the scene's metadata is missing"});
         break;
       }
   for (const auto& file : f.files) {
@@ -176,7 +179,8 @@ const SensorDriverRegistration registration({"landsat", recognise_folder, recogn
 SceneProbe probe_landsat(const std::string& mtl_path) {
   const Scene scene = read_scene(mtl_path);
   const auto red = open_band(scene.band(Band::red).path, scene.mtl_path, "red");
-  return {{scene.product_id, scene.date, scene.spacecraft, scene.sensor, scene.top_of_atmosphere() ? "TOA" : "SR", scene.mtl_path}, red.grid()};
+  return {{scene.product_id, scene.date, scene.spacecraft, scene.sensor, scene.top_of_atmosphere() ? "TOA" : "SR", scene.mtl_path},
+          red.grid()};
 }
 
 }  // namespace ecomon

@@ -44,9 +44,12 @@ Mtl Mtl::parse(const std::string& text, const std::string& path) {
       const auto eq = line.find('=');
       if (eq == std::string::npos) continue;
       const std::string key = trim(line.substr(0, eq)), value = unquote(line.substr(eq + 1));
-      if (key == "GROUP") groups.push_back(value);
-      else if (key == "END_GROUP") { if (!groups.empty()) groups.pop_back(); }
-      else m.values_[(groups.empty() ? std::string() : groups.back()) + "/" + key] = value;
+      if (key == "GROUP")
+        groups.push_back(value);
+      else if (key == "END_GROUP") {
+        if (!groups.empty()) groups.pop_back();
+      } else
+        m.values_[(groups.empty() ? std::string() : groups.back()) + "/" + key] = value;
     }
   } else {
     // XML: leaf elements <KEY>value</KEY> inside group elements.
@@ -56,7 +59,10 @@ Mtl Mtl::parse(const std::string& text, const std::string& path) {
       const auto close = text.find('>', i);
       if (close == std::string::npos) break;
       std::string tag = text.substr(i + 1, close - i - 1);
-      if (tag.empty() || tag[0] == '?' || tag[0] == '!') { i = close + 1; continue; }
+      if (tag.empty() || tag[0] == '?' || tag[0] == '!') {
+        i = close + 1;
+        continue;
+      }
       if (tag[0] == '/') {
         if (!stack.empty()) stack.pop_back();
         i = close + 1;
@@ -64,11 +70,13 @@ Mtl Mtl::parse(const std::string& text, const std::string& path) {
       }
       const bool self_closing = tag.back() == '/';
       tag = tag.substr(0, tag.find_first_of(" /"));
-      if (self_closing) { i = close + 1; continue; }
+      if (self_closing) {
+        i = close + 1;
+        continue;
+      }
       const auto next = text.find('<', close + 1);
       if (next != std::string::npos && text.compare(next, tag.size() + 3, "</" + tag + ">") == 0) {
-        m.values_[(stack.empty() ? std::string() : stack.back()) + "/" + tag] =
-            unquote(text.substr(close + 1, next - close - 1));
+        m.values_[(stack.empty() ? std::string() : stack.back()) + "/" + tag] = unquote(text.substr(close + 1, next - close - 1));
         i = next + tag.size() + 3;
       } else {
         stack.push_back(tag);
@@ -112,10 +120,10 @@ Scene read_scene(const std::string& mtl_path) {
   s.mtl_path = mtl_path;
   const std::string folder = dirname_of(mtl_path);
   const bool c2 = mtl.has({"PRODUCT_CONTENTS"}, "LANDSAT_PRODUCT_ID");
-  const std::vector<std::string> contents = c2 ? std::vector<std::string>{"PRODUCT_CONTENTS"}
-                                               : std::vector<std::string>{"METADATA_FILE_INFO", "PRODUCT_METADATA"};
-  const std::vector<std::string> image = c2 ? std::vector<std::string>{"IMAGE_ATTRIBUTES"}
-                                            : std::vector<std::string>{"PRODUCT_METADATA", "IMAGE_ATTRIBUTES"};
+  const std::vector<std::string> contents =
+      c2 ? std::vector<std::string>{"PRODUCT_CONTENTS"} : std::vector<std::string>{"METADATA_FILE_INFO", "PRODUCT_METADATA"};
+  const std::vector<std::string> image =
+      c2 ? std::vector<std::string>{"IMAGE_ATTRIBUTES"} : std::vector<std::string>{"PRODUCT_METADATA", "IMAGE_ATTRIBUTES"};
   const std::vector<std::string> projection = {"PROJECTION_ATTRIBUTES", "PROJECTION_PARAMETERS"};
   s.product_id = mtl.get(contents, "LANDSAT_PRODUCT_ID");
   check_landsat_product_id(s.product_id, mtl_path);  // it names output folders and files

@@ -37,11 +37,10 @@ enum class Level { surface_reflectance_c2l2, toa_reflectance_c1l1 };
 
 struct BandFile {
   std::string path;
-  int number = 0;     // the sensor's band number
-  double mult = 0;    // REFLECTANCE_MULT_BAND_n
-  double add = 0;     // REFLECTANCE_ADD_BAND_n
+  int number = 0;   // the sensor's band number
+  double mult = 0;  // REFLECTANCE_MULT_BAND_n
+  double add = 0;   // REFLECTANCE_ADD_BAND_n
 };
-
 
 struct Scene {
   std::string product_id, spacecraft, sensor, date;  // date: YYYY-MM-DD
@@ -62,14 +61,13 @@ struct Scene {
 /// a reflectance rescaling no Landsat product has (radiometry.hpp).
 Scene read_scene(const std::string& mtl_path);
 
-
 // ---- QA decoding ----
 
 /// Collection 2 QA_PIXEL bits (Landsat 8-9 C2 L2 Science Product Guide, LSDS-1619, Table 6-3):
 /// 0 fill, 1 dilated cloud, 2 cirrus, 3 cloud, 4 cloud shadow, 5 snow, 6 clear, 7 water.
 namespace qa_pixel {
-inline constexpr std::uint16_t fill = 1u << 0, dilated_cloud = 1u << 1, cirrus = 1u << 2, cloud = 1u << 3,
-                               cloud_shadow = 1u << 4, snow = 1u << 5, clear = 1u << 6, water = 1u << 7;
+inline constexpr std::uint16_t fill = 1u << 0, dilated_cloud = 1u << 1, cirrus = 1u << 2, cloud = 1u << 3, cloud_shadow = 1u << 4,
+                               snow = 1u << 5, clear = 1u << 6, water = 1u << 7;
 inline constexpr std::uint16_t excluded = fill | dilated_cloud | cirrus | cloud | cloud_shadow | snow;
 }  // namespace qa_pixel
 
@@ -79,8 +77,7 @@ inline constexpr std::uint16_t excluded = fill | dilated_cloud | cirrus | cloud 
 namespace qa_bqa_c1 {
 inline bool excluded(std::uint16_t q) {
   auto conf = [q](int bit) { return (q >> bit) & 3u; };
-  return (q & 1u) || (q & 2u) || conf(2) != 0 || (q & (1u << 4)) || conf(5) == 3 || conf(7) == 3 ||
-         conf(9) == 3 || conf(11) == 3;
+  return (q & 1u) || (q & 2u) || conf(2) != 0 || (q & (1u << 4)) || conf(5) == 3 || conf(7) == 3 || conf(9) == 3 || conf(11) == 3;
 }
 inline bool fill(std::uint16_t q) { return q & 1u; }
 }  // namespace qa_bqa_c1

@@ -97,8 +97,10 @@ class Sentinel2Source final : public ObservationSource {
     Block<std::uint8_t> scl;
     // Each band is its own GDAL dataset: decode them concurrently.
     tbb::parallel_for(std::size_t(0), n + 1, [&](std::size_t k) {
-      if (k < n) dn[k] = readers_[k].read<std::uint16_t>(fine_[k] ? w : w20);
-      else scl = scl_->read<std::uint8_t>(w20);
+      if (k < n)
+        dn[k] = readers_[k].read<std::uint16_t>(fine_[k] ? w : w20);
+      else
+        scl = scl_->read<std::uint8_t>(w20);
     });
     ObservationBlock o(w, bands_);
     std::vector<float> rho(n);
@@ -190,8 +192,10 @@ Recognised recognise_folder(const FolderListing& f) {
   for (const auto& sub : f.folders) {
     if (!iends_with(sub, ".SAFE")) continue;
     const std::string path = f.path + "/" + sub;
-    if (sub.find("MSIL2A") != std::string::npos) r.scenes.push_back(path);
-    else r.problems.push_back({path, path + ": not a Sentinel-2 Level-2A product (only MSIL2A is read)"});
+    if (sub.find("MSIL2A") != std::string::npos)
+      r.scenes.push_back(path);
+    else
+      r.problems.push_back({path, path + ": not a Sentinel-2 Level-2A product (only MSIL2A is read)"});
     r.claimed_folders.push_back(sub);
   }
   return r;

@@ -94,10 +94,12 @@ Sentinel2Product describe_sentinel2(const std::string& product, const BandSet& b
       std::string upper = f.substr(f.find_last_of('/') + 1);
       std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
       const bool tif = upper.ends_with(".TIF") || upper.ends_with(".TIFF");
-      if (cog_layout ? (tif && upper.find(name) != std::string::npos) : upper.find("_" + name + "_" + std::to_string(res) + "M") != std::string::npos)
+      if (cog_layout ? (tif && upper.find(name) != std::string::npos)
+                     : upper.find("_" + name + "_" + std::to_string(res) + "M") != std::string::npos)
         return f;
     }
-    throw SceneError(p.metadata_path + ": no file for band " + name + (cog_layout ? " (expected a GeoTIFF with " + name + " in its name)" : ""));
+    throw SceneError(p.metadata_path + ": no file for band " + name +
+                     (cog_layout ? " (expected a GeoTIFF with " + name + " in its name)" : ""));
   };
   for (Band role : kAllBands)
     if (bands.has(role) || role == Band::green)  // green's 10 m grid is the product's grid

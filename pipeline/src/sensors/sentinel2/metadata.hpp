@@ -23,9 +23,9 @@ inline constexpr std::array<Sentinel2Band, kBandCount> kSentinel2Bands = {
     {{"B02", 1, 10}, {"B03", 2, 10}, {"B04", 3, 10}, {"B8A", 8, 20}, {"B11", 11, 20}, {"B12", 12, 20}}};
 
 struct Sentinel2Metadata {
-  SceneInfo info;                      // id (checked against the naming convention), date (ISO 8601), spacecraft
-  std::string baseline;                // PROCESSING_BASELINE
-  float quantification = 10000;        // BOA_QUANTIFICATION_VALUE
+  SceneInfo info;                          // id (checked against the naming convention), date (ISO 8601), spacecraft
+  std::string baseline;                    // PROCESSING_BASELINE
+  float quantification = 10000;            // BOA_QUANTIFICATION_VALUE
   std::array<float, kBandCount> offset{};  // BOA_ADD_OFFSET by role (0 before baseline 04.00)
   std::vector<std::string> image_files;    // IMAGE_FILE entries (SAFE layout), relative, without .jp2
 };
