@@ -71,6 +71,206 @@ struct SourceWindows {
   int date_ordinal = 0;
 };
 
+// What the season's reader and compute stages share for one year.
+struct YearInputs {
+  const geo::Grid& grid;
+  std::vector<ObservationSource*> sources;                                           // in (date, id) order, each in some window
+  std::vector<SourceWindows> windows;                                                // by source
+  std::vector<Window> footprints;                                                    // by source, on the grid
+  std::map<std::string, std::unique_ptr<geo::io::CoordinateTransformer>> to_source;  // grid -> source CRS
+  const std::vector<geo::io::Zone>& zones;
+  std::vector<Window> zone_windows;
+  CellRules rules;
+  const geo::CellAreaModel& area_model;
+  double min_patch;
+};
+
+// Reader stage: for every source over the strip, the source pixel under each cell (nearest
+// neighbour) and the source window read for them.
+void sample_sources(SeasonStrip& strip, const YearInputs& in) {
+  const geo::Grid& grid = in.grid;
+  const auto& sources = in.sources;
+  const auto& footprints = in.footprints;
+  const auto& to_source = in.to_source;
+
+  SeasonStrip* st = &strip;
+  const Window& g = st->grown;
+  for (std::size_t k = 0; k < sources.size(); ++k) {
+    if (footprints[k].intersect(g).empty()) continue;
+    // Source coordinates of the cell centres: exact on a 16-cell lattice, bilinear between.
+    const int lc = g.cols / kLattice + 2, lr = g.rows / kLattice + 2;
+    std::vector<geo::Point> nodes(std::size_t(lc * lr));
+    for (int a = 0; a < lr; ++a)
+      for (int b = 0; b < lc; ++b)
+        nodes[std::size_t(a * lc + b)] = {grid.transform.col_to_x(g.col0 + b * kLattice + 0.5),
+                                          grid.transform.row_to_y(g.row0 + a * kLattice + 0.5)};
+    to_source.at(sources[k]->grid().crs_wkt)->transform(nodes);
+    const geo::Grid& sg = sources[k]->grid();
+    std::vector<std::int32_t> col(std::size_t(g.size())), row(std::size_t(g.size()));
+    int c0 = std::numeric_limits<int>::max(), r0 = c0, c1 = -1, r1 = -1;
+    for (int r = 0; r < g.rows; ++r) {
+      const int a = r / kLattice;
+      const double tr = double(r - a * kLattice) / kLattice;
+      for (int c = 0; c < g.cols; ++c) {
+        const int b = c / kLattice;
+        const double tc = double(c - b * kLattice) / kLattice;
+        const geo::Point& p00 = nodes[std::size_t(a * lc + b)];
+        const geo::Point& p01 = nodes[std::size_t(a * lc + b + 1)];
+        const geo::Point& p10 = nodes[std::size_t((a + 1) * lc + b)];
+        const geo::Point& p11 = nodes[std::size_t((a + 1) * lc + b + 1)];
+        const double x = (p00.x + (p01.x - p00.x) * tc) * (1 - tr) + (p10.x + (p11.x - p10.x) * tc) * tr;
+        const double y = (p00.y + (p01.y - p00.y) * tc) * (1 - tr) + (p10.y + (p11.y - p10.y) * tc) * tr;
+        const double fc_ = sg.transform.x_to_col(x), fr = sg.transform.y_to_row(y);
+        const std::size_t i = std::size_t(r) * g.cols + c;
+        if (!(fc_ >= 0 && fc_ < sg.cols && fr >= 0 && fr < sg.rows)) {
+          col[i] = -1;
+          continue;
+        }
+        col[i] = std::int32_t(fc_);
+        row[i] = std::int32_t(fr);
+        c0 = std::min(c0, col[i]), c1 = std::max(c1, col[i]), r0 = std::min(r0, row[i]), r1 = std::max(r1, row[i]);
+      }
+    }
+    if (c1 < 0) continue;
+    SourceSample sample;
+    sample.source = k;
+    const Window sw{c0, r0, c1 - c0 + 1, r1 - r0 + 1};
+    sample.index.resize(col.size());
+    for (std::size_t i = 0; i < col.size(); ++i) sample.index[i] = col[i] < 0 ? -1 : (row[i] - r0) * sw.cols + (col[i] - c0);
+    sample.obs = sources[k]->read(sw);
+    st->samples.push_back(std::move(sample));
+  }
+}
+
+// Compute stage: per cell the season composites (max and median NDVI, clear count, water
+// frequency), cover, forest with its phenology and patch rule, grade; then the zone tallies.
+void composite_strip(SeasonStrip& strip, const YearInputs& in) {
+  const geo::Grid& grid = in.grid;
+  const auto& windows = in.windows;
+  const auto& zones = in.zones;
+  const auto& zone_windows = in.zone_windows;
+  const CellRules& rules = in.rules;
+  const geo::CellAreaModel& area_model = in.area_model;
+  const double min_patch = in.min_patch;
+
+  SeasonStrip* st = &strip;
+  const Window& g = st->grown;
+  const std::size_t n = std::size_t(g.size());
+  std::vector<std::uint8_t> has_data(n, 0), clear_n(n, 0), wet_n(n, 0), checked(n, 0);
+  std::vector<float> ndvi_max(n, geo::index::kNaN), ndvi_med(n, geo::index::kNaN), fvc(n, geo::index::kNaN);
+  std::vector<float> water_freq(n, geo::index::kNaN);
+  Block<std::uint8_t> candidate(g, kNoData8);
+  std::vector<float> season_values;
+  for (std::size_t i = 0; i < n; ++i) {
+    season_values.clear();
+    float vmax = -2, spring = -2, autumn = -2;
+    bool spring_seen = false, autumn_seen = false;
+    int last_date = -1, wet = 0;
+    for (const auto& smp : st->samples) {
+      const std::int32_t j = smp.index[i];
+      if (j < 0) continue;
+      const PixelState state = smp.obs.state[std::size_t(j)];
+      if (state == PixelState::no_data) continue;
+      has_data[i] = 1;
+      if (state != PixelState::clear) continue;
+      const SourceWindows& w = windows[smp.source];
+      if (w.date_ordinal == last_date) continue;  // same day seen clear already (overlapping scenes)
+      last_date = w.date_ordinal;
+      const float v = geo::index::Ndvi{}(smp.obs[Band::nir][std::size_t(j)], smp.obs[Band::red][std::size_t(j)]);
+      const float m = geo::index::Mndwi{}(smp.obs[Band::green][std::size_t(j)], smp.obs[Band::swir1][std::size_t(j)]);
+      if (std::isnan(v) || std::isnan(m)) continue;
+      if (w.season) {
+        season_values.push_back(v);
+        vmax = std::max(vmax, v);
+        wet += rules.is_water(m);
+      }
+      if (w.spring) spring_seen = true, spring = std::max(spring, v);
+      if (w.autumn) autumn_seen = true, autumn = std::max(autumn, v);
+    }
+    if (season_values.empty()) continue;
+    const std::size_t k = season_values.size();
+    clear_n[i] = std::uint8_t(std::min<std::size_t>(k, 254));
+    wet_n[i] = std::uint8_t(std::min(wet, 254));
+    std::sort(season_values.begin(), season_values.end());
+    ndvi_med[i] = k % 2 ? season_values[k / 2] : 0.5f * (season_values[k / 2 - 1] + season_values[k / 2]);
+    ndvi_max[i] = vmax;
+    water_freq[i] = float(wet) / float(k);
+    const bool is_water = rules.is_water_by_frequency(water_freq[i]);
+    // Land cover at the peak, from the maximum-NDVI composite.
+    fvc[i] = rules.cover(vmax, is_water);
+    const bool shoulders_green = rules.shoulder_green(spring_seen, spring) && rules.shoulder_green(autumn_seen, autumn);
+    candidate[i] = rules.forest_candidate(vmax, is_water, shoulders_green) ? 1 : 0;
+    checked[i] = spring_seen && autumn_seen;
+  }
+  const Block<double> areas = area_model.areas(g);
+  const Block<std::uint8_t> forest = geo::remove_small_patches(candidate, areas, min_patch, st->core);
+  const Window& c = st->core;
+  const int dr = c.row0 - g.row0;
+  Block<std::int16_t> ndvi_max_out(c, kNoData16);
+  Block<std::int16_t> ndvi_median_out(c, kNoData16);
+  Block<std::uint8_t> clear_count_out(c, kNoData8);
+  Block<std::uint8_t> water_frequency_out(c, kNoData8);
+  Block<std::uint8_t> wetland_out(c, kNoData8);
+  Block<std::uint8_t> fvc_out(c, kNoData8);
+  Block<std::uint8_t> forest_out(c, kNoData8);
+  Block<std::uint8_t> grade_out(c, kNoData8);
+  for (int r = 0; r < c.rows; ++r)
+    for (int col = 0; col < c.cols; ++col) {
+      const std::size_t i = std::size_t(r + dr) * g.cols + col;
+      if (!has_data[i]) continue;
+      clear_count_out.at(r, col) = clear_n[i];
+      if (!clear_n[i]) continue;
+      ndvi_max_out.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_max[i], -1.0f, 1.0f) * 1e4f));
+      ndvi_median_out.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_med[i], -1.0f, 1.0f) * 1e4f));
+      water_frequency_out.at(r, col) = std::uint8_t(std::lround(water_freq[i] * 100));
+      wetland_out.at(r, col) = rules.water_class(water_freq[i]);
+      fvc_out.at(r, col) = std::uint8_t(std::lround(fvc[i] / 0.005f));
+      forest_out.at(r, col) = forest.at(r, col);
+      grade_out.at(r, col) = std::uint8_t(rules.grade(fvc[i], rules.is_water_by_frequency(water_freq[i])));
+    }
+  // Zone tallies, row by row, in column order.
+  st->zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    const Window sub = zone_windows[z].intersect(c);
+    if (sub.empty()) continue;
+    const Block<double> cover = geo::coverage_fractions(zones[z].geometry, grid.transform, sub);
+    for (int r = 0; r < sub.rows; ++r) {
+      ZoneTally& t = st->zone_rows[z][std::size_t(sub.row0 - c.row0 + r)];
+      for (int k = 0; k < sub.cols; ++k) {
+        const double f = cover.at(r, k);
+        if (f <= 0) continue;
+        const int cr = sub.row0 - c.row0 + r, cc = sub.col0 - c.col0 + k;
+        const std::size_t i = std::size_t(cr + dr) * g.cols + cc;
+        if (!has_data[i]) continue;
+        const double w = f * areas[i];
+        t.total_area += w;
+        if (!clear_n[i]) continue;
+        t.observed_area += w;
+        t.clear_obs_area += w * clear_n[i];
+        const int wc = rules.water_class(water_freq[i]);
+        if (wc == 2) t.water_area += w;
+        if (wc >= 1) t.wetland_area += w;
+        if (rules.is_water_by_frequency(water_freq[i])) continue;
+        t.land_area += w;
+        t.fvc_area += double(fvc[i]) * w;
+        t.add_graded_area(rules.grade(fvc[i], false), w);
+        if (forest.at(cr, cc) == 1) {
+          t.forest_area += w;
+          if (checked[i]) t.forest_phenology_area += w;
+        }
+      }
+    }
+  }
+  const std::pair<const char*, Block<std::int16_t>*> out16[] = {{"NDVI_MAX", &ndvi_max_out}, {"NDVI_MEDIAN", &ndvi_median_out}};
+  const std::pair<const char*, Block<std::uint8_t>*> out8[] = {{"CLEAR_COUNT", &clear_count_out}, {"WATER_FREQUENCY", &water_frequency_out},
+                                                               {"WETLAND", &wetland_out},         {"FVC", &fvc_out},
+                                                               {"FOREST", &forest_out},           {"DESERT_GRADE", &grade_out}};
+  st->outputs = ProductBlocks(season_products());
+  for (const auto& [name, block] : out16) st->outputs.set(name, std::move(*block));
+  for (const auto& [name, block] : out8) st->outputs.set(name, std::move(*block));
+  st->samples.clear();
+}
+
 }  // namespace
 
 geo::Grid regional_grid(const std::vector<SceneProbe>& scenes, const std::vector<geo::io::Zone>& zones, const Settings& s) {
@@ -158,177 +358,18 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
     }
   }
 
-  const CellRules rules = CellRules::from(s, s.ndvi_soil.value_or(0.05), s.ndvi_veg.value_or(0.85));
+  YearInputs in{grid,
+                sources,
+                windows,
+                footprints,
+                std::move(to_source),
+                zones,
+                zone_windows,
+                CellRules::from(s, s.ndvi_soil.value_or(0.05), s.ndvi_veg.value_or(0.85)),
+                area_model,
+                min_patch};
   run_strips<SeasonStrip>(
-      plan, grid, halo,
-      [&](SeasonStrip& strip) {
-        SeasonStrip* st = &strip;
-        const Window& g = st->grown;
-        for (std::size_t k = 0; k < sources.size(); ++k) {
-          if (footprints[k].intersect(g).empty()) continue;
-          // Source coordinates of the cell centres: exact on a 16-cell lattice, bilinear between.
-          const int lc = g.cols / kLattice + 2, lr = g.rows / kLattice + 2;
-          std::vector<geo::Point> nodes(std::size_t(lc * lr));
-          for (int a = 0; a < lr; ++a)
-            for (int b = 0; b < lc; ++b)
-              nodes[std::size_t(a * lc + b)] = {grid.transform.col_to_x(g.col0 + b * kLattice + 0.5),
-                                                grid.transform.row_to_y(g.row0 + a * kLattice + 0.5)};
-          to_source[sources[k]->grid().crs_wkt]->transform(nodes);
-          const geo::Grid& sg = sources[k]->grid();
-          std::vector<std::int32_t> col(std::size_t(g.size())), row(std::size_t(g.size()));
-          int c0 = std::numeric_limits<int>::max(), r0 = c0, c1 = -1, r1 = -1;
-          for (int r = 0; r < g.rows; ++r) {
-            const int a = r / kLattice;
-            const double tr = double(r - a * kLattice) / kLattice;
-            for (int c = 0; c < g.cols; ++c) {
-              const int b = c / kLattice;
-              const double tc = double(c - b * kLattice) / kLattice;
-              const geo::Point& p00 = nodes[std::size_t(a * lc + b)];
-              const geo::Point& p01 = nodes[std::size_t(a * lc + b + 1)];
-              const geo::Point& p10 = nodes[std::size_t((a + 1) * lc + b)];
-              const geo::Point& p11 = nodes[std::size_t((a + 1) * lc + b + 1)];
-              const double x = (p00.x + (p01.x - p00.x) * tc) * (1 - tr) + (p10.x + (p11.x - p10.x) * tc) * tr;
-              const double y = (p00.y + (p01.y - p00.y) * tc) * (1 - tr) + (p10.y + (p11.y - p10.y) * tc) * tr;
-              const double fc_ = sg.transform.x_to_col(x), fr = sg.transform.y_to_row(y);
-              const std::size_t i = std::size_t(r) * g.cols + c;
-              if (!(fc_ >= 0 && fc_ < sg.cols && fr >= 0 && fr < sg.rows)) {
-                col[i] = -1;
-                continue;
-              }
-              col[i] = std::int32_t(fc_);
-              row[i] = std::int32_t(fr);
-              c0 = std::min(c0, col[i]), c1 = std::max(c1, col[i]), r0 = std::min(r0, row[i]), r1 = std::max(r1, row[i]);
-            }
-          }
-          if (c1 < 0) continue;
-          SourceSample sample;
-          sample.source = k;
-          const Window sw{c0, r0, c1 - c0 + 1, r1 - r0 + 1};
-          sample.index.resize(col.size());
-          for (std::size_t i = 0; i < col.size(); ++i) sample.index[i] = col[i] < 0 ? -1 : (row[i] - r0) * sw.cols + (col[i] - c0);
-          sample.obs = sources[k]->read(sw);
-          st->samples.push_back(std::move(sample));
-        }
-      },
-      [&](SeasonStrip& strip) {
-        SeasonStrip* st = &strip;
-        const Window& g = st->grown;
-        const std::size_t n = std::size_t(g.size());
-        std::vector<std::uint8_t> has_data(n, 0), clear_n(n, 0), wet_n(n, 0), checked(n, 0);
-        std::vector<float> ndvi_max(n, geo::index::kNaN), ndvi_med(n, geo::index::kNaN), fvc(n, geo::index::kNaN);
-        std::vector<float> water_freq(n, geo::index::kNaN);
-        Block<std::uint8_t> candidate(g, kNoData8);
-        std::vector<float> season_values;
-        for (std::size_t i = 0; i < n; ++i) {
-          season_values.clear();
-          float vmax = -2, spring = -2, autumn = -2;
-          bool spring_seen = false, autumn_seen = false;
-          int last_date = -1, wet = 0;
-          for (const auto& smp : st->samples) {
-            const std::int32_t j = smp.index[i];
-            if (j < 0) continue;
-            const PixelState state = smp.obs.state[std::size_t(j)];
-            if (state == PixelState::no_data) continue;
-            has_data[i] = 1;
-            if (state != PixelState::clear) continue;
-            const SourceWindows& w = windows[smp.source];
-            if (w.date_ordinal == last_date) continue;  // same day seen clear already (overlapping scenes)
-            last_date = w.date_ordinal;
-            const float v = geo::index::Ndvi{}(smp.obs[Band::nir][std::size_t(j)], smp.obs[Band::red][std::size_t(j)]);
-            const float m = geo::index::Mndwi{}(smp.obs[Band::green][std::size_t(j)], smp.obs[Band::swir1][std::size_t(j)]);
-            if (std::isnan(v) || std::isnan(m)) continue;
-            if (w.season) {
-              season_values.push_back(v);
-              vmax = std::max(vmax, v);
-              wet += rules.is_water(m);
-            }
-            if (w.spring) spring_seen = true, spring = std::max(spring, v);
-            if (w.autumn) autumn_seen = true, autumn = std::max(autumn, v);
-          }
-          if (season_values.empty()) continue;
-          const std::size_t k = season_values.size();
-          clear_n[i] = std::uint8_t(std::min<std::size_t>(k, 254));
-          wet_n[i] = std::uint8_t(std::min(wet, 254));
-          std::sort(season_values.begin(), season_values.end());
-          ndvi_med[i] = k % 2 ? season_values[k / 2] : 0.5f * (season_values[k / 2 - 1] + season_values[k / 2]);
-          ndvi_max[i] = vmax;
-          water_freq[i] = float(wet) / float(k);
-          const bool is_water = rules.is_water_by_frequency(water_freq[i]);
-          // Land cover at the peak, from the maximum-NDVI composite.
-          fvc[i] = rules.cover(vmax, is_water);
-          const bool shoulders_green = rules.shoulder_green(spring_seen, spring) && rules.shoulder_green(autumn_seen, autumn);
-          candidate[i] = rules.forest_candidate(vmax, is_water, shoulders_green) ? 1 : 0;
-          checked[i] = spring_seen && autumn_seen;
-        }
-        const Block<double> areas = area_model.areas(g);
-        const Block<std::uint8_t> forest = geo::remove_small_patches(candidate, areas, min_patch, st->core);
-        const Window& c = st->core;
-        const int dr = c.row0 - g.row0;
-        Block<std::int16_t> ndvi_max_out(c, kNoData16);
-        Block<std::int16_t> ndvi_median_out(c, kNoData16);
-        Block<std::uint8_t> clear_count_out(c, kNoData8);
-        Block<std::uint8_t> water_frequency_out(c, kNoData8);
-        Block<std::uint8_t> wetland_out(c, kNoData8);
-        Block<std::uint8_t> fvc_out(c, kNoData8);
-        Block<std::uint8_t> forest_out(c, kNoData8);
-        Block<std::uint8_t> grade_out(c, kNoData8);
-        for (int r = 0; r < c.rows; ++r)
-          for (int col = 0; col < c.cols; ++col) {
-            const std::size_t i = std::size_t(r + dr) * g.cols + col;
-            if (!has_data[i]) continue;
-            clear_count_out.at(r, col) = clear_n[i];
-            if (!clear_n[i]) continue;
-            ndvi_max_out.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_max[i], -1.0f, 1.0f) * 1e4f));
-            ndvi_median_out.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_med[i], -1.0f, 1.0f) * 1e4f));
-            water_frequency_out.at(r, col) = std::uint8_t(std::lround(water_freq[i] * 100));
-            wetland_out.at(r, col) = rules.water_class(water_freq[i]);
-            fvc_out.at(r, col) = std::uint8_t(std::lround(fvc[i] / 0.005f));
-            forest_out.at(r, col) = forest.at(r, col);
-            grade_out.at(r, col) = std::uint8_t(rules.grade(fvc[i], rules.is_water_by_frequency(water_freq[i])));
-          }
-        // Zone tallies, row by row, in column order.
-        st->zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
-        for (std::size_t z = 0; z < zones.size(); ++z) {
-          const Window sub = zone_windows[z].intersect(c);
-          if (sub.empty()) continue;
-          const Block<double> cover = geo::coverage_fractions(zones[z].geometry, grid.transform, sub);
-          for (int r = 0; r < sub.rows; ++r) {
-            ZoneTally& t = st->zone_rows[z][std::size_t(sub.row0 - c.row0 + r)];
-            for (int k = 0; k < sub.cols; ++k) {
-              const double f = cover.at(r, k);
-              if (f <= 0) continue;
-              const int cr = sub.row0 - c.row0 + r, cc = sub.col0 - c.col0 + k;
-              const std::size_t i = std::size_t(cr + dr) * g.cols + cc;
-              if (!has_data[i]) continue;
-              const double w = f * areas[i];
-              t.total_area += w;
-              if (!clear_n[i]) continue;
-              t.observed_area += w;
-              t.clear_obs_area += w * clear_n[i];
-              const int wc = rules.water_class(water_freq[i]);
-              if (wc == 2) t.water_area += w;
-              if (wc >= 1) t.wetland_area += w;
-              if (rules.is_water_by_frequency(water_freq[i])) continue;
-              t.land_area += w;
-              t.fvc_area += double(fvc[i]) * w;
-              t.add_graded_area(rules.grade(fvc[i], false), w);
-              if (forest.at(cr, cc) == 1) {
-                t.forest_area += w;
-                if (checked[i]) t.forest_phenology_area += w;
-              }
-            }
-          }
-        }
-        const std::pair<const char*, Block<std::int16_t>*> out16[] = {{"NDVI_MAX", &ndvi_max_out}, {"NDVI_MEDIAN", &ndvi_median_out}};
-        const std::pair<const char*, Block<std::uint8_t>*> out8[] = {
-            {"CLEAR_COUNT", &clear_count_out}, {"WATER_FREQUENCY", &water_frequency_out},
-            {"WETLAND", &wetland_out},         {"FVC", &fvc_out},
-            {"FOREST", &forest_out},           {"DESERT_GRADE", &grade_out}};
-        st->outputs = ProductBlocks(season_products());
-        for (const auto& [name, block] : out16) st->outputs.set(name, std::move(*block));
-        for (const auto& [name, block] : out8) st->outputs.set(name, std::move(*block));
-        st->samples.clear();
-      },
+      plan, grid, halo, [&](SeasonStrip& strip) { sample_sources(strip, in); }, [&](SeasonStrip& strip) { composite_strip(strip, in); },
       [&](SeasonStrip& st) {
         st.outputs.write(writers);
         merge_rows(result.tallies, st.zone_rows);
