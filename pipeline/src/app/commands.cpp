@@ -49,7 +49,10 @@ void check_zones(const geo::io::ZoneSource& zones) {
 
 }  // namespace
 
-int run_command(const RunOptions& o) {
+namespace {
+
+// The run's settings: the config file, then the command line's overrides, checked as one.
+Settings run_settings(const RunOptions& o) {
   if (o.threads && *o.threads < 0)
     throw ConfigError("--threads " + std::to_string(*o.threads) + ": must be 0 (every core) or a positive number of threads");
   std::vector<std::string> overrides = o.overrides;
@@ -58,75 +61,111 @@ int run_command(const RunOptions& o) {
   if (!o.zone_field.empty()) overrides.push_back("zones.code_field=" + o.zone_field);
   if (!o.output_dir.empty()) overrides.push_back("output.dir=" + o.output_dir);
   if (o.threads) overrides.push_back("run.threads=" + std::to_string(*o.threads));
-  const Settings settings = load_settings(o.config_path, overrides);
+  Settings settings = load_settings(o.config_path, overrides);
   if (settings.input_dir.empty()) throw ConfigError(o.config_path + ": key 'input.dir' is required (or --input)");
   if (settings.zones_file.empty()) throw ConfigError(o.config_path + ": key 'zones.file' is required (or --zones)");
-  geo::io::initialise_gdal(settings.gdal_cache_mb);
+  return settings;
+}
 
-  const geo::io::ZoneSource zones{settings.zones_file, settings.zone_code_field, settings.zone_name_field, settings.zones_layer};
-  check_zones(zones);  // fail early, before any scene is read
-  const Discovery discovery = discover_scenes(settings.input_dir);
-  if (discovery.scenes.empty() && discovery.problems.empty())
-    throw SceneError(settings.input_dir +
-                     ": no scene found (Landsat *_MTL.txt/xml or .tar; Sentinel-2 L2A .SAFE, .zip or band GeoTIFFs with MTD_MSIL2A.xml)");
-  const OutputFolder output(settings.output_dir);  // exclusive for this run
-  const std::string& work_dir = output.work_dir();
+// One run's state, and its three kinds of job.
+class Run {
+ public:
+  Run(const Settings& settings, const OutputFolder& output)
+      : settings_(settings),
+        output_(output),
+        zones_{settings.zones_file, settings.zone_code_field, settings.zone_name_field, settings.zones_layer} {}
 
-  std::vector<SceneResult> results;
-  std::vector<StatusRow> statuses;
-  std::size_t failed = 0;
-  auto record_failure = [&](const std::string& path, const std::string& message, const std::string& id = "") {
-    spdlog::error("{}", message);
-    statuses.push_back({path, "failed", message, id, 0});
-    ++failed;
-  };
-  for (const auto& p : discovery.problems) record_failure(p.path, p.message);
-  // Identity and footprint of every scene first (no pixel decoded): they fix the regional grid.
-  std::vector<FoundScene> found;
-  std::vector<SceneProbe> usable;
-  std::map<std::string, std::string> path_of_id;
-  for (const auto& candidate : discovery.scenes) {
-    try {
-      SceneProbe probe = probe_scene(candidate);
-      // The same product twice (a folder and its .tar, two copies): processed once, the first by path.
-      const auto [kept, inserted] = path_of_id.emplace(probe.info.id, candidate.path);
-      if (!inserted) {
-        spdlog::warn("scene {} found twice: {} and {}; the second is skipped", probe.info.id, kept->second, candidate.path);
-        statuses.push_back({candidate.path, "duplicate", "same product as " + kept->second, probe.info.id, 0});
-        continue;
+  const geo::io::ZoneSource& zones() const { return zones_; }
+
+  // Identity and footprint of every scene (no pixel decoded); the same product twice (a folder and
+  // its .tar, two copies) is kept once, the first by path. Problems of discovery are failures.
+  void probe(const Discovery& discovery) {
+    for (const auto& p : discovery.problems) {
+      spdlog::error("{}", p.message);
+      fail(p.path, p.message, "");
+    }
+    std::map<std::string, std::string> path_of_id;
+    for (const auto& candidate : discovery.scenes) {
+      try {
+        SceneProbe probe = probe_scene(candidate);
+        const auto [kept, inserted] = path_of_id.emplace(probe.info.id, candidate.path);
+        if (!inserted) {
+          spdlog::warn("scene {} found twice: {} and {}; the second is skipped", probe.info.id, kept->second, candidate.path);
+          statuses_.push_back({candidate.path, "duplicate", "same product as " + kept->second, probe.info.id, 0});
+          continue;
+        }
+        found_.push_back(candidate);
+        probes_.push_back(std::move(probe));
+      } catch (const std::exception& e) {
+        spdlog::error("{}", e.what());
+        fail(candidate.path, e.what(), "");
       }
-      found.push_back(candidate);
-      usable.push_back(std::move(probe));
-    } catch (const std::exception& e) {
-      record_failure(candidate.path, e.what());
     }
   }
-  std::vector<geo::io::Zone> grid_zones;
-  geo::Grid grid;
-  if (settings.season_enabled) {
-    grid_zones = geo::io::read_zones(zones, geo::io::crs_wkt(settings.grid_crs));
-    grid = regional_grid(usable, grid_zones, settings);
-    if (grid.cols == 0)
+
+  // The regional grid: the zones' extent cut to the scenes' footprints, in season.grid_crs.
+  void plan_grid() {
+    if (!settings_.season_enabled) return;
+    grid_zones_ = geo::io::read_zones(zones_, geo::io::crs_wkt(settings_.grid_crs));
+    grid_ = regional_grid(probes_, grid_zones_, settings_);
+    if (grid_.cols == 0)
       spdlog::warn("the zones and the scenes do not overlap: no season composites");
     else
-      spdlog::info("regional grid: {} x {} cells of {} m ({})", grid.cols, grid.rows, settings.grid_pixel, settings.grid_crs);
+      spdlog::info("regional grid: {} x {} cells of {} m ({})", grid_.cols, grid_.rows, settings_.grid_pixel, settings_.grid_crs);
   }
 
-  // The jobs: each scene on its own grid; each year on the regional grid after its scenes; trends.
-  const bool seasons = settings.season_enabled && grid.cols > 0;
-  const RunPlan plan = make_run_plan(usable, seasons);
-  // A scene's source stays open until its year is composited: its bands (JPEG 2000 decoded once)
-  // serve both passes; a year's sources are closed when its year job is done.
-  std::map<int, std::vector<std::unique_ptr<ObservationSource>>> open_sources;
-  std::map<int, std::vector<double>> soils, vegs;
-  std::vector<YearResult> years;
-  auto run_scene = [&](const Job& job) {
-    const std::size_t i = job.scene;
+  bool seasons() const { return settings_.season_enabled && grid_.cols > 0; }
+  const std::vector<SceneProbe>& probes() const { return probes_; }
+
+  void run_job(const Job& job) {
+    switch (job.kind) {
+      case Job::Kind::scene:
+        return run_scene(job);
+      case Job::Kind::year:
+        return run_year(job);
+      case Job::Kind::trends:
+        return run_trends();
+    }
+  }
+
+  // Failed jobs, from the catalog, into the status report.
+  void collect_failures(const RunPlan& plan, const Catalog& catalog) {
+    for (const auto& rec : catalog.records()) {
+      if (rec.status != "failed") continue;
+      const auto job = std::find_if(plan.jobs.begin(), plan.jobs.end(), [&](const Job& j) { return j.key == rec.key; });
+      const bool scene_job = job != plan.jobs.end() && job->kind == Job::Kind::scene;
+      fail(scene_job ? found_[job->scene].path : rec.key, rec.message, scene_job ? rec.key : "");
+    }
+  }
+
+  // Every report writer, on the complete results. Returns the exit code: 0, or 3 when something failed.
+  int report() {
+    std::sort(results_.begin(), results_.end(), [](const SceneResult& a, const SceneResult& b) {
+      return std::tie(a.scene.date, a.scene.id) < std::tie(b.scene.date, b.scene.id);
+    });
+    std::sort(statuses_.begin(), statuses_.end(), [](const StatusRow& a, const StatusRow& b) { return a.path < b.path; });
+    const RunResults run_results{settings_, output_, results_, grid_zones_, years_, statuses_, failed_};
+    for (auto& [name, writer] : make_report_writers()) {
+      spdlog::debug("report writer {}", name);
+      writer->write(run_results);
+    }
+    return failed_ == 0 ? 0 : 3;
+  }
+
+ private:
+  void fail(const std::string& path, const std::string& message, const std::string& id) {
+    statuses_.push_back({path, "failed", message, id, 0});
+    ++failed_;
+  }
+
+  // Products and per-zone tallies of one scene on its own grid. Its source stays open until its year
+  // is composited: its bands (JPEG 2000 decoded once) serve both passes.
+  void run_scene(const Job& job) {
     const auto t0 = std::chrono::steady_clock::now();
-    auto source = open_scene(found[i], work_dir, required_bands());
+    auto source = open_scene(found_[job.scene], output_.work_dir(), required_bands());
     const SceneInfo& scene = source->info();
     spdlog::info("scene {} ({} {}, {})", scene.id, scene.spacecraft, scene.date, scene.reflectance);
-    SceneResult r = process_scene(*source, settings, zones, work_dir);
+    SceneResult r = process_scene(*source, settings_, zones_, output_.work_dir());
     r.implausible_pixels = source->implausible_pixels();
     const std::uint64_t masked = r.implausible_pixels + r.undefined_index_pixels;
     if (masked > 0)
@@ -136,77 +175,90 @@ int run_command(const RunOptions& o) {
     bool any_overlap = false;
     for (const auto& t : r.tallies) any_overlap = any_overlap || t.total_area > 0;
     if (!any_overlap)
-      spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", settings.zones_file, scene.id);
+      spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", settings_.zones_file, scene.id);
     spdlog::info("  done in {:.2f} s, {} products", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
                  r.products.size());
-    statuses.push_back(
+    statuses_.push_back(
         {scene.path, "ok", masked > 0 ? std::to_string(masked) + " clear pixels masked as implausible" : "", scene.id, masked});
-    soils[job.year].push_back(r.ndvi_soil);
-    vegs[job.year].push_back(r.ndvi_veg);
-    results.push_back(std::move(r));
-    if (seasons) open_sources[job.year].push_back(std::move(source));
-  };
-  auto run_year = [&](const Job& job) {
-    Settings year_settings = settings;
+    soils_[job.year].push_back(r.ndvi_soil);
+    vegs_[job.year].push_back(r.ndvi_veg);
+    results_.push_back(std::move(r));
+    if (seasons()) open_sources_[job.year].push_back(std::move(source));
+  }
+
+  // The year's composites on the regional grid, from its scenes' open sources, which it then closes.
+  void run_year(const Job& job) {
+    Settings year_settings = settings_;
     auto median = [](std::vector<double> v) {
       std::sort(v.begin(), v.end());
       return v.empty() ? 0.0 : v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
     };
     // `auto` end-members: the median of the year's per-scene values.
-    if (!settings.ndvi_soil) year_settings.ndvi_soil = median(soils[job.year]);
-    if (!settings.ndvi_veg) year_settings.ndvi_veg = median(vegs[job.year]);
+    if (!settings_.ndvi_soil) year_settings.ndvi_soil = median(soils_[job.year]);
+    if (!settings_.ndvi_veg) year_settings.ndvi_veg = median(vegs_[job.year]);
     std::vector<ObservationSource*> pointers;
-    for (auto& s : open_sources[job.year]) pointers.push_back(s.get());
+    for (auto& s : open_sources_[job.year]) pointers.push_back(s.get());
     const auto t0 = std::chrono::steady_clock::now();
-    YearResult y = composite_year(job.year, pointers, grid, grid_zones, year_settings, work_dir);
-    open_sources.erase(job.year);
-    if (y.scenes > 0) {
-      spdlog::info("season {}: {} scenes composited in {:.2f} s", job.year, y.scenes,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-      years.push_back(std::move(y));
-    }
-  };
-  auto run_trends = [&](const Job&) {
-    for (const auto& p : pixel_trends(years, grid, settings, work_dir)) spdlog::info("trend raster {}", p);
-  };
+    YearResult y = composite_year(job.year, pointers, grid_, grid_zones_, year_settings, output_.work_dir());
+    open_sources_.erase(job.year);
+    if (y.scenes == 0) return;
+    spdlog::info("season {}: {} scenes composited in {:.2f} s", job.year, y.scenes,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    years_.push_back(std::move(y));
+  }
+
+  void run_trends() {
+    for (const auto& p : pixel_trends(years_, grid_, settings_, output_.work_dir())) spdlog::info("trend raster {}", p);
+  }
+
+  const Settings& settings_;
+  const OutputFolder& output_;
+  geo::io::ZoneSource zones_;
+  std::vector<FoundScene> found_;
+  std::vector<SceneProbe> probes_;
+  std::vector<geo::io::Zone> grid_zones_;
+  geo::Grid grid_;
+  std::map<int, std::vector<std::unique_ptr<ObservationSource>>> open_sources_;
+  std::map<int, std::vector<double>> soils_, vegs_;
+  std::vector<SceneResult> results_;
+  std::vector<YearResult> years_;
+  std::vector<StatusRow> statuses_;
+  std::size_t failed_ = 0;
+};
+
+}  // namespace
+
+int run_command(const RunOptions& o) {
+  const Settings settings = run_settings(o);
+  geo::io::initialise_gdal(settings.gdal_cache_mb);
+  const geo::io::ZoneSource zone_source{settings.zones_file, settings.zone_code_field, settings.zone_name_field, settings.zones_layer};
+  check_zones(zone_source);  // fail early, before any scene is read
+  const Discovery discovery = discover_scenes(settings.input_dir);
+  if (discovery.scenes.empty() && discovery.problems.empty())
+    throw SceneError(settings.input_dir +
+                     ": no scene found (Landsat *_MTL.txt/xml or .tar; Sentinel-2 L2A .SAFE, .zip or band GeoTIFFs with MTD_MSIL2A.xml)");
+  const OutputFolder output(settings.output_dir);  // exclusive for this run
+  Run run(settings, output);
+  run.probe(discovery);
+  run.plan_grid();
+  // The jobs: each scene on its own grid; each year on the regional grid after its scenes; trends.
+  const RunPlan plan = make_run_plan(run.probes(), run.seasons());
   MemoryCatalog catalog;
-  LocalExecutor executor;
-  executor.execute(
+  LocalExecutor().execute(
       plan,
       [&](const Job& job) {
         try {
-          switch (job.kind) {
-            case Job::Kind::scene:
-              return run_scene(job);
-            case Job::Kind::year:
-              return run_year(job);
-            case Job::Kind::trends:
-              return run_trends(job);
-          }
+          run.run_job(job);
         } catch (const std::exception& e) {
           spdlog::error("{}", e.what());  // when it happens; the catalog keeps it for the status report
           throw;
         }
       },
       catalog);
-  for (const auto& rec : catalog.records()) {
-    if (rec.status != "failed") continue;
-    const auto job = std::find_if(plan.jobs.begin(), plan.jobs.end(), [&](const Job& j) { return j.key == rec.key; });
-    const bool scene_job = job != plan.jobs.end() && job->kind == Job::Kind::scene;
-    statuses.push_back({scene_job ? found[job->scene].path : rec.key, "failed", rec.message, scene_job ? rec.key : "", 0});
-    ++failed;
-  }
-  std::sort(results.begin(), results.end(), [](const SceneResult& a, const SceneResult& b) {
-    return std::tie(a.scene.date, a.scene.id) < std::tie(b.scene.date, b.scene.id);
-  });
-  std::sort(statuses.begin(), statuses.end(), [](const StatusRow& a, const StatusRow& b) { return a.path < b.path; });
-  const RunResults run_results{settings, output, results, grid_zones, years, statuses, failed};
-  for (auto& [name, writer] : make_report_writers()) {
-    spdlog::debug("report writer {}", name);
-    writer->write(run_results);
-  }
+  run.collect_failures(plan, catalog);
+  const int exit_code = run.report();
   output.remove_empty_work_dir();  // sources and writers removed their temporary files
-  return failed == 0 ? 0 : 3;
+  return exit_code;
 }
 
 namespace {
