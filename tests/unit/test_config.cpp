@@ -31,10 +31,10 @@ std::string error_of(const std::string& path, const std::vector<std::string>& ov
 TEST(Config, LoadsValuesAndResolvesPathsAgainstTheFile) {
   const auto path = write_config("ok.yaml", "input: {dir: scenes}\nfvc: {ndvi_soil: auto, ndvi_veg: 0.9}\nrun: {threads: 2}\n");
   const Settings s = load_settings(path, {});
-  EXPECT_EQ(s.threads, 2);
-  EXPECT_FALSE(s.ndvi_soil.has_value());
-  EXPECT_DOUBLE_EQ(*s.ndvi_veg, 0.9);
-  EXPECT_EQ(s.input_dir, (std::filesystem::path(path).parent_path() / "scenes").string());
+  EXPECT_EQ(s.run.threads, 2);
+  EXPECT_FALSE(s.fvc.ndvi_soil.has_value());
+  EXPECT_DOUBLE_EQ(*s.fvc.ndvi_veg, 0.9);
+  EXPECT_EQ(s.input.dir, (std::filesystem::path(path).parent_path() / "scenes").string());
 }
 
 TEST(Config, UnknownKeyNamesFileKeyAndKnownKeys) {
@@ -66,8 +66,8 @@ TEST(Config, CrossKeyChecks) {
 
 TEST(Config, OverridesAreCheckedLikeFileEntries) {
   const auto path = write_config("base.yaml", "input: {dir: x}\n");
-  EXPECT_EQ(*load_settings(path, {"fvc.ndvi_soil=0.2"}).ndvi_soil, 0.2);
-  EXPECT_FALSE(load_settings(path, {"fvc.ndvi_veg=auto"}).ndvi_veg.has_value());
+  EXPECT_EQ(*load_settings(path, {"fvc.ndvi_soil=0.2"}).fvc.ndvi_soil, 0.2);
+  EXPECT_FALSE(load_settings(path, {"fvc.ndvi_veg=auto"}).fvc.ndvi_veg.has_value());
   EXPECT_NE(error_of(path, {"fvc.ndvi_veg=2"}).find("out of range"), std::string::npos);
   EXPECT_NE(error_of(path, {"nope.key=1"}).find("unknown key 'nope.key'"), std::string::npos);
   EXPECT_NE(error_of(path, {"fvc.ndvi_soil"}).find("key.path=value"), std::string::npos);
@@ -83,8 +83,8 @@ TEST(Config, ReadmeDocumentsExactlyTheSchema) {
 
 TEST(Config, ParseSettingsFromTextIsTheSameStrictParser) {
   const Settings s = parse_settings("run: {threads: 3}\nseason: {pixel_size: 60}\n", "inline");
-  EXPECT_EQ(s.threads, 3);
-  EXPECT_EQ(s.grid_pixel, 60);
+  EXPECT_EQ(s.run.threads, 3);
+  EXPECT_EQ(s.season.pixel_size, 60);
   for (const std::string& bad : std::vector<std::string>{"a: [", "run: {threads: [1, 2]}", "run: 5", "- a\n- b",
                                                          std::string("\xff\xfe: {", 5), "run: {window_rows: 1e999}"}) {
     try {

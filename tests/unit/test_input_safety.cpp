@@ -194,10 +194,10 @@ TEST(EngineGuards, UndefinedIndexIsMaskedNotCountedAsWater) {
       << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32649"}},"features":[)"
       << R"({"type":"Feature","properties":{"code":"z","name":"z"},"geometry":{"type":"Polygon","coordinates":[[[500000,4499970],[500120,4499970],[500120,4500000],[500000,4500000],[500000,4499970]]]}}]})";
   Settings s;
-  s.output_dir = (dir / "out").string();
-  s.write_products = false;
-  s.threads = 1;
-  s.forest_min_patch_ha = 0;
+  s.output.dir = (dir / "out").string();
+  s.output.products = false;
+  s.run.threads = 1;
+  s.forest.min_patch_ha = 0;
   UndefinedIndexSource source(grid);
   const SceneResult r = process_scene(source, s, {(dir / "zone.geojson").string(), "code", "name", ""}, (dir / "work").string());
   ASSERT_EQ(r.tallies.size(), 1u);
@@ -218,9 +218,9 @@ TEST(EngineGuards, UndefinedIndexIsMaskedNotCountedAsWater) {
 
 TEST(ConfigNumbers, EachNumberIsReadOnce) {
   const Settings s = load_settings("", {"output.level=2.2e1", "run.window_rows=1e4", "run.threads=2"});
-  EXPECT_EQ(s.codec_level, 22);
-  EXPECT_EQ(s.window_rows, 10000);
-  EXPECT_EQ(s.threads, 2);
+  EXPECT_EQ(s.output.level, 22);
+  EXPECT_EQ(s.run.window_rows, 10000);
+  EXPECT_EQ(s.run.threads, 2);
   EXPECT_NE(error_of([] { load_settings("", {"run.threads=2.5"}); }).find("not an integer"), std::string::npos);
 }
 

@@ -97,11 +97,11 @@ TEST(SeasonPixels, HandTable) {
                                                                    {0.95f},
                                                                    {0.95f}}));
   Settings s;
-  s.output_dir = dir.string();
-  s.grid_crs = "EPSG:32649";
-  s.forest_min_patch_ha = 0;            // single cells: no patch rule here
-  s.ndvi_soil = 0.0, s.ndvi_veg = 1.0;  // FVC = NDVI
-  s.threads = 1;
+  s.output.dir = dir.string();
+  s.season.grid_crs = "EPSG:32649";
+  s.forest.min_patch_ha = 0;            // single cells: no patch rule here
+  s.fvc.ndvi_soil = 0.0, s.fvc.ndvi_veg = 1.0;  // FVC = NDVI
+  s.run.threads = 1;
   std::vector<ObservationSource*> ptrs;
   for (auto& p : sources) ptrs.push_back(p.get());
   std::vector<geo::io::Zone> zones(1);

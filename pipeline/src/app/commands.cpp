@@ -62,8 +62,8 @@ Settings run_settings(const RunOptions& o) {
   if (!o.output_dir.empty()) overrides.push_back("output.dir=" + o.output_dir);
   if (o.threads) overrides.push_back("run.threads=" + std::to_string(*o.threads));
   Settings settings = load_settings(o.config_path, overrides);
-  if (settings.input_dir.empty()) throw ConfigError(o.config_path + ": key 'input.dir' is required (or --input)");
-  if (settings.zones_file.empty()) throw ConfigError(o.config_path + ": key 'zones.file' is required (or --zones)");
+  if (settings.input.dir.empty()) throw ConfigError(o.config_path + ": key 'input.dir' is required (or --input)");
+  if (settings.zones.file.empty()) throw ConfigError(o.config_path + ": key 'zones.file' is required (or --zones)");
   return settings;
 }
 
@@ -73,7 +73,7 @@ class Run {
   Run(const Settings& settings, const OutputFolder& output)
       : settings_(settings),
         output_(output),
-        zones_{settings.zones_file, settings.zone_code_field, settings.zone_name_field, settings.zones_layer} {}
+        zones_{settings.zones.file, settings.zones.code_field, settings.zones.name_field, settings.zones.layer} {}
 
   const geo::io::ZoneSource& zones() const { return zones_; }
 
@@ -105,16 +105,16 @@ class Run {
 
   // The regional grid: the zones' extent cut to the scenes' footprints, in season.grid_crs.
   void plan_grid() {
-    if (!settings_.season_enabled) return;
-    grid_zones_ = geo::io::read_zones(zones_, geo::io::crs_wkt(settings_.grid_crs));
+    if (!settings_.season.enabled) return;
+    grid_zones_ = geo::io::read_zones(zones_, geo::io::crs_wkt(settings_.season.grid_crs));
     grid_ = regional_grid(probes_, grid_zones_, settings_);
     if (grid_.cols == 0)
       spdlog::warn("the zones and the scenes do not overlap: no season composites");
     else
-      spdlog::info("regional grid: {} x {} cells of {} m ({})", grid_.cols, grid_.rows, settings_.grid_pixel, settings_.grid_crs);
+      spdlog::info("regional grid: {} x {} cells of {} m ({})", grid_.cols, grid_.rows, settings_.season.pixel_size, settings_.season.grid_crs);
   }
 
-  bool seasons() const { return settings_.season_enabled && grid_.cols > 0; }
+  bool seasons() const { return settings_.season.enabled && grid_.cols > 0; }
   const std::vector<SceneProbe>& probes() const { return probes_; }
 
   void run_job(const Job& job) {
@@ -175,7 +175,7 @@ class Run {
     bool any_overlap = false;
     for (const auto& t : r.tallies) any_overlap = any_overlap || t.total_area > 0;
     if (!any_overlap)
-      spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", settings_.zones_file, scene.id);
+      spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", settings_.zones.file, scene.id);
     spdlog::info("  done in {:.2f} s, {} products", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
                  r.products.size());
     statuses_.push_back(
@@ -194,8 +194,8 @@ class Run {
       return v.empty() ? 0.0 : v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
     };
     // `auto` end-members: the median of the year's per-scene values.
-    if (!settings_.ndvi_soil) year_settings.ndvi_soil = median(soils_[job.year]);
-    if (!settings_.ndvi_veg) year_settings.ndvi_veg = median(vegs_[job.year]);
+    if (!settings_.fvc.ndvi_soil) year_settings.fvc.ndvi_soil = median(soils_[job.year]);
+    if (!settings_.fvc.ndvi_veg) year_settings.fvc.ndvi_veg = median(vegs_[job.year]);
     std::vector<ObservationSource*> pointers;
     for (auto& s : open_sources_[job.year]) pointers.push_back(s.get());
     const auto t0 = std::chrono::steady_clock::now();
@@ -230,14 +230,14 @@ class Run {
 
 int run_command(const RunOptions& o) {
   const Settings settings = run_settings(o);
-  geo::io::initialise_gdal(settings.gdal_cache_mb);
-  const geo::io::ZoneSource zone_source{settings.zones_file, settings.zone_code_field, settings.zone_name_field, settings.zones_layer};
+  geo::io::initialise_gdal(settings.run.gdal_cache_mb);
+  const geo::io::ZoneSource zone_source{settings.zones.file, settings.zones.code_field, settings.zones.name_field, settings.zones.layer};
   check_zones(zone_source);  // fail early, before any scene is read
-  const Discovery discovery = discover_scenes(settings.input_dir);
+  const Discovery discovery = discover_scenes(settings.input.dir);
   if (discovery.scenes.empty() && discovery.problems.empty())
-    throw SceneError(settings.input_dir +
+    throw SceneError(settings.input.dir +
                      ": no scene found (Landsat *_MTL.txt/xml or .tar; Sentinel-2 L2A .SAFE, .zip or band GeoTIFFs with MTD_MSIL2A.xml)");
-  const OutputFolder output(settings.output_dir);  // exclusive for this run
+  const OutputFolder output(settings.output.dir);  // exclusive for this run
   Run run(settings, output);
   run.probe(discovery);
   run.plan_grid();

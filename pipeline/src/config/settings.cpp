@@ -31,14 +31,19 @@ struct Value {
 
 // The Settings field a key sets: its type decides how a checked value is stored, and the default
 // that `config-reference` prints is read from a default-constructed Settings, so it cannot drift.
-using Field =
-    std::variant<int Settings::*, double Settings::*, bool Settings::*, std::string Settings::*, std::optional<double> Settings::*>;
+template <typename T>
+using FieldOf = T& (*)(Settings&);
+using Field = std::variant<FieldOf<int>, FieldOf<double>, FieldOf<bool>, FieldOf<std::string>, FieldOf<std::optional<double>>>;
+
+// A key and its field from one spelling: KEY(season, pixel_size) is "season.pixel_size" and
+// settings.season.pixel_size, so a key and its field cannot be named apart.
+#define KEY(section, name) #section "." #name, Field(+[](Settings& s) -> decltype(auto) { return (s.section.name); })
 
 struct KeyDef {
   std::string key;
+  Field field;
   Kind kind;
   std::string unit;
-  Field field;
   double min = 0, max = 0;           // for integer / number kinds
   std::vector<std::string> choices;  // for choice
   std::string doc;
@@ -54,8 +59,8 @@ std::string number_text(double v) {
 // The key's value in `s`, as text (the documented default, for a default-constructed Settings).
 std::string value_text(const KeyDef& d, const Settings& s) {
   return std::visit(
-      [&](auto member) -> std::string {
-        const auto& v = s.*member;
+      [&](auto field) -> std::string {
+        const auto& v = field(const_cast<Settings&>(s));
         using T = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<T, int>)
           return std::to_string(v);
@@ -74,8 +79,8 @@ std::string value_text(const KeyDef& d, const Settings& s) {
 // Stores a checked value in the key's field.
 void store(Settings& s, const KeyDef& d, const Value& value) {
   std::visit(
-      [&](auto member) {
-        auto& v = s.*member;
+      [&](auto field) {
+        auto& v = field(s);
         using T = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<T, int>)
           v = value.integer();
@@ -139,227 +144,165 @@ std::string range_text(const KeyDef& d) {
 
 const std::vector<KeyDef>& schema() {
   static const std::vector<KeyDef> defs = {
-      {"run.threads", Kind::integer, "threads", &Settings::threads, 0, 256, {}, "Worker threads for the TBB pipeline; 0 uses every core."},
-      {"run.window_rows",
+      {KEY(run, threads), Kind::integer, "threads", 0, 256, {}, "Worker threads for the TBB pipeline; 0 uses every core."},
+      {KEY(run, window_rows),
        Kind::integer,
        "rows",
-       &Settings::window_rows,
        8,
        16384,
        {},
        "Rows per streamed strip (at most; see run.memory_budget_mb). Results do not depend on it."},
-      {"run.memory_budget_mb",
+      {KEY(run, memory_budget_mb),
        Kind::integer,
        "MiB",
-       &Settings::memory_budget_mb,
        64,
        1048576,
        {},
        "Window budget: strips are made shorter than run.window_rows when needed so that the strips in flight (2 per thread, ~80 bytes per "
        "pixel) fit in it. Results do not depend on it."},
-      {"run.gdal_cache_mb",
+      {KEY(run, gdal_cache_mb),
        Kind::integer,
        "MiB",
-       &Settings::gdal_cache_mb,
        16,
        65536,
        {},
        "GDAL block cache. Streaming needs little; GDAL's default (5% of RAM) costs a streaming reader ~1 GB for nothing."},
-      {"input.dir",
+      {KEY(input, dir),
        Kind::path,
        "",
-       &Settings::input_dir,
        0,
        0,
        {},
        "Folder searched recursively for scenes: Landsat (folders with *_MTL.txt/xml, or .tar archives of them) and Sentinel-2 L2A (.SAFE, "
        "its .zip, or band GeoTIFFs with MTD_MSIL2A.xml).",
        "(required)"},
-      {"zones.file",
-       Kind::path,
-       "",
-       &Settings::zones_file,
-       0,
-       0,
-       {},
-       "Zone polygons: any OGR source (GeoPackage, Shapefile, GeoJSON).",
-       "(required)"},
-      {"zones.layer", Kind::text, "", &Settings::zones_layer, 0, 0, {}, "Layer name inside the zones file.", "(first layer)"},
-      {"zones.code_field", Kind::text, "", &Settings::zone_code_field, 0, 0, {}, "Field holding the zone code (e.g. the 6-digit adcode)."},
-      {"zones.name_field", Kind::text, "", &Settings::zone_name_field, 0, 0, {}, "Field holding the zone name; empty uses the code."},
-      {"output.dir", Kind::path, "", &Settings::output_dir, 0, 0, {}, "Folder for products and reports (created if missing)."},
-      {"output.codec",
+      {KEY(zones, file), Kind::path, "", 0, 0, {}, "Zone polygons: any OGR source (GeoPackage, Shapefile, GeoJSON).", "(required)"},
+      {KEY(zones, layer), Kind::text, "", 0, 0, {}, "Layer name inside the zones file.", "(first layer)"},
+      {KEY(zones, code_field), Kind::text, "", 0, 0, {}, "Field holding the zone code (e.g. the 6-digit adcode)."},
+      {KEY(zones, name_field), Kind::text, "", 0, 0, {}, "Field holding the zone name; empty uses the code."},
+      {KEY(output, dir), Kind::path, "", 0, 0, {}, "Folder for products and reports (created if missing)."},
+      {KEY(output, codec),
        Kind::choice,
        "",
-       &Settings::codec,
        0,
        0,
        {"ZSTD", "DEFLATE", "LZW", "NONE"},
        "GeoTIFF codec. ZSTD level 1 encodes ~9x faster than DEFLATE level 6 at about the same size (scripts/bench.sh); DEFLATE is the most "
        "widely readable."},
-      {"output.level", Kind::integer, "", &Settings::codec_level, 1, 22, {}, "Codec level (ZSTD 1-22, DEFLATE 1-9)."},
-      {"output.block_size", Kind::integer, "pixels", &Settings::block_size, 64, 4096, {}, "COG internal tile size (a multiple of 16)."},
-      {"output.products", Kind::boolean, "", &Settings::write_products, 0, 0, {}, "Write product GeoTIFFs; false writes the reports only."},
-      {"fvc.ndvi_soil",
+      {KEY(output, level), Kind::integer, "", 1, 22, {}, "Codec level (ZSTD 1-22, DEFLATE 1-9)."},
+      {KEY(output, block_size), Kind::integer, "pixels", 64, 4096, {}, "COG internal tile size (a multiple of 16)."},
+      {KEY(output, products), Kind::boolean, "", 0, 0, {}, "Write product GeoTIFFs; false writes the reports only."},
+      {KEY(fvc, ndvi_soil),
        Kind::number_or_auto,
        "NDVI",
-       &Settings::ndvi_soil,
        -1,
        1,
        {},
        "Bare-soil NDVI end-member of the dimidiate pixel model; `auto` takes the scene's `fvc.soil_percentile` of NDVI over clear land."},
-      {"fvc.ndvi_veg",
+      {KEY(fvc, ndvi_veg),
        Kind::number_or_auto,
        "NDVI",
-       &Settings::ndvi_veg,
        -1,
        1,
        {},
        "Full-vegetation NDVI end-member; `auto` takes the scene's `fvc.veg_percentile` of NDVI over clear land."},
-      {"fvc.soil_percentile", Kind::number, "%", &Settings::soil_percentile, 0, 50, {}, "Percentile used by `fvc.ndvi_soil: auto`."},
-      {"fvc.veg_percentile", Kind::number, "%", &Settings::veg_percentile, 50, 100, {}, "Percentile used by `fvc.ndvi_veg: auto`."},
-      {"water.mndwi_min",
-       Kind::number,
-       "MNDWI",
-       &Settings::water_mndwi_min,
-       -1,
-       1,
-       {},
-       "A clear pixel is water when MNDWI exceeds this (Xu 2006 uses 0)."},
-      {"forest.ndvi_min",
+      {KEY(fvc, soil_percentile), Kind::number, "%", 0, 50, {}, "Percentile used by `fvc.ndvi_soil: auto`."},
+      {KEY(fvc, veg_percentile), Kind::number, "%", 50, 100, {}, "Percentile used by `fvc.ndvi_veg: auto`."},
+      {KEY(water, mndwi_min), Kind::number, "MNDWI", -1, 1, {}, "A clear pixel is water when MNDWI exceeds this (Xu 2006 uses 0)."},
+      {KEY(forest, ndvi_min),
        Kind::number,
        "NDVI",
-       &Settings::forest_ndvi_min,
        -1,
        1,
        {},
        "Canopy threshold: clear, non-water pixels at or above it are forest candidates."},
-      {"forest.min_patch_ha",
+      {KEY(forest, min_patch_ha),
        Kind::number,
        "ha",
-       &Settings::forest_min_patch_ha,
        0,
        100,
        {},
        "Minimum forest patch (8-connected, ellipsoidal area); China's forest-land definition uses 0.0667 ha (1 mu) for stands and the "
        "brief's 0.5 ha here."},
-      {"desertification.none_min_fvc",
+      {KEY(desertification, none_min_fvc), Kind::number, "fraction", 0, 1, {}, "FVC at or above which land is graded 'none'."},
+      {KEY(desertification, light_min_fvc),
        Kind::number,
        "fraction",
-       &Settings::desert_none_min,
-       0,
-       1,
-       {},
-       "FVC at or above which land is graded 'none'."},
-      {"desertification.light_min_fvc",
-       Kind::number,
-       "fraction",
-       &Settings::desert_light_min,
        0,
        1,
        {},
        "FVC at or above which land is 'light' (GB/T 24255 cover criterion)."},
-      {"desertification.moderate_min_fvc",
+      {KEY(desertification, moderate_min_fvc), Kind::number, "fraction", 0, 1, {}, "FVC at or above which land is 'moderate'."},
+      {KEY(desertification, severe_min_fvc),
        Kind::number,
        "fraction",
-       &Settings::desert_moderate_min,
-       0,
-       1,
-       {},
-       "FVC at or above which land is 'moderate'."},
-      {"desertification.severe_min_fvc",
-       Kind::number,
-       "fraction",
-       &Settings::desert_severe_min,
        0,
        1,
        {},
        "FVC at or above which land is 'severe'; below is 'extreme'."},
-      {"season.enabled",
+      {KEY(season, enabled),
        Kind::boolean,
        "",
-       &Settings::season_enabled,
        0,
        0,
        {},
        "Build yearly season composites on the regional grid, county_timeseries.csv and county_trends.csv."},
-      {"season.start",
+      {KEY(season, start), Kind::month_day, "", 0, 0, {}, "First day of the peak-season window (grassland cover is surveyed at its peak)."},
+      {KEY(season, end), Kind::month_day, "", 0, 0, {}, "Last day of the peak-season window."},
+      {KEY(season, spring_start), Kind::month_day, "", 0, 0, {}, "Spring window for the forest phenology rule (crops are not yet green)."},
+      {KEY(season, spring_end), Kind::month_day, "", 0, 0, {}, "End of the spring window."},
+      {KEY(season, autumn_start),
        Kind::month_day,
        "",
-       &Settings::season_start,
-       0,
-       0,
-       {},
-       "First day of the peak-season window (grassland cover is surveyed at its peak)."},
-      {"season.end", Kind::month_day, "", &Settings::season_end, 0, 0, {}, "Last day of the peak-season window."},
-      {"season.spring_start",
-       Kind::month_day,
-       "",
-       &Settings::spring_start,
-       0,
-       0,
-       {},
-       "Spring window for the forest phenology rule (crops are not yet green)."},
-      {"season.spring_end", Kind::month_day, "", &Settings::spring_end, 0, 0, {}, "End of the spring window."},
-      {"season.autumn_start",
-       Kind::month_day,
-       "",
-       &Settings::autumn_start,
        0,
        0,
        {},
        "Autumn window for the forest phenology rule (crops senesce, are harvested)."},
-      {"season.autumn_end", Kind::month_day, "", &Settings::autumn_end, 0, 0, {}, "End of the autumn window."},
-      {"season.grid_crs",
+      {KEY(season, autumn_end), Kind::month_day, "", 0, 0, {}, "End of the autumn window."},
+      {KEY(season, grid_crs),
        Kind::text,
        "",
-       &Settings::grid_crs,
        0,
        0,
        {},
        "CRS of the regional output grid: a projected CRS in metres (PROJ/EPSG/WKT string; geographic CRSs are refused). Equal-area, so "
        "every cell has the same true area and every ground location is counted once, whatever the scenes' UTM zones."},
-      {"season.pixel_size", Kind::number, "m", &Settings::grid_pixel, 5, 2000, {}, "Cell size of the regional grid."},
-      {"water.permanent_min_frequency",
+      {KEY(season, pixel_size), Kind::number, "m", 5, 2000, {}, "Cell size of the regional grid."},
+      {KEY(water, permanent_min_frequency),
        Kind::number,
        "fraction",
-       &Settings::water_permanent_min,
        0,
        1,
        {},
        "Water frequency (wet / clear observations in the season, as Digital Earth Australia's WOfS, Mueller et al. 2016) at or above which "
        "water is permanent."},
-      {"water.seasonal_min_frequency",
+      {KEY(water, seasonal_min_frequency),
        Kind::number,
        "fraction",
-       &Settings::water_seasonal_min,
        0,
        1,
        {},
        "Water frequency at or above which a cell is wetland (seasonal water, or permanent)."},
-      {"water.land_max_frequency",
+      {KEY(water, land_max_frequency),
        Kind::number,
        "fraction",
-       &Settings::water_land_max_frequency,
        0,
        1,
        {},
        "Season rule: a cell wet in at least this share of its clear season observations is water, not land: it has no cover, forest or "
        "desertification grade (cells between this and water.permanent_min_frequency count as wetland only)."},
-      {"forest.shoulder_ndvi_min",
+      {KEY(forest, shoulder_ndvi_min),
        Kind::number,
        "NDVI",
-       &Settings::forest_shoulder_ndvi_min,
        -1,
        1,
        {},
        "Phenology rule: a forest cell must also reach this NDVI in the spring and autumn windows where it was observed in them; irrigated "
        "crops do not."},
-      {"trend.alpha", Kind::number, "", &Settings::trend_alpha, 0.001, 0.5, {}, "Significance level of the Mann-Kendall test."},
-      {"report.headers",
+      {KEY(trend, alpha), Kind::number, "", 0.001, 0.5, {}, "Significance level of the Mann-Kendall test."},
+      {KEY(report, headers),
        Kind::choice,
        "",
-       &Settings::report_headers,
        0,
        0,
        {"en", "zh", "en_zh"},
@@ -476,21 +419,22 @@ void apply_override(Settings& s, const std::string& assignment) {
 }
 
 void validate(const Settings& s, const std::string& where) {
-  if (s.ndvi_soil && s.ndvi_veg && !(*s.ndvi_veg > *s.ndvi_soil))
-    throw ConfigError(where + ": fvc.ndvi_veg (" + std::to_string(*s.ndvi_veg) + ") must be greater than fvc.ndvi_soil (" +
-                      std::to_string(*s.ndvi_soil) + ")");
-  if (!(s.desert_none_min > s.desert_light_min && s.desert_light_min > s.desert_moderate_min &&
-        s.desert_moderate_min > s.desert_severe_min))
+  if (s.fvc.ndvi_soil && s.fvc.ndvi_veg && !(*s.fvc.ndvi_veg > *s.fvc.ndvi_soil))
+    throw ConfigError(where + ": fvc.ndvi_veg (" + std::to_string(*s.fvc.ndvi_veg) + ") must be greater than fvc.ndvi_soil (" +
+                      std::to_string(*s.fvc.ndvi_soil) + ")");
+  if (!(s.desertification.none_min_fvc > s.desertification.light_min_fvc &&
+        s.desertification.light_min_fvc > s.desertification.moderate_min_fvc &&
+        s.desertification.moderate_min_fvc > s.desertification.severe_min_fvc))
     throw ConfigError(where +
                       ": desertification cut points must decrease: none_min_fvc > light_min_fvc > moderate_min_fvc > severe_min_fvc");
-  if (s.block_size % 16 != 0) throw ConfigError(where + ": key 'output.block_size' must be a multiple of 16");
-  if (!(s.water_permanent_min > s.water_seasonal_min))
+  if (s.output.block_size % 16 != 0) throw ConfigError(where + ": key 'output.block_size' must be a multiple of 16");
+  if (!(s.water.permanent_min_frequency > s.water.seasonal_min_frequency))
     throw ConfigError(where + ": water.permanent_min_frequency must be greater than water.seasonal_min_frequency");
-  if (s.season_start > s.season_end || s.spring_start > s.spring_end || s.autumn_start > s.autumn_end)
+  if (s.season.start > s.season.end || s.season.spring_start > s.season.spring_end || s.season.autumn_start > s.season.autumn_end)
     throw ConfigError(where + ": each season window must start before it ends (season, spring, autumn)");
   // season.pixel_size is in metres: a geographic grid would make cells of that many degrees.
-  if (const std::string why = geo::io::projected_metres_problem(s.grid_crs); !why.empty())
-    throw ConfigError(where + ": key 'season.grid_crs' " + why + " ('" + s.grid_crs.substr(0, 80) +
+  if (const std::string why = geo::io::projected_metres_problem(s.season.grid_crs); !why.empty())
+    throw ConfigError(where + ": key 'season.grid_crs' " + why + " ('" + s.season.grid_crs.substr(0, 80) +
                       "'); the regional grid needs a projected CRS in metres, ideally equal-area (e.g. the default China Albers)");
 }
 
@@ -531,10 +475,10 @@ Settings load_settings(const std::string& path, const std::vector<std::string>& 
 
 StripPlan plan_strips(const Settings& s, double bytes_per_cell, int cols, int halo_rows) {
   StripPlan plan;
-  plan.threads = s.threads > 0 ? s.threads : std::max(1, int(std::thread::hardware_concurrency()));
+  plan.threads = s.run.threads > 0 ? s.run.threads : std::max(1, int(std::thread::hardware_concurrency()));
   plan.tokens = std::size_t(2 * plan.threads);
-  const double budget_rows = double(s.memory_budget_mb) * 1024.0 * 1024.0 / (bytes_per_cell * cols * double(plan.tokens));
-  plan.rows = std::clamp(int(budget_rows) - 2 * halo_rows, 8, std::max(8, s.window_rows));
+  const double budget_rows = double(s.run.memory_budget_mb) * 1024.0 * 1024.0 / (bytes_per_cell * cols * double(plan.tokens));
+  plan.rows = std::clamp(int(budget_rows) - 2 * halo_rows, 8, std::max(8, s.run.window_rows));
   return plan;
 }
 

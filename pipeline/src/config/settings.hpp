@@ -13,45 +13,71 @@ struct ConfigError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-struct Settings {
-  // run
+// One options struct per section, each field named as its key (`season.pixel_size` is
+// settings.season.pixel_size); the defaults are the initialisers, which `config-reference` prints.
+struct RunSection {
   int threads = 0;              // 0 = all cores
   int window_rows = 256;        // strip height streamed through the pipeline (upper bound)
   int memory_budget_mb = 1024;  // caps strip height so that strips in flight fit
   int gdal_cache_mb = 128;
-  // input
-  std::string input_dir;
-  // zones
-  std::string zones_file, zones_layer, zone_code_field = "code", zone_name_field = "name";
-  // output
-  std::string output_dir = "ecomon_out";
+};
+struct InputSection {
+  std::string dir;
+};
+struct ZonesSection {
+  std::string file, layer, code_field = "code", name_field = "name";
+};
+struct OutputSection {
+  std::string dir = "ecomon_out";
   std::string codec = "ZSTD";
-  int codec_level = 1;
+  int level = 1;
   int block_size = 512;
-  bool write_products = true;
-  // fractional vegetation cover end-members; nullopt = "auto" (scene percentiles)
-  std::optional<double> ndvi_soil = 0.05, ndvi_veg = 0.85;
+  bool products = true;
+};
+struct FvcSection {
+  std::optional<double> ndvi_soil = 0.05, ndvi_veg = 0.85;  // nullopt = `auto` (scene percentiles)
   double soil_percentile = 5, veg_percentile = 95;
-  // water
-  double water_mndwi_min = 0.0;
-  // forest
-  double forest_ndvi_min = 0.60;
-  double forest_min_patch_ha = 0.5;
-  // desertification (FVC cut points, fractions)
-  double desert_none_min = 0.60, desert_light_min = 0.40, desert_moderate_min = 0.25, desert_severe_min = 0.10;
-  // report
-  std::string report_headers = "en";  // en | zh | en_zh
-  // season composites and yearly series
-  bool season_enabled = true;
-  std::string season_start = "07-01", season_end = "08-31";  // peak-season window (MM-DD)
+};
+struct WaterSection {
+  double mndwi_min = 0.0;
+  double permanent_min_frequency = 0.75, seasonal_min_frequency = 0.25;  // water frequency classes
+  double land_max_frequency = 0.5;                                        // season cells wetter than this are water
+};
+struct ForestSection {
+  double ndvi_min = 0.60;
+  double min_patch_ha = 0.5;
+  double shoulder_ndvi_min = 0.45;
+};
+struct DesertificationSection {  // FVC cut points, fractions
+  double none_min_fvc = 0.60, light_min_fvc = 0.40, moderate_min_fvc = 0.25, severe_min_fvc = 0.10;
+};
+struct ReportSection {
+  std::string headers = "en";  // en | zh | en_zh
+};
+struct SeasonSection {
+  bool enabled = true;
+  std::string start = "07-01", end = "08-31";                // peak-season window (MM-DD)
   std::string spring_start = "05-01", spring_end = "05-31";  // phenology shoulder windows
   std::string autumn_start = "09-01", autumn_end = "09-30";
   std::string grid_crs = "+proj=aea +lat_0=0 +lat_1=25 +lat_2=47 +lon_0=105 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs";
-  double grid_pixel = 30;
-  double water_permanent_min = 0.75, water_seasonal_min = 0.25;  // water frequency classes
-  double water_land_max_frequency = 0.5;                         // season cells wetter than this are water
-  double forest_shoulder_ndvi_min = 0.45;
-  double trend_alpha = 0.05;
+  double pixel_size = 30;
+};
+struct TrendSection {
+  double alpha = 0.05;
+};
+
+struct Settings {
+  RunSection run;
+  InputSection input;
+  ZonesSection zones;
+  OutputSection output;
+  FvcSection fvc;
+  WaterSection water;
+  ForestSection forest;
+  DesertificationSection desertification;
+  ReportSection report;
+  SeasonSection season;
+  TrendSection trend;
 };
 
 /// Parses YAML config text (the fuzzing entry point): every key checked, cross-key checks done.

@@ -184,7 +184,7 @@ std::pair<double, double> ndvi_percentiles(ObservationSource& source, const Sett
   constexpr int bins = 2001;
   std::vector<std::uint64_t> hist(bins, 0);
   const CellRules rules = CellRules::from(settings, 0, 1);  // the water rule only
-  for (const Window& w : geo::strips(source.grid(), settings.window_rows)) {
+  for (const Window& w : geo::strips(source.grid(), settings.run.window_rows)) {
     const ObservationBlock o = source.read(w);
     for (std::size_t i = 0; i < o.state.size(); ++i) {
       if (o.state[i] != PixelState::clear) continue;
@@ -206,7 +206,7 @@ std::pair<double, double> ndvi_percentiles(ObservationSource& source, const Sett
     }
     return 1.0;
   };
-  return {percentile(settings.soil_percentile), percentile(settings.veg_percentile)};
+  return {percentile(settings.fvc.soil_percentile), percentile(settings.fvc.veg_percentile)};
 }
 
 }  // namespace
@@ -241,11 +241,11 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   std::vector<Window> zone_windows;
   for (const auto& z : result.zones) zone_windows.push_back(z.geometry.empty() ? Window{} : grid.window_of(z.geometry.bounds()));
 
-  double soil = settings.ndvi_soil.value_or(0), veg = settings.ndvi_veg.value_or(0);
-  if (!settings.ndvi_soil || !settings.ndvi_veg) {
+  double soil = settings.fvc.ndvi_soil.value_or(0), veg = settings.fvc.ndvi_veg.value_or(0);
+  if (!settings.fvc.ndvi_soil || !settings.fvc.ndvi_veg) {
     const auto [p_soil, p_veg] = ndvi_percentiles(source, settings);
-    if (!settings.ndvi_soil) soil = p_soil;
-    if (!settings.ndvi_veg) veg = p_veg;
+    if (!settings.fvc.ndvi_soil) soil = p_soil;
+    if (!settings.fvc.ndvi_veg) veg = p_veg;
     if (!(veg > soil))
       throw SceneError(scene.path + ": auto FVC end-members collapse (soil " + std::to_string(soil) + ", veg " + std::to_string(veg) + ")");
   }
@@ -261,12 +261,12 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
 
   // Outputs: names from the (checked) product id, and never outside the output folder.
   std::vector<std::unique_ptr<geo::io::CogWriter>> writers;
-  if (settings.write_products) {
-    fs::create_directories(path_inside(settings.output_dir, {"products", scene.id}));
-    geo::io::CogOptions cog{settings.codec, settings.codec_level, settings.block_size, true, 1};
+  if (settings.output.products) {
+    fs::create_directories(path_inside(settings.output.dir, {"products", scene.id}));
+    geo::io::CogOptions cog{settings.output.codec, settings.output.level, settings.output.block_size, true, 1};
     auto specs = product_specs(grid, scene, soil, veg);
     for (std::size_t i = 0; i < specs.size(); ++i) {
-      const std::string path = path_inside(settings.output_dir, {"products", scene.id, scene.id + "_" + product_names()[i] + ".tif"});
+      const std::string path = path_inside(settings.output.dir, {"products", scene.id, scene.id + "_" + product_names()[i] + ".tif"});
       writers.push_back(std::make_unique<geo::io::CogWriter>(path, specs[i], cog, work_dir));
       result.products.push_back(path);
     }
@@ -276,7 +276,7 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   std::size_t band_count = 0;
   for (Band b : kAllBands) band_count += source.bands().has(b);
   const StripPlan plan = plan_strips(settings, bytes_per_pixel_in_flight(band_count, index_products().size()), grid.cols, halo);
-  spdlog::debug("strips of {} rows ({} in flight, budget {} MiB)", plan.rows, plan.tokens, settings.memory_budget_mb);
+  spdlog::debug("strips of {} rows ({} in flight, budget {} MiB)", plan.rows, plan.tokens, settings.run.memory_budget_mb);
   run_strips<Strip>(
       plan, grid, halo, [&](Strip& s) { s.obs = source.read(s.grown); },
       [&](Strip& s) {

@@ -275,14 +275,14 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
 
 geo::Grid regional_grid(const std::vector<SceneProbe>& scenes, const std::vector<geo::io::Zone>& zones, const Settings& s) {
   geo::Grid grid;
-  grid.crs_wkt = geo::io::crs_wkt(s.grid_crs);
+  grid.crs_wkt = geo::io::crs_wkt(s.season.grid_crs);
   geo::Box zb = geo::Box::none(), sb = geo::Box::none();
   for (const auto& z : zones)
     if (!z.geometry.empty()) zb.include(z.geometry.bounds());
   for (const auto& p : scenes) sb.include(transformed_extent(p.grid, grid.crs_wkt));
   const geo::Box box = zb.intersect(sb);
   if (box.empty()) return grid;
-  const double p = s.grid_pixel;
+  const double p = s.season.pixel_size;
   const double x0 = std::floor(box.xmin / p) * p, y1 = std::ceil(box.ymax / p) * p;
   grid.cols = int(std::ceil((box.xmax - x0) / p));
   grid.rows = int(std::ceil((y1 - box.ymin) / p));
@@ -306,9 +306,9 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
   for (ObservationSource* src : sorted) {
     const std::string md = month_day(src->info().date);
     SourceWindows w;
-    w.season = md >= s.season_start && md <= s.season_end;
-    w.spring = md >= s.spring_start && md <= s.spring_end;
-    w.autumn = md >= s.autumn_start && md <= s.autumn_end;
+    w.season = md >= s.season.start && md <= s.season.end;
+    w.spring = md >= s.season.spring_start && md <= s.season.spring_end;
+    w.autumn = md >= s.season.autumn_start && md <= s.season.autumn_end;
     if (!w.season && !w.spring && !w.autumn) continue;
     w.date_ordinal = date_ordinals.emplace(src->info().date, int(date_ordinals.size())).first->second;
     sources.push_back(src);
@@ -328,7 +328,7 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
 
   const geo::CellAreaModel area_model = geo::io::cell_area_model(grid);
   const double cell_area = area_model.areas(Window{0, 0, 1, 1})[0];
-  const double min_patch = s.forest_min_patch_ha * 1e4;
+  const double min_patch = s.forest.min_patch_ha * 1e4;
   const int halo = geo::min_patch_halo_rows(min_patch, cell_area * 0.99);
   // Budget per grid cell: ~40 bytes of composites and products, plus per source a 4-byte sample
   // index and the source pixels read for it (4 floats and a state, 17 bytes each; a 10 m source on a
@@ -344,15 +344,15 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
 
   // Products.
   std::vector<std::unique_ptr<geo::io::CogWriter>> writers;
-  if (s.write_products) {
+  if (s.output.products) {
     const std::string year_text = std::to_string(year);
-    fs::create_directories(path_inside(s.output_dir, {"years", year_text}));
+    fs::create_directories(path_inside(s.output.dir, {"years", year_text}));
     const std::vector<std::pair<std::string, std::string>> metadata = {{"ECOMON_YEAR", year_text},
-                                                                       {"ECOMON_SEASON", s.season_start + "/" + s.season_end},
+                                                                       {"ECOMON_SEASON", s.season.start + "/" + s.season.end},
                                                                        {"ECOMON_SCENES", std::to_string(sources.size())}};
-    const geo::io::CogOptions cog{s.codec, s.codec_level, s.block_size, true, 1};
+    const geo::io::CogOptions cog{s.output.codec, s.output.level, s.output.block_size, true, 1};
     for (const ProductSpec& p : season_products()) {
-      const std::string path = path_inside(s.output_dir, {"years", year_text, "ecomon_" + year_text + "_" + p.name + ".tif"});
+      const std::string path = path_inside(s.output.dir, {"years", year_text, "ecomon_" + year_text + "_" + p.name + ".tif"});
       writers.push_back(std::make_unique<geo::io::CogWriter>(path, p.raster(grid, metadata), cog, work_dir));
       if (p.name == "FVC") result.fvc_product = path;
     }
@@ -365,7 +365,7 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
                 std::move(to_source),
                 zones,
                 zone_windows,
-                CellRules::from(s, s.ndvi_soil.value_or(0.05), s.ndvi_veg.value_or(0.85)),
+                CellRules::from(s, s.fvc.ndvi_soil.value_or(0.05), s.fvc.ndvi_veg.value_or(0.85)),
                 area_model,
                 min_patch};
   run_strips<SeasonStrip>(
@@ -390,9 +390,9 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
     readers.emplace_back(y->fvc_product);
     times.push_back(y->year);
   }
-  fs::create_directories(path_inside(s.output_dir, {"trends"}));
-  const std::string slope_path = path_inside(s.output_dir, {"trends", "FVC_TREND_SLOPE.tif"});
-  const std::string class_path = path_inside(s.output_dir, {"trends", "FVC_TREND_CLASS.tif"});
+  fs::create_directories(path_inside(s.output.dir, {"trends"}));
+  const std::string slope_path = path_inside(s.output.dir, {"trends", "FVC_TREND_SLOPE.tif"});
+  const std::string class_path = path_inside(s.output.dir, {"trends", "FVC_TREND_CLASS.tif"});
   geo::io::RasterSpec slope_spec;
   slope_spec.grid = grid;
   slope_spec.type = geo::io::PixelType::f32;
@@ -403,15 +403,15 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
   class_spec.type = geo::io::PixelType::u8;
   class_spec.nodata = kNoData8;
   class_spec.categorical = true;
-  class_spec.description = "Mann-Kendall trend of season FVC at alpha " + format_fixed(s.trend_alpha, 3);
+  class_spec.description = "Mann-Kendall trend of season FVC at alpha " + format_fixed(s.trend.alpha, 3);
   class_spec.colours = {{0, 230, 230, 230, 255, "no significant trend"},
                         {1, 30, 150, 50, 255, "significant increase"},
                         {2, 200, 60, 40, 255, "significant decrease"},
                         {255, 0, 0, 0, 0, "fewer than 3 years"}};
-  const geo::io::CogOptions cog{s.codec, s.codec_level, s.block_size, true, 1};
+  const geo::io::CogOptions cog{s.output.codec, s.output.level, s.output.block_size, true, 1};
   geo::io::CogWriter slope_w(slope_path, slope_spec, cog, work_dir);
   geo::io::CogWriter class_w(class_path, class_spec, cog, work_dir);
-  for (const Window& w : geo::strips(grid, std::max(8, s.window_rows))) {
+  for (const Window& w : geo::strips(grid, std::max(8, s.run.window_rows))) {
     std::vector<Block<std::uint8_t>> values;
     for (auto& r : readers) values.push_back(r.read<std::uint8_t>(w));
     Block<float> slope(w, -9999.0f);
@@ -426,7 +426,7 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
         const geo::TrendResult t = geo::theil_sen_mann_kendall(times, v);
         if (t.n < 3) continue;
         slope.at(r, c) = float(t.slope);
-        cls.at(r, c) = !(t.p < s.trend_alpha) ? 0 : t.s > 0 ? 1 : 2;
+        cls.at(r, c) = !(t.p < s.trend.alpha) ? 0 : t.s > 0 ? 1 : 2;
       }
     });
     slope_w.write(slope);

@@ -10,7 +10,7 @@ namespace {
 class CsvWriter final : public ReportWriter {
  public:
   void write(const RunResults& r) override {
-    const std::string& headers = r.settings.report_headers;
+    const std::string& headers = r.settings.report.headers;
     write_county_report(r.output.path({"county_report.csv"}), r.scenes, headers);
     // Scene status, so that a nightly run's failures are visible without reading the log.
     std::vector<std::vector<std::string>> rows;
@@ -18,7 +18,7 @@ class CsvWriter final : public ReportWriter {
     write_csv(r.output.path({"scene_status.csv"}), scene_status_columns(), rows, headers);
     if (!r.years.empty()) {
       write_timeseries(r.output.path({"county_timeseries.csv"}), r.season_zones, r.years, headers);
-      write_trends(r.output.path({"county_trends.csv"}), r.season_zones, r.years, r.settings.trend_alpha, headers);
+      write_trends(r.output.path({"county_trends.csv"}), r.season_zones, r.years, r.settings.trend.alpha, headers);
     }
   }
 };

@@ -23,14 +23,14 @@ struct CellRules {
   static CellRules from(const Settings& s, double ndvi_soil, double ndvi_veg) {
     CellRules r;
     r.fvc = {float(ndvi_soil), float(ndvi_veg)};
-    r.grading = {float(s.desert_none_min), float(s.desert_light_min), float(s.desert_moderate_min), float(s.desert_severe_min)};
-    r.water_mndwi_min = float(s.water_mndwi_min);
-    r.forest_ndvi_min = float(s.forest_ndvi_min);
-    r.forest_shoulder_ndvi_min = float(s.forest_shoulder_ndvi_min);
-    r.land_max_water_frequency = float(s.water_land_max_frequency);
-    r.permanent_min_frequency = float(s.water_permanent_min);
-    r.seasonal_min_frequency = float(s.water_seasonal_min);
-    r.min_patch_m2 = s.forest_min_patch_ha * 1e4;
+    r.grading = {float(s.desertification.none_min_fvc), float(s.desertification.light_min_fvc), float(s.desertification.moderate_min_fvc), float(s.desertification.severe_min_fvc)};
+    r.water_mndwi_min = float(s.water.mndwi_min);
+    r.forest_ndvi_min = float(s.forest.ndvi_min);
+    r.forest_shoulder_ndvi_min = float(s.forest.shoulder_ndvi_min);
+    r.land_max_water_frequency = float(s.water.land_max_frequency);
+    r.permanent_min_frequency = float(s.water.permanent_min_frequency);
+    r.seasonal_min_frequency = float(s.water.seasonal_min_frequency);
+    r.min_patch_m2 = s.forest.min_patch_ha * 1e4;
     return r;
   }
 
