@@ -222,8 +222,8 @@ const std::vector<KeyDef>& schema() {
        0,
        100,
        {},
-       "Minimum forest patch (8-connected, ellipsoidal area); China's forest-land definition uses 0.0667 ha (1 mu) for stands and the "
-       "brief's 0.5 ha here."},
+       "Minimum forest patch (8-connected, ellipsoidal area). China's forest-resource inventory counts stands from 0.0667 ha (1 mu); "
+       "0.5 ha matches the forest definition of FAO's Forest Resources Assessment."},
       {KEY(desertification, none_min_fvc), Kind::number, "fraction", 0, 1, {}, "FVC at or above which land is graded 'none'."},
       {KEY(desertification, light_min_fvc),
        Kind::number,

@@ -1,7 +1,7 @@
 #pragma once
 // Yearly season composites on one regional equal-area grid, and the series and trends built on them.
 //
-// Design (issue 3): every scene of a year, whatever its sensor or UTM zone, is sampled (nearest
+// Design: every scene of a year, whatever its sensor or UTM zone, is sampled (nearest
 // neighbour) onto one fixed regional grid in an equal-area CRS. Each grid cell is a ground location
 // counted exactly once, whatever the overlap of scenes; its true area is the same everywhere (equal
 // area), so a county's area is the coverage-weighted count of cells. Observations of a cell are
