@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -259,6 +260,35 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
     CSLDestroy(cats);
   }
   for (const auto& [k, v] : spec_.metadata) GDALSetMetadataItem(ds, k.c_str(), v.c_str(), nullptr);
+  // Overview levels as the COG driver would make them (halving until one block holds a level),
+  // created empty in the stream file and filled while streaming.
+  const int levels = OverviewPyramid::level_count(spec_.grid.cols, spec_.grid.rows, options_.block_size);
+  if (levels > 0) {
+    std::vector<int> factors;
+    for (int l = 1, f = 2; l <= levels; ++l, f *= 2) factors.push_back(f);
+    CPLErrorReset();
+    if (GDALBuildOverviews(ds, "NONE", levels, factors.data(), 0, nullptr, nullptr, nullptr) == CE_None &&
+        GDALGetOverviewCount(b) == levels) {
+      for (int l = 0; l < levels; ++l) GDALSetRasterNoDataValue(GDALGetOverview(b, l), spec_.nodata);
+      pyramid_ = std::make_unique<OverviewPyramid>(
+          spec_.grid.cols, levels, spec_.categorical ? OverviewPyramid::Method::nearest : OverviewPyramid::Method::average,
+          [this](int level, int row, const std::vector<double>& values) { write_overview_row(level, row, values); });
+    }
+  }
+}
+
+void CogWriter::write_overview_row(int level, int row, const std::vector<double>& values) {
+  GDALRasterBandH ov = GDALGetOverview(GDALGetRasterBand(static_cast<GDALDatasetH>(dataset_), 1), level - 1);
+  std::vector<double> out(values.size());
+  const bool integer = spec_.type != PixelType::f32;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double v = values[i];
+    // Integers round half up, floor(v + 0.5).
+    out[i] = std::isnan(v) ? spec_.nodata : integer ? std::floor(v + 0.5) : v;
+  }
+  CPLErrorReset();
+  if (GDALRasterIO(ov, GF_Write, 0, row, int(out.size()), 1, out.data(), int(out.size()), 1, GDT_Float64, 0, 0) != CE_None)
+    throw IoError(temp_path_ + ": cannot write overview level " + std::to_string(level) + ": " + last_gdal_error());
 }
 
 CogWriter::~CogWriter() {
@@ -278,6 +308,19 @@ void CogWriter::write_raw(const Window& w, const void* data, int gdal_type) {
 template <typename T>
 void CogWriter::write(const Block<T>& block) {
   write_raw(block.window(), block.data(), gdal_type_of<T>());
+  const Window& w = block.window();
+  if (!pyramid_) return;
+  if (w.col0 != 0 || w.cols != spec_.grid.cols || w.row0 != next_row_) {
+    pyramid_.reset();  // not a full-width strip in order: GDAL computes the overviews at finish()
+    return;
+  }
+  std::vector<double> row(std::size_t(w.cols));
+  for (int r = 0; r < w.rows; ++r) {
+    const T* src = block.data() + std::size_t(r) * std::size_t(w.cols);
+    for (int c = 0; c < w.cols; ++c) row[std::size_t(c)] = double(src[c]) == spec_.nodata ? std::nan("") : double(src[c]);
+    pyramid_->add_row(row.data());
+  }
+  next_row_ += w.rows;
 }
 template void CogWriter::write(const Block<std::uint8_t>&);
 template void CogWriter::write(const Block<std::int16_t>&);
@@ -286,6 +329,8 @@ template void CogWriter::write(const Block<float>&);
 
 void CogWriter::finish() {
   GDALDatasetH src = static_cast<GDALDatasetH>(dataset_);
+  const bool streamed = pyramid_ && next_row_ == spec_.grid.rows;  // every row arrived, in order
+  if (streamed) pyramid_->finish();
   GDALFlushCache(src);
   const std::string partial = unique_partial_path(path_, true);
   char** opts = nullptr;
@@ -295,7 +340,7 @@ void CogWriter::finish() {
   if (options_.predictor && options_.codec != "NONE")
     opts = CSLSetNameValue(opts, "PREDICTOR", spec_.type == PixelType::f32 ? "FLOATING_POINT" : "YES");
   opts = CSLSetNameValue(opts, "BLOCKSIZE", std::to_string(options_.block_size).c_str());
-  opts = CSLSetNameValue(opts, "OVERVIEWS", "IGNORE_EXISTING");
+  opts = CSLSetNameValue(opts, "OVERVIEWS", streamed ? "FORCE_USE_EXISTING" : "IGNORE_EXISTING");
   opts = CSLSetNameValue(opts, "RESAMPLING", spec_.categorical ? "NEAREST" : "AVERAGE");
   opts = CSLSetNameValue(opts, "NUM_THREADS", std::to_string(std::max(1, options_.threads)).c_str());
   opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");

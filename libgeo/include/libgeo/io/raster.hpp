@@ -9,6 +9,7 @@
 
 #include "libgeo/block.hpp"
 #include "libgeo/grid.hpp"
+#include "libgeo/pyramid.hpp"
 
 namespace geo::io {
 
@@ -73,7 +74,10 @@ struct CogOptions {
 };
 
 /// Streams strips into a temporary tiled GeoTIFF; finish() writes the COG next to the target and
-/// renames it into place, so a crash leaves the old file or the new one, never half of one.
+/// renames it into place, so a crash leaves the old file or the new one, never half of one. When
+/// strips arrive full width and in row order (as the pipelines write them), the overview levels are
+/// built while streaming (libgeo/pyramid.hpp) and the COG translation copies them instead of reading
+/// the full resolution back to compute them; otherwise GDAL computes them at finish().
 class CogWriter {
  public:
   CogWriter(std::string path, RasterSpec spec, CogOptions options, std::string temp_dir);
@@ -88,11 +92,14 @@ class CogWriter {
 
  private:
   void write_raw(const Window& window, const void* data, int gdal_type);
+  void write_overview_row(int level, int row, const std::vector<double>& values);
   std::string path_, temp_path_;
   RasterSpec spec_;
   CogOptions options_;
   void* dataset_ = nullptr;
   bool finished_ = false;
+  std::unique_ptr<OverviewPyramid> pyramid_;  // null: GDAL computes the overviews at finish()
+  int next_row_ = 0;                          // the row a streamed strip must start at
 };
 
 /// Writes a whole small raster in one call (simulator truth, tests).

@@ -1,0 +1,42 @@
+#pragma once
+// Overview levels (2x, 4x, ...) of a raster built from its rows as they stream past, top to bottom,
+// so that a writer need not read the full-resolution raster back to make them. Memory: one pending
+// row per level. Values are doubles, NaN meaning no data.
+#include <functional>
+#include <vector>
+
+namespace geo {
+
+class OverviewPyramid {
+ public:
+  /// average: the mean of the valid cells of each 2 x 2 block (NaN if none), as GDAL's AVERAGE;
+  /// nearest: the block's top-left cell, for categories.
+  enum class Method { average, nearest };
+  /// Receives each finished row of a level (1 = half resolution), in order.
+  using RowSink = std::function<void(int level, int row, const std::vector<double>& values)>;
+
+  OverviewPyramid(int cols, int levels, Method method, RowSink sink);
+  /// The next full-resolution row (`cols` values).
+  void add_row(const double* values);
+  /// Emits what the last, odd rows of each level leave pending. Call once, after the last row.
+  void finish();
+
+  /// Levels until both dimensions fit in one block (GDAL's COG driver's default count).
+  static int level_count(int cols, int rows, int block_size);
+
+ private:
+  struct Level {
+    int cols = 0, next_row = 0;
+    bool has_pending = false;
+    std::vector<double> pending;
+  };
+  void push(std::size_t level, const std::vector<double>& row);  // a row of the level above `level`
+  std::vector<double> reduce(const std::vector<double>& a, const std::vector<double>* b, int out_cols) const;
+
+  Method method_;
+  RowSink sink_;
+  int full_cols_ = 0;
+  std::vector<Level> levels_;  // levels_[0] is level 1
+};
+
+}  // namespace geo
