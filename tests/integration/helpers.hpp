@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "simulator.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -136,5 +138,15 @@ inline std::string ecomon_binary() {
 }
 
 inline CommandResult run_cli(const std::string& args) { return run_shell(ecomon_binary() + " " + args); }
+
+/// A small simulated scene over Urad (UTM 49N, about 110 x 110 pixels, one cloud) written under
+/// `scenes`: what the bad-input tests damage. Its zone: urad_test_zone().
+inline ecomon::SimulationOptions urad_test_scene(const std::filesystem::path& scenes) {
+  ecomon::SimulationOptions o;
+  o.output_dir = scenes.string();
+  o.west = 108.9, o.east = 108.94, o.south = 40.9, o.north = 40.93, o.utm_zone = 49, o.clouds = 1;
+  return o;
+}
+inline std::string urad_test_zone() { return box_feature("z", "zone", 108.905, 40.905, 108.935, 40.925); }
 
 }  // namespace testing_helpers

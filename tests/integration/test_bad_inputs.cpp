@@ -21,13 +21,11 @@ struct BadInputs : ::testing::Test {
 
   void make(const std::string& name) {
     dir = fresh_dir(name);
-    ecomon::SimulationOptions o;
-    o.output_dir = (dir / "scenes").string();
-    o.west = 108.9, o.east = 108.94, o.south = 40.9, o.north = 40.93, o.utm_zone = 49, o.clouds = 1;
+    ecomon::SimulationOptions o = urad_test_scene(dir / "scenes");
     good = ecomon::simulate_scene(o);
     o.date = "2023-08-21";
     bad = ecomon::simulate_scene(o);
-    zones = write_zones(dir / "z.geojson", {box_feature("z", "zone", 108.905, 40.905, 108.935, 40.925)});
+    zones = write_zones(dir / "z.geojson", {urad_test_zone()});
   }
   CommandResult run() {
     return run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string());

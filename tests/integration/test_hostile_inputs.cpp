@@ -29,21 +29,18 @@ struct HostileInputs : ::testing::Test {
   // Two scenes of the same ground: `good` (20 July) and `bad` (21 August), which a test damages.
   void make(const std::string& name, bool with_bad = true) {
     dir = fresh_dir("hostile_" + name);
-    ecomon::SimulationOptions o;
-    o.output_dir = (dir / "scenes").string();
-    o.west = 108.9, o.east = 108.94, o.south = 40.9, o.north = 40.93, o.utm_zone = 49, o.clouds = 1;
+    ecomon::SimulationOptions o = urad_test_scene(dir / "scenes");
     good = ecomon::simulate_scene(o);
     if (with_bad) {
       o.date = "2023-08-21";
       bad = ecomon::simulate_scene(o);
     }
-    zones = write_zones(dir / "z.geojson", {box_feature("z", "zone", 108.905, 40.905, 108.935, 40.925)});
+    zones = write_zones(dir / "z.geojson", {urad_test_zone()});
   }
   // A Sentinel-2 L2A product of the same ground, one GeoTIFF per band with product_metadata.xml.
   ecomon::SimulatedScene simulate_sentinel2(int clouds = 1) {
-    ecomon::SimulationOptions o;
-    o.output_dir = (dir / "scenes").string();
-    o.west = 108.9, o.east = 108.94, o.south = 40.9, o.north = 40.93, o.utm_zone = 49, o.clouds = clouds;
+    ecomon::SimulationOptions o = urad_test_scene(dir / "scenes");
+    o.clouds = clouds;
     o.sensor = "sentinel2", o.s2_layout = "cog", o.date = "2023-08-21";
     return ecomon::simulate_scene(o);
   }
