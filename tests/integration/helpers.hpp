@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "simulator.hpp"
 
 #include <sys/wait.h>
@@ -148,5 +150,28 @@ inline ecomon::SimulationOptions urad_test_scene(const std::filesystem::path& sc
   return o;
 }
 inline std::string urad_test_zone() { return box_feature("z", "zone", 108.905, 40.905, 108.935, 40.925); }
+
+/// A fixture of two simulated Urad scenes of the same ground, `good` (20 July) and `bad` (21 August,
+/// which a test damages), their zone, and `ecomon run` on them into dir/out.
+struct TwoUradScenes : ::testing::Test {
+  std::filesystem::path dir;
+  std::string zones;
+  ecomon::SimulatedScene good, bad;
+
+  void make(const std::string& name, bool with_bad = true) {
+    dir = fresh_dir(name);
+    ecomon::SimulationOptions o = urad_test_scene(dir / "scenes");
+    good = ecomon::simulate_scene(o);
+    if (with_bad) {
+      o.date = "2023-08-21";
+      bad = ecomon::simulate_scene(o);
+    }
+    zones = write_zones(dir / "z.geojson", {urad_test_zone()});
+  }
+  CommandResult run(const std::string& extra = "") {
+    return run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string() +
+                   (extra.empty() ? "" : " " + extra));
+  }
+};
 
 }  // namespace testing_helpers

@@ -14,22 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct BadInputs : ::testing::Test {
-  fs::path dir;
-  std::string zones;
-  ecomon::SimulatedScene good, bad;
-
-  void make(const std::string& name) {
-    dir = fresh_dir(name);
-    ecomon::SimulationOptions o = urad_test_scene(dir / "scenes");
-    good = ecomon::simulate_scene(o);
-    o.date = "2023-08-21";
-    bad = ecomon::simulate_scene(o);
-    zones = write_zones(dir / "z.geojson", {urad_test_zone()});
-  }
-  CommandResult run() {
-    return run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string());
-  }
+struct BadInputs : TwoUradScenes {
   std::string band(const ecomon::SimulatedScene& s, int b) { return s.folder + "/" + s.product_id + "_SR_B" + std::to_string(b) + ".TIF"; }
   void expect_bad_scene_reported(const CommandResult& r, const std::string& needle) {
     EXPECT_EQ(r.exit_code, 3) << r.output;  // finished, but a scene failed

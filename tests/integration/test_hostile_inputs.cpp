@@ -21,22 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct HostileInputs : ::testing::Test {
-  fs::path dir;
-  std::string zones;
-  ecomon::SimulatedScene good, bad;
-
-  // Two scenes of the same ground: `good` (20 July) and `bad` (21 August), which a test damages.
-  void make(const std::string& name, bool with_bad = true) {
-    dir = fresh_dir("hostile_" + name);
-    ecomon::SimulationOptions o = urad_test_scene(dir / "scenes");
-    good = ecomon::simulate_scene(o);
-    if (with_bad) {
-      o.date = "2023-08-21";
-      bad = ecomon::simulate_scene(o);
-    }
-    zones = write_zones(dir / "z.geojson", {urad_test_zone()});
-  }
+struct HostileInputs : TwoUradScenes {
+  void make(const std::string& name, bool with_bad = true) { TwoUradScenes::make("hostile_" + name, with_bad); }
   // A Sentinel-2 L2A product of the same ground, one GeoTIFF per band with product_metadata.xml.
   ecomon::SimulatedScene simulate_sentinel2(int clouds = 1) {
     ecomon::SimulationOptions o = urad_test_scene(dir / "scenes");
@@ -51,10 +37,6 @@ struct HostileInputs : ::testing::Test {
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_NE(r.output.find(message_needle), std::string::npos) << r.output;
     EXPECT_FALSE(fs::exists(dir / "out" / "county_report.csv"));
-  }
-  CommandResult run(const std::string& extra = "") {
-    return run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string() + " " +
-                   extra);
   }
   void set_mtl(const std::string& key, const std::string& value) {
     std::string mtl = read_file(bad.mtl_path);

@@ -47,10 +47,6 @@ void check_zones(const geo::io::ZoneSource& zones) {
     for (const auto& note : z.notes) spdlog::warn("zones file {}, zone {} ({}): {}", zones.path, z.code, z.name, note);
 }
 
-}  // namespace
-
-namespace {
-
 // The run's settings: the config file, then the command line's overrides, checked as one.
 Settings run_settings(const RunOptions& o) {
   if (o.threads && *o.threads < 0)
@@ -70,12 +66,8 @@ Settings run_settings(const RunOptions& o) {
 // One run's state, and its three kinds of job.
 class Run {
  public:
-  Run(const Settings& settings, const OutputFolder& output)
-      : settings_(settings),
-        output_(output),
-        zones_{settings.zones.file, settings.zones.code_field, settings.zones.name_field, settings.zones.layer} {}
-
-  const geo::io::ZoneSource& zones() const { return zones_; }
+  Run(const Settings& settings, const geo::io::ZoneSource& zones, const OutputFolder& output)
+      : settings_(settings), output_(output), zones_(zones) {}
 
   // Identity and footprint of every scene (no pixel decoded); the same product twice (a folder and
   // its .tar, two copies) is kept once, the first by path. Problems of discovery are failures.
@@ -111,7 +103,8 @@ class Run {
     if (grid_.cols == 0)
       spdlog::warn("the zones and the scenes do not overlap: no season composites");
     else
-      spdlog::info("regional grid: {} x {} cells of {} m ({})", grid_.cols, grid_.rows, settings_.season.pixel_size, settings_.season.grid_crs);
+      spdlog::info("regional grid: {} x {} cells of {} m ({})", grid_.cols, grid_.rows, settings_.season.pixel_size,
+                   settings_.season.grid_crs);
   }
 
   bool seasons() const { return settings_.season.enabled && grid_.cols > 0; }
@@ -213,7 +206,7 @@ class Run {
 
   const Settings& settings_;
   const OutputFolder& output_;
-  geo::io::ZoneSource zones_;
+  const geo::io::ZoneSource& zones_;
   std::vector<FoundScene> found_;
   std::vector<SceneProbe> probes_;
   std::vector<geo::io::Zone> grid_zones_;
@@ -238,7 +231,7 @@ int run_command(const RunOptions& o) {
     throw SceneError(settings.input.dir +
                      ": no scene found (Landsat *_MTL.txt/xml or .tar; Sentinel-2 L2A .SAFE, .zip or band GeoTIFFs with MTD_MSIL2A.xml)");
   const OutputFolder output(settings.output.dir);  // exclusive for this run
-  Run run(settings, output);
+  Run run(settings, zone_source, output);
   run.probe(discovery);
   run.plan_grid();
   // The jobs: each scene on its own grid; each year on the regional grid after its scenes; trends.

@@ -32,15 +32,6 @@ namespace ecomon {
 using geo::Block;
 using geo::Window;
 
-const std::vector<std::string>& product_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const auto& p : scene_products()) out.push_back(p.name);
-    return out;
-  }();
-  return names;
-}
-
 namespace {
 
 // Memory per pixel of a strip in flight: per band a uint16 input and a float reflectance, per index
@@ -211,23 +202,7 @@ std::pair<double, double> ndvi_percentiles(ObservationSource& source, const Sett
 
 }  // namespace
 
-namespace {
-
-std::vector<geo::io::RasterSpec> product_specs(const geo::Grid& grid, const SceneInfo& scene, double soil, double veg) {
-  const std::vector<std::pair<std::string, std::string>> md = {
-      {"ECOMON_SCENE", scene.id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.reflectance}};
-  std::vector<geo::io::RasterSpec> out;
-  for (const ProductSpec& p : scene_products()) {
-    out.push_back(p.raster(grid, md));
-    if (p.name == "FVC") {  // the end-members that made it
-      out.back().metadata.push_back({"ECOMON_NDVI_SOIL", std::to_string(soil)});
-      out.back().metadata.push_back({"ECOMON_NDVI_VEG", std::to_string(veg)});
-    }
-  }
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 SceneResult process_scene(ObservationSource& source, const Settings& settings, const geo::io::ZoneSource& zone_source,
                           const std::string& work_dir) {
@@ -263,11 +238,16 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   std::vector<std::unique_ptr<geo::io::CogWriter>> writers;
   if (settings.output.products) {
     fs::create_directories(path_inside(settings.output.dir, {"products", scene.id}));
-    geo::io::CogOptions cog{settings.output.codec, settings.output.level, settings.output.block_size, true, 1};
-    auto specs = product_specs(grid, scene, soil, veg);
-    for (std::size_t i = 0; i < specs.size(); ++i) {
-      const std::string path = path_inside(settings.output.dir, {"products", scene.id, scene.id + "_" + product_names()[i] + ".tif"});
-      writers.push_back(std::make_unique<geo::io::CogWriter>(path, specs[i], cog, work_dir));
+    const std::vector<std::pair<std::string, std::string>> metadata = {
+        {"ECOMON_SCENE", scene.id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.reflectance}};
+    for (const ProductSpec& p : scene_products()) {
+      geo::io::RasterSpec raster = p.raster(grid, metadata);
+      if (p.name == "FVC") {  // the end-members that made it
+        raster.metadata.push_back({"ECOMON_NDVI_SOIL", std::to_string(soil)});
+        raster.metadata.push_back({"ECOMON_NDVI_VEG", std::to_string(veg)});
+      }
+      const std::string path = path_inside(settings.output.dir, {"products", scene.id, scene.id + "_" + p.name + ".tif"});
+      writers.push_back(std::make_unique<geo::io::CogWriter>(path, std::move(raster), cog_options(settings.output), work_dir));
       result.products.push_back(path);
     }
   }

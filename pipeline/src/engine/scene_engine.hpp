@@ -30,7 +30,5 @@ struct SceneResult {
 SceneResult process_scene(ObservationSource& source, const Settings& settings, const geo::io::ZoneSource& zone_source,
                           const std::string& work_dir);
 
-/// Product names written per scene, in order.
-const std::vector<std::string>& product_names();
 
 }  // namespace ecomon

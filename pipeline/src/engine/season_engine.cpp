@@ -224,7 +224,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       ndvi_median_out.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_med[i], -1.0f, 1.0f) * 1e4f));
       water_frequency_out.at(r, col) = std::uint8_t(std::lround(water_freq[i] * 100));
       wetland_out.at(r, col) = rules.water_class(water_freq[i]);
-      fvc_out.at(r, col) = std::uint8_t(std::lround(fvc[i] / 0.005f));
+      fvc_out.at(r, col) = std::uint8_t(std::lround(fvc[i] / float(kFvcScale)));
       forest_out.at(r, col) = forest.at(r, col);
       grade_out.at(r, col) = std::uint8_t(rules.grade(fvc[i], rules.is_water_by_frequency(water_freq[i])));
     }
@@ -350,10 +350,9 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
     const std::vector<std::pair<std::string, std::string>> metadata = {{"ECOMON_YEAR", year_text},
                                                                        {"ECOMON_SEASON", s.season.start + "/" + s.season.end},
                                                                        {"ECOMON_SCENES", std::to_string(sources.size())}};
-    const geo::io::CogOptions cog{s.output.codec, s.output.level, s.output.block_size, true, 1};
     for (const ProductSpec& p : season_products()) {
       const std::string path = path_inside(s.output.dir, {"years", year_text, "ecomon_" + year_text + "_" + p.name + ".tif"});
-      writers.push_back(std::make_unique<geo::io::CogWriter>(path, p.raster(grid, metadata), cog, work_dir));
+      writers.push_back(std::make_unique<geo::io::CogWriter>(path, p.raster(grid, metadata), cog_options(s.output), work_dir));
       if (p.name == "FVC") result.fvc_product = path;
     }
   }
@@ -408,9 +407,8 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
                         {1, 30, 150, 50, 255, "significant increase"},
                         {2, 200, 60, 40, 255, "significant decrease"},
                         {255, 0, 0, 0, 0, "fewer than 3 years"}};
-  const geo::io::CogOptions cog{s.output.codec, s.output.level, s.output.block_size, true, 1};
-  geo::io::CogWriter slope_w(slope_path, slope_spec, cog, work_dir);
-  geo::io::CogWriter class_w(class_path, class_spec, cog, work_dir);
+  geo::io::CogWriter slope_w(slope_path, slope_spec, cog_options(s.output), work_dir);
+  geo::io::CogWriter class_w(class_path, class_spec, cog_options(s.output), work_dir);
   for (const Window& w : geo::strips(grid, std::max(8, s.run.window_rows))) {
     std::vector<Block<std::uint8_t>> values;
     for (auto& r : readers) values.push_back(r.read<std::uint8_t>(w));
@@ -421,7 +419,7 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
       for (int c = 0; c < w.cols; ++c) {
         for (std::size_t y = 0; y < values.size(); ++y) {
           const std::uint8_t raw = values[y].at(r, c);
-          v[y] = raw == kNoData8 ? std::nan("") : raw * 0.005;
+          v[y] = raw == kNoData8 ? std::nan("") : raw * kFvcScale;
         }
         const geo::TrendResult t = geo::theil_sen_mann_kendall(times, v);
         if (t.n < 3) continue;

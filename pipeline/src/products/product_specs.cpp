@@ -22,6 +22,8 @@ geo::io::RasterSpec ProductSpec::raster(const geo::Grid& grid, std::vector<std::
   return r;
 }
 
+geo::io::CogOptions cog_options(const OutputSection& output) { return {output.codec, output.level, output.block_size, true, 1}; }
+
 const std::vector<ProductSpec>& scene_products() {
   static const std::vector<ProductSpec> products = [] {
     std::vector<ProductSpec> out;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "libgeo/block.hpp"
+#include "config/settings.hpp"
 #include "libgeo/io/raster.hpp"
 
 namespace ecomon {
@@ -30,6 +31,9 @@ struct ProductSpec {
   /// The full raster spec on `grid` with the run's metadata.
   geo::io::RasterSpec raster(const geo::Grid& grid, std::vector<std::pair<std::string, std::string>> metadata) const;
 };
+
+/// How every product is encoded on disk, from the output.* keys.
+geo::io::CogOptions cog_options(const OutputSection& output);
 
 /// Per-scene products in output order: every index product (products/index_products.cpp), then FVC,
 /// WATER, FOREST, DESERT_GRADE, CLEAR.
