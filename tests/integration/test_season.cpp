@@ -168,3 +168,47 @@ TEST(Season, SixYearsOfGreeningGiveASignificantTrend) {
   std::printf("[trend] %.1f%% of %.0f cells significantly increasing\n", 100 * up / valid, valid);
   EXPECT_GT(up / valid, 0.5);
 }
+
+// The season pass reads what the scene pass wrote (NDVI, MNDWI, CLEAR) instead of decoding the bands
+// again; without per-scene products it writes them as work files. Both ways give the same figures,
+// the work files are gone at the end, and the NDVI_MAX composite of one scene is that scene's NDVI
+// product at the pixel under each cell.
+TEST(Season, ReadsTheScenePassOutputsWithOrWithoutProducts) {
+  const auto dir = fresh_dir("season_inputs");
+  auto a = scene(dir / "scenes", 108.90, 109.00, 40.88, 40.95, 49, "2023-07-20", 31);
+  const auto sa = ecomon::simulate_scene(a);
+  const auto zones = write_zones(dir / "z.geojson", {box_feature("z", "zone", 108.92, 40.90, 108.98, 40.93)});
+  auto run = [&](const std::string& out, const std::string& extra) {
+    const auto r = run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / out).string() +
+                           " --set season.pixel_size=30 " + extra);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return read_file(dir / out / "county_timeseries.csv");
+  };
+  const std::string with_products = run("with", ""), without = run("without", "--set output.products=false");
+  EXPECT_EQ(with_products, without);
+  EXPECT_FALSE(fs::exists(dir / "without" / "products"));
+  EXPECT_FALSE(fs::exists(dir / "without" / ".tmp"));  // the work files went with the year
+  EXPECT_FALSE(fs::exists(dir / "with" / ".tmp"));
+
+  // NDVI_MAX of a one-scene season: the scene product's pixel under each cell centre.
+  geo::io::initialise_gdal(64);
+  const geo::io::RasterReader composite((dir / "with" / "years" / "2023" / "ecomon_2023_NDVI_MAX.tif").string());
+  const geo::io::RasterReader product((dir / "with" / "products" / sa.product_id / (sa.product_id + "_NDVI.tif")).string());
+  const auto vmax = composite.read<std::int16_t>(composite.grid().full());
+  const auto ndvi = product.read<std::int16_t>(product.grid().full());
+  geo::io::CoordinateTransformer to_scene(composite.grid().crs_wkt, product.grid().crs_wkt);
+  int compared = 0, equal = 0;
+  for (int r = 0; r < vmax.rows(); r += 7)
+    for (int c = 0; c < vmax.cols(); c += 7) {
+      if (vmax.at(r, c) == -32768) continue;
+      std::vector<geo::Point> p{{composite.grid().transform.col_to_x(c + 0.5), composite.grid().transform.row_to_y(r + 0.5)}};
+      to_scene.transform(p);
+      const int sc = int(product.grid().transform.x_to_col(p[0].x)), sr = int(product.grid().transform.y_to_row(p[0].y));
+      ++compared;
+      equal += ndvi.at(sr, sc) == vmax.at(r, c);
+    }
+  ASSERT_GT(compared, 100);
+  // The grid samples source coordinates exactly every 16 cells and interpolates between (< 1e-3 of a
+  // pixel off), so a cell centre within that distance of a pixel edge may take the neighbour.
+  EXPECT_GE(equal, compared * 99 / 100) << equal << " of " << compared;
+}

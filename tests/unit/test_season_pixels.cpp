@@ -2,42 +2,44 @@
 // (the regional grid in the same CRS), every pixel a case computed by hand.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vector.hpp"
 #include "engine/season_engine.hpp"
+#include "products/product_specs.hpp"
 
 using namespace ecomon;
 using geo::Window;
 
 namespace {
 
-// Reflectances with an exact NDVI: nir = (1 + v) / 4, red = (1 - v) / 4; water has MNDWI +0.5.
+// A cell as the scene pass left it: NDVI and MNDWI at the product encoding (water has MNDWI +0.5,
+// land -0.5) and the pixel state.
 struct Obs {
   float ndvi;
   bool water = false;
   PixelState state = PixelState::clear;
 };
 
-class TableSource final : public ObservationSource {
+class TableSource final : public SeasonSource {
  public:
   TableSource(const std::string& id, const std::string& date, const geo::Grid& grid, std::vector<Obs> cells) : cells_(std::move(cells)) {
     info_ = {id, date, "TEST", "TEST", "SR", id};
     grid_ = grid;
-    bands_ = {Band::green, Band::red, Band::nir, Band::swir1};
   }
-  ObservationBlock read(const Window& w) override {
-    ObservationBlock o(w, bands_);
+  IndexObservations read(const Window& w) override {
+    IndexObservations o{geo::Block<std::int16_t>(w, kNoData16), geo::Block<std::int16_t>(w, kNoData16),
+                        geo::Block<PixelState>(w, PixelState::no_data)};
     for (int r = 0; r < w.rows; ++r)
       for (int c = 0; c < w.cols; ++c) {
         const Obs& x = cells_[std::size_t((w.row0 + r) * grid_.cols + w.col0 + c)];
         o.state.at(r, c) = x.state;
-        o[Band::nir].at(r, c) = (1 + x.ndvi) / 4;
-        o[Band::red].at(r, c) = (1 - x.ndvi) / 4;
-        o[Band::green].at(r, c) = x.water ? 0.3f : 0.1f;
-        o[Band::swir1].at(r, c) = x.water ? 0.1f : 0.3f;
+        if (x.state != PixelState::clear) continue;
+        o.ndvi.at(r, c) = std::int16_t(std::lround(x.ndvi * 1e4f));
+        o.mndwi.at(r, c) = x.water ? 5000 : -5000;
       }
     return o;
   }
@@ -59,7 +61,7 @@ TEST(SeasonPixels, HandTable) {
   const geo::Grid grid{4, 2, {500000, 30, 4500000, -30}, crs};
   // Cells, row-major:        (0,0)          (0,1)      (0,2)          (0,3)
   //                          (1,0)          (1,1)      (1,2)          (1,3)
-  std::vector<std::unique_ptr<ObservationSource>> sources;
+  std::vector<std::unique_ptr<SeasonSource>> sources;
   sources.push_back(std::make_unique<TableSource>("A", "2023-07-05", grid,
                                                   std::vector<Obs>{{0.2f}, {0.5f}, {0.3f}, {0.1f, true}, kNone, {0.8f}, {0.8f}, {0.2f}}));
   sources.push_back(std::make_unique<TableSource>("B", "2023-07-05", grid,
@@ -99,10 +101,10 @@ TEST(SeasonPixels, HandTable) {
   Settings s;
   s.output.dir = dir.string();
   s.season.grid_crs = "EPSG:32649";
-  s.forest.min_patch_ha = 0;            // single cells: no patch rule here
+  s.forest.min_patch_ha = 0;                    // single cells: no patch rule here
   s.fvc.ndvi_soil = 0.0, s.fvc.ndvi_veg = 1.0;  // FVC = NDVI
   s.run.threads = 1;
-  std::vector<ObservationSource*> ptrs;
+  std::vector<SeasonSource*> ptrs;
   for (auto& p : sources) ptrs.push_back(p.get());
   std::vector<geo::io::Zone> zones(1);
   zones[0].code = "all";

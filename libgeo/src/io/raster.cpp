@@ -220,8 +220,14 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
   // Unique per process and writer: two runs on one output folder never share a streaming file.
   temp_path_ = unique_partial_path((fs::path(temp_dir) / fs::path(path_).filename()).string(), true);
   GDALDriverH drv = GDALGetDriverByName("GTiff");
-  // The streaming file is uncompressed: the codec runs once, in the COG translation.
+  // For a COG the streaming file is uncompressed: the codec runs once, in the COG translation.
   char** opts = nullptr;
+  if (!options_.cloud_optimized && options_.codec != "NONE") {
+    opts = CSLSetNameValue(opts, "COMPRESS", options_.codec.c_str());
+    if (options_.codec == "ZSTD") opts = CSLSetNameValue(opts, "ZSTD_LEVEL", std::to_string(options_.level).c_str());
+    if (options_.codec == "DEFLATE") opts = CSLSetNameValue(opts, "ZLEVEL", std::to_string(options_.level).c_str());
+    if (options_.predictor) opts = CSLSetNameValue(opts, "PREDICTOR", spec_.type == PixelType::f32 ? "3" : "2");
+  }
   opts = CSLSetNameValue(opts, "TILED", "YES");
   opts = CSLSetNameValue(opts, "BLOCKXSIZE", std::to_string(options_.block_size).c_str());
   opts = CSLSetNameValue(opts, "BLOCKYSIZE", std::to_string(options_.block_size).c_str());
@@ -262,7 +268,7 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
   for (const auto& [k, v] : spec_.metadata) GDALSetMetadataItem(ds, k.c_str(), v.c_str(), nullptr);
   // Overview levels as the COG driver would make them (halving until one block holds a level),
   // created empty in the stream file and filled while streaming.
-  const int levels = OverviewPyramid::level_count(spec_.grid.cols, spec_.grid.rows, options_.block_size);
+  const int levels = options_.cloud_optimized ? OverviewPyramid::level_count(spec_.grid.cols, spec_.grid.rows, options_.block_size) : 0;
   if (levels > 0) {
     std::vector<int> factors;
     for (int l = 1, f = 2; l <= levels; ++l, f *= 2) factors.push_back(f);
@@ -329,6 +335,20 @@ template void CogWriter::write(const Block<float>&);
 
 void CogWriter::finish() {
   GDALDatasetH src = static_cast<GDALDatasetH>(dataset_);
+  if (!options_.cloud_optimized) {  // the streaming file is the result
+    CPLErrorReset();
+    GDALFlushCache(src);
+    const bool flushed = CPLGetLastErrorType() < CE_Failure;
+    GDALClose(src);
+    dataset_ = nullptr;
+    if (!flushed || CPLGetLastErrorType() >= CE_Failure) {
+      std::remove(temp_path_.c_str());
+      throw IoError(path_ + ": cannot write GeoTIFF: " + last_gdal_error());
+    }
+    atomic_replace(temp_path_, path_);
+    finished_ = true;
+    return;
+  }
   const bool streamed = pyramid_ && next_row_ == spec_.grid.rows;  // every row arrived, in order
   if (streamed) pyramid_->finish();
   GDALFlushCache(src);

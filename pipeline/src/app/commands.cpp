@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <ostream>
+#include <utility>
 
 #include "config/settings.hpp"
 #include "engine/scene_engine.hpp"
@@ -151,14 +152,15 @@ class Run {
     ++failed_;
   }
 
-  // Products and per-zone tallies of one scene on its own grid. Its source stays open until its year
-  // is composited: its bands (JPEG 2000 decoded once) serve both passes.
+  // Products and per-zone tallies of one scene on its own grid. Its bands are decoded here only: the
+  // season pass reads the NDVI, MNDWI and CLEAR rasters this pass wrote (engine/season_source.hpp).
   void run_scene(const Job& job) {
     const auto t0 = std::chrono::steady_clock::now();
     auto source = open_scene(found_[job.scene], output_.work_dir(), required_bands());
     const SceneInfo& scene = source->info();
     spdlog::info("scene {} ({} {}, {})", scene.id, scene.spacecraft, scene.date, scene.reflectance);
-    SceneResult r = process_scene(*source, settings_, zones_, output_.work_dir());
+    SceneResult r = process_scene(*source, settings_, zones_, output_.work_dir(), seasons());
+    if (seasons()) season_inputs_[job.year].scenes.push_back({scene, r.season_inputs});
     r.implausible_pixels = source->implausible_pixels();
     const std::uint64_t masked = r.implausible_pixels + r.undefined_index_pixels;
     if (masked > 0)
@@ -176,11 +178,12 @@ class Run {
     soils_[job.year].push_back(r.ndvi_soil);
     vegs_[job.year].push_back(r.ndvi_veg);
     results_.push_back(std::move(r));
-    if (seasons()) open_sources_[job.year].push_back(std::move(source));
   }
 
-  // The year's composites on the regional grid, from its scenes' open sources, which it then closes.
+  // The year's composites on the regional grid, from what its scenes' jobs wrote.
   void run_year(const Job& job) {
+    const SeasonInputsOfYear inputs = std::move(season_inputs_[job.year]);
+    season_inputs_.erase(job.year);
     Settings year_settings = settings_;
     auto median = [](std::vector<double> v) {
       std::sort(v.begin(), v.end());
@@ -189,11 +192,14 @@ class Run {
     // `auto` end-members: the median of the year's per-scene values.
     if (!settings_.fvc.ndvi_soil) year_settings.fvc.ndvi_soil = median(soils_[job.year]);
     if (!settings_.fvc.ndvi_veg) year_settings.fvc.ndvi_veg = median(vegs_[job.year]);
-    std::vector<ObservationSource*> pointers;
-    for (auto& s : open_sources_[job.year]) pointers.push_back(s.get());
+    std::vector<std::unique_ptr<SeasonSource>> sources;
+    std::vector<SeasonSource*> pointers;
+    for (const auto& [scene, files] : inputs.scenes) {
+      sources.push_back(std::make_unique<SceneProductSource>(scene, files));
+      pointers.push_back(sources.back().get());
+    }
     const auto t0 = std::chrono::steady_clock::now();
     YearResult y = composite_year(job.year, pointers, grid_, grid_zones_, year_settings, output_.work_dir());
-    open_sources_.erase(job.year);
     if (y.scenes == 0) return;
     spdlog::info("season {}: {} scenes composited in {:.2f} s", job.year, y.scenes,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -211,7 +217,19 @@ class Run {
   std::vector<SceneProbe> probes_;
   std::vector<geo::io::Zone> grid_zones_;
   geo::Grid grid_;
-  std::map<int, std::vector<std::unique_ptr<ObservationSource>>> open_sources_;
+  // A year's season inputs; the work files among them are removed with it, whatever becomes of the year.
+  struct SeasonInputsOfYear {
+    std::vector<std::pair<SceneInfo, SeasonInputFiles>> scenes;
+    SeasonInputsOfYear() = default;
+    SeasonInputsOfYear(SeasonInputsOfYear&& o) noexcept : scenes(std::exchange(o.scenes, {})) {}
+    SeasonInputsOfYear& operator=(SeasonInputsOfYear&&) = delete;
+    ~SeasonInputsOfYear() {
+      for (const auto& [scene, files] : scenes)
+        if (files.temporary)
+          for (const std::string* p : {&files.ndvi, &files.mndwi, &files.clear}) std::remove(p->c_str());
+    }
+  };
+  std::map<int, SeasonInputsOfYear> season_inputs_;
   std::map<int, std::vector<double>> soils_, vegs_;
   std::vector<SceneResult> results_;
   std::vector<YearResult> years_;

@@ -202,10 +202,8 @@ std::pair<double, double> ndvi_percentiles(ObservationSource& source, const Sett
 
 }  // namespace
 
-namespace {}  // namespace
-
 SceneResult process_scene(ObservationSource& source, const Settings& settings, const geo::io::ZoneSource& zone_source,
-                          const std::string& work_dir) {
+                          const std::string& work_dir, bool write_season_inputs) {
   namespace fs = std::filesystem;
   const SceneInfo& scene = source.info();
   const geo::Grid grid = source.grid();
@@ -234,23 +232,36 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   const double smallest_cell = area_model.areas(Window{0, 0, grid.cols, 1}).at(0, 0) * 0.99;
   const int halo = geo::min_patch_halo_rows(rules.min_patch_m2, smallest_cell);
 
-  // Outputs: names from the (checked) product id, and never outside the output folder.
-  std::vector<std::unique_ptr<geo::io::CogWriter>> writers;
-  if (settings.output.products) {
-    fs::create_directories(path_inside(settings.output.dir, {"products", scene.id}));
-    const std::vector<std::pair<std::string, std::string>> metadata = {
-        {"ECOMON_SCENE", scene.id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.reflectance}};
-    for (const ProductSpec& p : scene_products()) {
-      geo::io::RasterSpec raster = p.raster(grid, metadata);
-      if (p.name == "FVC") {  // the end-members that made it
-        raster.metadata.push_back({"ECOMON_NDVI_SOIL", std::to_string(soil)});
-        raster.metadata.push_back({"ECOMON_NDVI_VEG", std::to_string(veg)});
-      }
-      const std::string path = path_inside(settings.output.dir, {"products", scene.id, scene.id + "_" + p.name + ".tif"});
-      writers.push_back(std::make_unique<geo::io::CogWriter>(path, std::move(raster), cog_options(settings.output), work_dir));
-      result.products.push_back(path);
+  // Outputs: names from the (checked) product id, and never outside the output folder. The season
+  // pass reads NDVI, MNDWI and CLEAR back (engine/season_source.hpp): without products they are
+  // written as work files for it alone.
+  const std::vector<ProductSpec>& specs = scene_products();
+  std::vector<std::unique_ptr<geo::io::CogWriter>> writers(specs.size());  // null: not written
+  const bool season_files_only = !settings.output.products && write_season_inputs;
+  if (settings.output.products) fs::create_directories(path_inside(settings.output.dir, {"products", scene.id}));
+  const std::vector<std::pair<std::string, std::string>> metadata = {
+      {"ECOMON_SCENE", scene.id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.reflectance}};
+  for (std::size_t k = 0; k < specs.size(); ++k) {
+    const ProductSpec& p = specs[k];
+    const bool season_input = p.name == "NDVI" || p.name == "MNDWI" || p.name == "CLEAR";
+    if (!settings.output.products && !(season_files_only && season_input)) continue;
+    geo::io::RasterSpec raster = p.raster(grid, metadata);
+    if (p.name == "FVC") {  // the end-members that made it
+      raster.metadata.push_back({"ECOMON_NDVI_SOIL", std::to_string(soil)});
+      raster.metadata.push_back({"ECOMON_NDVI_VEG", std::to_string(veg)});
     }
+    const std::string file = scene.id + "_" + p.name + ".tif";
+    const std::string path =
+        season_files_only ? path_inside(work_dir, {file}) : path_inside(settings.output.dir, {"products", scene.id, file});
+    geo::io::CogOptions options = cog_options(settings.output);
+    options.cloud_optimized = !season_files_only;
+    writers[k] = std::make_unique<geo::io::CogWriter>(path, std::move(raster), options, work_dir);
+    if (settings.output.products) result.products.push_back(path);
+    if (p.name == "NDVI") result.season_inputs.ndvi = path;
+    if (p.name == "MNDWI") result.season_inputs.mndwi = path;
+    if (p.name == "CLEAR") result.season_inputs.clear = path;
   }
+  result.season_inputs.temporary = season_files_only;
 
   result.tallies.assign(result.zones.size(), ZoneTally{});
   std::size_t band_count = 0;

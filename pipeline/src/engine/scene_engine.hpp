@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/settings.hpp"
+#include "engine/season_source.hpp"
 #include "engine/zone_tally.hpp"
 #include "sensors/landsat/mtl.hpp"
 #include "sensors/observation.hpp"
@@ -21,14 +22,15 @@ struct SceneResult {
   std::vector<ZoneTally> tallies;    // one per zone
   double ndvi_soil = 0, ndvi_veg = 0;
   std::vector<std::string> products;
+  SeasonInputFiles season_inputs;            // what the season pass reads of this scene (paths empty: none written)
   std::uint64_t implausible_pixels = 0;      // clear pixels masked: a band's reflectance implausible
   std::uint64_t undefined_index_pixels = 0;  // clear pixels masked: NDVI or MNDWI undefined (0 / 0)
 };
 
 /// Processes one scene: products (if enabled) and per-zone tallies for `zone_source`. Temporary
-/// files go to `work_dir` (this run's own scratch folder).
+/// files go to `work_dir` (this run's own scratch folder). With `write_season_inputs`, the NDVI,
+/// MNDWI and CLEAR rasters the season pass reads are written even when products are off (as work files).
 SceneResult process_scene(ObservationSource& source, const Settings& settings, const geo::io::ZoneSource& zone_source,
-                          const std::string& work_dir);
-
+                          const std::string& work_dir, bool write_season_inputs = false);
 
 }  // namespace ecomon

@@ -35,6 +35,10 @@ namespace {
 
 constexpr int kLattice = 16;  // source coordinates are computed exactly every 16 cells, interpolated between
 
+// An index at its product encoding (int16 x 1e-4) as a number; encode_index() gives the same int16 back.
+inline float decode_index(std::int16_t raw) { return float(raw) / 1e4f; }
+inline std::int16_t encode_index(float v) { return std::int16_t(std::lround(std::clamp(v, -1.0f, 1.0f) * 1e4f)); }
+
 // Bounding box of a grid's extent transformed into another CRS (edges densified).
 geo::Box transformed_extent(const geo::Grid& g, const std::string& to_crs) {
   const geo::Box e = g.extent();
@@ -57,7 +61,7 @@ geo::Box transformed_extent(const geo::Grid& g, const std::string& to_crs) {
 struct SourceSample {
   std::size_t source = 0;
   std::vector<std::int32_t> index;
-  ObservationBlock obs;
+  IndexObservations obs;
 };
 
 struct SeasonStrip : StripWindows {
@@ -74,7 +78,7 @@ struct SourceWindows {
 // What the season's reader and compute stages share for one year.
 struct YearInputs {
   const geo::Grid& grid;
-  std::vector<ObservationSource*> sources;                                           // in (date, id) order, each in some window
+  std::vector<SeasonSource*> sources;                                                // in (date, id) order, each in some window
   std::vector<SourceWindows> windows;                                                // by source
   std::vector<Window> footprints;                                                    // by source, on the grid
   std::map<std::string, std::unique_ptr<geo::io::CoordinateTransformer>> to_source;  // grid -> source CRS
@@ -176,9 +180,9 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       const SourceWindows& w = windows[smp.source];
       if (w.date_ordinal == last_date) continue;  // same day seen clear already (overlapping scenes)
       last_date = w.date_ordinal;
-      const float v = geo::index::Ndvi{}(smp.obs[Band::nir][std::size_t(j)], smp.obs[Band::red][std::size_t(j)]);
-      const float m = geo::index::Mndwi{}(smp.obs[Band::green][std::size_t(j)], smp.obs[Band::swir1][std::size_t(j)]);
-      if (std::isnan(v) || std::isnan(m)) continue;
+      const std::int16_t v_raw = smp.obs.ndvi[std::size_t(j)], m_raw = smp.obs.mndwi[std::size_t(j)];
+      if (v_raw == kNoData16 || m_raw == kNoData16) continue;
+      const float v = decode_index(v_raw), m = decode_index(m_raw);
       if (w.season) {
         season_values.push_back(v);
         vmax = std::max(vmax, v);
@@ -220,8 +224,8 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       if (!has_data[i]) continue;
       clear_count_out.at(r, col) = clear_n[i];
       if (!clear_n[i]) continue;
-      ndvi_max_out.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_max[i], -1.0f, 1.0f) * 1e4f));
-      ndvi_median_out.at(r, col) = std::int16_t(std::lround(std::clamp(ndvi_med[i], -1.0f, 1.0f) * 1e4f));
+      ndvi_max_out.at(r, col) = encode_index(ndvi_max[i]);
+      ndvi_median_out.at(r, col) = encode_index(ndvi_med[i]);
       water_frequency_out.at(r, col) = std::uint8_t(std::lround(water_freq[i] * 100));
       wetland_out.at(r, col) = rules.water_class(water_freq[i]);
       fvc_out.at(r, col) = std::uint8_t(std::lround(fvc[i] / float(kFvcScale)));
@@ -290,20 +294,20 @@ geo::Grid regional_grid(const std::vector<SceneProbe>& scenes, const std::vector
   return grid;
 }
 
-YearResult composite_year(int year, const std::vector<ObservationSource*>& unsorted, const geo::Grid& grid,
+YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, const geo::Grid& grid,
                           const std::vector<geo::io::Zone>& zones, const Settings& s, const std::string& work_dir) {
   YearResult result;
   result.year = year;
   result.tallies.assign(zones.size(), ZoneTally{});
   // Sources in (date, id) order, with their windows; those in no window are not used.
-  std::vector<ObservationSource*> sources;
+  std::vector<SeasonSource*> sources;
   std::vector<SourceWindows> windows;
-  std::vector<ObservationSource*> sorted = unsorted;
-  std::sort(sorted.begin(), sorted.end(), [](const ObservationSource* a, const ObservationSource* b) {
+  std::vector<SeasonSource*> sorted = unsorted;
+  std::sort(sorted.begin(), sorted.end(), [](const SeasonSource* a, const SeasonSource* b) {
     return std::tie(a->info().date, a->info().id) < std::tie(b->info().date, b->info().id);
   });
   std::map<std::string, int> date_ordinals;
-  for (ObservationSource* src : sorted) {
+  for (SeasonSource* src : sorted) {
     const std::string md = month_day(src->info().date);
     SourceWindows w;
     w.season = md >= s.season.start && md <= s.season.end;
@@ -320,7 +324,7 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
   // Where each source lies on the grid, and a grid -> source transformer per source CRS.
   std::vector<Window> footprints;
   std::map<std::string, std::unique_ptr<geo::io::CoordinateTransformer>> to_source;
-  for (ObservationSource* src : sources) {
+  for (SeasonSource* src : sources) {
     footprints.push_back(grid.window_of(transformed_extent(src->grid(), grid.crs_wkt)));
     auto& t = to_source[src->grid().crs_wkt];
     if (!t) t = std::make_unique<geo::io::CoordinateTransformer>(grid.crs_wkt, src->grid().crs_wkt);
@@ -331,12 +335,12 @@ YearResult composite_year(int year, const std::vector<ObservationSource*>& unsor
   const double min_patch = s.forest.min_patch_ha * 1e4;
   const int halo = geo::min_patch_halo_rows(min_patch, cell_area * 0.99);
   // Budget per grid cell: ~40 bytes of composites and products, plus per source a 4-byte sample
-  // index and the source pixels read for it (4 floats and a state, 17 bytes each; a 10 m source on a
-  // 30 m grid reads 9 of them).
+  // index and the source pixels read for it (two int16 indices, a state and the CLEAR byte read for
+  // it, 6 bytes each; a 10 m source on a 30 m grid reads 9 of them).
   double per_cell = 40.0;
-  for (ObservationSource* src : sources) {
+  for (SeasonSource* src : sources) {
     const double ratio = std::max(1.0, grid.transform.pixel_width / std::abs(src->grid().transform.pixel_width));
-    per_cell += 4.0 + 17.0 * ratio * ratio;
+    per_cell += 4.0 + 6.0 * ratio * ratio;
   }
   const StripPlan plan = plan_strips(s, per_cell, grid.cols, halo);
   std::vector<Window> zone_windows;

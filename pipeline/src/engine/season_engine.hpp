@@ -15,6 +15,7 @@
 #include "libgeo/grid.hpp"
 #include "libgeo/io/vector.hpp"
 #include "report/csv_report.hpp"
+#include "engine/season_source.hpp"
 #include "sensors/observation.hpp"
 
 namespace ecomon {
@@ -31,8 +32,9 @@ struct YearResult {
 geo::Grid regional_grid(const std::vector<SceneProbe>& scenes, const std::vector<geo::io::Zone>& zones_in_grid_crs,
                         const Settings& settings);
 
-/// One year's composites (products under output.dir/years/YYYY/) and zone tallies.
-YearResult composite_year(int year, const std::vector<ObservationSource*>& sources, const geo::Grid& grid,
+/// One year's composites (products under output.dir/years/YYYY/) and zone tallies, from the season
+/// inputs of the year's scenes (engine/season_source.hpp).
+YearResult composite_year(int year, const std::vector<SeasonSource*>& sources, const geo::Grid& grid,
                           const std::vector<geo::io::Zone>& zones, const Settings& settings, const std::string& work_dir);
 
 /// Per-pixel Theil-Sen slope and Mann-Kendall class of the yearly FVC (needs 3 years of products);

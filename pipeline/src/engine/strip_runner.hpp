@@ -62,9 +62,14 @@ inline void merge_rows(std::vector<ZoneTally>& totals, const std::vector<std::ve
 }
 
 /// Finishes COG writers (codec and overviews dominate what is left): independent files, in parallel.
+/// Null writers (products not written) are skipped.
 inline void finish_all(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers, int threads) {
   tbb::task_arena arena(threads);
-  arena.execute([&] { tbb::parallel_for(std::size_t(0), writers.size(), [&](std::size_t i) { writers[i]->finish(); }); });
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t(0), writers.size(), [&](std::size_t i) {
+      if (writers[i]) writers[i]->finish();
+    });
+  });
 }
 
 }  // namespace ecomon

@@ -80,8 +80,9 @@ ProductBlocks::AnyBlock& ProductBlocks::slot(const std::string& name, PixelType 
 }
 
 void ProductBlocks::write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers) const {
-  if (writers.empty()) return;  // products not written (output.products: false)
+  if (writers.empty()) return;  // no product written (output.products: false)
   for (std::size_t i = 0; i < blocks_.size(); ++i) {
+    if (!writers[i]) continue;  // this product is not written
     if (const auto* b16 = std::get_if<geo::Block<std::int16_t>>(&blocks_[i]))
       writers[i]->write(*b16);
     else if (const auto* b8 = std::get_if<geo::Block<std::uint8_t>>(&blocks_[i]))

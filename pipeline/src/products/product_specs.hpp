@@ -48,7 +48,8 @@ class ProductBlocks {
   explicit ProductBlocks(const std::vector<ProductSpec>& specs);
   void set(const std::string& name, geo::Block<std::int16_t> block) { slot(name, geo::io::PixelType::i16) = std::move(block); }
   void set(const std::string& name, geo::Block<std::uint8_t> block) { slot(name, geo::io::PixelType::u8) = std::move(block); }
-  /// Writes every block to the writer of the same position (writers made from the same list).
+  /// Writes every block to the writer of the same position (writers made from the same list; a null
+  /// writer, or no writers at all, for products not written).
   void write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers) const;
 
  private:

@@ -66,11 +66,13 @@ struct RasterSpec {
 };
 
 struct CogOptions {
-  std::string codec = "ZSTD";  // ZSTD, DEFLATE, LZW, NONE
-  int level = 1;               // codec level; ZSTD 1 encodes ~9x faster than DEFLATE 6 at about the same size
-  int block_size = 512;        // internal tile size
-  bool predictor = true;       // horizontal differencing, helps integer products
-  int threads = 1;             // GDAL NUM_THREADS for encoding
+  std::string codec = "ZSTD";   // ZSTD, DEFLATE, LZW, NONE
+  int level = 1;                // codec level; ZSTD 1 encodes ~9x faster than DEFLATE 6 at about the same size
+  int block_size = 512;         // internal tile size
+  bool predictor = true;        // horizontal differencing, helps integer products
+  int threads = 1;              // GDAL NUM_THREADS for encoding
+  bool cloud_optimized = true;  // false: a plain tiled GeoTIFF, compressed as it streams, no overviews
+                                // (a work file the run reads back, where the COG layout buys nothing)
 };
 
 /// Streams strips into a temporary tiled GeoTIFF; finish() writes the COG next to the target and

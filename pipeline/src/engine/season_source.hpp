@@ -1,0 +1,54 @@
+#pragma once
+// What the season pass reads of a scene: NDVI, MNDWI and the pixel state on the scene's own grid, as
+// the scene pass wrote them (the NDVI, MNDWI and CLEAR rasters). The season pass therefore never
+// decodes a scene's bands again: each scene's compressed bands are decoded once per run.
+//
+// The indices arrive at their product encoding (int16 x 1e-4, products/product_specs.hpp), which is
+// also how the season composites store them; so the NDVI_MAX composite equals the maximum of the
+// scene products pixel for pixel, and a run with or without per-scene products gives the same figures.
+#include <cstdint>
+#include <string>
+
+#include "libgeo/block.hpp"
+#include "libgeo/grid.hpp"
+#include "libgeo/io/raster.hpp"
+#include "sensors/observation.hpp"
+
+namespace ecomon {
+
+/// One window of a scene as the season pass sees it.
+struct IndexObservations {
+  geo::Block<std::int16_t> ndvi, mndwi;  // x 1e-4; kNoData16 where not clear
+  geo::Block<PixelState> state;
+};
+
+class SeasonSource {
+ public:
+  virtual ~SeasonSource() = default;
+  const SceneInfo& info() const { return info_; }
+  const geo::Grid& grid() const { return grid_; }
+  /// Reads `window` of the scene's grid. Not thread-safe: call from one thread.
+  virtual IndexObservations read(const geo::Window& window) = 0;
+
+ protected:
+  SceneInfo info_;
+  geo::Grid grid_;
+};
+
+/// Where the scene pass left a scene's season inputs.
+struct SeasonInputFiles {
+  std::string ndvi, mndwi, clear;
+  bool temporary = false;  // written to the work folder only for the season pass (products off): removed after its year
+};
+
+/// A scene's NDVI, MNDWI and CLEAR rasters (CLEAR: 1 clear, 0 masked, no data outside the data).
+class SceneProductSource final : public SeasonSource {
+ public:
+  SceneProductSource(const SceneInfo& info, const SeasonInputFiles& files);
+  IndexObservations read(const geo::Window& window) override;
+
+ private:
+  geo::io::RasterReader ndvi_, mndwi_, clear_;
+};
+
+}  // namespace ecomon
