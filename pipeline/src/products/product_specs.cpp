@@ -1,5 +1,7 @@
 #include "products/product_specs.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <stdexcept>
 
 #include "products/index_products.hpp"
@@ -81,15 +83,18 @@ ProductBlocks::AnyBlock& ProductBlocks::slot(const std::string& name, PixelType 
 
 void ProductBlocks::write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers) const {
   if (writers.empty()) return;  // no product written (output.products: false)
-  for (std::size_t i = 0; i < blocks_.size(); ++i) {
-    if (!writers[i]) continue;  // this product is not written
+  for (std::size_t i = 0; i < blocks_.size(); ++i)
+    if (writers[i] && std::holds_alternative<std::monostate>(blocks_[i]))
+      throw std::logic_error("product " + (*specs_)[i].name + ": no block for this strip");
+  // Each writer is its own file and GDAL dataset: they take their strips (and reduce their overview
+  // levels) concurrently, so the in-order emit stage of the pipeline is not one thread's work.
+  tbb::parallel_for(std::size_t(0), blocks_.size(), [&](std::size_t i) {
+    if (!writers[i]) return;  // this product is not written
     if (const auto* b16 = std::get_if<geo::Block<std::int16_t>>(&blocks_[i]))
       writers[i]->write(*b16);
     else if (const auto* b8 = std::get_if<geo::Block<std::uint8_t>>(&blocks_[i]))
       writers[i]->write(*b8);
-    else
-      throw std::logic_error("product " + (*specs_)[i].name + ": no block for this strip");
-  }
+  });
 }
 
 }  // namespace ecomon
