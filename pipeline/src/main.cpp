@@ -55,9 +55,17 @@ int main(int argc, char** argv) {
   import_cmd->add_option("--layer", import.layer, "Output layer name");
   import_cmd->add_flag("--from-gcj02", import.from_gcj02, "Source coordinates are GCJ-02 (Chinese web maps): convert to WGS84");
 
+  ecomon::AccuracyOptions accuracy;
+  auto* accuracy_cmd = app.add_subcommand(
+      "accuracy",
+      "Accuracy and area-adjusted class areas of a map against a labelled reference sample (Olofsson et al. 2014), CSV on stdout");
+  accuracy_cmd->add_option("--map", accuracy.map, "Class raster (e.g. a FOREST, WATER or land-cover product)")->required();
+  accuracy_cmd->add_option("--samples", accuracy.samples, "CSV of reference points: lon, lat, class (WGS84)")->required();
+
   auto* reference_cmd = app.add_subcommand("config-reference", "Print the table of every config key (Markdown)");
-  app.add_subcommand("report-columns",
-                     "Print the columns of county_report.csv, county_timeseries.csv, county_trends.csv and scene_status.csv (Markdown)");
+  app.add_subcommand(
+      "report-columns",
+      "Print the columns of county_report.csv, county_timeseries.csv, county_trends.csv, scene_status.csv and ecomon accuracy (Markdown)");
 
   CLI11_PARSE(app, argc, argv);
   try {
@@ -70,6 +78,10 @@ int main(int argc, char** argv) {
       ecomon::zones_import_command(import, std::cerr);
       return 0;
     }
+    if (*accuracy_cmd) {
+      ecomon::accuracy_command(accuracy, std::cout);
+      return 0;
+    }
     if (*reference_cmd) {
       std::cout << ecomon::settings_reference_markdown();
       return 0;
@@ -78,7 +90,8 @@ int main(int argc, char** argv) {
         {"county_report.csv", &ecomon::report_columns()},
         {"county_timeseries.csv", &ecomon::timeseries_columns()},
         {"county_trends.csv", &ecomon::trend_columns()},
-        {"scene_status.csv", &ecomon::scene_status_columns()}};
+        {"scene_status.csv", &ecomon::scene_status_columns()},
+        {"ecomon accuracy", &ecomon::accuracy_columns()}};
     for (const auto& [name, cols] : tables) {
       std::cout << "### " << name << "\n\n| column | 中文 | meaning |\n|---|---|---|\n";
       for (const auto& c : *cols) std::cout << "| `" << c.key << "` | " << c.zh << " | " << c.meaning << " |\n";

@@ -33,4 +33,18 @@ struct ZonesImportOptions {
 /// repairs invalid rings. Returns the number of zones written.
 int zones_import_command(const ZonesImportOptions& options, std::ostream& log);
 
+struct AccuracyOptions {
+  std::string map;      // a class raster (any GDAL raster with a CRS; integer class codes)
+  std::string samples;  // CSV: lon, lat, class (WGS84 degrees; the reference class code)
+};
+/// Prints, as CSV to `out`, per class the map's area, user's and producer's accuracy and the
+/// area-adjusted area estimate with its standard error and 95% interval (Olofsson et al. 2014), and
+/// the overall accuracy. A bad sample (missing column, a number that is not one, a point outside the
+/// map or on its no data) is a ConfigError naming the file and the row.
+void accuracy_command(const AccuracyOptions& options, std::ostream& out);
+
+struct ReportColumn;
+/// The columns `ecomon accuracy` prints.
+const std::vector<ReportColumn>& accuracy_columns();
+
 }  // namespace ecomon

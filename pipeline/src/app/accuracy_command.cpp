@@ -1,0 +1,165 @@
+// `ecomon accuracy`: a class map checked against a reference sample of labelled points, with the
+// area-adjusted estimator of Olofsson et al. (2014) (libgeo/area_estimate.hpp). The map's classes
+// are the strata; mapped areas are ellipsoidal (libgeo/cell_area.hpp), so they are true areas
+// whatever the map's projection.
+#include <cmath>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <set>
+
+#include "app/commands.hpp"
+#include "app/errors.hpp"
+#include "libgeo/area_estimate.hpp"
+#include "libgeo/cell_area.hpp"
+#include "libgeo/io/projection.hpp"
+#include "libgeo/io/raster.hpp"
+#include "libgeo/io/table.hpp"
+#include "report/csv_report.hpp"
+
+namespace ecomon {
+
+namespace {
+
+struct Sample {
+  double lon = 0, lat = 0;
+  long reference_class = 0;
+};
+
+double parse_number(const geo::io::Table& t, std::size_t row, int col) {
+  const std::string& text = t.rows[row][std::size_t(col)];
+  std::size_t used = 0;
+  double v = std::nan("");
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(v))
+    throw ConfigError(t.path + ", row " + std::to_string(row + 1) + ": column '" + t.columns[std::size_t(col)] + "' is '" + text +
+                      "', not a number");
+  return v;
+}
+
+std::vector<Sample> read_samples(const std::string& path) {
+  geo::io::Table t;
+  try {
+    t = geo::io::read_csv_table(path);
+  } catch (const geo::io::IoError& e) {
+    throw ConfigError(e.what());
+  }
+  const int lon = t.column("lon"), lat = t.column("lat"), cls = t.column("class");
+  for (const auto& [name, index] : {std::pair{"lon", lon}, {"lat", lat}, {"class", cls}})
+    if (index < 0) throw ConfigError(path + ": no column '" + name + "' (a reference sample needs lon, lat, class)");
+  std::vector<Sample> out;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    Sample s{parse_number(t, r, lon), parse_number(t, r, lat), 0};
+    const double c = parse_number(t, r, cls);
+    if (c != std::floor(c))
+      throw ConfigError(path + ", row " + std::to_string(r + 1) + ": class " + t.rows[r][std::size_t(cls)] +
+                        " is not a class code (an integer)");
+    s.reference_class = long(c);
+    if (std::abs(s.lon) > 180 || std::abs(s.lat) > 90)
+      throw ConfigError(path + ", row " + std::to_string(r + 1) + ": (" + t.rows[r][std::size_t(lon)] + ", " + t.rows[r][std::size_t(lat)] +
+                        ") is not a WGS84 longitude, latitude");
+    out.push_back(s);
+  }
+  if (out.empty()) throw ConfigError(path + ": no sample rows");
+  return out;
+}
+
+}  // namespace
+
+const std::vector<ReportColumn>& accuracy_columns() {
+  static const std::vector<ReportColumn> columns = {
+      {"class", "类别", "class code of the map (a stratum) or of the reference sample"},
+      {"mapped_area_km2", "制图面积(km²)", "the map's area of the class (ellipsoidal)"},
+      {"sample_count", "样本数", "reference sample units in this map class"},
+      {"users_accuracy", "用户精度", "share of this map class's sample that the reference confirms (eq. 2)"},
+      {"users_accuracy_se", "用户精度标准误", "its standard error (eq. 6)"},
+      {"producers_accuracy", "生产者精度", "estimated share of the class's true area that the map shows as the class (eq. 3)"},
+      {"producers_accuracy_se", "生产者精度标准误", "its standard error (eq. 7)"},
+      {"estimated_area_km2", "估计面积(km²)", "area of the class by the area-adjusted (stratified) estimator (eq. 9)"},
+      {"estimated_area_se_km2", "估计面积标准误(km²)", "its standard error (eqs. 10-11)"},
+      {"ci95_low_km2", "95%置信下限(km²)", "estimated area - 1.96 standard errors"},
+      {"ci95_high_km2", "95%置信上限(km²)", "estimated area + 1.96 standard errors"},
+      {"overall_accuracy", "总体精度", "area-weighted share of the map that is right (eq. 1), the same on every row"},
+      {"overall_accuracy_se", "总体精度标准误", "its standard error (eq. 5)"},
+  };
+  return columns;
+}
+
+void accuracy_command(const AccuracyOptions& o, std::ostream& out) {
+  geo::io::initialise_gdal(64);
+  const std::vector<Sample> samples = read_samples(o.samples);
+  const geo::io::RasterReader map(o.map);
+  const geo::Grid& grid = map.grid();
+  if (grid.crs_wkt.empty()) throw ConfigError(o.map + ": has no CRS; the sample's coordinates cannot be placed on it");
+  const auto nodata = map.nodata();
+  auto class_of = [&](double v, const std::string& where) -> std::optional<long> {
+    if (std::isnan(v) || (nodata && v == *nodata)) return std::nullopt;
+    if (v != std::floor(v)) throw ConfigError(o.map + ": value " + std::to_string(v) + " at " + where + " is not a class code");
+    return long(v);
+  };
+
+  // Mapped area of every class, strip by strip.
+  std::map<long, double> mapped_m2;
+  const geo::CellAreaModel areas = geo::io::cell_area_model(grid);
+  for (const geo::Window& w : geo::strips(grid, 256)) {
+    const geo::Block<double> values = map.read<double>(w);
+    const geo::Block<double> cell = areas.areas(w);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (const auto c = class_of(values[i], "row " + std::to_string(w.row0 + int(i) / w.cols))) mapped_m2[*c] += cell[i];
+  }
+
+  // The map class under every sample unit.
+  std::vector<geo::Point> points;
+  for (const Sample& s : samples) points.push_back({s.lon, s.lat});
+  geo::io::CoordinateTransformer(geo::io::crs_wkt("EPSG:4326"), grid.crs_wkt).transform(points);
+  std::vector<long> map_class(samples.size());
+  std::set<long> classes;
+  for (const auto& [c, a] : mapped_m2) classes.insert(c);
+  for (std::size_t k = 0; k < samples.size(); ++k) {
+    const std::string row = o.samples + ", row " + std::to_string(k + 1);
+    const double col = grid.transform.x_to_col(points[k].x), r = grid.transform.y_to_row(points[k].y);
+    if (!(col >= 0 && col < grid.cols && r >= 0 && r < grid.rows))
+      throw ConfigError(row + ": (" + std::to_string(samples[k].lon) + ", " + std::to_string(samples[k].lat) + ") lies outside " + o.map);
+    const geo::Window cell{int(col), int(r), 1, 1};
+    const auto c = class_of(map.read<double>(cell)[0], "the sample of " + row);
+    if (!c) throw ConfigError(row + ": lies on no data of " + o.map + " (a sample unit must fall in a map class)");
+    map_class[k] = *c;
+    classes.insert(*c);
+    classes.insert(samples[k].reference_class);
+  }
+
+  const std::vector<long> codes(classes.begin(), classes.end());
+  std::map<long, std::size_t> index;
+  for (std::size_t i = 0; i < codes.size(); ++i) index[codes[i]] = i;
+  std::vector<std::vector<double>> counts(codes.size(), std::vector<double>(codes.size(), 0));
+  for (std::size_t k = 0; k < samples.size(); ++k) counts[index[map_class[k]]][index[samples[k].reference_class]] += 1;
+  std::vector<double> mapped(codes.size(), 0);
+  for (std::size_t i = 0; i < codes.size(); ++i) mapped[i] = mapped_m2.count(codes[i]) ? mapped_m2[codes[i]] : 0.0;
+
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    double n = 0;
+    for (double c : counts[i]) n += c;
+    if (mapped[i] > 0 && n < 2)
+      throw ConfigError(o.samples + ": map class " + std::to_string(codes[i]) + " of " + o.map + " has " + std::to_string(int(n)) +
+                        " sample unit(s); its accuracy and the area estimate need at least 2 in every mapped class");
+  }
+  const geo::AreaEstimate e = geo::olofsson_area_estimate(counts, mapped);
+
+  const auto& columns = accuracy_columns();
+  for (std::size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i].key;
+  out << "\n";
+  auto number = [](double v, int digits) { return format_fixed(v, digits); };
+  for (std::size_t j = 0; j < codes.size(); ++j) {
+    const geo::ClassEstimate& c = e.classes[j];
+    out << codes[j] << "," << format_km2(c.mapped_area) << "," << c.sample_count << "," << number(c.users_accuracy, 4) << ","
+        << number(c.users_se, 4) << "," << number(c.producers_accuracy, 4) << "," << number(c.producers_se, 4) << "," << format_km2(c.area)
+        << "," << format_km2(c.area_se) << "," << format_km2(c.ci95_low()) << "," << format_km2(c.ci95_high()) << ","
+        << number(e.overall_accuracy, 4) << "," << number(e.overall_se, 4) << "\n";
+  }
+}
+
+}  // namespace ecomon
