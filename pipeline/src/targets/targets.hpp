@@ -1,0 +1,65 @@
+#pragma once
+// Planning targets and their verdicts. A targets file (config/targets.yaml; format in config/README.md)
+// names units (groups of zones; a zone code is a unit by itself) and targets on them; for each target
+// and year the threshold that applies and the verdict of a value's 95% interval against it.
+#include <cmath>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ecomon {
+
+enum class TargetRule { at_least, at_most };
+enum class Verdict { met, not_met, at_risk, no_data };
+const char* verdict_name(Verdict v);
+
+struct TargetPoint {
+  int year = 0;
+  double value = 0;
+};
+
+struct Target {
+  std::string id, unit, indicator;
+  TargetRule rule = TargetRule::at_least;
+  std::optional<TargetPoint> baseline;
+  TargetPoint target;
+  bool binding = false;
+  std::string source;  // FILE:LINE of the planning document
+};
+
+struct TargetUnit {
+  std::string code, name;
+  std::vector<std::string> zones;
+};
+
+struct TargetsFile {
+  std::string path;
+  std::map<std::string, TargetUnit> units;
+  std::vector<Target> targets;
+};
+
+/// The indicators a target may name (the contract of the targets file).
+const std::vector<std::string>& target_indicators();
+
+/// Parses a targets file's text, strictly: unknown keys, a missing field, an unknown indicator or
+/// rule, a repeated id, a baseline not before the target year are ConfigErrors naming `path` and the key.
+TargetsFile parse_targets(const std::string& text, const std::string& path);
+/// Reads and parses a targets file.
+TargetsFile load_targets(const std::string& path);
+/// Every zone a unit names must be among `zone_codes` (the run's zones file): else a ConfigError
+/// naming the targets file, the unit and the zone.
+void check_target_units(const TargetsFile& targets, const std::set<std::string>& zone_codes, const std::string& zones_file);
+
+/// The threshold in `year`: on the straight line from the baseline to the target before the target
+/// year (the baseline value before the baseline year), the target from then on; the target in every
+/// year when there is no baseline.
+double threshold_for_year(const Target& target, int year);
+
+/// The verdict of a value's 95% interval [low, high] against `threshold`: met when the whole interval
+/// meets it, not_met when the whole interval misses it, at_risk when it straddles it, and no_data when
+/// less than `min_observed_fraction` of the unit was observed or the interval is not a number.
+Verdict judge(TargetRule rule, double low, double high, double threshold, double observed_fraction, double min_observed_fraction);
+
+}  // namespace ecomon
