@@ -96,9 +96,10 @@ void accuracy_command(const AccuracyOptions& o, std::ostream& out) {
   const geo::Grid& grid = map.grid();
   if (grid.crs_wkt.empty()) throw ConfigError(o.map + ": has no CRS; the sample's coordinates cannot be placed on it");
   const auto nodata = map.nodata();
-  auto class_of = [&](double v, const std::string& where) -> std::optional<long> {
+  // The class code of a map value (none for no data); `where` says where, for the error only.
+  auto class_of = [&](double v, auto where) -> std::optional<long> {
     if (std::isnan(v) || (nodata && v == *nodata)) return std::nullopt;
-    if (v != std::floor(v)) throw ConfigError(o.map + ": value " + std::to_string(v) + " at " + where + " is not a class code");
+    if (v != std::floor(v)) throw ConfigError(o.map + ": value " + std::to_string(v) + " at " + where() + " is not a class code");
     return long(v);
   };
 
@@ -109,7 +110,7 @@ void accuracy_command(const AccuracyOptions& o, std::ostream& out) {
     const geo::Block<double> values = map.read<double>(w);
     const geo::Block<double> cell = areas.areas(w);
     for (std::size_t i = 0; i < values.size(); ++i)
-      if (const auto c = class_of(values[i], "row " + std::to_string(w.row0 + int(i) / w.cols))) mapped_m2[*c] += cell[i];
+      if (const auto c = class_of(values[i], [&] { return "row " + std::to_string(w.row0 + int(i) / w.cols); })) mapped_m2[*c] += cell[i];
   }
 
   // The map class under every sample unit.
@@ -125,7 +126,7 @@ void accuracy_command(const AccuracyOptions& o, std::ostream& out) {
     if (!(col >= 0 && col < grid.cols && r >= 0 && r < grid.rows))
       throw ConfigError(row + ": (" + std::to_string(samples[k].lon) + ", " + std::to_string(samples[k].lat) + ") lies outside " + o.map);
     const geo::Window cell{int(col), int(r), 1, 1};
-    const auto c = class_of(map.read<double>(cell)[0], "the sample of " + row);
+    const auto c = class_of(map.read<double>(cell)[0], [&] { return "the sample of " + row; });
     if (!c) throw ConfigError(row + ": lies on no data of " + o.map + " (a sample unit must fall in a map class)");
     map_class[k] = *c;
     classes.insert(*c);
