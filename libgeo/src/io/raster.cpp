@@ -333,15 +333,25 @@ template void CogWriter::write(const Block<std::int16_t>&);
 template void CogWriter::write(const Block<std::uint16_t>&);
 template void CogWriter::write(const Block<float>&);
 
+namespace {
+
+// Flushes and closes `ds`; false when GDAL reported a failure doing either (a full disk shows here).
+bool flush_and_close(GDALDatasetH ds) {
+  CPLErrorReset();
+  GDALFlushCache(ds);
+  const bool flushed = CPLGetLastErrorType() < CE_Failure;
+  GDALClose(ds);
+  return flushed && CPLGetLastErrorType() < CE_Failure;
+}
+
+}  // namespace
+
 void CogWriter::finish() {
   GDALDatasetH src = static_cast<GDALDatasetH>(dataset_);
   if (!options_.cloud_optimized) {  // the streaming file is the result
-    CPLErrorReset();
-    GDALFlushCache(src);
-    const bool flushed = CPLGetLastErrorType() < CE_Failure;
-    GDALClose(src);
+    const bool written = flush_and_close(src);
     dataset_ = nullptr;
-    if (!flushed || CPLGetLastErrorType() >= CE_Failure) {
+    if (!written) {
       std::remove(temp_path_.c_str());
       throw IoError(path_ + ": cannot write GeoTIFF: " + last_gdal_error());
     }
@@ -371,14 +381,11 @@ void CogWriter::finish() {
     std::remove(partial.c_str());
     throw IoError(path_ + ": cannot write Cloud-Optimized GeoTIFF: " + last_gdal_error());
   }
-  CPLErrorReset();
-  GDALFlushCache(out);
-  const bool flushed = CPLGetLastErrorType() < CE_Failure;
-  GDALClose(out);
+  const bool written = flush_and_close(out);
   GDALClose(src);
   dataset_ = nullptr;
   std::remove(temp_path_.c_str());
-  if (!flushed || CPLGetLastErrorType() >= CE_Failure) {
+  if (!written || CPLGetLastErrorType() >= CE_Failure) {
     std::remove(partial.c_str());
     throw IoError(path_ + ": cannot write Cloud-Optimized GeoTIFF: " + last_gdal_error());
   }

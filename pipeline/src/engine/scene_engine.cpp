@@ -243,8 +243,11 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
       {"ECOMON_SCENE", scene.id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.reflectance}};
   for (std::size_t k = 0; k < specs.size(); ++k) {
     const ProductSpec& p = specs[k];
-    const bool season_input = p.name == "NDVI" || p.name == "MNDWI" || p.name == "CLEAR";
-    if (!settings.output.products && !(season_files_only && season_input)) continue;
+    std::string* season_path = p.name == "NDVI"    ? &result.season_inputs.ndvi
+                               : p.name == "MNDWI" ? &result.season_inputs.mndwi
+                               : p.name == "CLEAR" ? &result.season_inputs.clear
+                                                   : nullptr;
+    if (!settings.output.products && !(season_files_only && season_path)) continue;
     geo::io::RasterSpec raster = p.raster(grid, metadata);
     if (p.name == "FVC") {  // the end-members that made it
       raster.metadata.push_back({"ECOMON_NDVI_SOIL", std::to_string(soil)});
@@ -257,9 +260,7 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
     options.cloud_optimized = !season_files_only;
     writers[k] = std::make_unique<geo::io::CogWriter>(path, std::move(raster), options, work_dir);
     if (settings.output.products) result.products.push_back(path);
-    if (p.name == "NDVI") result.season_inputs.ndvi = path;
-    if (p.name == "MNDWI") result.season_inputs.mndwi = path;
-    if (p.name == "CLEAR") result.season_inputs.clear = path;
+    if (season_path) *season_path = path;
   }
   result.season_inputs.temporary = season_files_only;
 
