@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "targets/verdicts.hpp"
 #include "app/errors.hpp"
 #include "config/settings.hpp"
 #include "report/zone_reports.hpp"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--zones", run.zones_file, "Zones file (overrides zones.file)");
   run_cmd->add_option("--zone-field", run.zone_field, "Zone code field (overrides zones.code_field)");
   run_cmd->add_option("--out", run.output_dir, "Output folder (overrides output.dir)");
+  run_cmd->add_option("--targets", run.targets_file, "Targets file (overrides targets.file; format in config/README.md)");
   run_cmd->add_option("--threads", run.threads, "Threads (overrides run.threads; 0 = all cores)");
   run_cmd->add_option("--set", run.overrides, "Override any config key: --set key.path=value (repeatable)");
 
@@ -87,11 +89,9 @@ int main(int argc, char** argv) {
       return 0;
     }
     const std::pair<const char*, const std::vector<ecomon::ReportColumn>*> tables[] = {
-        {"county_report.csv", &ecomon::report_columns()},
-        {"county_timeseries.csv", &ecomon::timeseries_columns()},
-        {"county_trends.csv", &ecomon::trend_columns()},
-        {"scene_status.csv", &ecomon::scene_status_columns()},
-        {"ecomon accuracy", &ecomon::accuracy_columns()}};
+        {"county_report.csv", &ecomon::report_columns()},          {"county_timeseries.csv", &ecomon::timeseries_columns()},
+        {"county_trends.csv", &ecomon::trend_columns()},           {"scene_status.csv", &ecomon::scene_status_columns()},
+        {"targets_report.csv", &ecomon::targets_report_columns()}, {"ecomon accuracy", &ecomon::accuracy_columns()}};
     for (const auto& [name, cols] : tables) {
       std::cout << "### " << name << "\n\n| column | 中文 | meaning |\n|---|---|---|\n";
       for (const auto& c : *cols) std::cout << "| `" << c.key << "` | " << c.zh << " | " << c.meaning << " |\n";

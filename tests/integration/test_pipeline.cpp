@@ -123,7 +123,7 @@ TEST_F(SimulatedRun, AreasAreEllipsoidalAndEmptyZonesGetZeroRows) {
   // Observed + masked = total; desertification grades + water = observed.
   double grades = 0;
   for (const char* g : {"none", "light", "moderate", "severe", "extreme"})
-    grades += std::stod(by["inner"][std::string("desert_") + g + "_km2"]);
+    grades += std::stod(by["inner"][std::string("sandified_") + g + "_km2"]);
   EXPECT_NEAR(grades + std::stod(by["inner"]["water_area_km2"]), std::stod(by["inner"]["observed_area_km2"]), 1e-5);
 }
 
@@ -132,19 +132,19 @@ TEST_F(SimulatedRun, ProductsAreCloudOptimizedWithMetadata) {
   const auto res = run_cli("zonal " + product("cog", "FVC") + " " + zones + " --field code --stats count");
   EXPECT_EQ(res.exit_code, 0) << res.output;
   // GDAL's own validator (python3-gdal) on every product.
-  for (const auto& name : {"NDVI", "MNDWI", "MSAVI2", "FVC", "WATER", "FOREST", "DESERT_GRADE", "CLEAR"}) {
+  for (const auto& name : {"NDVI", "MNDWI", "MSAVI2", "FVC", "WATER", "FOREST", "SANDIFICATION_GRADE", "CLEAR"}) {
     const std::string v =
         run_shell("/usr/bin/python3 /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py " +
                   product("cog", name))
             .output;
     EXPECT_NE(v.find("is a valid cloud optimized GeoTIFF"), std::string::npos) << name << ": " << v;
   }
-  const std::string info = run_shell("gdalinfo " + product("cog", "DESERT_GRADE")).output;
+  const std::string info = run_shell("gdalinfo " + product("cog", "SANDIFICATION_GRADE")).output;
   EXPECT_NE(info.find("LAYOUT=COG"), std::string::npos) << info;
   EXPECT_NE(info.find("Overviews"), std::string::npos) << info;
   EXPECT_NE(info.find("Color Table"), std::string::npos) << info;
   EXPECT_NE(info.find("NoData Value=255"), std::string::npos) << info;
-  EXPECT_NE(info.find("Desertification grade"), std::string::npos) << info;
+  EXPECT_NE(info.find("Sandification grade"), std::string::npos) << info;
 }
 
 TEST(SampleTiles, RealCollection1ScenesAreProcessedAsTopOfAtmosphere) {

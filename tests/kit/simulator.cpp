@@ -57,7 +57,7 @@ const std::vector<std::array<double, 2>> kYellowRiver = {{106.77, 39.95}, {106.8
                                                          {107.35, 40.92}, {107.80, 40.97}, {108.25, 40.88}, {108.60, 40.78},
                                                          {108.95, 40.62}, {109.40, 40.58}, {109.90, 40.55}};
 
-enum class Cover { water, cropland, forest, grassland, desert, sparse };
+enum class Cover { water, cropland, forest, shrubland, grassland, desert, sparse };
 
 struct Truth {
   Cover cover;
@@ -118,8 +118,14 @@ Truth landscape(double lon, double lat, double x, double y, std::uint64_t seed) 
     }
   }
   const double river_lat_here = 40.55 + 0.42 * std::exp(-std::pow((lon - 107.8) / 0.9, 2));
-  // Ulan Buh desert: west of the river, south of 40.8 N.
-  if (lon < 106.95 + 0.2 * (lat - 40.0) && lat < 40.8 && lon > 105.8) return {Cover::desert, 0.02 + 0.06 * n1, 0.05, false, false};
+  // Ulan Buh desert: west of the river, south of 40.8 N; along its eastern edge a belt of saxaul and
+  // sand-fixing shrubs about 2.5 km wide (the edge-locking belt), cover 0.22-0.50, leaves held May-September,
+  // on fixed sand whose crust is as dark as the steppe's soil (mobile dunes are brighter).
+  const double desert_edge = 106.95 + 0.2 * (lat - 40.0);
+  if (lon < desert_edge && lat < 40.8 && lon > 105.8) {
+    if (lon > desert_edge - 0.03 && lat > 40.2) return {Cover::shrubland, 0.22 + 0.28 * n2, 0.02, false, false};
+    return {Cover::desert, 0.02 + 0.06 * n1, 0.05, false, false};
+  }
   // Hetao irrigated cropland: north of the river up to ~41.1 N, 300 m fields.
   if (lat < 41.12 && lat > river_lat_here - 0.05 && lon > 106.95 && lon < 108.75) {
     const double field = hash01(std::int64_t(std::floor(x / 300)), std::int64_t(std::floor(y / 300)), seed + 3);
@@ -127,6 +133,8 @@ Truth landscape(double lon, double lat, double x, double y, std::uint64_t seed) 
   }
   // Urad grassland: north of the Yin Shan, cover decreasing westwards (drier).
   if (lat >= 41.12) {
+    // Caragana shrubland patches in the drier west of Urad.
+    if (lon < 107.6 && value_noise(x, y, 1500, seed + 21) > 0.68) return {Cover::shrubland, 0.30 + 0.2 * n1, 0.02, false, false};
     const double wet = std::clamp((lon - 105.5) / 4.5, 0.0, 1.0);
     return {Cover::grassland, std::clamp(0.08 + 0.35 * wet + 0.15 * (n1 - 0.5) + 0.1 * (n2 - 0.5), 0.0, 1.0), 0.02, false, false};
   }
@@ -470,8 +478,13 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
 
 void simulate_truth(const std::string& grid_crs, double origin_x, double origin_y, double pixel, int cols, int rows, int year,
                     std::uint64_t landscape_seed, double grass_fvc_trend, std::vector<float>& fvc, std::vector<std::uint8_t>& water,
-                    std::vector<std::uint8_t>& forest) {
+                    std::vector<std::uint8_t>& forest, TruthShares* shares) {
   geo::io::CoordinateTransformer to_lonlat(grid_crs, "EPSG:4326");
+  if (shares) {
+    shares->official_forest.assign(std::size_t(cols) * rows, 0.0f);
+    shares->grassland.assign(shares->official_forest.size(), 0.0f);
+    shares->grassland_fvc.assign(shares->official_forest.size(), 0.0f);
+  }
   constexpr double sub[4][2] = {{0.25, 0.25}, {0.75, 0.25}, {0.25, 0.75}, {0.75, 0.75}};
   fvc.assign(std::size_t(cols) * rows, 0.0f);
   water.assign(fvc.size(), 0);
@@ -493,6 +506,16 @@ void simulate_truth(const std::string& grid_crs, double origin_x, double origin_
         f += t.fvc;
         w += t.cover == Cover::water;
         fo += t.forest;
+        if (shares) {
+          const auto j = std::size_t(r) * cols + c;
+          const bool dense_shrub = t.cover == Cover::shrubland && t.fvc >= 0.30;
+          shares->official_forest[j] += (t.forest || dense_shrub) ? 0.25f : 0.0f;
+          // Grassland as the bureaus count it: natural grass and sparse steppe, not desert sand.
+          if (t.cover == Cover::grassland || t.cover == Cover::sparse) {
+            shares->grassland[j] += 0.25f;
+            shares->grassland_fvc[j] += 0.25f * float(t.fvc);
+          }
+        }
       }
       const auto i = std::size_t(r) * cols + c;
       fvc[i] = float(f / 4);

@@ -45,10 +45,17 @@ struct SimulatorEndMembers {
 
 SimulatedScene simulate_scene(const SimulationOptions& options);
 
+/// Per cell of a truth grid, the share of its 2 x 2 sub-samples that is forest on the official
+/// definition (trees of patches >= 0.5 ha, or shrubland of cover >= 0.30), that is grassland, and
+/// the sum of cover x share over that grassland.
+struct TruthShares {
+  std::vector<float> official_forest, grassland, grassland_fvc;
+};
+
 /// The truth of the landscape at the peak of the season (15 July of `year`) on any north-up grid
 /// (row-major vectors): FVC (water 0), water (majority of 2 x 2 sub-samples), forest.
 void simulate_truth(const std::string& grid_crs, double origin_x, double origin_y, double pixel, int cols, int rows, int year,
                     std::uint64_t landscape_seed, double grass_fvc_trend, std::vector<float>& fvc, std::vector<std::uint8_t>& water,
-                    std::vector<std::uint8_t>& forest);
+                    std::vector<std::uint8_t>& forest, TruthShares* shares = nullptr);
 
 }  // namespace ecomon

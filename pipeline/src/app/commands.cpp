@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
+#include <set>
 #include <ostream>
 #include <utility>
 
@@ -27,6 +29,7 @@
 #include "report/report_writer.hpp"
 #include "report/zone_reports.hpp"
 #include "engine/season_engine.hpp"
+#include "targets/verdicts.hpp"
 
 namespace ecomon {
 
@@ -37,7 +40,7 @@ namespace {
 // Reads the zones once, before any scene, so that every zones problem (unreadable file, missing
 // field, empty or repeated code, coordinates outside the CRS) stops the run with exit code 2, and
 // what was repaired or decoded is said once per zone.
-void check_zones(const geo::io::ZoneSource& zones) {
+std::vector<geo::io::Zone> check_zones(const geo::io::ZoneSource& zones) {
   std::vector<geo::io::Zone> read;
   try {
     read = geo::io::read_zones(zones, "");
@@ -46,6 +49,17 @@ void check_zones(const geo::io::ZoneSource& zones) {
   }
   for (const auto& z : read)
     for (const auto& note : z.notes) spdlog::warn("zones file {}, zone {} ({}): {}", zones.path, z.code, z.name, note);
+  return read;
+}
+
+// The targets file (targets.file), checked against the zones before any scene is read.
+std::optional<TargetsFile> check_targets(const Settings& settings, const std::vector<geo::io::Zone>& zones) {
+  if (settings.targets.file.empty()) return std::nullopt;
+  TargetsFile targets = load_targets(settings.targets.file);
+  std::set<std::string> codes;
+  for (const auto& z : zones) codes.insert(z.code);
+  check_target_units(targets, codes, settings.zones.file);
+  return targets;
 }
 
 // The run's settings: the config file, then the command line's overrides, checked as one.
@@ -58,6 +72,7 @@ Settings run_settings(const RunOptions& o) {
   if (!o.zone_field.empty()) overrides.push_back("zones.code_field=" + o.zone_field);
   if (!o.output_dir.empty()) overrides.push_back("output.dir=" + o.output_dir);
   if (o.threads) overrides.push_back("run.threads=" + std::to_string(*o.threads));
+  if (!o.targets_file.empty()) overrides.push_back("targets.file=" + o.targets_file);
   Settings settings = load_settings(o.config_path, overrides);
   if (settings.input.dir.empty()) throw ConfigError(o.config_path + ": key 'input.dir' is required (or --input)");
   if (settings.zones.file.empty()) throw ConfigError(o.config_path + ": key 'zones.file' is required (or --zones)");
@@ -67,8 +82,8 @@ Settings run_settings(const RunOptions& o) {
 // One run's state, and its three kinds of job.
 class Run {
  public:
-  Run(const Settings& settings, const geo::io::ZoneSource& zones, const OutputFolder& output)
-      : settings_(settings), output_(output), zones_(zones) {}
+  Run(const Settings& settings, const geo::io::ZoneSource& zones, const OutputFolder& output, const TargetsFile* targets)
+      : settings_(settings), output_(output), zones_(zones), targets_(targets) {}
 
   // Identity and footprint of every scene (no pixel decoded); the same product twice (a folder and
   // its .tar, two copies) is kept once, the first by path. Problems of discovery are failures.
@@ -138,7 +153,9 @@ class Run {
       return std::tie(a.scene.date, a.scene.id) < std::tie(b.scene.date, b.scene.id);
     });
     std::sort(statuses_.begin(), statuses_.end(), [](const StatusRow& a, const StatusRow& b) { return a.path < b.path; });
-    const RunResults run_results{settings_, output_, results_, grid_zones_, years_, statuses_, failed_};
+    std::vector<VerdictRow> verdicts;
+    if (targets_) verdicts = evaluate_targets(*targets_, grid_zones_, years_, settings_.targets.min_observed_fraction);
+    const RunResults run_results{settings_, output_, results_, grid_zones_, years_, statuses_, failed_, targets_, verdicts};
     for (auto& [name, writer] : make_report_writers()) {
       spdlog::debug("report writer {}", name);
       writer->write(run_results);
@@ -213,6 +230,7 @@ class Run {
   const Settings& settings_;
   const OutputFolder& output_;
   const geo::io::ZoneSource& zones_;
+  const TargetsFile* targets_;
   std::vector<FoundScene> found_;
   std::vector<SceneProbe> probes_;
   std::vector<geo::io::Zone> grid_zones_;
@@ -243,13 +261,13 @@ int run_command(const RunOptions& o) {
   const Settings settings = run_settings(o);
   geo::io::initialise_gdal(settings.run.gdal_cache_mb);
   const geo::io::ZoneSource zone_source{settings.zones.file, settings.zones.code_field, settings.zones.name_field, settings.zones.layer};
-  check_zones(zone_source);  // fail early, before any scene is read
+  const std::optional<TargetsFile> targets = check_targets(settings, check_zones(zone_source));  // fail early, before any scene is read
   const Discovery discovery = discover_scenes(settings.input.dir);
   if (discovery.scenes.empty() && discovery.problems.empty())
     throw SceneError(settings.input.dir +
                      ": no scene found (Landsat *_MTL.txt/xml or .tar; Sentinel-2 L2A .SAFE, .zip or band GeoTIFFs with MTD_MSIL2A.xml)");
   const OutputFolder output(settings.output.dir);  // exclusive for this run
-  Run run(settings, zone_source, output);
+  Run run(settings, zone_source, output, targets ? &*targets : nullptr);
   run.probe(discovery);
   run.plan_grid();
   // The jobs: each scene on its own grid; each year on the regional grid after its scenes; trends.

@@ -8,7 +8,7 @@ namespace ecomon {
 
 struct RunOptions {
   std::string config_path;
-  std::string input_dir, zones_file, zone_field, output_dir;
+  std::string input_dir, zones_file, zone_field, output_dir, targets_file;
   std::optional<int> threads;  // unset: from config; negative: an error
   std::vector<std::string> overrides;
 };

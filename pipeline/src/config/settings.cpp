@@ -20,7 +20,7 @@ namespace ecomon {
 
 namespace {
 
-enum class Kind { integer, number, number_or_auto, boolean, text, path, choice, month_day };
+enum class Kind { integer, number, number_or_auto, boolean, text, path, choice, month_day, zone_list };
 
 // A checked value: its text, and for numeric kinds the number parsed once (never re-read from text).
 struct Value {
@@ -114,6 +114,8 @@ std::string kind_name(const KeyDef& d) {
       return "one of";
     case Kind::month_day:
       return "date MM-DD";
+    case Kind::zone_list:
+      return "`all`, `none` or a list of zone codes";
   }
   return "?";
 }
@@ -134,6 +136,9 @@ std::string range_text(const KeyDef& d) {
       break;
     case Kind::month_day:
       o << "01-01 to 12-31";
+      break;
+    case Kind::zone_list:
+      o << "all, none, [code, ...]";
       break;
     default:
       o << "any";
@@ -224,16 +229,16 @@ const std::vector<KeyDef>& schema() {
        {},
        "Minimum forest patch (8-connected, ellipsoidal area). China's forest-resource inventory counts stands from 0.0667 ha (1 mu); "
        "0.5 ha matches the forest definition of FAO's Forest Resources Assessment."},
-      {KEY(desertification, none_min_fvc), Kind::number, "fraction", 0, 1, {}, "FVC at or above which land is graded 'none'."},
-      {KEY(desertification, light_min_fvc),
+      {KEY(sandification, none_min_fvc), Kind::number, "fraction", 0, 1, {}, "FVC at or above which land is graded 'none'."},
+      {KEY(sandification, light_min_fvc),
        Kind::number,
        "fraction",
        0,
        1,
        {},
        "FVC at or above which land is 'light' (GB/T 24255 cover criterion)."},
-      {KEY(desertification, moderate_min_fvc), Kind::number, "fraction", 0, 1, {}, "FVC at or above which land is 'moderate'."},
-      {KEY(desertification, severe_min_fvc),
+      {KEY(sandification, moderate_min_fvc), Kind::number, "fraction", 0, 1, {}, "FVC at or above which land is 'moderate'."},
+      {KEY(sandification, severe_min_fvc),
        Kind::number,
        "fraction",
        0,
@@ -299,6 +304,87 @@ const std::vector<KeyDef>& schema() {
        {},
        "Phenology rule: a forest cell must also reach this NDVI in the spring and autumn windows where it was observed in them; irrigated "
        "crops do not."},
+      {KEY(forest, special_shrubland),
+       Kind::zone_list,
+       "",
+       0,
+       0,
+       {},
+       "Zones whose shrubland counts as forest (国家特别规定灌木林地: shrubland of at least forest.shrub_min_cover in counties under 400 "
+       "mm "
+       "of yearly rain, which is all of Bayannur and Alxa; national forest resource inventory rules): `all`, `none`, or a list of zone "
+       "codes (`--set forest.special_shrubland=150822,150825`)."},
+      {KEY(forest, shrub_min_cover),
+       Kind::number,
+       "fraction",
+       0,
+       1,
+       {},
+       "Peak-season cover at or above which shrubland (land cover class shrubland) counts as forest in the zones of "
+       "forest.special_shrubland; 0.30 is the special-shrubland cover of the national forest resource inventory."},
+      {KEY(landcover, bare_max_fvc),
+       Kind::number,
+       "fraction",
+       0,
+       1,
+       {},
+       "Land cover from the imagery: land with a peak cover below this is bare (sand, gobi, rock). ecomon's default, below the sparsest "
+       "desert steppe; set it from your plots."},
+      {KEY(landcover, shrub_min_fvc),
+       Kind::number,
+       "fraction",
+       0,
+       1,
+       {},
+       "Shrubland needs at least this peak cover, and to keep it in spring and autumn (landcover.shrub_min_green_ratio)."},
+      {KEY(landcover, shrub_min_green_ratio),
+       Kind::number,
+       "ratio",
+       0,
+       2,
+       {},
+       "Green ratio = the lowest shoulder-window cover over the peak cover, over the shoulder windows observed. Woody canopies (shrubs, "
+       "trees) hold their leaves from May to September: ratio at or above this is shrubland (below the tree canopy threshold)."},
+      {KEY(landcover, crop_min_fvc),
+       Kind::number,
+       "fraction",
+       0,
+       1,
+       {},
+       "Irrigated cropland needs at least this peak cover (Hetao maize and sunflower close their canopy in July-August)."},
+      {KEY(landcover, crop_max_green_ratio),
+       Kind::number,
+       "ratio",
+       0,
+       2,
+       {},
+       "Cropland is green only at the peak: sown in May, harvested from September, so its green ratio is below this; grassland, which "
+       "greens early and browns late less sharply, lies between this and landcover.shrub_min_green_ratio."},
+      {KEY(season, method_min_share),
+       Kind::number,
+       "fraction",
+       0,
+       1,
+       {},
+       "A zone-year's method is named by the rules that decided most of it: the phenology rule and the land cover from both seasons when "
+       "at least this share of its observed area was seen in a shoulder window (else `canopy_only` / `peak_only`). A change of method "
+       "between years is a method step: the series marks it and the trend test starts after it."},
+      {KEY(targets, file),
+       Kind::path,
+       "",
+       0,
+       0,
+       {},
+       "Targets file (format in \"Targets file\" below; the plans' targets: config/targets.yaml). With it, the run writes "
+       "targets_report.csv and prints the verdicts; `--targets FILE` sets it.",
+       "(none: no targets report)"},
+      {KEY(targets, min_observed_fraction),
+       Kind::number,
+       "fraction",
+       0,
+       1,
+       {},
+       "A unit observed (clear in the season) over less than this share of its whole area gets the verdict no_data."},
       {KEY(trend, alpha), Kind::number, "", 0.001, 0.5, {}, "Significance level of the Mann-Kendall test."},
       {KEY(report, headers),
        Kind::choice,
@@ -378,6 +464,20 @@ void apply(Settings& s, const KeyDef& d, const std::string& text, const std::str
       if (!shape || m < 1 || m > 12 || day < 1 || day > days[m - 1]) fail("has value '" + text + "', not a valid MM-DD");
       break;
     }
+    case Kind::zone_list: {
+      // `all`, `none`, or codes separated by commas (a YAML list arrives joined so).
+      if (text == "all" || text == "none") break;
+      std::size_t start = 0;
+      while (true) {
+        const std::size_t comma = text.find(',', start);
+        const std::string code = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (code.empty() || code.find_first_of(" \t[]") != std::string::npos)
+          fail("has value '" + text + "': '" + code + "' is not a zone code");
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      break;
+    }
     case Kind::text:
     case Kind::path:
       break;
@@ -391,6 +491,17 @@ void walk(Settings& s, const YAML::Node& node, const std::string& prefix, const 
     const std::string name = kv.first.as<std::string>();
     const std::string key = prefix.empty() ? name : prefix + "." + name;
     if (const KeyDef* d = find_key(key)) {
+      if (d->kind == Kind::zone_list && kv.second.IsSequence()) {
+        std::string joined;
+        for (const auto& item : kv.second) {
+          if (!item.IsScalar()) throw ConfigError(file + ": key '" + key + "' must list zone codes as plain values");
+          if (!joined.empty()) joined.push_back(',');
+          joined.append(item.as<std::string>());
+        }
+        if (joined.empty()) throw ConfigError(file + ": key '" + key + "' is an empty list (write `none` to count no shrubland)");
+        apply(s, *d, joined, file);
+        continue;
+      }
       if (!kv.second.IsScalar())
         throw ConfigError(file + ": key '" + key + "' must be a single value (expected " + kind_name(*d) + " " + range_text(*d) + ")");
       std::string text = kv.second.as<std::string>();
@@ -422,11 +533,14 @@ void validate(const Settings& s, const std::string& where) {
   if (s.fvc.ndvi_soil && s.fvc.ndvi_veg && !(*s.fvc.ndvi_veg > *s.fvc.ndvi_soil))
     throw ConfigError(where + ": fvc.ndvi_veg (" + std::to_string(*s.fvc.ndvi_veg) + ") must be greater than fvc.ndvi_soil (" +
                       std::to_string(*s.fvc.ndvi_soil) + ")");
-  if (!(s.desertification.none_min_fvc > s.desertification.light_min_fvc &&
-        s.desertification.light_min_fvc > s.desertification.moderate_min_fvc &&
-        s.desertification.moderate_min_fvc > s.desertification.severe_min_fvc))
+  if (!(s.sandification.none_min_fvc > s.sandification.light_min_fvc && s.sandification.light_min_fvc > s.sandification.moderate_min_fvc &&
+        s.sandification.moderate_min_fvc > s.sandification.severe_min_fvc))
+    throw ConfigError(where + ": sandification cut points must decrease: none_min_fvc > light_min_fvc > moderate_min_fvc > severe_min_fvc");
+  if (!(s.landcover.crop_max_green_ratio < s.landcover.shrub_min_green_ratio))
     throw ConfigError(where +
-                      ": desertification cut points must decrease: none_min_fvc > light_min_fvc > moderate_min_fvc > severe_min_fvc");
+                      ": landcover.crop_max_green_ratio must be below landcover.shrub_min_green_ratio (crops green up, shrubs hold)");
+  if (!(s.landcover.bare_max_fvc < s.landcover.shrub_min_fvc && s.landcover.bare_max_fvc < s.landcover.crop_min_fvc))
+    throw ConfigError(where + ": landcover.bare_max_fvc must be below landcover.shrub_min_fvc and landcover.crop_min_fvc");
   if (s.output.block_size % 16 != 0) throw ConfigError(where + ": key 'output.block_size' must be a multiple of 16");
   if (!(s.water.permanent_min_frequency > s.water.seasonal_min_frequency))
     throw ConfigError(where + ": water.permanent_min_frequency must be greater than water.seasonal_min_frequency");
@@ -480,6 +594,18 @@ StripPlan plan_strips(const Settings& s, double bytes_per_cell, int cols, int ha
   const double budget_rows = double(s.run.memory_budget_mb) * 1024.0 * 1024.0 / (bytes_per_cell * cols * double(plan.tokens));
   plan.rows = std::clamp(int(budget_rows) - 2 * halo_rows, 8, std::max(8, s.run.window_rows));
   return plan;
+}
+
+bool counts_special_shrubland(const ForestSection& forest, const std::string& zone_code) {
+  if (forest.special_shrubland == "all") return true;
+  if (forest.special_shrubland == "none") return false;
+  const std::string& list = forest.special_shrubland;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = list.find(',', start);
+    if (list.compare(start, comma == std::string::npos ? std::string::npos : comma - start, zone_code) == 0) return true;
+    if (comma == std::string::npos) return false;
+    start = comma + 1;
+  }
 }
 
 std::string settings_reference_markdown() {

@@ -41,15 +41,28 @@ struct FvcSection {
 struct WaterSection {
   double mndwi_min = 0.0;
   double permanent_min_frequency = 0.75, seasonal_min_frequency = 0.25;  // water frequency classes
-  double land_max_frequency = 0.5;                                        // season cells wetter than this are water
+  double land_max_frequency = 0.5;                                       // season cells wetter than this are water
 };
 struct ForestSection {
   double ndvi_min = 0.60;
   double min_patch_ha = 0.5;
   double shoulder_ndvi_min = 0.45;
+  std::string special_shrubland = "all";  // all | none | zone codes, comma-separated (a YAML list in a file)
+  double shrub_min_cover = 0.30;          // cover of shrubland that counts as forest where designated
 };
-struct DesertificationSection {  // FVC cut points, fractions
+struct LandcoverSection {  // the yearly land cover from the imagery (rules/cell_rules.hpp)
+  double bare_max_fvc = 0.05;
+  double shrub_min_fvc = 0.15;
+  double shrub_min_green_ratio = 0.75;
+  double crop_min_fvc = 0.40;
+  double crop_max_green_ratio = 0.30;
+};
+struct SandificationSection {  // FVC cut points, fractions (GB/T 24255)
   double none_min_fvc = 0.60, light_min_fvc = 0.40, moderate_min_fvc = 0.25, severe_min_fvc = 0.10;
+};
+struct TargetsSection {
+  std::string file;                    // empty: no targets report
+  double min_observed_fraction = 0.5;  // below it a unit's verdict is no_data
 };
 struct ReportSection {
   std::string headers = "en";  // en | zh | en_zh
@@ -59,6 +72,7 @@ struct SeasonSection {
   std::string start = "07-01", end = "08-31";                // peak-season window (MM-DD)
   std::string spring_start = "05-01", spring_end = "05-31";  // phenology shoulder windows
   std::string autumn_start = "09-01", autumn_end = "09-30";
+  double method_min_share = 0.5;  // share of a zone's observed area a rule must have applied to, to name the method
   std::string grid_crs = "+proj=aea +lat_0=0 +lat_1=25 +lat_2=47 +lon_0=105 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs";
   double pixel_size = 30;
 };
@@ -74,10 +88,12 @@ struct Settings {
   FvcSection fvc;
   WaterSection water;
   ForestSection forest;
-  DesertificationSection desertification;
+  LandcoverSection landcover;
+  SandificationSection sandification;
   ReportSection report;
   SeasonSection season;
   TrendSection trend;
+  TargetsSection targets;
 };
 
 /// Parses YAML config text (the fuzzing entry point): every key checked, cross-key checks done.
@@ -102,5 +118,8 @@ StripPlan plan_strips(const Settings& settings, double bytes_per_cell, int cols,
 
 /// The schema as a Markdown table (config/README.md embeds it; a test keeps the two in step).
 std::string settings_reference_markdown();
+
+/// Whether shrubland of `zone_code` counts as forest under forest.special_shrubland.
+bool counts_special_shrubland(const ForestSection& forest, const std::string& zone_code);
 
 }  // namespace ecomon

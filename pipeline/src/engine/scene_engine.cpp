@@ -165,7 +165,7 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
   s.outputs.set("FVC", std::move(fvc_out));
   s.outputs.set("WATER", std::move(water_out));
   s.outputs.set("FOREST", std::move(forest));
-  s.outputs.set("DESERT_GRADE", std::move(grade_out));
+  s.outputs.set("SANDIFICATION_GRADE", std::move(grade_out));
   s.outputs.set("CLEAR", std::move(clear_out));
 }
 

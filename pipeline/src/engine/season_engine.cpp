@@ -87,6 +87,7 @@ struct YearInputs {
   CellRules rules;
   const geo::CellAreaModel& area_model;
   double min_patch;
+  std::vector<bool> special_shrubland;  // by zone: its shrubland counts as forest (forest.special_shrubland)
 };
 
 // Reader stage: for every source over the strip, the source pixel under each cell (nearest
@@ -160,9 +161,10 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   SeasonStrip* st = &strip;
   const Window& g = st->grown;
   const std::size_t n = std::size_t(g.size());
-  std::vector<std::uint8_t> has_data(n, 0), clear_n(n, 0), wet_n(n, 0), checked(n, 0);
+  std::vector<std::uint8_t> has_data(n, 0), clear_n(n, 0), wet_n(n, 0), shoulders(n, 0);
   std::vector<float> ndvi_max(n, geo::index::kNaN), ndvi_med(n, geo::index::kNaN), fvc(n, geo::index::kNaN);
-  std::vector<float> water_freq(n, geo::index::kNaN);
+  std::vector<float> water_freq(n, geo::index::kNaN), ratio(n, geo::index::kNaN);
+  std::vector<LandCover> first_class(n, LandCover::unknown);
   Block<std::uint8_t> candidate(g, kNoData8);
   std::vector<float> season_values;
   for (std::size_t i = 0; i < n; ++i) {
@@ -200,16 +202,29 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
     ndvi_max[i] = vmax;
     water_freq[i] = float(wet) / float(k);
     const bool is_water = rules.is_water_by_frequency(water_freq[i]);
-    // Land cover at the peak, from the maximum-NDVI composite.
+    // Cover at the peak, from the maximum-NDVI composite.
     fvc[i] = rules.cover(vmax, is_water);
     const bool shoulders_green = rules.shoulder_green(spring_seen, spring) && rules.shoulder_green(autumn_seen, autumn);
-    candidate[i] = rules.forest_candidate(vmax, is_water, shoulders_green) ? 1 : 0;
-    checked[i] = spring_seen && autumn_seen;
+    const bool tree = rules.forest_candidate(vmax, is_water, shoulders_green);
+    shoulders[i] = std::uint8_t(spring_seen + autumn_seen);
+    ratio[i] = rules.green_ratio(fvc[i], spring_seen, spring, autumn_seen, autumn);
+    first_class[i] = rules.land_cover(water_freq[i], tree, fvc[i], ratio[i]);
+    // Forest is trees plus shrubland dense enough to count where designated: one patch rule for both.
+    candidate[i] = first_class[i] == LandCover::tree || rules.special_shrub_candidate(first_class[i], fvc[i]) ? 1 : 0;
   }
   const Block<double> areas = area_model.areas(g);
   const Block<std::uint8_t> forest = geo::remove_small_patches(candidate, areas, min_patch, st->core);
   const Window& c = st->core;
   const int dr = c.row0 - g.row0;
+  // The final class of a core cell: trees in a patch under the minimum are classed again as not trees.
+  auto final_class = [&](int cr, int cc, std::size_t i) {
+    if (first_class[i] != LandCover::tree || forest.at(cr, cc) == 1) return first_class[i];
+    return rules.land_cover(water_freq[i], false, fvc[i], ratio[i]);
+  };
+  // FOREST: 1 trees, 2 shrubland dense enough to be forest (counted where designated), 0 neither.
+  auto forest_code = [&](int cr, int cc, std::size_t i) -> std::uint8_t {
+    return forest.at(cr, cc) != 1 ? 0 : first_class[i] == LandCover::tree ? 1 : 2;
+  };
   Block<std::int16_t> ndvi_max_out(c, kNoData16);
   Block<std::int16_t> ndvi_median_out(c, kNoData16);
   Block<std::uint8_t> clear_count_out(c, kNoData8);
@@ -217,6 +232,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   Block<std::uint8_t> wetland_out(c, kNoData8);
   Block<std::uint8_t> fvc_out(c, kNoData8);
   Block<std::uint8_t> forest_out(c, kNoData8);
+  Block<std::uint8_t> landcover_out(c, kNoData8);
   Block<std::uint8_t> grade_out(c, kNoData8);
   for (int r = 0; r < c.rows; ++r)
     for (int col = 0; col < c.cols; ++col) {
@@ -229,21 +245,25 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       water_frequency_out.at(r, col) = std::uint8_t(std::lround(water_freq[i] * 100));
       wetland_out.at(r, col) = rules.water_class(water_freq[i]);
       fvc_out.at(r, col) = std::uint8_t(std::lround(fvc[i] / float(kFvcScale)));
-      forest_out.at(r, col) = forest.at(r, col);
-      grade_out.at(r, col) = std::uint8_t(rules.grade(fvc[i], rules.is_water_by_frequency(water_freq[i])));
+      forest_out.at(r, col) = forest_code(r, col, i);
+      const LandCover lc = final_class(r, col, i);
+      landcover_out.at(r, col) = std::uint8_t(lc);
+      grade_out.at(r, col) = std::uint8_t(rules.grade(fvc[i], !is_natural_land(lc)));
     }
   // Zone tallies, row by row, in column order.
   st->zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
   for (std::size_t z = 0; z < zones.size(); ++z) {
     const Window sub = zone_windows[z].intersect(c);
     if (sub.empty()) continue;
+    const bool shrubland_is_forest = in.special_shrubland[z];
     const Block<double> cover = geo::coverage_fractions(zones[z].geometry, grid.transform, sub);
     for (int r = 0; r < sub.rows; ++r) {
       ZoneTally& t = st->zone_rows[z][std::size_t(sub.row0 - c.row0 + r)];
+      const int cr = sub.row0 - c.row0 + r;
       for (int k = 0; k < sub.cols; ++k) {
         const double f = cover.at(r, k);
         if (f <= 0) continue;
-        const int cr = sub.row0 - c.row0 + r, cc = sub.col0 - c.col0 + k;
+        const int cc = sub.col0 - c.col0 + k;
         const std::size_t i = std::size_t(cr + dr) * g.cols + cc;
         if (!has_data[i]) continue;
         const double w = f * areas[i];
@@ -251,24 +271,47 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
         if (!clear_n[i]) continue;
         t.observed_area += w;
         t.clear_obs_area += w * clear_n[i];
+        if (shoulders[i] >= 1) t.shoulder_area += w;
+        if (shoulders[i] == 2) t.phenology_area += w;
+        const LandCover lc = final_class(cr, cc, i);
+        t.landcover_area[int(lc)] += w;
         const int wc = rules.water_class(water_freq[i]);
         if (wc == 2) t.water_area += w;
         if (wc >= 1) t.wetland_area += w;
         if (rules.is_water_by_frequency(water_freq[i])) continue;
         t.land_area += w;
         t.fvc_area += double(fvc[i]) * w;
-        t.add_graded_area(rules.grade(fvc[i], false), w);
-        if (forest.at(cr, cc) == 1) {
+        if (lc == LandCover::grassland) t.grassland_fvc_area += double(fvc[i]) * w;
+        if (is_natural_land(lc)) t.add_graded_area(rules.grade(fvc[i], false), w);
+        const std::uint8_t fc = forest_code(cr, cc, i);
+        if (fc == 1) t.tree_forest_area += w;
+        if (fc == 2) t.shrub_forest_area += w;
+        if (fc == 1 || (fc == 2 && shrubland_is_forest)) {
           t.forest_area += w;
-          if (checked[i]) t.forest_phenology_area += w;
+          if (shoulders[i] == 2) t.forest_phenology_area += w;
+        }
+      }
+      // The year's scenes with data in this zone row (for the per-zone scene count).
+      if (t.total_area <= 0) continue;
+      t.sources_seen.assign(in.sources.size(), 0);
+      for (const auto& smp : st->samples) {
+        if (t.sources_seen[smp.source]) continue;
+        for (int k = 0; k < sub.cols && !t.sources_seen[smp.source]; ++k) {
+          const std::size_t i = std::size_t(cr + dr) * g.cols + std::size_t(sub.col0 - c.col0 + k);
+          const std::int32_t j = smp.index[i];
+          if (cover.at(r, k) > 0 && j >= 0 && smp.obs.state[std::size_t(j)] != PixelState::no_data) t.sources_seen[smp.source] = 1;
         }
       }
     }
   }
   const std::pair<const char*, Block<std::int16_t>*> out16[] = {{"NDVI_MAX", &ndvi_max_out}, {"NDVI_MEDIAN", &ndvi_median_out}};
-  const std::pair<const char*, Block<std::uint8_t>*> out8[] = {{"CLEAR_COUNT", &clear_count_out}, {"WATER_FREQUENCY", &water_frequency_out},
-                                                               {"WETLAND", &wetland_out},         {"FVC", &fvc_out},
-                                                               {"FOREST", &forest_out},           {"DESERT_GRADE", &grade_out}};
+  const std::pair<const char*, Block<std::uint8_t>*> out8[] = {{"CLEAR_COUNT", &clear_count_out},
+                                                               {"WATER_FREQUENCY", &water_frequency_out},
+                                                               {"WETLAND", &wetland_out},
+                                                               {"FVC", &fvc_out},
+                                                               {"FOREST", &forest_out},
+                                                               {"LANDCOVER", &landcover_out},
+                                                               {"SANDIFICATION_GRADE", &grade_out}};
   st->outputs = ProductBlocks(season_products());
   for (const auto& [name, block] : out16) st->outputs.set(name, std::move(*block));
   for (const auto& [name, block] : out8) st->outputs.set(name, std::move(*block));
@@ -298,6 +341,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
                           const std::vector<geo::io::Zone>& zones, const Settings& s, const std::string& work_dir) {
   YearResult result;
   result.year = year;
+  result.method_min_share = s.season.method_min_share;
   result.tallies.assign(zones.size(), ZoneTally{});
   // Sources in (date, id) order, with their windows; those in no window are not used.
   std::vector<SeasonSource*> sources;
@@ -370,7 +414,9 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
                 zone_windows,
                 CellRules::from(s, s.fvc.ndvi_soil.value_or(0.05), s.fvc.ndvi_veg.value_or(0.85)),
                 area_model,
-                min_patch};
+                min_patch,
+                {}};
+  for (const auto& z : zones) in.special_shrubland.push_back(counts_special_shrubland(s.forest, z.code));
   run_strips<SeasonStrip>(
       plan, grid, halo, [&](SeasonStrip& strip) { sample_sources(strip, in); }, [&](SeasonStrip& strip) { composite_strip(strip, in); },
       [&](SeasonStrip& st) {

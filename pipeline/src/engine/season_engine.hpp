@@ -25,6 +25,7 @@ struct YearResult {
   int scenes = 0;                  // scenes used (in the season or shoulder windows)
   std::vector<ZoneTally> tallies;  // one per zone
   std::string fvc_product;         // the year's FVC GeoTIFF ("" if products are off)
+  double method_min_share = 0.5;   // season.method_min_share, for naming each zone's method
 };
 
 /// The regional grid: the zones' bounding box in `season.grid_crs`, cut to the union of the scene

@@ -1,5 +1,6 @@
 #include "products/indicators.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -15,23 +16,60 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 double ratio(double a, double b) { return b > 0 ? a / b : kNaN; }
 
+// The zone's area not observed in the season (outside the scenes, or never clear): its whole area
+// less the observed area (both ellipsoidal or equal-area; never negative).
+double unobserved_area(const ZoneRow& x) { return std::max(0.0, x.zone.geodesic_area_m2 - x.tally.observed_area); }
+
+// An area over the zone's whole area: the observed part, plus the unobserved part at the rate
+// observed; bounded by the unobserved part being none of it or all of it.
+Estimate area_estimate(const ZoneRow& x, double observed_part) {
+  const double u = unobserved_area(x);
+  return {observed_part + u * ratio(observed_part, x.tally.observed_area), observed_part, observed_part + u};
+}
+Estimate scaled(Estimate e, double factor) { return {e.value * factor, e.low * factor, e.high * factor}; }
+
+// A share of the zone's whole area, in percent.
+Estimate coverage_estimate(const ZoneRow& x, double observed_part) {
+  return scaled(area_estimate(x, observed_part), 100 * ratio(1.0, x.zone.geodesic_area_m2));
+}
+
+// The mean cover over grassland: the observed mean; bounded by the unobserved part being all
+// grassland at no cover or all grassland at full cover.
+Estimate grassland_cover_estimate(const ZoneRow& x) {
+  const double g = x.tally.landcover(LandCover::grassland), sum = x.tally.grassland_fvc_area, u = unobserved_area(x);
+  return {100 * ratio(sum, g), 100 * ratio(sum, g + u), 100 * ratio(sum + u, g + u)};
+}
+
 using Number = std::function<double(const ZoneRow&)>;
 using Text = std::function<std::string(const ZoneRow&)>;
 
 struct Registry {
   std::vector<Indicator> all;
 
-  void text(const char* key, const char* zh, const char* meaning, Text f) { all.push_back({key, zh, meaning, nullptr, std::move(f)}); }
+  void text(const char* key, const char* zh, const char* meaning, Text f) {
+    all.push_back({key, zh, meaning, nullptr, std::move(f), nullptr});
+  }
   void number(const char* key, const char* zh, const char* meaning, int digits, Number f) {
-    all.push_back({key, zh, meaning, f, [f, digits](const ZoneRow& r) { return format_fixed(f(r), digits); }});
+    all.push_back({key, zh, meaning, f, [f, digits](const ZoneRow& r) { return format_fixed(f(r), digits); }, nullptr});
   }
   // An area (m^2 in the tally) as two columns: <stem>_km2 and <stem>_wanmu (万亩), 6 decimals each.
-  void area(const std::string& stem, const std::string& zh, const std::string& meaning, Number m2) {
+  // `estimated`: a target may name it (the estimate over the zone's whole area, area_estimate()).
+  void area(const std::string& stem, const std::string& zh, const std::string& meaning, Number m2, bool estimated = false) {
+    std::function<Estimate(const ZoneRow&)> km2, wanmu;
+    if (estimated) {
+      km2 = [m2](const ZoneRow& r) { return scaled(area_estimate(r, m2(r)), 1e-6); };
+      wanmu = [m2](const ZoneRow& r) { return scaled(area_estimate(r, m2(r)), 1 / kSquareMetresPerWanMu); };
+    }
     all.push_back({stem + "_km2", zh + "_平方公里", meaning, [m2](const ZoneRow& r) { return m2(r) / 1e6; },
-                   [m2](const ZoneRow& r) { return format_km2(m2(r)); }});
+                   [m2](const ZoneRow& r) { return format_km2(m2(r)); }, km2});
     all.push_back({stem + "_wanmu", zh + "_万亩", stem + " in wan mu (1 wan mu = 6.6667 km2).",
-                   [m2](const ZoneRow& r) { return m2(r) / kSquareMetresPerWanMu; },
-                   [m2](const ZoneRow& r) { return format_wanmu(m2(r)); }});
+                   [m2](const ZoneRow& r) { return m2(r) / kSquareMetresPerWanMu; }, [m2](const ZoneRow& r) { return format_wanmu(m2(r)); },
+                   wanmu});
+  }
+  // A percentage a target may name: the column is the estimate's value.
+  void estimated(const char* key, const char* zh, const std::string& meaning, int digits, std::function<Estimate(const ZoneRow&)> e) {
+    all.push_back({key, zh, meaning, [e](const ZoneRow& r) { return e(r).value; },
+                   [e, digits](const ZoneRow& r) { return format_fixed(e(r).value, digits); }, e});
   }
 };
 
@@ -48,8 +86,18 @@ Registry build() {
   r.text("reflectance", "反射率类型", "SR (surface reflectance) or TOA (C1 L1 top-of-atmosphere; indices not comparable with SR).",
          [](const ZoneRow& x) { return x.scene->scene.reflectance; });
   r.text("year", "年份", "Year of the season composites.", [](const ZoneRow& x) { return std::to_string(x.year->year); });
-  r.text("scenes", "影像景数", "Scenes used (season, spring and autumn windows), all sensors.",
-         [](const ZoneRow& x) { return std::to_string(x.year->scenes); });
+  r.text("scenes", "影像景数", "Scenes of the year (season, spring and autumn windows, all sensors) with data in the zone.",
+         [](const ZoneRow& x) { return std::to_string(x.tally.sources()); });
+  r.text("method", "方法",
+         "How the year's figures were decided, as forest rule;land cover;grassland cover: phenology or canopy_only (forest checked in "
+         "spring and autumn, or the canopy threshold alone), imagery_seasons or imagery_peak (land cover from the peak and a shoulder "
+         "window, or from the peak alone: cropland and shrubland then read as grassland), uncalibrated. Decided by the rule that covered "
+         "at least season.method_min_share of the observed area.",
+         [](const ZoneRow& x) { return season_method(x); });
+  r.text("method_step", "方法变化",
+         "1 when the method differs from the zone's previous year with data: figures on either side are not comparable, and the trend "
+         "test starts after the step.",
+         [](const ZoneRow& x) { return std::string(x.method_step ? "1" : "0"); });
   // Areas.
   r.area("zone_area", "区划面积", "Ellipsoidal (WGS84, geodesic) area of the whole zone polygon.",
          [](const ZoneRow& x) { return x.zone.geodesic_area_m2; });
@@ -65,6 +113,9 @@ Registry build() {
            [](const ZoneRow& x) { return 100 * ratio(x.tally.observed_area, x.tally.total_area); });
   r.number("observed_fraction", "有效观测比例", "observed_area / total_area: the clear-observation fraction.", 6,
            [](const ZoneRow& x) { return ratio(x.tally.observed_area, x.tally.total_area); });
+  r.number("zone_observed_fraction", "区划有效观测比例",
+           "observed_area / zone_area: the share of the whole zone observed (outside the scenes or never clear is not observed).", 6,
+           [](const ZoneRow& x) { return std::min(1.0, ratio(x.tally.observed_area, x.zone.geodesic_area_m2)); });
   r.number("mean_clear_observations", "平均有效观测次数", "Mean number of clear season observations per observed cell.", 4,
            [](const ZoneRow& x) { return ratio(x.tally.clear_obs_area, x.tally.observed_area); });
   // Vegetation cover.
@@ -76,9 +127,21 @@ Registry build() {
            [](const ZoneRow& x) { return x.scene->ndvi_soil; });
   r.number("fvc_ndvi_veg", "纯植被NDVI", "Full-vegetation NDVI end-member used.", 4, [](const ZoneRow& x) { return x.scene->ndvi_veg; });
   // Forest.
-  r.area("forest_area", "森林面积",
-         "Observed forest after the minimum-patch rule; per season also green in spring and autumn where observed then.",
-         [](const ZoneRow& x) { return x.tally.forest_area; });
+  r.area(
+      "forest_area", "森林面积",
+      "Observed forest after the minimum-patch rule. Per season: trees green in spring and autumn where observed then, plus "
+      "shrubland of at least forest.shrub_min_cover where designated (forest.special_shrubland); never cropland.",
+      [](const ZoneRow& x) { return x.tally.forest_area; }, true);
+  r.area("tree_forest_area", "乔木林面积", "Per season: the forest of trees (FOREST = 1).",
+         [](const ZoneRow& x) { return x.tally.tree_forest_area; });
+  r.area("shrub_forest_area", "特别规定灌木林面积",
+         "Per season: shrubland of at least forest.shrub_min_cover in patches of the minimum size (FOREST = 2); part of forest_area "
+         "where the zone is designated in forest.special_shrubland.",
+         [](const ZoneRow& x) { return x.tally.shrub_forest_area; });
+  r.estimated("forest_coverage_pct", "森林覆盖率",
+              "Official forest coverage rate: forest_area over the zone's whole area x 100 (forest = trees + designated special "
+              "shrubland). The unobserved part of the zone is taken at the observed rate; targets_report.csv bounds it.",
+              4, [](const ZoneRow& x) { return coverage_estimate(x, x.tally.forest_area); });
   r.number("forest_cover_pct", "森林覆盖率_百分比",
            "forest_area / observed_area x 100 (estimate over the observed part; equals the official rate when fully observed).", 4,
            [](const ZoneRow& x) { return 100 * ratio(x.tally.forest_area, x.tally.observed_area); });
@@ -86,17 +149,36 @@ Registry build() {
            "Share of the forest area observed in both shoulder windows (the cropland rule could apply).", 2,
            [](const ZoneRow& x) { return 100 * ratio(x.tally.forest_phenology_area, x.tally.forest_area); });
   // Water.
-  r.area("water_area", "水域面积",
-         "Observed open water: per scene the MNDWI threshold; per season permanent water (frequency >= water.permanent_min_frequency).",
-         [](const ZoneRow& x) { return x.tally.water_area; });
-  r.area("wetland_area", "湿地面积", "Water frequency >= water.seasonal_min_frequency: seasonal and permanent water.",
-         [](const ZoneRow& x) { return x.tally.wetland_area; });
-  // Desertification grades.
+  r.area(
+      "water_area", "水域面积",
+      "Observed open water: per scene the MNDWI threshold; per season permanent water (frequency >= water.permanent_min_frequency).",
+      [](const ZoneRow& x) { return x.tally.water_area; }, true);
+  r.area(
+      "wetland_area", "湿地面积", "Water frequency >= water.seasonal_min_frequency: seasonal and permanent water.",
+      [](const ZoneRow& x) { return x.tally.wetland_area; }, true);
+  // Land cover (per season).
+  r.area(
+      "grassland_area", "草原面积", "Per season: observed land classed grassland (LANDCOVER = 3).",
+      [](const ZoneRow& x) { return x.tally.landcover(LandCover::grassland); }, true);
+  r.area("shrubland_area", "灌木林地面积", "Per season: observed land classed shrubland (LANDCOVER = 2), of any cover.",
+         [](const ZoneRow& x) { return x.tally.landcover(LandCover::shrubland); });
+  r.area("cropland_area", "耕地面积", "Per season: observed land classed cropland (LANDCOVER = 4).",
+         [](const ZoneRow& x) { return x.tally.landcover(LandCover::cropland); });
+  r.area("bare_area", "裸地面积", "Per season: observed land classed bare: sand, gobi, rock (LANDCOVER = 7).",
+         [](const ZoneRow& x) { return x.tally.landcover(LandCover::bare); });
+  r.estimated("grassland_cover_pct", "草原综合植被盖度",
+              "Grassland comprehensive vegetation cover: area-weighted mean peak-season cover over grassland only (not cropland, forest, "
+              "shrubland, water or bare land) x 100, the national grassland monitoring definition; uncalibrated until plots are given.",
+              4, grassland_cover_estimate);
+  // Sandification grades (GB/T 24255 沙化程度).
   const char* grades[5][2] = {
-      {"none", "非荒漠化"}, {"light", "轻度荒漠化"}, {"moderate", "中度荒漠化"}, {"severe", "重度荒漠化"}, {"extreme", "极重度荒漠化"}};
+      {"none", "非沙化"}, {"light", "轻度沙化"}, {"moderate", "中度沙化"}, {"severe", "重度沙化"}, {"extreme", "极重度沙化"}};
   for (int g = 0; g < 5; ++g)
-    r.area(std::string("desert_") + grades[g][0], std::string(grades[g][1]) + "面积",
-           std::string("Observed land graded ") + grades[g][0] + ".", [g](const ZoneRow& x) { return x.tally.grade_area[g]; });
+    r.area(std::string("sandified_") + grades[g][0], std::string(grades[g][1]) + "面积",
+           std::string("Land graded ") + grades[g][0] +
+               " by cover (GB/T 24255 sandified-land grading); per scene all observed land, per season natural land only (not "
+               "cropland, water, wetland or built-up).",
+           [g](const ZoneRow& x) { return x.tally.grade_area[g]; });
   // The mean of every index product that asks for one.
   const auto& indices = index_products();
   for (std::size_t k = 0, slot = 0; k < indices.size(); ++k) {
@@ -111,6 +193,15 @@ Registry build() {
 }
 
 }  // namespace
+
+std::string season_method(const ZoneRow& x) {
+  const double observed = x.tally.observed_area;
+  if (!(observed > 0)) return "";
+  const double share = x.year && x.year->method_min_share > 0 ? x.year->method_min_share : 0.5;
+  const bool phenology = x.tally.phenology_area >= share * observed;
+  const bool seasons = x.tally.shoulder_area >= share * observed;
+  return std::string(phenology ? "phenology" : "canopy_only") + ";" + (seasons ? "imagery_seasons" : "imagery_peak") + ";uncalibrated";
+}
 
 const std::vector<Indicator>& indicators() {
   static const Registry registry = build();

@@ -21,6 +21,16 @@ struct ZoneRow {
   const ZoneTally& tally;
   const SceneResult* scene = nullptr;  // rows of county_report.csv
   const YearResult* year = nullptr;    // rows of county_timeseries.csv
+  bool method_step = false;            // season rows: the method differs from the zone's previous year with data
+};
+
+/// The method of a season row (its forest rule, land-cover source and calibration), as the
+/// `method` column spells it; a change between years is a method step.
+std::string season_method(const ZoneRow& row);
+
+/// A unit's figure with the bounds of its 95% interval (config/README.md, "How the interval is computed").
+struct Estimate {
+  double value = 0, low = 0, high = 0;
 };
 
 struct Indicator {
@@ -29,6 +39,8 @@ struct Indicator {
   std::function<double(const ZoneRow&)> number;
   /// The CSV cell: for numbers, fixed-point with `digits` decimals, empty when undefined.
   std::function<std::string(const ZoneRow&)> text;
+  /// Season indicators a target may name: the estimate over the zone's whole area and its interval.
+  std::function<Estimate(const ZoneRow&)> estimate;
 };
 
 /// Every indicator, in registry order.

@@ -36,8 +36,9 @@ const std::vector<ProductSpec>& scene_products() {
         {"WATER", PixelType::u8, kNoData8, 1, "Water (MNDWI threshold)", binary_colours("not water", "water", 30, 90, 200), true});
     out.push_back({"FOREST", PixelType::u8, kNoData8, 1, "Forest (canopy NDVI, minimum patch)",
                    binary_colours("not forest", "forest", 20, 120, 40), true});
-    out.push_back({"DESERT_GRADE", PixelType::u8, kNoData8, 1, "Desertification grade by vegetation cover (GB/T 24255 criterion)",
-                   desert_grade_colours(), true});
+    out.push_back({"SANDIFICATION_GRADE", PixelType::u8, kNoData8, 1,
+                   "Sandification grade by vegetation cover (GB/T 24255), all land: one date has no land cover",
+                   sandification_grade_colours("water (not graded)"), true});
     out.push_back({"CLEAR", PixelType::u8, kNoData8, 1, "Clear observation (QA: no fill, cloud, shadow, cirrus, snow, saturation)",
                    binary_colours("masked", "clear", 250, 250, 250), true});
     return out;
@@ -62,10 +63,21 @@ const std::vector<ProductSpec>& season_products() {
         {255, 0, 0, 0, 0, "no data"}},
        true},
       {"FVC", PixelType::u8, kNoData8, kFvcScale, "Fractional vegetation cover from the max-NDVI composite, x0.005", {}, false},
-      {"FOREST", PixelType::u8, kNoData8, 1, "Forest: canopy NDVI at peak, green in spring and autumn, minimum patch",
-       binary_colours("not forest", "forest", 20, 120, 40), true},
-      {"DESERT_GRADE", PixelType::u8, kNoData8, 1, "Desertification grade by vegetation cover (GB/T 24255 criterion)",
-       desert_grade_colours(), true},
+      {"FOREST",
+       PixelType::u8,
+       kNoData8,
+       1,
+       "Forest: 1 trees (canopy NDVI at peak, green in spring and autumn), 2 shrubland of forest.shrub_min_cover (forest where "
+       "designated), minimum patch",
+       {{0, 230, 230, 230, 255, "not forest"},
+        {1, 20, 120, 40, 255, "forest (trees)"},
+        {2, 170, 190, 60, 255, "special shrubland (forest where designated)"},
+        {255, 0, 0, 0, 0, "no data"}},
+       true},
+      {"LANDCOVER", PixelType::u8, kNoData8, 1, "Land cover from the season's dates (config/README.md: Land cover from the imagery)",
+       landcover_colours(), true},
+      {"SANDIFICATION_GRADE", PixelType::u8, kNoData8, 1, "Sandification grade by vegetation cover (GB/T 24255), natural land only",
+       sandification_grade_colours("not graded (water, wetland, cropland, built-up)"), true},
   };
   return products;
 }

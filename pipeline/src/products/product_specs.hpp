@@ -36,7 +36,7 @@ struct ProductSpec {
 geo::io::CogOptions cog_options(const OutputSection& output);
 
 /// Per-scene products in output order: every index product (products/index_products.cpp), then FVC,
-/// WATER, FOREST, DESERT_GRADE, CLEAR.
+/// WATER, FOREST, SANDIFICATION_GRADE, CLEAR.
 const std::vector<ProductSpec>& scene_products();
 /// Season products in output order.
 const std::vector<ProductSpec>& season_products();

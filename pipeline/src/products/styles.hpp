@@ -14,14 +14,19 @@ inline std::vector<geo::io::ColourEntry> binary_colours(const std::string& no, c
   return {{0, 230, 230, 230, 255, no}, {1, r, g, b, 255, yes}, {255, 0, 0, 0, 0, "no data"}};
 }
 
-/// Desertification grades 1-5 (none..extreme), 0 = water (not graded), 255 = no data.
-inline std::vector<geo::io::ColourEntry> desert_grade_colours() {
-  return {{0, 30, 90, 200, 255, "water (not graded)"},
-          {1, 40, 140, 60, 255, "none"},
-          {2, 200, 220, 120, 255, "light"},
-          {3, 240, 200, 100, 255, "moderate"},
-          {4, 220, 130, 60, 255, "severe"},
-          {5, 160, 50, 30, 255, "extreme"},
+/// Sandification grades 1-5 (non-sandified..extreme, GB/T 24255), 0 = not graded (water; per season
+/// also cropland, wetland, built-up), 255 = no data.
+inline std::vector<geo::io::ColourEntry> sandification_grade_colours(const std::string& not_graded) {
+  return {{0, 30, 90, 200, 255, not_graded},   {1, 40, 140, 60, 255, "non-sandified"}, {2, 200, 220, 120, 255, "light"},
+          {3, 240, 200, 100, 255, "moderate"}, {4, 220, 130, 60, 255, "severe"},       {5, 160, 50, 30, 255, "extreme"},
+          {255, 0, 0, 0, 0, "no data"}};
+}
+
+/// Land cover classes (rules/cell_rules.hpp LandCover), in the ESA WorldCover palette.
+inline std::vector<geo::io::ColourEntry> landcover_colours() {
+  return {{0, 0, 0, 0, 0, "unknown"},          {1, 0, 100, 0, 255, "tree"},         {2, 255, 187, 34, 255, "shrubland"},
+          {3, 255, 255, 76, 255, "grassland"}, {4, 240, 150, 255, 255, "cropland"}, {5, 0, 100, 200, 255, "water"},
+          {6, 0, 150, 160, 255, "wetland"},    {7, 180, 180, 180, 255, "bare"},     {8, 250, 0, 0, 255, "built-up"},
           {255, 0, 0, 0, 0, "no data"}};
 }
 

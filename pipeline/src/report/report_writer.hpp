@@ -13,6 +13,7 @@
 #include "config/settings.hpp"
 #include "engine/scene_engine.hpp"
 #include "engine/season_engine.hpp"
+#include "targets/verdicts.hpp"
 
 namespace ecomon {
 
@@ -31,6 +32,8 @@ struct RunResults {
   const std::vector<YearResult>& years;            // in year order
   const std::vector<StatusRow>& statuses;          // sorted by path
   std::size_t failed = 0;
+  const TargetsFile* targets = nullptr;     // targets.file, when given
+  const std::vector<VerdictRow>& verdicts;  // every target x year (empty without targets)
 };
 
 class ReportWriter {

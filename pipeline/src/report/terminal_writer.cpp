@@ -19,6 +19,13 @@ class TerminalWriter final : public ReportWriter {
     else
       std::printf("Per scene: %zu scenes, one row per zone and scene in county_report.csv\n", r.scenes.size());
     if (!r.years.empty()) std::printf("\nPer season (county_timeseries.csv):\n%s", format_series_table(r.season_zones, r.years).c_str());
+    if (r.targets) {
+      // The units the run observed at all (a region-wide target run over a few counties is left out here).
+      std::vector<VerdictRow> shown;
+      for (const VerdictRow& v : r.verdicts)
+        if (v.observed_fraction > 0) shown.push_back(v);
+      std::printf("\nTargets (targets_report.csv; %s):\n%s", r.targets->path.c_str(), format_targets_table(shown).c_str());
+    }
     std::printf("\nreport:   %s\nproducts: %s\nscenes:   %zu processed, %zu failed\n", r.output.path({"county_report.csv"}).c_str(),
                 r.output.path({"products"}).c_str(), r.scenes.size(), r.failed);
     if (!r.years.empty())

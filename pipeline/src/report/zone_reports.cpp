@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <map>
 
+#include <spdlog/spdlog.h>
+
 #include "libgeo/trend.hpp"
 #include "products/index_products.hpp"
 #include "products/indicators.hpp"
@@ -35,21 +37,21 @@ const std::vector<std::string>& scene_report_keys() {
                                                                  "forest_area_km2",
                                                                  "forest_cover_pct",
                                                                  "water_area_km2",
-                                                                 "desert_none_km2",
-                                                                 "desert_light_km2",
-                                                                 "desert_moderate_km2",
-                                                                 "desert_severe_km2",
-                                                                 "desert_extreme_km2",
+                                                                 "sandified_none_km2",
+                                                                 "sandified_light_km2",
+                                                                 "sandified_moderate_km2",
+                                                                 "sandified_severe_km2",
+                                                                 "sandified_extreme_km2",
                                                                  "zone_area_wanmu",
                                                                  "total_area_wanmu",
                                                                  "observed_area_wanmu",
                                                                  "forest_area_wanmu",
                                                                  "water_area_wanmu",
-                                                                 "desert_none_wanmu",
-                                                                 "desert_light_wanmu",
-                                                                 "desert_moderate_wanmu",
-                                                                 "desert_severe_wanmu",
-                                                                 "desert_extreme_wanmu"});
+                                                                 "sandified_none_wanmu",
+                                                                 "sandified_light_wanmu",
+                                                                 "sandified_moderate_wanmu",
+                                                                 "sandified_severe_wanmu",
+                                                                 "sandified_extreme_wanmu"});
   return keys;
 }
 
@@ -58,27 +60,58 @@ const std::vector<std::string>& series_keys() {
                                                 "zone_name",
                                                 "year",
                                                 "scenes",
+                                                "method",
+                                                "method_step",
+                                                "zone_area_km2",
                                                 "total_area_km2",
                                                 "observed_area_km2",
                                                 "observed_fraction",
+                                                "zone_observed_fraction",
                                                 "mean_clear_observations",
                                                 "fvc_mean",
+                                                "forest_coverage_pct",
                                                 "forest_area_km2",
+                                                "tree_forest_area_km2",
+                                                "shrub_forest_area_km2",
                                                 "forest_cover_pct",
                                                 "forest_phenology_checked_pct",
+                                                "grassland_cover_pct",
+                                                "grassland_area_km2",
+                                                "shrubland_area_km2",
+                                                "cropland_area_km2",
+                                                "bare_area_km2",
                                                 "water_area_km2",
                                                 "wetland_area_km2",
-                                                "desert_none_km2",
-                                                "desert_light_km2",
-                                                "desert_moderate_km2",
-                                                "desert_severe_km2",
-                                                "desert_extreme_km2",
+                                                "sandified_none_km2",
+                                                "sandified_light_km2",
+                                                "sandified_moderate_km2",
+                                                "sandified_severe_km2",
+                                                "sandified_extreme_km2",
+                                                "zone_area_wanmu",
                                                 "total_area_wanmu",
                                                 "observed_area_wanmu",
                                                 "forest_area_wanmu",
+                                                "grassland_area_wanmu",
+                                                "cropland_area_wanmu",
                                                 "water_area_wanmu",
                                                 "wetland_area_wanmu"};
   return keys;
+}
+
+// The rows of one zone's series, each knowing whether its method differs from the previous year with data.
+std::vector<ZoneRow> zone_series(const geo::io::Zone& zone, std::size_t z, const std::vector<YearResult>& years) {
+  std::vector<ZoneRow> rows;
+  std::string previous;
+  for (const auto& y : years) {
+    ZoneRow row{zone, y.tallies[z], nullptr, &y};
+    const std::string method = season_method(row);
+    if (!method.empty()) {
+      row.method_step = !previous.empty() && method != previous;
+      previous = method;
+    }
+    rows.push_back(row);
+  }
+  return rows;
 }
 
 std::vector<ReportColumn> documented(const std::vector<std::string>& keys) {
@@ -147,7 +180,7 @@ const std::vector<ReportColumn>& trend_columns() {
       {"zone_name", "区划名称", "Zone name."},
       {"indicator", "指标", "Column of county_timeseries.csv the trend is of."},
       {"years", "年数", "Years with a value."},
-      {"first_year", "起始年", "First year."},
+      {"first_year", "起始年", "First year with a value (the trend starts after the zone's last method step)."},
       {"last_year", "终止年", "Last year."},
       {"slope_per_year", "年变化率", "Theil-Sen slope, indicator units per year."},
       {"mann_kendall_s", "MK统计量S", "Mann-Kendall S."},
@@ -155,12 +188,16 @@ const std::vector<ReportColumn>& trend_columns() {
       {"p_value", "显著性p值", "Two-sided p of Z."},
       {"kendall_tau", "Kendall_tau", "S / (n(n-1)/2)."},
       {"trend", "趋势", "increasing / decreasing (p < trend.alpha) or no significant trend; empty below 3 years."},
+      {"method_step_year", "方法变化年份",
+       "The year of the zone's last method step (county_timeseries.csv `method_step`); the trend uses only the years from it on. "
+       "Empty when the method never changed."},
   };
   return cols;
 }
 
 const std::vector<std::string>& trend_indicator_keys() {
-  static const std::vector<std::string> keys = {"fvc_mean", "forest_cover_pct", "water_area_km2", "wetland_area_km2"};
+  static const std::vector<std::string> keys = {"fvc_mean", "forest_coverage_pct", "grassland_cover_pct", "water_area_km2",
+                                                "wetland_area_km2"};
   return keys;
 }
 
@@ -176,21 +213,31 @@ void write_timeseries(const std::string& path, const std::vector<geo::io::Zone>&
                       const std::string& headers) {
   std::vector<std::vector<std::string>> rows;
   for (std::size_t z = 0; z < zones.size(); ++z)
-    for (const auto& y : years) rows.push_back(cells(series_keys(), ZoneRow{zones[z], y.tallies[z], nullptr, &y}));
+    for (const ZoneRow& row : zone_series(zones[z], z, years)) {
+      if (row.method_step)
+        spdlog::warn("zone {} ({}), {}: method step to {}: not comparable with the year before; the trend starts here", zones[z].code,
+                     zones[z].name, row.year->year, season_method(row));
+      rows.push_back(cells(series_keys(), row));
+    }
   write_csv(path, timeseries_columns(), rows, headers);
 }
 
 void write_trends(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years, double alpha,
                   const std::string& headers) {
   std::vector<std::vector<std::string>> rows;
-  for (std::size_t z = 0; z < zones.size(); ++z)
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    const std::vector<ZoneRow> series = zone_series(zones[z], z, years);
+    // The trend does not run across a method step: it starts at the last one.
+    int step_year = 0;
+    for (const ZoneRow& row : series)
+      if (row.method_step) step_year = row.year->year;
     for (const auto& key : trend_indicator_keys()) {
       std::vector<double> times, values;
-      for (const auto& y : years) {
-        const ZoneRow row{zones[z], y.tallies[z], nullptr, &y};
-        times.push_back(y.year);
+      for (const ZoneRow& row : series) {
+        if (row.year->year < step_year) continue;
+        times.push_back(row.year->year);
         // A year in which nothing of the zone was observed has no value, whatever the indicator.
-        values.push_back(y.tallies[z].observed_area > 0 ? indicator(key).number(row) : std::nan(""));
+        values.push_back(row.tally.observed_area > 0 ? indicator(key).number(row) : std::nan(""));
       }
       const geo::TrendResult t = geo::theil_sen_mann_kendall(times, values);
       int first = 0, last = 0;
@@ -202,8 +249,10 @@ void write_trends(const std::string& path, const std::vector<geo::io::Zone>& zon
       const std::string trend = t.n < 3 ? "" : !(t.p < alpha) ? "no significant trend" : t.s > 0 ? "increasing" : "decreasing";
       rows.push_back({zones[z].code, zones[z].name, key, std::to_string(t.n), first ? std::to_string(first) : "",
                       last ? std::to_string(last) : "", format_fixed(t.slope, 6), format_fixed(t.n >= 3 ? t.s : std::nan(""), 0),
-                      format_fixed(t.z, 4), format_fixed(t.p, 6), format_fixed(t.tau, 4), trend});
+                      format_fixed(t.z, 4), format_fixed(t.p, 6), format_fixed(t.tau, 4), trend,
+                      step_year ? std::to_string(step_year) : ""});
     }
+  }
   write_csv(path, trend_columns(), rows, headers);
 }
 
@@ -225,15 +274,20 @@ std::string format_scene_table(const std::vector<SceneResult>& results) {
 std::string format_series_table(const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years) {
   static const std::vector<TableColumn> cols = {{"year", "year", 4, 0},
                                                 {"scenes", "scenes", 6, 0},
-                                                {"observed_pct", "observed%", 9, 1},
+                                                {"zone_observed_fraction", "observed", 8, 3},
                                                 {"fvc_mean", "fvc_mean", 8, 3},
-                                                {"forest_cover_pct", "forest%", 7, 2},
-                                                {"water_area_km2", "water_km2", 9, 1},
-                                                {"wetland_area_km2", "wetland_km2", 11, 1}};
+                                                {"forest_coverage_pct", "forest%", 7, 2},
+                                                {"grassland_cover_pct", "grass_cover%", 12, 1},
+                                                {"wetland_area_km2", "wetland_km2", 11, 1},
+                                                {"method", "method", 0, 0}};
   std::string out = table_header(cols);
   for (std::size_t z = 0; z < zones.size(); ++z)
-    for (const auto& y : years)
-      if (y.tallies[z].total_area > 0) out += table_row(cols, ZoneRow{zones[z], y.tallies[z], nullptr, &y});
+    for (const ZoneRow& row : zone_series(zones[z], z, years))
+      if (row.tally.total_area > 0) {
+        std::string line = table_row(cols, row);
+        if (row.method_step) line.insert(line.size() - 1, "  <- method step: not comparable with the year before");
+        out += line;
+      }
   return out;
 }
 

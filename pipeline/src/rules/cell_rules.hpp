@@ -2,28 +2,53 @@
 // The per-cell rules, one set for both engines: what is water, what cover a cell has, what may be
 // forest, what grade a cell gets, and (per season) how often-wet cells are classed. Every threshold
 // is a documented config key (config/README.md); a scene is the one-date case of a season.
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "config/settings.hpp"
 #include "libgeo/indices.hpp"
 
 namespace ecomon {
 
+/// Land cover classes of the yearly LANDCOVER product (and of a user's layer once translated).
+enum class LandCover : std::uint8_t {
+  unknown = 0,
+  tree = 1,
+  shrubland = 2,
+  grassland = 3,
+  cropland = 4,
+  water = 5,
+  wetland = 6,
+  bare = 7,
+  built_up = 8,  // from a user's layer only: the imagery rules do not map settlements
+};
+inline constexpr int kLandCoverClasses = 9;  // codes 0..8
+/// Natural land, which the sandification grading (GB/T 24255) applies to: not cropland, water, wetland or built-up.
+inline bool is_natural_land(LandCover c) {
+  return c == LandCover::tree || c == LandCover::shrubland || c == LandCover::grassland || c == LandCover::bare;
+}
+
 struct CellRules {
-  geo::index::DimidiateFvc fvc;                                           // fvc.ndvi_soil / fvc.ndvi_veg (scene: maybe `auto`)
-  geo::index::DesertGrading grading;                                      // desertification.*_min_fvc
-  float water_mndwi_min = 0;                                              // water.mndwi_min
-  float forest_ndvi_min = 0.6f;                                           // forest.ndvi_min
-  float forest_shoulder_ndvi_min = 0.45f;                                 // forest.shoulder_ndvi_min
-  float land_max_water_frequency = 0.5f;                                  // water.land_max_frequency
-  float permanent_min_frequency = 0.75f, seasonal_min_frequency = 0.25f;  // water.*_min_frequency
-  double min_patch_m2 = 5000;                                             // forest.min_patch_ha
+  geo::index::DimidiateFvc fvc;                                             // fvc.ndvi_soil / fvc.ndvi_veg (scene: maybe `auto`)
+  geo::index::DesertGrading grading;                                        // desertification.*_min_fvc
+  float water_mndwi_min = 0;                                                // water.mndwi_min
+  float forest_ndvi_min = 0.6f;                                             // forest.ndvi_min
+  float forest_shoulder_ndvi_min = 0.45f;                                   // forest.shoulder_ndvi_min
+  float land_max_water_frequency = 0.5f;                                    // water.land_max_frequency
+  float permanent_min_frequency = 0.75f, seasonal_min_frequency = 0.25f;    // water.*_min_frequency
+  double min_patch_m2 = 5000;                                               // forest.min_patch_ha
+  float shrub_forest_min_cover = 0.30f;                                     // forest.shrub_min_cover
+  float bare_max_fvc = 0.05f, shrub_min_fvc = 0.15f, crop_min_fvc = 0.40f;  // landcover.*
+  float shrub_min_green_ratio = 0.75f, crop_max_green_ratio = 0.30f;        // landcover.*_green_ratio
 
   /// The rules of `s`, with the FVC end-members given (a scene's `auto` ones, or a year's).
   static CellRules from(const Settings& s, double ndvi_soil, double ndvi_veg) {
     CellRules r;
     r.fvc = {float(ndvi_soil), float(ndvi_veg)};
-    r.grading = {float(s.desertification.none_min_fvc), float(s.desertification.light_min_fvc), float(s.desertification.moderate_min_fvc), float(s.desertification.severe_min_fvc)};
+    r.grading = {float(s.sandification.none_min_fvc), float(s.sandification.light_min_fvc), float(s.sandification.moderate_min_fvc),
+                 float(s.sandification.severe_min_fvc)};
     r.water_mndwi_min = float(s.water.mndwi_min);
     r.forest_ndvi_min = float(s.forest.ndvi_min);
     r.forest_shoulder_ndvi_min = float(s.forest.shoulder_ndvi_min);
@@ -31,6 +56,12 @@ struct CellRules {
     r.permanent_min_frequency = float(s.water.permanent_min_frequency);
     r.seasonal_min_frequency = float(s.water.seasonal_min_frequency);
     r.min_patch_m2 = s.forest.min_patch_ha * 1e4;
+    r.shrub_forest_min_cover = float(s.forest.shrub_min_cover);
+    r.bare_max_fvc = float(s.landcover.bare_max_fvc);
+    r.shrub_min_fvc = float(s.landcover.shrub_min_fvc);
+    r.crop_min_fvc = float(s.landcover.crop_min_fvc);
+    r.shrub_min_green_ratio = float(s.landcover.shrub_min_green_ratio);
+    r.crop_max_green_ratio = float(s.landcover.crop_max_green_ratio);
     return r;
   }
 
@@ -50,6 +81,37 @@ struct CellRules {
   geo::index::DesertGrade grade(float cover_value, bool water) const {
     return water ? geo::index::DesertGrade::not_graded : grading(cover_value);
   }
+  /// Green ratio: the lowest cover of the shoulder windows observed (their maximum NDVI each) over the
+  /// peak cover. Woody canopies hold their leaves from May to September (about 1); grassland greens
+  /// up through June (about 0.5 in May); irrigated crops are sown in May and cut from September
+  /// (about 0.1). NaN when no shoulder window was observed or there is no peak cover.
+  float green_ratio(float peak_cover, bool spring_seen, float spring_ndvi, bool autumn_seen, float autumn_ndvi) const {
+    if (!(peak_cover > 0) || (!spring_seen && !autumn_seen)) return std::numeric_limits<float>::quiet_NaN();
+    float lowest = std::numeric_limits<float>::infinity();
+    if (spring_seen) lowest = std::min(lowest, fvc(spring_ndvi));
+    if (autumn_seen) lowest = std::min(lowest, fvc(autumn_ndvi));
+    return lowest / peak_cover;
+  }
+  /// The land cover of a season cell (config/README.md, "Land cover from the imagery"): water and
+  /// wetland by water frequency; trees by the forest rule; bare below a cover; then, where a shoulder
+  /// window was seen, cropland (green only at the peak) and shrubland (holds its cover); grassland
+  /// otherwise. Without a shoulder window cropland and shrubland cannot be told from grassland.
+  LandCover land_cover(float water_frequency, bool tree, float peak_cover, float ratio) const {
+    if (is_water_by_frequency(water_frequency)) return LandCover::water;
+    if (water_class(water_frequency) >= 1) return LandCover::wetland;
+    if (tree) return LandCover::tree;
+    if (!(peak_cover >= bare_max_fvc)) return LandCover::bare;
+    if (!std::isnan(ratio)) {
+      if (peak_cover >= crop_min_fvc && ratio < crop_max_green_ratio) return LandCover::cropland;
+      if (peak_cover >= shrub_min_fvc && ratio >= shrub_min_green_ratio) return LandCover::shrubland;
+    }
+    return LandCover::grassland;
+  }
+  /// Shrubland dense enough to count as forest where designated (forest.special_shrubland).
+  bool special_shrub_candidate(LandCover c, float peak_cover) const {
+    return c == LandCover::shrubland && peak_cover >= shrub_forest_min_cover;
+  }
+
   /// Water class by frequency: 0 dry, 1 seasonal (wetland), 2 permanent (WOfS classes).
   std::uint8_t water_class(float frequency) const {
     return frequency >= permanent_min_frequency ? 2 : frequency >= seasonal_min_frequency ? 1 : 0;

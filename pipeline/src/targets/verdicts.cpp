@@ -1,0 +1,156 @@
+#include "targets/verdicts.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "report/csv_report.hpp"
+
+namespace ecomon {
+
+namespace {
+
+// A unit (its zones' tallies merged, its area their sum) as a zone row of the indicator registry.
+struct UnitOfYear {
+  geo::io::Zone zone;
+  ZoneTally tally;
+};
+
+// The signed margin to the threshold: positive when the value is on the target's side.
+double margin(TargetRule rule, double value, double threshold) {
+  return rule == TargetRule::at_least ? value - threshold : threshold - value;
+}
+
+VerdictRow judge_row(const Target& t, const std::string& scope, const UnitOfYear& unit, const YearResult& year, double min_observed) {
+  VerdictRow row;
+  row.target = &t;
+  row.scope = scope;
+  row.unit_code = unit.zone.code;
+  row.unit_name = unit.zone.name;
+  row.year = year.year;
+  row.threshold = threshold_for_year(t, year.year);
+  const ZoneRow zr{unit.zone, unit.tally, nullptr, &year};
+  row.observed_fraction = unit.zone.geodesic_area_m2 > 0 ? std::min(1.0, unit.tally.observed_area / unit.zone.geodesic_area_m2) : 0.0;
+  row.method = season_method(zr);
+  if (unit.tally.observed_area > 0) {
+    row.estimate = indicator(t.indicator).estimate(zr);
+    row.distance = margin(t.rule, row.estimate.value, row.threshold);
+  }
+  row.verdict = judge(t.rule, row.estimate.low, row.estimate.high, row.threshold, row.observed_fraction, min_observed);
+  return row;
+}
+
+std::string yes_no(bool b) { return b ? "yes" : "no"; }
+
+}  // namespace
+
+std::vector<VerdictRow> evaluate_targets(const TargetsFile& targets, const std::vector<geo::io::Zone>& zones,
+                                         const std::vector<YearResult>& years, double min_observed) {
+  std::map<std::string, std::size_t> zone_index;
+  for (std::size_t z = 0; z < zones.size(); ++z) zone_index.emplace(zones[z].code, z);
+  std::vector<VerdictRow> rows;
+  for (const Target& t : targets.targets) {
+    // The unit's member zones: those a `units` entry names, or the unit code as a zone by itself.
+    std::vector<std::string> members;
+    std::string unit_name = t.unit;
+    const auto named_unit = targets.units.find(t.unit);
+    const bool zone_as_unit = named_unit == targets.units.end();
+    if (zone_as_unit)
+      members = {t.unit};
+    else
+      members = named_unit->second.zones, unit_name = named_unit->second.name;
+    for (const YearResult& y : years) {
+      UnitOfYear unit{geo::io::Zone{t.unit, unit_name, {}, 0, {}}, ZoneTally{}};
+      std::vector<UnitOfYear> member_rows;
+      for (const auto& code : members) {
+        const auto z = zone_index.find(code);
+        if (z == zone_index.end()) continue;  // not in this run's zones: the unit is unobserved there
+        const geo::io::Zone& zone = zones[z->second];
+        unit.zone.geodesic_area_m2 += zone.geodesic_area_m2;
+        unit.tally.merge(y.tallies[z->second]);
+        member_rows.push_back({geo::io::Zone{zone.code, zone.name, {}, zone.geodesic_area_m2, {}}, y.tallies[z->second]});
+        if (zone_as_unit) unit.zone.name = zone.name;  // a zone as a unit by itself: its own name
+      }
+      rows.push_back(judge_row(t, "unit", unit, y, min_observed));
+      if (members.size() > 1)
+        for (const auto& m : member_rows) rows.push_back(judge_row(t, "member", m, y, min_observed));
+    }
+  }
+  return rows;
+}
+
+const std::vector<ReportColumn>& targets_report_columns() {
+  static const std::vector<ReportColumn> cols = {
+      {"target_id", "目标编号", "Target id from the targets file."},
+      {"scope", "范围", "unit: the target's unit; member: one zone of that unit, judged against the unit's threshold."},
+      {"unit_code", "单元代码", "Unit code (a `units` entry of the targets file, or a zone code), or the member zone's code."},
+      {"unit_name", "单元名称", "Unit or zone name."},
+      {"indicator", "指标", "Indicator (a column of county_timeseries.csv, same definition)."},
+      {"year", "年份", "Year of the season composites."},
+      {"value", "估计值",
+       "The unit's figure over its whole area: the observed part, with the unobserved part taken at the rate observed (area "
+       "indicators and forest coverage) or at the mean observed (grassland cover)."},
+      {"ci95_low", "95%置信下限", "Lower end of the interval (config/README.md, \"How the interval is computed\")."},
+      {"ci95_high", "95%置信上限", "Upper end of the interval."},
+      {"threshold", "当年阈值",
+       "The threshold of this year: on the straight line from the baseline to the target before the target year, the target from "
+       "then on."},
+      {"target_value", "目标值", "The target value of the plan."},
+      {"target_year", "目标年份", "The target year of the plan."},
+      {"rule", "规则", "at_least or at_most."},
+      {"binding", "约束性", "yes for a binding (约束性) target of the plan, no for an expected one."},
+      {"distance", "差距", "value - threshold for at_least, threshold - value for at_most: positive is on the target's side."},
+      {"verdict", "判定",
+       "met (the whole interval meets the threshold), not_met (the whole interval misses it), at_risk (it straddles it), no_data "
+       "(observed_fraction under targets.min_observed_fraction)."},
+      {"calibrated", "已校准", "yes when the figure was calibrated against ground plots."},
+      {"observed_fraction", "观测比例", "Share of the unit's whole area observed clear in the season."},
+      {"method", "方法", "The unit's method that year (county_timeseries.csv `method`)."},
+      {"source", "出处", "FILE:LINE of the target in the planning document."},
+  };
+  return cols;
+}
+
+std::vector<std::string> targets_report_cells(const VerdictRow& r) {
+  const Target& t = *r.target;
+  return {t.id,
+          r.scope,
+          r.unit_code,
+          r.unit_name,
+          t.indicator,
+          std::to_string(r.year),
+          format_fixed(r.estimate.value, 4),
+          format_fixed(r.estimate.low, 4),
+          format_fixed(r.estimate.high, 4),
+          format_fixed(r.threshold, 4),
+          format_fixed(t.target.value, 4),
+          std::to_string(t.target.year),
+          t.rule == TargetRule::at_least ? "at_least" : "at_most",
+          yes_no(t.binding),
+          format_fixed(r.distance, 4),
+          verdict_name(r.verdict),
+          yes_no(r.calibrated),
+          format_fixed(r.observed_fraction, 6),
+          r.method,
+          t.source};
+}
+
+std::string format_targets_table(const std::vector<VerdictRow>& rows) {
+  std::string out = pad_to_width("target", 30) + pad_to_width("unit", 22) +
+                    "year       value  95% interval          threshold  verdict    observed  source\n";
+  char buf[256];
+  for (const auto& r : rows) {
+    std::string unit(r.scope == "member" ? 2 : 0, ' ');
+    unit.append(r.unit_code).append(" ").append(r.unit_name);
+    auto num = [](double v) { return std::isfinite(v) ? format_fixed(v, 2) : std::string("-"); };
+    std::string interval = "-";
+    if (std::isfinite(r.estimate.low))
+      interval = std::string("[").append(num(r.estimate.low)).append(", ").append(num(r.estimate.high)).append("]");
+    std::snprintf(buf, sizeof buf, "%4d %11s  %-21s %9s  %-9s %8.3f  %s\n", r.year, num(r.estimate.value).c_str(), interval.c_str(),
+                  num(r.threshold).c_str(), verdict_name(r.verdict), r.observed_fraction, r.target->source.c_str());
+    out += pad_to_width(r.scope == "member" ? "" : r.target->id, 30) + pad_to_width(unit, 22) + buf;
+  }
+  return out;
+}
+
+}  // namespace ecomon

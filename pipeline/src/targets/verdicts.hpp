@@ -1,0 +1,44 @@
+#pragma once
+// The verdict of every target in every year of a run: the unit's figure from the indicator registry
+// (products/indicators.cpp, one definition for the series and the verdicts), its 95% interval, the
+// threshold that applies that year, and met / at_risk / not_met / no_data. The member zones of a
+// unit get rows too (scope `member`), judged against the unit's threshold, to show which of them
+// carry the unit and which hold it back.
+#include <string>
+#include <vector>
+
+#include "engine/season_engine.hpp"
+#include "products/indicators.hpp"
+#include "targets/targets.hpp"
+
+namespace ecomon {
+
+struct VerdictRow {
+  const Target* target = nullptr;
+  std::string scope;  // unit | member
+  std::string unit_code, unit_name;
+  int year = 0;
+  Estimate estimate{kUnknown, kUnknown, kUnknown};
+  double threshold = 0, distance = kUnknown, observed_fraction = 0;
+  Verdict verdict = Verdict::no_data;
+  bool calibrated = false;
+  std::string method;  // the unit's method that year (county_timeseries.csv `method`), "" without data
+
+  static constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// Every target x year of `years` (and each member zone of the target's unit), in the targets file's
+/// order, then year, unit before members. A unit none of whose zones is in `zones` (a region-wide
+/// target run on a few counties) has no_data rows.
+std::vector<VerdictRow> evaluate_targets(const TargetsFile& targets, const std::vector<geo::io::Zone>& zones,
+                                         const std::vector<YearResult>& years, double min_observed_fraction);
+
+/// Columns of targets_report.csv.
+const std::vector<ReportColumn>& targets_report_columns();
+/// One CSV row per verdict row, in the order of targets_report_columns().
+std::vector<std::string> targets_report_cells(const VerdictRow& row);
+
+/// The terminal table of the verdicts (unit rows, member rows indented).
+std::string format_targets_table(const std::vector<VerdictRow>& rows);
+
+}  // namespace ecomon

@@ -1,0 +1,168 @@
+// The official indicators by hand: the land-cover rule of a season cell, the estimate and bounds of
+// a partly observed zone, a city as the combination of its counties, and forest.special_shrubland.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "config/settings.hpp"
+#include "engine/season_engine.hpp"
+#include "products/indicators.hpp"
+#include "rules/cell_rules.hpp"
+#include "targets/verdicts.hpp"
+
+using namespace ecomon;
+
+namespace {
+
+CellRules default_rules() { return CellRules::from(Settings{}, 0.05, 0.85); }  // FVC = (NDVI - 0.05) / 0.80
+
+TEST(LandCoverRule, HandTable) {
+  const CellRules r = default_rules();
+  const float nan = std::nanf("");
+  struct Row {
+    float water_frequency;
+    bool tree;
+    float peak_cover, ratio;
+    LandCover expected;
+  };
+  const Row rows[] = {
+      {0.60f, false, 0.00f, nan, LandCover::water},        // wet in >= half the season
+      {0.30f, true, 0.80f, 1.00f, LandCover::wetland},     // seasonal water wins over canopy
+      {0.00f, true, 0.80f, 1.00f, LandCover::tree},        // the forest rule said tree
+      {0.00f, false, 0.04f, 1.00f, LandCover::bare},       // under landcover.bare_max_fvc
+      {0.00f, false, 0.70f, 0.10f, LandCover::cropland},   // green only at the peak
+      {0.00f, false, 0.40f, 0.29f, LandCover::cropland},   // just under crop_max_green_ratio, at crop_min_fvc
+      {0.00f, false, 0.39f, 0.10f, LandCover::grassland},  // too sparse for a crop canopy
+      {0.00f, false, 0.35f, 0.90f, LandCover::shrubland},  // holds its cover in spring and autumn
+      {0.00f, false, 0.15f, 0.75f, LandCover::shrubland},  // at both shrub thresholds
+      {0.00f, false, 0.14f, 0.90f, LandCover::grassland},  // too sparse for shrubland
+      {0.00f, false, 0.35f, 0.50f, LandCover::grassland},  // greens late, browns early
+      {0.00f, false, 0.70f, nan, LandCover::grassland},    // no shoulder window: crops cannot be told
+  };
+  for (const Row& row : rows)
+    EXPECT_EQ(int(r.land_cover(row.water_frequency, row.tree, row.peak_cover, row.ratio)), int(row.expected))
+        << "frequency " << row.water_frequency << " tree " << row.tree << " cover " << row.peak_cover << " ratio " << row.ratio;
+}
+
+TEST(LandCoverRule, GreenRatioIsTheLowestObservedShoulderOverThePeak) {
+  const CellRules r = default_rules();
+  // Peak cover 0.50; spring NDVI 0.13 -> cover 0.10; autumn NDVI 0.45 -> cover 0.50.
+  EXPECT_NEAR(r.green_ratio(0.5f, true, 0.13f, true, 0.45f), 0.2f, 1e-6);
+  EXPECT_NEAR(r.green_ratio(0.5f, false, 0.13f, true, 0.45f), 1.0f, 1e-6);  // spring not seen: autumn alone
+  EXPECT_TRUE(std::isnan(r.green_ratio(0.5f, false, 0.f, false, 0.f)));     // no shoulder seen
+  EXPECT_TRUE(std::isnan(r.green_ratio(0.0f, true, 0.5f, true, 0.5f)));     // no peak cover
+  EXPECT_TRUE(r.special_shrub_candidate(LandCover::shrubland, 0.30f));
+  EXPECT_FALSE(r.special_shrub_candidate(LandCover::shrubland, 0.29f));
+  EXPECT_FALSE(r.special_shrub_candidate(LandCover::grassland, 0.60f));
+  EXPECT_TRUE(is_natural_land(LandCover::bare));
+  EXPECT_FALSE(is_natural_land(LandCover::cropland));
+  EXPECT_FALSE(is_natural_land(LandCover::wetland));
+}
+
+// A zone of 100 km2, 80 km2 observed: 8 km2 forest, 40 km2 grassland at a mean cover of 0.25.
+ZoneTally partly_observed() {
+  ZoneTally t;
+  t.total_area = 90e6;
+  t.observed_area = 80e6;
+  t.forest_area = 8e6;
+  t.landcover_area[int(LandCover::grassland)] = 40e6;
+  t.grassland_fvc_area = 0.25 * 40e6;
+  return t;
+}
+
+TEST(OfficialEstimates, PartlyObservedZoneByHand) {
+  const geo::io::Zone zone{"z", "zone", {}, 100e6, {}};
+  const ZoneTally t = partly_observed();
+  YearResult year;
+  year.year = 2023;
+  const ZoneRow row{zone, t, nullptr, &year};
+  // Forest: 8 observed + 20 unobserved x 0.1 = 10 km2 of 100: 10%; bounds 8% and 28%.
+  const Estimate forest = indicator("forest_coverage_pct").estimate(row);
+  EXPECT_NEAR(forest.value, 10.0, 1e-12);
+  EXPECT_NEAR(forest.low, 8.0, 1e-12);
+  EXPECT_NEAR(forest.high, 28.0, 1e-12);
+  EXPECT_EQ(indicator("forest_coverage_pct").text(row), "10.0000");
+  // Forest area in wan mu (1 wan mu = 6.6667 km2): 10 km2 = 1.5, bounds 8 km2 = 1.2 and 28 km2 = 4.2.
+  const Estimate area = indicator("forest_area_wanmu").estimate(row);
+  EXPECT_NEAR(area.value, 1.5, 1e-12);
+  EXPECT_NEAR(area.low, 1.2, 1e-12);
+  EXPECT_NEAR(area.high, 4.2, 1e-12);
+  // Grassland cover: 25% observed; bounds 10 / 60 = 16.67% and 30 / 60 = 50%.
+  const Estimate grass = indicator("grassland_cover_pct").estimate(row);
+  EXPECT_NEAR(grass.value, 25.0, 1e-12);
+  EXPECT_NEAR(grass.low, 100.0 * 10 / 60, 1e-12);
+  EXPECT_NEAR(grass.high, 50.0, 1e-12);
+  EXPECT_EQ(indicator("zone_observed_fraction").text(row), "0.800000");
+  // Every indicator a target may name has an estimate.
+  for (const auto& key : target_indicators()) EXPECT_TRUE(bool(indicator(key).estimate)) << key;
+}
+
+TEST(OfficialEstimates, ACityIsItsCountiesCombinedByAreaNotAnAverageOfPercentages) {
+  // Two fully observed counties: A 100 km2 with 10 km2 forest and 50 km2 grassland at cover 0.20;
+  // B 300 km2 with 3 km2 forest and 10 km2 grassland at cover 0.50.
+  std::vector<geo::io::Zone> zones = {{"a", "A", {}, 100e6, {}}, {"b", "B", {}, 300e6, {}}};
+  YearResult year;
+  year.year = 2024;
+  year.tallies.resize(2);
+  auto fill = [](ZoneTally& t, double area, double forest, double grass, double cover) {
+    t.total_area = t.observed_area = area;
+    t.forest_area = forest;
+    t.landcover_area[int(LandCover::grassland)] = grass;
+    t.grassland_fvc_area = grass * cover;
+    t.phenology_area = t.shoulder_area = area;
+  };
+  fill(year.tallies[0], 100e6, 10e6, 50e6, 0.20);
+  fill(year.tallies[1], 300e6, 3e6, 10e6, 0.50);
+  TargetsFile targets;
+  targets.units["c"] = TargetUnit{"c", "City", {"a", "b"}};
+  targets.targets.push_back(
+      Target{"f", "c", "forest_coverage_pct", TargetRule::at_least, TargetPoint{2020, 2}, TargetPoint{2025, 4}, true, "x:1"});
+  targets.targets.push_back(
+      Target{"g", "c", "grassland_cover_pct", TargetRule::at_least, std::nullopt, TargetPoint{2025, 25}, true, "x:2"});
+  targets.targets.push_back(
+      Target{"r", "150000", "forest_coverage_pct", TargetRule::at_least, std::nullopt, TargetPoint{2025, 23.5}, false, "x:3"});
+  const auto rows = evaluate_targets(targets, zones, {year}, 0.5);
+  ASSERT_EQ(rows.size(), 7u);  // f: unit + 2 members; g: unit + 2 members; r: unit
+  // Forest: (10 + 3) / 400 = 3.25% (the mean of 10% and 1% would be 5.5%); threshold 2024: 2 + 2 x 4/5 = 3.6.
+  EXPECT_EQ(rows[0].scope, "unit");
+  EXPECT_EQ(rows[0].unit_name, "City");
+  EXPECT_NEAR(rows[0].estimate.value, 3.25, 1e-12);
+  EXPECT_NEAR(rows[0].threshold, 3.6, 1e-12);
+  EXPECT_NEAR(rows[0].distance, -0.35, 1e-12);
+  EXPECT_EQ(rows[0].verdict, Verdict::not_met);  // fully observed: the interval is the point
+  EXPECT_EQ(rows[1].scope, "member");
+  EXPECT_NEAR(rows[1].estimate.value, 10.0, 1e-12);
+  EXPECT_EQ(rows[1].verdict, Verdict::met);
+  EXPECT_NEAR(rows[2].estimate.value, 1.0, 1e-12);
+  // Grassland cover: (50 x 0.20 + 10 x 0.50) / 60 = 25% (the mean of the percentages would be 35%).
+  EXPECT_NEAR(rows[3].estimate.value, 25.0, 1e-12);
+  EXPECT_EQ(rows[3].verdict, Verdict::met);  // 25 >= 25
+  EXPECT_EQ(rows[3].method, "phenology;imagery_seasons;uncalibrated");
+  // A unit with no zone in the run: no data.
+  EXPECT_EQ(rows[6].unit_code, "150000");
+  EXPECT_EQ(rows[6].verdict, Verdict::no_data);
+  EXPECT_TRUE(std::isnan(rows[6].estimate.value));
+  EXPECT_EQ(targets_report_cells(rows[6])[6], "");  // the value cell is empty
+}
+
+TEST(SpecialShrubland, AllNoneOrAListOfZoneCodes) {
+  ForestSection f;
+  EXPECT_TRUE(counts_special_shrubland(f, "150821"));
+  f.special_shrubland = "none";
+  EXPECT_FALSE(counts_special_shrubland(f, "150821"));
+  f.special_shrubland = "150822,150821";
+  EXPECT_TRUE(counts_special_shrubland(f, "150821"));
+  EXPECT_FALSE(counts_special_shrubland(f, "15082"));
+  const Settings s = parse_settings("forest:\n  special_shrubland: [\"150821\", \"152921\"]\n", "t.yaml");
+  EXPECT_EQ(s.forest.special_shrubland, "150821,152921");
+  try {
+    parse_settings("forest:\n  special_shrubland: [\"150821\", \"\"]\n", "t.yaml");
+    FAIL() << "an empty code was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("t.yaml: key 'forest.special_shrubland'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parse_settings("forest:\n  special_shrubland: []\n", "t.yaml"), ConfigError);
+  EXPECT_THROW(parse_settings("landcover:\n  crop_max_green_ratio: 0.9\n", "t.yaml"), ConfigError);  // not below the shrub ratio
+}
+
+}  // namespace
