@@ -20,11 +20,21 @@ class TerminalWriter final : public ReportWriter {
       std::printf("Per scene: %zu scenes, one row per zone and scene in county_report.csv\n", r.scenes.size());
     if (!r.years.empty()) std::printf("\nPer season (county_timeseries.csv):\n%s", format_series_table(r.season_zones, r.years).c_str());
     if (r.targets) {
-      // The units the run observed at all (a region-wide target run over a few counties is left out here).
+      // The units observed enough for a verdict, each with its member zones; the rest in one line.
       std::vector<VerdictRow> shown;
-      for (const VerdictRow& v : r.verdicts)
-        if (v.observed_fraction > 0) shown.push_back(v);
-      std::printf("\nTargets (targets_report.csv; %s):\n%s", r.targets->path.c_str(), format_targets_table(shown).c_str());
+      std::size_t unjudged = 0;
+      bool unit_shown = false;
+      for (const VerdictRow& v : r.verdicts) {
+        if (v.scope == "unit") {
+          unit_shown = v.verdict != Verdict::no_data;
+          unjudged += !unit_shown;
+        }
+        if (unit_shown) shown.push_back(v);
+      }
+      std::printf("\nTargets (%s; every row in targets_report.csv):\n%s", r.targets->path.c_str(), format_targets_table(shown).c_str());
+      if (unjudged > 0)
+        std::printf("%zu target-years have no data (unit observed under targets.min_observed_fraction %.2f): see targets_report.csv\n",
+                    unjudged, r.settings.targets.min_observed_fraction);
     }
     std::printf("\nreport:   %s\nproducts: %s\nscenes:   %zu processed, %zu failed\n", r.output.path({"county_report.csv"}).c_str(),
                 r.output.path({"products"}).c_str(), r.scenes.size(), r.failed);
