@@ -128,6 +128,17 @@ TEST_F(OfficialIndicators, ForestCoverageAndGrasslandCoverAgainstTruth) {
   EXPECT_EQ(low.at("source"), "x.txt:1");
 }
 
+TEST_F(OfficialIndicators, ATargetsFileNamingAZoneNotInTheZonesStopsTheRunBeforeAnyScene) {
+  std::ofstream(dir_ / "bad_targets.yaml") << "units:\n  \"u\": {name: U, zones: [\"z\", \"150899\"]}\n"
+                                           << "targets:\n  - {id: t, unit: \"u\", indicator: forest_coverage_pct, rule: at_least,\n"
+                                           << "     target: {year: 2025, value: 1}, binding: true, source: \"x.txt:1\"}\n";
+  const auto r = run_cli("run /dev/null --input " + (dir_ / "scenes").string() + " --out " + (dir_ / "bad").string() + " --zones " +
+                         zones_ + " --targets " + (dir_ / "bad_targets.yaml").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("bad_targets.yaml: units.u (U) names zone 150899, which is not in"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("scene LC08"), std::string::npos) << r.output;  // stopped before reading any scene
+}
+
 TEST_F(OfficialIndicators, SpecialShrublandCountsOnlyWhereDesignated) {
   const auto all = by_zone(read_file(fs::path(run("shrub_all", "")) / "county_timeseries.csv")).at("z");
   const auto none =
