@@ -295,7 +295,7 @@ const std::vector<KeyDef>& schema() {
        1,
        {},
        "Season rule: a cell wet in at least this share of its clear season observations is water, not land: it has no cover, forest or "
-       "desertification grade (cells between this and water.permanent_min_frequency count as wetland only)."},
+       "sandification grade (cells between this and water.permanent_min_frequency count as wetland only)."},
       {KEY(forest, shoulder_ndvi_min),
        Kind::number,
        "NDVI",

@@ -32,7 +32,7 @@ inline bool is_natural_land(LandCover c) {
 
 struct CellRules {
   geo::index::DimidiateFvc fvc;                                             // fvc.ndvi_soil / fvc.ndvi_veg (scene: maybe `auto`)
-  geo::index::DesertGrading grading;                                        // desertification.*_min_fvc
+  geo::index::DesertGrading grading;                                        // sandification.*_min_fvc (GB/T 24255)
   float water_mndwi_min = 0;                                                // water.mndwi_min
   float forest_ndvi_min = 0.6f;                                             // forest.ndvi_min
   float forest_shoulder_ndvi_min = 0.45f;                                   // forest.shoulder_ndvi_min
