@@ -116,6 +116,13 @@ inline std::vector<std::map<std::string, std::string>> parse_csv(const std::stri
   return rows;
 }
 
+/// A report's rows by zone code (one row per zone: a single-year series, a single-scene report).
+inline std::map<std::string, std::map<std::string, std::string>> by_zone(const std::string& csv) {
+  std::map<std::string, std::map<std::string, std::string>> out;
+  for (const auto& r : parse_csv(csv)) out[r.at("zone_code")] = r;
+  return out;
+}
+
 struct CommandResult {
   int exit_code;
   std::string output;  // stdout and stderr

@@ -21,17 +21,6 @@ namespace {
 // 0.22-0.50), the Yellow River, Hetao cropland and shelterbelt plantations.
 constexpr double kWest = 106.98, kEast = 107.22, kSouth = 40.62, kNorth = 40.86;
 
-struct Run {
-  fs::path dir;
-  std::map<std::string, std::map<std::string, std::string>> series;
-};
-
-std::map<std::string, std::map<std::string, std::string>> by_zone(const std::string& csv) {
-  std::map<std::string, std::map<std::string, std::string>> out;
-  for (const auto& r : parse_csv(csv)) out[r.at("zone_code")] = r;
-  return out;
-}
-
 class OfficialIndicators : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

@@ -24,12 +24,6 @@ ecomon::SimulationOptions scene(const fs::path& out, double w, double e, double 
   return o;
 }
 
-std::map<std::string, std::map<std::string, std::string>> by_zone(const std::string& csv) {
-  std::map<std::string, std::map<std::string, std::string>> out;
-  for (const auto& r : parse_csv(csv)) out[r.at("zone_code")] = r;
-  return out;
-}
-
 }  // namespace
 
 TEST(Mosaic, CountyAcrossTwoUtmZonesIsCountedOnceAndOrderDoesNotMatter) {

@@ -4,6 +4,7 @@
 
 #include "libgeo/io/projection.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -49,6 +50,17 @@ struct KeyDef {
   std::string doc;
   std::string when_empty = "";  // what an empty default means ("(required)", "(first layer)")
 };
+
+// "a,b,,c" -> {"a", "b", "", "c"}: the zone codes of a zone_list value, empty ones kept for the check.
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> parts;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = text.find(',', start);
+    parts.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return parts;
+    start = comma + 1;
+  }
+}
 
 std::string number_text(double v) {
   char buf[32];
@@ -467,15 +479,9 @@ void apply(Settings& s, const KeyDef& d, const std::string& text, const std::str
     case Kind::zone_list: {
       // `all`, `none`, or codes separated by commas (a YAML list arrives joined so).
       if (text == "all" || text == "none") break;
-      std::size_t start = 0;
-      while (true) {
-        const std::size_t comma = text.find(',', start);
-        const std::string code = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      for (const std::string& code : split_commas(text))
         if (code.empty() || code.find_first_of(" \t[]") != std::string::npos)
           fail("has value '" + text + "': '" + code + "' is not a zone code");
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
       break;
     }
     case Kind::text:
@@ -599,13 +605,8 @@ StripPlan plan_strips(const Settings& s, double bytes_per_cell, int cols, int ha
 bool counts_special_shrubland(const ForestSection& forest, const std::string& zone_code) {
   if (forest.special_shrubland == "all") return true;
   if (forest.special_shrubland == "none") return false;
-  const std::string& list = forest.special_shrubland;
-  for (std::size_t start = 0;;) {
-    const std::size_t comma = list.find(',', start);
-    if (list.compare(start, comma == std::string::npos ? std::string::npos : comma - start, zone_code) == 0) return true;
-    if (comma == std::string::npos) return false;
-    start = comma + 1;
-  }
+  const std::vector<std::string> codes = split_commas(forest.special_shrubland);
+  return std::find(codes.begin(), codes.end(), zone_code) != codes.end();
 }
 
 std::string settings_reference_markdown() {

@@ -273,7 +273,8 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
         t.clear_obs_area += w * clear_n[i];
         if (shoulders[i] >= 1) t.shoulder_area += w;
         if (shoulders[i] == 2) t.phenology_area += w;
-        const LandCover lc = final_class(cr, cc, i);
+        // The tallies read the strip's products, so a report and its rasters cannot disagree.
+        const auto lc = LandCover(landcover_out.at(cr, cc));
         t.landcover_area[int(lc)] += w;
         const int wc = rules.water_class(water_freq[i]);
         if (wc == 2) t.water_area += w;
@@ -282,8 +283,8 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
         t.land_area += w;
         t.fvc_area += double(fvc[i]) * w;
         if (lc == LandCover::grassland) t.grassland_fvc_area += double(fvc[i]) * w;
-        if (is_natural_land(lc)) t.add_graded_area(rules.grade(fvc[i], false), w);
-        const std::uint8_t fc = forest_code(cr, cc, i);
+        t.add_graded_area(geo::index::DesertGrade(grade_out.at(cr, cc)), w);  // 0 (not natural land) has no slot
+        const std::uint8_t fc = forest_out.at(cr, cc);
         if (fc == 1) t.tree_forest_area += w;
         if (fc == 2) t.shrub_forest_area += w;
         if (fc == 1 || (fc == 2 && shrubland_is_forest)) {

@@ -196,8 +196,8 @@ Registry build() {
 
 std::string season_method(const ZoneRow& x) {
   const double observed = x.tally.observed_area;
-  if (!(observed > 0)) return "";
-  const double share = x.year && x.year->method_min_share > 0 ? x.year->method_min_share : 0.5;
+  if (!x.year || !(observed > 0)) return "";
+  const double share = x.year->method_min_share;
   const bool phenology = x.tally.phenology_area >= share * observed;
   const bool seasons = x.tally.shoulder_area >= share * observed;
   return std::string(phenology ? "phenology" : "canopy_only") + ";" + (seasons ? "imagery_seasons" : "imagery_peak") + ";uncalibrated";

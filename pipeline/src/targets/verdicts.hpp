@@ -4,6 +4,7 @@
 // threshold that applies that year, and met / at_risk / not_met / no_data. The member zones of a
 // unit get rows too (scope `member`), judged against the unit's threshold, to show which of them
 // carry the unit and which hold it back.
+#include <limits>
 #include <string>
 #include <vector>
 
