@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "report/calibration_writer.hpp"
 #include "targets/verdicts.hpp"
 #include "app/errors.hpp"
 #include "config/settings.hpp"
@@ -89,9 +90,14 @@ int main(int argc, char** argv) {
       return 0;
     }
     const std::pair<const char*, const std::vector<ecomon::ReportColumn>*> tables[] = {
-        {"county_report.csv", &ecomon::report_columns()},          {"county_timeseries.csv", &ecomon::timeseries_columns()},
-        {"county_trends.csv", &ecomon::trend_columns()},           {"scene_status.csv", &ecomon::scene_status_columns()},
-        {"targets_report.csv", &ecomon::targets_report_columns()}, {"ecomon accuracy", &ecomon::accuracy_columns()}};
+        {"county_report.csv", &ecomon::report_columns()},
+        {"county_timeseries.csv", &ecomon::timeseries_columns()},
+        {"county_trends.csv", &ecomon::trend_columns()},
+        {"scene_status.csv", &ecomon::scene_status_columns()},
+        {"targets_report.csv", &ecomon::targets_report_columns()},
+        {"calibration.csv", &ecomon::calibration_columns()},
+        {"calibration_plots.csv", &ecomon::calibration_plot_columns()},
+        {"ecomon accuracy", &ecomon::accuracy_columns()}};
     for (const auto& [name, cols] : tables) {
       std::cout << "### " << name << "\n\n| column | 中文 | meaning |\n|---|---|---|\n";
       for (const auto& c : *cols) std::cout << "| `" << c.key << "` | " << c.zh << " | " << c.meaning << " |\n";

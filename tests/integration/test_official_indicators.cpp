@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 
 #include "helpers.hpp"
 #include "libgeo/io/projection.hpp"
@@ -44,10 +45,11 @@ class OfficialIndicators : public ::testing::Test {
                                          << "  - {id: cropland-free, unit: \"z\", indicator: grassland_area_wanmu, rule: at_most,\n"
                                          << "     target: {year: 2023, value: 100000}, binding: false, source: \"x.txt:3\"}\n";
   }
-  static std::string run(const std::string& name, const std::string& extra) {
+  // A run with the end-members of the given soil (a later --set in `extra` overrides them).
+  static std::string run(const std::string& name, const std::string& extra, double soil_ndvi = ecomon::SimulatorEndMembers::loam_ndvi) {
     const auto out = dir_ / name;
     const auto r = run_cli("run /dev/null --input " + (dir_ / "scenes").string() + " --out " + out.string() + " --zones " + zones_ +
-                           " --set fvc.ndvi_soil=" + std::to_string(ecomon::SimulatorEndMembers::loam_ndvi) + " --set fvc.ndvi_veg=" +
+                           " --set fvc.ndvi_soil=" + std::to_string(soil_ndvi) + " --set fvc.ndvi_veg=" +
                            std::to_string(ecomon::SimulatorEndMembers::veg_ndvi) + " --set season.pixel_size=60 " + extra);
     EXPECT_EQ(r.exit_code, 0) << r.output;
     return out.string();
@@ -58,11 +60,17 @@ class OfficialIndicators : public ::testing::Test {
 fs::path OfficialIndicators::dir_;
 std::string OfficialIndicators::zones_;
 
-TEST_F(OfficialIndicators, ForestCoverageAndGrasslandCoverAgainstTruth) {
-  const std::string out = run("all", "--targets " + (dir_ / "targets.yaml").string());
-  const auto series = by_zone(read_file(fs::path(out) / "county_timeseries.csv")).at("z");
+// The truth on a run's composite grid, over the cells whose centre is in the zone, and the cells
+// that are wholly grassland (where a surveyor would lay a plot).
+struct Truth {
+  double forest_pct = 0, grass_cover_pct = 0;
+  struct Cell {
+    double lon, lat, cover_pct;
+  };
+  std::vector<Cell> grassland;
+};
 
-  // Truth on the composites' grid, over the cells whose centre is in the zone.
+Truth truth_on_grid_of(const std::string& out) {
   const geo::io::RasterReader landcover(out + "/years/2023/ecomon_2023_LANDCOVER.tif");
   const geo::Grid& g = landcover.grid();
   std::vector<float> t_fvc;
@@ -71,6 +79,7 @@ TEST_F(OfficialIndicators, ForestCoverageAndGrasslandCoverAgainstTruth) {
   ecomon::simulate_truth(g.crs_wkt, g.transform.origin_x, g.transform.origin_y, g.transform.pixel_width, g.cols, g.rows, 2023, 1, 0, t_fvc,
                          t_water, t_forest, &shares);
   geo::io::CoordinateTransformer to_lonlat(g.crs_wkt, "EPSG:4326");
+  Truth truth;
   double cells = 0, forest = 0, grass = 0, grass_fvc = 0;
   for (int r = 0; r < g.rows; ++r) {
     std::vector<geo::Point> centres;
@@ -81,9 +90,37 @@ TEST_F(OfficialIndicators, ForestCoverageAndGrasslandCoverAgainstTruth) {
       if (p.x < kWest || p.x > kEast || p.y < kSouth || p.y > kNorth) continue;
       const std::size_t i = std::size_t(r) * g.cols + c;
       cells += 1, forest += shares.official_forest[i], grass += shares.grassland[i], grass_fvc += shares.grassland_fvc[i];
+      if (shares.grassland[i] == 1) truth.grassland.push_back({p.x, p.y, 100.0 * shares.grassland_fvc[i]});
     }
   }
-  const double truth_forest_pct = 100 * forest / cells, truth_grass_cover_pct = 100 * grass_fvc / grass;
+  truth.forest_pct = 100 * forest / cells;
+  truth.grass_cover_pct = 100 * grass_fvc / grass;
+  return truth;
+}
+
+// A land cover layer as a bureau would hand it in: the simulated landscape in ESA WorldCover codes on
+// a WGS84 grid of 0.0004 degrees (about 34 x 44 m), which the run warps onto its 60 m equal-area grid.
+std::string write_worldcover_layer(const fs::path& path) {
+  geo::Grid g;
+  g.crs_wkt = geo::io::crs_wkt("EPSG:4326");
+  const double step = 0.0004, west = kWest - 0.01, north = kNorth + 0.01;
+  g.cols = int((kEast - kWest + 0.02) / step), g.rows = int((kNorth - kSouth + 0.02) / step);
+  g.transform = geo::GeoTransform{west, step, north, -step};
+  std::vector<float> fvc;
+  std::vector<std::uint8_t> water, forest;
+  ecomon::TruthShares shares;
+  ecomon::simulate_truth(g.crs_wkt, west, north, step, g.cols, g.rows, 2023, 1, 0, fvc, water, forest, &shares);
+  geo::Block<std::uint8_t> codes(g.full(), 0);
+  for (std::size_t i = 0; i < codes.size(); ++i) codes[i] = shares.worldcover[i];
+  geo::io::write_geotiff(path.string(), g, codes, 0.0);
+  return path.string();
+}
+
+TEST_F(OfficialIndicators, ForestCoverageAndGrasslandCoverAgainstTruth) {
+  const std::string out = run("all", "--targets " + (dir_ / "targets.yaml").string());
+  const auto series = by_zone(read_file(fs::path(out) / "county_timeseries.csv")).at("z");
+  const Truth truth = truth_on_grid_of(out);
+  const double truth_forest_pct = truth.forest_pct, truth_grass_cover_pct = truth.grass_cover_pct;
   const double forest_pct = std::stod(series.at("forest_coverage_pct"));
   const double grass_cover_pct = std::stod(series.at("grassland_cover_pct"));
   std::printf("[official] forest coverage %.2f%% (truth %.2f%%), grassland cover %.2f%% (truth %.2f%%, uncalibrated), method %s\n",
@@ -115,6 +152,86 @@ TEST_F(OfficialIndicators, ForestCoverageAndGrasslandCoverAgainstTruth) {
   EXPECT_LE(std::stod(low.at("ci95_low")), std::stod(low.at("value")));
   EXPECT_GE(std::stod(low.at("ci95_high")), std::stod(low.at("value")));
   EXPECT_EQ(low.at("source"), "x.txt:1");
+}
+
+TEST_F(OfficialIndicators, ALandCoverLayerDecidesTheClassesAndBringsForestCoverageWithinOnePoint) {
+  const std::string layer = write_worldcover_layer(dir_ / "worldcover.tif");
+  // The soil end-member of the land being judged (steppe and shrub belt), not of the irrigated loam.
+  const std::string out =
+      run("layer", "--set landcover.file=" + layer + " --set landcover.scheme=worldcover", ecomon::SimulatorEndMembers::steppe_ndvi);
+  const auto series = by_zone(read_file(fs::path(out) / "county_timeseries.csv")).at("z");
+  const Truth truth = truth_on_grid_of(out);
+  const double forest_pct = std::stod(series.at("forest_coverage_pct")), grass_pct = std::stod(series.at("grassland_cover_pct"));
+  std::printf("[layer] forest coverage %.2f%% (truth %.2f%%), grassland cover %.2f%% (truth %.2f%%), method %s\n", forest_pct,
+              truth.forest_pct, grass_pct, truth.grass_cover_pct, series.at("method").c_str());
+  EXPECT_NEAR(forest_pct, truth.forest_pct, 1.0);  // with a land cover layer: within 1 point
+  EXPECT_EQ(series.at("method"), "phenology;layer:worldcover;uncalibrated");
+  // The layer's classes are the product's: no cropland where the layer has none, and its cropland is never forest.
+  EXPECT_GT(std::stod(series.at("cropland_area_km2")), 5.0);
+  const geo::io::RasterReader landcover(out + "/years/2023/ecomon_2023_LANDCOVER.tif");
+  const geo::io::RasterReader forest(out + "/years/2023/ecomon_2023_FOREST.tif");
+  const auto lc = landcover.read<std::uint8_t>(landcover.grid().full());
+  const auto fo = forest.read<std::uint8_t>(forest.grid().full());
+  std::size_t cropland_forest = 0;
+  for (std::size_t i = 0; i < lc.size(); ++i) cropland_forest += lc[i] == 4 && fo[i] != 0;
+  EXPECT_EQ(cropland_forest, 0u);
+
+  // The same layer in a scheme whose codes it does not carry stops the run, naming the file and the codes.
+  const auto r = run_cli("run /dev/null --input " + (dir_ / "scenes").string() + " --out " + (dir_ / "wrong_scheme").string() +
+                         " --zones " + zones_ + " --set landcover.file=" + layer + " --set landcover.scheme=clcd");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("worldcover.tif: most of its cells"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("are not clcd codes (found 10, 20, 30"), std::string::npos) << r.output;
+}
+
+TEST_F(OfficialIndicators, GroundPlotsCalibrateGrasslandCoverMeasuredWithWrongEndMembers) {
+  // End-members 0.04 NDVI off the steppe's soil and the vegetation: satellite cover is biased. The
+  // land cover layer fixes which cells are grassland, so that what is left is the cover's bias.
+  const std::string wrong = " --set fvc.ndvi_soil=" + std::to_string(ecomon::SimulatorEndMembers::steppe_ndvi + 0.04) +
+                            " --set fvc.ndvi_veg=" + std::to_string(ecomon::SimulatorEndMembers::veg_ndvi + 0.04) +
+                            " --set landcover.file=" + write_worldcover_layer(dir_ / "worldcover_for_plots.tif");
+  const std::string plain = run("uncalibrated", wrong);
+  const Truth truth = truth_on_grid_of(plain);
+  // 40 plots on grassland spread over the zone, measured to +-2 cover points (a surveyor's quadrat).
+  ASSERT_GT(truth.grassland.size(), 400u);
+  const auto plots_csv = dir_ / "plots.csv";
+  {
+    std::ofstream plots(plots_csv);
+    plots << "plot_id,lon,lat,date,cover_pct,observer\n";
+    const std::size_t step = truth.grassland.size() / 40;
+    for (std::size_t k = 0; k < 40; ++k) {
+      const auto& cell = truth.grassland[k * step];
+      const double noise = 2.0 * std::sin(double(k) * 2.3);
+      plots << "P" << k << "," << std::setprecision(10) << cell.lon << "," << cell.lat << ",2023-08-05,"
+            << std::clamp(cell.cover_pct + noise, 0.0, 100.0) << ",team " << k % 3 << "\n";
+    }
+    plots << "FAR,100.0,35.0,2023-08-05,40,team 0\n";  // no scene there: reported and skipped
+  }
+  const std::string out = run("calibrated", wrong + " --set calibration.plots_file=" + plots_csv.string());
+  const auto before = by_zone(read_file(fs::path(plain) / "county_timeseries.csv")).at("z");
+  const auto after = by_zone(read_file(fs::path(out) / "county_timeseries.csv")).at("z");
+  const double raw = std::stod(before.at("grassland_cover_pct")), calibrated = std::stod(after.at("grassland_cover_pct"));
+  std::printf("[calibration] truth grassland cells %zu; grassland cover truth %.2f%%, wrong end-members %.2f%%, calibrated %.2f%%\n",
+              truth.grassland.size(), truth.grass_cover_pct, raw, calibrated);
+  EXPECT_GT(std::abs(raw - truth.grass_cover_pct), 3.0);  // the end-members matter
+  EXPECT_NEAR(calibrated, truth.grass_cover_pct, 1.5);    // and the plots correct them
+  EXPECT_EQ(before.at("method"), "phenology;layer:worldcover;uncalibrated");
+  EXPECT_EQ(after.at("method"), "phenology;layer:worldcover;calibrated");
+  EXPECT_EQ(after.at("forest_area_km2"), before.at("forest_area_km2"));  // only grassland cover goes through the line
+
+  const auto lines = parse_csv(read_file(fs::path(out) / "calibration.csv"));
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].at("status"), "calibrated");
+  EXPECT_EQ(lines[0].at("plots"), "41");
+  EXPECT_GE(std::stoi(lines[0].at("n")), 30);
+  EXPECT_GT(std::stod(lines[0].at("r2")), 0.5);  // sensor noise on sparse cover, and the surveyors' +-2 points
+  std::printf("[calibration] n %s slope %s intercept %s R2 %s RMSE %s LOO RMSE %s bias %s\n", lines[0].at("n").c_str(),
+              lines[0].at("slope").c_str(), lines[0].at("intercept").c_str(), lines[0].at("r2").c_str(), lines[0].at("rmse_pct").c_str(),
+              lines[0].at("loo_rmse_pct").c_str(), lines[0].at("bias_pct").c_str());
+  const auto plot_rows = parse_csv(read_file(fs::path(out) / "calibration_plots.csv"));
+  ASSERT_EQ(plot_rows.size(), 41u);
+  EXPECT_EQ(plot_rows.back().at("plot_id"), "FAR");
+  EXPECT_EQ(plot_rows.back().at("status"), "outside_data");
 }
 
 TEST_F(OfficialIndicators, ATargetsFileNamingAZoneNotInTheZonesStopsTheRunBeforeAnyScene) {

@@ -59,6 +59,12 @@ const std::vector<std::array<double, 2>> kYellowRiver = {{106.77, 39.95}, {106.8
 
 enum class Cover { water, cropland, forest, shrubland, grassland, desert, sparse };
 
+// The landscape is defined on the ground: its textures (fields, plantations, noise) are laid out in
+// UTM 48N metres whatever grid a scene or a truth raster views them on, so that scenes of two UTM
+// zones and the truth on the equal-area grid show the same field in the same place.
+constexpr int kGroundUtmZone = 48;
+constexpr const char* kGroundCrs = "EPSG:32648";
+
 struct Truth {
   Cover cover;
   double fvc;
@@ -338,13 +344,20 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
   // are mixed pixels as in real imagery; the truth is the sub-sample mean (water and forest: the
   // majority of the sub-samples).
   constexpr double sub[4][2] = {{0.25, 0.25}, {0.75, 0.25}, {0.25, 0.75}, {0.75, 0.75}};
-  std::vector<geo::Point> lonlat(std::size_t(grid.cols) * 4);
+  std::vector<geo::Point> lonlat(std::size_t(grid.cols) * 4), ground;
   geo::io::CoordinateTransformer to_lonlat(utm, "EPSG:4326");
+  const bool ground_grid = o.utm_zone == kGroundUtmZone;
+  const geo::io::CoordinateTransformer to_ground("EPSG:4326", kGroundCrs);
   for (int r = 0; r < grid.rows; ++r) {
     for (int c = 0; c < grid.cols; ++c)
       for (int k = 0; k < 4; ++k)
         lonlat[std::size_t(c) * 4 + std::size_t(k)] = {grid.transform.col_to_x(c + sub[k][0]), grid.transform.row_to_y(r + sub[k][1])};
+    if (ground_grid) ground = lonlat;
     to_lonlat.transform(lonlat);
+    if (!ground_grid) {
+      ground = lonlat;
+      to_ground.transform(ground);
+    }
     for (int c = 0; c < grid.cols; ++c) {
       const double u = (c + 0.5 - cc) * std::cos(rot) + (r + 0.5 - rc) * std::sin(rot);
       const double v = -(c + 0.5 - cc) * std::sin(rot) + (r + 0.5 - rc) * std::cos(rot);
@@ -358,8 +371,8 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
       bool snow = false;
       for (int k = 0; k < 4; ++k) {
         const geo::Point& ll = lonlat[std::size_t(c) * 4 + std::size_t(k)];
-        const double x = grid.transform.col_to_x(c + sub[k][0]), y = grid.transform.row_to_y(r + sub[k][1]);
-        const Truth t = landscape_at(ll.x, ll.y, x, y, o.landscape_seed, doy, year, o.grass_fvc_trend);
+        const geo::Point& xy = ground[std::size_t(c) * 4 + std::size_t(k)];
+        const Truth t = landscape_at(ll.x, ll.y, xy.x, xy.y, o.landscape_seed, doy, year, o.grass_fvc_trend);
         water_n += t.cover == Cover::water;
         forest_n += t.forest;
         snow = snow || t.snow;
@@ -480,10 +493,12 @@ void simulate_truth(const std::string& grid_crs, double origin_x, double origin_
                     std::uint64_t landscape_seed, double grass_fvc_trend, std::vector<float>& fvc, std::vector<std::uint8_t>& water,
                     std::vector<std::uint8_t>& forest, TruthShares* shares) {
   geo::io::CoordinateTransformer to_lonlat(grid_crs, "EPSG:4326");
+  const geo::io::CoordinateTransformer to_ground("EPSG:4326", kGroundCrs);
   if (shares) {
     shares->official_forest.assign(std::size_t(cols) * rows, 0.0f);
     shares->grassland.assign(shares->official_forest.size(), 0.0f);
     shares->grassland_fvc.assign(shares->official_forest.size(), 0.0f);
+    shares->worldcover.assign(shares->official_forest.size(), 0);
   }
   constexpr double sub[4][2] = {{0.25, 0.25}, {0.75, 0.25}, {0.25, 0.75}, {0.75, 0.75}};
   fvc.assign(std::size_t(cols) * rows, 0.0f);
@@ -495,15 +510,18 @@ void simulate_truth(const std::string& grid_crs, double origin_x, double origin_
     for (int c = 0; c < cols; ++c)
       for (int k = 0; k < 4; ++k)
         pts[std::size_t(c) * 4 + std::size_t(k)] = {origin_x + (c + sub[k][0]) * pixel, origin_y - (r + sub[k][1]) * pixel};
-    proj = pts;
     to_lonlat.transform(pts);
+    proj = pts;
+    to_ground.transform(proj);
     for (int c = 0; c < cols; ++c) {
       double f = 0;
       int w = 0, fo = 0;
+      int votes[7] = {};  // by Cover
       for (int k = 0; k < 4; ++k) {
         const auto i = std::size_t(c) * 4 + std::size_t(k);
         const Truth t = landscape_at(pts[i].x, pts[i].y, proj[i].x, proj[i].y, landscape_seed, doy, year, grass_fvc_trend);
         f += t.fvc;
+        ++votes[int(t.cover)];
         w += t.cover == Cover::water;
         fo += t.forest;
         if (shares) {
@@ -518,6 +536,12 @@ void simulate_truth(const std::string& grid_crs, double origin_x, double origin_
         }
       }
       const auto i = std::size_t(r) * cols + c;
+      if (shares) {
+        // WorldCover codes by Cover (water, cropland, forest, shrubland, grassland, desert, sparse steppe).
+        static const std::uint8_t kWorldCoverOf[7] = {80, 40, 10, 20, 30, 60, 30};
+        const int majority = int(std::max_element(std::begin(votes), std::end(votes)) - std::begin(votes));
+        shares->worldcover[i] = kWorldCoverOf[majority];
+      }
       fvc[i] = float(f / 4);
       water[i] = w >= 2;
       forest[i] = fo >= 2;

@@ -39,7 +39,8 @@ struct SimulatedScene {
 
 /// Spectral end-members of the simulator, for tests that set fvc.ndvi_soil / fvc.ndvi_veg to them.
 struct SimulatorEndMembers {
-  static constexpr double loam_ndvi = 0.12;  // Hetao loam / grassland soil
+  static constexpr double loam_ndvi = 0.12;     // Hetao loam (irrigated cropland)
+  static constexpr double steppe_ndvi = 0.077;  // the redder soil of the steppe, shrub belts and Urad (red + 0.02)
   static constexpr double veg_ndvi = 0.84;
 };
 
@@ -47,9 +48,11 @@ SimulatedScene simulate_scene(const SimulationOptions& options);
 
 /// Per cell of a truth grid, the share of its 2 x 2 sub-samples that is forest on the official
 /// definition (trees of patches >= 0.5 ha, or shrubland of cover >= 0.30), that is grassland, and
-/// the sum of cover x share over that grassland.
+/// the sum of cover x share over that grassland; and the cell's land cover as a WorldCover code (a
+/// land cover layer a bureau could hand in).
 struct TruthShares {
   std::vector<float> official_forest, grassland, grassland_fvc;
+  std::vector<std::uint8_t> worldcover;  // the majority cover of the 2 x 2 sub-samples in ESA WorldCover codes (10 tree ... 80 water)
 };
 
 /// The truth of the landscape at the peak of the season (15 July of `year`) on any north-up grid

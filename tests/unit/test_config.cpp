@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/settings.hpp"
+#include "landcover/layer.hpp"
 
 using namespace ecomon;
 
@@ -105,3 +106,36 @@ TEST(Config, DocumentedDefaultsAreTheFieldsOwn) {
   EXPECT_NE(md.find("| `input.dir` | path |  | (required) |"), std::string::npos);
   EXPECT_NE(md.find("| `season.grid_crs` | string |  | +proj=aea"), std::string::npos);
 }
+
+namespace {
+
+TEST(Config, LandCoverLayerSchemesAndTheirCodeTables) {
+  const Settings s = parse_settings(
+      "landcover: {file: lc.tif, scheme: custom, custom_codes: {1: cropland, 21: tree, 31: grassland}, resampling: nearest}\n", "inline",
+      "/data");
+  EXPECT_EQ(s.landcover.file, "/data/lc.tif");
+  EXPECT_EQ(s.landcover.custom_codes, "1=cropland,21=tree,31=grassland");
+  const auto table = land_cover_code_table("custom", s.landcover.custom_codes);
+  EXPECT_EQ(table[21], LandCover::tree);
+  EXPECT_EQ(table[2], LandCover::unknown);
+  EXPECT_EQ(land_cover_code_table("worldcover", "")[40], LandCover::cropland);
+  EXPECT_EQ(land_cover_code_table("clcd", "")[3], LandCover::shrubland);
+  auto error = [](const std::string& text) {
+    try {
+      parse_settings(text, "lc.yaml");
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error("landcover: {file: lc.tif, scheme: corine}\n").find("lc.yaml: key 'landcover.scheme' has value 'corine'"),
+            std::string::npos);
+  EXPECT_NE(error("landcover: {scheme: corine}\n").find("worldcover, clcd, custom"), std::string::npos) << "the allowed schemes are listed";
+  EXPECT_NE(error("landcover: {scheme: custom, custom_codes: {1: forest}}\n").find("'forest' is not a land cover class"),
+            std::string::npos);
+  EXPECT_NE(error("landcover: {scheme: custom, custom_codes: {x1: tree}}\n").find("'x1' is not a raster code"), std::string::npos);
+  EXPECT_NE(error("landcover: {file: lc.tif, scheme: custom}\n").find("landcover.custom_codes is empty"), std::string::npos);
+  EXPECT_NE(error("landcover: {custom_codes: {1: tree}}\n").find("landcover.scheme is worldcover"), std::string::npos);
+}
+
+}  // namespace

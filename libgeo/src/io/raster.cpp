@@ -7,6 +7,7 @@
 #include <gdal.h>
 #include <gdal_priv.h>
 #include <gdal_rat.h>
+#include <gdal_utils.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -419,6 +420,69 @@ void translate_raster(const std::string& src, const std::string& dst, const std:
   if (!out) {
     std::remove(partial.c_str());
     throw IoError(src + ": cannot decode (corrupt or truncated?): " + last_gdal_error());
+  }
+  GDALClose(out);
+  atomic_replace(partial, dst);
+}
+
+void warp_classes_to_grid(const std::string& src, const std::string& dst, const Grid& grid, Resampling resampling, std::uint16_t nodata) {
+  CPLErrorReset();
+  GDALDatasetH in = GDALOpenEx(src.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  if (!in) throw_open_failure(src);
+  if (GDALGetRasterCount(in) < 1) {
+    GDALClose(in);
+    throw IoError(src + ": has no raster band");
+  }
+  const char* wkt = GDALGetProjectionRef(in);
+  if (!wkt || !*wkt) {
+    GDALClose(in);
+    throw IoError(src + ": has no CRS; it cannot be placed on the grid");
+  }
+  auto number = [](double v) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.17g", v);
+    return std::string(b);
+  };
+  const Box e = grid.extent();
+  const std::vector<std::string> args = {"-of",
+                                         "GTiff",
+                                         "-ot",
+                                         "UInt16",
+                                         "-t_srs",
+                                         grid.crs_wkt,
+                                         "-te",
+                                         number(e.xmin),
+                                         number(e.ymin),
+                                         number(e.xmax),
+                                         number(e.ymax),
+                                         "-ts",
+                                         std::to_string(grid.cols),
+                                         std::to_string(grid.rows),
+                                         "-r",
+                                         resampling == Resampling::mode ? "mode" : "near",
+                                         "-dstnodata",
+                                         std::to_string(nodata),
+                                         "-wm",
+                                         "64",
+                                         "-co",
+                                         "TILED=YES",
+                                         "-co",
+                                         "COMPRESS=ZSTD",
+                                         "-co",
+                                         "ZSTD_LEVEL=1",
+                                         "-q"};
+  char** argv = nullptr;
+  for (const auto& a : args) argv = CSLAddString(argv, a.c_str());
+  GDALWarpAppOptions* options = GDALWarpAppOptionsNew(argv, nullptr);
+  CSLDestroy(argv);
+  const std::string partial = unique_partial_path(dst, true);
+  int usage_error = 0;
+  GDALDatasetH out = GDALWarp(partial.c_str(), nullptr, 1, &in, options, &usage_error);
+  GDALWarpAppOptionsFree(options);
+  GDALClose(in);
+  if (!out) {
+    std::remove(partial.c_str());
+    throw IoError(src + ": cannot be warped onto the grid: " + last_gdal_error());
   }
   GDALClose(out);
   atomic_replace(partial, dst);

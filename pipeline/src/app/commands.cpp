@@ -29,6 +29,7 @@
 #include "report/report_writer.hpp"
 #include "report/zone_reports.hpp"
 #include "engine/season_engine.hpp"
+#include "landcover/layer.hpp"
 #include "targets/verdicts.hpp"
 
 namespace ecomon {
@@ -82,8 +83,9 @@ Settings run_settings(const RunOptions& o) {
 // One run's state, and its three kinds of job.
 class Run {
  public:
-  Run(const Settings& settings, const geo::io::ZoneSource& zones, const OutputFolder& output, const TargetsFile* targets)
-      : settings_(settings), output_(output), zones_(zones), targets_(targets) {}
+  Run(const Settings& settings, const geo::io::ZoneSource& zones, const OutputFolder& output, const TargetsFile* targets,
+      const std::vector<GroundPlot>* plots)
+      : settings_(settings), output_(output), zones_(zones), targets_(targets), plots_(plots) {}
 
   // Identity and footprint of every scene (no pixel decoded); the same product twice (a folder and
   // its .tar, two copies) is kept once, the first by path. Problems of discovery are failures.
@@ -116,11 +118,13 @@ class Run {
     if (!settings_.season.enabled) return;
     grid_zones_ = geo::io::read_zones(zones_, geo::io::crs_wkt(settings_.season.grid_crs));
     grid_ = regional_grid(probes_, grid_zones_, settings_);
-    if (grid_.cols == 0)
+    if (grid_.cols == 0) {
       spdlog::warn("the zones and the scenes do not overlap: no season composites");
-    else
-      spdlog::info("regional grid: {} x {} cells of {} m ({})", grid_.cols, grid_.rows, settings_.season.pixel_size,
-                   settings_.season.grid_crs);
+      return;
+    }
+    spdlog::info("regional grid: {} x {} cells of {} m ({})", grid_.cols, grid_.rows, settings_.season.pixel_size,
+                 settings_.season.grid_crs);
+    if (!settings_.landcover.file.empty()) land_cover_ = std::make_unique<LandCoverLayer>(settings_.landcover, grid_, output_.work_dir());
   }
 
   bool seasons() const { return settings_.season.enabled && grid_.cols > 0; }
@@ -155,7 +159,7 @@ class Run {
     std::sort(statuses_.begin(), statuses_.end(), [](const StatusRow& a, const StatusRow& b) { return a.path < b.path; });
     std::vector<VerdictRow> verdicts;
     if (targets_) verdicts = evaluate_targets(*targets_, grid_zones_, years_, settings_.targets.min_observed_fraction);
-    const RunResults run_results{settings_, output_, results_, grid_zones_, years_, statuses_, failed_, targets_, verdicts};
+    const RunResults run_results{settings_, output_, results_, grid_zones_, years_, statuses_, failed_, targets_, verdicts, plots_};
     for (auto& [name, writer] : make_report_writers()) {
       spdlog::debug("report writer {}", name);
       writer->write(run_results);
@@ -216,11 +220,32 @@ class Run {
       pointers.push_back(sources.back().get());
     }
     const auto t0 = std::chrono::steady_clock::now();
-    YearResult y = composite_year(job.year, pointers, grid_, grid_zones_, year_settings, output_.work_dir());
+    YearResult y = composite_year(job.year, pointers, grid_, grid_zones_, year_settings, output_.work_dir(), {plots_, land_cover_.get()});
     if (y.scenes == 0) return;
     spdlog::info("season {}: {} scenes composited in {:.2f} s", job.year, y.scenes,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    if (y.calibration) log_calibration(y.year, *y.calibration);
     years_.push_back(std::move(y));
+  }
+
+  // Each plot not used (file and row named) and the year's line, or why there is none.
+  void log_calibration(int year, const Calibration& c) const {
+    for (const PlotMatch& m : c.matches) {
+      if (m.status == PlotStatus::matched) continue;
+      const GroundPlot& p = (*plots_)[m.plot];
+      spdlog::warn("{}, row {} (plot {}, {}): {}; skipped", settings_.calibration.plots_file, p.row, p.id, p.date,
+                   m.status == PlotStatus::outside_data ? "outside the data (no scene of the year covers it)"
+                   : m.status == PlotStatus::unobserved ? "never clear in the season"
+                                                        : "not on grassland (land cover " + std::to_string(int(m.land_cover)) + ")");
+    }
+    if (!c.fit) {
+      spdlog::warn("season {}: no calibration: {}; grassland cover is uncalibrated", year, c.problem);
+      return;
+    }
+    spdlog::info(
+        "season {}: calibration from {} plots: measured = {:.4f} + {:.4f} x satellite (R2 {:.3f}, RMSE {:.2f}, "
+        "leave-one-out RMSE {:.2f} cover points, satellite bias {:+.2f})",
+        year, c.fit->n, c.fit->intercept, c.fit->slope, c.fit->r2, 100 * c.fit->rmse, 100 * c.fit->loo_rmse, 100 * c.fit->bias);
   }
 
   void run_trends() {
@@ -231,10 +256,12 @@ class Run {
   const OutputFolder& output_;
   const geo::io::ZoneSource& zones_;
   const TargetsFile* targets_;
+  const std::vector<GroundPlot>* plots_;
   std::vector<FoundScene> found_;
   std::vector<SceneProbe> probes_;
   std::vector<geo::io::Zone> grid_zones_;
   geo::Grid grid_;
+  std::unique_ptr<LandCoverLayer> land_cover_;  // landcover.file on the regional grid
   // A year's season inputs; the work files among them are removed with it, whatever becomes of the year.
   struct SeasonInputsOfYear {
     std::vector<std::pair<SceneInfo, SeasonInputFiles>> scenes;
@@ -266,26 +293,31 @@ int run_command(const RunOptions& o) {
   if (discovery.scenes.empty() && discovery.problems.empty())
     throw SceneError(settings.input.dir +
                      ": no scene found (Landsat *_MTL.txt/xml or .tar; Sentinel-2 L2A .SAFE, .zip or band GeoTIFFs with MTD_MSIL2A.xml)");
+  std::optional<std::vector<GroundPlot>> plots;  // read before any scene: a bad plots file stops the run
+  if (!settings.calibration.plots_file.empty()) plots = load_ground_plots(settings.calibration.plots_file);
   const OutputFolder output(settings.output.dir);  // exclusive for this run
-  Run run(settings, zone_source, output, targets ? &*targets : nullptr);
-  run.probe(discovery);
-  run.plan_grid();
-  // The jobs: each scene on its own grid; each year on the regional grid after its scenes; trends.
-  const RunPlan plan = make_run_plan(run.probes(), run.seasons());
-  MemoryCatalog catalog;
-  LocalExecutor().execute(
-      plan,
-      [&](const Job& job) {
-        try {
-          run.run_job(job);
-        } catch (const std::exception& e) {
-          spdlog::error("{}", e.what());  // when it happens; the catalog keeps it for the status report
-          throw;
-        }
-      },
-      catalog);
-  run.collect_failures(plan, catalog);
-  const int exit_code = run.report();
+  int exit_code = 0;
+  {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
+    Run run(settings, zone_source, output, targets ? &*targets : nullptr, plots ? &*plots : nullptr);
+    run.probe(discovery);
+    run.plan_grid();
+    // The jobs: each scene on its own grid; each year on the regional grid after its scenes; trends.
+    const RunPlan plan = make_run_plan(run.probes(), run.seasons());
+    MemoryCatalog catalog;
+    LocalExecutor().execute(
+        plan,
+        [&](const Job& job) {
+          try {
+            run.run_job(job);
+          } catch (const std::exception& e) {
+            spdlog::error("{}", e.what());  // when it happens; the catalog keeps it for the status report
+            throw;
+          }
+        },
+        catalog);
+    run.collect_failures(plan, catalog);
+    exit_code = run.report();
+  }
   output.remove_empty_work_dir();  // sources and writers removed their temporary files
   return exit_code;
 }

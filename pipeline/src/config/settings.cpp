@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "libgeo/io/projection.hpp"
+#include "rules/cell_rules.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -21,7 +22,7 @@ namespace ecomon {
 
 namespace {
 
-enum class Kind { integer, number, number_or_auto, boolean, text, path, choice, month_day, zone_list };
+enum class Kind { integer, number, number_or_auto, boolean, text, path, choice, month_day, zone_list, code_table };
 
 // A checked value: its text, and for numeric kinds the number parsed once (never re-read from text).
 struct Value {
@@ -128,6 +129,8 @@ std::string kind_name(const KeyDef& d) {
       return "date MM-DD";
     case Kind::zone_list:
       return "`all`, `none` or a list of zone codes";
+    case Kind::code_table:
+      return "mapping of raster codes to land cover classes";
   }
   return "?";
 }
@@ -151,6 +154,9 @@ std::string range_text(const KeyDef& d) {
       break;
     case Kind::zone_list:
       o << "all, none, [code, ...]";
+      break;
+    case Kind::code_table:
+      o << "{code: tree | shrubland | grassland | cropland | water | wetland | bare | built_up, ...}";
       break;
     default:
       o << "any";
@@ -334,6 +340,40 @@ const std::vector<KeyDef>& schema() {
        {},
        "Peak-season cover at or above which shrubland (land cover class shrubland) counts as forest in the zones of "
        "forest.special_shrubland; 0.30 is the special-shrubland cover of the national forest resource inventory."},
+      {KEY(landcover, file),
+       Kind::path,
+       "",
+       0,
+       0,
+       {},
+       "Your land cover raster (any GDAL format and CRS: the national land survey's derived layers, ESA WorldCover, CLCD). Resampled "
+       "onto the regional grid (landcover.resampling); where it has a class, the class is the layer's, not the imagery's "
+       "(\"Land cover from your layer\" below).",
+       "(none: land cover from the imagery)"},
+      {KEY(landcover, scheme),
+       Kind::choice,
+       "",
+       0,
+       0,
+       {"worldcover", "clcd", "custom"},
+       "Codes of landcover.file: ESA WorldCover, the China Land Cover Dataset, or your own table (landcover.custom_codes)."},
+      {KEY(landcover, custom_codes),
+       Kind::code_table,
+       "",
+       0,
+       0,
+       {},
+       "With landcover.scheme custom: each raster code and its class, e.g. `{1: cropland, 2: tree, 4: grassland}`; codes not listed "
+       "have no class there (the imagery decides).",
+       "(none)"},
+      {KEY(landcover, resampling),
+       Kind::choice,
+       "",
+       0,
+       0,
+       {"mode", "nearest"},
+       "How landcover.file is put on the regional grid: the majority class of the source cells in each grid cell (for a finer layer), "
+       "or the source cell under the cell centre."},
       {KEY(landcover, bare_max_fvc),
        Kind::number,
        "fraction",
@@ -397,6 +437,25 @@ const std::vector<KeyDef>& schema() {
        1,
        {},
        "A unit observed (clear in the season) over less than this share of its whole area gets the verdict no_data."},
+      {KEY(calibration, plots_file),
+       Kind::path,
+       "",
+       0,
+       0,
+       {},
+       "Ground plots, CSV with columns plot_id, lon, lat (WGS84), date (YYYY-MM-DD), cover_pct (measured vegetation cover, %). Each "
+       "plot calibrates the season of its year: it is matched to its cell of the peak composite, the plots on observed grassland fit a "
+       "line from satellite cover to measured cover, and grassland_cover_pct goes through it (\"Ground-plot calibration\" below). "
+       "Every plot and its status: calibration_plots.csv; the line per year: calibration.csv.",
+       "(none: uncalibrated)"},
+      {KEY(calibration, min_plots),
+       Kind::integer,
+       "plots",
+       3,
+       100000,
+       {},
+       "Matched plots (on observed grassland) a year needs for its line; with fewer, that year is uncalibrated (a method step if "
+       "others are calibrated)."},
       {KEY(trend, alpha), Kind::number, "", 0.001, 0.5, {}, "Significance level of the Mann-Kendall test."},
       {KEY(report, headers),
        Kind::choice,
@@ -484,6 +543,19 @@ void apply(Settings& s, const KeyDef& d, const std::string& text, const std::str
           fail("has value '" + text + "': '" + code + "' is not a zone code");
       break;
     }
+    case Kind::code_table: {
+      // `code: class` pairs (a YAML mapping arrives joined as "code=class,code=class").
+      if (text.empty()) break;
+      for (const std::string& pair : split_commas(text)) {
+        const auto eq = pair.find('=');
+        const std::string code = pair.substr(0, eq), name = eq == std::string::npos ? "" : pair.substr(eq + 1);
+        const bool numeric =
+            !code.empty() && code.size() <= 5 && std::all_of(code.begin(), code.end(), ::isdigit) && std::stoi(code) < 65535;
+        if (!numeric) fail("has '" + pair + "': '" + code + "' is not a raster code (an integer 0-65534)");
+        if (!land_cover_from_name(name)) fail("has '" + pair + "': '" + name + "' is not a land cover class (" + range_text(d) + ")");
+      }
+      break;
+    }
     case Kind::text:
     case Kind::path:
       break;
@@ -497,6 +569,16 @@ void walk(Settings& s, const YAML::Node& node, const std::string& prefix, const 
     const std::string name = kv.first.as<std::string>();
     const std::string key = prefix.empty() ? name : prefix + "." + name;
     if (const KeyDef* d = find_key(key)) {
+      if (d->kind == Kind::code_table && kv.second.IsMap()) {
+        std::string joined;
+        for (const auto& item : kv.second) {
+          if (!item.second.IsScalar()) throw ConfigError(file + ": key '" + key + "' must map each code to a class name");
+          if (!joined.empty()) joined.push_back(',');
+          joined.append(item.first.as<std::string>()).append("=").append(item.second.as<std::string>());
+        }
+        apply(s, *d, joined, file);
+        continue;
+      }
       if (d->kind == Kind::zone_list && kv.second.IsSequence()) {
         std::string joined;
         for (const auto& item : kv.second) {
@@ -542,6 +624,12 @@ void validate(const Settings& s, const std::string& where) {
   if (!(s.sandification.none_min_fvc > s.sandification.light_min_fvc && s.sandification.light_min_fvc > s.sandification.moderate_min_fvc &&
         s.sandification.moderate_min_fvc > s.sandification.severe_min_fvc))
     throw ConfigError(where + ": sandification cut points must decrease: none_min_fvc > light_min_fvc > moderate_min_fvc > severe_min_fvc");
+  if (s.landcover.scheme == "custom" && s.landcover.custom_codes.empty() && !s.landcover.file.empty())
+    throw ConfigError(where + ": landcover.scheme is custom but landcover.custom_codes is empty (map each code of " + s.landcover.file +
+                      " to a class)");
+  if (s.landcover.scheme != "custom" && !s.landcover.custom_codes.empty())
+    throw ConfigError(where + ": landcover.custom_codes is set but landcover.scheme is " + s.landcover.scheme +
+                      " (the table applies to the custom scheme only)");
   if (!(s.landcover.crop_max_green_ratio < s.landcover.shrub_min_green_ratio))
     throw ConfigError(where +
                       ": landcover.crop_max_green_ratio must be below landcover.shrub_min_green_ratio (crops green up, shrubs hold)");

@@ -50,7 +50,11 @@ struct ForestSection {
   std::string special_shrubland = "all";  // all | none | zone codes, comma-separated (a YAML list in a file)
   double shrub_min_cover = 0.30;          // cover of shrubland that counts as forest where designated
 };
-struct LandcoverSection {  // the yearly land cover from the imagery (rules/cell_rules.hpp)
+struct LandcoverSection {  // the yearly land cover: the user's layer (landcover/layer.hpp), else the imagery (rules/cell_rules.hpp)
+  std::string file;
+  std::string scheme = "worldcover";  // worldcover | clcd | custom
+  std::string custom_codes;           // custom: "code=class,..." (a YAML mapping in a file)
+  std::string resampling = "mode";    // mode | nearest
   double bare_max_fvc = 0.05;
   double shrub_min_fvc = 0.15;
   double shrub_min_green_ratio = 0.75;
@@ -63,6 +67,10 @@ struct SandificationSection {  // FVC cut points, fractions (GB/T 24255)
 struct TargetsSection {
   std::string file;                    // empty: no targets report
   double min_observed_fraction = 0.5;  // below it a unit's verdict is no_data
+};
+struct CalibrationSection {  // ground plots (calibration/plots.hpp)
+  std::string plots_file;    // empty: grassland cover is uncalibrated
+  int min_plots = 5;         // matched plots a year needs for its line
 };
 struct ReportSection {
   std::string headers = "en";  // en | zh | en_zh
@@ -94,6 +102,7 @@ struct Settings {
   SeasonSection season;
   TrendSection trend;
   TargetsSection targets;
+  CalibrationSection calibration;
 };
 
 /// Parses YAML config text (the fuzzing entry point): every key checked, cross-key checks done.

@@ -22,6 +22,7 @@
 #include "libgeo/trend.hpp"
 #include "app/output_folder.hpp"
 #include "engine/strip_runner.hpp"
+#include "landcover/layer.hpp"
 #include "rules/cell_rules.hpp"
 #include "products/product_specs.hpp"
 
@@ -68,6 +69,8 @@ struct SeasonStrip : StripWindows {
   std::vector<SourceSample> samples;
   ProductBlocks outputs;  // over `core`, one per season product
   std::vector<std::vector<ZoneTally>> zone_rows;
+  std::vector<PlotMatch> plot_matches;  // the ground plots in the core rows
+  geo::Block<LandCover> layer_classes;  // over `grown`: the land cover layer's classes (with landcover.file)
 };
 
 struct SourceWindows {
@@ -88,6 +91,8 @@ struct YearInputs {
   const geo::CellAreaModel& area_model;
   double min_patch;
   std::vector<bool> special_shrubland;  // by zone: its shrubland counts as forest (forest.special_shrubland)
+  std::vector<PlotCell> plot_cells;     // the year's ground plots on the grid, by row
+  const LandCoverLayer* layer;          // landcover.file, or null
 };
 
 // Reader stage: for every source over the strip, the source pixel under each cell (nearest
@@ -100,6 +105,7 @@ void sample_sources(SeasonStrip& strip, const YearInputs& in) {
 
   SeasonStrip* st = &strip;
   const Window& g = st->grown;
+  if (in.layer) st->layer_classes = in.layer->read(g);
   for (std::size_t k = 0; k < sources.size(); ++k) {
     if (footprints[k].intersect(g).empty()) continue;
     // Source coordinates of the cell centres: exact on a 16-cell lattice, bilinear between.
@@ -165,6 +171,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   std::vector<float> ndvi_max(n, geo::index::kNaN), ndvi_med(n, geo::index::kNaN), fvc(n, geo::index::kNaN);
   std::vector<float> water_freq(n, geo::index::kNaN), ratio(n, geo::index::kNaN);
   std::vector<LandCover> first_class(n, LandCover::unknown);
+  std::vector<std::uint8_t> by_layer(n, 0);
   Block<std::uint8_t> candidate(g, kNoData8);
   std::vector<float> season_values;
   for (std::size_t i = 0; i < n; ++i) {
@@ -208,7 +215,10 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
     const bool tree = rules.forest_candidate(vmax, is_water, shoulders_green);
     shoulders[i] = std::uint8_t(spring_seen + autumn_seen);
     ratio[i] = rules.green_ratio(fvc[i], spring_seen, spring, autumn_seen, autumn);
-    first_class[i] = rules.land_cover(water_freq[i], tree, fvc[i], ratio[i]);
+    // The user's layer decides the class where it has one; the imagery elsewhere.
+    const LandCover from_layer = in.layer ? st->layer_classes[i] : LandCover::unknown;
+    by_layer[i] = from_layer != LandCover::unknown;
+    first_class[i] = by_layer[i] ? from_layer : rules.land_cover(water_freq[i], tree, fvc[i], ratio[i]);
     // Forest is trees plus shrubland dense enough to count where designated: one patch rule for both.
     candidate[i] = first_class[i] == LandCover::tree || rules.special_shrub_candidate(first_class[i], fvc[i]) ? 1 : 0;
   }
@@ -218,7 +228,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   const int dr = c.row0 - g.row0;
   // The final class of a core cell: trees in a patch under the minimum are classed again as not trees.
   auto final_class = [&](int cr, int cc, std::size_t i) {
-    if (first_class[i] != LandCover::tree || forest.at(cr, cc) == 1) return first_class[i];
+    if (first_class[i] != LandCover::tree || forest.at(cr, cc) == 1 || by_layer[i]) return first_class[i];
     return rules.land_cover(water_freq[i], false, fvc[i], ratio[i]);
   };
   // FOREST: 1 trees, 2 shrubland dense enough to be forest (counted where designated), 0 neither.
@@ -250,6 +260,21 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       landcover_out.at(r, col) = std::uint8_t(lc);
       grade_out.at(r, col) = std::uint8_t(rules.grade(fvc[i], !is_natural_land(lc)));
     }
+  // What the peak composite says under each ground plot of these rows.
+  for (auto p = std::lower_bound(in.plot_cells.begin(), in.plot_cells.end(), c.row0, [](const PlotCell&a, int row) { return a.row < row; });
+       p != in.plot_cells.end() && p->row < c.row0 + c.rows; ++p) {
+    const int cr = p->row - c.row0;
+    const int cc = p->col - c.col0;
+    const std::size_t i = std::size_t(cr + dr) * g.cols + std::size_t(cc);
+    PlotMatch m{p->plot, PlotStatus::outside_data, std::nan(""), LandCover::unknown};
+    if (has_data[i]) m.status = PlotStatus::unobserved;
+    if (clear_n[i]) {
+      m.satellite_cover = fvc[i];
+      m.land_cover = LandCover(landcover_out.at(cr, cc));
+      m.status = m.land_cover == LandCover::grassland ? PlotStatus::matched : PlotStatus::not_grassland;
+    }
+    st->plot_matches.push_back(m);
+  }
   // Zone tallies, row by row, in column order.
   st->zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
   for (std::size_t z = 0; z < zones.size(); ++z) {
@@ -273,6 +298,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
         t.clear_obs_area += w * clear_n[i];
         if (shoulders[i] >= 1) t.shoulder_area += w;
         if (shoulders[i] == 2) t.phenology_area += w;
+        if (by_layer[i]) t.layer_area += w;
         // The tallies read the strip's products, so a report and its rasters cannot disagree.
         const auto lc = LandCover(landcover_out.at(cr, cc));
         t.landcover_area[int(lc)] += w;
@@ -339,7 +365,8 @@ geo::Grid regional_grid(const std::vector<SceneProbe>& scenes, const std::vector
 }
 
 YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, const geo::Grid& grid,
-                          const std::vector<geo::io::Zone>& zones, const Settings& s, const std::string& work_dir) {
+                          const std::vector<geo::io::Zone>& zones, const Settings& s, const std::string& work_dir,
+                          const YearAncillary& ancillary) {
   YearResult result;
   result.year = year;
   result.method_min_share = s.season.method_min_share;
@@ -416,15 +443,22 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
                 CellRules::from(s, s.fvc.ndvi_soil.value_or(0.05), s.fvc.ndvi_veg.value_or(0.85)),
                 area_model,
                 min_patch,
-                {}};
+                {},
+                {},
+                ancillary.land_cover};
   for (const auto& z : zones) in.special_shrubland.push_back(counts_special_shrubland(s.forest, z.code));
+  std::vector<PlotMatch> plot_matches;
+  if (ancillary.plots) in.plot_cells = plots_on_grid(*ancillary.plots, year, grid, plot_matches);
+  if (ancillary.land_cover) result.land_cover_layer = ancillary.land_cover->method();
   run_strips<SeasonStrip>(
       plan, grid, halo, [&](SeasonStrip& strip) { sample_sources(strip, in); }, [&](SeasonStrip& strip) { composite_strip(strip, in); },
       [&](SeasonStrip& st) {
         st.outputs.write(writers);
         merge_rows(result.tallies, st.zone_rows);
+        plot_matches.insert(plot_matches.end(), st.plot_matches.begin(), st.plot_matches.end());
       });
   finish_all(writers, plan.threads);
+  if (ancillary.plots) result.calibration = fit_calibration(std::move(plot_matches), *ancillary.plots, s.calibration.min_plots);
   return result;
 }
 

@@ -7,9 +7,11 @@
 // area), so a county's area is the coverage-weighted count of cells. Observations of a cell are
 // taken in (date, product id) order, and a second clear observation of the same day (overlapping
 // scenes of one pass) is ignored, so results do not depend on the order scenes are found in.
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "calibration/plots.hpp"
 #include "config/settings.hpp"
 #include "engine/zone_tally.hpp"
 #include "libgeo/grid.hpp"
@@ -22,10 +24,20 @@ namespace ecomon {
 
 struct YearResult {
   int year = 0;
-  int scenes = 0;                  // scenes used (in the season or shoulder windows)
-  std::vector<ZoneTally> tallies;  // one per zone
-  std::string fvc_product;         // the year's FVC GeoTIFF ("" if products are off)
-  double method_min_share = 0.5;   // season.method_min_share, for naming each zone's method
+  int scenes = 0;                          // scenes used (in the season or shoulder windows)
+  std::vector<ZoneTally> tallies;          // one per zone
+  std::string fvc_product;                 // the year's FVC GeoTIFF ("" if products are off)
+  double method_min_share = 0.5;           // season.method_min_share, for naming each zone's method
+  std::optional<Calibration> calibration;  // with calibration.plots_file: the year's plots and line
+  std::string land_cover_layer;            // with landcover.file: its method name ("layer:worldcover")
+};
+
+class LandCoverLayer;
+
+/// What a year may use besides its scenes: ground plots to calibrate with, a land cover layer.
+struct YearAncillary {
+  const std::vector<GroundPlot>* plots = nullptr;  // calibration.plots_file (all years; each plot calibrates its own)
+  const LandCoverLayer* land_cover = nullptr;      // landcover.file on the regional grid
 };
 
 /// The regional grid: the zones' bounding box in `season.grid_crs`, cut to the union of the scene
@@ -34,9 +46,12 @@ geo::Grid regional_grid(const std::vector<SceneProbe>& scenes, const std::vector
                         const Settings& settings);
 
 /// One year's composites (products under output.dir/years/YYYY/) and zone tallies, from the season
-/// inputs of the year's scenes (engine/season_source.hpp).
+/// inputs of the year's scenes (engine/season_source.hpp). With ground plots, the plots dated in the
+/// year are matched to the peak composite and the calibration fitted; with a land cover layer, its
+/// classes are the cells' land cover where it has one.
 YearResult composite_year(int year, const std::vector<SeasonSource*>& sources, const geo::Grid& grid,
-                          const std::vector<geo::io::Zone>& zones, const Settings& settings, const std::string& work_dir);
+                          const std::vector<geo::io::Zone>& zones, const Settings& settings, const std::string& work_dir,
+                          const YearAncillary& ancillary = {});
 
 /// Per-pixel Theil-Sen slope and Mann-Kendall class of the yearly FVC (needs 3 years of products);
 /// returns the paths written under output.dir/trends/.

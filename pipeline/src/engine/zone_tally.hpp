@@ -28,6 +28,7 @@ struct ZoneTally {
   double grassland_fvc_area = 0;                  // season: sum of FVC x area over grassland
   double shoulder_area = 0;                       // season: observed, and seen in a shoulder window (land cover rules applied)
   double phenology_area = 0;                      // season: observed, and seen in both shoulder windows (forest rule applied)
+  double layer_area = 0;                          // season: observed, classed by the user's land cover layer
   std::vector<std::uint8_t> sources_seen;         // season: per source of the year, 1 when it has data in the zone
   std::vector<double> index_sum;                  // per index product with an indicator: sum of value x area over land
   std::vector<double> index_area;                 // ... and the land area where the index is defined
@@ -49,6 +50,7 @@ struct ZoneTally {
     grassland_fvc_area += o.grassland_fvc_area;
     shoulder_area += o.shoulder_area;
     phenology_area += o.phenology_area;
+    layer_area += o.layer_area;
     if (sources_seen.size() < o.sources_seen.size()) sources_seen.resize(o.sources_seen.size(), 0);
     for (std::size_t i = 0; i < o.sources_seen.size(); ++i) sources_seen[i] |= o.sources_seen[i];
     if (index_sum.size() < o.index_sum.size()) index_sum.resize(o.index_sum.size(), 0), index_area.resize(o.index_sum.size(), 0);

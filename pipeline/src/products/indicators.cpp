@@ -33,11 +33,21 @@ Estimate coverage_estimate(const ZoneRow& x, double observed_part) {
   return scaled(area_estimate(x, observed_part), 100 * ratio(1.0, x.zone.geodesic_area_m2));
 }
 
-// The mean cover over grassland: the observed mean; bounded by the unobserved part being all
-// grassland at no cover or all grassland at full cover.
+// The year's calibration line, when the year has one (calibration.plots_file).
+const Calibration* applied_calibration(const ZoneRow& x) {
+  return x.year && x.year->calibration && x.year->calibration->applied() ? &*x.year->calibration : nullptr;
+}
+
+// The mean cover over grassland: the observed mean (through the year's calibration line when there
+// is one, with the 95% interval of that calibrated mean); the interval then widened by the
+// unobserved part being all grassland at no cover or all grassland at full cover.
 Estimate grassland_cover_estimate(const ZoneRow& x) {
-  const double g = x.tally.landcover(LandCover::grassland), sum = x.tally.grassland_fvc_area, u = unobserved_area(x);
-  return {100 * ratio(sum, g), 100 * ratio(sum, g + u), 100 * ratio(sum + u, g + u)};
+  const double g = x.tally.landcover(LandCover::grassland), u = unobserved_area(x);
+  if (!(g > 0)) return {kNaN, 100 * ratio(0, u), 100 * ratio(u, u)};
+  const double satellite_mean = x.tally.grassland_fvc_area / g;
+  Calibration::Mean mean{satellite_mean, satellite_mean, satellite_mean};
+  if (const Calibration* c = applied_calibration(x)) mean = c->calibrated_mean(satellite_mean);
+  return {100 * mean.value, 100 * ratio(mean.low * g, g + u), 100 * ratio(mean.high * g + u, g + u)};
 }
 
 using Number = std::function<double(const ZoneRow&)>;
@@ -90,8 +100,10 @@ Registry build() {
          [](const ZoneRow& x) { return std::to_string(x.tally.sources()); });
   r.text("method", "方法",
          "How the year's figures were decided, as forest rule;land cover;grassland cover: phenology or canopy_only (forest checked in "
-         "spring and autumn, or the canopy threshold alone), imagery_seasons or imagery_peak (land cover from the peak and a shoulder "
-         "window, or from the peak alone: cropland and shrubland then read as grassland), uncalibrated. Decided by the rule that covered "
+         "spring and autumn, or the canopy threshold alone), layer:<scheme>, imagery_seasons or imagery_peak (land cover from "
+         "landcover.file, or from the peak and a shoulder window, or from the peak alone: cropland and shrubland then read as "
+         "grassland), calibrated or uncalibrated (grassland cover through "
+         "the year's ground-plot line, or not). Decided by the rule that covered "
          "at least season.method_min_share of the observed area.",
          [](const ZoneRow& x) { return season_method(x); });
   r.text("method_step", "方法变化",
@@ -166,10 +178,12 @@ Registry build() {
          [](const ZoneRow& x) { return x.tally.landcover(LandCover::cropland); });
   r.area("bare_area", "裸地面积", "Per season: observed land classed bare: sand, gobi, rock (LANDCOVER = 7).",
          [](const ZoneRow& x) { return x.tally.landcover(LandCover::bare); });
-  r.estimated("grassland_cover_pct", "草原综合植被盖度",
-              "Grassland comprehensive vegetation cover: area-weighted mean peak-season cover over grassland only (not cropland, forest, "
-              "shrubland, water or bare land) x 100, the national grassland monitoring definition; uncalibrated until plots are given.",
-              4, grassland_cover_estimate);
+  r.estimated(
+      "grassland_cover_pct", "草原综合植被盖度",
+      "Grassland comprehensive vegetation cover: area-weighted mean peak-season cover over grassland only (not cropland, forest, "
+      "shrubland, water or bare land) x 100, the national grassland monitoring definition; through the year's calibration line when "
+      "ground plots are given (calibration.plots_file), else uncalibrated (the method column says which).",
+      4, grassland_cover_estimate);
   // Sandification grades (GB/T 24255 沙化程度).
   const char* grades[5][2] = {
       {"none", "非沙化"}, {"light", "轻度沙化"}, {"moderate", "中度沙化"}, {"severe", "重度沙化"}, {"extreme", "极重度沙化"}};
@@ -200,7 +214,14 @@ std::string season_method(const ZoneRow& x) {
   const double share = x.year->method_min_share;
   const bool phenology = x.tally.phenology_area >= share * observed;
   const bool seasons = x.tally.shoulder_area >= share * observed;
-  return std::string(phenology ? "phenology" : "canopy_only") + ";" + (seasons ? "imagery_seasons" : "imagery_peak") + ";uncalibrated";
+  const bool layer = !x.year->land_cover_layer.empty() && x.tally.layer_area >= share * observed;
+  std::string method = phenology ? "phenology" : "canopy_only";
+  method.append(";")
+      .append(layer     ? x.year->land_cover_layer
+              : seasons ? "imagery_seasons"
+                        : "imagery_peak")
+      .append(applied_calibration(x) ? ";calibrated" : ";uncalibrated");
+  return method;
 }
 
 const std::vector<Indicator>& indicators() {

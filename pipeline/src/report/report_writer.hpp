@@ -32,8 +32,9 @@ struct RunResults {
   const std::vector<YearResult>& years;            // in year order
   const std::vector<StatusRow>& statuses;          // sorted by path
   std::size_t failed = 0;
-  const TargetsFile* targets = nullptr;     // targets.file, when given
-  const std::vector<VerdictRow>& verdicts;  // every target x year (empty without targets)
+  const TargetsFile* targets = nullptr;            // targets.file, when given
+  const std::vector<VerdictRow>& verdicts;         // every target x year (empty without targets)
+  const std::vector<GroundPlot>* plots = nullptr;  // calibration.plots_file, when given
 };
 
 class ReportWriter {

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <string>
 
 #include "config/settings.hpp"
 #include "libgeo/indices.hpp"
@@ -25,6 +27,17 @@ enum class LandCover : std::uint8_t {
   built_up = 8,  // from a user's layer only: the imagery rules do not map settlements
 };
 inline constexpr int kLandCoverClasses = 9;  // codes 0..8
+/// The class names used in config (landcover.custom_codes) and legends; "" for unknown.
+inline const char* land_cover_name(LandCover c) {
+  static const char* const names[kLandCoverClasses] = {"",      "tree",    "shrubland", "grassland", "cropland",
+                                                       "water", "wetland", "bare",      "built_up"};
+  return names[int(c) < kLandCoverClasses ? int(c) : 0];
+}
+inline std::optional<LandCover> land_cover_from_name(const std::string& name) {
+  for (int c = 1; c < kLandCoverClasses; ++c)
+    if (name == land_cover_name(LandCover(c))) return LandCover(c);
+  return std::nullopt;
+}
 /// Natural land, which the sandification grading (GB/T 24255) applies to: not cropland, water, wetland or built-up.
 inline bool is_natural_land(LandCover c) {
   return c == LandCover::tree || c == LandCover::shrubland || c == LandCover::grassland || c == LandCover::bare;

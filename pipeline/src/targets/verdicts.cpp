@@ -32,6 +32,8 @@ VerdictRow judge_row(const Target& t, const std::string& scope, const UnitOfYear
   const ZoneRow zr{unit.zone, unit.tally, nullptr, &year};
   row.observed_fraction = unit.zone.geodesic_area_m2 > 0 ? std::min(1.0, unit.tally.observed_area / unit.zone.geodesic_area_m2) : 0.0;
   row.method = season_method(zr);
+  // Only grassland cover goes through the plots' line.
+  row.calibrated = t.indicator == "grassland_cover_pct" && year.calibration && year.calibration->applied();
   if (unit.tally.observed_area > 0) {
     row.estimate = indicator(t.indicator).estimate(zr);
     row.distance = margin(t.rule, row.estimate.value, row.threshold);

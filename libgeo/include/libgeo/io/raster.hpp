@@ -113,6 +113,13 @@ void write_geotiff(const std::string& path, const Grid& grid, const Block<T>& da
 /// cores; written atomically.
 void translate_to_tiled_geotiff(const std::string& src, const std::string& dst);
 
+enum class Resampling { nearest, mode };
+
+/// Warps band 1 of any GDAL raster (any CRS) onto `grid` as a tiled UInt16 GeoTIFF at `dst`, with
+/// nearest-neighbour or majority (mode) resampling; cells with no source data become `nodata`. For
+/// class layers. Streams through GDAL's warper (bounded working memory). Throws IoError naming `src`.
+void warp_classes_to_grid(const std::string& src, const std::string& dst, const Grid& grid, Resampling resampling, std::uint16_t nodata);
+
 /// Copies a raster into another format (GDAL driver name, creation options), atomically.
 void translate_raster(const std::string& src, const std::string& dst, const std::string& driver,
                       const std::vector<std::string>& creation_options);

@@ -1,0 +1,145 @@
+#include "calibration/plots.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "config/settings.hpp"
+#include "libgeo/io/projection.hpp"
+#include "libgeo/io/table.hpp"
+
+namespace ecomon {
+
+namespace {
+
+std::string where(const std::string& path, std::size_t data_row) { return path + ", row " + std::to_string(data_row + 1); }
+
+double number_cell(const geo::io::Table& t, std::size_t row, int col) {
+  const std::string& text = t.rows[row][std::size_t(col)];
+  std::size_t used = 0;
+  double v = std::nan("");
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(v))
+    throw ConfigError(where(t.path, row) + ": column '" + t.columns[std::size_t(col)] + "' is '" + text + "', not a number");
+  return v;
+}
+
+// A YYYY-MM-DD date's year, or 0 when the text is not one.
+int year_of_date(const std::string& d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return 0;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (d[i] < '0' || d[i] > '9') return 0;
+  const int month = std::stoi(d.substr(5, 2)), day = std::stoi(d.substr(8, 2));
+  if (month < 1 || month > 12 || day < 1 || day > 31) return 0;
+  return std::stoi(d.substr(0, 4));
+}
+
+}  // namespace
+
+std::vector<GroundPlot> load_ground_plots(const std::string& path) {
+  geo::io::Table t;
+  try {
+    t = geo::io::read_csv_table(path);
+  } catch (const std::exception& e) {
+    throw ConfigError(std::string("calibration.plots_file: ") + e.what());
+  }
+  const char* names[] = {"plot_id", "lon", "lat", "date", "cover_pct"};
+  int col[5];
+  for (int k = 0; k < 5; ++k)
+    if ((col[k] = t.column(names[k])) < 0)
+      throw ConfigError(path + ": no column '" + names[k] + "' (ground plots need plot_id, lon, lat, date, cover_pct)");
+  std::vector<GroundPlot> plots;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    GroundPlot p;
+    p.row = int(r + 1);
+    p.id = t.rows[r][std::size_t(col[0])];
+    if (p.id.empty()) throw ConfigError(where(path, r) + ": plot_id is empty");
+    p.lon = number_cell(t, r, col[1]);
+    p.lat = number_cell(t, r, col[2]);
+    if (std::abs(p.lon) > 180 || std::abs(p.lat) > 90)
+      throw ConfigError(where(path, r) + " (plot " + p.id + "): (" + t.rows[r][std::size_t(col[1])] + ", " +
+                        t.rows[r][std::size_t(col[2])] + ") is not a WGS84 longitude, latitude");
+    p.date = t.rows[r][std::size_t(col[3])];
+    p.year = year_of_date(p.date);
+    if (p.year == 0) throw ConfigError(where(path, r) + " (plot " + p.id + "): date '" + p.date + "' is not YYYY-MM-DD");
+    p.cover_pct = number_cell(t, r, col[4]);
+    if (p.cover_pct < 0 || p.cover_pct > 100)
+      throw ConfigError(where(path, r) + " (plot " + p.id + "): cover_pct " + t.rows[r][std::size_t(col[4])] +
+                        " is outside 0-100 (measured cover in percent)");
+    if (!seen.emplace(p.id, p.date).second) throw ConfigError(where(path, r) + ": plot " + p.id + " is listed twice for " + p.date);
+    plots.push_back(std::move(p));
+  }
+  if (plots.empty()) throw ConfigError(path + ": no plot rows");
+  return plots;
+}
+
+const char* plot_status_name(PlotStatus s) {
+  switch (s) {
+    case PlotStatus::matched:
+      return "matched";
+    case PlotStatus::outside_data:
+      return "outside_data";
+    case PlotStatus::unobserved:
+      return "unobserved";
+    case PlotStatus::not_grassland:
+      return "not_grassland";
+  }
+  return "";
+}
+
+std::vector<PlotCell> plots_on_grid(const std::vector<GroundPlot>& plots, int year, const geo::Grid& grid,
+                                    std::vector<PlotMatch>& outside) {
+  std::vector<std::size_t> of_year;
+  std::vector<geo::Point> points;
+  for (std::size_t k = 0; k < plots.size(); ++k)
+    if (plots[k].year == year) of_year.push_back(k), points.push_back({plots[k].lon, plots[k].lat});
+  std::vector<PlotCell> cells;
+  if (points.empty()) return cells;
+  geo::io::CoordinateTransformer(geo::io::crs_wkt("EPSG:4326"), grid.crs_wkt).transform(points);
+  for (std::size_t i = 0; i < of_year.size(); ++i) {
+    const double c = grid.transform.x_to_col(points[i].x), r = grid.transform.y_to_row(points[i].y);
+    if (c >= 0 && c < grid.cols && r >= 0 && r < grid.rows)
+      cells.push_back({of_year[i], int(c), int(r)});
+    else
+      outside.push_back({of_year[i], PlotStatus::outside_data, std::nan(""), LandCover::unknown});
+  }
+  std::sort(cells.begin(), cells.end(),
+            [](const PlotCell& a, const PlotCell& b) { return std::tie(a.row, a.plot) < std::tie(b.row, b.plot); });
+  return cells;
+}
+
+Calibration fit_calibration(std::vector<PlotMatch> matches, const std::vector<GroundPlot>& plots, int min_plots) {
+  Calibration c;
+  std::sort(matches.begin(), matches.end(), [](const PlotMatch& a, const PlotMatch& b) { return a.plot < b.plot; });
+  c.matches = std::move(matches);
+  std::vector<double> satellite, measured;
+  for (const PlotMatch& m : c.matches)
+    if (m.status == PlotStatus::matched) satellite.push_back(m.satellite_cover), measured.push_back(plots[m.plot].cover_pct / 100);
+  const int n = int(satellite.size());
+  if (n < std::max(3, min_plots)) {
+    c.problem = std::to_string(n) + " plot(s) on observed grassland, fewer than calibration.min_plots (" + std::to_string(min_plots) + ")";
+    return c;
+  }
+  if (std::adjacent_find(satellite.begin(), satellite.end(), std::not_equal_to<>()) == satellite.end()) {
+    c.problem = "every matched plot has the same satellite cover; no line can be fitted";
+    return c;
+  }
+  c.fit = geo::fit_line(satellite, measured);
+  return c;
+}
+
+Calibration::Mean Calibration::calibrated_mean(double satellite_mean) const {
+  const double value = fit->predict(satellite_mean);
+  const double half = geo::student_t_quantile(0.975, fit->degrees_of_freedom()) * fit->mean_response_se(satellite_mean);
+  auto unit = [](double v) { return std::clamp(v, 0.0, 1.0); };
+  return {unit(value), unit(value - half), unit(value + half)};
+}
+
+}  // namespace ecomon

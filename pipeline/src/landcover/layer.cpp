@@ -1,0 +1,107 @@
+#include "landcover/layer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+namespace ecomon {
+
+namespace {
+
+constexpr std::uint16_t kLayerNoData = 65535;
+
+// ESA WorldCover 10 m v200 (Zanaga et al. 2022, product user manual, table 1): 10 tree cover,
+// 20 shrubland, 30 grassland, 40 cropland, 50 built-up, 60 bare / sparse vegetation, 70 snow and
+// ice, 80 permanent water bodies, 90 herbaceous wetland, 95 mangroves, 100 moss and lichen.
+const std::pair<int, LandCover> kWorldCover[] = {{10, LandCover::tree},     {20, LandCover::shrubland}, {30, LandCover::grassland},
+                                                 {40, LandCover::cropland}, {50, LandCover::built_up},  {60, LandCover::bare},
+                                                 {70, LandCover::bare},     {80, LandCover::water},     {90, LandCover::wetland},
+                                                 {95, LandCover::tree},     {100, LandCover::grassland}};
+// CLCD, the annual China Land Cover Dataset (Yang & Huang 2021, Earth System Science Data 13:
+// 3907-3925): 1 cropland, 2 forest, 3 shrub, 4 grassland, 5 water, 6 snow/ice, 7 barren,
+// 8 impervious, 9 wetland.
+const std::pair<int, LandCover> kClcd[] = {{1, LandCover::cropland},  {2, LandCover::tree},     {3, LandCover::shrubland},
+                                           {4, LandCover::grassland}, {5, LandCover::water},    {6, LandCover::bare},
+                                           {7, LandCover::bare},      {8, LandCover::built_up}, {9, LandCover::wetland}};
+
+}  // namespace
+
+std::vector<LandCover> land_cover_code_table(const std::string& scheme, const std::string& custom_codes) {
+  std::vector<LandCover> table(65536, LandCover::unknown);
+  if (scheme == "worldcover")
+    for (const auto& [code, c] : kWorldCover) table[std::size_t(code)] = c;
+  else if (scheme == "clcd")
+    for (const auto& [code, c] : kClcd) table[std::size_t(code)] = c;
+  else if (scheme == "custom")
+    for (std::size_t start = 0; start < custom_codes.size();) {
+      const std::size_t comma = std::min(custom_codes.find(',', start), custom_codes.size());
+      const std::string pair = custom_codes.substr(start, comma - start);
+      const std::size_t eq = pair.find('=');
+      // The text was checked with the config (config/settings.cpp): "code=class".
+      if (eq != std::string::npos)
+        if (const auto c = land_cover_from_name(pair.substr(eq + 1))) table[std::size_t(std::stoi(pair.substr(0, eq)))] = *c;
+      start = comma + 1;
+    }
+  else
+    throw ConfigError("landcover.scheme '" + scheme + "' is not worldcover, clcd or custom");
+  return table;
+}
+
+LandCoverLayer::LandCoverLayer(const LandcoverSection& s, const geo::Grid& grid, const std::string& work_dir)
+    : source_(s.file), method_("layer:" + s.scheme), table_(land_cover_code_table(s.scheme, s.custom_codes)) {
+  std::filesystem::create_directories(work_dir);
+  warped_ = work_dir + "/landcover_on_grid.tif";
+  try {
+    geo::io::warp_classes_to_grid(s.file, warped_, grid,
+                                  s.resampling == "nearest" ? geo::io::Resampling::nearest : geo::io::Resampling::mode, kLayerNoData);
+    reader_ = std::make_unique<geo::io::RasterReader>(warped_);
+  } catch (const geo::io::IoError& e) {
+    throw ConfigError(std::string("landcover.file: ") + e.what());
+  }
+  // Which codes the layer has over the grid, and how many the scheme knows.
+  std::map<int, std::size_t> unknown_codes;
+  std::size_t known = 0, unknown = 0;
+  for (const geo::Window& w : geo::strips(grid, 256)) {
+    const geo::Block<std::uint16_t> codes = reader_->read<std::uint16_t>(w);
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+      if (codes[i] == kLayerNoData) continue;
+      if (table_[codes[i]] != LandCover::unknown)
+        ++known;
+      else
+        ++unknown, ++unknown_codes[codes[i]];
+    }
+  }
+  auto listed = [&] {
+    std::string text;
+    int shown = 0;
+    for (const auto& [code, n] : unknown_codes) {
+      if (shown++ == 12) return text + ", ...";
+      text.append(text.empty() ? "" : ", ").append(std::to_string(code));
+    }
+    return text;
+  };
+  if (known + unknown == 0) throw ConfigError(s.file + ": landcover.file has no data over the zones and scenes");
+  if (unknown > known)
+    throw ConfigError(s.file + ": most of its cells (" + std::to_string(100 * unknown / (known + unknown)) +
+                      "%) carry codes that are not " + s.scheme + " codes (found " + listed() + "): is landcover.scheme right?");
+  if (unknown > 0)
+    spdlog::warn("{}: {:.1f}% of the cells over the grid carry codes that are not {} codes ({}); the imagery classes them", s.file,
+                 100.0 * double(unknown) / double(known + unknown), s.scheme, listed());
+  spdlog::info("land cover from {} ({} codes, {} resampling onto the regional grid)", s.file, s.scheme, s.resampling);
+}
+
+LandCoverLayer::~LandCoverLayer() {
+  reader_.reset();
+  std::remove(warped_.c_str());
+}
+
+geo::Block<LandCover> LandCoverLayer::read(const geo::Window& window) const {
+  const geo::Block<std::uint16_t> codes = reader_->read<std::uint16_t>(window);
+  geo::Block<LandCover> classes(window, LandCover::unknown);
+  for (std::size_t i = 0; i < codes.size(); ++i) classes[i] = codes[i] == kLayerNoData ? LandCover::unknown : table_[codes[i]];
+  return classes;
+}
+
+}  // namespace ecomon

@@ -1,0 +1,45 @@
+#pragma once
+// The user's land cover layer (landcover.file): any GDAL raster in any CRS, its codes read through a
+// scheme (ESA WorldCover, CLCD, or the user's table), put once per run on the regional grid, then
+// read strip by strip by the season engine. Where the layer has a class, that class is the cell's
+// land cover; the imagery still gives cover, water frequency and the phenology.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/settings.hpp"
+#include "libgeo/block.hpp"
+#include "libgeo/grid.hpp"
+#include "libgeo/io/raster.hpp"
+#include "rules/cell_rules.hpp"
+
+namespace ecomon {
+
+/// Code -> class of a scheme: `worldcover`, `clcd`, or `custom` with `custom_codes` ("code=class,...").
+/// Codes not in the table map to LandCover::unknown.
+std::vector<LandCover> land_cover_code_table(const std::string& scheme, const std::string& custom_codes);
+
+class LandCoverLayer {
+ public:
+  /// Warps landcover.file onto `grid` (into `work_dir`) and checks its codes against the scheme:
+  /// when most of its cells carry codes the scheme does not know, the scheme is wrong (ConfigError
+  /// naming the file, the scheme and the codes found). The warped copy is removed with the layer.
+  LandCoverLayer(const LandcoverSection& settings, const geo::Grid& grid, const std::string& work_dir);
+  ~LandCoverLayer();
+  LandCoverLayer(const LandCoverLayer&) = delete;
+  LandCoverLayer& operator=(const LandCoverLayer&) = delete;
+
+  /// The layer's classes over a window of the grid (unknown where it has no data or no class).
+  geo::Block<LandCover> read(const geo::Window& window) const;
+  /// "layer:<scheme>", as the method column names the land cover source.
+  const std::string& method() const { return method_; }
+  const std::string& source() const { return source_; }
+
+ private:
+  std::string source_, warped_, method_;
+  std::vector<LandCover> table_;
+  std::unique_ptr<geo::io::RasterReader> reader_;
+};
+
+}  // namespace ecomon

@@ -1,0 +1,145 @@
+// Ground-plot calibration: the line and its statistics against an independent fit (numpy.polyfit
+// and a leave-one-out loop written apart), Student's t quantiles against the printed table, the
+// plots file's errors, and a calibrated grassland cover with its interval worked by hand.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "calibration/plots.hpp"
+#include "config/settings.hpp"
+#include "engine/season_engine.hpp"
+#include "libgeo/io/raster.hpp"
+#include "libgeo/regression.hpp"
+#include "products/indicators.hpp"
+
+using namespace ecomon;
+namespace fs = std::filesystem;
+
+namespace {
+
+TEST(LinearFit, AgreesWithAnIndependentFit) {
+  // numpy: polyfit -> 0.89428571 x + 4.53333333; RMSE 1.79240018; R2 0.98641406; s 2.19523293;
+  // leave-one-out RMSE (refitting without each point) 2.53918498; SE of the mean response at 45: 1.03853202.
+  const geo::LinearFit f = geo::fit_line({10, 20, 30, 40, 50, 60}, {14, 21, 33, 38, 52, 57});
+  EXPECT_EQ(f.n, 6);
+  EXPECT_NEAR(f.slope, 0.894285714, 1e-8);
+  EXPECT_NEAR(f.intercept, 4.533333333, 1e-8);
+  EXPECT_NEAR(f.rmse, 1.792400182, 1e-8);
+  EXPECT_NEAR(f.r2, 0.986414056, 1e-8);
+  EXPECT_NEAR(f.residual_se, 2.195232930, 1e-8);
+  EXPECT_NEAR(f.loo_rmse, 2.539184984, 1e-8);
+  EXPECT_NEAR(f.bias, -0.833333333, 1e-8);  // mean of x - y
+  EXPECT_NEAR(f.mean_response_se(45), 1.038532018, 1e-8);
+  EXPECT_THROW(geo::fit_line({1, 2}, {1, 2}), std::invalid_argument);
+  EXPECT_THROW(geo::fit_line({3, 3, 3}, {1, 2, 3}), std::invalid_argument);
+}
+
+TEST(StudentT, QuantilesOfThePrintedTable) {
+  // t(0.975) for 1, 2, 3, 5, 10, 30 and 120 degrees of freedom, and t(0.95) for 10.
+  EXPECT_NEAR(geo::student_t_quantile(0.975, 1), 12.7062, 1e-4);
+  EXPECT_NEAR(geo::student_t_quantile(0.975, 2), 4.3027, 1e-4);
+  EXPECT_NEAR(geo::student_t_quantile(0.975, 3), 3.1824, 1e-4);
+  EXPECT_NEAR(geo::student_t_quantile(0.975, 5), 2.5706, 1e-4);
+  EXPECT_NEAR(geo::student_t_quantile(0.975, 10), 2.2281, 1e-4);
+  EXPECT_NEAR(geo::student_t_quantile(0.975, 30), 2.0423, 1e-4);
+  EXPECT_NEAR(geo::student_t_quantile(0.975, 120), 1.9799, 1e-4);
+  EXPECT_NEAR(geo::student_t_quantile(0.95, 10), 1.8125, 1e-4);
+}
+
+fs::path write(const std::string& name, const std::string& text) {
+  const fs::path p = fs::temp_directory_path() / ("ecomon_plots_" + std::to_string(::getpid()) + "_" + name);
+  std::ofstream(p) << text;
+  return p;
+}
+
+std::string error_of(const std::string& text) {
+  geo::io::initialise_gdal(64);  // the CSV is read through OGR
+  try {
+    load_ground_plots(write("bad.csv", text).string());
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(GroundPlots, ReadInFileOrderWithTheirRows) {
+  geo::io::initialise_gdal(64);
+  const auto plots = load_ground_plots(write("ok.csv",
+                                             "\xEF\xBB\xBFplot_id,lon,lat,date,cover_pct,note\r\nA1,107.1,40.7,2023-08-05,21.5,\"dry, "
+                                             "grazed\"\r\nA2,107.2,40.8,2024-07-30,0\r\n")
+                                           .string());
+  ASSERT_EQ(plots.size(), 2u);
+  EXPECT_EQ(plots[0].id, "A1");
+  EXPECT_EQ(plots[0].year, 2023);
+  EXPECT_DOUBLE_EQ(plots[0].cover_pct, 21.5);
+  EXPECT_EQ(plots[1].row, 2);
+  EXPECT_EQ(plots[1].year, 2024);
+}
+
+TEST(GroundPlots, EveryBadInputNamesTheFileAndTheRow) {
+  EXPECT_NE(error_of("plot_id,lon,lat,cover_pct\nA,107,40,20\n").find("no column 'date'"), std::string::npos);
+  EXPECT_NE(error_of("plot_id,lon,lat,date,cover_pct\nA,107,40,2023-08-01,20\nB,107,4O,2023-08-01,20\n")
+                .find("bad.csv, row 2: column 'lat' is '4O'"),
+            std::string::npos);
+  EXPECT_NE(error_of("plot_id,lon,lat,date,cover_pct\nA,40.7,107.1,2023-08-01,20\n").find("row 1 (plot A): (40.7, 107.1) is not a WGS84"),
+            std::string::npos);
+  EXPECT_NE(error_of("plot_id,lon,lat,date,cover_pct\nA,107,40,2023/08/01,20\n").find("date '2023/08/01' is not YYYY-MM-DD"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("plot_id,lon,lat,date,cover_pct\nA,107,40,2023-08-01,0.21\nB,107,40,2023-08-01,121\n").find("row 2 (plot B): cover_pct 121"),
+      std::string::npos);
+  EXPECT_NE(error_of("plot_id,lon,lat,date,cover_pct\nA,107,40,2023-08-01,20\nA,107,40,2023-08-01,22\n").find("plot A is listed twice"),
+            std::string::npos);
+  EXPECT_NE(error_of("plot_id,lon,lat,date,cover_pct\n").find("no plot rows"), std::string::npos);
+}
+
+TEST(Calibration, FitsOnlyTheMatchedPlotsAndSaysWhyNot) {
+  std::vector<GroundPlot> plots(6);
+  for (std::size_t k = 0; k < plots.size(); ++k) plots[k].cover_pct = 10.0 * double(k + 1);
+  std::vector<PlotMatch> matches;
+  for (std::size_t k = 0; k < 6; ++k) matches.push_back({5 - k, PlotStatus::matched, 0.05 * double(6 - k), LandCover::grassland});
+  matches[0].status = PlotStatus::not_grassland;  // plot 5: skipped
+  const Calibration c = fit_calibration(matches, plots, 5);
+  ASSERT_TRUE(c.applied());
+  EXPECT_EQ(c.fit->n, 5);
+  EXPECT_NEAR(c.fit->slope, 2.0, 1e-12);  // measured 0.1..0.5 on satellite 0.05..0.25
+  EXPECT_NEAR(c.fit->intercept, 0.0, 1e-12);
+  EXPECT_EQ(c.matches.front().plot, 0u);  // file order
+  const Calibration too_few = fit_calibration(matches, plots, 6);
+  EXPECT_FALSE(too_few.applied());
+  EXPECT_NE(too_few.problem.find("5 plot(s) on observed grassland, fewer than calibration.min_plots (6)"), std::string::npos);
+}
+
+TEST(Calibration, GrasslandCoverThroughTheLineWithTheErrorOfTheMeanByHand) {
+  // Zone of 100 km2, 80 observed; grassland 40 km2 at satellite cover 0.25 (sum 10 km2); 20 unobserved.
+  const geo::io::Zone zone{"z", "zone", {}, 100e6, {}};
+  ZoneTally t;
+  t.total_area = t.observed_area = t.land_area = 80e6;
+  t.landcover_area[int(LandCover::grassland)] = 40e6;
+  t.grassland_fvc_area = 10e6;
+  std::vector<GroundPlot> plots(5);
+  const double satellite[] = {0.10, 0.15, 0.20, 0.30, 0.40}, measured[] = {18, 21, 30, 37, 49};
+  std::vector<PlotMatch> matches;
+  for (std::size_t k = 0; k < 5; ++k) {
+    plots[k].cover_pct = measured[k];
+    matches.push_back({k, PlotStatus::matched, satellite[k], LandCover::grassland});
+  }
+  YearResult year;
+  year.year = 2023;
+  year.calibration = fit_calibration(matches, plots, 5);
+  const ZoneRow row{zone, t, nullptr, &year};
+  // Line 0.0720690 + 1.0344828 x (numpy); at 0.25: 0.3306897, SE of the mean response 0.0080131,
+  // t(0.975, 3) = 3.1824463: 0.3051885 .. 0.3561908 over the observed grassland; the unobserved
+  // 20 km2 as grassland at no cover or at full cover: 0.3051885 x 40 / 60 and (0.3561908 x 40 + 20) / 60.
+  const Estimate e = indicator("grassland_cover_pct").estimate(row);
+  EXPECT_NEAR(e.value, 33.068966, 1e-5);
+  EXPECT_NEAR(e.low, 20.345900, 1e-5);
+  EXPECT_NEAR(e.high, 57.079388, 1e-5);
+  EXPECT_EQ(season_method(row).substr(season_method(row).rfind(';') + 1), "calibrated");
+  year.calibration->fit.reset();  // too few plots that year: the satellite mean, uncalibrated
+  EXPECT_NEAR(indicator("grassland_cover_pct").estimate(row).value, 25.0, 1e-12);
+  EXPECT_EQ(season_method(row).substr(season_method(row).rfind(';') + 1), "uncalibrated");
+}
+
+}  // namespace
