@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "report/accuracy_writer.hpp"
 #include "report/calibration_writer.hpp"
 #include "targets/verdicts.hpp"
 #include "app/errors.hpp"

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <map>
 
 #include "helpers.hpp"
 #include "libgeo/io/projection.hpp"
@@ -232,6 +233,106 @@ TEST_F(OfficialIndicators, GroundPlotsCalibrateGrasslandCoverMeasuredWithWrongEn
   ASSERT_EQ(plot_rows.size(), 41u);
   EXPECT_EQ(plot_rows.back().at("plot_id"), "FAR");
   EXPECT_EQ(plot_rows.back().at("status"), "outside_data");
+}
+
+TEST_F(OfficialIndicators, AReferenceSampleAdjustsForestAndWaterAreasAndReportsTheMapsAccuracy) {
+  const std::string plain = run("unsampled", "");
+  // The truth's class of every cell of the run's grid, as LANDCOVER codes, and the map's.
+  const geo::io::RasterReader landcover(plain + "/years/2023/ecomon_2023_LANDCOVER.tif");
+  const geo::Grid& g = landcover.grid();
+  const auto map = landcover.read<std::uint8_t>(g.full());
+  std::vector<float> t_fvc;
+  std::vector<std::uint8_t> t_water, t_forest;
+  ecomon::TruthShares shares;
+  ecomon::simulate_truth(g.crs_wkt, g.transform.origin_x, g.transform.origin_y, g.transform.pixel_width, g.cols, g.rows, 2023, 1, 0, t_fvc,
+                         t_water, t_forest, &shares);
+  auto landcover_of_worldcover = [](std::uint8_t code) {
+    switch (code) {
+      case 10:
+        return 1;
+      case 20:
+        return 2;
+      case 30:
+        return 3;
+      case 40:
+        return 4;
+      case 80:
+        return 5;
+      default:
+        return 7;
+    }
+  };
+  // A sample stratified by the map: 40 cells of each mapped class inside the zone (a fixed
+  // pseudo-random draw), labelled with the truth; and the truth's tree and water areas.
+  geo::io::CoordinateTransformer to_lonlat(g.crs_wkt, "EPSG:4326");
+  std::map<int, std::vector<std::pair<geo::Point, int>>> by_map_class;
+  const double cell_km2 = g.transform.pixel_width * g.transform.pixel_width / 1e6;
+  double truth_tree_km2 = 0, truth_water_km2 = 0;
+  for (int r = 0; r < g.rows; ++r) {
+    std::vector<geo::Point> centres;
+    for (int c = 0; c < g.cols; ++c) centres.push_back({g.transform.col_to_x(c + 0.5), g.transform.row_to_y(r + 0.5)});
+    to_lonlat.transform(centres);
+    for (int c = 0; c < g.cols; ++c) {
+      const auto& p = centres[std::size_t(c)];
+      if (p.x < kWest || p.x > kEast || p.y < kSouth || p.y > kNorth) continue;
+      const std::size_t i = std::size_t(r) * g.cols + c;
+      const int truth_class = landcover_of_worldcover(shares.worldcover[i]);
+      truth_tree_km2 += truth_class == 1 ? cell_km2 : 0;
+      truth_water_km2 += truth_class == 5 ? cell_km2 : 0;
+      if (map[i] >= 1 && map[i] <= 8) by_map_class[map[i]].push_back({p, truth_class});
+    }
+  }
+  const auto sample_csv = dir_ / "reference.csv";
+  {
+    std::ofstream out(sample_csv);
+    out << "id,lon,lat,class,year\n";
+    std::uint64_t state = 12345;
+    for (const auto& [map_class, cells] : by_map_class)
+      for (int k = 0; k < 40; ++k) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        const auto& [p, truth_class] = cells[(state >> 33) % cells.size()];
+        out << map_class << "-" << k << "," << std::setprecision(10) << p.x << "," << p.y << "," << truth_class << ",2023\n";
+      }
+  }
+  const std::string out =
+      run("sampled", "--set accuracy.samples_file=" + sample_csv.string() + " --targets " + (dir_ / "targets.yaml").string());
+  const auto before = by_zone(read_file(fs::path(plain) / "county_timeseries.csv")).at("z");
+  const auto after = by_zone(read_file(fs::path(out) / "county_timeseries.csv")).at("z");
+  EXPECT_EQ(before.at("forest_area_adjusted_km2"), "");  // no sample, no adjustment
+  EXPECT_EQ(after.at("method"), "phenology;imagery_seasons;uncalibrated;sample");
+  const double mapped_tree = std::stod(after.at("tree_forest_area_km2"));
+  const double forest = std::stod(after.at("forest_area_km2")), adjusted = std::stod(after.at("forest_area_adjusted_km2"));
+  const double se = std::stod(after.at("forest_area_adjusted_se_km2"));
+  const double water = std::stod(after.at("water_area_km2")), water_adjusted = std::stod(after.at("water_area_adjusted_km2"));
+  const double water_se = std::stod(after.at("water_area_adjusted_se_km2"));
+  std::printf(
+      "[sample] trees: mapped %.2f km2, adjusted %.2f +- %.2f km2 (forest %.2f -> %.2f), truth %.2f km2; water: mapped %.2f, "
+      "adjusted %.2f +- %.2f, truth %.2f km2\n",
+      mapped_tree, mapped_tree + adjusted - forest, se, forest, adjusted, truth_tree_km2, water, water_adjusted, water_se, truth_water_km2);
+  EXPECT_GT(se, 0.0);
+  // The adjusted tree area estimates the truth's (small clumps included, which the map's patch rule drops).
+  EXPECT_NEAR(mapped_tree + adjusted - forest, truth_tree_km2, 3 * se + 0.5);
+  EXPECT_GT(water_se, 0.0);
+  // The region's accuracy, per class, in landcover_accuracy.csv.
+  const auto accuracy = parse_csv(read_file(fs::path(out) / "landcover_accuracy.csv"));
+  ASSERT_FALSE(accuracy.empty());
+  EXPECT_EQ(accuracy[0].at("year"), "2023");
+  EXPECT_EQ(accuracy[0].at("status"), "estimated");
+  const double overall = std::stod(accuracy[0].at("overall_accuracy"));
+  EXPECT_GT(overall, 0.6);
+  EXPECT_LE(overall, 1.0);
+  // The targets' interval now carries the sample's standard error.
+  for (const auto& row : parse_csv(read_file(fs::path(out) / "targets_report.csv")))
+    if (row.at("target_id") == "low") {
+      EXPECT_EQ(row.at("value"), after.at("forest_coverage_pct"));
+      EXPECT_LT(std::stod(row.at("ci95_low")), std::stod(row.at("value")));
+    }
+  // A bad sample file stops the run before any scene, naming the file and the row.
+  std::ofstream(dir_ / "bad_reference.csv") << "lon,lat,class\n107.1,40.7,tree\n107.1,40.7,forest\n";
+  const auto r = run_cli("run /dev/null --input " + (dir_ / "scenes").string() + " --out " + (dir_ / "bad_sample").string() + " --zones " +
+                         zones_ + " --set accuracy.samples_file=" + (dir_ / "bad_reference.csv").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("bad_reference.csv, row 2: class 'forest' is not a LANDCOVER class"), std::string::npos) << r.output;
 }
 
 TEST_F(OfficialIndicators, ATargetsFileNamingAZoneNotInTheZonesStopsTheRunBeforeAnyScene) {

@@ -6,7 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "calibration/plots.hpp"
+#include "ground/plots.hpp"
+#include "ground/reference_sample.hpp"
 #include "config/settings.hpp"
 #include "engine/season_engine.hpp"
 #include "libgeo/io/raster.hpp"
@@ -140,6 +141,74 @@ TEST(Calibration, GrasslandCoverThroughTheLineWithTheErrorOfTheMeanByHand) {
   year.calibration->fit.reset();  // too few plots that year: the satellite mean, uncalibrated
   EXPECT_NEAR(indicator("grassland_cover_pct").estimate(row).value, 25.0, 1e-12);
   EXPECT_EQ(season_method(row).substr(season_method(row).rfind(';') + 1), "uncalibrated");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ReferenceSampleInTheRun, AZonesAdjustedAreaByHandEqualsTheRegionsEstimateWhenTheZoneIsTheRegion) {
+  // Mapped tree: 8 units tree, 2 grassland; mapped grassland: 1 tree, 19 grassland; mapped water: 10 water.
+  std::vector<ReferenceSample> sample;
+  std::vector<PlotMatch> matches;
+  auto add = [&](LandCover mapped, LandCover reference, int n) {
+    for (int k = 0; k < n; ++k) {
+      matches.push_back({sample.size(), PlotStatus::not_grassland, 0.3, mapped});
+      sample.push_back({107, 40, reference, 2023, int(sample.size() + 1)});
+    }
+  };
+  add(LandCover::tree, LandCover::tree, 8);
+  add(LandCover::tree, LandCover::grassland, 2);
+  add(LandCover::grassland, LandCover::tree, 1);
+  add(LandCover::grassland, LandCover::grassland, 19);
+  add(LandCover::water, LandCover::water, 10);
+  matches.push_back({sample.size(), PlotStatus::unobserved, std::nan(""), LandCover::unknown});  // skipped
+  sample.push_back({107, 40, LandCover::water, 2023, int(sample.size() + 1)});
+  ZoneTally unit;
+  unit.landcover_area[int(LandCover::tree)] = 10e6;
+  unit.landcover_area[int(LandCover::grassland)] = 90e6;
+  unit.landcover_area[int(LandCover::water)] = 5e6;
+  std::array<double, kLandCoverClasses> mapped{};
+  for (int c = 0; c < kLandCoverClasses; ++c) mapped[std::size_t(c)] = unit.landcover_area[c];
+  const ClassAccuracy a = assess_land_cover(matches, sample, mapped);
+  ASSERT_TRUE(a.applied()) << a.problem;
+  // Trees: 10 x 8/10 + 90 x 1/20 = 12.5 km2; SE^2 = 10^2 x 0.8 x 0.2 / 9 + 90^2 x 0.05 x 0.95 / 19 = 1.77778 + 20.25.
+  const AdjustedArea trees = a.adjusted(unit, LandCover::tree);
+  EXPECT_NEAR(trees.area, 12.5e6, 1e-3);
+  EXPECT_NEAR(trees.se, std::sqrt(1.7777777777777777 + 20.25) * 1e6, 1e-3);
+  // The zone is the whole region here: the same figures as the estimator of the paper.
+  EXPECT_NEAR(a.region->classes[0].area, trees.area, 1e-3);
+  EXPECT_NEAR(a.region->classes[0].area_se, trees.se, 1e-3);
+  EXPECT_EQ(a.matches.back().status, PlotStatus::unobserved);
+  // A mapped class with one unit has no variance: no estimate, and why.
+  mapped[int(LandCover::bare)] = 1e6;
+  matches.push_back({sample.size(), PlotStatus::not_grassland, 0.01, LandCover::bare});
+  sample.push_back({107, 40, LandCover::bare, 2023, int(sample.size() + 1)});
+  const ClassAccuracy thin = assess_land_cover(matches, sample, mapped);
+  EXPECT_FALSE(thin.applied());
+  EXPECT_NE(thin.problem.find("map class bare has 1 sample unit(s), fewer than 2"), std::string::npos) << thin.problem;
+}
+
+TEST(ReferenceSampleInTheRun, ClassesByCodeOrNameAndBadRowsNamed) {
+  geo::io::initialise_gdal(64);
+  const auto sample = load_reference_sample(write("ref.csv", "lon,lat,class,year\n107.1,40.7,1,2023\n107.2,40.8,water,\n").string());
+  ASSERT_EQ(sample.size(), 2u);
+  EXPECT_EQ(sample[0].reference, LandCover::tree);
+  EXPECT_EQ(sample[0].year, 2023);
+  EXPECT_EQ(sample[1].reference, LandCover::water);
+  EXPECT_EQ(sample[1].year, 0);  // every year
+  auto error = [](const std::string& text) {
+    try {
+      load_reference_sample(write("bad_ref.csv", text).string());
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error("lon,lat\n107,40\n").find("no column 'class'"), std::string::npos);
+  EXPECT_NE(error("lon,lat,class\n107,40,9\n").find("bad_ref.csv, row 1: class '9' is not a LANDCOVER class"), std::string::npos);
+  EXPECT_NE(error("lon,lat,class,year\n107,40,1,23rd\n").find("row 1: column 'year' is '23rd'"), std::string::npos);
+  EXPECT_NE(error("lon,lat,class\n407,40,1\n").find("row 1: (407, 40) is not a WGS84"), std::string::npos);
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ const ReportWriterRegistration probe("50-probe", [] { return std::make_unique<Pr
 TEST(ReportWriters, SelfRegisteredInNameOrder) {
   std::vector<std::string> names;
   for (const auto& [name, writer] : make_report_writers()) names.push_back(name);
-  EXPECT_EQ(names, (std::vector<std::string>{"10-csv", "30-targets", "35-calibration", "50-probe", "90-terminal"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"10-csv", "30-targets", "35-calibration", "36-accuracy", "50-probe", "90-terminal"}));
 }
 
 TEST(ReportWriters, ANewWriterIsCalledWithTheResults) {
@@ -36,7 +36,7 @@ TEST(ReportWriters, ANewWriterIsCalledWithTheResults) {
   const std::vector<YearResult> years;
   const std::vector<StatusRow> statuses;
   const std::vector<VerdictRow> verdicts;
-  const RunResults results{settings, output, scenes, zones, years, statuses, 0, nullptr, verdicts, nullptr};
+  const RunResults results{settings, output, scenes, zones, years, statuses, 0, nullptr, verdicts, nullptr, nullptr};
   for (auto& [name, writer] : make_report_writers())
     if (name == "50-probe") writer->write(results);
   EXPECT_EQ(probe_writes, 1);

@@ -153,14 +153,20 @@ void accuracy_command(const AccuracyOptions& o, std::ostream& out) {
   const auto& columns = accuracy_columns();
   for (std::size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i].key;
   out << "\n";
-  auto number = [](double v, int digits) { return format_fixed(v, digits); };
   for (std::size_t j = 0; j < codes.size(); ++j) {
-    const geo::ClassEstimate& c = e.classes[j];
-    out << codes[j] << "," << format_km2(c.mapped_area) << "," << c.sample_count << "," << number(c.users_accuracy, 4) << ","
-        << number(c.users_se, 4) << "," << number(c.producers_accuracy, 4) << "," << number(c.producers_se, 4) << "," << format_km2(c.area)
-        << "," << format_km2(c.area_se) << "," << format_km2(c.ci95_low()) << "," << format_km2(c.ci95_high()) << ","
-        << number(e.overall_accuracy, 4) << "," << number(e.overall_se, 4) << "\n";
+    const auto cells = accuracy_cells(codes[j], e, j);
+    for (std::size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << cells[i];
+    out << "\n";
   }
+}
+
+std::vector<std::string> accuracy_cells(long code, const geo::AreaEstimate& e, std::size_t j) {
+  const geo::ClassEstimate& c = e.classes[j];
+  auto number = [](double v, int digits) { return format_fixed(v, digits); };
+  return {std::to_string(code),   format_km2(c.mapped_area),       std::to_string(c.sample_count), number(c.users_accuracy, 4),
+          number(c.users_se, 4),  number(c.producers_accuracy, 4), number(c.producers_se, 4),      format_km2(c.area),
+          format_km2(c.area_se),  format_km2(c.ci95_low()),        format_km2(c.ci95_high()),      number(e.overall_accuracy, 4),
+          number(e.overall_se, 4)};
 }
 
 }  // namespace ecomon

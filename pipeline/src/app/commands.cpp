@@ -83,9 +83,10 @@ Settings run_settings(const RunOptions& o) {
 // One run's state, and its three kinds of job.
 class Run {
  public:
+  // `ground`: the plots and the reference sample (its land cover layer is made here, on the grid).
   Run(const Settings& settings, const geo::io::ZoneSource& zones, const OutputFolder& output, const TargetsFile* targets,
-      const std::vector<GroundPlot>* plots)
-      : settings_(settings), output_(output), zones_(zones), targets_(targets), plots_(plots) {}
+      const YearAncillary& ground)
+      : settings_(settings), output_(output), zones_(zones), targets_(targets), plots_(ground.plots), samples_(ground.samples) {}
 
   // Identity and footprint of every scene (no pixel decoded); the same product twice (a folder and
   // its .tar, two copies) is kept once, the first by path. Problems of discovery are failures.
@@ -159,7 +160,8 @@ class Run {
     std::sort(statuses_.begin(), statuses_.end(), [](const StatusRow& a, const StatusRow& b) { return a.path < b.path; });
     std::vector<VerdictRow> verdicts;
     if (targets_) verdicts = evaluate_targets(*targets_, grid_zones_, years_, settings_.targets.min_observed_fraction);
-    const RunResults run_results{settings_, output_, results_, grid_zones_, years_, statuses_, failed_, targets_, verdicts, plots_};
+    const RunResults run_results{settings_, output_,  results_, grid_zones_, years_,  statuses_,
+                                 failed_,   targets_, verdicts, plots_,      samples_};
     for (auto& [name, writer] : make_report_writers()) {
       spdlog::debug("report writer {}", name);
       writer->write(run_results);
@@ -220,11 +222,13 @@ class Run {
       pointers.push_back(sources.back().get());
     }
     const auto t0 = std::chrono::steady_clock::now();
-    YearResult y = composite_year(job.year, pointers, grid_, grid_zones_, year_settings, output_.work_dir(), {plots_, land_cover_.get()});
+    YearResult y =
+        composite_year(job.year, pointers, grid_, grid_zones_, year_settings, output_.work_dir(), {plots_, land_cover_.get(), samples_});
     if (y.scenes == 0) return;
     spdlog::info("season {}: {} scenes composited in {:.2f} s", job.year, y.scenes,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     if (y.calibration) log_calibration(y.year, *y.calibration);
+    if (y.accuracy) log_accuracy(y.year, *y.accuracy);
     years_.push_back(std::move(y));
   }
 
@@ -248,6 +252,21 @@ class Run {
         year, c.fit->n, c.fit->intercept, c.fit->slope, c.fit->r2, 100 * c.fit->rmse, 100 * c.fit->loo_rmse, 100 * c.fit->bias);
   }
 
+  // The sample units not used, and the year's overall accuracy, or why there is no estimate.
+  void log_accuracy(int year, const ClassAccuracy& a) const {
+    int skipped = 0;
+    for (const PlotMatch& m : a.matches) skipped += m.status != PlotStatus::matched;
+    if (skipped > 0)
+      spdlog::warn("{}: {} of {} sample units of {} are outside the data or never clear in the season; skipped (landcover_accuracy.csv)",
+                   settings_.accuracy.samples_file, skipped, a.matches.size(), year);
+    if (!a.region) {
+      spdlog::warn("season {}: no area-adjusted estimate from {}: {}", year, settings_.accuracy.samples_file, a.problem);
+      return;
+    }
+    spdlog::info("season {}: land cover overall accuracy {:.3f} +- {:.3f} (reference sample, {} units)", year, a.region->overall_accuracy,
+                 a.region->overall_se, a.matches.size() - std::size_t(skipped));
+  }
+
   void run_trends() {
     for (const auto& p : pixel_trends(years_, grid_, settings_, output_.work_dir())) spdlog::info("trend raster {}", p);
   }
@@ -257,6 +276,7 @@ class Run {
   const geo::io::ZoneSource& zones_;
   const TargetsFile* targets_;
   const std::vector<GroundPlot>* plots_;
+  const std::vector<ReferenceSample>* samples_;
   std::vector<FoundScene> found_;
   std::vector<SceneProbe> probes_;
   std::vector<geo::io::Zone> grid_zones_;
@@ -293,12 +313,15 @@ int run_command(const RunOptions& o) {
   if (discovery.scenes.empty() && discovery.problems.empty())
     throw SceneError(settings.input.dir +
                      ": no scene found (Landsat *_MTL.txt/xml or .tar; Sentinel-2 L2A .SAFE, .zip or band GeoTIFFs with MTD_MSIL2A.xml)");
-  std::optional<std::vector<GroundPlot>> plots;  // read before any scene: a bad plots file stops the run
+  std::optional<std::vector<GroundPlot>> plots;  // read before any scene: a bad plots or sample file stops the run
   if (!settings.calibration.plots_file.empty()) plots = load_ground_plots(settings.calibration.plots_file);
+  std::optional<std::vector<ReferenceSample>> samples;
+  if (!settings.accuracy.samples_file.empty()) samples = load_reference_sample(settings.accuracy.samples_file);
   const OutputFolder output(settings.output.dir);  // exclusive for this run
   int exit_code = 0;
   {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
-    Run run(settings, zone_source, output, targets ? &*targets : nullptr, plots ? &*plots : nullptr);
+    Run run(settings, zone_source, output, targets ? &*targets : nullptr,
+            {plots ? &*plots : nullptr, nullptr, samples ? &*samples : nullptr});
     run.probe(discovery);
     run.plan_grid();
     // The jobs: each scene on its own grid; each year on the regional grid after its scenes; trends.

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "libgeo/area_estimate.hpp"
+
 namespace ecomon {
 
 struct RunOptions {
@@ -46,5 +48,7 @@ void accuracy_command(const AccuracyOptions& options, std::ostream& out);
 struct ReportColumn;
 /// The columns `ecomon accuracy` prints.
 const std::vector<ReportColumn>& accuracy_columns();
+/// Those columns' cells for class `j` of an estimate, whose code is `code`.
+std::vector<std::string> accuracy_cells(long code, const geo::AreaEstimate& estimate, std::size_t j);
 
 }  // namespace ecomon

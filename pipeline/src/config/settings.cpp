@@ -456,6 +456,17 @@ const std::vector<KeyDef>& schema() {
        {},
        "Matched plots (on observed grassland) a year needs for its line; with fewer, that year is uncalibrated (a method step if "
        "others are calibrated)."},
+      {KEY(accuracy, samples_file),
+       Kind::path,
+       "",
+       0,
+       0,
+       {},
+       "Reference sample, CSV with columns lon, lat (WGS84), class (LANDCOVER code 1-8 or name) and optionally year (the map year "
+       "it labels; empty or absent: every year). Each year's LANDCOVER map is checked against it: landcover_accuracy.csv (the "
+       "estimator of Olofsson et al. 2014), and forest and water areas adjusted with their standard errors in the series and the "
+       "targets' intervals (\"Reference sample in the run\" below).",
+       "(none)"},
       {KEY(trend, alpha), Kind::number, "", 0.001, 0.5, {}, "Significance level of the Mann-Kendall test."},
       {KEY(report, headers),
        Kind::choice,

@@ -72,6 +72,9 @@ struct CalibrationSection {  // ground plots (calibration/plots.hpp)
   std::string plots_file;    // empty: grassland cover is uncalibrated
   int min_plots = 5;         // matched plots a year needs for its line
 };
+struct AccuracySection {     // a reference sample in the run (ground/reference_sample.hpp)
+  std::string samples_file;  // empty: no area-adjusted estimates
+};
 struct ReportSection {
   std::string headers = "en";  // en | zh | en_zh
 };
@@ -103,6 +106,7 @@ struct Settings {
   TrendSection trend;
   TargetsSection targets;
   CalibrationSection calibration;
+  AccuracySection accuracy;
 };
 
 /// Parses YAML config text (the fuzzing entry point): every key checked, cross-key checks done.

@@ -6,6 +6,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -69,8 +70,9 @@ struct SeasonStrip : StripWindows {
   std::vector<SourceSample> samples;
   ProductBlocks outputs;  // over `core`, one per season product
   std::vector<std::vector<ZoneTally>> zone_rows;
-  std::vector<PlotMatch> plot_matches;  // the ground plots in the core rows
-  geo::Block<LandCover> layer_classes;  // over `grown`: the land cover layer's classes (with landcover.file)
+  std::vector<PlotMatch> plot_matches;    // the ground plots in the core rows
+  std::vector<PlotMatch> sample_matches;  // the reference sample units in the core rows
+  geo::Block<LandCover> layer_classes;    // over `grown`: the land cover layer's classes (with landcover.file)
 };
 
 struct SourceWindows {
@@ -92,6 +94,7 @@ struct YearInputs {
   double min_patch;
   std::vector<bool> special_shrubland;  // by zone: its shrubland counts as forest (forest.special_shrubland)
   std::vector<PlotCell> plot_cells;     // the year's ground plots on the grid, by row
+  std::vector<PlotCell> sample_cells;   // the year's reference sample units on the grid, by row
   const LandCoverLayer* layer;          // landcover.file, or null
 };
 
@@ -260,21 +263,25 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       landcover_out.at(r, col) = std::uint8_t(lc);
       grade_out.at(r, col) = std::uint8_t(rules.grade(fvc[i], !is_natural_land(lc)));
     }
-  // What the peak composite says under each ground plot of these rows.
-  for (auto p = std::lower_bound(in.plot_cells.begin(), in.plot_cells.end(), c.row0, [](const PlotCell&a, int row) { return a.row < row; });
-       p != in.plot_cells.end() && p->row < c.row0 + c.rows; ++p) {
-    const int cr = p->row - c.row0;
-    const int cc = p->col - c.col0;
-    const std::size_t i = std::size_t(cr + dr) * g.cols + std::size_t(cc);
-    PlotMatch m{p->plot, PlotStatus::outside_data, std::nan(""), LandCover::unknown};
-    if (has_data[i]) m.status = PlotStatus::unobserved;
-    if (clear_n[i]) {
-      m.satellite_cover = fvc[i];
-      m.land_cover = LandCover(landcover_out.at(cr, cc));
-      m.status = m.land_cover == LandCover::grassland ? PlotStatus::matched : PlotStatus::not_grassland;
+  // What the peak composite says under each ground plot and reference sample unit of these rows.
+  auto match_points = [&](const std::vector<PlotCell>& cells, std::vector<PlotMatch>& matches) {
+    for (auto p = std::lower_bound(cells.begin(), cells.end(), c.row0, [](const PlotCell&a, int row) { return a.row < row; });
+         p != cells.end() && p->row < c.row0 + c.rows; ++p) {
+      const int cr = p->row - c.row0;
+      const int cc = p->col - c.col0;
+      const std::size_t i = std::size_t(cr + dr) * g.cols + std::size_t(cc);
+      PlotMatch m{p->plot, PlotStatus::outside_data, std::nan(""), LandCover::unknown};
+      if (has_data[i]) m.status = PlotStatus::unobserved;
+      if (clear_n[i]) {
+        m.satellite_cover = fvc[i];
+        m.land_cover = LandCover(landcover_out.at(cr, cc));
+        m.status = m.land_cover == LandCover::grassland ? PlotStatus::matched : PlotStatus::not_grassland;
+      }
+      matches.push_back(m);
     }
-    st->plot_matches.push_back(m);
-  }
+  };
+  match_points(in.plot_cells, st->plot_matches);
+  match_points(in.sample_cells, st->sample_matches);
   // Zone tallies, row by row, in column order.
   st->zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
   for (std::size_t z = 0; z < zones.size(); ++z) {
@@ -445,10 +452,21 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
                 min_patch,
                 {},
                 {},
+                {},
                 ancillary.land_cover};
   for (const auto& z : zones) in.special_shrubland.push_back(counts_special_shrubland(s.forest, z.code));
   std::vector<PlotMatch> plot_matches;
   if (ancillary.plots) in.plot_cells = plots_on_grid(*ancillary.plots, year, grid, plot_matches);
+  std::vector<PlotMatch> sample_matches;
+  if (ancillary.samples) {
+    const auto& sample = *ancillary.samples;
+    in.sample_cells = points_on_grid(
+        sample.size(),
+        [&](std::size_t k) {
+          return GroundPoint{sample[k].lon, sample[k].lat, sample[k].year};
+        },
+        year, grid, sample_matches);
+  }
   if (ancillary.land_cover) result.land_cover_layer = ancillary.land_cover->method();
   run_strips<SeasonStrip>(
       plan, grid, halo, [&](SeasonStrip& strip) { sample_sources(strip, in); }, [&](SeasonStrip& strip) { composite_strip(strip, in); },
@@ -456,9 +474,16 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
         st.outputs.write(writers);
         merge_rows(result.tallies, st.zone_rows);
         plot_matches.insert(plot_matches.end(), st.plot_matches.begin(), st.plot_matches.end());
+        sample_matches.insert(sample_matches.end(), st.sample_matches.begin(), st.sample_matches.end());
       });
   finish_all(writers, plan.threads);
   if (ancillary.plots) result.calibration = fit_calibration(std::move(plot_matches), *ancillary.plots, s.calibration.min_plots);
+  if (ancillary.samples) {
+    std::array<double, kLandCoverClasses> mapped{};  // over the zones: the region the sample's estimate speaks for
+    for (const ZoneTally& t : result.tallies)
+      for (int c = 0; c < kLandCoverClasses; ++c) mapped[std::size_t(c)] += t.landcover_area[c];
+    result.accuracy = assess_land_cover(std::move(sample_matches), *ancillary.samples, mapped);
+  }
   return result;
 }
 

@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "calibration/plots.hpp"
+#include "ground/plots.hpp"
+#include "ground/reference_sample.hpp"
 #include "config/settings.hpp"
 #include "engine/zone_tally.hpp"
 #include "libgeo/grid.hpp"
@@ -30,14 +31,16 @@ struct YearResult {
   double method_min_share = 0.5;           // season.method_min_share, for naming each zone's method
   std::optional<Calibration> calibration;  // with calibration.plots_file: the year's plots and line
   std::string land_cover_layer;            // with landcover.file: its method name ("layer:worldcover")
+  std::optional<ClassAccuracy> accuracy;   // with accuracy.samples_file: the LANDCOVER map against the sample
 };
 
 class LandCoverLayer;
 
 /// What a year may use besides its scenes: ground plots to calibrate with, a land cover layer.
 struct YearAncillary {
-  const std::vector<GroundPlot>* plots = nullptr;  // calibration.plots_file (all years; each plot calibrates its own)
-  const LandCoverLayer* land_cover = nullptr;      // landcover.file on the regional grid
+  const std::vector<GroundPlot>* plots = nullptr;         // calibration.plots_file (all years; each plot calibrates its own)
+  const LandCoverLayer* land_cover = nullptr;             // landcover.file on the regional grid
+  const std::vector<ReferenceSample>* samples = nullptr;  // accuracy.samples_file (each unit labels its year, or every year)
 };
 
 /// The regional grid: the zones' bounding box in `season.grid_crs`, cut to the union of the scene

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include "engine/scene_engine.hpp"
@@ -28,9 +29,34 @@ Estimate area_estimate(const ZoneRow& x, double observed_part) {
 }
 Estimate scaled(Estimate e, double factor) { return {e.value * factor, e.low * factor, e.high * factor}; }
 
+// The year's check of its land cover map against a reference sample, when it gave an estimate.
+const ClassAccuracy* applied_accuracy(const ZoneRow& x) {
+  return x.year && x.year->accuracy && x.year->accuracy->applied() ? &*x.year->accuracy : nullptr;
+}
+
+// The observed area of a class adjusted by the reference sample: the mapped figure corrected by
+// the sample's estimate of how much of `sample_class` the map missed or added in this zone
+// (ground/reference_sample.hpp), with that estimate's standard error. Null without a sample.
+std::optional<AdjustedArea> sample_adjusted(const ZoneRow& x, double observed_part, LandCover sample_class) {
+  const ClassAccuracy* a = applied_accuracy(x);
+  if (!a || sample_class == LandCover::unknown) return std::nullopt;
+  const AdjustedArea adjusted = a->adjusted(x.tally, sample_class);
+  return AdjustedArea{std::max(0.0, observed_part + adjusted.area - x.tally.landcover(sample_class)), adjusted.se};
+}
+
+// An area over the zone's whole area, adjusted by the reference sample when there is one: the
+// unobserved part at the observed rate; the interval the adjusted area's 95% interval (1.96 SE,
+// Olofsson et al. 2014 eq. 12) widened by the unobserved part being none or all of the class.
+Estimate class_area_estimate(const ZoneRow& x, double observed_part, LandCover sample_class) {
+  const auto adjusted = sample_adjusted(x, observed_part, sample_class);
+  if (!adjusted) return area_estimate(x, observed_part);
+  const double a = adjusted->area, half = 1.96 * adjusted->se, u = unobserved_area(x);
+  return {a + u * ratio(a, x.tally.observed_area), std::max(0.0, a - half), a + half + u};
+}
+
 // A share of the zone's whole area, in percent.
-Estimate coverage_estimate(const ZoneRow& x, double observed_part) {
-  return scaled(area_estimate(x, observed_part), 100 * ratio(1.0, x.zone.geodesic_area_m2));
+Estimate coverage_estimate(const ZoneRow& x, double observed_part, LandCover sample_class) {
+  return scaled(class_area_estimate(x, observed_part, sample_class), 100 * ratio(1.0, x.zone.geodesic_area_m2));
 }
 
 // The year's calibration line, when the year has one (calibration.plots_file).
@@ -63,12 +89,16 @@ struct Registry {
     all.push_back({key, zh, meaning, f, [f, digits](const ZoneRow& r) { return format_fixed(f(r), digits); }, nullptr});
   }
   // An area (m^2 in the tally) as two columns: <stem>_km2 and <stem>_wanmu (万亩), 6 decimals each.
-  // `estimated`: a target may name it (the estimate over the zone's whole area, area_estimate()).
-  void area(const std::string& stem, const std::string& zh, const std::string& meaning, Number m2, bool estimated = false) {
+  // `estimated`: a target may name it (the estimate over the zone's whole area, class_area_estimate(),
+  // adjusted by a reference sample's estimate of `sample_class` when the run has one).
+  void area(const std::string& stem, const std::string& zh, const std::string& meaning, Number m2, bool estimated = false,
+            LandCover sample_class = LandCover::unknown) {
     std::function<Estimate(const ZoneRow&)> km2, wanmu;
     if (estimated) {
-      km2 = [m2](const ZoneRow& r) { return scaled(area_estimate(r, m2(r)), 1e-6); };
-      wanmu = [m2](const ZoneRow& r) { return scaled(area_estimate(r, m2(r)), 1 / kSquareMetresPerWanMu); };
+      km2 = [m2, sample_class](const ZoneRow& r) { return scaled(class_area_estimate(r, m2(r), sample_class), 1e-6); };
+      wanmu = [m2, sample_class](const ZoneRow& r) {
+        return scaled(class_area_estimate(r, m2(r), sample_class), 1 / kSquareMetresPerWanMu);
+      };
     }
     all.push_back({stem + "_km2", zh + "_平方公里", meaning, [m2](const ZoneRow& r) { return m2(r) / 1e6; },
                    [m2](const ZoneRow& r) { return format_km2(m2(r)); }, km2});
@@ -103,7 +133,8 @@ Registry build() {
          "spring and autumn, or the canopy threshold alone), layer:<scheme>, imagery_seasons or imagery_peak (land cover from "
          "landcover.file, or from the peak and a shoulder window, or from the peak alone: cropland and shrubland then read as "
          "grassland), calibrated or uncalibrated (grassland cover through "
-         "the year's ground-plot line, or not). Decided by the rule that covered "
+         "the year's ground-plot line, or not), and ;sample when forest and water areas are adjusted by a reference sample. Decided by the "
+         "rule that covered "
          "at least season.method_min_share of the observed area.",
          [](const ZoneRow& x) { return season_method(x); });
   r.text("method_step", "方法变化",
@@ -143,7 +174,20 @@ Registry build() {
       "forest_area", "森林面积",
       "Observed forest after the minimum-patch rule. Per season: trees green in spring and autumn where observed then, plus "
       "shrubland of at least forest.shrub_min_cover where designated (forest.special_shrubland); never cropland.",
-      [](const ZoneRow& x) { return x.tally.forest_area; }, true);
+      [](const ZoneRow& x) { return x.tally.forest_area; }, true, LandCover::tree);
+  // The same, adjusted by the reference sample (accuracy.samples_file).
+  r.number("forest_area_adjusted_km2", "样本校正森林面积_平方公里",
+           "Per season, with a reference sample: forest_area corrected by the sample's area-adjusted estimate of the tree class in "
+           "this zone (Olofsson et al. 2014; config/README.md, \"Reference sample in the run\"); empty without one.",
+           6, [](const ZoneRow& x) {
+             const auto a = sample_adjusted(x, x.tally.forest_area, LandCover::tree);
+             return a ? a->area / 1e6 : kNaN;
+           });
+  r.number("forest_area_adjusted_se_km2", "样本校正森林面积标准误_平方公里", "Standard error of forest_area_adjusted_km2.", 6,
+           [](const ZoneRow& x) {
+             const auto a = sample_adjusted(x, x.tally.forest_area, LandCover::tree);
+             return a ? a->se / 1e6 : kNaN;
+           });
   r.area("tree_forest_area", "乔木林面积", "Per season: the forest of trees (FOREST = 1).",
          [](const ZoneRow& x) { return x.tally.tree_forest_area; });
   r.area("shrub_forest_area", "特别规定灌木林面积",
@@ -153,7 +197,7 @@ Registry build() {
   r.estimated("forest_coverage_pct", "森林覆盖率",
               "Official forest coverage rate: forest_area over the zone's whole area x 100 (forest = trees + designated special "
               "shrubland). The unobserved part of the zone is taken at the observed rate; targets_report.csv bounds it.",
-              4, [](const ZoneRow& x) { return coverage_estimate(x, x.tally.forest_area); });
+              4, [](const ZoneRow& x) { return coverage_estimate(x, x.tally.forest_area, LandCover::tree); });
   r.number("forest_cover_pct", "森林覆盖率_百分比",
            "forest_area / observed_area x 100 (estimate over the observed part; equals the official rate when fully observed).", 4,
            [](const ZoneRow& x) { return 100 * ratio(x.tally.forest_area, x.tally.observed_area); });
@@ -164,7 +208,19 @@ Registry build() {
   r.area(
       "water_area", "水域面积",
       "Observed open water: per scene the MNDWI threshold; per season permanent water (frequency >= water.permanent_min_frequency).",
-      [](const ZoneRow& x) { return x.tally.water_area; }, true);
+      [](const ZoneRow& x) { return x.tally.water_area; }, true, LandCover::water);
+  r.number("water_area_adjusted_km2", "样本校正水域面积_平方公里",
+           "Per season, with a reference sample: water_area corrected by the sample's area-adjusted estimate of the water class in this "
+           "zone; empty without one.",
+           6, [](const ZoneRow& x) {
+             const auto a = sample_adjusted(x, x.tally.water_area, LandCover::water);
+             return a ? a->area / 1e6 : kNaN;
+           });
+  r.number("water_area_adjusted_se_km2", "样本校正水域面积标准误_平方公里", "Standard error of water_area_adjusted_km2.", 6,
+           [](const ZoneRow& x) {
+             const auto a = sample_adjusted(x, x.tally.water_area, LandCover::water);
+             return a ? a->se / 1e6 : kNaN;
+           });
   r.area(
       "wetland_area", "湿地面积", "Water frequency >= water.seasonal_min_frequency: seasonal and permanent water.",
       [](const ZoneRow& x) { return x.tally.wetland_area; }, true);
@@ -221,6 +277,7 @@ std::string season_method(const ZoneRow& x) {
               : seasons ? "imagery_seasons"
                         : "imagery_peak")
       .append(applied_calibration(x) ? ";calibrated" : ";uncalibrated");
+  if (applied_accuracy(x)) method.append(";sample");  // forest and water areas adjusted by a reference sample
   return method;
 }
 

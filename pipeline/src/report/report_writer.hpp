@@ -32,9 +32,10 @@ struct RunResults {
   const std::vector<YearResult>& years;            // in year order
   const std::vector<StatusRow>& statuses;          // sorted by path
   std::size_t failed = 0;
-  const TargetsFile* targets = nullptr;            // targets.file, when given
-  const std::vector<VerdictRow>& verdicts;         // every target x year (empty without targets)
-  const std::vector<GroundPlot>* plots = nullptr;  // calibration.plots_file, when given
+  const TargetsFile* targets = nullptr;                   // targets.file, when given
+  const std::vector<VerdictRow>& verdicts;                // every target x year (empty without targets)
+  const std::vector<GroundPlot>* plots = nullptr;         // calibration.plots_file, when given
+  const std::vector<ReferenceSample>* samples = nullptr;  // accuracy.samples_file, when given
 };
 
 class ReportWriter {

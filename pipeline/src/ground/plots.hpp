@@ -9,6 +9,7 @@
 // response there: the error of a mean, not a plot's RMSE.
 #include <cmath>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,6 +65,16 @@ struct Calibration {
   };
   Mean calibrated_mean(double satellite_mean) const;
 };
+
+/// A point on the ground dated in a year (0: every year).
+struct GroundPoint {
+  double lon = 0, lat = 0;
+  int year = 0;
+};
+/// The points of `year` (and those of every year) on the grid, by row; `point_of(k)` gives point k.
+/// Points outside the grid are returned in `outside` as outside_data matches.
+std::vector<PlotCell> points_on_grid(std::size_t count, const std::function<GroundPoint(std::size_t)>& point_of, int year,
+                                     const geo::Grid& grid, std::vector<PlotMatch>& outside);
 
 /// The plots dated in `year` on the grid (cells outside it are returned in `outside` as
 /// outside_data matches).

@@ -1,4 +1,4 @@
-#include "calibration/plots.hpp"
+#include "ground/plots.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -94,12 +94,14 @@ const char* plot_status_name(PlotStatus s) {
   return "";
 }
 
-std::vector<PlotCell> plots_on_grid(const std::vector<GroundPlot>& plots, int year, const geo::Grid& grid,
-                                    std::vector<PlotMatch>& outside) {
+std::vector<PlotCell> points_on_grid(std::size_t count, const std::function<GroundPoint(std::size_t)>& point_of, int year,
+                                     const geo::Grid& grid, std::vector<PlotMatch>& outside) {
   std::vector<std::size_t> of_year;
   std::vector<geo::Point> points;
-  for (std::size_t k = 0; k < plots.size(); ++k)
-    if (plots[k].year == year) of_year.push_back(k), points.push_back({plots[k].lon, plots[k].lat});
+  for (std::size_t k = 0; k < count; ++k) {
+    const GroundPoint p = point_of(k);
+    if (p.year == year || p.year == 0) of_year.push_back(k), points.push_back({p.lon, p.lat});
+  }
   std::vector<PlotCell> cells;
   if (points.empty()) return cells;
   geo::io::CoordinateTransformer(geo::io::crs_wkt("EPSG:4326"), grid.crs_wkt).transform(points);
@@ -113,6 +115,16 @@ std::vector<PlotCell> plots_on_grid(const std::vector<GroundPlot>& plots, int ye
   std::sort(cells.begin(), cells.end(),
             [](const PlotCell& a, const PlotCell& b) { return std::tie(a.row, a.plot) < std::tie(b.row, b.plot); });
   return cells;
+}
+
+std::vector<PlotCell> plots_on_grid(const std::vector<GroundPlot>& plots, int year, const geo::Grid& grid,
+                                    std::vector<PlotMatch>& outside) {
+  return points_on_grid(
+      plots.size(),
+      [&](std::size_t k) {
+        return GroundPoint{plots[k].lon, plots[k].lat, plots[k].year};
+      },
+      year, grid, outside);
 }
 
 Calibration fit_calibration(std::vector<PlotMatch> matches, const std::vector<GroundPlot>& plots, int min_plots) {

@@ -1,0 +1,130 @@
+#include "ground/reference_sample.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "config/settings.hpp"
+#include "libgeo/io/table.hpp"
+
+namespace ecomon {
+
+namespace {
+
+std::string where(const std::string& path, std::size_t data_row) { return path + ", row " + std::to_string(data_row + 1); }
+
+double number_cell(const geo::io::Table& t, std::size_t row, int col) {
+  const std::string& text = t.rows[row][std::size_t(col)];
+  std::size_t used = 0;
+  double v = std::nan("");
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(v))
+    throw ConfigError(where(t.path, row) + ": column '" + t.columns[std::size_t(col)] + "' is '" + text + "', not a number");
+  return v;
+}
+
+}  // namespace
+
+std::vector<ReferenceSample> load_reference_sample(const std::string& path) {
+  geo::io::Table t;
+  try {
+    t = geo::io::read_csv_table(path);
+  } catch (const std::exception& e) {
+    throw ConfigError(std::string("accuracy.samples_file: ") + e.what());
+  }
+  const int lon = t.column("lon"), lat = t.column("lat"), cls = t.column("class"), year = t.column("year");
+  for (const auto& [name, index] : {std::pair{"lon", lon}, {"lat", lat}, {"class", cls}})
+    if (index < 0) throw ConfigError(path + ": no column '" + name + "' (a reference sample needs lon, lat, class; year is optional)");
+  std::vector<ReferenceSample> sample;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    ReferenceSample s;
+    s.row = int(r + 1);
+    s.lon = number_cell(t, r, lon);
+    s.lat = number_cell(t, r, lat);
+    if (std::abs(s.lon) > 180 || std::abs(s.lat) > 90)
+      throw ConfigError(where(path, r) + ": (" + t.rows[r][std::size_t(lon)] + ", " + t.rows[r][std::size_t(lat)] +
+                        ") is not a WGS84 longitude, latitude");
+    const std::string& label = t.rows[r][std::size_t(cls)];
+    if (const auto named = land_cover_from_name(label)) {
+      s.reference = *named;
+    } else {
+      std::size_t used = 0;
+      double code = 0;
+      try {
+        code = std::stod(label, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == 0 || used != label.size() || code != std::floor(code) || code < 1 || code >= kLandCoverClasses)
+        throw ConfigError(where(path, r) + ": class '" + label +
+                          "' is not a LANDCOVER class (1-8, or tree, shrubland, grassland, cropland, water, wetland, bare, built_up)");
+      s.reference = LandCover(int(code));
+    }
+    if (year >= 0 && !t.rows[r][std::size_t(year)].empty()) {
+      const double y = number_cell(t, r, year);
+      if (y != std::floor(y) || y < 1970 || y > 2200)
+        throw ConfigError(where(path, r) + ": year '" + t.rows[r][std::size_t(year)] + "' is not a year");
+      s.year = int(y);
+    }
+    sample.push_back(s);
+  }
+  if (sample.empty()) throw ConfigError(path + ": no sample rows");
+  return sample;
+}
+
+ClassAccuracy assess_land_cover(std::vector<PlotMatch> matches, const std::vector<ReferenceSample>& sample,
+                                const std::array<double, kLandCoverClasses>& mapped) {
+  ClassAccuracy a;
+  std::sort(matches.begin(), matches.end(), [](const PlotMatch& x, const PlotMatch& y) { return x.plot < y.plot; });
+  a.matches = std::move(matches);
+  // A unit is used when its cell was observed and classed (any class): the map's class there is the stratum.
+  for (PlotMatch& m : a.matches) {
+    if (m.status == PlotStatus::unobserved || m.status == PlotStatus::outside_data || m.land_cover == LandCover::unknown) continue;
+    m.status = PlotStatus::matched;
+    a.counts[std::size_t(m.land_cover)][std::size_t(sample[m.plot].reference)] += 1;
+  }
+  for (int c = 1; c < kLandCoverClasses; ++c) {
+    double in_map = 0, in_reference = 0;
+    for (int k = 0; k < kLandCoverClasses; ++k)
+      in_map += a.counts[std::size_t(c)][std::size_t(k)], in_reference += a.counts[std::size_t(k)][std::size_t(c)];
+    if (mapped[std::size_t(c)] > 0 || in_map > 0 || in_reference > 0) a.classes.push_back(LandCover(c));
+  }
+  for (LandCover c : a.classes) {
+    double n = 0;
+    for (double v : a.counts[std::size_t(c)]) n += v;
+    if (mapped[std::size_t(c)] > 0 && n < 2) {
+      a.problem += std::string(a.problem.empty() ? "" : "; ") + "map class " + land_cover_name(c) + " has " + std::to_string(int(n)) +
+                   " sample unit(s), fewer than 2";
+    }
+  }
+  if (!a.problem.empty()) return a;
+  std::vector<std::vector<double>> counts(a.classes.size(), std::vector<double>(a.classes.size(), 0));
+  std::vector<double> areas(a.classes.size(), 0);
+  for (std::size_t i = 0; i < a.classes.size(); ++i) {
+    areas[i] = mapped[std::size_t(a.classes[i])];
+    for (std::size_t j = 0; j < a.classes.size(); ++j) counts[i][j] = a.counts[std::size_t(a.classes[i])][std::size_t(a.classes[j])];
+  }
+  a.region = geo::olofsson_area_estimate(counts, areas);
+  return a;
+}
+
+AdjustedArea ClassAccuracy::adjusted(const ZoneTally& tally, LandCover j) const {
+  AdjustedArea out;
+  double variance = 0;
+  for (int i = 1; i < kLandCoverClasses; ++i) {
+    const double mapped_area = tally.landcover_area[i];
+    if (!(mapped_area > 0)) continue;
+    double n = 0;
+    for (double v : counts[std::size_t(i)]) n += v;
+    const double p = counts[std::size_t(i)][std::size_t(j)] / n;  // n >= 2 for every class mapped in the region
+    out.area += mapped_area * p;
+    variance += mapped_area * mapped_area * p * (1 - p) / (n - 1);
+  }
+  out.se = std::sqrt(variance);
+  return out;
+}
+
+}  // namespace ecomon
