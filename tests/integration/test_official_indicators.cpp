@@ -137,6 +137,15 @@ TEST_F(OfficialIndicators, ForestCoverageAndGrasslandCoverAgainstTruth) {
   const double natural = std::stod(series.at("tree_forest_area_km2")) + std::stod(series.at("shrubland_area_km2")) +
                          std::stod(series.at("grassland_area_km2")) + std::stod(series.at("bare_area_km2"));
   EXPECT_NEAR(graded, natural, 1e-3);
+  // So is desertification in the albedo-NDVI space (every scene gave its albedo), and it differs from the cover grading.
+  double desertified = 0, severe_or_worse = 0;
+  for (const char* grade : {"none", "light", "moderate", "severe", "extreme"})
+    desertified += std::stod(series.at(std::string("desertified_") + grade + "_km2"));
+  for (const char* grade : {"severe", "extreme"}) severe_or_worse += std::stod(series.at(std::string("desertified_") + grade + "_km2"));
+  EXPECT_NEAR(desertified, natural, 1e-3);
+  EXPECT_GT(severe_or_worse, std::stod(series.at("bare_area_km2")) * 0.9);  // the Ulan Buh sand is severely desertified or worse
+  EXPECT_TRUE(fs::exists(fs::path(out) / "years/2023/ecomon_2023_DDI.tif"));
+  EXPECT_TRUE(fs::exists(fs::path(out) / "years/2023/ecomon_2023_DESERTIFICATION_GRADE.tif"));
 
   // The targets report: one unit row per target and year, the interval around the value, the verdicts.
   const auto rows = parse_csv(read_file(fs::path(out) / "targets_report.csv"));

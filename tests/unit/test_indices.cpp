@@ -64,3 +64,29 @@ TEST(Indices, DesertGradingTable) {
   EXPECT_EQ(g(0.05f), DesertGrade::extreme);
   EXPECT_EQ(g(kNaN), DesertGrade::not_graded);
 }
+
+TEST(Indices, LiangAlbedoTable) {
+  const geo::index::LiangAlbedo albedo;
+  // 0.356 x 0.10 + 0.130 x 0.20 + 0.373 x 0.30 + 0.085 x 0.40 + 0.072 x 0.30 - 0.0018
+  //   = 0.0356 + 0.026 + 0.1119 + 0.034 + 0.0216 - 0.0018 = 0.2273
+  EXPECT_NEAR(albedo(0.10f, 0.20f, 0.30f, 0.40f, 0.30f), 0.2273f, 1e-6f);
+  EXPECT_NEAR(albedo(0, 0, 0, 0, 0), -0.0018f, 1e-7f);
+  EXPECT_TRUE(std::isnan(albedo(geo::index::kNaN, 0.2f, 0.3f, 0.4f, 0.3f)));
+}
+
+TEST(Indices, AlbedoNdviDdiAndItsGradesTable) {
+  const geo::index::AlbedoNdviDdi ddi{-0.25f};               // a = -1/k = 4
+  EXPECT_NEAR(ddi(0.50f, 0.15f), 4 * 0.50f - 0.15f, 1e-6f);  // 1.85: dense steppe
+  EXPECT_NEAR(ddi(0.05f, 0.30f), 4 * 0.05f - 0.30f, 1e-6f);  // -0.10: bare sand
+  EXPECT_TRUE(std::isnan(ddi(0.5f, geo::index::kNaN)));
+  EXPECT_TRUE(std::isnan(geo::index::AlbedoNdviDdi{0.1f}(0.5f, 0.2f)));  // a positive slope is no desertification line
+  const geo::index::DdiGrading grade;                                    // 1.85 / 1.20 / 0.70 / 0.20
+  using G = geo::index::DesertGrade;
+  EXPECT_EQ(grade(1.85f), G::none);
+  EXPECT_EQ(grade(1.84f), G::light);
+  EXPECT_EQ(grade(1.20f), G::light);
+  EXPECT_EQ(grade(0.70f), G::moderate);
+  EXPECT_EQ(grade(0.20f), G::severe);
+  EXPECT_EQ(grade(-0.10f), G::extreme);
+  EXPECT_EQ(grade(geo::index::kNaN), G::not_graded);
+}

@@ -211,7 +211,7 @@ TEST(EngineGuards, UndefinedIndexIsMaskedNotCountedAsWater) {
   for (double g : t.grade_area) graded += g;
   EXPECT_NEAR(graded, t.land_area, 1e-6);
   // EVI over the two land pixels (nir 0.5, red 0.1, blue 0.05): 2.5 x 0.4 / (0.5 + 0.6 - 0.375 + 1) = 1 / 1.725.
-  ASSERT_EQ(t.index_sum.size(), 1u);
+  ASSERT_EQ(t.index_sum.size(), 2u);  // EVI, then ALBEDO: the index products with a mean indicator
   EXPECT_NEAR(t.index_sum[0] / t.index_area[0], 1.0 / 1.725, 1e-6);
   EXPECT_NEAR(t.index_area[0], t.land_area, 1e-9);
 }

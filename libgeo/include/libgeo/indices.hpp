@@ -53,6 +53,33 @@ struct Evi {
   }
 };
 
+/// Shortwave broadband albedo from narrow-band surface reflectance, Liang (2001), "Narrowband to
+/// broadband conversions of land surface albedo I: Algorithms", Remote Sens. Environ. 76, 213-238:
+/// albedo = 0.356 Blue + 0.130 Red + 0.373 NIR + 0.085 SWIR1 + 0.072 SWIR2 - 0.0018 (TM bands 1, 3,
+/// 4, 5, 7; applied to the OLI and MSI bands of the same roles, as is usual for Landsat 8 and
+/// Sentinel-2 desertification studies).
+struct LiangAlbedo {
+  static constexpr const char* bands = "blue, red, nir, swir1, swir2";
+  float operator()(float blue, float red, float nir, float swir1, float swir2) const {
+    return 0.356f * blue + 0.130f * red + 0.373f * nir + 0.085f * swir1 + 0.072f * swir2 - 0.0018f;
+  }
+};
+
+/// Desertification difference index of the albedo-NDVI feature space: desertification advances
+/// along the direction perpendicular to the line Albedo = k NDVI + b (k < 0) that runs from dense
+/// vegetation (dark, green) to bare sand (bright), so DDI = a NDVI - Albedo with a = -1 / k: the
+/// higher, the less desertified. Zeng Yongnian, Xiang Nanping, Feng Zhaodong & Hu Hao (2006),
+/// "Albedo-NDVI space and remote sensing synthesis index models for desertification monitoring",
+/// Scientia Geographica Sinica 26(1), 75-81 (曾永年 等, 地理科学). k is frozen per region so that years
+/// compare (config desertification.albedo_ndvi_slope).
+struct AlbedoNdviDdi {
+  float albedo_ndvi_slope = -0.26f;
+  float operator()(float ndvi, float albedo) const {
+    if (std::isnan(ndvi) || std::isnan(albedo) || !(albedo_ndvi_slope < 0)) return kNaN;
+    return -ndvi / albedo_ndvi_slope - albedo;
+  }
+};
+
 /// Fractional vegetation cover, dimidiate pixel model: FVC = (NDVI - NDVI_soil) / (NDVI_veg -
 /// NDVI_soil), clamped to [0, 1]. Gutman & Ignatov (1998), IJRS 19(8), 1533-1543; as used for China's
 /// grasslands by Li Miaomiao et al. (2004), 北京师范大学学报(自然科学版) 40(4).
@@ -77,6 +104,20 @@ struct DesertGrading {
     if (fvc >= light_min) return DesertGrade::light;
     if (fvc >= moderate_min) return DesertGrade::moderate;
     if (fvc >= severe_min) return DesertGrade::severe;
+    return DesertGrade::extreme;
+  }
+};
+
+/// Desertification grade from the DDI, by frozen cut points (config desertification.*_min_ddi):
+/// at or above none_min no desertification, ..., below severe_min extreme. Same codes as DesertGrade.
+struct DdiGrading {
+  float none_min = 1.85f, light_min = 1.20f, moderate_min = 0.70f, severe_min = 0.20f;
+  DesertGrade operator()(float ddi) const {
+    if (std::isnan(ddi)) return DesertGrade::not_graded;
+    if (ddi >= none_min) return DesertGrade::none;
+    if (ddi >= light_min) return DesertGrade::light;
+    if (ddi >= moderate_min) return DesertGrade::moderate;
+    if (ddi >= severe_min) return DesertGrade::severe;
     return DesertGrade::extreme;
   }
 };

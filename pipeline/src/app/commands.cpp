@@ -291,7 +291,8 @@ class Run {
     ~SeasonInputsOfYear() {
       for (const auto& [scene, files] : scenes)
         if (files.temporary)
-          for (const std::string* p : {&files.ndvi, &files.mndwi, &files.clear}) std::remove(p->c_str());
+          for (const std::string* p : {&files.ndvi, &files.mndwi, &files.clear, &files.albedo})
+            if (!p->empty()) std::remove(p->c_str());
     }
   };
   std::map<int, SeasonInputsOfYear> season_inputs_;

@@ -263,6 +263,27 @@ const std::vector<KeyDef>& schema() {
        1,
        {},
        "FVC at or above which land is 'severe'; below is 'extreme'."},
+      {KEY(desertification, albedo_ndvi_slope),
+       Kind::number,
+       "albedo per NDVI",
+       -10,
+       -0.01,
+       {},
+       "Slope k of the line Albedo = k NDVI + b from dense vegetation to bare sand in the albedo-NDVI space; DDI = -NDVI / k - Albedo "
+       "(Zeng et al. 2006). Fit it once on a baseline year of your region and keep it, so that years compare. The default is a line "
+       "from bare sand (NDVI 0.05, albedo 0.30) to dense steppe (NDVI 0.75, albedo 0.12)."},
+      {KEY(desertification, none_min_ddi),
+       Kind::number,
+       "DDI",
+       -10,
+       10,
+       {},
+       "DDI at or above which natural land is not desertified. The defaults put the grades where the line of "
+       "desertification.albedo_ndvi_slope crosses the GB/T 24255 cover cut points (0.60, 0.40, 0.25, 0.10 of cover: NDVI 0.53, "
+       "0.37, 0.25, 0.13); freeze your own from a baseline year (natural breaks of its DDI)."},
+      {KEY(desertification, light_min_ddi), Kind::number, "DDI", -10, 10, {}, "DDI at or above which land is 'light'."},
+      {KEY(desertification, moderate_min_ddi), Kind::number, "DDI", -10, 10, {}, "DDI at or above which land is 'moderate'."},
+      {KEY(desertification, severe_min_ddi), Kind::number, "DDI", -10, 10, {}, "DDI at or above which land is 'severe'; below, 'extreme'."},
       {KEY(season, enabled),
        Kind::boolean,
        "",
@@ -635,6 +656,10 @@ void validate(const Settings& s, const std::string& where) {
   if (!(s.sandification.none_min_fvc > s.sandification.light_min_fvc && s.sandification.light_min_fvc > s.sandification.moderate_min_fvc &&
         s.sandification.moderate_min_fvc > s.sandification.severe_min_fvc))
     throw ConfigError(where + ": sandification cut points must decrease: none_min_fvc > light_min_fvc > moderate_min_fvc > severe_min_fvc");
+  const DesertificationSection& d = s.desertification;
+  if (!(d.none_min_ddi > d.light_min_ddi && d.light_min_ddi > d.moderate_min_ddi && d.moderate_min_ddi > d.severe_min_ddi))
+    throw ConfigError(where +
+                      ": desertification cut points must decrease: none_min_ddi > light_min_ddi > moderate_min_ddi > severe_min_ddi");
   if (s.landcover.scheme == "custom" && s.landcover.custom_codes.empty() && !s.landcover.file.empty())
     throw ConfigError(where + ": landcover.scheme is custom but landcover.custom_codes is empty (map each code of " + s.landcover.file +
                       " to a class)");

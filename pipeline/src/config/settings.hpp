@@ -64,6 +64,10 @@ struct LandcoverSection {  // the yearly land cover: the user's layer (landcover
 struct SandificationSection {  // FVC cut points, fractions (GB/T 24255)
   double none_min_fvc = 0.60, light_min_fvc = 0.40, moderate_min_fvc = 0.25, severe_min_fvc = 0.10;
 };
+struct DesertificationSection {  // the albedo-NDVI desertification index (DDI), frozen per region
+  double albedo_ndvi_slope = -0.26;
+  double none_min_ddi = 1.85, light_min_ddi = 1.20, moderate_min_ddi = 0.70, severe_min_ddi = 0.20;
+};
 struct TargetsSection {
   std::string file;                    // empty: no targets report
   double min_observed_fraction = 0.5;  // below it a unit's verdict is no_data
@@ -101,6 +105,7 @@ struct Settings {
   ForestSection forest;
   LandcoverSection landcover;
   SandificationSection sandification;
+  DesertificationSection desertification;
   ReportSection report;
   SeasonSection season;
   TrendSection trend;

@@ -243,10 +243,11 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
       {"ECOMON_SCENE", scene.id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.reflectance}};
   for (std::size_t k = 0; k < specs.size(); ++k) {
     const ProductSpec& p = specs[k];
-    std::string* season_path = p.name == "NDVI"    ? &result.season_inputs.ndvi
-                               : p.name == "MNDWI" ? &result.season_inputs.mndwi
-                               : p.name == "CLEAR" ? &result.season_inputs.clear
-                                                   : nullptr;
+    std::string* season_path = p.name == "NDVI"     ? &result.season_inputs.ndvi
+                               : p.name == "MNDWI"  ? &result.season_inputs.mndwi
+                               : p.name == "CLEAR"  ? &result.season_inputs.clear
+                               : p.name == "ALBEDO" ? &result.season_inputs.albedo
+                                                    : nullptr;
     if (!settings.output.products && !(season_files_only && season_path)) continue;
     geo::io::RasterSpec raster = p.raster(grid, metadata);
     if (p.name == "FVC") {  // the end-members that made it

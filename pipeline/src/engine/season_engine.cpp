@@ -172,7 +172,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   const std::size_t n = std::size_t(g.size());
   std::vector<std::uint8_t> has_data(n, 0), clear_n(n, 0), wet_n(n, 0), shoulders(n, 0);
   std::vector<float> ndvi_max(n, geo::index::kNaN), ndvi_med(n, geo::index::kNaN), fvc(n, geo::index::kNaN);
-  std::vector<float> water_freq(n, geo::index::kNaN), ratio(n, geo::index::kNaN);
+  std::vector<float> water_freq(n, geo::index::kNaN), ratio(n, geo::index::kNaN), albedo_at_peak(n, geo::index::kNaN);
   std::vector<LandCover> first_class(n, LandCover::unknown);
   std::vector<std::uint8_t> by_layer(n, 0);
   Block<std::uint8_t> candidate(g, kNoData8);
@@ -197,7 +197,11 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       const float v = decode_index(v_raw), m = decode_index(m_raw);
       if (w.season) {
         season_values.push_back(v);
-        vmax = std::max(vmax, v);
+        if (v > vmax) {  // the albedo of the same observation as the peak NDVI: one point of the albedo-NDVI space
+          vmax = v;
+          const std::int16_t a_raw = smp.obs.albedo.size() == 0 ? kNoData16 : smp.obs.albedo[std::size_t(j)];
+          albedo_at_peak[i] = a_raw == kNoData16 ? geo::index::kNaN : decode_index(a_raw);
+        }
         wet += rules.is_water(m);
       }
       if (w.spring) spring_seen = true, spring = std::max(spring, v);
@@ -247,6 +251,8 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   Block<std::uint8_t> forest_out(c, kNoData8);
   Block<std::uint8_t> landcover_out(c, kNoData8);
   Block<std::uint8_t> grade_out(c, kNoData8);
+  Block<std::int16_t> ddi_out(c, kNoData16);
+  Block<std::uint8_t> desertification_out(c, kNoData8);
   for (int r = 0; r < c.rows; ++r)
     for (int col = 0; col < c.cols; ++col) {
       const std::size_t i = std::size_t(r + dr) * g.cols + col;
@@ -262,6 +268,10 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       const LandCover lc = final_class(r, col, i);
       landcover_out.at(r, col) = std::uint8_t(lc);
       grade_out.at(r, col) = std::uint8_t(rules.grade(fvc[i], !is_natural_land(lc)));
+      // Desertification in the albedo-NDVI space, natural land only (as the sandification grade).
+      const float ddi = rules.ddi(ndvi_max[i], albedo_at_peak[i]);
+      if (!std::isnan(ddi)) ddi_out.at(r, col) = std::int16_t(std::lround(std::clamp(ddi, -3.2f, 3.2f) * 1e4f));
+      desertification_out.at(r, col) = std::uint8_t(is_natural_land(lc) ? rules.ddi_grading(ddi) : geo::index::DesertGrade::not_graded);
     }
   // What the peak composite says under each ground plot and reference sample unit of these rows.
   auto match_points = [&](const std::vector<PlotCell>& cells, std::vector<PlotMatch>& matches) {
@@ -317,6 +327,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
         t.fvc_area += double(fvc[i]) * w;
         if (lc == LandCover::grassland) t.grassland_fvc_area += double(fvc[i]) * w;
         t.add_graded_area(geo::index::DesertGrade(grade_out.at(cr, cc)), w);  // 0 (not natural land) has no slot
+        ZoneTally::add_graded(t.desertified_area, geo::index::DesertGrade(desertification_out.at(cr, cc)), w);
         const std::uint8_t fc = forest_out.at(cr, cc);
         if (fc == 1) t.tree_forest_area += w;
         if (fc == 2) t.shrub_forest_area += w;
@@ -338,14 +349,16 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       }
     }
   }
-  const std::pair<const char*, Block<std::int16_t>*> out16[] = {{"NDVI_MAX", &ndvi_max_out}, {"NDVI_MEDIAN", &ndvi_median_out}};
+  const std::pair<const char*, Block<std::int16_t>*> out16[] = {
+      {"NDVI_MAX", &ndvi_max_out}, {"NDVI_MEDIAN", &ndvi_median_out}, {"DDI", &ddi_out}};
   const std::pair<const char*, Block<std::uint8_t>*> out8[] = {{"CLEAR_COUNT", &clear_count_out},
                                                                {"WATER_FREQUENCY", &water_frequency_out},
                                                                {"WETLAND", &wetland_out},
                                                                {"FVC", &fvc_out},
                                                                {"FOREST", &forest_out},
                                                                {"LANDCOVER", &landcover_out},
-                                                               {"SANDIFICATION_GRADE", &grade_out}};
+                                                               {"SANDIFICATION_GRADE", &grade_out},
+                                                               {"DESERTIFICATION_GRADE", &desertification_out}};
   st->outputs = ProductBlocks(season_products());
   for (const auto& [name, block] : out16) st->outputs.set(name, std::move(*block));
   for (const auto& [name, block] : out8) st->outputs.set(name, std::move(*block));
@@ -414,12 +427,12 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   const double min_patch = s.forest.min_patch_ha * 1e4;
   const int halo = geo::min_patch_halo_rows(min_patch, cell_area * 0.99);
   // Budget per grid cell: ~40 bytes of composites and products, plus per source a 4-byte sample
-  // index and the source pixels read for it (two int16 indices, a state and the CLEAR byte read for
-  // it, 6 bytes each; a 10 m source on a 30 m grid reads 9 of them).
+  // index and the source pixels read for it (three int16 indices, NDVI, MNDWI and albedo, a state
+  // and the CLEAR byte read for it: 8 bytes; a 10 m source on a 30 m grid reads 9 of them).
   double per_cell = 40.0;
   for (SeasonSource* src : sources) {
     const double ratio = std::max(1.0, grid.transform.pixel_width / std::abs(src->grid().transform.pixel_width));
-    per_cell += 4.0 + 6.0 * ratio * ratio;
+    per_cell += 4.0 + 8.0 * ratio * ratio;
   }
   const StripPlan plan = plan_strips(s, per_cell, grid.cols, halo);
   std::vector<Window> zone_windows;

@@ -7,6 +7,7 @@
 // also how the season composites store them; so the NDVI_MAX composite equals the maximum of the
 // scene products pixel for pixel, and a run with or without per-scene products gives the same figures.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "libgeo/block.hpp"
@@ -20,6 +21,7 @@ namespace ecomon {
 struct IndexObservations {
   geo::Block<std::int16_t> ndvi, mndwi;  // x 1e-4; kNoData16 where not clear
   geo::Block<PixelState> state;
+  geo::Block<std::int16_t> albedo = {};  // x 1e-4 (desertification); empty when the scene pass wrote none
 };
 
 class SeasonSource {
@@ -37,7 +39,7 @@ class SeasonSource {
 
 /// Where the scene pass left a scene's season inputs.
 struct SeasonInputFiles {
-  std::string ndvi, mndwi, clear;
+  std::string ndvi, mndwi, clear, albedo;
   bool temporary = false;  // written to the work folder only for the season pass (products off): removed after its year
 };
 
@@ -49,6 +51,7 @@ class SceneProductSource final : public SeasonSource {
 
  private:
   geo::io::RasterReader ndvi_, mndwi_, clear_;
+  std::optional<geo::io::RasterReader> albedo_;
 };
 
 }  // namespace ecomon

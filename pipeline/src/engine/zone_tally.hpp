@@ -25,6 +25,7 @@ struct ZoneTally {
   double wetland_area = 0;                        // season: water frequency >= the seasonal threshold
   double grade_area[5] = {0, 0, 0, 0, 0};         // sandification grade none..extreme (scene: land; season: natural land)
   double landcover_area[kLandCoverClasses] = {};  // season: observed area by land cover class
+  double desertified_area[5] = {0, 0, 0, 0, 0};   // season: DDI desertification grade none..extreme (natural land)
   double grassland_fvc_area = 0;                  // season: sum of FVC x area over grassland
   double shoulder_area = 0;                       // season: observed, and seen in a shoulder window (land cover rules applied)
   double phenology_area = 0;                      // season: observed, and seen in both shoulder windows (forest rule applied)
@@ -47,6 +48,7 @@ struct ZoneTally {
     wetland_area += o.wetland_area;
     for (int i = 0; i < 5; ++i) grade_area[i] += o.grade_area[i];
     for (int i = 0; i < kLandCoverClasses; ++i) landcover_area[i] += o.landcover_area[i];
+    for (int i = 0; i < 5; ++i) desertified_area[i] += o.desertified_area[i];
     grassland_fvc_area += o.grassland_fvc_area;
     shoulder_area += o.shoulder_area;
     phenology_area += o.phenology_area;
@@ -63,11 +65,13 @@ struct ZoneTally {
     for (auto seen : sources_seen) n += seen;
     return n;
   }
-  /// Adds land area to its grade's slot; land without a cover value (not graded) has no slot.
-  void add_graded_area(geo::index::DesertGrade grade, double area) {
+  /// Adds land area to its grade's slot (of grade_area or desertified_area); land without a value
+  /// (not graded) has no slot.
+  static void add_graded(double (&slots)[5], geo::index::DesertGrade grade, double area) {
     const int slot = int(grade) - int(geo::index::DesertGrade::none);
-    if (slot >= 0 && slot < 5) grade_area[slot] += area;
+    if (slot >= 0 && slot < 5) slots[slot] += area;
   }
+  void add_graded_area(geo::index::DesertGrade grade, double area) { add_graded(grade_area, grade, area); }
 };
 
 }  // namespace ecomon

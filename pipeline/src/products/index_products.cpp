@@ -33,6 +33,12 @@ const std::vector<IndexProduct>& index_products() {
       {"MNDWI", "MNDWI (Xu 2006), x1e-4", {B::green, B::swir1}, formula<ix::Mndwi, 2>(), "", ""},
       {"MSAVI2", "MSAVI2 (Qi et al. 1994), x1e-4", {B::nir, B::red}, formula<ix::Msavi2, 2>(), "", ""},
       {"EVI", "EVI (Huete et al. 2002), x1e-4", {B::nir, B::red, B::blue}, formula<ix::Evi, 3>(), "evi_mean", "增强型植被指数均值"},
+      {"ALBEDO",
+       "Shortwave broadband albedo (Liang 2001), x1e-4",
+       {B::blue, B::red, B::nir, B::swir1, B::swir2},
+       formula<ix::LiangAlbedo, 5>(),
+       "albedo_mean",
+       "地表反照率均值"},
   };
   return products;
 }

@@ -249,6 +249,14 @@ Registry build() {
                " by cover (GB/T 24255 sandified-land grading); per scene all observed land, per season natural land only (not "
                "cropland, water, wetland or built-up).",
            [g](const ZoneRow& x) { return x.tally.grade_area[g]; });
+  // Desertification grades of the albedo-NDVI space (Zeng et al. 2006).
+  for (int g = 0; g < 5; ++g)
+    r.area(std::string("desertified_") + grades[g][0],
+           std::string(grades[g][1]).replace(std::string(grades[g][1]).find("沙化"), 6, "荒漠化") + "面积",
+           std::string("Per season: natural land graded ") + grades[g][0] +
+               " by the desertification difference index of the albedo-NDVI space (DESERTIFICATION_GRADE; desertification.*), with "
+               "the coefficients frozen per region.",
+           [g](const ZoneRow& x) { return x.tally.desertified_area[g]; });
   // The mean of every index product that asks for one.
   const auto& indices = index_products();
   for (std::size_t k = 0, slot = 0; k < indices.size(); ++k) {

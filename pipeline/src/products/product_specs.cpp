@@ -78,6 +78,15 @@ const std::vector<ProductSpec>& season_products() {
        landcover_colours(), true},
       {"SANDIFICATION_GRADE", PixelType::u8, kNoData8, 1, "Sandification grade by vegetation cover (GB/T 24255), natural land only",
        sandification_grade_colours("not graded (water, wetland, cropland, built-up)"), true},
+      {"DDI",
+       PixelType::i16,
+       kNoData16,
+       kIndexScale,
+       "Desertification difference index of the albedo-NDVI space (Zeng et al. 2006) at the season's peak, x1e-4",
+       {},
+       false},
+      {"DESERTIFICATION_GRADE", PixelType::u8, kNoData8, 1, "Desertification grade by DDI (frozen cut points), natural land only",
+       sandification_grade_colours("not graded (water, wetland, cropland, built-up, or no albedo)", "non-desertified"), true},
   };
   return products;
 }

@@ -16,9 +16,10 @@ inline std::vector<geo::io::ColourEntry> binary_colours(const std::string& no, c
 
 /// Sandification grades 1-5 (non-sandified..extreme, GB/T 24255), 0 = not graded (water; per season
 /// also cropland, wetland, built-up), 255 = no data.
-inline std::vector<geo::io::ColourEntry> sandification_grade_colours(const std::string& not_graded) {
-  return {{0, 30, 90, 200, 255, not_graded},   {1, 40, 140, 60, 255, "non-sandified"}, {2, 200, 220, 120, 255, "light"},
-          {3, 240, 200, 100, 255, "moderate"}, {4, 220, 130, 60, 255, "severe"},       {5, 160, 50, 30, 255, "extreme"},
+inline std::vector<geo::io::ColourEntry> sandification_grade_colours(const std::string& not_graded,
+                                                                     const std::string& none = "non-sandified") {
+  return {{0, 30, 90, 200, 255, not_graded},   {1, 40, 140, 60, 255, none},      {2, 200, 220, 120, 255, "light"},
+          {3, 240, 200, 100, 255, "moderate"}, {4, 220, 130, 60, 255, "severe"}, {5, 160, 50, 30, 255, "extreme"},
           {255, 0, 0, 0, 0, "no data"}};
 }
 

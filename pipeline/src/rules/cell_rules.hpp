@@ -55,6 +55,8 @@ struct CellRules {
   float shrub_forest_min_cover = 0.30f;                                     // forest.shrub_min_cover
   float bare_max_fvc = 0.05f, shrub_min_fvc = 0.15f, crop_min_fvc = 0.40f;  // landcover.*
   float shrub_min_green_ratio = 0.75f, crop_max_green_ratio = 0.30f;        // landcover.*_green_ratio
+  geo::index::AlbedoNdviDdi ddi;                                            // desertification.albedo_ndvi_slope
+  geo::index::DdiGrading ddi_grading;                                       // desertification.*_min_ddi
 
   /// The rules of `s`, with the FVC end-members given (a scene's `auto` ones, or a year's).
   static CellRules from(const Settings& s, double ndvi_soil, double ndvi_veg) {
@@ -75,6 +77,9 @@ struct CellRules {
     r.crop_min_fvc = float(s.landcover.crop_min_fvc);
     r.shrub_min_green_ratio = float(s.landcover.shrub_min_green_ratio);
     r.crop_max_green_ratio = float(s.landcover.crop_max_green_ratio);
+    r.ddi = {float(s.desertification.albedo_ndvi_slope)};
+    r.ddi_grading = {float(s.desertification.none_min_ddi), float(s.desertification.light_min_ddi),
+                     float(s.desertification.moderate_min_ddi), float(s.desertification.severe_min_ddi)};
     return r;
   }
 
