@@ -1,33 +1,49 @@
 #!/usr/bin/env bash
-# Simulates the demo's Landsat 8 C2 L2 scenes over Bayannur: for each of 2019-2023 a July scene in
-# UTM 48N (west of 108E) and one in UTM 49N (east of it), and for 2023 also May and September scenes,
-# which the forest phenology rule uses. The grassland greens by 0.01 FVC a year, so the series has a
-# trend to find. SIMULATED DATA at 150 m pixels (Landsat has 30 m; coarser here so that the demo covers
-# the whole city in about a minute); the tests use 30 m. Writes demo_data/scenes/. Idempotent.
+# Simulates the demo's Landsat 8 C2 L2 scenes over the whole of Bayannur: for each of 2019-2023 a
+# May, two July-August and a September date, each as a scene in UTM 48N (west of 108.3E) and one in
+# UTM 49N (east of 107.7E), so that every year has the spring and autumn windows the forest and
+# land cover rules use (no method step between years) and the peak season no cloud holes. The
+# Yellow River follows its real course (GSHHG/WDBII, scripts/extract_river.py); the Hetao fields lie
+# north of it. The grassland greens by 0.01 FVC a year, so the series has a trend to find.
+# SIMULATED DATA at 150 m pixels (Landsat has 30 m; coarser so that the demo covers the whole city
+# in a few minutes); every scene's metadata says SIMULATED, and so does every output made from it.
+# Writes demo_data/scenes/. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=demo_data/scenes
+layout="2: whole city, May + 2 x Jul-Aug + Sep each year, GSHHG river, ORIGIN SIMULATED"
+if [ -d "$dest" ] && [ "$(cat "$dest/.layout" 2>/dev/null)" != "$layout" ]; then
+  echo "demo scenes of an older layout: simulating them again"
+  rm -rf "$dest"
+fi
+mkdir -p "$dest"
+echo "$layout" >"$dest/.layout"
 [ -x build/tests/kit/ecomon-simulate ] || scripts/build.sh ecomon ecomon-simulate
+[ -f demo_data/yellow_river.txt ] || scripts/extract_river.py demo_data/yellow_river.txt
 sim=build/tests/kit/ecomon-simulate
-west="--utm-zone 48 --west 104.9 --east 108.1 --south 39.9 --north 42.75 --path 129 --row 31"
-east="--utm-zone 49 --west 107.9 --east 110.2 --south 39.9 --north 42.75 --path 128 --row 31"
+west="--utm-zone 48 --west 104.7 --east 108.3 --south 39.8 --north 42.9 --path 129 --row 31"
+east="--utm-zone 49 --west 107.7 --east 110.4 --south 39.8 --north 42.9 --path 128 --row 31"
 jobs=()
 add() {  # date, seed, footprint
   local ymd=${1//-/}
   ls -d "$dest"/LC08_L2SP_*_"${ymd}"_* >/dev/null 2>&1 ||
-    jobs+=("$dest $3 --pixel 150 --date $1 --seed $2 --clouds 6 --grass-trend 0.01")
+    jobs+=("$dest $3 --pixel 150 --date $1 --seed $2 --clouds 6 --grass-trend 0.01 --river demo_data/yellow_river.txt")
 }
 seed=100
 for year in 2019 2020 2021 2022 2023; do
+  # Path 129 (west) and path 128 (east) pass on different days; each date is one footprint.
+  add "$year-05-14" $((seed += 1)) "$west"
+  add "$year-05-23" $((seed += 1)) "$east"
   add "$year-07-18" $((seed += 1)) "$west"
   add "$year-07-27" $((seed += 1)) "$east"
+  add "$year-08-03" $((seed += 1)) "$west"
+  add "$year-08-12" $((seed += 1)) "$east"
+  add "$year-09-17" $((seed += 1)) "$west"
+  add "$year-09-26" $((seed += 1)) "$east"
 done
-add 2023-05-14 $((seed += 1)) "$west"
-add 2023-05-23 $((seed += 1)) "$east"
-add 2023-09-17 $((seed += 1)) "$west"
-add 2023-09-26 $((seed += 1)) "$east"
 # One simulator per core (each is single-threaded).
 if ((${#jobs[@]})); then
+  echo "simulating ${#jobs[@]} demo scenes (150 m; a few minutes)"
   printf '%s\n' "${jobs[@]}" | xargs -P "$(nproc)" -L 1 "$sim" >/dev/null
 fi
 echo "demo scenes: $dest ($(ls "$dest" | wc -l) simulated scenes, 150 m pixels)"

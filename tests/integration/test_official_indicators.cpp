@@ -128,6 +128,7 @@ TEST_F(OfficialIndicators, ForestCoverageAndGrasslandCoverAgainstTruth) {
               forest_pct, truth_forest_pct, grass_cover_pct, truth_grass_cover_pct, series.at("method").c_str());
   EXPECT_NEAR(forest_pct, truth_forest_pct, 3.0);  // without a land-cover layer: within 3 points
   EXPECT_EQ(series.at("method"), "phenology;imagery_seasons;uncalibrated");
+  EXPECT_EQ(series.at("simulated"), "yes");
   EXPECT_GT(std::stod(series.at("shrub_forest_area_km2")), 1.0);  // the belt is there
   EXPECT_GT(std::stod(series.at("cropland_area_km2")), 5.0);      // and Hetao's fields, which are not forest
   // Sandification is graded over natural land only: tree, shrubland, grassland, bare.
@@ -162,6 +163,8 @@ TEST_F(OfficialIndicators, ForestCoverageAndGrasslandCoverAgainstTruth) {
   EXPECT_LE(std::stod(low.at("ci95_low")), std::stod(low.at("value")));
   EXPECT_GE(std::stod(low.at("ci95_high")), std::stod(low.at("value")));
   EXPECT_EQ(low.at("source"), "x.txt:1");
+  EXPECT_EQ(low.at("simulated"), "yes");
+  EXPECT_NE(run_shell("gdalinfo " + out + "/years/2023/ecomon_2023_FOREST.tif").output.find("ECOMON_SIMULATED=YES"), std::string::npos);
 }
 
 TEST_F(OfficialIndicators, ALandCoverLayerDecidesTheClassesAndBringsForestCoverageWithinOnePoint) {

@@ -145,6 +145,9 @@ TEST_F(SimulatedRun, ProductsAreCloudOptimizedWithMetadata) {
   EXPECT_NE(info.find("Color Table"), std::string::npos) << info;
   EXPECT_NE(info.find("NoData Value=255"), std::string::npos) << info;
   EXPECT_NE(info.find("Sandification grade"), std::string::npos) << info;
+  // The simulator's MTL says ORIGIN SIMULATED: every product says so too, and the report's rows.
+  EXPECT_NE(info.find("ECOMON_SIMULATED=YES: made from SIMULATED scenes"), std::string::npos) << info;
+  for (const auto& r : parse_csv(read_file(dir / "cog" / "county_report.csv"))) EXPECT_EQ(r.at("simulated"), "yes");
 }
 
 TEST(SampleTiles, RealCollection1ScenesAreProcessedAsTopOfAtmosphere) {
@@ -161,6 +164,7 @@ TEST(SampleTiles, RealCollection1ScenesAreProcessedAsTopOfAtmosphere) {
   ASSERT_EQ(rows.size(), 4u);  // 2 scenes x 2 zones
   for (const auto& r : rows) {
     EXPECT_EQ(r.at("reflectance"), "TOA");
+    EXPECT_EQ(r.at("simulated"), "no");  // USGS's ORIGIN: an acquisition
     const double total = std::stod(r.at("total_area_km2"));
     // Each half is 20.5 x 41 cells of 900 m^2 = 0.7565 km^2 nominal; UTM 32N at 8.8E, 50.8N has an
     // areal scale ~0.99924, so the ellipsoidal area is slightly larger.

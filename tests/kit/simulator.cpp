@@ -6,6 +6,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
 #include <random>
 #include <vector>
 
@@ -57,6 +61,70 @@ const std::vector<std::array<double, 2>> kYellowRiver = {{106.77, 39.95}, {106.8
                                                          {107.35, 40.92}, {107.80, 40.97}, {108.25, 40.88}, {108.60, 40.78},
                                                          {108.95, 40.62}, {109.40, 40.58}, {109.90, 40.55}};
 
+// A river course read from a file (--river: the GSHHG/WDBII Yellow River of the demo), with a box
+// per segment for quick rejection, and the northernmost river latitude by longitude (0.01 degree
+// bins), north of which the Hetao plain is irrigated.
+struct RiverCourse {
+  std::vector<std::vector<std::array<double, 2>>> lines;
+  std::vector<std::array<double, 4>> boxes;  // west, south, east, north
+  double lon0 = 0;
+  std::vector<double> north_lat;  // NaN where no segment spans the bin
+
+  static RiverCourse read(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error(path + ": cannot be read (a river course: lon lat per line)");
+    RiverCourse r;
+    std::vector<std::array<double, 2>> line;
+    std::string text;
+    auto close = [&] {
+      if (line.size() >= 2) r.lines.push_back(line);
+      line.clear();
+    };
+    while (std::getline(in, text)) {
+      if (!text.empty() && text[0] == '#') continue;
+      std::istringstream fields(text);
+      double lon = 0, lat = 0;
+      if (fields >> lon >> lat)
+        line.push_back({lon, lat});
+      else
+        close();
+    }
+    close();
+    if (r.lines.empty()) throw std::runtime_error(path + ": no river segment");
+    double west = 1e9, east = -1e9;
+    for (const auto& l : r.lines) {
+      std::array<double, 4> b = {1e9, 1e9, -1e9, -1e9};
+      for (const auto& p : l) b = {std::min(b[0], p[0]), std::min(b[1], p[1]), std::max(b[2], p[0]), std::max(b[3], p[1])};
+      r.boxes.push_back(b);
+      west = std::min(west, b[0]), east = std::max(east, b[2]);
+    }
+    r.lon0 = west;
+    r.north_lat.assign(std::size_t((east - west) / 0.01) + 2, std::nan(""));
+    for (const auto& l : r.lines)
+      for (std::size_t i = 0; i + 1 < l.size(); ++i) {
+        const double a = std::min(l[i][0], l[i + 1][0]), b = std::max(l[i][0], l[i + 1][0]);
+        for (auto k = std::size_t((a - west) / 0.01); k <= std::size_t((b - west) / 0.01) && k < r.north_lat.size(); ++k) {
+          const double lat = std::max(l[i][1], l[i + 1][1]);
+          if (std::isnan(r.north_lat[k]) || lat > r.north_lat[k]) r.north_lat[k] = lat;
+        }
+      }
+    return r;
+  }
+  double distance_m(double lon, double lat) const {
+    double best = 1e300;
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+      const auto& b = boxes[k];
+      if (lon < b[0] - 0.03 || lon > b[2] + 0.03 || lat < b[1] - 0.03 || lat > b[3] + 0.03) continue;  // ~2.5 km away at least
+      best = std::min(best, distance_to_polyline(lon, lat, lines[k]));
+    }
+    return best;
+  }
+  double river_latitude(double lon) const {
+    const double k = (lon - lon0) / 0.01;
+    return k >= 0 && k < double(north_lat.size()) ? north_lat[std::size_t(k)] : std::nan("");
+  }
+};
+
 enum class Cover { water, cropland, forest, shrubland, grassland, desert, sparse };
 
 // The landscape is defined on the ground: its textures (fields, plantations, noise) are laid out in
@@ -95,10 +163,10 @@ int day_of_year(const std::string& date) {
   return starts[m - 1] + d;
 }
 
-Truth landscape(double lon, double lat, double x, double y, std::uint64_t seed) {
+Truth landscape(double lon, double lat, double x, double y, std::uint64_t seed, const RiverCourse* course) {
   const double n1 = value_noise(x, y, 2500, seed), n2 = value_noise(x, y, 400, seed + 7);
   // Water: the river (about 500 m wide), Ulansuhai lake, Nalin lake.
-  const double river = distance_to_polyline(lon, lat, kYellowRiver);
+  const double river = course ? course->distance_m(lon, lat) : distance_to_polyline(lon, lat, kYellowRiver);
   const double ul = std::pow((lon - 108.85) / 0.085, 2) + std::pow((lat - 40.95) / 0.16, 2);
   const double nalin = std::pow((lon - 107.55) / 0.02, 2) + std::pow((lat - 41.05) / 0.015, 2);
   if (river < 250 + 80 * n2 || ul < 1.0 - 0.15 * n2 || nalin < 1.0) return {Cover::water, 0, 0, false, false};
@@ -123,7 +191,8 @@ Truth landscape(double lon, double lat, double x, double y, std::uint64_t seed) 
       if (std::abs(x - cx) <= half && std::abs(y - cy) <= half) return {Cover::forest, 0.85, 0, !small, false};
     }
   }
-  const double river_lat_here = 40.55 + 0.42 * std::exp(-std::pow((lon - 107.8) / 0.9, 2));
+  double river_lat_here = 40.55 + 0.42 * std::exp(-std::pow((lon - 107.8) / 0.9, 2));
+  if (course && !std::isnan(course->river_latitude(lon))) river_lat_here = course->river_latitude(lon) + 0.05;  // fields start at the bank
   // Ulan Buh desert: west of the river, south of 40.8 N; along its eastern edge a belt of saxaul and
   // sand-fixing shrubs about 2.5 km wide (the edge-locking belt), cover 0.22-0.50, leaves held May-September,
   // on fixed sand whose crust is as dark as the steppe's soil (mobile dunes are brighter).
@@ -266,8 +335,9 @@ void write_sentinel2(const SimulationOptions& o, const SimulatedScene& out, cons
   m << "</Product_Image_Characteristics>\n</n1:General_Info>\n</n1:Level-2A_User_Product>\n";
 }
 
-Truth landscape_at(double lon, double lat, double x, double y, std::uint64_t seed, int doy, int year, double trend) {
-  Truth t = landscape(lon, lat, x, y, seed);
+Truth landscape_at(double lon, double lat, double x, double y, std::uint64_t seed, int doy, int year, double trend,
+                   const RiverCourse* course = nullptr) {
+  Truth t = landscape(lon, lat, x, y, seed, course);
   if (t.cover == Cover::grassland || t.cover == Cover::sparse) t.fvc = std::clamp(t.fvc + trend * (year - 2020), 0.0, 1.0);
   t.fvc *= season_factor(t.cover, doy);
   return t;
@@ -292,6 +362,8 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
   out.folder = (fs::path(o.output_dir) / (s2 && o.s2_layout == "safe" ? out.product_id + ".SAFE" : out.product_id)).string();
   fs::create_directories(out.folder);
 
+  std::optional<RiverCourse> course;  // the built-in course unless --river names one
+  if (!o.river_file.empty()) course = RiverCourse::read(o.river_file);
   const std::string utm = "EPSG:" + std::to_string(32600 + o.utm_zone);
   // Grid: the UTM box of the lon/lat extent, snapped to the pixel size.
   std::vector<geo::Point> corners = {{o.west, o.south}, {o.east, o.south}, {o.east, o.north}, {o.west, o.north}};
@@ -372,7 +444,7 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
       for (int k = 0; k < 4; ++k) {
         const geo::Point& ll = lonlat[std::size_t(c) * 4 + std::size_t(k)];
         const geo::Point& xy = ground[std::size_t(c) * 4 + std::size_t(k)];
-        const Truth t = landscape_at(ll.x, ll.y, xy.x, xy.y, o.landscape_seed, doy, year, o.grass_fvc_trend);
+        const Truth t = landscape_at(ll.x, ll.y, xy.x, xy.y, o.landscape_seed, doy, year, o.grass_fvc_trend, course ? &*course : nullptr);
         water_n += t.cover == Cover::water;
         forest_n += t.forest;
         snow = snow || t.snow;
@@ -438,8 +510,10 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
 
   // Metadata in the Collection 2 Level-2 layout (ODL text, or XML).
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> groups;
-  std::vector<std::pair<std::string, std::string>> contents = {
-      {"LANDSAT_PRODUCT_ID", "\"" + out.product_id + "\""}, {"PROCESSING_LEVEL", "\"L2SP\""}, {"COLLECTION_NUMBER", "02"}};
+  std::vector<std::pair<std::string, std::string>> contents = {{"ORIGIN", "\"SIMULATED by ecomon-simulate, not an acquisition\""},
+                                                               {"LANDSAT_PRODUCT_ID", "\"" + out.product_id + "\""},
+                                                               {"PROCESSING_LEVEL", "\"L2SP\""},
+                                                               {"COLLECTION_NUMBER", "02"}};
   for (int b = 1; b <= 7; ++b)
     contents.push_back({"FILE_NAME_BAND_" + std::to_string(b), "\"" + out.product_id + "_SR_B" + std::to_string(b) + ".TIF\""});
   contents.push_back({"FILE_NAME_QUALITY_L1_PIXEL", "\"" + out.product_id + "_QA_PIXEL.TIF\""});

@@ -22,35 +22,43 @@ TEST(LandCoverRule, HandTable) {
   struct Row {
     float water_frequency;
     bool tree;
-    float peak_cover, ratio;
+    float peak_cover, spring, autumn;  // green ratios (window cover / peak cover), NaN where not seen
     LandCover expected;
   };
   const Row rows[] = {
-      {0.60f, false, 0.00f, nan, LandCover::water},        // wet in >= half the season
-      {0.30f, true, 0.80f, 1.00f, LandCover::wetland},     // seasonal water wins over canopy
-      {0.00f, true, 0.80f, 1.00f, LandCover::tree},        // the forest rule said tree
-      {0.00f, false, 0.04f, 1.00f, LandCover::bare},       // under landcover.bare_max_fvc
-      {0.00f, false, 0.70f, 0.10f, LandCover::cropland},   // green only at the peak
-      {0.00f, false, 0.40f, 0.29f, LandCover::cropland},   // just under crop_max_green_ratio, at crop_min_fvc
-      {0.00f, false, 0.39f, 0.10f, LandCover::grassland},  // too sparse for a crop canopy
-      {0.00f, false, 0.35f, 0.90f, LandCover::shrubland},  // holds its cover in spring and autumn
-      {0.00f, false, 0.15f, 0.75f, LandCover::shrubland},  // at both shrub thresholds
-      {0.00f, false, 0.14f, 0.90f, LandCover::grassland},  // too sparse for shrubland
-      {0.00f, false, 0.35f, 0.50f, LandCover::grassland},  // greens late, browns early
-      {0.00f, false, 0.70f, nan, LandCover::grassland},    // no shoulder window: crops cannot be told
+      {0.60f, false, 0.00f, nan, nan, LandCover::water},          // wet in >= half the season
+      {0.30f, true, 0.80f, 1.00f, 1.00f, LandCover::wetland},     // seasonal water wins over canopy
+      {0.00f, true, 0.80f, 1.00f, 1.00f, LandCover::tree},        // the forest rule said tree
+      {0.00f, false, 0.04f, 1.00f, 1.00f, LandCover::bare},       // under landcover.bare_max_fvc
+      {0.00f, false, 0.70f, 0.10f, 0.40f, LandCover::cropland},   // green only at the peak
+      {0.00f, false, 0.40f, 0.29f, 0.90f, LandCover::cropland},   // May just under crop_max_green_ratio, at crop_min_fvc
+      {0.00f, false, 0.70f, nan, 0.49f, LandCover::cropland},     // May clouded: harvested by September
+      {0.00f, false, 0.70f, nan, 0.65f, LandCover::grassland},    // at crop_max_autumn_ratio: not harvested
+      {0.00f, false, 0.39f, 0.10f, 0.30f, LandCover::grassland},  // too sparse for a crop canopy
+      {0.00f, false, 0.35f, 0.90f, 0.95f, LandCover::shrubland},  // holds its cover in spring and autumn
+      {0.00f, false, 0.15f, 0.75f, nan, LandCover::shrubland},    // at both shrub thresholds; autumn not seen
+      {0.00f, false, 0.35f, 0.90f, 0.70f, LandCover::grassland},  // browned by September: not a shrub
+      {0.00f, false, 0.14f, 0.90f, 0.90f, LandCover::grassland},  // too sparse for shrubland
+      {0.00f, false, 0.35f, 0.50f, 0.85f, LandCover::grassland},  // greens late, browns slowly
+      {0.00f, false, 0.35f, nan, 0.95f, LandCover::grassland},    // no May: shrubs cannot be told from grass
+      {0.00f, false, 0.70f, nan, nan, LandCover::grassland},      // no shoulder window: crops cannot be told
   };
   for (const Row& row : rows)
-    EXPECT_EQ(int(r.land_cover(row.water_frequency, row.tree, row.peak_cover, row.ratio)), int(row.expected))
-        << "frequency " << row.water_frequency << " tree " << row.tree << " cover " << row.peak_cover << " ratio " << row.ratio;
+    EXPECT_EQ(int(r.land_cover(row.water_frequency, row.tree, row.peak_cover, {row.spring, row.autumn})), int(row.expected))
+        << "frequency " << row.water_frequency << " tree " << row.tree << " cover " << row.peak_cover << " ratios " << row.spring << ", "
+        << row.autumn;
 }
 
-TEST(LandCoverRule, GreenRatioIsTheLowestObservedShoulderOverThePeak) {
+TEST(LandCoverRule, GreenRatiosAreEachObservedShoulderOverThePeak) {
   const CellRules r = default_rules();
   // Peak cover 0.50; spring NDVI 0.13 -> cover 0.10; autumn NDVI 0.45 -> cover 0.50.
-  EXPECT_NEAR(r.green_ratio(0.5f, true, 0.13f, true, 0.45f), 0.2f, 1e-6);
-  EXPECT_NEAR(r.green_ratio(0.5f, false, 0.13f, true, 0.45f), 1.0f, 1e-6);  // spring not seen: autumn alone
-  EXPECT_TRUE(std::isnan(r.green_ratio(0.5f, false, 0.f, false, 0.f)));     // no shoulder seen
-  EXPECT_TRUE(std::isnan(r.green_ratio(0.0f, true, 0.5f, true, 0.5f)));     // no peak cover
+  const auto both = r.green_ratios(0.5f, true, 0.13f, true, 0.45f);
+  EXPECT_NEAR(both.spring, 0.2f, 1e-6);
+  EXPECT_NEAR(both.autumn, 1.0f, 1e-6);
+  const auto autumn_only = r.green_ratios(0.5f, false, 0.13f, true, 0.45f);
+  EXPECT_TRUE(std::isnan(autumn_only.spring));
+  EXPECT_NEAR(autumn_only.autumn, 1.0f, 1e-6);
+  EXPECT_TRUE(std::isnan(r.green_ratios(0.0f, true, 0.5f, true, 0.5f).spring));  // no peak cover
   EXPECT_TRUE(r.special_shrub_candidate(LandCover::shrubland, 0.30f));
   EXPECT_FALSE(r.special_shrub_candidate(LandCover::shrubland, 0.29f));
   EXPECT_FALSE(r.special_shrub_candidate(LandCover::grassland, 0.60f));

@@ -125,6 +125,10 @@ class Run {
     }
     spdlog::info("regional grid: {} x {} cells of {} m ({})", grid_.cols, grid_.rows, settings_.season.pixel_size,
                  settings_.season.grid_crs);
+    const double cell_ha = settings_.season.pixel_size * settings_.season.pixel_size / 1e4;
+    if (cell_ha > settings_.forest.min_patch_ha)
+      spdlog::warn("season cells of {:.2f} ha are larger than forest.min_patch_ha ({} ha): the minimum-patch rule cannot apply", cell_ha,
+                   settings_.forest.min_patch_ha);
     if (!settings_.landcover.file.empty()) land_cover_ = std::make_unique<LandCoverLayer>(settings_.landcover, grid_, output_.work_dir());
   }
 

@@ -416,8 +416,9 @@ const std::vector<KeyDef>& schema() {
        0,
        2,
        {},
-       "Green ratio = the lowest shoulder-window cover over the peak cover, over the shoulder windows observed. Woody canopies (shrubs, "
-       "trees) hold their leaves from May to September: ratio at or above this is shrubland (below the tree canopy threshold)."},
+       "Green ratio of a window = its cover over the peak cover. Woody canopies (shrubs, trees) hold their leaves from May to "
+       "September: a May ratio at or above this (and a September one, where seen) is shrubland (below the tree canopy threshold); "
+       "grass, still greening in May, is not. Without a May observation shrubland is not told from grassland."},
       {KEY(landcover, crop_min_fvc),
        Kind::number,
        "fraction",
@@ -431,8 +432,16 @@ const std::vector<KeyDef>& schema() {
        0,
        2,
        {},
-       "Cropland is green only at the peak: sown in May, harvested from September, so its green ratio is below this; grassland, which "
-       "greens early and browns late less sharply, lies between this and landcover.shrub_min_green_ratio."},
+       "Cropland is green only at the peak: sown in May, so its May green ratio is below this; grassland, greening up, lies between "
+       "this and landcover.shrub_min_green_ratio."},
+      {KEY(landcover, crop_max_autumn_ratio),
+       Kind::number,
+       "ratio",
+       0,
+       2,
+       {},
+       "Cropland is harvested from mid-September (Hetao maize and sunflower): a September green ratio below this is cropland, so a "
+       "field whose May scene was clouded is still told from the steppe, which browns slowly (0.8-0.9 of its peak in September)."},
       {KEY(season, method_min_share),
        Kind::number,
        "fraction",
@@ -666,6 +675,8 @@ void validate(const Settings& s, const std::string& where) {
   if (s.landcover.scheme != "custom" && !s.landcover.custom_codes.empty())
     throw ConfigError(where + ": landcover.custom_codes is set but landcover.scheme is " + s.landcover.scheme +
                       " (the table applies to the custom scheme only)");
+  if (!(s.landcover.crop_max_autumn_ratio <= s.landcover.shrub_min_green_ratio))
+    throw ConfigError(where + ": landcover.crop_max_autumn_ratio must not exceed landcover.shrub_min_green_ratio (shrubs hold in autumn)");
   if (!(s.landcover.crop_max_green_ratio < s.landcover.shrub_min_green_ratio))
     throw ConfigError(where +
                       ": landcover.crop_max_green_ratio must be below landcover.shrub_min_green_ratio (crops green up, shrubs hold)");

@@ -60,6 +60,7 @@ struct LandcoverSection {  // the yearly land cover: the user's layer (landcover
   double shrub_min_green_ratio = 0.75;
   double crop_min_fvc = 0.40;
   double crop_max_green_ratio = 0.30;
+  double crop_max_autumn_ratio = 0.65;
 };
 struct SandificationSection {  // FVC cut points, fractions (GB/T 24255)
   double none_min_fvc = 0.60, light_min_fvc = 0.40, moderate_min_fvc = 0.25, severe_min_fvc = 0.10;

@@ -239,8 +239,9 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   std::vector<std::unique_ptr<geo::io::CogWriter>> writers(specs.size());  // null: not written
   const bool season_files_only = !settings.output.products && write_season_inputs;
   if (settings.output.products) fs::create_directories(path_inside(settings.output.dir, {"products", scene.id}));
-  const std::vector<std::pair<std::string, std::string>> metadata = {
+  std::vector<std::pair<std::string, std::string>> metadata = {
       {"ECOMON_SCENE", scene.id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.reflectance}};
+  if (scene.simulated) metadata.push_back({"ECOMON_SIMULATED", kSimulatedNote});
   for (std::size_t k = 0; k < specs.size(); ++k) {
     const ProductSpec& p = specs[k];
     std::string* season_path = p.name == "NDVI"     ? &result.season_inputs.ndvi

@@ -172,7 +172,8 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   const std::size_t n = std::size_t(g.size());
   std::vector<std::uint8_t> has_data(n, 0), clear_n(n, 0), wet_n(n, 0), shoulders(n, 0);
   std::vector<float> ndvi_max(n, geo::index::kNaN), ndvi_med(n, geo::index::kNaN), fvc(n, geo::index::kNaN);
-  std::vector<float> water_freq(n, geo::index::kNaN), ratio(n, geo::index::kNaN), albedo_at_peak(n, geo::index::kNaN);
+  std::vector<float> water_freq(n, geo::index::kNaN), albedo_at_peak(n, geo::index::kNaN);
+  std::vector<CellRules::GreenRatios> ratio(n);
   std::vector<LandCover> first_class(n, LandCover::unknown);
   std::vector<std::uint8_t> by_layer(n, 0);
   Block<std::uint8_t> candidate(g, kNoData8);
@@ -221,7 +222,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
     const bool shoulders_green = rules.shoulder_green(spring_seen, spring) && rules.shoulder_green(autumn_seen, autumn);
     const bool tree = rules.forest_candidate(vmax, is_water, shoulders_green);
     shoulders[i] = std::uint8_t(spring_seen + autumn_seen);
-    ratio[i] = rules.green_ratio(fvc[i], spring_seen, spring, autumn_seen, autumn);
+    ratio[i] = rules.green_ratios(fvc[i], spring_seen, spring, autumn_seen, autumn);
     // The user's layer decides the class where it has one; the imagery elsewhere.
     const LandCover from_layer = in.layer ? st->layer_classes[i] : LandCover::unknown;
     by_layer[i] = from_layer != LandCover::unknown;
@@ -411,6 +412,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
     windows.push_back(w);
   }
   result.scenes = int(sources.size());
+  for (const SeasonSource* src : sources) result.simulated = result.simulated || src->info().simulated;
   if (sources.empty() || grid.cols == 0) return result;
 
   // Where each source lies on the grid, and a grid -> source transformer per source CRS.
@@ -443,9 +445,10 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   if (s.output.products) {
     const std::string year_text = std::to_string(year);
     fs::create_directories(path_inside(s.output.dir, {"years", year_text}));
-    const std::vector<std::pair<std::string, std::string>> metadata = {{"ECOMON_YEAR", year_text},
-                                                                       {"ECOMON_SEASON", s.season.start + "/" + s.season.end},
-                                                                       {"ECOMON_SCENES", std::to_string(sources.size())}};
+    std::vector<std::pair<std::string, std::string>> metadata = {{"ECOMON_YEAR", year_text},
+                                                                 {"ECOMON_SEASON", s.season.start + "/" + s.season.end},
+                                                                 {"ECOMON_SCENES", std::to_string(sources.size())}};
+    if (result.simulated) metadata.push_back({"ECOMON_SIMULATED", kSimulatedNote});
     for (const ProductSpec& p : season_products()) {
       const std::string path = path_inside(s.output.dir, {"years", year_text, "ecomon_" + year_text + "_" + p.name + ".tif"});
       writers.push_back(std::make_unique<geo::io::CogWriter>(path, p.raster(grid, metadata), cog_options(s.output), work_dir));

@@ -32,6 +32,7 @@ struct YearResult {
   std::optional<Calibration> calibration;  // with calibration.plots_file: the year's plots and line
   std::string land_cover_layer;            // with landcover.file: its method name ("layer:worldcover")
   std::optional<ClassAccuracy> accuracy;   // with accuracy.samples_file: the LANDCOVER map against the sample
+  bool simulated = false;                  // some scene of the year is simulated
 };
 
 class LandCoverLayer;

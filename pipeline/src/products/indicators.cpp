@@ -128,6 +128,9 @@ Registry build() {
   r.text("year", "年份", "Year of the season composites.", [](const ZoneRow& x) { return std::to_string(x.year->year); });
   r.text("scenes", "影像景数", "Scenes of the year (season, spring and autumn windows, all sensors) with data in the zone.",
          [](const ZoneRow& x) { return std::to_string(x.tally.sources()); });
+  r.text("simulated", "模拟数据",
+         "yes when the figures come from simulated scenes (the demo's; the scenes' metadata say so), not from acquisitions.",
+         [](const ZoneRow& x) { return std::string((x.scene ? x.scene->scene.simulated : x.year && x.year->simulated) ? "yes" : "no"); });
   r.text("method", "方法",
          "How the year's figures were decided, as forest rule;land cover;grassland cover: phenology or canopy_only (forest checked in "
          "spring and autumn, or the canopy threshold alone), layer:<scheme>, imagery_seasons or imagery_peak (land cover from "

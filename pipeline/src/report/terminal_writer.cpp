@@ -1,6 +1,7 @@
 // The terminal summary on stdout: the per-scene and per-season tables and where the outputs are.
 // (Logs go to stderr; this is the run's result.)
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "report/report_writer.hpp"
@@ -13,6 +14,11 @@ namespace {
 class TerminalWriter final : public ReportWriter {
  public:
   void write(const RunResults& r) override {
+    const bool simulated = std::any_of(r.scenes.begin(), r.scenes.end(), [](const SceneResult& s) { return s.scene.simulated; });
+    const char* banner =
+        "*** SIMULATED DATA: these figures come from simulated scenes (ecomon-simulate), not from acquisitions: a demonstration "
+        "of the method, not a finding. ***\n";
+    if (simulated) std::printf("%s\n", banner);
     const std::string per_scene = format_scene_table(r.scenes);
     if (std::count(per_scene.begin(), per_scene.end(), '\n') <= 40)
       std::printf("Per scene (county_report.csv):\n%s", per_scene.c_str());
@@ -36,6 +42,14 @@ class TerminalWriter final : public ReportWriter {
         std::printf("%zu target-years have no data (unit observed under targets.min_observed_fraction %.2f): see targets_report.csv\n",
                     unjudged, r.settings.targets.min_observed_fraction);
     }
+    const double cell_ha = r.settings.season.pixel_size * r.settings.season.pixel_size / 1e4;
+    if (!r.years.empty() && cell_ha > r.settings.forest.min_patch_ha)
+      std::printf(
+          "\nforest.min_patch_ha %.2f ha is smaller than one season cell (%.2f ha at %g m): the minimum-patch rule cannot apply at "
+          "this resolution, and single-cell speckle counts as forest. Use season.pixel_size %.0f m or less.\n",
+          r.settings.forest.min_patch_ha, cell_ha, r.settings.season.pixel_size,
+          std::floor(std::sqrt(r.settings.forest.min_patch_ha * 1e4)));
+    if (simulated) std::printf("\n%s", banner);
     std::printf("\nreport:   %s\nproducts: %s\nscenes:   %zu processed, %zu failed\n", r.output.path({"county_report.csv"}).c_str(),
                 r.output.path({"products"}).c_str(), r.scenes.size(), r.failed);
     if (!r.years.empty())

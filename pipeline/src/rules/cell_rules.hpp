@@ -55,6 +55,7 @@ struct CellRules {
   float shrub_forest_min_cover = 0.30f;                                     // forest.shrub_min_cover
   float bare_max_fvc = 0.05f, shrub_min_fvc = 0.15f, crop_min_fvc = 0.40f;  // landcover.*
   float shrub_min_green_ratio = 0.75f, crop_max_green_ratio = 0.30f;        // landcover.*_green_ratio
+  float crop_max_autumn_ratio = 0.65f;                                      // landcover.crop_max_autumn_ratio
   geo::index::AlbedoNdviDdi ddi;                                            // desertification.albedo_ndvi_slope
   geo::index::DdiGrading ddi_grading;                                       // desertification.*_min_ddi
 
@@ -77,6 +78,7 @@ struct CellRules {
     r.crop_min_fvc = float(s.landcover.crop_min_fvc);
     r.shrub_min_green_ratio = float(s.landcover.shrub_min_green_ratio);
     r.crop_max_green_ratio = float(s.landcover.crop_max_green_ratio);
+    r.crop_max_autumn_ratio = float(s.landcover.crop_max_autumn_ratio);
     r.ddi = {float(s.desertification.albedo_ndvi_slope)};
     r.ddi_grading = {float(s.desertification.none_min_ddi), float(s.desertification.light_min_ddi),
                      float(s.desertification.moderate_min_ddi), float(s.desertification.severe_min_ddi)};
@@ -99,30 +101,36 @@ struct CellRules {
   geo::index::DesertGrade grade(float cover_value, bool water) const {
     return water ? geo::index::DesertGrade::not_graded : grading(cover_value);
   }
-  /// Green ratio: the lowest cover of the shoulder windows observed (their maximum NDVI each) over the
-  /// peak cover. Woody canopies hold their leaves from May to September (about 1); grassland greens
-  /// up through June (about 0.5 in May); irrigated crops are sown in May and cut from September
-  /// (about 0.1). NaN when no shoulder window was observed or there is no peak cover.
-  float green_ratio(float peak_cover, bool spring_seen, float spring_ndvi, bool autumn_seen, float autumn_ndvi) const {
-    if (!(peak_cover > 0) || (!spring_seen && !autumn_seen)) return std::numeric_limits<float>::quiet_NaN();
-    float lowest = std::numeric_limits<float>::infinity();
-    if (spring_seen) lowest = std::min(lowest, fvc(spring_ndvi));
-    if (autumn_seen) lowest = std::min(lowest, fvc(autumn_ndvi));
-    return lowest / peak_cover;
+  /// Green ratios: the cover of each shoulder window (its maximum NDVI) over the peak cover, NaN
+  /// where the window was not observed or there is no peak cover. In May woody canopies already hold
+  /// their leaves (about 1), grassland is greening up (about 0.5) and irrigated crops are just sown
+  /// (about 0.1); in September shrubs still hold (about 1), the steppe browns slowly (0.8-0.9) and the
+  /// Hetao maize and sunflower are being harvested (0.2-0.5).
+  struct GreenRatios {
+    float spring = std::numeric_limits<float>::quiet_NaN(), autumn = std::numeric_limits<float>::quiet_NaN();
+  };
+  GreenRatios green_ratios(float peak_cover, bool spring_seen, float spring_ndvi, bool autumn_seen, float autumn_ndvi) const {
+    GreenRatios g;
+    if (!(peak_cover > 0)) return g;
+    if (spring_seen) g.spring = fvc(spring_ndvi) / peak_cover;
+    if (autumn_seen) g.autumn = fvc(autumn_ndvi) / peak_cover;
+    return g;
   }
   /// The land cover of a season cell (config/README.md, "Land cover from the imagery"): water and
-  /// wetland by water frequency; trees by the forest rule; bare below a cover; then, where a shoulder
-  /// window was seen, cropland (green only at the peak) and shrubland (holds its cover); grassland
-  /// otherwise. Without a shoulder window cropland and shrubland cannot be told from grassland.
-  LandCover land_cover(float water_frequency, bool tree, float peak_cover, float ratio) const {
+  /// wetland by water frequency; trees by the forest rule; bare below a cover; cropland when green
+  /// only at the peak (low in May, or already harvested in September); shrubland when it holds its
+  /// cover from May (and through September where seen): May is the window that tells late-greening
+  /// grass from shrubs; grassland otherwise. Without a shoulder window, cropland and shrubland cannot
+  /// be told from grassland.
+  LandCover land_cover(float water_frequency, bool tree, float peak_cover, GreenRatios g) const {
     if (is_water_by_frequency(water_frequency)) return LandCover::water;
     if (water_class(water_frequency) >= 1) return LandCover::wetland;
     if (tree) return LandCover::tree;
     if (!(peak_cover >= bare_max_fvc)) return LandCover::bare;
-    if (!std::isnan(ratio)) {
-      if (peak_cover >= crop_min_fvc && ratio < crop_max_green_ratio) return LandCover::cropland;
-      if (peak_cover >= shrub_min_fvc && ratio >= shrub_min_green_ratio) return LandCover::shrubland;
-    }
+    // NaN compares false: an unobserved window decides nothing.
+    if (peak_cover >= crop_min_fvc && (g.spring < crop_max_green_ratio || g.autumn < crop_max_autumn_ratio)) return LandCover::cropland;
+    if (peak_cover >= shrub_min_fvc && g.spring >= shrub_min_green_ratio && !(g.autumn < shrub_min_green_ratio))
+      return LandCover::shrubland;
     return LandCover::grassland;
   }
   /// Shrubland dense enough to count as forest where designated (forest.special_shrubland).

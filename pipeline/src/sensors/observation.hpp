@@ -21,7 +21,11 @@ struct SceneInfo {
   std::string sensor;       // OLI_TIRS, MSI, ...
   std::string reflectance;  // "SR" (surface) or "TOA" (top of atmosphere)
   std::string path;         // metadata file or product folder
+  bool simulated = false;   // the product says it is simulated (Landsat ORIGIN), not an acquisition: every output says so
 };
+
+/// The metadata value and report note of every output made from a simulated scene.
+inline constexpr const char* kSimulatedNote = "YES: made from SIMULATED scenes (ecomon-simulate), not from acquisitions";
 
 /// What a source says of a pixel: no data (fill, outside the footprint), a clear observation, or
 /// masked (cloud, shadow, cirrus, snow, saturation, implausible reflectance).

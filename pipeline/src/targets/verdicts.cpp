@@ -32,6 +32,7 @@ VerdictRow judge_row(const Target& t, const std::string& scope, const UnitOfYear
   const ZoneRow zr{unit.zone, unit.tally, nullptr, &year};
   row.observed_fraction = unit.zone.geodesic_area_m2 > 0 ? std::min(1.0, unit.tally.observed_area / unit.zone.geodesic_area_m2) : 0.0;
   row.method = season_method(zr);
+  row.simulated = year.simulated;
   // Only grassland cover goes through the plots' line.
   row.calibrated = t.indicator == "grassland_cover_pct" && year.calibration && year.calibration->applied();
   if (unit.tally.observed_area > 0) {
@@ -109,6 +110,7 @@ const std::vector<ReportColumn>& targets_report_columns() {
       {"observed_fraction", "观测比例", "Share of the unit's whole area observed clear in the season."},
       {"method", "方法", "The unit's method that year (county_timeseries.csv `method`)."},
       {"source", "出处", "FILE:LINE of the target in the planning document."},
+      {"simulated", "模拟数据", "yes when the year's scenes are simulated (the demo's): the verdict is a demonstration, not a finding."},
   };
   return cols;
 }
@@ -134,7 +136,8 @@ std::vector<std::string> targets_report_cells(const VerdictRow& r) {
           yes_no(r.calibrated),
           format_fixed(r.observed_fraction, 6),
           r.method,
-          t.source};
+          t.source,
+          yes_no(r.simulated)};
 }
 
 std::string format_targets_table(const std::vector<VerdictRow>& rows) {

@@ -23,7 +23,8 @@ struct VerdictRow {
   double threshold = 0, distance = kUnknown, observed_fraction = 0;
   Verdict verdict = Verdict::no_data;
   bool calibrated = false;
-  std::string method;  // the unit's method that year (county_timeseries.csv `method`), "" without data
+  bool simulated = false;  // the year's scenes are simulated
+  std::string method;      // the unit's method that year (county_timeseries.csv `method`), "" without data
 
   static constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
 };

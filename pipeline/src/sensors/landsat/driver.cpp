@@ -25,7 +25,13 @@ using geo::Window;
 class LandsatSource final : public ObservationSource {
  public:
   LandsatSource(const Scene& scene, const BandSet& bands) : scene_(scene) {
-    info_ = {scene.product_id, scene.date, scene.spacecraft, scene.sensor, scene.top_of_atmosphere() ? "TOA" : "SR", scene.mtl_path};
+    info_ = {scene.product_id,
+             scene.date,
+             scene.spacecraft,
+             scene.sensor,
+             scene.top_of_atmosphere() ? "TOA" : "SR",
+             scene.mtl_path,
+             scene.origin.find("SIMULATED") != std::string::npos};
     bands_ = bands;
     for (Band role : kAllBands) {
       if (!bands.has(role)) continue;

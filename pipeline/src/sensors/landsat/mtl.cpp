@@ -126,6 +126,7 @@ Scene read_scene(const std::string& mtl_path) {
       c2 ? std::vector<std::string>{"IMAGE_ATTRIBUTES"} : std::vector<std::string>{"PRODUCT_METADATA", "IMAGE_ATTRIBUTES"};
   const std::vector<std::string> projection = {"PROJECTION_ATTRIBUTES", "PROJECTION_PARAMETERS"};
   s.product_id = mtl.get(contents, "LANDSAT_PRODUCT_ID");
+  if (mtl.has(contents, "ORIGIN")) s.origin = mtl.get(contents, "ORIGIN");
   check_landsat_product_id(s.product_id, mtl_path);  // it names output folders and files
   s.spacecraft = mtl.get(image, "SPACECRAFT_ID");
   s.sensor = mtl.get(image, "SENSOR_ID");

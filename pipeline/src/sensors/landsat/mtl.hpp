@@ -52,6 +52,7 @@ struct Scene {
   const BandFile& band(Band b) const { return bands[band_index(b)]; }
   std::string qa_pixel_path;   // C2 QA_PIXEL or C1 BQA
   std::string qa_radsat_path;  // C2 only
+  std::string origin;          // ORIGIN ("Image courtesy of the U.S. Geological Survey"; a simulator says SIMULATED)
 
   bool top_of_atmosphere() const { return level == Level::toa_reflectance_c1l1; }
 };
