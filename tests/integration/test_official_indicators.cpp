@@ -245,6 +245,25 @@ TEST_F(OfficialIndicators, GroundPlotsCalibrateGrasslandCoverMeasuredWithWrongEn
   ASSERT_EQ(plot_rows.size(), 41u);
   EXPECT_EQ(plot_rows.back().at("plot_id"), "FAR");
   EXPECT_EQ(plot_rows.back().at("status"), "outside_data");
+
+  // Grassland types as polygons (west and east of 107.15 E, integer field `type`): a line per type.
+  const std::string types =
+      write_zones(dir_ / "grassland_types.geojson", {box_feature("1", "west steppe", kWest - 0.05, kSouth - 0.05, 107.15, kNorth + 0.05),
+                                                     box_feature("2", "east steppe", 107.15, kSouth - 0.05, kEast + 0.05, kNorth + 0.05)});
+  const std::string typed =
+      run("typed", wrong + " --set calibration.plots_file=" + plots_csv.string() + " --set landcover.grassland_types_file=" + types +
+                       " --set landcover.grassland_type_field=code");
+  const auto by_type = parse_csv(read_file(fs::path(typed) / "calibration.csv"));
+  ASSERT_EQ(by_type.size(), 3u);  // all, 1, 2
+  EXPECT_EQ(by_type[1].at("grassland_type"), "1");
+  EXPECT_EQ(by_type[2].at("grassland_type"), "2");
+  const double typed_cover = std::stod(by_zone(read_file(fs::path(typed) / "county_timeseries.csv")).at("z").at("grassland_cover_pct"));
+  std::printf("[calibration] by grassland type: %.2f%% (truth %.2f%%)\n", typed_cover, truth.grass_cover_pct);
+  EXPECT_NEAR(typed_cover, truth.grass_cover_pct, 1.5);
+  for (const auto& row : parse_csv(read_file(fs::path(typed) / "calibration_plots.csv"))) {
+    if (row.at("status") != "matched") continue;
+    EXPECT_NE(row.at("grassland_type"), "0") << row.at("plot_id");
+  }
 }
 
 TEST_F(OfficialIndicators, AReferenceSampleAdjustsForestAndWaterAreasAndReportsTheMapsAccuracy) {

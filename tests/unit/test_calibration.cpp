@@ -212,3 +212,43 @@ TEST(ReferenceSampleInTheRun, ClassesByCodeOrNameAndBadRowsNamed) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Calibration, GrasslandTypesHaveTheirOwnLinesAndAUnitWeighsThemByArea) {
+  // Plots 0-4 on type 1 (measured = satellite + 0.10), 5-9 on type 2 (measured = 2 x satellite).
+  std::vector<GroundPlot> plots(10);
+  std::vector<PlotMatch> matches;
+  for (std::size_t k = 0; k < 10; ++k) {
+    const double x = 0.05 * double(k % 5 + 1);
+    const std::uint16_t type = k < 5 ? 1 : 2;
+    plots[k].cover_pct = 100 * (type == 1 ? x + 0.10 : 2 * x);
+    matches.push_back({k, PlotStatus::matched, x, LandCover::grassland, type});
+  }
+  const Calibration c = fit_calibration(matches, plots, 5);
+  ASSERT_TRUE(c.applied());
+  ASSERT_EQ(c.type_fits.size(), 2u);
+  EXPECT_NEAR(c.type_fits.at(1).intercept, 0.10, 1e-12);
+  EXPECT_NEAR(c.type_fits.at(2).slope, 2.0, 1e-12);
+  EXPECT_NEAR(c.calibrated_mean(0.20, 1).value, 0.30, 1e-12);
+  EXPECT_NEAR(c.calibrated_mean(0.20, 2).value, 0.40, 1e-12);
+  EXPECT_NEAR(c.calibrated_mean(0.20, 3).value, c.calibrated_mean(0.20).value, 1e-12);  // no line of its own: the pooled one
+  // A fully observed zone: 30 km2 of type 1 at satellite 0.20, 10 km2 of type 2 at 0.10.
+  const geo::io::Zone zone{"z", "zone", {}, 40e6, {}};
+  ZoneTally t;
+  t.total_area = t.observed_area = t.land_area = 40e6;
+  t.landcover_area[int(LandCover::grassland)] = 40e6;
+  t.grassland_types[1] = {30e6, 0.20 * 30e6};
+  t.grassland_types[2] = {10e6, 0.10 * 10e6};
+  t.grassland_fvc_area = 0.20 * 30e6 + 0.10 * 10e6;
+  YearResult year;
+  year.calibration = c;
+  const ZoneRow row{zone, t, nullptr, &year};
+  // 0.75 x (0.20 + 0.10) + 0.25 x (2 x 0.10) = 0.275; the exact lines leave no residual: a point.
+  const Estimate e = indicator("grassland_cover_pct").estimate(row);
+  EXPECT_NEAR(e.value, 27.5, 1e-9);
+  EXPECT_NEAR(e.low, 27.5, 1e-9);
+  EXPECT_NEAR(e.high, 27.5, 1e-9);
+}
+
+}  // namespace

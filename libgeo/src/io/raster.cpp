@@ -8,6 +8,7 @@
 #include <gdal_priv.h>
 #include <gdal_rat.h>
 #include <gdal_utils.h>
+#include <ogr_api.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -483,6 +485,93 @@ void warp_classes_to_grid(const std::string& src, const std::string& dst, const 
   if (!out) {
     std::remove(partial.c_str());
     throw IoError(src + ": cannot be warped onto the grid: " + last_gdal_error());
+  }
+  GDALClose(out);
+  atomic_replace(partial, dst);
+}
+
+bool is_raster_file(const std::string& path) {
+  GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  if (!ds) return false;
+  GDALClose(ds);
+  return true;
+}
+
+void rasterize_field_to_grid(const std::string& src, const std::string& field, const std::string& dst, const Grid& grid,
+                             std::uint16_t nodata) {
+  CPLErrorReset();
+  GDALDatasetH in = GDALOpenEx(src.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  if (!in) throw IoError(src + ": is neither a raster nor vectors GDAL can read: " + last_gdal_error());
+  if (GDALDatasetGetLayerCount(in) < 1) {
+    GDALClose(in);
+    throw IoError(src + ": has no layer");
+  }
+  OGRLayerH layer = GDALDatasetGetLayer(in, 0);
+  const std::string layer_name = OGR_L_GetName(layer);
+  if (OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(layer), field.c_str()) < 0) {
+    GDALClose(in);
+    throw IoError(src + ": layer " + layer_name + " has no field '" + field + "'");
+  }
+  // gdal_rasterize does not reproject: the polygons go to the grid's CRS first (in memory).
+  const std::string projected = "/vsimem/ecomon_rasterize_" + std::to_string(reinterpret_cast<std::uintptr_t>(&grid)) + ".gpkg";
+  {
+    char** targv = nullptr;
+    for (const char* a : {"-f", "GPKG", "-t_srs", grid.crs_wkt.c_str(), layer_name.c_str()}) targv = CSLAddString(targv, a);
+    GDALVectorTranslateOptions* topts = GDALVectorTranslateOptionsNew(targv, nullptr);
+    CSLDestroy(targv);
+    int usage = 0;
+    GDALDatasetH moved = GDALVectorTranslate(projected.c_str(), nullptr, 1, &in, topts, &usage);
+    GDALVectorTranslateOptionsFree(topts);
+    GDALClose(in);
+    if (!moved) throw IoError(src + ": cannot be reprojected onto the grid's CRS: " + last_gdal_error());
+    in = moved;
+  }
+  auto number = [](double v) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.17g", v);
+    return std::string(b);
+  };
+  const Box e = grid.extent();
+  const std::vector<std::string> args = {"-a",
+                                         field,
+                                         "-l",
+                                         layer_name,
+                                         "-of",
+                                         "GTiff",
+                                         "-ot",
+                                         "UInt16",
+                                         "-a_srs",
+                                         grid.crs_wkt,
+                                         "-te",
+                                         number(e.xmin),
+                                         number(e.ymin),
+                                         number(e.xmax),
+                                         number(e.ymax),
+                                         "-ts",
+                                         std::to_string(grid.cols),
+                                         std::to_string(grid.rows),
+                                         "-a_nodata",
+                                         std::to_string(nodata),
+                                         "-init",
+                                         std::to_string(nodata),
+                                         "-co",
+                                         "TILED=YES",
+                                         "-co",
+                                         "COMPRESS=ZSTD",
+                                         "-q"};
+  char** argv = nullptr;
+  for (const auto& a : args) argv = CSLAddString(argv, a.c_str());
+  GDALRasterizeOptions* options = GDALRasterizeOptionsNew(argv, nullptr);
+  CSLDestroy(argv);
+  const std::string partial = unique_partial_path(dst, true);
+  int usage_error = 0;
+  GDALDatasetH out = GDALRasterize(partial.c_str(), nullptr, in, options, &usage_error);
+  GDALRasterizeOptionsFree(options);
+  GDALClose(in);
+  VSIUnlink(projected.c_str());
+  if (!out) {
+    std::remove(partial.c_str());
+    throw IoError(src + ": cannot be rasterized onto the grid: " + last_gdal_error());
   }
   GDALClose(out);
   atomic_replace(partial, dst);

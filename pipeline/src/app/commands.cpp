@@ -130,6 +130,8 @@ class Run {
       spdlog::warn("season cells of {:.2f} ha are larger than forest.min_patch_ha ({} ha): the minimum-patch rule cannot apply", cell_ha,
                    settings_.forest.min_patch_ha);
     if (!settings_.landcover.file.empty()) land_cover_ = std::make_unique<LandCoverLayer>(settings_.landcover, grid_, output_.work_dir());
+    if (!settings_.landcover.grassland_types_file.empty())
+      grassland_types_ = std::make_unique<GrasslandTypeLayer>(settings_.landcover, grid_, output_.work_dir());
   }
 
   bool seasons() const { return settings_.season.enabled && grid_.cols > 0; }
@@ -226,8 +228,8 @@ class Run {
       pointers.push_back(sources.back().get());
     }
     const auto t0 = std::chrono::steady_clock::now();
-    YearResult y =
-        composite_year(job.year, pointers, grid_, grid_zones_, year_settings, output_.work_dir(), {plots_, land_cover_.get(), samples_});
+    YearResult y = composite_year(job.year, pointers, grid_, grid_zones_, year_settings, output_.work_dir(),
+                                  {plots_, land_cover_.get(), samples_, grassland_types_.get()});
     if (y.scenes == 0) return;
     spdlog::info("season {}: {} scenes composited in {:.2f} s", job.year, y.scenes,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -285,7 +287,8 @@ class Run {
   std::vector<SceneProbe> probes_;
   std::vector<geo::io::Zone> grid_zones_;
   geo::Grid grid_;
-  std::unique_ptr<LandCoverLayer> land_cover_;  // landcover.file on the regional grid
+  std::unique_ptr<LandCoverLayer> land_cover_;           // landcover.file on the regional grid
+  std::unique_ptr<GrasslandTypeLayer> grassland_types_;  // landcover.grassland_types_file on the regional grid
   // A year's season inputs; the work files among them are removed with it, whatever becomes of the year.
   struct SeasonInputsOfYear {
     std::vector<std::pair<SceneInfo, SeasonInputFiles>> scenes;

@@ -395,6 +395,24 @@ const std::vector<KeyDef>& schema() {
        {"mode", "nearest"},
        "How landcover.file is put on the regional grid: the majority class of the source cells in each grid cell (for a finer layer), "
        "or the source cell under the cell centre."},
+      {KEY(landcover, grassland_types_file),
+       Kind::path,
+       "",
+       0,
+       0,
+       {},
+       "Grassland types (温性草原, 温性荒漠草原, 温性草原化荒漠, ...): a raster of integer type codes (any CRS; put on the grid like "
+       "landcover.file) or polygons with an integer field (landcover.grassland_type_field). With ground plots, each type with at "
+       "least calibration.min_plots plots gets its own calibration line, and a unit's grassland cover is its types' calibrated "
+       "covers weighted by their grassland areas (\"Ground-plot calibration\" below). Code 0 is no type.",
+       "(none)"},
+      {KEY(landcover, grassland_type_field),
+       Kind::text,
+       "",
+       0,
+       0,
+       {},
+       "Integer field holding the type code when landcover.grassland_types_file is polygons."},
       {KEY(landcover, bare_max_fvc),
        Kind::number,
        "fraction",

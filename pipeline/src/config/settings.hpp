@@ -55,6 +55,8 @@ struct LandcoverSection {  // the yearly land cover: the user's layer (landcover
   std::string scheme = "worldcover";  // worldcover | clcd | custom
   std::string custom_codes;           // custom: "code=class,..." (a YAML mapping in a file)
   std::string resampling = "mode";    // mode | nearest
+  std::string grassland_types_file;   // raster of type codes, or polygons with grassland_type_field
+  std::string grassland_type_field = "type";
   double bare_max_fvc = 0.05;
   double shrub_min_fvc = 0.15;
   double shrub_min_green_ratio = 0.75;

@@ -70,9 +70,10 @@ struct SeasonStrip : StripWindows {
   std::vector<SourceSample> samples;
   ProductBlocks outputs;  // over `core`, one per season product
   std::vector<std::vector<ZoneTally>> zone_rows;
-  std::vector<PlotMatch> plot_matches;    // the ground plots in the core rows
-  std::vector<PlotMatch> sample_matches;  // the reference sample units in the core rows
-  geo::Block<LandCover> layer_classes;    // over `grown`: the land cover layer's classes (with landcover.file)
+  std::vector<PlotMatch> plot_matches;        // the ground plots in the core rows
+  std::vector<PlotMatch> sample_matches;      // the reference sample units in the core rows
+  geo::Block<LandCover> layer_classes;        // over `grown`: the land cover layer's classes (with landcover.file)
+  geo::Block<std::uint16_t> grassland_types;  // over `grown`: the grassland-type codes (with landcover.grassland_types_file)
 };
 
 struct SourceWindows {
@@ -96,6 +97,7 @@ struct YearInputs {
   std::vector<PlotCell> plot_cells;     // the year's ground plots on the grid, by row
   std::vector<PlotCell> sample_cells;   // the year's reference sample units on the grid, by row
   const LandCoverLayer* layer;          // landcover.file, or null
+  const GrasslandTypeLayer* types;      // landcover.grassland_types_file, or null
 };
 
 // Reader stage: for every source over the strip, the source pixel under each cell (nearest
@@ -109,6 +111,7 @@ void sample_sources(SeasonStrip& strip, const YearInputs& in) {
   SeasonStrip* st = &strip;
   const Window& g = st->grown;
   if (in.layer) st->layer_classes = in.layer->read(g);
+  if (in.types) st->grassland_types = in.types->read(g);
   for (std::size_t k = 0; k < sources.size(); ++k) {
     if (footprints[k].intersect(g).empty()) continue;
     // Source coordinates of the cell centres: exact on a 16-cell lattice, bilinear between.
@@ -287,6 +290,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
         m.satellite_cover = fvc[i];
         m.land_cover = LandCover(landcover_out.at(cr, cc));
         m.status = m.land_cover == LandCover::grassland ? PlotStatus::matched : PlotStatus::not_grassland;
+        if (in.types) m.grassland_type = st->grassland_types[i];
       }
       matches.push_back(m);
     }
@@ -326,7 +330,13 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
         if (rules.is_water_by_frequency(water_freq[i])) continue;
         t.land_area += w;
         t.fvc_area += double(fvc[i]) * w;
-        if (lc == LandCover::grassland) t.grassland_fvc_area += double(fvc[i]) * w;
+        if (lc == LandCover::grassland) {
+          t.grassland_fvc_area += double(fvc[i]) * w;
+          if (in.types) {
+            auto& sums = t.grassland_types[st->grassland_types[i]];
+            sums[0] += w, sums[1] += double(fvc[i]) * w;
+          }
+        }
         t.add_graded_area(geo::index::DesertGrade(grade_out.at(cr, cc)), w);  // 0 (not natural land) has no slot
         ZoneTally::add_graded(t.desertified_area, geo::index::DesertGrade(desertification_out.at(cr, cc)), w);
         const std::uint8_t fc = forest_out.at(cr, cc);
@@ -469,7 +479,8 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
                 {},
                 {},
                 {},
-                ancillary.land_cover};
+                ancillary.land_cover,
+                ancillary.grassland_types};
   for (const auto& z : zones) in.special_shrubland.push_back(counts_special_shrubland(s.forest, z.code));
   std::vector<PlotMatch> plot_matches;
   if (ancillary.plots) in.plot_cells = plots_on_grid(*ancillary.plots, year, grid, plot_matches);

@@ -36,12 +36,14 @@ struct YearResult {
 };
 
 class LandCoverLayer;
+class GrasslandTypeLayer;
 
 /// What a year may use besides its scenes: ground plots to calibrate with, a land cover layer.
 struct YearAncillary {
   const std::vector<GroundPlot>* plots = nullptr;         // calibration.plots_file (all years; each plot calibrates its own)
   const LandCoverLayer* land_cover = nullptr;             // landcover.file on the regional grid
   const std::vector<ReferenceSample>* samples = nullptr;  // accuracy.samples_file (each unit labels its year, or every year)
+  const GrasslandTypeLayer* grassland_types = nullptr;    // landcover.grassland_types_file on the regional grid
 };
 
 /// The regional grid: the zones' bounding box in `season.grid_crs`, cut to the union of the scene

@@ -3,7 +3,9 @@
 // one struct and one merge, so that every indicator (products/indicators.cpp) reads the same fields
 // whether it reports one scene or one season.
 #include <cstddef>
+#include <array>
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "libgeo/indices.hpp"
@@ -30,9 +32,11 @@ struct ZoneTally {
   double shoulder_area = 0;                       // season: observed, and seen in a shoulder window (land cover rules applied)
   double phenology_area = 0;                      // season: observed, and seen in both shoulder windows (forest rule applied)
   double layer_area = 0;                          // season: observed, classed by the user's land cover layer
-  std::vector<std::uint8_t> sources_seen;         // season: per source of the year, 1 when it has data in the zone
-  std::vector<double> index_sum;                  // per index product with an indicator: sum of value x area over land
-  std::vector<double> index_area;                 // ... and the land area where the index is defined
+  // season, with a grassland-type layer: per type code, {grassland area, sum of FVC x area}
+  std::map<std::uint16_t, std::array<double, 2>> grassland_types;
+  std::vector<std::uint8_t> sources_seen;  // season: per source of the year, 1 when it has data in the zone
+  std::vector<double> index_sum;           // per index product with an indicator: sum of value x area over land
+  std::vector<double> index_area;          // ... and the land area where the index is defined
 
   void merge(const ZoneTally& o) {
     total_area += o.total_area;
@@ -53,6 +57,10 @@ struct ZoneTally {
     shoulder_area += o.shoulder_area;
     phenology_area += o.phenology_area;
     layer_area += o.layer_area;
+    for (const auto& [type, sums] : o.grassland_types) {
+      auto& mine = grassland_types[type];
+      mine[0] += sums[0], mine[1] += sums[1];
+    }
     if (sources_seen.size() < o.sources_seen.size()) sources_seen.resize(o.sources_seen.size(), 0);
     for (std::size_t i = 0; i < o.sources_seen.size(); ++i) sources_seen[i] |= o.sources_seen[i];
     if (index_sum.size() < o.index_sum.size()) index_sum.resize(o.index_sum.size(), 0), index_area.resize(o.index_sum.size(), 0);

@@ -144,7 +144,28 @@ Calibration fit_calibration(std::vector<PlotMatch> matches, const std::vector<Gr
     return c;
   }
   c.fit = geo::fit_line(satellite, measured);
+  // A line per grassland type with enough plots of its own (a type layer given).
+  std::map<std::uint16_t, std::pair<std::vector<double>, std::vector<double>>> by_type;
+  for (const PlotMatch& m : c.matches)
+    if (m.status == PlotStatus::matched && m.grassland_type != 0) {
+      by_type[m.grassland_type].first.push_back(m.satellite_cover);
+      by_type[m.grassland_type].second.push_back(plots[m.plot].cover_pct / 100);
+    }
+  for (const auto& [type, xy] : by_type) {
+    const auto& x = xy.first;
+    if (int(x.size()) < std::max(3, min_plots) || std::adjacent_find(x.begin(), x.end(), std::not_equal_to<>()) == x.end()) continue;
+    c.type_fits.emplace(type, geo::fit_line(xy.first, xy.second));
+  }
   return c;
+}
+
+Calibration::Mean Calibration::calibrated_mean(double satellite_mean, std::uint16_t grassland_type) const {
+  const auto own = type_fits.find(grassland_type);
+  const geo::LinearFit& line = own != type_fits.end() ? own->second : *fit;
+  const double value = line.predict(satellite_mean);
+  const double half = geo::student_t_quantile(0.975, line.degrees_of_freedom()) * line.mean_response_se(satellite_mean);
+  auto unit = [](double v) { return std::clamp(v, 0.0, 1.0); };
+  return {unit(value), unit(value - half), unit(value + half)};
 }
 
 Calibration::Mean Calibration::calibrated_mean(double satellite_mean) const {

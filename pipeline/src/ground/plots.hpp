@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,13 +51,15 @@ struct PlotMatch {
   PlotStatus status = PlotStatus::outside_data;
   double satellite_cover = std::nan("");  // peak-composite FVC, 0-1 (observed cells)
   LandCover land_cover = LandCover::unknown;
+  std::uint16_t grassland_type = 0;  // with a grassland-type layer: the type code of the plot's cell (0 none)
 };
 
 /// One year's calibration: every plot of the year and the line fitted to the matched ones.
 struct Calibration {
-  std::vector<PlotMatch> matches;     // every plot dated in the year, in file order
-  std::optional<geo::LinearFit> fit;  // measured cover (0-1) on satellite cover (0-1), from >= calibration.min_plots
-  std::string problem;                // why there is no fit (too few matched plots, all at one cover)
+  std::vector<PlotMatch> matches;                     // every plot dated in the year, in file order
+  std::optional<geo::LinearFit> fit;                  // measured cover (0-1) on satellite cover (0-1), from >= calibration.min_plots
+  std::map<std::uint16_t, geo::LinearFit> type_fits;  // per grassland type with >= calibration.min_plots plots of its own
+  std::string problem;                                // why there is no fit (too few matched plots, all at one cover)
   bool applied() const { return fit.has_value(); }
   /// The calibrated mean cover (0-1) of an area whose satellite mean cover is `satellite_mean`, with
   /// the bounds of its 95% interval (t quantile, n - 2 degrees of freedom), clamped to 0-1.
@@ -64,6 +67,8 @@ struct Calibration {
     double value, low, high;
   };
   Mean calibrated_mean(double satellite_mean) const;
+  /// The same through the line of a grassland type (its own when it has one, else the pooled line).
+  Mean calibrated_mean(double satellite_mean, std::uint16_t grassland_type) const;
 };
 
 /// A point on the ground dated in a year (0: every year).

@@ -104,4 +104,32 @@ geo::Block<LandCover> LandCoverLayer::read(const geo::Window& window) const {
   return classes;
 }
 
+GrasslandTypeLayer::GrasslandTypeLayer(const LandcoverSection& s, const geo::Grid& grid, const std::string& work_dir) {
+  std::filesystem::create_directories(work_dir);
+  warped_ = work_dir + "/grassland_types_on_grid.tif";
+  try {
+    if (geo::io::is_raster_file(s.grassland_types_file))
+      geo::io::warp_classes_to_grid(s.grassland_types_file, warped_, grid,
+                                    s.resampling == "nearest" ? geo::io::Resampling::nearest : geo::io::Resampling::mode, kLayerNoData);
+    else
+      geo::io::rasterize_field_to_grid(s.grassland_types_file, s.grassland_type_field, warped_, grid, kLayerNoData);
+    reader_ = std::make_unique<geo::io::RasterReader>(warped_);
+  } catch (const geo::io::IoError& e) {
+    throw ConfigError(std::string("landcover.grassland_types_file: ") + e.what());
+  }
+  spdlog::info("grassland types from {}", s.grassland_types_file);
+}
+
+GrasslandTypeLayer::~GrasslandTypeLayer() {
+  reader_.reset();
+  std::remove(warped_.c_str());
+}
+
+geo::Block<std::uint16_t> GrasslandTypeLayer::read(const geo::Window& window) const {
+  geo::Block<std::uint16_t> codes = reader_->read<std::uint16_t>(window);
+  for (std::size_t i = 0; i < codes.size(); ++i)
+    if (codes[i] == kLayerNoData) codes[i] = kNoType;
+  return codes;
+}
+
 }  // namespace ecomon

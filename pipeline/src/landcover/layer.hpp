@@ -4,6 +4,7 @@
 // read strip by strip by the season engine. Where the layer has a class, that class is the cell's
 // land cover; the imagery still gives cover, water frequency and the phenology.
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -39,6 +40,25 @@ class LandCoverLayer {
  private:
   std::string source_, warped_, method_;
   std::vector<LandCover> table_;
+  std::unique_ptr<geo::io::RasterReader> reader_;
+};
+
+/// The grassland-type layer (landcover.grassland_types_file): a raster of type codes, or polygons
+/// with an integer type field (landcover.grassland_type_field), put once per run on the regional
+/// grid. Each type's grassland cover is calibrated by the plots on that type when it has enough
+/// (ground/plots.hpp), and a unit's cover is the types' covers weighted by their grassland areas.
+class GrasslandTypeLayer {
+ public:
+  static constexpr std::uint16_t kNoType = 0;  // cells outside every typed polygon / the raster's no data
+  GrasslandTypeLayer(const LandcoverSection& settings, const geo::Grid& grid, const std::string& work_dir);
+  ~GrasslandTypeLayer();
+  GrasslandTypeLayer(const GrasslandTypeLayer&) = delete;
+  GrasslandTypeLayer& operator=(const GrasslandTypeLayer&) = delete;
+  /// Type codes over a window of the grid (kNoType where none).
+  geo::Block<std::uint16_t> read(const geo::Window& window) const;
+
+ private:
+  std::string warped_;
   std::unique_ptr<geo::io::RasterReader> reader_;
 };
 

@@ -13,7 +13,10 @@ namespace ecomon {
 const std::vector<ReportColumn>& calibration_columns() {
   static const std::vector<ReportColumn> cols = {
       {"year", "年份", "Year of the season composites."},
-      {"plots", "样地数", "Ground plots dated in the year."},
+      {"grassland_type", "草原类型",
+       "all: the line of every plot on grassland; a type code (landcover.grassland_types_file): the line of that type's plots, used "
+       "for its grassland."},
+      {"plots", "样地数", "Ground plots dated in the year (of that type)."},
       {"n", "参与拟合样地数", "Plots used: on observed grassland of the peak composite."},
       {"slope", "斜率", "Slope of measured cover on satellite cover (both 0-1)."},
       {"intercept", "截距", "Intercept (cover fraction)."},
@@ -38,6 +41,7 @@ const std::vector<ReportColumn>& calibration_plot_columns() {
       {"satellite_cover_pct", "遥感盖度_百分比", "Cover of the plot's cell in the peak composite (FVC of the maximum NDVI), percent."},
       {"calibrated_cover_pct", "校准后盖度_百分比", "satellite_cover_pct through the year's line."},
       {"land_cover", "土地覆盖", "LANDCOVER class of the plot's cell (3 = grassland)."},
+      {"grassland_type", "草原类型", "Grassland type code of the plot's cell (with landcover.grassland_types_file; 0 none)."},
       {"status", "状态",
        "matched (used), outside_data (no scene of the year covers it), unobserved (never clear in the season), not_grassland, "
        "no_season (no season of that year in the run)."},
@@ -59,12 +63,19 @@ class CalibrationWriter final : public ReportWriter {
       if (!y.calibration) continue;
       const Calibration& c = *y.calibration;
       for (const PlotMatch& m : c.matches) match_of[m.plot] = &m, calibration_of[m.plot] = &c;
-      const auto& f = c.fit;
-      auto fixed = [&](double v, int digits) { return f ? format_fixed(v, digits) : std::string(); };
-      lines.push_back({std::to_string(y.year), std::to_string(c.matches.size()), f ? std::to_string(f->n) : "0", fixed(f ? f->slope : 0, 6),
-                       fixed(f ? f->intercept : 0, 6), fixed(f ? f->r2 : 0, 4), fixed(f ? 100 * f->rmse : 0, 3),
-                       fixed(f ? 100 * f->loo_rmse : 0, 3), fixed(f ? 100 * f->bias : 0, 3),
-                       f ? "calibrated" : "uncalibrated: " + c.problem});
+      auto line = [&](const std::string& type, const geo::LinearFit* f, int plots_of_type) {
+        auto fixed = [&](double v, int digits) { return f ? format_fixed(v, digits) : std::string(); };
+        lines.push_back({std::to_string(y.year), type, std::to_string(plots_of_type), f ? std::to_string(f->n) : "0",
+                         fixed(f ? f->slope : 0, 6), fixed(f ? f->intercept : 0, 6), fixed(f ? f->r2 : 0, 4),
+                         fixed(f ? 100 * f->rmse : 0, 3), fixed(f ? 100 * f->loo_rmse : 0, 3), fixed(f ? 100 * f->bias : 0, 3),
+                         f ? "calibrated" : "uncalibrated: " + c.problem});
+      };
+      line("all", c.fit ? &*c.fit : nullptr, int(c.matches.size()));
+      for (const auto& [type, fit] : c.type_fits) {
+        int n = 0;
+        for (const PlotMatch& m : c.matches) n += m.grassland_type == type;
+        line(std::to_string(type), &fit, n);
+      }
     }
     for (std::size_t k = 0; k < plots.size(); ++k) {
       const GroundPlot& p = plots[k];
@@ -72,7 +83,7 @@ class CalibrationWriter final : public ReportWriter {
       const bool found = m != match_of.end();
       const double satellite = found ? m->second->satellite_cover : std::nan("");
       const Calibration* c = found ? calibration_of[k] : nullptr;
-      const double calibrated = c && c->fit ? std::clamp(c->fit->predict(satellite), 0.0, 1.0) : std::nan("");
+      const double calibrated = c && c->fit ? c->calibrated_mean(satellite, m->second->grassland_type).value : std::nan("");
       plot_lines[k] = {p.id,
                        std::to_string(p.row),
                        p.date,
@@ -82,6 +93,7 @@ class CalibrationWriter final : public ReportWriter {
                        format_fixed(100 * satellite, 2),
                        format_fixed(100 * calibrated, 2),
                        found && m->second->land_cover != LandCover::unknown ? std::to_string(int(m->second->land_cover)) : "",
+                       found ? std::to_string(m->second->grassland_type) : "",
                        found ? plot_status_name(m->second->status) : "no_season"};
     }
     write_csv(r.output.path({"calibration.csv"}), calibration_columns(), lines, r.settings.report.headers);

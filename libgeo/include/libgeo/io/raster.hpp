@@ -119,6 +119,13 @@ enum class Resampling { nearest, mode };
 /// nearest-neighbour or majority (mode) resampling; cells with no source data become `nodata`. For
 /// class layers. Streams through GDAL's warper (bounded working memory). Throws IoError naming `src`.
 void warp_classes_to_grid(const std::string& src, const std::string& dst, const Grid& grid, Resampling resampling, std::uint16_t nodata);
+/// Burns an integer field of polygons (any OGR source and CRS, reprojected onto the grid) into a
+/// tiled UInt16 GeoTIFF on `grid`: each cell takes the polygon under its centre, `nodata` where none.
+/// Throws IoError naming `src` (unreadable, no such field).
+void rasterize_field_to_grid(const std::string& src, const std::string& field, const std::string& dst, const Grid& grid,
+                             std::uint16_t nodata);
+/// Whether GDAL opens `path` as a raster (false: try it as vectors).
+bool is_raster_file(const std::string& path);
 
 /// Copies a raster into another format (GDAL driver name, creation options), atomically.
 void translate_raster(const std::string& src, const std::string& dst, const std::string& driver,
