@@ -24,10 +24,10 @@ cat > "$work/zones.geojson" <<'JSON'
 JSON
 px=$(gdalinfo "$work"/scenes/*/*_SR_B4.TIF | awk '/Size is/ {gsub(",",""); print $3 * $4}')
 echo "scene: $px pixels (simulated, 30 m)"
-# The yardstick: decode once each band the run reads (blue, green, red, NIR, SWIR1, QA_PIXEL,
+# The yardstick: decode once each band the run reads (blue, green, red, NIR, SWIR1, SWIR2, QA_PIXEL,
 # QA_RADSAT), two at a time (both cores), through GDAL's checksum (reads every block).
 decode_start=$(date +%s.%N)
-ls "$work"/scenes/*/*_SR_B[2-6].TIF "$work"/scenes/*/*_QA_PIXEL.TIF "$work"/scenes/*/*_QA_RADSAT.TIF |
+ls "$work"/scenes/*/*_SR_B[2-7].TIF "$work"/scenes/*/*_QA_PIXEL.TIF "$work"/scenes/*/*_QA_RADSAT.TIF |
   xargs -P 2 -n 1 gdalinfo -checksum >/dev/null 2>&1
 decode=$(awk -v a="$decode_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
 printf "%-40s %7.2f s\n" "decode the bands read, once (2 cores)" "$decode"

@@ -53,8 +53,10 @@ class OfficialIndicators : public ::testing::Test {
                            " --set fvc.ndvi_soil=" + std::to_string(soil_ndvi) + " --set fvc.ndvi_veg=" +
                            std::to_string(ecomon::SimulatorEndMembers::veg_ndvi) + " --set season.pixel_size=60 " + extra);
     EXPECT_EQ(r.exit_code, 0) << r.output;
+    last_output_ = r.output;
     return out.string();
   }
+  static inline std::string last_output_;  // the log and tables of the last run()
   static fs::path dir_;
   static std::string zones_;
 };
@@ -71,6 +73,22 @@ struct Truth {
   std::vector<Cell> grassland;
 };
 
+// Calls visit(i, lonlat) for every cell of the grid whose centre lies in the zone (i row-major).
+template <typename Visit>
+void for_each_cell_in_zone(const geo::Grid& g, Visit visit) {
+  geo::io::CoordinateTransformer to_lonlat(g.crs_wkt, "EPSG:4326");
+  for (int r = 0; r < g.rows; ++r) {
+    std::vector<geo::Point> centres;
+    for (int c = 0; c < g.cols; ++c) centres.push_back({g.transform.col_to_x(c + 0.5), g.transform.row_to_y(r + 0.5)});
+    to_lonlat.transform(centres);
+    for (int c = 0; c < g.cols; ++c) {
+      const auto& p = centres[std::size_t(c)];
+      if (p.x < kWest || p.x > kEast || p.y < kSouth || p.y > kNorth) continue;
+      visit(std::size_t(r) * g.cols + c, p);
+    }
+  }
+}
+
 Truth truth_on_grid_of(const std::string& out) {
   const geo::io::RasterReader landcover(out + "/years/2023/ecomon_2023_LANDCOVER.tif");
   const geo::Grid& g = landcover.grid();
@@ -79,21 +97,12 @@ Truth truth_on_grid_of(const std::string& out) {
   ecomon::TruthShares shares;
   ecomon::simulate_truth(g.crs_wkt, g.transform.origin_x, g.transform.origin_y, g.transform.pixel_width, g.cols, g.rows, 2023, 1, 0, t_fvc,
                          t_water, t_forest, &shares);
-  geo::io::CoordinateTransformer to_lonlat(g.crs_wkt, "EPSG:4326");
   Truth truth;
   double cells = 0, forest = 0, grass = 0, grass_fvc = 0;
-  for (int r = 0; r < g.rows; ++r) {
-    std::vector<geo::Point> centres;
-    for (int c = 0; c < g.cols; ++c) centres.push_back({g.transform.col_to_x(c + 0.5), g.transform.row_to_y(r + 0.5)});
-    to_lonlat.transform(centres);
-    for (int c = 0; c < g.cols; ++c) {
-      const auto& p = centres[std::size_t(c)];
-      if (p.x < kWest || p.x > kEast || p.y < kSouth || p.y > kNorth) continue;
-      const std::size_t i = std::size_t(r) * g.cols + c;
-      cells += 1, forest += shares.official_forest[i], grass += shares.grassland[i], grass_fvc += shares.grassland_fvc[i];
-      if (shares.grassland[i] == 1) truth.grassland.push_back({p.x, p.y, 100.0 * shares.grassland_fvc[i]});
-    }
-  }
+  for_each_cell_in_zone(g, [&](std::size_t i, const geo::Point& p) {
+    cells += 1, forest += shares.official_forest[i], grass += shares.grassland[i], grass_fvc += shares.grassland_fvc[i];
+    if (shares.grassland[i] == 1) truth.grassland.push_back({p.x, p.y, 100.0 * shares.grassland_fvc[i]});
+  });
   truth.forest_pct = 100 * forest / cells;
   truth.grass_cover_pct = 100 * grass_fvc / grass;
   return truth;
@@ -221,6 +230,8 @@ TEST_F(OfficialIndicators, GroundPlotsCalibrateGrasslandCoverMeasuredWithWrongEn
     plots << "FAR,100.0,35.0,2023-08-05,40,team 0\n";  // no scene there: reported and skipped
   }
   const std::string out = run("calibrated", wrong + " --set calibration.plots_file=" + plots_csv.string());
+  // The plot outside every scene is reported by file and row, and skipped.
+  EXPECT_NE(last_output_.find("plots.csv, row 41 (plot FAR, 2023-08-05): outside the data"), std::string::npos) << last_output_;
   const auto before = by_zone(read_file(fs::path(plain) / "county_timeseries.csv")).at("z");
   const auto after = by_zone(read_file(fs::path(out) / "county_timeseries.csv")).at("z");
   const double raw = std::stod(before.at("grassland_cover_pct")), calibrated = std::stod(after.at("grassland_cover_pct"));
@@ -295,24 +306,15 @@ TEST_F(OfficialIndicators, AReferenceSampleAdjustsForestAndWaterAreasAndReportsT
   };
   // A sample stratified by the map: 40 cells of each mapped class inside the zone (a fixed
   // pseudo-random draw), labelled with the truth; and the truth's tree and water areas.
-  geo::io::CoordinateTransformer to_lonlat(g.crs_wkt, "EPSG:4326");
   std::map<int, std::vector<std::pair<geo::Point, int>>> by_map_class;
   const double cell_km2 = g.transform.pixel_width * g.transform.pixel_width / 1e6;
   double truth_tree_km2 = 0, truth_water_km2 = 0;
-  for (int r = 0; r < g.rows; ++r) {
-    std::vector<geo::Point> centres;
-    for (int c = 0; c < g.cols; ++c) centres.push_back({g.transform.col_to_x(c + 0.5), g.transform.row_to_y(r + 0.5)});
-    to_lonlat.transform(centres);
-    for (int c = 0; c < g.cols; ++c) {
-      const auto& p = centres[std::size_t(c)];
-      if (p.x < kWest || p.x > kEast || p.y < kSouth || p.y > kNorth) continue;
-      const std::size_t i = std::size_t(r) * g.cols + c;
-      const int truth_class = landcover_of_worldcover(shares.worldcover[i]);
-      truth_tree_km2 += truth_class == 1 ? cell_km2 : 0;
-      truth_water_km2 += truth_class == 5 ? cell_km2 : 0;
-      if (map[i] >= 1 && map[i] <= 8) by_map_class[map[i]].push_back({p, truth_class});
-    }
-  }
+  for_each_cell_in_zone(g, [&](std::size_t i, const geo::Point& p) {
+    const int truth_class = landcover_of_worldcover(shares.worldcover[i]);
+    truth_tree_km2 += truth_class == 1 ? cell_km2 : 0;
+    truth_water_km2 += truth_class == 5 ? cell_km2 : 0;
+    if (map[i] >= 1 && map[i] <= 8) by_map_class[map[i]].push_back({p, truth_class});
+  });
   const auto sample_csv = dir_ / "reference.csv";
   {
     std::ofstream out(sample_csv);

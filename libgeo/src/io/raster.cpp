@@ -427,6 +427,61 @@ void translate_raster(const std::string& src, const std::string& dst, const std:
   atomic_replace(partial, dst);
 }
 
+namespace {
+
+// The arguments of a GDAL utility that put a UInt16 class raster exactly on `grid`: extent, size,
+// CRS, no data, tiled ZSTD GeoTIFF.
+std::vector<std::string> class_grid_arguments(const Grid& grid, const char* crs_flag, const char* nodata_flag, std::uint16_t nodata) {
+  auto number = [](double v) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.17g", v);
+    return std::string(b);
+  };
+  const Box e = grid.extent();
+  return {"-of",
+          "GTiff",
+          "-ot",
+          "UInt16",
+          crs_flag,
+          grid.crs_wkt,
+          "-te",
+          number(e.xmin),
+          number(e.ymin),
+          number(e.xmax),
+          number(e.ymax),
+          "-ts",
+          std::to_string(grid.cols),
+          std::to_string(grid.rows),
+          nodata_flag,
+          std::to_string(nodata),
+          "-co",
+          "TILED=YES",
+          "-co",
+          "COMPRESS=ZSTD",
+          "-q"};
+}
+
+char** string_list(const std::vector<std::string>& args) {
+  char** list = nullptr;
+  for (const auto& a : args) list = CSLAddString(list, a.c_str());
+  return list;
+}
+
+// Runs a GDAL utility that writes `dst` under a partial name, then renames it into place.
+template <typename Make>
+void write_through_partial(const std::string& src, const std::string& dst, const char* what, Make make) {
+  const std::string partial = unique_partial_path(dst, true);
+  GDALDatasetH out = make(partial.c_str());
+  if (!out) {
+    std::remove(partial.c_str());
+    throw IoError(src + ": cannot be " + what + " onto the grid: " + last_gdal_error());
+  }
+  GDALClose(out);
+  atomic_replace(partial, dst);
+}
+
+}  // namespace
+
 void warp_classes_to_grid(const std::string& src, const std::string& dst, const Grid& grid, Resampling resampling, std::uint16_t nodata) {
   CPLErrorReset();
   GDALDatasetH in = GDALOpenEx(src.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
@@ -440,54 +495,23 @@ void warp_classes_to_grid(const std::string& src, const std::string& dst, const 
     GDALClose(in);
     throw IoError(src + ": has no CRS; it cannot be placed on the grid");
   }
-  auto number = [](double v) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%.17g", v);
-    return std::string(b);
-  };
-  const Box e = grid.extent();
-  const std::vector<std::string> args = {"-of",
-                                         "GTiff",
-                                         "-ot",
-                                         "UInt16",
-                                         "-t_srs",
-                                         grid.crs_wkt,
-                                         "-te",
-                                         number(e.xmin),
-                                         number(e.ymin),
-                                         number(e.xmax),
-                                         number(e.ymax),
-                                         "-ts",
-                                         std::to_string(grid.cols),
-                                         std::to_string(grid.rows),
-                                         "-r",
-                                         resampling == Resampling::mode ? "mode" : "near",
-                                         "-dstnodata",
-                                         std::to_string(nodata),
-                                         "-wm",
-                                         "64",
-                                         "-co",
-                                         "TILED=YES",
-                                         "-co",
-                                         "COMPRESS=ZSTD",
-                                         "-co",
-                                         "ZSTD_LEVEL=1",
-                                         "-q"};
-  char** argv = nullptr;
-  for (const auto& a : args) argv = CSLAddString(argv, a.c_str());
+  std::vector<std::string> args = class_grid_arguments(grid, "-t_srs", "-dstnodata", nodata);
+  for (const char* a : {"-r", resampling == Resampling::mode ? "mode" : "near", "-wm", "64"}) args.push_back(a);
+  char** argv = string_list(args);
   GDALWarpAppOptions* options = GDALWarpAppOptionsNew(argv, nullptr);
   CSLDestroy(argv);
-  const std::string partial = unique_partial_path(dst, true);
-  int usage_error = 0;
-  GDALDatasetH out = GDALWarp(partial.c_str(), nullptr, 1, &in, options, &usage_error);
+  try {
+    write_through_partial(src, dst, "warped", [&](const char* partial) {
+      int usage_error = 0;
+      return GDALWarp(partial, nullptr, 1, &in, options, &usage_error);
+    });
+  } catch (...) {
+    GDALWarpAppOptionsFree(options);
+    GDALClose(in);
+    throw;
+  }
   GDALWarpAppOptionsFree(options);
   GDALClose(in);
-  if (!out) {
-    std::remove(partial.c_str());
-    throw IoError(src + ": cannot be warped onto the grid: " + last_gdal_error());
-  }
-  GDALClose(out);
-  atomic_replace(partial, dst);
 }
 
 bool is_raster_file(const std::string& path) {
@@ -515,8 +539,7 @@ void rasterize_field_to_grid(const std::string& src, const std::string& field, c
   // gdal_rasterize does not reproject: the polygons go to the grid's CRS first (in memory).
   const std::string projected = "/vsimem/ecomon_rasterize_" + std::to_string(reinterpret_cast<std::uintptr_t>(&grid)) + ".gpkg";
   {
-    char** targv = nullptr;
-    for (const char* a : {"-f", "GPKG", "-t_srs", grid.crs_wkt.c_str(), layer_name.c_str()}) targv = CSLAddString(targv, a);
+    char** targv = string_list({"-f", "GPKG", "-t_srs", grid.crs_wkt, layer_name});
     GDALVectorTranslateOptions* topts = GDALVectorTranslateOptionsNew(targv, nullptr);
     CSLDestroy(targv);
     int usage = 0;
@@ -526,55 +549,27 @@ void rasterize_field_to_grid(const std::string& src, const std::string& field, c
     if (!moved) throw IoError(src + ": cannot be reprojected onto the grid's CRS: " + last_gdal_error());
     in = moved;
   }
-  auto number = [](double v) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%.17g", v);
-    return std::string(b);
-  };
-  const Box e = grid.extent();
-  const std::vector<std::string> args = {"-a",
-                                         field,
-                                         "-l",
-                                         layer_name,
-                                         "-of",
-                                         "GTiff",
-                                         "-ot",
-                                         "UInt16",
-                                         "-a_srs",
-                                         grid.crs_wkt,
-                                         "-te",
-                                         number(e.xmin),
-                                         number(e.ymin),
-                                         number(e.xmax),
-                                         number(e.ymax),
-                                         "-ts",
-                                         std::to_string(grid.cols),
-                                         std::to_string(grid.rows),
-                                         "-a_nodata",
-                                         std::to_string(nodata),
-                                         "-init",
-                                         std::to_string(nodata),
-                                         "-co",
-                                         "TILED=YES",
-                                         "-co",
-                                         "COMPRESS=ZSTD",
-                                         "-q"};
-  char** argv = nullptr;
-  for (const auto& a : args) argv = CSLAddString(argv, a.c_str());
+  std::vector<std::string> args = class_grid_arguments(grid, "-a_srs", "-a_nodata", nodata);
+  for (const std::string& a : {std::string("-a"), field, std::string("-l"), layer_name, std::string("-init"), std::to_string(nodata)})
+    args.push_back(a);
+  char** argv = string_list(args);
   GDALRasterizeOptions* options = GDALRasterizeOptionsNew(argv, nullptr);
   CSLDestroy(argv);
-  const std::string partial = unique_partial_path(dst, true);
-  int usage_error = 0;
-  GDALDatasetH out = GDALRasterize(partial.c_str(), nullptr, in, options, &usage_error);
-  GDALRasterizeOptionsFree(options);
-  GDALClose(in);
-  VSIUnlink(projected.c_str());
-  if (!out) {
-    std::remove(partial.c_str());
-    throw IoError(src + ": cannot be rasterized onto the grid: " + last_gdal_error());
+  auto release = [&] {
+    GDALRasterizeOptionsFree(options);
+    GDALClose(in);
+    VSIUnlink(projected.c_str());
+  };
+  try {
+    write_through_partial(src, dst, "rasterized", [&](const char* partial) {
+      int usage_error = 0;
+      return GDALRasterize(partial, nullptr, in, options, &usage_error);
+    });
+  } catch (...) {
+    release();
+    throw;
   }
-  GDALClose(out);
-  atomic_replace(partial, dst);
+  release();
 }
 
 template <typename T>

@@ -15,6 +15,7 @@
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/table.hpp"
+#include "ground/table_fields.hpp"
 #include "report/csv_report.hpp"
 
 namespace ecomon {
@@ -25,21 +26,6 @@ struct Sample {
   double lon = 0, lat = 0;
   long reference_class = 0;
 };
-
-double parse_number(const geo::io::Table& t, std::size_t row, int col) {
-  const std::string& text = t.rows[row][std::size_t(col)];
-  std::size_t used = 0;
-  double v = std::nan("");
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || !std::isfinite(v))
-    throw ConfigError(t.path + ", row " + std::to_string(row + 1) + ": column '" + t.columns[std::size_t(col)] + "' is '" + text +
-                      "', not a number");
-  return v;
-}
 
 std::vector<Sample> read_samples(const std::string& path) {
   geo::io::Table t;
@@ -53,8 +39,8 @@ std::vector<Sample> read_samples(const std::string& path) {
     if (index < 0) throw ConfigError(path + ": no column '" + name + "' (a reference sample needs lon, lat, class)");
   std::vector<Sample> out;
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    Sample s{parse_number(t, r, lon), parse_number(t, r, lat), 0};
-    const double c = parse_number(t, r, cls);
+    Sample s{table_number(t, r, lon), table_number(t, r, lat), 0};
+    const double c = table_number(t, r, cls);
     if (c != std::floor(c))
       throw ConfigError(path + ", row " + std::to_string(r + 1) + ": class " + t.rows[r][std::size_t(cls)] +
                         " is not a class code (an integer)");

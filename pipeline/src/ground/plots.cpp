@@ -8,27 +8,12 @@
 
 #include "config/settings.hpp"
 #include "libgeo/io/projection.hpp"
+#include "ground/table_fields.hpp"
 #include "libgeo/io/table.hpp"
 
 namespace ecomon {
 
 namespace {
-
-std::string where(const std::string& path, std::size_t data_row) { return path + ", row " + std::to_string(data_row + 1); }
-
-double number_cell(const geo::io::Table& t, std::size_t row, int col) {
-  const std::string& text = t.rows[row][std::size_t(col)];
-  std::size_t used = 0;
-  double v = std::nan("");
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || !std::isfinite(v))
-    throw ConfigError(where(t.path, row) + ": column '" + t.columns[std::size_t(col)] + "' is '" + text + "', not a number");
-  return v;
-}
 
 // A YYYY-MM-DD date's year, or 0 when the text is not one.
 int year_of_date(const std::string& d) {
@@ -60,20 +45,20 @@ std::vector<GroundPlot> load_ground_plots(const std::string& path) {
     GroundPlot p;
     p.row = int(r + 1);
     p.id = t.rows[r][std::size_t(col[0])];
-    if (p.id.empty()) throw ConfigError(where(path, r) + ": plot_id is empty");
-    p.lon = number_cell(t, r, col[1]);
-    p.lat = number_cell(t, r, col[2]);
+    if (p.id.empty()) throw ConfigError(table_row(path, r) + ": plot_id is empty");
+    p.lon = table_number(t, r, col[1]);
+    p.lat = table_number(t, r, col[2]);
     if (std::abs(p.lon) > 180 || std::abs(p.lat) > 90)
-      throw ConfigError(where(path, r) + " (plot " + p.id + "): (" + t.rows[r][std::size_t(col[1])] + ", " +
+      throw ConfigError(table_row(path, r) + " (plot " + p.id + "): (" + t.rows[r][std::size_t(col[1])] + ", " +
                         t.rows[r][std::size_t(col[2])] + ") is not a WGS84 longitude, latitude");
     p.date = t.rows[r][std::size_t(col[3])];
     p.year = year_of_date(p.date);
-    if (p.year == 0) throw ConfigError(where(path, r) + " (plot " + p.id + "): date '" + p.date + "' is not YYYY-MM-DD");
-    p.cover_pct = number_cell(t, r, col[4]);
+    if (p.year == 0) throw ConfigError(table_row(path, r) + " (plot " + p.id + "): date '" + p.date + "' is not YYYY-MM-DD");
+    p.cover_pct = table_number(t, r, col[4]);
     if (p.cover_pct < 0 || p.cover_pct > 100)
-      throw ConfigError(where(path, r) + " (plot " + p.id + "): cover_pct " + t.rows[r][std::size_t(col[4])] +
+      throw ConfigError(table_row(path, r) + " (plot " + p.id + "): cover_pct " + t.rows[r][std::size_t(col[4])] +
                         " is outside 0-100 (measured cover in percent)");
-    if (!seen.emplace(p.id, p.date).second) throw ConfigError(where(path, r) + ": plot " + p.id + " is listed twice for " + p.date);
+    if (!seen.emplace(p.id, p.date).second) throw ConfigError(table_row(path, r) + ": plot " + p.id + " is listed twice for " + p.date);
     plots.push_back(std::move(p));
   }
   if (plots.empty()) throw ConfigError(path + ": no plot rows");

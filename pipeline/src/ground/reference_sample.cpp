@@ -4,29 +4,10 @@
 #include <cmath>
 
 #include "config/settings.hpp"
+#include "ground/table_fields.hpp"
 #include "libgeo/io/table.hpp"
 
 namespace ecomon {
-
-namespace {
-
-std::string where(const std::string& path, std::size_t data_row) { return path + ", row " + std::to_string(data_row + 1); }
-
-double number_cell(const geo::io::Table& t, std::size_t row, int col) {
-  const std::string& text = t.rows[row][std::size_t(col)];
-  std::size_t used = 0;
-  double v = std::nan("");
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || !std::isfinite(v))
-    throw ConfigError(where(t.path, row) + ": column '" + t.columns[std::size_t(col)] + "' is '" + text + "', not a number");
-  return v;
-}
-
-}  // namespace
 
 std::vector<ReferenceSample> load_reference_sample(const std::string& path) {
   geo::io::Table t;
@@ -42,10 +23,10 @@ std::vector<ReferenceSample> load_reference_sample(const std::string& path) {
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
     ReferenceSample s;
     s.row = int(r + 1);
-    s.lon = number_cell(t, r, lon);
-    s.lat = number_cell(t, r, lat);
+    s.lon = table_number(t, r, lon);
+    s.lat = table_number(t, r, lat);
     if (std::abs(s.lon) > 180 || std::abs(s.lat) > 90)
-      throw ConfigError(where(path, r) + ": (" + t.rows[r][std::size_t(lon)] + ", " + t.rows[r][std::size_t(lat)] +
+      throw ConfigError(table_row(path, r) + ": (" + t.rows[r][std::size_t(lon)] + ", " + t.rows[r][std::size_t(lat)] +
                         ") is not a WGS84 longitude, latitude");
     const std::string& label = t.rows[r][std::size_t(cls)];
     if (const auto named = land_cover_from_name(label)) {
@@ -59,14 +40,14 @@ std::vector<ReferenceSample> load_reference_sample(const std::string& path) {
         used = 0;
       }
       if (used == 0 || used != label.size() || code != std::floor(code) || code < 1 || code >= kLandCoverClasses)
-        throw ConfigError(where(path, r) + ": class '" + label +
+        throw ConfigError(table_row(path, r) + ": class '" + label +
                           "' is not a LANDCOVER class (1-8, or tree, shrubland, grassland, cropland, water, wetland, bare, built_up)");
       s.reference = LandCover(int(code));
     }
     if (year >= 0 && !t.rows[r][std::size_t(year)].empty()) {
-      const double y = number_cell(t, r, year);
+      const double y = table_number(t, r, year);
       if (y != std::floor(y) || y < 1970 || y > 2200)
-        throw ConfigError(where(path, r) + ": year '" + t.rows[r][std::size_t(year)] + "' is not a year");
+        throw ConfigError(table_row(path, r) + ": year '" + t.rows[r][std::size_t(year)] + "' is not a year");
       s.year = int(y);
     }
     sample.push_back(s);

@@ -99,7 +99,7 @@ struct Registry {
   void text(const char* key, const char* zh, const char* meaning, Text f) {
     all.push_back({key, zh, meaning, nullptr, std::move(f), nullptr});
   }
-  void number(const char* key, const char* zh, const char* meaning, int digits, Number f) {
+  void number(const std::string& key, const std::string& zh, const std::string& meaning, int digits, Number f) {
     all.push_back({key, zh, meaning, f, [f, digits](const ZoneRow& r) { return format_fixed(f(r), digits); }, nullptr});
   }
   // An area (m^2 in the tally) as two columns: <stem>_km2 and <stem>_wanmu (万亩), 6 decimals each.
@@ -119,6 +119,23 @@ struct Registry {
     all.push_back({stem + "_wanmu", zh + "_万亩", stem + " in wan mu (1 wan mu = 6.6667 km2).",
                    [m2](const ZoneRow& r) { return m2(r) / kSquareMetresPerWanMu; }, [m2](const ZoneRow& r) { return format_wanmu(m2(r)); },
                    wanmu});
+  }
+  // With a reference sample: <stem>_adjusted_km2, the observed area corrected by the sample's
+  // estimate of `sample_class` in the zone, and <stem>_adjusted_se_km2, its standard error.
+  void sample_adjusted(const std::string& stem, const std::string& zh, LandCover sample_class, Number m2) {
+    auto part = [m2, sample_class](bool se) {
+      return [m2, sample_class, se](const ZoneRow& x) {
+        const auto a = ecomon::sample_adjusted(x, m2(x), sample_class);
+        return a ? (se ? a->se : a->area) / 1e6 : kNaN;
+      };
+    };
+    number(stem + "_adjusted_km2", "样本校正" + zh + "面积_平方公里",
+           "Per season, with a reference sample: " + stem + " corrected by the sample's area-adjusted estimate of the " +
+               land_cover_name(sample_class) +
+               " class in this zone (Olofsson et al. 2014; config/README.md, \"Reference sample in the run\"); empty without one.",
+           6, part(false));
+    number(stem + "_adjusted_se_km2", "样本校正" + zh + "面积标准误_平方公里", "Standard error of " + stem + "_adjusted_km2.", 6,
+           part(true));
   }
   // A percentage a target may name: the column is the estimate's value.
   void estimated(const char* key, const char* zh, const std::string& meaning, int digits, std::function<Estimate(const ZoneRow&)> e) {
@@ -192,19 +209,7 @@ Registry build() {
       "Observed forest after the minimum-patch rule. Per season: trees green in spring and autumn where observed then, plus "
       "shrubland of at least forest.shrub_min_cover where designated (forest.special_shrubland); never cropland.",
       [](const ZoneRow& x) { return x.tally.forest_area; }, true, LandCover::tree);
-  // The same, adjusted by the reference sample (accuracy.samples_file).
-  r.number("forest_area_adjusted_km2", "样本校正森林面积_平方公里",
-           "Per season, with a reference sample: forest_area corrected by the sample's area-adjusted estimate of the tree class in "
-           "this zone (Olofsson et al. 2014; config/README.md, \"Reference sample in the run\"); empty without one.",
-           6, [](const ZoneRow& x) {
-             const auto a = sample_adjusted(x, x.tally.forest_area, LandCover::tree);
-             return a ? a->area / 1e6 : kNaN;
-           });
-  r.number("forest_area_adjusted_se_km2", "样本校正森林面积标准误_平方公里", "Standard error of forest_area_adjusted_km2.", 6,
-           [](const ZoneRow& x) {
-             const auto a = sample_adjusted(x, x.tally.forest_area, LandCover::tree);
-             return a ? a->se / 1e6 : kNaN;
-           });
+  r.sample_adjusted("forest_area", "森林", LandCover::tree, [](const ZoneRow& x) { return x.tally.forest_area; });
   r.area("tree_forest_area", "乔木林面积", "Per season: the forest of trees (FOREST = 1).",
          [](const ZoneRow& x) { return x.tally.tree_forest_area; });
   r.area("shrub_forest_area", "特别规定灌木林面积",
@@ -226,18 +231,7 @@ Registry build() {
       "water_area", "水域面积",
       "Observed open water: per scene the MNDWI threshold; per season permanent water (frequency >= water.permanent_min_frequency).",
       [](const ZoneRow& x) { return x.tally.water_area; }, true, LandCover::water);
-  r.number("water_area_adjusted_km2", "样本校正水域面积_平方公里",
-           "Per season, with a reference sample: water_area corrected by the sample's area-adjusted estimate of the water class in this "
-           "zone; empty without one.",
-           6, [](const ZoneRow& x) {
-             const auto a = sample_adjusted(x, x.tally.water_area, LandCover::water);
-             return a ? a->area / 1e6 : kNaN;
-           });
-  r.number("water_area_adjusted_se_km2", "样本校正水域面积标准误_平方公里", "Standard error of water_area_adjusted_km2.", 6,
-           [](const ZoneRow& x) {
-             const auto a = sample_adjusted(x, x.tally.water_area, LandCover::water);
-             return a ? a->se / 1e6 : kNaN;
-           });
+  r.sample_adjusted("water_area", "水域", LandCover::water, [](const ZoneRow& x) { return x.tally.water_area; });
   r.area(
       "wetland_area", "湿地面积", "Water frequency >= water.seasonal_min_frequency: seasonal and permanent water.",
       [](const ZoneRow& x) { return x.tally.wetland_area; }, true);
