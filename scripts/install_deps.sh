@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(cmake g++ make pkg-config git ca-certificates
   libgdal-dev gdal-bin python3-gdal libproj-dev proj-data libtbb-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   libcli11-dev libgtest-dev libopencv-imgproc-dev
-  gmt-gshhg-high)  # the demo: the Yellow River of GSHHG/WDBII for the simulated landscape (scripts/extract_river.py)
+  gmt-gshhg-high)  # the demo: the Yellow River and Ulansuhai of GSHHG for the simulated landscape (scripts/extract_hydrography.py)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,15 +3,15 @@
 # May, two July-August and a September date, each as a scene in UTM 48N (west of 108.3E) and one in
 # UTM 49N (east of 107.7E), so that every year has the spring and autumn windows the forest and
 # land cover rules use (no method step between years) and the peak season no cloud holes. The
-# Yellow River follows its real course (GSHHG/WDBII, scripts/extract_river.py); the Hetao fields lie
-# north of it. The grassland greens by 0.01 FVC a year, so the series has a trend to find.
+# Yellow River follows its real course and Ulansuhai its real shore (GSHHG, scripts/extract_hydrography.py);
+# the Hetao fields lie north of the river. The grassland greens by 0.01 FVC a year, so the series has a trend to find.
 # SIMULATED DATA at 150 m pixels (Landsat has 30 m; coarser so that the demo covers the whole city
 # in a few minutes); every scene's metadata says SIMULATED, and so does every output made from it.
 # Writes demo_data/scenes/. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=demo_data/scenes
-layout="2: whole city, May + 2 x Jul-Aug + Sep each year, GSHHG river, ORIGIN SIMULATED"
+layout="3: whole city, May + 2 x Jul-Aug + Sep each year, GSHHG river and lakes, ORIGIN SIMULATED"
 if [ -d "$dest" ] && [ "$(cat "$dest/.layout" 2>/dev/null)" != "$layout" ]; then
   echo "demo scenes of an older layout: simulating them again"
   rm -rf "$dest"
@@ -19,7 +19,7 @@ fi
 mkdir -p "$dest"
 echo "$layout" >"$dest/.layout"
 [ -x build/tests/kit/ecomon-simulate ] || scripts/build.sh ecomon ecomon-simulate
-[ -f demo_data/yellow_river.txt ] || scripts/extract_river.py demo_data/yellow_river.txt
+[ -f demo_data/lakes.txt ] || scripts/extract_hydrography.py demo_data/yellow_river.txt demo_data/lakes.txt
 sim=build/tests/kit/ecomon-simulate
 west="--utm-zone 48 --west 104.7 --east 108.3 --south 39.8 --north 42.9 --path 129 --row 31"
 east="--utm-zone 49 --west 107.7 --east 110.4 --south 39.8 --north 42.9 --path 128 --row 31"
@@ -27,7 +27,7 @@ jobs=()
 add() {  # date, seed, footprint
   local ymd=${1//-/}
   ls -d "$dest"/LC08_L2SP_*_"${ymd}"_* >/dev/null 2>&1 ||
-    jobs+=("$dest $3 --pixel 150 --date $1 --seed $2 --clouds 6 --grass-trend 0.01 --river demo_data/yellow_river.txt")
+    jobs+=("$dest $3 --pixel 150 --date $1 --seed $2 --clouds 6 --grass-trend 0.01 --river demo_data/yellow_river.txt --lakes demo_data/lakes.txt")
 }
 seed=100
 for year in 2019 2020 2021 2022 2023; do

@@ -26,8 +26,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"safe", "cog"}));
   app.add_option("--s2-baseline", o.s2_baseline, "Sentinel-2 processing baseline (04.00 and later carry BOA_ADD_OFFSET)");
   app.add_option("--grass-trend", o.grass_fvc_trend, "Grassland cover change per year since 2020");
-  app.add_option("--river", o.river_file, "River course (lon lat per line, segments separated by blank lines; scripts/extract_river.py)")
+  app.add_option("--river", o.river_file,
+                 "River course (lon lat per line, segments separated by blank lines; scripts/extract_hydrography.py)")
       ->check(CLI::ExistingFile);
+  app.add_option("--lakes", o.lakes_file, "Lake rings (same format; scripts/extract_hydrography.py)")->check(CLI::ExistingFile);
   CLI11_PARSE(app, argc, argv);
   try {
     const auto s = ecomon::simulate_scene(o);

@@ -61,6 +61,63 @@ const std::vector<std::array<double, 2>> kYellowRiver = {{106.77, 39.95}, {106.8
                                                          {107.35, 40.92}, {107.80, 40.97}, {108.25, 40.88}, {108.60, 40.78},
                                                          {108.95, 40.62}, {109.40, 40.58}, {109.90, 40.55}};
 
+// Lines or rings read from a text file: "lon lat" per line, a blank line between parts, '#' comments
+// (scripts/extract_hydrography.py writes the demo's from GSHHG).
+std::vector<std::vector<std::array<double, 2>>> read_parts(const std::string& path, const char* what) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot be read (" + what + ": lon lat per line)");
+  std::vector<std::vector<std::array<double, 2>>> parts;
+  std::vector<std::array<double, 2>> part;
+  std::string text;
+  auto close = [&] {
+    if (part.size() >= 2) parts.push_back(part);
+    part.clear();
+  };
+  while (std::getline(in, text)) {
+    if (!text.empty() && text[0] == '#') continue;
+    std::istringstream fields(text);
+    double lon = 0, lat = 0;
+    if (fields >> lon >> lat)
+      part.push_back({lon, lat});
+    else
+      close();
+  }
+  close();
+  if (parts.empty()) throw std::runtime_error(path + ": no " + what);
+  return parts;
+}
+
+std::array<double, 4> box_of(const std::vector<std::array<double, 2>>& part) {
+  std::array<double, 4> b = {1e9, 1e9, -1e9, -1e9};
+  for (const auto& p : part) b = {std::min(b[0], p[0]), std::min(b[1], p[1]), std::max(b[2], p[0]), std::max(b[3], p[1])};
+  return b;
+}
+
+// Lakes as rings (--lakes: GSHHG's Ulansuhai for the demo), in place of the built-in ellipses.
+struct LakeRings {
+  std::vector<std::vector<std::array<double, 2>>> rings;
+  std::vector<std::array<double, 4>> boxes;
+  static LakeRings read(const std::string& path) {
+    LakeRings l;
+    l.rings = read_parts(path, "lake ring");
+    for (const auto& r : l.rings) l.boxes.push_back(box_of(r));
+    return l;
+  }
+  bool contains(double lon, double lat) const {
+    for (std::size_t k = 0; k < rings.size(); ++k) {
+      const auto& b = boxes[k];
+      if (lon < b[0] || lon > b[2] || lat < b[1] || lat > b[3]) continue;
+      bool inside = false;  // even-odd rule
+      const auto& r = rings[k];
+      for (std::size_t i = 0, j = r.size() - 1; i < r.size(); j = i++)
+        if ((r[i][1] > lat) != (r[j][1] > lat) && lon < (r[j][0] - r[i][0]) * (lat - r[i][1]) / (r[j][1] - r[i][1]) + r[i][0])
+          inside = !inside;
+      if (inside) return true;
+    }
+    return false;
+  }
+};
+
 // A river course read from a file (--river: the GSHHG/WDBII Yellow River of the demo), with a box
 // per segment for quick rejection, and the northernmost river latitude by longitude (0.01 degree
 // bins), north of which the Hetao plain is irrigated.
@@ -71,32 +128,12 @@ struct RiverCourse {
   std::vector<double> north_lat;  // NaN where no segment spans the bin
 
   static RiverCourse read(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error(path + ": cannot be read (a river course: lon lat per line)");
     RiverCourse r;
-    std::vector<std::array<double, 2>> line;
-    std::string text;
-    auto close = [&] {
-      if (line.size() >= 2) r.lines.push_back(line);
-      line.clear();
-    };
-    while (std::getline(in, text)) {
-      if (!text.empty() && text[0] == '#') continue;
-      std::istringstream fields(text);
-      double lon = 0, lat = 0;
-      if (fields >> lon >> lat)
-        line.push_back({lon, lat});
-      else
-        close();
-    }
-    close();
-    if (r.lines.empty()) throw std::runtime_error(path + ": no river segment");
+    r.lines = read_parts(path, "river segment");
     double west = 1e9, east = -1e9;
     for (const auto& l : r.lines) {
-      std::array<double, 4> b = {1e9, 1e9, -1e9, -1e9};
-      for (const auto& p : l) b = {std::min(b[0], p[0]), std::min(b[1], p[1]), std::max(b[2], p[0]), std::max(b[3], p[1])};
-      r.boxes.push_back(b);
-      west = std::min(west, b[0]), east = std::max(east, b[2]);
+      r.boxes.push_back(box_of(l));
+      west = std::min(west, r.boxes.back()[0]), east = std::max(east, r.boxes.back()[2]);
     }
     r.lon0 = west;
     r.north_lat.assign(std::size_t((east - west) / 0.01) + 2, std::nan(""));
@@ -163,13 +200,21 @@ int day_of_year(const std::string& date) {
   return starts[m - 1] + d;
 }
 
-Truth landscape(double lon, double lat, double x, double y, std::uint64_t seed, const RiverCourse* course) {
+// Where the demo's real hydrography replaces the built-in one (--river, --lakes).
+struct Hydrography {
+  std::optional<RiverCourse> river;
+  std::optional<LakeRings> lakes;
+};
+
+Truth landscape(double lon, double lat, double x, double y, std::uint64_t seed, const Hydrography* hydro) {
+  const RiverCourse* course = hydro && hydro->river ? &*hydro->river : nullptr;
   const double n1 = value_noise(x, y, 2500, seed), n2 = value_noise(x, y, 400, seed + 7);
   // Water: the river (about 500 m wide), Ulansuhai lake, Nalin lake.
   const double river = course ? course->distance_m(lon, lat) : distance_to_polyline(lon, lat, kYellowRiver);
   const double ul = std::pow((lon - 108.85) / 0.085, 2) + std::pow((lat - 40.95) / 0.16, 2);
   const double nalin = std::pow((lon - 107.55) / 0.02, 2) + std::pow((lat - 41.05) / 0.015, 2);
-  if (river < 250 + 80 * n2 || ul < 1.0 - 0.15 * n2 || nalin < 1.0) return {Cover::water, 0, 0, false, false};
+  const bool lake = hydro && hydro->lakes ? hydro->lakes->contains(lon, lat) : ul < 1.0 - 0.15 * n2 || nalin < 1.0;
+  if (river < 250 + 80 * n2 || lake) return {Cover::water, 0, 0, false, false};
   // Wula Shan forest: a ridge north of the river between 109.0 and 109.6 E; patchy canopy.
   const double wula = std::pow((lon - 109.3) / 0.3, 2) + std::pow((lat - 40.74) / 0.055, 2);
   if (wula < 1.0) {
@@ -336,8 +381,8 @@ void write_sentinel2(const SimulationOptions& o, const SimulatedScene& out, cons
 }
 
 Truth landscape_at(double lon, double lat, double x, double y, std::uint64_t seed, int doy, int year, double trend,
-                   const RiverCourse* course = nullptr) {
-  Truth t = landscape(lon, lat, x, y, seed, course);
+                   const Hydrography* hydro = nullptr) {
+  Truth t = landscape(lon, lat, x, y, seed, hydro);
   if (t.cover == Cover::grassland || t.cover == Cover::sparse) t.fvc = std::clamp(t.fvc + trend * (year - 2020), 0.0, 1.0);
   t.fvc *= season_factor(t.cover, doy);
   return t;
@@ -362,8 +407,9 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
   out.folder = (fs::path(o.output_dir) / (s2 && o.s2_layout == "safe" ? out.product_id + ".SAFE" : out.product_id)).string();
   fs::create_directories(out.folder);
 
-  std::optional<RiverCourse> course;  // the built-in course unless --river names one
-  if (!o.river_file.empty()) course = RiverCourse::read(o.river_file);
+  Hydrography hydro;  // the built-in river and lakes unless --river / --lakes name others
+  if (!o.river_file.empty()) hydro.river = RiverCourse::read(o.river_file);
+  if (!o.lakes_file.empty()) hydro.lakes = LakeRings::read(o.lakes_file);
   const std::string utm = "EPSG:" + std::to_string(32600 + o.utm_zone);
   // Grid: the UTM box of the lon/lat extent, snapped to the pixel size.
   std::vector<geo::Point> corners = {{o.west, o.south}, {o.east, o.south}, {o.east, o.north}, {o.west, o.north}};
@@ -444,7 +490,7 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
       for (int k = 0; k < 4; ++k) {
         const geo::Point& ll = lonlat[std::size_t(c) * 4 + std::size_t(k)];
         const geo::Point& xy = ground[std::size_t(c) * 4 + std::size_t(k)];
-        const Truth t = landscape_at(ll.x, ll.y, xy.x, xy.y, o.landscape_seed, doy, year, o.grass_fvc_trend, course ? &*course : nullptr);
+        const Truth t = landscape_at(ll.x, ll.y, xy.x, xy.y, o.landscape_seed, doy, year, o.grass_fvc_trend, &hydro);
         water_n += t.cover == Cover::water;
         forest_n += t.forest;
         snow = snow || t.snow;

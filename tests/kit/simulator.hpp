@@ -30,6 +30,7 @@ struct SimulationOptions {
   std::string s2_baseline = "04.00";  // >= 04.00 carries BOA_ADD_OFFSET -1000
   std::string s2_tile = "48TXL";
   std::string river_file;  // a river course (lon lat per line, blank line between segments); "" = the built-in approximate course
+  std::string lakes_file;  // lake rings (same format); "" = the built-in Ulansuhai and Nalin ellipses
 };
 
 struct SimulatedScene {
