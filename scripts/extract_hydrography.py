@@ -28,9 +28,9 @@ def read_arrays(path):
     return {name: root.OpenMDArray(name).ReadAsArray() for name in root.GetMDArrayNames()}
 
 
-def segments(a, west, south, east, north, level):
-    """Segments of the given level in the bins that meet the box. A bin is numbered row by row
-    from the north pole, its points stored as unsigned 16-bit offsets from its south-west corner."""
+def bin_segments(a, west, south, east, north):
+    """(segment id, its bin's west and south edges, bin size) for every segment of the bins that
+    meet the box. A bin is numbered row by row from the north pole."""
     size = float(a["Bin_size_in_minutes"][0]) / 60.0
     nx = int(a["N_bins_in_360_longitude_range"][0])
     for b in range(int(a["N_bins_in_file"][0])):
@@ -40,37 +40,36 @@ def segments(a, west, south, east, north, level):
             continue
         first = int(a["Id_of_first_segment_in_a_bin"][b])
         for s in range(first, first + int(a["N_segments_in_a_bin"][b])):
-            if int(a["Hierarchial_level_of_a_segment"][s]) != level:
-                continue
-            p0, n = int(a["Id_of_first_point_in_a_segment"][s]), int(a["N_points_for_a_segment"][s])
-            dx = a["Relative_longitude_from_SW_corner_of_bin"][p0:p0 + n].astype(np.int64) & 0xFFFF
-            dy = a["Relative_latitude_from_SW_corner_of_bin"][p0:p0 + n].astype(np.int64) & 0xFFFF
-            yield [(bin_west + x * size / 65535.0, bin_south + y * size / 65535.0) for x, y in zip(dx, dy)]
+            yield s, bin_west, bin_south, size
+
+
+def points(a, s, n, bin_west, bin_south, size):
+    """The n points of segment s: unsigned 16-bit offsets from its bin's south-west corner."""
+    p0 = int(a["Id_of_first_point_in_a_segment"][s])
+    dx = a["Relative_longitude_from_SW_corner_of_bin"][p0:p0 + n].astype(np.int64) & 0xFFFF
+    dy = a["Relative_latitude_from_SW_corner_of_bin"][p0:p0 + n].astype(np.int64) & 0xFFFF
+    return [(bin_west + x * size / 65535.0, bin_south + y * size / 65535.0) for x, y in zip(dx, dy)]
+
+
+def segments(a, west, south, east, north, level):
+    """River segments of the given level in the bins that meet the box."""
+    for s, bin_west, bin_south, size in bin_segments(a, west, south, east, north):
+        if int(a["Hierarchial_level_of_a_segment"][s]) == level:
+            yield points(a, s, int(a["N_points_for_a_segment"][s]), bin_west, bin_south, size)
 
 
 def lakes(a, west, south, east, north):
     """Level-2 (lake) rings of the shoreline file that close inside their bin (entry = exit = 4:
     no bin edge crossed). The segment word packs points << 9 | level << 6 | entry << 3 | exit."""
-    size = float(a["Bin_size_in_minutes"][0]) / 60.0
-    nx = int(a["N_bins_in_360_longitude_range"][0])
     info = a["Embedded_npts_levels_exit_entry_for_a_segment"].astype(np.int64) & 0xFFFFFFFF
-    for b in range(int(a["N_bins_in_file"][0])):
-        row, col = divmod(b, nx)
-        bin_west, bin_south = col * size, 90.0 - (row + 1) * size
-        if bin_west > east or bin_west + size < west or bin_south > north or bin_south + size < south:
+    for s, bin_west, bin_south, size in bin_segments(a, west, south, east, north):
+        word = int(info[s])
+        n, level, entry, exit_ = word >> 9, (word >> 6) & 7, (word >> 3) & 7, word & 7
+        if level != 2 or entry != 4 or exit_ != 4:
             continue
-        first = int(a["Id_of_first_segment_in_a_bin"][b])
-        for s in range(first, first + int(a["N_segments_in_a_bin"][b])):
-            word = int(info[s])
-            n, level, entry, exit_ = word >> 9, (word >> 6) & 7, (word >> 3) & 7, word & 7
-            if level != 2 or entry != 4 or exit_ != 4:
-                continue
-            p0 = int(a["Id_of_first_point_in_a_segment"][s])
-            dx = a["Relative_longitude_from_SW_corner_of_bin"][p0:p0 + n].astype(np.int64) & 0xFFFF
-            dy = a["Relative_latitude_from_SW_corner_of_bin"][p0:p0 + n].astype(np.int64) & 0xFFFF
-            ring = [(bin_west + x * size / 65535.0, bin_south + y * size / 65535.0) for x, y in zip(dx, dy)]
-            if all(west <= x <= east and south <= y <= north for x, y in ring):
-                yield ring
+        ring = points(a, s, n, bin_west, bin_south, size)
+        if all(west <= x <= east and south <= y <= north for x, y in ring):
+            yield ring
 
 
 def write(path, parts, title):
