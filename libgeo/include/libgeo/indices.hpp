@@ -96,30 +96,27 @@ struct DimidiateFvc {
 /// configuration (desertification.*), defaults 0.60 / 0.40 / 0.25 / 0.10.
 enum class DesertGrade : unsigned char { not_graded = 0, none = 1, light = 2, moderate = 3, severe = 4, extreme = 5 };
 
+/// The grade of a value by four descending cut points: at or above `none_min` none, ..., below
+/// `severe_min` extreme; NaN is not graded. Both gradings below are this rule on their own value.
+inline DesertGrade grade_by_cut_points(float v, float none_min, float light_min, float moderate_min, float severe_min) {
+  if (std::isnan(v)) return DesertGrade::not_graded;
+  if (v >= none_min) return DesertGrade::none;
+  if (v >= light_min) return DesertGrade::light;
+  if (v >= moderate_min) return DesertGrade::moderate;
+  if (v >= severe_min) return DesertGrade::severe;
+  return DesertGrade::extreme;
+}
+
 struct DesertGrading {
   float none_min = 0.60f, light_min = 0.40f, moderate_min = 0.25f, severe_min = 0.10f;
-  DesertGrade operator()(float fvc) const {
-    if (std::isnan(fvc)) return DesertGrade::not_graded;
-    if (fvc >= none_min) return DesertGrade::none;
-    if (fvc >= light_min) return DesertGrade::light;
-    if (fvc >= moderate_min) return DesertGrade::moderate;
-    if (fvc >= severe_min) return DesertGrade::severe;
-    return DesertGrade::extreme;
-  }
+  DesertGrade operator()(float fvc) const { return grade_by_cut_points(fvc, none_min, light_min, moderate_min, severe_min); }
 };
 
 /// Desertification grade from the DDI, by frozen cut points (config desertification.*_min_ddi):
 /// at or above none_min no desertification, ..., below severe_min extreme. Same codes as DesertGrade.
 struct DdiGrading {
   float none_min = 1.85f, light_min = 1.20f, moderate_min = 0.70f, severe_min = 0.20f;
-  DesertGrade operator()(float ddi) const {
-    if (std::isnan(ddi)) return DesertGrade::not_graded;
-    if (ddi >= none_min) return DesertGrade::none;
-    if (ddi >= light_min) return DesertGrade::light;
-    if (ddi >= moderate_min) return DesertGrade::moderate;
-    if (ddi >= severe_min) return DesertGrade::severe;
-    return DesertGrade::extreme;
-  }
+  DesertGrade operator()(float ddi) const { return grade_by_cut_points(ddi, none_min, light_min, moderate_min, severe_min); }
 };
 
 }  // namespace geo::index

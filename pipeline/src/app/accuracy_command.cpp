@@ -39,15 +39,12 @@ std::vector<Sample> read_samples(const std::string& path) {
     if (index < 0) throw ConfigError(path + ": no column '" + name + "' (a reference sample needs lon, lat, class)");
   std::vector<Sample> out;
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    Sample s{table_number(t, r, lon), table_number(t, r, lat), 0};
+    const geo::Point at = table_lonlat(t, r, lon, lat);
+    Sample s{at.x, at.y, 0};
     const double c = table_number(t, r, cls);
     if (c != std::floor(c))
-      throw ConfigError(path + ", row " + std::to_string(r + 1) + ": class " + t.rows[r][std::size_t(cls)] +
-                        " is not a class code (an integer)");
+      throw ConfigError(table_row(path, r) + ": class " + t.rows[r][std::size_t(cls)] + " is not a class code (an integer)");
     s.reference_class = long(c);
-    if (std::abs(s.lon) > 180 || std::abs(s.lat) > 90)
-      throw ConfigError(path + ", row " + std::to_string(r + 1) + ": (" + t.rows[r][std::size_t(lon)] + ", " + t.rows[r][std::size_t(lat)] +
-                        ") is not a WGS84 longitude, latitude");
     out.push_back(s);
   }
   if (out.empty()) throw ConfigError(path + ": no sample rows");

@@ -125,7 +125,7 @@ class Run {
     }
     spdlog::info("regional grid: {} x {} cells of {} m ({})", grid_.cols, grid_.rows, settings_.season.pixel_size,
                  settings_.season.grid_crs);
-    const double cell_ha = settings_.season.pixel_size * settings_.season.pixel_size / 1e4;
+    const double cell_ha = season_cell_ha(settings_);
     if (cell_ha > settings_.forest.min_patch_ha)
       spdlog::warn("season cells of {:.2f} ha are larger than forest.min_patch_ha ({} ha): the minimum-patch rule cannot apply", cell_ha,
                    settings_.forest.min_patch_ha);

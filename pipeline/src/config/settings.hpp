@@ -140,6 +140,10 @@ StripPlan plan_strips(const Settings& settings, double bytes_per_cell, int cols,
 /// The schema as a Markdown table (config/README.md embeds it; a test keeps the two in step).
 std::string settings_reference_markdown();
 
+/// Area of one cell of the regional grid, in hectares (season.pixel_size squared): when it exceeds
+/// forest.min_patch_ha, the minimum-patch rule cannot apply (the run and the terminal say so).
+inline double season_cell_ha(const Settings& s) { return s.season.pixel_size * s.season.pixel_size / 1e4; }
+
 /// Whether shrubland of `zone_code` counts as forest under forest.special_shrubland.
 bool counts_special_shrubland(const ForestSection& forest, const std::string& zone_code);
 

@@ -10,22 +10,9 @@
 #include "libgeo/io/projection.hpp"
 #include "ground/table_fields.hpp"
 #include "libgeo/io/table.hpp"
+#include "sensors/identifiers.hpp"
 
 namespace ecomon {
-
-namespace {
-
-// A YYYY-MM-DD date's year, or 0 when the text is not one.
-int year_of_date(const std::string& d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return 0;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (d[i] < '0' || d[i] > '9') return 0;
-  const int month = std::stoi(d.substr(5, 2)), day = std::stoi(d.substr(8, 2));
-  if (month < 1 || month > 12 || day < 1 || day > 31) return 0;
-  return std::stoi(d.substr(0, 4));
-}
-
-}  // namespace
 
 std::vector<GroundPlot> load_ground_plots(const std::string& path) {
   geo::io::Table t;
@@ -46,14 +33,12 @@ std::vector<GroundPlot> load_ground_plots(const std::string& path) {
     p.row = int(r + 1);
     p.id = t.rows[r][std::size_t(col[0])];
     if (p.id.empty()) throw ConfigError(table_row(path, r) + ": plot_id is empty");
-    p.lon = table_number(t, r, col[1]);
-    p.lat = table_number(t, r, col[2]);
-    if (std::abs(p.lon) > 180 || std::abs(p.lat) > 90)
-      throw ConfigError(table_row(path, r) + " (plot " + p.id + "): (" + t.rows[r][std::size_t(col[1])] + ", " +
-                        t.rows[r][std::size_t(col[2])] + ") is not a WGS84 longitude, latitude");
+    const geo::Point at = table_lonlat(t, r, col[1], col[2], " (plot " + p.id + ")");
+    p.lon = at.x, p.lat = at.y;
     p.date = t.rows[r][std::size_t(col[3])];
-    p.year = year_of_date(p.date);
-    if (p.year == 0) throw ConfigError(table_row(path, r) + " (plot " + p.id + "): date '" + p.date + "' is not YYYY-MM-DD");
+    if (const std::string problem = iso_date_problem(p.date); !problem.empty())
+      throw ConfigError(table_row(path, r) + " (plot " + p.id + "): date '" + p.date + "' is not YYYY-MM-DD (" + problem + ")");
+    p.year = std::stoi(p.date.substr(0, 4));
     p.cover_pct = table_number(t, r, col[4]);
     if (p.cover_pct < 0 || p.cover_pct > 100)
       throw ConfigError(table_row(path, r) + " (plot " + p.id + "): cover_pct " + t.rows[r][std::size_t(col[4])] +
@@ -149,13 +134,6 @@ Calibration::Mean Calibration::calibrated_mean(double satellite_mean, std::uint1
   const geo::LinearFit& line = own != type_fits.end() ? own->second : *fit;
   const double value = line.predict(satellite_mean);
   const double half = geo::student_t_quantile(0.975, line.degrees_of_freedom()) * line.mean_response_se(satellite_mean);
-  auto unit = [](double v) { return std::clamp(v, 0.0, 1.0); };
-  return {unit(value), unit(value - half), unit(value + half)};
-}
-
-Calibration::Mean Calibration::calibrated_mean(double satellite_mean) const {
-  const double value = fit->predict(satellite_mean);
-  const double half = geo::student_t_quantile(0.975, fit->degrees_of_freedom()) * fit->mean_response_se(satellite_mean);
   auto unit = [](double v) { return std::clamp(v, 0.0, 1.0); };
   return {unit(value), unit(value - half), unit(value + half)};
 }

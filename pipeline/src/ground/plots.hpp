@@ -61,14 +61,14 @@ struct Calibration {
   std::map<std::uint16_t, geo::LinearFit> type_fits;  // per grassland type with >= calibration.min_plots plots of its own
   std::string problem;                                // why there is no fit (too few matched plots, all at one cover)
   bool applied() const { return fit.has_value(); }
-  /// The calibrated mean cover (0-1) of an area whose satellite mean cover is `satellite_mean`, with
-  /// the bounds of its 95% interval (t quantile, n - 2 degrees of freedom), clamped to 0-1.
+  /// The calibrated mean cover (0-1) of an area of a grassland type whose satellite mean cover is
+  /// `satellite_mean`, through the type's own line when it has one, else the pooled line (type 0, no
+  /// type, never has its own), with the bounds of its 95% interval (t quantile, n - 2 degrees of
+  /// freedom), clamped to 0-1.
   struct Mean {
     double value, low, high;
   };
-  Mean calibrated_mean(double satellite_mean) const;
-  /// The same through the line of a grassland type (its own when it has one, else the pooled line).
-  Mean calibrated_mean(double satellite_mean, std::uint16_t grassland_type) const;
+  Mean calibrated_mean(double satellite_mean, std::uint16_t grassland_type = 0) const;
 };
 
 /// A point on the ground dated in a year (0: every year).

@@ -23,26 +23,17 @@ std::vector<ReferenceSample> load_reference_sample(const std::string& path) {
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
     ReferenceSample s;
     s.row = int(r + 1);
-    s.lon = table_number(t, r, lon);
-    s.lat = table_number(t, r, lat);
-    if (std::abs(s.lon) > 180 || std::abs(s.lat) > 90)
-      throw ConfigError(table_row(path, r) + ": (" + t.rows[r][std::size_t(lon)] + ", " + t.rows[r][std::size_t(lat)] +
-                        ") is not a WGS84 longitude, latitude");
+    const geo::Point p = table_lonlat(t, r, lon, lat);
+    s.lon = p.x, s.lat = p.y;
     const std::string& label = t.rows[r][std::size_t(cls)];
     if (const auto named = land_cover_from_name(label)) {
       s.reference = *named;
     } else {
-      std::size_t used = 0;
-      double code = 0;
-      try {
-        code = std::stod(label, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used == 0 || used != label.size() || code != std::floor(code) || code < 1 || code >= kLandCoverClasses)
+      const double code = finite_number(label).value_or(0);
+      if (code != std::floor(code) || code < 1 || code >= kLandCoverClasses)
         throw ConfigError(table_row(path, r) + ": class '" + label +
                           "' is not a LANDCOVER class (1-8, or tree, shrubland, grassland, cropland, water, wetland, bare, built_up)");
-      s.reference = LandCover(int(code));
+      s.reference = LandCover(int(code));  // 0 also stands for "not a number": refused above
     }
     if (year >= 0 && !t.rows[r][std::size_t(year)].empty()) {
       const double y = table_number(t, r, year);

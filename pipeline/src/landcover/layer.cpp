@@ -10,8 +10,6 @@ namespace ecomon {
 
 namespace {
 
-constexpr std::uint16_t kLayerNoData = 65535;
-
 // ESA WorldCover 10 m v200 (Zanaga et al. 2022, product user manual, table 1): 10 tree cover,
 // 20 shrubland, 30 grassland, 40 cropland, 50 built-up, 60 bare / sparse vegetation, 70 snow and
 // ice, 80 permanent water bodies, 90 herbaceous wetland, 95 mangroves, 100 moss and lichen.
@@ -49,24 +47,42 @@ std::vector<LandCover> land_cover_code_table(const std::string& scheme, const st
   return table;
 }
 
-LandCoverLayer::LandCoverLayer(const LandcoverSection& s, const geo::Grid& grid, const std::string& work_dir)
-    : source_(s.file), method_("layer:" + s.scheme), table_(land_cover_code_table(s.scheme, s.custom_codes)) {
-  std::filesystem::create_directories(work_dir);
-  warped_ = work_dir + "/landcover_on_grid.tif";
+CodesOnGrid::CodesOnGrid(const std::string& key, const std::string& work_file, const std::function<void(const std::string&)>& put_on_grid)
+    : path_(work_file) {
+  std::filesystem::create_directories(std::filesystem::path(work_file).parent_path());
   try {
-    geo::io::warp_classes_to_grid(s.file, warped_, grid,
-                                  s.resampling == "nearest" ? geo::io::Resampling::nearest : geo::io::Resampling::mode, kLayerNoData);
-    reader_ = std::make_unique<geo::io::RasterReader>(warped_);
+    put_on_grid(path_);
+    reader_ = std::make_unique<geo::io::RasterReader>(path_);
   } catch (const geo::io::IoError& e) {
-    throw ConfigError(std::string("landcover.file: ") + e.what());
+    throw ConfigError(key + ": " + e.what());
   }
+}
+
+CodesOnGrid::~CodesOnGrid() {
+  reader_.reset();
+  std::remove(path_.c_str());
+}
+
+namespace {
+
+geo::io::Resampling resampling_of(const LandcoverSection& s) {
+  return s.resampling == "nearest" ? geo::io::Resampling::nearest : geo::io::Resampling::mode;
+}
+
+}  // namespace
+
+LandCoverLayer::LandCoverLayer(const LandcoverSection& s, const geo::Grid& grid, const std::string& work_dir)
+    : method_("layer:" + s.scheme),
+      table_(land_cover_code_table(s.scheme, s.custom_codes)),
+      codes_("landcover.file", work_dir + "/landcover_on_grid.tif",
+             [&](const std::string& dst) { geo::io::warp_classes_to_grid(s.file, dst, grid, resampling_of(s), CodesOnGrid::kNoData); }) {
   // Which codes the layer has over the grid, and how many the scheme knows.
   std::map<int, std::size_t> unknown_codes;
   std::size_t known = 0, unknown = 0;
   for (const geo::Window& w : geo::strips(grid, 256)) {
-    const geo::Block<std::uint16_t> codes = reader_->read<std::uint16_t>(w);
+    const geo::Block<std::uint16_t> codes = codes_.read(w);
     for (std::size_t i = 0; i < codes.size(); ++i) {
-      if (codes[i] == kLayerNoData) continue;
+      if (codes[i] == CodesOnGrid::kNoData) continue;
       if (table_[codes[i]] != LandCover::unknown)
         ++known;
       else
@@ -92,43 +108,27 @@ LandCoverLayer::LandCoverLayer(const LandcoverSection& s, const geo::Grid& grid,
   spdlog::info("land cover from {} ({} codes, {} resampling onto the regional grid)", s.file, s.scheme, s.resampling);
 }
 
-LandCoverLayer::~LandCoverLayer() {
-  reader_.reset();
-  std::remove(warped_.c_str());
-}
-
 geo::Block<LandCover> LandCoverLayer::read(const geo::Window& window) const {
-  const geo::Block<std::uint16_t> codes = reader_->read<std::uint16_t>(window);
+  const geo::Block<std::uint16_t> codes = codes_.read(window);
   geo::Block<LandCover> classes(window, LandCover::unknown);
-  for (std::size_t i = 0; i < codes.size(); ++i) classes[i] = codes[i] == kLayerNoData ? LandCover::unknown : table_[codes[i]];
+  for (std::size_t i = 0; i < codes.size(); ++i) classes[i] = codes[i] == CodesOnGrid::kNoData ? LandCover::unknown : table_[codes[i]];
   return classes;
 }
 
-GrasslandTypeLayer::GrasslandTypeLayer(const LandcoverSection& s, const geo::Grid& grid, const std::string& work_dir) {
-  std::filesystem::create_directories(work_dir);
-  warped_ = work_dir + "/grassland_types_on_grid.tif";
-  try {
-    if (geo::io::is_raster_file(s.grassland_types_file))
-      geo::io::warp_classes_to_grid(s.grassland_types_file, warped_, grid,
-                                    s.resampling == "nearest" ? geo::io::Resampling::nearest : geo::io::Resampling::mode, kLayerNoData);
-    else
-      geo::io::rasterize_field_to_grid(s.grassland_types_file, s.grassland_type_field, warped_, grid, kLayerNoData);
-    reader_ = std::make_unique<geo::io::RasterReader>(warped_);
-  } catch (const geo::io::IoError& e) {
-    throw ConfigError(std::string("landcover.grassland_types_file: ") + e.what());
-  }
+GrasslandTypeLayer::GrasslandTypeLayer(const LandcoverSection& s, const geo::Grid& grid, const std::string& work_dir)
+    : codes_("landcover.grassland_types_file", work_dir + "/grassland_types_on_grid.tif", [&](const std::string& dst) {
+        if (geo::io::is_raster_file(s.grassland_types_file))
+          geo::io::warp_classes_to_grid(s.grassland_types_file, dst, grid, resampling_of(s), CodesOnGrid::kNoData);
+        else
+          geo::io::rasterize_field_to_grid(s.grassland_types_file, s.grassland_type_field, dst, grid, CodesOnGrid::kNoData);
+      }) {
   spdlog::info("grassland types from {}", s.grassland_types_file);
 }
 
-GrasslandTypeLayer::~GrasslandTypeLayer() {
-  reader_.reset();
-  std::remove(warped_.c_str());
-}
-
 geo::Block<std::uint16_t> GrasslandTypeLayer::read(const geo::Window& window) const {
-  geo::Block<std::uint16_t> codes = reader_->read<std::uint16_t>(window);
+  geo::Block<std::uint16_t> codes = codes_.read(window);
   for (std::size_t i = 0; i < codes.size(); ++i)
-    if (codes[i] == kLayerNoData) codes[i] = kNoType;
+    if (codes[i] == CodesOnGrid::kNoData) codes[i] = kNoType;
   return codes;
 }
 

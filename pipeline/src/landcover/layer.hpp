@@ -6,6 +6,7 @@
 #include <array>
 #include <memory>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,26 +22,40 @@ namespace ecomon {
 /// Codes not in the table map to LandCover::unknown.
 std::vector<LandCover> land_cover_code_table(const std::string& scheme, const std::string& custom_codes);
 
+/// Integer codes of a user's file on the regional grid, as a work file (UInt16, tiled), read window
+/// by window; the work file is removed with it. `put_on_grid(path)` writes it (GDAL warp or
+/// rasterization); an IoError becomes a ConfigError naming the config key.
+class CodesOnGrid {
+ public:
+  static constexpr std::uint16_t kNoData = 65535;
+  CodesOnGrid(const std::string& key, const std::string& work_file, const std::function<void(const std::string&)>& put_on_grid);
+  ~CodesOnGrid();
+  CodesOnGrid(const CodesOnGrid&) = delete;
+  CodesOnGrid& operator=(const CodesOnGrid&) = delete;
+  /// The codes over a window of the grid (kNoData where the file has none).
+  geo::Block<std::uint16_t> read(const geo::Window& window) const { return reader_->read<std::uint16_t>(window); }
+
+ private:
+  std::string path_;
+  std::unique_ptr<geo::io::RasterReader> reader_;
+};
+
 class LandCoverLayer {
  public:
   /// Warps landcover.file onto `grid` (into `work_dir`) and checks its codes against the scheme:
   /// when most of its cells carry codes the scheme does not know, the scheme is wrong (ConfigError
   /// naming the file, the scheme and the codes found). The warped copy is removed with the layer.
   LandCoverLayer(const LandcoverSection& settings, const geo::Grid& grid, const std::string& work_dir);
-  ~LandCoverLayer();
-  LandCoverLayer(const LandCoverLayer&) = delete;
-  LandCoverLayer& operator=(const LandCoverLayer&) = delete;
 
   /// The layer's classes over a window of the grid (unknown where it has no data or no class).
   geo::Block<LandCover> read(const geo::Window& window) const;
   /// "layer:<scheme>", as the method column names the land cover source.
   const std::string& method() const { return method_; }
-  const std::string& source() const { return source_; }
 
  private:
-  std::string source_, warped_, method_;
+  std::string method_;
   std::vector<LandCover> table_;
-  std::unique_ptr<geo::io::RasterReader> reader_;
+  CodesOnGrid codes_;
 };
 
 /// The grassland-type layer (landcover.grassland_types_file): a raster of type codes, or polygons
@@ -51,15 +66,11 @@ class GrasslandTypeLayer {
  public:
   static constexpr std::uint16_t kNoType = 0;  // cells outside every typed polygon / the raster's no data
   GrasslandTypeLayer(const LandcoverSection& settings, const geo::Grid& grid, const std::string& work_dir);
-  ~GrasslandTypeLayer();
-  GrasslandTypeLayer(const GrasslandTypeLayer&) = delete;
-  GrasslandTypeLayer& operator=(const GrasslandTypeLayer&) = delete;
   /// Type codes over a window of the grid (kNoType where none).
   geo::Block<std::uint16_t> read(const geo::Window& window) const;
 
  private:
-  std::string warped_;
-  std::unique_ptr<geo::io::RasterReader> reader_;
+  CodesOnGrid codes_;
 };
 
 }  // namespace ecomon

@@ -73,18 +73,16 @@ Estimate grassland_cover_estimate(const ZoneRow& x) {
   const double satellite_mean = x.tally.grassland_fvc_area / g;
   Calibration::Mean mean{satellite_mean, satellite_mean, satellite_mean};
   if (const Calibration* c = applied_calibration(x)) {
-    if (x.tally.grassland_types.empty()) {
-      mean = c->calibrated_mean(satellite_mean);
-    } else {
-      // By grassland type: each type's mean through its own line (or the pooled one), weighted by
-      // the type's grassland area; the intervals' ends weighted alike (a conservative sum).
-      mean = {0, 0, 0};
-      for (const auto& [type, sums] : x.tally.grassland_types) {
-        if (!(sums[0] > 0)) continue;
-        const Calibration::Mean m = c->calibrated_mean(sums[1] / sums[0], type);
-        const double w = sums[0] / g;
-        mean.value += w * m.value, mean.low += w * m.low, mean.high += w * m.high;
-      }
+    // By grassland type (all of it type 0 without a type layer): each type's mean through its own
+    // line (or the pooled one), weighted by the type's grassland area; the intervals' ends weighted
+    // alike (a conservative sum).
+    const std::map<std::uint16_t, std::array<double, 2>> untyped = {{0, {g, x.tally.grassland_fvc_area}}};
+    mean = {0, 0, 0};
+    for (const auto& [type, sums] : x.tally.grassland_types.empty() ? untyped : x.tally.grassland_types) {
+      if (!(sums[0] > 0)) continue;
+      const Calibration::Mean m = c->calibrated_mean(sums[1] / sums[0], type);
+      const double w = sums[0] / g;
+      mean.value += w * m.value, mean.low += w * m.low, mean.high += w * m.high;
     }
   }
   return {100 * mean.value, 100 * ratio(mean.low * g, g + u), 100 * ratio(mean.high * g + u, g + u)};

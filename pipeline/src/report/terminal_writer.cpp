@@ -42,7 +42,7 @@ class TerminalWriter final : public ReportWriter {
         std::printf("%zu target-years have no data (unit observed under targets.min_observed_fraction %.2f): see targets_report.csv\n",
                     unjudged, r.settings.targets.min_observed_fraction);
     }
-    const double cell_ha = r.settings.season.pixel_size * r.settings.season.pixel_size / 1e4;
+    const double cell_ha = season_cell_ha(r.settings);
     if (!r.years.empty() && cell_ha > r.settings.forest.min_patch_ha)
       std::printf(
           "\nforest.min_patch_ha %.2f ha is smaller than one season cell (%.2f ha at %g m): the minimum-patch rule cannot apply at "

@@ -6,19 +6,23 @@
 
 namespace ecomon {
 
-std::string checked_iso_date(const std::string& value, const std::string& file, const std::string& key) {
-  auto fail = [&](const std::string& why) {
-    throw SceneError(file + ": key " + key + " has value '" + value + "', " + why + " (expected an ISO 8601 date YYYY-MM-DD)");
-  };
+std::string iso_date_problem(const std::string& value) {
   static const std::regex shape("^(\\d{4})-(\\d{2})-(\\d{2})$");
   std::smatch m;
-  if (!std::regex_match(value, m, shape)) fail("not a date");
+  if (!std::regex_match(value, m, shape)) return "not a date";
   const int y = std::stoi(m[1].str()), mo = std::stoi(m[2].str()), d = std::stoi(m[3].str());
-  if (y < 1972 || y > 2099) fail("a year outside 1972-2099");
+  if (y < 1972 || y > 2099) return "a year outside 1972-2099";
   static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (mo < 1 || mo > 12) fail("no such month");
+  if (mo < 1 || mo > 12) return "no such month";
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (d < 1 || d > days[mo - 1] + (mo == 2 && leap ? 1 : 0)) fail("no such day");
+  if (d < 1 || d > days[mo - 1] + (mo == 2 && leap ? 1 : 0)) return "no such day";
+  return "";
+}
+
+std::string checked_iso_date(const std::string& value, const std::string& file, const std::string& key) {
+  const std::string problem = iso_date_problem(value);
+  if (!problem.empty())
+    throw SceneError(file + ": key " + key + " has value '" + value + "', " + problem + " (expected an ISO 8601 date YYYY-MM-DD)");
   return value;
 }
 

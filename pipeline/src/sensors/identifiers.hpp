@@ -7,8 +7,11 @@
 
 namespace ecomon {
 
-/// Throws SceneError naming `file`, `key` and the value unless `value` is YYYY-MM-DD, a real
-/// calendar date (leap years included) between 1972 (Landsat 1) and 2099. Returns `value`.
+/// "" when `value` is YYYY-MM-DD, a real calendar date (leap years included) between 1972 (Landsat 1)
+/// and 2099; else why not ("not a date", "no such month", ...).
+std::string iso_date_problem(const std::string& value);
+/// Throws SceneError naming `file`, `key` and the value unless iso_date_problem(value) is "".
+/// Returns `value`.
 std::string checked_iso_date(const std::string& value, const std::string& file, const std::string& key);
 
 /// Landsat Collection product identifier, LXSS_LLLL_PPPRRR_YYYYMMDD_yyyymmdd_CC_TX (Landsat
