@@ -32,7 +32,7 @@ struct GroundPlot {
 
 /// Reads a plots CSV (columns plot_id, lon, lat, date, cover_pct; others ignored). Throws
 /// ConfigError naming the file, and the row for a bad value: a missing column, a number that is
-/// not one, a point that is not a WGS84 longitude/latitude, a date that is not YYYY-MM-DD, a cover
+/// not one, a point that is not a WGS84 longitude/latitude, a date that is not a real YYYY-MM-DD calendar date, a cover
 /// outside 0-100, a repeated plot id on the same date, no rows.
 std::vector<GroundPlot> load_ground_plots(const std::string& path);
 
