@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace geo {
 
@@ -26,35 +27,45 @@ int OverviewPyramid::level_count(int cols, int rows, int block_size) {
 }
 
 std::vector<double> OverviewPyramid::reduce(const std::vector<double>& a, const std::vector<double>* b, int out_cols) const {
-  std::vector<double> out(std::size_t(out_cols), std::nan(""));
+  std::vector<double> out(static_cast<std::size_t>(out_cols));
   const std::size_t in_cols = a.size();
+  if (method_ == Method::nearest) {
+    for (std::size_t j = 0; j < out.size(); ++j) out[j] = a[2 * j];
+    return out;
+  }
+  // The valid cells of the 2 x 2 block, summed in a fixed order (top left, top right, bottom left,
+  // bottom right) so the mean does not depend on how the rows arrived.
   for (std::size_t j = 0; j < out.size(); ++j) {
-    const std::size_t c0 = 2 * j, c1 = std::min(2 * j + 1, in_cols - 1);
-    if (method_ == Method::nearest) {
-      out[j] = a[c0];
-      continue;
-    }
+    const std::size_t c0 = 2 * j;
+    const bool has_right = c0 + 1 < in_cols;
     double sum = 0;
     int n = 0;
-    for (const double v : {a[c0], c1 != c0 ? a[c1] : std::nan(""), b ? (*b)[c0] : std::nan(""), b && c1 != c0 ? (*b)[c1] : std::nan("")})
+    auto take = [&](double v) {
       if (!std::isnan(v)) sum += v, ++n;
-    if (n > 0) out[j] = sum / n;
+    };
+    take(a[c0]);
+    if (has_right) take(a[c0 + 1]);
+    if (b) {
+      take((*b)[c0]);
+      if (has_right) take((*b)[c0 + 1]);
+    }
+    out[j] = n > 0 ? sum / n : std::numeric_limits<double>::quiet_NaN();
   }
   return out;
 }
 
-void OverviewPyramid::push(std::size_t level, const std::vector<double>& row) {
+void OverviewPyramid::push(std::size_t level, std::vector<double> row) {
   if (level >= levels_.size()) return;
   Level& l = levels_[level];
   if (!l.has_pending) {
-    l.pending = row;
+    l.pending = std::move(row);
     l.has_pending = true;
     return;
   }
-  const std::vector<double> out = reduce(l.pending, &row, l.cols);
+  std::vector<double> out = reduce(l.pending, &row, l.cols);
   l.has_pending = false;
   sink_(int(level) + 1, l.next_row++, out);
-  push(level + 1, out);
+  push(level + 1, std::move(out));
 }
 
 void OverviewPyramid::add_row(const double* values) {
@@ -66,10 +77,10 @@ void OverviewPyramid::finish() {
   for (std::size_t l = 0; l < levels_.size(); ++l) {
     Level& level = levels_[l];
     if (!level.has_pending) continue;
-    const std::vector<double> out = reduce(level.pending, nullptr, level.cols);
+    std::vector<double> out = reduce(level.pending, nullptr, level.cols);
     level.has_pending = false;
     sink_(int(l) + 1, level.next_row++, out);
-    push(l + 1, out);
+    push(l + 1, std::move(out));
   }
 }
 

@@ -1,6 +1,7 @@
 // ecomon: command-line entry point. Each subcommand parses its options into a struct and calls
 // one library function (commands.hpp); errors are printed as "ecomon: <what>" with exit code 2.
 #include <CLI/CLI.hpp>
+#include <spdlog/cfg/env.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -30,6 +31,7 @@ int stopped(const char* kind, const std::exception& e) {
 int main(int argc, char** argv) {
   // Logs go to stderr; stdout carries results only (the terminal tables, zonal and accuracy CSV).
   spdlog::set_default_logger(spdlog::stderr_color_mt("ecomon"));
+  spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug: where the time goes, strip plans, report writers
   CLI::App app{"ecomon: ecological monitoring from Landsat and Sentinel-2 scenes (products, per-county reports, zonal statistics)"};
   app.require_subcommand(1);
 

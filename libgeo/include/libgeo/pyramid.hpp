@@ -30,7 +30,7 @@ class OverviewPyramid {
     bool has_pending = false;
     std::vector<double> pending;
   };
-  void push(std::size_t level, const std::vector<double>& row);  // a row of the level above `level`
+  void push(std::size_t level, std::vector<double> row);  // a row of the level above `level`
   std::vector<double> reduce(const std::vector<double>& a, const std::vector<double>* b, int out_cols) const;
 
   Method method_;

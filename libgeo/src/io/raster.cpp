@@ -161,6 +161,50 @@ Block<T> RasterReader::read(const Window& window, int band) const {
   return out;
 }
 
+int RasterReader::block_rows(int band) const {
+  if (band < 1 || band > bands_) return 1;
+  int x = 0, y = 0;
+  GDALGetBlockSize(GDALGetRasterBand(static_cast<GDALDatasetH>(dataset_), band), &x, &y);
+  return std::max(1, y);
+}
+
+template <typename T>
+ForwardReader<T>::ForwardReader(RasterReader reader, int band) : reader_(std::move(reader)), band_(band) {
+  // Chunks of whole block rows, at least 64 rows (a file stored one row per strip is not read row by
+  // row); blocks taller than 1024 rows (a whole image in one strip) are left to GDAL's cache.
+  const int block = reader_.block_rows(band);
+  if (block <= 1024) chunk_rows_ = block * std::max(1, 64 / block);
+}
+
+template <typename T>
+Block<T> ForwardReader<T>::read(const Window& w) {
+  const Grid& g = reader_.grid();
+  if (chunk_rows_ == 0 || w.empty() || w.col0 < 0 || w.row0 < 0 || w.col_end() > g.cols || w.row_end() > g.rows)
+    return reader_.read<T>(w, band_);
+  if (!held_.empty() && w.row0 < held_.front().window().row0) held_.clear();  // the stream starts over
+  std::size_t drop = 0;
+  while (drop < held_.size() && held_[drop].window().row_end() <= w.row0) ++drop;
+  held_.erase(held_.begin(), held_.begin() + std::ptrdiff_t(drop));
+  int next = held_.empty() ? w.row0 / chunk_rows_ * chunk_rows_ : held_.back().window().row_end();
+  while (next < w.row_end()) {
+    const int rows = std::min(chunk_rows_, g.rows - next);
+    held_.push_back(reader_.read<T>(Window{0, next, g.cols, rows}, band_));
+    next += rows;
+  }
+  Block<T> out(w);
+  const int first_chunk = held_.front().window().row0 / chunk_rows_;
+  for (int r = w.row0; r < w.row_end(); ++r) {
+    const Block<T>& chunk = held_[std::size_t(r / chunk_rows_ - first_chunk)];
+    const T* src = chunk.data() + std::size_t(r - chunk.window().row0) * std::size_t(g.cols) + std::size_t(w.col0);
+    std::copy(src, src + w.cols, out.data() + std::size_t(r - w.row0) * std::size_t(w.cols));
+  }
+  return out;
+}
+
+template class ForwardReader<std::uint8_t>;
+template class ForwardReader<std::int16_t>;
+template class ForwardReader<std::uint16_t>;
+
 template Block<std::uint8_t> RasterReader::read(const Window&, int) const;
 template Block<std::int16_t> RasterReader::read(const Window&, int) const;
 template Block<std::uint16_t> RasterReader::read(const Window&, int) const;
@@ -370,7 +414,9 @@ void CogWriter::finish() {
   opts = CSLSetNameValue(opts, "COMPRESS", options_.codec.c_str());
   if (options_.codec == "ZSTD" || options_.codec == "DEFLATE")
     opts = CSLSetNameValue(opts, "LEVEL", std::to_string(options_.level).c_str());
-  if (options_.predictor && options_.codec != "NONE")
+  // No differencing of classes: runs of one class compress as well without it, and libtiff's
+  // byte-wise differencing costs about as much as the ZSTD encoding of the band.
+  if (options_.predictor && options_.codec != "NONE" && !spec_.categorical)
     opts = CSLSetNameValue(opts, "PREDICTOR", spec_.type == PixelType::f32 ? "FLOATING_POINT" : "YES");
   opts = CSLSetNameValue(opts, "BLOCKSIZE", std::to_string(options_.block_size).c_str());
   opts = CSLSetNameValue(opts, "OVERVIEWS", streamed ? "FORCE_USE_EXISTING" : "IGNORE_EXISTING");

@@ -7,6 +7,7 @@
 #include <tbb/task_arena.h>
 
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -271,6 +272,7 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   for (Band b : kAllBands) band_count += source.bands().has(b);
   const StripPlan plan = plan_strips(settings, bytes_per_pixel_in_flight(band_count, index_products().size()), grid.cols, halo);
   spdlog::debug("strips of {} rows ({} in flight, budget {} MiB)", plan.rows, plan.tokens, settings.run.memory_budget_mb);
+  const auto strips_start = std::chrono::steady_clock::now();
   run_strips<Strip>(
       plan, grid, halo, [&](Strip& s) { s.obs = source.read(s.grown); },
       [&](Strip& s) {
@@ -282,7 +284,10 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
         merge_rows(result.tallies, s.zone_rows);
         result.undefined_index_pixels += s.undefined_index_pixels;
       });
+  const auto finish_start = std::chrono::steady_clock::now();
   finish_all(writers, plan.threads);
+  spdlog::debug("  strips {:.2f} s, finishing the COGs {:.2f} s", seconds_since(strips_start) - seconds_since(finish_start),
+                seconds_since(finish_start));
   return result;
 }
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -495,6 +496,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
         year, grid, sample_matches);
   }
   if (ancillary.land_cover) result.land_cover_layer = ancillary.land_cover->method();
+  const auto strips_start = std::chrono::steady_clock::now();
   run_strips<SeasonStrip>(
       plan, grid, halo, [&](SeasonStrip& strip) { sample_sources(strip, in); }, [&](SeasonStrip& strip) { composite_strip(strip, in); },
       [&](SeasonStrip& st) {
@@ -503,7 +505,10 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
         plot_matches.insert(plot_matches.end(), st.plot_matches.begin(), st.plot_matches.end());
         sample_matches.insert(sample_matches.end(), st.sample_matches.begin(), st.sample_matches.end());
       });
+  const auto finish_start = std::chrono::steady_clock::now();
   finish_all(writers, plan.threads);
+  spdlog::debug("  season strips {:.2f} s, finishing the COGs {:.2f} s", seconds_since(strips_start) - seconds_since(finish_start),
+                seconds_since(finish_start));
   if (ancillary.plots) result.calibration = fit_calibration(std::move(plot_matches), *ancillary.plots, s.calibration.min_plots);
   if (ancillary.samples) {
     std::array<double, kLandCoverClasses> mapped{};  // over the zones: the region the sample's estimate speaks for

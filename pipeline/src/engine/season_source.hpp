@@ -50,8 +50,9 @@ class SceneProductSource final : public SeasonSource {
   IndexObservations read(const geo::Window& window) override;
 
  private:
-  geo::io::RasterReader ndvi_, mndwi_, clear_;
-  std::optional<geo::io::RasterReader> albedo_;
+  geo::io::ForwardReader<std::int16_t> ndvi_, mndwi_;  // decode each block once per pass
+  geo::io::ForwardReader<std::uint8_t> clear_;
+  std::optional<geo::io::ForwardReader<std::int16_t>> albedo_;
 };
 
 }  // namespace ecomon

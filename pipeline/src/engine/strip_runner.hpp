@@ -8,6 +8,7 @@
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -53,6 +54,11 @@ void run_strips(const StripPlan& plan, const geo::Grid& grid, int halo_rows, Rea
                                                                              }) &
             tbb::make_filter<std::shared_ptr<Strip>, void>(tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Strip> s) { emit(*s); }));
   });
+}
+
+/// Wall seconds since `start` (the debug log's phase timings).
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 /// Merges a strip's per-row zone tallies ([zone][row]) into the totals, row by row in order.

@@ -36,6 +36,9 @@ class RasterReader {
   /// (e.g. a truncated or corrupt tile).
   template <typename T>
   Block<T> read(const Window& window, int band = 1) const;
+  /// Rows of one block of `band` as the file stores it (tile or strip height): a read that covers
+  /// whole block rows decodes each of them once.
+  int block_rows(int band = 1) const;
 
  private:
   void read_raw(const Window& window, int band, void* dst, int gdal_type) const;
@@ -43,6 +46,26 @@ class RasterReader {
   Grid grid_;
   int bands_ = 0;
   void* dataset_ = nullptr;  // GDALDatasetH, kept opaque so GDAL headers stay inside io/
+};
+
+/// Reads one band in a stream of windows whose first rows never move back (the strips of a pipeline
+/// grown by their halos, the source windows of a resampled stream), decoding each block of the file
+/// once whatever GDAL's block cache holds: it reads whole block rows, full width, and keeps those a
+/// later window may still need, at most the block rows the current window touches. (Left to GDAL's
+/// cache, a strip's halo decodes the blocks of its neighbours again as soon as the blocks of the
+/// outputs written meanwhile have pushed them out.) A window above the rows kept starts the stream
+/// over; a window outside the grid is read directly. Not thread-safe, like the reader.
+template <typename T>
+class ForwardReader {
+ public:
+  explicit ForwardReader(RasterReader reader, int band = 1);
+  const RasterReader& reader() const { return reader_; }
+  Block<T> read(const Window& window);
+
+ private:
+  RasterReader reader_;
+  int band_ = 1, chunk_rows_ = 0;  // 0: blocks too tall to hold; read directly
+  std::vector<Block<T>> held_;     // consecutive full-width chunks of whole block rows, top first
 };
 
 enum class PixelType { u8, i16, u16, f32 };

@@ -37,7 +37,7 @@ class LandsatSource final : public ObservationSource {
       if (!bands.has(role)) continue;
       const BandFile& b = scene.band(role);
       roles_.push_back(role);
-      readers_.push_back(open_band(b.path, scene.mtl_path, std::string(band_name(role)) + " (B" + std::to_string(b.number) + ")"));
+      readers_.emplace_back(open_band(b.path, scene.mtl_path, std::string(band_name(role)) + " (B" + std::to_string(b.number) + ")"));
       // DN -> reflectance. C2 L2: rho = DN * mult + add (LSDS-1619 section 4.2). C1 L1 TOA:
       // rho = (DN * mult + add) / sin(sun elevation) (Landsat 8 Data Users Handbook, section 5.2).
       mult_.push_back(float(b.mult));
@@ -46,9 +46,9 @@ class LandsatSource final : public ObservationSource {
     }
     qa_.emplace(open_band(scene.qa_pixel_path, scene.mtl_path, "QA"));
     if (!scene.qa_radsat_path.empty()) radsat_.emplace(open_band(scene.qa_radsat_path, scene.mtl_path, "QA_RADSAT"));
-    for (const auto& b : readers_) check_same_grid(*qa_, b, scene.mtl_path);
-    if (radsat_) check_same_grid(*qa_, *radsat_, scene.mtl_path);
-    grid_ = readers_.empty() ? qa_->grid() : readers_[0].grid();
+    for (const auto& b : readers_) check_same_grid(qa_->reader(), b.reader(), scene.mtl_path);
+    if (radsat_) check_same_grid(qa_->reader(), radsat_->reader(), scene.mtl_path);
+    grid_ = readers_.empty() ? qa_->reader().grid() : readers_[0].reader().grid();
     if (scene.top_of_atmosphere()) divisor_ = float(std::sin(scene.sun_elevation_deg * std::numbers::pi / 180.0));
   }
 
@@ -59,33 +59,59 @@ class LandsatSource final : public ObservationSource {
     // Each band is its own GDAL dataset: decode them concurrently (DEFLATE decoding dominates reading).
     tbb::parallel_for(std::size_t(0), n + 2, [&](std::size_t k) {
       if (k < n)
-        dn[k] = readers_[k].read<std::uint16_t>(w);
+        dn[k] = readers_[k].read(w);
       else if (k == n)
-        qa = qa_->read<std::uint16_t>(w);
+        qa = qa_->read(w);
       else
-        rs = radsat_ ? radsat_->read<std::uint16_t>(w) : Block<std::uint16_t>(w, 0);
+        rs = radsat_ ? radsat_->read(w) : Block<std::uint16_t>(w, 0);
     });
+    // Pixel state from the QA, then band by band, in branch-free loops the compiler vectorises (the
+    // restrict-qualified pointers tell it that byte stores do not alias the inputs): DN 0 is fill, a
+    // clear pixel with an implausible reflectance is masked.
     ObservationBlock o(w, bands_);
-    std::vector<Block<float>*> out(n);
-    for (std::size_t k = 0; k < n; ++k) out[k] = &o[roles_[k]];
-    const bool c2 = !scene_.top_of_atmosphere();
-    std::vector<float> rho(n);
-    for (std::size_t i = 0; i < o.state.size(); ++i) {
-      const std::uint16_t q = qa[i];
-      bool fill = c2 ? (q & qa_pixel::fill) : qa_bqa_c1::fill(q);
-      for (std::size_t k = 0; k < n; ++k) fill = fill || dn[k][i] == 0;  // DN 0 is fill
-      bool clear_px = !fill && (c2 ? !(q & qa_pixel::excluded) && !(rs[i] & radsat_bits_) : !qa_bqa_c1::excluded(q));
-      bool plausible = true;
-      for (std::size_t k = 0; k < n; ++k) {
-        rho[k] = (float(dn[k][i]) * mult_[k] + add_[k]) / divisor_;
-        plausible = plausible && plausible_reflectance(rho[k]);
+    const std::size_t size = o.state.size();
+    std::vector<std::uint8_t> fill_v(size), clear_v(size), plausible_v(size, 1);
+    std::uint8_t* __restrict fill = fill_v.data();
+    std::uint8_t* __restrict clear_px = clear_v.data();
+    std::uint8_t* __restrict plausible = plausible_v.data();
+    const std::uint16_t* __restrict q = qa.data();
+    const std::uint16_t* __restrict saturated = rs.data();
+    if (!scene_.top_of_atmosphere()) {
+      const std::uint16_t radsat_bits = radsat_bits_;
+      for (std::size_t i = 0; i < size; ++i) {
+        fill[i] = std::uint8_t((q[i] & qa_pixel::fill) != 0);
+        clear_px[i] = std::uint8_t(((q[i] & qa_pixel::excluded) == 0) & ((saturated[i] & radsat_bits) == 0));
       }
-      if (clear_px && !plausible) {
-        clear_px = false;
-        ++implausible_;
+    } else {
+      for (std::size_t i = 0; i < size; ++i) {
+        fill[i] = qa_bqa_c1::fill(q[i]);
+        clear_px[i] = !qa_bqa_c1::excluded(q[i]);
       }
-      o.state[i] = fill ? PixelState::no_data : clear_px ? PixelState::clear : PixelState::masked;
-      for (std::size_t k = 0; k < n; ++k) (*out[k])[i] = clear_px ? rho[k] : geo::index::kNaN;
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::uint16_t* __restrict d = dn[k].data();
+      float* __restrict rho = o[roles_[k]].data();
+      const float mult = mult_[k], add = add_[k], divisor = divisor_;
+      for (std::size_t i = 0; i < size; ++i) {
+        const float v = (float(d[i]) * mult + add) / divisor;
+        rho[i] = v;
+        fill[i] = std::uint8_t(fill[i] | (d[i] == 0));
+        plausible[i] = std::uint8_t(plausible[i] & (v >= kPlausibleReflectanceMin) & (v <= kPlausibleReflectanceMax));
+      }
+    }
+    std::uint64_t implausible = 0;
+    std::uint8_t* __restrict state = reinterpret_cast<std::uint8_t*>(o.state.data());  // PixelState is a uint8 enum
+    for (std::size_t i = 0; i < size; ++i) {
+      const std::uint8_t observed = std::uint8_t(clear_px[i] & (fill[i] ^ 1));
+      implausible += std::uint8_t(observed & (plausible[i] ^ 1));
+      clear_px[i] = std::uint8_t(observed & plausible[i]);
+      // PixelState: no_data 0, clear 1, masked 2.
+      state[i] = std::uint8_t(fill[i] ? 0 : 2 - clear_px[i]);
+    }
+    implausible_ += implausible;
+    for (std::size_t k = 0; k < n; ++k) {
+      float* __restrict rho = o[roles_[k]].data();
+      for (std::size_t i = 0; i < size; ++i) rho[i] = clear_px[i] ? rho[i] : geo::index::kNaN;
     }
     return o;
   }
@@ -93,8 +119,8 @@ class LandsatSource final : public ObservationSource {
  private:
   Scene scene_;
   std::vector<Band> roles_;
-  std::vector<geo::io::RasterReader> readers_;
-  std::optional<geo::io::RasterReader> qa_, radsat_;
+  std::vector<geo::io::ForwardReader<std::uint16_t>> readers_;  // decode each block once per pass
+  std::optional<geo::io::ForwardReader<std::uint16_t>> qa_, radsat_;
   std::vector<float> mult_, add_;
   float divisor_ = 1;
   std::uint16_t radsat_bits_ = 0;

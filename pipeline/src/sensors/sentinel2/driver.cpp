@@ -63,7 +63,7 @@ class Sentinel2Source final : public ObservationSource {
         offset_.push_back(d.metadata.offset[band_index(role)]);
         slope_.push_back(kHlsSlope[band_index(role)]);
         intercept_.push_back(kHlsOffset[band_index(role)]);
-        readers_.push_back(open_band(decoded(d.band_files[band_index(role)], b.name), mtd_path_, b.name));
+        readers_.emplace_back(open_band(decoded(d.band_files[band_index(role)], b.name), mtd_path_, b.name));
       }
       scl_.emplace(open_band(decoded(d.scl_file, "SCL"), mtd_path_, "SCL"));
     } catch (...) {
@@ -71,13 +71,14 @@ class Sentinel2Source final : public ObservationSource {
       throw;
     }
     for (std::size_t k = 0; k < readers_.size(); ++k) {
-      const auto& g = readers_[k].grid();
+      const auto& g = readers_[k].reader().grid();
       const double factor = fine_[k] ? 1 : 2;
       const bool aligned = std::abs(g.transform.pixel_width - factor * grid_.transform.pixel_width) < 1e-6 &&
                            std::abs(g.transform.origin_x - grid_.transform.origin_x) < 1e-6 &&
                            std::abs(g.transform.origin_y - grid_.transform.origin_y) < 1e-6 &&
                            (fine_[k] ? g.cols == grid_.cols && g.rows == grid_.rows : g.cols * 2 >= grid_.cols);
-      if (!aligned) throw SceneError(readers_[k].path() + ": not on the " + (fine_[k] ? "10" : "20") + " m grid of the product's B03");
+      if (!aligned)
+        throw SceneError(readers_[k].reader().path() + ": not on the " + (fine_[k] ? "10" : "20") + " m grid of the product's B03");
     }
   }
 
@@ -98,9 +99,9 @@ class Sentinel2Source final : public ObservationSource {
     // Each band is its own GDAL dataset: decode them concurrently.
     tbb::parallel_for(std::size_t(0), n + 1, [&](std::size_t k) {
       if (k < n)
-        dn[k] = readers_[k].read<std::uint16_t>(fine_[k] ? w : w20);
+        dn[k] = readers_[k].read(fine_[k] ? w : w20);
       else
-        scl = scl_->read<std::uint8_t>(w20);
+        scl = scl_->read(w20);
     });
     ObservationBlock o(w, bands_);
     std::vector<float> rho(n);
@@ -137,8 +138,8 @@ class Sentinel2Source final : public ObservationSource {
   std::vector<Band> roles_;
   std::vector<bool> fine_;
   std::vector<float> offset_, slope_, intercept_;
-  std::vector<geo::io::RasterReader> readers_;
-  std::optional<geo::io::RasterReader> scl_;
+  std::vector<geo::io::ForwardReader<std::uint16_t>> readers_;  // decode each block once per pass
+  std::optional<geo::io::ForwardReader<std::uint8_t>> scl_;
 };
 
 }  // namespace

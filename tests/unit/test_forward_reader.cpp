@@ -1,0 +1,78 @@
+// geo::io::ForwardReader: windows of a stream (strips grown by halos, shifted column ranges, a second
+// pass from the top, windows outside the grid) read exactly what a direct read gives, for tiled files
+// with small and tall blocks and for a file stored one row per strip.
+#include <gdal.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cpl_string.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "libgeo/io/raster.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A 301 x 203 UInt16 GeoTIFF whose every cell holds a different value, with the given layout.
+std::string make_raster(const std::string& name, const std::vector<std::string>& options) {
+  geo::io::initialise_gdal(1);  // a tiny block cache: nothing survives in it between reads
+  const std::string path = (fs::temp_directory_path() / ("ecomon_forward_" + name + "_" + std::to_string(getpid()) + ".tif")).string();
+  char** opts = nullptr;
+  for (const auto& o : options) opts = CSLAddString(opts, o.c_str());
+  GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), path.c_str(), 301, 203, 1, GDT_UInt16, opts);
+  CSLDestroy(opts);
+  EXPECT_NE(ds, nullptr);
+  double gt[6] = {500000, 30, 0, 4500000, 0, -30};
+  GDALSetGeoTransform(ds, gt);
+  std::vector<std::uint16_t> values(301 * 203);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = std::uint16_t(i % 65521);
+  EXPECT_EQ(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, 301, 203, values.data(), 301, 203, GDT_UInt16, 0, 0), CE_None);
+  GDALClose(ds);
+  return path;
+}
+
+void expect_same_as_direct_reads(const std::string& path, int expected_block_rows) {
+  const geo::io::RasterReader direct(path);
+  EXPECT_EQ(direct.block_rows(), expected_block_rows);
+  geo::io::ForwardReader<std::uint16_t> forward{geo::io::RasterReader(path)};
+  std::vector<geo::Window> windows;
+  for (int row0 = 0; row0 < 203; row0 += 37)  // strips of 37 rows grown by a halo of 5, shifting columns
+    windows.push_back(
+        geo::Window{row0 % 11, std::max(0, row0 - 5), 301 - row0 % 11 - row0 % 7, std::min(203, row0 + 42) - std::max(0, row0 - 5)});
+  windows.push_back(geo::Window{0, 0, 301, 203});    // a second pass from the top: the whole grid
+  windows.push_back(geo::Window{100, 150, 50, 53});  // then forward again
+  windows.push_back(geo::Window{100, 151, 1, 1});    // inside the rows kept
+  windows.push_back(geo::Window{0, 202, 301, 1});    // the last row
+  for (const geo::Window& w : windows) {
+    const geo::Block<std::uint16_t> got = forward.read(w), want = direct.read<std::uint16_t>(w);
+    ASSERT_EQ(got.window(), w);
+    for (std::size_t i = 0; i < want.size(); ++i)
+      ASSERT_EQ(got[i], want[i]) << path << " window " << w.col0 << "," << w.row0 << " " << w.cols << "x" << w.rows << " cell " << i;
+  }
+  // Outside the grid: read directly, so the error is the reader's, naming the file.
+  try {
+    forward.read(geo::Window{0, 200, 301, 10});
+    FAIL() << "a window past the last row must fail";
+  } catch (const geo::io::IoError& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+  fs::remove(path);
+}
+
+}  // namespace
+
+TEST(ForwardReader, SmallTilesGiveWhatDirectReadsGive) {
+  expect_same_as_direct_reads(make_raster("tiles16", {"TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16", "COMPRESS=DEFLATE"}), 16);
+}
+
+TEST(ForwardReader, TilesTallerThanAStripGiveWhatDirectReadsGive) {
+  expect_same_as_direct_reads(make_raster("tiles128", {"TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128", "COMPRESS=ZSTD"}), 128);
+}
+
+TEST(ForwardReader, OneRowPerStripGivesWhatDirectReadsGive) {
+  expect_same_as_direct_reads(make_raster("rows", {"BLOCKYSIZE=1", "COMPRESS=DEFLATE"}), 1);
+}
