@@ -1,17 +1,45 @@
 #pragma once
 // Typed pixel blocks: a window's worth of one band, row-major, owning its memory.
 #include <cstddef>
+#include <memory>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "libgeo/grid.hpp"
 
 namespace geo {
 
+/// An allocator whose value-initialisation leaves trivial types uninitialised: a block about to be
+/// overwritten (a decoded window) is not first filled with zeros.
+template <typename T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = DefaultInitAllocator<U>;
+  };
+  using std::allocator<T>::allocator;
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    if constexpr (sizeof...(Args) == 0 && std::is_trivially_default_constructible_v<U>)
+      ::new (static_cast<void*>(p)) U;
+    else
+      ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
 template <typename T>
 class Block {
  public:
   Block() = default;
   Block(const Window& window, T fill = T{}) : window_(window), data_(std::size_t(window.size()), fill) {}
+  /// A block whose cells are left unset, for a reader about to write every one of them.
+  static Block uninitialized(const Window& window) {
+    Block b;
+    b.window_ = window;
+    b.data_.resize(std::size_t(window.size()));
+    return b;
+  }
 
   const Window& window() const { return window_; }
   int cols() const { return window_.cols; }
@@ -28,7 +56,7 @@ class Block {
 
  private:
   Window window_;
-  std::vector<T> data_;
+  std::vector<T, DefaultInitAllocator<T>> data_;
 };
 
 }  // namespace geo

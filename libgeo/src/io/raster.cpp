@@ -156,7 +156,7 @@ void RasterReader::read_raw(const Window& w, int band, void* dst, int gdal_type)
 
 template <typename T>
 Block<T> RasterReader::read(const Window& window, int band) const {
-  Block<T> out(window);
+  Block<T> out = Block<T>::uninitialized(window);
   read_raw(window, band, out.data(), gdal_type_of<T>());
   return out;
 }
@@ -191,7 +191,7 @@ Block<T> ForwardReader<T>::read(const Window& w) {
     held_.push_back(reader_.read<T>(Window{0, next, g.cols, rows}, band_));
     next += rows;
   }
-  Block<T> out(w);
+  Block<T> out = Block<T>::uninitialized(w);
   const int first_chunk = held_.front().window().row0 / chunk_rows_;
   for (int r = w.row0; r < w.row_end(); ++r) {
     const Block<T>& chunk = held_[std::size_t(r / chunk_rows_ - first_chunk)];

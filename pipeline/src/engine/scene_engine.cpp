@@ -47,12 +47,29 @@ struct Strip : StripWindows {
   std::uint64_t undefined_index_pixels = 0;       // clear pixels of the core whose NDVI or MNDWI is undefined
 };
 
-// Rounds half away from zero, as std::lround, but inline: in double, x + 0.5 is exact here.
-inline long round_half_away(double x) { return long(x + std::copysign(0.5, x)); }
+// Rounds q half away from zero, as std::lround, but in float lanes the compiler vectorises: the
+// fraction q - trunc(q) of a float is exact.
+inline std::int32_t round_half_away(float q) {
+  const std::int32_t t = std::int32_t(q);
+  const float fraction = q - float(t);
+  return t + std::int32_t(fraction >= 0.5f) - std::int32_t(fraction <= -0.5f);
+}
 
-std::int16_t scaled16(float v) {
-  if (std::isnan(v)) return kNoData16;
-  return std::int16_t(round_half_away(double(std::clamp(v, -1.0f, 1.0f) / float(kIndexScale))));
+// An index at its product encoding (int16 x 1e-4, half away from zero) where the pixel is clear and
+// the index defined; elsewhere no data, and NaN in `value` (also pixels the rules masked). Branch-free
+// loops, which the compiler vectorises.
+void encode_clear_index(const PixelState* __restrict state, float* __restrict value, std::int16_t* __restrict out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float v = value[i];
+    value[i] = (state[i] == PixelState::clear) & (v == v) ? v : geo::index::kNaN;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const float v = value[i];
+    const bool defined = v == v;
+    const float x = defined ? v : 0.0f;
+    const float clamped = x < -1.0f ? -1.0f : x > 1.0f ? 1.0f : x;
+    out[i] = defined ? std::int16_t(round_half_away(clamped / float(kIndexScale))) : kNoData16;
+  }
 }
 
 // Computes every product of a strip (with halo) and the per-row zone tallies of its core rows.
@@ -100,13 +117,10 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
   for (const IndexProduct& p : products) {
     std::vector<const float*> inputs;
     for (Band b : p.bands) inputs.push_back(s.obs[b].data() + core_offset);
-    Block<float> value(c);
+    Block<float> value = Block<float>::uninitialized(c);
     p.formula(inputs.data(), value.data(), value.size());
-    Block<std::int16_t> out(c);
-    for (std::size_t i = 0; i < value.size(); ++i) {
-      if (state[i + core_offset] != PixelState::clear) value[i] = geo::index::kNaN;  // also pixels the rules masked
-      out[i] = scaled16(value[i]);
-    }
+    Block<std::int16_t> out = Block<std::int16_t>::uninitialized(c);
+    encode_clear_index(state.data() + core_offset, value.data(), out.data(), value.size());
     s.outputs.set(p.name, std::move(out));
     if (!p.mean_key.empty()) index_values.push_back(std::move(value));
   }
@@ -118,7 +132,7 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
       const std::size_t gi = std::size_t(r + dr) * g.cols + col;
       const PixelState st = state[gi];
       clear_out.at(r, col) = st == PixelState::no_data ? kNoData8 : (st == PixelState::clear ? 1 : 0);
-      fvc_out.at(r, col) = std::isnan(fvc[gi]) ? kNoData8 : std::uint8_t(round_half_away(double(fvc[gi] / float(kFvcScale))));
+      fvc_out.at(r, col) = std::isnan(fvc[gi]) ? kNoData8 : std::uint8_t(round_half_away(fvc[gi] / float(kFvcScale)));
       water_out.at(r, col) = water[gi];
       grade_out.at(r, col) = st != PixelState::clear ? kNoData8 : std::uint8_t(rules.grade(fvc[gi], water[gi] == 1));
       if (st != PixelState::clear) forest.at(r, col) = kNoData8;
