@@ -34,22 +34,33 @@ std::vector<double> OverviewPyramid::reduce(const std::vector<double>& a, const 
     return out;
   }
   // The valid cells of the 2 x 2 block, summed in a fixed order (top left, top right, bottom left,
-  // bottom right) so the mean does not depend on how the rows arrived.
-  for (std::size_t j = 0; j < out.size(); ++j) {
-    const std::size_t c0 = 2 * j;
-    const bool has_right = c0 + 1 < in_cols;
+  // bottom right) so the mean does not depend on how the rows arrived. Adding 0 for a missing cell
+  // is the same as skipping it (the sum starts at +0), so the loop needs no branch and vectorises.
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::size_t pairs = std::min(out.size(), in_cols / 2);  // blocks with a right-hand column
+  const double* top = a.data();
+  const double* bottom = b ? b->data() : nullptr;
+  for (std::size_t j = 0; j < pairs; ++j) {
+    const double cells[4] = {top[2 * j], top[2 * j + 1], bottom ? bottom[2 * j] : nan, bottom ? bottom[2 * j + 1] : nan};
     double sum = 0;
     int n = 0;
-    auto take = [&](double v) {
-      if (!std::isnan(v)) sum += v, ++n;
-    };
-    take(a[c0]);
-    if (has_right) take(a[c0 + 1]);
-    if (b) {
-      take((*b)[c0]);
-      if (has_right) take((*b)[c0 + 1]);
+    for (const double v : cells) {
+      const bool valid = v == v;
+      sum += valid ? v : 0.0;
+      n += valid;
     }
-    out[j] = n > 0 ? sum / n : std::numeric_limits<double>::quiet_NaN();
+    out[j] = n > 0 ? sum / n : nan;
+  }
+  for (std::size_t j = pairs; j < out.size(); ++j) {  // an odd last column: the left-hand cells only
+    const double cells[2] = {top[2 * j], bottom ? bottom[2 * j] : nan};
+    double sum = 0;
+    int n = 0;
+    for (const double v : cells) {
+      const bool valid = v == v;
+      sum += valid ? v : 0.0;
+      n += valid;
+    }
+    out[j] = n > 0 ? sum / n : nan;
   }
   return out;
 }
@@ -71,6 +82,12 @@ void OverviewPyramid::push(std::size_t level, std::vector<double> row) {
 void OverviewPyramid::add_row(const double* values) {
   if (levels_.empty()) return;
   push(0, std::vector<double>(values, values + full_cols_));
+}
+
+void OverviewPyramid::add_row(std::vector<double>&& values) {
+  if (levels_.empty()) return;
+  values.resize(std::size_t(full_cols_));
+  push(0, std::move(values));
 }
 
 void OverviewPyramid::finish() {

@@ -18,6 +18,8 @@ class OverviewPyramid {
   OverviewPyramid(int cols, int levels, Method method, RowSink sink);
   /// The next full-resolution row (`cols` values).
   void add_row(const double* values);
+  /// The same, taking the row's storage (`cols` values).
+  void add_row(std::vector<double>&& values);
   /// Emits what the last, odd rows of each level leave pending. Call once, after the last row.
   void finish();
 

@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 
 namespace geo::io {
@@ -333,11 +334,14 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
 void CogWriter::write_overview_row(int level, int row, const std::vector<double>& values) {
   GDALRasterBandH ov = GDALGetOverview(GDALGetRasterBand(static_cast<GDALDatasetH>(dataset_), 1), level - 1);
   std::vector<double> out(values.size());
-  const bool integer = spec_.type != PixelType::f32;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const double v = values[i];
-    // Integers round half up, floor(v + 0.5).
-    out[i] = std::isnan(v) ? spec_.nodata : integer ? std::floor(v + 0.5) : v;
+  const double nodata = spec_.nodata;
+  if (spec_.type != PixelType::f32) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const double v = values[i];
+      out[i] = v == v ? std::floor(v + 0.5) : nodata;  // integers round half up
+    }
+  } else {
+    for (std::size_t i = 0; i < values.size(); ++i) out[i] = values[i] == values[i] ? values[i] : nodata;
   }
   CPLErrorReset();
   if (GDALRasterIO(ov, GF_Write, 0, row, int(out.size()), 1, out.data(), int(out.size()), 1, GDT_Float64, 0, 0) != CE_None)
@@ -367,11 +371,15 @@ void CogWriter::write(const Block<T>& block) {
     pyramid_.reset();  // not a full-width strip in order: GDAL computes the overviews at finish()
     return;
   }
-  std::vector<double> row(std::size_t(w.cols));
+  const double nodata = spec_.nodata;
   for (int r = 0; r < w.rows; ++r) {
     const T* src = block.data() + std::size_t(r) * std::size_t(w.cols);
-    for (int c = 0; c < w.cols; ++c) row[std::size_t(c)] = double(src[c]) == spec_.nodata ? std::nan("") : double(src[c]);
-    pyramid_->add_row(row.data());
+    std::vector<double> row(std::size_t(w.cols));
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const double v = double(src[c]);
+      row[c] = v == nodata ? std::numeric_limits<double>::quiet_NaN() : v;
+    }
+    pyramid_->add_row(std::move(row));
   }
   next_row_ += w.rows;
 }
