@@ -78,31 +78,47 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
   const Window& g = s.grown;
   const std::size_t n = std::size_t(g.size());
   Block<PixelState>& state = s.obs.state;
-  Block<float> ndvi(g), mndwi(g), fvc(g);
-  Block<std::uint8_t> water(g, kNoData8), candidate(g, kNoData8);
-  const geo::index::Ndvi ndvi_f;
-  const geo::index::Mndwi mndwi_f;
-  const Block<float>&red_b = s.obs[Band::red], &nir_b = s.obs[Band::nir], &green_b = s.obs[Band::green], &swir1_b = s.obs[Band::swir1];
+  Block<float> ndvi = Block<float>::uninitialized(g), mndwi = Block<float>::uninitialized(g), fvc = Block<float>::uninitialized(g);
+  Block<std::uint8_t> water = Block<std::uint8_t>::uninitialized(g), candidate = Block<std::uint8_t>::uninitialized(g);
+  // Three passes, the first and last branch-free so the compiler vectorises them: the two indices
+  // everywhere; the clear pixels whose index is undefined; the rules.
+  {
+    const float* __restrict red = s.obs[Band::red].data();
+    const float* __restrict nir = s.obs[Band::nir].data();
+    const float* __restrict green = s.obs[Band::green].data();
+    const float* __restrict swir1 = s.obs[Band::swir1].data();
+    float* __restrict nd = ndvi.data();
+    float* __restrict mw = mndwi.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      nd[i] = geo::index::Ndvi{}(nir[i], red[i]);
+      mw[i] = geo::index::Mndwi{}(green[i], swir1[i]);
+    }
+  }
   for (std::size_t i = 0; i < n; ++i) {
-    if (state[i] != PixelState::clear) {
-      ndvi[i] = mndwi[i] = fvc[i] = geo::index::kNaN;
-      continue;
+    if (state[i] != PixelState::clear || (std::isfinite(ndvi[i]) && std::isfinite(mndwi[i]))) continue;
+    // A zero denominator (e.g. red = -NIR): no index, so no cover, water or grade. The pixel is not
+    // an observation; counted (core rows only, so strips' halos are not counted twice).
+    state[i] = PixelState::masked;
+    const int row = g.row0 + int(i / std::size_t(g.cols));
+    if (row >= s.core.row0 && row < s.core.row_end()) ++s.undefined_index_pixels;
+  }
+  {
+    const PixelState* __restrict st = state.data();
+    float* __restrict nd = ndvi.data();
+    float* __restrict mw = mndwi.data();
+    float* __restrict cover = fvc.data();
+    std::uint8_t* __restrict wet = water.data();
+    std::uint8_t* __restrict tree = candidate.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool clear = st[i] == PixelState::clear;
+      const float v = clear ? nd[i] : geo::index::kNaN, m = clear ? mw[i] : geo::index::kNaN;
+      nd[i] = v;
+      mw[i] = m;
+      const bool is_water = rules.is_water(m);
+      wet[i] = clear ? std::uint8_t(is_water) : kNoData8;
+      cover[i] = clear ? rules.cover(v, is_water) : geo::index::kNaN;
+      tree[i] = clear ? std::uint8_t(rules.forest_candidate(v, is_water)) : kNoData8;
     }
-    ndvi[i] = ndvi_f(nir_b[i], red_b[i]);
-    mndwi[i] = mndwi_f(green_b[i], swir1_b[i]);
-    if (!std::isfinite(ndvi[i]) || !std::isfinite(mndwi[i])) {
-      // A zero denominator (e.g. red = -NIR): no index, so no cover, water or grade. The pixel is not
-      // an observation; counted (core rows only, so strips' halos are not counted twice).
-      state[i] = PixelState::masked;
-      ndvi[i] = mndwi[i] = fvc[i] = geo::index::kNaN;
-      const int row = g.row0 + int(i / std::size_t(g.cols));
-      if (row >= s.core.row0 && row < s.core.row_end()) ++s.undefined_index_pixels;
-      continue;
-    }
-    const bool is_water = rules.is_water(mndwi[i]);
-    water[i] = is_water ? 1 : 0;
-    fvc[i] = rules.cover(ndvi[i], is_water);
-    candidate[i] = rules.forest_candidate(ndvi[i], is_water) ? 1 : 0;
   }
   const Block<double> areas = area_model.areas(g);
   Block<std::uint8_t> forest = geo::remove_small_patches(candidate, areas, rules.min_patch_m2, s.core);
