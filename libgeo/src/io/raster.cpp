@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <limits>
 #include <mutex>
+#include <type_traits>
 
 namespace geo::io {
 
@@ -331,21 +332,50 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
   }
 }
 
+namespace {
+
+// An overview row in the raster's own type, so GDAL copies it rather than converting each value: the
+// nodata value where the mean is NaN, integers rounded half up (means of in-range integers stay in range).
+template <typename T>
+std::vector<T> overview_cells(const std::vector<double>& values, double nodata) {
+  std::vector<T> out(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double v = values[i];
+    if constexpr (std::is_floating_point_v<T>)
+      out[i] = T(v == v ? v : nodata);
+    else
+      out[i] = T(v == v ? std::floor(v + 0.5) : nodata);
+  }
+  return out;
+}
+
+template <typename T>
+CPLErr write_overview_cells(GDALRasterBandH band, int row, const std::vector<double>& values, double nodata) {
+  std::vector<T> cells = overview_cells<T>(values, nodata);
+  return GDALRasterIO(band, GF_Write, 0, row, int(cells.size()), 1, cells.data(), int(cells.size()), 1, gdal_type_of<T>(), 0, 0);
+}
+
+}  // namespace
+
 void CogWriter::write_overview_row(int level, int row, const std::vector<double>& values) {
   GDALRasterBandH ov = GDALGetOverview(GDALGetRasterBand(static_cast<GDALDatasetH>(dataset_), 1), level - 1);
-  std::vector<double> out(values.size());
-  const double nodata = spec_.nodata;
-  if (spec_.type != PixelType::f32) {
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      const double v = values[i];
-      out[i] = v == v ? std::floor(v + 0.5) : nodata;  // integers round half up
-    }
-  } else {
-    for (std::size_t i = 0; i < values.size(); ++i) out[i] = values[i] == values[i] ? values[i] : nodata;
-  }
   CPLErrorReset();
-  if (GDALRasterIO(ov, GF_Write, 0, row, int(out.size()), 1, out.data(), int(out.size()), 1, GDT_Float64, 0, 0) != CE_None)
-    throw IoError(temp_path_ + ": cannot write overview level " + std::to_string(level) + ": " + last_gdal_error());
+  CPLErr err = CE_None;
+  switch (spec_.type) {
+    case PixelType::u8:
+      err = write_overview_cells<std::uint8_t>(ov, row, values, spec_.nodata);
+      break;
+    case PixelType::i16:
+      err = write_overview_cells<std::int16_t>(ov, row, values, spec_.nodata);
+      break;
+    case PixelType::u16:
+      err = write_overview_cells<std::uint16_t>(ov, row, values, spec_.nodata);
+      break;
+    case PixelType::f32:
+      err = write_overview_cells<float>(ov, row, values, spec_.nodata);
+      break;
+  }
+  if (err != CE_None) throw IoError(temp_path_ + ": cannot write overview level " + std::to_string(level) + ": " + last_gdal_error());
 }
 
 CogWriter::~CogWriter() {
