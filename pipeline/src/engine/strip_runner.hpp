@@ -4,7 +4,9 @@
 // with at most plan.tokens strips in flight, so memory is bounded by the window budget, never by the
 // size of the grid or the number of scenes. Emitting in order, row by row, makes results independent
 // of the thread count and the strip height.
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
@@ -72,9 +74,15 @@ inline void merge_rows(std::vector<ZoneTally>& totals, const std::vector<std::ve
 inline void finish_all(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers, int threads) {
   tbb::task_arena arena(threads);
   arena.execute([&] {
-    tbb::parallel_for(std::size_t(0), writers.size(), [&](std::size_t i) {
-      if (writers[i]) writers[i]->finish();
-    });
+    // One file per task, taken in order as threads free up (the int16 index products, the largest,
+    // come first), so no thread is left with a run of large files while the other idles.
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, writers.size(), 1),
+        [&](const tbb::blocked_range<std::size_t>& r) {
+          for (std::size_t i = r.begin(); i != r.end(); ++i)
+            if (writers[i]) writers[i]->finish();
+        },
+        tbb::simple_partitioner());
   });
 }
 
