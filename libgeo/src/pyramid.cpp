@@ -26,6 +26,23 @@ int OverviewPyramid::level_count(int cols, int rows, int block_size) {
   return n;
 }
 
+namespace {
+
+// The mean of the cells that are not NaN (NaN if none). Adding 0 for a missing cell is the same as
+// skipping it (the sum starts at +0), so there is no branch.
+double mean_of_valid(const double (&cells)[4]) {
+  double sum = 0;
+  int n = 0;
+  for (const double v : cells) {
+    const bool valid = v == v;
+    sum += valid ? v : 0.0;
+    n += valid;
+  }
+  return n > 0 ? sum / n : std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace
+
 std::vector<double> OverviewPyramid::reduce(const std::vector<double>& a, const std::vector<double>* b, int out_cols) const {
   std::vector<double> out(static_cast<std::size_t>(out_cols));
   const std::size_t in_cols = a.size();
@@ -34,33 +51,17 @@ std::vector<double> OverviewPyramid::reduce(const std::vector<double>& a, const 
     return out;
   }
   // The valid cells of the 2 x 2 block, summed in a fixed order (top left, top right, bottom left,
-  // bottom right) so the mean does not depend on how the rows arrived. Adding 0 for a missing cell
-  // is the same as skipping it (the sum starts at +0), so the loop needs no branch and vectorises.
+  // bottom right) so the mean does not depend on how the rows arrived. An odd last column has only
+  // the left-hand cells: its right-hand ones count as missing.
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  const std::size_t pairs = std::min(out.size(), in_cols / 2);  // blocks with a right-hand column
   const double* top = a.data();
   const double* bottom = b ? b->data() : nullptr;
-  for (std::size_t j = 0; j < pairs; ++j) {
-    const double cells[4] = {top[2 * j], top[2 * j + 1], bottom ? bottom[2 * j] : nan, bottom ? bottom[2 * j + 1] : nan};
-    double sum = 0;
-    int n = 0;
-    for (const double v : cells) {
-      const bool valid = v == v;
-      sum += valid ? v : 0.0;
-      n += valid;
-    }
-    out[j] = n > 0 ? sum / n : nan;
-  }
-  for (std::size_t j = pairs; j < out.size(); ++j) {  // an odd last column: the left-hand cells only
-    const double cells[2] = {top[2 * j], bottom ? bottom[2 * j] : nan};
-    double sum = 0;
-    int n = 0;
-    for (const double v : cells) {
-      const bool valid = v == v;
-      sum += valid ? v : 0.0;
-      n += valid;
-    }
-    out[j] = n > 0 ? sum / n : nan;
+  for (std::size_t j = 0; j < out.size(); ++j) {
+    const std::size_t left = 2 * j, right = left + 1;
+    const bool has_right = right < in_cols;
+    const double cells[4] = {top[left], has_right ? top[right] : nan, bottom ? bottom[left] : nan,
+                             bottom && has_right ? bottom[right] : nan};
+    out[j] = mean_of_valid(cells);
   }
   return out;
 }
