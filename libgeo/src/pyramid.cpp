@@ -80,10 +80,7 @@ void OverviewPyramid::push(std::size_t level, std::vector<double> row) {
   push(level + 1, std::move(out));
 }
 
-void OverviewPyramid::add_row(const double* values) {
-  if (levels_.empty()) return;
-  push(0, std::vector<double>(values, values + full_cols_));
-}
+void OverviewPyramid::add_row(const double* values) { add_row(std::vector<double>(values, values + full_cols_)); }
 
 void OverviewPyramid::add_row(std::vector<double>&& values) {
   if (levels_.empty()) return;

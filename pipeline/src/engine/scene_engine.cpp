@@ -47,14 +47,6 @@ struct Strip : StripWindows {
   std::uint64_t undefined_index_pixels = 0;       // clear pixels of the core whose NDVI or MNDWI is undefined
 };
 
-// Rounds q half away from zero, as std::lround, but in float lanes the compiler vectorises: the
-// fraction q - trunc(q) of a float is exact.
-inline std::int32_t round_half_away(float q) {
-  const std::int32_t t = std::int32_t(q);
-  const float fraction = q - float(t);
-  return t + std::int32_t(fraction >= 0.5f) - std::int32_t(fraction <= -0.5f);
-}
-
 // An index at its product encoding (int16 x 1e-4, half away from zero) where the pixel is clear and
 // the index defined; elsewhere no data, and NaN in `value` (also pixels the rules masked). Branch-free
 // loops, which the compiler vectorises.
@@ -148,7 +140,7 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
       const std::size_t gi = std::size_t(r + dr) * g.cols + col;
       const PixelState st = state[gi];
       clear_out.at(r, col) = st == PixelState::no_data ? kNoData8 : (st == PixelState::clear ? 1 : 0);
-      fvc_out.at(r, col) = std::isnan(fvc[gi]) ? kNoData8 : std::uint8_t(round_half_away(fvc[gi] / float(kFvcScale)));
+      fvc_out.at(r, col) = fvc_code(fvc[gi]);
       water_out.at(r, col) = water[gi];
       grade_out.at(r, col) = st != PixelState::clear ? kNoData8 : std::uint8_t(rules.grade(fvc[gi], water[gi] == 1));
       if (st != PixelState::clear) forest.at(r, col) = kNoData8;

@@ -268,7 +268,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       ndvi_median_out.at(r, col) = encode_index(ndvi_med[i]);
       water_frequency_out.at(r, col) = std::uint8_t(std::lround(water_freq[i] * 100));
       wetland_out.at(r, col) = rules.water_class(water_freq[i]);
-      fvc_out.at(r, col) = std::uint8_t(std::lround(fvc[i] / float(kFvcScale)));
+      fvc_out.at(r, col) = fvc_code(fvc[i]);
       forest_out.at(r, col) = forest_code(r, col, i);
       const LandCover lc = final_class(r, col, i);
       landcover_out.at(r, col) = std::uint8_t(lc);

@@ -20,6 +20,17 @@ inline constexpr std::int16_t kNoData16 = -32768;
 inline constexpr double kIndexScale = 1e-4;  // indices stored as int16 x 1e-4
 inline constexpr double kFvcScale = 0.005;   // FVC stored as uint8 0..200 x 0.005
 
+/// Rounds q half away from zero, as std::lround, but in float lanes the compiler vectorises: the
+/// fraction q - trunc(q) of a float is exact. For |q| < 2^31.
+inline std::int32_t round_half_away(float q) {
+  const std::int32_t t = std::int32_t(q);
+  const float fraction = q - float(t);
+  return t + std::int32_t(fraction >= 0.5f) - std::int32_t(fraction <= -0.5f);
+}
+
+/// A cover fraction (0..1) at its product encoding, kNoData8 where it is NaN.
+inline std::uint8_t fvc_code(float cover) { return cover == cover ? std::uint8_t(round_half_away(cover / float(kFvcScale))) : kNoData8; }
+
 struct ProductSpec {
   std::string name;  // file suffix: <scene>_<name>.tif, ecomon_<year>_<name>.tif
   geo::io::PixelType type = geo::io::PixelType::u8;
