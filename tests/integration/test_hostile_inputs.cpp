@@ -4,6 +4,7 @@
 // ecomon> shows each fail on a build without the fix.
 #include <gtest/gtest.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <regex>
 
 #include "helpers.hpp"
+#include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "simulator.hpp"
 
@@ -375,4 +377,252 @@ TEST_F(HostileInputs, AMissingBandSaysItDoesNotExist) {
   make("missing_band_message");
   fs::remove(bad.folder + "/" + bad.product_id + "_SR_B4.TIF");
   expect_failure_reported(run(), bad.product_id, bad.folder + "/" + bad.product_id + "_SR_B4.TIF: does not exist");
+}
+
+// ==== The second probe: wrong figures with exit code 0, lost output, hangs
+
+namespace {
+
+// The run stops before any scene with exit code 2 and the message; nothing is reported.
+void expect_refused(const CommandResult& r, const std::string& message_needle, const fs::path& out) {
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(message_needle), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(out / "county_report.csv"));
+}
+
+std::string write_text(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+
+// A minimal targets file over zone z (forest coverage of unit `u`), with `units` replaced when given.
+std::string targets_text(const std::string& units = "units:\n  u: {name: U, zones: [z]}\n") {
+  return units +
+         "targets:\n  - {id: t, unit: u, indicator: forest_coverage_pct, rule: at_least,\n"
+         "     target: {year: 2025, value: 5}, binding: true, source: \"001:1\"}\n";
+}
+
+}  // namespace
+
+// ---- Sentinel-2 offsets and metadata
+
+TEST_F(HostileInputs, Sentinel2FromBaseline0400WithoutBoaAddOffsetIsASceneError) {
+  make("s2_no_offset", false);
+  const auto s2 = simulate_sentinel2(1);
+  const fs::path mtd = fs::path(s2.folder) / "product_metadata.xml";
+  std::string text = read_file(mtd);
+  text = std::regex_replace(text, std::regex("<BOA_ADD_OFFSET_VALUES_LIST>[^]*</BOA_ADD_OFFSET_VALUES_LIST>\n"), "");
+  ASSERT_EQ(text.find("BOA_ADD_OFFSET"), std::string::npos);
+  std::ofstream(mtd) << text;
+  expect_failure_reported(run(), s2.product_id, mtd.string() + ": missing key BOA_ADD_OFFSET band_id=\"1\" (B02), which processing baseline 04.00 requires");
+}
+
+TEST_F(HostileInputs, Sentinel2MetadataCutShortIsASceneError) {
+  make("s2_cut_xml", false);
+  const auto s2 = simulate_sentinel2(1);
+  const fs::path mtd = fs::path(s2.folder) / "product_metadata.xml";
+  const std::string text = read_file(mtd);
+  std::ofstream(mtd) << text.substr(0, text.find("<BOA_ADD_OFFSET band_id=\"4\""));  // the download broke among the offsets
+  expect_failure_reported(run(), s2.product_id, mtd.string() + ": does not end with </n1:Level-2A_User_Product>: the file is cut short");
+}
+
+// ---- Landsat metadata and bands
+
+TEST_F(HostileInputs, ALandsatBandStoredAsByteIsASceneError) {
+  make("byte_band");
+  const std::string b4 = bad.folder + "/" + bad.product_id + "_SR_B4.TIF";
+  const geo::io::RasterReader reader(b4);
+  auto dn = reader.read<std::uint16_t>(reader.grid().full());
+  geo::Block<std::uint8_t> bytes(reader.grid().full(), 0);
+  for (std::size_t i = 0; i < dn.size(); ++i) bytes[i] = std::uint8_t(dn[i] >> 8);
+  geo::io::write_geotiff(b4, reader.grid(), bytes, 0.0);
+  expect_failure_reported(run(), bad.product_id, b4 + ": red (B4) band is stored as Byte, but Landsat Collection 2 Level-2 (LSDS-1619) stores it as UInt16");
+}
+
+TEST_F(HostileInputs, ADateAcquiredThatDisagreesWithTheProductIdIsASceneError) {
+  make("date_vs_id");
+  set_mtl("DATE_ACQUIRED", "2022-08-21");
+  const auto r = run();
+  expect_failure_reported(r, bad.product_id, bad.mtl_path + ": key DATE_ACQUIRED has value '2022-08-21' but the product id " + bad.product_id + " says 2023-08-21");
+  EXPECT_FALSE(fs::exists(dir / "out" / "years" / "2022"));
+}
+
+TEST_F(HostileInputs, ARepeatedMtlKeyIsASceneErrorNamingBothLines) {
+  make("repeated_key");
+  std::string mtl = read_file(bad.mtl_path);
+  const auto at = mtl.find("    REFLECTANCE_MULT_BAND_4 = ");
+  ASSERT_NE(at, std::string::npos);
+  mtl.insert(at, "    REFLECTANCE_MULT_BAND_4 = 2.75e-4\n");  // ten times the gain, before the true line
+  std::ofstream(bad.mtl_path) << mtl;
+  expect_failure_reported(run(), bad.product_id, bad.mtl_path + ": key REFLECTANCE_MULT_BAND_4 is given twice (lines ");
+}
+
+TEST_F(HostileInputs, AZippedLandsatSceneIsRead) {
+  make("zipped", false);
+  ASSERT_EQ(run_shell("cd " + (dir / "scenes").string() + " && python3 -m zipfile -c " + good.product_id + ".zip " + good.product_id).exit_code, 0);
+  fs::remove_all(good.folder);
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const auto rows = report();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].at("scene_id"), good.product_id);
+}
+
+TEST_F(HostileInputs, AZipThatHoldsNoSceneIsReported) {
+  make("zip_no_scene");
+  write_text(dir / "scenes" / "LC08_L2SP_129032_20230901_20230910_02_T1.zip", "PK\x03\x04 broken");
+  fs::remove_all(bad.folder);
+  expect_failure_reported(run(), "LC08_L2SP_129032_20230901_20230910_02_T1.zip", "holds no Landsat *_MTL.txt or *_MTL.xml nor a Sentinel-2");
+}
+
+TEST_F(HostileInputs, ABandThatIsAFifoIsASceneErrorNotAHang) {
+  make("fifo");
+  const std::string b5 = bad.folder + "/" + bad.product_id + "_SR_B5.TIF";
+  fs::remove(b5);
+  ASSERT_EQ(::mkfifo(b5.c_str(), 0644), 0);
+  const auto r = run_shell("timeout 120 " + ecomon_binary() + " run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones +
+                           " --out " + (dir / "out").string());
+  expect_failure_reported(r, bad.product_id, b5 + ": is a FIFO (named pipe), not a regular file");
+}
+
+// ---- zones
+
+TEST_F(HostileInputs, ZoneGeometriesGdalCannotParseAreRefusedNamingFeatureAndCode) {
+  make("zone_unparsable", false);
+  const std::string good_zone = urad_test_zone();
+  const std::string misspelt = std::regex_replace(box_feature("y", "b", 108.905, 40.905, 108.92, 40.925), std::regex("\"Polygon\""), "\"Polygn\"");
+  expect_zones_refused(write_zones(dir / "misspelt.geojson", {good_zone, misspelt}), "feature 1 (code y): has no geometry");
+  const std::string quoted = std::regex_replace(box_feature("y", "b", 108.905, 40.905, 108.92, 40.925), std::regex("\\[108.905,40.905\\]"),
+                                                "[\"108.905\",40.905]");
+  expect_zones_refused(write_zones(dir / "quoted.geojson", {good_zone, quoted}), "feature 1 (code y):");
+  std::string nested = box_feature("y", "b", 108.905, 40.905, 108.92, 40.925);
+  nested = std::regex_replace(nested, std::regex("\"Polygon\""), "\"MultiPolygon\"");  // rings one level too shallow
+  expect_zones_refused(write_zones(dir / "nested.geojson", {good_zone, nested}), "feature 1 (code y):");
+  std::string null_geometry = box_feature("y", "b", 108.905, 40.905, 108.92, 40.925);
+  null_geometry = null_geometry.substr(0, null_geometry.find("\"geometry\":")) + "\"geometry\":null}";
+  expect_zones_refused(write_zones(dir / "null.geojson", {good_zone, null_geometry}), "feature 1 (code y): has no geometry");
+}
+
+TEST_F(HostileInputs, FeaturesWithoutTheirFeatureCollectionAreRefused) {
+  make("zone_wrapper", false);
+  zones = write_text(dir / "bare.geojson", box_feature("a", "a", 108.905, 40.905, 108.92, 40.925) + ",\n" +
+                                               box_feature("b", "b", 108.92, 40.905, 108.935, 40.925) + "\n");
+  const auto r = run();
+  expect_refused(r, "bare.geojson: more text after the end of its first JSON object", dir / "out");
+}
+
+TEST_F(HostileInputs, ZoneCodesThatDifferOnlyBySpacesAreOneCodeAndBlankCodesAreRefused) {
+  make("zone_spaces", false);
+  expect_zones_refused(write_zones(dir / "spaces.geojson", {box_feature("150821", "a", 108.905, 40.905, 108.92, 40.925),
+                                                            box_feature("150821 ", "b", 108.92, 40.905, 108.935, 40.925)}),
+                       "zone code '150821' is used by feature 0 and feature 1");
+  expect_zones_refused(write_zones(dir / "blank.geojson", {box_feature("   ", "a", 108.905, 40.905, 108.935, 40.925)}),
+                       "feature 0: zone code field 'code' is empty");
+}
+
+// ---- configuration and targets
+
+TEST_F(HostileInputs, ARepeatedKeyInTheConfigIsRefusedNamingTheLine) {
+  make("config_dup", false);
+  const std::string config = write_text(dir / "c.yaml", "season:\n  pixel_size: 60\n  enabled: true\n  pixel_size: 30\n");
+  expect_refused(run_cli("run " + config + " --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string()),
+                 "c.yaml: line 4: key 'season.pixel_size' is given twice (first on line 2)", dir / "out");
+  const std::string dotted = write_text(dir / "d.yaml", "season.pixel_size: 60\nseason:\n  pixel_size: 30\n");
+  expect_refused(run_cli("run " + dotted + " --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string()),
+                 "d.yaml: line 3: key 'season.pixel_size' is given twice (first on line 1)", dir / "out");
+}
+
+TEST_F(HostileInputs, TargetsFilesThatCountAZoneTwiceOrHideAZoneAreRefused) {
+  make("targets_units", false);
+  auto refused = [&](const std::string& name, const std::string& text, const std::string& needle) {
+    expect_refused(run("--targets " + write_text(dir / name, text)), name + ": " + needle, dir / "out");
+  };
+  refused("twice.yaml", targets_text("units:\n  u: {name: U, zones: [z, z]}\n"), "units.u.zones: lists zone z twice");
+  refused("zone_code.yaml", targets_text("units:\n  z: {name: U, zones: [z]}\n  u: {name: U, zones: [z]}\n"),
+          "units.z (U) has the code of a zone of");
+  refused("dup_key.yaml", targets_text("units:\n  u: {name: U, zones: [z]}\n  u: {name: V, zones: [z]}\n"),
+          "line 3: key 'units.u' is given twice (first on line 2)");
+  refused("gbk.yaml", targets_text("units:\n  u: {name: \xB0\xCD\xD1\xE5\xC4\xD6\xB6\xFB, zones: [z]}\n"), "line 2: text that is not UTF-8");
+}
+
+TEST_F(HostileInputs, DesignatedShrublandOfAZoneThatDoesNotExistIsRefused) {
+  make("shrub_zone", false);
+  expect_refused(run("--set forest.special_shrubland=z,150899"),
+                 "forest.special_shrubland names zone 150899, which is not in " + zones, dir / "out");
+}
+
+TEST_F(HostileInputs, GroundPlotsWithCoverAsFractionsAreRefused) {
+  make("plots_fraction", false);
+  const std::string plots = write_text(dir / "plots.csv",
+                                       "plot_id,lon,lat,date,cover_pct\nA,108.91,40.91,2023-07-20,0.35\nB,108.92,40.91,2023-07-20,0.62\n"
+                                       "C,108.93,40.92,2023-07-20,0.18\n");
+  expect_refused(run("--set calibration.plots_file=" + plots),
+                 "plots.csv: every plot's cover_pct is between 0 and 1 (largest 0.62, plot B): these look like fractions", dir / "out");
+}
+
+TEST_F(HostileInputs, GrasslandTypeCodesThatAreNotCodesAreRefused) {
+  for (const auto& [value, shown] : std::vector<std::pair<std::string, std::string>>{
+           {"\"steppe\"", "steppe"}, {"-3", "-3"}, {"70000", "70000"}}) {
+    make("grass_types", false);
+    std::string feature = box_feature("1", "t", 108.9, 40.9, 108.94, 40.93);
+    feature.replace(feature.find("\"code\":\"1\""), 10, "\"code\":" + value);
+    const std::string types = write_zones(dir / "types.geojson", {feature});
+    const auto r = run("--set landcover.grassland_types_file=" + types + " --set landcover.grassland_type_field=code");
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("types.geojson, feature 0: field 'code' is '" + shown + "', not a code (an integer 0-65534)"), std::string::npos)
+        << r.output;
+  }
+}
+
+// ---- output
+
+TEST_F(HostileInputs, NamesThatAreNotUtf8AreEscapedInTheCsvAndTheLogSaysSo) {
+  make("not_utf8");
+  const fs::path gbk_folder = dir / "scenes" / "\xB0\xCD\xD1\xE5";  // 巴彦 in GBK
+  fs::create_directories(gbk_folder);
+  fs::rename(bad.folder, gbk_folder / bad.product_id);
+  fs::remove(gbk_folder / bad.product_id / (bad.product_id + "_SR_B5.TIF"));
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("scene_status.csv: 2 field(s) held bytes that are not UTF-8"), std::string::npos) << r.output;
+  const std::string csv = read_file(dir / "out" / "scene_status.csv");
+  EXPECT_EQ(csv.find('\xB0'), std::string::npos);
+  EXPECT_NE(csv.find("scenes/\\xB0\\xCD\\xD1\\xE5/" + bad.product_id), std::string::npos) << csv;
+}
+
+TEST_F(HostileInputs, TemporariesOfAKilledRunAreRemovedByTheNextRun) {
+  make("leftovers", false);
+  fs::create_directories(dir / "out" / ".tmp" / "999999");
+  write_text(dir / "out" / ".tmp" / "999999" / "NDVI.stream.tif", "half a raster");
+  fs::create_directories(dir / "out" / "products");
+  write_text(dir / "out" / "county_report.999999-0.partial.csv", "half a csv");
+  write_text(dir / "out" / "products" / "NDVI.999999-3.partial.tif", "half a raster");
+  write_text(dir / "out" / "notes.partial.txt", "not ours: no pid");
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("removed 4 temporary file(s) and folder(s) left by earlier runs that did not finish"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "out" / ".tmp"));
+  EXPECT_FALSE(fs::exists(dir / "out" / "county_report.999999-0.partial.csv"));
+  EXPECT_FALSE(fs::exists(dir / "out" / "products" / "NDVI.999999-3.partial.tif"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "notes.partial.txt"));
+}
+
+// ---- ecomon accuracy
+
+TEST_F(HostileInputs, AccuracyRefusesHugeClassCodesAndMapsWithTooManyClasses) {
+  make("accuracy_limits", false);
+  geo::io::initialise_gdal(64);
+  const geo::Grid grid{400, 300, {108.9, 0.0001, 41.0, -0.0001}, geo::io::crs_wkt("EPSG:4326")};
+  geo::Block<float> ids(grid.full(), 0);
+  for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = float(i);  // 120,000 distinct codes: an identifier raster
+  const std::string many = (dir / "ids.tif").string();
+  geo::io::write_geotiff(many, grid, ids, -1.0);
+  const std::string sample = write_text(dir / "s.csv", "lon,lat,class\n108.91,40.99,1\n108.92,40.98,1e30\n");
+  const auto huge = run_cli("accuracy --map " + many + " --samples " + sample);
+  EXPECT_EQ(huge.exit_code, 2) << huge.output;
+  EXPECT_NE(huge.output.find("s.csv, row 2: class 1e30 is not a class code"), std::string::npos) << huge.output;
+  const auto r = run_shell("bash -c 'ulimit -v 4000000; exec " + ecomon_binary() + " accuracy --map " + many + " --samples " +
+                           write_text(dir / "ok.csv", "lon,lat,class\n108.91,40.99,1\n108.92,40.98,2\n") + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("ids.tif: its cells hold more than 1000 distinct class codes"), std::string::npos) << r.output;
 }

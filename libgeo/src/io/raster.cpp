@@ -24,6 +24,8 @@
 #include <mutex>
 #include <type_traits>
 
+#include "libgeo/io/vsi.hpp"
+
 namespace geo::io {
 
 namespace {
@@ -104,6 +106,8 @@ namespace {
 }  // namespace
 
 RasterReader::RasterReader(const std::string& path) : path_(path) {
+  // Opening a FIFO waits for a writer that may never come.
+  if (const std::string why = special_file_problem(path); !why.empty()) throw IoError(path + ": " + why);
   CPLErrorReset();
   GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
   if (!ds) throw_open_failure(path);
@@ -143,6 +147,11 @@ std::optional<double> RasterReader::nodata(int band) const {
   if (!b) return std::nullopt;
   const double v = GDALGetRasterNoDataValue(b, &has);
   return has ? std::optional<double>(v) : std::nullopt;
+}
+
+std::string RasterReader::data_type_name(int band) const {
+  GDALRasterBandH b = GDALGetRasterBand(static_cast<GDALDatasetH>(dataset_), band);
+  return b ? GDALGetDataTypeName(GDALGetRasterDataType(b)) : "";
 }
 
 void RasterReader::read_raw(const Window& w, int band, void* dst, int gdal_type) const {
@@ -579,6 +588,27 @@ void warp_classes_to_grid(const std::string& src, const std::string& dst, const 
     GDALClose(in);
     throw IoError(src + ": has no CRS; it cannot be placed on the grid");
   }
+  // Codes that do not fit 0..nodata-1 would be clipped by the conversion to UInt16 (a negative code
+  // to 0, a large one to 65535) and become another class or no data without a word. Byte and UInt16
+  // fit by their type; other types are scanned once, the source's own no data left out.
+  GDALRasterBandH band = GDALGetRasterBand(in, 1);
+  const GDALDataType type = GDALGetRasterDataType(band);
+  if (type != GDT_Byte && type != GDT_UInt16) {
+    double range[2] = {0, 0};
+    CPLErrorReset();
+    if (GDALComputeRasterMinMax(band, FALSE, range) != CE_None && CPLGetLastErrorType() == CE_Failure) {
+      const std::string why = last_gdal_error();
+      GDALClose(in);
+      throw IoError(src + ": cannot be read: " + why);
+    }
+    if (!(range[0] >= 0 && range[1] <= double(nodata) - 1)) {
+      GDALClose(in);
+      char text[160];
+      std::snprintf(text, sizeof text, "%.10g to %.10g", range[0], range[1]);
+      throw IoError(src + ": its values range from " + text + " (" + GDALGetDataTypeName(type) + "); class codes must be integers 0-" +
+                    std::to_string(nodata - 1) + " (declare other values as the band's no data)");
+    }
+  }
   std::vector<std::string> args = class_grid_arguments(grid, "-t_srs", "-dstnodata", nodata);
   for (const char* a : {"-r", resampling == Resampling::mode ? "mode" : "near", "-wm", "64"}) args.push_back(a);
   char** argv = string_list(args);
@@ -606,7 +636,7 @@ bool is_raster_file(const std::string& path) {
 }
 
 void rasterize_field_to_grid(const std::string& src, const std::string& field, const std::string& dst, const Grid& grid,
-                             std::uint16_t nodata) {
+                             std::uint16_t nodata, long min_code, long max_code) {
   CPLErrorReset();
   GDALDatasetH in = GDALOpenEx(src.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
   if (!in) throw IoError(src + ": is neither a raster nor vectors GDAL can read: " + last_gdal_error());
@@ -619,6 +649,26 @@ void rasterize_field_to_grid(const std::string& src, const std::string& field, c
   if (OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(layer), field.c_str()) < 0) {
     GDALClose(in);
     throw IoError(src + ": layer " + layer_name + " has no field '" + field + "'");
+  }
+  // Every code, checked before the burn: gdal_rasterize turns text into 0 and clips numbers to the
+  // band's type, so a damaged field would become another code without a word.
+  {
+    const int index = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(layer), field.c_str());
+    OGR_L_ResetReading(layer);
+    while (OGRFeatureH f = OGR_L_GetNextFeature(layer)) {
+      const std::string text = OGR_F_IsFieldSetAndNotNull(f, index) ? OGR_F_GetFieldAsString(f, index) : "";
+      const long long fid = OGR_F_GetFID(f);
+      OGR_F_Destroy(f);
+      char* end = nullptr;
+      errno = 0;
+      const long long code = text.empty() ? 0 : std::strtoll(text.c_str(), &end, 10);
+      if (text.empty() || errno != 0 || *end != '\0' || code < min_code || code > max_code) {
+        GDALClose(in);
+        throw IoError(src + ", feature " + std::to_string(fid) + ": field '" + field + "' is '" + text + "', not a code (an integer " +
+                      std::to_string(min_code) + "-" + std::to_string(max_code) + ")");
+      }
+    }
+    OGR_L_ResetReading(layer);
   }
   // gdal_rasterize does not reproject: the polygons go to the grid's CRS first (in memory).
   const std::string projected = "/vsimem/ecomon_rasterize_" + std::to_string(reinterpret_cast<std::uintptr_t>(&grid)) + ".gpkg";

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "libgeo/io/raster.hpp"  // IoError
+#include "libgeo/io/vsi.hpp"
 
 namespace geo::io {
 
@@ -27,6 +28,7 @@ Table read_csv_table(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw IoError(path + ": does not exist");
   if (std::filesystem::is_directory(path, ec)) throw IoError(path + ": is a folder, not a CSV file");
+  if (const std::string why = special_file_problem(path); !why.empty()) throw IoError(path + ": " + why);
   // "CSV:" makes the driver take the file whatever its extension; every field stays text.
   const char* drivers[] = {"CSV", nullptr};
   const char* options[] = {"HEADERS=YES", "AUTODETECT_TYPE=NO", "EMPTY_STRING_AS_NULL=NO", "KEEP_GEOM_COLUMNS=YES", nullptr};

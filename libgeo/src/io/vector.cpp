@@ -13,6 +13,8 @@
 
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
+#include "libgeo/io/vsi.hpp"
+#include "libgeo/utf8.hpp"
 
 namespace geo::io {
 
@@ -24,6 +26,7 @@ struct DatasetCloser {
 using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
 
 DatasetPtr open_vector(const std::string& path, const char* const* open_options = nullptr) {
+  if (const std::string why = special_file_problem(path); !why.empty()) throw IoError("zones file " + path + ": " + why);
   CPLErrorReset();
   auto* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, open_options, nullptr));
   if (!ds) {
@@ -81,38 +84,6 @@ MultiPolygon to_multipolygon(const OGRGeometry* g, const std::string& where) {
   return mp;
 }
 
-// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
-bool is_valid_utf8(const std::string& s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const std::size_t n = s.size();
-  for (std::size_t i = 0; i < n;) {
-    const unsigned char c = p[i];
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    if ((c & 0xE0) == 0xC0)
-      len = 2, cp = c & 0x1Fu;
-    else if ((c & 0xF0) == 0xE0)
-      len = 3, cp = c & 0x0Fu;
-    else if ((c & 0xF8) == 0xF0)
-      len = 4, cp = c & 0x07u;
-    else
-      return false;
-    if (i + len > n) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i + k] & 0x3Fu);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += len;
-  }
-  return true;
-}
 
 // GDAL's Shapefile driver recodes text from the .cpg / the .dbf's LDID, and without either assumes
 // ISO-8859-1, which turns GBK names (what Chinese GIS software writes) into valid-looking mojibake.
@@ -148,6 +119,67 @@ struct MessageCollector {
   }
 };
 
+// Collects GDAL's messages while a zones file is read (a geometry GDAL could not parse is reported as a
+// warning, and the feature then has none) and passes them on to GDAL's usual handler.
+struct ForwardingCollector {
+  std::string messages;
+  static void CPL_STDCALL handler(CPLErr level, CPLErrorNum number, const char* msg) {
+    auto* self = static_cast<ForwardingCollector*>(CPLGetErrorHandlerUserData());
+    if (self && msg) self->messages += (self->messages.empty() ? "" : "; ") + std::string(msg);
+    CPLDefaultErrorHandler(level, number, msg);
+  }
+};
+struct ScopedErrorHandler {
+  explicit ScopedErrorHandler(ForwardingCollector& c) { CPLPushErrorHandlerEx(ForwardingCollector::handler, &c); }
+  ~ScopedErrorHandler() { CPLPopErrorHandler(); }
+  ScopedErrorHandler(const ScopedErrorHandler&) = delete;
+  ScopedErrorHandler& operator=(const ScopedErrorHandler&) = delete;
+};
+
+// Where the first JSON value of `text` ends (after trailing white space), or npos when it is cut
+// short. Strings and escapes are skipped; brackets are only counted, GDAL parses the rest.
+std::size_t end_of_first_json_value(const std::string& text) {
+  std::size_t i = text.find_first_not_of(" \t\r\n");
+  if (i != std::string::npos && text.compare(i, 3, "\xEF\xBB\xBF") == 0) i = text.find_first_not_of(" \t\r\n", i + 3);
+  if (i == std::string::npos || (text[i] != '{' && text[i] != '[')) return std::string::npos;
+  int depth = 0;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) return i + 1;
+    }
+  }
+  return std::string::npos;
+}
+
+// A GeoJSON file must be one JSON value: GDAL reads the first object of a file that holds several
+// (features whose FeatureCollection wrapper was lost) and ignores the rest without a word.
+void check_single_json_value(const std::string& path) {
+  std::string text;
+  try {
+    text = read_text_file(path);
+  } catch (const IoError&) {
+    return;  // GDAL read it; a file we cannot read again is GDAL's to report
+  }
+  const std::size_t end = end_of_first_json_value(text);
+  if (end == std::string::npos) return;
+  const std::size_t rest = text.find_first_not_of(" \t\r\n", end);
+  if (rest != std::string::npos)
+    throw IoError("zones file " + path + ": more text after the end of its first JSON object (byte " + std::to_string(rest) +
+                  "); GDAL would read that object only. Several features must be inside one "
+                  "{\"type\":\"FeatureCollection\",\"features\":[...]}");
+}
+
+std::string trim_spaces(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
 std::string format_km2(double m2) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.6f km2", m2 / 1e6);
@@ -169,7 +201,10 @@ std::string zone_crs(const ZoneSource& source) {
 }
 
 std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target_crs) {
+  ForwardingCollector gdal_messages;
+  const ScopedErrorHandler collecting(gdal_messages);
   auto ds = open_vector(source.path);
+  if (ds->GetDriver() && std::string(ds->GetDriver()->GetDescription()) == "GeoJSON") check_single_json_value(source.path);
   OGRLayer* layer = pick_layer(*ds, source);
   const bool raw_text_from_shapefile = shapefile_without_declared_encoding(*ds, *layer);
   if (raw_text_from_shapefile) {
@@ -225,20 +260,28 @@ std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target
                         "' read as GBK (CP936): the Shapefile declares no encoding (no .cpg) and its text is not UTF-8");
       return decoded;
     };
-    if (!feature->IsFieldSetAndNotNull(code_i) || std::string(feature->GetFieldAsString(code_i)).empty())
+    if (!feature->IsFieldSetAndNotNull(code_i) || trim_spaces(feature->GetFieldAsString(code_i)).empty())
       throw IoError(where + ": zone code field '" + source.code_field + "' is empty: every zone needs a code");
-    z.code = text_field(code_i, source.code_field);
+    // Spaces around a code are not part of it ("150821 " from a padded table is 150821): kept, they
+    // would make two zones of one code and miss the code in targets and settings.
+    const std::string raw_code = text_field(code_i, source.code_field);
+    z.code = trim_spaces(raw_code);
+    if (z.code != raw_code) z.notes.push_back("zone code '" + raw_code + "' read as '" + z.code + "' (spaces around it removed)");
     const auto [previous, inserted] = feature_of_code.emplace(z.code, feature->GetFID());
     if (!inserted)
       throw IoError("zones file " + source.path + ": zone code '" + z.code + "' is used by feature " + std::to_string(previous->second) +
                     " and feature " + std::to_string(feature->GetFID()) +
                     "; zone codes must be unique (merge the parts into one multipolygon)");
     z.name = name_i >= 0 && feature->IsFieldSetAndNotNull(name_i) ? text_field(name_i, source.name_field) : z.code;
+    // A feature without geometry is a zone of 0 km2 in every report: GDAL gives none when it cannot
+    // parse what the file holds (a misspelt type, a coordinate in quotes, wrong nesting), so what
+    // GDAL said is named.
     const OGRGeometry* g = feature->GetGeometryRef();
-    if (!g || g->IsEmpty()) {
-      zones.push_back(std::move(z));  // an empty zone still gets its row, with zero area
-      continue;
-    }
+    if (!g || g->IsEmpty())
+      throw IoError(where + " (code " + z.code + "): " + (g ? "its geometry is empty" : "has no geometry") +
+                    (gdal_messages.messages.empty() ? std::string(" (null, or written in a form GDAL cannot read)")
+                                                    : " (GDAL: " + gdal_messages.messages + ")") +
+                    "; every zone needs its polygon");
     std::unique_ptr<OGRGeometry> geom(g->clone());
     std::unique_ptr<OGRGeometry> lonlat(geom->clone());
     if (lonlat->transform(to_lonlat.get()) != OGRERR_NONE) throw IoError(where + ": cannot transform to WGS84");

@@ -8,11 +8,25 @@
 #include <cstring>
 #include <fstream>
 
+#include <sys/stat.h>
+
 #include "libgeo/io/raster.hpp"
 
 namespace geo::io {
 
+std::string special_file_problem(const std::string& path) {
+  VSIStatBufL st;
+  if (VSIStatL(path.c_str(), &st) != 0 || VSI_ISREG(st.st_mode) || VSI_ISDIR(st.st_mode)) return "";
+  const char* what = S_ISFIFO(st.st_mode)   ? "a FIFO (named pipe)"
+                     : S_ISSOCK(st.st_mode) ? "a socket"
+                     : S_ISCHR(st.st_mode)  ? "a character device"
+                     : S_ISBLK(st.st_mode)  ? "a block device"
+                                            : "a special file";
+  return std::string("is ") + what + ", not a regular file";
+}
+
 std::string read_text_file(const std::string& path) {
+  if (const std::string why = special_file_problem(path); !why.empty()) throw IoError(path + ": " + why);
   VSILFILE* f = VSIFOpenL(path.c_str(), "rb");
   if (!f) throw IoError(path + ": cannot open");
   std::string out;

@@ -22,6 +22,14 @@ namespace ecomon {
 
 namespace {
 
+// Class codes are integers a class map stores (at most 32 bits); a larger number is no class and
+// would overflow the integer it is kept in.
+constexpr double kLargestCode = 2147483647.0;
+// The estimator keeps a class-by-class matrix: a map with more distinct codes than this is not a
+// class map (a continuous or an identifier raster), and its matrix would not fit in memory. Land
+// cover legends have tens of classes (WorldCover 11, CLCD 9, CORINE 44).
+constexpr std::size_t kMaxClasses = 1000;
+
 struct Sample {
   double lon = 0, lat = 0;
   long reference_class = 0;
@@ -42,13 +50,20 @@ std::vector<Sample> read_samples(const std::string& path) {
     const geo::Point at = table_lonlat(t, r, lon, lat);
     Sample s{at.x, at.y, 0};
     const double c = table_number(t, r, cls);
-    if (c != std::floor(c))
-      throw ConfigError(table_row(path, r) + ": class " + t.rows[r][std::size_t(cls)] + " is not a class code (an integer)");
+    if (c != std::floor(c) || std::abs(c) > kLargestCode)
+      throw ConfigError(table_row(path, r) + ": class " + t.rows[r][std::size_t(cls)] + " is not a class code (an integer of at most " +
+                        std::to_string(long(kLargestCode)) + " in size)");
     s.reference_class = long(c);
     out.push_back(s);
   }
   if (out.empty()) throw ConfigError(path + ": no sample rows");
   return out;
+}
+
+ConfigError too_many_classes(const std::string& what, const std::string& holding) {
+  return ConfigError(what + ": " + holding + " more than " + std::to_string(kMaxClasses) +
+                     " distinct class codes; an accuracy assessment stratifies by class, so the map must be a class map (land "
+                     "cover codes), not a continuous or identifier raster");
 }
 
 }  // namespace
@@ -82,7 +97,8 @@ void accuracy_command(const AccuracyOptions& o, std::ostream& out) {
   // The class code of a map value (none for no data); `where` says where, for the error only.
   auto class_of = [&](double v, auto where) -> std::optional<long> {
     if (std::isnan(v) || (nodata && v == *nodata)) return std::nullopt;
-    if (v != std::floor(v)) throw ConfigError(o.map + ": value " + std::to_string(v) + " at " + where() + " is not a class code");
+    if (v != std::floor(v) || std::abs(v) > kLargestCode)
+      throw ConfigError(o.map + ": value " + std::to_string(v) + " at " + where() + " is not a class code");
     return long(v);
   };
 
@@ -94,6 +110,7 @@ void accuracy_command(const AccuracyOptions& o, std::ostream& out) {
     const geo::Block<double> cell = areas.areas(w);
     for (std::size_t i = 0; i < values.size(); ++i)
       if (const auto c = class_of(values[i], [&] { return "row " + std::to_string(w.row0 + int(i) / w.cols); })) mapped_m2[*c] += cell[i];
+    if (mapped_m2.size() > kMaxClasses) throw too_many_classes(o.map, "its cells hold");
   }
 
   // The map class under every sample unit.
@@ -116,6 +133,7 @@ void accuracy_command(const AccuracyOptions& o, std::ostream& out) {
     classes.insert(samples[k].reference_class);
   }
 
+  if (classes.size() > kMaxClasses) throw too_many_classes(o.map + " and " + o.samples, "the map and the sample hold");
   const std::vector<long> codes(classes.begin(), classes.end());
   std::map<long, std::size_t> index;
   for (std::size_t i = 0; i < codes.size(); ++i) index[codes[i]] = i;

@@ -63,6 +63,17 @@ std::optional<TargetsFile> check_targets(const Settings& settings, const std::ve
   return targets;
 }
 
+// forest.special_shrubland names zones by code: a code that is not a zone would silently leave that
+// zone's shrubland out of its official forest coverage.
+void check_designated_shrubland(const Settings& settings, const std::vector<geo::io::Zone>& zones) {
+  std::set<std::string> codes;
+  for (const auto& z : zones) codes.insert(z.code);
+  for (const std::string& code : designated_shrubland_zones(settings.forest))
+    if (!codes.count(code))
+      throw ConfigError("forest.special_shrubland names zone " + code + ", which is not in " + settings.zones.file + " (field " +
+                        settings.zones.code_field + "); its shrubland would not count as forest");
+}
+
 // The run's settings: the config file, then the command line's overrides, checked as one.
 Settings run_settings(const RunOptions& o) {
   if (o.threads && *o.threads < 0)
@@ -316,7 +327,10 @@ int run_command(const RunOptions& o) {
   const Settings settings = run_settings(o);
   geo::io::initialise_gdal(settings.run.gdal_cache_mb);
   const geo::io::ZoneSource zone_source{settings.zones.file, settings.zones.code_field, settings.zones.name_field, settings.zones.layer};
-  const std::optional<TargetsFile> targets = check_targets(settings, check_zones(zone_source));  // fail early, before any scene is read
+  // Fail early, before any scene is read.
+  const std::vector<geo::io::Zone> zones = check_zones(zone_source);
+  check_designated_shrubland(settings, zones);
+  const std::optional<TargetsFile> targets = check_targets(settings, zones);
   const Discovery discovery = discover_scenes(settings.input.dir);
   if (discovery.scenes.empty() && discovery.problems.empty())
     throw SceneError(settings.input.dir +

@@ -9,6 +9,9 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <regex>
+
+#include <spdlog/spdlog.h>
 
 namespace ecomon {
 
@@ -57,6 +60,42 @@ OutputFolder::OutputFolder(const std::string& dir) : root_(dir) {
     // The lock holds without the note; only the message a second run prints is poorer.
   }
   work_dir_ = path_inside(dir, {".tmp", std::to_string(::getpid())});
+  remove_leftovers_of_dead_runs();
+}
+
+// Holding the lock, this run is the only one on the folder: every scratch folder (.tmp/<pid>) and
+// every partial file (<name>.<pid>-<n>.partial[.ext], geo::io::unique_partial_path) of another pid
+// was left by a run that was killed or crashed, and nothing will ever finish or remove it.
+void OutputFolder::remove_leftovers_of_dead_runs() const {
+  static const std::regex partial_name(R"(.*\.([0-9]+)-[0-9]+\.partial(\.[A-Za-z0-9]+)?)");
+  const std::string own_pid = std::to_string(::getpid());
+  std::vector<fs::path> leftovers;
+  std::error_code ec;
+  for (const auto& scratch : fs::directory_iterator(fs::path(root_) / ".tmp", ec))
+    if (scratch.path().filename() != own_pid) leftovers.push_back(scratch.path());
+  ec.clear();
+  for (auto it = fs::recursive_directory_iterator(root_, fs::directory_options::skip_permission_denied, ec), end = decltype(it)();
+       !ec && it != end; it.increment(ec)) {
+    if (it->path().filename() == ".tmp") {
+      it.disable_recursion_pending();  // handled above
+      continue;
+    }
+    std::smatch m;
+    const std::string name = it->path().filename().string();
+    if (it->is_regular_file(ec) && std::regex_match(name, m, partial_name) && m[1].str() != own_pid) leftovers.push_back(it->path());
+  }
+  std::size_t removed = 0;
+  for (const auto& p : leftovers) {
+    std::error_code rec;
+    const auto n = fs::remove_all(p, rec);
+    if (rec)
+      spdlog::warn("{}: left by an earlier run that did not finish, and cannot be removed: {}", p.string(), rec.message());
+    else
+      removed += std::size_t(n);
+  }
+  if (removed > 0)
+    spdlog::info("{}: removed {} temporary file(s) and folder(s) left by earlier runs that did not finish (killed or crashed)", root_,
+                 removed);
 }
 
 OutputFolder::~OutputFolder() {

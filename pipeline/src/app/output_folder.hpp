@@ -36,6 +36,7 @@ class OutputFolder {
   void remove_empty_work_dir() const;
 
  private:
+  void remove_leftovers_of_dead_runs() const;
   std::string root_, work_dir_;
   int lock_fd_ = -1;
 };

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/strict_yaml.hpp"
 #include "libgeo/io/projection.hpp"
 #include "rules/cell_rules.hpp"
 
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <optional>
 #include <type_traits>
 #include <variant>
@@ -622,12 +624,19 @@ void apply(Settings& s, const KeyDef& d, const std::string& text, const std::str
   store(s, d, value);
 }
 
-void walk(Settings& s, const YAML::Node& node, const std::string& prefix, const std::string& file, const std::filesystem::path& base) {
+// `line_of_key`: the line of every key set so far, so that one key written twice in two forms
+// (`season.start:` and `start:` under `season:`) is refused like a key repeated in one mapping.
+void walk(Settings& s, const YAML::Node& node, const std::string& prefix, const std::string& file, const std::filesystem::path& base,
+          std::map<std::string, int>& line_of_key) {
   if (!node.IsMap()) throw ConfigError(file + ": '" + (prefix.empty() ? "top level" : prefix) + "' must be a mapping");
   for (const auto& kv : node) {
     const std::string name = kv.first.as<std::string>();
     const std::string key = prefix.empty() ? name : prefix + "." + name;
     if (const KeyDef* d = find_key(key)) {
+      const int line = kv.first.Mark().line + 1;
+      if (const auto [first, inserted] = line_of_key.emplace(key, line); !inserted)
+        throw ConfigError(file + ": line " + std::to_string(line) + ": key '" + key + "' is given twice (first on line " +
+                          std::to_string(first->second) + "); remove one");
       if (d->kind == Kind::code_table && kv.second.IsMap()) {
         std::string joined;
         for (const auto& item : kv.second) {
@@ -656,7 +665,7 @@ void walk(Settings& s, const YAML::Node& node, const std::string& prefix, const 
         text = (base / text).lexically_normal().string();
       apply(s, *d, text, file);
     } else if (is_section(key)) {
-      walk(s, kv.second, key, file, base);
+      walk(s, kv.second, key, file, base, line_of_key);
     } else {
       const std::string section = prefix;
       throw ConfigError(file + ": unknown key '" + key + "' (known keys" + (section.empty() ? "" : " in '" + section + "'") + ": " +
@@ -715,9 +724,10 @@ namespace {
 
 // Reads YAML text into `s` (no cross-key validation yet). Relative paths resolve against `base`.
 void parse_into(Settings& s, const std::string& text, const std::string& where, const std::filesystem::path& base) {
+  const YAML::Node root = load_strict_yaml(text, where);
   try {
-    const YAML::Node root = YAML::Load(text);
-    if (!root.IsNull()) walk(s, root, "", where, base);
+    std::map<std::string, int> line_of_key;
+    if (!root.IsNull()) walk(s, root, "", where, base, line_of_key);
   } catch (const YAML::Exception& e) {
     throw ConfigError(where + ": not valid YAML: " + e.what());
   }
@@ -755,10 +765,14 @@ StripPlan plan_strips(const Settings& s, double bytes_per_cell, int cols, int ha
   return plan;
 }
 
+std::vector<std::string> designated_shrubland_zones(const ForestSection& forest) {
+  if (forest.special_shrubland == "all" || forest.special_shrubland == "none") return {};
+  return split_commas(forest.special_shrubland);
+}
+
 bool counts_special_shrubland(const ForestSection& forest, const std::string& zone_code) {
   if (forest.special_shrubland == "all") return true;
-  if (forest.special_shrubland == "none") return false;
-  const std::vector<std::string> codes = split_commas(forest.special_shrubland);
+  const std::vector<std::string> codes = designated_shrubland_zones(forest);
   return std::find(codes.begin(), codes.end(), zone_code) != codes.end();
 }
 

@@ -144,6 +144,8 @@ std::string settings_reference_markdown();
 /// forest.min_patch_ha, the minimum-patch rule cannot apply (the run and the terminal say so).
 inline double season_cell_ha(const Settings& s) { return s.season.pixel_size * s.season.pixel_size / 1e4; }
 
+/// The zone codes forest.special_shrubland lists (none for `all` and `none`).
+std::vector<std::string> designated_shrubland_zones(const ForestSection& forest);
 /// Whether shrubland of `zone_code` counts as forest under forest.special_shrubland.
 bool counts_special_shrubland(const ForestSection& forest, const std::string& zone_code);
 

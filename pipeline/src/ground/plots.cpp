@@ -47,6 +47,14 @@ std::vector<GroundPlot> load_ground_plots(const std::string& path) {
     plots.push_back(std::move(p));
   }
   if (plots.empty()) throw ConfigError(path + ": no plot rows");
+  // Cover written as fractions (0-1) passes the 0-100 check row by row and would fit a line of slope
+  // about 0.01: a grassland cover of under 1% marked calibrated. Cover under 1% on every plot is not
+  // a grassland survey, so the file is refused, with the fix.
+  const auto largest = std::max_element(plots.begin(), plots.end(),
+                                        [](const GroundPlot& a, const GroundPlot& b) { return a.cover_pct < b.cover_pct; });
+  if (largest->cover_pct <= 1.0 && largest->cover_pct > 0)
+    throw ConfigError(path + ": every plot's cover_pct is between 0 and 1 (largest " + t.rows[std::size_t(largest->row - 1)][std::size_t(col[4])] +
+                      ", plot " + largest->id + "): these look like fractions, but cover_pct is percent (0-100); multiply them by 100");
   return plots;
 }
 

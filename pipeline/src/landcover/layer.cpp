@@ -120,7 +120,8 @@ GrasslandTypeLayer::GrasslandTypeLayer(const LandcoverSection& s, const geo::Gri
         if (geo::io::is_raster_file(s.grassland_types_file))
           geo::io::warp_classes_to_grid(s.grassland_types_file, dst, grid, resampling_of(s), CodesOnGrid::kNoData);
         else
-          geo::io::rasterize_field_to_grid(s.grassland_types_file, s.grassland_type_field, dst, grid, CodesOnGrid::kNoData);
+          geo::io::rasterize_field_to_grid(s.grassland_types_file, s.grassland_type_field, dst, grid, CodesOnGrid::kNoData, kNoType,
+                                           CodesOnGrid::kNoData - 1);
       }) {
   spdlog::info("grassland types from {}", s.grassland_types_file);
 }

@@ -4,7 +4,10 @@
 #include <cstdio>
 #include <sstream>
 
+#include <spdlog/spdlog.h>
+
 #include "libgeo/io/raster.hpp"
+#include "libgeo/utf8.hpp"
 
 namespace ecomon {
 
@@ -33,11 +36,28 @@ void write_csv(const std::string& path, const std::vector<ReportColumn>& cols, c
     o << (i ? "," : "") << csv_escape(h);
   }
   o << "\n";
+  // The file promises UTF-8: text that is not (a folder name in GBK, a plot id from a legacy
+  // system) is written with each stray byte as \xNN, readable and recoverable, and the log says so.
+  std::size_t escaped = 0;
+  std::string example;
   for (const auto& v : rows) {
-    for (std::size_t i = 0; i < v.size(); ++i) o << (i ? "," : "") << csv_escape(v[i]);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      o << (i ? "," : "");
+      if (geo::is_valid_utf8(v[i])) {
+        o << csv_escape(v[i]);
+        continue;
+      }
+      const std::string shown = geo::escape_invalid_utf8(v[i]);
+      if (escaped++ == 0) example = shown;
+      o << csv_escape(shown);
+    }
     o << "\n";
   }
   geo::io::write_file_atomically(path, o.str());
+  if (escaped > 0)
+    spdlog::warn("{}: {} field(s) held bytes that are not UTF-8 (file or folder names, or text of the inputs in another encoding); "
+                 "each such byte is written as \\xNN, e.g. '{}'",
+                 path, escaped, example);
 }
 
 const std::vector<ReportColumn>& scene_status_columns() {

@@ -1,6 +1,7 @@
 #pragma once
 // What every sensor driver needs: opening a band with an error that names the scene and the role,
 // and checking that bands share one grid.
+#include <initializer_list>
 #include <string>
 
 #include "libgeo/io/projection.hpp"
@@ -15,6 +16,21 @@ inline geo::io::RasterReader open_band(const std::string& path, const std::strin
   } catch (const geo::io::IoError& e) {
     throw SceneError(owner + ": " + role + " band unusable: " + e.what());
   }
+}
+
+/// Refuses a band whose stored data type is not one the product specification allows (`allowed`,
+/// GDAL's names): a 16-bit band converted to Byte still rescales to plausible reflectances, so only its
+/// type tells that its numbers are not the product's. `spec` names the specification, for the message.
+inline void check_band_type(const geo::io::RasterReader& band, std::initializer_list<const char*> allowed, const std::string& owner,
+                            const std::string& role, const std::string& spec) {
+  const std::string type = band.data_type_name();
+  std::string listed;
+  for (const char* a : allowed) {
+    if (type == a) return;
+    listed += (listed.empty() ? "" : " or ") + std::string(a);
+  }
+  throw SceneError(band.path() + ": " + role + " band is stored as " + type + ", but " + spec + " stores it as " + listed +
+                   " (the file was converted or damaged; " + owner + ")");
 }
 
 inline void check_same_grid(const geo::io::RasterReader& ref, const geo::io::RasterReader& other, const std::string& owner) {

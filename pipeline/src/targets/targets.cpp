@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/settings.hpp"  // ConfigError
+#include "config/strict_yaml.hpp"
 
 namespace ecomon {
 
@@ -66,12 +67,7 @@ TargetPoint point(const YAML::Node& node, const std::string& path, const std::st
 }  // namespace
 
 TargetsFile parse_targets(const std::string& text, const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path + ": not valid YAML: " + e.what());
-  }
+  const YAML::Node root = load_strict_yaml(text, path);
   TargetsFile out;
   out.path = path;
   only_keys(root, path, "(top)", {"units", "targets"});
@@ -85,6 +81,10 @@ TargetsFile parse_targets(const std::string& text, const std::string& path) {
       u.name = required<std::string>(kv.second, "name", path, key);
       u.zones = required<std::vector<std::string>>(kv.second, "zones", path, key);
       if (u.zones.empty()) fail(path, key + ".zones", "is empty");
+      // A zone listed twice would count twice in the unit's sums (areas, forest coverage).
+      std::set<std::string> listed;
+      for (const auto& z : u.zones)
+        if (!listed.insert(z).second) fail(path, key + ".zones", "lists zone " + z + " twice");
       out.units[u.code] = u;
     }
   }
@@ -139,10 +139,16 @@ TargetsFile load_targets(const std::string& path) {
 }
 
 void check_target_units(const TargetsFile& targets, const std::set<std::string>& zone_codes, const std::string& zones_file) {
-  for (const auto& [code, unit] : targets.units)
+  for (const auto& [code, unit] : targets.units) {
+    // A target names a zone or a unit by one code: a unit coded like a zone would hide the zone (its
+    // targets would be judged on the unit's members instead).
+    if (zone_codes.count(code))
+      throw ConfigError(targets.path + ": units." + code + " (" + unit.name + ") has the code of a zone of " + zones_file +
+                        "; give the unit a code of its own (targets name zones and units by code)");
     for (const auto& z : unit.zones)
       if (!zone_codes.count(z))
         throw ConfigError(targets.path + ": units." + code + " (" + unit.name + ") names zone " + z + ", which is not in " + zones_file);
+  }
 }
 
 double threshold_for_year(const Target& t, int year) {

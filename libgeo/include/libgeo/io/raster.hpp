@@ -32,6 +32,9 @@ class RasterReader {
   const Grid& grid() const { return grid_; }
   int band_count() const { return bands_; }
   std::optional<double> nodata(int band = 1) const;
+  /// GDAL's name of the band's data type as stored ("Byte", "UInt16", "Int16", "Float32", ...), so
+  /// that a caller can hold a file to its product specification before converting its values.
+  std::string data_type_name(int band = 1) const;
   /// Reads `window` of `band` (1-based), converting to T. Throws IoError naming the file on failure
   /// (e.g. a truncated or corrupt tile).
   template <typename T>
@@ -140,13 +143,17 @@ enum class Resampling { nearest, mode };
 
 /// Warps band 1 of any GDAL raster (any CRS) onto `grid` as a tiled UInt16 GeoTIFF at `dst`, with
 /// nearest-neighbour or majority (mode) resampling; cells with no source data become `nodata`. For
-/// class layers. Streams through GDAL's warper (bounded working memory). Throws IoError naming `src`.
+/// class layers. Streams through GDAL's warper (bounded working memory). Throws IoError naming `src`,
+/// also when band 1 holds values outside 0..nodata-1 (negative or too large codes would be clipped to
+/// another code silently).
 void warp_classes_to_grid(const std::string& src, const std::string& dst, const Grid& grid, Resampling resampling, std::uint16_t nodata);
 /// Burns an integer field of polygons (any OGR source and CRS, reprojected onto the grid) into a
 /// tiled UInt16 GeoTIFF on `grid`: each cell takes the polygon under its centre, `nodata` where none.
-/// Throws IoError naming `src` (unreadable, no such field).
+/// Throws IoError naming `src` (unreadable, no such field), and naming the feature when its field is
+/// not an integer between `min_code` and `max_code` (text, negative, too large, unset), which the
+/// burn would otherwise turn into another code without a word.
 void rasterize_field_to_grid(const std::string& src, const std::string& field, const std::string& dst, const Grid& grid,
-                             std::uint16_t nodata);
+                             std::uint16_t nodata, long min_code, long max_code);
 /// Whether GDAL opens `path` as a raster (false: try it as vectors).
 bool is_raster_file(const std::string& path);
 

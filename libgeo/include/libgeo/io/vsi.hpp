@@ -11,6 +11,11 @@ std::string read_text_file(const std::string& path);
 std::vector<std::string> list_directory(const std::string& path);
 bool is_directory(const std::string& path);
 
+/// "" unless `path` exists and is neither a regular file nor a folder: a FIFO (named pipe), a socket
+/// or a device, which would block or never end when opened and read; then what it is, in words
+/// ("is a FIFO (named pipe), not a regular file"). Symbolic links are followed.
+std::string special_file_problem(const std::string& path);
+
 /// Checks a (plain, uncompressed) tar archive's structure without extracting it: every header's
 /// checksum, and that every member's data lies inside the file. Returns "" when it is whole, else
 /// the problem in words ("not a tar archive", "truncated: member X needs ... bytes, the file ends at ...").

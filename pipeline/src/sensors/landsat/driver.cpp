@@ -46,10 +46,35 @@ class LandsatSource final : public ObservationSource {
     }
     qa_.emplace(open_band(scene.qa_pixel_path, scene.mtl_path, "QA"));
     if (!scene.qa_radsat_path.empty()) radsat_.emplace(open_band(scene.qa_radsat_path, scene.mtl_path, "QA_RADSAT"));
+    check_band_types(scene);
     for (const auto& b : readers_) check_same_grid(qa_->reader(), b.reader(), scene.mtl_path);
     if (radsat_) check_same_grid(qa_->reader(), radsat_->reader(), scene.mtl_path);
     grid_ = readers_.empty() ? qa_->reader().grid() : readers_[0].reader().grid();
     if (scene.top_of_atmosphere()) divisor_ = float(std::sin(scene.sun_elevation_deg * std::numbers::pi / 180.0));
+  }
+
+  // Stored data types as the product guides give them. Collection 2 Level-2: every SR band, QA_PIXEL
+  // and QA_RADSAT UInt16 (LSDS-1619). Collection 1 Level-1: OLI bands and every BQA 16-bit, TM/ETM+
+  // bands 8-bit (Landsat 7 and 8 Data Users Handbooks); Int16 is taken for them too, a lossless
+  // re-encoding of their DN range that some archives use (the shipped sample tiles among them).
+  void check_band_types(const Scene& scene) const {
+    const bool c2 = scene.level == Level::surface_reflectance_c2l2;
+    const bool eight_bit = !c2 && scene.spacecraft != "LANDSAT_8" && scene.spacecraft != "LANDSAT_9";
+    const std::string spec = c2 ? "Landsat Collection 2 Level-2 (LSDS-1619)" : "Landsat Collection 1 Level-1";
+    for (std::size_t k = 0; k < readers_.size(); ++k) {
+      const std::string role = std::string(band_name(roles_[k])) + " (B" + std::to_string(scene.band(roles_[k]).number) + ")";
+      if (c2)
+        check_band_type(readers_[k].reader(), {"UInt16"}, scene.mtl_path, role, spec);
+      else if (eight_bit)
+        check_band_type(readers_[k].reader(), {"Byte", "Int16", "UInt16"}, scene.mtl_path, role, spec);
+      else
+        check_band_type(readers_[k].reader(), {"UInt16", "Int16"}, scene.mtl_path, role, spec);
+    }
+    if (c2)
+      check_band_type(qa_->reader(), {"UInt16"}, scene.mtl_path, "QA_PIXEL", spec);
+    else
+      check_band_type(qa_->reader(), {"UInt16", "Int16"}, scene.mtl_path, "BQA", spec);
+    if (radsat_) check_band_type(radsat_->reader(), {"UInt16"}, scene.mtl_path, "QA_RADSAT", spec);
   }
 
   ObservationBlock read(const Window& w) override {
@@ -164,11 +189,14 @@ void scan_archive_folder(const std::string& dir, int depth, Recognised& r) {
       if (geo::io::is_directory(dir + "/" + n)) scan_archive_folder(dir + "/" + n, depth + 1, r);
 }
 
-// A .tar / .tar.gz / .tgz of scene folders, as USGS delivers them; a plain .tar's structure is
-// checked first, so that a truncated download is named as such rather than as a broken band.
+// A .tar / .tar.gz / .tgz of scene folders, as USGS delivers them, or a .zip of one (as a scene is
+// often passed on); a plain .tar's structure is checked first, so that a truncated download is named
+// as such rather than as a broken band. Zips named as Sentinel-2 products (MSIL) are that driver's.
 Recognised recognise_archive(const std::string& path) {
   Recognised r;
-  if (!(iends_with(path, ".tar") || iends_with(path, ".tar.gz") || iends_with(path, ".tgz"))) return r;
+  const std::string name = path.substr(path.find_last_of('/') + 1);
+  const bool zip = iends_with(name, ".zip") && name.find("MSIL") == std::string::npos;
+  if (!(iends_with(path, ".tar") || iends_with(path, ".tar.gz") || iends_with(path, ".tgz") || zip)) return r;
   if (iends_with(path, ".tar")) {
     const std::string why = geo::io::tar_archive_problem(path);
     if (!why.empty()) {
@@ -176,9 +204,11 @@ Recognised recognise_archive(const std::string& path) {
       return r;
     }
   }
-  scan_archive_folder("/vsitar/" + path, 0, r);
+  scan_archive_folder((zip ? "/vsizip/" : "/vsitar/") + path, 0, r);
   if (r.scenes.empty())
-    r.problems.push_back({path, path + ": holds no Landsat *_MTL.txt or *_MTL.xml (not a Landsat scene archive, or unreadable)"});
+    r.problems.push_back({path, path + (zip ? ": holds no Landsat *_MTL.txt or *_MTL.xml nor a Sentinel-2 .SAFE product (not a scene "
+                                              "archive, or a truncated or corrupt zip)"
+                                            : ": holds no Landsat *_MTL.txt or *_MTL.xml (not a Landsat scene archive, or unreadable)")});
   return r;
 }
 

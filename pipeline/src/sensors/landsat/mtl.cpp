@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "sensors/identifiers.hpp"
@@ -29,6 +30,13 @@ std::string dirname_of(const std::string& path) {
   return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
 }
 
+// A key given twice in one group: which value is meant cannot be told (a damaged or hand-edited
+// file), so the scene is refused rather than one value taken silently.
+SceneError repeated_key(const std::string& path, const std::string& key, int first_line, int second_line) {
+  return SceneError(path + ": key " + key + " is given twice (lines " + std::to_string(first_line) + " and " +
+                    std::to_string(second_line) + "); the metadata is damaged");
+}
+
 }  // namespace
 
 Mtl Mtl::parse(const std::string& text, const std::string& path) {
@@ -40,7 +48,10 @@ Mtl Mtl::parse(const std::string& text, const std::string& path) {
     std::vector<std::string> groups;
     std::istringstream in(text);
     std::string line;
+    int line_number = 0;
+    std::map<std::string, int> line_of;
     while (std::getline(in, line)) {
+      ++line_number;
       const auto eq = line.find('=');
       if (eq == std::string::npos) continue;
       const std::string key = trim(line.substr(0, eq)), value = unquote(line.substr(eq + 1));
@@ -48,12 +59,17 @@ Mtl Mtl::parse(const std::string& text, const std::string& path) {
         groups.push_back(value);
       else if (key == "END_GROUP") {
         if (!groups.empty()) groups.pop_back();
-      } else
-        m.values_[(groups.empty() ? std::string() : groups.back()) + "/" + key] = value;
+      } else {
+        const std::string path_key = (groups.empty() ? std::string() : groups.back()) + "/" + key;
+        const auto [first, inserted] = line_of.emplace(path_key, line_number);
+        if (!inserted) throw repeated_key(path, key, first->second, line_number);
+        m.values_[path_key] = value;
+      }
     }
   } else {
     // XML: leaf elements <KEY>value</KEY> inside group elements.
     std::vector<std::string> stack;
+    std::map<std::string, int> line_of;
     std::size_t i = 0;
     while ((i = text.find('<', i)) != std::string::npos) {
       const auto close = text.find('>', i);
@@ -76,7 +92,11 @@ Mtl Mtl::parse(const std::string& text, const std::string& path) {
       }
       const auto next = text.find('<', close + 1);
       if (next != std::string::npos && text.compare(next, tag.size() + 3, "</" + tag + ">") == 0) {
-        m.values_[(stack.empty() ? std::string() : stack.back()) + "/" + tag] = unquote(text.substr(close + 1, next - close - 1));
+        const std::string path_key = (stack.empty() ? std::string() : stack.back()) + "/" + tag;
+        const int line_number = int(std::count(text.begin(), text.begin() + long(i), '\n')) + 1;
+        const auto [first, inserted] = line_of.emplace(path_key, line_number);
+        if (!inserted) throw repeated_key(path, tag, first->second, line_number);
+        m.values_[path_key] = unquote(text.substr(close + 1, next - close - 1));
         i = next + tag.size() + 3;
       } else {
         stack.push_back(tag);
@@ -131,6 +151,12 @@ Scene read_scene(const std::string& mtl_path) {
   s.spacecraft = mtl.get(image, "SPACECRAFT_ID");
   s.sensor = mtl.get(image, "SENSOR_ID");
   s.date = checked_iso_date(mtl.get(image, "DATE_ACQUIRED"), mtl_path, "DATE_ACQUIRED");
+  // The product id's fourth field is the acquisition date (LSDS-1619): a disagreement is a damaged
+  // or mixed-up metadata file, and either date would put the scene in the wrong season or year.
+  const std::string id_date = s.product_id.substr(17, 4) + "-" + s.product_id.substr(21, 2) + "-" + s.product_id.substr(23, 2);
+  if (id_date != s.date)
+    throw SceneError(mtl_path + ": key DATE_ACQUIRED has value '" + s.date + "' but the product id " + s.product_id + " says " + id_date +
+                     "; the metadata is damaged or belongs to another scene");
   s.wrs_path = int(mtl.get_number(image, "WRS_PATH"));
   s.wrs_row = int(mtl.get_number(image, "WRS_ROW"));
   s.utm_zone = int(mtl.get_number(projection, "UTM_ZONE"));

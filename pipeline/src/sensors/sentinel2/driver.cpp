@@ -66,6 +66,11 @@ class Sentinel2Source final : public ObservationSource {
         readers_.emplace_back(open_band(decoded(d.band_files[band_index(role)], b.name), mtd_path_, b.name));
       }
       scl_.emplace(open_band(decoded(d.scl_file, "SCL"), mtd_path_, "SCL"));
+      // Stored types of the L2A product (PSD 14.9): reflectance bands UInt16, the SCL UInt8.
+      for (std::size_t k = 0; k < readers_.size(); ++k)
+        check_band_type(readers_[k].reader(), {"UInt16"}, mtd_path_, kSentinel2Bands[band_index(roles_[k])].name,
+                        "Sentinel-2 L2A (PSD 14.9)");
+      check_band_type(scl_->reader(), {"Byte"}, mtd_path_, "SCL", "Sentinel-2 L2A (PSD 14.9)");
     } catch (...) {
       remove_work_dir();  // the destructor does not run when the constructor throws
       throw;

@@ -20,9 +20,33 @@ std::string first_match(const std::string& text, const std::string& pattern) {
   return "";
 }
 
+// "" when the XML text ends with the closing tag of its root element; else what is wrong. A download
+// or copy cut short loses the end of the file, where the offsets and quantification values are.
+std::string cut_short_problem(const std::string& text) {
+  std::size_t open = 0;
+  while ((open = text.find('<', open)) != std::string::npos && open + 1 < text.size() && (text[open + 1] == '?' || text[open + 1] == '!'))
+    ++open;
+  if (open == std::string::npos || open + 1 >= text.size()) return "holds no XML element";
+  const std::size_t name_end = text.find_first_of(" \t\r\n/>", open + 1);
+  if (name_end == std::string::npos) return "is cut short inside its first element";
+  const std::string root = text.substr(open + 1, name_end - open - 1);
+  const std::size_t last = text.find_last_not_of(" \t\r\n");
+  const std::string closing = "</" + root + ">";
+  if (last == std::string::npos || last + 1 < closing.size() || text.compare(last + 1 - closing.size(), closing.size(), closing) != 0)
+    return "does not end with " + closing + ": the file is cut short (an interrupted download or copy)";
+  return "";
+}
+
+// PROCESSING_BASELINE "NN.NN" as a number (04.00 -> 4.0), or NaN.
+double baseline_number(const std::string& baseline) {
+  static const std::regex form("^[0-9]{2}\\.[0-9]{2}$");
+  return std::regex_match(baseline, form) ? std::stod(baseline) : std::nan("");
+}
+
 }  // namespace
 
 Sentinel2Metadata parse_sentinel2_metadata(const std::string& mtd, const std::string& path) {
+  if (const std::string why = cut_short_problem(mtd); !why.empty()) throw SceneError(path + ": " + why);
   Sentinel2Metadata d;
   auto need = [&](const std::string& pattern, const std::string& key) {
     std::string v = first_match(mtd, pattern);
@@ -47,18 +71,30 @@ Sentinel2Metadata parse_sentinel2_metadata(const std::string& mtd, const std::st
   d.info.date = checked_iso_date(start.substr(0, 10), path, "PRODUCT_START_TIME");
   if (start.size() > 10 && start[10] != 'T')
     throw SceneError(path + ": key PRODUCT_START_TIME has value '" + start + "', not an ISO 8601 date-time");
+  // The date in the product name is the datatake's sensing start: PRODUCT_START_TIME must agree, or
+  // the scene would land in another season or year than its name says.
+  const std::string name_date = d.info.id.substr(11, 4) + "-" + d.info.id.substr(15, 2) + "-" + d.info.id.substr(17, 2);
+  if (name_date != d.info.date)
+    throw SceneError(path + ": key PRODUCT_START_TIME has value '" + start + "' but the product name " + d.info.id + " says " + name_date +
+                     "; the metadata is damaged or belongs to another product");
   d.info.spacecraft = need("<SPACECRAFT_NAME>([^<]+)</SPACECRAFT_NAME>", "SPACECRAFT_NAME");
   d.info.sensor = "MSI";
   d.info.reflectance = "SR";
   d.baseline = need("<PROCESSING_BASELINE>([^<]+)</PROCESSING_BASELINE>", "PROCESSING_BASELINE");
+  const double baseline = baseline_number(d.baseline);
+  if (std::isnan(baseline)) throw SceneError(path + ": key PROCESSING_BASELINE has value '" + d.baseline + "', not NN.NN");
   d.quantification = float(need_number("<BOA_QUANTIFICATION_VALUE[^>]*>([^<]+)</BOA_QUANTIFICATION_VALUE>", "BOA_QUANTIFICATION_VALUE"));
-  // BOA_ADD_OFFSET: present from processing baseline 04.00 (2022-01-25) on, -1000 today; read per
-  // product, absent means 0 (Sentinel-2 L2A Product Specification, PSD 14.9).
+  // BOA_ADD_OFFSET: from processing baseline 04.00 (2022-01-25) on, every product carries one per
+  // band (-1000 today) and reflectance is (DN + offset) / quantification; before, there is none and
+  // the offset is 0 (Sentinel-2 L2A Product Specification, PSD 14.9). So from 04.00 a missing offset
+  // is damaged metadata, never 0: read as 0 it would raise every reflectance by 0.1.
   for (std::size_t k = 0; k < kBandCount; ++k) {
     const std::string band = "BOA_ADD_OFFSET band_id=\"" + std::to_string(kSentinel2Bands[k].band_id) + "\"";
-    d.offset[k] = first_match(mtd, "<" + band + "[^>]*>([^<]*)</BOA_ADD_OFFSET>").empty()
-                      ? 0.0f
-                      : float(need_number("<" + band + "[^>]*>([^<]*)</BOA_ADD_OFFSET>", band));
+    const bool present = !first_match(mtd, "<" + band + "[^>]*>([^<]*)</BOA_ADD_OFFSET>").empty();
+    if (!present && baseline >= 4.0)
+      throw SceneError(path + ": missing key " + band + " (" + kSentinel2Bands[k].name + "), which processing baseline " + d.baseline +
+                       " requires: without it the reflectance would be off by the offset");
+    d.offset[k] = !present ? 0.0f : float(need_number("<" + band + "[^>]*>([^<]*)</BOA_ADD_OFFSET>", band));
     // reflectance = (DN + offset) / quantification: gain 1 / Q, offset O / Q.
     check_reflectance_scaling(1.0 / d.quantification, d.offset[k] / d.quantification, 65535, path,
                               std::string("BOA_QUANTIFICATION_VALUE / BOA_ADD_OFFSET of ") + kSentinel2Bands[k].name);
