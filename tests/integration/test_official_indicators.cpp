@@ -165,8 +165,14 @@ TEST_F(OfficialIndicators, ForestCoverageAndGrasslandCoverAgainstTruth) {
   const auto& low = by_id.at("low");
   EXPECT_EQ(low.at("unit_name"), "测试单元");
   EXPECT_EQ(low.at("scope"), "unit");
-  EXPECT_EQ(low.at("verdict"), "met");
-  EXPECT_EQ(by_id.at("high").at("verdict"), "not_met");
+  // No reference sample and no plots: the map figures have no error model, so no verdict is
+  // claimed; the map value alone is compared in map_verdict.
+  EXPECT_EQ(low.at("verdict"), "not_assessed");
+  EXPECT_EQ(low.at("interval_basis"), "unobserved_only");
+  EXPECT_EQ(low.at("map_verdict"), "met");
+  EXPECT_EQ(by_id.at("high").at("verdict"), "not_assessed");
+  EXPECT_EQ(by_id.at("high").at("map_verdict"), "not_met");
+  EXPECT_NE(series.at("interval_basis").find("forest_coverage_pct=unobserved_only"), std::string::npos);
   EXPECT_EQ(by_id.at("cropland-free").at("unit_name"), "Dengkou desert edge");  // a zone as a unit by itself
   EXPECT_EQ(low.at("value"), series.at("forest_coverage_pct"));                 // one definition for the series and the verdict
   EXPECT_LE(std::stod(low.at("ci95_low")), std::stod(low.at("value")));
@@ -359,6 +365,8 @@ TEST_F(OfficialIndicators, AReferenceSampleAdjustsForestAndWaterAreasAndReportsT
     if (row.at("target_id") == "low") {
       EXPECT_EQ(row.at("value"), after.at("forest_coverage_pct"));
       EXPECT_LT(std::stod(row.at("ci95_low")), std::stod(row.at("value")));
+      EXPECT_EQ(row.at("interval_basis"), "sample+unobserved");
+      EXPECT_NE(row.at("verdict"), "not_assessed");
     }
   // A bad sample file stops the run before any scene, naming the file and the row.
   std::ofstream(dir_ / "bad_reference.csv") << "lon,lat,class\n107.1,40.7,tree\n107.1,40.7,forest\n";

@@ -137,18 +137,24 @@ TEST(OfficialEstimates, ACityIsItsCountiesCombinedByAreaNotAnAverageOfPercentage
   EXPECT_NEAR(rows[0].estimate.value, 3.25, 1e-12);
   EXPECT_NEAR(rows[0].threshold, 3.6, 1e-12);
   EXPECT_NEAR(rows[0].distance, -0.35, 1e-12);
-  EXPECT_EQ(rows[0].verdict, Verdict::not_met);  // fully observed: the interval is the point
+  // No reference sample: the map's pixel count has no error model, so no verdict; the map alone misses.
+  EXPECT_EQ(rows[0].estimate.basis, "unobserved_only");
+  EXPECT_EQ(rows[0].verdict, Verdict::not_assessed);
+  EXPECT_EQ(rows[0].map_verdict, Verdict::not_met);
   EXPECT_EQ(rows[1].scope, "member");
   EXPECT_NEAR(rows[1].estimate.value, 10.0, 1e-12);
-  EXPECT_EQ(rows[1].verdict, Verdict::met);
+  EXPECT_EQ(rows[1].verdict, Verdict::not_assessed);
+  EXPECT_EQ(rows[1].map_verdict, Verdict::met);
   EXPECT_NEAR(rows[2].estimate.value, 1.0, 1e-12);
   // Grassland cover: (50 x 0.20 + 10 x 0.50) / 60 = 25% (the mean of the percentages would be 35%).
   EXPECT_NEAR(rows[3].estimate.value, 25.0, 1e-12);
-  EXPECT_EQ(rows[3].verdict, Verdict::met);  // 25 >= 25
+  EXPECT_EQ(rows[3].verdict, Verdict::not_assessed);  // uncalibrated cover: no error model
+  EXPECT_EQ(rows[3].map_verdict, Verdict::met);       // 25 >= 25
   EXPECT_EQ(rows[3].method, "phenology;imagery_seasons;uncalibrated");
   // A unit with no zone in the run: no data.
   EXPECT_EQ(rows[6].unit_code, "150000");
   EXPECT_EQ(rows[6].verdict, Verdict::no_data);
+  EXPECT_EQ(rows[6].map_verdict, Verdict::no_data);
   EXPECT_TRUE(std::isnan(rows[6].estimate.value));
   EXPECT_EQ(targets_report_cells(rows[6])[6], "");  // the value cell is empty
 }

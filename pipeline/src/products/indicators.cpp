@@ -9,6 +9,7 @@
 #include "engine/season_engine.hpp"
 #include "products/index_products.hpp"
 #include "report/csv_report.hpp"
+#include "targets/targets.hpp"
 
 namespace ecomon {
 
@@ -27,7 +28,7 @@ Estimate area_estimate(const ZoneRow& x, double observed_part) {
   const double u = unobserved_area(x);
   return {observed_part + u * ratio(observed_part, x.tally.observed_area), observed_part, observed_part + u};
 }
-Estimate scaled(Estimate e, double factor) { return {e.value * factor, e.low * factor, e.high * factor}; }
+Estimate scaled(Estimate e, double factor) { return {e.value * factor, e.low * factor, e.high * factor, e.basis}; }
 
 // The year's check of its land cover map against a reference sample, when it gave an estimate.
 const ClassAccuracy* applied_accuracy(const ZoneRow& x) {
@@ -51,7 +52,7 @@ Estimate class_area_estimate(const ZoneRow& x, double observed_part, LandCover s
   const auto adjusted = sample_adjusted(x, observed_part, sample_class);
   if (!adjusted) return area_estimate(x, observed_part);
   const double a = adjusted->area, half = 1.96 * adjusted->se, u = unobserved_area(x);
-  return {a + u * ratio(a, x.tally.observed_area), std::max(0.0, a - half), a + half + u};
+  return {a + u * ratio(a, x.tally.observed_area), std::max(0.0, a - half), a + half + u, "sample+unobserved"};
 }
 
 // A share of the zone's whole area, in percent.
@@ -69,10 +70,12 @@ const Calibration* applied_calibration(const ZoneRow& x) {
 // unobserved part being all grassland at no cover or all grassland at full cover.
 Estimate grassland_cover_estimate(const ZoneRow& x) {
   const double g = x.tally.landcover(LandCover::grassland), u = unobserved_area(x);
-  if (!(g > 0)) return {kNaN, 100 * ratio(0, u), 100 * ratio(u, u)};
+  const Calibration* c = applied_calibration(x);
+  const std::string basis = c ? "calibration+unobserved" : Estimate::kUnobservedOnly;
+  if (!(g > 0)) return {kNaN, 100 * ratio(0, u), 100 * ratio(u, u), basis};
   const double satellite_mean = x.tally.grassland_fvc_area / g;
   Calibration::Mean mean{satellite_mean, satellite_mean, satellite_mean};
-  if (const Calibration* c = applied_calibration(x)) {
+  if (c) {
     // By grassland type (all of it type 0 without a type layer): each type's mean through its own
     // line (or the pooled one), weighted by the type's grassland area; the intervals' ends weighted
     // alike (a conservative sum).
@@ -85,7 +88,7 @@ Estimate grassland_cover_estimate(const ZoneRow& x) {
       mean.value += w * m.value, mean.low += w * m.low, mean.high += w * m.high;
     }
   }
-  return {100 * mean.value, 100 * ratio(mean.low * g, g + u), 100 * ratio(mean.high * g + u, g + u)};
+  return {100 * mean.value, 100 * ratio(mean.low * g, g + u), 100 * ratio(mean.high * g + u, g + u), basis};
 }
 
 using Number = std::function<double(const ZoneRow&)>;
@@ -173,6 +176,12 @@ Registry build() {
          "1 when the method differs from the zone's previous year with data: figures on either side are not comparable, and the trend "
          "test starts after the step.",
          [](const ZoneRow& x) { return std::string(x.method_step ? "1" : "0"); });
+  r.text("interval_basis", "区间依据",
+         "What the 95% intervals of the indicators a target may name account for, as indicator=basis pairs: unobserved_only (the "
+         "map's pixel count bounded by the unobserved part; no error model, so targets_report.csv gives no verdict), "
+         "sample+unobserved (a reference sample's area-adjusted estimate and its standard error), calibration+unobserved (the "
+         "ground plots' line and the error of the calibrated mean).",
+         [](const ZoneRow& x) { return interval_bases(x); });
   // Areas.
   r.area("zone_area", "区划面积", "Ellipsoidal (WGS84, geodesic) area of the whole zone polygon.",
          [](const ZoneRow& x) { return x.zone.geodesic_area_m2; });
@@ -296,6 +305,15 @@ std::string season_method(const ZoneRow& x) {
       .append(applied_calibration(x) ? ";calibrated" : ";uncalibrated");
   if (applied_accuracy(x)) method.append(";sample");  // forest and water areas adjusted by a reference sample
   return method;
+}
+
+std::string interval_bases(const ZoneRow& x) {
+  std::string out;
+  for (const std::string& key : target_indicators()) {
+    const Indicator& i = indicator(key);
+    out.append(out.empty() ? "" : ";").append(key).append("=").append(i.estimate(x).basis);
+  }
+  return out;
 }
 
 const std::vector<Indicator>& indicators() {

@@ -24,6 +24,9 @@ struct ZoneRow {
   bool method_step = false;            // season rows: the method differs from the zone's previous year with data
 };
 
+/// The `interval_basis` of a season row: indicator=basis for each indicator a target may name.
+std::string interval_bases(const ZoneRow& row);
+
 /// The method of a season row (its forest rule, land-cover source and calibration), as the
 /// `method` column spells it; a change between years is a method step.
 std::string season_method(const ZoneRow& row);
@@ -31,6 +34,16 @@ std::string season_method(const ZoneRow& row);
 /// A unit's figure with the bounds of its 95% interval (config/README.md, "How the interval is computed").
 struct Estimate {
   double value = 0, low = 0, high = 0;
+  /// What the interval accounts for (config/README.md, "What an interval accounts for"):
+  /// `unobserved_only` (the map's pixel count, bounded by the unobserved part being none or all of
+  /// it: no error model, so no verdict), `sample+unobserved` (a reference sample's area-adjusted
+  /// estimate and its standard error), `calibration+unobserved` (the ground plots' line and the error
+  /// of its calibrated mean).
+  std::string basis = kUnobservedOnly;
+
+  static constexpr const char* kUnobservedOnly = "unobserved_only";
+  /// Whether the interval is a statistical one for the indicator, so that a verdict may rest on it.
+  bool statistical() const { return basis != kUnobservedOnly; }
 };
 
 struct Indicator {

@@ -64,6 +64,7 @@ const std::vector<std::string>& series_keys() {
                                                 "simulated",
                                                 "method",
                                                 "method_step",
+                                                "interval_basis",
                                                 "zone_area_km2",
                                                 "total_area_km2",
                                                 "observed_area_km2",

@@ -19,6 +19,8 @@ const char* verdict_name(Verdict v) {
       return "not_met";
     case Verdict::at_risk:
       return "at_risk";
+    case Verdict::not_assessed:
+      return "not_assessed";
     case Verdict::no_data:
       return "no_data";
   }

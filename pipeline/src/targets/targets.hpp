@@ -12,7 +12,10 @@
 namespace ecomon {
 
 enum class TargetRule { at_least, at_most };
-enum class Verdict { met, not_met, at_risk, no_data };
+/// met / not_met / at_risk: the 95% interval is a statistical one and lies above, below or across
+/// the threshold; not_assessed: the figure has no error model (a map's pixel count without a
+/// reference sample, uncalibrated cover), so no verdict is claimed; no_data: too little observed.
+enum class Verdict { met, not_met, at_risk, not_assessed, no_data };
 const char* verdict_name(Verdict v);
 
 struct TargetPoint {

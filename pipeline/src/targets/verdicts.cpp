@@ -40,6 +40,11 @@ VerdictRow judge_row(const Target& t, const std::string& scope, const UnitOfYear
     row.distance = margin(t.rule, row.estimate.value, row.threshold);
   }
   row.verdict = judge(t.rule, row.estimate.low, row.estimate.high, row.threshold, row.observed_fraction, min_observed);
+  row.map_verdict = judge(t.rule, row.estimate.value, row.estimate.value, row.threshold, row.observed_fraction, min_observed);
+  // Without an error model the interval only bounds the unobserved part: a verdict on it would claim
+  // a certainty the figure does not have (a map's pixel count is biased by its errors, Olofsson et
+  // al. 2014), so none is given.
+  if (row.verdict != Verdict::no_data && !row.estimate.statistical()) row.verdict = Verdict::not_assessed;
   return row;
 }
 
@@ -104,8 +109,16 @@ const std::vector<ReportColumn>& targets_report_columns() {
       {"binding", "约束性", "yes for a binding (约束性) target of the plan, no for an expected one."},
       {"distance", "差距", "value - threshold for at_least, threshold - value for at_most: positive is on the target's side."},
       {"verdict", "判定",
-       "met (the whole interval meets the threshold), not_met (the whole interval misses it), at_risk (it straddles it), no_data "
-       "(observed_fraction under targets.min_observed_fraction)."},
+       "met (the whole interval meets the threshold), not_met (the whole interval misses it), at_risk (it straddles it): only when "
+       "interval_basis is a statistical one; not_assessed when it is unobserved_only (no reference sample or plots: the map value has "
+       "no error model); no_data (observed_fraction under targets.min_observed_fraction)."},
+      {"interval_basis", "区间依据",
+       "What the interval accounts for: sample+unobserved (a reference sample's area-adjusted estimate with its standard error, and "
+       "the unobserved part), calibration+unobserved (the ground plots' line and the error of its calibrated mean, and the unobserved "
+       "part), unobserved_only (the unobserved part only: not a confidence interval)."},
+      {"map_verdict", "图面判定",
+       "How the value alone compares with the threshold (met or not_met; no_data as verdict): what the map says, without its "
+       "uncertainty. A verdict that a bureau signs is `verdict`."},
       {"calibrated", "已校准", "yes when the figure was calibrated against ground plots."},
       {"observed_fraction", "观测比例", "Share of the unit's whole area observed clear in the season."},
       {"method", "方法", "The unit's method that year (county_timeseries.csv `method`)."},
@@ -133,6 +146,8 @@ std::vector<std::string> targets_report_cells(const VerdictRow& r) {
           yes_no(t.binding),
           format_fixed(r.distance, 4),
           verdict_name(r.verdict),
+          r.estimate.basis,
+          verdict_name(r.map_verdict),
           yes_no(r.calibrated),
           format_fixed(r.observed_fraction, 6),
           r.method,
@@ -142,7 +157,7 @@ std::vector<std::string> targets_report_cells(const VerdictRow& r) {
 
 std::string format_targets_table(const std::vector<VerdictRow>& rows) {
   std::string out = pad_to_width("target", 30) + pad_to_width("unit", 22) +
-                    "year       value  95% interval          threshold  verdict    observed  source\n";
+                    "year       value  95% interval          threshold  verdict       map      basis                    observed  source\n";
   char buf[256];
   for (const auto& r : rows) {
     std::string unit(r.scope == "member" ? 2 : 0, ' ');
@@ -151,8 +166,9 @@ std::string format_targets_table(const std::vector<VerdictRow>& rows) {
     std::string interval = "-";
     if (std::isfinite(r.estimate.low))
       interval = std::string("[").append(num(r.estimate.low)).append(", ").append(num(r.estimate.high)).append("]");
-    std::snprintf(buf, sizeof buf, "%4d %11s  %-21s %9s  %-9s %8.3f  %s\n", r.year, num(r.estimate.value).c_str(), interval.c_str(),
-                  num(r.threshold).c_str(), verdict_name(r.verdict), r.observed_fraction, r.target->source.c_str());
+    std::snprintf(buf, sizeof buf, "%4d %11s  %-21s %9s  %-13s %-8s %-23s %8.3f  %s\n", r.year, num(r.estimate.value).c_str(),
+                  interval.c_str(), num(r.threshold).c_str(), verdict_name(r.verdict), verdict_name(r.map_verdict),
+                  r.estimate.basis.c_str(), r.observed_fraction, r.target->source.c_str());
     out += pad_to_width(r.scope == "member" ? "" : r.target->id, 30) + pad_to_width(unit, 22) + buf;
   }
   return out;

@@ -1,7 +1,9 @@
 #pragma once
 // The verdict of every target in every year of a run: the unit's figure from the indicator registry
 // (products/indicators.cpp, one definition for the series and the verdicts), its 95% interval, the
-// threshold that applies that year, and met / at_risk / not_met / no_data. The member zones of a
+// threshold that applies that year, and met / at_risk / not_met when the interval is a statistical
+// one, not_assessed when it is not (the map value alone is then compared in map_verdict), no_data
+// when too little was observed. The member zones of a
 // unit get rows too (scope `member`), judged against the unit's threshold, to show which of them
 // carry the unit and which hold it back.
 #include <limits>
@@ -22,6 +24,7 @@ struct VerdictRow {
   Estimate estimate{kUnknown, kUnknown, kUnknown};
   double threshold = 0, distance = kUnknown, observed_fraction = 0;
   Verdict verdict = Verdict::no_data;
+  Verdict map_verdict = Verdict::no_data;  // the value alone against the threshold (met / not_met), whatever the interval
   bool calibrated = false;
   bool simulated = false;  // the year's scenes are simulated
   std::string method;      // the unit's method that year (county_timeseries.csv `method`), "" without data
