@@ -147,46 +147,115 @@ TEST(Calibration, GrasslandCoverThroughTheLineWithTheErrorOfTheMeanByHand) {
 
 namespace {
 
-TEST(ReferenceSampleInTheRun, AZonesAdjustedAreaByHandEqualsTheRegionsEstimateWhenTheZoneIsTheRegion) {
-  // Mapped tree: 8 units tree, 2 grassland; mapped grassland: 1 tree, 19 grassland; mapped water: 10 water.
+// A hand-made sample: mapped tree 8 units tree, 2 grassland; mapped grassland 1 tree, 19 grassland;
+// mapped water 10 water; one unobserved unit.
+struct HandSample {
   std::vector<ReferenceSample> sample;
   std::vector<PlotMatch> matches;
-  auto add = [&](LandCover mapped, LandCover reference, int n) {
+  void add(LandCover mapped, LandCover reference, int n) {
     for (int k = 0; k < n; ++k) {
       matches.push_back({sample.size(), PlotStatus::not_grassland, 0.3, mapped});
-      sample.push_back({107, 40, reference, 2023, int(sample.size() + 1)});
+      sample.push_back({107, 40, reference, 2023, int(sample.size() + 1), std::nullopt});
     }
-  };
-  add(LandCover::tree, LandCover::tree, 8);
-  add(LandCover::tree, LandCover::grassland, 2);
-  add(LandCover::grassland, LandCover::tree, 1);
-  add(LandCover::grassland, LandCover::grassland, 19);
-  add(LandCover::water, LandCover::water, 10);
-  matches.push_back({sample.size(), PlotStatus::unobserved, std::nan(""), LandCover::unknown});  // skipped
-  sample.push_back({107, 40, LandCover::water, 2023, int(sample.size() + 1)});
+  }
+  HandSample() {
+    add(LandCover::tree, LandCover::tree, 8);
+    add(LandCover::tree, LandCover::grassland, 2);
+    add(LandCover::grassland, LandCover::tree, 1);
+    add(LandCover::grassland, LandCover::grassland, 19);
+    add(LandCover::water, LandCover::water, 10);
+    matches.push_back({sample.size(), PlotStatus::unobserved, std::nan(""), LandCover::unknown});  // skipped
+    sample.push_back({107, 40, LandCover::water, 2023, int(sample.size() + 1), std::nullopt});
+  }
+};
+
+TEST(ReferenceSampleInTheRun, AZoneThatIsTheRegionGetsThePapersEstimatorPlusAFloorForErrorFreeStrata) {
+  HandSample h;
   ZoneTally unit;
   unit.landcover_area[int(LandCover::tree)] = 10e6;
   unit.landcover_area[int(LandCover::grassland)] = 90e6;
   unit.landcover_area[int(LandCover::water)] = 5e6;
+  for (std::size_t k = 0; k < h.sample.size(); ++k) unit.sample_units.push_back(k);
   std::array<double, kLandCoverClasses> mapped{};
   for (int c = 0; c < kLandCoverClasses; ++c) mapped[std::size_t(c)] = unit.landcover_area[c];
-  const ClassAccuracy a = assess_land_cover(matches, sample, mapped);
+  const ClassAccuracy a = assess_land_cover(h.matches, h.sample, mapped);
   ASSERT_TRUE(a.applied()) << a.problem;
-  // Trees: 10 x 8/10 + 90 x 1/20 = 12.5 km2; SE^2 = 10^2 x 0.8 x 0.2 / 9 + 90^2 x 0.05 x 0.95 / 19 = 1.77778 + 20.25.
-  const AdjustedArea trees = a.adjusted(unit, LandCover::tree);
+  // Forest (trees): 10 x 8/10 + 90 x 1/20 = 12.5 km2; SE^2 = 10^2 x 0.8 x 0.2 / 9 + 90^2 x 0.05 x 0.95 / 19
+  // (Olofsson et al. 2014 eq. 10) + the water stratum, which shows no tree: Agresti-Coull p~ = 2/14,
+  // 5^2 x (2/14)(12/14) / 14 instead of 0.
+  const UnitAreaEstimate trees = a.unit_area(unit, SampleQuantity::forest);
+  ASSERT_TRUE(trees.valid()) << trees.problem;
+  EXPECT_TRUE(trees.within_unit);
   EXPECT_NEAR(trees.area, 12.5e6, 1e-3);
-  EXPECT_NEAR(trees.se, std::sqrt(1.7777777777777777 + 20.25) * 1e6, 1e-3);
-  // The zone is the whole region here: the same figures as the estimator of the paper.
+  const double floor = 25 * (2.0 / 14) * (12.0 / 14) / 14;
+  EXPECT_NEAR(trees.se, std::sqrt(1.7777777777777777 + 20.25 + floor) * 1e6, 1e-3);
+  // The paper's estimator of the region (libgeo) has the same area and, without the floor, the smaller SE.
   EXPECT_NEAR(a.region->classes[0].area, trees.area, 1e-3);
-  EXPECT_NEAR(a.region->classes[0].area_se, trees.se, 1e-3);
+  EXPECT_NEAR(a.region->classes[0].area_se, std::sqrt(1.7777777777777777 + 20.25) * 1e6, 1e-3);
+  // Water: every stratum error-free for water: 5 km2 exactly, and yet an SE from the three floors.
+  const UnitAreaEstimate water = a.unit_area(unit, SampleQuantity::water);
+  EXPECT_NEAR(water.area, 5e6, 1e-3);
+  const double water_var = 100 * (2.0 / 14) * (12.0 / 14) / 14 + 8100 * (2.0 / 24) * (22.0 / 24) / 24 + 25 * (12.0 / 14) * (2.0 / 14) / 14;
+  EXPECT_NEAR(water.se, std::sqrt(water_var) * 1e6, 1e-3);
+  EXPECT_GT(water.se, 0);
   EXPECT_EQ(a.matches.back().status, PlotStatus::unobserved);
   // A mapped class with one unit has no variance: no estimate, and why.
   mapped[int(LandCover::bare)] = 1e6;
-  matches.push_back({sample.size(), PlotStatus::not_grassland, 0.01, LandCover::bare});
-  sample.push_back({107, 40, LandCover::bare, 2023, int(sample.size() + 1)});
-  const ClassAccuracy thin = assess_land_cover(matches, sample, mapped);
+  h.matches.push_back({h.sample.size(), PlotStatus::not_grassland, 0.01, LandCover::bare});
+  h.sample.push_back({107, 40, LandCover::bare, 2023, int(h.sample.size() + 1), std::nullopt});
+  const ClassAccuracy thin = assess_land_cover(h.matches, h.sample, mapped);
   EXPECT_FALSE(thin.applied());
   EXPECT_NE(thin.problem.find("map class bare has 1 sample unit(s), fewer than 2"), std::string::npos) << thin.problem;
+}
+
+TEST(ReferenceSampleInTheRun, ACountyWithoutEnoughUnitsOfItsOwnGetsTheDomainEstimator) {
+  HandSample h;
+  // The region: 10 km2 mapped tree, 90 grassland, 5 water. The county holds 4 of the mapped-tree
+  // units (3 tree, 1 grassland) and 5 of the mapped-grassland ones (1 tree, 4 grassland): too few
+  // of its own in the tree stratum (4 < 5), so the domain estimator over the region's units.
+  std::array<double, kLandCoverClasses> mapped{};
+  mapped[int(LandCover::tree)] = 10e6, mapped[int(LandCover::grassland)] = 90e6, mapped[int(LandCover::water)] = 5e6;
+  ZoneTally county;
+  county.landcover_area[int(LandCover::tree)] = 4e6;
+  county.landcover_area[int(LandCover::grassland)] = 20e6;
+  county.sample_units = {5, 6, 7, 8, 10, 11, 12, 13, 14};  // units 0-7 tree/tree, 8-9 tree/grass, 10 grass/tree, 11- grass/grass
+  const ClassAccuracy a = assess_land_cover(h.matches, h.sample, mapped);
+  const UnitAreaEstimate e = a.unit_area(county, SampleQuantity::forest);
+  ASSERT_TRUE(e.valid()) << e.problem;
+  EXPECT_FALSE(e.within_unit);
+  // Tree stratum: y = 3/10 (units 5, 6, 7 are trees in the county); grassland: 1/20 (unit 10).
+  // A = 10 x 0.3 + 90 x 0.05 = 7.5 km2. Variance terms M^2 y(1-y)/(n-1): 100 x 0.21 / 9 = 2.3333 and
+  // 8100 x 0.0475 / 19 = 20.25; the county's own floors 16 x 0.75 x 0.25 / 3 = 1 and
+  // 400 x 1/5 x 4/5 / 4 = 16 are smaller.
+  EXPECT_NEAR(e.area, 7.5e6, 1e-3);
+  EXPECT_NEAR(e.se, std::sqrt(2.3333333333333335 + 20.25) * 1e6, 1e-3);
+  // With one more own unit per stratum requirement met (min 4), the county's own stratified estimate:
+  // 4 x 3/4 + 20 x 1/5 = 7 km2; SE^2 = 16 x 0.75 x 0.25 / 3 + 400 x 0.2 x 0.8 / 4 = 1 + 16.
+  const ClassAccuracy own = assess_land_cover(h.matches, h.sample, mapped, {}, 4);
+  const UnitAreaEstimate w = own.unit_area(county, SampleQuantity::forest);
+  EXPECT_TRUE(w.within_unit);
+  EXPECT_NEAR(w.area, 7e6, 1e-3);
+  EXPECT_NEAR(w.se, std::sqrt(1.0 + 16.0) * 1e6, 1e-3);
+}
+
+TEST(ReferenceSampleInTheRun, OfficialForestCountsDesignatedShrublandOrTheLabellersForestColumn) {
+  std::vector<ReferenceSample> sample;
+  std::vector<PlotMatch> matches;
+  for (int k = 0; k < 4; ++k) {
+    matches.push_back({sample.size(), PlotStatus::not_grassland, 0.3, LandCover::shrubland});
+    sample.push_back({107, 40, LandCover::shrubland, 2023, k + 1, std::nullopt});
+  }
+  sample[3].forest = false;  // the labeller saw shrubs too sparse for the official definition
+  std::array<double, kLandCoverClasses> mapped{};
+  mapped[int(LandCover::shrubland)] = 8e6;
+  ZoneTally unit;
+  unit.landcover_area[int(LandCover::shrubland)] = 8e6;
+  unit.sample_units = {0, 1, 2, 3};
+  const ClassAccuracy designated = assess_land_cover(matches, sample, mapped, {true, true, true, true}, 2);
+  EXPECT_NEAR(designated.unit_area(unit, SampleQuantity::forest).area, 6e6, 1e-3);  // 3 of 4 forest
+  const ClassAccuracy not_designated = assess_land_cover(matches, sample, mapped, {}, 2);
+  EXPECT_NEAR(not_designated.unit_area(unit, SampleQuantity::forest).area, 0, 1e-3);
+  EXPECT_GT(not_designated.unit_area(unit, SampleQuantity::forest).se, 0);  // 0 of 4: a floor, not 0
 }
 
 TEST(ReferenceSampleInTheRun, ClassesByCodeOrNameAndBadRowsNamed) {

@@ -79,8 +79,9 @@ struct CalibrationSection {  // ground plots (calibration/plots.hpp)
   std::string plots_file;    // empty: grassland cover is uncalibrated
   int min_plots = 5;         // matched plots a year needs for its line
 };
-struct AccuracySection {     // a reference sample in the run (ground/reference_sample.hpp)
-  std::string samples_file;  // empty: no area-adjusted estimates
+struct AccuracySection {         // a reference sample in the run (ground/reference_sample.hpp)
+  std::string samples_file;      // empty: no area-adjusted estimates
+  int min_unit_stratum_units = 5;  // sample units a unit needs in each of its map classes for its own (within-unit) estimate
 };
 struct ReportSection {
   std::string headers = "en";  // en | zh | en_zh

@@ -24,6 +24,7 @@
 #include "libgeo/trend.hpp"
 #include "app/output_folder.hpp"
 #include "engine/strip_runner.hpp"
+#include "ground/table_fields.hpp"
 #include "landcover/layer.hpp"
 #include "rules/cell_rules.hpp"
 #include "products/product_specs.hpp"
@@ -514,9 +515,40 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
     std::array<double, kLandCoverClasses> mapped{};  // over the zones: the region the sample's estimate speaks for
     for (const ZoneTally& t : result.tallies)
       for (int c = 0; c < kLandCoverClasses; ++c) mapped[std::size_t(c)] += t.landcover_area[c];
-    result.accuracy = assess_land_cover(std::move(sample_matches), *ancillary.samples, mapped);
+    // Each unit of the sample in the zone that holds most of its cell: a unit's own sample, and
+    // whether its shrubland is forest.
+    std::vector<bool> designated(ancillary.samples->size(), false);
+    std::size_t outside_zones = 0;
+    std::string first_outside;
+    for (const PlotCell& cell : in.sample_cells) {
+      const int z = zone_of_cell(zones, in.zone_windows, grid, cell.col, cell.row);
+      if (z < 0) {
+        if (outside_zones++ == 0) first_outside = table_row(s.accuracy.samples_file, std::size_t((*ancillary.samples)[cell.plot].row - 1));
+        continue;
+      }
+      result.tallies[std::size_t(z)].sample_units.push_back(cell.plot);
+      designated[cell.plot] = in.special_shrubland[std::size_t(z)];
+    }
+    if (outside_zones > 0)
+      spdlog::warn("{}: {} sample unit(s) of {} lie in no zone (first: {}); they count for the region's strata only", s.accuracy.samples_file,
+                   outside_zones, year, first_outside);
+    result.accuracy =
+        assess_land_cover(std::move(sample_matches), *ancillary.samples, mapped, designated, s.accuracy.min_unit_stratum_units);
   }
   return result;
+}
+
+int zone_of_cell(const std::vector<geo::io::Zone>& zones, const std::vector<Window>& zone_windows, const geo::Grid& grid, int col,
+                 int row) {
+  const Window cell{col, row, 1, 1};
+  int best = -1;
+  double best_fraction = 0.5;  // the zone holding most of the cell, if one holds at least half
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    if (zone_windows[z].intersect(cell).empty()) continue;
+    const double f = geo::coverage_fractions(zones[z].geometry, grid.transform, cell)[0];
+    if (f >= best_fraction) best = int(z), best_fraction = f;
+  }
+  return best;
 }
 
 std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, const geo::Grid& grid, const Settings& s,

@@ -35,6 +35,10 @@ struct YearResult {
   bool simulated = false;                  // some scene of the year is simulated
 };
 
+/// The zone (index) that covers at least half of grid cell (col, row), the most covering one; -1 none.
+int zone_of_cell(const std::vector<geo::io::Zone>& zones, const std::vector<geo::Window>& zone_windows, const geo::Grid& grid, int col,
+                 int row);
+
 class LandCoverLayer;
 class GrasslandTypeLayer;
 

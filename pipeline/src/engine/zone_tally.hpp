@@ -37,6 +37,7 @@ struct ZoneTally {
   std::vector<std::uint8_t> sources_seen;  // season: per source of the year, 1 when it has data in the zone
   std::vector<double> index_sum;           // per index product with an indicator: sum of value x area over land
   std::vector<double> index_area;          // ... and the land area where the index is defined
+  std::vector<std::size_t> sample_units;   // season, with a reference sample: the sample units (file order) in the zone
 
   void merge(const ZoneTally& o) {
     total_area += o.total_area;
@@ -65,6 +66,7 @@ struct ZoneTally {
     for (std::size_t i = 0; i < o.sources_seen.size(); ++i) sources_seen[i] |= o.sources_seen[i];
     if (index_sum.size() < o.index_sum.size()) index_sum.resize(o.index_sum.size(), 0), index_area.resize(o.index_sum.size(), 0);
     for (std::size_t i = 0; i < o.index_sum.size(); ++i) index_sum[i] += o.index_sum[i], index_area[i] += o.index_area[i];
+    sample_units.insert(sample_units.end(), o.sample_units.begin(), o.sample_units.end());
   }
   double landcover(LandCover c) const { return landcover_area[int(c)]; }
   /// Sources (scenes) of the year with data in the zone.

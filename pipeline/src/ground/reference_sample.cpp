@@ -1,6 +1,7 @@
 #include "ground/reference_sample.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "config/settings.hpp"
@@ -16,7 +17,7 @@ std::vector<ReferenceSample> load_reference_sample(const std::string& path) {
   } catch (const std::exception& e) {
     throw ConfigError(std::string("accuracy.samples_file: ") + e.what());
   }
-  const int lon = t.column("lon"), lat = t.column("lat"), cls = t.column("class"), year = t.column("year");
+  const int lon = t.column("lon"), lat = t.column("lat"), cls = t.column("class"), year = t.column("year"), forest = t.column("forest");
   for (const auto& [name, index] : {std::pair{"lon", lon}, {"lat", lat}, {"class", cls}})
     if (index < 0) throw ConfigError(path + ": no column '" + name + "' (a reference sample needs lon, lat, class; year is optional)");
   std::vector<ReferenceSample> sample;
@@ -35,6 +36,16 @@ std::vector<ReferenceSample> load_reference_sample(const std::string& path) {
                           "' is not a LANDCOVER class (1-8, or tree, shrubland, grassland, cropland, water, wetland, bare, built_up)");
       s.reference = LandCover(int(code));  // 0 also stands for "not a number": refused above
     }
+    if (forest >= 0 && !t.rows[r][std::size_t(forest)].empty()) {
+      std::string f = t.rows[r][std::size_t(forest)];
+      std::transform(f.begin(), f.end(), f.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+      if (f == "1" || f == "yes" || f == "true")
+        s.forest = true;
+      else if (f == "0" || f == "no" || f == "false")
+        s.forest = false;
+      else
+        throw ConfigError(table_row(path, r) + ": forest '" + t.rows[r][std::size_t(forest)] + "' is not yes or no (1 or 0)");
+    }
     if (year >= 0 && !t.rows[r][std::size_t(year)].empty()) {
       const double y = table_number(t, r, year);
       if (y != std::floor(y) || y < 1970 || y > 2200)
@@ -47,16 +58,45 @@ std::vector<ReferenceSample> load_reference_sample(const std::string& path) {
   return sample;
 }
 
+double proportion_variance(double x, double n) {
+  if (x > 0 && x < n) {
+    const double p = x / n;
+    return p * (1 - p) / (n - 1);
+  }
+  const double p = (x + 2) / (n + 4);
+  return p * (1 - p) / (n + 4);
+}
+
+namespace {
+
+// What reference unit `s` counts as (bit q for SampleQuantity q).
+std::uint8_t counts_as(const ReferenceSample& s, bool designated) {
+  const LandCover c = s.reference;
+  const bool forest = s.forest.value_or(c == LandCover::tree || (c == LandCover::shrubland && designated));
+  const bool water = c == LandCover::water, wetland = water || c == LandCover::wetland, grassland = c == LandCover::grassland;
+  return std::uint8_t((forest << int(SampleQuantity::forest)) | (water << int(SampleQuantity::water)) |
+                      (wetland << int(SampleQuantity::wetland)) | (grassland << int(SampleQuantity::grassland)));
+}
+
+}  // namespace
+
 ClassAccuracy assess_land_cover(std::vector<PlotMatch> matches, const std::vector<ReferenceSample>& sample,
-                                const std::array<double, kLandCoverClasses>& mapped) {
+                                const std::array<double, kLandCoverClasses>& mapped, const std::vector<bool>& designated_unit,
+                                int min_unit_stratum_units) {
   ClassAccuracy a;
   std::sort(matches.begin(), matches.end(), [](const PlotMatch& x, const PlotMatch& y) { return x.plot < y.plot; });
   a.matches = std::move(matches);
+  a.mapped = mapped;
+  a.min_unit_stratum_units = min_unit_stratum_units;
+  a.stratum.assign(sample.size(), LandCover::unknown);
+  a.counts_as.assign(sample.size(), 0);
   // A unit is used when its cell was observed and classed (any class): the map's class there is the stratum.
   for (PlotMatch& m : a.matches) {
     if (m.status == PlotStatus::unobserved || m.status == PlotStatus::outside_data || m.land_cover == LandCover::unknown) continue;
     m.status = PlotStatus::matched;
     a.counts[std::size_t(m.land_cover)][std::size_t(sample[m.plot].reference)] += 1;
+    a.stratum[m.plot] = m.land_cover;
+    a.counts_as[m.plot] = counts_as(sample[m.plot], m.plot < designated_unit.size() && designated_unit[m.plot]);
   }
   for (int c = 1; c < kLandCoverClasses; ++c) {
     double in_map = 0, in_reference = 0;
@@ -83,17 +123,44 @@ ClassAccuracy assess_land_cover(std::vector<PlotMatch> matches, const std::vecto
   return a;
 }
 
-AdjustedArea ClassAccuracy::adjusted(const ZoneTally& tally, LandCover j) const {
-  AdjustedArea out;
+UnitAreaEstimate ClassAccuracy::unit_area(const ZoneTally& tally, SampleQuantity q) const {
+  UnitAreaEstimate out;
+  const auto bit = std::uint8_t(1u << int(q));
+  // Per stratum: the region's units (n) and those of them that count as q and lie in the unit
+  // (x_in), and the unit's own units (n_in).
+  std::array<double, kLandCoverClasses> n{}, n_in{}, x_in{};
+  for (std::size_t k = 0; k < stratum.size(); ++k)
+    if (stratum[k] != LandCover::unknown) n[std::size_t(stratum[k])] += 1;
+  for (std::size_t k : tally.sample_units) {
+    if (k >= stratum.size() || stratum[k] == LandCover::unknown) continue;
+    n_in[std::size_t(stratum[k])] += 1;
+    x_in[std::size_t(stratum[k])] += (counts_as[k] & bit) ? 1 : 0;
+  }
+  out.within_unit = true;
+  for (int h = 1; h < kLandCoverClasses; ++h) {
+    if (!(tally.landcover_area[h] > 0)) continue;
+    if (n[std::size_t(h)] < 2)
+      out.problem += std::string(out.problem.empty() ? "" : "; ") + "map class " + land_cover_name(LandCover(h)) + " has " +
+                     std::to_string(int(n[std::size_t(h)])) + " sample unit(s) in the region, fewer than 2";
+    if (n_in[std::size_t(h)] < min_unit_stratum_units) out.within_unit = false;
+  }
+  if (!out.valid()) return out;
   double variance = 0;
-  for (int i = 1; i < kLandCoverClasses; ++i) {
-    const double mapped_area = tally.landcover_area[i];
-    if (!(mapped_area > 0)) continue;
-    double n = 0;
-    for (double v : counts[std::size_t(i)]) n += v;
-    const double p = counts[std::size_t(i)][std::size_t(j)] / n;  // n >= 2 for every class mapped in the region
-    out.area += mapped_area * p;
-    variance += mapped_area * mapped_area * p * (1 - p) / (n - 1);
+  for (int h = 1; h < kLandCoverClasses; ++h) {
+    const double unit_size = tally.landcover_area[h];
+    if (!(unit_size > 0)) continue;
+    const double own_n = n_in[std::size_t(h)], own_x = x_in[std::size_t(h)];
+    const double own_variance = unit_size * unit_size * proportion_variance(own_x, own_n);
+    if (out.within_unit) {
+      out.area += unit_size * own_x / own_n;
+      variance += own_variance;
+    } else {
+      // Domain estimator: y_u = 1 when unit u counts as q and lies in the unit, over all n_h units of
+      // the stratum; its sample variance is n/(n-1) y(1-y) for a 0/1 variable.
+      const double region_size = mapped[std::size_t(h)], nh = n[std::size_t(h)], y = own_x / nh;
+      out.area += region_size * y;
+      variance += std::max(region_size * region_size * y * (1 - y) / (nh - 1), own_variance);
+    }
   }
   out.se = std::sqrt(variance);
   return out;

@@ -20,6 +20,10 @@ struct ReferenceSample {
   LandCover reference = LandCover::unknown;
   int year = 0;  // the map year it labels; 0: every year
   int row = 0;   // data row in the file, for messages
+  /// The optional `forest` column: whether the point is forest on the official definition (trees,
+  /// or designated special shrubland of enough cover, in patches of the minimum size), as a labeller
+  /// judged it. Absent: trees, or shrubland in a designated zone.
+  std::optional<bool> forest;
 };
 
 /// Reads a reference sample CSV: columns lon, lat (WGS84) and class (a LANDCOVER code 1-8 or its
@@ -32,6 +36,25 @@ struct AdjustedArea {
   double area = 0, se = 0;
 };
 
+/// What a reference sample unit is counted as, for the areas the targets name: official forest
+/// (trees, or shrubland where designated, unless the sample's `forest` column says otherwise), open
+/// water, wetland (water or wetland: the water-frequency wetland of the reports holds both), grassland.
+enum class SampleQuantity { forest, water, wetland, grassland };
+inline constexpr int kSampleQuantities = 4;
+
+/// A unit's area of a quantity estimated from the sample, and how.
+struct UnitAreaEstimate {
+  double area = 0, se = 0;  // over the unit's observed area (m^2)
+  bool within_unit = false; // the unit's own sample in every map class (stratified within the unit), else the domain estimator
+  std::string problem;      // why there is no estimate (a map class of the unit with no sample unit in the region); "" when there is
+  bool valid() const { return problem.empty(); }
+};
+
+/// Variance of a stratum's proportion from x of n units: the larger of the usual p(1-p)/(n-1) and the
+/// Agresti-Coull p~(1-p~)/(n+4), p~ = (x+2)/(n+4) (Agresti & Coull 1998, The American Statistician
+/// 52:119-126), so that a stratum whose sample shows no error is never given a standard error of 0.
+double proportion_variance(double x, double n);
+
 /// One year's land cover map against the sample.
 struct ClassAccuracy {
   std::vector<PlotMatch> matches;  // every sample unit of the year, in file order
@@ -41,16 +64,31 @@ struct ClassAccuracy {
   std::optional<geo::AreaEstimate> region;  // over the zones, when every mapped class has 2 units
   std::string problem;                      // why there is no estimate
 
+  // By sample unit (file order): its map class when matched (else unknown), and what it counts as
+  // (bit q for SampleQuantity q).
+  std::vector<LandCover> stratum;
+  std::vector<std::uint8_t> counts_as;
+  std::array<double, kLandCoverClasses> mapped{};  // the region's mapped area by class (m^2), the strata sizes
+  int min_unit_stratum_units = 5;                  // accuracy.min_unit_stratum_units
+
   bool applied() const { return region.has_value(); }
-  /// The area of reference class `j` in a unit whose mapped class areas are those of `tally`, by the
-  /// sample's conditional proportions p_ij = n_ij / n_i: A_j = sum_i N_i p_ij, SE^2 = sum_i N_i^2
-  /// p_ij (1 - p_ij) / (n_i - 1) (Olofsson et al. 2014, eqs. 9-10 with the unit's mapped areas).
-  AdjustedArea adjusted(const ZoneTally& tally, LandCover j) const;
+  /// A unit's (zone's or zones') area of `q` over its observed area, from the sample (Olofsson et al.
+  /// 2014; Cochran 1977, Sampling Techniques, sec. 5A.14 for domains). Strata are the map classes, of
+  /// sizes N_h in the unit (its tally's class areas). Within the unit, when its own sample
+  /// (`tally.sample_units`) has at least min_unit_stratum_units units in each class it has:
+  /// A = sum_h N_h p_h, SE^2 = sum_h N_h^2 v(x_h, n_h), p_h its units' share that count as q.
+  /// Otherwise the domain estimator over the region's sample: A = sum_h M_h y_h, y_h the mean over
+  /// the region's n_h units of stratum h of (counts as q and lies in the unit), M_h the region's
+  /// stratum size, SE^2 = sum_h M_h^2 s_h^2 / n_h, each stratum's term at least the unit's own
+  /// N_h^2 v(x_h, n_h). v: proportion_variance().
+  UnitAreaEstimate unit_area(const ZoneTally& tally, SampleQuantity q) const;
 };
 
 /// The error matrix of the year's matched units and the region's estimate over `mapped` (the zones'
-/// mapped class areas, m^2).
+/// mapped class areas, m^2). `designated_unit[k]`: sample unit k lies in a zone whose shrubland is
+/// forest (forest.special_shrubland); empty: none is.
 ClassAccuracy assess_land_cover(std::vector<PlotMatch> matches, const std::vector<ReferenceSample>& sample,
-                                const std::array<double, kLandCoverClasses>& mapped);
+                                const std::array<double, kLandCoverClasses>& mapped, const std::vector<bool>& designated_unit = {},
+                                int min_unit_stratum_units = 5);
 
 }  // namespace ecomon

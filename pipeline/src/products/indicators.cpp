@@ -35,29 +35,33 @@ const ClassAccuracy* applied_accuracy(const ZoneRow& x) {
   return x.year && x.year->accuracy && x.year->accuracy->applied() ? &*x.year->accuracy : nullptr;
 }
 
-// The observed area of a class adjusted by the reference sample: the mapped figure corrected by
-// the sample's estimate of how much of `sample_class` the map missed or added in this zone
-// (ground/reference_sample.hpp), with that estimate's standard error. Null without a sample.
-std::optional<AdjustedArea> sample_adjusted(const ZoneRow& x, double observed_part, LandCover sample_class) {
+// The observed area of a quantity (official forest, water, wetland, grassland) estimated from the
+// reference sample for this zone or unit (ground/reference_sample.hpp: within the unit, or the
+// domain estimator), with its standard error. Null without a sample, or when the sample cannot
+// estimate it here (a map class of the zone with fewer than 2 units in the region).
+std::optional<UnitAreaEstimate> sample_estimate(const ZoneRow& x, std::optional<SampleQuantity> q) {
   const ClassAccuracy* a = applied_accuracy(x);
-  if (!a || sample_class == LandCover::unknown) return std::nullopt;
-  const AdjustedArea adjusted = a->adjusted(x.tally, sample_class);
-  return AdjustedArea{std::max(0.0, observed_part + adjusted.area - x.tally.landcover(sample_class)), adjusted.se};
+  if (!a || !q) return std::nullopt;
+  UnitAreaEstimate e = a->unit_area(x.tally, *q);
+  if (!e.valid()) return std::nullopt;
+  return e;
 }
 
-// An area over the zone's whole area, adjusted by the reference sample when there is one: the
-// unobserved part at the observed rate; the interval the adjusted area's 95% interval (1.96 SE,
+// An area over the zone's whole area, estimated from the reference sample when there is one: the
+// unobserved part at the observed rate; the interval the sample estimate's 95% interval (1.96 SE,
 // Olofsson et al. 2014 eq. 12) widened by the unobserved part being none or all of the class.
-Estimate class_area_estimate(const ZoneRow& x, double observed_part, LandCover sample_class) {
-  const auto adjusted = sample_adjusted(x, observed_part, sample_class);
-  if (!adjusted) return area_estimate(x, observed_part);
-  const double a = adjusted->area, half = 1.96 * adjusted->se, u = unobserved_area(x);
-  return {a + u * ratio(a, x.tally.observed_area), std::max(0.0, a - half), a + half + u, "sample+unobserved"};
+// Without a sample: the map's pixel count, bounded by the unobserved part only.
+Estimate class_area_estimate(const ZoneRow& x, double observed_part, std::optional<SampleQuantity> q) {
+  const auto sampled = sample_estimate(x, q);
+  if (!sampled) return area_estimate(x, observed_part);
+  const double a = sampled->area, half = 1.96 * sampled->se, u = unobserved_area(x);
+  return {a + u * ratio(a, x.tally.observed_area), std::max(0.0, a - half), a + half + u,
+          sampled->within_unit ? "sample+unobserved" : "sample(domain)+unobserved"};
 }
 
 // A share of the zone's whole area, in percent.
-Estimate coverage_estimate(const ZoneRow& x, double observed_part, LandCover sample_class) {
-  return scaled(class_area_estimate(x, observed_part, sample_class), 100 * ratio(1.0, x.zone.geodesic_area_m2));
+Estimate coverage_estimate(const ZoneRow& x, double observed_part, std::optional<SampleQuantity> q) {
+  return scaled(class_area_estimate(x, observed_part, q), 100 * ratio(1.0, x.zone.geodesic_area_m2));
 }
 
 // The year's calibration line, when the year has one (calibration.plots_file).
@@ -105,15 +109,13 @@ struct Registry {
   }
   // An area (m^2 in the tally) as two columns: <stem>_km2 and <stem>_wanmu (万亩), 6 decimals each.
   // `estimated`: a target may name it (the estimate over the zone's whole area, class_area_estimate(),
-  // adjusted by a reference sample's estimate of `sample_class` when the run has one).
+  // from a reference sample's estimate of `q` when the run has one).
   void area(const std::string& stem, const std::string& zh, const std::string& meaning, Number m2, bool estimated = false,
-            LandCover sample_class = LandCover::unknown) {
+            std::optional<SampleQuantity> q = std::nullopt) {
     std::function<Estimate(const ZoneRow&)> km2, wanmu;
     if (estimated) {
-      km2 = [m2, sample_class](const ZoneRow& r) { return scaled(class_area_estimate(r, m2(r), sample_class), 1e-6); };
-      wanmu = [m2, sample_class](const ZoneRow& r) {
-        return scaled(class_area_estimate(r, m2(r), sample_class), 1 / kSquareMetresPerWanMu);
-      };
+      km2 = [m2, q](const ZoneRow& r) { return scaled(class_area_estimate(r, m2(r), q), 1e-6); };
+      wanmu = [m2, q](const ZoneRow& r) { return scaled(class_area_estimate(r, m2(r), q), 1 / kSquareMetresPerWanMu); };
     }
     all.push_back({stem + "_km2", zh + "_平方公里", meaning, [m2](const ZoneRow& r) { return m2(r) / 1e6; },
                    [m2](const ZoneRow& r) { return format_km2(m2(r)); }, km2});
@@ -121,19 +123,19 @@ struct Registry {
                    [m2](const ZoneRow& r) { return m2(r) / kSquareMetresPerWanMu; }, [m2](const ZoneRow& r) { return format_wanmu(m2(r)); },
                    wanmu});
   }
-  // With a reference sample: <stem>_adjusted_km2, the observed area corrected by the sample's
-  // estimate of `sample_class` in the zone, and <stem>_adjusted_se_km2, its standard error.
-  void sample_adjusted(const std::string& stem, const std::string& zh, LandCover sample_class, Number m2) {
-    auto part = [m2, sample_class](bool se) {
-      return [m2, sample_class, se](const ZoneRow& x) {
-        const auto a = ecomon::sample_adjusted(x, m2(x), sample_class);
+  // With a reference sample: <stem>_adjusted_km2, the sample's estimate of `q` over the zone's
+  // observed area, and <stem>_adjusted_se_km2, its standard error.
+  void sample_adjusted(const std::string& stem, const std::string& zh, SampleQuantity q, const std::string& what) {
+    auto part = [q](bool se) {
+      return [q, se](const ZoneRow& x) {
+        const auto a = sample_estimate(x, q);
         return a ? (se ? a->se : a->area) / 1e6 : kNaN;
       };
     };
     number(stem + "_adjusted_km2", "样本校正" + zh + "面积_平方公里",
-           "Per season, with a reference sample: " + stem + " corrected by the sample's area-adjusted estimate of the " +
-               land_cover_name(sample_class) +
-               " class in this zone (Olofsson et al. 2014; config/README.md, \"Reference sample in the run\"); empty without one.",
+           "Per season, with a reference sample: the sample's estimate of the " + what +
+               " area over the zone's observed area (stratified by map class within the zone, or the domain estimator; config/README.md, "
+               "\"Reference sample in the run\"); empty without one.",
            6, part(false));
     number(stem + "_adjusted_se_km2", "样本校正" + zh + "面积标准误_平方公里", "Standard error of " + stem + "_adjusted_km2.", 6,
            part(true));
@@ -215,8 +217,8 @@ Registry build() {
       "forest_area", "森林面积",
       "Observed forest after the minimum-patch rule. Per season: trees green in spring and autumn where observed then, plus "
       "shrubland of at least forest.shrub_min_cover where designated (forest.special_shrubland); never cropland.",
-      [](const ZoneRow& x) { return x.tally.forest_area; }, true, LandCover::tree);
-  r.sample_adjusted("forest_area", "森林", LandCover::tree, [](const ZoneRow& x) { return x.tally.forest_area; });
+      [](const ZoneRow& x) { return x.tally.forest_area; }, true, SampleQuantity::forest);
+  r.sample_adjusted("forest_area", "森林", SampleQuantity::forest, "official forest (trees, and shrubland where designated)");
   r.area("tree_forest_area", "乔木林面积", "Per season: the forest of trees (FOREST = 1).",
          [](const ZoneRow& x) { return x.tally.tree_forest_area; });
   r.area("shrub_forest_area", "特别规定灌木林面积",
@@ -226,7 +228,7 @@ Registry build() {
   r.estimated("forest_coverage_pct", "森林覆盖率",
               "Official forest coverage rate: forest_area over the zone's whole area x 100 (forest = trees + designated special "
               "shrubland). The unobserved part of the zone is taken at the observed rate; targets_report.csv bounds it.",
-              4, [](const ZoneRow& x) { return coverage_estimate(x, x.tally.forest_area, LandCover::tree); });
+              4, [](const ZoneRow& x) { return coverage_estimate(x, x.tally.forest_area, SampleQuantity::forest); });
   r.number("forest_cover_pct", "森林覆盖率_百分比",
            "forest_area / observed_area x 100 (estimate over the observed part; equals the official rate when fully observed).", 4,
            [](const ZoneRow& x) { return 100 * ratio(x.tally.forest_area, x.tally.observed_area); });
@@ -237,15 +239,15 @@ Registry build() {
   r.area(
       "water_area", "水域面积",
       "Observed open water: per scene the MNDWI threshold; per season permanent water (frequency >= water.permanent_min_frequency).",
-      [](const ZoneRow& x) { return x.tally.water_area; }, true, LandCover::water);
-  r.sample_adjusted("water_area", "水域", LandCover::water, [](const ZoneRow& x) { return x.tally.water_area; });
+      [](const ZoneRow& x) { return x.tally.water_area; }, true, SampleQuantity::water);
+  r.sample_adjusted("water_area", "水域", SampleQuantity::water, "open water");
   r.area(
       "wetland_area", "湿地面积", "Water frequency >= water.seasonal_min_frequency: seasonal and permanent water.",
-      [](const ZoneRow& x) { return x.tally.wetland_area; }, true);
+      [](const ZoneRow& x) { return x.tally.wetland_area; }, true, SampleQuantity::wetland);
   // Land cover (per season).
   r.area(
       "grassland_area", "草原面积", "Per season: observed land classed grassland (LANDCOVER = 3).",
-      [](const ZoneRow& x) { return x.tally.landcover(LandCover::grassland); }, true);
+      [](const ZoneRow& x) { return x.tally.landcover(LandCover::grassland); }, true, SampleQuantity::grassland);
   r.area("shrubland_area", "灌木林地面积", "Per season: observed land classed shrubland (LANDCOVER = 2), of any cover.",
          [](const ZoneRow& x) { return x.tally.landcover(LandCover::shrubland); });
   r.area("cropland_area", "耕地面积", "Per season: observed land classed cropland (LANDCOVER = 4).",
