@@ -82,6 +82,25 @@ int main(int argc, char** argv) {
   accuracy_cmd->add_option("--map", accuracy.map, "Class raster (e.g. a FOREST, WATER or land-cover product)")->required();
   accuracy_cmd->add_option("--samples", accuracy.samples, "CSV of reference points: lon, lat, class (WGS84)")->required();
 
+  ecomon::SampleDesignOptions design;
+  auto* design_cmd = app.add_subcommand(
+      "sample-design",
+      "A stratified random reference sample (strata: county x map class) of a run's year, as CSV and GeoPackage to label");
+  design_cmd->add_option("output_dir", design.output_dir, "Output folder of `ecomon run` (years/<year>/, zones.gpkg)")->required();
+  design_cmd->add_option("--year", design.year, "Year of the land cover map to sample")->required()->check(CLI::Range(1972, 2100));
+  auto* per_stratum = design_cmd->add_option("--per-stratum", design.per_stratum, "Units per stratum (county x map class)")
+                          ->check(CLI::Range(1, 100000));
+  design_cmd->add_option("--target-se", design.target_se, "Standard error of each county's overall accuracy to aim at (default 0.025)")
+      ->check(CLI::Range(0.001, 0.5))
+      ->excludes(per_stratum);
+  design_cmd->add_option("--min-per-stratum", design.min_per_stratum, "Floor per stratum with --target-se (default 50)")
+      ->check(CLI::Range(1, 100000));
+  design_cmd->add_option("--expected-users-accuracy", design.expected_users_accuracy,
+                         "User's accuracy expected of each class, for the sample size (default 0.8)")
+      ->check(CLI::Range(0.5, 0.99));
+  design_cmd->add_option("--seed", design.seed, "Random seed: the same seed gives the same points");
+  design_cmd->add_option("-o,--output", design.output, "CSV to write (the GeoPackage is written beside it, .gpkg)")->required();
+
   auto* reference_cmd = app.add_subcommand("config-reference", "Print the table of every config key (Markdown)");
   app.add_subcommand(
       "report-columns",
@@ -100,6 +119,10 @@ int main(int argc, char** argv) {
     }
     if (*accuracy_cmd) {
       ecomon::accuracy_command(accuracy, std::cout);
+      return 0;
+    }
+    if (*design_cmd) {
+      ecomon::sample_design_command(design, std::cerr);
       return 0;
     }
     if (*reference_cmd) {

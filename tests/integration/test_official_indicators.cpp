@@ -430,3 +430,73 @@ TEST_F(OfficialIndicators, ASummerOnlyYearIsAMethodStepAndTheTrendDoesNotCrossIt
 }
 
 }  // namespace
+
+// The workflow a bureau follows: run, design a sample (`ecomon sample-design`), label it, rerun:
+// the verdicts are then assessed on intervals that carry the sample, and they hold the truth.
+TEST_F(OfficialIndicators, ADesignedAndLabelledSampleGivesAssessedVerdictsWhoseIntervalsHoldTheTruth) {
+  const std::string plain = run("design", "--targets " + (dir_ / "targets.yaml").string());
+  ASSERT_TRUE(fs::exists(fs::path(plain) / "zones.gpkg"));
+  const std::string points = (dir_ / "points.csv").string();
+  const auto design = [&](const std::string& out, int seed) {
+    return run_cli("sample-design " + plain + " --year 2023 --per-stratum 40 --seed " + std::to_string(seed) + " -o " + out);
+  };
+  const auto d = design(points, 7);
+  ASSERT_EQ(d.exit_code, 0) << d.output;
+  EXPECT_NE(d.output.find("points in"), std::string::npos) << d.output;
+  EXPECT_TRUE(fs::exists(dir_ / "points.gpkg"));
+  // Deterministic for a seed; another seed draws other points.
+  ASSERT_EQ(design((dir_ / "again.csv").string(), 7).exit_code, 0);
+  EXPECT_EQ(read_file(points), read_file(dir_ / "again.csv"));
+  ASSERT_EQ(design((dir_ / "other.csv").string(), 8).exit_code, 0);
+  EXPECT_NE(read_file(points), read_file(dir_ / "other.csv"));
+  // Strata: zone x map class, at most 40 each, every column promised.
+  const auto rows = parse_csv(read_file(points));
+  std::map<std::string, int> per_stratum;
+  for (const auto& r : rows) {
+    for (const char* c : {"point_id", "lon", "lat", "stratum", "unit_code", "map_class", "year", "class"}) ASSERT_TRUE(r.count(c)) << c;
+    EXPECT_EQ(r.at("unit_code"), "z");
+    EXPECT_EQ(r.at("stratum"), "z/" + r.at("map_class"));
+    ++per_stratum[r.at("stratum")];
+  }
+  EXPECT_GE(per_stratum.size(), 4u);
+  for (const auto& [stratum, n] : per_stratum) EXPECT_LE(n, 40) << stratum;
+
+  // Labelled from the truth, as a field team would: the cover of the cell, and official forest.
+  const geo::io::RasterReader landcover(plain + "/years/2023/ecomon_2023_LANDCOVER.tif");
+  const geo::Grid& g = landcover.grid();
+  std::vector<float> t_fvc;
+  std::vector<std::uint8_t> t_water, t_forest;
+  ecomon::TruthShares shares;
+  ecomon::simulate_truth(g.crs_wkt, g.transform.origin_x, g.transform.origin_y, g.transform.pixel_width, g.cols, g.rows, 2023, 1, 0, t_fvc,
+                         t_water, t_forest, &shares);
+  std::vector<geo::Point> at;
+  for (const auto& r : rows) at.push_back({std::stod(r.at("lon")), std::stod(r.at("lat"))});
+  geo::io::CoordinateTransformer("EPSG:4326", g.crs_wkt).transform(at);
+  const std::map<int, const char*> names = {{10, "tree"}, {20, "shrubland"}, {30, "grassland"}, {40, "cropland"}, {80, "water"}};
+  std::ofstream labelled(dir_ / "labelled.csv");
+  labelled << "point_id,lon,lat,class,forest,year\n";
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const std::size_t i = std::size_t(int(g.transform.y_to_row(at[k].y))) * g.cols + std::size_t(int(g.transform.x_to_col(at[k].x)));
+    const auto name = names.find(shares.worldcover[i]);
+    labelled << rows[k].at("point_id") << "," << rows[k].at("lon") << "," << rows[k].at("lat") << ","
+             << (name == names.end() ? "bare" : name->second) << "," << (shares.official_forest[i] >= 0.5 ? "yes" : "no") << ",2023\n";
+  }
+  labelled.close();
+  const std::string out = run("designed_sampled", "--targets " + (dir_ / "targets.yaml").string() +
+                                                     " --set accuracy.samples_file=" + (dir_ / "labelled.csv").string() +
+                                                     " --set accuracy.min_unit_stratum_units=5");
+  const Truth truth = truth_on_grid_of(out);
+  const auto series = by_zone(read_file(fs::path(out) / "county_timeseries.csv")).at("z");
+  EXPECT_NE(series.at("interval_basis").find("forest_coverage_pct=sample+unobserved"), std::string::npos) << series.at("interval_basis");
+  for (const auto& row : parse_csv(read_file(fs::path(out) / "targets_report.csv"))) {
+    if (row.at("indicator") != "forest_coverage_pct") continue;
+    const double low = std::stod(row.at("ci95_low")), high = std::stod(row.at("ci95_high"));
+    std::printf("[design] %s: forest coverage %s [%.2f, %.2f] (map %s), truth %.2f, basis %s, verdict %s\n", row.at("target_id").c_str(),
+                row.at("value").c_str(), low, high, series.at("forest_coverage_pct").c_str(), truth.forest_pct,
+                row.at("interval_basis").c_str(), row.at("verdict").c_str());
+    EXPECT_EQ(row.at("interval_basis"), "sample+unobserved");
+    EXPECT_LE(low, truth.forest_pct);
+    EXPECT_GE(high, truth.forest_pct);
+  }
+  EXPECT_EQ(run_cli("sample-design " + plain + " --year 2019 -o " + (dir_ / "none.csv").string()).exit_code, 2);
+}

@@ -371,4 +371,37 @@ int write_zones_gpkg(const std::string& path, const std::string& layer_name, con
   return repaired;
 }
 
+void write_points_gpkg(const std::string& path, const std::string& layer_name, const std::vector<std::string>& columns,
+                       const std::vector<std::vector<std::string>>& rows, const std::vector<Point>& lonlat) {
+  if (rows.size() != lonlat.size()) throw IoError(path + ": a point per row is needed");
+  const std::string partial = unique_partial_path(path, true);
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+  DatasetPtr ds(drv->Create(partial.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!ds) throw IoError(path + ": cannot create GeoPackage");
+  auto fail = [&](const std::string& what) {
+    ds.reset();
+    std::remove(partial.c_str());
+    throw IoError(path + ": " + what);
+  };
+  OGRSpatialReference wgs84;
+  wgs84.SetWellKnownGeogCS("WGS84");
+  OGRLayer* layer = ds->CreateLayer(layer_name.c_str(), &wgs84, wkbPoint, nullptr);
+  if (!layer) fail("cannot create layer " + layer_name);
+  for (const auto& c : columns) {
+    OGRFieldDefn field(c.c_str(), OFTString);
+    if (layer->CreateField(&field) != OGRERR_NONE) fail("cannot create field " + c);
+  }
+  if (layer->StartTransaction() != OGRERR_NONE) fail("cannot start a transaction");
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    OGRFeature f(layer->GetLayerDefn());
+    for (std::size_t c = 0; c < columns.size() && c < rows[r].size(); ++c) f.SetField(int(c), rows[r][c].c_str());
+    OGRPoint point(lonlat[r].x, lonlat[r].y);
+    f.SetGeometry(&point);
+    if (layer->CreateFeature(&f) != OGRERR_NONE) fail("cannot write point " + std::to_string(r + 1));
+  }
+  if (layer->CommitTransaction() != OGRERR_NONE) fail("cannot write (full disk?)");
+  ds.reset();
+  atomic_replace(partial, path);
+}
+
 }  // namespace geo::io

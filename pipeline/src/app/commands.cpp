@@ -340,6 +340,13 @@ int run_command(const RunOptions& o) {
   std::optional<std::vector<ReferenceSample>> samples;
   if (!settings.accuracy.samples_file.empty()) samples = load_reference_sample(settings.accuracy.samples_file);
   const OutputFolder output(settings.output.dir);  // exclusive for this run
+  // The zones as the run saw them (WGS84): for QGIS, and for `ecomon sample-design` on this folder.
+  try {
+    geo::io::write_zones_gpkg(output.path({"zones.gpkg"}), "zones", geo::io::read_zones(zone_source, geo::io::crs_wkt("EPSG:4326")), "code",
+                              "name");
+  } catch (const geo::io::IoError& e) {
+    throw OutputError(e.what());
+  }
   int exit_code = 0;
   {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
     Run run(settings, zone_source, output, targets ? &*targets : nullptr,

@@ -1,5 +1,6 @@
 #pragma once
 // Each CLI command is a thin wrapper over one of these calls and its options struct (as GDAL's apps).
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,20 @@ struct AccuracyOptions {
 /// the overall accuracy. A bad sample (missing column, a number that is not one, a point outside the
 /// map or on its no data) is a ConfigError naming the file and the row.
 void accuracy_command(const AccuracyOptions& options, std::ostream& out);
+
+struct SampleDesignOptions {
+  std::string output_dir;  // a run's output folder: years/<year>/ecomon_<year>_LANDCOVER.tif and zones.gpkg
+  int year = 0;
+  std::optional<int> per_stratum;   // a fixed number of units per stratum (county x map class)
+  std::optional<double> target_se;  // else: the standard error of each county's overall accuracy to aim at (default 0.025)
+  int min_per_stratum = 50;         // the floor per stratum with --target-se (rare classes get their 50)
+  double expected_users_accuracy = 0.8;
+  std::uint64_t seed = 1;
+  std::string output;  // points.csv; the GeoPackage beside it (.gpkg)
+};
+/// A stratified random reference sample of a run's year (strata: zone x LANDCOVER class), written
+/// as CSV (UTF-8 BOM) and GeoPackage to label. Returns the number of points.
+std::size_t sample_design_command(const SampleDesignOptions& options, std::ostream& log);
 
 struct ReportColumn;
 /// The columns `ecomon accuracy` prints.

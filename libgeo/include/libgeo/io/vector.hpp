@@ -41,4 +41,9 @@ std::string zone_crs(const ZoneSource& source);
 int write_zones_gpkg(const std::string& path, const std::string& layer, const std::vector<Zone>& zones, const std::string& code_field,
                      const std::string& name_field);
 
+/// Writes points (lon/lat WGS84) with text fields to a GeoPackage layer, atomically: `rows[k]` holds
+/// the fields of point `lonlat[k]`, in the order of `columns`.
+void write_points_gpkg(const std::string& path, const std::string& layer, const std::vector<std::string>& columns,
+                       const std::vector<std::vector<std::string>>& rows, const std::vector<Point>& lonlat);
+
 }  // namespace geo::io
