@@ -518,6 +518,10 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
     // Each unit of the sample in the zone that holds most of its cell: a unit's own sample, and
     // whether its shrubland is forest.
     std::vector<bool> designated(ancillary.samples->size(), false);
+    std::vector<int> zone_of_unit(ancillary.samples->size(), -1);
+    for (std::size_t z = 0; z < result.tallies.size(); ++z)
+      for (int c = 0; c < kLandCoverClasses; ++c)
+        result.tallies[z].class_area_by_zone[int(z)][std::size_t(c)] = result.tallies[z].landcover_area[c];
     std::size_t outside_zones = 0;
     std::string first_outside;
     for (const PlotCell& cell : in.sample_cells) {
@@ -528,12 +532,13 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
       }
       result.tallies[std::size_t(z)].sample_units.push_back(cell.plot);
       designated[cell.plot] = in.special_shrubland[std::size_t(z)];
+      zone_of_unit[cell.plot] = z;
     }
     if (outside_zones > 0)
       spdlog::warn("{}: {} sample unit(s) of {} lie in no zone (first: {}); they count for the region's strata only", s.accuracy.samples_file,
                    outside_zones, year, first_outside);
     result.accuracy =
-        assess_land_cover(std::move(sample_matches), *ancillary.samples, mapped, designated, s.accuracy.min_unit_stratum_units);
+        assess_land_cover(std::move(sample_matches), *ancillary.samples, mapped, designated, s.accuracy.min_unit_stratum_units, zone_of_unit);
   }
   return result;
 }

@@ -38,6 +38,9 @@ struct ZoneTally {
   std::vector<double> index_sum;           // per index product with an indicator: sum of value x area over land
   std::vector<double> index_area;          // ... and the land area where the index is defined
   std::vector<std::size_t> sample_units;   // season, with a reference sample: the sample units (file order) in the zone
+  // season, with a reference sample: by zone (index) of the tally, its observed area by land cover
+  // class, so that a unit of several zones is estimated zone by zone (each zone's classes are strata)
+  std::map<int, std::array<double, kLandCoverClasses>> class_area_by_zone;
 
   void merge(const ZoneTally& o) {
     total_area += o.total_area;
@@ -67,6 +70,10 @@ struct ZoneTally {
     if (index_sum.size() < o.index_sum.size()) index_sum.resize(o.index_sum.size(), 0), index_area.resize(o.index_sum.size(), 0);
     for (std::size_t i = 0; i < o.index_sum.size(); ++i) index_sum[i] += o.index_sum[i], index_area[i] += o.index_area[i];
     sample_units.insert(sample_units.end(), o.sample_units.begin(), o.sample_units.end());
+    for (const auto& [zone, areas] : o.class_area_by_zone) {
+      auto& mine = class_area_by_zone[zone];
+      for (int i = 0; i < kLandCoverClasses; ++i) mine[std::size_t(i)] += areas[std::size_t(i)];
+    }
   }
   double landcover(LandCover c) const { return landcover_area[int(c)]; }
   /// Sources (scenes) of the year with data in the zone.

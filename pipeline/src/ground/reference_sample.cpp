@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <map>
 
 #include "config/settings.hpp"
 #include "ground/table_fields.hpp"
@@ -82,20 +83,25 @@ std::uint8_t counts_as(const ReferenceSample& s, bool designated) {
 
 ClassAccuracy assess_land_cover(std::vector<PlotMatch> matches, const std::vector<ReferenceSample>& sample,
                                 const std::array<double, kLandCoverClasses>& mapped, const std::vector<bool>& designated_unit,
-                                int min_unit_stratum_units) {
+                                int min_unit_stratum_units, const std::vector<int>& zone_of_unit) {
   ClassAccuracy a;
+  a.zone_of_unit = zone_of_unit;
   std::sort(matches.begin(), matches.end(), [](const PlotMatch& x, const PlotMatch& y) { return x.plot < y.plot; });
   a.matches = std::move(matches);
   a.mapped = mapped;
   a.min_unit_stratum_units = min_unit_stratum_units;
   a.stratum.assign(sample.size(), LandCover::unknown);
   a.counts_as.assign(sample.size(), 0);
+  a.satellite_cover.assign(sample.size(), std::nan(""));
+  a.grassland_type.assign(sample.size(), 0);
   // A unit is used when its cell was observed and classed (any class): the map's class there is the stratum.
   for (PlotMatch& m : a.matches) {
     if (m.status == PlotStatus::unobserved || m.status == PlotStatus::outside_data || m.land_cover == LandCover::unknown) continue;
     m.status = PlotStatus::matched;
     a.counts[std::size_t(m.land_cover)][std::size_t(sample[m.plot].reference)] += 1;
     a.stratum[m.plot] = m.land_cover;
+    a.satellite_cover[m.plot] = m.satellite_cover;
+    a.grassland_type[m.plot] = m.grassland_type;
     a.counts_as[m.plot] = counts_as(sample[m.plot], m.plot < designated_unit.size() && designated_unit[m.plot]);
   }
   for (int c = 1; c < kLandCoverClasses; ++c) {
@@ -126,43 +132,129 @@ ClassAccuracy assess_land_cover(std::vector<PlotMatch> matches, const std::vecto
 UnitAreaEstimate ClassAccuracy::unit_area(const ZoneTally& tally, SampleQuantity q) const {
   UnitAreaEstimate out;
   const auto bit = std::uint8_t(1u << int(q));
-  // Per stratum: the region's units (n) and those of them that count as q and lie in the unit
-  // (x_in), and the unit's own units (n_in).
-  std::array<double, kLandCoverClasses> n{}, n_in{}, x_in{};
+  std::array<double, kLandCoverClasses> n{};  // the region's units per stratum
   for (std::size_t k = 0; k < stratum.size(); ++k)
     if (stratum[k] != LandCover::unknown) n[std::size_t(stratum[k])] += 1;
+  // The zones of the tally with their class areas (a tally without the breakdown is one zone).
+  std::map<int, std::array<double, kLandCoverClasses>> zones = tally.class_area_by_zone;
+  if (zones.empty())
+    for (int h = 0; h < kLandCoverClasses; ++h) zones[0][std::size_t(h)] = tally.landcover_area[h];
+  auto zone_of = [&](std::size_t k) { return zone_of_unit.empty() ? 0 : k < zone_of_unit.size() ? zone_of_unit[k] : -1; };
+  out.within_unit = true;
+  struct Own {
+    std::array<double, kLandCoverClasses> n{}, x{};
+  };
+  std::map<int, Own> own;  // per zone: its own units per stratum, and those that count as q
   for (std::size_t k : tally.sample_units) {
     if (k >= stratum.size() || stratum[k] == LandCover::unknown) continue;
-    n_in[std::size_t(stratum[k])] += 1;
-    x_in[std::size_t(stratum[k])] += (counts_as[k] & bit) ? 1 : 0;
+    Own& o = own[zone_of(k)];
+    o.n[std::size_t(stratum[k])] += 1;
+    o.x[std::size_t(stratum[k])] += (counts_as[k] & bit) ? 1 : 0;
   }
-  out.within_unit = true;
-  for (int h = 1; h < kLandCoverClasses; ++h) {
-    if (!(tally.landcover_area[h] > 0)) continue;
-    if (n[std::size_t(h)] < 2)
-      out.problem += std::string(out.problem.empty() ? "" : "; ") + "map class " + land_cover_name(LandCover(h)) + " has " +
-                     std::to_string(int(n[std::size_t(h)])) + " sample unit(s) in the region, fewer than 2";
-    if (n_in[std::size_t(h)] < min_unit_stratum_units) out.within_unit = false;
-  }
+  for (const auto& [zone, sizes] : zones)
+    for (int h = 1; h < kLandCoverClasses; ++h) {
+      if (!(sizes[std::size_t(h)] > 0)) continue;
+      if (n[std::size_t(h)] < 2 && out.problem.find(land_cover_name(LandCover(h))) == std::string::npos)
+        out.problem += std::string(out.problem.empty() ? "" : "; ") + "map class " + land_cover_name(LandCover(h)) + " has " +
+                       std::to_string(int(n[std::size_t(h)])) + " sample unit(s) in the region, fewer than 2";
+    }
   if (!out.valid()) return out;
   double variance = 0;
-  for (int h = 1; h < kLandCoverClasses; ++h) {
-    const double unit_size = tally.landcover_area[h];
-    if (!(unit_size > 0)) continue;
-    const double own_n = n_in[std::size_t(h)], own_x = x_in[std::size_t(h)];
-    const double own_variance = unit_size * unit_size * proportion_variance(own_x, own_n);
-    if (out.within_unit) {
-      out.area += unit_size * own_x / own_n;
-      variance += own_variance;
-    } else {
-      // Domain estimator: y_u = 1 when unit u counts as q and lies in the unit, over all n_h units of
-      // the stratum; its sample variance is n/(n-1) y(1-y) for a 0/1 variable.
-      const double region_size = mapped[std::size_t(h)], nh = n[std::size_t(h)], y = own_x / nh;
-      out.area += region_size * y;
-      variance += std::max(region_size * region_size * y * (1 - y) / (nh - 1), own_variance);
+  for (const auto& [zone, sizes] : zones) {
+    const Own& o = own[zone];
+    bool within = true;
+    for (int h = 1; h < kLandCoverClasses; ++h)
+      if (sizes[std::size_t(h)] > 0 && o.n[std::size_t(h)] < min_unit_stratum_units) within = false;
+    out.within_unit = out.within_unit && within;
+    for (int h = 1; h < kLandCoverClasses; ++h) {
+      const double zone_size = sizes[std::size_t(h)];
+      if (!(zone_size > 0)) continue;
+      const double own_n = o.n[std::size_t(h)], own_x = o.x[std::size_t(h)];
+      const double own_variance = zone_size * zone_size * proportion_variance(own_x, own_n);
+      if (within) {
+        out.area += zone_size * own_x / own_n;
+        variance += own_variance;
+      } else {
+        // Domain estimator: y_u = 1 when unit u counts as q and lies in the zone, over all n_h units
+        // of the stratum; its sample variance is n/(n-1) y(1-y) for a 0/1 variable.
+        const double region_size = mapped[std::size_t(h)], nh = n[std::size_t(h)], y = own_x / nh;
+        out.area += region_size * y;
+        variance += std::max(region_size * region_size * y * (1 - y) / (nh - 1), own_variance);
+      }
     }
   }
   out.se = std::sqrt(variance);
+  return out;
+}
+
+UnitAreaEstimate ClassAccuracy::unit_ratio(const ZoneTally& tally, const std::vector<double>& y, const std::vector<double>& x) const {
+  UnitAreaEstimate out;
+  // Per stratum of the region: its units, and their sums for the domain estimator.
+  std::array<std::vector<std::size_t>, kLandCoverClasses> region;
+  for (std::size_t k = 0; k < stratum.size(); ++k)
+    if (stratum[k] != LandCover::unknown) region[std::size_t(stratum[k])].push_back(k);
+  std::map<int, std::array<double, kLandCoverClasses>> zones = tally.class_area_by_zone;
+  if (zones.empty())
+    for (int h = 0; h < kLandCoverClasses; ++h) zones[0][std::size_t(h)] = tally.landcover_area[h];
+  auto zone_of = [&](std::size_t k) { return zone_of_unit.empty() ? 0 : k < zone_of_unit.size() ? zone_of_unit[k] : -1; };
+  std::map<int, std::array<std::vector<std::size_t>, kLandCoverClasses>> own;
+  for (std::size_t k : tally.sample_units)
+    if (k < stratum.size() && stratum[k] != LandCover::unknown) own[zone_of(k)][std::size_t(stratum[k])].push_back(k);
+  // The pieces of each stratum's term: (size, units it averages over, whether a unit is in the zone).
+  struct Term {
+    double size;
+    const std::vector<std::size_t>* units;
+    int zone;  // -1: every unit counts (within the zone); else only the zone's (domain)
+  };
+  std::vector<Term> terms;
+  out.within_unit = true;
+  for (const auto& [zone, sizes] : zones) {
+    auto& mine = own[zone];
+    bool within = true;
+    for (int h = 1; h < kLandCoverClasses; ++h)
+      if (sizes[std::size_t(h)] > 0 && int(mine[std::size_t(h)].size()) < min_unit_stratum_units) within = false;
+    out.within_unit = out.within_unit && within;
+    for (int h = 1; h < kLandCoverClasses; ++h) {
+      if (!(sizes[std::size_t(h)] > 0)) continue;
+      if (region[std::size_t(h)].size() < 2) {
+        out.problem = std::string("map class ") + land_cover_name(LandCover(h)) + " has fewer than 2 sample units in the region";
+        return out;
+      }
+      if (within)
+        terms.push_back({sizes[std::size_t(h)], &mine[std::size_t(h)], -1});
+      else
+        terms.push_back({mapped[std::size_t(h)], &region[std::size_t(h)], zone});
+    }
+  }
+  auto value = [&](const std::vector<double>& v, std::size_t k, const Term& t) {
+    return (t.zone < 0 || zone_of(k) == t.zone) && std::isfinite(v[k]) ? v[k] : 0.0;
+  };
+  double total_y = 0, total_x = 0;
+  for (const Term& t : terms) {
+    double sy = 0, sx = 0;
+    for (std::size_t k : *t.units) sy += value(y, k, t), sx += value(x, k, t);
+    total_y += t.size * sy / double(t.units->size());
+    total_x += t.size * sx / double(t.units->size());
+  }
+  if (!(total_x > 0)) {
+    out.problem = "the sample holds no unit of the denominator in this unit";
+    return out;
+  }
+  const double ratio = total_y / total_x;
+  double variance = 0;
+  for (const Term& t : terms) {
+    const double n = double(t.units->size());
+    double mean = 0, squares = 0;
+    for (std::size_t k : *t.units) mean += value(y, k, t) - ratio * value(x, k, t);
+    mean /= n;
+    for (std::size_t k : *t.units) {
+      const double d = value(y, k, t) - ratio * value(x, k, t) - mean;
+      squares += d * d;
+    }
+    variance += n > 1 ? t.size * t.size * squares / (n - 1) / n : 0;
+  }
+  out.area = ratio;
+  out.se = std::sqrt(variance) / total_x;
   return out;
 }
 

@@ -68,27 +68,39 @@ struct ClassAccuracy {
   // (bit q for SampleQuantity q).
   std::vector<LandCover> stratum;
   std::vector<std::uint8_t> counts_as;
+  std::vector<int> zone_of_unit;  // empty: one zone
+  std::vector<double> satellite_cover;               // by sample unit: the peak-composite FVC of its cell (NaN unmatched)
+  std::vector<std::uint16_t> grassland_type;          // by sample unit: the grassland type of its cell (0 none)
   std::array<double, kLandCoverClasses> mapped{};  // the region's mapped area by class (m^2), the strata sizes
   int min_unit_stratum_units = 5;                  // accuracy.min_unit_stratum_units
 
   bool applied() const { return region.has_value(); }
   /// A unit's (zone's or zones') area of `q` over its observed area, from the sample (Olofsson et al.
-  /// 2014; Cochran 1977, Sampling Techniques, sec. 5A.14 for domains). Strata are the map classes, of
-  /// sizes N_h in the unit (its tally's class areas). Within the unit, when its own sample
-  /// (`tally.sample_units`) has at least min_unit_stratum_units units in each class it has:
-  /// A = sum_h N_h p_h, SE^2 = sum_h N_h^2 v(x_h, n_h), p_h its units' share that count as q.
+  /// 2014; Cochran 1977, Sampling Techniques, sec. 5A.14 for domains), zone by zone (a sample drawn
+  /// by zone x class has its strata there; the zones' estimates and variances are summed). In a
+  /// zone, strata are its map classes, of sizes N_h (its class areas). Within the zone, when its own
+  /// sample (`tally.sample_units` of that zone) has at least min_unit_stratum_units units in each class
+  /// it has: A = sum_h N_h p_h, SE^2 = sum_h N_h^2 v(x_h, n_h), p_h its units' share that count as q.
   /// Otherwise the domain estimator over the region's sample: A = sum_h M_h y_h, y_h the mean over
-  /// the region's n_h units of stratum h of (counts as q and lies in the unit), M_h the region's
-  /// stratum size, SE^2 = sum_h M_h^2 s_h^2 / n_h, each stratum's term at least the unit's own
+  /// the region's n_h units of stratum h of (counts as q and lies in the zone), M_h the region's
+  /// stratum size, SE^2 = sum_h M_h^2 s_h^2 / n_h, each stratum's term at least the zone's own
   /// N_h^2 v(x_h, n_h). v: proportion_variance().
   UnitAreaEstimate unit_area(const ZoneTally& tally, SampleQuantity q) const;
+  /// The ratio of two totals over the unit, R = Y / X, each estimated as unit_area() estimates an
+  /// area (zone by zone, within the zone or by the domain estimator) from per-unit values y_k and x_k
+  /// (k in file order; only matched units are read), with the linearised variance of the ratio
+  /// estimator (Cochran 1977, sec. 6.11: the variance of the residuals d = y - R x, over X^2).
+  /// For grassland cover: y = calibrated cover where the reference is grassland, x = 1 there.
+  UnitAreaEstimate unit_ratio(const ZoneTally& tally, const std::vector<double>& y, const std::vector<double>& x) const;
 };
 
 /// The error matrix of the year's matched units and the region's estimate over `mapped` (the zones'
 /// mapped class areas, m^2). `designated_unit[k]`: sample unit k lies in a zone whose shrubland is
 /// forest (forest.special_shrubland); empty: none is.
+/// `zone_of_unit[k]`: the zone (index) sample unit k lies in, -1 none; empty: every unit in zone 0
+/// (tallies without a zone breakdown are one zone).
 ClassAccuracy assess_land_cover(std::vector<PlotMatch> matches, const std::vector<ReferenceSample>& sample,
                                 const std::array<double, kLandCoverClasses>& mapped, const std::vector<bool>& designated_unit = {},
-                                int min_unit_stratum_units = 5);
+                                int min_unit_stratum_units = 5, const std::vector<int>& zone_of_unit = {});
 
 }  // namespace ecomon

@@ -92,6 +92,28 @@ Estimate grassland_cover_estimate(const ZoneRow& x) {
       mean.value += w * m.value, mean.low += w * m.low, mean.high += w * m.high;
     }
   }
+  const ClassAccuracy* a = applied_accuracy(x);
+  if (c && a) {
+    // With a reference sample too, which cells are grassland comes from the sample, not the map:
+    // the ratio of the calibrated cover over the sample's grassland to that grassland, per stratum
+    // (ClassAccuracy::unit_ratio); its error and the calibration line's (of the mean) are independent
+    // and combined in quadrature.
+    std::vector<double> cover(a->stratum.size(), 0.0), grass(a->stratum.size(), 0.0);
+    const auto bit = std::uint8_t(1u << int(SampleQuantity::grassland));
+    for (std::size_t k = 0; k < a->stratum.size(); ++k) {
+      if (a->stratum[k] == LandCover::unknown || !(a->counts_as[k] & bit)) continue;
+      grass[k] = 1;
+      const double sat = a->satellite_cover[k];
+      cover[k] = std::isfinite(sat) ? c->calibrated_mean(sat, a->grassland_type[k]).value : 0.0;
+    }
+    const UnitAreaEstimate r = a->unit_ratio(x.tally, cover, grass);
+    if (r.valid()) {
+      const double half = std::hypot(1.96 * r.se, 0.5 * (mean.high - mean.low));
+      const double low = std::clamp(r.area - half, 0.0, 1.0), high = std::clamp(r.area + half, 0.0, 1.0);
+      return {100 * r.area, 100 * ratio(low * g, g + u), 100 * ratio(high * g + u, g + u),
+              r.within_unit ? "sample+calibration+unobserved" : "sample(domain)+calibration+unobserved"};
+    }
+  }
   return {100 * mean.value, 100 * ratio(mean.low * g, g + u), 100 * ratio(mean.high * g + u, g + u), basis};
 }
 
