@@ -8,6 +8,25 @@ scripts/install_deps.sh
 scripts/build.sh ecomon ecomon-simulate
 scripts/fetch_boundaries.sh
 scripts/make_demo_scenes.sh
+# The workflow a bureau follows: run, design a reference sample per year (ecomon sample-design),
+# label it, rerun with it and with ground plots. Here the labels and the plots come from the
+# simulator's truth (ecomon-simulate --label), as a field team's would from the ground.
 echo
-echo "== ecomon run config/demo.yaml  (SIMULATED scenes, 150 m pixels: a demonstration, not a measurement)"
-build/pipeline/ecomon run config/demo.yaml
+echo "== ecomon run config/demo.yaml  (first pass: the maps to design the sample on; its tables: demo_data/first_pass.txt)"
+build/pipeline/ecomon run config/demo.yaml >demo_data/first_pass.txt
+mkdir -p demo_data/sample
+rm -f demo_data/sample/points.csv
+for year in 2019 2020 2021 2022 2023; do
+  build/pipeline/ecomon sample-design ecomon_out --year "$year" --per-stratum 20 --seed "$year" \
+    -o "demo_data/sample/points_$year.csv" 2>/dev/null
+  if [ -f demo_data/sample/points.csv ]; then tail -n +2 "demo_data/sample/points_$year.csv"; else cat "demo_data/sample/points_$year.csv"; fi \
+    >>demo_data/sample/points.csv
+done
+build/tests/kit/ecomon-simulate --label demo_data/sample/points.csv --labelled demo_data/sample/labelled.csv \
+  --plots-out demo_data/sample/plots.csv --label-pixel 150 --grass-trend 0.01 \
+  --river demo_data/yellow_river.txt --lakes demo_data/lakes.txt
+echo
+echo "== ecomon run config/demo.yaml --set accuracy.samples_file=... --set calibration.plots_file=..."
+echo "   (SIMULATED scenes, 150 m pixels, labels from the simulator's truth: a demonstration, not a measurement)"
+build/pipeline/ecomon run config/demo.yaml --set accuracy.samples_file=demo_data/sample/labelled.csv \
+  --set calibration.plots_file=demo_data/sample/plots.csv

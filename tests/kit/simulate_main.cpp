@@ -1,14 +1,29 @@
 // ecomon-simulate: writes a simulated Landsat 8 C2 L2 scene (and its truth) over Bayannur.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <fstream>
 #include <iostream>
+
+#include "libgeo/io/raster.hpp"
+#include "libgeo/io/table.hpp"
 
 #include "simulator.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Simulate a Landsat 8 Collection 2 Level-2 scene over Bayannur, with truth rasters"};
   ecomon::SimulationOptions o;
-  app.add_option("output", o.output_dir, "Folder to write the scene folder into")->required();
+  app.add_option("output", o.output_dir, "Folder to write the scene folder into");
+  // Labelling mode: a reference sample (ecomon sample-design's CSV) labelled from the truth, as a
+  // field team would, and ground plots where the points are wholly grassland.
+  std::string label_in, labelled_out, plots_out, label_crs = "+proj=aea +lat_0=0 +lat_1=25 +lat_2=47 +lon_0=105 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs";
+  double label_pixel = 30;
+  app.add_option("--label", label_in, "Label the points of this CSV (columns point_id, lon, lat, year) from the truth")->check(CLI::ExistingFile);
+  app.add_option("--labelled", labelled_out, "With --label: the labelled CSV to write (point_id, lon, lat, class, forest, year)");
+  app.add_option("--plots-out", plots_out, "With --label: ground plots (cover measured to +-2 points) at the points wholly grassland");
+  app.add_option("--label-pixel", label_pixel, "With --label: the cell a labeller reads around each point (metres of --label-crs)");
+  app.add_option("--label-crs", label_crs, "With --label: the CRS of that cell (default: the regional grid's China Albers)");
   app.add_option("--utm-zone", o.utm_zone, "UTM zone (north)")->check(CLI::Range(43, 53));
   app.add_option("--west", o.west, "Western longitude");
   app.add_option("--south", o.south, "Southern latitude");
@@ -31,6 +46,39 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--lakes", o.lakes_file, "Lake rings (same format; scripts/extract_hydrography.py)")->check(CLI::ExistingFile);
   CLI11_PARSE(app, argc, argv);
+  if (!label_in.empty()) {
+    try {
+      geo::io::initialise_gdal(64);
+      const geo::io::Table t = geo::io::read_csv_table(label_in);
+      const int id = t.column("point_id"), lon = t.column("lon"), lat = t.column("lat"), year = t.column("year");
+      if (id < 0 || lon < 0 || lat < 0 || year < 0) throw std::runtime_error(label_in + ": needs columns point_id, lon, lat, year");
+      std::vector<ecomon::LabelPoint> points;
+      for (const auto& row : t.rows)
+        points.push_back({std::stod(row[std::size_t(lon)]), std::stod(row[std::size_t(lat)]), std::stoi(row[std::size_t(year)])});
+      const auto labels = ecomon::label_points(points, label_crs, label_pixel, o.landscape_seed, o.grass_fvc_trend, o.river_file, o.lakes_file);
+      std::ofstream out(labelled_out), plots;
+      out << "point_id,lon,lat,class,forest,year\n";
+      if (!plots_out.empty()) plots.open(plots_out), plots << "plot_id,lon,lat,date,cover_pct\n";
+      for (std::size_t k = 0; k < points.size(); ++k) {
+        const auto& row = t.rows[k];
+        out << row[std::size_t(id)] << "," << row[std::size_t(lon)] << "," << row[std::size_t(lat)] << "," << labels[k].cls << ","
+            << (labels[k].forest ? "yes" : "no") << "," << points[k].year << "\n";
+        if (plots.is_open() && labels[k].grassland)
+          plots << row[std::size_t(id)] << "," << row[std::size_t(lon)] << "," << row[std::size_t(lat)] << "," << points[k].year << "-08-05,"
+                << std::clamp(100 * labels[k].cover + 2.0 * std::sin(double(k) * 2.3), 0.0, 100.0) << "\n";
+      }
+      if (!out) throw std::runtime_error(labelled_out + ": cannot write");
+      std::cout << labelled_out << ": " << points.size() << " points labelled from the truth\n";
+    } catch (const std::exception& e) {
+      std::cerr << "ecomon-simulate: " << e.what() << "\n";
+      return 2;
+    }
+    return 0;
+  }
+  if (o.output_dir.empty()) {
+    std::cerr << "ecomon-simulate: the output folder is required\n";
+    return 2;
+  }
   try {
     const auto s = ecomon::simulate_scene(o);
     std::cout << s.folder << " (" << s.cols << " x " << s.rows << " pixels of " << (o.sensor == "sentinel2" ? 20.0 : o.pixel_size)

@@ -1,6 +1,7 @@
 #include "simulator.hpp"
 
 #include <algorithm>
+#include <map>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -611,7 +612,10 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
 
 void simulate_truth(const std::string& grid_crs, double origin_x, double origin_y, double pixel, int cols, int rows, int year,
                     std::uint64_t landscape_seed, double grass_fvc_trend, std::vector<float>& fvc, std::vector<std::uint8_t>& water,
-                    std::vector<std::uint8_t>& forest, TruthShares* shares) {
+                    std::vector<std::uint8_t>& forest, TruthShares* shares, const std::string& river_file, const std::string& lakes_file) {
+  Hydrography hydro;  // the built-in river and lakes unless files name others (as simulate_scene)
+  if (!river_file.empty()) hydro.river = RiverCourse::read(river_file);
+  if (!lakes_file.empty()) hydro.lakes = LakeRings::read(lakes_file);
   geo::io::CoordinateTransformer to_lonlat(grid_crs, "EPSG:4326");
   const geo::io::CoordinateTransformer to_ground("EPSG:4326", kGroundCrs);
   if (shares) {
@@ -639,7 +643,7 @@ void simulate_truth(const std::string& grid_crs, double origin_x, double origin_
       int votes[7] = {};  // by Cover
       for (int k = 0; k < 4; ++k) {
         const auto i = std::size_t(c) * 4 + std::size_t(k);
-        const Truth t = landscape_at(pts[i].x, pts[i].y, proj[i].x, proj[i].y, landscape_seed, doy, year, grass_fvc_trend);
+        const Truth t = landscape_at(pts[i].x, pts[i].y, proj[i].x, proj[i].y, landscape_seed, doy, year, grass_fvc_trend, &hydro);
         f += t.fvc;
         ++votes[int(t.cover)];
         w += t.cover == Cover::water;
@@ -667,6 +671,27 @@ void simulate_truth(const std::string& grid_crs, double origin_x, double origin_
       forest[i] = fo >= 2;
     }
   }
+}
+
+std::vector<PointLabel> label_points(const std::vector<LabelPoint>& points, const std::string& grid_crs, double pixel,
+                                     std::uint64_t landscape_seed, double grass_fvc_trend, const std::string& river_file,
+                                     const std::string& lakes_file) {
+  static const std::map<int, const char*> kNames = {{10, "tree"}, {20, "shrubland"}, {30, "grassland"}, {40, "cropland"}, {80, "water"}};
+  std::vector<geo::Point> at;
+  for (const auto& p : points) at.push_back({p.lon, p.lat});
+  geo::io::CoordinateTransformer("EPSG:4326", grid_crs).transform(at);
+  std::vector<PointLabel> out;
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    std::vector<float> fvc;
+    std::vector<std::uint8_t> water, forest;
+    TruthShares shares;
+    simulate_truth(grid_crs, at[k].x - pixel / 2, at[k].y + pixel / 2, pixel, 1, 1, points[k].year, landscape_seed, grass_fvc_trend, fvc,
+                   water, forest, &shares, river_file, lakes_file);
+    const auto name = kNames.find(shares.worldcover[0]);
+    out.push_back({name == kNames.end() ? "bare" : name->second, shares.official_forest[0] >= 0.5f, shares.grassland[0] >= 1.0f,
+                   shares.grassland[0] > 0 ? shares.grassland_fvc[0] / shares.grassland[0] : 0.0});
+  }
+  return out;
 }
 
 }  // namespace ecomon

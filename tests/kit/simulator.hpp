@@ -61,6 +61,23 @@ struct TruthShares {
 /// (row-major vectors): FVC (water 0), water (majority of 2 x 2 sub-samples), forest.
 void simulate_truth(const std::string& grid_crs, double origin_x, double origin_y, double pixel, int cols, int rows, int year,
                     std::uint64_t landscape_seed, double grass_fvc_trend, std::vector<float>& fvc, std::vector<std::uint8_t>& water,
-                    std::vector<std::uint8_t>& forest, TruthShares* shares = nullptr);
+                    std::vector<std::uint8_t>& forest, TruthShares* shares = nullptr, const std::string& river_file = "",
+                    const std::string& lakes_file = "");
+
+/// A reference sample point to label, and its label from the truth: the cell of `pixel` metres of
+/// the grid CRS centred on it, as a labeller reads it (the majority cover of its sub-samples in
+/// LANDCOVER names, official forest), and whether it is wholly grassland, with its cover (0-1).
+struct LabelPoint {
+  double lon = 0, lat = 0;
+  int year = 2023;
+};
+struct PointLabel {
+  std::string cls;
+  bool forest = false, grassland = false;
+  double cover = 0;
+};
+std::vector<PointLabel> label_points(const std::vector<LabelPoint>& points, const std::string& grid_crs, double pixel,
+                                     std::uint64_t landscape_seed, double grass_fvc_trend, const std::string& river_file = "",
+                                     const std::string& lakes_file = "");
 
 }  // namespace ecomon
