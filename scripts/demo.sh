@@ -15,13 +15,12 @@ echo
 echo "== ecomon run config/demo.yaml  (first pass: the maps to design the sample on; its tables: demo_data/first_pass.txt)"
 build/pipeline/ecomon run config/demo.yaml >demo_data/first_pass.txt
 mkdir -p demo_data/sample
-rm -f demo_data/sample/points.csv
 for year in 2019 2020 2021 2022 2023; do
-  build/pipeline/ecomon sample-design ecomon_out --year "$year" --per-stratum 20 --seed "$year" \
+  build/pipeline/ecomon sample-design ecomon_out --year "$year" --per-stratum 50 --seed "$year" \
     -o "demo_data/sample/points_$year.csv" 2>/dev/null
-  if [ -f demo_data/sample/points.csv ]; then tail -n +2 "demo_data/sample/points_$year.csv"; else cat "demo_data/sample/points_$year.csv"; fi \
-    >>demo_data/sample/points.csv
 done
+head -n 1 demo_data/sample/points_2019.csv >demo_data/sample/points.csv
+for year in 2019 2020 2021 2022 2023; do tail -n +2 "demo_data/sample/points_$year.csv" >>demo_data/sample/points.csv; done
 build/tests/kit/ecomon-simulate --label demo_data/sample/points.csv --labelled demo_data/sample/labelled.csv \
   --plots-out demo_data/sample/plots.csv --label-pixel 150 --grass-trend 0.01 \
   --river demo_data/yellow_river.txt --lakes demo_data/lakes.txt

@@ -500,3 +500,22 @@ TEST_F(OfficialIndicators, ADesignedAndLabelledSampleGivesAssessedVerdictsWhoseI
   }
   EXPECT_EQ(run_cli("sample-design " + plain + " --year 2019 -o " + (dir_ / "none.csv").string()).exit_code, 2);
 }
+
+// A sample that cannot carry the verdicts says why, and the verdicts it would carry are not_assessed
+// rather than wrong: a map class with no unit, and units of a year the run has no season of.
+TEST_F(OfficialIndicators, ASampleMissingAMapClassOrOfAnotherYearLeavesTheVerdictsNotAssessed) {
+  const auto sample_csv = dir_ / "thin_reference.csv";
+  std::ofstream(sample_csv) << "lon,lat,class,year\n"
+                            << "107.1,40.7,tree,2023\n107.1,40.71,grassland,2023\n"  // two units: most mapped classes have none
+                            << "107.1,40.72,water,2019\n";                         // a year without a season in this run
+  const std::string out =
+      run("thin_sample", "--set accuracy.samples_file=" + sample_csv.string() + " --targets " + (dir_ / "targets.yaml").string());
+  EXPECT_NE(last_output_.find("no area-adjusted estimate from " + sample_csv.string()), std::string::npos) << last_output_;
+  EXPECT_NE(last_output_.find("thin_reference.csv, row 3: labels 2019, a year this run has no season of (1 unit(s) of that year); not used"),
+            std::string::npos)
+      << last_output_;
+  for (const auto& row : parse_csv(read_file(fs::path(out) / "targets_report.csv"))) {
+    EXPECT_EQ(row.at("verdict"), "not_assessed") << row.at("target_id");
+    EXPECT_EQ(row.at("interval_basis"), "unobserved_only") << row.at("target_id");
+  }
+}

@@ -330,11 +330,17 @@ int write_zones_gpkg(const std::string& path, const std::string& layer_name, con
   const std::string partial = unique_partial_path(path, true);
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
   DatasetPtr ds(drv->Create(partial.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-  if (!ds) throw IoError(path + ": cannot create GeoPackage");
+  // A failed write (full disk) leaves neither the partial file nor a short one.
+  auto fail = [&](const std::string& what) {
+    ds.reset();
+    std::remove(partial.c_str());
+    throw IoError(path + ": " + what);
+  };
+  if (!ds) fail("cannot create GeoPackage");
   OGRSpatialReference wgs84;
   wgs84.SetWellKnownGeogCS("WGS84");
   OGRLayer* layer = ds->CreateLayer(layer_name.c_str(), &wgs84, wkbMultiPolygon, nullptr);
-  if (!layer) throw IoError(path + ": cannot create layer " + layer_name);
+  if (!layer) fail("cannot create layer " + layer_name);
   OGRFieldDefn code(code_field.c_str(), OFTString), name(name_field.c_str(), OFTString);
   layer->CreateField(&code);
   layer->CreateField(&name);
@@ -358,13 +364,13 @@ int write_zones_gpkg(const std::string& path, const std::string& layer_name, con
     }
     if (!mp.IsValid()) {
       std::unique_ptr<OGRGeometry> fixed(mp.MakeValid());
-      if (!fixed) throw IoError(path + ": zone " + z.code + " is invalid and cannot be repaired");
+      if (!fixed) fail("zone " + z.code + " is invalid and cannot be repaired");
       ++repaired;
       f.SetGeometry(fixed.get());
     } else {
       f.SetGeometry(&mp);
     }
-    if (layer->CreateFeature(&f) != OGRERR_NONE) throw IoError(path + ": cannot write zone " + z.code);
+    if (layer->CreateFeature(&f) != OGRERR_NONE) fail("cannot write zone " + z.code);
   }
   ds.reset();
   atomic_replace(partial, path);
@@ -377,12 +383,12 @@ void write_points_gpkg(const std::string& path, const std::string& layer_name, c
   const std::string partial = unique_partial_path(path, true);
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
   DatasetPtr ds(drv->Create(partial.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-  if (!ds) throw IoError(path + ": cannot create GeoPackage");
   auto fail = [&](const std::string& what) {
     ds.reset();
     std::remove(partial.c_str());
     throw IoError(path + ": " + what);
   };
+  if (!ds) fail("cannot create GeoPackage");
   OGRSpatialReference wgs84;
   wgs84.SetWellKnownGeogCS("WGS84");
   OGRLayer* layer = ds->CreateLayer(layer_name.c_str(), &wgs84, wkbPoint, nullptr);

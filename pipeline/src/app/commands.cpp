@@ -169,8 +169,26 @@ class Run {
     }
   }
 
+  // Sample units that label a year the run has no season of are used by no estimate: said, naming
+  // the file and the first row, so that a sample meant for another run is not silently ignored.
+  void warn_unused_sample_years() const {
+    if (!samples_) return;
+    std::set<int> run_years;
+    for (const auto& y : years_) run_years.insert(y.year);
+    std::map<int, std::pair<int, int>> unused;  // year -> (units, first row)
+    for (const auto& s : *samples_)
+      if (s.year != 0 && !run_years.count(s.year)) {
+        auto& [n, first] = unused[s.year];
+        if (n++ == 0) first = s.row;
+      }
+    for (const auto& [year, n_first] : unused)
+      spdlog::warn("{}, row {}: labels {}, a year this run has no season of ({} unit(s) of that year); not used",
+                   settings_.accuracy.samples_file, n_first.second, year, n_first.first);
+  }
+
   // Every report writer, on the complete results. Returns the exit code: 0, or 3 when something failed.
   int report() {
+    warn_unused_sample_years();
     std::sort(results_.begin(), results_.end(), [](const SceneResult& a, const SceneResult& b) {
       return std::tie(a.scene.date, a.scene.id) < std::tie(b.scene.date, b.scene.id);
     });
@@ -182,6 +200,13 @@ class Run {
     for (auto& [name, writer] : make_report_writers()) {
       spdlog::debug("report writer {}", name);
       writer->write(run_results);
+    }
+    // The zones as the run saw them (WGS84): for QGIS, and for `ecomon sample-design` on this folder.
+    try {
+      geo::io::write_zones_gpkg(output_.path({"zones.gpkg"}), "zones", geo::io::read_zones(zones_, geo::io::crs_wkt("EPSG:4326")), "code",
+                                "name");
+    } catch (const geo::io::IoError& e) {
+      throw OutputError(e.what());
     }
     return failed_ == 0 ? 0 : 3;
   }
@@ -340,13 +365,6 @@ int run_command(const RunOptions& o) {
   std::optional<std::vector<ReferenceSample>> samples;
   if (!settings.accuracy.samples_file.empty()) samples = load_reference_sample(settings.accuracy.samples_file);
   const OutputFolder output(settings.output.dir);  // exclusive for this run
-  // The zones as the run saw them (WGS84): for QGIS, and for `ecomon sample-design` on this folder.
-  try {
-    geo::io::write_zones_gpkg(output.path({"zones.gpkg"}), "zones", geo::io::read_zones(zone_source, geo::io::crs_wkt("EPSG:4326")), "code",
-                              "name");
-  } catch (const geo::io::IoError& e) {
-    throw OutputError(e.what());
-  }
   int exit_code = 0;
   {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
     Run run(settings, zone_source, output, targets ? &*targets : nullptr,

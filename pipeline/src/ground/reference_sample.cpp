@@ -190,9 +190,9 @@ UnitAreaEstimate ClassAccuracy::unit_area(const ZoneTally& tally, SampleQuantity
 UnitAreaEstimate ClassAccuracy::unit_ratio(const ZoneTally& tally, const std::vector<double>& y, const std::vector<double>& x) const {
   UnitAreaEstimate out;
   // Per stratum of the region: its units, and their sums for the domain estimator.
-  std::array<std::vector<std::size_t>, kLandCoverClasses> region;
+  std::array<std::vector<std::size_t>, kLandCoverClasses> by_stratum;
   for (std::size_t k = 0; k < stratum.size(); ++k)
-    if (stratum[k] != LandCover::unknown) region[std::size_t(stratum[k])].push_back(k);
+    if (stratum[k] != LandCover::unknown) by_stratum[std::size_t(stratum[k])].push_back(k);
   std::map<int, std::array<double, kLandCoverClasses>> zones = tally.class_area_by_zone;
   if (zones.empty())
     for (int h = 0; h < kLandCoverClasses; ++h) zones[0][std::size_t(h)] = tally.landcover_area[h];
@@ -216,14 +216,14 @@ UnitAreaEstimate ClassAccuracy::unit_ratio(const ZoneTally& tally, const std::ve
     out.within_unit = out.within_unit && within;
     for (int h = 1; h < kLandCoverClasses; ++h) {
       if (!(sizes[std::size_t(h)] > 0)) continue;
-      if (region[std::size_t(h)].size() < 2) {
+      if (by_stratum[std::size_t(h)].size() < 2) {
         out.problem = std::string("map class ") + land_cover_name(LandCover(h)) + " has fewer than 2 sample units in the region";
         return out;
       }
       if (within)
         terms.push_back({sizes[std::size_t(h)], &mine[std::size_t(h)], -1});
       else
-        terms.push_back({mapped[std::size_t(h)], &region[std::size_t(h)], zone});
+        terms.push_back({mapped[std::size_t(h)], &by_stratum[std::size_t(h)], zone});
     }
   }
   auto value = [&](const std::vector<double>& v, std::size_t k, const Term& t) {

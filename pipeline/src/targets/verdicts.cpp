@@ -157,7 +157,7 @@ std::vector<std::string> targets_report_cells(const VerdictRow& r) {
 
 std::string format_targets_table(const std::vector<VerdictRow>& rows) {
   std::string out = pad_to_width("target", 30) + pad_to_width("unit", 22) +
-                    "year       value  95% interval          threshold  verdict       map      basis                    observed  source\n";
+                    "year       value  95% interval          threshold  verdict       map      basis                                  observed  source\n";
   char buf[256];
   for (const auto& r : rows) {
     std::string unit(r.scope == "member" ? 2 : 0, ' ');
@@ -166,7 +166,7 @@ std::string format_targets_table(const std::vector<VerdictRow>& rows) {
     std::string interval = "-";
     if (std::isfinite(r.estimate.low))
       interval = std::string("[").append(num(r.estimate.low)).append(", ").append(num(r.estimate.high)).append("]");
-    std::snprintf(buf, sizeof buf, "%4d %11s  %-21s %9s  %-13s %-8s %-23s %8.3f  %s\n", r.year, num(r.estimate.value).c_str(),
+    std::snprintf(buf, sizeof buf, "%4d %11s  %-21s %9s  %-13s %-8s %-37s %8.3f  %s\n", r.year, num(r.estimate.value).c_str(),
                   interval.c_str(), num(r.threshold).c_str(), verdict_name(r.verdict), verdict_name(r.map_verdict),
                   r.estimate.basis.c_str(), r.observed_fraction, r.target->source.c_str());
     out += pad_to_width(r.scope == "member" ? "" : r.target->id, 30) + pad_to_width(unit, 22) + buf;
