@@ -676,20 +676,38 @@ void simulate_truth(const std::string& grid_crs, double origin_x, double origin_
 std::vector<PointLabel> label_points(const std::vector<LabelPoint>& points, const std::string& grid_crs, double pixel,
                                      std::uint64_t landscape_seed, double grass_fvc_trend, const std::string& river_file,
                                      const std::string& lakes_file) {
+  // As simulate_truth() on a one-cell grid centred on each point, with the transformations and the
+  // hydrography made once for all points.
   static const std::map<int, const char*> kNames = {{10, "tree"}, {20, "shrubland"}, {30, "grassland"}, {40, "cropland"}, {80, "water"}};
-  std::vector<geo::Point> at;
-  for (const auto& p : points) at.push_back({p.lon, p.lat});
-  geo::io::CoordinateTransformer("EPSG:4326", grid_crs).transform(at);
+  static const std::uint8_t kWorldCoverOf[7] = {80, 40, 10, 20, 30, 60, 30};
+  constexpr double sub[4][2] = {{0.25, 0.25}, {0.75, 0.25}, {0.25, 0.75}, {0.75, 0.75}};
+  Hydrography hydro;
+  if (!river_file.empty()) hydro.river = RiverCourse::read(river_file);
+  if (!lakes_file.empty()) hydro.lakes = LakeRings::read(lakes_file);
+  std::vector<geo::Point> centres;
+  for (const auto& p : points) centres.push_back({p.lon, p.lat});
+  geo::io::CoordinateTransformer("EPSG:4326", grid_crs).transform(centres);
+  std::vector<geo::Point> lonlat;
+  for (const auto& c : centres)
+    for (const auto& d : sub) lonlat.push_back({c.x - pixel / 2 + d[0] * pixel, c.y + pixel / 2 - d[1] * pixel});
+  geo::io::CoordinateTransformer(grid_crs, "EPSG:4326").transform(lonlat);
+  std::vector<geo::Point> ground = lonlat;
+  geo::io::CoordinateTransformer("EPSG:4326", kGroundCrs).transform(ground);
   std::vector<PointLabel> out;
   for (std::size_t k = 0; k < points.size(); ++k) {
-    std::vector<float> fvc;
-    std::vector<std::uint8_t> water, forest;
-    TruthShares shares;
-    simulate_truth(grid_crs, at[k].x - pixel / 2, at[k].y + pixel / 2, pixel, 1, 1, points[k].year, landscape_seed, grass_fvc_trend, fvc,
-                   water, forest, &shares, river_file, lakes_file);
-    const auto name = kNames.find(shares.worldcover[0]);
-    out.push_back({name == kNames.end() ? "bare" : name->second, shares.official_forest[0] >= 0.5f, shares.grassland[0] >= 1.0f,
-                   shares.grassland[0] > 0 ? shares.grassland_fvc[0] / shares.grassland[0] : 0.0});
+    int votes[7] = {};
+    double forest = 0, grass = 0, grass_fvc = 0;
+    for (std::size_t q = 0; q < 4; ++q) {
+      const std::size_t i = 4 * k + q;
+      const Truth t = landscape_at(lonlat[i].x, lonlat[i].y, ground[i].x, ground[i].y, landscape_seed, 196, points[k].year, grass_fvc_trend,
+                                   &hydro);
+      ++votes[int(t.cover)];
+      forest += (t.forest || (t.cover == Cover::shrubland && t.fvc >= 0.30)) ? 0.25 : 0.0;
+      if (t.cover == Cover::grassland || t.cover == Cover::sparse) grass += 0.25, grass_fvc += 0.25 * t.fvc;
+    }
+    const int majority = int(std::max_element(std::begin(votes), std::end(votes)) - std::begin(votes));
+    const auto name = kNames.find(kWorldCoverOf[majority]);
+    out.push_back({name == kNames.end() ? "bare" : name->second, forest >= 0.5, grass >= 1.0, grass > 0 ? grass_fvc / grass : 0.0});
   }
   return out;
 }

@@ -95,6 +95,31 @@ TEST(GroundPlots, EveryBadInputNamesTheFileAndTheRow) {
   EXPECT_NE(error_of("plot_id,lon,lat,date,cover_pct\n").find("no plot rows"), std::string::npos);
 }
 
+TEST(Calibration, TheZoneEffectOfTheResidualsByHand) {
+  // Three zones of two plots each at satellite cover 0.2 and 0.4; measured = satellite + 0.03 (zone 0),
+  // - 0.03 (zone 1), + 0.01 (zone 2). The line is y = x + 0.01/3; residuals +0.08/3, -0.1/3, +0.02/3 in
+  // each zone, no spread within: MSW = 0, MSB = 2 (0.08^2 + 0.1^2 + 0.02^2) / 9 / 2, n0 = (6 - 12/6) / 2
+  // = 2, sigma_b^2 = MSB / 2 = 0.0009333.
+  const double offset[3] = {0.03, -0.03, 0.01};
+  std::vector<GroundPlot> plots;
+  std::vector<PlotMatch> matches;
+  for (int z = 0; z < 3; ++z)
+    for (const double x : {0.2, 0.4}) {
+      matches.push_back({plots.size(), PlotStatus::matched, x, LandCover::grassland, 0, z});
+      plots.push_back({"p", 107, 40, "2023-08-01", 2023, 100 * (x + offset[z]), int(plots.size() + 1)});
+    }
+  const Calibration c = fit_calibration(matches, plots, 5);
+  ASSERT_TRUE(c.applied());
+  EXPECT_NEAR(c.fit->intercept, 0.01 / 3, 1e-12);
+  EXPECT_EQ(c.zones_with_plots, 3);
+  EXPECT_NEAR(c.between_zone_variance, (0.08 * 0.08 + 0.1 * 0.1 + 0.02 * 0.02) / 9 / 2, 1e-12);
+  // Plots in one zone only: no estimate of the zone effect.
+  for (auto& m : matches) m.zone = 0;
+  const Calibration one = fit_calibration(matches, plots, 5);
+  EXPECT_EQ(one.zones_with_plots, 1);
+  EXPECT_EQ(one.between_zone_variance, 0);
+}
+
 TEST(Calibration, FitsOnlyTheMatchedPlotsAndSaysWhyNot) {
   std::vector<GroundPlot> plots(6);
   for (std::size_t k = 0; k < plots.size(); ++k) plots[k].cover_pct = 10.0 * double(k + 1);

@@ -292,6 +292,14 @@ class Run {
         "season {}: calibration from {} plots: measured = {:.4f} + {:.4f} x satellite (R2 {:.3f}, RMSE {:.2f}, "
         "leave-one-out RMSE {:.2f} cover points, satellite bias {:+.2f})",
         year, c.fit->n, c.fit->intercept, c.fit->slope, c.fit->r2, 100 * c.fit->rmse, 100 * c.fit->loo_rmse, 100 * c.fit->bias);
+    if (c.zones_with_plots >= 2)
+      spdlog::info("season {}: calibration residuals shared within a zone: SD {:.2f} cover points ({} zones with 2 or more plots); "
+                   "carried by every zone's grassland cover interval",
+                   year, 100 * std::sqrt(c.between_zone_variance), c.zones_with_plots);
+    else
+      spdlog::warn("season {}: plots in {} zone(s) with 2 or more: the calibration's zone effect cannot be estimated and is not in the "
+                   "grassland cover intervals (lay plots in several counties)",
+                   year, c.zones_with_plots);
   }
 
   // The sample units not used, and the year's overall accuracy, or why there is no estimate.

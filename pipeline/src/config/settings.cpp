@@ -394,9 +394,11 @@ const std::vector<KeyDef>& schema() {
        "",
        0,
        0,
-       {"mode", "nearest"},
-       "How landcover.file is put on the regional grid: the majority class of the source cells in each grid cell (for a finer layer), "
-       "or the source cell under the cell centre."},
+       {"nearest", "mode"},
+       "How landcover.file is put on the regional grid: the source cell under the cell centre (nearest, the default: the rule the "
+       "imagery is sampled by, so that the layer's class and the imagery's cover agree cell by cell and the shrub cover rule reads "
+       "the cover of the cell the class came from), or the majority class of the source cells in each grid cell (mode; for a much "
+       "finer layer, at the cost of disagreeing with the imagery at class edges)."},
       {KEY(landcover, grassland_types_file),
        Kind::path,
        "",

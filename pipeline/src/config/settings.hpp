@@ -54,7 +54,7 @@ struct LandcoverSection {  // the yearly land cover: the user's layer (landcover
   std::string file;
   std::string scheme = "worldcover";  // worldcover | clcd | custom
   std::string custom_codes;           // custom: "code=class,..." (a YAML mapping in a file)
-  std::string resampling = "mode";    // mode | nearest
+  std::string resampling = "nearest";  // nearest | mode
   std::string grassland_types_file;   // raster of type codes, or polygons with grassland_type_field
   std::string grassland_type_field = "type";
   double bare_max_fvc = 0.05;

@@ -510,7 +510,18 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   finish_all(writers, plan.threads);
   spdlog::debug("  season strips {:.2f} s, finishing the COGs {:.2f} s", seconds_since(strips_start) - seconds_since(finish_start),
                 seconds_since(finish_start));
-  if (ancillary.plots) result.calibration = fit_calibration(std::move(plot_matches), *ancillary.plots, s.calibration.min_plots);
+  if (ancillary.plots) {
+    std::map<std::size_t, int> zone_of_plot;
+    for (const PlotCell& cell : in.plot_cells) zone_of_plot[cell.plot] = zone_of_cell(zones, in.zone_windows, grid, cell.col, cell.row);
+    for (PlotMatch& m : plot_matches)
+      if (const auto z = zone_of_plot.find(m.plot); z != zone_of_plot.end()) m.zone = z->second;
+    result.calibration = fit_calibration(std::move(plot_matches), *ancillary.plots, s.calibration.min_plots);
+  }
+  // Each zone's class areas, under its own index: a unit of several zones keeps them apart (its
+  // zones' grassland shares weigh the calibration's zone effect; a sample's strata are zone x class).
+  for (std::size_t z = 0; z < result.tallies.size(); ++z)
+    for (int c = 0; c < kLandCoverClasses; ++c)
+      result.tallies[z].class_area_by_zone[int(z)][std::size_t(c)] = result.tallies[z].landcover_area[c];
   if (ancillary.samples) {
     std::array<double, kLandCoverClasses> mapped{};  // over the zones: the region the sample's estimate speaks for
     for (const ZoneTally& t : result.tallies)
@@ -519,9 +530,6 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
     // whether its shrubland is forest.
     std::vector<bool> designated(ancillary.samples->size(), false);
     std::vector<int> zone_of_unit(ancillary.samples->size(), -1);
-    for (std::size_t z = 0; z < result.tallies.size(); ++z)
-      for (int c = 0; c < kLandCoverClasses; ++c)
-        result.tallies[z].class_area_by_zone[int(z)][std::size_t(c)] = result.tallies[z].landcover_area[c];
     std::size_t outside_zones = 0;
     std::string first_outside;
     for (const PlotCell& cell : in.sample_cells) {

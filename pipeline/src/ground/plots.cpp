@@ -122,6 +122,35 @@ Calibration fit_calibration(std::vector<PlotMatch> matches, const std::vector<Gr
     return c;
   }
   c.fit = geo::fit_line(satellite, measured);
+  // Residuals by zone: the variance component shared within a zone.
+  std::map<int, std::vector<double>> residuals;
+  for (const PlotMatch& m : c.matches)
+    if (m.status == PlotStatus::matched && m.zone >= 0)
+      residuals[m.zone].push_back(plots[m.plot].cover_pct / 100 - c.fit->predict(m.satellite_cover));
+  double total = 0, count = 0, sum_squares_n = 0;
+  int groups = 0;
+  for (const auto& [zone, r] : residuals)
+    if (r.size() >= 2) {
+      ++groups;
+      count += double(r.size()), sum_squares_n += double(r.size() * r.size());
+      for (double v : r) total += v;
+    }
+  c.zones_with_plots = groups;
+  if (groups >= 2) {
+    const double grand = total / count;
+    double within = 0, between = 0;
+    for (const auto& [zone, r] : residuals) {
+      if (r.size() < 2) continue;
+      double mean = 0;
+      for (double v : r) mean += v;
+      mean /= double(r.size());
+      for (double v : r) within += (v - mean) * (v - mean);
+      between += double(r.size()) * (mean - grand) * (mean - grand);
+    }
+    const double msw = within / (count - groups), msb = between / (groups - 1);
+    const double n0 = (count - sum_squares_n / count) / (groups - 1);
+    c.between_zone_variance = std::max(0.0, (msb - msw) / n0);
+  }
   // A line per grassland type with enough plots of its own (a type layer given).
   std::map<std::uint16_t, std::pair<std::vector<double>, std::vector<double>>> by_type;
   for (const PlotMatch& m : c.matches)

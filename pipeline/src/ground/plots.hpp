@@ -52,6 +52,7 @@ struct PlotMatch {
   double satellite_cover = std::nan("");  // peak-composite FVC, 0-1 (observed cells)
   LandCover land_cover = LandCover::unknown;
   std::uint16_t grassland_type = 0;  // with a grassland-type layer: the type code of the plot's cell (0 none)
+  int zone = -1;                     // the zone (index) holding most of the plot's cell, -1 none
 };
 
 /// One year's calibration: every plot of the year and the line fitted to the matched ones.
@@ -60,6 +61,13 @@ struct Calibration {
   std::optional<geo::LinearFit> fit;                  // measured cover (0-1) on satellite cover (0-1), from >= calibration.min_plots
   std::map<std::uint16_t, geo::LinearFit> type_fits;  // per grassland type with >= calibration.min_plots plots of its own
   std::string problem;                                // why there is no fit (too few matched plots, all at one cover)
+  /// The between-zone variance of the line's residuals (cover fraction squared): the part of a
+  /// zone's error shared by all its cells, which the line's error of the mean (independent plots)
+  /// leaves out. One-way random-effects ANOVA over the zones with at least 2 matched plots,
+  /// sigma_b^2 = max(0, (MSB - MSW) / n0) (Searle, Casella & McCulloch 1992, Variance Components,
+  /// sec. 3.5); 0 when fewer than 2 zones have 2 plots (`zones_with_plots` says how many).
+  double between_zone_variance = 0;
+  int zones_with_plots = 0;
   bool applied() const { return fit.has_value(); }
   /// The calibrated mean cover (0-1) of an area of a grassland type whose satellite mean cover is
   /// `satellite_mean`, through the type's own line when it has one, else the pooled line (type 0, no

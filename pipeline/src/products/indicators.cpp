@@ -77,6 +77,18 @@ Estimate grassland_cover_estimate(const ZoneRow& x) {
   const Calibration* c = applied_calibration(x);
   const std::string basis = c ? "calibration+unobserved" : Estimate::kUnobservedOnly;
   if (!(g > 0)) return {kNaN, 100 * ratio(0, u), 100 * ratio(u, u), basis};
+  // The calibration's zone effect: each zone's cells share one error of variance sigma_b^2, so a
+  // unit averaging zones by grassland share w_z carries sigma_b^2 sum_z w_z^2 (1 for one zone).
+  double zone_effect_variance = 0;
+  if (c && c->between_zone_variance > 0) {
+    double squares = 0;
+    for (const auto& [zone, areas] : x.tally.class_area_by_zone) {
+      const double w = areas[std::size_t(LandCover::grassland)] / g;
+      squares += w * w;
+    }
+    zone_effect_variance = c->between_zone_variance * (x.tally.class_area_by_zone.empty() ? 1.0 : squares);
+  }
+  const double zone_half = 1.96 * std::sqrt(zone_effect_variance);
   const double satellite_mean = x.tally.grassland_fvc_area / g;
   Calibration::Mean mean{satellite_mean, satellite_mean, satellite_mean};
   if (c) {
@@ -91,6 +103,9 @@ Estimate grassland_cover_estimate(const ZoneRow& x) {
       const double w = sums[0] / g;
       mean.value += w * m.value, mean.low += w * m.low, mean.high += w * m.high;
     }
+    // The line's error of the mean and the zone effect, independent: combined in quadrature.
+    const double low_half = std::hypot(mean.value - mean.low, zone_half), high_half = std::hypot(mean.high - mean.value, zone_half);
+    mean.low = std::clamp(mean.value - low_half, 0.0, 1.0), mean.high = std::clamp(mean.value + high_half, 0.0, 1.0);
   }
   const ClassAccuracy* a = applied_accuracy(x);
   if (c && a) {
