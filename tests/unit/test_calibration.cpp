@@ -237,7 +237,7 @@ TEST(ReferenceSampleInTheRun, ACountyWithoutEnoughUnitsOfItsOwnGetsTheDomainEsti
   HandSample h;
   // The region: 10 km2 mapped tree, 90 grassland, 5 water. The county holds 4 of the mapped-tree
   // units (3 tree, 1 grassland) and 5 of the mapped-grassland ones (1 tree, 4 grassland): too few
-  // of its own in the tree stratum (4 < 5), so the domain estimator over the region's units.
+  // of its own in the tree class (4 < 5), so that class by the domain estimator over the region's units.
   std::array<double, kLandCoverClasses> mapped{};
   mapped[int(LandCover::tree)] = 10e6, mapped[int(LandCover::grassland)] = 90e6, mapped[int(LandCover::water)] = 5e6;
   ZoneTally county;
@@ -249,11 +249,12 @@ TEST(ReferenceSampleInTheRun, ACountyWithoutEnoughUnitsOfItsOwnGetsTheDomainEsti
   ASSERT_TRUE(e.valid()) << e.problem;
   EXPECT_FALSE(e.within_unit);
   // Tree stratum: y = 3/10 (units 5, 6, 7 are trees in the county); grassland: 1/20 (unit 10).
-  // A = 10 x 0.3 + 90 x 0.05 = 7.5 km2. Variance terms M^2 y(1-y)/(n-1): 100 x 0.21 / 9 = 2.3333 and
-  // 8100 x 0.0475 / 19 = 20.25; the county's own floors 16 x 0.75 x 0.25 / 3 = 1 and
-  // 400 x 1/5 x 4/5 / 4 = 16 are smaller.
-  EXPECT_NEAR(e.area, 7.5e6, 1e-3);
-  EXPECT_NEAR(e.se, std::sqrt(2.3333333333333335 + 20.25) * 1e6, 1e-3);
+  // Each class on its own: the tree class by the domain estimator, y = 3/10 of the region's 10 units
+  // (units 5, 6, 7 are trees in the county): 10 x 0.3 = 3 km2, variance M^2 y(1-y)/(n-1) = 100 x 0.21 / 9
+  // = 2.3333 (the county's own floor 16 x 0.75 x 0.25 / 3 = 1 is smaller); the grassland class within
+  // the county (5 units, 1 tree): 20 x 1/5 = 4 km2, variance 400 x 0.2 x 0.8 / 4 = 16.
+  EXPECT_NEAR(e.area, 7e6, 1e-3);
+  EXPECT_NEAR(e.se, std::sqrt(2.3333333333333335 + 16.0) * 1e6, 1e-3);
   // With one more own unit per stratum requirement met (min 4), the county's own stratified estimate:
   // 4 x 3/4 + 20 x 1/5 = 7 km2; SE^2 = 16 x 0.75 x 0.25 / 3 + 400 x 0.2 x 0.8 / 4 = 1 + 16.
   const ClassAccuracy own = assess_land_cover(h.matches, h.sample, mapped, {}, 4);

@@ -162,15 +162,15 @@ UnitAreaEstimate ClassAccuracy::unit_area(const ZoneTally& tally, SampleQuantity
   double variance = 0;
   for (const auto& [zone, sizes] : zones) {
     const Own& o = own[zone];
-    bool within = true;
-    for (int h = 1; h < kLandCoverClasses; ++h)
-      if (sizes[std::size_t(h)] > 0 && o.n[std::size_t(h)] < min_unit_stratum_units) within = false;
-    out.within_unit = out.within_unit && within;
     for (int h = 1; h < kLandCoverClasses; ++h) {
       const double zone_size = sizes[std::size_t(h)];
       if (!(zone_size > 0)) continue;
       const double own_n = o.n[std::size_t(h)], own_x = o.x[std::size_t(h)];
       const double own_variance = zone_size * zone_size * proportion_variance(own_x, own_n);
+      // Each stratum of the zone on its own: its total by the zone's units when it has enough,
+      // else by the domain estimator (both estimate the same total; the zone's is the sum).
+      const bool within = own_n >= min_unit_stratum_units;
+      out.within_unit = out.within_unit && within;
       if (within) {
         out.area += zone_size * own_x / own_n;
         variance += own_variance;
@@ -210,12 +210,10 @@ UnitAreaEstimate ClassAccuracy::unit_ratio(const ZoneTally& tally, const std::ve
   out.within_unit = true;
   for (const auto& [zone, sizes] : zones) {
     auto& mine = own[zone];
-    bool within = true;
-    for (int h = 1; h < kLandCoverClasses; ++h)
-      if (sizes[std::size_t(h)] > 0 && int(mine[std::size_t(h)].size()) < min_unit_stratum_units) within = false;
-    out.within_unit = out.within_unit && within;
     for (int h = 1; h < kLandCoverClasses; ++h) {
       if (!(sizes[std::size_t(h)] > 0)) continue;
+      const bool within = int(mine[std::size_t(h)].size()) >= min_unit_stratum_units;
+      out.within_unit = out.within_unit && within;
       if (by_stratum[std::size_t(h)].size() < 2) {
         out.problem = std::string("map class ") + land_cover_name(LandCover(h)) + " has fewer than 2 sample units in the region";
         return out;

@@ -78,13 +78,13 @@ struct ClassAccuracy {
   /// A unit's (zone's or zones') area of `q` over its observed area, from the sample (Olofsson et al.
   /// 2014; Cochran 1977, Sampling Techniques, sec. 5A.14 for domains), zone by zone (a sample drawn
   /// by zone x class has its strata there; the zones' estimates and variances are summed). In a
-  /// zone, strata are its map classes, of sizes N_h (its class areas). Within the zone, when its own
-  /// sample (`tally.sample_units` of that zone) has at least min_unit_stratum_units units in each class
-  /// it has: A = sum_h N_h p_h, SE^2 = sum_h N_h^2 v(x_h, n_h), p_h its units' share that count as q.
-  /// Otherwise the domain estimator over the region's sample: A = sum_h M_h y_h, y_h the mean over
-  /// the region's n_h units of stratum h of (counts as q and lies in the zone), M_h the region's
-  /// stratum size, SE^2 = sum_h M_h^2 s_h^2 / n_h, each stratum's term at least the zone's own
-  /// N_h^2 v(x_h, n_h). v: proportion_variance().
+  /// zone, strata are its map classes, of sizes N_h (its class areas), each estimated on its own:
+  /// within the zone when the zone's own sample (`tally.sample_units` of that zone) has at least
+  /// min_unit_stratum_units units of the class, N_h p_h with variance N_h^2 v(x_h, n_h), p_h its units'
+  /// share that count as q; otherwise by the domain estimator over the region's sample, M_h y_h with
+  /// y_h the mean over the region's n_h units of the class of (counts as q and lies in the zone), M_h
+  /// the region's class area, variance M_h^2 s_h^2 / n_h, at least the zone's own N_h^2 v(x_h, n_h).
+  /// `within_unit` when every class was within. v: proportion_variance().
   UnitAreaEstimate unit_area(const ZoneTally& tally, SampleQuantity q) const;
   /// The ratio of two totals over the unit, R = Y / X, each estimated as unit_area() estimates an
   /// area (zone by zone, within the zone or by the domain estimator) from per-unit values y_k and x_k
