@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "libgeo/io/projection.hpp"
+#include "libgeo/io/raster.hpp"
 #include "simulator.hpp"
 
 #include <sys/wait.h>
@@ -180,5 +182,29 @@ struct TwoUradScenes : ::testing::Test {
                    (extra.empty() ? "" : " " + extra));
   }
 };
+
+/// The simulator's truth (landscape 1, the peak of `year`) on every cell of `g`: per-cell shares of
+/// official forest and grassland, grassland cover, and the majority cover as a WorldCover code.
+inline ecomon::TruthShares truth_shares_on(const geo::Grid& g, int year = 2023) {
+  std::vector<float> fvc;
+  std::vector<std::uint8_t> water, forest;
+  ecomon::TruthShares shares;
+  ecomon::simulate_truth(g.crs_wkt, g.transform.origin_x, g.transform.origin_y, g.transform.pixel_width, g.cols, g.rows, year, 1, 0, fvc,
+                         water, forest, &shares);
+  return shares;
+}
+
+/// The simulated landscape as a land cover layer a bureau would hand in: ESA WorldCover codes on a
+/// WGS84 grid of `step` degrees, `cols` x `rows` from (west, north) (and its grid).
+inline std::pair<geo::Grid, geo::Block<std::uint8_t>> worldcover_layer_of(double west, double north, double step, int cols, int rows) {
+  geo::Grid g;
+  g.crs_wkt = geo::io::crs_wkt("EPSG:4326");
+  g.cols = cols, g.rows = rows;
+  g.transform = geo::GeoTransform{west, step, north, -step};
+  const ecomon::TruthShares shares = truth_shares_on(g);
+  geo::Block<std::uint8_t> codes(g.full(), 0);
+  for (std::size_t i = 0; i < codes.size(); ++i) codes[i] = shares.worldcover[i];
+  return {g, std::move(codes)};
+}
 
 }  // namespace testing_helpers

@@ -43,11 +43,7 @@ struct TruthGrid {
 };
 
 TruthGrid truth_on(const geo::Grid& g) {
-  std::vector<float> fvc;
-  std::vector<std::uint8_t> water, forest;
-  ecomon::TruthShares shares;
-  ecomon::simulate_truth(g.crs_wkt, g.transform.origin_x, g.transform.origin_y, g.transform.pixel_width, g.cols, g.rows, 2023, 1, 0, fvc,
-                         water, forest, &shares);
+  const ecomon::TruthShares shares = truth_shares_on(g);
   static const std::map<int, const char*> names = {{10, "tree"}, {20, "shrubland"}, {30, "grassland"}, {40, "cropland"}, {80, "water"}};
   TruthGrid t{g, {}, shares.grassland, shares.grassland_fvc};
   for (std::size_t i = 0; i < shares.worldcover.size(); ++i) {
@@ -87,17 +83,10 @@ std::map<std::string, double> unit_truth(const TruthGrid& t, double west, double
 // A land cover layer as a bureau hands it in (ESA WorldCover codes on a WGS84 grid of 0.0004
 // degrees), with about 12% of its cells wrong in blobs: each blob takes one wrong class.
 std::string write_layer_with_blob_errors(const fs::path& path, double& wrong_share) {
-  geo::Grid g;
-  g.crs_wkt = geo::io::crs_wkt("EPSG:4326");
-  const double step = 0.0004, west = kWest - 0.01, north = kNorth + 0.01;
-  g.cols = int((kEast - kWest + 0.02) / step), g.rows = int((kNorth - kSouth + 0.02) / step);
-  g.transform = geo::GeoTransform{west, step, north, -step};
-  std::vector<float> fvc;
-  std::vector<std::uint8_t> water, forest;
-  ecomon::TruthShares shares;
-  ecomon::simulate_truth(g.crs_wkt, west, north, step, g.cols, g.rows, 2023, 1, 0, fvc, water, forest, &shares);
-  geo::Block<std::uint8_t> codes(g.full(), 0);
-  for (std::size_t i = 0; i < codes.size(); ++i) codes[i] = shares.worldcover[i];
+  const double step = 0.0004;
+  auto [g, codes] = worldcover_layer_of(kWest - 0.01, kNorth + 0.01, step, int((kEast - kWest + 0.02) / step),
+                                        int((kNorth - kSouth + 0.02) / step));
+  const geo::Block<std::uint8_t> truth_codes = codes;
   const std::uint8_t wrong_of[] = {20, 30, 40, 60, 10};  // tree -> shrubland, shrubland -> grassland, ...
   auto wrong = [&](std::uint8_t code) {
     const std::uint8_t order[] = {10, 20, 30, 40, 60};
@@ -116,7 +105,7 @@ std::string write_layer_with_blob_errors(const fs::path& path, double& wrong_sha
     for (int r = std::max(0, cr - radius); r < std::min(g.rows, cr + radius); ++r)
       for (int c = std::max(0, cc - radius); c < std::min(g.cols, cc + radius); ++c) {
         if ((r - cr) * (r - cr) + (c - cc) * (c - cc) > radius * radius) continue;
-        const std::uint8_t truth = shares.worldcover[std::size_t(r) * std::size_t(g.cols) + std::size_t(c)];
+        const std::uint8_t truth = truth_codes.at(r, c);
         if (truth == 80 || codes.at(r, c) != truth) continue;  // water is mapped right; a cell is changed once
         codes.at(r, c) = wrong(truth);
         ++changed;

@@ -92,11 +92,7 @@ void for_each_cell_in_zone(const geo::Grid& g, Visit visit) {
 Truth truth_on_grid_of(const std::string& out) {
   const geo::io::RasterReader landcover(out + "/years/2023/ecomon_2023_LANDCOVER.tif");
   const geo::Grid& g = landcover.grid();
-  std::vector<float> t_fvc;
-  std::vector<std::uint8_t> t_water, t_forest;
-  ecomon::TruthShares shares;
-  ecomon::simulate_truth(g.crs_wkt, g.transform.origin_x, g.transform.origin_y, g.transform.pixel_width, g.cols, g.rows, 2023, 1, 0, t_fvc,
-                         t_water, t_forest, &shares);
+  const ecomon::TruthShares shares = truth_shares_on(g);
   Truth truth;
   double cells = 0, forest = 0, grass = 0, grass_fvc = 0;
   for_each_cell_in_zone(g, [&](std::size_t i, const geo::Point& p) {
@@ -111,17 +107,9 @@ Truth truth_on_grid_of(const std::string& out) {
 // A land cover layer as a bureau would hand it in: the simulated landscape in ESA WorldCover codes on
 // a WGS84 grid of 0.0004 degrees (about 34 x 44 m), which the run warps onto its 60 m equal-area grid.
 std::string write_worldcover_layer(const fs::path& path) {
-  geo::Grid g;
-  g.crs_wkt = geo::io::crs_wkt("EPSG:4326");
-  const double step = 0.0004, west = kWest - 0.01, north = kNorth + 0.01;
-  g.cols = int((kEast - kWest + 0.02) / step), g.rows = int((kNorth - kSouth + 0.02) / step);
-  g.transform = geo::GeoTransform{west, step, north, -step};
-  std::vector<float> fvc;
-  std::vector<std::uint8_t> water, forest;
-  ecomon::TruthShares shares;
-  ecomon::simulate_truth(g.crs_wkt, west, north, step, g.cols, g.rows, 2023, 1, 0, fvc, water, forest, &shares);
-  geo::Block<std::uint8_t> codes(g.full(), 0);
-  for (std::size_t i = 0; i < codes.size(); ++i) codes[i] = shares.worldcover[i];
+  const double step = 0.0004;
+  const auto [g, codes] = worldcover_layer_of(kWest - 0.01, kNorth + 0.01, step, int((kEast - kWest + 0.02) / step),
+                                              int((kNorth - kSouth + 0.02) / step));
   geo::io::write_geotiff(path.string(), g, codes, 0.0);
   return path.string();
 }
@@ -289,11 +277,7 @@ TEST_F(OfficialIndicators, AReferenceSampleAdjustsForestAndWaterAreasAndReportsT
   const geo::io::RasterReader landcover(plain + "/years/2023/ecomon_2023_LANDCOVER.tif");
   const geo::Grid& g = landcover.grid();
   const auto map = landcover.read<std::uint8_t>(g.full());
-  std::vector<float> t_fvc;
-  std::vector<std::uint8_t> t_water, t_forest;
-  ecomon::TruthShares shares;
-  ecomon::simulate_truth(g.crs_wkt, g.transform.origin_x, g.transform.origin_y, g.transform.pixel_width, g.cols, g.rows, 2023, 1, 0, t_fvc,
-                         t_water, t_forest, &shares);
+  const ecomon::TruthShares shares = truth_shares_on(g);
   auto landcover_of_worldcover = [](std::uint8_t code) {
     switch (code) {
       case 10:
@@ -464,11 +448,7 @@ TEST_F(OfficialIndicators, ADesignedAndLabelledSampleGivesAssessedVerdictsWhoseI
   // Labelled from the truth, as a field team would: the cover of the cell, and official forest.
   const geo::io::RasterReader landcover(plain + "/years/2023/ecomon_2023_LANDCOVER.tif");
   const geo::Grid& g = landcover.grid();
-  std::vector<float> t_fvc;
-  std::vector<std::uint8_t> t_water, t_forest;
-  ecomon::TruthShares shares;
-  ecomon::simulate_truth(g.crs_wkt, g.transform.origin_x, g.transform.origin_y, g.transform.pixel_width, g.cols, g.rows, 2023, 1, 0, t_fvc,
-                         t_water, t_forest, &shares);
+  const ecomon::TruthShares shares = truth_shares_on(g);
   std::vector<geo::Point> at;
   for (const auto& r : rows) at.push_back({std::stod(r.at("lon")), std::stod(r.at("lat"))});
   geo::io::CoordinateTransformer("EPSG:4326", g.crs_wkt).transform(at);

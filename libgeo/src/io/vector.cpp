@@ -325,30 +325,67 @@ std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target
   return zones;
 }
 
+namespace {
+
+// One WGS84 layer of text fields in a new GeoPackage, written under a partial name and renamed into
+// place by commit(); fail() (a full disk, a feature refused) removes the partial file and throws, so
+// that no short file is ever left.
+class PartialGpkgLayer {
+ public:
+  PartialGpkgLayer(const std::string& path, const std::string& layer_name, OGRwkbGeometryType type, const std::vector<std::string>& fields)
+      : path_(path), partial_(unique_partial_path(path, true)) {
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+    ds_.reset(drv->Create(partial_.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!ds_) fail("cannot create GeoPackage");
+    OGRSpatialReference wgs84;
+    wgs84.SetWellKnownGeogCS("WGS84");
+    layer_ = ds_->CreateLayer(layer_name.c_str(), &wgs84, type, nullptr);
+    if (!layer_) fail("cannot create layer " + layer_name);
+    for (const auto& f : fields) {
+      OGRFieldDefn field(f.c_str(), OFTString);
+      if (layer_->CreateField(&field) != OGRERR_NONE) fail("cannot create field " + f);
+    }
+    if (layer_->StartTransaction() != OGRERR_NONE) fail("cannot start a transaction");
+  }
+  ~PartialGpkgLayer() {
+    if (!ds_) return;
+    ds_.reset();
+    std::remove(partial_.c_str());  // not committed: an error on the way
+  }
+  PartialGpkgLayer(const PartialGpkgLayer&) = delete;
+  PartialGpkgLayer& operator=(const PartialGpkgLayer&) = delete;
+
+  OGRFeatureDefn* definition() const { return layer_->GetLayerDefn(); }
+  void add(OGRFeature& feature, const std::string& what) {
+    if (layer_->CreateFeature(&feature) != OGRERR_NONE) fail("cannot write " + what);
+  }
+  [[noreturn]] void fail(const std::string& what) {
+    ds_.reset();
+    std::remove(partial_.c_str());
+    throw IoError(path_ + ": " + what);
+  }
+  void commit() {
+    if (layer_->CommitTransaction() != OGRERR_NONE) fail("cannot write (full disk?)");
+    ds_.reset();
+    atomic_replace(partial_, path_);
+  }
+
+ private:
+  std::string path_, partial_;
+  DatasetPtr ds_;
+  OGRLayer* layer_ = nullptr;
+};
+
+}  // namespace
+
 int write_zones_gpkg(const std::string& path, const std::string& layer_name, const std::vector<Zone>& zones, const std::string& code_field,
                      const std::string& name_field) {
-  const std::string partial = unique_partial_path(path, true);
-  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
-  DatasetPtr ds(drv->Create(partial.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-  // A failed write (full disk) leaves neither the partial file nor a short one.
-  auto fail = [&](const std::string& what) {
-    ds.reset();
-    std::remove(partial.c_str());
-    throw IoError(path + ": " + what);
-  };
-  if (!ds) fail("cannot create GeoPackage");
-  OGRSpatialReference wgs84;
-  wgs84.SetWellKnownGeogCS("WGS84");
-  OGRLayer* layer = ds->CreateLayer(layer_name.c_str(), &wgs84, wkbMultiPolygon, nullptr);
-  if (!layer) fail("cannot create layer " + layer_name);
-  OGRFieldDefn code(code_field.c_str(), OFTString), name(name_field.c_str(), OFTString);
-  layer->CreateField(&code);
-  layer->CreateField(&name);
+  PartialGpkgLayer out(path, layer_name, wkbMultiPolygon, {code_field, name_field});
   int repaired = 0;
   for (const auto& z : zones) {
-    OGRFeature f(layer->GetLayerDefn());
-    f.SetField(code_field.c_str(), z.code.c_str());
-    f.SetField(name_field.c_str(), z.name.c_str());
+    OGRFeature f(out.definition());
+    f.SetField(0, z.code.c_str());
+    f.SetField(1, z.name.c_str());
     OGRMultiPolygon mp;
     for (const auto& part : z.geometry.parts) {
       OGRPolygon poly;
@@ -364,50 +401,30 @@ int write_zones_gpkg(const std::string& path, const std::string& layer_name, con
     }
     if (!mp.IsValid()) {
       std::unique_ptr<OGRGeometry> fixed(mp.MakeValid());
-      if (!fixed) fail("zone " + z.code + " is invalid and cannot be repaired");
+      if (!fixed) out.fail("zone " + z.code + " is invalid and cannot be repaired");
       ++repaired;
       f.SetGeometry(fixed.get());
     } else {
       f.SetGeometry(&mp);
     }
-    if (layer->CreateFeature(&f) != OGRERR_NONE) fail("cannot write zone " + z.code);
+    out.add(f, "zone " + z.code);
   }
-  ds.reset();
-  atomic_replace(partial, path);
+  out.commit();
   return repaired;
 }
 
 void write_points_gpkg(const std::string& path, const std::string& layer_name, const std::vector<std::string>& columns,
                        const std::vector<std::vector<std::string>>& rows, const std::vector<Point>& lonlat) {
   if (rows.size() != lonlat.size()) throw IoError(path + ": a point per row is needed");
-  const std::string partial = unique_partial_path(path, true);
-  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
-  DatasetPtr ds(drv->Create(partial.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-  auto fail = [&](const std::string& what) {
-    ds.reset();
-    std::remove(partial.c_str());
-    throw IoError(path + ": " + what);
-  };
-  if (!ds) fail("cannot create GeoPackage");
-  OGRSpatialReference wgs84;
-  wgs84.SetWellKnownGeogCS("WGS84");
-  OGRLayer* layer = ds->CreateLayer(layer_name.c_str(), &wgs84, wkbPoint, nullptr);
-  if (!layer) fail("cannot create layer " + layer_name);
-  for (const auto& c : columns) {
-    OGRFieldDefn field(c.c_str(), OFTString);
-    if (layer->CreateField(&field) != OGRERR_NONE) fail("cannot create field " + c);
-  }
-  if (layer->StartTransaction() != OGRERR_NONE) fail("cannot start a transaction");
+  PartialGpkgLayer out(path, layer_name, wkbPoint, columns);
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    OGRFeature f(layer->GetLayerDefn());
+    OGRFeature f(out.definition());
     for (std::size_t c = 0; c < columns.size() && c < rows[r].size(); ++c) f.SetField(int(c), rows[r][c].c_str());
     OGRPoint point(lonlat[r].x, lonlat[r].y);
     f.SetGeometry(&point);
-    if (layer->CreateFeature(&f) != OGRERR_NONE) fail("cannot write point " + std::to_string(r + 1));
+    out.add(f, "point " + std::to_string(r + 1));
   }
-  if (layer->CommitTransaction() != OGRERR_NONE) fail("cannot write (full disk?)");
-  ds.reset();
-  atomic_replace(partial, path);
+  out.commit();
 }
 
 }  // namespace geo::io
