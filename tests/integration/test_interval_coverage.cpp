@@ -271,3 +271,7 @@ void expect_coverage(const std::string& name, bool with_layer, double noise) {
 TEST(IntervalCoverage, WithALayerWithBlobErrorsAndNoisyImagery) { expect_coverage("layer", true, 0.012); }
 
 TEST(IntervalCoverage, WithLandCoverFromNoisyImagery) { expect_coverage("imagery", false, 0.012); }
+
+TEST(IntervalCoverage, WithALayerWithBlobErrorsAndTheSimulatorsDefaultNoise) {
+  expect_coverage("layer_quiet", true, ecomon::SimulationOptions{}.noise_sigma);
+}
