@@ -15,7 +15,7 @@
 #include "app/errors.hpp"
 #include "app/output_folder.hpp"
 #include "config/settings.hpp"
-#include "libgeo/coverage.hpp"
+#include "engine/season_engine.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vector.hpp"
@@ -34,25 +34,6 @@ struct Stratum {
   std::size_t wanted = 0;
   std::vector<std::pair<int, int>> chosen;  // (row, col), reservoir
 };
-
-// Per cell of `w`, the zone holding most of it (at least half; the rule the run uses to give each
-// sample unit its zone), or -1.
-std::vector<int> zones_of_cells(const std::vector<geo::io::Zone>& zones, const std::vector<geo::Window>& zone_windows,
-                                const geo::Grid& grid, const geo::Window& w) {
-  std::vector<int> zone(w.size(), -1);
-  std::vector<double> best(w.size(), 0.5);
-  for (std::size_t z = 0; z < zones.size(); ++z) {
-    const geo::Window sub = zone_windows[z].intersect(w);
-    if (sub.empty()) continue;
-    const geo::Block<double> f = geo::coverage_fractions(zones[z].geometry, grid.transform, sub);
-    for (int r = 0; r < sub.rows; ++r)
-      for (int c = 0; c < sub.cols; ++c) {
-        const std::size_t i = std::size_t(sub.row0 - w.row0 + r) * std::size_t(w.cols) + std::size_t(sub.col0 - w.col0 + c);
-        if (f.at(r, c) >= best[i]) best[i] = f.at(r, c), zone[i] = int(z);
-      }
-  }
-  return zone;
-}
 
 const std::vector<ReportColumn>& sample_design_columns() {
   static const std::vector<ReportColumn> cols = {

@@ -551,17 +551,21 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   return result;
 }
 
-int zone_of_cell(const std::vector<geo::io::Zone>& zones, const std::vector<Window>& zone_windows, const geo::Grid& grid, int col,
-                 int row) {
-  const Window cell{col, row, 1, 1};
-  int best = -1;
-  double best_fraction = 0.5;  // the zone holding most of the cell, if one holds at least half
+std::vector<int> zones_of_cells(const std::vector<geo::io::Zone>& zones, const std::vector<Window>& zone_windows, const geo::Grid& grid,
+                                const Window& w) {
+  std::vector<int> zone(w.size(), -1);
+  std::vector<double> best(w.size(), 0.5);  // the zone holding most of a cell, if one holds at least half
   for (std::size_t z = 0; z < zones.size(); ++z) {
-    if (zone_windows[z].intersect(cell).empty()) continue;
-    const double f = geo::coverage_fractions(zones[z].geometry, grid.transform, cell)[0];
-    if (f >= best_fraction) best = int(z), best_fraction = f;
+    const Window sub = zone_windows[z].intersect(w);
+    if (sub.empty()) continue;
+    const Block<double> f = geo::coverage_fractions(zones[z].geometry, grid.transform, sub);
+    for (int r = 0; r < sub.rows; ++r)
+      for (int c = 0; c < sub.cols; ++c) {
+        const std::size_t i = std::size_t(sub.row0 - w.row0 + r) * std::size_t(w.cols) + std::size_t(sub.col0 - w.col0 + c);
+        if (f.at(r, c) >= best[i]) best[i] = f.at(r, c), zone[i] = int(z);
+      }
   }
-  return best;
+  return zone;
 }
 
 std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, const geo::Grid& grid, const Settings& s,

@@ -35,9 +35,15 @@ struct YearResult {
   bool simulated = false;                  // some scene of the year is simulated
 };
 
-/// The zone (index) that covers at least half of grid cell (col, row), the most covering one; -1 none.
-int zone_of_cell(const std::vector<geo::io::Zone>& zones, const std::vector<geo::Window>& zone_windows, const geo::Grid& grid, int col,
-                 int row);
+/// Per cell of `w` (row-major), the zone (index) that covers at least half of it, the most covering
+/// one (the later on a tie); -1 none. The rule that gives sample units, plots and sample-design's
+/// strata their zone.
+std::vector<int> zones_of_cells(const std::vector<geo::io::Zone>& zones, const std::vector<geo::Window>& zone_windows,
+                                const geo::Grid& grid, const geo::Window& w);
+inline int zone_of_cell(const std::vector<geo::io::Zone>& zones, const std::vector<geo::Window>& zone_windows, const geo::Grid& grid,
+                        int col, int row) {
+  return zones_of_cells(zones, zone_windows, grid, geo::Window{col, row, 1, 1})[0];
+}
 
 class LandCoverLayer;
 class GrasslandTypeLayer;

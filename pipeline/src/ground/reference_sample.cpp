@@ -129,58 +129,61 @@ ClassAccuracy assess_land_cover(std::vector<PlotMatch> matches, const std::vecto
   return a;
 }
 
-UnitAreaEstimate ClassAccuracy::unit_area(const ZoneTally& tally, SampleQuantity q) const {
-  UnitAreaEstimate out;
-  const auto bit = std::uint8_t(1u << int(q));
-  std::array<double, kLandCoverClasses> n{};  // the region's units per stratum
+ClassAccuracy::StratumTerms ClassAccuracy::strata_terms(const ZoneTally& tally) const {
+  StratumTerms out;
+  std::array<std::vector<std::size_t>, kLandCoverClasses> in_strata;  // the region's units per class
   for (std::size_t k = 0; k < stratum.size(); ++k)
-    if (stratum[k] != LandCover::unknown) n[std::size_t(stratum[k])] += 1;
+    if (stratum[k] != LandCover::unknown) in_strata[std::size_t(stratum[k])].push_back(k);
+  auto zone_of = [&](std::size_t k) { return zone_of_unit.empty() ? 0 : k < zone_of_unit.size() ? zone_of_unit[k] : -1; };
+  std::map<int, std::array<std::vector<std::size_t>, kLandCoverClasses>> own;  // per zone of the tally, its own units per class
+  for (std::size_t k : tally.sample_units)
+    if (k < stratum.size() && stratum[k] != LandCover::unknown) own[zone_of(k)][std::size_t(stratum[k])].push_back(k);
   // The zones of the tally with their class areas (a tally without the breakdown is one zone).
   std::map<int, std::array<double, kLandCoverClasses>> zones = tally.class_area_by_zone;
   if (zones.empty())
     for (int h = 0; h < kLandCoverClasses; ++h) zones[0][std::size_t(h)] = tally.landcover_area[h];
-  auto zone_of = [&](std::size_t k) { return zone_of_unit.empty() ? 0 : k < zone_of_unit.size() ? zone_of_unit[k] : -1; };
-  out.within_unit = true;
-  struct Own {
-    std::array<double, kLandCoverClasses> n{}, x{};
-  };
-  std::map<int, Own> own;  // per zone: its own units per stratum, and those that count as q
-  for (std::size_t k : tally.sample_units) {
-    if (k >= stratum.size() || stratum[k] == LandCover::unknown) continue;
-    Own& o = own[zone_of(k)];
-    o.n[std::size_t(stratum[k])] += 1;
-    o.x[std::size_t(stratum[k])] += (counts_as[k] & bit) ? 1 : 0;
-  }
   for (const auto& [zone, sizes] : zones)
-    for (int h = 1; h < kLandCoverClasses; ++h) {
-      if (!(sizes[std::size_t(h)] > 0)) continue;
-      if (n[std::size_t(h)] < 2 && out.problem.find(land_cover_name(LandCover(h))) == std::string::npos)
-        out.problem += std::string(out.problem.empty() ? "" : "; ") + "map class " + land_cover_name(LandCover(h)) + " has " +
-                       std::to_string(int(n[std::size_t(h)])) + " sample unit(s) in the region, fewer than 2";
-    }
-  if (!out.valid()) return out;
-  double variance = 0;
-  for (const auto& [zone, sizes] : zones) {
-    const Own& o = own[zone];
     for (int h = 1; h < kLandCoverClasses; ++h) {
       const double zone_size = sizes[std::size_t(h)];
       if (!(zone_size > 0)) continue;
-      const double own_n = o.n[std::size_t(h)], own_x = o.x[std::size_t(h)];
-      const double own_variance = zone_size * zone_size * proportion_variance(own_x, own_n);
-      // Each stratum of the zone on its own: its total by the zone's units when it has enough,
-      // else by the domain estimator (both estimate the same total; the zone's is the sum).
-      const bool within = own_n >= min_unit_stratum_units;
+      const auto& in_region = in_strata[std::size_t(h)];
+      if (in_region.size() < 2 && out.problem.find(land_cover_name(LandCover(h))) == std::string::npos)
+        out.problem += std::string(out.problem.empty() ? "" : "; ") + "map class " + land_cover_name(LandCover(h)) + " has " +
+                       std::to_string(in_region.size()) + " sample unit(s) in the region, fewer than 2";
+      // Each class of the zone on its own: its total by the zone's units when it has enough, else
+      // by the domain estimator (both estimate the same total; the zone's is the sum).
+      auto mine = own[zone][std::size_t(h)];
+      const bool within = int(mine.size()) >= min_unit_stratum_units;
       out.within_unit = out.within_unit && within;
-      if (within) {
-        out.area += zone_size * own_x / own_n;
-        variance += own_variance;
-      } else {
-        // Domain estimator: y_u = 1 when unit u counts as q and lies in the zone, over all n_h units
-        // of the stratum; its sample variance is n/(n-1) y(1-y) for a 0/1 variable.
-        const double region_size = mapped[std::size_t(h)], nh = n[std::size_t(h)], y = own_x / nh;
-        out.area += region_size * y;
-        variance += std::max(region_size * region_size * y * (1 - y) / (nh - 1), own_variance);
-      }
+      StratumTerm t{zone_size, within ? zone_size : mapped[std::size_t(h)], within, within ? mine : in_region, {}};
+      std::sort(mine.begin(), mine.end());
+      for (std::size_t k : t.units) t.own.push_back(std::binary_search(mine.begin(), mine.end(), k) ? 1 : 0);
+      out.terms.push_back(std::move(t));
+    }
+  return out;
+}
+
+UnitAreaEstimate ClassAccuracy::unit_area(const ZoneTally& tally, SampleQuantity q) const {
+  UnitAreaEstimate out;
+  const StratumTerms st = strata_terms(tally);
+  out.within_unit = st.within_unit, out.problem = st.problem;
+  if (!out.valid()) return out;
+  const auto bit = std::uint8_t(1u << int(q));
+  double variance = 0;
+  for (const StratumTerm& t : st.terms) {
+    double own_n = 0, own_x = 0;  // the zone's own units of the class, and those that count as q
+    for (std::size_t i = 0; i < t.units.size(); ++i)
+      if (t.own[i]) own_n += 1, own_x += (counts_as[t.units[i]] & bit) ? 1 : 0;
+    const double own_variance = t.zone_size * t.zone_size * proportion_variance(own_x, own_n);
+    if (t.within) {
+      out.area += t.zone_size * own_x / own_n;
+      variance += own_variance;
+    } else {
+      // Domain estimator: y_u = 1 when unit u counts as q and lies in the zone, over all n_h units
+      // of the class; its sample variance is n/(n-1) y(1-y) for a 0/1 variable.
+      const double nh = double(t.units.size()), y = own_x / nh;
+      out.area += t.size * y;
+      variance += std::max(t.size * t.size * y * (1 - y) / (nh - 1), own_variance);
     }
   }
   out.se = std::sqrt(variance);
@@ -189,50 +192,20 @@ UnitAreaEstimate ClassAccuracy::unit_area(const ZoneTally& tally, SampleQuantity
 
 UnitAreaEstimate ClassAccuracy::unit_ratio(const ZoneTally& tally, const std::vector<double>& y, const std::vector<double>& x) const {
   UnitAreaEstimate out;
-  // Per stratum of the region: its units, and their sums for the domain estimator.
-  std::array<std::vector<std::size_t>, kLandCoverClasses> by_stratum;
-  for (std::size_t k = 0; k < stratum.size(); ++k)
-    if (stratum[k] != LandCover::unknown) by_stratum[std::size_t(stratum[k])].push_back(k);
-  std::map<int, std::array<double, kLandCoverClasses>> zones = tally.class_area_by_zone;
-  if (zones.empty())
-    for (int h = 0; h < kLandCoverClasses; ++h) zones[0][std::size_t(h)] = tally.landcover_area[h];
-  auto zone_of = [&](std::size_t k) { return zone_of_unit.empty() ? 0 : k < zone_of_unit.size() ? zone_of_unit[k] : -1; };
-  std::map<int, std::array<std::vector<std::size_t>, kLandCoverClasses>> own;
-  for (std::size_t k : tally.sample_units)
-    if (k < stratum.size() && stratum[k] != LandCover::unknown) own[zone_of(k)][std::size_t(stratum[k])].push_back(k);
-  // The pieces of each stratum's term: (size, units it averages over, whether a unit is in the zone).
-  struct Term {
-    double size;
-    const std::vector<std::size_t>* units;
-    int zone;  // -1: every unit counts (within the zone); else only the zone's (domain)
-  };
-  std::vector<Term> terms;
-  out.within_unit = true;
-  for (const auto& [zone, sizes] : zones) {
-    auto& mine = own[zone];
-    for (int h = 1; h < kLandCoverClasses; ++h) {
-      if (!(sizes[std::size_t(h)] > 0)) continue;
-      const bool within = int(mine[std::size_t(h)].size()) >= min_unit_stratum_units;
-      out.within_unit = out.within_unit && within;
-      if (by_stratum[std::size_t(h)].size() < 2) {
-        out.problem = std::string("map class ") + land_cover_name(LandCover(h)) + " has fewer than 2 sample units in the region";
-        return out;
-      }
-      if (within)
-        terms.push_back({sizes[std::size_t(h)], &mine[std::size_t(h)], -1});
-      else
-        terms.push_back({mapped[std::size_t(h)], &by_stratum[std::size_t(h)], zone});
-    }
-  }
-  auto value = [&](const std::vector<double>& v, std::size_t k, const Term& t) {
-    return (t.zone < 0 || zone_of(k) == t.zone) && std::isfinite(v[k]) ? v[k] : 0.0;
+  const StratumTerms st = strata_terms(tally);
+  out.within_unit = st.within_unit, out.problem = st.problem;
+  if (!out.valid()) return out;
+  // The i-th unit's value in a term: its own if it is the zone's, 0 otherwise (the domain estimator).
+  auto value = [&](const std::vector<double>& v, std::size_t i, const StratumTerm& t) {
+    const std::size_t k = t.units[i];
+    return t.own[i] && std::isfinite(v[k]) ? v[k] : 0.0;
   };
   double total_y = 0, total_x = 0;
-  for (const Term& t : terms) {
+  for (const StratumTerm& t : st.terms) {
     double sy = 0, sx = 0;
-    for (std::size_t k : *t.units) sy += value(y, k, t), sx += value(x, k, t);
-    total_y += t.size * sy / double(t.units->size());
-    total_x += t.size * sx / double(t.units->size());
+    for (std::size_t i = 0; i < t.units.size(); ++i) sy += value(y, i, t), sx += value(x, i, t);
+    total_y += t.size * sy / double(t.units.size());
+    total_x += t.size * sx / double(t.units.size());
   }
   if (!(total_x > 0)) {
     out.problem = "the sample holds no unit of the denominator in this unit";
@@ -240,13 +213,13 @@ UnitAreaEstimate ClassAccuracy::unit_ratio(const ZoneTally& tally, const std::ve
   }
   const double ratio = total_y / total_x;
   double variance = 0;
-  for (const Term& t : terms) {
-    const double n = double(t.units->size());
+  for (const StratumTerm& t : st.terms) {
+    const double n = double(t.units.size());
     double mean = 0, squares = 0;
-    for (std::size_t k : *t.units) mean += value(y, k, t) - ratio * value(x, k, t);
+    for (std::size_t i = 0; i < t.units.size(); ++i) mean += value(y, i, t) - ratio * value(x, i, t);
     mean /= n;
-    for (std::size_t k : *t.units) {
-      const double d = value(y, k, t) - ratio * value(x, k, t) - mean;
+    for (std::size_t i = 0; i < t.units.size(); ++i) {
+      const double d = value(y, i, t) - ratio * value(x, i, t) - mean;
       squares += d * d;
     }
     variance += n > 1 ? t.size * t.size * squares / (n - 1) / n : 0;

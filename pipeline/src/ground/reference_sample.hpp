@@ -92,6 +92,24 @@ struct ClassAccuracy {
   /// estimator (Cochran 1977, sec. 6.11: the variance of the residuals d = y - R x, over X^2).
   /// For grassland cover: y = calibrated cover where the reference is grassland, x = 1 there.
   UnitAreaEstimate unit_ratio(const ZoneTally& tally, const std::vector<double>& y, const std::vector<double>& x) const;
+
+ private:
+  // One class of one zone of a tally, and the units it is estimated from: the zone's own units of
+  // the class (within) or all the region's units of it, those not the zone's counting 0 (domain).
+  struct StratumTerm {
+    double zone_size = 0;  // N_h: the zone's area of the class
+    double size = 0;       // N_h within, M_h (the region's area of the class) in the domain estimator
+    bool within = false;
+    std::vector<std::size_t> units;
+    std::vector<std::uint8_t> own;  // by unit: 1 when it is the zone's own (the tally's)
+  };
+  struct StratumTerms {
+    std::vector<StratumTerm> terms;
+    bool within_unit = true;
+    std::string problem;  // a class of the tally with fewer than 2 units in the region
+  };
+  /// The terms of unit_area() and unit_ratio(): every class with area in every zone of the tally.
+  StratumTerms strata_terms(const ZoneTally& tally) const;
 };
 
 /// The error matrix of the year's matched units and the region's estimate over `mapped` (the zones'

@@ -32,6 +32,8 @@ std::string dirname_of(const std::string& path) {
 
 // A key given twice in one group: which value is meant cannot be told (a damaged or hand-edited
 // file), so the scene is refused rather than one value taken silently.
+int line_at(const std::string& text, std::size_t offset) { return int(std::count(text.begin(), text.begin() + long(offset), '\n')) + 1; }
+
 SceneError repeated_key(const std::string& path, const std::string& key, int first_line, int second_line) {
   return SceneError(path + ": key " + key + " is given twice (lines " + std::to_string(first_line) + " and " +
                     std::to_string(second_line) + "); the metadata is damaged");
@@ -69,7 +71,7 @@ Mtl Mtl::parse(const std::string& text, const std::string& path) {
   } else {
     // XML: leaf elements <KEY>value</KEY> inside group elements.
     std::vector<std::string> stack;
-    std::map<std::string, int> line_of;
+    std::map<std::string, std::size_t> offset_of;  // lines are counted only for a message
     std::size_t i = 0;
     while ((i = text.find('<', i)) != std::string::npos) {
       const auto close = text.find('>', i);
@@ -93,9 +95,8 @@ Mtl Mtl::parse(const std::string& text, const std::string& path) {
       const auto next = text.find('<', close + 1);
       if (next != std::string::npos && text.compare(next, tag.size() + 3, "</" + tag + ">") == 0) {
         const std::string path_key = (stack.empty() ? std::string() : stack.back()) + "/" + tag;
-        const int line_number = int(std::count(text.begin(), text.begin() + long(i), '\n')) + 1;
-        const auto [first, inserted] = line_of.emplace(path_key, line_number);
-        if (!inserted) throw repeated_key(path, tag, first->second, line_number);
+        const auto [first, inserted] = offset_of.emplace(path_key, i);
+        if (!inserted) throw repeated_key(path, tag, line_at(text, first->second), line_at(text, i));
         m.values_[path_key] = unquote(text.substr(close + 1, next - close - 1));
         i = next + tag.size() + 3;
       } else {
