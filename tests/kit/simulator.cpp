@@ -458,6 +458,12 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
   const double dilate = std::max(1.0, 60.0 / ps);  // dilated-cloud ring, ~2 pixels at 30 m
 
   std::normal_distribution<double> noise(0, o.noise_sigma);
+  // This acquisition's haze (zero unless asked for), drawn from its own stream so that the other
+  // draws of the scene stay as they were; scaled per band roughly as aerosol scattering falls with
+  // wavelength (blue most, SWIR least).
+  std::mt19937_64 haze_rng(o.seed * 7919 + 17);
+  const double haze = o.haze_sigma * std::normal_distribution<double>(0, 1)(haze_rng);
+  constexpr Spectrum kHazeByBand = {1.6, 1.4, 1.2, 1.0, 0.5, 0.15, 0.08};
   const int doy = day_of_year(o.date), year = std::stoi(o.date.substr(0, 4));
   // Each pixel mixes 2 x 2 sub-samples of the landscape, so edges (shores, field and patch borders)
   // are mixed pixels as in real imagery; the truth is the sub-sample mean (water and forest: the
@@ -492,6 +498,9 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
         const geo::Point& ll = lonlat[std::size_t(c) * 4 + std::size_t(k)];
         const geo::Point& xy = ground[std::size_t(c) * 4 + std::size_t(k)];
         const Truth t = landscape_at(ll.x, ll.y, xy.x, xy.y, o.landscape_seed, doy, year, o.grass_fvc_trend, &hydro);
+        // value_noise is about uniform on [0, 1]: (v - 0.5) * sqrt(12) has a standard deviation of about 1.
+        const double soil_shift =
+            o.soil_variation == 0 ? 0.0 : o.soil_variation * (value_noise(xy.x, xy.y, 300, o.landscape_seed + 31) - 0.5) * 3.4641;
         water_n += t.cover == Cover::water;
         forest_n += t.forest;
         snow = snow || t.snow;
@@ -500,7 +509,7 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
           double refl = kWater[std::size_t(b)];
           if (t.cover != Cover::water) {
             double soil = kLoam[std::size_t(b)];
-            if (b == 3) soil += t.soil_ndvi_shift;  // redder soils have a lower NDVI
+            if (b == 3) soil += t.soil_ndvi_shift + soil_shift;  // redder soils have a lower NDVI
             refl = t.fvc * kVeg[std::size_t(b)] + (1 - t.fvc) * soil;
           }
           s[std::size_t(b)] += 0.25 * refl;
@@ -529,8 +538,9 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
         q |= 1u << 6;  // clear
         if (is_water) q |= 1u << 7;
       }
+      const double haze_here = haze == 0 ? 0.0 : haze * (0.5 + value_noise(ground[std::size_t(c) * 4].x, ground[std::size_t(c) * 4].y, 10000, o.seed + 41));
       for (int b = 0; b < 7; ++b) {
-        const double rho = s[std::size_t(b)] + noise(rng);
+        const double rho = s[std::size_t(b)] + haze_here * kHazeByBand[std::size_t(b)] + noise(rng);
         // C2 L2 scaling: rho = DN * 2.75e-5 - 0.2 (LSDS-1619), DN 1..65535 (0 is fill).
         sr[std::size_t(b)].at(r, c) = std::uint16_t(std::clamp(std::lround((rho + 0.2) / 2.75e-5), 1L, 65535L));
       }

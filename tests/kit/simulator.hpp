@@ -23,7 +23,13 @@ struct SimulationOptions {
   std::uint64_t landscape_seed = 1;   // the ground itself (textures, fields, plantations): fixed across dates
   int clouds = 6;                     // number of cloud cells
   bool xml_metadata = false;          // write _MTL.xml instead of _MTL.txt
-  double noise_sigma = 0.006;         // reflectance noise (1 sigma)
+  double noise_sigma = 0.006;         // reflectance noise (1 sigma); about 0.015-0.02 of NDVI over sparse cover
+  // Residual haze of the atmospheric correction: an offset of this size (1 sigma, in red reflectance;
+  // larger in blue, smaller in NIR and SWIR) drawn per acquisition and varying smoothly over ~10 km.
+  double haze_sigma = 0;
+  // Soil colour varying on the ground (fixed across dates): the soil's red reflectance shifted by
+  // this much (1 sigma) over ~300 m, so the bare-soil NDVI varies from place to place.
+  double soil_variation = 0;
   double grass_fvc_trend = 0;         // change of grassland cover per year since 2020 (for trend tests)
   std::string sensor = "landsat8";    // landsat8 | sentinel2
   std::string s2_layout = "safe";     // safe | cog (one GeoTIFF per band)

@@ -67,6 +67,30 @@ TEST(LandCoverRule, GreenRatiosAreEachObservedShoulderOverThePeak) {
   EXPECT_FALSE(is_natural_land(LandCover::wetland));
 }
 
+TEST(LandCoverRule, ShrublandAndGrasslandTakeTheMajorityOfTheirWindow) {
+  const CellRules r = default_rules();  // shrub_min_fvc 0.15
+  struct Row {
+    LandCover own;
+    float peak_cover;
+    int shrubland_votes, grassland_votes;  // counts include the cell itself
+    LandCover expected;
+  };
+  const Row table[] = {
+      {LandCover::grassland, 0.30f, 8, 1, LandCover::shrubland},  // one noisy May ratio inside a shrub belt
+      {LandCover::shrubland, 0.30f, 1, 8, LandCover::grassland},  // a lone shrub verdict in the steppe
+      {LandCover::grassland, 0.30f, 4, 4, LandCover::grassland},  // a tie keeps the cell's own class
+      {LandCover::shrubland, 0.30f, 4, 4, LandCover::shrubland},
+      {LandCover::grassland, 0.10f, 8, 1, LandCover::grassland},  // too sparse to be shrubland
+      {LandCover::shrubland, 0.10f, 5, 2, LandCover::shrubland},
+      {LandCover::cropland, 0.60f, 9, 0, LandCover::cropland},    // other classes are not voted on
+      {LandCover::tree, 0.80f, 0, 9, LandCover::tree},
+      {LandCover::water, 0.00f, 0, 9, LandCover::water},
+  };
+  for (const Row& row : table)
+    EXPECT_EQ(int(r.by_majority(row.own, row.peak_cover, row.shrubland_votes, row.grassland_votes)), int(row.expected))
+        << land_cover_name(row.own) << " cover " << row.peak_cover << " votes " << row.shrubland_votes << "/" << row.grassland_votes;
+}
+
 // A zone of 100 km2, 80 km2 observed: 8 km2 forest, 40 km2 grassland at a mean cover of 0.25.
 ZoneTally partly_observed() {
   ZoneTally t;

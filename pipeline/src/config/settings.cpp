@@ -464,6 +464,17 @@ const std::vector<KeyDef>& schema() {
        {},
        "Cropland is harvested from mid-September (Hetao maize and sunflower): a September green ratio below this is cropland, so a "
        "field whose May scene was clouded is still told from the steppe, which browns slowly (0.8-0.9 of its peak in September)."},
+      {KEY(landcover, majority_radius),
+       Kind::integer,
+       "cells",
+       0,
+       7,
+       {},
+       "Land cover from the imagery: shrubland and grassland are told apart by one noisy May-over-peak ratio, so each such cell "
+       "takes the majority of the shrubland and grassland cells of the (2r+1) x (2r+1) window around it (its own class on a tie; "
+       "grassland becomes shrubland only at a peak cover of landcover.shrub_min_fvc or more), before the forest patch rule. "
+       "Shrub belts and Caragana patches span many cells; one cell's verdict, wrong in about one cell in ten under sensor noise "
+       "and haze, is not. 0 turns it off; the layer's classes (landcover.file) are never changed."},
       {KEY(season, method_min_share),
        Kind::number,
        "fraction",

@@ -63,6 +63,7 @@ struct LandcoverSection {  // the yearly land cover: the user's layer (landcover
   double crop_min_fvc = 0.40;
   double crop_max_green_ratio = 0.30;
   double crop_max_autumn_ratio = 0.65;
+  int majority_radius = 1;  // cells: shrubland / grassland by the majority of the (2r+1)^2 window; 0 = off
 };
 struct SandificationSection {  // FVC cut points, fractions (GB/T 24255)
   double none_min_fvc = 0.60, light_min_fvc = 0.40, moderate_min_fvc = 0.25, severe_min_fvc = 0.10;

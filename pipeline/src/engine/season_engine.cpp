@@ -95,6 +95,7 @@ struct YearInputs {
   CellRules rules;
   const geo::CellAreaModel& area_model;
   double min_patch;
+  int patch_halo;                       // rows the patch rule needs around a strip's core
   std::vector<bool> special_shrubland;  // by zone: its shrubland counts as forest (forest.special_shrubland)
   std::vector<PlotCell> plot_cells;     // the year's ground plots on the grid, by row
   std::vector<PlotCell> sample_cells;   // the year's reference sample units on the grid, by row
@@ -181,7 +182,6 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   std::vector<CellRules::GreenRatios> ratio(n);
   std::vector<LandCover> first_class(n, LandCover::unknown);
   std::vector<std::uint8_t> by_layer(n, 0);
-  Block<std::uint8_t> candidate(g, kNoData8);
   std::vector<float> season_values;
   for (std::size_t i = 0; i < n; ++i) {
     season_values.clear();
@@ -227,17 +227,47 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
     const bool shoulders_green = rules.shoulder_green(spring_seen, spring) && rules.shoulder_green(autumn_seen, autumn);
     const bool tree = rules.forest_candidate(vmax, is_water, shoulders_green);
     shoulders[i] = std::uint8_t(spring_seen + autumn_seen);
-    ratio[i] = rules.green_ratios(fvc[i], spring_seen, spring, autumn_seen, autumn);
+    // The ratios' peak is the median of the peak-season cover, not its maximum: the maximum of four
+    // noisy observations lies about one noise sigma above the canopy's cover and would pull every
+    // shrub's ratio down towards grass.
+    ratio[i] = rules.green_ratios(rules.cover(ndvi_med[i], is_water), spring_seen, spring, autumn_seen, autumn);
     // The user's layer decides the class where it has one; the imagery elsewhere.
     const LandCover from_layer = in.layer ? st->layer_classes[i] : LandCover::unknown;
     by_layer[i] = from_layer != LandCover::unknown;
     first_class[i] = by_layer[i] ? from_layer : rules.land_cover(water_freq[i], tree, fvc[i], ratio[i]);
-    // Forest is trees plus shrubland dense enough to count where designated: one patch rule for both.
-    candidate[i] = first_class[i] == LandCover::tree || rules.special_shrub_candidate(first_class[i], fvc[i]) ? 1 : 0;
   }
-  const Block<double> areas = area_model.areas(g);
-  const Block<std::uint8_t> forest = geo::remove_small_patches(candidate, areas, min_patch, st->core);
+  // Spatial context (landcover.majority_radius) on the imagery's shrubland and grassland. The strip
+  // was grown by the radius beyond the patch rule's halo, so every cell the patch rule reads (the
+  // core and its patch halo) has its whole window; the outer rows only vote.
+  const int radius = rules.majority_radius;
   const Window& c = st->core;
+  const int patch_row0 = std::max(g.row0, c.row0 - in.patch_halo), patch_row1 = std::min(g.row0 + g.rows, c.row0 + c.rows + in.patch_halo);
+  const Window patch_window{g.col0, patch_row0, g.cols, patch_row1 - patch_row0};
+  std::vector<LandCover> voted = first_class;
+  if (radius > 0)
+    for (int r = patch_row0 - g.row0; r < patch_row1 - g.row0; ++r)
+      for (int col = 0; col < g.cols; ++col) {
+        const std::size_t i = std::size_t(r) * std::size_t(g.cols) + std::size_t(col);
+        if (by_layer[i] || (first_class[i] != LandCover::shrubland && first_class[i] != LandCover::grassland)) continue;
+        int shrubland = 0, grassland = 0;
+        for (int nr = std::max(0, r - radius); nr <= std::min(g.rows - 1, r + radius); ++nr)
+          for (int nc = std::max(0, col - radius); nc <= std::min(g.cols - 1, col + radius); ++nc) {
+            const LandCover n_class = first_class[std::size_t(nr) * std::size_t(g.cols) + std::size_t(nc)];
+            shrubland += n_class == LandCover::shrubland, grassland += n_class == LandCover::grassland;
+          }
+        voted[i] = rules.by_majority(first_class[i], fvc[i], shrubland, grassland);
+      }
+  first_class.swap(voted);
+  // Forest is trees plus shrubland dense enough to count where designated: one patch rule for both.
+  Block<std::uint8_t> candidate(patch_window, kNoData8);
+  for (int r = 0; r < patch_window.rows; ++r)
+    for (int col = 0; col < g.cols; ++col) {
+      const std::size_t i = std::size_t(r + patch_window.row0 - g.row0) * std::size_t(g.cols) + std::size_t(col);
+      if (clear_n[i] == 0) continue;
+      candidate.at(r, col) = first_class[i] == LandCover::tree || rules.special_shrub_candidate(first_class[i], fvc[i]) ? 1 : 0;
+    }
+  const Block<double> areas = area_model.areas(patch_window);
+  const Block<std::uint8_t> forest = geo::remove_small_patches(candidate, areas, min_patch, c);
   const int dr = c.row0 - g.row0;
   // The final class of a core cell: trees in a patch under the minimum are classed again as not trees.
   auto final_class = [&](int cr, int cc, std::size_t i) {
@@ -315,7 +345,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
         const int cc = sub.col0 - c.col0 + k;
         const std::size_t i = std::size_t(cr + dr) * g.cols + cc;
         if (!has_data[i]) continue;
-        const double w = f * areas[i];
+        const double w = f * areas.at(cr + c.row0 - patch_window.row0, cc);
         t.total_area += w;
         if (!clear_n[i]) continue;
         t.observed_area += w;
@@ -439,7 +469,8 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   const geo::CellAreaModel area_model = geo::io::cell_area_model(grid);
   const double cell_area = area_model.areas(Window{0, 0, 1, 1})[0];
   const double min_patch = s.forest.min_patch_ha * 1e4;
-  const int halo = geo::min_patch_halo_rows(min_patch, cell_area * 0.99);
+  const int patch_halo = geo::min_patch_halo_rows(min_patch, cell_area * 0.99);
+  const int halo = patch_halo + s.landcover.majority_radius;  // the majority window of the patch halo's outermost rows
   // Budget per grid cell: ~40 bytes of composites and products, plus per source a 4-byte sample
   // index and the source pixels read for it (three int16 indices, NDVI, MNDWI and albedo, a state
   // and the CLEAR byte read for it: 8 bytes; a 10 m source on a 30 m grid reads 9 of them).
@@ -478,6 +509,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
                 CellRules::from(s, s.fvc.ndvi_soil.value_or(0.05), s.fvc.ndvi_veg.value_or(0.85)),
                 area_model,
                 min_patch,
+                patch_halo,
                 {},
                 {},
                 {},

@@ -56,6 +56,7 @@ struct CellRules {
   float bare_max_fvc = 0.05f, shrub_min_fvc = 0.15f, crop_min_fvc = 0.40f;  // landcover.*
   float shrub_min_green_ratio = 0.75f, crop_max_green_ratio = 0.30f;        // landcover.*_green_ratio
   float crop_max_autumn_ratio = 0.65f;                                      // landcover.crop_max_autumn_ratio
+  int majority_radius = 1;                                                  // landcover.majority_radius
   geo::index::AlbedoNdviDdi ddi;                                            // desertification.albedo_ndvi_slope
   geo::index::DdiGrading ddi_grading;                                       // desertification.*_min_ddi
 
@@ -79,6 +80,7 @@ struct CellRules {
     r.shrub_min_green_ratio = float(s.landcover.shrub_min_green_ratio);
     r.crop_max_green_ratio = float(s.landcover.crop_max_green_ratio);
     r.crop_max_autumn_ratio = float(s.landcover.crop_max_autumn_ratio);
+    r.majority_radius = s.landcover.majority_radius;
     r.ddi = {float(s.desertification.albedo_ndvi_slope)};
     r.ddi_grading = {float(s.desertification.none_min_ddi), float(s.desertification.light_min_ddi),
                      float(s.desertification.moderate_min_ddi), float(s.desertification.severe_min_ddi)};
@@ -132,6 +134,17 @@ struct CellRules {
     if (peak_cover >= shrub_min_fvc && g.spring >= shrub_min_green_ratio && !(g.autumn < shrub_min_green_ratio))
       return LandCover::shrubland;
     return LandCover::grassland;
+  }
+  /// Spatial context for the one decision a single noisy ratio makes: a shrubland or grassland cell
+  /// takes the majority of the shrubland and grassland cells of its window (counts include itself),
+  /// keeping its own class on a tie; grassland too sparse for shrubland stays grassland. Other
+  /// classes are decided by robust quantities (water frequency, canopy NDVI, the crop ratios far
+  /// from 1) and are left alone.
+  LandCover by_majority(LandCover own, float peak_cover, int shrubland_votes, int grassland_votes) const {
+    if (own != LandCover::shrubland && own != LandCover::grassland) return own;
+    if (shrubland_votes > grassland_votes && (own == LandCover::shrubland || peak_cover >= shrub_min_fvc)) return LandCover::shrubland;
+    if (grassland_votes > shrubland_votes) return LandCover::grassland;
+    return own;
   }
   /// Shrubland dense enough to count as forest where designated (forest.special_shrubland).
   bool special_shrub_candidate(LandCover c, float peak_cover) const {

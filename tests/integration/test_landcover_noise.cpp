@@ -1,0 +1,103 @@
+// Land cover from the imagery must survive realistic imagery: per-date noise (about 0.015-0.02 of
+// NDVI over sparse cover), residual haze of the atmospheric correction (0.01 in red, per date) and
+// soil colour varying on the ground (0.02 in red). Without a land cover layer, official forest
+// coverage (trees plus designated shrubland) must stay within 3 points of the truth where shrubs are
+// what makes it: the sand-fixing belt of the Ulan Buh edge and the Caragana patches of western Urad.
+// Prints, per area, the map's figure against the truth and how the true shrubland was classed.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "helpers.hpp"
+#include "libgeo/io/projection.hpp"
+#include "libgeo/io/raster.hpp"
+#include "simulator.hpp"
+
+using namespace testing_helpers;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Area {
+  const char* name;
+  double west, south, east, north;
+  double soil_ndvi;  // the soil end-member of the land judged there
+};
+
+struct Measured {
+  double map_forest_pct = 0, truth_forest_pct = 0;
+  double true_shrub_cells = 0, as_shrub = 0, as_grass = 0, as_other = 0, false_shrub = 0;
+};
+
+Measured measure(const Area& a, std::uint64_t scene_seed) {
+  const fs::path dir = fresh_dir(std::string("noise_") + a.name + "_" + std::to_string(scene_seed));
+  const char* dates[] = {"2023-05-15", "2023-07-10", "2023-07-25", "2023-08-10", "2023-08-20", "2023-09-15"};
+  std::uint64_t seed = scene_seed;
+  for (const char* date : dates) {
+    ecomon::SimulationOptions o;
+    o.output_dir = (dir / "scenes").string();
+    o.west = a.west - 0.03, o.east = a.east + 0.03, o.south = a.south - 0.03, o.north = a.north + 0.03;
+    o.utm_zone = 48, o.date = date, o.seed = seed++, o.clouds = 3, o.pixel_size = 60;
+    o.haze_sigma = 0.01, o.soil_variation = 0.02;  // and the default per-date noise
+    ecomon::simulate_scene(o);
+  }
+  const std::string zones = write_zones(dir / "z.geojson", {box_feature("z", a.name, a.west, a.south, a.east, a.north)});
+  const fs::path out = dir / "out";
+  const auto r = run_cli("run /dev/null --input " + (dir / "scenes").string() + " --out " + out.string() + " --zones " + zones +
+                         " --set fvc.ndvi_soil=" + std::to_string(a.soil_ndvi) +
+                         " --set fvc.ndvi_veg=" + std::to_string(ecomon::SimulatorEndMembers::veg_ndvi) + " --set season.pixel_size=60");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  Measured m;
+  m.map_forest_pct = std::stod(by_zone(read_file(out / "county_timeseries.csv")).at("z").at("forest_coverage_pct"));
+
+  const geo::io::RasterReader landcover((out / "years/2023/ecomon_2023_LANDCOVER.tif").string());
+  const geo::Grid& g = landcover.grid();
+  const auto classes = landcover.read<std::uint8_t>(g.full());
+  const ecomon::TruthShares truth = truth_shares_on(g);
+  geo::io::CoordinateTransformer to_lonlat(g.crs_wkt, "EPSG:4326");
+  double cells = 0, forest = 0;
+  for (int row = 0; row < g.rows; ++row) {
+    std::vector<geo::Point> centres;
+    for (int c = 0; c < g.cols; ++c) centres.push_back({g.transform.col_to_x(c + 0.5), g.transform.row_to_y(row + 0.5)});
+    to_lonlat.transform(centres);
+    for (int c = 0; c < g.cols; ++c) {
+      const geo::Point& p = centres[std::size_t(c)];
+      if (p.x < a.west || p.x > a.east || p.y < a.south || p.y > a.north) continue;
+      const std::size_t i = std::size_t(row) * std::size_t(g.cols) + std::size_t(c);
+      cells += 1, forest += truth.official_forest[i];
+      const int mapped = classes[i];  // LANDCOVER codes: 2 shrubland, 3 grassland
+      if (truth.worldcover[i] == 20) {
+        m.true_shrub_cells += 1;
+        (mapped == 2 ? m.as_shrub : mapped == 3 ? m.as_grass : m.as_other) += 1;
+      } else if (mapped == 2) {
+        m.false_shrub += 1;
+      }
+    }
+  }
+  m.truth_forest_pct = 100 * forest / cells;
+  std::printf("[landcover-noise] %s, scenes seed %llu: forest coverage %.2f%% (truth %.2f%%, %+.2f points); true shrubland cells %.0f: "
+              "%.1f%% shrubland, %.1f%% grassland, %.1f%% other; %.0f cells mapped shrubland that are not\n",
+              a.name, static_cast<unsigned long long>(scene_seed), m.map_forest_pct, m.truth_forest_pct, m.map_forest_pct - m.truth_forest_pct,
+              m.true_shrub_cells, 100 * m.as_shrub / m.true_shrub_cells, 100 * m.as_grass / m.true_shrub_cells,
+              100 * m.as_other / m.true_shrub_cells, m.false_shrub);
+  return m;
+}
+
+// The Ulan Buh edge north of Dengkou: the shrub belt, the river, Hetao cropland, plantations.
+constexpr Area kDengkou = {"dengkou", 106.98, 40.62, 107.22, 40.86, ecomon::SimulatorEndMembers::loam_ndvi};
+// Western Urad: steppe of low cover with Caragana shrub patches (cover 0.30-0.50).
+constexpr Area kUradWest = {"urad_west", 107.25, 41.18, 107.55, 41.40, ecomon::SimulatorEndMembers::steppe_ndvi};
+
+TEST(LandCoverFromImagery, ShrubBeltsSurviveRealisticNoiseAndForestCoverageStaysWithinThreePoints) {
+  for (const Area& a : {kDengkou, kUradWest})
+    for (const std::uint64_t seed : {501u, 601u}) {
+      const Measured m = measure(a, seed);
+      EXPECT_NEAR(m.map_forest_pct, m.truth_forest_pct, 3.0) << a.name << " seed " << seed;
+      EXPECT_GT(m.as_shrub, 0.8 * m.true_shrub_cells) << a.name << " seed " << seed;
+    }
+}
+
+}  // namespace
