@@ -13,8 +13,9 @@
 #include "app/commands.hpp"
 #include "report/accuracy_writer.hpp"
 #include "report/calibration_writer.hpp"
+#include "report/report_writer.hpp"
 #include "targets/verdicts.hpp"
-#include "app/errors.hpp"
+#include "base/errors.hpp"
 #include "config/settings.hpp"
 #include "report/zone_reports.hpp"
 #include "engine/season_engine.hpp"
@@ -22,7 +23,7 @@
 namespace {
 
 // Every error that ends a run is reported on one line, "ecomon: <what>" (the message names the file
-// and the problem), and ends the process with exit code 2 (app/errors.hpp).
+// and the problem), and ends the process with exit code 2 (base/errors.hpp).
 int stopped(const char* kind, const std::exception& e) {
   spdlog::debug("stopped by a {} error", kind);
   std::cerr << "ecomon: " << e.what() << "\n";

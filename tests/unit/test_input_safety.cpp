@@ -18,7 +18,7 @@
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vsi.hpp"
-#include "app/output_folder.hpp"
+#include "base/output_folder.hpp"
 #include "sensors/radiometry.hpp"
 
 using namespace ecomon;

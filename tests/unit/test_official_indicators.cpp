@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "config/cell_rules_from.hpp"
 #include "config/settings.hpp"
 #include "engine/season_engine.hpp"
 #include "products/indicators.hpp"
@@ -14,7 +15,7 @@ using namespace ecomon;
 
 namespace {
 
-CellRules default_rules() { return CellRules::from(Settings{}, 0.05, 0.85); }  // FVC = (NDVI - 0.05) / 0.80
+CellRules default_rules() { return cell_rules_from(Settings{}, 0.05, 0.85); }  // FVC = (NDVI - 0.05) / 0.80
 
 TEST(LandCoverRule, HandTable) {
   const CellRules r = default_rules();

@@ -2,7 +2,7 @@
 // local executor records every job, goes on after a failed one, and stops at an output error.
 #include <gtest/gtest.h>
 
-#include "app/output_folder.hpp"
+#include "base/output_folder.hpp"
 #include "app/run_plan.hpp"
 
 using namespace ecomon;

@@ -60,10 +60,5 @@ struct SampleDesignOptions {
 /// as CSV (UTF-8 BOM) and GeoPackage to label. Returns the number of points.
 std::size_t sample_design_command(const SampleDesignOptions& options, std::ostream& log);
 
-struct ReportColumn;
-/// The columns `ecomon accuracy` prints.
-const std::vector<ReportColumn>& accuracy_columns();
-/// Those columns' cells for class `j` of an estimate, whose code is `code`.
-std::vector<std::string> accuracy_cells(long code, const geo::AreaEstimate& estimate, std::size_t j);
 
 }  // namespace ecomon

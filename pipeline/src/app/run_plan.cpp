@@ -4,7 +4,7 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "app/output_folder.hpp"
+#include "base/output_folder.hpp"
 
 namespace ecomon {
 

@@ -12,14 +12,14 @@
 #include <random>
 
 #include "app/commands.hpp"
-#include "app/errors.hpp"
-#include "app/output_folder.hpp"
+#include "base/errors.hpp"
+#include "base/output_folder.hpp"
 #include "config/settings.hpp"
 #include "engine/season_engine.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vector.hpp"
-#include "report/csv_report.hpp"
+#include "base/csv.hpp"
 #include "rules/cell_rules.hpp"
 
 namespace ecomon {

@@ -7,11 +7,9 @@
 #include <string>
 #include <vector>
 
-namespace ecomon {
+#include "base/errors.hpp"
 
-struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+namespace ecomon {
 
 // One options struct per section, each field named as its key (`season.pixel_size` is
 // settings.season.pixel_size); the defaults are the initialisers, which `config-reference` prints.

@@ -15,6 +15,7 @@
 #include <optional>
 #include <thread>
 
+#include "config/cell_rules_from.hpp"
 #include "libgeo/block.hpp"
 #include "libgeo/cell_area.hpp"
 #include "libgeo/components.hpp"
@@ -22,7 +23,7 @@
 #include "libgeo/indices.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
-#include "app/output_folder.hpp"
+#include "base/output_folder.hpp"
 #include "engine/strip_runner.hpp"
 #include "rules/cell_rules.hpp"
 #include "products/index_products.hpp"
@@ -197,7 +198,7 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
 std::pair<double, double> ndvi_percentiles(ObservationSource& source, const Settings& settings) {
   constexpr int bins = 2001;
   std::vector<std::uint64_t> hist(bins, 0);
-  const CellRules rules = CellRules::from(settings, 0, 1);  // the water rule only
+  const CellRules rules = cell_rules_from(settings, 0, 1);  // the water rule only
   for (const Window& w : geo::strips(source.grid(), settings.run.window_rows)) {
     const ObservationBlock o = source.read(w);
     for (std::size_t i = 0; i < o.state.size(); ++i) {
@@ -247,7 +248,7 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   }
   result.ndvi_soil = soil;
   result.ndvi_veg = veg;
-  const CellRules rules = CellRules::from(settings, soil, veg);
+  const CellRules rules = cell_rules_from(settings, soil, veg);
 
   const geo::CellAreaModel area_model = geo::io::cell_area_model(grid);
   // Halo for exact minimum-patch filtering: from the smallest cell area on the grid's first row,

@@ -9,23 +9,13 @@
 
 #include "config/settings.hpp"
 #include "engine/season_source.hpp"
-#include "engine/zone_tally.hpp"
-#include "sensors/landsat/mtl.hpp"
+#include "results/scene_result.hpp"
+#include "rules/zone_tally.hpp"
+#include "base/errors.hpp"
 #include "sensors/observation.hpp"
 #include "libgeo/io/vector.hpp"
 
 namespace ecomon {
-
-struct SceneResult {
-  SceneInfo scene;
-  std::vector<geo::io::Zone> zones;  // in the scene's CRS
-  std::vector<ZoneTally> tallies;    // one per zone
-  double ndvi_soil = 0, ndvi_veg = 0;
-  std::vector<std::string> products;
-  SeasonInputFiles season_inputs;            // what the season pass reads of this scene (paths empty: none written)
-  std::uint64_t implausible_pixels = 0;      // clear pixels masked: a band's reflectance implausible
-  std::uint64_t undefined_index_pixels = 0;  // clear pixels masked: NDVI or MNDWI undefined (0 / 0)
-};
 
 /// Processes one scene: products (if enabled) and per-zone tallies for `zone_source`. Temporary
 /// files go to `work_dir` (this run's own scratch folder). With `write_season_inputs`, the NDVI,

@@ -15,6 +15,7 @@
 #include <memory>
 #include <thread>
 
+#include "config/cell_rules_from.hpp"
 #include "libgeo/cell_area.hpp"
 #include "libgeo/components.hpp"
 #include "libgeo/coverage.hpp"
@@ -22,7 +23,7 @@
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/trend.hpp"
-#include "app/output_folder.hpp"
+#include "base/output_folder.hpp"
 #include "engine/strip_runner.hpp"
 #include "ground/table_fields.hpp"
 #include "landcover/layer.hpp"
@@ -506,7 +507,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
                 std::move(to_source),
                 zones,
                 zone_windows,
-                CellRules::from(s, s.fvc.ndvi_soil.value_or(0.05), s.fvc.ndvi_veg.value_or(0.85)),
+                cell_rules_from(s, s.fvc.ndvi_soil.value_or(0.05), s.fvc.ndvi_veg.value_or(0.85)),
                 area_model,
                 min_patch,
                 patch_halo,

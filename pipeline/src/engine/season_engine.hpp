@@ -14,26 +14,15 @@
 #include "ground/plots.hpp"
 #include "ground/reference_sample.hpp"
 #include "config/settings.hpp"
-#include "engine/zone_tally.hpp"
+#include "results/year_result.hpp"
+#include "rules/zone_tally.hpp"
 #include "libgeo/grid.hpp"
 #include "libgeo/io/vector.hpp"
-#include "report/csv_report.hpp"
+#include "base/csv.hpp"
 #include "engine/season_source.hpp"
 #include "sensors/observation.hpp"
 
 namespace ecomon {
-
-struct YearResult {
-  int year = 0;
-  int scenes = 0;                          // scenes used (in the season or shoulder windows)
-  std::vector<ZoneTally> tallies;          // one per zone
-  std::string fvc_product;                 // the year's FVC GeoTIFF ("" if products are off)
-  double method_min_share = 0.5;           // season.method_min_share, for naming each zone's method
-  std::optional<Calibration> calibration;  // with calibration.plots_file: the year's plots and line
-  std::string land_cover_layer;            // with landcover.file: its method name ("layer:worldcover")
-  std::optional<ClassAccuracy> accuracy;   // with accuracy.samples_file: the LANDCOVER map against the sample
-  bool simulated = false;                  // some scene of the year is simulated
-};
 
 /// Per cell of `w` (row-major), the zone (index) that covers at least half of it, the most covering
 /// one (the later on a tie); -1 none. The rule that gives sample units, plots and sample-design's

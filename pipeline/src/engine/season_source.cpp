@@ -1,7 +1,7 @@
 #include "engine/season_source.hpp"
 
 #include "products/product_specs.hpp"
-#include "sensors/landsat/mtl.hpp"  // SceneError
+#include "base/errors.hpp"
 
 namespace ecomon {
 

@@ -13,6 +13,7 @@
 #include "libgeo/block.hpp"
 #include "libgeo/grid.hpp"
 #include "libgeo/io/raster.hpp"
+#include "results/scene_result.hpp"
 #include "sensors/observation.hpp"
 
 namespace ecomon {
@@ -35,12 +36,6 @@ class SeasonSource {
  protected:
   SceneInfo info_;
   geo::Grid grid_;
-};
-
-/// Where the scene pass left a scene's season inputs.
-struct SeasonInputFiles {
-  std::string ndvi, mndwi, clear, albedo;
-  bool temporary = false;  // written to the work folder only for the season pass (products off): removed after its year
 };
 
 /// A scene's NDVI, MNDWI and CLEAR rasters (CLEAR: 1 clear, 0 masked, no data outside the data).

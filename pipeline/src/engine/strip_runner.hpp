@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "config/settings.hpp"
-#include "engine/zone_tally.hpp"
+#include "rules/zone_tally.hpp"
 #include "libgeo/grid.hpp"
 #include "libgeo/io/raster.hpp"
 

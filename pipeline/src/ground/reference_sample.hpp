@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/zone_tally.hpp"
+#include "rules/zone_tally.hpp"
 #include "ground/plots.hpp"
 #include "libgeo/area_estimate.hpp"
 

@@ -5,11 +5,10 @@
 #include <optional>
 #include <stdexcept>
 
-#include "engine/scene_engine.hpp"
-#include "engine/season_engine.hpp"
+#include "results/scene_result.hpp"
+#include "results/year_result.hpp"
 #include "products/index_products.hpp"
-#include "report/csv_report.hpp"
-#include "targets/targets.hpp"
+#include "base/csv.hpp"
 
 namespace ecomon {
 
@@ -344,6 +343,12 @@ std::string season_method(const ZoneRow& x) {
       .append(applied_calibration(x) ? ";calibrated" : ";uncalibrated");
   if (applied_accuracy(x)) method.append(";sample");  // forest and water areas adjusted by a reference sample
   return method;
+}
+
+const std::vector<std::string>& target_indicators() {
+  static const std::vector<std::string> names = {"forest_coverage_pct",  "grassland_cover_pct", "forest_area_wanmu",
+                                                 "grassland_area_wanmu", "wetland_area_wanmu",  "water_area_km2"};
+  return names;
 }
 
 std::string interval_bases(const ZoneRow& x) {

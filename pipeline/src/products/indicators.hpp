@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/zone_tally.hpp"
+#include "rules/zone_tally.hpp"
 #include "libgeo/io/vector.hpp"
 
 namespace ecomon {
@@ -56,6 +56,8 @@ struct Indicator {
   std::function<Estimate(const ZoneRow&)> estimate;
 };
 
+/// The indicators a target may name (the contract of the targets file).
+const std::vector<std::string>& target_indicators();
 /// Every indicator, in registry order.
 const std::vector<Indicator>& indicators();
 /// The indicator with this key; throws std::logic_error for a key no indicator has.

@@ -2,7 +2,7 @@
 // The columns of calibration.csv and calibration_plots.csv (written by report/calibration_writer.cpp).
 #include <vector>
 
-#include "report/csv_report.hpp"
+#include "base/csv.hpp"
 
 namespace ecomon {
 

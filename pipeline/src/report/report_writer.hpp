@@ -9,13 +9,16 @@
 #include <string>
 #include <vector>
 
-#include "app/output_folder.hpp"
+#include "base/output_folder.hpp"
 #include "config/settings.hpp"
 #include "engine/scene_engine.hpp"
 #include "engine/season_engine.hpp"
 #include "targets/verdicts.hpp"
 
 namespace ecomon {
+
+/// Columns of scene_status.csv: one row per scene found or input path that could not be read.
+const std::vector<ReportColumn>& scene_status_columns();
 
 /// One row of scene_status.csv.
 struct StatusRow {

@@ -1,7 +1,7 @@
 // targets_report.csv: the verdict of every target in every year of the run (targets/verdicts.hpp).
 #include <spdlog/spdlog.h>
 
-#include "report/csv_report.hpp"
+#include "base/csv.hpp"
 #include "report/report_writer.hpp"
 
 namespace ecomon {

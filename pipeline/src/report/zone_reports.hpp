@@ -7,7 +7,7 @@
 
 #include "engine/scene_engine.hpp"
 #include "engine/season_engine.hpp"
-#include "report/csv_report.hpp"
+#include "base/csv.hpp"
 
 namespace ecomon {
 

@@ -6,7 +6,7 @@
 
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
-#include "sensors/landsat/mtl.hpp"
+#include "base/errors.hpp"
 
 namespace ecomon {
 

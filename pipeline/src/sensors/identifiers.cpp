@@ -2,7 +2,7 @@
 
 #include <regex>
 
-#include "sensors/landsat/mtl.hpp"
+#include "base/errors.hpp"
 
 namespace ecomon {
 

@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "sensors/landsat/mtl.hpp"
+#include "base/errors.hpp"
 #include "sensors/sensor_driver.hpp"
 
 namespace ecomon {

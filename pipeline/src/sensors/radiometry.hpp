@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string>
 
-#include "sensors/landsat/mtl.hpp"
+#include "base/errors.hpp"
 
 namespace ecomon {
 

@@ -6,7 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "config/settings.hpp"  // ConfigError
+#include "base/errors.hpp"
+#include "products/indicators.hpp"
 #include "config/strict_yaml.hpp"
 
 namespace ecomon {
@@ -27,11 +28,6 @@ const char* verdict_name(Verdict v) {
   return "no_data";
 }
 
-const std::vector<std::string>& target_indicators() {
-  static const std::vector<std::string> names = {"forest_coverage_pct",  "grassland_cover_pct", "forest_area_wanmu",
-                                                 "grassland_area_wanmu", "wetland_area_wanmu",  "water_area_km2"};
-  return names;
-}
 
 namespace {
 

@@ -43,8 +43,6 @@ struct TargetsFile {
   std::vector<Target> targets;
 };
 
-/// The indicators a target may name (the contract of the targets file).
-const std::vector<std::string>& target_indicators();
 
 /// Parses a targets file's text, strictly: unknown keys, a missing field, an unknown indicator or
 /// rule, a repeated id, a baseline not before the target year are ConfigErrors naming `path` and the key.

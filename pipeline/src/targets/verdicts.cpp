@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <map>
 
-#include "report/csv_report.hpp"
+#include "base/csv.hpp"
 
 namespace ecomon {
 

@@ -10,7 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/season_engine.hpp"
+#include "base/csv.hpp"
+#include "results/year_result.hpp"
 #include "products/indicators.hpp"
 #include "targets/targets.hpp"
 

@@ -9,14 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "base/errors.hpp"
 #include "sensors/bands.hpp"
 
 namespace ecomon {
-
-/// A scene that cannot be used; the message names the file and the problem.
-struct SceneError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 /// Parsed MTL metadata, keyed "GROUP/KEY" by the innermost group.
 class Mtl {

@@ -7,7 +7,7 @@
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vsi.hpp"
 #include "sensors/identifiers.hpp"
-#include "sensors/landsat/mtl.hpp"
+#include "base/errors.hpp"
 #include "sensors/radiometry.hpp"
 
 namespace ecomon {

@@ -27,9 +27,6 @@ std::string csv_escape(const std::string& s);
 void write_csv(const std::string& path, const std::vector<ReportColumn>& columns, const std::vector<std::vector<std::string>>& rows,
                const std::string& headers);
 
-/// Columns of scene_status.csv: one row per scene found or input path that could not be read.
-const std::vector<ReportColumn>& scene_status_columns();
-
 /// Pads to a terminal width, counting CJK characters as two columns.
 std::string pad_to_width(const std::string& s, std::size_t width);
 

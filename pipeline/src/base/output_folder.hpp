@@ -7,13 +7,9 @@
 #include <string>
 #include <vector>
 
-namespace ecomon {
+#include "base/errors.hpp"
 
-/// An output that cannot be written (full disk, permissions, a lock held by another run, a name that
-/// would leave the output folder). Ends the run with exit code 2.
-struct OutputError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+namespace ecomon {
 
 /// `root`/`parts[0]`/`parts[1]`/... Each part must be a single non-empty path component (no "/",
 /// no "." or "..", no NUL); the result must lie inside `root`. Throws OutputError otherwise.

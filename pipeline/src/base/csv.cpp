@@ -1,4 +1,4 @@
-#include "report/csv_report.hpp"
+#include "base/csv.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -58,19 +58,6 @@ void write_csv(const std::string& path, const std::vector<ReportColumn>& cols, c
     spdlog::warn("{}: {} field(s) held bytes that are not UTF-8 (file or folder names, or text of the inputs in another encoding); "
                  "each such byte is written as \\xNN, e.g. '{}'",
                  path, escaped, example);
-}
-
-const std::vector<ReportColumn>& scene_status_columns() {
-  static const std::vector<ReportColumn> cols = {
-      {"metadata", "元数据文件", "The scene's metadata file or product folder, or the input path that could not be read."},
-      {"status", "状态",
-       "ok (processed), failed (not processed: see message), duplicate (the same product found at another path; processed once)."},
-      {"message", "说明", "Why it failed, which path was kept for a duplicate, or how many pixels were masked as implausible."},
-      {"scene_id", "景标识", "Product identifier (empty when the metadata could not be read)."},
-      {"implausible_pixels", "异常像元数",
-       "Clear pixels masked because a band's reflectance was outside -0.2..1.6 or NDVI/MNDWI was undefined."},
-  };
-  return cols;
 }
 
 // Pads to a terminal width, counting CJK characters as two columns (UTF-8 lead bytes 0xE3-0xE9).

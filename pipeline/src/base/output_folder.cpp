@@ -1,4 +1,4 @@
-#include "app/output_folder.hpp"
+#include "base/output_folder.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -1,0 +1,32 @@
+#pragma once
+// What the scene pass produces for one scene, as a typed value: the scene, its zone tallies, its
+// end-members, the products written and where its season inputs are. Below the engines, so that
+// writers, indicators and a catalog read results without depending on the engine that made them.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "libgeo/io/vector.hpp"
+#include "rules/zone_tally.hpp"
+#include "sensors/observation.hpp"
+
+namespace ecomon {
+
+/// Where the scene pass left a scene's season inputs.
+struct SeasonInputFiles {
+  std::string ndvi, mndwi, clear, albedo;
+  bool temporary = false;  // written to the work folder only for the season pass (products off): removed after its year
+};
+
+struct SceneResult {
+  SceneInfo scene;
+  std::vector<geo::io::Zone> zones;  // in the scene's CRS
+  std::vector<ZoneTally> tallies;    // one per zone
+  double ndvi_soil = 0, ndvi_veg = 0;
+  std::vector<std::string> products;
+  SeasonInputFiles season_inputs;            // what the season pass reads of this scene (paths empty: none written)
+  std::uint64_t implausible_pixels = 0;      // clear pixels masked: a band's reflectance implausible
+  std::uint64_t undefined_index_pixels = 0;  // clear pixels masked: NDVI or MNDWI undefined (0 / 0)
+};
+
+}  // namespace ecomon
