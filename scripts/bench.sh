@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: `ecomon run` on a simulated 30 m Landsat 8 C2 L2 scene of about 7000 x 7000 pixels (a full
 # scene; BENCH_SIZE=small for 3700 x 3650), printing wall time, throughput and peak memory for 1 and 2
-# threads, two strip heights, ZSTD-1 vs DEFLATE-6 output, and without the season composites (which
-# resample the scene onto the regional Albers grid and write 11 more COGs); and, as the yardstick, the
+# threads, two strip heights, ZSTD-1 vs DEFLATE-6 output, without the season composites (which
+# resample the scene onto the regional Albers grid and write 11 more COGs), writing only the season
+# products (output.products: season) or none; and, as the yardstick, the
 # time to decode once every band the run reads (all cores), with the run's ratio to it; and the floor
 # under any design that writes the same rasters: that decoding plus encoding them once.
 # Prints figures; asserts nothing. BENCH_ONLY=main runs only the main configuration.
@@ -61,5 +62,6 @@ run "2 threads, per-scene only (no season)" --threads 2 --set season.enabled=fal
 run "1 thread,  ZSTD 1, strips 256" --threads 1
 run "2 threads, ZSTD 1, strips 64" --threads 2 --set run.window_rows=64
 run "2 threads, DEFLATE 6, strips 256" --threads 2 --set output.codec=DEFLATE --set output.level=6
-run "2 threads, report only (no products)" --threads 2 --set output.products=false
+run "2 threads, season products + reports" --threads 2 --set output.products=season
+run "2 threads, report only (no products)" --threads 2 --set output.products=none
 run "2 threads, ZSTD 1, budget 64 MiB" --threads 2 --set run.memory_budget_mb=64

@@ -161,6 +161,21 @@ TEST(Season, SixYearsOfGreeningGiveASignificantTrend) {
     if (c[i] != 255) valid += 1, up += c[i] == 1;
   std::printf("[trend] %.1f%% of %.0f cells significantly increasing\n", 100 * up / valid, valid);
   EXPECT_GT(up / valid, 0.5);
+
+  // The trend rasters alone (output.products: trends): the yearly FVC they read is a work file, gone
+  // at the end; the rasters and the reports are the same as with every product written.
+  const auto t = run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " +
+                         (dir / "trends_only").string() + " --set fvc.ndvi_soil=0.077 --set fvc.ndvi_veg=0.84 --set output.products=trends");
+  ASSERT_EQ(t.exit_code, 0) << t.output;
+  EXPECT_FALSE(fs::exists(dir / "trends_only" / "years"));
+  EXPECT_FALSE(fs::exists(dir / "trends_only" / "products"));
+  EXPECT_FALSE(fs::exists(dir / "trends_only" / ".tmp"));
+  EXPECT_EQ(read_file(dir / "trends_only" / "county_trends.csv"), read_file(dir / "out" / "county_trends.csv"));
+  EXPECT_EQ(read_file(dir / "trends_only" / "county_timeseries.csv"), read_file(dir / "out" / "county_timeseries.csv"));
+  const geo::io::RasterReader only((dir / "trends_only/trends/FVC_TREND_CLASS.tif").string());
+  const auto c_only = only.read<std::uint8_t>(only.grid().full());
+  ASSERT_EQ(c_only.size(), c.size());
+  for (std::size_t i = 0; i < c.size(); ++i) ASSERT_EQ(c_only[i], c[i]) << "cell " << i;
 }
 
 // The season pass reads what the scene pass wrote (NDVI, MNDWI, CLEAR) instead of decoding the bands
@@ -180,6 +195,19 @@ TEST(Season, ReadsTheScenePassOutputsWithOrWithoutProducts) {
   };
   const std::string with_products = run("with", ""), without = run("without", "--set output.products=false");
   EXPECT_EQ(with_products, without);
+  // A selection writes exactly the products it names, and the reports do not change.
+  EXPECT_EQ(run("some", "--set output.products=scene/NDVI,season/landcover"), with_products);
+  std::vector<std::string> written;
+  for (const auto& f : fs::recursive_directory_iterator(dir / "some"))
+    if (f.path().extension() == ".tif") written.push_back(fs::relative(f.path(), dir / "some").string());
+  std::sort(written.begin(), written.end());
+  EXPECT_EQ(written, (std::vector<std::string>{"products/" + sa.product_id + "/" + sa.product_id + "_NDVI.tif",
+                                               "years/2023/ecomon_2023_LANDCOVER.tif"}));
+  EXPECT_FALSE(fs::exists(dir / "some" / ".tmp"));
+  const auto bad = run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "bad").string() +
+                           " --set output.products=season/NVDI");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("output.products lists 'SEASON/NVDI', which is neither a level"), std::string::npos) << bad.output;
   EXPECT_FALSE(fs::exists(dir / "without" / "products"));
   EXPECT_FALSE(fs::exists(dir / "without" / ".tmp"));  // the work files went with the year
   EXPECT_FALSE(fs::exists(dir / "with" / ".tmp"));

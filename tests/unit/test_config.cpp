@@ -139,3 +139,33 @@ TEST(Config, LandCoverLayerSchemesAndTheirCodeTables) {
 }
 
 }  // namespace
+
+TEST(Config, OutputProductsSelectLevelsAndProducts) {
+  OutputSection o;
+  auto selected = [&](const std::string& products, const std::string& level, const std::string& name) {
+    o.products = products;
+    return product_selected(o, level, name);
+  };
+  EXPECT_TRUE(selected("all", "scene", "NDVI"));
+  EXPECT_TRUE(selected("true", "trends", "FVC_TREND_CLASS"));  // the boolean of earlier configs
+  EXPECT_FALSE(selected("none", "season", "FVC"));
+  EXPECT_FALSE(selected("false", "season", "FVC"));
+  EXPECT_TRUE(selected("season", "season", "LANDCOVER"));
+  EXPECT_FALSE(selected("season", "scene", "NDVI"));
+  EXPECT_TRUE(selected("season/landcover,scene/NDVI", "season", "LANDCOVER"));  // any case
+  EXPECT_FALSE(selected("season/landcover,scene/NDVI", "season", "NDVI_MAX"));
+  EXPECT_FALSE(selected("season/landcover,scene/NDVI", "scene", "LANDCOVER"));
+  EXPECT_TRUE(selected("fvc", "scene", "FVC"));  // a bare name: every level that has it
+  EXPECT_TRUE(selected("fvc", "season", "FVC"));
+  EXPECT_FALSE(selected("fvc", "season", "FVC_TREND"));
+  // A YAML list arrives joined; an empty list, a nested item or a stray character is refused.
+  EXPECT_EQ(parse_settings("output: {products: [season, scene/NDVI]}\n", "c.yaml").output.products, "season,scene/NDVI");
+  for (const char* text : {"output: {products: []}\n", "output: {products: [season, [x]]}\n", "output: {products: 'scene/NDVI;rm'}\n"}) {
+    try {
+      parse_settings(text, "c.yaml");
+      ADD_FAILURE() << text;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("output.products"), std::string::npos) << e.what();
+    }
+  }
+}

@@ -195,7 +195,7 @@ TEST(EngineGuards, UndefinedIndexIsMaskedNotCountedAsWater) {
       << R"({"type":"Feature","properties":{"code":"z","name":"z"},"geometry":{"type":"Polygon","coordinates":[[[500000,4499970],[500120,4499970],[500120,4500000],[500000,4500000],[500000,4499970]]]}}]})";
   Settings s;
   s.output.dir = (dir / "out").string();
-  s.output.products = false;
+  s.output.products = "none";
   s.run.threads = 1;
   s.forest.min_patch_ha = 0;
   UndefinedIndexSource source(grid);

@@ -25,6 +25,7 @@
 #include "base/output_folder.hpp"
 #include "app/run_plan.hpp"
 #include "products/index_products.hpp"
+#include "products/product_specs.hpp"
 #include "sensors/radiometry.hpp"
 #include "report/report_writer.hpp"
 #include "report/zone_reports.hpp"
@@ -98,6 +99,13 @@ class Run {
   Run(const Settings& settings, const geo::io::ZoneSource& zones, const OutputFolder& output, const TargetsFile* targets,
       const YearAncillary& ground)
       : settings_(settings), output_(output), zones_(zones), targets_(targets), plots_(ground.plots), samples_(ground.samples) {}
+  Run(const Run&) = delete;
+  Run& operator=(const Run&) = delete;
+  // The yearly FVC written for the trends alone (output.products without season FVC), whatever became of the trends.
+  ~Run() {
+    for (const YearResult& y : years_)
+      if (y.fvc_product_is_work_file) std::remove(y.fvc_product.c_str());
+  }
 
   // Identity and footprint of every scene (no pixel decoded); the same product twice (a folder and
   // its .tar, two copies) is kept once, the first by path. Problems of discovery are failures.
@@ -341,9 +349,7 @@ class Run {
     SeasonInputsOfYear& operator=(SeasonInputsOfYear&&) = delete;
     ~SeasonInputsOfYear() {
       for (const auto& [scene, files] : scenes)
-        if (files.temporary)
-          for (const std::string* p : {&files.ndvi, &files.mndwi, &files.clear, &files.albedo})
-            if (!p->empty()) std::remove(p->c_str());
+        for (const std::string& p : files.work_files) std::remove(p.c_str());
     }
   };
   std::map<int, SeasonInputsOfYear> season_inputs_;
@@ -363,6 +369,7 @@ int run_command(const RunOptions& o) {
   // Fail early, before any scene is read.
   const std::vector<geo::io::Zone> zones = check_zones(zone_source);
   check_designated_shrubland(settings, zones);
+  check_product_selection(settings.output);
   const std::optional<TargetsFile> targets = check_targets(settings, zones);
   const Discovery discovery = discover_scenes(settings.input.dir);
   if (discovery.scenes.empty() && discovery.problems.empty())

@@ -58,7 +58,7 @@ std::size_t sample_design_command(const SampleDesignOptions& o, std::ostream& lo
   const std::string map_path = (fs::path(o.output_dir) / "years" / year / ("ecomon_" + year + "_LANDCOVER.tif")).string();
   const std::string zones_path = (fs::path(o.output_dir) / "zones.gpkg").string();
   if (!fs::exists(map_path))
-    throw ConfigError(map_path + ": no land cover map of " + year + " in " + o.output_dir + " (run `ecomon run` on that year's scenes first)");
+    throw ConfigError(map_path + ": no land cover map of " + year + " in " + o.output_dir + " (run `ecomon run` on that year's scenes first, with output.products selecting season/LANDCOVER)");
   if (!fs::exists(zones_path)) throw ConfigError(zones_path + ": missing (an output folder of `ecomon run` holds the zones it used)");
   if (o.output.empty()) throw ConfigError("sample-design: -o points.csv is required");
   const geo::io::RasterReader map(map_path);

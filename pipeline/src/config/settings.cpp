@@ -24,7 +24,7 @@ namespace ecomon {
 
 namespace {
 
-enum class Kind { integer, number, number_or_auto, boolean, text, path, choice, month_day, zone_list, code_table };
+enum class Kind { integer, number, number_or_auto, boolean, text, path, choice, month_day, zone_list, product_list, code_table };
 
 // A checked value: its text, and for numeric kinds the number parsed once (never re-read from text).
 struct Value {
@@ -131,6 +131,8 @@ std::string kind_name(const KeyDef& d) {
       return "date MM-DD";
     case Kind::zone_list:
       return "`all`, `none` or a list of zone codes";
+    case Kind::product_list:
+      return "`all`, `none` or a list of products";
     case Kind::code_table:
       return "mapping of raster codes to land cover classes";
   }
@@ -156,6 +158,9 @@ std::string range_text(const KeyDef& d) {
       break;
     case Kind::zone_list:
       o << "all, none, [code, ...]";
+      break;
+    case Kind::product_list:
+      o << "all, none, [scene, season, trends, LEVEL/NAME, NAME, ...]";
       break;
     case Kind::code_table:
       o << "{code: tree | shrubland | grassland | cropland | water | wetland | bare | built_up, ...}";
@@ -216,7 +221,18 @@ const std::vector<KeyDef>& schema() {
        "widely readable."},
       {KEY(output, level), Kind::integer, "", 1, 22, {}, "Codec level (ZSTD 1-22, DEFLATE 1-9)."},
       {KEY(output, block_size), Kind::integer, "pixels", 64, 4096, {}, "COG internal tile size (a multiple of 16)."},
-      {KEY(output, products), Kind::boolean, "", 0, 0, {}, "Write product GeoTIFFs; false writes the reports only."},
+      {KEY(output, products),
+       Kind::product_list,
+       "",
+       0,
+       0,
+       {},
+       "Which product GeoTIFFs to write: `all` (`true`), `none` (`false`: the reports only), or a list of levels and products: "
+       "`scene` (every per-scene product under products/), `season` (every yearly composite under years/), `trends` (the "
+       "FVC trend rasters), `season/LANDCOVER` (one product of one level), `FVC` (that name at every level). Products a selected "
+       "one needs (the season composites read each scene's NDVI, MNDWI, CLEAR and ALBEDO; the trends read each year's FVC) are "
+       "computed either way and kept as work files only; the reports do not depend on the choice. `ecomon sample-design` reads "
+       "the year's LANDCOVER, so keep `season` (or `season/LANDCOVER`) for it."},
       {KEY(fvc, ndvi_soil),
        Kind::number_or_auto,
        "NDVI",
@@ -619,6 +635,15 @@ void apply(Settings& s, const KeyDef& d, const std::string& text, const std::str
       if (!shape || m < 1 || m > 12 || day < 1 || day > days[m - 1]) fail("has value '" + text + "', not a valid MM-DD");
       break;
     }
+    case Kind::product_list: {
+      // `all`, `none` (or true / false), or names separated by commas (a YAML list arrives joined so);
+      // whether each names a product is checked against the product registry when the run starts.
+      if (text == "all" || text == "none" || text == "true" || text == "false") break;
+      for (const std::string& item : split_commas(text))
+        if (item.empty() || item.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_/") != std::string::npos)
+          fail("has value '" + text + "': '" + item + "' is not a product or level name (letters, digits, _ and one /)");
+      break;
+    }
     case Kind::zone_list: {
       // `all`, `none`, or codes separated by commas (a YAML list arrives joined so).
       if (text == "all" || text == "none") break;
@@ -670,14 +695,17 @@ void walk(Settings& s, const YAML::Node& node, const std::string& prefix, const 
         apply(s, *d, joined, file);
         continue;
       }
-      if (d->kind == Kind::zone_list && kv.second.IsSequence()) {
+      if ((d->kind == Kind::zone_list || d->kind == Kind::product_list) && kv.second.IsSequence()) {
+        const char* what = d->kind == Kind::zone_list ? "zone codes" : "products";
         std::string joined;
         for (const auto& item : kv.second) {
-          if (!item.IsScalar()) throw ConfigError(file + ": key '" + key + "' must list zone codes as plain values");
+          if (!item.IsScalar()) throw ConfigError(file + ": key '" + key + "' must list " + what + " as plain values");
           if (!joined.empty()) joined.push_back(',');
           joined.append(item.as<std::string>());
         }
-        if (joined.empty()) throw ConfigError(file + ": key '" + key + "' is an empty list (write `none` to count no shrubland)");
+        if (joined.empty())
+          throw ConfigError(file + ": key '" + key + "' is an empty list (write `none` " +
+                            (d->kind == Kind::zone_list ? "to count no shrubland)" : "to write no product)"));
         apply(s, *d, joined, file);
         continue;
       }
@@ -797,6 +825,31 @@ bool counts_special_shrubland(const ForestSection& forest, const std::string& zo
   if (forest.special_shrubland == "all") return true;
   const std::vector<std::string> codes = designated_shrubland_zones(forest);
   return std::find(codes.begin(), codes.end(), zone_code) != codes.end();
+}
+
+namespace {
+
+std::string upper(std::string s) {
+  for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> listed_products(const OutputSection& output) {
+  const std::string& p = output.products;
+  if (p == "all" || p == "none" || p == "true" || p == "false") return {};
+  std::vector<std::string> items;
+  for (const std::string& item : split_commas(p)) items.push_back(upper(item));
+  return items;
+}
+
+bool product_selected(const OutputSection& output, const std::string& level, const std::string& name) {
+  if (output.products == "all" || output.products == "true") return true;
+  const std::string l = upper(level), n = upper(name);
+  for (const std::string& item : listed_products(output))
+    if (item == l || item == l + "/" + n || item == n) return true;
+  return false;
 }
 
 std::string settings_reference_markdown() {

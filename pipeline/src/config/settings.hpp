@@ -30,7 +30,7 @@ struct OutputSection {
   std::string codec = "ZSTD";
   int level = 1;
   int block_size = 512;
-  bool products = true;
+  std::string products = "all";  // all | none | names, comma-separated (a YAML list in a file): see product_selected()
 };
 struct FvcSection {
   std::optional<double> ndvi_soil = 0.05, ndvi_veg = 0.85;  // nullopt = `auto` (scene percentiles)
@@ -143,6 +143,14 @@ std::string settings_reference_markdown();
 /// Area of one cell of the regional grid, in hectares (season.pixel_size squared): when it exceeds
 /// forest.min_patch_ha, the minimum-patch rule cannot apply (the run and the terminal say so).
 inline double season_cell_ha(const Settings& s) { return s.season.pixel_size * s.season.pixel_size / 1e4; }
+
+/// Whether output.products selects the product `name` of `level` ("scene", "season" or "trends"):
+/// `all` (or `true`) selects every product, `none` (or `false`) none; otherwise each listed item
+/// selects a whole level (`scene`, `season`, `trends`), one product of a level (`season/FVC`), or a
+/// name at every level that has it (`FVC`: the scene and the season FVC). Case does not matter.
+bool product_selected(const OutputSection& output, const std::string& level, const std::string& name);
+/// The items output.products lists (none for `all`, `none`, `true`, `false`), upper-cased.
+std::vector<std::string> listed_products(const OutputSection& output);
 
 /// The zone codes forest.special_shrubland lists (none for `all` and `none`).
 std::vector<std::string> designated_shrubland_zones(const ForestSection& forest);

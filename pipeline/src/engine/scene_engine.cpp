@@ -257,12 +257,11 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   const int halo = geo::min_patch_halo_rows(rules.min_patch_m2, smallest_cell);
 
   // Outputs: names from the (checked) product id, and never outside the output folder. The season
-  // pass reads NDVI, MNDWI and CLEAR back (engine/season_source.hpp): without products they are
-  // written as work files for it alone.
+  // pass reads NDVI, MNDWI, CLEAR and ALBEDO back (engine/season_source.hpp): those output.products
+  // does not select are written as work files for it alone.
   const std::vector<ProductSpec>& specs = scene_products();
   std::vector<std::unique_ptr<geo::io::CogWriter>> writers(specs.size());  // null: not written
-  const bool season_files_only = !settings.output.products && write_season_inputs;
-  if (settings.output.products) fs::create_directories(path_inside(settings.output.dir, {"products", scene.id}));
+  bool folder_made = false;
   std::vector<std::pair<std::string, std::string>> metadata = {
       {"ECOMON_SCENE", scene.id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.reflectance}};
   if (scene.simulated) metadata.push_back({"ECOMON_SIMULATED", kSimulatedNote});
@@ -273,22 +272,26 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
                                : p.name == "CLEAR"  ? &result.season_inputs.clear
                                : p.name == "ALBEDO" ? &result.season_inputs.albedo
                                                     : nullptr;
-    if (!settings.output.products && !(season_files_only && season_path)) continue;
+    const bool selected = product_selected(settings.output, "scene", p.name);
+    const bool work_file = !selected && write_season_inputs && season_path;
+    if (!selected && !work_file) continue;
     geo::io::RasterSpec raster = p.raster(grid, metadata);
     if (p.name == "FVC") {  // the end-members that made it
       raster.metadata.push_back({"ECOMON_NDVI_SOIL", std::to_string(soil)});
       raster.metadata.push_back({"ECOMON_NDVI_VEG", std::to_string(veg)});
     }
     const std::string file = scene.id + "_" + p.name + ".tif";
-    const std::string path =
-        season_files_only ? path_inside(work_dir, {file}) : path_inside(settings.output.dir, {"products", scene.id, file});
+    if (selected && !folder_made) {
+      fs::create_directories(path_inside(settings.output.dir, {"products", scene.id}));
+      folder_made = true;
+    }
+    const std::string path = work_file ? path_inside(work_dir, {file}) : path_inside(settings.output.dir, {"products", scene.id, file});
     geo::io::CogOptions options = cog_options(settings.output);
-    options.cloud_optimized = !season_files_only;
+    options.cloud_optimized = !work_file;
     writers[k] = std::make_unique<geo::io::CogWriter>(path, std::move(raster), options, work_dir);
-    if (settings.output.products) result.products.push_back(path);
+    (work_file ? result.season_inputs.work_files : result.products).push_back(path);
     if (season_path) *season_path = path;
   }
-  result.season_inputs.temporary = season_files_only;
 
   result.tallies.assign(result.zones.size(), ZoneTally{});
   std::size_t band_count = 0;

@@ -484,19 +484,27 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   std::vector<Window> zone_windows;
   for (const auto& z : zones) zone_windows.push_back(z.geometry.empty() ? Window{} : grid.window_of(z.geometry.bounds()));
 
-  // Products.
-  std::vector<std::unique_ptr<geo::io::CogWriter>> writers;
-  if (s.output.products) {
+  // Products: those output.products selects, and the FVC the trends read (a work file when it is
+  // not selected itself).
+  const std::vector<ProductSpec>& specs = season_products();
+  std::vector<std::unique_ptr<geo::io::CogWriter>> writers(specs.size());  // null: not written
+  {
     const std::string year_text = std::to_string(year);
-    fs::create_directories(path_inside(s.output.dir, {"years", year_text}));
     std::vector<std::pair<std::string, std::string>> metadata = {{"ECOMON_YEAR", year_text},
                                                                  {"ECOMON_SEASON", s.season.start + "/" + s.season.end},
                                                                  {"ECOMON_SCENES", std::to_string(sources.size())}};
     if (result.simulated) metadata.push_back({"ECOMON_SIMULATED", kSimulatedNote});
-    for (const ProductSpec& p : season_products()) {
-      const std::string path = path_inside(s.output.dir, {"years", year_text, "ecomon_" + year_text + "_" + p.name + ".tif"});
-      writers.push_back(std::make_unique<geo::io::CogWriter>(path, p.raster(grid, metadata), cog_options(s.output), work_dir));
-      if (p.name == "FVC") result.fvc_product = path;
+    const bool trends = trends_selected(s.output);
+    for (std::size_t k = 0; k < specs.size(); ++k) {
+      const ProductSpec& p = specs[k];
+      const bool selected = product_selected(s.output, "season", p.name);
+      const bool work_file = !selected && trends && p.name == "FVC";
+      if (!selected && !work_file) continue;
+      const std::string file = "ecomon_" + year_text + "_" + p.name + ".tif";
+      if (selected) fs::create_directories(path_inside(s.output.dir, {"years", year_text}));
+      const std::string path = work_file ? path_inside(work_dir, {file}) : path_inside(s.output.dir, {"years", year_text, file});
+      writers[k] = std::make_unique<geo::io::CogWriter>(path, p.raster(grid, metadata), cog_options(s.output), work_dir);
+      if (p.name == "FVC") result.fvc_product = path, result.fvc_product_is_work_file = work_file;
     }
   }
 
@@ -601,8 +609,15 @@ std::vector<int> zones_of_cells(const std::vector<geo::io::Zone>& zones, const s
   return zone;
 }
 
+bool trends_selected(const OutputSection& output) {
+  for (const std::string& name : trend_products())
+    if (product_selected(output, "trends", name)) return true;
+  return false;
+}
+
 std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, const geo::Grid& grid, const Settings& s,
                                       const std::string& work_dir) {
+  if (!trends_selected(s.output)) return {};
   std::vector<const YearResult*> usable;
   for (const auto& y : years)
     if (!y.fvc_product.empty()) usable.push_back(&y);
@@ -631,8 +646,10 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
                         {1, 30, 150, 50, 255, "significant increase"},
                         {2, 200, 60, 40, 255, "significant decrease"},
                         {255, 0, 0, 0, 0, "fewer than 3 years"}};
-  geo::io::CogWriter slope_w(slope_path, slope_spec, cog_options(s.output), work_dir);
-  geo::io::CogWriter class_w(class_path, class_spec, cog_options(s.output), work_dir);
+  std::optional<geo::io::CogWriter> slope_w, class_w;  // each written when selected
+  std::vector<std::string> written;
+  if (product_selected(s.output, "trends", "FVC_TREND_SLOPE")) slope_w.emplace(slope_path, slope_spec, cog_options(s.output), work_dir), written.push_back(slope_path);
+  if (product_selected(s.output, "trends", "FVC_TREND_CLASS")) class_w.emplace(class_path, class_spec, cog_options(s.output), work_dir), written.push_back(class_path);
   for (const Window& w : geo::strips(grid, std::max(8, s.run.window_rows))) {
     std::vector<Block<std::uint8_t>> values;
     for (auto& r : readers) values.push_back(r.read<std::uint8_t>(w));
@@ -651,12 +668,12 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
         cls.at(r, c) = !(t.p < s.trend.alpha) ? 0 : t.s > 0 ? 1 : 2;
       }
     });
-    slope_w.write(slope);
-    class_w.write(cls);
+    if (slope_w) slope_w->write(slope);
+    if (class_w) class_w->write(cls);
   }
-  slope_w.finish();
-  class_w.finish();
-  return {slope_path, class_path};
+  if (slope_w) slope_w->finish();
+  if (class_w) class_w->finish();
+  return written;
 }
 
 }  // namespace ecomon

@@ -60,6 +60,9 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& sources, c
 
 /// Per-pixel Theil-Sen slope and Mann-Kendall class of the yearly FVC (needs 3 years of products);
 /// returns the paths written under output.dir/trends/.
+/// Whether output.products selects a trend raster (FVC_TREND_SLOPE, FVC_TREND_CLASS).
+bool trends_selected(const OutputSection& output);
+
 std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, const geo::Grid& grid, const Settings& settings,
                                       const std::string& work_dir);
 

@@ -1,8 +1,8 @@
 #pragma once
 // The spectral-index products: each is one entry in index_products.cpp naming the bands its formula
 // reads, the formula (a cited functor of libgeo/indices.hpp), its band description, and optionally an
-// indicator of its mean over observed land. The scene engine computes and writes every one (int16 x
-// 1e-4, nodata -32768), and asks the sensors for the union of their bands. Adding an index: the
+// indicator of its mean over observed land. The scene engine computes every one and writes those
+// output.products selects (int16 x 1e-4, nodata -32768), and asks the sensors for the union of their bands. Adding an index: the
 // functor in libgeo/indices.hpp, one entry here, a test.
 #include <cstddef>
 #include <functional>

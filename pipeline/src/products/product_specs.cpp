@@ -118,4 +118,36 @@ void ProductBlocks::write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writ
   });
 }
 
+const std::vector<std::string>& trend_products() {
+  static const std::vector<std::string> names = {"FVC_TREND_SLOPE", "FVC_TREND_CLASS"};
+  return names;
+}
+
+void check_product_selection(const OutputSection& output) {
+  auto names = [](const std::vector<ProductSpec>& specs) {
+    std::vector<std::string> out;
+    for (const ProductSpec& p : specs) out.push_back(p.name);
+    return out;
+  };
+  const std::vector<std::pair<std::string, std::vector<std::string>>> levels = {
+      {"SCENE", names(scene_products())}, {"SEASON", names(season_products())}, {"TRENDS", trend_products()}};
+  for (const std::string& item : listed_products(output)) {
+    bool known = false;
+    for (const auto& [level, products] : levels) {
+      known = known || item == level;
+      for (const std::string& p : products) known = known || item == p || item == level + "/" + p;
+    }
+    if (known) continue;
+    std::string list;
+    for (const auto& [level, products] : levels) {
+      std::string level_lower = level;
+      for (char& c : level_lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+      list.append(list.empty() ? "" : "; ").append(level_lower).append(": ");
+      for (std::size_t k = 0; k < products.size(); ++k) list.append(k ? ", " : "").append(products[k]);
+    }
+    throw ConfigError("output.products lists '" + item + "', which is neither a level (scene, season, trends) nor a product (" + list +
+                      "; a product of one level only as e.g. season/FVC)");
+  }
+}
+
 }  // namespace ecomon

@@ -51,6 +51,12 @@ geo::io::CogOptions cog_options(const OutputSection& output);
 const std::vector<ProductSpec>& scene_products();
 /// Season products in output order.
 const std::vector<ProductSpec>& season_products();
+/// The pixel trend rasters of the yearly FVC (written under trends/).
+const std::vector<std::string>& trend_products();
+
+/// Checks that every item output.products lists names a level (scene, season, trends) or a product
+/// of one; throws ConfigError naming the item and listing the products otherwise.
+void check_product_selection(const OutputSection& output);
 
 /// One strip of every product of a list, addressed by name.
 class ProductBlocks {

@@ -15,7 +15,7 @@ namespace ecomon {
 /// Where the scene pass left a scene's season inputs.
 struct SeasonInputFiles {
   std::string ndvi, mndwi, clear, albedo;
-  bool temporary = false;  // written to the work folder only for the season pass (products off): removed after its year
+  std::vector<std::string> work_files;  // those written to the work folder for the season pass alone (not selected): removed after its year
 };
 
 struct SceneResult {

@@ -15,7 +15,8 @@ struct YearResult {
   int year = 0;
   int scenes = 0;                          // scenes used (in the season or shoulder windows)
   std::vector<ZoneTally> tallies;          // one per zone
-  std::string fvc_product;                 // the year's FVC GeoTIFF ("" if products are off)
+  std::string fvc_product;                 // the year's FVC GeoTIFF ("" when neither selected nor needed by the trends)
+  bool fvc_product_is_work_file = false;   // written for the trends alone (output.products): removed after them
   double method_min_share = 0.5;           // season.method_min_share, for naming each zone's method
   std::optional<Calibration> calibration;  // with calibration.plots_file: the year's plots and line
   std::string land_cover_layer;            // with landcover.file: its method name ("layer:worldcover")
