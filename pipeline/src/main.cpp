@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
   // Logs go to stderr; stdout carries results only (the terminal tables, zonal and accuracy CSV).
   spdlog::set_default_logger(spdlog::stderr_color_mt("ecomon"));
   spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug: where the time goes, strip plans, report writers
-  CLI::App app{"ecomon: ecological monitoring from Landsat and Sentinel-2 scenes (products, per-county reports, zonal statistics)"};
+  CLI::App app{"ecomon: ecological monitoring from satellite surface reflectance (products, per-county reports, zonal statistics)"};
   app.require_subcommand(1);
 
   ecomon::RunOptions run;

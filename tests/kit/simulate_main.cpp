@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   app.add_option("--seed", o.seed, "Random seed");
   app.add_option("--clouds", o.clouds, "Number of clouds");
   app.add_flag("--xml", o.xml_metadata, "Write _MTL.xml instead of _MTL.txt");
-  app.add_option("--sensor", o.sensor, "landsat8 or sentinel2")->check(CLI::IsMember({"landsat8", "sentinel2"}));
+  app.add_option("--sensor", o.sensor, "landsat8, sentinel2 or hls (an HLS v2.0 L30 granule)")->check(CLI::IsMember({"landsat8", "sentinel2", "hls"}));
   app.add_option("--s2-layout", o.s2_layout, "Sentinel-2 layout: safe (JPEG 2000 in a .SAFE) or cog (one GeoTIFF per band)")
       ->check(CLI::IsMember({"safe", "cog"}));
   app.add_option("--s2-baseline", o.s2_baseline, "Sentinel-2 processing baseline (04.00 and later carry BOA_ADD_OFFSET)");

@@ -280,6 +280,52 @@ std::string two(int v) {
 
 namespace {
 
+// The HLS v2.0 L30 granule name of the acquisition: HLS.L30.T<tile>.<YYYYDDD>T<HHMMSS>.v2.0.
+std::string hls_granule_name(const SimulationOptions& o) {
+  const int y = std::stoi(o.date.substr(0, 4)), m = std::stoi(o.date.substr(5, 2)), d = std::stoi(o.date.substr(8, 2));
+  static const int starts[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  char name[64];
+  std::snprintf(name, sizeof name, "HLS.L30.T%s.%04d%03dT033521.v2.0", o.s2_tile.c_str(), y, starts[m - 1] + d + (leap && m > 2));
+  return name;
+}
+
+// Writes the simulated scene as an HLS v2.0 L30 granule (HLS Product User Guide v2.0): one COG per
+// band, <granule>.B02.tif ... B07.tif, reflectance Int16 x 0.0001 (declared as the band's scale),
+// fill -9999, and <granule>.Fmask.tif from the QA flags (bit 1 cloud, 2 adjacent, 3 shadow, 4 snow,
+// 5 water, aerosol level low; 255 fill). ORIGIN marks it simulated.
+void write_hls(const SimulatedScene& out, const geo::Grid& grid, const std::array<geo::Block<std::uint16_t>, 7>& sr,
+               const geo::Block<std::uint16_t>& qa) {
+  const std::vector<std::pair<std::string, std::string>> metadata = {{"ORIGIN", "SIMULATED by ecomon-simulate, not an acquisition"}};
+  geo::io::CogOptions options;
+  const std::string base = out.folder + "/" + out.product_id;
+  for (int b = 1; b <= 6; ++b) {  // OLI B2..B7
+    geo::Block<std::int16_t> dn(grid.full(), -9999);
+    for (int r = 0; r < grid.rows; ++r)
+      for (int c = 0; c < grid.cols; ++c) {
+        const std::uint16_t v = sr[std::size_t(b)].at(r, c);
+        if (v == 0 || (qa.at(r, c) & 1u)) continue;
+        dn.at(r, c) = std::int16_t(std::clamp(std::lround((v * 2.75e-5 - 0.2) * 10000.0), -9998L, 32767L));
+      }
+    geo::io::RasterSpec spec{grid, geo::io::PixelType::i16, -9999, "", 1e-4, 0, {}, false, metadata};
+    geo::io::CogWriter w(base + ".B0" + std::to_string(b + 1) + ".tif", spec, options, out.folder);
+    w.write(dn);
+    w.finish();
+  }
+  geo::Block<std::uint8_t> fmask(grid.full(), 255);
+  for (int r = 0; r < grid.rows; ++r)
+    for (int c = 0; c < grid.cols; ++c) {
+      const std::uint16_t q = qa.at(r, c);
+      if (q & 1u) continue;
+      fmask.at(r, c) = std::uint8_t(((q >> 3) & 1u) << 1 | ((q >> 1) & 1u) << 2 | ((q >> 4) & 1u) << 3 | ((q >> 5) & 1u) << 4 |
+                                    ((q >> 7) & 1u) << 5 | 1u << 6);
+    }
+  geo::io::RasterSpec spec{grid, geo::io::PixelType::u8, 255, "Fmask", 1, 0, {}, true, metadata};
+  geo::io::CogWriter w(base + ".Fmask.tif", spec, options, out.folder);
+  w.write(fmask);
+  w.finish();
+}
+
 // Writes the simulated scene as a Sentinel-2 L2A product. Reflectance comes back from the C2 DN
 // (rho = DN * 2.75e-5 - 0.2), is turned into MSI reflectance by inverting the HLS adjustment the
 // reader applies, and stored as DN = rho * 10000 - BOA_ADD_OFFSET. SCL from the QA flags.
@@ -399,11 +445,12 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
   ymd.erase(std::remove(ymd.begin(), ymd.end(), '-'), ymd.end());
   char pr[8];
   std::snprintf(pr, sizeof pr, "%03d%03d", o.wrs_path, o.wrs_row);
-  const bool s2 = o.sensor == "sentinel2";
-  if (!s2 && o.sensor != "landsat8") throw std::invalid_argument("unknown sensor '" + o.sensor + "' (landsat8, sentinel2)");
+  const bool s2 = o.sensor == "sentinel2", hls = o.sensor == "hls";
+  if (!s2 && !hls && o.sensor != "landsat8") throw std::invalid_argument("unknown sensor '" + o.sensor + "' (landsat8, sentinel2, hls)");
   std::string baseline_code = o.s2_baseline;
   baseline_code.erase(std::remove(baseline_code.begin(), baseline_code.end(), '.'), baseline_code.end());
   out.product_id = s2 ? "S2A_MSIL2A_" + ymd + "T033541_N" + baseline_code + "_R061_T" + o.s2_tile + "_" + ymd + "T065312"
+                  : hls ? hls_granule_name(o)
                       : "LC08_L2SP_" + std::string(pr) + "_" + ymd + "_" + ymd + "_02_T1";
   out.folder = (fs::path(o.output_dir) / (s2 && o.s2_layout == "safe" ? out.product_id + ".SAFE" : out.product_id)).string();
   fs::create_directories(out.folder);
@@ -558,6 +605,10 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
   geo::io::write_geotiff(out.truth_forest, grid, truth_forest, 255.0, "true forest (patches >= 0.5 ha)");
   if (s2) {
     write_sentinel2(o, out, grid, sr, qa, radsat);
+    return out;
+  }
+  if (hls) {
+    write_hls(out, grid, sr, qa);
     return out;
   }
   const std::string base = out.folder + "/" + out.product_id;

@@ -149,6 +149,27 @@ std::optional<double> RasterReader::nodata(int band) const {
   return has ? std::optional<double>(v) : std::nullopt;
 }
 
+std::pair<double, double> RasterReader::scale_offset(int band) const {
+  GDALRasterBandH b = GDALGetRasterBand(static_cast<GDALDatasetH>(dataset_), band);
+  if (!b) return {1, 0};
+  int has_scale = 0, has_offset = 0;
+  double scale = GDALGetRasterScale(b, &has_scale), offset = GDALGetRasterOffset(b, &has_offset);
+  auto item = [&](const char* key) -> const char* {
+    const char* v = GDALGetMetadataItem(b, key, nullptr);
+    return v ? v : GDALGetMetadataItem(static_cast<GDALDatasetH>(dataset_), key, nullptr);
+  };
+  if (!has_scale || scale == 1)
+    if (const char* v = item("scale_factor")) scale = CPLAtof(v);
+  if (!has_offset || offset == 0)
+    if (const char* v = item("add_offset")) offset = CPLAtof(v);
+  return {scale, offset};
+}
+
+std::optional<std::string> RasterReader::metadata_item(const std::string& key) const {
+  const char* v = GDALGetMetadataItem(static_cast<GDALDatasetH>(dataset_), key.c_str(), nullptr);
+  return v ? std::optional<std::string>(v) : std::nullopt;
+}
+
 std::string RasterReader::data_type_name(int band) const {
   GDALRasterBandH b = GDALGetRasterBand(static_cast<GDALDatasetH>(dataset_), band);
   return b ? GDALGetDataTypeName(GDALGetRasterDataType(b)) : "";

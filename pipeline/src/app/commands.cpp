@@ -26,6 +26,7 @@
 #include "app/run_plan.hpp"
 #include "products/index_products.hpp"
 #include "products/product_specs.hpp"
+#include "sensors/sensor_driver.hpp"
 #include "sensors/radiometry.hpp"
 #include "report/report_writer.hpp"
 #include "report/zone_reports.hpp"
@@ -373,8 +374,7 @@ int run_command(const RunOptions& o) {
   const std::optional<TargetsFile> targets = check_targets(settings, zones);
   const Discovery discovery = discover_scenes(settings.input.dir);
   if (discovery.scenes.empty() && discovery.problems.empty())
-    throw SceneError(settings.input.dir +
-                     ": no scene found (Landsat *_MTL.txt/xml or .tar; Sentinel-2 L2A .SAFE, .zip or band GeoTIFFs with MTD_MSIL2A.xml)");
+    throw SceneError(settings.input.dir + ": no scene found (" + sensor_inputs_text() + ")");
   std::optional<std::vector<GroundPlot>> plots;  // read before any scene: a bad plots or sample file stops the run
   if (!settings.calibration.plots_file.empty()) plots = load_ground_plots(settings.calibration.plots_file);
   std::optional<std::vector<ReferenceSample>> samples;

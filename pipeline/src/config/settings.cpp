@@ -203,8 +203,8 @@ const std::vector<KeyDef>& schema() {
        0,
        0,
        {},
-       "Folder searched recursively for scenes: Landsat (folders with *_MTL.txt/xml, or .tar archives of them) and Sentinel-2 L2A (.SAFE, "
-       "its .zip, or band GeoTIFFs with MTD_MSIL2A.xml).",
+       "Folder searched recursively for the scenes of every sensor ecomon reads (README, \"What it does\"; a run on a folder "
+       "without any lists what each sensor's products look like).",
        "(required)"},
       {KEY(zones, file), Kind::path, "", 0, 0, {}, "Zone polygons: any OGR source (GeoPackage, Shapefile, GeoJSON).", "(required)"},
       {KEY(zones, layer), Kind::text, "", 0, 0, {}, "Layer name inside the zones file.", "(first layer)"},

@@ -41,6 +41,12 @@ const std::vector<const SensorDriver*>& sensor_drivers() {
   return drivers;
 }
 
+std::string sensor_inputs_text() {
+  std::string text;
+  for (const SensorDriver* d : sensor_drivers()) text.append(text.empty() ? "" : "; ").append(d->inputs);
+  return text;
+}
+
 bool iends_with(const std::string& s, const std::string& suffix) {
   if (s.size() < suffix.size()) return false;
   for (std::size_t i = 0; i < suffix.size(); ++i)

@@ -35,6 +35,7 @@ struct SensorDriver {
   std::function<Recognised(const std::string& file)> recognise_file;
   std::function<SceneProbe(const std::string& path)> probe;
   std::function<std::unique_ptr<ObservationSource>(const std::string& path, const std::string& work_dir, const BandSet& bands)> open;
+  std::string inputs;  // what its products look like under the input, for the user ("Landsat (... *_MTL.txt ...)")
 };
 
 struct SensorDriverRegistration {
@@ -43,6 +44,10 @@ struct SensorDriverRegistration {
 
 /// Every registered driver, by name.
 const std::vector<const SensorDriver*>& sensor_drivers();
+
+/// What every driver looks for under the input, joined ("Landsat (...); Sentinel-2 L2A (...); ..."):
+/// the messages that tell a user what ecomon reads list the registry, not a hand-kept text.
+std::string sensor_inputs_text();
 
 /// Case-insensitive suffix test, for file names.
 bool iends_with(const std::string& s, const std::string& suffix);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "libgeo/block.hpp"
@@ -35,6 +36,12 @@ class RasterReader {
   /// GDAL's name of the band's data type as stored ("Byte", "UInt16", "Int16", "Float32", ...), so
   /// that a caller can hold a file to its product specification before converting its values.
   std::string data_type_name(int band = 1) const;
+  /// The band's scale and offset (physical = raw * scale + offset) as the file declares them: GDAL's
+  /// own, else the netCDF-style `scale_factor` / `add_offset` items of the band or the file (as
+  /// NASA's products carry them); 1 and 0 when it declares none.
+  std::pair<double, double> scale_offset(int band = 1) const;
+  /// A metadata item of the file (default domain), if it has one.
+  std::optional<std::string> metadata_item(const std::string& key) const;
   /// Reads `window` of `band` (1-based), converting to T. Throws IoError naming the file on failure
   /// (e.g. a truncated or corrupt tile).
   template <typename T>

@@ -234,7 +234,9 @@ Recognised recognise_folder(const FolderListing& f) {
 const SensorDriverRegistration registration({"landsat", recognise_folder, recognise_archive, probe_landsat,
                                              [](const std::string& mtl, const std::string&, const BandSet& bands) {
                                                return open_landsat(read_scene(mtl), bands);
-                                             }});
+                                             },
+                                             "Landsat Collection 2 Level-2 or Collection 1 Level-1 (folders with *_MTL.txt or *_MTL.xml, "
+                                             "or .tar / .zip archives of them)"});
 
 }  // namespace
 

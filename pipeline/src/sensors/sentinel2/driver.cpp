@@ -207,7 +207,8 @@ Recognised recognise_folder(const FolderListing& f) {
   return r;
 }
 
-const SensorDriverRegistration registration({"sentinel2", recognise_folder, recognise_zip, probe_sentinel2, open_sentinel2});
+const SensorDriverRegistration registration({"sentinel2", recognise_folder, recognise_zip, probe_sentinel2, open_sentinel2,
+                                             "Sentinel-2 L2A (.SAFE folders, their .zip, or band GeoTIFFs with MTD_MSIL2A.xml)"});
 
 }  // namespace
 
