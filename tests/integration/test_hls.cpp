@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "helpers.hpp"
@@ -75,6 +76,23 @@ TEST_F(Hls, AnL30GranuleGivesTheFiguresOfTheLandsatSceneOfTheSameAcquisition) {
   EXPECT_EQ(season.at("year"), "2024");
   EXPECT_NEAR(std::stod(season.at("fvc_mean")), std::stod(by_zone(read_file(a.out / "county_timeseries.csv")).at("z").at("fvc_mean")),
               1e-3);
+}
+
+// S30 granules name their bands as MSI does; the roles come from B8A (narrow NIR), B11 and B12. The
+// L30 granule renamed as an S30 one (the same numbers) gives the same figures, sensor aside.
+TEST_F(Hls, AnS30GranuleReadsNarrowNirAndItsSwirBands) {
+  const fs::path s30 = dir / "s30";
+  fs::create_directories(s30);
+  const std::string id = "HLS.S30.T48TXL.2024202T033521.v2.0";
+  const std::map<std::string, std::string> renamed = {{"B02", "B02"}, {"B03", "B03"}, {"B04", "B04"}, {"B05", "B8A"},
+                                                      {"B06", "B11"}, {"B07", "B12"}, {"Fmask", "Fmask"}};
+  for (const auto& [from, to] : renamed) fs::copy_file(band(from), s30 / (id + "." + to + ".tif"));
+  const RunResult a = run_on(dir / "hls", dir / "out_l30", zones), b = run_on(s30, dir / "out_s30", zones);
+  ASSERT_EQ(b.exit_code, 0) << b.output;
+  auto l = by_zone(read_file(a.out / "county_report.csv")).at("z"), s = by_zone(read_file(b.out / "county_report.csv")).at("z");
+  EXPECT_EQ(s.at("sensor"), "HLS_S30/MSI");
+  for (const char* column : {"fvc_mean", "observed_area_km2", "water_area_km2", "forest_area_km2", "albedo_mean"})
+    EXPECT_EQ(s.at(column), l.at(column)) << column;
 }
 
 TEST_F(Hls, ABandStoredAsAnotherTypeIsASceneProblem) {
