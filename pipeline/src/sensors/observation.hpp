@@ -10,7 +10,9 @@
 
 #include "libgeo/block.hpp"
 #include "libgeo/grid.hpp"
+#include "libgeo/indices.hpp"
 #include "sensors/bands.hpp"
+#include "sensors/radiometry.hpp"
 
 namespace ecomon {
 
@@ -58,6 +60,19 @@ class ObservationSource {
   std::uint64_t implausible_pixels() const { return implausible_; }
 
  protected:
+  /// Stores one pixel of `o`: its state from the product's own flags (`nodata`, `excluded` by the
+  /// QA) and from its reflectances `rho` (of `roles`, in order), a clear pixel with an implausible
+  /// one masked and counted; the reflectances where clear, NaN elsewhere.
+  void store_pixel(ObservationBlock& o, int r, int c, bool nodata, bool excluded, const std::vector<Band>& roles, const float* rho) {
+    bool plausible = true;
+    for (std::size_t k = 0; k < roles.size(); ++k) plausible = plausible && plausible_reflectance(rho[k]);
+    const bool counted_implausible = !nodata && !excluded && !plausible;
+    implausible_ += counted_implausible;
+    const PixelState state = nodata ? PixelState::no_data : (excluded || counted_implausible) ? PixelState::masked : PixelState::clear;
+    o.state.at(r, c) = state;
+    for (std::size_t k = 0; k < roles.size(); ++k) o[roles[k]].at(r, c) = state == PixelState::clear ? rho[k] : geo::index::kNaN;
+  }
+
   SceneInfo info_;
   geo::Grid grid_;
   BandSet bands_;

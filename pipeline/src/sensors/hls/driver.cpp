@@ -128,18 +128,13 @@ class HlsSource final : public ObservationSource {
     for (int r = 0; r < w.rows; ++r)
       for (int c = 0; c < w.cols; ++c) {
         const std::uint8_t q = fmask.at(r, c);
-        bool nodata = q == kFmaskFill, plausible = true;
+        bool nodata = q == kFmaskFill;
         for (std::size_t k = 0; k < n; ++k) {
           const std::int16_t v = dn[k].at(r, c);
           nodata = nodata || v == kFill;
           rho[k] = float(v * kScale);
-          plausible = plausible && plausible_reflectance(rho[k]);
         }
-        const bool excluded = (q & kFmaskExcluded) != 0 || (q >> 6) == 3;
-        const bool counted_implausible = !nodata && !excluded && !plausible;
-        implausible_ += counted_implausible;
-        o.state.at(r, c) = nodata ? PixelState::no_data : (excluded || counted_implausible) ? PixelState::masked : PixelState::clear;
-        for (std::size_t k = 0; k < n; ++k) o[roles_[k]].at(r, c) = o.state.at(r, c) == PixelState::clear ? rho[k] : geo::index::kNaN;
+        store_pixel(o, r, c, nodata, (q & kFmaskExcluded) != 0 || (q >> 6) == 3, roles_, rho.data());
       }
     return o;
   }

@@ -124,15 +124,8 @@ class Sentinel2Source final : public ObservationSource {
         // probability, 10 thin cirrus, 11 snow are excluded.
         const bool nodata = cls == 0 || any_zero;
         const bool excluded = cls == 1 || cls == 3 || cls == 8 || cls == 9 || cls == 10 || cls == 11;
-        bool plausible = true;
-        for (std::size_t k = 0; k < n; ++k) {
-          rho[k] = slope_[k] * ((float(v[k]) + offset_[k]) / quantification_) + intercept_[k];
-          plausible = plausible && plausible_reflectance(rho[k]);
-        }
-        const bool counted_implausible = !nodata && !excluded && !plausible;
-        implausible_ += counted_implausible;
-        o.state.at(r, c) = nodata ? PixelState::no_data : (excluded || counted_implausible) ? PixelState::masked : PixelState::clear;
-        for (std::size_t k = 0; k < n; ++k) o[roles_[k]].at(r, c) = o.state.at(r, c) == PixelState::clear ? rho[k] : geo::index::kNaN;
+        for (std::size_t k = 0; k < n; ++k) rho[k] = slope_[k] * ((float(v[k]) + offset_[k]) / quantification_) + intercept_[k];
+        store_pixel(o, r, c, nodata, excluded, roles_, rho.data());
       }
     return o;
   }
