@@ -267,11 +267,7 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   if (scene.simulated) metadata.push_back({"ECOMON_SIMULATED", kSimulatedNote});
   for (std::size_t k = 0; k < specs.size(); ++k) {
     const ProductSpec& p = specs[k];
-    std::string* season_path = p.name == "NDVI"     ? &result.season_inputs.ndvi
-                               : p.name == "MNDWI"  ? &result.season_inputs.mndwi
-                               : p.name == "CLEAR"  ? &result.season_inputs.clear
-                               : p.name == "ALBEDO" ? &result.season_inputs.albedo
-                                                    : nullptr;
+    std::string* season_path = p.season_input ? &(result.season_inputs.*p.season_input) : nullptr;
     const bool selected = product_selected(settings.output, "scene", p.name);
     const bool work_file = !selected && write_season_inputs && season_path;
     if (!selected && !work_file) continue;

@@ -610,8 +610,8 @@ std::vector<int> zones_of_cells(const std::vector<geo::io::Zone>& zones, const s
 }
 
 bool trends_selected(const OutputSection& output) {
-  for (const std::string& name : trend_products())
-    if (product_selected(output, "trends", name)) return true;
+  for (const ProductSpec& p : trend_products())
+    if (product_selected(output, "trends", p.name)) return true;
   return false;
 }
 
@@ -628,28 +628,18 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
     readers.emplace_back(y->fvc_product);
     times.push_back(y->year);
   }
-  fs::create_directories(path_inside(s.output.dir, {"trends"}));
-  const std::string slope_path = path_inside(s.output.dir, {"trends", "FVC_TREND_SLOPE.tif"});
-  const std::string class_path = path_inside(s.output.dir, {"trends", "FVC_TREND_CLASS.tif"});
-  geo::io::RasterSpec slope_spec;
-  slope_spec.grid = grid;
-  slope_spec.type = geo::io::PixelType::f32;
-  slope_spec.nodata = -9999;
-  slope_spec.description = "Theil-Sen slope of season FVC, per year";
-  geo::io::RasterSpec class_spec;
-  class_spec.grid = grid;
-  class_spec.type = geo::io::PixelType::u8;
-  class_spec.nodata = kNoData8;
-  class_spec.categorical = true;
-  class_spec.description = "Mann-Kendall trend of season FVC at alpha " + format_fixed(s.trend.alpha, 3);
-  class_spec.colours = {{0, 230, 230, 230, 255, "no significant trend"},
-                        {1, 30, 150, 50, 255, "significant increase"},
-                        {2, 200, 60, 40, 255, "significant decrease"},
-                        {255, 0, 0, 0, 0, "fewer than 3 years"}};
-  std::optional<geo::io::CogWriter> slope_w, class_w;  // each written when selected
+  // The rasters of products/product_specs.cpp's trend_products(): slope, then class; each written when selected.
+  const std::vector<ProductSpec>& specs = trend_products();
+  const std::vector<std::pair<std::string, std::string>> metadata = {{"ECOMON_TREND_ALPHA", format_fixed(s.trend.alpha, 3)},
+                                                                     {"ECOMON_YEARS", std::to_string(usable.size())}};
+  std::vector<std::unique_ptr<geo::io::CogWriter>> writers(specs.size());
   std::vector<std::string> written;
-  if (product_selected(s.output, "trends", "FVC_TREND_SLOPE")) slope_w.emplace(slope_path, slope_spec, cog_options(s.output), work_dir), written.push_back(slope_path);
-  if (product_selected(s.output, "trends", "FVC_TREND_CLASS")) class_w.emplace(class_path, class_spec, cog_options(s.output), work_dir), written.push_back(class_path);
+  for (std::size_t k = 0; k < specs.size(); ++k) {
+    if (!product_selected(s.output, "trends", specs[k].name)) continue;
+    fs::create_directories(path_inside(s.output.dir, {"trends"}));
+    written.push_back(path_inside(s.output.dir, {"trends", specs[k].name + ".tif"}));
+    writers[k] = std::make_unique<geo::io::CogWriter>(written.back(), specs[k].raster(grid, metadata), cog_options(s.output), work_dir);
+  }
   for (const Window& w : geo::strips(grid, std::max(8, s.run.window_rows))) {
     std::vector<Block<std::uint8_t>> values;
     for (auto& r : readers) values.push_back(r.read<std::uint8_t>(w));
@@ -668,11 +658,11 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
         cls.at(r, c) = !(t.p < s.trend.alpha) ? 0 : t.s > 0 ? 1 : 2;
       }
     });
-    if (slope_w) slope_w->write(slope);
-    if (class_w) class_w->write(cls);
+    if (writers[0]) writers[0]->write(slope);
+    if (writers[1]) writers[1]->write(cls);
   }
-  if (slope_w) slope_w->finish();
-  if (class_w) class_w->finish();
+  for (auto& w : writers)
+    if (w) w->finish();
   return written;
 }
 

@@ -27,10 +27,11 @@ auto formula() {
 }  // namespace
 
 const std::vector<IndexProduct>& index_products() {
-  // name, band description, bands in argument order, formula, mean indicator (key, Chinese name).
+  // name, band description, bands in argument order, formula, mean indicator (key, Chinese name),
+  // and where the scene pass records it when the season pass reads it back.
   static const std::vector<IndexProduct> products = {
-      {"NDVI", "NDVI (Rouse et al. 1974), x1e-4", {B::nir, B::red}, formula<ix::Ndvi, 2>(), "", ""},
-      {"MNDWI", "MNDWI (Xu 2006), x1e-4", {B::green, B::swir1}, formula<ix::Mndwi, 2>(), "", ""},
+      {"NDVI", "NDVI (Rouse et al. 1974), x1e-4", {B::nir, B::red}, formula<ix::Ndvi, 2>(), "", "", &SeasonInputFiles::ndvi},
+      {"MNDWI", "MNDWI (Xu 2006), x1e-4", {B::green, B::swir1}, formula<ix::Mndwi, 2>(), "", "", &SeasonInputFiles::mndwi},
       {"MSAVI2", "MSAVI2 (Qi et al. 1994), x1e-4", {B::nir, B::red}, formula<ix::Msavi2, 2>(), "", ""},
       {"EVI", "EVI (Huete et al. 2002), x1e-4", {B::nir, B::red, B::blue}, formula<ix::Evi, 3>(), "evi_mean", "增强型植被指数均值"},
       {"ALBEDO",
@@ -38,7 +39,8 @@ const std::vector<IndexProduct>& index_products() {
        {B::blue, B::red, B::nir, B::swir1, B::swir2},
        formula<ix::LiangAlbedo, 5>(),
        "albedo_mean",
-       "地表反照率均值"},
+       "地表反照率均值",
+       &SeasonInputFiles::albedo},
   };
   return products;
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "results/scene_result.hpp"
 #include "sensors/bands.hpp"
 
 namespace ecomon {
@@ -21,6 +22,7 @@ struct IndexProduct {
   /// (NaN where undefined). One call per block, so the functor inlines and vectorises.
   std::function<void(const float* const* inputs, float* out, std::size_t n)> formula;
   std::string mean_key, mean_zh;  // indicator of the mean over observed land (e.g. "evi_mean"), or ""
+  std::string SeasonInputFiles::*season_input = nullptr;  // the season pass reads it back (NDVI, MNDWI, ALBEDO), or null
 };
 
 /// Every index product, in output order.

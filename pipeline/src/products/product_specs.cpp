@@ -30,7 +30,7 @@ const std::vector<ProductSpec>& scene_products() {
   static const std::vector<ProductSpec> products = [] {
     std::vector<ProductSpec> out;
     for (const IndexProduct& p : index_products())
-      out.push_back({p.name, PixelType::i16, kNoData16, kIndexScale, p.description, {}, false});
+      out.push_back({p.name, PixelType::i16, kNoData16, kIndexScale, p.description, {}, false, p.season_input});
     out.push_back({"FVC", PixelType::u8, kNoData8, kFvcScale, "Fractional vegetation cover, dimidiate pixel model, x0.005", {}, false});
     out.push_back(
         {"WATER", PixelType::u8, kNoData8, 1, "Water (MNDWI threshold)", binary_colours("not water", "water", 30, 90, 200), true});
@@ -40,7 +40,7 @@ const std::vector<ProductSpec>& scene_products() {
                    "Sandification grade by vegetation cover (GB/T 24255), all land: one date has no land cover",
                    sandification_grade_colours("water (not graded)"), true});
     out.push_back({"CLEAR", PixelType::u8, kNoData8, 1, "Clear observation (QA: no fill, cloud, shadow, cirrus, snow, saturation)",
-                   binary_colours("masked", "clear", 250, 250, 250), true});
+                   binary_colours("masked", "clear", 250, 250, 250), true, &SeasonInputFiles::clear});
     return out;
   }();
   return products;
@@ -118,9 +118,21 @@ void ProductBlocks::write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writ
   });
 }
 
-const std::vector<std::string>& trend_products() {
-  static const std::vector<std::string> names = {"FVC_TREND_SLOPE", "FVC_TREND_CLASS"};
-  return names;
+const std::vector<ProductSpec>& trend_products() {
+  static const std::vector<ProductSpec> products = {
+      {"FVC_TREND_SLOPE", PixelType::f32, -9999, 1, "Theil-Sen slope of season FVC, per year", {}, false},
+      {"FVC_TREND_CLASS",
+       PixelType::u8,
+       kNoData8,
+       1,
+       "Mann-Kendall trend of season FVC at trend.alpha (ECOMON_TREND_ALPHA)",
+       {{0, 230, 230, 230, 255, "no significant trend"},
+        {1, 30, 150, 50, 255, "significant increase"},
+        {2, 200, 60, 40, 255, "significant decrease"},
+        {255, 0, 0, 0, 0, "fewer than 3 years"}},
+       true},
+  };
+  return products;
 }
 
 void check_product_selection(const OutputSection& output) {
@@ -130,7 +142,7 @@ void check_product_selection(const OutputSection& output) {
     return out;
   };
   const std::vector<std::pair<std::string, std::vector<std::string>>> levels = {
-      {"SCENE", names(scene_products())}, {"SEASON", names(season_products())}, {"TRENDS", trend_products()}};
+      {"SCENE", names(scene_products())}, {"SEASON", names(season_products())}, {"TRENDS", names(trend_products())}};
   for (const std::string& item : listed_products(output)) {
     bool known = false;
     for (const auto& [level, products] : levels) {

@@ -12,6 +12,7 @@
 #include "libgeo/block.hpp"
 #include "config/settings.hpp"
 #include "libgeo/io/raster.hpp"
+#include "results/scene_result.hpp"
 
 namespace ecomon {
 
@@ -39,6 +40,8 @@ struct ProductSpec {
   std::string description;
   std::vector<geo::io::ColourEntry> colours;
   bool categorical = false;  // nearest-neighbour overviews
+  /// A scene product the season pass reads back: where the scene pass records its path (null: none).
+  std::string SeasonInputFiles::*season_input = nullptr;
   /// The full raster spec on `grid` with the run's metadata.
   geo::io::RasterSpec raster(const geo::Grid& grid, std::vector<std::pair<std::string, std::string>> metadata) const;
 };
@@ -52,7 +55,7 @@ const std::vector<ProductSpec>& scene_products();
 /// Season products in output order.
 const std::vector<ProductSpec>& season_products();
 /// The pixel trend rasters of the yearly FVC (written under trends/).
-const std::vector<std::string>& trend_products();
+const std::vector<ProductSpec>& trend_products();
 
 /// Checks that every item output.products lists names a level (scene, season, trends) or a product
 /// of one; throws ConfigError naming the item and listing the products otherwise.
