@@ -164,10 +164,10 @@ namespace {
 // also has MNDWI 0/0. Before the fix they were tallied as water through an out-of-bounds write.
 class UndefinedIndexSource final : public ObservationSource {
  public:
-  explicit UndefinedIndexSource(const geo::Grid& grid) {
+  explicit UndefinedIndexSource(const geo::Grid& grid, const BandSet& bands = required_bands()) {
     info_ = {"T", "2023-07-20", "TEST", "TEST", "SR", "table"};
     grid_ = grid;
-    bands_ = required_bands();
+    bands_ = bands;
   }
   ObservationBlock read(const geo::Window& w) override {
     ObservationBlock o(w, bands_, PixelState::clear);
@@ -214,6 +214,23 @@ TEST(EngineGuards, UndefinedIndexIsMaskedNotCountedAsWater) {
   ASSERT_EQ(t.index_sum.size(), 2u);  // EVI, then ALBEDO: the index products with a mean indicator
   EXPECT_NEAR(t.index_sum[0] / t.index_area[0], 1.0 / 1.725, 1e-6);
   EXPECT_NEAR(t.index_area[0], t.land_area, 1e-9);
+
+  // A sensor without a blue band (GF-1/GF-6 WFV have none of SWIR, but blue stands in for any
+  // product's own band here): EVI and ALBEDO, which read blue, are not computed; every other
+  // product is, and the rules' figures do not change.
+  s.output.products = "all";
+  UndefinedIndexSource no_blue(grid, required_bands().without({Band::blue}));
+  const SceneResult nb = process_scene(no_blue, s, {(dir / "zone.geojson").string(), "code", "name", ""}, (dir / "work_nb").string());
+  std::vector<std::string> written;
+  for (const std::string& p : nb.products) written.push_back(fs::path(p).filename().string());
+  EXPECT_EQ(written, (std::vector<std::string>{"T_NDVI.tif", "T_MNDWI.tif", "T_MSAVI2.tif", "T_FVC.tif", "T_WATER.tif", "T_FOREST.tif",
+                                               "T_SANDIFICATION_GRADE.tif", "T_CLEAR.tif"}));
+  const ZoneTally& u = nb.tallies[0];
+  EXPECT_EQ(u.observed_area, t.observed_area);
+  EXPECT_EQ(u.fvc_area, t.fvc_area);
+  ASSERT_EQ(u.index_sum.size(), 2u);  // EVI and ALBEDO keep their places, with no area: their means are undefined
+  EXPECT_EQ(u.index_area[0], 0.0);
+  EXPECT_EQ(u.index_area[1], 0.0);
 }
 
 TEST(ConfigNumbers, EachNumberIsReadOnce) {

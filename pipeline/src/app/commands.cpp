@@ -230,7 +230,11 @@ class Run {
   // season pass reads the NDVI, MNDWI and CLEAR rasters this pass wrote (engine/season_source.hpp).
   void run_scene(const Job& job) {
     const auto t0 = std::chrono::steady_clock::now();
-    auto source = open_scene(found_[job.scene], output_.work_dir(), required_bands());
+    const FoundScene& found = found_[job.scene];
+    if (const BandSet lacking = rule_bands().without(found.driver->bands); !lacking.empty())
+      throw SceneError(found.path + ": its sensor (" + found.driver->name + ") has no " + lacking.names() +
+                       " band, which the cover, forest and water rules read");
+    auto source = open_scene(found, output_.work_dir(), required_bands() & found.driver->bands);
     const SceneInfo& scene = source->info();
     spdlog::info("scene {} ({} {}, {})", scene.id, scene.spacecraft, scene.date, scene.reflectance);
     SceneResult r = process_scene(*source, settings_, zones_, output_.work_dir(), seasons());

@@ -66,7 +66,7 @@ void encode_clear_index(const PixelState* __restrict state, float* __restrict va
 }
 
 // Computes every product of a strip (with halo) and the per-row zone tallies of its core rows.
-void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& area_model, const std::vector<geo::io::Zone>& zones,
+void compute_strip(Strip& s, const BandSet& bands, const CellRules& rules, const geo::CellAreaModel& area_model, const std::vector<geo::io::Zone>& zones,
                    const std::vector<Window>& zone_windows, const geo::GeoTransform& transform) {
   const Window& g = s.grown;
   const std::size_t n = std::size_t(g.size());
@@ -124,6 +124,10 @@ void compute_strip(Strip& s, const CellRules& rules, const geo::CellAreaModel& a
   s.outputs = ProductBlocks(scene_products());
   const std::size_t core_offset = std::size_t(dr) * std::size_t(g.cols);
   for (const IndexProduct& p : products) {
+    if (!bands.has(BandSet(p.bands))) {  // the sensor lacks a band: no product, and its mean stays undefined
+      if (!p.mean_key.empty()) index_values.push_back(Block<float>(c, geo::index::kNaN));
+      continue;
+    }
     std::vector<const float*> inputs;
     for (Band b : p.bands) inputs.push_back(s.obs[b].data() + core_offset);
     Block<float> value = Block<float>::uninitialized(c);
@@ -262,12 +266,18 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   const std::vector<ProductSpec>& specs = scene_products();
   std::vector<std::unique_ptr<geo::io::CogWriter>> writers(specs.size());  // null: not written
   bool folder_made = false;
+  std::string lacking;  // products this scene's sensor has no bands for: one line says which
+  BandSet missing;
+  for (const ProductSpec& p : specs)
+    if (!source.bands().has(p.bands)) lacking.append(lacking.empty() ? "" : ", ").append(p.name), missing.add(p.bands.without(source.bands()));
+  if (!lacking.empty()) spdlog::info("  {}: no {} band: {} not computed", scene.id, missing.names(), lacking);
   std::vector<std::pair<std::string, std::string>> metadata = {
       {"ECOMON_SCENE", scene.id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.reflectance}};
   if (scene.simulated) metadata.push_back({"ECOMON_SIMULATED", kSimulatedNote});
   for (std::size_t k = 0; k < specs.size(); ++k) {
     const ProductSpec& p = specs[k];
     std::string* season_path = p.season_input ? &(result.season_inputs.*p.season_input) : nullptr;
+    if (!source.bands().has(p.bands)) continue;
     const bool selected = product_selected(settings.output, "scene", p.name);
     const bool work_file = !selected && write_season_inputs && season_path;
     if (!selected && !work_file) continue;
@@ -298,7 +308,7 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   run_strips<Strip>(
       plan, grid, halo, [&](Strip& s) { s.obs = source.read(s.grown); },
       [&](Strip& s) {
-        compute_strip(s, rules, area_model, result.zones, zone_windows, grid.transform);
+        compute_strip(s, source.bands(), rules, area_model, result.zones, zone_windows, grid.transform);
         s.obs = {};
       },
       [&](Strip& s) {

@@ -45,8 +45,10 @@ const std::vector<IndexProduct>& index_products() {
   return products;
 }
 
+BandSet rule_bands() { return {B::green, B::red, B::nir, B::swir1}; }  // NDVI for cover and forest, MNDWI for water
+
 BandSet required_bands() {
-  BandSet bands{B::green, B::red, B::nir, B::swir1};  // the rules: NDVI for cover and forest, MNDWI for water
+  BandSet bands = rule_bands();
   for (const auto& p : index_products())
     for (Band b : p.bands) bands.add(b);
   return bands;

@@ -28,8 +28,10 @@ struct IndexProduct {
 /// Every index product, in output order.
 const std::vector<IndexProduct>& index_products();
 
-/// The bands every product reads: the rules' own (NDVI and MNDWI: green, red, NIR, SWIR1) and every
-/// index product's.
+/// The bands the per-cell rules read (NDVI and MNDWI: green, red, NIR, SWIR1): a scene without one of
+/// them cannot be used.
+BandSet rule_bands();
+/// The bands every product reads: the rules' own and every index product's.
 BandSet required_bands();
 
 }  // namespace ecomon

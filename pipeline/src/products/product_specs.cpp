@@ -30,7 +30,7 @@ const std::vector<ProductSpec>& scene_products() {
   static const std::vector<ProductSpec> products = [] {
     std::vector<ProductSpec> out;
     for (const IndexProduct& p : index_products())
-      out.push_back({p.name, PixelType::i16, kNoData16, kIndexScale, p.description, {}, false, p.season_input});
+      out.push_back({p.name, PixelType::i16, kNoData16, kIndexScale, p.description, {}, false, p.season_input, BandSet(p.bands)});
     out.push_back({"FVC", PixelType::u8, kNoData8, kFvcScale, "Fractional vegetation cover, dimidiate pixel model, x0.005", {}, false});
     out.push_back(
         {"WATER", PixelType::u8, kNoData8, 1, "Water (MNDWI threshold)", binary_colours("not water", "water", 30, 90, 200), true});

@@ -42,6 +42,8 @@ struct ProductSpec {
   bool categorical = false;  // nearest-neighbour overviews
   /// A scene product the season pass reads back: where the scene pass records its path (null: none).
   std::string SeasonInputFiles::*season_input = nullptr;
+  /// The band roles it is computed from: a scene whose sensor lacks one does not have it.
+  BandSet bands = {};
   /// The full raster spec on `grid` with the run's metadata.
   geo::io::RasterSpec raster(const geo::Grid& grid, std::vector<std::pair<std::string, std::string>> metadata) const;
 };

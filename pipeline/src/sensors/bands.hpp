@@ -25,9 +25,25 @@ class BandSet {
   BandSet(std::initializer_list<Band> bands) {
     for (Band b : bands) add(b);
   }
+  template <typename Range>
+  explicit BandSet(const Range& bands) {
+    for (Band b : bands) add(b);
+  }
   void add(Band b) { bits_.set(band_index(b)); }
   void add(const BandSet& o) { bits_ |= o.bits_; }
   bool has(Band b) const { return bits_.test(band_index(b)); }
+  bool has(const BandSet& o) const { return (bits_ & o.bits_) == o.bits_; }
+  BandSet operator&(const BandSet& o) const {
+    BandSet r;
+    r.bits_ = bits_ & o.bits_;
+    return r;
+  }
+  /// The roles of `this` that `o` lacks.
+  BandSet without(const BandSet& o) const {
+    BandSet r;
+    r.bits_ = bits_ & ~o.bits_;
+    return r;
+  }
   bool empty() const { return bits_.none(); }
   bool operator==(const BandSet&) const = default;
   std::string names() const {

@@ -36,6 +36,9 @@ struct SensorDriver {
   std::function<SceneProbe(const std::string& path)> probe;
   std::function<std::unique_ptr<ObservationSource>(const std::string& path, const std::string& work_dir, const BandSet& bands)> open;
   std::string inputs;  // what its products look like under the input, for the user ("Landsat (... *_MTL.txt ...)")
+  /// The band roles its products carry: a product needing a role the sensor lacks is skipped for its
+  /// scenes (products/index_products.hpp); the roles the per-cell rules read are required.
+  BandSet bands{Band::blue, Band::green, Band::red, Band::nir, Band::swir1, Band::swir2};
 };
 
 struct SensorDriverRegistration {
