@@ -427,4 +427,10 @@ void write_points_gpkg(const std::string& path, const std::string& layer_name, c
   out.commit();
 }
 
+std::vector<Window> zone_windows(const std::vector<Zone>& zones, const Grid& grid) {
+  std::vector<Window> windows;
+  for (const Zone& z : zones) windows.push_back(z.geometry.empty() ? Window{} : grid.window_of(z.geometry.bounds()));
+  return windows;
+}
+
 }  // namespace geo::io

@@ -434,12 +434,8 @@ void zonal_command(const ZonalOptions& o, std::ostream& out) {
   const auto zones = geo::io::read_zones({o.zones, o.field, "", o.layer}, grid.crs_wkt);
   const auto nodata = raster.nodata(o.band);
 
-  std::vector<geo::Window> windows;
-  bool any_inside = false;
-  for (const auto& z : zones) {
-    windows.push_back(z.geometry.empty() ? geo::Window{} : grid.window_of(z.geometry.bounds()));
-    any_inside = any_inside || !windows.back().empty();
-  }
+  const std::vector<geo::Window> windows = geo::io::zone_windows(zones, grid);
+  const bool any_inside = std::any_of(windows.begin(), windows.end(), [](const geo::Window& w) { return !w.empty(); });
   if (!zones.empty() && !any_inside)
     std::fprintf(stderr, "warning: no zone of %s intersects %s (zones in the wrong CRS?)\n", o.zones.c_str(), o.raster.c_str());
 

@@ -69,8 +69,7 @@ std::size_t sample_design_command(const SampleDesignOptions& o, std::ostream& lo
   } catch (const geo::io::IoError& e) {
     throw ZonesError(e.what());
   }
-  std::vector<geo::Window> zone_windows;
-  for (const auto& z : zones) zone_windows.push_back(z.geometry.empty() ? geo::Window{} : grid.window_of(z.geometry.bounds()));
+  const std::vector<geo::Window> zone_windows = geo::io::zone_windows(zones, grid);
   const geo::CellAreaModel areas = geo::io::cell_area_model(grid);
   const std::vector<geo::Window> strips = geo::strips(grid, 256);
 

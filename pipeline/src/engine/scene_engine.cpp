@@ -239,8 +239,7 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   SceneResult result;
   result.scene = scene;
   result.zones = geo::io::read_zones(zone_source, grid.crs_wkt);
-  std::vector<Window> zone_windows;
-  for (const auto& z : result.zones) zone_windows.push_back(z.geometry.empty() ? Window{} : grid.window_of(z.geometry.bounds()));
+  const std::vector<Window> zone_windows = geo::io::zone_windows(result.zones, grid);
 
   double soil = settings.fvc.ndvi_soil.value_or(0), veg = settings.fvc.ndvi_veg.value_or(0);
   if (!settings.fvc.ndvi_soil || !settings.fvc.ndvi_veg) {

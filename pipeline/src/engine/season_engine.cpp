@@ -481,8 +481,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
     per_cell += 4.0 + 8.0 * ratio * ratio;
   }
   const StripPlan plan = plan_strips(s, per_cell, grid.cols, halo);
-  std::vector<Window> zone_windows;
-  for (const auto& z : zones) zone_windows.push_back(z.geometry.empty() ? Window{} : grid.window_of(z.geometry.bounds()));
+  const std::vector<Window> zone_windows = geo::io::zone_windows(zones, grid);
 
   // Products: those output.products selects, and the FVC the trends read (a work file when it is
   // not selected itself).

@@ -33,6 +33,10 @@ struct ZoneSource {
 /// UTF-8, and the zone's notes say so).
 std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target_crs);
 
+/// Per zone, the window of `grid` its bounds cover (empty for a zone without geometry or off the
+/// grid): the only cells where its coverage fractions can be non-zero.
+std::vector<Window> zone_windows(const std::vector<Zone>& zones, const Grid& grid);
+
 /// The zones' CRS as WKT (for checks and messages).
 std::string zone_crs(const ZoneSource& source);
 
