@@ -188,10 +188,10 @@ Registry build() {
   // Identity.
   r.text("zone_code", "区划代码", "Zone code from the zones layer (e.g. 6-digit adcode).", [](const ZoneRow& x) { return x.zone.code; });
   r.text("zone_name", "区划名称", "Zone name from the zones layer.", [](const ZoneRow& x) { return x.zone.name; });
-  r.text("scene_id", "景标识", "Product identifier (LANDSAT_PRODUCT_ID, or the Sentinel-2 product name).",
+  r.text("scene_id", "景标识", "Product identifier (LANDSAT_PRODUCT_ID, the Sentinel-2 product name, or the HLS granule name).",
          [](const ZoneRow& x) { return x.scene->scene.id; });
   r.text("date", "成像日期", "Acquisition date, YYYY-MM-DD.", [](const ZoneRow& x) { return x.scene->scene.date; });
-  r.text("sensor", "传感器", "Spacecraft and sensor, e.g. LANDSAT_8/OLI_TIRS.",
+  r.text("sensor", "传感器", "Spacecraft and sensor, e.g. LANDSAT_8/OLI_TIRS, Sentinel-2A/MSI, HLS_L30/OLI.",
          [](const ZoneRow& x) { return x.scene->scene.spacecraft + "/" + x.scene->scene.sensor; });
   r.text("reflectance", "反射率类型", "SR (surface reflectance) or TOA (C1 L1 top-of-atmosphere; indices not comparable with SR).",
          [](const ZoneRow& x) { return x.scene->scene.reflectance; });
