@@ -1,5 +1,7 @@
 #include "app/commands.hpp"
 
+#include "config/schema.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -35,6 +37,61 @@
 #include "targets/verdicts.hpp"
 
 namespace ecomon {
+
+// Config keys read here (config/schema.hpp; their table: config/README.md).
+namespace {
+
+using namespace config_keys;
+
+// run
+const ConfigKeys keys_run(10, {
+    {KEY(run, threads), Kind::integer, "threads", 0, 256, {}, "Worker threads for the TBB pipeline; 0 uses every core."},
+    {KEY(run, window_rows),
+     Kind::integer,
+     "rows",
+     8,
+     16384,
+     {},
+     "Rows per streamed strip (at most; see run.memory_budget_mb). Results do not depend on it."},
+    {KEY(run, memory_budget_mb),
+     Kind::integer,
+     "MiB",
+     64,
+     1048576,
+     {},
+     "Window budget: strips are made shorter than run.window_rows when needed so that the strips in flight (2 per thread, ~80 bytes per "
+     "pixel) fit in it. Results do not depend on it."},
+    {KEY(run, gdal_cache_mb),
+     Kind::integer,
+     "MiB",
+     16,
+     65536,
+     {},
+     "GDAL block cache. Streaming needs little; GDAL's default (5% of RAM) costs a streaming reader ~1 GB for nothing."}
+});
+
+// input
+const ConfigKeys keys_input(20, {
+    {KEY(input, dir),
+     Kind::path,
+     "",
+     0,
+     0,
+     {},
+     "Folder searched recursively for the scenes of every sensor ecomon reads (README, \"What it does\"; a run on a folder "
+     "without any lists what each sensor's products look like).",
+     "(required)"}
+});
+
+// zones
+const ConfigKeys keys_zones(30, {
+    {KEY(zones, file), Kind::path, "", 0, 0, {}, "Zone polygons: any OGR source (GeoPackage, Shapefile, GeoJSON).", "(required)"},
+    {KEY(zones, layer), Kind::text, "", 0, 0, {}, "Layer name inside the zones file.", "(first layer)"},
+    {KEY(zones, code_field), Kind::text, "", 0, 0, {}, "Field holding the zone code (e.g. the 6-digit adcode)."},
+    {KEY(zones, name_field), Kind::text, "", 0, 0, {}, "Field holding the zone name; empty uses the code."}
+});
+
+}  // namespace
 
 namespace fs = std::filesystem;
 

@@ -1,5 +1,7 @@
 #include "engine/season_engine.hpp"
 
+#include "config/schema.hpp"
+
 #include <spdlog/spdlog.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
@@ -31,6 +33,59 @@
 #include "products/product_specs.hpp"
 
 namespace ecomon {
+
+// Config keys read here (config/schema.hpp; their table: config/README.md).
+namespace {
+
+using namespace config_keys;
+
+// season
+const ConfigKeys keys_season(100, {
+    {KEY(season, enabled),
+     Kind::boolean,
+     "",
+     0,
+     0,
+     {},
+     "Build yearly season composites on the regional grid, county_timeseries.csv and county_trends.csv."},
+    {KEY(season, start), Kind::month_day, "", 0, 0, {}, "First day of the peak-season window (grassland cover is surveyed at its peak)."},
+    {KEY(season, end), Kind::month_day, "", 0, 0, {}, "Last day of the peak-season window."},
+    {KEY(season, spring_start), Kind::month_day, "", 0, 0, {}, "Spring window for the forest phenology rule (crops are not yet green)."},
+    {KEY(season, spring_end), Kind::month_day, "", 0, 0, {}, "End of the spring window."},
+    {KEY(season, autumn_start),
+     Kind::month_day,
+     "",
+     0,
+     0,
+     {},
+     "Autumn window for the forest phenology rule (crops senesce, are harvested)."},
+    {KEY(season, autumn_end), Kind::month_day, "", 0, 0, {}, "End of the autumn window."},
+    {KEY(season, grid_crs),
+     Kind::text,
+     "",
+     0,
+     0,
+     {},
+     "CRS of the regional output grid: a projected CRS in metres (PROJ/EPSG/WKT string; geographic CRSs are refused). Equal-area, so "
+     "every cell has the same true area and every ground location is counted once, whatever the scenes' UTM zones."},
+    {KEY(season, pixel_size), Kind::number, "m", 5, 2000, {}, "Cell size of the regional grid."},
+    {KEY(season, method_min_share),
+     Kind::number,
+     "fraction",
+     0,
+     1,
+     {},
+     "A zone-year's method is named by the rules that decided most of it: the phenology rule and the land cover from both seasons when "
+     "at least this share of its observed area was seen in a shoulder window (else `canopy_only` / `peak_only`). A change of method "
+     "between years is a method step: the series marks it and the trend test starts after it."}
+});
+
+// trend
+const ConfigKeys keys_trend(150, {
+    {KEY(trend, alpha), Kind::number, "", 0.001, 0.5, {}, "Significance level of the Mann-Kendall test."}
+});
+
+}  // namespace
 
 namespace fs = std::filesystem;
 using geo::Block;

@@ -1,5 +1,7 @@
 #include "ground/plots.hpp"
 
+#include "config/schema.hpp"
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -13,6 +15,36 @@
 #include "sensors/identifiers.hpp"
 
 namespace ecomon {
+
+// Config keys read here (config/schema.hpp; their table: config/README.md).
+namespace {
+
+using namespace config_keys;
+
+// calibration
+const ConfigKeys keys_calibration(130, {
+    {KEY(calibration, plots_file),
+     Kind::path,
+     "",
+     0,
+     0,
+     {},
+     "Ground plots, CSV with columns plot_id, lon, lat (WGS84), date (YYYY-MM-DD), cover_pct (measured vegetation cover, %). Each "
+     "plot calibrates the season of its year: it is matched to its cell of the peak composite, the plots on observed grassland fit a "
+     "line from satellite cover to measured cover, and grassland_cover_pct goes through it (\"Ground-plot calibration\" below). "
+     "Every plot and its status: calibration_plots.csv; the line per year: calibration.csv.",
+     "(none: uncalibrated)"},
+    {KEY(calibration, min_plots),
+     Kind::integer,
+     "plots",
+     3,
+     100000,
+     {},
+     "Matched plots (on observed grassland) a year needs for its line; with fewer, that year is uncalibrated (a method step if "
+     "others are calibrated)."}
+});
+
+}  // namespace
 
 std::vector<GroundPlot> load_ground_plots(const std::string& path) {
   geo::io::Table t;

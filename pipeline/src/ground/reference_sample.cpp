@@ -1,5 +1,7 @@
 #include "ground/reference_sample.hpp"
 
+#include "config/schema.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -10,6 +12,38 @@
 #include "libgeo/io/table.hpp"
 
 namespace ecomon {
+
+// Config keys read here (config/schema.hpp; their table: config/README.md).
+namespace {
+
+using namespace config_keys;
+
+// accuracy
+const ConfigKeys keys_accuracy(140, {
+    {KEY(accuracy, samples_file),
+     Kind::path,
+     "",
+     0,
+     0,
+     {},
+     "Reference sample, CSV with columns lon, lat (WGS84), class (LANDCOVER code 1-8 or name) and optionally year (the map year "
+     "it labels; empty or absent: every year). Each year's LANDCOVER map is checked against it: landcover_accuracy.csv (the "
+     "estimator of Olofsson et al. 2014), and each unit's official forest, water, wetland and grassland areas estimated from it "
+     "with their standard errors, in the series and the targets' intervals (\"Reference sample in the run\" below). An optional "
+     "column forest (yes/no) gives the labeller's judgement of the official forest definition.",
+     "(none)"},
+    {KEY(accuracy, min_unit_stratum_units),
+     Kind::integer,
+     "units",
+     2,
+     100000,
+     {},
+     "Sample units a unit (county, city) needs in every map class it has for the within-unit stratified estimate of its forest, "
+     "water, wetland and grassland areas; with fewer in some class, the domain estimator over the region's sample is used "
+     "(\"Reference sample in the run\" below)."}
+});
+
+}  // namespace
 
 std::vector<ReferenceSample> load_reference_sample(const std::string& path) {
   geo::io::Table t;

@@ -1,5 +1,7 @@
 #include "landcover/layer.hpp"
 
+#include "config/schema.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -7,6 +9,71 @@
 #include <map>
 
 namespace ecomon {
+
+// Config keys read here (config/schema.hpp; their table: config/README.md).
+namespace {
+
+using namespace config_keys;
+
+// landcover (the user's layer)
+const ConfigKeys keys_landcover_layer(110, {
+    {KEY(landcover, file),
+     Kind::path,
+     "",
+     0,
+     0,
+     {},
+     "Your land cover raster (any GDAL format and CRS: the national land survey's derived layers, ESA WorldCover, CLCD). Resampled "
+     "onto the regional grid (landcover.resampling); where it has a class, the class is the layer's, not the imagery's "
+     "(\"Land cover from your layer\" below).",
+     "(none: land cover from the imagery)"},
+    {KEY(landcover, scheme),
+     Kind::choice,
+     "",
+     0,
+     0,
+     {"worldcover", "clcd", "custom"},
+     "Codes of landcover.file: ESA WorldCover, the China Land Cover Dataset, or your own table (landcover.custom_codes)."},
+    {KEY(landcover, custom_codes),
+     Kind::code_table,
+     "",
+     0,
+     0,
+     {},
+     "With landcover.scheme custom: each raster code and its class, e.g. `{1: cropland, 2: tree, 4: grassland}`; codes not listed "
+     "have no class there (the imagery decides).",
+     "(none)"},
+    {KEY(landcover, resampling),
+     Kind::choice,
+     "",
+     0,
+     0,
+     {"nearest", "mode"},
+     "How landcover.file is put on the regional grid: the source cell under the cell centre (nearest, the default: the rule the "
+     "imagery is sampled by, so that the layer's class and the imagery's cover agree cell by cell and the shrub cover rule reads "
+     "the cover of the cell the class came from), or the majority class of the source cells in each grid cell (mode; for a much "
+     "finer layer, at the cost of disagreeing with the imagery at class edges)."},
+    {KEY(landcover, grassland_types_file),
+     Kind::path,
+     "",
+     0,
+     0,
+     {},
+     "Grassland types (温性草原, 温性荒漠草原, 温性草原化荒漠, ...): a raster of integer type codes (any CRS; put on the grid like "
+     "landcover.file) or polygons with an integer field (landcover.grassland_type_field). With ground plots, each type with at "
+     "least calibration.min_plots plots gets its own calibration line, and a unit's grassland cover is its types' calibrated "
+     "covers weighted by their grassland areas (\"Ground-plot calibration\" below). Code 0 is no type.",
+     "(none)"},
+    {KEY(landcover, grassland_type_field),
+     Kind::text,
+     "",
+     0,
+     0,
+     {},
+     "Integer field holding the type code when landcover.grassland_types_file is polygons."}
+});
+
+}  // namespace
 
 namespace {
 

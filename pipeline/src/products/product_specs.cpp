@@ -1,5 +1,7 @@
 #include "products/product_specs.hpp"
 
+#include "config/schema.hpp"
+
 #include <tbb/parallel_for.h>
 
 #include <stdexcept>
@@ -8,6 +10,40 @@
 #include "products/styles.hpp"
 
 namespace ecomon {
+
+// Config keys read here (config/schema.hpp; their table: config/README.md).
+namespace {
+
+using namespace config_keys;
+
+// output
+const ConfigKeys keys_output(40, {
+    {KEY(output, dir), Kind::path, "", 0, 0, {}, "Folder for products and reports (created if missing)."},
+    {KEY(output, codec),
+     Kind::choice,
+     "",
+     0,
+     0,
+     {"ZSTD", "DEFLATE", "LZW", "NONE"},
+     "GeoTIFF codec. ZSTD level 1 encodes ~9x faster than DEFLATE level 6 at about the same size (scripts/bench.sh); DEFLATE is the most "
+     "widely readable."},
+    {KEY(output, level), Kind::integer, "", 1, 22, {}, "Codec level (ZSTD 1-22, DEFLATE 1-9)."},
+    {KEY(output, block_size), Kind::integer, "pixels", 64, 4096, {}, "COG internal tile size (a multiple of 16)."},
+    {KEY(output, products),
+     Kind::product_list,
+     "",
+     0,
+     0,
+     {},
+     "Which product GeoTIFFs to write: `all` (`true`), `none` (`false`: the reports only), or a list of levels and products: "
+     "`scene` (every per-scene product under products/), `season` (every yearly composite under years/), `trends` (the "
+     "FVC trend rasters), `season/LANDCOVER` (one product of one level), `FVC` (that name at every level). Products a selected "
+     "one needs (the season composites read each scene's NDVI, MNDWI, CLEAR and ALBEDO; the trends read each year's FVC) are "
+     "computed either way and kept as work files only; the reports do not depend on the choice. `ecomon sample-design` reads "
+     "the year's LANDCOVER, so keep `season` (or `season/LANDCOVER`) for it."}
+});
+
+}  // namespace
 
 using geo::io::PixelType;
 

@@ -1,9 +1,29 @@
 #include "report/report_writer.hpp"
 
+#include "config/schema.hpp"
+
 #include <map>
 #include <stdexcept>
 
 namespace ecomon {
+
+// Config keys read here (config/schema.hpp; their table: config/README.md).
+namespace {
+
+using namespace config_keys;
+
+// report
+const ConfigKeys keys_report(160, {
+    {KEY(report, headers),
+     Kind::choice,
+     "",
+     0,
+     0,
+     {"en", "zh", "en_zh"},
+     "CSV header language: English keys, Chinese names, or both (\"区划代码 zone_code\")."}
+});
+
+}  // namespace
 
 namespace {
 

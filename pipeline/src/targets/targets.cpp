@@ -1,5 +1,7 @@
 #include "targets/targets.hpp"
 
+#include "config/schema.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -11,6 +13,33 @@
 #include "config/strict_yaml.hpp"
 
 namespace ecomon {
+
+// Config keys read here (config/schema.hpp; their table: config/README.md).
+namespace {
+
+using namespace config_keys;
+
+// targets
+const ConfigKeys keys_targets(120, {
+    {KEY(targets, file),
+     Kind::path,
+     "",
+     0,
+     0,
+     {},
+     "Targets file (format in \"Targets file\" below; the plans' targets: config/targets.yaml). With it, the run writes "
+     "targets_report.csv and prints the verdicts; `--targets FILE` sets it.",
+     "(none: no targets report)"},
+    {KEY(targets, min_observed_fraction),
+     Kind::number,
+     "fraction",
+     0,
+     1,
+     {},
+     "A unit observed (clear in the season) over less than this share of its whole area gets the verdict no_data."}
+});
+
+}  // namespace
 
 const char* verdict_name(Verdict v) {
   switch (v) {
