@@ -1,15 +1,22 @@
 // The folders of pipeline/src form layers, and an include never runs back up: a folder includes
 // only its own headers, libgeo and the folders below it. The order (README, "Where things live"):
 //   base < rules < config < sensors < ground < landcover < results < products < engine < targets < report < app
-// (main.cpp above them all). A new arrow upwards fails here, naming the file and the include.
+// (main.cpp above them all). A new arrow upwards fails here, naming the file and the include. And
+// the registries keep their contracts (every product, indicator and config key documented).
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
+#include <algorithm>
 #include <sstream>
 #include <string>
+
+#include "config/schema.hpp"
+#include "products/indicators.hpp"
+#include "products/product_specs.hpp"
 
 namespace fs = std::filesystem;
 
@@ -39,4 +46,30 @@ TEST(SourceLayers, NoIncludeRunsBackUpBetweenFolders) {
     }
   }
   EXPECT_GT(files, 50);
+}
+
+// The registries' contracts: every product is documented and named once per level, every indicator
+// has its Chinese name and meaning, every target indicator has an estimate, every config key a doc.
+
+TEST(Registries, EveryProductIndicatorAndKeyIsDocumented) {
+  using namespace ecomon;
+  for (const auto* level : {&scene_products(), &season_products(), &trend_products()}) {
+    std::set<std::string> names;
+    for (const ProductSpec& p : *level) {
+      EXPECT_FALSE(p.description.empty()) << p.name;
+      EXPECT_TRUE(names.insert(p.name).second) << p.name << " twice in one level";
+      EXPECT_EQ(p.categorical, !p.colours.empty()) << p.name << ": a class product has its colours and class names, a continuous one none";
+    }
+  }
+  std::set<std::string> keys;
+  for (const Indicator& i : indicators()) {
+    EXPECT_TRUE(keys.insert(i.key).second) << i.key << " twice";
+    EXPECT_FALSE(i.zh.empty()) << i.key;
+    EXPECT_FALSE(i.meaning.empty()) << i.key;
+  }
+  for (const std::string& t : target_indicators()) EXPECT_TRUE(bool(indicator(t).estimate)) << t << " can be a target but has no estimate";
+  for (const config_keys::KeyDef& d : config_keys::registered_keys()) {
+    EXPECT_FALSE(d.doc.empty()) << d.key;
+    EXPECT_EQ(std::count(d.key.begin(), d.key.end(), '.'), 1) << d.key;
+  }
 }
