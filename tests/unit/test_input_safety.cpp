@@ -52,6 +52,15 @@ TEST(Dates, StrictIsoCalendarDates) {
     const std::string e = error_of([&] { checked_iso_date(bad, "m.txt", "DATE_ACQUIRED"); });
     EXPECT_NE(e.find("m.txt: key DATE_ACQUIRED has value '" + bad + "'"), std::string::npos) << bad << ": " << e;
   }
+  // Day of year (HLS granule names): by hand, leap and common years.
+  EXPECT_EQ(date_of_day_of_year(2023, 1), "2023-01-01");
+  EXPECT_EQ(date_of_day_of_year(2023, 201), "2023-07-20");
+  EXPECT_EQ(date_of_day_of_year(2024, 202), "2024-07-20");
+  EXPECT_EQ(date_of_day_of_year(2024, 60), "2024-02-29");
+  EXPECT_EQ(date_of_day_of_year(2023, 60), "2023-03-01");
+  EXPECT_EQ(date_of_day_of_year(2024, 366), "2024-12-31");
+  for (const auto& [year, day] : std::vector<std::pair<int, int>>{{2023, 366}, {2023, 0}, {2024, 367}, {2023, -5}})
+    EXPECT_EQ(date_of_day_of_year(year, day), "") << year << " " << day;
 }
 
 TEST(ProductIds, LandsatAndSentinel2NamingConventions) {

@@ -1,10 +1,19 @@
 #include "sensors/identifiers.hpp"
 
+#include <cstdio>
 #include <regex>
 
 #include "base/errors.hpp"
 
 namespace ecomon {
+
+namespace {
+
+constexpr int kDaysInMonth[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+bool is_leap_year(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+int days_in_month(int y, int month) { return kDaysInMonth[month - 1] + (month == 2 && is_leap_year(y) ? 1 : 0); }
+
+}  // namespace
 
 std::string iso_date_problem(const std::string& value) {
   static const std::regex shape("^(\\d{4})-(\\d{2})-(\\d{2})$");
@@ -12,11 +21,18 @@ std::string iso_date_problem(const std::string& value) {
   if (!std::regex_match(value, m, shape)) return "not a date";
   const int y = std::stoi(m[1].str()), mo = std::stoi(m[2].str()), d = std::stoi(m[3].str());
   if (y < 1972 || y > 2099) return "a year outside 1972-2099";
-  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (mo < 1 || mo > 12) return "no such month";
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (d < 1 || d > days[mo - 1] + (mo == 2 && leap ? 1 : 0)) return "no such day";
+  if (d < 1 || d > days_in_month(y, mo)) return "no such day";
   return "";
+}
+
+std::string date_of_day_of_year(int year, int day_of_year) {
+  int month = 1;
+  while (month <= 12 && day_of_year > days_in_month(year, month)) day_of_year -= days_in_month(year, month++);
+  if (month > 12 || day_of_year < 1) return "";
+  char date[48];
+  std::snprintf(date, sizeof date, "%04d-%02d-%02d", year, month, day_of_year);
+  return date;
 }
 
 std::string checked_iso_date(const std::string& value, const std::string& file, const std::string& key) {

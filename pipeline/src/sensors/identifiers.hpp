@@ -14,6 +14,10 @@ std::string iso_date_problem(const std::string& value);
 /// Returns `value`.
 std::string checked_iso_date(const std::string& value, const std::string& file, const std::string& key);
 
+/// The date YYYY-MM-DD of day `day_of_year` (1 = 1 January) of `year`; "" when the year has no such
+/// day (a leap day of a common year, 0, 367). Check the result with checked_iso_date.
+std::string date_of_day_of_year(int year, int day_of_year);
+
 /// Landsat Collection product identifier, LXSS_LLLL_PPPRRR_YYYYMMDD_yyyymmdd_CC_TX (Landsat
 /// Collection 2 Level-2 Science Product Guide, LSDS-1619, "Product identifier"), e.g.
 /// LC08_L2SP_129032_20230720_20230802_02_T1. Throws SceneError naming the file and key otherwise.

@@ -18,6 +18,7 @@
 #include "libgeo/indices.hpp"
 #include "libgeo/io/raster.hpp"
 #include "sensors/driver_support.hpp"
+#include "sensors/identifiers.hpp"
 #include "sensors/radiometry.hpp"
 #include "sensors/sensor_driver.hpp"
 
@@ -45,8 +46,6 @@ constexpr std::uint8_t kFmaskExcluded = (1u << 1) | (1u << 2) | (1u << 3) | (1u 
 constexpr std::int16_t kFill = -9999;
 constexpr double kScale = 1e-4;
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 struct Granule {
   std::string path;  // <folder>/<granule>
   std::string id, product;
@@ -64,15 +63,10 @@ Granule parse_granule(const std::string& path) {
   for (char& c : g.product) c = char(std::toupper(static_cast<unsigned char>(c)));
   const int year = std::stoi(m[3].str()), doy = std::stoi(m[4].str());
   if (m[5].str() != "2.0") throw SceneError(path + ": HLS version " + m[5].str() + " (only v2.0, one GeoTIFF per band, is read)");
-  if (doy < 1 || doy > (is_leap(year) ? 366 : 365))
-    throw SceneError(path + ": day of year " + m[4].str() + " in the granule name does not exist in " + m[3].str());
-  static const int starts[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-  int month = 11;
-  while (month > 0 && doy <= starts[month] + (month >= 2 && is_leap(year))) --month;
-  const int day = doy - starts[month] - (month >= 2 && is_leap(year));
-  char date[48];
-  std::snprintf(date, sizeof date, "%04d-%02d-%02d", year, month + 1, day);
-  g.date = date;
+  const std::string date = date_of_day_of_year(year, doy);
+  if (date.empty()) throw SceneError(path + ": day of year " + m[4].str() + " in the granule name does not exist in " + m[3].str());
+  // The same calendar checks as every sensor's acquisition date (it names the year's folder).
+  g.date = checked_iso_date(date, path, "granule date");
   return g;
 }
 
