@@ -1,7 +1,5 @@
 #include "app/commands.hpp"
 
-#include "config/schema.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -14,6 +12,7 @@
 #include <ostream>
 #include <utility>
 
+#include "config/schema.hpp"
 #include "config/settings.hpp"
 #include "engine/scene_engine.hpp"
 #include "base/errors.hpp"
@@ -23,7 +22,6 @@
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vector.hpp"
 #include "libgeo/zonal.hpp"
-#include "base/errors.hpp"
 #include "base/output_folder.hpp"
 #include "app/run_plan.hpp"
 #include "products/index_products.hpp"
@@ -159,10 +157,10 @@ class Run {
       : settings_(settings), output_(output), zones_(zones), targets_(targets), plots_(ground.plots), samples_(ground.samples) {}
   Run(const Run&) = delete;
   Run& operator=(const Run&) = delete;
-  // The yearly FVC written for the trends alone (output.products without season FVC), whatever became of the trends.
+  // The years' work files (the FVC written for the trends alone), whatever became of the trends.
   ~Run() {
     for (const YearResult& y : years_)
-      if (y.fvc_product_is_work_file) std::remove(y.fvc_product.c_str());
+      for (const std::string& p : y.work_files) std::remove(p.c_str());
   }
 
   // Identity and footprint of every scene (no pixel decoded); the same product twice (a folder and

@@ -191,24 +191,21 @@ std::string range_text(const KeyDef& d) {
   return o.str();
 }
 
-// The keys of every section, as the modules that read them registered them (config/schema.hpp).
-const std::vector<KeyDef>& schema() { return registered_keys(); }
-
 const KeyDef* find_key(const std::string& key) {
-  for (const auto& d : schema())
+  for (const auto& d : registered_keys())
     if (d.key == key) return &d;
   return nullptr;
 }
 
 bool is_section(const std::string& prefix) {
-  for (const auto& d : schema())
+  for (const auto& d : registered_keys())
     if (d.key.rfind(prefix + ".", 0) == 0) return true;
   return false;
 }
 
 std::string keys_under(const std::string& prefix) {
   std::string out;
-  for (const auto& d : schema())
+  for (const auto& d : registered_keys())
     if (prefix.empty() || d.key.rfind(prefix + ".", 0) == 0) out += (out.empty() ? "" : ", ") + d.key;
   return out;
 }
@@ -482,7 +479,7 @@ std::string settings_reference_markdown() {
   std::ostringstream o;
   o << "| key | type | unit | default | allowed | meaning |\n|---|---|---|---|---|---|\n";
   const Settings defaults;
-  for (const auto& d : schema())
+  for (const auto& d : registered_keys())
     o << "| `" << d.key << "` | " << kind_name(d) << " | " << d.unit << " | " << value_text(d, defaults) << " | " << range_text(d) << " | "
       << d.doc << " |\n";
   return o.str();

@@ -267,16 +267,16 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   bool folder_made = false;
   std::string lacking;  // products this scene's sensor has no bands for: one line says which
   BandSet missing;
-  for (const ProductSpec& p : specs)
-    if (!source.bands().has(p.bands)) lacking.append(lacking.empty() ? "" : ", ").append(p.name), missing.add(p.bands.without(source.bands()));
-  if (!lacking.empty()) spdlog::info("  {}: no {} band: {} not computed", scene.id, missing.names(), lacking);
   std::vector<std::pair<std::string, std::string>> metadata = {
       {"ECOMON_SCENE", scene.id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.reflectance}};
   if (scene.simulated) metadata.push_back({"ECOMON_SIMULATED", kSimulatedNote});
   for (std::size_t k = 0; k < specs.size(); ++k) {
     const ProductSpec& p = specs[k];
+    if (!source.bands().has(p.bands)) {
+      lacking.append(lacking.empty() ? "" : ", ").append(p.name), missing.add(p.bands.without(source.bands()));
+      continue;
+    }
     std::string* season_path = p.season_input ? &(result.season_inputs.*p.season_input) : nullptr;
-    if (!source.bands().has(p.bands)) continue;
     const bool selected = product_selected(settings.output, "scene", p.name);
     const bool work_file = !selected && write_season_inputs && season_path;
     if (!selected && !work_file) continue;
@@ -297,6 +297,7 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
     (work_file ? result.season_inputs.work_files : result.products).push_back(path);
     if (season_path) *season_path = path;
   }
+  if (!lacking.empty()) spdlog::info("  {}: no {} band: {} not computed", scene.id, missing.names(), lacking);
 
   result.tallies.assign(result.zones.size(), ZoneTally{});
   std::size_t band_count = 0;

@@ -1,7 +1,5 @@
 #include "engine/season_engine.hpp"
 
-#include "config/schema.hpp"
-
 #include <spdlog/spdlog.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
@@ -18,6 +16,7 @@
 #include <thread>
 
 #include "config/cell_rules_from.hpp"
+#include "config/schema.hpp"
 #include "libgeo/cell_area.hpp"
 #include "libgeo/components.hpp"
 #include "libgeo/coverage.hpp"
@@ -558,7 +557,8 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
       if (selected) fs::create_directories(path_inside(s.output.dir, {"years", year_text}));
       const std::string path = work_file ? path_inside(work_dir, {file}) : path_inside(s.output.dir, {"years", year_text, file});
       writers[k] = std::make_unique<geo::io::CogWriter>(path, p.raster(grid, metadata), cog_options(s.output), work_dir);
-      if (p.name == "FVC") result.fvc_product = path, result.fvc_product_is_work_file = work_file;
+      if (p.name == "FVC") result.fvc_product = path;
+      if (work_file) result.work_files.push_back(path);
     }
   }
 

@@ -1,13 +1,12 @@
 #include "ground/plots.hpp"
 
-#include "config/schema.hpp"
-
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
 #include <tuple>
 
+#include "config/schema.hpp"
 #include "config/settings.hpp"
 #include "libgeo/io/projection.hpp"
 #include "ground/table_fields.hpp"

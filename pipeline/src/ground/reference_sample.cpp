@@ -1,12 +1,11 @@
 #include "ground/reference_sample.hpp"
 
-#include "config/schema.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <map>
 
+#include "config/schema.hpp"
 #include "config/settings.hpp"
 #include "ground/table_fields.hpp"
 #include "libgeo/io/table.hpp"

@@ -1,12 +1,12 @@
 #include "landcover/layer.hpp"
 
-#include "config/schema.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <map>
+
+#include "config/schema.hpp"
 
 namespace ecomon {
 

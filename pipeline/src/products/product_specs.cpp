@@ -1,11 +1,10 @@
 #include "products/product_specs.hpp"
 
-#include "config/schema.hpp"
-
 #include <tbb/parallel_for.h>
 
 #include <stdexcept>
 
+#include "config/schema.hpp"
 #include "products/index_products.hpp"
 #include "products/styles.hpp"
 

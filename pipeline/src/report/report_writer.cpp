@@ -1,9 +1,9 @@
 #include "report/report_writer.hpp"
 
-#include "config/schema.hpp"
-
 #include <map>
 #include <stdexcept>
+
+#include "config/schema.hpp"
 
 namespace ecomon {
 

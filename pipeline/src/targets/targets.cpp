@@ -1,7 +1,5 @@
 #include "targets/targets.hpp"
 
-#include "config/schema.hpp"
-
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -9,6 +7,7 @@
 #include <sstream>
 
 #include "base/errors.hpp"
+#include "config/schema.hpp"
 #include "products/indicators.hpp"
 #include "config/strict_yaml.hpp"
 
