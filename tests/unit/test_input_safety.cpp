@@ -17,6 +17,7 @@
 #include "sensors/identifiers.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
+#include "libgeo/io/vector.hpp"
 #include "libgeo/io/vsi.hpp"
 #include "base/output_folder.hpp"
 #include "sensors/radiometry.hpp"
@@ -148,6 +149,23 @@ TEST(CheckedWrites, AFailedWriteIsAnErrorAndLeavesNoFile) {
   EXPECT_TRUE(fs::is_empty(dir)) << "neither the final file nor a .partial may remain";
   geo::io::write_file_atomically(target, "ok\n");
   EXPECT_EQ(fs::file_size(target), 3u);
+}
+
+TEST(CheckedWrites, TheSameZonesGiveTheSameGeoPackageBytes) {
+  geo::io::initialise_gdal(64);
+  // GeoPackage stores a last-change time; it must not make two runs' outputs differ.
+  const fs::path dir = fresh("gpkg");
+  std::vector<geo::io::Zone> zones(1);
+  zones[0].code = "150802", zones[0].name = "临河区";
+  zones[0].geometry = geo::MultiPolygon{{geo::Polygon{{{107.0, 40.5}, {107.5, 40.5}, {107.5, 41.0}, {107.0, 41.0}}, {}}}};
+  auto bytes = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  geo::io::write_zones_gpkg((dir / "a.gpkg").string(), "zones", zones, "code", "name");
+  sleep(1);  // the clock moves on between the two
+  geo::io::write_zones_gpkg((dir / "b.gpkg").string(), "zones", zones, "code", "name");
+  EXPECT_TRUE(bytes(dir / "a.gpkg") == bytes(dir / "b.gpkg"));
 }
 
 TEST(CheckedWrites, TemporaryNamesAreUniquePerProcessAndWriter) {

@@ -4,11 +4,13 @@
 
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vector.hpp"
 #include "engine/season_engine.hpp"
+#include "products/indicators.hpp"
 #include "products/product_specs.hpp"
 
 using namespace ecomon;
@@ -22,7 +24,23 @@ struct Obs {
   float ndvi;
   bool water = false;
   PixelState state = PixelState::clear;
+  float msavi2 = std::numeric_limits<float>::quiet_NaN();  // NaN: the scene has no MSAVI2 here
+  float albedo = std::numeric_limits<float>::quiet_NaN();
 };
+
+// A season index at its product encoding, or a scene without that raster (an empty block, as a
+// sensor lacking one of its bands leaves it).
+void store(IndexObservations& o, const std::string& product, const std::vector<float>& values, const geo::Window& w, int grid_cols) {
+  bool any = false;
+  for (float v : values) any = any || !std::isnan(v);
+  if (!any) return;
+  geo::Block<std::int16_t>& block = o.of(product);
+  for (int r = 0; r < w.rows; ++r)
+    for (int c = 0; c < w.cols; ++c) {
+      const float v = values[std::size_t((w.row0 + r) * grid_cols + w.col0 + c)];
+      if (!std::isnan(v) && o.state.at(r, c) == PixelState::clear) block.at(r, c) = std::int16_t(std::lround(v * 1e4f));
+    }
+}
 
 class TableSource final : public SeasonSource {
  public:
@@ -31,16 +49,21 @@ class TableSource final : public SeasonSource {
     grid_ = grid;
   }
   IndexObservations read(const Window& w) override {
-    IndexObservations o{geo::Block<std::int16_t>(w, kNoData16), geo::Block<std::int16_t>(w, kNoData16),
-                        geo::Block<PixelState>(w, PixelState::no_data)};
+    IndexObservations o(w);
+    geo::Block<std::int16_t>& ndvi = o.of("NDVI");
+    geo::Block<std::int16_t>& mndwi = o.of("MNDWI");
     for (int r = 0; r < w.rows; ++r)
       for (int c = 0; c < w.cols; ++c) {
         const Obs& x = cells_[std::size_t((w.row0 + r) * grid_.cols + w.col0 + c)];
         o.state.at(r, c) = x.state;
         if (x.state != PixelState::clear) continue;
-        o.ndvi.at(r, c) = std::int16_t(std::lround(x.ndvi * 1e4f));
-        o.mndwi.at(r, c) = x.water ? 5000 : -5000;
+        ndvi.at(r, c) = std::int16_t(std::lround(x.ndvi * 1e4f));
+        mndwi.at(r, c) = x.water ? 5000 : -5000;
       }
+    std::vector<float> msavi2, albedo;
+    for (const Obs& x : cells_) msavi2.push_back(x.msavi2), albedo.push_back(x.albedo);
+    store(o, "MSAVI2", msavi2, w, grid_.cols);
+    store(o, "ALBEDO", albedo, w, grid_.cols);
     return o;
   }
 
@@ -163,5 +186,57 @@ TEST(SeasonPixels, HandTable) {
   EXPECT_NEAR(t.forest_phenology_area, 0.0, 1e-9);             // no cell was seen in both spring and autumn
   // FVC = NDVI max over land cells (all but (0,3), which is majority-wet): 0.6+0.5+0.3+0.8+0.8+0.2
   EXPECT_NEAR(t.fvc_area / t.land_area, (0.6 + 0.5 + 0.3 + 0.8 + 0.8 + 0.2) / 6, 1e-6);
+  std::filesystem::remove_all(dir);
+}
+
+// The soil-adjusted index as a season composite: MSAVI2_MEDIAN is the median of the clear season
+// observations that have MSAVI2 (a scene without the raster adds none), the county column
+// msavi2_mean its area-weighted mean over land; and the desertification index reads the albedo of
+// the peak-NDVI date, not the season's extreme albedo.
+TEST(SeasonPixels, IndexCompositesAndPeakDate) {
+  geo::io::initialise_gdal(64);
+  const auto dir = std::filesystem::temp_directory_path() / ("ecomon_season_msavi_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string crs = geo::io::crs_wkt("EPSG:32649");
+  const geo::Grid grid{3, 1, {500000, 30, 4500000, -30}, crs};
+  auto obs = [](float ndvi, float msavi2, float albedo) { return Obs{ndvi, false, PixelState::clear, msavi2, albedo}; };
+  const float none = std::numeric_limits<float>::quiet_NaN();
+  std::vector<std::unique_ptr<SeasonSource>> sources;
+  sources.push_back(std::make_unique<TableSource>("A", "2023-07-05", grid,
+                                                  std::vector<Obs>{obs(0.30f, 0.20f, 0.25f), obs(0.50f, 0.35f, 0.30f), obs(0.40f, 0.30f, 0.40f)}));
+  sources.push_back(std::make_unique<TableSource>("B", "2023-07-20", grid,
+                                                  std::vector<Obs>{obs(0.40f, 0.26f, 0.35f), obs(0.45f, 0.31f, 0.15f), obs(0.20f, 0.10f, 0.45f)}));
+  // C has neither MSAVI2 nor ALBEDO (its sensor's bands do not give them).
+  sources.push_back(std::make_unique<TableSource>("C", "2023-08-09", grid,
+                                                  std::vector<Obs>{obs(0.35f, none, none), kCloud, obs(0.60f, none, none)}));
+  sources.push_back(std::make_unique<TableSource>("D", "2023-08-15", grid, std::vector<Obs>{obs(0.50f, 0.40f, 0.20f), kCloud, kNone}));
+  Settings s;
+  s.output.dir = dir.string();
+  s.season.grid_crs = "EPSG:32649";
+  s.forest.min_patch_ha = 0;
+  s.fvc.ndvi_soil = 0.0, s.fvc.ndvi_veg = 1.0;
+  s.run.threads = 1;
+  std::vector<SeasonSource*> ptrs;
+  for (auto& p : sources) ptrs.push_back(p.get());
+  std::vector<geo::io::Zone> zones(1);
+  zones[0].code = "all";
+  zones[0].geometry = geo::MultiPolygon{{geo::Polygon{{{500000, 4499970}, {500090, 4499970}, {500090, 4500000}, {500000, 4500000}}, {}}}};
+  const YearResult y = composite_year(2023, ptrs, grid, zones, s, (dir / ".tmp").string());
+  auto read16 = [&](const std::string& name) {
+    return geo::io::RasterReader((dir / "years/2023" / ("ecomon_2023_" + name + ".tif")).string()).read<std::int16_t>(grid.full());
+  };
+  const auto msavi2 = read16("MSAVI2_MEDIAN"), ddi = read16("DDI");
+  EXPECT_EQ(msavi2.at(0, 0), 2600);  // 0.20, 0.26, 0.40 (C has none)
+  EXPECT_EQ(msavi2.at(0, 1), 3300);  // 0.35, 0.31: the mean of the middle two
+  EXPECT_EQ(msavi2.at(0, 2), 2000);  // 0.30, 0.10
+  // DDI = -NDVI / slope - albedo (slope -0.26) on the peak-NDVI date: (0,0) D (0.50, 0.20), (0,1) A
+  // (0.50, 0.30); (0,2) peaks on C, which has no albedo: undefined.
+  EXPECT_EQ(ddi.at(0, 0), std::lround((0.5 / 0.26 - 0.2) * 1e4));
+  EXPECT_EQ(ddi.at(0, 1), std::lround((0.5 / 0.26 - 0.3) * 1e4));
+  EXPECT_EQ(ddi.at(0, 2), -32768);
+  const geo::io::Zone& zone = zones[0];
+  const ZoneRow row{zone, y.tallies[0], nullptr, &y};
+  EXPECT_NEAR(indicator("msavi2_mean").number(row), (0.26 + 0.33 + 0.20) / 3, 1e-6);
+  EXPECT_EQ(indicator("msavi2_mean").text(row), "0.2633");
   std::filesystem::remove_all(dir);
 }

@@ -61,6 +61,7 @@ TEST(Registries, EveryProductIndicatorAndKeyIsDocumented) {
       EXPECT_EQ(p.categorical, !p.colours.empty()) << p.name << ": a class product has its colours and class names, a continuous one none";
     }
   }
+  for (const ProductSpec& p : season_products()) EXPECT_TRUE(bool(p.season_value)) << p.name << ": a season product without its per-cell value";
   std::set<std::string> keys;
   for (const Indicator& i : indicators()) {
     EXPECT_TRUE(keys.insert(i.key).second) << i.key << " twice";

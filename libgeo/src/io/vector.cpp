@@ -371,6 +371,9 @@ class PartialGpkgLayer {
   }
 
  private:
+  // The same zones give the same bytes: gpkg_contents.last_change is otherwise the clock's time
+  // (a fixed date unless the user sets OGR_CURRENT_DATE). Declared first: set before the dataset exists.
+  CPLConfigOptionSetter fixed_date_{"OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z", true};
   std::string path_, partial_;
   DatasetPtr ds_;
   OGRLayer* layer_ = nullptr;

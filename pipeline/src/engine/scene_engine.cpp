@@ -232,7 +232,6 @@ std::pair<double, double> ndvi_percentiles(ObservationSource& source, const Sett
 
 SceneResult process_scene(ObservationSource& source, const Settings& settings, const geo::io::ZoneSource& zone_source,
                           const std::string& work_dir, bool write_season_inputs) {
-  namespace fs = std::filesystem;
   const SceneInfo& scene = source.info();
   const geo::Grid grid = source.grid();
 
@@ -260,43 +259,28 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   const int halo = geo::min_patch_halo_rows(rules.min_patch_m2, smallest_cell);
 
   // Outputs: names from the (checked) product id, and never outside the output folder. The season
-  // pass reads NDVI, MNDWI, CLEAR and ALBEDO back (engine/season_source.hpp): those output.products
+  // pass reads CLEAR and the season's indices back (engine/season_source.hpp): those output.products
   // does not select are written as work files for it alone.
-  const std::vector<ProductSpec>& specs = scene_products();
-  std::vector<std::unique_ptr<geo::io::CogWriter>> writers(specs.size());  // null: not written
-  bool folder_made = false;
   std::string lacking;  // products this scene's sensor has no bands for: one line says which
   BandSet missing;
-  std::vector<std::pair<std::string, std::string>> metadata = {
-      {"ECOMON_SCENE", scene.id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.reflectance}};
-  if (scene.simulated) metadata.push_back({"ECOMON_SIMULATED", kSimulatedNote});
-  for (std::size_t k = 0; k < specs.size(); ++k) {
-    const ProductSpec& p = specs[k];
-    if (!source.bands().has(p.bands)) {
-      lacking.append(lacking.empty() ? "" : ", ").append(p.name), missing.add(p.bands.without(source.bands()));
-      continue;
-    }
-    std::string* season_path = p.season_input ? &(result.season_inputs.*p.season_input) : nullptr;
-    const bool selected = product_selected(settings.output, "scene", p.name);
-    const bool work_file = !selected && write_season_inputs && season_path;
-    if (!selected && !work_file) continue;
-    geo::io::RasterSpec raster = p.raster(grid, metadata);
-    if (p.name == "FVC") {  // the end-members that made it
-      raster.metadata.push_back({"ECOMON_NDVI_SOIL", std::to_string(soil)});
-      raster.metadata.push_back({"ECOMON_NDVI_VEG", std::to_string(veg)});
-    }
-    const std::string file = scene.id + "_" + p.name + ".tif";
-    if (selected && !folder_made) {
-      fs::create_directories(path_inside(settings.output.dir, {"products", scene.id}));
-      folder_made = true;
-    }
-    const std::string path = work_file ? path_inside(work_dir, {file}) : path_inside(settings.output.dir, {"products", scene.id, file});
-    geo::io::CogOptions options = cog_options(settings.output);
-    options.cloud_optimized = !work_file;
-    writers[k] = std::make_unique<geo::io::CogWriter>(path, std::move(raster), options, work_dir);
-    (work_file ? result.season_inputs.work_files : result.products).push_back(path);
-    if (season_path) *season_path = path;
-  }
+  for (const ProductSpec& p : scene_products())
+    if (!source.bands().has(p.bands)) lacking.append(lacking.empty() ? "" : ", ").append(p.name), missing.add(p.bands.without(source.bands()));
+  ProductOutputPlan outputs{"scene", {"products", scene.id}, scene.id + "_", {}};
+  outputs.metadata = {{"ECOMON_SCENE", scene.id}, {"ECOMON_DATE", scene.date}, {"ECOMON_REFLECTANCE", scene.reflectance}};
+  if (scene.simulated) outputs.metadata.push_back({"ECOMON_SIMULATED", kSimulatedNote});
+  outputs.available = [&](const ProductSpec& p) { return source.bands().has(p.bands); };
+  outputs.work_file_needed = [&](const ProductSpec& p) { return write_season_inputs && p.season_input; };
+  outputs.extra_metadata = [&](const ProductSpec& p, geo::io::RasterSpec& raster) {
+    if (p.name != "FVC") return;  // the end-members that made it
+    raster.metadata.push_back({"ECOMON_NDVI_SOIL", std::to_string(soil)});
+    raster.metadata.push_back({"ECOMON_NDVI_VEG", std::to_string(veg)});
+  };
+  ProductWriters opened = open_product_writers(scene_products(), outputs, grid, settings.output, work_dir);
+  auto& writers = opened.writers;
+  result.products = opened.written;
+  result.season_inputs.work_files = opened.work_files;
+  for (const ProductSpec& p : scene_products())
+    if (p.season_input && opened.paths.count(p.name)) result.season_inputs.paths[p.name] = opened.paths[p.name];
   if (!lacking.empty()) spdlog::info("  {}: no {} band: {} not computed", scene.id, missing.names(), lacking);
 
   result.tallies.assign(result.zones.size(), ZoneTally{});

@@ -13,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 
 #include "config/cell_rules_from.hpp"
@@ -29,7 +30,9 @@
 #include "ground/table_fields.hpp"
 #include "landcover/layer.hpp"
 #include "rules/cell_rules.hpp"
+#include "products/index_products.hpp"
 #include "products/product_specs.hpp"
+#include "products/season_cell.hpp"
 
 namespace ecomon {
 
@@ -86,7 +89,6 @@ const ConfigKeys keys_trend(150, {
 
 }  // namespace
 
-namespace fs = std::filesystem;
 using geo::Block;
 using geo::Window;
 
@@ -94,9 +96,9 @@ namespace {
 
 constexpr int kLattice = 16;  // source coordinates are computed exactly every 16 cells, interpolated between
 
-// An index at its product encoding (int16 x 1e-4) as a number; encode_index() gives the same int16 back.
+// An index at its product encoding (int16 x 1e-4) as a number; the season products encode it back
+// to the same int16 (products/season_products.cpp).
 inline float decode_index(std::int16_t raw) { return float(raw) / 1e4f; }
-inline std::int16_t encode_index(float v) { return std::int16_t(std::lround(std::clamp(v, -1.0f, 1.0f) * 1e4f)); }
 
 // Bounding box of a grid's extent transformed into another CRS (edges densified).
 geo::Box transformed_extent(const geo::Grid& g, const std::string& to_crs) {
@@ -156,6 +158,25 @@ struct YearInputs {
   std::vector<PlotCell> sample_cells;   // the year's reference sample units on the grid, by row
   const LandCoverLayer* layer;          // landcover.file, or null
   const GrasslandTypeLayer* types;      // landcover.grassland_types_file, or null
+  // The season indices the rules read, by slot (products/index_products.hpp), and which need a median.
+  std::size_t ndvi_slot = season_index_slot("NDVI"), mndwi_slot = season_index_slot("MNDWI");
+  std::vector<bool> median_wanted = medians_wanted();
+  std::size_t landcover_product = season_product_position("LANDCOVER");  // the plots and the sample read the class
+
+  static std::vector<bool> medians_wanted() {
+    std::vector<bool> wanted(season_indices().size(), false);
+    wanted[season_index_slot("NDVI")] = true;  // the land cover's green ratios
+    for (std::size_t k = 0; k < wanted.size(); ++k)
+      for (const SeasonComposite& composite : season_indices()[k]->season)
+        wanted[k] = wanted[k] || composite.statistic == SeasonComposite::Statistic::median;
+    return wanted;
+  }
+  static std::size_t season_product_position(const std::string& name) {
+    const auto& specs = season_products();
+    for (std::size_t p = 0; p < specs.size(); ++p)
+      if (specs[p].name == name) return p;
+    throw std::logic_error("no season product named " + name);
+  }
 };
 
 // Reader stage: for every source over the strip, the source pixel under each cell (nearest
@@ -217,32 +238,35 @@ void sample_sources(SeasonStrip& strip, const YearInputs& in) {
   }
 }
 
-// Compute stage: per cell the season composites (max and median NDVI, clear count, water
-// frequency), cover, forest with its phenology and patch rule, grade; then the zone tallies.
+// Compute stage: the per-cell program (the season composites of every season index, water
+// frequency, cover, land cover with its majority rule, forest with its phenology and patch rule),
+// then every season product's value and the zone tallies through the products' own declarations.
 void composite_strip(SeasonStrip& strip, const YearInputs& in) {
-  const geo::Grid& grid = in.grid;
   const auto& windows = in.windows;
   const auto& zones = in.zones;
   const auto& zone_windows = in.zone_windows;
   const CellRules& rules = in.rules;
   const geo::CellAreaModel& area_model = in.area_model;
   const double min_patch = in.min_patch;
+  const std::size_t slots = season_indices().size(), ndvi = in.ndvi_slot, mndwi = in.mndwi_slot;
 
   SeasonStrip* st = &strip;
   const Window& g = st->grown;
   const std::size_t n = std::size_t(g.size());
-  std::vector<std::uint8_t> has_data(n, 0), clear_n(n, 0), wet_n(n, 0), shoulders(n, 0);
-  std::vector<float> ndvi_max(n, geo::index::kNaN), ndvi_med(n, geo::index::kNaN), fvc(n, geo::index::kNaN);
-  std::vector<float> water_freq(n, geo::index::kNaN), albedo_at_peak(n, geo::index::kNaN);
+  std::vector<std::uint8_t> has_data(n, 0), clear_n(n, 0), shoulders(n, 0);
+  std::vector<float> fvc(n, geo::index::kNaN), water_freq(n, geo::index::kNaN);
+  // By cell, then season index slot: the value on the peak-NDVI date, and the season median.
+  std::vector<float> at_peak(n * slots, geo::index::kNaN), median(n * slots, geo::index::kNaN);
   std::vector<CellRules::GreenRatios> ratio(n);
   std::vector<LandCover> first_class(n, LandCover::unknown);
   std::vector<std::uint8_t> by_layer(n, 0);
-  std::vector<float> season_values;
+  std::vector<std::vector<float>> season_values(slots);  // of one cell, per slot with a median
   for (std::size_t i = 0; i < n; ++i) {
-    season_values.clear();
+    for (auto& values : season_values) values.clear();
     float vmax = -2, spring = -2, autumn = -2;
     bool spring_seen = false, autumn_seen = false;
     int last_date = -1, wet = 0;
+    float* peak = &at_peak[i * slots];
     for (const auto& smp : st->samples) {
       const std::int32_t j = smp.index[i];
       if (j < 0) continue;
@@ -253,28 +277,37 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       const SourceWindows& w = windows[smp.source];
       if (w.date_ordinal == last_date) continue;  // same day seen clear already (overlapping scenes)
       last_date = w.date_ordinal;
-      const std::int16_t v_raw = smp.obs.ndvi[std::size_t(j)], m_raw = smp.obs.mndwi[std::size_t(j)];
+      const std::int16_t v_raw = smp.obs.index[ndvi][std::size_t(j)], m_raw = smp.obs.index[mndwi][std::size_t(j)];
       if (v_raw == kNoData16 || m_raw == kNoData16) continue;
       const float v = decode_index(v_raw), m = decode_index(m_raw);
       if (w.season) {
-        season_values.push_back(v);
-        if (v > vmax) {  // the albedo of the same observation as the peak NDVI: one point of the albedo-NDVI space
+        for (std::size_t k = 0; k < slots; ++k) {
+          if (!in.median_wanted[k] || smp.obs.index[k].size() == 0) continue;
+          const std::int16_t raw = smp.obs.index[k][std::size_t(j)];
+          if (raw != kNoData16) season_values[k].push_back(decode_index(raw));
+        }
+        if (v > vmax) {  // every index of the same observation as the peak NDVI: for NDVI, the maximum-value composite
           vmax = v;
-          const std::int16_t a_raw = smp.obs.albedo.size() == 0 ? kNoData16 : smp.obs.albedo[std::size_t(j)];
-          albedo_at_peak[i] = a_raw == kNoData16 ? geo::index::kNaN : decode_index(a_raw);
+          for (std::size_t k = 0; k < slots; ++k) {
+            const std::int16_t raw = smp.obs.index[k].size() == 0 ? kNoData16 : smp.obs.index[k][std::size_t(j)];
+            peak[k] = raw == kNoData16 ? geo::index::kNaN : decode_index(raw);
+          }
         }
         wet += rules.is_water(m);
       }
       if (w.spring) spring_seen = true, spring = std::max(spring, v);
       if (w.autumn) autumn_seen = true, autumn = std::max(autumn, v);
     }
-    if (season_values.empty()) continue;
-    const std::size_t k = season_values.size();
+    const std::size_t k = season_values[ndvi].size();
+    if (k == 0) continue;
     clear_n[i] = std::uint8_t(std::min<std::size_t>(k, 254));
-    wet_n[i] = std::uint8_t(std::min(wet, 254));
-    std::sort(season_values.begin(), season_values.end());
-    ndvi_med[i] = k % 2 ? season_values[k / 2] : 0.5f * (season_values[k / 2 - 1] + season_values[k / 2]);
-    ndvi_max[i] = vmax;
+    for (std::size_t s = 0; s < slots; ++s) {
+      auto& values = season_values[s];
+      if (values.empty()) continue;
+      std::sort(values.begin(), values.end());
+      const std::size_t h = values.size();
+      median[i * slots + s] = h % 2 ? values[h / 2] : 0.5f * (values[h / 2 - 1] + values[h / 2]);
+    }
     water_freq[i] = float(wet) / float(k);
     const bool is_water = rules.is_water_by_frequency(water_freq[i]);
     // Cover at the peak, from the maximum-NDVI composite.
@@ -285,7 +318,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
     // The ratios' peak is the median of the peak-season cover, not its maximum: the maximum of four
     // noisy observations lies about one noise sigma above the canopy's cover and would pull every
     // shrub's ratio down towards grass.
-    ratio[i] = rules.green_ratios(rules.cover(ndvi_med[i], is_water), spring_seen, spring, autumn_seen, autumn);
+    ratio[i] = rules.green_ratios(rules.cover(median[i * slots + ndvi], is_water), spring_seen, spring, autumn_seen, autumn);
     // The user's layer decides the class where it has one; the imagery elsewhere.
     const LandCover from_layer = in.layer ? st->layer_classes[i] : LandCover::unknown;
     by_layer[i] = from_layer != LandCover::unknown;
@@ -324,45 +357,38 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   const Block<double> areas = area_model.areas(patch_window);
   const Block<std::uint8_t> forest = geo::remove_small_patches(candidate, areas, min_patch, c);
   const int dr = c.row0 - g.row0;
-  // The final class of a core cell: trees in a patch under the minimum are classed again as not trees.
-  auto final_class = [&](int cr, int cc, std::size_t i) {
-    if (first_class[i] != LandCover::tree || forest.at(cr, cc) == 1 || by_layer[i]) return first_class[i];
-    return rules.land_cover(water_freq[i], false, fvc[i], ratio[i]);
+  // A core cell as the products read it: trees in a patch under the minimum are classed again as
+  // not trees; FOREST 1 trees, 2 shrubland dense enough to be forest (counted where designated).
+  auto season_cell = [&](int cr, int cc) {
+    const std::size_t i = std::size_t(cr + dr) * std::size_t(g.cols) + std::size_t(cc);
+    SeasonCell cell;
+    cell.rules = &rules;
+    cell.clear_count = clear_n[i];
+    cell.at_peak = &at_peak[i * slots];
+    cell.median = &median[i * slots];
+    cell.water_frequency = water_freq[i];
+    cell.fvc = fvc[i];
+    cell.land_cover = first_class[i] != LandCover::tree || forest.at(cr, cc) == 1 || by_layer[i]
+                          ? first_class[i]
+                          : rules.land_cover(water_freq[i], false, fvc[i], ratio[i]);
+    cell.forest = forest.at(cr, cc) != 1 ? 0 : first_class[i] == LandCover::tree ? 1 : 2;
+    cell.shoulders = shoulders[i];
+    cell.by_layer = by_layer[i];
+    cell.has_grassland_types = in.types != nullptr;
+    if (in.types) cell.grassland_type = st->grassland_types[i];
+    return cell;
   };
-  // FOREST: 1 trees, 2 shrubland dense enough to be forest (counted where designated), 0 neither.
-  auto forest_code = [&](int cr, int cc, std::size_t i) -> std::uint8_t {
-    return forest.at(cr, cc) != 1 ? 0 : first_class[i] == LandCover::tree ? 1 : 2;
-  };
-  Block<std::int16_t> ndvi_max_out(c, kNoData16);
-  Block<std::int16_t> ndvi_median_out(c, kNoData16);
-  Block<std::uint8_t> clear_count_out(c, kNoData8);
-  Block<std::uint8_t> water_frequency_out(c, kNoData8);
-  Block<std::uint8_t> wetland_out(c, kNoData8);
-  Block<std::uint8_t> fvc_out(c, kNoData8);
-  Block<std::uint8_t> forest_out(c, kNoData8);
-  Block<std::uint8_t> landcover_out(c, kNoData8);
-  Block<std::uint8_t> grade_out(c, kNoData8);
-  Block<std::int16_t> ddi_out(c, kNoData16);
-  Block<std::uint8_t> desertification_out(c, kNoData8);
+  // Every season product's value, from its own declaration (products/season_products.cpp).
+  const std::vector<ProductSpec>& specs = season_products();
+  std::vector<Block<std::int32_t>> values;
+  for (std::size_t p = 0; p < specs.size(); ++p) values.emplace_back(c, std::int32_t(specs[p].nodata));
   for (int r = 0; r < c.rows; ++r)
     for (int col = 0; col < c.cols; ++col) {
-      const std::size_t i = std::size_t(r + dr) * g.cols + col;
+      const std::size_t i = std::size_t(r + dr) * std::size_t(g.cols) + std::size_t(col);
       if (!has_data[i]) continue;
-      clear_count_out.at(r, col) = clear_n[i];
-      if (!clear_n[i]) continue;
-      ndvi_max_out.at(r, col) = encode_index(ndvi_max[i]);
-      ndvi_median_out.at(r, col) = encode_index(ndvi_med[i]);
-      water_frequency_out.at(r, col) = std::uint8_t(std::lround(water_freq[i] * 100));
-      wetland_out.at(r, col) = rules.water_class(water_freq[i]);
-      fvc_out.at(r, col) = fvc_code(fvc[i]);
-      forest_out.at(r, col) = forest_code(r, col, i);
-      const LandCover lc = final_class(r, col, i);
-      landcover_out.at(r, col) = std::uint8_t(lc);
-      grade_out.at(r, col) = std::uint8_t(rules.grade(fvc[i], !is_natural_land(lc)));
-      // Desertification in the albedo-NDVI space, natural land only (as the sandification grade).
-      const float ddi = rules.ddi(ndvi_max[i], albedo_at_peak[i]);
-      if (!std::isnan(ddi)) ddi_out.at(r, col) = std::int16_t(std::lround(std::clamp(ddi, -3.2f, 3.2f) * 1e4f));
-      desertification_out.at(r, col) = std::uint8_t(is_natural_land(lc) ? rules.ddi_grading(ddi) : geo::index::DesertGrade::not_graded);
+      const SeasonCell cell = season_cell(r, col);
+      for (std::size_t p = 0; p < specs.size(); ++p)
+        if (clear_n[i] || specs[p].with_data_only) values[p].at(r, col) = specs[p].season_value(cell);
     }
   // What the peak composite says under each ground plot and reference sample unit of these rows.
   auto match_points = [&](const std::vector<PlotCell>& cells, std::vector<PlotMatch>& matches) {
@@ -375,7 +401,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       if (has_data[i]) m.status = PlotStatus::unobserved;
       if (clear_n[i]) {
         m.satellite_cover = fvc[i];
-        m.land_cover = LandCover(landcover_out.at(cr, cc));
+        m.land_cover = LandCover(values[in.landcover_product].at(cr, cc));
         m.status = m.land_cover == LandCover::grassland ? PlotStatus::matched : PlotStatus::not_grassland;
         if (in.types) m.grassland_type = st->grassland_types[i];
       }
@@ -384,13 +410,13 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   };
   match_points(in.plot_cells, st->plot_matches);
   match_points(in.sample_cells, st->sample_matches);
-  // Zone tallies, row by row, in column order.
+  // Zone tallies, row by row, in column order: the area with data here, every product's share
+  // through its own tally.
   st->zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
   for (std::size_t z = 0; z < zones.size(); ++z) {
     const Window sub = zone_windows[z].intersect(c);
     if (sub.empty()) continue;
-    const bool shrubland_is_forest = in.special_shrubland[z];
-    const Block<double> cover = geo::coverage_fractions(zones[z].geometry, grid.transform, sub);
+    const Block<double> cover = geo::coverage_fractions(zones[z].geometry, in.grid.transform, sub);
     for (int r = 0; r < sub.rows; ++r) {
       ZoneTally& t = st->zone_rows[z][std::size_t(sub.row0 - c.row0 + r)];
       const int cr = sub.row0 - c.row0 + r;
@@ -402,37 +428,10 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
         if (!has_data[i]) continue;
         const double w = f * areas.at(cr + c.row0 - patch_window.row0, cc);
         t.total_area += w;
-        if (!clear_n[i]) continue;
-        t.observed_area += w;
-        t.clear_obs_area += w * clear_n[i];
-        if (shoulders[i] >= 1) t.shoulder_area += w;
-        if (shoulders[i] == 2) t.phenology_area += w;
-        if (by_layer[i]) t.layer_area += w;
-        // The tallies read the strip's products, so a report and its rasters cannot disagree.
-        const auto lc = LandCover(landcover_out.at(cr, cc));
-        t.landcover_area[int(lc)] += w;
-        const int wc = rules.water_class(water_freq[i]);
-        if (wc == 2) t.water_area += w;
-        if (wc >= 1) t.wetland_area += w;
-        if (rules.is_water_by_frequency(water_freq[i])) continue;
-        t.land_area += w;
-        t.fvc_area += double(fvc[i]) * w;
-        if (lc == LandCover::grassland) {
-          t.grassland_fvc_area += double(fvc[i]) * w;
-          if (in.types) {
-            auto& sums = t.grassland_types[st->grassland_types[i]];
-            sums[0] += w, sums[1] += double(fvc[i]) * w;
-          }
-        }
-        t.add_graded_area(geo::index::DesertGrade(grade_out.at(cr, cc)), w);  // 0 (not natural land) has no slot
-        ZoneTally::add_graded(t.desertified_area, geo::index::DesertGrade(desertification_out.at(cr, cc)), w);
-        const std::uint8_t fc = forest_out.at(cr, cc);
-        if (fc == 1) t.tree_forest_area += w;
-        if (fc == 2) t.shrub_forest_area += w;
-        if (fc == 1 || (fc == 2 && shrubland_is_forest)) {
-          t.forest_area += w;
-          if (shoulders[i] == 2) t.forest_phenology_area += w;
-        }
+        SeasonCell cell = season_cell(cr, cc);
+        cell.shrubland_is_forest = in.special_shrubland[z];
+        for (std::size_t p = 0; p < specs.size(); ++p)
+          if (specs[p].season_tally && (clear_n[i] || specs[p].with_data_only)) specs[p].season_tally(t, cell, values[p].at(cr, cc), w);
       }
       // The year's scenes with data in this zone row (for the per-zone scene count).
       if (t.total_area <= 0) continue;
@@ -447,19 +446,8 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       }
     }
   }
-  const std::pair<const char*, Block<std::int16_t>*> out16[] = {
-      {"NDVI_MAX", &ndvi_max_out}, {"NDVI_MEDIAN", &ndvi_median_out}, {"DDI", &ddi_out}};
-  const std::pair<const char*, Block<std::uint8_t>*> out8[] = {{"CLEAR_COUNT", &clear_count_out},
-                                                               {"WATER_FREQUENCY", &water_frequency_out},
-                                                               {"WETLAND", &wetland_out},
-                                                               {"FVC", &fvc_out},
-                                                               {"FOREST", &forest_out},
-                                                               {"LANDCOVER", &landcover_out},
-                                                               {"SANDIFICATION_GRADE", &grade_out},
-                                                               {"DESERTIFICATION_GRADE", &desertification_out}};
-  st->outputs = ProductBlocks(season_products());
-  for (const auto& [name, block] : out16) st->outputs.set(name, std::move(*block));
-  for (const auto& [name, block] : out8) st->outputs.set(name, std::move(*block));
+  st->outputs = ProductBlocks(specs);
+  for (std::size_t p = 0; p < specs.size(); ++p) st->outputs.set(p, values[p]);
   st->samples.clear();
 }
 
@@ -526,41 +514,33 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   const double min_patch = s.forest.min_patch_ha * 1e4;
   const int patch_halo = geo::min_patch_halo_rows(min_patch, cell_area * 0.99);
   const int halo = patch_halo + s.landcover.majority_radius;  // the majority window of the patch halo's outermost rows
-  // Budget per grid cell: ~40 bytes of composites and products, plus per source a 4-byte sample
-  // index and the source pixels read for it (three int16 indices, NDVI, MNDWI and albedo, a state
-  // and the CLEAR byte read for it: 8 bytes; a 10 m source on a 30 m grid reads 9 of them).
-  double per_cell = 40.0;
+  // Budget per grid cell: ~24 bytes of the per-cell program, per season index two floats (its value
+  // at the peak and its median), per season product an int32 value and its stored pixel; plus per
+  // source a 4-byte sample index and the source pixels read for it (an int16 per season index, a
+  // state and the CLEAR byte read for it; a 10 m source on a 30 m grid reads 9 of them).
+  const double indices = double(season_indices().size());
+  double per_cell = 24.0 + 8.0 * indices + 6.0 * double(season_products().size());
   for (SeasonSource* src : sources) {
     const double ratio = std::max(1.0, grid.transform.pixel_width / std::abs(src->grid().transform.pixel_width));
-    per_cell += 4.0 + 8.0 * ratio * ratio;
+    per_cell += 4.0 + (2.0 + 2.0 * indices) * ratio * ratio;
   }
   const StripPlan plan = plan_strips(s, per_cell, grid.cols, halo);
   const std::vector<Window> zone_windows = geo::io::zone_windows(zones, grid);
 
   // Products: those output.products selects, and the FVC the trends read (a work file when it is
   // not selected itself).
-  const std::vector<ProductSpec>& specs = season_products();
-  std::vector<std::unique_ptr<geo::io::CogWriter>> writers(specs.size());  // null: not written
-  {
-    const std::string year_text = std::to_string(year);
-    std::vector<std::pair<std::string, std::string>> metadata = {{"ECOMON_YEAR", year_text},
-                                                                 {"ECOMON_SEASON", s.season.start + "/" + s.season.end},
-                                                                 {"ECOMON_SCENES", std::to_string(sources.size())}};
-    if (result.simulated) metadata.push_back({"ECOMON_SIMULATED", kSimulatedNote});
-    const bool trends = trends_selected(s.output);
-    for (std::size_t k = 0; k < specs.size(); ++k) {
-      const ProductSpec& p = specs[k];
-      const bool selected = product_selected(s.output, "season", p.name);
-      const bool work_file = !selected && trends && p.name == "FVC";
-      if (!selected && !work_file) continue;
-      const std::string file = "ecomon_" + year_text + "_" + p.name + ".tif";
-      if (selected) fs::create_directories(path_inside(s.output.dir, {"years", year_text}));
-      const std::string path = work_file ? path_inside(work_dir, {file}) : path_inside(s.output.dir, {"years", year_text, file});
-      writers[k] = std::make_unique<geo::io::CogWriter>(path, p.raster(grid, metadata), cog_options(s.output), work_dir);
-      if (p.name == "FVC") result.fvc_product = path;
-      if (work_file) result.work_files.push_back(path);
-    }
-  }
+  const std::string year_text = std::to_string(year);
+  ProductOutputPlan outputs{"season", {"years", year_text}, "ecomon_" + year_text + "_", {}};
+  outputs.metadata = {{"ECOMON_YEAR", year_text},
+                      {"ECOMON_SEASON", s.season.start + "/" + s.season.end},
+                      {"ECOMON_SCENES", std::to_string(sources.size())}};
+  if (result.simulated) outputs.metadata.push_back({"ECOMON_SIMULATED", kSimulatedNote});
+  const bool trends = trends_selected(s.output);
+  outputs.work_file_needed = [&](const ProductSpec& p) { return trends && p.name == kTrendSeasonInput; };
+  ProductWriters opened = open_product_writers(season_products(), outputs, grid, s.output, work_dir);
+  auto& writers = opened.writers;
+  result.work_files = opened.work_files;
+  if (opened.paths.count(kTrendSeasonInput)) result.fvc_product = opened.paths[kTrendSeasonInput];
 
   YearInputs in{grid,
                 sources,
@@ -686,14 +666,9 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
   const std::vector<ProductSpec>& specs = trend_products();
   const std::vector<std::pair<std::string, std::string>> metadata = {{"ECOMON_TREND_ALPHA", format_fixed(s.trend.alpha, 3)},
                                                                      {"ECOMON_YEARS", std::to_string(usable.size())}};
-  std::vector<std::unique_ptr<geo::io::CogWriter>> writers(specs.size());
-  std::vector<std::string> written;
-  for (std::size_t k = 0; k < specs.size(); ++k) {
-    if (!product_selected(s.output, "trends", specs[k].name)) continue;
-    fs::create_directories(path_inside(s.output.dir, {"trends"}));
-    written.push_back(path_inside(s.output.dir, {"trends", specs[k].name + ".tif"}));
-    writers[k] = std::make_unique<geo::io::CogWriter>(written.back(), specs[k].raster(grid, metadata), cog_options(s.output), work_dir);
-  }
+  ProductOutputPlan outputs{"trends", {"trends"}, "", metadata};
+  ProductWriters opened = open_product_writers(specs, outputs, grid, s.output, work_dir);
+  auto& writers = opened.writers;
   for (const Window& w : geo::strips(grid, std::max(8, s.run.window_rows))) {
     std::vector<Block<std::uint8_t>> values;
     for (auto& r : readers) values.push_back(r.read<std::uint8_t>(w));
@@ -717,7 +692,7 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
   }
   for (auto& w : writers)
     if (w) w->finish();
-  return written;
+  return opened.written;
 }
 
 }  // namespace ecomon

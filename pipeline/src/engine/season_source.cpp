@@ -1,23 +1,49 @@
 #include "engine/season_source.hpp"
 
-#include "products/product_specs.hpp"
 #include "base/errors.hpp"
+#include "products/index_products.hpp"
+#include "products/product_specs.hpp"
 
 namespace ecomon {
 
+IndexObservations::IndexObservations(const geo::Window& w)
+    : index(season_indices().size()), state(w, PixelState::no_data) {}
+
+geo::Block<std::int16_t>& IndexObservations::of(const std::string& product) {
+  geo::Block<std::int16_t>& block = index.at(season_index_slot(product));
+  if (block.size() == 0) block = geo::Block<std::int16_t>(state.window(), kNoData16);
+  return block;
+}
+
+namespace {
+
+std::string required_path(const SceneInfo& info, const SeasonInputFiles& files, const std::string& product) {
+  const std::string path = files.path(product);
+  if (path.empty()) throw SceneError(info.path + ": the scene pass left no " + product + " raster for the season (scene " + info.id + ")");
+  return path;
+}
+
+}  // namespace
+
 SceneProductSource::SceneProductSource(const SceneInfo& info, const SeasonInputFiles& files)
-    : ndvi_(geo::io::RasterReader(files.ndvi)), mndwi_(geo::io::RasterReader(files.mndwi)), clear_(geo::io::RasterReader(files.clear)) {
+    : clear_(geo::io::RasterReader(required_path(info, files, "CLEAR"))) {
   info_ = info;
-  grid_ = ndvi_.reader().grid();
-  if (!files.albedo.empty()) albedo_.emplace(geo::io::RasterReader(files.albedo));
-  for (const geo::io::RasterReader* r : {&mndwi_.reader(), &clear_.reader(), albedo_ ? &albedo_->reader() : &clear_.reader()})
-    if (r->grid().cols != grid_.cols || r->grid().rows != grid_.rows || !(r->grid().transform == grid_.transform))
-      throw SceneError(r->path() + ": not on the grid of " + ndvi_.reader().path() + " (season inputs of scene " + info.id + " disagree)");
+  grid_ = clear_.reader().grid();
+  for (const IndexProduct* p : season_indices()) {
+    index_.emplace_back();
+    const std::string path = files.path(p->name);
+    if (path.empty()) continue;  // the sensor lacks one of its bands
+    index_.back().emplace(geo::io::RasterReader(path));
+    const geo::Grid& g = index_.back()->reader().grid();
+    if (g.cols != grid_.cols || g.rows != grid_.rows || !(g.transform == grid_.transform))
+      throw SceneError(path + ": not on the grid of " + clear_.reader().path() + " (season inputs of scene " + info.id + " disagree)");
+  }
 }
 
 IndexObservations SceneProductSource::read(const geo::Window& w) {
-  IndexObservations o{ndvi_.read(w), mndwi_.read(w), geo::Block<PixelState>(w, PixelState::no_data),
-                      albedo_ ? albedo_->read(w) : geo::Block<std::int16_t>()};
+  IndexObservations o(w);
+  for (std::size_t k = 0; k < index_.size(); ++k)
+    if (index_[k]) o.index[k] = index_[k]->read(w);
   const geo::Block<std::uint8_t> clear = clear_.read(w);
   for (std::size_t i = 0; i < clear.size(); ++i)
     o.state[i] = clear[i] == kNoData8 ? PixelState::no_data : clear[i] == 1 ? PixelState::clear : PixelState::masked;

@@ -1,6 +1,7 @@
 #pragma once
-// What the season pass reads of a scene: NDVI, MNDWI and the pixel state on the scene's own grid, as
-// the scene pass wrote them (the NDVI, MNDWI and CLEAR rasters). The season pass therefore never
+// What the season pass reads of a scene: the season's indices (products/index_products.hpp:
+// season_indices(), NDVI, MNDWI, ...) and the pixel state on the scene's own grid, as the scene pass
+// wrote them (the index rasters and CLEAR). The season pass therefore never
 // decodes a scene's bands again: each scene's compressed bands are decoded once per run.
 //
 // The indices arrive at their product encoding (int16 x 1e-4, products/product_specs.hpp), which is
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "libgeo/block.hpp"
 #include "libgeo/grid.hpp"
@@ -20,9 +22,16 @@ namespace ecomon {
 
 /// One window of a scene as the season pass sees it.
 struct IndexObservations {
-  geo::Block<std::int16_t> ndvi, mndwi;  // x 1e-4; kNoData16 where not clear
+  /// By season index slot (season_indices()): x 1e-4, kNoData16 where not clear or undefined; an
+  /// empty block for an index the scene has not (its sensor lacks a band).
+  std::vector<geo::Block<std::int16_t>> index;
   geo::Block<PixelState> state;
-  geo::Block<std::int16_t> albedo = {};  // x 1e-4 (desertification); empty when the scene pass wrote none
+
+  IndexObservations() = default;
+  /// A window of no data, with an empty block per season index.
+  explicit IndexObservations(const geo::Window& w);
+  /// The block of a season index, by product name (for tests and tools; the engine uses slots).
+  geo::Block<std::int16_t>& of(const std::string& product);
 };
 
 class SeasonSource {
@@ -38,16 +47,15 @@ class SeasonSource {
   geo::Grid grid_;
 };
 
-/// A scene's NDVI, MNDWI and CLEAR rasters (CLEAR: 1 clear, 0 masked, no data outside the data).
+/// A scene's index rasters and its CLEAR raster (CLEAR: 1 clear, 0 masked, no data outside the data).
 class SceneProductSource final : public SeasonSource {
  public:
   SceneProductSource(const SceneInfo& info, const SeasonInputFiles& files);
   IndexObservations read(const geo::Window& window) override;
 
  private:
-  geo::io::ForwardReader<std::int16_t> ndvi_, mndwi_;  // decode each block once per pass
-  geo::io::ForwardReader<std::uint8_t> clear_;
-  std::optional<geo::io::ForwardReader<std::int16_t>> albedo_;
+  geo::io::ForwardReader<std::uint8_t> clear_;  // decode each block once per pass
+  std::vector<std::optional<geo::io::ForwardReader<std::int16_t>>> index_;  // by season index slot
 };
 
 }  // namespace ecomon

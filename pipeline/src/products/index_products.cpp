@@ -1,5 +1,6 @@
 #include "products/index_products.hpp"
 
+#include <stdexcept>
 #include <utility>
 
 #include "libgeo/indices.hpp"
@@ -28,11 +29,29 @@ auto formula() {
 
 const std::vector<IndexProduct>& index_products() {
   // name, band description, bands in argument order, formula, mean indicator (key, Chinese name),
-  // and where the scene pass records it when the season pass reads it back.
+  // whether the season pass reads it back, and its season composites.
+  using S = SeasonComposite::Statistic;
   static const std::vector<IndexProduct> products = {
-      {"NDVI", "NDVI (Rouse et al. 1974), x1e-4", {B::nir, B::red}, formula<ix::Ndvi, 2>(), "", "", &SeasonInputFiles::ndvi},
-      {"MNDWI", "MNDWI (Xu 2006), x1e-4", {B::green, B::swir1}, formula<ix::Mndwi, 2>(), "", "", &SeasonInputFiles::mndwi},
-      {"MSAVI2", "MSAVI2 (Qi et al. 1994), x1e-4", {B::nir, B::red}, formula<ix::Msavi2, 2>(), "", ""},
+      {"NDVI",
+       "NDVI (Rouse et al. 1974), x1e-4",
+       {B::nir, B::red},
+       formula<ix::Ndvi, 2>(),
+       "",
+       "",
+       true,
+       {{S::at_peak, "NDVI_MAX", "Season maximum-NDVI composite (Holben 1986), x1e-4", "", ""},
+        {S::median, "NDVI_MEDIAN", "Season median-NDVI composite, x1e-4", "", ""}}},
+      {"MNDWI", "MNDWI (Xu 2006), x1e-4", {B::green, B::swir1}, formula<ix::Mndwi, 2>(), "", "", true},
+      // Soil-adjusted: over the sparse steppe and desert margins of the region, where the soil's
+      // brightness moves NDVI as much as the vegetation does, MSAVI2 needs no soil-line constant.
+      {"MSAVI2",
+       "MSAVI2 (Qi et al. 1994), x1e-4",
+       {B::nir, B::red},
+       formula<ix::Msavi2, 2>(),
+       "",
+       "",
+       true,
+       {{S::median, "MSAVI2_MEDIAN", "Season median MSAVI2 (Qi et al. 1994), x1e-4", "msavi2_mean", "修正土壤调节植被指数均值"}}},
       {"EVI", "EVI (Huete et al. 2002), x1e-4", {B::nir, B::red, B::blue}, formula<ix::Evi, 3>(), "evi_mean", "增强型植被指数均值"},
       {"ALBEDO",
        "Shortwave broadband albedo (Liang 2001), x1e-4",
@@ -40,9 +59,26 @@ const std::vector<IndexProduct>& index_products() {
        formula<ix::LiangAlbedo, 5>(),
        "albedo_mean",
        "地表反照率均值",
-       &SeasonInputFiles::albedo},
+       true},  // the desertification index reads the albedo on the date of the season's peak NDVI
   };
   return products;
+}
+
+const std::vector<const IndexProduct*>& season_indices() {
+  static const std::vector<const IndexProduct*> inputs = [] {
+    std::vector<const IndexProduct*> out;
+    for (const IndexProduct& p : index_products())
+      if (p.read_by_season()) out.push_back(&p);
+    return out;
+  }();
+  return inputs;
+}
+
+std::size_t season_index_slot(const std::string& name) {
+  const auto& inputs = season_indices();
+  for (std::size_t k = 0; k < inputs.size(); ++k)
+    if (inputs[k]->name == name) return k;
+  throw std::logic_error("no season index named " + name);
 }
 
 BandSet rule_bands() { return {B::green, B::red, B::nir, B::swir1}; }  // NDVI for cover and forest, MNDWI for water

@@ -323,6 +323,18 @@ Registry build() {
              });
     ++slot;
   }
+  // The mean of every season index composite that asks for one (season_mean_keys(): slots of a season tally).
+  std::size_t season_slot = 0;
+  for (const IndexProduct& p : indices)
+    for (const SeasonComposite& composite : p.season) {
+      if (composite.mean_key.empty()) continue;
+      r.number(composite.mean_key.c_str(), composite.mean_zh.c_str(),
+               ("Per season: area-weighted mean of the season composite " + composite.product + " over observed land (not water).").c_str(), 4,
+               [slot = season_slot](const ZoneRow& x) {
+                 return slot < x.tally.index_sum.size() ? ratio(x.tally.index_sum[slot], x.tally.index_area[slot]) : kNaN;
+               });
+      ++season_slot;
+    }
   return r;
 }
 

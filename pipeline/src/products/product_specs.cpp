@@ -2,7 +2,10 @@
 
 #include <tbb/parallel_for.h>
 
+#include <filesystem>
 #include <stdexcept>
+
+#include "base/output_folder.hpp"
 
 #include "config/schema.hpp"
 #include "products/index_products.hpp"
@@ -37,7 +40,7 @@ const ConfigKeys keys_output(40, {
      "Which product GeoTIFFs to write: `all` (`true`), `none` (`false`: the reports only), or a list of levels and products: "
      "`scene` (every per-scene product under products/), `season` (every yearly composite under years/), `trends` (the "
      "FVC trend rasters), `season/LANDCOVER` (one product of one level), `FVC` (that name at every level). Products a selected "
-     "one needs (the season composites read each scene's NDVI, MNDWI, CLEAR and ALBEDO; the trends read each year's FVC) are "
+     "one needs (the season composites read each scene's NDVI, MNDWI, MSAVI2, CLEAR and ALBEDO; the trends read each year's FVC) are "
      "computed either way and kept as work files only; the reports do not depend on the choice. `ecomon sample-design` reads "
      "the year's LANDCOVER, so keep `season` (or `season/LANDCOVER`) for it."}
 });
@@ -65,7 +68,7 @@ const std::vector<ProductSpec>& scene_products() {
   static const std::vector<ProductSpec> products = [] {
     std::vector<ProductSpec> out;
     for (const IndexProduct& p : index_products())
-      out.push_back({p.name, PixelType::i16, kNoData16, kIndexScale, p.description, {}, false, p.season_input, BandSet(p.bands)});
+      out.push_back({p.name, PixelType::i16, kNoData16, kIndexScale, p.description, {}, false, p.read_by_season(), BandSet(p.bands)});
     out.push_back({"FVC", PixelType::u8, kNoData8, kFvcScale, "Fractional vegetation cover, dimidiate pixel model, x0.005", {}, false});
     out.push_back(
         {"WATER", PixelType::u8, kNoData8, 1, "Water (MNDWI threshold)", binary_colours("not water", "water", 30, 90, 200), true});
@@ -75,55 +78,40 @@ const std::vector<ProductSpec>& scene_products() {
                    "Sandification grade by vegetation cover (GB/T 24255), all land: one date has no land cover",
                    sandification_grade_colours("water (not graded)"), true});
     out.push_back({"CLEAR", PixelType::u8, kNoData8, 1, "Clear observation (QA: no fill, cloud, shadow, cirrus, snow, saturation)",
-                   binary_colours("masked", "clear", 250, 250, 250), true, &SeasonInputFiles::clear});
+                   binary_colours("masked", "clear", 250, 250, 250), true, true});
     return out;
   }();
   return products;
 }
 
-const std::vector<ProductSpec>& season_products() {
-  static const std::vector<ProductSpec> products = {
-      {"NDVI_MAX", PixelType::i16, kNoData16, kIndexScale, "Season maximum-NDVI composite (Holben 1986), x1e-4", {}, false},
-      {"NDVI_MEDIAN", PixelType::i16, kNoData16, kIndexScale, "Season median-NDVI composite, x1e-4", {}, false},
-      {"CLEAR_COUNT", PixelType::u8, kNoData8, 1, "Clear observations in the season", {}, false},
-      {"WATER_FREQUENCY", PixelType::u8, kNoData8, 1, "Water frequency: wet / clear observations (WOfS), percent", {}, false},
-      {"WETLAND",
-       PixelType::u8,
-       kNoData8,
-       1,
-       "Water class by frequency: 0 dry, 1 seasonal (wetland), 2 permanent",
-       {{0, 230, 230, 230, 255, "dry"},
-        {1, 120, 200, 230, 255, "seasonal water (wetland)"},
-        {2, 30, 90, 200, 255, "permanent water"},
-        {255, 0, 0, 0, 0, "no data"}},
-       true},
-      {"FVC", PixelType::u8, kNoData8, kFvcScale, "Fractional vegetation cover from the max-NDVI composite, x0.005", {}, false},
-      {"FOREST",
-       PixelType::u8,
-       kNoData8,
-       1,
-       "Forest: 1 trees (canopy NDVI at peak, green in spring and autumn), 2 shrubland of forest.shrub_min_cover (forest where "
-       "designated), minimum patch",
-       {{0, 230, 230, 230, 255, "not forest"},
-        {1, 20, 120, 40, 255, "forest (trees)"},
-        {2, 170, 190, 60, 255, "special shrubland (forest where designated)"},
-        {255, 0, 0, 0, 0, "no data"}},
-       true},
-      {"LANDCOVER", PixelType::u8, kNoData8, 1, "Land cover from the season's dates (config/README.md: Land cover from the imagery)",
-       landcover_colours(), true},
-      {"SANDIFICATION_GRADE", PixelType::u8, kNoData8, 1, "Sandification grade by vegetation cover (GB/T 24255), natural land only",
-       sandification_grade_colours("not graded (water, wetland, cropland, built-up)"), true},
-      {"DDI",
-       PixelType::i16,
-       kNoData16,
-       kIndexScale,
-       "Desertification difference index of the albedo-NDVI space (Zeng et al. 2006) at the season's peak, x1e-4",
-       {},
-       false},
-      {"DESERTIFICATION_GRADE", PixelType::u8, kNoData8, 1, "Desertification grade by DDI (frozen cut points), natural land only",
-       sandification_grade_colours("not graded (water, wetland, cropland, built-up, or no albedo)", "non-desertified"), true},
-  };
-  return products;
+ProductWriters open_product_writers(const std::vector<ProductSpec>& specs, const ProductOutputPlan& plan, const geo::Grid& grid,
+                                    const OutputSection& output, const std::string& work_dir) {
+  ProductWriters out;
+  out.writers.resize(specs.size());
+  bool folder_made = false;
+  for (std::size_t k = 0; k < specs.size(); ++k) {
+    const ProductSpec& p = specs[k];
+    if (plan.available && !plan.available(p)) continue;
+    const bool selected = product_selected(output, plan.level, p.name);
+    const bool work_file = !selected && plan.work_file_needed && plan.work_file_needed(p);
+    if (!selected && !work_file) continue;
+    geo::io::RasterSpec raster = p.raster(grid, plan.metadata);
+    if (plan.extra_metadata) plan.extra_metadata(p, raster);
+    const std::string file = plan.file_prefix + p.name + ".tif";
+    if (selected && !folder_made) {
+      std::filesystem::create_directories(path_inside(output.dir, plan.folder));
+      folder_made = true;
+    }
+    std::vector<std::string> parts = plan.folder;
+    parts.push_back(file);
+    const std::string path = work_file ? path_inside(work_dir, {file}) : path_inside(output.dir, parts);
+    geo::io::CogOptions options = cog_options(output);
+    options.cloud_optimized = !work_file;
+    out.writers[k] = std::make_unique<geo::io::CogWriter>(path, std::move(raster), options, work_dir);
+    (work_file ? out.work_files : out.written).push_back(path);
+    out.paths[p.name] = path;
+  }
+  return out;
 }
 
 ProductBlocks::ProductBlocks(const std::vector<ProductSpec>& specs) : specs_(&specs), blocks_(specs.size()) {}
@@ -135,6 +123,21 @@ ProductBlocks::AnyBlock& ProductBlocks::slot(const std::string& name, PixelType 
       return blocks_[i];
     }
   throw std::logic_error("no product named " + name);
+}
+
+void ProductBlocks::set(std::size_t position, const geo::Block<std::int32_t>& values) {
+  const ProductSpec& spec = specs_->at(position);
+  auto convert = [&](auto zero) {
+    geo::Block<decltype(zero)> block = geo::Block<decltype(zero)>::uninitialized(values.window());
+    for (std::size_t i = 0; i < values.size(); ++i) block[i] = decltype(zero)(values[i]);
+    blocks_[position] = std::move(block);
+  };
+  if (spec.type == PixelType::i16)
+    convert(std::int16_t(0));
+  else if (spec.type == PixelType::u8)
+    convert(std::uint8_t(0));
+  else
+    throw std::logic_error("product " + spec.name + ": no int32 conversion to its pixel type");
 }
 
 void ProductBlocks::write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers) const {

@@ -4,6 +4,8 @@
 // name and hand their strips over as ProductBlocks, also addressed by name, so writers and blocks
 // cannot fall out of step.
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <variant>
@@ -12,7 +14,9 @@
 #include "libgeo/block.hpp"
 #include "config/settings.hpp"
 #include "libgeo/io/raster.hpp"
+#include "products/season_cell.hpp"
 #include "results/scene_result.hpp"
+#include "rules/zone_tally.hpp"
 
 namespace ecomon {
 
@@ -40,10 +44,16 @@ struct ProductSpec {
   std::string description;
   std::vector<geo::io::ColourEntry> colours;
   bool categorical = false;  // nearest-neighbour overviews
-  /// A scene product the season pass reads back: where the scene pass records its path (null: none).
-  std::string SeasonInputFiles::*season_input = nullptr;
+  /// A scene product the season pass reads back (its path in SceneResult::season_inputs).
+  bool season_input = false;
   /// The band roles it is computed from: a scene whose sensor lacks one does not have it.
   BandSet bands = {};
+  /// Season products: the cell's stored value (the raw code of `type`, nodata where undefined), for a
+  /// cell with a clear observation (or with any data, when `with_data_only`)...
+  std::function<std::int32_t(const SeasonCell&)> season_value = {};
+  /// ... and what such a cell adds to its zone's tally, with its stored value and its area w (m^2, coverage-weighted).
+  std::function<void(ZoneTally&, const SeasonCell&, std::int32_t value, double w)> season_tally = {};
+  bool with_data_only = false;
   /// The full raster spec on `grid` with the run's metadata.
   geo::io::RasterSpec raster(const geo::Grid& grid, std::vector<std::pair<std::string, std::string>> metadata) const;
 };
@@ -54,14 +64,48 @@ geo::io::CogOptions cog_options(const OutputSection& output);
 /// Per-scene products in output order: every index product (products/index_products.cpp), then FVC,
 /// WATER, FOREST, SANDIFICATION_GRADE, CLEAR.
 const std::vector<ProductSpec>& scene_products();
-/// Season products in output order.
+/// Season products in output order (products/season_products.cpp): the index composites, then
+/// CLEAR_COUNT, WATER_FREQUENCY, WETLAND, FVC, FOREST, LANDCOVER, the grades and DDI.
 const std::vector<ProductSpec>& season_products();
+/// The mean columns of the season's index composites (SeasonComposite::mean_key), in registry order:
+/// a key's position is its slot in a season tally's index_sum and index_area.
+const std::vector<std::string>& season_mean_keys();
+/// The season product the pixel trends are computed from.
+inline constexpr const char* kTrendSeasonInput = "FVC";
 /// The pixel trend rasters of the yearly FVC (written under trends/).
 const std::vector<ProductSpec>& trend_products();
 
 /// Checks that every item output.products lists names a level (scene, season, trends) or a product
 /// of one; throws ConfigError naming the item and listing the products otherwise.
 void check_product_selection(const OutputSection& output);
+
+/// Where one level's product rasters go (scene: products/<scene>/<scene>_NAME.tif; season:
+/// years/<year>/ecomon_<year>_NAME.tif; trends: trends/NAME.tif) and which are opened.
+struct ProductOutputPlan {
+  std::string level;                                          // output.products' level: scene, season or trends
+  std::vector<std::string> folder;                            // under output.dir
+  std::string file_prefix;                                    // the file is file_prefix + NAME + ".tif"
+  std::vector<std::pair<std::string, std::string>> metadata;  // every raster's ECOMON_* items
+  /// Not selected, but a later pass reads it: written to the run's work folder (not cloud-optimised).
+  std::function<bool(const ProductSpec&)> work_file_needed = {};
+  /// False for a product this source cannot have (its sensor lacks a band): not opened.
+  std::function<bool(const ProductSpec&)> available = {};
+  /// Per-product metadata beyond the plan's (e.g. the scene FVC's end-members).
+  std::function<void(const ProductSpec&, geo::io::RasterSpec&)> extra_metadata = {};
+};
+
+/// The writers of one level's products, by position in its list (null: not written).
+struct ProductWriters {
+  std::vector<std::unique_ptr<geo::io::CogWriter>> writers;
+  std::map<std::string, std::string> paths;  // every opened product's file, by name
+  std::vector<std::string> written;          // the selected ones, under output.dir
+  std::vector<std::string> work_files;       // the others, in the work folder
+};
+
+/// Opens a writer for every product of `specs` that output.products selects, and a work file for
+/// each the plan says a later pass needs; the folder is made when something is selected.
+ProductWriters open_product_writers(const std::vector<ProductSpec>& specs, const ProductOutputPlan& plan, const geo::Grid& grid,
+                                    const OutputSection& output, const std::string& work_dir);
 
 /// One strip of every product of a list, addressed by name.
 class ProductBlocks {
@@ -70,6 +114,8 @@ class ProductBlocks {
   explicit ProductBlocks(const std::vector<ProductSpec>& specs);
   void set(const std::string& name, geo::Block<std::int16_t> block) { slot(name, geo::io::PixelType::i16) = std::move(block); }
   void set(const std::string& name, geo::Block<std::uint8_t> block) { slot(name, geo::io::PixelType::u8) = std::move(block); }
+  /// The product at `position` of the list, from its stored values as int32 (converted to its pixel type).
+  void set(std::size_t position, const geo::Block<std::int32_t>& values);
   /// Writes every block to the writer of the same position (writers made from the same list; a null
   /// writer, or no writers at all, for products not written).
   void write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers) const;

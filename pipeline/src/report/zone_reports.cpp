@@ -9,6 +9,7 @@
 #include "libgeo/trend.hpp"
 #include "products/index_products.hpp"
 #include "products/indicators.hpp"
+#include "products/product_specs.hpp"
 
 namespace ecomon {
 
@@ -56,8 +57,13 @@ const std::vector<std::string>& scene_report_keys() {
   return keys;
 }
 
+std::vector<std::string> with_season_means(std::vector<std::string> keys) {
+  for (const std::string& key : season_mean_keys()) keys.push_back(key);
+  return keys;
+}
+
 const std::vector<std::string>& series_keys() {
-  static const std::vector<std::string> keys = {"zone_code",
+  static const std::vector<std::string> keys = with_season_means({"zone_code",
                                                 "zone_name",
                                                 "year",
                                                 "scenes",
@@ -106,7 +112,7 @@ const std::vector<std::string>& series_keys() {
                                                 "grassland_area_wanmu",
                                                 "cropland_area_wanmu",
                                                 "water_area_wanmu",
-                                                "wetland_area_wanmu"};
+                                                "wetland_area_wanmu"});
   return keys;
 }
 

@@ -3,6 +3,7 @@
 // end-members, the products written and where its season inputs are. Below the engines, so that
 // writers, indicators and a catalog read results without depending on the engine that made them.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,13 @@ namespace ecomon {
 
 /// Where the scene pass left a scene's season inputs.
 struct SeasonInputFiles {
-  std::string ndvi, mndwi, clear, albedo;
+  std::map<std::string, std::string> paths;  // by scene product name (CLEAR and the season's indices: products/index_products.hpp)
   std::vector<std::string> work_files;  // those written to the work folder for the season pass alone (not selected): removed after its year
+  /// The path of a product's raster, "" when the scene pass wrote none.
+  std::string path(const std::string& product) const {
+    const auto p = paths.find(product);
+    return p == paths.end() ? std::string() : p->second;
+  }
 };
 
 struct SceneResult {

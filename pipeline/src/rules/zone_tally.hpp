@@ -6,6 +6,10 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "libgeo/indices.hpp"
@@ -42,39 +46,19 @@ struct ZoneTally {
   // class, so that a unit of several zones is estimated zone by zone (each zone's classes are strata)
   std::map<int, std::array<double, kLandCoverClasses>> class_area_by_zone;
 
-  void merge(const ZoneTally& o) {
-    total_area += o.total_area;
-    observed_area += o.observed_area;
-    clear_obs_area += o.clear_obs_area;
-    land_area += o.land_area;
-    fvc_area += o.fvc_area;
-    forest_area += o.forest_area;
-    forest_phenology_area += o.forest_phenology_area;
-    tree_forest_area += o.tree_forest_area;
-    shrub_forest_area += o.shrub_forest_area;
-    water_area += o.water_area;
-    wetland_area += o.wetland_area;
-    for (int i = 0; i < 5; ++i) grade_area[i] += o.grade_area[i];
-    for (int i = 0; i < kLandCoverClasses; ++i) landcover_area[i] += o.landcover_area[i];
-    for (int i = 0; i < 5; ++i) desertified_area[i] += o.desertified_area[i];
-    grassland_fvc_area += o.grassland_fvc_area;
-    shoulder_area += o.shoulder_area;
-    phenology_area += o.phenology_area;
-    layer_area += o.layer_area;
-    for (const auto& [type, sums] : o.grassland_types) {
-      auto& mine = grassland_types[type];
-      mine[0] += sums[0], mine[1] += sums[1];
-    }
-    if (sources_seen.size() < o.sources_seen.size()) sources_seen.resize(o.sources_seen.size(), 0);
-    for (std::size_t i = 0; i < o.sources_seen.size(); ++i) sources_seen[i] |= o.sources_seen[i];
-    if (index_sum.size() < o.index_sum.size()) index_sum.resize(o.index_sum.size(), 0), index_area.resize(o.index_sum.size(), 0);
-    for (std::size_t i = 0; i < o.index_sum.size(); ++i) index_sum[i] += o.index_sum[i], index_area[i] += o.index_area[i];
-    sample_units.insert(sample_units.end(), o.sample_units.begin(), o.sample_units.end());
-    for (const auto& [zone, areas] : o.class_area_by_zone) {
-      auto& mine = class_area_by_zone[zone];
-      for (int i = 0; i < kLandCoverClasses; ++i) mine[std::size_t(i)] += areas[std::size_t(i)];
-    }
-  }
+  /// Adds another part of the same zone (another strip, tile, scene or process): sums, the sources
+  /// seen (or), the sample units (appended). Field by field through fields().
+  void merge(const ZoneTally& o);
+  /// The tally as text, one line per field (`name count values...`, numbers as hexadecimal floats so
+  /// that a reloaded tally is bit-identical): what a catalog stores and another process merges.
+  std::string serialise() const;
+  /// A tally from serialise()'s text; throws std::runtime_error naming the line on anything else.
+  static ZoneTally parse(const std::string& text);
+
+  /// Every member with its name, once: merge, serialise and parse iterate this list (a member left
+  /// out of it fails to compile: zone_tally.cpp checks the sizes add up).
+  static constexpr auto fields();
+
   double landcover(LandCover c) const { return landcover_area[int(c)]; }
   /// Sources (scenes) of the year with data in the zone.
   int sources() const {
@@ -89,6 +73,35 @@ struct ZoneTally {
     if (slot >= 0 && slot < 5) slots[slot] += area;
   }
   void add_graded_area(geo::index::DesertGrade grade, double area) { add_graded(grade_area, grade, area); }
+  /// Adds an index value over area w to the mean of index slot m (scene: the index products with a
+  /// mean column; season: the composites with one).
+  void add_index_value(std::size_t m, double value, double w) {
+    if (index_sum.size() <= m) index_sum.resize(m + 1, 0), index_area.resize(m + 1, 0);
+    index_sum[m] += value * w;
+    index_area[m] += w;
+  }
 };
+
+template <typename Member>
+struct TallyField {
+  const char* name;
+  Member ZoneTally::*member;
+};
+
+constexpr auto ZoneTally::fields() {
+  auto f = [](const char* name, auto member) { return TallyField<std::remove_reference_t<decltype(std::declval<ZoneTally>().*member)>>{name, member}; };
+  return std::make_tuple(f("total_area", &ZoneTally::total_area), f("observed_area", &ZoneTally::observed_area),
+                         f("clear_obs_area", &ZoneTally::clear_obs_area), f("land_area", &ZoneTally::land_area),
+                         f("fvc_area", &ZoneTally::fvc_area), f("forest_area", &ZoneTally::forest_area),
+                         f("forest_phenology_area", &ZoneTally::forest_phenology_area), f("tree_forest_area", &ZoneTally::tree_forest_area),
+                         f("shrub_forest_area", &ZoneTally::shrub_forest_area), f("water_area", &ZoneTally::water_area),
+                         f("wetland_area", &ZoneTally::wetland_area), f("grade_area", &ZoneTally::grade_area),
+                         f("landcover_area", &ZoneTally::landcover_area), f("desertified_area", &ZoneTally::desertified_area),
+                         f("grassland_fvc_area", &ZoneTally::grassland_fvc_area), f("shoulder_area", &ZoneTally::shoulder_area),
+                         f("phenology_area", &ZoneTally::phenology_area), f("layer_area", &ZoneTally::layer_area),
+                         f("grassland_types", &ZoneTally::grassland_types), f("sources_seen", &ZoneTally::sources_seen),
+                         f("index_sum", &ZoneTally::index_sum), f("index_area", &ZoneTally::index_area),
+                         f("sample_units", &ZoneTally::sample_units), f("class_area_by_zone", &ZoneTally::class_area_by_zone));
+}
 
 }  // namespace ecomon

@@ -1,0 +1,31 @@
+#pragma once
+// One cell of a season as the season engine's per-cell program leaves it (engine/season_engine.cpp):
+// the composites of the season's indices, the water frequency, the cover, the final land cover and
+// forest after the patch rule. Each season product (products/season_products.cpp) reads its value
+// from here, and declares what a cell adds to its zone's tallies; the engine calls them all alike.
+#include <cstdint>
+
+#include "rules/cell_rules.hpp"
+
+namespace ecomon {
+
+struct SeasonCell {
+  const CellRules* rules = nullptr;
+  int clear_count = 0;           // clear observations in the peak season (0: the cell has data, none clear)
+  const float* at_peak = nullptr;  // by season index slot: the value on the date of the peak NDVI (NaN: undefined there)
+  const float* median = nullptr;   // by season index slot: the median over the season (NaN: none)
+  float water_frequency = 0;     // wet / clear observations in the season
+  float fvc = 0;                 // cover at the peak (0 over water)
+  LandCover land_cover = LandCover::unknown;  // the final class (after the minimum-patch rule)
+  std::uint8_t forest = 0;       // 1 trees, 2 shrubland dense enough to be forest, 0 neither (after the patch rule)
+  int shoulders = 0;             // shoulder windows (spring, autumn) with a clear observation
+  bool by_layer = false;         // the class is the user's land cover layer's
+  // Zone accounting only (the tally of the zone the cell is counted in):
+  bool shrubland_is_forest = false;  // the zone's dense shrubland is forest (forest.special_shrubland)
+  bool has_grassland_types = false;  // a grassland-type layer is given
+  std::uint16_t grassland_type = 0;  // ... and its code here
+
+  bool is_land() const { return !rules->is_water_by_frequency(water_frequency); }
+};
+
+}  // namespace ecomon

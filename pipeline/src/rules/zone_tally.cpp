@@ -1,0 +1,170 @@
+#include "rules/zone_tally.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <stdexcept>
+
+namespace ecomon {
+
+namespace {
+
+// Every member is in fields(): the members' sizes add up to the struct's (all are 8-byte aligned,
+// so there is no padding to hide a member left out of the list).
+constexpr std::size_t field_bytes() {
+  std::size_t bytes = 0;
+  std::apply([&](const auto&... field) { ((bytes += sizeof(std::declval<ZoneTally>().*field.member)), ...); }, ZoneTally::fields());
+  return bytes;
+}
+static_assert(field_bytes() == sizeof(ZoneTally), "a ZoneTally member is missing from ZoneTally::fields()");
+
+// How each kind of member merges: areas add, the sources seen are or-ed, sample units appended.
+void merge_value(double& a, const double& b) { a += b; }
+template <std::size_t N>
+void merge_value(double (&a)[N], const double (&b)[N]) {
+  for (std::size_t i = 0; i < N; ++i) a[i] += b[i];
+}
+template <typename Key, std::size_t N>
+void merge_value(std::map<Key, std::array<double, N>>& a, const std::map<Key, std::array<double, N>>& b) {
+  for (const auto& [key, values] : b) {
+    auto& mine = a[key];
+    for (std::size_t i = 0; i < N; ++i) mine[i] += values[i];
+  }
+}
+void merge_value(std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() < b.size()) a.resize(b.size(), 0);
+  for (std::size_t i = 0; i < b.size(); ++i) a[i] += b[i];
+}
+void merge_value(std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b) {
+  if (a.size() < b.size()) a.resize(b.size(), 0);
+  for (std::size_t i = 0; i < b.size(); ++i) a[i] |= b[i];
+}
+void merge_value(std::vector<std::size_t>& a, const std::vector<std::size_t>& b) { a.insert(a.end(), b.begin(), b.end()); }
+
+// Text form: `name count v1 v2 ...`; a map entry is its key followed by its N values.
+std::string number(double v) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%a", v);
+  return buffer;
+}
+void write_value(std::ostream& out, double v) { out << " 1 " << number(v); }
+template <std::size_t N>
+void write_value(std::ostream& out, const double (&v)[N]) {
+  out << ' ' << N;
+  for (double x : v) out << ' ' << number(x);
+}
+template <typename Key, std::size_t N>
+void write_value(std::ostream& out, const std::map<Key, std::array<double, N>>& m) {
+  out << ' ' << m.size();
+  for (const auto& [key, values] : m) {
+    out << ' ' << key;
+    for (double x : values) out << ' ' << number(x);
+  }
+}
+void write_value(std::ostream& out, const std::vector<double>& v) {
+  out << ' ' << v.size();
+  for (double x : v) out << ' ' << number(x);
+}
+template <typename Integer>
+void write_value(std::ostream& out, const std::vector<Integer>& v) {
+  out << ' ' << v.size();
+  for (Integer x : v) out << ' ' << std::uint64_t(x);
+}
+
+struct Reader {
+  std::istringstream in;
+  std::string field;
+  std::string token() {
+    std::string t;
+    if (!(in >> t)) throw std::runtime_error("zone tally: field " + field + " ends early");
+    return t;
+  }
+  double real() {
+    const std::string t = token();
+    char* end = nullptr;
+    const double v = std::strtod(t.c_str(), &end);
+    if (end != t.c_str() + t.size()) throw std::runtime_error("zone tally: field " + field + ": '" + t + "' is not a number");
+    return v;
+  }
+  std::uint64_t whole() {
+    const std::string t = token();
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(t.c_str(), &end, 10);
+    if (t.empty() || t[0] == '-' || end != t.c_str() + t.size())
+      throw std::runtime_error("zone tally: field " + field + ": '" + t + "' is not a count");
+    return v;
+  }
+  std::size_t count(std::size_t expected = std::size_t(-1)) {
+    const std::uint64_t n = whole();
+    if (expected != std::size_t(-1) && n != expected)
+      throw std::runtime_error("zone tally: field " + field + " has " + std::to_string(n) + " values, not " + std::to_string(expected));
+    if (n > (1u << 26)) throw std::runtime_error("zone tally: field " + field + ": implausible count " + std::to_string(n));
+    return std::size_t(n);
+  }
+};
+void read_value(Reader& r, double& v) {
+  r.count(1);
+  v = r.real();
+}
+template <std::size_t N>
+void read_value(Reader& r, double (&v)[N]) {
+  r.count(N);
+  for (double& x : v) x = r.real();
+}
+template <typename Key, std::size_t N>
+void read_value(Reader& r, std::map<Key, std::array<double, N>>& m) {
+  const std::size_t n = r.count();
+  for (std::size_t k = 0; k < n; ++k) {
+    const long long key = std::stoll(r.token());
+    auto& values = m[Key(key)];
+    for (double& x : values) x = r.real();
+  }
+}
+void read_value(Reader& r, std::vector<double>& v) {
+  v.resize(r.count());
+  for (double& x : v) x = r.real();
+}
+template <typename Integer>
+void read_value(Reader& r, std::vector<Integer>& v) {
+  v.resize(r.count());
+  for (Integer& x : v) x = Integer(r.whole());
+}
+
+}  // namespace
+
+void ZoneTally::merge(const ZoneTally& o) {
+  std::apply([&](const auto&... field) { (merge_value(this->*field.member, o.*field.member), ...); }, fields());
+}
+
+std::string ZoneTally::serialise() const {
+  std::ostringstream out;
+  std::apply([&](const auto&... field) { ((out << field.name, write_value(out, this->*field.member), out << '\n'), ...); }, fields());
+  return out.str();
+}
+
+ZoneTally ZoneTally::parse(const std::string& text) {
+  ZoneTally t;
+  std::istringstream lines(text);
+  std::string line;
+  std::size_t seen = 0;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    Reader r{std::istringstream(line), {}};
+    r.in >> r.field;
+    bool known = false;
+    std::apply(
+        [&](const auto&... field) {
+          ((field.name == r.field ? (read_value(r, t.*field.member), known = true) : false), ...);
+        },
+        fields());
+    if (!known) throw std::runtime_error("zone tally: unknown field '" + r.field + "'");
+    std::string extra;
+    if (r.in >> extra) throw std::runtime_error("zone tally: field " + r.field + " has more values than it says");
+    ++seen;
+  }
+  if (seen != std::tuple_size_v<decltype(fields())>)
+    throw std::runtime_error("zone tally: " + std::to_string(seen) + " fields, not " + std::to_string(std::tuple_size_v<decltype(fields())>));
+  return t;
+}
+
+}  // namespace ecomon
