@@ -669,29 +669,42 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
   ProductOutputPlan outputs{"trends", {"trends"}, "", metadata};
   ProductWriters opened = open_product_writers(specs, outputs, grid, s.output, work_dir);
   auto& writers = opened.writers;
-  for (const Window& w : geo::strips(grid, std::max(8, s.run.window_rows))) {
-    std::vector<Block<std::uint8_t>> values;
-    for (auto& r : readers) values.push_back(r.read<std::uint8_t>(w));
-    Block<float> slope(w, -9999.0f);
-    Block<std::uint8_t> cls(w, kNoData8);
-    tbb::parallel_for(0, w.rows, [&](int r) {
-      std::vector<double> v(values.size());
-      for (int c = 0; c < w.cols; ++c) {
-        for (std::size_t y = 0; y < values.size(); ++y) {
-          const std::uint8_t raw = values[y].at(r, c);
-          v[y] = raw == kNoData8 ? std::nan("") : raw * kFvcScale;
-        }
-        const geo::TrendResult t = geo::theil_sen_mann_kendall(times, v);
-        if (t.n < 3) continue;
-        slope.at(r, c) = float(t.slope);
-        cls.at(r, c) = !(t.p < s.trend.alpha) ? 0 : t.s > 0 ? 1 : 2;
-      }
-    });
-    if (writers[0]) writers[0]->write(slope);
-    if (writers[1]) writers[1]->write(cls);
-  }
-  for (auto& w : writers)
-    if (w) w->finish();
+  // Through the strip runner like every raster pass: the years' FVC read in order, the per-cell
+  // test in parallel, the strips written in order.
+  struct TrendStrip : StripWindows {
+    std::vector<Block<std::uint8_t>> values;  // by year, over the core
+    ProductBlocks outputs;
+  };
+  const double per_cell = double(readers.size()) + 4.0 + 1.0;  // the years' FVC bytes, the slope and the class
+  const StripPlan plan = plan_strips(s, per_cell, grid.cols, 0);
+  run_strips<TrendStrip>(
+      plan, grid, 0,
+      [&](TrendStrip& t) {
+        for (auto& r : readers) t.values.push_back(r.read<std::uint8_t>(t.core));
+      },
+      [&](TrendStrip& t) {
+        const Window& w = t.core;
+        Block<float> slope(w, -9999.0f);
+        Block<std::uint8_t> cls(w, kNoData8);
+        std::vector<double> v(t.values.size());
+        for (int r = 0; r < w.rows; ++r)
+          for (int c = 0; c < w.cols; ++c) {
+            for (std::size_t y = 0; y < t.values.size(); ++y) {
+              const std::uint8_t raw = t.values[y].at(r, c);
+              v[y] = raw == kNoData8 ? std::nan("") : raw * kFvcScale;
+            }
+            const geo::TrendResult trend = geo::theil_sen_mann_kendall(times, v);
+            if (trend.n < 3) continue;
+            slope.at(r, c) = float(trend.slope);
+            cls.at(r, c) = !(trend.p < s.trend.alpha) ? 0 : trend.s > 0 ? 1 : 2;
+          }
+        t.values.clear();
+        t.outputs = ProductBlocks(specs);
+        t.outputs.set(0, std::move(slope));
+        t.outputs.set(1, std::move(cls));
+      },
+      [&](TrendStrip& t) { t.outputs.write(writers); });
+  finish_all(writers, plan.threads);
   return opened.written;
 }
 

@@ -118,11 +118,13 @@ ProductBlocks::ProductBlocks(const std::vector<ProductSpec>& specs) : specs_(&sp
 
 ProductBlocks::AnyBlock& ProductBlocks::slot(const std::string& name, PixelType type) {
   for (std::size_t i = 0; i < specs_->size(); ++i)
-    if ((*specs_)[i].name == name) {
-      if ((*specs_)[i].type != type) throw std::logic_error("product " + name + ": block of the wrong pixel type");
-      return blocks_[i];
-    }
+    if ((*specs_)[i].name == name) return slot(i, type);
   throw std::logic_error("no product named " + name);
+}
+
+ProductBlocks::AnyBlock& ProductBlocks::slot(std::size_t position, PixelType type) {
+  if ((*specs_).at(position).type != type) throw std::logic_error("product " + (*specs_)[position].name + ": block of the wrong pixel type");
+  return blocks_[position];
 }
 
 void ProductBlocks::set(std::size_t position, const geo::Block<std::int32_t>& values) {
@@ -153,6 +155,8 @@ void ProductBlocks::write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writ
       writers[i]->write(*b16);
     else if (const auto* b8 = std::get_if<geo::Block<std::uint8_t>>(&blocks_[i]))
       writers[i]->write(*b8);
+    else if (const auto* f32 = std::get_if<geo::Block<float>>(&blocks_[i]))
+      writers[i]->write(*f32);
   });
 }
 

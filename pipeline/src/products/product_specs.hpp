@@ -116,13 +116,16 @@ class ProductBlocks {
   void set(const std::string& name, geo::Block<std::uint8_t> block) { slot(name, geo::io::PixelType::u8) = std::move(block); }
   /// The product at `position` of the list, from its stored values as int32 (converted to its pixel type).
   void set(std::size_t position, const geo::Block<std::int32_t>& values);
+  void set(std::size_t position, geo::Block<float> block) { slot(position, geo::io::PixelType::f32) = std::move(block); }
+  void set(std::size_t position, geo::Block<std::uint8_t> block) { slot(position, geo::io::PixelType::u8) = std::move(block); }
   /// Writes every block to the writer of the same position (writers made from the same list; a null
   /// writer, or no writers at all, for products not written).
   void write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers) const;
 
  private:
-  using AnyBlock = std::variant<std::monostate, geo::Block<std::int16_t>, geo::Block<std::uint8_t>>;
+  using AnyBlock = std::variant<std::monostate, geo::Block<std::int16_t>, geo::Block<std::uint8_t>, geo::Block<float>>;
   AnyBlock& slot(const std::string& name, geo::io::PixelType type);
+  AnyBlock& slot(std::size_t position, geo::io::PixelType type);
   const std::vector<ProductSpec>* specs_ = nullptr;
   std::vector<AnyBlock> blocks_;
 };
