@@ -160,22 +160,14 @@ struct YearInputs {
   const GrasslandTypeLayer* types;      // landcover.grassland_types_file, or null
   // The season indices the rules read, by slot (products/index_products.hpp), and which need a median.
   std::size_t ndvi_slot = season_index_slot("NDVI"), mndwi_slot = season_index_slot("MNDWI");
-  std::vector<bool> median_wanted = medians_wanted();
-  std::size_t landcover_product = season_product_position("LANDCOVER");  // the plots and the sample read the class
+  std::vector<std::size_t> median_slots = slots_with_a_median();
 
-  static std::vector<bool> medians_wanted() {
-    std::vector<bool> wanted(season_indices().size(), false);
-    wanted[season_index_slot("NDVI")] = true;  // the land cover's green ratios
-    for (std::size_t k = 0; k < wanted.size(); ++k)
+  static std::vector<std::size_t> slots_with_a_median() {
+    std::vector<std::size_t> out = {season_index_slot("NDVI")};  // the land cover's green ratios
+    for (std::size_t k = 0; k < season_indices().size(); ++k)
       for (const SeasonComposite& composite : season_indices()[k]->season)
-        wanted[k] = wanted[k] || composite.statistic == SeasonComposite::Statistic::median;
-    return wanted;
-  }
-  static std::size_t season_product_position(const std::string& name) {
-    const auto& specs = season_products();
-    for (std::size_t p = 0; p < specs.size(); ++p)
-      if (specs[p].name == name) return p;
-    throw std::logic_error("no season product named " + name);
+        if (composite.statistic == SeasonComposite::Statistic::median && std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+    return out;
   }
 };
 
@@ -256,13 +248,14 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   std::vector<std::uint8_t> has_data(n, 0), clear_n(n, 0), shoulders(n, 0);
   std::vector<float> fvc(n, geo::index::kNaN), water_freq(n, geo::index::kNaN);
   // By cell, then season index slot: the value on the peak-NDVI date, and the season median.
-  std::vector<float> at_peak(n * slots, geo::index::kNaN), median(n * slots, geo::index::kNaN);
+  // (Written for every cell with a clear observation, the only ones read: not initialised.)
+  std::unique_ptr<float[]> at_peak(new float[n * slots]), median(new float[n * slots]);
   std::vector<CellRules::GreenRatios> ratio(n);
   std::vector<LandCover> first_class(n, LandCover::unknown);
   std::vector<std::uint8_t> by_layer(n, 0);
   std::vector<std::vector<float>> season_values(slots);  // of one cell, per slot with a median
   for (std::size_t i = 0; i < n; ++i) {
-    for (auto& values : season_values) values.clear();
+    for (const std::size_t s : in.median_slots) season_values[s].clear();
     float vmax = -2, spring = -2, autumn = -2;
     bool spring_seen = false, autumn_seen = false;
     int last_date = -1, wet = 0;
@@ -281,8 +274,8 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       if (v_raw == kNoData16 || m_raw == kNoData16) continue;
       const float v = decode_index(v_raw), m = decode_index(m_raw);
       if (w.season) {
-        for (std::size_t k = 0; k < slots; ++k) {
-          if (!in.median_wanted[k] || smp.obs.index[k].size() == 0) continue;
+        for (const std::size_t k : in.median_slots) {
+          if (smp.obs.index[k].size() == 0) continue;
           const std::int16_t raw = smp.obs.index[k][std::size_t(j)];
           if (raw != kNoData16) season_values[k].push_back(decode_index(raw));
         }
@@ -301,7 +294,8 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
     const std::size_t k = season_values[ndvi].size();
     if (k == 0) continue;
     clear_n[i] = std::uint8_t(std::min<std::size_t>(k, 254));
-    for (std::size_t s = 0; s < slots; ++s) {
+    std::fill(&median[i * slots], &median[i * slots] + slots, geo::index::kNaN);
+    for (const std::size_t s : in.median_slots) {
       auto& values = season_values[s];
       if (values.empty()) continue;
       std::sort(values.begin(), values.end());
@@ -363,6 +357,8 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
     const std::size_t i = std::size_t(cr + dr) * std::size_t(g.cols) + std::size_t(cc);
     SeasonCell cell;
     cell.rules = &rules;
+    cell.has_data = has_data[i];
+    if (!cell.has_data) return cell;
     cell.clear_count = clear_n[i];
     cell.at_peak = &at_peak[i * slots];
     cell.median = &median[i * slots];
@@ -378,18 +374,43 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
     if (in.types) cell.grassland_type = st->grassland_types[i];
     return cell;
   };
-  // Every season product's value, from its own declaration (products/season_products.cpp).
+  // Row by row: every season product's values from its own declaration (products/season_products.cpp),
+  // then each zone's tally of the row (in column order) through the products' tallies.
   const std::vector<ProductSpec>& specs = season_products();
-  std::vector<Block<std::int32_t>> values;
-  for (std::size_t p = 0; p < specs.size(); ++p) values.emplace_back(c, std::int32_t(specs[p].nodata));
-  for (int r = 0; r < c.rows; ++r)
-    for (int col = 0; col < c.cols; ++col) {
-      const std::size_t i = std::size_t(r + dr) * std::size_t(g.cols) + std::size_t(col);
-      if (!has_data[i]) continue;
-      const SeasonCell cell = season_cell(r, col);
-      for (std::size_t p = 0; p < specs.size(); ++p)
-        if (clear_n[i] || specs[p].with_data_only) values[p].at(r, col) = specs[p].season_value(cell);
+  st->outputs = ProductBlocks(specs, c);
+  std::vector<std::vector<std::int32_t>> values(specs.size(), std::vector<std::int32_t>(std::size_t(c.cols)));  // one row of each
+  std::vector<Window> subs(zones.size());
+  std::vector<Block<double>> cover(zones.size());
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    subs[z] = zone_windows[z].intersect(c);
+    if (!subs[z].empty()) cover[z] = geo::coverage_fractions(zones[z].geometry, in.grid.transform, subs[z]);
+  }
+  st->zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
+  std::vector<SeasonCell> row_cells(std::size_t(c.cols));
+  std::vector<double> w(std::size_t(c.cols));
+  for (int r = 0; r < c.rows; ++r) {
+    for (int col = 0; col < c.cols; ++col) row_cells[std::size_t(col)] = season_cell(r, col);
+    for (std::size_t p = 0; p < specs.size(); ++p) {
+      std::fill(values[p].begin(), values[p].end(), std::int32_t(specs[p].nodata));
+      specs[p].season_value(row_cells.data(), row_cells.size(), values[p].data());
+      st->outputs.set_row(p, r, values[p].data());
     }
+    for (std::size_t z = 0; z < zones.size(); ++z) {
+      const Window& sub = subs[z];
+      if (sub.empty() || r + c.row0 < sub.row0 || r + c.row0 >= sub.row_end()) continue;
+      ZoneTally& t = st->zone_rows[z][std::size_t(r)];
+      const int k0 = sub.col0 - c.col0, zr = r + c.row0 - sub.row0;
+      for (int k = 0; k < sub.cols; ++k) {
+        const double f = cover[z].at(zr, k);
+        w[std::size_t(k)] = f > 0 && row_cells[std::size_t(k0 + k)].has_data ? f * areas.at(r + c.row0 - patch_window.row0, k0 + k) : 0.0;
+        if (w[std::size_t(k)] > 0) t.total_area += w[std::size_t(k)];
+      }
+      const SeasonZone zone{in.special_shrubland[z]};
+      for (std::size_t p = 0; p < specs.size(); ++p)
+        if (specs[p].season_tally)
+          specs[p].season_tally(t, zone, &row_cells[std::size_t(k0)], values[p].data() + k0, w.data(), std::size_t(sub.cols));
+    }
+  }
   // What the peak composite says under each ground plot and reference sample unit of these rows.
   auto match_points = [&](const std::vector<PlotCell>& cells, std::vector<PlotMatch>& matches) {
     for (auto p = std::lower_bound(cells.begin(), cells.end(), c.row0, [](const PlotCell&a, int row) { return a.row < row; });
@@ -401,7 +422,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       if (has_data[i]) m.status = PlotStatus::unobserved;
       if (clear_n[i]) {
         m.satellite_cover = fvc[i];
-        m.land_cover = LandCover(values[in.landcover_product].at(cr, cc));
+        m.land_cover = season_cell(cr, cc).land_cover;  // the LANDCOVER product's value
         m.status = m.land_cover == LandCover::grassland ? PlotStatus::matched : PlotStatus::not_grassland;
         if (in.types) m.grassland_type = st->grassland_types[i];
       }
@@ -410,30 +431,13 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   };
   match_points(in.plot_cells, st->plot_matches);
   match_points(in.sample_cells, st->sample_matches);
-  // Zone tallies, row by row, in column order: the area with data here, every product's share
-  // through its own tally.
-  st->zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
+  // The year's scenes with data in each zone row (for the per-zone scene count).
   for (std::size_t z = 0; z < zones.size(); ++z) {
-    const Window sub = zone_windows[z].intersect(c);
+    const Window& sub = subs[z];
     if (sub.empty()) continue;
-    const Block<double> cover = geo::coverage_fractions(zones[z].geometry, in.grid.transform, sub);
     for (int r = 0; r < sub.rows; ++r) {
       ZoneTally& t = st->zone_rows[z][std::size_t(sub.row0 - c.row0 + r)];
       const int cr = sub.row0 - c.row0 + r;
-      for (int k = 0; k < sub.cols; ++k) {
-        const double f = cover.at(r, k);
-        if (f <= 0) continue;
-        const int cc = sub.col0 - c.col0 + k;
-        const std::size_t i = std::size_t(cr + dr) * g.cols + cc;
-        if (!has_data[i]) continue;
-        const double w = f * areas.at(cr + c.row0 - patch_window.row0, cc);
-        t.total_area += w;
-        SeasonCell cell = season_cell(cr, cc);
-        cell.shrubland_is_forest = in.special_shrubland[z];
-        for (std::size_t p = 0; p < specs.size(); ++p)
-          if (specs[p].season_tally && (clear_n[i] || specs[p].with_data_only)) specs[p].season_tally(t, cell, values[p].at(cr, cc), w);
-      }
-      // The year's scenes with data in this zone row (for the per-zone scene count).
       if (t.total_area <= 0) continue;
       t.sources_seen.assign(in.sources.size(), 0);
       for (const auto& smp : st->samples) {
@@ -441,13 +445,11 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
         for (int k = 0; k < sub.cols && !t.sources_seen[smp.source]; ++k) {
           const std::size_t i = std::size_t(cr + dr) * g.cols + std::size_t(sub.col0 - c.col0 + k);
           const std::int32_t j = smp.index[i];
-          if (cover.at(r, k) > 0 && j >= 0 && smp.obs.state[std::size_t(j)] != PixelState::no_data) t.sources_seen[smp.source] = 1;
+          if (cover[z].at(r, k) > 0 && j >= 0 && smp.obs.state[std::size_t(j)] != PixelState::no_data) t.sources_seen[smp.source] = 1;
         }
       }
     }
   }
-  st->outputs = ProductBlocks(specs);
-  for (std::size_t p = 0; p < specs.size(); ++p) st->outputs.set(p, values[p]);
   st->samples.clear();
 }
 

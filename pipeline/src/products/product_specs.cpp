@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <type_traits>
 
 #include "base/output_folder.hpp"
 
@@ -125,6 +126,34 @@ ProductBlocks::AnyBlock& ProductBlocks::slot(const std::string& name, PixelType 
 ProductBlocks::AnyBlock& ProductBlocks::slot(std::size_t position, PixelType type) {
   if ((*specs_).at(position).type != type) throw std::logic_error("product " + (*specs_)[position].name + ": block of the wrong pixel type");
   return blocks_[position];
+}
+
+ProductBlocks::ProductBlocks(const std::vector<ProductSpec>& specs, const geo::Window& window) : ProductBlocks(specs) {
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (specs[i].type == PixelType::i16)
+      blocks_[i] = geo::Block<std::int16_t>::uninitialized(window);
+    else if (specs[i].type == PixelType::u8)
+      blocks_[i] = geo::Block<std::uint8_t>::uninitialized(window);
+    else if (specs[i].type == PixelType::f32)
+      blocks_[i] = geo::Block<float>::uninitialized(window);
+    else
+      throw std::logic_error("product " + specs[i].name + ": no block for its pixel type");
+  }
+}
+
+void ProductBlocks::set_row(std::size_t position, int r, const std::int32_t* values) {
+  std::visit(
+      [&](auto& block) {
+        using B = std::decay_t<decltype(block)>;
+        if constexpr (std::is_same_v<B, std::monostate>) {
+          throw std::logic_error("product " + (*specs_)[position].name + ": no block allocated");
+        } else {
+          using T = std::decay_t<decltype(*block.row(0))>;
+          T* out = block.row(r);
+          for (int i = 0; i < block.window().cols; ++i) out[i] = T(values[i]);
+        }
+      },
+      blocks_.at(position));
 }
 
 void ProductBlocks::set(std::size_t position, const geo::Block<std::int32_t>& values) {

@@ -48,12 +48,14 @@ struct ProductSpec {
   bool season_input = false;
   /// The band roles it is computed from: a scene whose sensor lacks one does not have it.
   BandSet bands = {};
-  /// Season products: the cell's stored value (the raw code of `type`, nodata where undefined), for a
-  /// cell with a clear observation (or with any data, when `with_data_only`)...
-  std::function<std::int32_t(const SeasonCell&)> season_value = {};
-  /// ... and what such a cell adds to its zone's tally, with its stored value and its area w (m^2, coverage-weighted).
-  std::function<void(ZoneTally&, const SeasonCell&, std::int32_t value, double w)> season_tally = {};
-  bool with_data_only = false;
+  /// Season products: the stored values (raw codes of `type`) of a row of n cells; `out` arrives
+  /// filled with nodata (one call per row, so the per-cell code inlines: products/season_products.cpp
+  /// writes it per cell through per_clear_cell and per_cell_with_data)...
+  std::function<void(const SeasonCell* cells, std::size_t n, std::int32_t* out)> season_value = {};
+  /// ... and what the row adds to its zone's tally: `values` the product's values of those cells,
+  /// `w` their areas in the zone (m^2, coverage-weighted; 0 outside it or without data).
+  std::function<void(ZoneTally&, const SeasonZone&, const SeasonCell* cells, const std::int32_t* values, const double* w, std::size_t n)>
+      season_tally = {};
   /// The full raster spec on `grid` with the run's metadata.
   geo::io::RasterSpec raster(const geo::Grid& grid, std::vector<std::pair<std::string, std::string>> metadata) const;
 };
@@ -112,6 +114,10 @@ class ProductBlocks {
  public:
   ProductBlocks() = default;
   explicit ProductBlocks(const std::vector<ProductSpec>& specs);
+  /// Every product's block over `window`, allocated (uninitialised) for set_row().
+  ProductBlocks(const std::vector<ProductSpec>& specs, const geo::Window& window);
+  /// Row r of the product at `position`, from its stored values as int32 (converted to its pixel type).
+  void set_row(std::size_t position, int r, const std::int32_t* values);
   void set(const std::string& name, geo::Block<std::int16_t> block) { slot(name, geo::io::PixelType::i16) = std::move(block); }
   void set(const std::string& name, geo::Block<std::uint8_t> block) { slot(name, geo::io::PixelType::u8) = std::move(block); }
   /// The product at `position` of the list, from its stored values as int32 (converted to its pixel type).

@@ -11,6 +11,7 @@ namespace ecomon {
 
 struct SeasonCell {
   const CellRules* rules = nullptr;
+  bool has_data = false;         // some scene of the year has data here (else nothing else is set)
   int clear_count = 0;           // clear observations in the peak season (0: the cell has data, none clear)
   const float* at_peak = nullptr;  // by season index slot: the value on the date of the peak NDVI (NaN: undefined there)
   const float* median = nullptr;   // by season index slot: the median over the season (NaN: none)
@@ -20,12 +21,15 @@ struct SeasonCell {
   std::uint8_t forest = 0;       // 1 trees, 2 shrubland dense enough to be forest, 0 neither (after the patch rule)
   int shoulders = 0;             // shoulder windows (spring, autumn) with a clear observation
   bool by_layer = false;         // the class is the user's land cover layer's
-  // Zone accounting only (the tally of the zone the cell is counted in):
-  bool shrubland_is_forest = false;  // the zone's dense shrubland is forest (forest.special_shrubland)
   bool has_grassland_types = false;  // a grassland-type layer is given
   std::uint16_t grassland_type = 0;  // ... and its code here
 
   bool is_land() const { return !rules->is_water_by_frequency(water_frequency); }
+};
+
+/// What a zone tells a season product's tally beyond the cell.
+struct SeasonZone {
+  bool shrubland_is_forest = false;  // the zone's dense shrubland is forest (forest.special_shrubland)
 };
 
 }  // namespace ecomon

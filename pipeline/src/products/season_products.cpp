@@ -16,6 +16,31 @@ namespace {
 using geo::io::PixelType;
 using geo::index::DesertGrade;
 
+// A product's row function from its value in one cell: cells with a clear observation get it, the
+// others keep nodata (per_cell_with_data: every cell with data).
+template <typename Value>
+auto per_clear_cell(Value value) {
+  return [value](const SeasonCell* cells, std::size_t n, std::int32_t* out) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (cells[i].clear_count > 0) out[i] = value(cells[i]);
+  };
+}
+template <typename Value>
+auto per_cell_with_data(Value value) {
+  return [value](const SeasonCell* cells, std::size_t n, std::int32_t* out) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (cells[i].has_data) out[i] = value(cells[i]);
+  };
+}
+// A product's row tally from what one clear cell of the zone adds (area w > 0).
+template <typename Add>
+auto per_clear_cell_tally(Add add) {
+  return [add](ZoneTally& t, const SeasonZone& zone, const SeasonCell* cells, const std::int32_t* values, const double* w, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (w[i] > 0 && cells[i].clear_count > 0) add(t, zone, cells[i], values[i], w[i]);
+  };
+}
+
 // An index (or a number on its scale) at its product encoding, int16 x 1e-4, clamped to +-limit.
 std::int32_t index_code(float v, float limit = 1.0f) {
   return std::isnan(v) ? kNoData16 : std::int32_t(std::lround(std::clamp(v, -limit, limit) * 1e4f));
@@ -30,14 +55,14 @@ void add_index_composites(std::vector<ProductSpec>& out) {
       ProductSpec spec{composite.product, PixelType::i16, kNoData16, kIndexScale, composite.description, {}, false};
       const std::size_t slot = season_index_slot(p.name);
       if (composite.statistic == SeasonComposite::Statistic::at_peak)
-        spec.season_value = [slot](const SeasonCell& c) { return index_code(c.at_peak[slot]); };
+        spec.season_value = per_clear_cell([slot](const SeasonCell& c) { return index_code(c.at_peak[slot]); });
       else
-        spec.season_value = [slot](const SeasonCell& c) { return index_code(c.median[slot]); };
+        spec.season_value = per_clear_cell([slot](const SeasonCell& c) { return index_code(c.median[slot]); });
       if (!composite.mean_key.empty()) {
-        spec.season_tally = [m = mean_slot](ZoneTally& t, const SeasonCell& c, std::int32_t v, double w) {
+        spec.season_tally = per_clear_cell_tally([m = mean_slot](ZoneTally& t, const SeasonZone&, const SeasonCell& c, std::int32_t v, double w) {
           if (v == kNoData16 || !c.is_land()) return;
           t.add_index_value(m, double(float(v) / 1e4f), w);
-        };
+        });
         ++mean_slot;
       }
       out.push_back(std::move(spec));
@@ -49,21 +74,19 @@ std::vector<ProductSpec> build() {
   add_index_composites(out);
 
   ProductSpec clear_count{"CLEAR_COUNT", PixelType::u8, kNoData8, 1, "Clear observations in the season", {}, false};
-  clear_count.with_data_only = true;
-  clear_count.season_value = [](const SeasonCell& c) { return c.clear_count; };
+  clear_count.season_value = per_cell_with_data([](const SeasonCell& c) { return c.clear_count; });
   // The zone's observation accounting (its total area is counted by the engine: every cell with data).
-  clear_count.season_tally = [](ZoneTally& t, const SeasonCell& c, std::int32_t, double w) {
-    if (c.clear_count == 0) return;
+  clear_count.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell& c, std::int32_t, double w) {
     t.observed_area += w;
     t.clear_obs_area += w * c.clear_count;
     if (c.shoulders >= 1) t.shoulder_area += w;
     if (c.shoulders == 2) t.phenology_area += w;
-  };
+  });
   out.push_back(std::move(clear_count));
 
   ProductSpec frequency{"WATER_FREQUENCY", PixelType::u8, kNoData8, 1, "Water frequency: wet / clear observations (WOfS), percent",
                         {}, false};
-  frequency.season_value = [](const SeasonCell& c) { return std::int32_t(std::lround(c.water_frequency * 100)); };
+  frequency.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(std::lround(c.water_frequency * 100)); });
   out.push_back(std::move(frequency));
 
   ProductSpec wetland{"WETLAND",
@@ -76,20 +99,20 @@ std::vector<ProductSpec> build() {
                        {2, 30, 90, 200, 255, "permanent water"},
                        {255, 0, 0, 0, 0, "no data"}},
                       true};
-  wetland.season_value = [](const SeasonCell& c) { return std::int32_t(c.rules->water_class(c.water_frequency)); };
-  wetland.season_tally = [](ZoneTally& t, const SeasonCell&, std::int32_t water_class, double w) {
+  wetland.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(c.rules->water_class(c.water_frequency)); });
+  wetland.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell&, std::int32_t water_class, double w) {
     if (water_class == 2) t.water_area += w;
     if (water_class >= 1) t.wetland_area += w;
-  };
+  });
   out.push_back(std::move(wetland));
 
   ProductSpec fvc{"FVC", PixelType::u8, kNoData8, kFvcScale, "Fractional vegetation cover from the max-NDVI composite, x0.005", {}, false};
-  fvc.season_value = [](const SeasonCell& c) { return std::int32_t(fvc_code(c.fvc)); };
-  fvc.season_tally = [](ZoneTally& t, const SeasonCell& c, std::int32_t, double w) {
+  fvc.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(fvc_code(c.fvc)); });
+  fvc.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell& c, std::int32_t, double w) {
     if (!c.is_land()) return;
     t.land_area += w;
     t.fvc_area += double(c.fvc) * w;
-  };
+  });
   out.push_back(std::move(fvc));
 
   ProductSpec forest{"FOREST",
@@ -103,22 +126,22 @@ std::vector<ProductSpec> build() {
                       {2, 170, 190, 60, 255, "special shrubland (forest where designated)"},
                       {255, 0, 0, 0, 0, "no data"}},
                      true};
-  forest.season_value = [](const SeasonCell& c) { return std::int32_t(c.forest); };
-  forest.season_tally = [](ZoneTally& t, const SeasonCell& c, std::int32_t code, double w) {
+  forest.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(c.forest); });
+  forest.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone& zone, const SeasonCell& c, std::int32_t code, double w) {
     if (!c.is_land()) return;
     if (code == 1) t.tree_forest_area += w;
     if (code == 2) t.shrub_forest_area += w;
-    if (code == 1 || (code == 2 && c.shrubland_is_forest)) {
+    if (code == 1 || (code == 2 && zone.shrubland_is_forest)) {
       t.forest_area += w;
       if (c.shoulders == 2) t.forest_phenology_area += w;
     }
-  };
+  });
   out.push_back(std::move(forest));
 
   ProductSpec landcover{"LANDCOVER", PixelType::u8, kNoData8, 1,
                         "Land cover from the season's dates (config/README.md: Land cover from the imagery)", landcover_colours(), true};
-  landcover.season_value = [](const SeasonCell& c) { return std::int32_t(c.land_cover); };
-  landcover.season_tally = [](ZoneTally& t, const SeasonCell& c, std::int32_t code, double w) {
+  landcover.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(c.land_cover); });
+  landcover.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell& c, std::int32_t code, double w) {
     if (c.by_layer) t.layer_area += w;
     t.landcover_area[code] += w;
     // Grassland cover: the cover over grassland only (and per grassland type, with a type layer).
@@ -127,16 +150,17 @@ std::vector<ProductSpec> build() {
     if (!c.has_grassland_types) return;
     auto& sums = t.grassland_types[c.grassland_type];
     sums[0] += w, sums[1] += double(c.fvc) * w;
-  };
+  });
   out.push_back(std::move(landcover));
 
   ProductSpec grade{"SANDIFICATION_GRADE", PixelType::u8, kNoData8, 1,
                     "Sandification grade by vegetation cover (GB/T 24255), natural land only",
                     sandification_grade_colours("not graded (water, wetland, cropland, built-up)"), true};
-  grade.season_value = [](const SeasonCell& c) { return std::int32_t(c.rules->grade(c.fvc, !is_natural_land(c.land_cover))); };
-  grade.season_tally = [](ZoneTally& t, const SeasonCell& c, std::int32_t code, double w) {
+  grade.season_value =
+      per_clear_cell([](const SeasonCell& c) { return std::int32_t(c.rules->grade(c.fvc, !is_natural_land(c.land_cover))); });
+  grade.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell& c, std::int32_t code, double w) {
     if (c.is_land()) t.add_graded_area(DesertGrade(code), w);  // 0 (not natural land) has no slot
-  };
+  });
   out.push_back(std::move(grade));
 
   // Desertification in the albedo-NDVI space (Zeng et al. 2006): the NDVI and albedo of one
@@ -149,7 +173,8 @@ std::vector<ProductSpec> build() {
                   "Desertification difference index of the albedo-NDVI space (Zeng et al. 2006) at the season's peak, x1e-4",
                   {},
                   false};
-  ddi.season_value = [ndvi, albedo](const SeasonCell& c) { return index_code(c.rules->ddi(c.at_peak[ndvi], c.at_peak[albedo]), 3.2f); };
+  ddi.season_value = per_clear_cell(
+      [ndvi, albedo](const SeasonCell& c) { return index_code(c.rules->ddi(c.at_peak[ndvi], c.at_peak[albedo]), 3.2f); });
   out.push_back(std::move(ddi));
 
   ProductSpec desertification{"DESERTIFICATION_GRADE", PixelType::u8, kNoData8, 1,
@@ -157,13 +182,13 @@ std::vector<ProductSpec> build() {
                               sandification_grade_colours("not graded (water, wetland, cropland, built-up, or no albedo)",
                                                           "non-desertified"),
                               true};
-  desertification.season_value = [ndvi, albedo](const SeasonCell& c) {
+  desertification.season_value = per_clear_cell([ndvi, albedo](const SeasonCell& c) {
     const float index = c.rules->ddi(c.at_peak[ndvi], c.at_peak[albedo]);
     return std::int32_t(is_natural_land(c.land_cover) ? c.rules->ddi_grading(index) : DesertGrade::not_graded);
-  };
-  desertification.season_tally = [](ZoneTally& t, const SeasonCell& c, std::int32_t code, double w) {
+  });
+  desertification.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell& c, std::int32_t code, double w) {
     if (c.is_land()) ZoneTally::add_graded(t.desertified_area, DesertGrade(code), w);
-  };
+  });
   out.push_back(std::move(desertification));
   return out;
 }
