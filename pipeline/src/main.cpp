@@ -13,6 +13,7 @@
 #include "app/commands.hpp"
 #include "report/accuracy_writer.hpp"
 #include "report/calibration_writer.hpp"
+#include "report/carbon_writer.hpp"
 #include "report/report_writer.hpp"
 #include "targets/verdicts.hpp"
 #include "base/errors.hpp"
@@ -138,6 +139,7 @@ int main(int argc, char** argv) {
         {"targets_report.csv", &ecomon::targets_report_columns()},
         {"calibration.csv", &ecomon::calibration_columns()},
         {"calibration_plots.csv", &ecomon::calibration_plot_columns()},
+        {"carbon_transitions.csv", &ecomon::carbon_transition_columns()},
         {"ecomon accuracy", &ecomon::accuracy_columns()}};
     for (const auto& [name, cols] : tables) {
       std::cout << "### " << name << "\n\n| column | 中文 | meaning |\n|---|---|---|\n";

@@ -19,7 +19,7 @@ TEST(RunPlan, ScenesByYearThenTheirYearThenTrends) {
   const RunPlan plan = make_run_plan(scenes, true);
   std::vector<std::string> keys;
   for (const auto& j : plan.jobs) keys.push_back(j.key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"A", "season 2022", "C", "B", "D", "season 2023", "trends"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"A", "season 2022", "C", "B", "D", "season 2023", "trends", "transitions"}));
   EXPECT_EQ(plan.jobs[5].after, (std::vector<std::size_t>{2, 3, 4}));
   EXPECT_EQ(plan.jobs[6].after, (std::vector<std::size_t>{1, 5}));
   EXPECT_EQ(plan.jobs[3].scene, 0u);                        // B is scenes[0]
@@ -37,9 +37,9 @@ TEST(RunPlan, TheExecutorRecordsGoesOnAfterAFailureAndStopsAtAnOutputError) {
         if (j.key == "A") throw std::runtime_error("A: band missing");
       },
       catalog);
-  EXPECT_EQ(ran, (std::vector<std::string>{"A", "B", "season 2023", "trends"}));
+  EXPECT_EQ(ran, (std::vector<std::string>{"A", "B", "season 2023", "trends", "transitions"}));
   const auto records = catalog.records();
-  ASSERT_EQ(records.size(), 4u);
+  ASSERT_EQ(records.size(), 5u);
   EXPECT_EQ(records[0].status, "failed");
   EXPECT_EQ(records[0].message, "A: band missing");
   EXPECT_EQ(records[1].status, "ok");

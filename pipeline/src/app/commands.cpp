@@ -31,6 +31,7 @@
 #include "report/report_writer.hpp"
 #include "report/zone_reports.hpp"
 #include "engine/season_engine.hpp"
+#include "engine/transitions.hpp"
 #include "landcover/layer.hpp"
 #include "targets/verdicts.hpp"
 
@@ -220,6 +221,8 @@ class Run {
         return run_year(job);
       case Job::Kind::trends:
         return run_trends();
+      case Job::Kind::transitions:
+        return run_transitions();
     }
   }
 
@@ -260,7 +263,7 @@ class Run {
     std::vector<VerdictRow> verdicts;
     if (targets_) verdicts = evaluate_targets(*targets_, grid_zones_, years_, settings_.targets.min_observed_fraction);
     const RunResults run_results{settings_, output_,  results_, grid_zones_, years_,  statuses_,
-                                 failed_,   targets_, verdicts, plots_,      samples_};
+                                 failed_,   targets_, verdicts, plots_,      samples_, &transitions_};
     for (auto& [name, writer] : make_report_writers()) {
       spdlog::debug("report writer {}", name);
       writer->write(run_results);
@@ -389,6 +392,17 @@ class Run {
     for (const auto& p : pixel_trends(years_, grid_, settings_, output_.work_dir())) spdlog::info("trend raster {}", p);
   }
 
+  // Land cover transition matrices between the pairs of years carbon.pairs asks for.
+  void run_transitions() {
+    for (const auto& [a, b] : transition_pairs(years_, settings_.carbon.pairs)) {
+      auto year = [&](int y) -> const YearResult& {
+        return *std::find_if(years_.begin(), years_.end(), [y](const YearResult& r) { return r.year == y; });
+      };
+      transitions_.push_back(land_cover_transitions(year(a), year(b), grid_, grid_zones_, settings_));
+      spdlog::info("land cover transitions {}-{}", a, b);
+    }
+  }
+
   const Settings& settings_;
   const OutputFolder& output_;
   const geo::io::ZoneSource& zones_;
@@ -413,6 +427,7 @@ class Run {
     }
   };
   std::map<int, SeasonInputsOfYear> season_inputs_;
+  std::vector<TransitionResult> transitions_;  // by pair of years, in carbon.pairs order
   std::map<int, std::vector<double>> soils_, vegs_;
   std::vector<SceneResult> results_;
   std::vector<YearResult> years_;

@@ -28,7 +28,10 @@ RunPlan make_run_plan(const std::vector<SceneProbe>& scenes, bool seasons) {
     year_jobs.push_back(plan.jobs.size());
     plan.jobs.push_back({Job::Kind::year, "season " + std::to_string(year), 0, year, scene_jobs});
   }
-  if (seasons && !year_jobs.empty()) plan.jobs.push_back({Job::Kind::trends, "trends", 0, 0, year_jobs});
+  if (seasons && !year_jobs.empty()) {
+    plan.jobs.push_back({Job::Kind::trends, "trends", 0, 0, year_jobs});
+    plan.jobs.push_back({Job::Kind::transitions, "transitions", 0, 0, year_jobs});
+  }
   return plan;
 }
 

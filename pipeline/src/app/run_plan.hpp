@@ -14,9 +14,9 @@
 namespace ecomon {
 
 struct Job {
-  enum class Kind { scene, year, trends };
+  enum class Kind { scene, year, trends, transitions };
   Kind kind = Kind::scene;
-  std::string key;                 // unique and stable: the scene id, "season 2023", "trends"
+  std::string key;                 // unique and stable: the scene id, "season 2023", "trends", "transitions"
   std::size_t scene = 0;           // scene jobs: index into the planned scenes
   int year = 0;                    // scene and year jobs
   std::vector<std::size_t> after;  // indices of the jobs that must have run first
@@ -27,7 +27,7 @@ struct RunPlan {
 };
 
 /// Plans scene jobs for `scenes` (grouped by year, in (date, id) order), a year job per year when
-/// `seasons`, and a trends job after all years.
+/// `seasons`, and a trends job and a land cover transitions job after all years.
 RunPlan make_run_plan(const std::vector<SceneProbe>& scenes, bool seasons);
 
 /// What a catalog keeps of a job.

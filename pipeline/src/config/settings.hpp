@@ -97,6 +97,9 @@ struct SeasonSection {
 struct TrendSection {
   double alpha = 0.05;
 };
+struct CarbonSection {
+  std::string pairs = "consecutive_and_span";  // which pairs of years get a land cover transition matrix
+};
 
 struct Settings {
   RunSection run;
@@ -112,6 +115,7 @@ struct Settings {
   ReportSection report;
   SeasonSection season;
   TrendSection trend;
+  CarbonSection carbon;
   TargetsSection targets;
   CalibrationSection calibration;
   AccuracySection accuracy;

@@ -27,6 +27,7 @@
 #include "libgeo/trend.hpp"
 #include "base/output_folder.hpp"
 #include "engine/strip_runner.hpp"
+#include "engine/transitions.hpp"
 #include "ground/table_fields.hpp"
 #include "landcover/layer.hpp"
 #include "rules/cell_rules.hpp"
@@ -538,11 +539,15 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
                       {"ECOMON_SCENES", std::to_string(sources.size())}};
   if (result.simulated) outputs.metadata.push_back({"ECOMON_SIMULATED", kSimulatedNote});
   const bool trends = trends_selected(s.output);
-  outputs.work_file_needed = [&](const ProductSpec& p) { return trends && p.name == kTrendSeasonInput; };
+  const bool transitions = transitions_wanted(s);
+  outputs.work_file_needed = [&](const ProductSpec& p) {
+    return (trends && p.name == kTrendSeasonInput) || (transitions && p.name == kTransitionSeasonInput);
+  };
   ProductWriters opened = open_product_writers(season_products(), outputs, grid, s.output, work_dir);
   auto& writers = opened.writers;
   result.work_files = opened.work_files;
   if (opened.paths.count(kTrendSeasonInput)) result.fvc_product = opened.paths[kTrendSeasonInput];
+  if (opened.paths.count(kTransitionSeasonInput)) result.landcover_product = opened.paths[kTransitionSeasonInput];
 
   YearInputs in{grid,
                 sources,

@@ -74,6 +74,8 @@ const std::vector<ProductSpec>& season_products();
 const std::vector<std::string>& season_mean_keys();
 /// The season product the pixel trends are computed from.
 inline constexpr const char* kTrendSeasonInput = "FVC";
+/// The season product the land cover transitions (carbon) are computed from.
+inline constexpr const char* kTransitionSeasonInput = "LANDCOVER";
 /// The pixel trend rasters of the yearly FVC (written under trends/).
 const std::vector<ProductSpec>& trend_products();
 

@@ -13,6 +13,7 @@
 #include "config/settings.hpp"
 #include "engine/scene_engine.hpp"
 #include "engine/season_engine.hpp"
+#include "results/transition_result.hpp"
 #include "targets/verdicts.hpp"
 
 namespace ecomon {
@@ -39,6 +40,7 @@ struct RunResults {
   const std::vector<VerdictRow>& verdicts;                // every target x year (empty without targets)
   const std::vector<GroundPlot>* plots = nullptr;         // calibration.plots_file, when given
   const std::vector<ReferenceSample>* samples = nullptr;  // accuracy.samples_file, when given
+  const std::vector<TransitionResult>* transitions = nullptr;  // land cover transitions by pair of years (carbon.pairs)
 };
 
 class ReportWriter {
