@@ -285,7 +285,7 @@ class Run {
   }
 
   // Products and per-zone tallies of one scene on its own grid. Its bands are decoded here only: the
-  // season pass reads the NDVI, MNDWI and CLEAR rasters this pass wrote (engine/season_source.hpp).
+  // season pass reads the index and CLEAR rasters this pass wrote (engine/season_source.hpp).
   void run_scene(const Job& job) {
     const auto t0 = std::chrono::steady_clock::now();
     const FoundScene& found = found_[job.scene];

@@ -18,8 +18,8 @@
 namespace ecomon {
 
 /// Processes one scene: products (if enabled) and per-zone tallies for `zone_source`. Temporary
-/// files go to `work_dir` (this run's own scratch folder). With `write_season_inputs`, the NDVI,
-/// MNDWI and CLEAR rasters the season pass reads are written even when products are off (as work files).
+/// files go to `work_dir` (this run's own scratch folder). With `write_season_inputs`, the rasters the
+/// season pass reads (CLEAR and the season indices) are written even when not selected (as work files).
 SceneResult process_scene(ObservationSource& source, const Settings& settings, const geo::io::ZoneSource& zone_source,
                           const std::string& work_dir, bool write_season_inputs = false);
 
