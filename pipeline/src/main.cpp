@@ -11,14 +11,9 @@
 #endif
 
 #include "app/commands.hpp"
-#include "report/accuracy_writer.hpp"
-#include "report/calibration_writer.hpp"
-#include "report/carbon_writer.hpp"
 #include "report/report_writer.hpp"
-#include "targets/verdicts.hpp"
 #include "base/errors.hpp"
 #include "config/settings.hpp"
-#include "report/zone_reports.hpp"
 #include "engine/season_engine.hpp"
 
 namespace {
@@ -131,16 +126,7 @@ int main(int argc, char** argv) {
       std::cout << ecomon::settings_reference_markdown();
       return 0;
     }
-    const std::pair<const char*, const std::vector<ecomon::ReportColumn>*> tables[] = {
-        {"county_report.csv", &ecomon::report_columns()},
-        {"county_timeseries.csv", &ecomon::timeseries_columns()},
-        {"county_trends.csv", &ecomon::trend_columns()},
-        {"scene_status.csv", &ecomon::scene_status_columns()},
-        {"targets_report.csv", &ecomon::targets_report_columns()},
-        {"calibration.csv", &ecomon::calibration_columns()},
-        {"calibration_plots.csv", &ecomon::calibration_plot_columns()},
-        {"carbon_transitions.csv", &ecomon::carbon_transition_columns()},
-        {"ecomon accuracy", &ecomon::accuracy_columns()}};
+    const auto tables = ecomon::report_column_tables();  // registered beside their writers
     for (const auto& [name, cols] : tables) {
       std::cout << "### " << name << "\n\n| column | 中文 | meaning |\n|---|---|---|\n";
       for (const auto& c : *cols) std::cout << "| `" << c.key << "` | " << c.zh << " | " << c.meaning << " |\n";

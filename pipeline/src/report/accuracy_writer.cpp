@@ -76,6 +76,7 @@ class AccuracyWriter final : public ReportWriter {
 };
 
 const ReportWriterRegistration registration("36-accuracy", [] { return std::make_unique<AccuracyWriter>(); });
+const ReportColumnsRegistration columns(90, "ecomon accuracy", accuracy_columns);
 
 }  // namespace
 

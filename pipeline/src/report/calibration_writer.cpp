@@ -102,6 +102,8 @@ class CalibrationWriter final : public ReportWriter {
 };
 
 const ReportWriterRegistration registration("35-calibration", [] { return std::make_unique<CalibrationWriter>(); });
+const ReportColumnsRegistration line_columns(60, "calibration.csv", calibration_columns);
+const ReportColumnsRegistration plot_columns(70, "calibration_plots.csv", calibration_plot_columns);
 
 }  // namespace
 

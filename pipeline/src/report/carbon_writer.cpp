@@ -49,6 +49,7 @@ class CarbonWriter final : public ReportWriter {
 };
 
 const ReportWriterRegistration registration("40-carbon", [] { return std::make_unique<CarbonWriter>(); });
+const ReportColumnsRegistration columns(80, "carbon_transitions.csv", carbon_transition_columns);
 
 }  // namespace
 

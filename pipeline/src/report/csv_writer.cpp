@@ -24,6 +24,10 @@ class CsvWriter final : public ReportWriter {
 };
 
 const ReportWriterRegistration registration("10-csv", [] { return std::make_unique<CsvWriter>(); });
+const ReportColumnsRegistration county_report_columns(10, "county_report.csv", report_columns);
+const ReportColumnsRegistration county_timeseries_columns(20, "county_timeseries.csv", timeseries_columns);
+const ReportColumnsRegistration county_trends_columns(30, "county_trends.csv", trend_columns);
+const ReportColumnsRegistration status_columns(40, "scene_status.csv", scene_status_columns);
 
 }  // namespace
 

@@ -44,4 +44,24 @@ std::vector<std::pair<std::string, std::unique_ptr<ReportWriter>>> make_report_w
   return out;
 }
 
+namespace {
+
+std::map<int, std::pair<std::string, const std::vector<ReportColumn>& (*)()>>& column_tables() {
+  static std::map<int, std::pair<std::string, const std::vector<ReportColumn>& (*)()>> tables;
+  return tables;
+}
+
+}  // namespace
+
+ReportColumnsRegistration::ReportColumnsRegistration(int rank, const std::string& report, const std::vector<ReportColumn>& (*columns)()) {
+  if (!column_tables().emplace(rank, std::make_pair(report, columns)).second)
+    throw std::logic_error("report columns of '" + report + "': rank " + std::to_string(rank) + " registered twice");
+}
+
+std::vector<std::pair<std::string, const std::vector<ReportColumn>*>> report_column_tables() {
+  std::vector<std::pair<std::string, const std::vector<ReportColumn>*>> out;
+  for (const auto& [rank, table] : column_tables()) out.emplace_back(table.first, &table.second());
+  return out;
+}
+
 }  // namespace ecomon

@@ -58,4 +58,12 @@ struct ReportWriterRegistration {
 /// One instance of every registered writer, in name order.
 std::vector<std::pair<std::string, std::unique_ptr<ReportWriter>>> make_report_writers();
 
+/// A report's documented columns, registered beside the writer that writes them: `ecomon
+/// report-columns` prints every table in rank order (config/README.md embeds them; a test keeps the two in step).
+struct ReportColumnsRegistration {
+  ReportColumnsRegistration(int rank, const std::string& report, const std::vector<ReportColumn>& (*columns)());
+};
+/// Every registered report's name and columns, in rank order.
+std::vector<std::pair<std::string, const std::vector<ReportColumn>*>> report_column_tables();
+
 }  // namespace ecomon

@@ -23,6 +23,7 @@ class TargetsReportWriter final : public ReportWriter {
 };
 
 const ReportWriterRegistration registration("30-targets", [] { return std::make_unique<TargetsReportWriter>(); });
+const ReportColumnsRegistration columns(50, "targets_report.csv", targets_report_columns);
 
 }  // namespace
 
