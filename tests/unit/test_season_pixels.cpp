@@ -74,6 +74,31 @@ class TableSource final : public SeasonSource {
 constexpr Obs kNone{0, false, PixelState::no_data};
 constexpr Obs kCloud{0, false, PixelState::masked};
 
+// The season of 2023 from the table sources, on `grid`, with one zone over `zone_box` (x0, y0, x1,
+// y1): FVC = NDVI (end-members 0 and 1), no patch rule (single cells), one thread.
+YearResult composite_table(const std::vector<std::unique_ptr<SeasonSource>>& sources, const geo::Grid& grid, const geo::Box& zone_box,
+                           const std::filesystem::path& dir, std::vector<geo::io::Zone>& zones) {
+  Settings s;
+  s.output.dir = dir.string();
+  s.season.grid_crs = "EPSG:32649";
+  s.forest.min_patch_ha = 0;                    // single cells: no patch rule here
+  s.fvc.ndvi_soil = 0.0, s.fvc.ndvi_veg = 1.0;  // FVC = NDVI
+  s.run.threads = 1;
+  std::vector<SeasonSource*> ptrs;
+  for (auto& p : sources) ptrs.push_back(p.get());
+  zones.assign(1, geo::io::Zone{});
+  zones[0].code = "all";
+  zones[0].geometry = geo::MultiPolygon{{geo::Polygon{
+      {{zone_box.xmin, zone_box.ymin}, {zone_box.xmax, zone_box.ymin}, {zone_box.xmax, zone_box.ymax}, {zone_box.xmin, zone_box.ymax}}, {}}}};
+  return composite_year(2023, ptrs, grid, zones, s, (dir / ".tmp").string());
+}
+
+// A season product of 2023 written by composite_table().
+template <typename T>
+geo::Block<T> read_product(const std::filesystem::path& dir, const geo::Grid& grid, const std::string& name) {
+  return geo::io::RasterReader((dir / "years/2023" / ("ecomon_2023_" + name + ".tif")).string()).read<T>(grid.full());
+}
+
 }  // namespace
 
 TEST(SeasonPixels, HandTable) {
@@ -121,26 +146,12 @@ TEST(SeasonPixels, HandTable) {
                                                                    {0.95f},
                                                                    {0.95f},
                                                                    {0.95f}}));
-  Settings s;
-  s.output.dir = dir.string();
-  s.season.grid_crs = "EPSG:32649";
-  s.forest.min_patch_ha = 0;                    // single cells: no patch rule here
-  s.fvc.ndvi_soil = 0.0, s.fvc.ndvi_veg = 1.0;  // FVC = NDVI
-  s.run.threads = 1;
-  std::vector<SeasonSource*> ptrs;
-  for (auto& p : sources) ptrs.push_back(p.get());
-  std::vector<geo::io::Zone> zones(1);
-  zones[0].code = "all";
-  zones[0].geometry = geo::MultiPolygon{{geo::Polygon{{{500000, 4499940}, {500120, 4499940}, {500120, 4500000}, {500000, 4500000}}, {}}}};
-  const YearResult y = composite_year(2023, ptrs, grid, zones, s, (dir / ".tmp").string());
+  std::vector<geo::io::Zone> zones;
+  const YearResult y = composite_table(sources, grid, geo::Box{500000, 4499940, 500120, 4500000}, dir, zones);
   EXPECT_EQ(y.scenes, 5);  // X (15 June) is in no window
 
-  auto read8 = [&](const std::string& name) {
-    return geo::io::RasterReader((dir / "years/2023" / ("ecomon_2023_" + name + ".tif")).string()).read<std::uint8_t>(grid.full());
-  };
-  auto read16 = [&](const std::string& name) {
-    return geo::io::RasterReader((dir / "years/2023" / ("ecomon_2023_" + name + ".tif")).string()).read<std::int16_t>(grid.full());
-  };
+  auto read8 = [&](const std::string& name) { return read_product<std::uint8_t>(dir, grid, name); };
+  auto read16 = [&](const std::string& name) { return read_product<std::int16_t>(dir, grid, name); };
   const auto vmax = read16("NDVI_MAX"), vmed = read16("NDVI_MEDIAN");
   const auto count = read8("CLEAR_COUNT"), freq = read8("WATER_FREQUENCY"), wet = read8("WETLAND"), forest = read8("FOREST");
   // (0,0): 0.2, 0.6, 0.4 -> max 0.6, median 0.4, three clear observations.
@@ -210,22 +221,9 @@ TEST(SeasonPixels, IndexCompositesAndPeakDate) {
   sources.push_back(std::make_unique<TableSource>("C", "2023-08-09", grid,
                                                   std::vector<Obs>{obs(0.35f, none, none), kCloud, obs(0.60f, none, none)}));
   sources.push_back(std::make_unique<TableSource>("D", "2023-08-15", grid, std::vector<Obs>{obs(0.50f, 0.40f, 0.20f), kCloud, kNone}));
-  Settings s;
-  s.output.dir = dir.string();
-  s.season.grid_crs = "EPSG:32649";
-  s.forest.min_patch_ha = 0;
-  s.fvc.ndvi_soil = 0.0, s.fvc.ndvi_veg = 1.0;
-  s.run.threads = 1;
-  std::vector<SeasonSource*> ptrs;
-  for (auto& p : sources) ptrs.push_back(p.get());
-  std::vector<geo::io::Zone> zones(1);
-  zones[0].code = "all";
-  zones[0].geometry = geo::MultiPolygon{{geo::Polygon{{{500000, 4499970}, {500090, 4499970}, {500090, 4500000}, {500000, 4500000}}, {}}}};
-  const YearResult y = composite_year(2023, ptrs, grid, zones, s, (dir / ".tmp").string());
-  auto read16 = [&](const std::string& name) {
-    return geo::io::RasterReader((dir / "years/2023" / ("ecomon_2023_" + name + ".tif")).string()).read<std::int16_t>(grid.full());
-  };
-  const auto msavi2 = read16("MSAVI2_MEDIAN"), ddi = read16("DDI");
+  std::vector<geo::io::Zone> zones;
+  const YearResult y = composite_table(sources, grid, geo::Box{500000, 4499970, 500090, 4500000}, dir, zones);
+  const auto msavi2 = read_product<std::int16_t>(dir, grid, "MSAVI2_MEDIAN"), ddi = read_product<std::int16_t>(dir, grid, "DDI");
   EXPECT_EQ(msavi2.at(0, 0), 2600);  // 0.20, 0.26, 0.40 (C has none)
   EXPECT_EQ(msavi2.at(0, 1), 3300);  // 0.35, 0.31: the mean of the middle two
   EXPECT_EQ(msavi2.at(0, 2), 2000);  // 0.30, 0.10

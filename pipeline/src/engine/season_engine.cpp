@@ -13,7 +13,6 @@
 #include <limits>
 #include <map>
 #include <memory>
-#include <stdexcept>
 #include <thread>
 
 #include "config/cell_rules_from.hpp"
@@ -518,11 +517,12 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   const int patch_halo = geo::min_patch_halo_rows(min_patch, cell_area * 0.99);
   const int halo = patch_halo + s.landcover.majority_radius;  // the majority window of the patch halo's outermost rows
   // Budget per grid cell: ~24 bytes of the per-cell program, per season index two floats (its value
-  // at the peak and its median), per season product an int32 value and its stored pixel; plus per
-  // source a 4-byte sample index and the source pixels read for it (an int16 per season index, a
-  // state and the CLEAR byte read for it; a 10 m source on a 30 m grid reads 9 of them).
+  // at the peak and its median), per season product its stored pixel (up to 2 bytes; the products'
+  // values are computed a row at a time); plus per source a 4-byte sample index and the source
+  // pixels read for it (an int16 per season index, a state and the CLEAR byte read for it; a 10 m
+  // source on a 30 m grid reads 9 of them).
   const double indices = double(season_indices().size());
-  double per_cell = 24.0 + 8.0 * indices + 6.0 * double(season_products().size());
+  double per_cell = 24.0 + 8.0 * indices + 2.0 * double(season_products().size());
   for (SeasonSource* src : sources) {
     const double ratio = std::max(1.0, grid.transform.pixel_width / std::abs(src->grid().transform.pixel_width));
     per_cell += 4.0 + (2.0 + 2.0 * indices) * ratio * ratio;

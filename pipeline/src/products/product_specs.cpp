@@ -156,21 +156,6 @@ void ProductBlocks::set_row(std::size_t position, int r, const std::int32_t* val
       blocks_.at(position));
 }
 
-void ProductBlocks::set(std::size_t position, const geo::Block<std::int32_t>& values) {
-  const ProductSpec& spec = specs_->at(position);
-  auto convert = [&](auto zero) {
-    geo::Block<decltype(zero)> block = geo::Block<decltype(zero)>::uninitialized(values.window());
-    for (std::size_t i = 0; i < values.size(); ++i) block[i] = decltype(zero)(values[i]);
-    blocks_[position] = std::move(block);
-  };
-  if (spec.type == PixelType::i16)
-    convert(std::int16_t(0));
-  else if (spec.type == PixelType::u8)
-    convert(std::uint8_t(0));
-  else
-    throw std::logic_error("product " + spec.name + ": no int32 conversion to its pixel type");
-}
-
 void ProductBlocks::write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers) const {
   if (writers.empty()) return;  // no product written (output.products: false)
   for (std::size_t i = 0; i < blocks_.size(); ++i)

@@ -122,8 +122,6 @@ class ProductBlocks {
   void set_row(std::size_t position, int r, const std::int32_t* values);
   void set(const std::string& name, geo::Block<std::int16_t> block) { slot(name, geo::io::PixelType::i16) = std::move(block); }
   void set(const std::string& name, geo::Block<std::uint8_t> block) { slot(name, geo::io::PixelType::u8) = std::move(block); }
-  /// The product at `position` of the list, from its stored values as int32 (converted to its pixel type).
-  void set(std::size_t position, const geo::Block<std::int32_t>& values);
   void set(std::size_t position, geo::Block<float> block) { slot(position, geo::io::PixelType::f32) = std::move(block); }
   void set(std::size_t position, geo::Block<std::uint8_t> block) { slot(position, geo::io::PixelType::u8) = std::move(block); }
   /// Writes every block to the writer of the same position (writers made from the same list; a null

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -115,7 +116,9 @@ template <typename Key, std::size_t N>
 void read_value(Reader& r, std::map<Key, std::array<double, N>>& m) {
   const std::size_t n = r.count();
   for (std::size_t k = 0; k < n; ++k) {
-    const long long key = std::stoll(r.token());
+    const std::uint64_t key = r.whole();  // zone indices and grassland-type codes: non-negative
+    if (key > std::uint64_t(std::numeric_limits<Key>::max()))
+      throw std::runtime_error("zone tally: field " + r.field + ": key " + std::to_string(key) + " out of range");
     auto& values = m[Key(key)];
     for (double& x : values) x = r.real();
   }
