@@ -3,8 +3,10 @@
 #include <cpl_error.h>
 #include <gdal.h>
 #include <ogr_api.h>
+#include <cpl_vsi.h>
 
 #include <cctype>
+#include <cstdint>
 #include <filesystem>
 
 #include "libgeo/io/raster.hpp"  // IoError
@@ -24,16 +26,15 @@ int Table::column(const std::string& name) const {
   return -1;
 }
 
-Table read_csv_table(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw IoError(path + ": does not exist");
-  if (std::filesystem::is_directory(path, ec)) throw IoError(path + ": is a folder, not a CSV file");
-  if (const std::string why = special_file_problem(path); !why.empty()) throw IoError(path + ": " + why);
+namespace {
+
+// The table of a CSV file GDAL can open at `gdal_path`; `path` names it in the table and errors.
+Table read_table(const std::string& gdal_path, const std::string& path) {
   // "CSV:" makes the driver take the file whatever its extension; every field stays text.
   const char* drivers[] = {"CSV", nullptr};
   const char* options[] = {"HEADERS=YES", "AUTODETECT_TYPE=NO", "EMPTY_STRING_AS_NULL=NO", "KEEP_GEOM_COLUMNS=YES", nullptr};
   CPLErrorReset();
-  GDALDatasetH ds = GDALOpenEx(("CSV:" + path).c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, options, nullptr);
+  GDALDatasetH ds = GDALOpenEx(("CSV:" + gdal_path).c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, options, nullptr);
   if (!ds) throw IoError(path + ": cannot be read as CSV: " + std::string(CPLGetLastErrorMsg()));
   Table t;
   t.path = path;
@@ -54,6 +55,33 @@ Table read_csv_table(const std::string& path) {
   }
   GDALClose(ds);
   return t;
+}
+
+}  // namespace
+
+Table read_csv_table(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw IoError(path + ": does not exist");
+  if (std::filesystem::is_directory(path, ec)) throw IoError(path + ": is a folder, not a CSV file");
+  if (const std::string why = special_file_problem(path); !why.empty()) throw IoError(path + ": " + why);
+  return read_table(path, path);
+}
+
+Table read_csv_text(const std::string& text, const std::string& name) {
+  // A private in-memory file (GDAL's /vsimem/) over the text, unlinked before returning; the
+  // address makes the name unique among threads.
+  const std::string mem = "/vsimem/ecomon_table_" + std::to_string(reinterpret_cast<std::uintptr_t>(&text)) + ".csv";
+  VSILFILE* f = VSIFileFromMemBuffer(mem.c_str(), reinterpret_cast<GByte*>(const_cast<char*>(text.data())), vsi_l_offset(text.size()), FALSE);
+  if (!f) throw IoError(name + ": cannot be opened in memory");
+  VSIFCloseL(f);
+  try {
+    Table t = read_table(mem, name);
+    VSIUnlink(mem.c_str());
+    return t;
+  } catch (...) {
+    VSIUnlink(mem.c_str());
+    throw;
+  }
 }
 
 }  // namespace geo::io

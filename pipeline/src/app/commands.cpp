@@ -32,6 +32,7 @@
 #include "report/zone_reports.hpp"
 #include "engine/season_engine.hpp"
 #include "engine/transitions.hpp"
+#include "carbon/stock_change.hpp"
 #include "landcover/layer.hpp"
 #include "targets/verdicts.hpp"
 
@@ -261,9 +262,10 @@ class Run {
     });
     std::sort(statuses_.begin(), statuses_.end(), [](const StatusRow& a, const StatusRow& b) { return a.path < b.path; });
     std::vector<VerdictRow> verdicts;
-    if (targets_) verdicts = evaluate_targets(*targets_, grid_zones_, years_, settings_.targets.min_observed_fraction);
-    const RunResults run_results{settings_, output_,  results_, grid_zones_, years_,  statuses_,
-                                 failed_,   targets_, verdicts, plots_,      samples_, &transitions_};
+    if (targets_)
+      verdicts = evaluate_targets(*targets_, grid_zones_, years_, settings_.targets.min_observed_fraction, &carbon_);
+    const RunResults run_results{settings_, output_, results_, grid_zones_, years_,        statuses_,       failed_,
+                                 targets_,  verdicts, plots_,  samples_,    &transitions_, &carbon_, carbon_factors_};
     for (auto& [name, writer] : make_report_writers()) {
       spdlog::debug("report writer {}", name);
       writer->write(run_results);
@@ -401,7 +403,19 @@ class Run {
       transitions_.push_back(land_cover_transitions(year(a), year(b), grid_, grid_zones_, settings_));
       spdlog::info("land cover transitions {}-{}", a, b);
     }
+    if (carbon_factors_ && !transitions_.empty()) {
+      std::vector<CarbonGroup> groups;  // the targets file's units, reported beside the zones
+      if (targets_)
+        for (const auto& [code, unit] : targets_->units) groups.push_back({code, unit.name, unit.zones});
+      carbon_ = carbon_stock_changes(transitions_, years_, grid_zones_, groups, *carbon_factors_, settings_);
+    }
   }
+
+ public:
+  /// The density table of the carbon stock changes (read before any scene; none: no stock change).
+  void set_carbon_factors(const CarbonFactors* factors) { carbon_factors_ = factors; }
+
+ private:
 
   const Settings& settings_;
   const OutputFolder& output_;
@@ -428,6 +442,8 @@ class Run {
   };
   std::map<int, SeasonInputsOfYear> season_inputs_;
   std::vector<TransitionResult> transitions_;  // by pair of years, in carbon.pairs order
+  const CarbonFactors* carbon_factors_ = nullptr;
+  std::vector<CarbonChange> carbon_;  // by unit, then pair (carbon_stock_changes)
   std::map<int, std::vector<double>> soils_, vegs_;
   std::vector<SceneResult> results_;
   std::vector<YearResult> years_;
@@ -453,11 +469,14 @@ int run_command(const RunOptions& o) {
   if (!settings.calibration.plots_file.empty()) plots = load_ground_plots(settings.calibration.plots_file);
   std::optional<std::vector<ReferenceSample>> samples;
   if (!settings.accuracy.samples_file.empty()) samples = load_reference_sample(settings.accuracy.samples_file);
+  std::optional<CarbonFactors> carbon_factors;  // likewise the carbon density table
+  if (transitions_wanted(settings)) carbon_factors = carbon_factors_for(settings);
   const OutputFolder output(settings.output.dir);  // exclusive for this run
   int exit_code = 0;
   {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
     Run run(settings, zone_source, output, targets ? &*targets : nullptr,
             {plots ? &*plots : nullptr, nullptr, samples ? &*samples : nullptr});
+    run.set_carbon_factors(carbon_factors ? &*carbon_factors : nullptr);
     run.probe(discovery);
     run.plan_grid();
     // The jobs: each scene on its own grid; each year on the regional grid after its scenes; trends.

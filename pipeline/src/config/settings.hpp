@@ -99,6 +99,11 @@ struct TrendSection {
 };
 struct CarbonSection {
   std::string pairs = "consecutive_and_span";  // which pairs of years get a land cover transition matrix
+  std::string factors_file;                    // carbon density table; "" = config/carbon_factors.csv as built in
+  std::optional<double> grassland_root_shoot_ratio;  // replaces the table's grassland R (IPCC form); nullopt = the table's
+  bool stable_growth = false;                  // add the gain-loss growth of land that keeps its class
+  int draws = 2000;                            // Monte Carlo draws of the 95% interval
+  int seed = 20240101;                         // Monte Carlo seed
 };
 
 struct Settings {

@@ -125,6 +125,7 @@ ClassAccuracy assess_land_cover(std::vector<PlotMatch> matches, const std::vecto
   a.min_unit_stratum_units = min_unit_stratum_units;
   a.stratum.assign(sample.size(), LandCover::unknown);
   a.counts_as.assign(sample.size(), 0);
+  a.reference.assign(sample.size(), LandCover::unknown);
   a.satellite_cover.assign(sample.size(), std::nan(""));
   a.grassland_type.assign(sample.size(), 0);
   // A unit is used when its cell was observed and classed (any class): the map's class there is the stratum.
@@ -133,6 +134,7 @@ ClassAccuracy assess_land_cover(std::vector<PlotMatch> matches, const std::vecto
     m.status = PlotStatus::matched;
     a.counts[std::size_t(m.land_cover)][std::size_t(sample[m.plot].reference)] += 1;
     a.stratum[m.plot] = m.land_cover;
+    a.reference[m.plot] = sample[m.plot].reference;
     a.satellite_cover[m.plot] = m.satellite_cover;
     a.grassland_type[m.plot] = m.grassland_type;
     a.counts_as[m.plot] = counts_as(sample[m.plot], m.plot < designated_unit.size() && designated_unit[m.plot]);

@@ -68,6 +68,7 @@ struct ClassAccuracy {
   // (bit q for SampleQuantity q).
   std::vector<LandCover> stratum;
   std::vector<std::uint8_t> counts_as;
+  std::vector<LandCover> reference;  // by sample unit: its reference class when matched (else unknown)
   std::vector<int> zone_of_unit;  // empty: one zone
   std::vector<double> satellite_cover;               // by sample unit: the peak-composite FVC of its cell (NaN unmatched)
   std::vector<std::uint16_t> grassland_type;          // by sample unit: the grassland type of its cell (0 none)

@@ -42,8 +42,11 @@ struct Estimate {
   std::string basis = kUnobservedOnly;
 
   static constexpr const char* kUnobservedOnly = "unobserved_only";
+  /// A carbon figure's interval over the density table's uncertainty only (no reference sample: the
+  /// map's error is not assessed), so no verdict either.
+  static constexpr const char* kFactorsOnly = "factors_only";
   /// Whether the interval is a statistical one for the indicator, so that a verdict may rest on it.
-  bool statistical() const { return basis != kUnobservedOnly; }
+  bool statistical() const { return basis != kUnobservedOnly && basis != kFactorsOnly; }
 };
 
 struct Indicator {

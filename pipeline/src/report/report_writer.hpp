@@ -13,6 +13,7 @@
 #include "config/settings.hpp"
 #include "engine/scene_engine.hpp"
 #include "engine/season_engine.hpp"
+#include "carbon/stock_change.hpp"
 #include "results/transition_result.hpp"
 #include "targets/verdicts.hpp"
 
@@ -41,6 +42,8 @@ struct RunResults {
   const std::vector<GroundPlot>* plots = nullptr;         // calibration.plots_file, when given
   const std::vector<ReferenceSample>* samples = nullptr;  // accuracy.samples_file, when given
   const std::vector<TransitionResult>* transitions = nullptr;  // land cover transitions by pair of years (carbon.pairs)
+  const std::vector<CarbonChange>* carbon = nullptr;           // stock change by unit and pair of years
+  const CarbonFactors* carbon_factors = nullptr;               // the density table of the stock changes
 };
 
 class ReportWriter {

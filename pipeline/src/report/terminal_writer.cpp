@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "report/carbon_writer.hpp"
 #include "report/report_writer.hpp"
 #include "report/zone_reports.hpp"
 
@@ -41,6 +42,25 @@ class TerminalWriter final : public ReportWriter {
       if (unjudged > 0)
         std::printf("%zu target-years have no data (unit observed under targets.min_observed_fraction %.2f): see targets_report.csv\n",
                     unjudged, r.settings.targets.min_observed_fraction);
+    }
+    if (r.carbon && !r.carbon->empty()) {
+      // The targets file's units (the city, the league) when it names any, else every zone.
+      // Those observed in both years over at least targets.min_observed_fraction of their area.
+      std::vector<CarbonChange> shown;
+      const double min_observed = r.settings.targets.min_observed_fraction;
+      auto observed = [&](const CarbonChange& c) { return c.observed_fraction() >= min_observed; };
+      for (const CarbonChange& c : *r.carbon)
+        if (r.targets && r.targets->units.count(c.unit_code) && observed(c)) shown.push_back(c);
+      if (shown.empty())
+        for (const CarbonChange& c : *r.carbon)
+          if (observed(c)) shown.push_back(c);
+      std::printf("\nCarbon stock change, t CO2e per year (units observed in both years over %.0f%% of their area; every unit in "
+                  "carbon_report.csv, transitions in carbon_transitions.csv; densities: %s, pools: %s):\n%s",
+                  100 * min_observed, r.carbon_factors ? r.carbon_factors->path.c_str() : "",
+                  r.carbon_factors ? r.carbon_factors->pools().c_str() : "", format_carbon_table(shown).c_str());
+      std::printf("Not seen by imagery, so not counted: soil organic carbon, below-ground change within a class, growth or harvest "
+                  "inside a class that stays the same%s.\n",
+                  r.settings.carbon.stable_growth ? " (stable growth is added at the table's rate, not measured)" : "");
     }
     const double cell_ha = season_cell_ha(r.settings);
     if (!r.years.empty() && cell_ha > r.settings.forest.min_patch_ha)

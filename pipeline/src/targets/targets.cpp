@@ -126,7 +126,8 @@ TargetsFile parse_targets(const std::string& text, const std::string& path) {
     if (!ids.insert(t.id).second) fail(path, key + ".id", "'" + t.id + "' is used twice");
     t.unit = required<std::string>(n, "unit", path, key);
     t.indicator = required<std::string>(n, "indicator", path, key);
-    const auto& known = target_indicators();
+    std::vector<std::string> known = target_indicators();
+    known.push_back(kCarbonSinkIndicator);
     if (std::find(known.begin(), known.end(), t.indicator) == known.end()) {
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;

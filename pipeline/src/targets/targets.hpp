@@ -12,6 +12,11 @@
 namespace ecomon {
 
 enum class TargetRule { at_least, at_most };
+
+/// The carbon indicator a target may name besides the season indicators (products/indicators.hpp
+/// target_indicators()): the annual carbon stock change of a pair of years, tCO2e per year, positive
+/// for a sink (carbon_report.csv `annual_tco2e`); judged on each pair, in the pair's second year.
+inline constexpr const char* kCarbonSinkIndicator = "carbon_sink_tco2e_per_yr";
 /// met / not_met / at_risk: the 95% interval is a statistical one and lies above, below or across
 /// the threshold; not_assessed: the figure has no error model (a map's pixel count without a
 /// reference sample, uncalibrated cover), so no verdict is claimed; no_data: too little observed.

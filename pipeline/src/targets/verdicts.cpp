@@ -50,10 +50,34 @@ VerdictRow judge_row(const Target& t, const std::string& scope, const UnitOfYear
 
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 
+// A carbon target's row for one unit (or member zone) and pair of years: the annual stock change
+// (tCO2e/yr) and its Monte Carlo interval; a verdict only when the interval accounts for the map's
+// error (a reference sample in both years).
+VerdictRow judge_carbon(const Target& t, const std::string& scope, const CarbonChange& c, double min_observed) {
+  VerdictRow row;
+  row.target = &t;
+  row.scope = scope;
+  row.unit_code = c.unit_code, row.unit_name = c.unit_name;
+  row.year = c.year_to;
+  row.threshold = threshold_for_year(t, c.year_to);
+  row.observed_fraction = std::min(1.0, c.observed_fraction());
+  row.method = c.method + " " + std::to_string(c.year_from) + "-" + std::to_string(c.year_to);
+  row.simulated = c.simulated;
+  const double per_year = kCO2PerC / double(c.years());
+  row.estimate = {c.stock_change_tc * per_year, c.ci95_low_tc * per_year, c.ci95_high_tc * per_year,
+                  c.interval_basis};
+  if (std::isfinite(row.estimate.value)) row.distance = margin(t.rule, row.estimate.value, row.threshold);
+  row.verdict = judge(t.rule, row.estimate.low, row.estimate.high, row.threshold, row.observed_fraction, min_observed);
+  row.map_verdict = judge(t.rule, row.estimate.value, row.estimate.value, row.threshold, row.observed_fraction, min_observed);
+  if (row.verdict != Verdict::no_data && !c.statistical()) row.verdict = Verdict::not_assessed;
+  return row;
+}
+
 }  // namespace
 
 std::vector<VerdictRow> evaluate_targets(const TargetsFile& targets, const std::vector<geo::io::Zone>& zones,
-                                         const std::vector<YearResult>& years, double min_observed) {
+                                         const std::vector<YearResult>& years, double min_observed,
+                                         const std::vector<CarbonChange>* carbon) {
   std::map<std::string, std::size_t> zone_index;
   for (std::size_t z = 0; z < zones.size(); ++z) zone_index.emplace(zones[z].code, z);
   std::vector<VerdictRow> rows;
@@ -67,6 +91,19 @@ std::vector<VerdictRow> evaluate_targets(const TargetsFile& targets, const std::
       members = {t.unit};
     else
       members = named_unit->second.zones, unit_name = named_unit->second.name;
+    if (t.indicator == kCarbonSinkIndicator) {
+      if (!carbon) continue;
+      for (const CarbonChange& c : *carbon) {
+        if (c.unit_code != t.unit) continue;
+        rows.push_back(judge_carbon(t, "unit", c, min_observed));
+        if (members.size() > 1)
+          for (const auto& code : members)
+            for (const CarbonChange& m : *carbon)
+              if (m.unit_code == code && m.year_from == c.year_from && m.year_to == c.year_to)
+                rows.push_back(judge_carbon(t, "member", m, min_observed));
+      }
+      continue;
+    }
     for (const YearResult& y : years) {
       UnitOfYear unit{geo::io::Zone{t.unit, unit_name, {}, 0, {}}, ZoneTally{}};
       std::vector<UnitOfYear> member_rows;
@@ -115,7 +152,9 @@ const std::vector<ReportColumn>& targets_report_columns() {
       {"interval_basis", "区间依据",
        "What the interval accounts for: sample+unobserved (a reference sample's area-adjusted estimate with its standard error, and "
        "the unobserved part), calibration+unobserved (the ground plots' line and the error of its calibrated mean, and the unobserved "
-       "part), unobserved_only (the unobserved part only: not a confidence interval)."},
+       "part), unobserved_only (the unobserved part only: not a confidence interval). Carbon targets: sample+factors (the reference "
+       "sample's class areas in both years and the density table's uncertainty, by Monte Carlo), factors_only (the density table's "
+       "uncertainty only: the map's error is not assessed, so no verdict)."},
       {"map_verdict", "图面判定",
        "How the value alone compares with the threshold (met or not_met; no_data as verdict): what the map says, without its "
        "uncertainty. A verdict that a bureau signs is `verdict`."},

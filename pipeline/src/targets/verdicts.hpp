@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/csv.hpp"
+#include "carbon/stock_change.hpp"
 #include "results/year_result.hpp"
 #include "products/indicators.hpp"
 #include "targets/targets.hpp"
@@ -35,9 +36,11 @@ struct VerdictRow {
 
 /// Every target x year of `years` (and each member zone of the target's unit), in the targets file's
 /// order, then year, unit before members. A unit none of whose zones is in `zones` (a region-wide
-/// target run on a few counties) has no_data rows.
+/// target run on a few counties) has no_data rows. A carbon target (kCarbonSinkIndicator) is judged
+/// on each pair of years of `carbon` (its unit's and its member zones' rows), in the pair's second year.
 std::vector<VerdictRow> evaluate_targets(const TargetsFile& targets, const std::vector<geo::io::Zone>& zones,
-                                         const std::vector<YearResult>& years, double min_observed_fraction);
+                                         const std::vector<YearResult>& years, double min_observed_fraction,
+                                         const std::vector<CarbonChange>* carbon = nullptr);
 
 /// Columns of targets_report.csv.
 const std::vector<ReportColumn>& targets_report_columns();

@@ -17,5 +17,8 @@ struct Table {
 /// Reads a CSV file with a header line. Throws IoError naming the file when it does not exist, cannot
 /// be read, or has no header.
 Table read_csv_table(const std::string& path);
+/// The same from CSV text held in memory (a table built into the program); `name` stands for the
+/// file in the table's path and in errors.
+Table read_csv_text(const std::string& text, const std::string& name);
 
 }  // namespace geo::io
