@@ -22,7 +22,7 @@ done
 head -n 1 demo_data/sample/points_2019.csv >demo_data/sample/points.csv
 for year in 2019 2020 2021 2022 2023; do tail -n +2 "demo_data/sample/points_$year.csv" >>demo_data/sample/points.csv; done
 build/tests/kit/ecomon-simulate --label demo_data/sample/points.csv --labelled demo_data/sample/labelled.csv \
-  --plots-out demo_data/sample/plots.csv --label-pixel 150 --grass-trend 0.01 \
+  --plots-out demo_data/sample/plots.csv --label-pixel 150 --grass-trend 0.01 --land-change 2021 \
   --river demo_data/yellow_river.txt --lakes demo_data/lakes.txt
 echo
 echo "== ecomon run config/demo.yaml --set accuracy.samples_file=... --set calibration.plots_file=..."

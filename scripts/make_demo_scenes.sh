@@ -5,13 +5,17 @@
 # land cover rules use (no method step between years) and the peak season no cloud holes. The
 # Yellow River follows its real course and Ulansuhai its real shore (GSHHG, scripts/extract_hydrography.py);
 # the Hetao fields lie north of the river. The grassland greens by 0.01 FVC a year, so the series has a trend to find.
+# From 2021 the land changes as the plans' projects change it (--land-change 2021): desert planted in
+# blocks on the Ulan Buh edge and Wula Shan's open slopes planted, a quarter of western Hetao's
+# fields abandoned to grass, western Urad grassland degraded to bare sand: the carbon table's
+# gains and losses.
 # SIMULATED DATA at 150 m pixels (Landsat has 30 m; coarser so that the demo covers the whole city
 # in a few minutes); every scene's metadata says SIMULATED, and so does every output made from it.
 # Writes demo_data/scenes/. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=demo_data/scenes
-layout="3: whole city, May + 2 x Jul-Aug + Sep each year, GSHHG river and lakes, ORIGIN SIMULATED"
+layout="4: whole city, May + 2 x Jul-Aug + Sep each year, GSHHG river and lakes, land change from 2021, ORIGIN SIMULATED"
 if [ -d "$dest" ] && [ "$(cat "$dest/.layout" 2>/dev/null)" != "$layout" ]; then
   echo "demo scenes of an older layout: simulating them again"
   rm -rf "$dest"
@@ -27,7 +31,7 @@ jobs=()
 add() {  # date, seed, footprint
   local ymd=${1//-/}
   ls -d "$dest"/LC08_L2SP_*_"${ymd}"_* >/dev/null 2>&1 ||
-    jobs+=("$dest $3 --pixel 150 --date $1 --seed $2 --clouds 6 --grass-trend 0.01 --river demo_data/yellow_river.txt --lakes demo_data/lakes.txt")
+    jobs+=("$dest $3 --pixel 150 --date $1 --seed $2 --clouds 6 --grass-trend 0.01 --land-change 2021 --river demo_data/yellow_river.txt --lakes demo_data/lakes.txt")
 }
 seed=100
 for year in 2019 2020 2021 2022 2023; do

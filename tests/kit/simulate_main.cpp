@@ -41,6 +41,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"safe", "cog"}));
   app.add_option("--s2-baseline", o.s2_baseline, "Sentinel-2 processing baseline (04.00 and later carry BOA_ADD_OFFSET)");
   app.add_option("--grass-trend", o.grass_fvc_trend, "Grassland cover change per year since 2020");
+  app.add_option("--land-change", o.land_change_year,
+                 "From this year on, the carbon scenario's land change (afforestation on the Ulan Buh edge and Wula Shan, abandoned "
+                 "fields, degraded grassland); 0 = none");
   app.add_option("--river", o.river_file,
                  "River course (lon lat per line, segments separated by blank lines; scripts/extract_hydrography.py)")
       ->check(CLI::ExistingFile);
@@ -55,7 +58,8 @@ int main(int argc, char** argv) {
       std::vector<ecomon::LabelPoint> points;
       for (const auto& row : t.rows)
         points.push_back({std::stod(row[std::size_t(lon)]), std::stod(row[std::size_t(lat)]), std::stoi(row[std::size_t(year)])});
-      const auto labels = ecomon::label_points(points, label_crs, label_pixel, o.landscape_seed, o.grass_fvc_trend, o.river_file, o.lakes_file);
+      const auto labels = ecomon::label_points(points, label_crs, label_pixel, o.landscape_seed, o.grass_fvc_trend, o.river_file, o.lakes_file,
+                                                o.land_change_year);
       std::ofstream out(labelled_out), plots;
       out << "point_id,lon,lat,class,forest,year\n";
       if (!plots_out.empty()) plots.open(plots_out), plots << "plot_id,lon,lat,date,cover_pct\n";

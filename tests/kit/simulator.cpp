@@ -427,9 +427,41 @@ void write_sentinel2(const SimulationOptions& o, const SimulatedScene& out, cons
   m << "</Product_Image_Characteristics>\n</n1:General_Info>\n</n1:Level-2A_User_Product>\n";
 }
 
+// The land change of the carbon scenario, from `from_year` on (0: none): what the plans' projects do
+// to the ground, each on places fixed by the landscape seed.
+void change_land(Truth& t, double lon, double lat, double x, double y, std::uint64_t seed, int year, int from_year) {
+  if (from_year <= 0 || year < from_year) return;
+  // Afforestation on the Ulan Buh edge: desert west of the sand-fixing belt planted in 900 m blocks
+  // (81 ha) on a 1.5 km lattice, half of the lattice cells, to the canopy of the older shelterbelts.
+  const double desert_edge = 106.95 + 0.2 * (lat - 40.0);
+  if (t.cover == Cover::desert && lon > desert_edge - 0.25 && lon < desert_edge - 0.06 && lat > 40.4 && lat < 40.7) {
+    const double cell = 1500;
+    const auto ix = std::int64_t(std::floor(x / cell)), iy = std::int64_t(std::floor(y / cell));
+    const double cx = (double(ix) + 0.5) * cell, cy = (double(iy) + 0.5) * cell;
+    if (hash01(ix, iy, seed + 41) < 0.5 && std::abs(x - cx) <= 450 && std::abs(y - cy) <= 450) t = {Cover::forest, 0.85, 0, true, false};
+    return;
+  }
+  // Wula Shan planting: the ridge's open grassland east of 109.3 E planted to a closed canopy.
+  const double wula = std::pow((lon - 109.3) / 0.3, 2) + std::pow((lat - 40.74) / 0.055, 2);
+  if (t.cover == Cover::grassland && wula < 1.0 && lon > 109.3) {
+    t = {Cover::forest, 0.85, 0, true, t.snow};
+    return;
+  }
+  // Cropland abandoned to grass: a quarter of the 300 m fields of western Hetao.
+  if (t.cover == Cover::cropland && lon < 107.4 &&
+      hash01(std::int64_t(std::floor(x / 300)), std::int64_t(std::floor(y / 300)), seed + 43) < 0.25) {
+    t = {Cover::grassland, 0.40, -0.02, false, false};
+    return;
+  }
+  // Grassland degrading to bare sand in western Urad where a 2 km pattern is high.
+  if (t.cover == Cover::grassland && lat >= 41.12 && lon > 106.9 && lon < 107.4 && value_noise(x, y, 2000, seed + 47) > 0.55)
+    t = {Cover::desert, 0.03, 0.05, false, false};
+}
+
 Truth landscape_at(double lon, double lat, double x, double y, std::uint64_t seed, int doy, int year, double trend,
-                   const Hydrography* hydro = nullptr) {
+                   const Hydrography* hydro = nullptr, int land_change_year = 0) {
   Truth t = landscape(lon, lat, x, y, seed, hydro);
+  change_land(t, lon, lat, x, y, seed, year, land_change_year);
   if (t.cover == Cover::grassland || t.cover == Cover::sparse) t.fvc = std::clamp(t.fvc + trend * (year - 2020), 0.0, 1.0);
   t.fvc *= season_factor(t.cover, doy);
   return t;
@@ -544,7 +576,7 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
       for (int k = 0; k < 4; ++k) {
         const geo::Point& ll = lonlat[std::size_t(c) * 4 + std::size_t(k)];
         const geo::Point& xy = ground[std::size_t(c) * 4 + std::size_t(k)];
-        const Truth t = landscape_at(ll.x, ll.y, xy.x, xy.y, o.landscape_seed, doy, year, o.grass_fvc_trend, &hydro);
+        const Truth t = landscape_at(ll.x, ll.y, xy.x, xy.y, o.landscape_seed, doy, year, o.grass_fvc_trend, &hydro, o.land_change_year);
         // value_noise is about uniform on [0, 1]: (v - 0.5) * sqrt(12) has a standard deviation of about 1.
         const double soil_shift =
             o.soil_variation == 0 ? 0.0 : o.soil_variation * (value_noise(xy.x, xy.y, 300, o.landscape_seed + 31) - 0.5) * 3.4641;
@@ -673,7 +705,8 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
 
 void simulate_truth(const std::string& grid_crs, double origin_x, double origin_y, double pixel, int cols, int rows, int year,
                     std::uint64_t landscape_seed, double grass_fvc_trend, std::vector<float>& fvc, std::vector<std::uint8_t>& water,
-                    std::vector<std::uint8_t>& forest, TruthShares* shares, const std::string& river_file, const std::string& lakes_file) {
+                    std::vector<std::uint8_t>& forest, TruthShares* shares, const std::string& river_file, const std::string& lakes_file,
+                    int land_change_year) {
   Hydrography hydro;  // the built-in river and lakes unless files name others (as simulate_scene)
   if (!river_file.empty()) hydro.river = RiverCourse::read(river_file);
   if (!lakes_file.empty()) hydro.lakes = LakeRings::read(lakes_file);
@@ -704,7 +737,8 @@ void simulate_truth(const std::string& grid_crs, double origin_x, double origin_
       int votes[7] = {};  // by Cover
       for (int k = 0; k < 4; ++k) {
         const auto i = std::size_t(c) * 4 + std::size_t(k);
-        const Truth t = landscape_at(pts[i].x, pts[i].y, proj[i].x, proj[i].y, landscape_seed, doy, year, grass_fvc_trend, &hydro);
+        const Truth t =
+            landscape_at(pts[i].x, pts[i].y, proj[i].x, proj[i].y, landscape_seed, doy, year, grass_fvc_trend, &hydro, land_change_year);
         f += t.fvc;
         ++votes[int(t.cover)];
         w += t.cover == Cover::water;
@@ -736,7 +770,7 @@ void simulate_truth(const std::string& grid_crs, double origin_x, double origin_
 
 std::vector<PointLabel> label_points(const std::vector<LabelPoint>& points, const std::string& grid_crs, double pixel,
                                      std::uint64_t landscape_seed, double grass_fvc_trend, const std::string& river_file,
-                                     const std::string& lakes_file) {
+                                     const std::string& lakes_file, int land_change_year) {
   // As simulate_truth() on a one-cell grid centred on each point, with the transformations and the
   // hydrography made once for all points.
   static const std::map<int, const char*> kNames = {{10, "tree"}, {20, "shrubland"}, {30, "grassland"}, {40, "cropland"}, {80, "water"}};
@@ -761,7 +795,7 @@ std::vector<PointLabel> label_points(const std::vector<LabelPoint>& points, cons
     for (std::size_t q = 0; q < 4; ++q) {
       const std::size_t i = 4 * k + q;
       const Truth t = landscape_at(lonlat[i].x, lonlat[i].y, ground[i].x, ground[i].y, landscape_seed, 196, points[k].year, grass_fvc_trend,
-                                   &hydro);
+                                   &hydro, land_change_year);
       ++votes[int(t.cover)];
       forest += (t.forest || (t.cover == Cover::shrubland && t.fvc >= 0.30)) ? 0.25 : 0.0;
       if (t.cover == Cover::grassland || t.cover == Cover::sparse) grass += 0.25, grass_fvc += 0.25 * t.fvc;

@@ -31,6 +31,10 @@ struct SimulationOptions {
   // this much (1 sigma) over ~300 m, so the bare-soil NDVI varies from place to place.
   double soil_variation = 0;
   double grass_fvc_trend = 0;         // change of grassland cover per year since 2020 (for trend tests)
+  // From this year on (0: never), the carbon scenario's land change: desert planted to trees on the
+  // Ulan Buh edge, Wula Shan's open grassland planted, a quarter of western Hetao's fields abandoned
+  // to grass, western Urad grassland degraded to bare sand.
+  int land_change_year = 0;
   std::string sensor = "landsat8";    // landsat8 | sentinel2
   std::string s2_layout = "safe";     // safe | cog (one GeoTIFF per band)
   std::string s2_baseline = "04.00";  // >= 04.00 carries BOA_ADD_OFFSET -1000
@@ -68,7 +72,7 @@ struct TruthShares {
 void simulate_truth(const std::string& grid_crs, double origin_x, double origin_y, double pixel, int cols, int rows, int year,
                     std::uint64_t landscape_seed, double grass_fvc_trend, std::vector<float>& fvc, std::vector<std::uint8_t>& water,
                     std::vector<std::uint8_t>& forest, TruthShares* shares = nullptr, const std::string& river_file = "",
-                    const std::string& lakes_file = "");
+                    const std::string& lakes_file = "", int land_change_year = 0);
 
 /// A reference sample point to label, and its label from the truth: the cell of `pixel` metres of
 /// the grid CRS centred on it, as a labeller reads it (the majority cover of its sub-samples in
@@ -84,6 +88,6 @@ struct PointLabel {
 };
 std::vector<PointLabel> label_points(const std::vector<LabelPoint>& points, const std::string& grid_crs, double pixel,
                                      std::uint64_t landscape_seed, double grass_fvc_trend, const std::string& river_file = "",
-                                     const std::string& lakes_file = "");
+                                     const std::string& lakes_file = "", int land_change_year = 0);
 
 }  // namespace ecomon

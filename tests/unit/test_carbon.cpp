@@ -283,3 +283,79 @@ TEST(CarbonStockChange, AReferenceSampleCorrectsAMapsFalseAfforestation) {
   const bool above = rows[0].estimate.low > 1000;
   EXPECT_EQ(rows[0].verdict, above ? Verdict::met : Verdict::at_risk);
 }
+
+TEST(CarbonStockChange, TheSampleIntervalCoversTheTruthAbout95PercentOfTheTime) {
+  geo::io::initialise_gdal(64);
+  // Densities without uncertainty, so that the interval is the sample's alone: tree 15, grassland 4,
+  // cropland 5, bare 0 t C/ha.
+  const CarbonFactors f = parse_carbon_factors(table(), "f.csv");
+  const std::array<double, kLandCoverClasses> density = {0, 15, 4, 4, 5, 0, 4, 0, 0};
+  // A landscape of 10,000 one-hectare cells: grassland 70%, bare 20%, cropland 10% in the first year;
+  // 500 ha of the grassland planted to trees and 300 ha degraded to bare by the second. Two maps of it,
+  // each cell right with probability 0.85 and otherwise another of the four classes.
+  const std::vector<LandCover> classes = {LandCover::tree, LandCover::grassland, LandCover::cropland, LandCover::bare};
+  const std::size_t cells = 10000;
+  std::mt19937_64 rng(5);
+  std::vector<LandCover> truth1(cells), truth2(cells), map1(cells), map2(cells);
+  for (std::size_t i = 0; i < cells; ++i) {
+    truth1[i] = i < 7000 ? LandCover::grassland : i < 9000 ? LandCover::bare : LandCover::cropland;
+    truth2[i] = i < 500 ? LandCover::tree : i < 800 ? LandCover::bare : truth1[i];
+  }
+  auto mapped_as = [&](LandCover t) {
+    if (std::uniform_real_distribution<double>(0, 1)(rng) < 0.85) return t;
+    LandCover other = t;
+    while (other == t) other = classes[std::uniform_int_distribution<std::size_t>(0, classes.size() - 1)(rng)];
+    return other;
+  };
+  for (std::size_t i = 0; i < cells; ++i) map1[i] = mapped_as(truth1[i]), map2[i] = mapped_as(truth2[i]);
+  double truth_tc = 0;
+  Pair p(double(cells), {});
+  for (std::size_t i = 0; i < cells; ++i) {
+    truth_tc += density[std::size_t(truth2[i])] - density[std::size_t(truth1[i])];
+    p.transitions[0].areas[0][TransitionResult::index(map1[i], map2[i])] += 1e4;
+  }
+  // Each replicate: a sample stratified by each year's map, 40 units per mapped class, labelled with the truth.
+  const int replicates = 1000;
+  int covered = 0;
+  double mean_error = 0;
+  for (int rep = 0; rep < replicates; ++rep) {
+    std::vector<ReferenceSample> sample;
+    std::array<std::vector<PlotMatch>, 2> matches;
+    for (int y = 0; y < 2; ++y) {
+      const auto& map = y == 0 ? map1 : map2;
+      const auto& truth = y == 0 ? truth1 : truth2;
+      for (LandCover c : classes) {
+        std::vector<std::size_t> stratum;
+        for (std::size_t i = 0; i < cells; ++i)
+          if (map[i] == c) stratum.push_back(i);
+        std::shuffle(stratum.begin(), stratum.end(), rng);
+        for (std::size_t k = 0; k < 40 && k < stratum.size(); ++k) {
+          matches[std::size_t(y)].push_back({sample.size(), PlotStatus::not_grassland, 0.3, c});
+          sample.push_back({107, 40, truth[stratum[k]], y == 0 ? 2020 : 2025, int(sample.size() + 1), std::nullopt});
+        }
+      }
+    }
+    for (int y = 0; y < 2; ++y) {
+      const auto& map = y == 0 ? map1 : map2;
+      ZoneTally tally;
+      std::array<double, kLandCoverClasses> mapped{};
+      for (std::size_t i = 0; i < cells; ++i) mapped[std::size_t(map[i])] += 1e4;
+      for (int c = 0; c < kLandCoverClasses; ++c) tally.landcover_area[c] = mapped[std::size_t(c)];
+      for (const PlotMatch& m : matches[std::size_t(y)]) tally.sample_units.push_back(m.plot);
+      tally.observed_area = double(cells) * 1e4;
+      p.years[std::size_t(y)].tallies = {tally};
+      p.years[std::size_t(y)].accuracy = assess_land_cover(matches[std::size_t(y)], sample, mapped);
+    }
+    Settings s;
+    s.carbon.draws = 1000;
+    const CarbonChange c = carbon_stock_changes(p.transitions, p.years, p.zones, {}, f, s)[0];
+    ASSERT_EQ(c.interval_basis, "sample+factors") << c.sample_problem;
+    covered += truth_tc >= c.ci95_low_tc && truth_tc <= c.ci95_high_tc;
+    mean_error += (c.stock_change_tc - truth_tc) / replicates;
+  }
+  std::printf("[carbon] sample interval coverage %d/%d, mean error %.0f t C of a true %.0f t C\n", covered, replicates, mean_error, truth_tc);
+  // 1,000 replicates: a binomial standard error of 0.7 points around 95%.
+  EXPECT_GE(covered, int(0.925 * replicates));
+  EXPECT_LE(covered, int(0.975 * replicates));
+  EXPECT_LT(std::abs(mean_error), 0.1 * std::abs(truth_tc));  // unbiased, unlike the map's figure
+}
