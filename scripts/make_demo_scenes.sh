@@ -51,3 +51,10 @@ if ((${#jobs[@]})); then
   printf '%s\n' "${jobs[@]}" | xargs -P "$(nproc)" -L 1 "$sim" >/dev/null
 fi
 echo "demo scenes: $dest ($(ls "$dest" | wc -l) simulated scenes, 150 m pixels)"
+# The monthly climate of each year for the CASA productivity (carbon.casa.climate_dir): simulated
+# smooth fields of the region's temperature, precipitation and radiation.
+for year in 2019 2020 2021 2022 2023; do
+  [ -f "demo_data/climate/sol_${year}12.tif" ] ||
+    "$sim" --climate demo_data/climate --climate-year "$year" --west 104.7 --east 110.4 --south 39.8 --north 42.9 >/dev/null
+done
+echo "demo climate: demo_data/climate (monthly temperature, precipitation, radiation 2019-2023, simulated)"

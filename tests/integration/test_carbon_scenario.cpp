@@ -4,7 +4,8 @@
 // matrix of carbon_transitions.csv against the truth's (the simulator's land cover on the same
 // regional grid, over the cells the maps observed in both years, weighted as ecomon weights them:
 // coverage fraction x ellipsoidal cell area); the stock change of carbon_report.csv against the
-// truth's at the same densities; the interval covering it; the same bytes with 1 and 2 threads.
+// truth's at the same densities; the interval covering it; the CASA productivity of each zone from
+// simulated monthly climate; the same bytes with 1 and 2 threads.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -73,10 +74,13 @@ TEST(CarbonScenario, TransitionsAndStockChangeAgainstTheSimulatedTruth) {
     std::ofstream f(dir / "factors.csv");
     f << kFactors;
   }
+  // Monthly climate for the CASA productivity (NPP) of both years.
+  for (int year : {2020, 2024}) ecomon::simulate_climate((dir / "climate").string(), year, w, s, e, n);
   const std::string common = " --input " + (dir / "scenes").string() + " --zones " + zones + " --set fvc.ndvi_soil=" +
                              std::to_string(ecomon::SimulatorEndMembers::loam_ndvi) +
                              " --set fvc.ndvi_veg=" + std::to_string(ecomon::SimulatorEndMembers::veg_ndvi) +
-                             " --set carbon.factors_file=" + (dir / "factors.csv").string() + " --set output.products=season/LANDCOVER";
+                             " --set carbon.factors_file=" + (dir / "factors.csv").string() + " --set output.products=season/LANDCOVER" +
+                             " --set carbon.casa.climate_dir=" + (dir / "climate").string();
   const auto r = run_cli("run /dev/null --out " + (dir / "out").string() + " --threads 2" + common);
   ASSERT_EQ(r.exit_code, 0) << r.output;
 
@@ -164,9 +168,25 @@ TEST(CarbonScenario, TransitionsAndStockChangeAgainstTheSimulatedTruth) {
     EXPECT_EQ(row.at("sink_significant"), "not_assessed");
   }
 
+  // NPP (CASA) per zone and year: the planted blocks raise zone A's; the fields and the grass that
+  // replaced some of them keep zone B's within the range of irrigated cropland without irrigation.
+  const auto series = parse_quoted_csv(read_file(dir / "out/county_timeseries.csv"));
+  std::map<std::string, double> npp;
+  for (const auto& row : series) {
+    ASSERT_FALSE(row.at("npp_mean_gc_m2").empty()) << row.at("zone_code") << " " << row.at("year");
+    npp[row.at("zone_code") + row.at("year")] = std::stod(row.at("npp_mean_gc_m2"));
+    std::printf("[carbon] zone %s %s: NPP %s g C/m2/yr, %s t C/yr\n", row.at("zone_code").c_str(), row.at("year").c_str(),
+                row.at("npp_mean_gc_m2").c_str(), row.at("npp_total_tc").c_str());
+  }
+  EXPECT_LT(npp["A2020"], 20);                 // desert
+  EXPECT_GT(npp["A2024"], npp["A2020"] + 40);  // 16% of it planted
+  EXPECT_GT(npp["B2020"], 200);
+  EXPECT_LT(npp["B2020"], 800);
+
   // The same bytes with one thread.
   const auto one = run_cli("run /dev/null --out " + (dir / "out1").string() + " --threads 1" + common);
   ASSERT_EQ(one.exit_code, 0) << one.output;
   EXPECT_EQ(read_file(dir / "out1/carbon_report.csv"), read_file(dir / "out/carbon_report.csv"));
   EXPECT_EQ(read_file(dir / "out1/carbon_transitions.csv"), read_file(dir / "out/carbon_transitions.csv"));
+  EXPECT_EQ(read_file(dir / "out1/county_timeseries.csv"), read_file(dir / "out/county_timeseries.csv"));
 }

@@ -48,7 +48,22 @@ int main(int argc, char** argv) {
                  "River course (lon lat per line, segments separated by blank lines; scripts/extract_hydrography.py)")
       ->check(CLI::ExistingFile);
   app.add_option("--lakes", o.lakes_file, "Lake rings (same format; scripts/extract_hydrography.py)")->check(CLI::ExistingFile);
+  std::string climate_dir;
+  int climate_year = 0;
+  app.add_option("--climate", climate_dir,
+                 "Climate mode: write the monthly climate rasters of --climate-year over the extent into this folder (tmp_/pre_/sol_YYYYMM.tif)");
+  app.add_option("--climate-year", climate_year, "With --climate: the year");
   CLI11_PARSE(app, argc, argv);
+  if (!climate_dir.empty()) {
+    try {
+      ecomon::simulate_climate(climate_dir, climate_year, o.west, o.south, o.east, o.north);
+      std::cout << climate_dir << ": 36 monthly climate rasters of " << climate_year << "\n";
+    } catch (const std::exception& e) {
+      std::cerr << "ecomon-simulate: " << e.what() << "\n";
+      return 2;
+    }
+    return 0;
+  }
   if (!label_in.empty()) {
     try {
       geo::io::initialise_gdal(64);

@@ -807,4 +807,41 @@ std::vector<PointLabel> label_points(const std::vector<LabelPoint>& points, cons
   return out;
 }
 
+void simulate_climate(const std::string& dir, int year, double west, double south, double east, double north) {
+  namespace fs = std::filesystem;
+  geo::io::initialise_gdal(64);
+  fs::create_directories(dir);
+  constexpr double step = 0.05;
+  geo::Grid grid;
+  grid.crs_wkt = geo::io::crs_wkt("EPSG:4326");
+  grid.cols = int(std::ceil((east - west) / step)) + 2;
+  grid.rows = int(std::ceil((north - south) / step)) + 2;
+  grid.transform = geo::GeoTransform{west - step, step, north + step, -step};
+  // Shares of the year's precipitation by month (the summer monsoon), and solar radiation by month.
+  constexpr double rain_share[12] = {0.01, 0.01, 0.02, 0.04, 0.07, 0.12, 0.26, 0.24, 0.12, 0.06, 0.03, 0.02};
+  constexpr double sol[12] = {300, 380, 530, 630, 720, 720, 690, 630, 530, 420, 310, 270};
+  const char* prefixes[3] = {"tmp", "pre", "sol"};
+  for (int v = 0; v < 3; ++v)
+    for (int m = 0; m < 12; ++m) {
+      geo::Block<float> values(grid.full(), 0.0f);
+      for (int r = 0; r < grid.rows; ++r)
+        for (int c = 0; c < grid.cols; ++c) {
+          const double lon = grid.transform.col_to_x(c + 0.5), lat = grid.transform.row_to_y(r + 0.5);
+          double x = 0;
+          if (v == 0) {
+            const double mean = 7.5 - 2.5 * (lat - 40.7);
+            x = mean + 17 * std::cos(2 * 3.14159265358979 * (m + 1 - 7.0) / 12);  // warmest in July
+          } else if (v == 1) {
+            x = std::max(60.0, 120 + 50 * (lon - 106.0) + 40 * (lat - 40.5)) * rain_share[m];
+          } else {
+            x = sol[m] * (1 - 0.01 * (lat - 40.7));
+          }
+          values.at(r, c) = float(x);
+        }
+      char name[32];
+      std::snprintf(name, sizeof name, "%s_%04d%02d.tif", prefixes[v], year, m + 1);
+      geo::io::write_geotiff((fs::path(dir) / name).string(), grid, values, std::nullopt, "SIMULATED climate (ecomon-simulate)");
+    }
+}
+
 }  // namespace ecomon

@@ -74,6 +74,13 @@ void simulate_truth(const std::string& grid_crs, double origin_x, double origin_
                     std::vector<std::uint8_t>& forest, TruthShares* shares = nullptr, const std::string& river_file = "",
                     const std::string& lakes_file = "", int land_change_year = 0);
 
+/// Monthly climate of `year` over a lon/lat box as a user would hand it to the CASA model: 36
+/// GeoTIFFs (WGS84, 0.05 degree) in `dir`, tmp_YYYYMM.tif (mean temperature, C: about -9 in January
+/// and 24 in July at Linhe, colder northwards), pre_YYYYMM.tif (precipitation, mm: about 120 a year in
+/// the west to 330 in the north-east, most of it in July and August), sol_YYYYMM.tif (solar radiation,
+/// MJ/m2: about 6,100 a year). Smooth fields of the region's climate, not observations.
+void simulate_climate(const std::string& dir, int year, double west, double south, double east, double north);
+
 /// A reference sample point to label, and its label from the truth: the cell of `pixel` metres of
 /// the grid CRS centred on it, as a labeller reads it (the majority cover of its sub-samples in
 /// LANDCOVER names, official forest), and whether it is wholly grassland, with its cover (0-1).

@@ -4,8 +4,14 @@
 // steppe (mean NPP about 290 g C/m2/yr, Zhang, Zhou & Wang 2008, CASA with regional parameters).
 #include <gtest/gtest.h>
 
-#include <cmath>
+#include <unistd.h>
 
+#include <cmath>
+#include <filesystem>
+
+#include "landcover/climate.hpp"
+#include "libgeo/io/projection.hpp"
+#include "libgeo/io/raster.hpp"
 #include "rules/casa.hpp"
 
 using namespace ecomon;
@@ -71,4 +77,24 @@ TEST(Casa, AMidCoverTypicalSteppePixelIsInThePublishedRange) {
   EXPECT_NEAR(npp, 272.088, 0.1);  // the months summed by hand: 14.5 + 43.0 + 83.0 + 85.7 + 36.2 + 9.7
   EXPECT_GT(npp, 200);             // typical steppe, Inner Mongolia: about 290 g C/m2/yr
   EXPECT_LT(npp, 400);
+}
+
+TEST(Casa, MonthsBetweenScenesAreInterpolatedAndMissingClimateIsNamed) {
+  std::array<float, 12> ndvi;
+  ndvi.fill(std::nanf(""));
+  ndvi[4] = 0.2f, ndvi[6] = 0.6f, ndvi[8] = 0.3f;  // May, July, September
+  casa::fill_monthly_gaps(ndvi);
+  EXPECT_NEAR(ndvi[5], 0.4f, 1e-6);   // June
+  EXPECT_NEAR(ndvi[7], 0.45f, 1e-6);  // August
+  EXPECT_TRUE(std::isnan(ndvi[3]));   // April: before the first scene, no production counted
+  EXPECT_TRUE(std::isnan(ndvi[9]));
+  // A climate folder without the year's rasters: no layers, and the files named.
+  geo::io::initialise_gdal(64);
+  const auto dir = std::filesystem::temp_directory_path() / ("ecomon_climate_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::string problem;
+  const geo::Grid grid{4, 4, {500000, 30, 4500000, -30}, geo::io::crs_wkt("EPSG:32649")};
+  EXPECT_EQ(ClimateLayers::prepare(dir.string(), 2020, grid, (dir / "work").string(), problem), nullptr);
+  EXPECT_NE(problem.find("lacks 36 of the year's 36 climate rasters (tmp_202001.tif, tmp_202002.tif"), std::string::npos) << problem;
+  std::filesystem::remove_all(dir);
 }

@@ -44,7 +44,7 @@ TEST(ZoneTally, TextFormReloadsBitIdentical) {
   EXPECT_EQ(back.sources_seen, (std::vector<std::uint8_t>{1, 0, 0}));
   EXPECT_EQ(back.sample_units, (std::vector<std::size_t>{10, 17}));
   // Every member is written: one line per field.
-  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 24);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 26);
 }
 
 TEST(ZoneTally, MergingReloadedPartsEqualsMergingInMemory) {
@@ -78,7 +78,7 @@ TEST(ZoneTally, BadTextIsRefusedNamingTheField) {
     }
   };
   refused(text + "mystery 1 0x1p+0\n", "unknown field 'mystery'");
-  refused(text.substr(0, text.find("observed_area")), "1 fields, not 24");
+  refused(text.substr(0, text.find("observed_area")), "1 fields, not 26");
   // (substituted by concatenation: GCC 12 warns falsely on std::string::replace here)
   auto substituted = [&](const std::string& from, const std::string& to) {
     const std::size_t at = text.find(from);

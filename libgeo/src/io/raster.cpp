@@ -596,7 +596,10 @@ void write_through_partial(const std::string& src, const std::string& dst, const
 
 }  // namespace
 
-void warp_classes_to_grid(const std::string& src, const std::string& dst, const Grid& grid, Resampling resampling, std::uint16_t nodata) {
+namespace {
+
+// Opens band 1 of a raster a user hands in for warping onto the grid: it must have a band and a CRS.
+GDALDatasetH open_warp_source(const std::string& src) {
   CPLErrorReset();
   GDALDatasetH in = GDALOpenEx(src.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
   if (!in) throw_open_failure(src);
@@ -609,6 +612,32 @@ void warp_classes_to_grid(const std::string& src, const std::string& dst, const 
     GDALClose(in);
     throw IoError(src + ": has no CRS; it cannot be placed on the grid");
   }
+  return in;
+}
+
+// gdalwarp of `in` (closed here) with `args` into `dst`, written under a partial name.
+void warp_into(GDALDatasetH in, const std::string& src, const std::string& dst, const std::vector<std::string>& args) {
+  char** argv = string_list(args);
+  GDALWarpAppOptions* options = GDALWarpAppOptionsNew(argv, nullptr);
+  CSLDestroy(argv);
+  try {
+    write_through_partial(src, dst, "warped", [&](const char* partial) {
+      int usage_error = 0;
+      return GDALWarp(partial, nullptr, 1, &in, options, &usage_error);
+    });
+  } catch (...) {
+    GDALWarpAppOptionsFree(options);
+    GDALClose(in);
+    throw;
+  }
+  GDALWarpAppOptionsFree(options);
+  GDALClose(in);
+}
+
+}  // namespace
+
+void warp_classes_to_grid(const std::string& src, const std::string& dst, const Grid& grid, Resampling resampling, std::uint16_t nodata) {
+  GDALDatasetH in = open_warp_source(src);
   // Codes that do not fit 0..nodata-1 would be clipped by the conversion to UInt16 (a negative code
   // to 0, a large one to 65535) and become another class or no data without a word. Byte and UInt16
   // fit by their type; other types are scanned once, the source's own no data left out.
@@ -632,21 +661,17 @@ void warp_classes_to_grid(const std::string& src, const std::string& dst, const 
   }
   std::vector<std::string> args = class_grid_arguments(grid, "-t_srs", "-dstnodata", nodata);
   for (const char* a : {"-r", resampling == Resampling::mode ? "mode" : "near", "-wm", "64"}) args.push_back(a);
-  char** argv = string_list(args);
-  GDALWarpAppOptions* options = GDALWarpAppOptionsNew(argv, nullptr);
-  CSLDestroy(argv);
-  try {
-    write_through_partial(src, dst, "warped", [&](const char* partial) {
-      int usage_error = 0;
-      return GDALWarp(partial, nullptr, 1, &in, options, &usage_error);
-    });
-  } catch (...) {
-    GDALWarpAppOptionsFree(options);
-    GDALClose(in);
-    throw;
-  }
-  GDALWarpAppOptionsFree(options);
-  GDALClose(in);
+  warp_into(in, src, dst, args);
+}
+
+void warp_values_to_grid(const std::string& src, const std::string& dst, const Grid& grid) {
+  GDALDatasetH in = open_warp_source(src);
+  std::vector<std::string> args = class_grid_arguments(grid, "-t_srs", "-dstnodata", 0);
+  // The no-data value NaN, and Float32 (class_grid_arguments' integer no data replaced).
+  for (std::size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "-dstnodata") args[i + 1] = "nan";
+  for (const char* a : {"-ot", "Float32", "-r", "bilinear", "-wm", "64"}) args.push_back(a);
+  warp_into(in, src, dst, args);
 }
 
 bool is_raster_file(const std::string& path) {

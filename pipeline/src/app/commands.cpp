@@ -32,6 +32,7 @@
 #include "report/zone_reports.hpp"
 #include "engine/season_engine.hpp"
 #include "engine/transitions.hpp"
+#include "landcover/climate.hpp"
 #include "carbon/stock_change.hpp"
 #include "landcover/layer.hpp"
 #include "targets/verdicts.hpp"
@@ -336,9 +337,16 @@ class Run {
       sources.push_back(std::make_unique<SceneProductSource>(scene, files));
       pointers.push_back(sources.back().get());
     }
+    // The year's monthly climate for the CASA model, warped onto the grid (a year without all of it: no NPP, said).
+    std::unique_ptr<ClimateLayers> climate;
+    if (!settings_.carbon.casa.climate_dir.empty()) {
+      std::string problem;
+      climate = ClimateLayers::prepare(settings_.carbon.casa.climate_dir, job.year, grid_, output_.work_dir(), problem);
+      if (!climate) spdlog::warn("season {}: no NPP: {}", job.year, problem);
+    }
     const auto t0 = std::chrono::steady_clock::now();
     YearResult y = composite_year(job.year, pointers, grid_, grid_zones_, year_settings, output_.work_dir(),
-                                  {plots_, land_cover_.get(), samples_, grassland_types_.get()});
+                                  {plots_, land_cover_.get(), samples_, grassland_types_.get(), climate.get()});
     if (y.scenes == 0) return;
     spdlog::info("season {}: {} scenes composited in {:.2f} s", job.year, y.scenes,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());

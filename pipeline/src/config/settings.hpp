@@ -97,7 +97,11 @@ struct SeasonSection {
 struct TrendSection {
   double alpha = 0.05;
 };
+struct CasaSection {
+  std::string climate_dir;  // monthly climate rasters for the CASA model; "" = no NPP
+};
 struct CarbonSection {
+  CasaSection casa;
   std::string pairs = "consecutive_and_span";  // which pairs of years get a land cover transition matrix
   std::string factors_file;                    // carbon density table; "" = config/carbon_factors.csv as built in
   std::optional<double> grassland_root_shoot_ratio;  // replaces the table's grassland R (IPCC form); nullopt = the table's

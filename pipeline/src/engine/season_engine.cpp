@@ -28,7 +28,9 @@
 #include "engine/strip_runner.hpp"
 #include "engine/transitions.hpp"
 #include "ground/table_fields.hpp"
+#include "landcover/climate.hpp"
 #include "landcover/layer.hpp"
+#include "rules/casa.hpp"
 #include "rules/cell_rules.hpp"
 #include "products/index_products.hpp"
 #include "products/product_specs.hpp"
@@ -133,11 +135,13 @@ struct SeasonStrip : StripWindows {
   std::vector<PlotMatch> sample_matches;      // the reference sample units in the core rows
   geo::Block<LandCover> layer_classes;        // over `grown`: the land cover layer's classes (with landcover.file)
   geo::Block<std::uint16_t> grassland_types;  // over `grown`: the grassland-type codes (with landcover.grassland_types_file)
+  std::array<geo::Block<float>, 36> climate;  // over `grown`: the year's monthly climate (with carbon.casa.climate_dir)
 };
 
 struct SourceWindows {
   bool season = false, spring = false, autumn = false;
   int date_ordinal = 0;
+  int month = 0;  // 0-11, for the CASA model's monthly NDVI
 };
 
 // What the season's reader and compute stages share for one year.
@@ -158,6 +162,7 @@ struct YearInputs {
   std::vector<PlotCell> sample_cells;   // the year's reference sample units on the grid, by row
   const LandCoverLayer* layer;          // landcover.file, or null
   const GrasslandTypeLayer* types;      // landcover.grassland_types_file, or null
+  const ClimateLayers* climate;         // carbon.casa.climate_dir's year on the grid, or null (no NPP)
   // The season indices the rules read, by slot (products/index_products.hpp), and which need a median.
   std::size_t ndvi_slot = season_index_slot("NDVI"), mndwi_slot = season_index_slot("MNDWI");
   std::vector<std::size_t> median_slots = slots_with_a_median();
@@ -183,6 +188,7 @@ void sample_sources(SeasonStrip& strip, const YearInputs& in) {
   const Window& g = st->grown;
   if (in.layer) st->layer_classes = in.layer->read(g);
   if (in.types) st->grassland_types = in.types->read(g);
+  if (in.climate) st->climate = in.climate->read(g);
   for (std::size_t k = 0; k < sources.size(); ++k) {
     if (footprints[k].intersect(g).empty()) continue;
     // Source coordinates of the cell centres: exact on a 16-cell lattice, bilinear between.
@@ -254,6 +260,13 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   std::vector<LandCover> first_class(n, LandCover::unknown);
   std::vector<std::uint8_t> by_layer(n, 0);
   std::vector<std::vector<float>> season_values(slots);  // of one cell, per slot with a median
+  // With climate inputs, by cell: the maximum NDVI of each month's clear observations (CASA).
+  std::vector<std::array<float, 12>> monthly;
+  if (in.climate) monthly.assign(n, [] {
+    std::array<float, 12> a;
+    a.fill(geo::index::kNaN);
+    return a;
+  }());
   for (std::size_t i = 0; i < n; ++i) {
     for (const std::size_t s : in.median_slots) season_values[s].clear();
     float vmax = -2, spring = -2, autumn = -2;
@@ -273,6 +286,10 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       const std::int16_t v_raw = smp.obs.index[ndvi][std::size_t(j)], m_raw = smp.obs.index[mndwi][std::size_t(j)];
       if (v_raw == kNoData16 || m_raw == kNoData16) continue;
       const float v = decode_index(v_raw), m = decode_index(m_raw);
+      if (!monthly.empty()) {
+        float& month_max = monthly[i][std::size_t(w.month)];
+        if (!(month_max >= v)) month_max = v;
+      }
       if (w.season) {
         for (const std::size_t k : in.median_slots) {
           if (smp.obs.index[k].size() == 0) continue;
@@ -372,6 +389,14 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
     cell.by_layer = by_layer[i];
     cell.has_grassland_types = in.types != nullptr;
     if (in.types) cell.grassland_type = st->grassland_types[i];
+    if (in.climate && cell.clear_count > 0) {
+      // CASA over the year (rules/casa.hpp): the months between two months with scenes interpolated.
+      std::array<float, 12> month_ndvi = monthly[i], t, p, sol;
+      casa::fill_monthly_gaps(month_ndvi);
+      for (std::size_t m = 0; m < 12; ++m)
+        t[m] = st->climate[m][i], p[m] = st->climate[12 + m][i], sol[m] = st->climate[24 + m][i];
+      cell.npp = cell.is_land() ? casa::annual_npp(month_ndvi, t, p, sol, cell.land_cover) : 0.0f;
+    }
     return cell;
   };
   // Row by row: every season product's values from its own declaration (products/season_products.cpp),
@@ -495,6 +520,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
     w.autumn = md >= s.season.autumn_start && md <= s.season.autumn_end;
     if (!w.season && !w.spring && !w.autumn) continue;
     w.date_ordinal = date_ordinals.emplace(src->info().date, int(date_ordinals.size())).first->second;
+    w.month = std::stoi(src->info().date.substr(5, 2)) - 1;
     sources.push_back(src);
     windows.push_back(w);
   }
@@ -523,6 +549,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   // source on a 30 m grid reads 9 of them).
   const double indices = double(season_indices().size());
   double per_cell = 24.0 + 8.0 * indices + 2.0 * double(season_products().size());
+  if (ancillary.climate) per_cell += 36 * 4.0 + 12 * 4.0;  // the climate read, the monthly NDVI
   for (SeasonSource* src : sources) {
     const double ratio = std::max(1.0, grid.transform.pixel_width / std::abs(src->grid().transform.pixel_width));
     per_cell += 4.0 + (2.0 + 2.0 * indices) * ratio * ratio;
@@ -543,6 +570,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   outputs.work_file_needed = [&](const ProductSpec& p) {
     return (trends && p.name == kTrendSeasonInput) || (transitions && p.name == kTransitionSeasonInput);
   };
+  outputs.available = [&](const ProductSpec& p) { return !p.needs_climate || ancillary.climate; };
   ProductWriters opened = open_product_writers(season_products(), outputs, grid, s.output, work_dir);
   auto& writers = opened.writers;
   result.work_files = opened.work_files;
@@ -564,7 +592,8 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
                 {},
                 {},
                 ancillary.land_cover,
-                ancillary.grassland_types};
+                ancillary.grassland_types,
+                ancillary.climate};
   for (const auto& z : zones) in.special_shrubland.push_back(counts_special_shrubland(s.forest, z.code));
   std::vector<PlotMatch> plot_matches;
   if (ancillary.plots) in.plot_cells = plots_on_grid(*ancillary.plots, year, grid, plot_matches);

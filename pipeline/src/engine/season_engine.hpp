@@ -36,6 +36,7 @@ inline int zone_of_cell(const std::vector<geo::io::Zone>& zones, const std::vect
 
 class LandCoverLayer;
 class GrasslandTypeLayer;
+class ClimateLayers;
 
 /// What a year may use besides its scenes: ground plots to calibrate with, a land cover layer.
 struct YearAncillary {
@@ -43,6 +44,7 @@ struct YearAncillary {
   const LandCoverLayer* land_cover = nullptr;             // landcover.file on the regional grid
   const std::vector<ReferenceSample>* samples = nullptr;  // accuracy.samples_file (each unit labels its year, or every year)
   const GrasslandTypeLayer* grassland_types = nullptr;    // landcover.grassland_types_file on the regional grid
+  const ClimateLayers* climate = nullptr;                  // carbon.casa.climate_dir's rasters of the year on the regional grid
 };
 
 /// The regional grid: the zones' bounding box in `season.grid_crs`, cut to the union of the scene

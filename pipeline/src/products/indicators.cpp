@@ -335,6 +335,16 @@ Registry build() {
                });
       ++season_slot;
     }
+  // Productivity (CASA, with carbon.casa.climate_dir).
+  r.number("npp_mean_gc_m2", "净初级生产力均值_克碳每平方米",
+           "Per season, with monthly climate inputs (carbon.casa.climate_dir): area-weighted mean net primary productivity of the "
+           "year over observed land, CASA model (Potter et al. 1993; Zhu et al. 2007), g C/m2/yr; empty without climate inputs for "
+           "the year (the log says which files are missing).",
+           2, [](const ZoneRow& x) { return ratio(x.tally.npp_sum, x.tally.npp_area); });
+  r.number("npp_total_tc", "净初级生产力总量_吨碳",
+           "Per season, with monthly climate inputs: the year's net primary productivity summed over the zone's observed area, t C/yr "
+           "(not scaled to the unobserved part); empty without climate inputs.",
+           2, [](const ZoneRow& x) { return x.tally.npp_area > 0 ? x.tally.npp_sum / 1e6 : kNaN; });
   return r;
 }
 

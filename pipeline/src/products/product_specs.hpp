@@ -48,6 +48,8 @@ struct ProductSpec {
   bool season_input = false;
   /// The band roles it is computed from: a scene whose sensor lacks one does not have it.
   BandSet bands = {};
+  /// A season product from the monthly climate (carbon.casa.climate_dir): not written without it.
+  bool needs_climate = false;
   /// Season products: the stored values (raw codes of `type`) of a row of n cells; `out` arrives
   /// filled with nodata (one call per row, so the per-cell code inlines: products/season_products.cpp
   /// writes it per cell through per_clear_cell and per_cell_with_data)...

@@ -4,6 +4,7 @@
 // forest after the patch rule. Each season product (products/season_products.cpp) reads its value
 // from here, and declares what a cell adds to its zone's tallies; the engine calls them all alike.
 #include <cstdint>
+#include <limits>
 
 #include "rules/cell_rules.hpp"
 
@@ -23,6 +24,7 @@ struct SeasonCell {
   bool by_layer = false;         // the class is the user's land cover layer's
   bool has_grassland_types = false;  // a grassland-type layer is given
   std::uint16_t grassland_type = 0;  // ... and its code here
+  float npp = std::numeric_limits<float>::quiet_NaN();  // the year's CASA NPP, g C/m2 (NaN: no climate inputs or no data)
 
   bool is_land() const { return !rules->is_water_by_frequency(water_frequency); }
 };

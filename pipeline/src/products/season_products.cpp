@@ -190,6 +190,21 @@ std::vector<ProductSpec> build() {
     if (c.is_land()) ZoneTally::add_graded(t.desertified_area, DesertGrade(code), w);
   });
   out.push_back(std::move(desertification));
+
+  // Net primary productivity by the CASA model (rules/casa.hpp) from the monthly NDVI and the
+  // user's monthly climate: g C/m2 over the year, water 0. Only with carbon.casa.climate_dir.
+  ProductSpec npp{"NPP", PixelType::i16, kNoData16, 1,
+                  "Net primary productivity of the year, CASA model (Potter et al. 1993; Zhu et al. 2007), g C/m2/yr", {}, false};
+  npp.needs_climate = true;
+  npp.season_value = per_clear_cell([](const SeasonCell& c) {
+    return std::isfinite(c.npp) ? std::int32_t(std::lround(std::clamp(c.npp, 0.0f, 32767.0f))) : std::int32_t(kNoData16);
+  });
+  npp.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell&, std::int32_t v, double w) {
+    if (v == kNoData16) return;
+    t.npp_sum += double(v) * w;
+    t.npp_area += w;
+  });
+  out.push_back(std::move(npp));
   return out;
 }
 

@@ -105,6 +105,8 @@ const std::vector<std::string>& series_keys() {
                                                 "desertified_moderate_km2",
                                                 "desertified_severe_km2",
                                                 "desertified_extreme_km2",
+                                                "npp_mean_gc_m2",
+                                                "npp_total_tc",
                                                 "zone_area_wanmu",
                                                 "total_area_wanmu",
                                                 "observed_area_wanmu",

@@ -68,6 +68,17 @@ float water_stress(float p, double ep0, float t) {
   return float(0.5 + 0.5 * std::min(1.0, e / ep));
 }
 
+void fill_monthly_gaps(std::array<float, 12>& ndvi) {
+  int last = -1;
+  for (int m = 0; m < 12; ++m) {
+    if (!std::isfinite(ndvi[std::size_t(m)])) continue;
+    if (last >= 0 && m - last > 1)
+      for (int k = last + 1; k < m; ++k)
+        ndvi[std::size_t(k)] = ndvi[std::size_t(last)] + (ndvi[std::size_t(m)] - ndvi[std::size_t(last)]) * float(k - last) / float(m - last);
+    last = m;
+  }
+}
+
 float monthly_npp(float ndvi, float sol, float t, float t_opt, float w, const ClassParameters& p) {
   if (!(p.epsilon_max > 0) || !std::isfinite(ndvi)) return 0;
   const float apar = sol * fpar(ndvi, p) * 0.5f;

@@ -55,6 +55,11 @@ float water_stress(float p, double ep0, float t);
 float annual_npp(const std::array<float, 12>& ndvi, const std::array<float, 12>& t, const std::array<float, 12>& p,
                  const std::array<float, 12>& sol, LandCover c);
 
+/// Fills the months between two months with an NDVI linearly (a month without a clear scene between
+/// two with one); months before the first and after the last keep NaN: no production is counted
+/// there (give scenes from spring to autumn for the whole growing season).
+void fill_monthly_gaps(std::array<float, 12>& ndvi);
+
 /// The NPP of one month, given the stress scalars' inputs (for hand-computed tests).
 float monthly_npp(float ndvi, float sol, float t, float t_opt, float w, const ClassParameters& p);
 

@@ -39,6 +39,7 @@ struct ZoneTally {
   // season, with a grassland-type layer: per type code, {grassland area, sum of FVC x area}
   std::map<std::uint16_t, std::array<double, 2>> grassland_types;
   std::vector<std::uint8_t> sources_seen;  // season: per source of the year, 1 when it has data in the zone
+  double npp_sum = 0, npp_area = 0;        // season, with climate inputs: sum of NPP (g C/m2) x area, and the area with NPP
   std::vector<double> index_sum;           // per index product with an indicator: sum of value x area over land
   std::vector<double> index_area;          // ... and the land area where the index is defined
   std::vector<std::size_t> sample_units;   // season, with a reference sample: the sample units (file order) in the zone
@@ -100,6 +101,7 @@ constexpr auto ZoneTally::fields() {
                          f("grassland_fvc_area", &ZoneTally::grassland_fvc_area), f("shoulder_area", &ZoneTally::shoulder_area),
                          f("phenology_area", &ZoneTally::phenology_area), f("layer_area", &ZoneTally::layer_area),
                          f("grassland_types", &ZoneTally::grassland_types), f("sources_seen", &ZoneTally::sources_seen),
+                         f("npp_sum", &ZoneTally::npp_sum), f("npp_area", &ZoneTally::npp_area),
                          f("index_sum", &ZoneTally::index_sum), f("index_area", &ZoneTally::index_area),
                          f("sample_units", &ZoneTally::sample_units), f("class_area_by_zone", &ZoneTally::class_area_by_zone));
 }

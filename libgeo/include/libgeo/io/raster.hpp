@@ -154,6 +154,10 @@ enum class Resampling { nearest, mode };
 /// also when band 1 holds values outside 0..nodata-1 (negative or too large codes would be clipped to
 /// another code silently).
 void warp_classes_to_grid(const std::string& src, const std::string& dst, const Grid& grid, Resampling resampling, std::uint16_t nodata);
+/// Warps band 1 of any GDAL raster (any CRS and resolution) onto `grid` as a tiled Float32 GeoTIFF at
+/// `dst` by bilinear interpolation (continuous fields: temperature, precipitation, radiation); cells
+/// with no source data are NaN. Throws IoError naming `src`.
+void warp_values_to_grid(const std::string& src, const std::string& dst, const Grid& grid);
 /// Burns an integer field of polygons (any OGR source and CRS, reprojected onto the grid) into a
 /// tiled UInt16 GeoTIFF on `grid`: each cell takes the polygon under its centre, `nodata` where none.
 /// Throws IoError naming `src` (unreadable, no such field), and naming the feature when its field is
