@@ -2,6 +2,7 @@
 // one library function (commands.hpp); errors are printed as "ecomon: <what>" with exit code 2.
 #include <CLI/CLI.hpp>
 #include <spdlog/cfg/env.h>
+#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -15,6 +16,7 @@
 #include "base/errors.hpp"
 #include "config/settings.hpp"
 #include "engine/season_engine.hpp"
+#include "ecomon_version.hpp"
 
 namespace {
 
@@ -37,11 +39,15 @@ int main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
-  // Logs go to stderr; stdout carries results only (the terminal tables, zonal and accuracy CSV).
-  spdlog::set_default_logger(spdlog::stderr_color_mt("ecomon"));
-  spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug: where the time goes, strip plans, report writers
   CLI::App app{"ecomon: ecological monitoring from satellite surface reflectance (products, per-county reports, zonal statistics)"};
   app.require_subcommand(1);
+  app.fallthrough();  // the options below may follow the subcommand
+  app.set_version_flag("--version", std::string("ecomon ") + ecomon::kVersion + " (commit " + ecomon::kCommit + ")");
+  bool verbose = false, quiet = false;
+  std::string log_file;
+  app.add_flag("-v,--verbose", verbose, "Debug log: where the time goes, strip plans, report writers (or SPDLOG_LEVEL=debug)");
+  app.add_flag("-q,--quiet", quiet, "Log warnings and errors only");
+  app.add_option("--log-file", log_file, "Also write the log to this file (appended)");
 
   ecomon::RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Process every scene under the input: products and county_report.csv");
@@ -103,7 +109,40 @@ int main(int argc, char** argv) {
       "report-columns",
       "Print the columns of county_report.csv, county_timeseries.csv, county_trends.csv, scene_status.csv and ecomon accuracy (Markdown)");
 
-  CLI11_PARSE(app, argc, argv);
+  // Usage errors (an unknown command or option, a missing argument) end with exit code 2, like a bad
+  // config; --help and --version with 0.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      known = known || sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::cerr << "ecomon: unknown command '" << argv[1] << "' (commands: " << names << "; ecomon --help)\n";
+      return 2;
+    }
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << "ecomon: " << e.what() << " (ecomon --help lists the commands, ecomon COMMAND --help their options)\n";
+    return 2;
+  }
+  // Logs go to stderr (and --log-file); stdout carries results only (the terminal tables, zonal and accuracy CSV).
+  std::vector<spdlog::sink_ptr> sinks = {std::make_shared<spdlog::sinks::stderr_color_sink_mt>()};
+  try {
+    if (!log_file.empty()) sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(log_file));
+  } catch (const spdlog::spdlog_ex& e) {
+    std::cerr << "ecomon: --log-file " << log_file << ": cannot be written: " << e.what() << "\n";
+    return 2;
+  }
+  auto logger = std::make_shared<spdlog::logger>("ecomon", sinks.begin(), sinks.end());
+  spdlog::set_default_logger(logger);
+  spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug
+  if (verbose) spdlog::set_level(spdlog::level::debug);
+  if (quiet) spdlog::set_level(spdlog::level::warn);
   try {
     if (*run_cmd) return ecomon::run_command(run);
     if (*zonal_cmd) {

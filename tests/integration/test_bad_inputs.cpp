@@ -86,3 +86,27 @@ TEST_F(BadInputs, MissingZoneField) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("no field 'adcode' (fields: code, name)"), std::string::npos) << r.output;
 }
+
+// The command line as a new user meets it: --version names the version and the commit; an unknown
+// command or option is a usage error (exit 2, one line naming it); -q keeps the log to warnings;
+// --log-file writes the log to a file as well.
+TEST_F(TwoUradScenes, TheCommandLineBehaves) {
+  const auto version = run_cli("--version");
+  EXPECT_EQ(version.exit_code, 0) << version.output;
+  EXPECT_NE(version.output.find("ecomon 0.1.0 (commit "), std::string::npos) << version.output;
+  for (const char* usage : {"foo", "run --no-such-option /dev/null", "", "zonal"}) {
+    const auto r = run_cli(usage);
+    EXPECT_EQ(r.exit_code, 2) << usage << ": " << r.output;
+    EXPECT_NE(r.output.find("ecomon: "), std::string::npos) << usage << ": " << r.output;
+  }
+  EXPECT_NE(run_cli("foo").output.find("unknown command 'foo' (commands: run, zonal"), std::string::npos);
+  make("cli", false);
+  const auto quiet = run("-q");
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.output;
+  EXPECT_EQ(quiet.output.find("[info]"), std::string::npos) << quiet.output;
+  const auto logged = run_cli("--log-file " + (dir / "run.log").string() + " run /dev/null --input " + (dir / "scenes").string() +
+                              " --zones " + zones + " --out " + (dir / "out2").string());
+  ASSERT_EQ(logged.exit_code, 0) << logged.output;
+  const std::string log = read_file(dir / "run.log");
+  EXPECT_NE(log.find("[info] scene LC08_L2SP"), std::string::npos) << log;
+}
