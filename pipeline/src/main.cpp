@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Process every scene under the input: products and county_report.csv");
   run_cmd->add_option("config", run.config_path, "YAML config (see config/README.md)")->required()->check(CLI::ExistingFile);
   run_cmd->add_option("--input", run.input_dir, "Input folder (overrides input.dir)");
-  run_cmd->add_option("--zones", run.zones_file, "Zones file (overrides zones.file)");
+  run_cmd->add_option("--zones", run.zones_file, "Zones file (overrides zones.file, and zones.layer with it)");
+  run_cmd->add_option("--zones-layer", run.zones_layer, "With --zones: the layer to use when the file has several");
   run_cmd->add_option("--zone-field", run.zone_field, "Zone code field (overrides zones.code_field)");
   run_cmd->add_option("--out", run.output_dir, "Output folder (overrides output.dir)");
   run_cmd->add_option("--targets", run.targets_file, "Targets file (overrides targets.file; format in config/README.md)");

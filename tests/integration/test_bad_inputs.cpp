@@ -109,4 +109,12 @@ TEST_F(TwoUradScenes, TheCommandLineBehaves) {
   ASSERT_EQ(logged.exit_code, 0) << logged.output;
   const std::string log = read_file(dir / "run.log");
   EXPECT_NE(log.find("[info] scene LC08_L2SP"), std::string::npos) << log;
+  // --zones FILE with a config whose zones.layer names a layer of its own file: the layer goes with the file.
+  {
+    std::ofstream cfg(dir / "with_layer.yaml");
+    cfg << "zones:\n  file: counties.gpkg\n  layer: counties\n  code_field: code\n";
+  }
+  const auto other = run_cli("run " + (dir / "with_layer.yaml").string() + " --input " + (dir / "scenes").string() + " --zones " + zones +
+                             " --out " + (dir / "out3").string());
+  EXPECT_EQ(other.exit_code, 0) << other.output;
 }

@@ -224,8 +224,11 @@ TEST_F(OfficialIndicators, GroundPlotsCalibrateGrasslandCoverMeasuredWithWrongEn
     plots << "FAR,100.0,35.0,2023-08-05,40,team 0\n";  // no scene there: reported and skipped
   }
   const std::string out = run("calibrated", wrong + " --set calibration.plots_file=" + plots_csv.string());
-  // The plot outside every scene is reported by file and row, and skipped.
-  EXPECT_NE(last_output_.find("plots.csv, row 41 (plot FAR, 2023-08-05): outside the data"), std::string::npos) << last_output_;
+  // The plot outside every scene is reported by file and row, and skipped (one line per year and reason).
+  EXPECT_NE(last_output_.find("plots.csv: 1 plot(s) of 2023 outside the data (no scene of the year covers it); skipped (the first: row 41, "
+                              "plot FAR"),
+            std::string::npos)
+      << last_output_;
   const auto before = by_zone(read_file(fs::path(plain) / "county_timeseries.csv")).at("z");
   const auto after = by_zone(read_file(fs::path(out) / "county_timeseries.csv")).at("z");
   const double raw = std::stod(before.at("grassland_cover_pct")), calibrated = std::stod(after.at("grassland_cover_pct"));

@@ -38,6 +38,12 @@ DatasetPtr open_vector(const std::string& path, const char* const* open_options 
 }
 
 OGRLayer* pick_layer(GDALDataset& ds, const ZoneSource& src) {
+  // No layer named: the file's only layer; with several, taking the first would be a guess.
+  if (src.layer.empty() && ds.GetLayerCount() > 1) {
+    std::string names;
+    for (int i = 0; i < ds.GetLayerCount(); ++i) names += (i ? ", " : "") + std::string(ds.GetLayer(i)->GetName());
+    throw IoError("zones file " + src.path + ": has " + std::to_string(ds.GetLayerCount()) + " layers (" + names + "): name the one to use");
+  }
   OGRLayer* layer = src.layer.empty() ? ds.GetLayer(0) : ds.GetLayerByName(src.layer.c_str());
   if (!layer)
     throw IoError("zones file " + src.path + ": " +

@@ -87,7 +87,7 @@ const ConfigKeys keys_input(20, {
 // zones
 const ConfigKeys keys_zones(30, {
     {KEY(zones, file), Kind::path, "", 0, 0, {}, "Zone polygons: any OGR source (GeoPackage, Shapefile, GeoJSON).", "(required)"},
-    {KEY(zones, layer), Kind::text, "", 0, 0, {}, "Layer name inside the zones file.", "(first layer)"},
+    {KEY(zones, layer), Kind::text, "", 0, 0, {}, "Layer name inside the zones file; a file of several layers needs it (--zones on the command line comes with its own --zones-layer).", "(the file's only layer)"},
     {KEY(zones, code_field), Kind::text, "", 0, 0, {}, "Field holding the zone code (e.g. the 6-digit adcode)."},
     {KEY(zones, name_field), Kind::text, "", 0, 0, {}, "Field holding the zone name; empty uses the code."}
 });
@@ -140,7 +140,9 @@ Settings run_settings(const RunOptions& o) {
     throw ConfigError("--threads " + std::to_string(*o.threads) + ": must be 0 (every core) or a positive number of threads");
   std::vector<std::string> overrides = o.overrides;
   if (!o.input_dir.empty()) overrides.push_back("input.dir=" + o.input_dir);
-  if (!o.zones_file.empty()) overrides.push_back("zones.file=" + o.zones_file);
+  // --zones names another file: the config's zones.layer belongs to the config's file, not to it.
+  if (!o.zones_file.empty()) overrides.push_back("zones.file=" + o.zones_file), overrides.push_back("zones.layer=" + o.zones_layer);
+  if (o.zones_file.empty() && !o.zones_layer.empty()) throw ConfigError("--zones-layer " + o.zones_layer + ": goes with --zones FILE");
   if (!o.zone_field.empty()) overrides.push_back("zones.code_field=" + o.zone_field);
   if (!o.output_dir.empty()) overrides.push_back("output.dir=" + o.output_dir);
   if (o.threads) overrides.push_back("run.threads=" + std::to_string(*o.threads));
@@ -355,16 +357,21 @@ class Run {
     years_.push_back(std::move(y));
   }
 
-  // Each plot not used (file and row named) and the year's line, or why there is none.
+  // The plots not used, counted by reason in one line per year (each plot's status is in
+  // calibration_plots.csv; the first of each reason named by row), and the year's line, or why there is none.
   void log_calibration(int year, const Calibration& c) const {
+    std::map<std::string, std::pair<int, const GroundPlot*>> skipped;  // reason -> (plots, the first)
     for (const PlotMatch& m : c.matches) {
       if (m.status == PlotStatus::matched) continue;
-      const GroundPlot& p = (*plots_)[m.plot];
-      spdlog::warn("{}, row {} (plot {}, {}): {}; skipped", settings_.calibration.plots_file, p.row, p.id, p.date,
-                   m.status == PlotStatus::outside_data ? "outside the data (no scene of the year covers it)"
-                   : m.status == PlotStatus::unobserved ? "never clear in the season"
-                                                        : "not on grassland (land cover " + std::to_string(int(m.land_cover)) + ")");
+      const std::string reason = m.status == PlotStatus::outside_data ? "outside the data (no scene of the year covers it)"
+                                 : m.status == PlotStatus::unobserved ? "never clear in the season"
+                                                                      : std::string("on ") + land_cover_name(m.land_cover) + ", not grassland";
+      auto& [n, first] = skipped[reason];
+      if (n++ == 0) first = &(*plots_)[m.plot];
     }
+    for (const auto& [reason, n_first] : skipped)
+      spdlog::warn("{}: {} plot(s) of {} {}; skipped (the first: row {}, plot {}; each plot's status in calibration_plots.csv)",
+                   settings_.calibration.plots_file, n_first.first, year, reason, n_first.second->row, n_first.second->id);
     if (!c.fit) {
       spdlog::warn("season {}: no calibration: {}; grassland cover is uncalibrated", year, c.problem);
       return;

@@ -12,6 +12,7 @@ namespace ecomon {
 struct RunOptions {
   std::string config_path;
   std::string input_dir, zones_file, zone_field, output_dir, targets_file;
+  std::string zones_layer;  // with zones_file: its layer (the config's zones.layer is for the config's file)
   std::optional<int> threads;  // unset: from config; negative: an error
   std::vector<std::string> overrides;
 };

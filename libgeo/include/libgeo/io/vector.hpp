@@ -22,7 +22,7 @@ struct ZoneSource {
   std::string path;
   std::string code_field;
   std::string name_field;  // may be empty: the code is used as the name
-  std::string layer;       // empty: the first layer
+  std::string layer;       // empty: the file's only layer (a file of several layers needs one named)
 };
 
 /// Reads every polygon feature of the source and reprojects it to `target_crs` (WKT). Errors name
