@@ -61,6 +61,15 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--threads", run.threads, "Threads (overrides run.threads; 0 = all cores)");
   run_cmd->add_option("--set", run.overrides, "Override any config key: --set key.path=value (repeatable)");
 
+  ecomon::RunOptions check;
+  auto* check_cmd = app.add_subcommand("check", "Check a config and what it names (zones, targets, plots, sample, carbon factors) without reading imagery");
+  check_cmd->add_option("config", check.config_path, "YAML config (see config/README.md)")->required()->check(CLI::ExistingFile);
+  check_cmd->add_option("--input", check.input_dir, "Input folder (overrides input.dir)");
+  check_cmd->add_option("--zones", check.zones_file, "Zones file (overrides zones.file, and zones.layer with it)");
+  check_cmd->add_option("--zones-layer", check.zones_layer, "With --zones: the layer to use when the file has several");
+  check_cmd->add_option("--targets", check.targets_file, "Targets file (overrides targets.file)");
+  check_cmd->add_option("--set", check.overrides, "Override any config key: --set key.path=value (repeatable)");
+
   ecomon::ZonalOptions zonal;
   auto* zonal_cmd = app.add_subcommand("zonal", "Coverage-weighted zonal statistics of a raster (exactextract semantics), CSV on stdout");
   zonal_cmd->add_option("raster", zonal.raster, "Raster file")->required();
@@ -146,6 +155,10 @@ int main(int argc, char** argv) {
   if (quiet) spdlog::set_level(spdlog::level::warn);
   try {
     if (*run_cmd) return ecomon::run_command(run);
+    if (*check_cmd) {
+      ecomon::check_command(check, std::cout);
+      return 0;
+    }
     if (*zonal_cmd) {
       ecomon::zonal_command(zonal, std::cout);
       return 0;

@@ -99,7 +99,7 @@ TEST_F(TwoUradScenes, TheCommandLineBehaves) {
     EXPECT_EQ(r.exit_code, 2) << usage << ": " << r.output;
     EXPECT_NE(r.output.find("ecomon: "), std::string::npos) << usage << ": " << r.output;
   }
-  EXPECT_NE(run_cli("foo").output.find("unknown command 'foo' (commands: run, zonal"), std::string::npos);
+  EXPECT_NE(run_cli("foo").output.find("unknown command 'foo' (commands: run, check, zonal"), std::string::npos);
   make("cli", false);
   const auto quiet = run("-q");
   ASSERT_EQ(quiet.exit_code, 0) << quiet.output;
@@ -117,4 +117,14 @@ TEST_F(TwoUradScenes, TheCommandLineBehaves) {
   const auto other = run_cli("run " + (dir / "with_layer.yaml").string() + " --input " + (dir / "scenes").string() + " --zones " + zones +
                              " --out " + (dir / "out3").string());
   EXPECT_EQ(other.exit_code, 0) << other.output;
+  // `ecomon check`: the same checks without the imagery; what run would refuse, it refuses.
+  const auto checked = run_cli("check /dev/null --input " + (dir / "scenes").string() + " --zones " + zones);
+  EXPECT_EQ(checked.exit_code, 0) << checked.output;
+  EXPECT_NE(checked.output.find("checked, nothing refused"), std::string::npos) << checked.output;
+  EXPECT_NE(checked.output.find("zones:    1 from"), std::string::npos) << checked.output;
+  const auto refused = run_cli("check /dev/null --input " + (dir / "scenes").string() + " --zones " + zones +
+                               " --set carbon.factors_file=/nonexistent/factors.csv");
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_NE(refused.output.find("carbon.factors_file: /nonexistent/factors.csv: does not exist"), std::string::npos) << refused.output;
+  EXPECT_EQ(refused.output.find("nothing refused"), std::string::npos) << refused.output;
 }

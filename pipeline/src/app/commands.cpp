@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <ostream>
+#include <sstream>
 #include <utility>
 
 #include "config/schema.hpp"
@@ -467,6 +468,34 @@ class Run {
 };
 
 }  // namespace
+
+void check_command(const RunOptions& o, std::ostream& result) {
+  std::ostringstream out;  // printed once everything passed
+  const Settings settings = run_settings(o);
+  geo::io::initialise_gdal(settings.run.gdal_cache_mb);
+  const geo::io::ZoneSource zone_source{settings.zones.file, settings.zones.code_field, settings.zones.name_field, settings.zones.layer};
+  const std::vector<geo::io::Zone> zones = check_zones(zone_source);
+  check_designated_shrubland(settings, zones);
+  check_product_selection(settings.output);
+  const std::optional<TargetsFile> targets = check_targets(settings, zones);
+  out << "zones:    " << zones.size() << " from " << settings.zones.file << "\n";
+  if (targets) out << "targets:  " << targets->targets.size() << " targets, " << targets->units.size() << " units from " << targets->path << "\n";
+  if (!settings.calibration.plots_file.empty())
+    out << "plots:    " << load_ground_plots(settings.calibration.plots_file).size() << " from " << settings.calibration.plots_file << "\n";
+  if (!settings.accuracy.samples_file.empty())
+    out << "sample:   " << load_reference_sample(settings.accuracy.samples_file).size() << " units from " << settings.accuracy.samples_file
+        << "\n";
+  if (transitions_wanted(settings)) {
+    const CarbonFactors factors = carbon_factors_for(settings);
+    out << "carbon:   densities from " << factors.path << " (" << factors.pools() << ")\n";
+  }
+  if (!settings.carbon.casa.climate_dir.empty() && !fs::is_directory(settings.carbon.casa.climate_dir))
+    throw ConfigError("carbon.casa.climate_dir " + settings.carbon.casa.climate_dir + ": is not a folder");
+  std::error_code ec;
+  if (!fs::is_directory(settings.input.dir, ec)) throw SceneError("input.dir " + settings.input.dir + ": is not a folder");
+  out << "input:    " << settings.input.dir << " (scenes not read: `ecomon run` reads them)\n";
+  result << o.config_path << ": checked, nothing refused\n" << out.str();
+}
 
 int run_command(const RunOptions& o) {
   const Settings settings = run_settings(o);

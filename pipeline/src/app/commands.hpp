@@ -18,6 +18,10 @@ struct RunOptions {
 };
 /// Processes every scene; returns the process exit code (0 all scenes fine, 3 some scene failed).
 int run_command(const RunOptions& options);
+/// `ecomon check`: everything `run` reads before the imagery (the config and its overrides, the zones,
+/// the targets, plots, reference sample, carbon factor table and climate folder) checked as `run`
+/// checks it, without reading a scene; a summary on `out`. Throws the error `run` would stop with.
+void check_command(const RunOptions& options, std::ostream& out);
 
 struct ZonalOptions {
   std::string raster, zones, field, layer;
