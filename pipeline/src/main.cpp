@@ -14,6 +14,7 @@
 #include "app/commands.hpp"
 #include "report/report_writer.hpp"
 #include "base/errors.hpp"
+#include "base/interrupt.hpp"
 #include "config/settings.hpp"
 #include "engine/season_engine.hpp"
 #include "ecomon_version.hpp"
@@ -140,6 +141,7 @@ int main(int argc, char** argv) {
     std::cerr << "ecomon: " << e.what() << " (ecomon --help lists the commands, ecomon COMMAND --help their options)\n";
     return 2;
   }
+  ecomon::install_interrupt_handlers();
   // Logs go to stderr (and --log-file); stdout carries results only (the terminal tables, zonal and accuracy CSV).
   std::vector<spdlog::sink_ptr> sinks = {std::make_shared<spdlog::sinks::stderr_color_sink_mt>()};
   try {
@@ -186,6 +188,9 @@ int main(int argc, char** argv) {
       std::cout << "\n";
     }
     return 0;
+  } catch (const ecomon::Interrupted& e) {
+    std::cerr << "ecomon: " << e.what() << "\n";
+    return 128 + e.signal;
   } catch (const ecomon::ConfigError& e) {
     return stopped("configuration", e);
   } catch (const ecomon::ZonesError& e) {

@@ -128,3 +128,27 @@ TEST_F(TwoUradScenes, TheCommandLineBehaves) {
   EXPECT_NE(refused.output.find("carbon.factors_file: /nonexistent/factors.csv: does not exist"), std::string::npos) << refused.output;
   EXPECT_EQ(refused.output.find("nothing refused"), std::string::npos) << refused.output;
 }
+
+// Ctrl-C in the middle of a run (a SIGINT raised between two strips by the test hook): exit 130, one
+// line saying so, no temporary file left anywhere under the output folder, the folder unlocked; the
+// next run completes and gives the outputs of a run never interrupted.
+TEST_F(TwoUradScenes, CtrlCRemovesTemporariesAndReleasesTheLock) {
+  make("interrupted");
+  const auto clean = run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "clean").string());
+  ASSERT_EQ(clean.exit_code, 0) << clean.output;
+  for (const char* after : {"1", "3", "6"}) {
+    const auto r = run_shell(std::string("ECOMON_TEST_INTERRUPT_AFTER_STRIPS=") + after + " " + ecomon_binary() + " run /dev/null --input " +
+                             (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string() + " --set run.window_rows=16");
+    EXPECT_EQ(r.exit_code, 130) << after << ": " << r.output;
+    EXPECT_NE(r.output.find("ecomon: interrupted by SIGINT (Ctrl-C)"), std::string::npos) << r.output;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir / "out")) {
+      const std::string name = e.path().filename().string();
+      EXPECT_EQ(name.find(".partial"), std::string::npos) << "left behind: " << e.path();
+      EXPECT_NE(name, ".tmp") << "left behind: " << e.path();
+    }
+  }
+  const auto again = run_cli("run /dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --out " + (dir / "out").string());
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(read_file(dir / "out/county_report.csv"), read_file(dir / "clean/county_report.csv"));
+  EXPECT_EQ(read_file(dir / "out/county_timeseries.csv"), read_file(dir / "clean/county_timeseries.csv"));
+}

@@ -1,3 +1,4 @@
+#include "base/interrupt.hpp"
 #include "app/run_plan.hpp"
 
 #include <algorithm>
@@ -44,7 +45,12 @@ void LocalExecutor::execute(const RunPlan& plan, const std::function<void(const 
     JobRecord record{job.key, "ok", "", 0};
     auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
     try {
+      stop_if_interrupted();
       run_job(job);
+    } catch (const Interrupted& e) {
+      // Ctrl-C or SIGTERM: the run stops; unwinding removes its temporary files and unlocks the folder.
+      catalog.record({job.key, "interrupted", e.what(), seconds()});
+      throw;
     } catch (const OutputError& e) {
       // The output folder is unusable: no later job could write either. The run stops.
       catalog.record({job.key, "failed", e.what(), seconds()});

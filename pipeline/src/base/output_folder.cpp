@@ -99,6 +99,13 @@ void OutputFolder::remove_leftovers_of_dead_runs() const {
 }
 
 OutputFolder::~OutputFolder() {
+  // The work folder is this run's alone (.tmp/<pid>): whatever a run that stopped early (an error,
+  // Ctrl-C) left in it goes with it, before the lock is released.
+  std::error_code ec;
+  if (!work_dir_.empty()) {
+    fs::remove_all(work_dir_, ec);
+    fs::remove(fs::path(work_dir_).parent_path(), ec);  // .tmp, only if no other run's folder is left
+  }
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 

@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "base/interrupt.hpp"
 #include "config/settings.hpp"
 #include "rules/zone_tally.hpp"
 #include "libgeo/grid.hpp"
@@ -43,6 +44,7 @@ void run_strips(const StripPlan& plan, const geo::Grid& grid, int halo_rows, Rea
                                                            fc.stop();
                                                            return nullptr;
                                                          }
+                                                         strip_checkpoint();  // Ctrl-C: stop between strips
                                                          auto s = std::make_shared<Strip>();
                                                          s->core = strips[next++];
                                                          s->grown = s->core.with_row_halo(halo_rows, grid.full());

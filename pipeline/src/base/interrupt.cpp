@@ -1,0 +1,51 @@
+#include "base/interrupt.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+
+namespace ecomon {
+
+namespace {
+
+volatile std::sig_atomic_t g_signal = 0;
+
+extern "C" void on_signal(int s) {
+  if (g_signal != 0) {  // a second signal: stop now
+    std::signal(s, SIG_DFL);
+    std::raise(s);
+    return;
+  }
+  g_signal = s;
+}
+
+}  // namespace
+
+Interrupted::Interrupted(int s)
+    : std::runtime_error(std::string("interrupted by ") + (s == SIGINT ? "SIGINT (Ctrl-C)" : s == SIGTERM ? "SIGTERM" : "a signal") +
+                         ": temporary files removed, the output folder unlocked; outputs already complete were kept"),
+      signal(s) {}
+
+void install_interrupt_handlers() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+}
+
+int interrupt_signal() { return int(g_signal); }
+
+void stop_if_interrupted() {
+  if (const int s = interrupt_signal(); s != 0) throw Interrupted(s);
+}
+
+void strip_checkpoint() {
+  static const long raise_at = [] {
+    const char* v = std::getenv("ECOMON_TEST_INTERRUPT_AFTER_STRIPS");
+    return v ? std::strtol(v, nullptr, 10) : 0L;
+  }();
+  static std::atomic<long> strips{0};
+  if (raise_at > 0 && ++strips == raise_at) std::raise(SIGINT);
+  stop_if_interrupted();
+}
+
+}  // namespace ecomon
