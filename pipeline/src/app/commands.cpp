@@ -163,6 +163,8 @@ class Run {
       : settings_(settings), output_(output), zones_(zones), targets_(targets), plots_(ground.plots), samples_(ground.samples) {}
   Run(const Run&) = delete;
   Run& operator=(const Run&) = delete;
+  /// The density table of the carbon stock changes (read before any scene; none: no stock change).
+  void set_carbon_factors(const CarbonFactors* factors) { carbon_factors_ = factors; }
   // The years' work files (the FVC written for the trends alone), whatever became of the trends.
   ~Run() {
     for (const YearResult& y : years_)
@@ -427,11 +429,6 @@ class Run {
     }
   }
 
- public:
-  /// The density table of the carbon stock changes (read before any scene; none: no stock change).
-  void set_carbon_factors(const CarbonFactors* factors) { carbon_factors_ = factors; }
-
- private:
 
   const Settings& settings_;
   const OutputFolder& output_;

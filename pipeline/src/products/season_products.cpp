@@ -199,8 +199,8 @@ std::vector<ProductSpec> build() {
   npp.season_value = per_clear_cell([](const SeasonCell& c) {
     return std::isfinite(c.npp) ? std::int32_t(std::lround(std::clamp(c.npp, 0.0f, 32767.0f))) : std::int32_t(kNoData16);
   });
-  npp.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell&, std::int32_t v, double w) {
-    if (v == kNoData16) return;
+  npp.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell& c, std::int32_t v, double w) {
+    if (v == kNoData16 || !c.is_land()) return;  // the mean over land, as the other means
     t.npp_sum += double(v) * w;
     t.npp_area += w;
   });
