@@ -50,26 +50,25 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", quiet, "Log warnings and errors only");
   app.add_option("--log-file", log_file, "Also write the log to this file (appended)");
 
+  // `run` and `check` read the same inputs, so they take the same options.
+  auto add_run_options = [](CLI::App* cmd, ecomon::RunOptions& o) {
+    cmd->add_option("config", o.config_path, "YAML config (see config/README.md)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--input", o.input_dir, "Input folder (overrides input.dir)");
+    cmd->add_option("--zones", o.zones_file, "Zones file (overrides zones.file, and zones.layer with it)");
+    cmd->add_option("--zones-layer", o.zones_layer, "With --zones: the layer to use when the file has several");
+    cmd->add_option("--zone-field", o.zone_field, "Zone code field (overrides zones.code_field)");
+    cmd->add_option("--out", o.output_dir, "Output folder (overrides output.dir)");
+    cmd->add_option("--targets", o.targets_file, "Targets file (overrides targets.file; format in config/README.md)");
+    cmd->add_option("--threads", o.threads, "Threads (overrides run.threads; 0 = all cores)");
+    cmd->add_option("--set", o.overrides, "Override any config key: --set key.path=value (repeatable)");
+  };
   ecomon::RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Process every scene under the input: products and county_report.csv");
-  run_cmd->add_option("config", run.config_path, "YAML config (see config/README.md)")->required()->check(CLI::ExistingFile);
-  run_cmd->add_option("--input", run.input_dir, "Input folder (overrides input.dir)");
-  run_cmd->add_option("--zones", run.zones_file, "Zones file (overrides zones.file, and zones.layer with it)");
-  run_cmd->add_option("--zones-layer", run.zones_layer, "With --zones: the layer to use when the file has several");
-  run_cmd->add_option("--zone-field", run.zone_field, "Zone code field (overrides zones.code_field)");
-  run_cmd->add_option("--out", run.output_dir, "Output folder (overrides output.dir)");
-  run_cmd->add_option("--targets", run.targets_file, "Targets file (overrides targets.file; format in config/README.md)");
-  run_cmd->add_option("--threads", run.threads, "Threads (overrides run.threads; 0 = all cores)");
-  run_cmd->add_option("--set", run.overrides, "Override any config key: --set key.path=value (repeatable)");
-
+  add_run_options(run_cmd, run);
   ecomon::RunOptions check;
-  auto* check_cmd = app.add_subcommand("check", "Check a config and what it names (zones, targets, plots, sample, carbon factors) without reading imagery");
-  check_cmd->add_option("config", check.config_path, "YAML config (see config/README.md)")->required()->check(CLI::ExistingFile);
-  check_cmd->add_option("--input", check.input_dir, "Input folder (overrides input.dir)");
-  check_cmd->add_option("--zones", check.zones_file, "Zones file (overrides zones.file, and zones.layer with it)");
-  check_cmd->add_option("--zones-layer", check.zones_layer, "With --zones: the layer to use when the file has several");
-  check_cmd->add_option("--targets", check.targets_file, "Targets file (overrides targets.file)");
-  check_cmd->add_option("--set", check.overrides, "Override any config key: --set key.path=value (repeatable)");
+  auto* check_cmd = app.add_subcommand(
+      "check", "Check a config and what it names (zones, targets, plots, sample, carbon factors) without reading imagery");
+  add_run_options(check_cmd, check);
 
   ecomon::ZonalOptions zonal;
   auto* zonal_cmd = app.add_subcommand("zonal", "Coverage-weighted zonal statistics of a raster (exactextract semantics), CSV on stdout");

@@ -10,7 +10,6 @@
 #include <optional>
 #include <set>
 #include <ostream>
-#include <sstream>
 #include <utility>
 
 #include "config/schema.hpp"
@@ -466,58 +465,66 @@ class Run {
 
 }  // namespace
 
-void check_command(const RunOptions& o, std::ostream& result) {
-  std::ostringstream out;  // printed once everything passed
-  const Settings settings = run_settings(o);
+// What a run reads before any scene, each checked (a bad config, zones, targets, plots, sample or
+// factor table stops the run here): the same for `run` and `check`.
+struct RunInputs {
+  Settings settings;
+  geo::io::ZoneSource zone_source;
+  std::vector<geo::io::Zone> zones;
+  std::optional<TargetsFile> targets;
+  std::optional<std::vector<GroundPlot>> plots;
+  std::optional<std::vector<ReferenceSample>> samples;
+  std::optional<CarbonFactors> carbon_factors;
+};
+
+RunInputs read_run_inputs(const RunOptions& o) {
+  RunInputs in{run_settings(o), {}, {}, {}, {}, {}, {}};
+  const Settings& settings = in.settings;
   geo::io::initialise_gdal(settings.run.gdal_cache_mb);
-  const geo::io::ZoneSource zone_source{settings.zones.file, settings.zones.code_field, settings.zones.name_field, settings.zones.layer};
-  const std::vector<geo::io::Zone> zones = check_zones(zone_source);
-  check_designated_shrubland(settings, zones);
+  in.zone_source = {settings.zones.file, settings.zones.code_field, settings.zones.name_field, settings.zones.layer};
+  in.zones = check_zones(in.zone_source);
+  check_designated_shrubland(settings, in.zones);
   check_product_selection(settings.output);
-  const std::optional<TargetsFile> targets = check_targets(settings, zones);
-  out << "zones:    " << zones.size() << " from " << settings.zones.file << "\n";
-  if (targets) out << "targets:  " << targets->targets.size() << " targets, " << targets->units.size() << " units from " << targets->path << "\n";
-  if (!settings.calibration.plots_file.empty())
-    out << "plots:    " << load_ground_plots(settings.calibration.plots_file).size() << " from " << settings.calibration.plots_file << "\n";
-  if (!settings.accuracy.samples_file.empty())
-    out << "sample:   " << load_reference_sample(settings.accuracy.samples_file).size() << " units from " << settings.accuracy.samples_file
-        << "\n";
-  if (transitions_wanted(settings)) {
-    const CarbonFactors factors = carbon_factors_for(settings);
-    out << "carbon:   densities from " << factors.path << " (" << factors.pools() << ")\n";
-  }
+  in.targets = check_targets(settings, in.zones);
+  if (!settings.calibration.plots_file.empty()) in.plots = load_ground_plots(settings.calibration.plots_file);
+  if (!settings.accuracy.samples_file.empty()) in.samples = load_reference_sample(settings.accuracy.samples_file);
+  if (transitions_wanted(settings)) in.carbon_factors = carbon_factors_for(settings);
+  return in;
+}
+
+void check_command(const RunOptions& o, std::ostream& result) {
+  const RunInputs in = read_run_inputs(o);
+  const Settings& settings = in.settings;
   if (!settings.carbon.casa.climate_dir.empty() && !fs::is_directory(settings.carbon.casa.climate_dir))
     throw ConfigError("carbon.casa.climate_dir " + settings.carbon.casa.climate_dir + ": is not a folder");
   std::error_code ec;
   if (!fs::is_directory(settings.input.dir, ec)) throw SceneError("input.dir " + settings.input.dir + ": is not a folder");
-  out << "input:    " << settings.input.dir << " (scenes not read: `ecomon run` reads them)\n";
-  result << o.config_path << ": checked, nothing refused\n" << out.str();
+  // Printed once everything passed.
+  result << o.config_path << ": checked, nothing refused\n";
+  result << "zones:    " << in.zones.size() << " from " << settings.zones.file << "\n";
+  if (in.targets)
+    result << "targets:  " << in.targets->targets.size() << " targets, " << in.targets->units.size() << " units from " << in.targets->path
+           << "\n";
+  if (in.plots) result << "plots:    " << in.plots->size() << " from " << settings.calibration.plots_file << "\n";
+  if (in.samples) result << "sample:   " << in.samples->size() << " units from " << settings.accuracy.samples_file << "\n";
+  if (in.carbon_factors)
+    result << "carbon:   densities from " << in.carbon_factors->path << " (" << in.carbon_factors->pools() << ")\n";
+  result << "input:    " << settings.input.dir << " (scenes not read: `ecomon run` reads them)\n";
 }
 
 int run_command(const RunOptions& o) {
-  const Settings settings = run_settings(o);
-  geo::io::initialise_gdal(settings.run.gdal_cache_mb);
-  const geo::io::ZoneSource zone_source{settings.zones.file, settings.zones.code_field, settings.zones.name_field, settings.zones.layer};
   // Fail early, before any scene is read.
-  const std::vector<geo::io::Zone> zones = check_zones(zone_source);
-  check_designated_shrubland(settings, zones);
-  check_product_selection(settings.output);
-  const std::optional<TargetsFile> targets = check_targets(settings, zones);
+  const RunInputs in = read_run_inputs(o);
+  const Settings& settings = in.settings;
   const Discovery discovery = discover_scenes(settings.input.dir);
   if (discovery.scenes.empty() && discovery.problems.empty())
     throw SceneError(settings.input.dir + ": no scene found (" + sensor_inputs_text() + ")");
-  std::optional<std::vector<GroundPlot>> plots;  // read before any scene: a bad plots or sample file stops the run
-  if (!settings.calibration.plots_file.empty()) plots = load_ground_plots(settings.calibration.plots_file);
-  std::optional<std::vector<ReferenceSample>> samples;
-  if (!settings.accuracy.samples_file.empty()) samples = load_reference_sample(settings.accuracy.samples_file);
-  std::optional<CarbonFactors> carbon_factors;  // likewise the carbon density table
-  if (transitions_wanted(settings)) carbon_factors = carbon_factors_for(settings);
   const OutputFolder output(settings.output.dir);  // exclusive for this run
   int exit_code = 0;
   {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
-    Run run(settings, zone_source, output, targets ? &*targets : nullptr,
-            {plots ? &*plots : nullptr, nullptr, samples ? &*samples : nullptr});
-    run.set_carbon_factors(carbon_factors ? &*carbon_factors : nullptr);
+    Run run(settings, in.zone_source, output, in.targets ? &*in.targets : nullptr,
+            {in.plots ? &*in.plots : nullptr, nullptr, in.samples ? &*in.samples : nullptr});
+    run.set_carbon_factors(in.carbon_factors ? &*in.carbon_factors : nullptr);
     run.probe(discovery);
     run.plan_grid();
     // The jobs: each scene on its own grid; each year on the regional grid after its scenes; trends.

@@ -21,6 +21,16 @@ double margin(TargetRule rule, double value, double threshold) {
   return rule == TargetRule::at_least ? value - threshold : threshold - value;
 }
 
+// The verdict of the row's estimate against its threshold, and what the value alone says. Without
+// an error model (an interval that is not a statistical one) a verdict would claim a certainty the
+// figure does not have (a map's pixel count is biased by its errors, Olofsson et al. 2014), so none
+// is given.
+void judge_estimate(VerdictRow& row, TargetRule rule, double min_observed) {
+  row.verdict = judge(rule, row.estimate.low, row.estimate.high, row.threshold, row.observed_fraction, min_observed);
+  row.map_verdict = judge(rule, row.estimate.value, row.estimate.value, row.threshold, row.observed_fraction, min_observed);
+  if (row.verdict != Verdict::no_data && !row.estimate.statistical()) row.verdict = Verdict::not_assessed;
+}
+
 VerdictRow judge_row(const Target& t, const std::string& scope, const UnitOfYear& unit, const YearResult& year, double min_observed) {
   VerdictRow row;
   row.target = &t;
@@ -39,12 +49,7 @@ VerdictRow judge_row(const Target& t, const std::string& scope, const UnitOfYear
     row.estimate = indicator(t.indicator).estimate(zr);
     row.distance = margin(t.rule, row.estimate.value, row.threshold);
   }
-  row.verdict = judge(t.rule, row.estimate.low, row.estimate.high, row.threshold, row.observed_fraction, min_observed);
-  row.map_verdict = judge(t.rule, row.estimate.value, row.estimate.value, row.threshold, row.observed_fraction, min_observed);
-  // Without an error model the interval only bounds the unobserved part: a verdict on it would claim
-  // a certainty the figure does not have (a map's pixel count is biased by its errors, Olofsson et
-  // al. 2014), so none is given.
-  if (row.verdict != Verdict::no_data && !row.estimate.statistical()) row.verdict = Verdict::not_assessed;
+  judge_estimate(row, t.rule, min_observed);
   return row;
 }
 
@@ -64,12 +69,10 @@ VerdictRow judge_carbon(const Target& t, const std::string& scope, const CarbonC
   row.method = c.method + " " + std::to_string(c.year_from) + "-" + std::to_string(c.year_to);
   row.simulated = c.simulated;
   const double per_year = kCO2PerC / double(c.years());
-  row.estimate = {c.stock_change_tc * per_year, c.ci95_low_tc * per_year, c.ci95_high_tc * per_year,
-                  c.interval_basis};
+  // basis factors_only is not a statistical interval (Estimate::statistical), as CarbonChange::statistical says.
+  row.estimate = {c.stock_change_tc * per_year, c.ci95_low_tc * per_year, c.ci95_high_tc * per_year, c.interval_basis};
   if (std::isfinite(row.estimate.value)) row.distance = margin(t.rule, row.estimate.value, row.threshold);
-  row.verdict = judge(t.rule, row.estimate.low, row.estimate.high, row.threshold, row.observed_fraction, min_observed);
-  row.map_verdict = judge(t.rule, row.estimate.value, row.estimate.value, row.threshold, row.observed_fraction, min_observed);
-  if (row.verdict != Verdict::no_data && !c.statistical()) row.verdict = Verdict::not_assessed;
+  judge_estimate(row, t.rule, min_observed);
   return row;
 }
 
