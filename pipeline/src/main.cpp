@@ -65,6 +65,9 @@ int main(int argc, char** argv) {
   ecomon::RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Process every scene under the input: products and county_report.csv");
   add_run_options(run_cmd, run);
+  run_cmd->add_flag("--force", run.force, "Redo every year, whatever the catalog says is done and unchanged");
+  run_cmd->add_flag("--wait", run.wait_for_lock, "When another run holds the output folder, wait for it to end instead of stopping");
+  run.version = std::string(ecomon::kVersion) + " " + ecomon::kCommit;
   ecomon::RunOptions check;
   auto* check_cmd = app.add_subcommand(
       "check", "Check a config and what it names (zones, targets, plots, sample, carbon factors) without reading imagery");
@@ -113,6 +116,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.5, 0.99));
   design_cmd->add_option("--seed", design.seed, "Random seed: the same seed gives the same points");
   design_cmd->add_option("-o,--output", design.output, "CSV to write (the GeoPackage is written beside it, .gpkg)")->required();
+
+  ecomon::StatusOptions status;
+  auto* status_cmd = app.add_subcommand("status", "What the output folder's catalog holds: scenes by status, the last runs, what is pending");
+  status_cmd->add_option("output_dir", status.output_dir, "Output folder of `ecomon run`")->required();
+  status_cmd->add_flag("--json", status.json, "As JSON, for monitoring systems");
+  ecomon::ForgetOptions forget;
+  auto* forget_cmd = app.add_subcommand("forget", "Leave a scene out of later runs (its year is derived again without it at the next run)");
+  forget_cmd->add_option("output_dir", forget.output_dir, "Output folder of `ecomon run`")->required();
+  forget_cmd->add_option("scene_id", forget.scene_id, "Scene (product) id, as `ecomon status` lists it")->required();
+  forget_cmd->add_flag("--restore", forget.restore, "Take a forgotten scene back");
 
   auto* reference_cmd = app.add_subcommand("config-reference", "Print the table of every config key (Markdown)");
   app.add_subcommand(
@@ -176,6 +189,8 @@ int main(int argc, char** argv) {
       ecomon::sample_design_command(design, std::cerr);
       return 0;
     }
+    if (*status_cmd) return ecomon::status_command(status, std::cout);
+    if (*forget_cmd) return ecomon::forget_command(forget, std::cout);
     if (*reference_cmd) {
       std::cout << ecomon::settings_reference_markdown();
       return 0;

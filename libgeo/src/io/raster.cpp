@@ -243,8 +243,41 @@ template Block<std::uint16_t> RasterReader::read(const Window&, int) const;
 template Block<float> RasterReader::read(const Window&, int) const;
 template Block<double> RasterReader::read(const Window&, int) const;
 
+namespace {
+// fsync a file or folder by path; a file system that cannot (EINVAL, EROFS) is left as it is.
+void sync_path(const std::string& path, int flags, const std::string& what) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) throw IoError(path + ": cannot open to flush " + what + ": " + std::strerror(errno));
+  if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+    const int err = errno;
+    ::close(fd);
+    throw IoError(path + ": cannot flush " + what + " to disk: " + std::strerror(err));
+  }
+  ::close(fd);
+}
+}  // namespace
+
+namespace {
+std::function<void(const char*, const std::string&)>& publish_observer() {
+  static std::function<void(const char*, const std::string&)> observer;
+  return observer;
+}
+}  // namespace
+
+void set_publish_observer(std::function<void(const char* stage, const std::string& path)> observer) {
+  publish_observer() = std::move(observer);
+}
+
 void atomic_replace(const std::string& from, const std::string& to) {
+  // The data reaches the disk before the rename publishes it, and the rename before the caller goes
+  // on (a catalog recording the file): a crash or power cut leaves the old file or the whole new one.
+  sync_path(from, O_RDONLY, "the new file");
+  if (publish_observer()) publish_observer()("before-rename", to);
   if (std::rename(from.c_str(), to.c_str()) != 0) throw IoError("cannot rename " + from + " to " + to + ": " + std::strerror(errno));
+  const auto slash = to.find_last_of('/');
+  sync_path(slash == std::string::npos ? std::string(".") : slash == 0 ? std::string("/") : to.substr(0, slash), O_RDONLY | O_DIRECTORY,
+            "the folder");
+  if (publish_observer()) publish_observer()("after-rename", to);
 }
 
 std::string unique_partial_path(const std::string& target, bool keep_extension) {
@@ -277,12 +310,7 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
     }
     written += std::size_t(n);
   }
-  // Data reaches the disk before the rename publishes it: a crash leaves the old file or the new one.
-  if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
-    const int err = errno;
-    ::close(fd);
-    fail("cannot flush to disk", err);
-  }
+  // (atomic_replace flushes it to disk before the rename)
   if (::close(fd) != 0) fail("cannot close", errno);
   try {
     atomic_replace(partial, path);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -36,6 +37,10 @@
 #include "carbon/stock_change.hpp"
 #include "landcover/layer.hpp"
 #include "targets/verdicts.hpp"
+#include "base/interrupt.hpp"
+#include "catalog/stored_year.hpp"
+#include "catalog/task_key.hpp"
+#include "catalog/workspace_catalog.hpp"
 
 namespace ecomon {
 
@@ -170,30 +175,145 @@ class Run {
       for (const std::string& p : y.work_files) std::remove(p.c_str());
   }
 
+  /// The workspace's catalog: scenes are recorded in it, unchanged years reloaded from it, done
+  /// years recorded in it (none: every year is done and nothing recorded).
+  void set_catalog(WorkspaceCatalog* catalog, std::int64_t run_id, const std::string& version) {
+    catalog_ = catalog, run_id_ = run_id, version_ = version;
+  }
+
   // Identity and footprint of every scene (no pixel decoded); the same product twice (a folder and
-  // its .tar, two copies) is kept once, the first by path. Problems of discovery are failures.
+  // its .tar, two copies) is kept once, the first by path. Problems of discovery are failures; a
+  // scene the catalog was told to forget is left out.
   void probe(const Discovery& discovery) {
     for (const auto& p : discovery.problems) {
       spdlog::error("{}", p.message);
       fail(p.path, p.message, "");
+      quarantine({p.path}, p.message);
     }
     std::map<std::string, std::string> path_of_id;
     for (const auto& candidate : discovery.scenes) {
       try {
         SceneProbe probe = probe_scene(candidate);
         const auto [kept, inserted] = path_of_id.emplace(probe.info.id, candidate.path);
+        CatalogScene row{candidate.path, probe.info.id, probe.info.spacecraft + " " + probe.info.sensor, probe.info.date, footprint(probe),
+                         0, "", "pending", "", std::stoi(probe.info.date.substr(0, 4)), 0, ""};
         if (!inserted) {
           spdlog::warn("scene {} found twice: {} and {}; the second is skipped", probe.info.id, kept->second, candidate.path);
           statuses_.push_back({candidate.path, "duplicate", "same product as " + kept->second, probe.info.id, 0});
+          row.status = "duplicate", row.reason = "same product as " + kept->second;
+          if (catalog_) catalog_->record_scene(run_id_, row);
           continue;
+        }
+        if (catalog_ && catalog_->is_forgotten(probe.info.id)) {
+          spdlog::info("scene {} ({}): left out (ecomon forget)", probe.info.id, candidate.path);
+          statuses_.push_back({candidate.path, "forgotten", "left out by `ecomon forget`", probe.info.id, 0});
+          row.status = "forgotten", row.reason = "ecomon forget";
+          catalog_->record_scene(run_id_, row);
+          continue;
+        }
+        if (catalog_) {
+          const auto hash = [this](const std::string& f) { return catalog_->file_hash(f); };
+          row.content_hash = scene_content_hash(candidate.path, probe.info.id, hash);
+          content_hashes_[probe.info.id] = row.content_hash;
+          catalog_->record_scene(run_id_, row);
         }
         found_.push_back(candidate);
         probes_.push_back(std::move(probe));
       } catch (const std::exception& e) {
         spdlog::error("{}", e.what());
         fail(candidate.path, e.what(), "");
+        quarantine({candidate.path}, e.what());
       }
     }
+  }
+
+  // The years whose task the catalog has done with the same key (the same scenes, settings, grid,
+  // zones and version): their results are reloaded, their scenes are not read. Returns those years.
+  std::set<int> reuse_unchanged_years() {
+    std::set<int> reused;
+    if (!catalog_ || !seasons()) return reused;
+    std::map<int, std::vector<std::pair<std::string, std::string>>> scenes_of_year;
+    for (const SceneProbe& p : probes_)
+      scenes_of_year[std::stoi(p.info.date.substr(0, 4))].emplace_back(p.info.id, content_hashes_.at(p.info.id));
+    const auto hash = [this](const std::string& f) { return catalog_->file_hash(f); };
+    for (const auto& [year, scenes] : scenes_of_year) {
+      const std::string key = year_task_key(version_, settings_, grid_, grid_zones_, year, scenes, hash);
+      year_keys_[year] = key;
+      const std::optional<std::string> text = catalog_->done_task(key);
+      if (!text) continue;
+      StoredYear stored;
+      try {
+        stored = parse_stored_year(*text);
+      } catch (const std::exception& e) {
+        spdlog::warn("{}: the stored results of {} cannot be read ({}); the year is done again", catalog_->path(), year, e.what());
+        continue;
+      }
+      load_stored_year(std::move(stored));
+      std::vector<std::string> ids;
+      for (const auto& sc : scenes) ids.push_back(sc.first);
+      catalog_->mark_scenes_done(run_id_, ids);
+      reused.insert(year);
+      unchanged_scenes_ += scenes.size();
+      spdlog::info("season {}: unchanged ({} scenes, the same settings): results from {}", year, scenes.size(), catalog_->path());
+    }
+    return reused;
+  }
+
+  // After a year's job: its scenes' and season's results, stored under the year's key with the files
+  // they wrote (in one transaction, after those files are in place). `failures`: the run's failed jobs.
+  void store_year(int year, const std::vector<JobRecord>& records) {
+    if (!catalog_ || !year_keys_.count(year)) return;
+    StoredYear stored;
+    std::set<std::string> ids;
+    for (const SceneProbe& p : probes_)
+      if (std::stoi(p.info.date.substr(0, 4)) == year) ids.insert(p.info.id);
+    for (const SceneResult& r : results_)
+      if (ids.count(r.scene.id)) {
+        SceneResult copy;
+        copy.scene = r.scene;
+        copy.tallies = r.tallies;
+        copy.ndvi_soil = r.ndvi_soil, copy.ndvi_veg = r.ndvi_veg;
+        copy.products = r.products;
+        copy.implausible_pixels = r.implausible_pixels, copy.undefined_index_pixels = r.undefined_index_pixels;
+        stored.outputs.insert(stored.outputs.end(), r.products.begin(), r.products.end());
+        stored.scenes.push_back(std::move(copy));
+      }
+    for (const StatusRow& st : statuses_)
+      if (ids.count(st.scene_id) && st.status == "ok") stored.statuses.push_back(st);
+    for (const JobRecord& rec : records)
+      if (rec.status == "failed" && ids.count(rec.key)) {
+        const auto f = std::find_if(probes_.begin(), probes_.end(), [&](const SceneProbe& p) { return p.info.id == rec.key; });
+        const std::string& path = found_[std::size_t(f - probes_.begin())].path;
+        stored.statuses.push_back({path, "failed", rec.message, rec.key, 0});
+        quarantine({path}, rec.message, rec.key);
+      }
+    const auto y = std::find_if(years_.begin(), years_.end(), [&](const YearResult& r) { return r.year == year; });
+    stored.produced = y != years_.end();
+    if (stored.produced) {
+      stored.year = *y;
+      if (!y->work_files.empty()) return;  // a product the trends or transitions read is not kept: the year is done again next time
+      stored.outputs.insert(stored.outputs.end(), y->products.begin(), y->products.end());
+    } else {
+      stored.year.year = year;
+    }
+    catalog_->record_task(run_id_, year_keys_[year], "year", year, {ids.begin(), ids.end()}, serialise_stored_year(stored), stored.outputs);
+  }
+
+  // The run's counts, for its summary line and the catalog.
+  RunSummary summary(const RunPlan& plan) const {
+    RunSummary s;
+    s.scenes_found = std::int64_t(probes_.size() + failed_probe_);
+    s.scenes_unchanged = std::int64_t(unchanged_scenes_);
+    for (const Job& j : plan.jobs) {
+      if (j.kind == Job::Kind::scene) {
+        ++s.scenes_processed;
+        s.megapixels += double(probes_[j.scene].grid.cols) * double(probes_[j.scene].grid.rows) / 1e6;
+      }
+      if (j.kind == Job::Kind::year) ++s.years_processed;
+    }
+    s.scenes_quarantined = std::int64_t(failed_);
+    s.years_unchanged = std::int64_t(reused_years_);
+    return s;
   }
 
   // The regional grid: the zones' extent cut to the scenes' footprints, in season.grid_crs.
@@ -272,6 +392,7 @@ class Run {
     const RunResults run_results{settings_, output_, results_, grid_zones_, years_,        statuses_,       failed_,
                                  targets_,  verdicts, plots_,  samples_,    &transitions_, &carbon_, carbon_factors_};
     for (auto& [name, writer] : make_report_writers()) {
+      kill_point("report");
       spdlog::debug("report writer {}", name);
       writer->write(run_results);
     }
@@ -289,6 +410,64 @@ class Run {
   void fail(const std::string& path, const std::string& message, const std::string& id) {
     statuses_.push_back({path, "failed", message, id, 0});
     ++failed_;
+    if (id.empty()) ++failed_probe_;
+  }
+
+  // A bad scene, in the catalog: quarantined with its reason (it is tried again when it changes).
+  void quarantine(const std::vector<std::string>& paths, const std::string& reason, const std::string& id = "") {
+    if (!catalog_) return;
+    for (const auto& p : paths) {
+      CatalogScene row;
+      row.path = p, row.scene_id = id, row.status = "quarantined", row.reason = reason;
+      if (!id.empty()) {
+        const auto f = std::find_if(probes_.begin(), probes_.end(), [&](const SceneProbe& q) { return q.info.id == id; });
+        if (f != probes_.end()) {
+          row.sensor = f->info.spacecraft + " " + f->info.sensor, row.date = f->info.date, row.footprint = footprint(*f);
+          row.year = std::stoi(f->info.date.substr(0, 4));
+          row.content_hash = content_hashes_.count(id) ? content_hashes_.at(id) : "";
+        }
+      }
+      catalog_->record_scene(run_id_, row);
+    }
+  }
+
+  static std::string footprint(const SceneProbe& p) {
+    const geo::Box b = p.grid.extent();
+    char buffer[160];
+    std::snprintf(buffer, sizeof buffer, "%.3f %.3f %.3f %.3f", b.xmin, b.ymin, b.xmax, b.ymax);
+    return buffer;
+  }
+
+  // A year from the catalog: its scenes' results and statuses, and its season (the calibration and
+  // the sample's estimates fitted again from the stored matches, as composite_year fits them).
+  void load_stored_year(StoredYear stored) {
+    // Where each scene is now (the inbox may have moved since; the content is the same).
+    std::map<std::string, std::pair<std::string, std::string>> now;  // id -> (found path, metadata path)
+    for (std::size_t i = 0; i < probes_.size(); ++i) now[probes_[i].info.id] = {found_[i].path, probes_[i].info.path};
+    for (SceneResult& r : stored.scenes) {
+      r.zones = grid_zones_;  // reports read code, name and area (the same in every CRS)
+      if (const auto at = now.find(r.scene.id); at != now.end()) r.scene.path = at->second.second;
+      results_.push_back(std::move(r));
+    }
+    for (StatusRow& st : stored.statuses) {
+      if (const auto at = now.find(st.scene_id); at != now.end()) st.path = at->second.first;
+      if (st.status == "failed") ++failed_;
+      statuses_.push_back(std::move(st));
+    }
+    ++reused_years_;
+    if (!stored.produced) return;
+    YearResult& y = stored.year;
+    if (y.calibration && plots_) y.calibration = fit_calibration(std::move(y.calibration->matches), *plots_, settings_.calibration.min_plots);
+    if (y.accuracy && samples_) {
+      std::vector<bool> designated(samples_->size(), false);
+      for (std::size_t k = 0; k < designated.size() && k < y.accuracy->zone_of_unit.size(); ++k)
+        if (const int z = y.accuracy->zone_of_unit[k]; z >= 0 && std::size_t(z) < grid_zones_.size())
+          designated[k] = counts_special_shrubland(settings_.forest, grid_zones_[std::size_t(z)].code);
+      y.accuracy = assess_land_cover(std::move(y.accuracy->matches), *samples_, y.accuracy->mapped, designated,
+                                     settings_.accuracy.min_unit_stratum_units, y.accuracy->zone_of_unit);
+    }
+    const auto at = std::find_if(years_.begin(), years_.end(), [&](const YearResult& r) { return r.year > y.year; });
+    years_.insert(at, std::move(y));
   }
 
   // Products and per-zone tallies of one scene on its own grid. Its bands are decoded here only: the
@@ -356,7 +535,8 @@ class Run {
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     if (y.calibration) log_calibration(y.year, *y.calibration);
     if (y.accuracy) log_accuracy(y.year, *y.accuracy);
-    years_.push_back(std::move(y));
+    const auto at = std::find_if(years_.begin(), years_.end(), [&](const YearResult& r) { return r.year > y.year; });
+    years_.insert(at, std::move(y));
   }
 
   // The plots not used, counted by reason in one line per year (each plot's status is in
@@ -460,7 +640,13 @@ class Run {
   std::vector<SceneResult> results_;
   std::vector<YearResult> years_;
   std::vector<StatusRow> statuses_;
-  std::size_t failed_ = 0;
+  std::size_t failed_ = 0, failed_probe_ = 0;
+  WorkspaceCatalog* catalog_ = nullptr;
+  std::int64_t run_id_ = 0;
+  std::string version_;
+  std::map<std::string, std::string> content_hashes_;  // by scene id
+  std::map<int, std::string> year_keys_;               // the task key of every year with scenes
+  std::size_t unchanged_scenes_ = 0, reused_years_ = 0;
 };
 
 }  // namespace
@@ -519,33 +705,74 @@ int run_command(const RunOptions& o) {
   const Discovery discovery = discover_scenes(settings.input.dir);
   if (discovery.scenes.empty() && discovery.problems.empty())
     throw SceneError(settings.input.dir + ": no scene found (" + sensor_inputs_text() + ")");
-  const OutputFolder output(settings.output.dir);  // exclusive for this run
-  int exit_code = 0;
-  {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
-    Run run(settings, in.zone_source, output, in.targets ? &*in.targets : nullptr,
-            {in.plots ? &*in.plots : nullptr, nullptr, in.samples ? &*in.samples : nullptr});
-    run.set_carbon_factors(in.carbon_factors ? &*in.carbon_factors : nullptr);
-    run.probe(discovery);
-    run.plan_grid();
-    // The jobs: each scene on its own grid; each year on the regional grid after its scenes; trends.
-    const RunPlan plan = make_run_plan(run.probes(), run.seasons());
-    MemoryCatalog catalog;
-    LocalExecutor().execute(
-        plan,
-        [&](const Job& job) {
-          try {
-            run.run_job(job);
-          } catch (const std::exception& e) {
-            spdlog::error("{}", e.what());  // when it happens; the catalog keeps it for the status report
-            throw;
-          }
-        },
-        catalog);
-    run.collect_failures(plan, catalog);
-    exit_code = run.report();
+  const OutputFolder output(settings.output.dir, o.wait_for_lock);  // exclusive for this run
+  geo::io::set_publish_observer([](const char* stage, const std::string&) {
+    kill_point(std::strcmp(stage, "before-rename") == 0 ? "before-publish" : "after-publish");
+  });
+  WorkspaceCatalog catalog(output.root());
+  if (o.force) catalog.drop_tasks();
+  const auto started = std::chrono::steady_clock::now();
+  const std::int64_t run_id = catalog.begin_run(o.version, o.force ? "run --force" : "run");
+  RunSummary summary;
+  try {
+    {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
+      Run run(settings, in.zone_source, output, in.targets ? &*in.targets : nullptr,
+              {in.plots ? &*in.plots : nullptr, nullptr, in.samples ? &*in.samples : nullptr});
+      run.set_carbon_factors(in.carbon_factors ? &*in.carbon_factors : nullptr);
+      run.set_catalog(&catalog, run_id, o.version);
+      run.probe(discovery);
+      run.plan_grid();
+      // The jobs: each scene on its own grid; each year on the regional grid after its scenes (but
+      // the years the catalog has, unchanged); trends and transitions on every year.
+      const std::set<int> unchanged = run.reuse_unchanged_years();
+      const RunPlan plan = make_run_plan(run.probes(), run.seasons(), unchanged);
+      MemoryCatalog jobs;
+      LocalExecutor().execute(
+          plan,
+          [&](const Job& job) {
+            try {
+              run.run_job(job);
+            } catch (const std::exception& e) {
+              spdlog::error("{}", e.what());  // when it happens; the catalog keeps it for the status report
+              throw;
+            }
+            if (job.kind == Job::Kind::year) run.store_year(job.year, jobs.records());
+          },
+          jobs);
+      run.collect_failures(plan, jobs);
+      summary = run.summary(plan);
+      summary.exit_status = run.report();
+    }
+    output.remove_empty_work_dir();  // sources and writers removed their temporary files
+    // The reports and tables at the top of the folder, as written by this run.
+    std::vector<std::string> reports;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(output.root(), ec)) {
+      const std::string name = e.path().filename().string();
+      if (e.is_regular_file() && name[0] != '.' && name.rfind("catalog.sqlite", 0) != 0) reports.push_back(e.path().string());
+    }
+    std::sort(reports.begin(), reports.end());
+    catalog.record_outputs(run_id, "reports", reports);
+  } catch (const Interrupted& e) {
+    summary.exit_status = 128 + e.signal, summary.message = e.what();
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    catalog.end_run(run_id, summary);
+    throw;
+  } catch (const std::exception& e) {
+    summary.exit_status = 2, summary.message = e.what();
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    catalog.end_run(run_id, summary);
+    throw;
   }
-  output.remove_empty_work_dir();  // sources and writers removed their temporary files
-  return exit_code;
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  kill_point("run-end");
+  catalog.end_run(run_id, summary);
+  spdlog::info("run summary: {} scene(s): {} processed, {} unchanged, {} quarantined; {} year(s) processed, {} unchanged; {:.0f} Mpx in {:.1f} s "
+               "({:.1f} Mpx/s); status in {} (`ecomon status {}`)",
+               summary.scenes_found, summary.scenes_processed, summary.scenes_unchanged, summary.scenes_quarantined, summary.years_processed,
+               summary.years_unchanged, summary.megapixels, summary.seconds,
+               summary.seconds > 0 ? summary.megapixels / summary.seconds : 0.0, catalog.path(), output.root());
+  return summary.exit_status;
 }
 
 namespace {

@@ -15,6 +15,9 @@ struct RunOptions {
   std::string zones_layer;  // with zones_file: its layer (the config's zones.layer is for the config's file)
   std::optional<int> threads;  // unset: from config; negative: an error
   std::vector<std::string> overrides;
+  bool force = false;           // --force: redo every year, whatever the catalog says
+  bool wait_for_lock = false;   // --wait: wait for another run on the output folder to end
+  std::string version = "dev";  // ecomon's version and commit: part of every task key
 };
 /// Processes every scene; returns the process exit code (0 all scenes fine, 3 some scene failed).
 int run_command(const RunOptions& options);
@@ -22,6 +25,23 @@ int run_command(const RunOptions& options);
 /// the targets, plots, reference sample, carbon factor table and climate folder) checked as `run`
 /// checks it, without reading a scene; a summary on `out`. Throws the error `run` would stop with.
 void check_command(const RunOptions& options, std::ostream& out);
+
+struct StatusOptions {
+  std::string output_dir;
+  bool json = false;
+};
+/// `ecomon status OUTDIR`: the catalog's scenes by status (the quarantined with their reasons), the
+/// last runs and what is pending; `json` for monitoring systems. Returns the exit code (0, or 3
+/// when the last run did not finish or ended non-zero).
+int status_command(const StatusOptions& options, std::ostream& out);
+
+struct ForgetOptions {
+  std::string output_dir, scene_id;
+  bool restore = false;
+};
+/// `ecomon forget OUTDIR SCENE_ID`: later runs leave the scene out and derive its year again
+/// without it (`restore`: take it back). Returns the exit code (2 when the catalog never saw it).
+int forget_command(const ForgetOptions& options, std::ostream& out);
 
 struct ZonalOptions {
   std::string raster, zones, field, layer;

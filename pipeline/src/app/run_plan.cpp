@@ -9,7 +9,7 @@
 
 namespace ecomon {
 
-RunPlan make_run_plan(const std::vector<SceneProbe>& scenes, bool seasons) {
+RunPlan make_run_plan(const std::vector<SceneProbe>& scenes, bool seasons, const std::set<int>& unchanged) {
   std::vector<std::size_t> order(scenes.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -20,6 +20,7 @@ RunPlan make_run_plan(const std::vector<SceneProbe>& scenes, bool seasons) {
   RunPlan plan;
   std::vector<std::size_t> year_jobs;
   for (const auto& [year, indices] : by_year) {
+    if (seasons && unchanged.count(year)) continue;
     std::vector<std::size_t> scene_jobs;
     for (std::size_t i : indices) {
       scene_jobs.push_back(plan.jobs.size());
@@ -29,7 +30,7 @@ RunPlan make_run_plan(const std::vector<SceneProbe>& scenes, bool seasons) {
     year_jobs.push_back(plan.jobs.size());
     plan.jobs.push_back({Job::Kind::year, "season " + std::to_string(year), 0, year, scene_jobs});
   }
-  if (seasons && !year_jobs.empty()) {
+  if (seasons && (!year_jobs.empty() || !unchanged.empty())) {
     plan.jobs.push_back({Job::Kind::trends, "trends", 0, 0, year_jobs});
     plan.jobs.push_back({Job::Kind::transitions, "transitions", 0, 0, year_jobs});
   }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,10 @@ struct RunPlan {
 };
 
 /// Plans scene jobs for `scenes` (grouped by year, in (date, id) order), a year job per year when
-/// `seasons`, and a trends job and a land cover transitions job after all years.
-RunPlan make_run_plan(const std::vector<SceneProbe>& scenes, bool seasons);
+/// `seasons`, and a trends job and a land cover transitions job after all years. The years in
+/// `unchanged` (their results reloaded from the catalog) get no job; the trends and transitions
+/// still run, on every year.
+RunPlan make_run_plan(const std::vector<SceneProbe>& scenes, bool seasons, const std::set<int>& unchanged = {});
 
 /// What a catalog keeps of a job.
 struct JobRecord {

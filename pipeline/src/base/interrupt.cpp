@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace ecomon {
 
@@ -38,7 +39,28 @@ void stop_if_interrupted() {
   if (const int s = interrupt_signal(); s != 0) throw Interrupted(s);
 }
 
+void kill_point(const char* name) {
+  struct Target {
+    std::string name;
+    long at = 0;
+  };
+  static const Target target = [] {
+    Target t;
+    const char* v = std::getenv("ECOMON_TEST_KILL_AT");
+    if (!v) return t;
+    const std::string text = v;
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos) return t;
+    t.name = text.substr(0, colon);
+    t.at = std::strtol(text.c_str() + colon + 1, nullptr, 10);
+    return t;
+  }();
+  static std::atomic<long> reached{0};
+  if (target.at > 0 && target.name == name && ++reached == target.at) std::raise(SIGKILL);
+}
+
 void strip_checkpoint() {
+  kill_point("strip");
   static const long raise_at = [] {
     const char* v = std::getenv("ECOMON_TEST_INTERRUPT_AFTER_STRIPS");
     return v ? std::strtol(v, nullptr, 10) : 0L;

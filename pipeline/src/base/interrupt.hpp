@@ -23,4 +23,12 @@ void stop_if_interrupted();
 /// for a SIGINT to be raised at the N-th), then stop_if_interrupted().
 void strip_checkpoint();
 
+/// A named point where a crash test may kill the process: with ECOMON_TEST_KILL_AT=NAME:N the N-th
+/// time point NAME is reached raises SIGKILL (no unwinding, no cleanup: as the OOM killer or a
+/// power cut would end the run). Points: strip (between strips), before-publish / after-publish (the
+/// rename of an output into place), before-finish (before a pass's GeoTIFFs are made COGs),
+/// catalog-task (inside a task's catalog transaction), task-recorded, report (before each report
+/// writer), run-end. Without the variable, a counter is all it costs.
+void kill_point(const char* name);
+
 }  // namespace ecomon

@@ -13,6 +13,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/interrupt.hpp"
+
 namespace ecomon {
 
 namespace fs = std::filesystem;
@@ -31,23 +33,37 @@ std::string path_inside(const std::string& root, const std::vector<std::string>&
   return p.string();
 }
 
-OutputFolder::OutputFolder(const std::string& dir) : root_(dir) {
+OutputFolder::OutputFolder(const std::string& dir, bool wait) : root_(dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw OutputError(dir + ": cannot create the output folder: " + ec.message());
   const std::string lock_path = path_inside(dir, {".ecomon.lock"});
   lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock_fd_ < 0) throw OutputError(lock_path + ": cannot open the lock file: " + std::strerror(errno));
-  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+  // A lock left by a run that died (killed, a power cut) is no lock: flock is released by the
+  // kernel with the process, so only a live run holds it.
+  bool said = false;
+  while (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
     char holder[512] = {0};
     const ssize_t n = ::pread(lock_fd_, holder, sizeof holder - 1, 0);
     std::string who = n > 0 ? std::string(holder, std::size_t(n)) : std::string("another process");
     while (!who.empty() && (who.back() == '\n' || who.back() == ' ')) who.pop_back();
+    if (wait && err == EWOULDBLOCK) {
+      if (!said) spdlog::info("{}: in use by another ecomon run ({}); waiting for it to end (--wait)", dir, who);
+      said = true;
+      if (interrupt_signal() != 0) {
+        ::close(lock_fd_);
+        lock_fd_ = -1;
+        stop_if_interrupted();
+      }
+      ::usleep(200000);
+      continue;
+    }
     ::close(lock_fd_);
     lock_fd_ = -1;
     if (err == EWOULDBLOCK)
-      throw OutputError(dir + ": the output folder is in use by another ecomon run (" + who + "); wait for it or choose another --out");
+      throw OutputError(dir + ": the output folder is in use by another ecomon run (" + who + "); wait for it (--wait) or choose another --out");
     throw OutputError(lock_path + ": cannot lock: " + std::strerror(err));
   }
   char host[256] = "unknown host";

@@ -19,7 +19,8 @@ class OutputFolder {
  public:
   /// Creates `dir` if needed and takes its lock (`dir`/.ecomon.lock, flock). Throws OutputError
   /// naming the holder (pid, host, start time) when another run has it.
-  explicit OutputFolder(const std::string& dir);
+  /// With `wait`, waits for the holder to finish instead (saying so once; Ctrl-C still stops).
+  explicit OutputFolder(const std::string& dir, bool wait = false);
   ~OutputFolder();
   OutputFolder(const OutputFolder&) = delete;
   OutputFolder& operator=(const OutputFolder&) = delete;

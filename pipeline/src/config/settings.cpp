@@ -84,14 +84,15 @@ std::vector<std::string> split_commas(const std::string& text) {
   }
 }
 
-std::string number_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
+std::string number_text(double v, bool exact = false) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, exact ? "%.17g" : "%g", v);
   return buf;
 }
 
-// The key's value in `s`, as text (the documented default, for a default-constructed Settings).
-std::string value_text(const KeyDef& d, const Settings& s) {
+// The key's value in `s`, as text (the documented default, for a default-constructed Settings);
+// `exact`: numbers to the last bit.
+std::string value_text(const KeyDef& d, const Settings& s, bool exact = false) {
   return std::visit(
       [&](auto field) -> std::string {
         const auto& v = field(const_cast<Settings&>(s));
@@ -99,13 +100,13 @@ std::string value_text(const KeyDef& d, const Settings& s) {
         if constexpr (std::is_same_v<T, int>)
           return std::to_string(v);
         else if constexpr (std::is_same_v<T, double>)
-          return number_text(v);
+          return number_text(v, exact);
         else if constexpr (std::is_same_v<T, bool>)
           return v ? "true" : "false";
         else if constexpr (std::is_same_v<T, std::string>)
           return v.empty() ? d.when_empty : v;
         else
-          return v ? number_text(*v) : "auto";
+          return v ? number_text(*v, exact) : "auto";
       },
       d.field);
 }
@@ -428,6 +429,12 @@ Settings load_settings(const std::string& path, const std::vector<std::string>& 
   for (const auto& o : overrides) apply_override(s, o);
   validate(s, path.empty() ? "settings" : path);
   return s;
+}
+
+std::vector<SettingValue> setting_values(const Settings& s) {
+  std::vector<SettingValue> values;
+  for (const auto& d : registered_keys()) values.push_back({d.key, value_text(d, s, true), d.kind == Kind::path});
+  return values;
 }
 
 StripPlan plan_strips(const Settings& s, double bytes_per_cell, int cols, int halo_rows) {

@@ -150,6 +150,15 @@ struct StripPlan {
 };
 StripPlan plan_strips(const Settings& settings, double bytes_per_cell, int cols, int halo_rows);
 
+/// One key's value in a Settings, as text with numbers exact (%.17g): what a task key hashes
+/// (catalog/task_key.hpp). `path`: the key names a file or folder (its content, not its name, is what counts).
+struct SettingValue {
+  std::string key, text;
+  bool path = false;
+};
+/// Every registered key's value in `settings`, in the schema's order.
+std::vector<SettingValue> setting_values(const Settings& settings);
+
 /// The schema as a Markdown table (config/README.md embeds it; a test keeps the two in step).
 std::string settings_reference_markdown();
 

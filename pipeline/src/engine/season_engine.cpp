@@ -574,6 +574,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   ProductWriters opened = open_product_writers(season_products(), outputs, grid, s.output, work_dir);
   auto& writers = opened.writers;
   result.work_files = opened.work_files;
+  result.products = opened.written;
   if (opened.paths.count(kTrendSeasonInput)) result.fvc_product = opened.paths[kTrendSeasonInput];
   if (opened.paths.count(kTransitionSeasonInput)) result.landcover_product = opened.paths[kTransitionSeasonInput];
 

@@ -74,6 +74,7 @@ inline void merge_rows(std::vector<ZoneTally>& totals, const std::vector<std::ve
 /// Finishes COG writers (codec and overviews dominate what is left): independent files, in parallel.
 /// Null writers (products not written) are skipped.
 inline void finish_all(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers, int threads) {
+  kill_point("before-finish");
   tbb::task_arena arena(threads);
   arena.execute([&] {
     // One file per task, taken in order as threads free up (the int16 index products, the largest,

@@ -17,6 +17,7 @@ struct YearResult {
   std::vector<ZoneTally> tallies;          // one per zone
   std::string fvc_product;                 // the year's FVC GeoTIFF ("" when neither selected nor needed by the trends)
   std::string landcover_product;           // the year's LANDCOVER GeoTIFF ("" when neither selected nor needed by the transitions)
+  std::vector<std::string> products;       // the year's GeoTIFFs under the output folder (output.products)
   std::vector<std::string> work_files;     // written for a later job alone (the trends' FVC, not selected): removed at the run's end
   double method_min_share = 0.5;           // season.method_min_share, for naming each zone's method
   std::optional<Calibration> calibration;  // with calibration.plots_file: the year's plots and line

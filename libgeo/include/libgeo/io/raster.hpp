@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -172,8 +173,13 @@ bool is_raster_file(const std::string& path);
 void translate_raster(const std::string& src, const std::string& dst, const std::string& driver,
                       const std::vector<std::string>& creation_options);
 
-/// Renames `from` to `to` atomically (same file system); throws IoError on failure.
+/// Renames `from` to `to` atomically (same file system), flushing `from` to disk first and the folder after, so that a crash
+/// leaves the old file or the whole new one; throws IoError on failure.
 void atomic_replace(const std::string& from, const std::string& to);
+
+/// Called by atomic_replace() just before and just after each rename ("before-rename", "after-rename",
+/// with the target path); none by default. For an application's crash tests and progress.
+void set_publish_observer(std::function<void(const char* stage, const std::string& path)> observer);
 
 /// A temporary name beside `target` that no other process or writer uses: "<target>.<pid>-<n>.partial",
 /// or with `keep_extension` "<stem>.<pid>-<n>.partial<.ext>" (some GDAL drivers choose the codec by it).

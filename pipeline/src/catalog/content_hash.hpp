@@ -1,0 +1,25 @@
+#pragma once
+// Content hashes of files and texts (XXH3, Collet's xxHash: not cryptographic, which a catalog of
+// one's own files does not need, and fast enough that hashing a scene costs less than reading it).
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ecomon {
+
+/// 32 hex digits: the 128-bit XXH3 of `bytes`.
+std::string hash_text(std::string_view bytes);
+
+/// 16 hex digits: the 64-bit XXH3 of the file's bytes, streamed. Throws std::runtime_error naming the file.
+std::string hash_file(const std::string& path);
+
+/// What tells a file changed without reading it: its size and modification time (ns).
+struct FileStamp {
+  std::uint64_t bytes = 0;
+  std::int64_t mtime_ns = 0;
+  bool operator==(const FileStamp& o) const { return bytes == o.bytes && mtime_ns == o.mtime_ns; }
+};
+/// The file's stamp; throws std::runtime_error naming the file when it cannot be read.
+FileStamp file_stamp(const std::string& path);
+
+}  // namespace ecomon

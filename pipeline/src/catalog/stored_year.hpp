@@ -1,0 +1,31 @@
+#pragma once
+// A year's results as text, bit-exact (numbers as hexadecimal floats), so that a nightly run that
+// finds a year unchanged reloads what the scene and season passes made of it instead of reading its
+// imagery again (catalog/workspace_catalog.hpp stores the text with the year's task). What is stored
+// is what the passes measured: the tallies, the scenes' tallies and statuses, and the pixels found
+// under each plot and sample unit; the calibration line and the sample's estimates are fitted again
+// from those by the same functions (fit_calibration, assess_land_cover), so they cannot drift.
+#include <string>
+#include <vector>
+
+#include "report/report_writer.hpp"
+#include "results/scene_result.hpp"
+#include "results/year_result.hpp"
+
+namespace ecomon {
+
+/// One year of a run as the catalog keeps it.
+struct StoredYear {
+  YearResult year;                    // calibration and accuracy hold their matches only (re-fitted on load)
+  bool produced = false;              // the season pass made composites (some scene in its windows)
+  std::vector<SceneResult> scenes;    // the year's scenes that were processed (zones: code, name and area only)
+  std::vector<StatusRow> statuses;    // the year's scenes' rows of scene_status.csv, failed ones included
+  std::vector<std::string> outputs;   // every file under the output folder the year's scenes and season wrote
+};
+
+/// The text form. Paths are stored as they are (absolute or relative to the working folder of the run).
+std::string serialise_stored_year(const StoredYear& stored);
+/// Parses serialise_stored_year()'s text; throws std::runtime_error naming what is wrong.
+StoredYear parse_stored_year(const std::string& text);
+
+}  // namespace ecomon

@@ -1,0 +1,123 @@
+#include "catalog/task_key.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "catalog/content_hash.hpp"
+
+namespace ecomon {
+
+namespace fs = std::filesystem;
+
+bool setting_feeds_year(const std::string& key) {
+  auto starts = [&](const char* prefix) { return key.rfind(prefix, 0) == 0; };
+  if (starts("run.") || starts("input.") || starts("targets.") || starts("report.") || starts("trend.")) return false;
+  if (key == "output.dir") return false;
+  if (starts("carbon.")) return starts("carbon.casa.");
+  return true;
+}
+
+namespace {
+
+void add_double(std::string& text, double v) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, " %a", v);
+  text += buffer;
+}
+
+// A path setting by content: a file's hash, a folder's files whose name holds the year (the monthly
+// climate layers tmp_YYYYMM.tif ...), in name order.
+std::string path_content(const std::string& path, int year, const std::function<std::string(const std::string&)>& hash_of_file) {
+  if (path.empty()) return "(none)";
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) return hash_of_file(path);
+  if (!fs::is_directory(path, ec)) return "(missing) " + path;
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(path, ec))
+    if (e.is_regular_file() && e.path().filename().string().find(std::to_string(year)) != std::string::npos)
+      names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  std::string text;
+  for (const auto& n : names) text += n + "=" + hash_of_file((fs::path(path) / n).string()) + ";";
+  return text;
+}
+
+}  // namespace
+
+std::string year_task_key(const std::string& version, const Settings& settings, const geo::Grid& grid,
+                          const std::vector<geo::io::Zone>& zones, int year, std::vector<std::pair<std::string, std::string>> scenes,
+                          const std::function<std::string(const std::string&)>& hash_of_file) {
+  std::string text = "ecomon " + version + "\nalgorithm year " + std::to_string(kYearAlgorithmVersion) + "\nyear " +
+                     std::to_string(year) + "\n";
+  for (const SettingValue& v : setting_values(settings)) {
+    if (!setting_feeds_year(v.key)) continue;
+    text += v.key;
+    text += '=';
+    text += v.path ? path_content(v.text == "(none)" || v.text.rfind('(', 0) == 0 ? "" : v.text, year, hash_of_file) : v.text;
+    text += '\n';
+  }
+  text += "grid " + std::to_string(grid.cols) + " " + std::to_string(grid.rows);
+  add_double(text, grid.transform.origin_x);
+  add_double(text, grid.transform.pixel_width);
+  add_double(text, grid.transform.origin_y);
+  add_double(text, grid.transform.pixel_height);
+  text += "\n" + grid.crs_wkt + "\n";
+  // The zones as read (code, name, area and every vertex): any change of the polygons is a new task,
+  // whatever the file's format.
+  std::string geometry;
+  for (const auto& z : zones) {
+    geometry += z.code + '\t' + z.name + '\t';
+    add_double(geometry, z.geodesic_area_m2);
+    for (const auto& part : z.geometry.parts) {
+      auto ring = [&](const geo::Ring& r) {
+        const std::size_t at = geometry.size();
+        geometry.resize(at + r.size() * sizeof(geo::Point));
+        if (!r.empty()) std::memcpy(&geometry[at], r.data(), r.size() * sizeof(geo::Point));
+        geometry += '|';
+      };
+      ring(part.exterior);
+      for (const auto& h : part.holes) ring(h);
+    }
+    geometry += '\n';
+  }
+  text += "zones " + std::to_string(zones.size()) + " " + hash_text(geometry) + "\n";
+  std::sort(scenes.begin(), scenes.end());
+  for (const auto& [id, hash] : scenes) text += "scene " + id + " " + hash + "\n";
+  return hash_text(text);
+}
+
+std::string scene_content_hash(const std::string& scene_path, const std::string& scene_id,
+                               const std::function<std::string(const std::string&)>& hash_of_file) {
+  std::string path = scene_path;
+  std::error_code ec;
+  if (path.rfind("/vsi", 0) == 0) {  // /vsitar/archive.tar/inner...: the archive
+    path = path.substr(path.find('/', 1));
+    while (!path.empty() && !fs::is_regular_file(path, ec)) path = fs::path(path).parent_path().string();
+    if (path.empty() || path == "/") return hash_text(scene_path);
+    return hash_of_file(path);
+  }
+  std::vector<std::string> files;
+  fs::path base;
+  if (fs::is_directory(path, ec)) {
+    base = path;
+    for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+      if (it->is_regular_file()) files.push_back(fs::relative(it->path(), base).string());
+  } else {
+    // A metadata file, or a granule named by its id (HLS): the files beside it that start with the id.
+    base = fs::path(path).parent_path();
+    const std::string own = fs::path(path).filename().string();
+    if (fs::is_regular_file(path, ec)) files.push_back(own);
+    for (const auto& e : fs::directory_iterator(base, ec)) {
+      const std::string name = e.path().filename().string();
+      if (e.is_regular_file() && !scene_id.empty() && name.rfind(scene_id, 0) == 0 && name != own) files.push_back(name);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::string text;
+  for (const auto& f : files) text += f + "=" + hash_of_file((base / f).string()) + "\n";
+  return hash_text(text);
+}
+
+}  // namespace ecomon

@@ -1,0 +1,321 @@
+#include "catalog/workspace_catalog.hpp"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+
+#include "base/errors.hpp"
+#include "base/interrupt.hpp"
+
+namespace ecomon {
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, ended TEXT, host TEXT, pid INTEGER,
+  version TEXT, command TEXT, scenes_found INTEGER, scenes_processed INTEGER, scenes_unchanged INTEGER, scenes_quarantined INTEGER,
+  years_processed INTEGER, years_unchanged INTEGER, megapixels REAL, seconds REAL, exit_status INTEGER, message TEXT);
+CREATE TABLE IF NOT EXISTS scenes(path TEXT PRIMARY KEY, scene_id TEXT, sensor TEXT, date TEXT, footprint TEXT, bytes INTEGER,
+  content_hash TEXT, status TEXT NOT NULL, reason TEXT, year INTEGER, last_run INTEGER, updated TEXT);
+CREATE INDEX IF NOT EXISTS scenes_by_id ON scenes(scene_id);
+CREATE TABLE IF NOT EXISTS file_hashes(path TEXT PRIMARY KEY, bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tasks(key TEXT PRIMARY KEY, kind TEXT NOT NULL, year INTEGER, scene_ids TEXT, results TEXT NOT NULL,
+  run INTEGER, recorded TEXT);
+CREATE TABLE IF NOT EXISTS outputs(path TEXT PRIMARY KEY, hash TEXT NOT NULL, bytes INTEGER, mtime_ns INTEGER, task TEXT, version TEXT,
+  run INTEGER, recorded TEXT);
+CREATE TABLE IF NOT EXISTS forgotten(scene_id TEXT PRIMARY KEY, at TEXT);
+)sql";
+
+// One prepared statement, finalised on every path.
+// SQLite's message, with the system's reason when there is one ("disk I/O error (No space left on device)").
+std::string sqlite_error(sqlite3* db) {
+  std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+  if (db && sqlite3_system_errno(db) != 0) message += std::string(" (") + std::strerror(sqlite3_system_errno(db)) + ")";
+  return message;
+}
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql, const std::string& where) : db_(db), where_(where) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) throw OutputError(where_ + ": " + sqlite_error(db_));
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement& bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.c_str(), int(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
+  /// true while there is a row.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw OutputError(where_ + ": " + sqlite_error(db_));
+  }
+  std::string text(int col) const {
+    const auto* t = sqlite3_column_text(stmt_, col);
+    return t ? reinterpret_cast<const char*>(t) : "";
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
+  bool null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_;
+  std::string where_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+std::string host_name() {
+  char buffer[256] = {0};
+  return ::gethostname(buffer, sizeof buffer - 1) == 0 ? buffer : "";
+}
+
+}  // namespace
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+std::string WorkspaceCatalog::file_in(const std::string& dir) { return (std::filesystem::path(dir) / "catalog.sqlite").string(); }
+
+WorkspaceCatalog::WorkspaceCatalog(const std::string& dir, bool create) : path_(file_in(dir)) {
+  const bool existed = std::filesystem::exists(path_);
+  if (!create && !existed) throw OutputError(path_ + ": no catalog here (is " + dir + " an ecomon output folder?)");
+  const int flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READWRITE;
+  try {
+    if (sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr) != SQLITE_OK) fail("cannot open");
+    sqlite3_busy_timeout(db_, 10000);
+    // WAL: a reader (`ecomon status`) never blocks the run; synchronous=FULL: a committed task
+    // survives a power cut, so what the catalog says is done is on disk.
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+    exec(kSchema);
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    if (!existed)  // a catalog this run could not even start (a full disk) is not left behind empty
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix);
+    throw;
+  }
+}
+
+WorkspaceCatalog::~WorkspaceCatalog() { sqlite3_close(db_); }
+
+void WorkspaceCatalog::fail(const std::string& what) const { throw OutputError(path_ + ": " + what + ": " + sqlite_error(db_)); }
+
+void WorkspaceCatalog::exec(const std::string& sql) const {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : "unknown error";
+    if (sqlite3_system_errno(db_) != 0) message += std::string(" (") + std::strerror(sqlite3_system_errno(db_)) + ")";
+    sqlite3_free(error);
+    throw OutputError(path_ + ": " + message);
+  }
+}
+
+std::string WorkspaceCatalog::file_hash(const std::string& file) {
+  const FileStamp stamp = file_stamp(file);
+  {
+    Statement q(db_, "SELECT bytes, mtime_ns, hash FROM file_hashes WHERE path = ?", path_);
+    q.bind(1, file);
+    if (q.step() && std::uint64_t(q.integer(0)) == stamp.bytes && q.integer(1) == stamp.mtime_ns) return q.text(2);
+  }
+  const std::string hash = hash_file(file);
+  Statement u(db_, "INSERT OR REPLACE INTO file_hashes(path, bytes, mtime_ns, hash) VALUES(?, ?, ?, ?)", path_);
+  u.bind(1, file).bind(2, std::int64_t(stamp.bytes)).bind(3, stamp.mtime_ns).bind(4, hash).step();
+  return hash;
+}
+
+std::int64_t WorkspaceCatalog::begin_run(const std::string& version, const std::string& command) {
+  // What this run finds is recorded again as it finds it; what it does not find is gone from the input.
+  exec("UPDATE scenes SET status = 'gone', reason = 'not in the input of the last run' WHERE status != 'forgotten'");
+  Statement s(db_, "INSERT INTO runs(started, host, pid, version, command) VALUES(?, ?, ?, ?, ?)", path_);
+  s.bind(1, utc_now()).bind(2, host_name()).bind(3, std::int64_t(::getpid())).bind(4, version).bind(5, command).step();
+  return sqlite3_last_insert_rowid(db_);
+}
+
+void WorkspaceCatalog::end_run(std::int64_t run, const RunSummary& r) {
+  Statement s(db_,
+              "UPDATE runs SET ended = ?, scenes_found = ?, scenes_processed = ?, scenes_unchanged = ?, scenes_quarantined = ?, "
+              "years_processed = ?, years_unchanged = ?, megapixels = ?, seconds = ?, exit_status = ?, message = ? WHERE id = ?",
+              path_);
+  s.bind(1, utc_now()).bind(2, r.scenes_found).bind(3, r.scenes_processed).bind(4, r.scenes_unchanged).bind(5, r.scenes_quarantined);
+  s.bind(6, r.years_processed).bind(7, r.years_unchanged).bind(8, r.megapixels).bind(9, r.seconds);
+  s.bind(10, std::int64_t(r.exit_status)).bind(11, r.message).bind(12, run).step();
+}
+
+void WorkspaceCatalog::record_scene(std::int64_t run, const CatalogScene& c) {
+  Statement s(db_,
+              "INSERT OR REPLACE INTO scenes(path, scene_id, sensor, date, footprint, bytes, content_hash, status, reason, year, last_run, "
+              "updated) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              path_);
+  s.bind(1, c.path).bind(2, c.scene_id).bind(3, c.sensor).bind(4, c.date).bind(5, c.footprint).bind(6, std::int64_t(c.bytes));
+  s.bind(7, c.content_hash).bind(8, c.status).bind(9, c.reason).bind(10, std::int64_t(c.year)).bind(11, run).bind(12, utc_now()).step();
+}
+
+std::optional<std::string> WorkspaceCatalog::done_task(const std::string& key) const {
+  std::string results;
+  {
+    Statement q(db_, "SELECT results FROM tasks WHERE key = ?", path_);
+    q.bind(1, key);
+    if (!q.step()) return std::nullopt;
+    results = q.text(0);
+  }
+  Statement o(db_, "SELECT path, bytes, mtime_ns FROM outputs WHERE task = ?", path_);
+  o.bind(1, key);
+  while (o.step()) {
+    try {
+      if (!(file_stamp(o.text(0)) == FileStamp{std::uint64_t(o.integer(1)), o.integer(2)})) return std::nullopt;  // changed since
+    } catch (const std::exception&) {
+      return std::nullopt;  // removed since
+    }
+  }
+  return results;
+}
+
+void WorkspaceCatalog::record_task(std::int64_t run, const std::string& key, const std::string& kind, int year,
+                                   const std::vector<std::string>& scene_ids, const std::string& results,
+                                   const std::vector<std::string>& outputs) {
+  // Hashed before the transaction: it holds the write lock for milliseconds only.
+  std::vector<std::pair<FileStamp, std::string>> stamped;
+  for (const std::string& p : outputs) stamped.emplace_back(file_stamp(p), hash_file(p));
+  std::string ids;
+  for (const std::string& id : scene_ids) ids += (ids.empty() ? "" : " ") + id;
+  exec("BEGIN IMMEDIATE");
+  try {
+    Statement d(db_, "DELETE FROM tasks WHERE kind = ? AND year = ?", path_);
+    d.bind(1, kind).bind(2, std::int64_t(year)).step();
+    Statement t(db_, "INSERT OR REPLACE INTO tasks(key, kind, year, scene_ids, results, run, recorded) VALUES(?, ?, ?, ?, ?, ?, ?)", path_);
+    t.bind(1, key).bind(2, kind).bind(3, std::int64_t(year)).bind(4, ids).bind(5, results).bind(6, run).bind(7, utc_now()).step();
+    kill_point("catalog-task");
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+      Statement o(db_,
+                  "INSERT OR REPLACE INTO outputs(path, hash, bytes, mtime_ns, task, version, run, recorded) "
+                  "VALUES(?, ?, ?, ?, ?, (SELECT version FROM runs WHERE id = ?), ?, ?)",
+                  path_);
+      o.bind(1, outputs[i]).bind(2, stamped[i].second).bind(3, std::int64_t(stamped[i].first.bytes)).bind(4, stamped[i].first.mtime_ns);
+      o.bind(5, key).bind(6, run).bind(7, run).bind(8, utc_now()).step();
+    }
+    mark_scenes_done(run, scene_ids);
+    exec("COMMIT");
+    kill_point("task-recorded");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+void WorkspaceCatalog::mark_scenes_done(std::int64_t run, const std::vector<std::string>& scene_ids) {
+  for (const std::string& id : scene_ids) {
+    Statement s(db_, "UPDATE scenes SET status = 'done', reason = '', last_run = ?, updated = ? WHERE scene_id = ? AND status = 'pending'",
+                path_);
+    s.bind(1, run).bind(2, utc_now()).bind(3, id).step();
+  }
+}
+
+void WorkspaceCatalog::record_outputs(std::int64_t run, const std::string& task, const std::vector<std::string>& outputs) {
+  record_task(run, task, "outputs", 0, {}, "", outputs);
+}
+
+bool WorkspaceCatalog::forget_scene(const std::string& scene_id, bool restore) {
+  bool known = false;
+  {
+    Statement q(db_, "SELECT 1 FROM scenes WHERE scene_id = ? UNION SELECT 1 FROM forgotten WHERE scene_id = ?", path_);
+    q.bind(1, scene_id).bind(2, scene_id);
+    known = q.step();
+  }
+  if (!known) return false;
+  exec("BEGIN IMMEDIATE");
+  try {
+    if (restore) {
+      Statement d(db_, "DELETE FROM forgotten WHERE scene_id = ?", path_);
+      d.bind(1, scene_id).step();
+      Statement s(db_, "UPDATE scenes SET status = 'pending', reason = '' WHERE scene_id = ? AND status = 'forgotten'", path_);
+      s.bind(1, scene_id).step();
+    } else {
+      Statement f(db_, "INSERT OR REPLACE INTO forgotten(scene_id, at) VALUES(?, ?)", path_);
+      f.bind(1, scene_id).bind(2, utc_now()).step();
+      Statement s(db_, "UPDATE scenes SET status = 'forgotten', reason = 'ecomon forget' WHERE scene_id = ?", path_);
+      s.bind(1, scene_id).step();
+    }
+    // The tasks that read it (or, restored, that were made without it) are done again.
+    Statement t(db_, "DELETE FROM tasks WHERE kind = 'year' AND year IN (SELECT year FROM scenes WHERE scene_id = ?)", path_);
+    t.bind(1, scene_id).step();
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  return true;
+}
+
+bool WorkspaceCatalog::is_forgotten(const std::string& scene_id) const {
+  Statement q(db_, "SELECT 1 FROM forgotten WHERE scene_id = ?", path_);
+  q.bind(1, scene_id);
+  return q.step();
+}
+
+void WorkspaceCatalog::drop_tasks() { exec("DELETE FROM tasks"); }
+
+std::vector<CatalogScene> WorkspaceCatalog::scenes() const {
+  std::vector<CatalogScene> out;
+  Statement q(db_,
+              "SELECT path, scene_id, sensor, date, footprint, bytes, content_hash, status, reason, year, last_run, updated FROM scenes "
+              "ORDER BY date, scene_id, path",
+              path_);
+  while (q.step())
+    out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), std::uint64_t(q.integer(5)), q.text(6), q.text(7), q.text(8),
+                   int(q.integer(9)), q.integer(10), q.text(11)});
+  return out;
+}
+
+std::vector<CatalogRun> WorkspaceCatalog::last_runs(int n) const {
+  std::vector<CatalogRun> out;
+  Statement q(db_,
+              "SELECT id, started, ended, host, pid, version, command, scenes_found, scenes_processed, scenes_unchanged, "
+              "scenes_quarantined, years_processed, years_unchanged, megapixels, seconds, exit_status, message FROM runs "
+              "ORDER BY id DESC LIMIT ?",
+              path_);
+  q.bind(1, std::int64_t(n));
+  while (q.step()) {
+    CatalogRun r;
+    r.id = q.integer(0);
+    r.started = q.text(1);
+    r.ended = q.text(2);
+    r.finished = !q.null(2);
+    r.host = q.text(3);
+    r.pid = q.integer(4);
+    r.version = q.text(5);
+    r.command = q.text(6);
+    r.summary = {q.integer(7), q.integer(8),  q.integer(9), q.integer(10), q.integer(11), q.integer(12),
+                 q.real(13),   q.real(14), int(q.integer(15)), q.text(16)};
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::int64_t WorkspaceCatalog::task_count() const {
+  Statement q(db_, "SELECT count(*) FROM tasks WHERE kind = 'year'", path_);
+  q.step();
+  return q.integer(0);
+}
+
+}  // namespace ecomon

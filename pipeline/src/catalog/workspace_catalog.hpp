@@ -1,0 +1,103 @@
+#pragma once
+// The workspace's catalog (`catalog.sqlite` in the output folder; SQLite in WAL mode): every scene a
+// run has seen, every task done with the results it produced, every output written (path, content
+// hash, the task it derives from, ecomon's version) and every run (start, end, counts, exit status,
+// host). A nightly run reads it to do only what is new or changed: a year's task is keyed by
+// content (catalog/task_key.hpp), and a task counts as done only once its results and outputs are
+// recorded, in one transaction after its files were renamed into place, so that a run killed at any
+// moment leaves a catalog that describes whole files only.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/content_hash.hpp"
+
+struct sqlite3;
+
+namespace ecomon {
+
+/// A scene as the catalog keeps it (one row per path).
+struct CatalogScene {
+  std::string path, scene_id, sensor, date, footprint;  // footprint: "xmin ymin xmax ymax crs-name" of its grid
+  std::uint64_t bytes = 0;
+  std::string content_hash;
+  std::string status;  // pending (seen, not done yet) | done | quarantined | duplicate | forgotten | gone (not in the last run's input)
+  std::string reason;  // why quarantined / duplicate / forgotten
+  int year = 0;
+  std::int64_t last_run = 0;
+  std::string updated;  // UTC, ISO 8601
+};
+
+/// A run's counts, written when it ends.
+struct RunSummary {
+  std::int64_t scenes_found = 0, scenes_processed = 0, scenes_unchanged = 0, scenes_quarantined = 0;
+  std::int64_t years_processed = 0, years_unchanged = 0;
+  double megapixels = 0, seconds = 0;
+  int exit_status = 0;
+  std::string message;
+};
+
+struct CatalogRun {
+  std::int64_t id = 0;
+  std::string started, ended, host, version, command;
+  std::int64_t pid = 0;
+  RunSummary summary;
+  bool finished = false;  // false: still running, or killed (no end recorded)
+};
+
+class WorkspaceCatalog {
+ public:
+  /// `dir`/catalog.sqlite, created if missing. Throws OutputError naming the file.
+  explicit WorkspaceCatalog(const std::string& dir, bool create = true);
+  ~WorkspaceCatalog();
+  WorkspaceCatalog(const WorkspaceCatalog&) = delete;
+  WorkspaceCatalog& operator=(const WorkspaceCatalog&) = delete;
+
+  static std::string file_in(const std::string& dir);
+  const std::string& path() const { return path_; }
+
+  /// The content hash of a file, read from the catalog when its size and modification time are
+  /// those recorded with it, else computed (and recorded).
+  std::string file_hash(const std::string& path);
+
+  std::int64_t begin_run(const std::string& version, const std::string& command);
+  void end_run(std::int64_t run, const RunSummary& summary);
+
+  void record_scene(std::int64_t run, const CatalogScene& scene);
+
+  /// The results text of a done task, when its key is recorded and every output it wrote is still
+  /// there as it was written (same size and modification time).
+  std::optional<std::string> done_task(const std::string& key) const;
+  /// Records a task (replacing any earlier task of the same kind and year) with its results and
+  /// outputs (each hashed now), and marks its scenes done: one transaction.
+  void record_task(std::int64_t run, const std::string& key, const std::string& kind, int year, const std::vector<std::string>& scene_ids,
+                   const std::string& results, const std::vector<std::string>& outputs);
+  /// Marks scenes done (their year's task was found done and unchanged).
+  void mark_scenes_done(std::int64_t run, const std::vector<std::string>& scene_ids);
+  /// Records files written outside any task (the reports), with their hashes: one transaction.
+  void record_outputs(std::int64_t run, const std::string& task, const std::vector<std::string>& outputs);
+
+  /// `ecomon forget`: the scene is left out of later runs (its tasks are dropped, so that what
+  /// depended on it is derived again without it); `restore` undoes it. Returns false when the catalog
+  /// has never seen the scene.
+  bool forget_scene(const std::string& scene_id, bool restore);
+  bool is_forgotten(const std::string& scene_id) const;
+  /// Drops every task (`--force`): the next run redoes everything.
+  void drop_tasks();
+
+  std::vector<CatalogScene> scenes() const;
+  std::vector<CatalogRun> last_runs(int n) const;
+  std::int64_t task_count() const;
+
+ private:
+  void exec(const std::string& sql) const;
+  [[noreturn]] void fail(const std::string& what) const;
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+/// Now, UTC, ISO 8601 to the second.
+std::string utc_now();
+
+}  // namespace ecomon

@@ -1,0 +1,209 @@
+// Nightly operation on a workspace: the catalog, incremental runs (a rerun does no new work and
+// changes no output; a new scene redoes its year only), --force, forget, status.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+
+#include "helpers.hpp"
+#include "simulator.hpp"
+
+using namespace testing_helpers;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Every file of an output folder (but the catalog and the lock) by relative path, with its bytes.
+std::map<std::string, std::string> folder_bytes(const fs::path& out) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(out)) {
+    const std::string rel = fs::relative(e.path(), out).string();
+    if (!e.is_regular_file() || rel.rfind("catalog.sqlite", 0) == 0 || rel == ".ecomon.lock") continue;
+    files[rel] = read_file(e.path());
+  }
+  return files;
+}
+
+// The files that differ between two folders (missing on one side, or other bytes): named, not printed.
+std::vector<std::string> differing(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
+  std::vector<std::string> names;
+  for (const auto& [name, bytes] : a)
+    if (!b.count(name) || b.at(name) != bytes) names.push_back(name);
+  for (const auto& [name, bytes] : b)
+    if (!a.count(name)) names.push_back(name + " (only in the second)");
+  return names;
+}
+
+struct Workspace : ::testing::Test {
+  static inline fs::path dir;
+  static inline std::string zones, config;
+
+  static ecomon::SimulationOptions scene(const std::string& date, std::uint64_t seed) {
+    ecomon::SimulationOptions o = urad_test_scene(dir / "inbox");
+    o.west = 108.88, o.east = 108.96;  // a little wider than the bad-input scene: enough cells for a sample
+    o.date = date, o.seed = seed;
+    return o;
+  }
+
+  static void SetUpTestSuite() {
+    dir = fresh_dir("nightly");
+    for (auto [date, seed] : {std::pair{"2022-07-15", 1}, {"2022-08-10", 2}, {"2023-07-20", 3}, {"2023-08-12", 4}})
+      ecomon::simulate_scene(scene(date, std::uint64_t(seed)));
+    zones = write_zones(dir / "z.geojson", {box_feature("a", "west", 108.885, 40.905, 108.92, 40.925),
+                                            box_feature("b", "east", 108.92, 40.905, 108.955, 40.925)});
+    // Ground plots and a reference sample (labels arbitrary): the stored years must re-fit both exactly.
+    std::mt19937_64 rng(5);
+    std::uniform_real_distribution<double> lon(108.886, 108.954), lat(40.906, 40.924), cover(5, 80);
+    std::ofstream plots(dir / "plots.csv");
+    plots << "plot_id,lon,lat,date,cover_pct\n";
+    for (int k = 0; k < 24; ++k) plots << "p" << k << "," << lon(rng) << "," << lat(rng) << "," << (k % 2 ? "2022-07-20" : "2023-07-20") << "," << cover(rng) << "\n";
+    std::ofstream sample(dir / "sample.csv");
+    sample << "lon,lat,class\n";
+    for (int k = 0; k < 160; ++k) sample << lon(rng) << "," << lat(rng) << "," << (k % 3 == 0 ? "grassland" : k % 3 == 1 ? "bare" : "cropland") << "\n";
+    config = (dir / "nightly.yaml").string();
+    std::ofstream(config) << "input: {dir: inbox}\nzones: {file: z.geojson}\ncalibration: {plots_file: plots.csv, min_plots: 3}\n"
+                          << "accuracy: {samples_file: sample.csv}\nseason: {pixel_size: 60}\n";
+  }
+
+  static CommandResult run(const std::string& input, const std::string& out, const std::string& extra = "") {
+    return run_cli("run " + config + " --input " + (dir / input).string() + " --out " + (dir / out).string() + " " + extra);
+  }
+  static nlohmann::json status(const std::string& out) {
+    const auto r = run_shell("{ " + ecomon_binary() + " status --json " + (dir / out).string() + " 2>/dev/null; }");
+    return nlohmann::json::parse(r.output);
+  }
+};
+
+}  // namespace
+
+TEST_F(Workspace, ARerunDoesNoNewWorkAndChangesNoOutput) {
+  const auto first = run("inbox", "rerun");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  const auto before = folder_bytes(dir / "rerun");
+  const auto second = run("inbox", "rerun");
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_EQ(differing(folder_bytes(dir / "rerun"), before), std::vector<std::string>{});
+  const auto s = status("rerun");
+  const auto& last = s["runs"][0];
+  EXPECT_EQ(last["scenes_processed"], 0) << s.dump(2);
+  EXPECT_EQ(last["scenes_unchanged"], 4);
+  EXPECT_EQ(last["years_unchanged"], 2);
+  EXPECT_EQ(last["years_processed"], 0);
+  EXPECT_EQ(last["state"], "ok");
+  EXPECT_EQ(s["scenes"]["done"], 4);
+  EXPECT_NE(second.output.find("run summary: 4 scene(s): 0 processed, 4 unchanged"), std::string::npos) << second.output;
+  // --force redoes every year, and gives the same bytes again.
+  const auto forced = run("inbox", "rerun", "--force");
+  ASSERT_EQ(forced.exit_code, 0) << forced.output;
+  EXPECT_EQ(status("rerun")["runs"][0]["scenes_processed"], 4);
+  EXPECT_EQ(differing(folder_bytes(dir / "rerun"), before), std::vector<std::string>{});
+}
+
+TEST_F(Workspace, ANewSceneRedoesItsYearOnlyAndForgetLeavesItOut) {
+  // The workspace before the new scene, and a fresh run on everything, for comparison.
+  fs::create_directories(dir / "later");
+  fs::copy(dir / "inbox", dir / "later", fs::copy_options::recursive);
+  const auto added = ecomon::simulate_scene([] {
+    auto o = scene("2023-08-28", 9);
+    o.output_dir = (dir / "later").string();
+    return o;
+  }());
+  ASSERT_EQ(run("later", "fresh").exit_code, 0);
+  ASSERT_EQ(run("inbox", "grow").exit_code, 0);
+  const auto the_2022_file = dir / "grow" / "years" / "2022" / "ecomon_2022_FVC.tif";
+  ASSERT_TRUE(fs::exists(the_2022_file));
+  const auto mtime_2022 = fs::last_write_time(the_2022_file);
+  const auto grown = run("later", "grow");
+  ASSERT_EQ(grown.exit_code, 0) << grown.output;
+  const auto last = status("grow")["runs"][0];
+  EXPECT_EQ(last["scenes_processed"], 3) << last.dump(2);  // 2023's three scenes: its composite reads them all
+  EXPECT_EQ(last["years_processed"], 1);
+  EXPECT_EQ(last["years_unchanged"], 1);
+  EXPECT_EQ(fs::last_write_time(the_2022_file), mtime_2022);  // 2022 not touched
+  EXPECT_EQ(differing(folder_bytes(dir / "grow"), folder_bytes(dir / "fresh")), std::vector<std::string>{});
+
+  // Forgotten: the scene is left out and its year derived again without it, as if it had never come.
+  const auto forget = run_cli("forget " + (dir / "grow").string() + " " + added.product_id);
+  ASSERT_EQ(forget.exit_code, 0) << forget.output;
+  ASSERT_EQ(run("later", "grow").exit_code, 0);
+  EXPECT_EQ(status("grow")["runs"][0]["years_processed"], 1);
+  EXPECT_NE(read_file(dir / "grow" / "scene_status.csv").find("forgotten"), std::string::npos);
+  ASSERT_EQ(run("inbox", "reference").exit_code, 0);
+  EXPECT_EQ(read_file(dir / "grow" / "county_timeseries.csv"), read_file(dir / "reference" / "county_timeseries.csv"));
+  // Taken back: the same bytes as the fresh run on everything.
+  ASSERT_EQ(run_cli("forget --restore " + (dir / "grow").string() + " " + added.product_id).exit_code, 0);
+  ASSERT_EQ(run("later", "grow").exit_code, 0);
+  EXPECT_EQ(differing(folder_bytes(dir / "grow"), folder_bytes(dir / "fresh")), std::vector<std::string>{});
+  EXPECT_EQ(run_cli("forget " + (dir / "grow").string() + " NO_SUCH_SCENE").exit_code, 2);
+}
+
+TEST_F(Workspace, StatusSaysWhatTheCatalogHolds) {
+  ASSERT_EQ(run("inbox", "status").exit_code, 0);
+  const auto text = run_cli("status " + (dir / "status").string());
+  EXPECT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("done 4"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("years done: 2"), std::string::npos) << text.output;
+  const auto s = status("status");
+  EXPECT_EQ(s["runs"].size(), 1u);
+  EXPECT_EQ(s["runs"][0]["exit_status"], 0);
+  EXPECT_EQ(run_cli("status " + (dir / "no_such_folder").string()).exit_code, 2);
+}
+
+// SIGKILL at 21 points of a run (between strips, before and after outputs are renamed into place,
+// before COGs are finished, inside and after a catalog transaction, between report writers, before
+// the run's end is recorded): whatever is left under a final name is whole (the bytes of an
+// uninterrupted run), and the next run ends with exactly the outputs of an uninterrupted run.
+TEST_F(Workspace, AKillAtAnyPointLeavesWholeFilesAndTheNextRunTheSameBytes) {
+  const std::string small_strips = "--set run.window_rows=8";
+  ASSERT_EQ(run("inbox", "kill_reference", small_strips).exit_code, 0);
+  const auto reference = folder_bytes(dir / "kill_reference");
+  const std::vector<std::string> points = {"strip:1",          "strip:3",          "strip:9",          "strip:20",        "strip:40",
+                                           "strip:60",         "before-publish:1", "before-publish:4", "before-publish:11",
+                                           "before-publish:25", "after-publish:2", "after-publish:17", "before-finish:1", "before-finish:3",
+                                           "catalog-task:1",   "catalog-task:2",   "task-recorded:1",  "report:1",        "report:4",
+                                           "report:7",         "run-end:1"};
+  ASSERT_GE(points.size(), 20u);
+  for (const std::string& point : points) {
+    SCOPED_TRACE(point);
+    std::string out = "kill_" + point;
+    std::replace(out.begin(), out.end(), ':', '_');
+    const auto killed = run_shell("ECOMON_TEST_KILL_AT=" + point + " " + ecomon_binary() + " run " + config + " --input " +
+                                  (dir / "inbox").string() + " --out " + (dir / out).string() + " " + small_strips);
+    // Killed (not a normal end: the point was reached).
+    EXPECT_TRUE(killed.exit_code == -1 || killed.exit_code == 137) << "exit " << killed.exit_code << "\n" << killed.output;
+    for (const auto& [name, bytes] : folder_bytes(dir / out)) {
+      if (name.find(".partial") != std::string::npos || name.rfind(".tmp/", 0) == 0) continue;  // not final names
+      ASSERT_TRUE(reference.count(name)) << name;
+      EXPECT_TRUE(reference.at(name) == bytes) << name << " is visible under its final name but not whole";
+    }
+    const auto rerun = run("inbox", out, small_strips);
+    EXPECT_EQ(rerun.exit_code, 0) << rerun.output;
+    EXPECT_EQ(differing(folder_bytes(dir / out), reference), std::vector<std::string>{});
+  }
+}
+
+// A full disk (a file-size limit of 0: every write fails as on a full disk) on a workspace with
+// results: a clear error naming the file and the reason, exit 2, the previous outputs and the
+// catalog as they were.
+TEST_F(Workspace, AFullDiskLeavesThePreviousOutputsAndTheCatalogAsTheyWere) {
+  ASSERT_EQ(run("inbox", "full").exit_code, 0);
+  const auto before = folder_bytes(dir / "full");
+  const auto status_before = status("full");
+  fs::create_directories(dir / "inbox_plus");
+  fs::copy(dir / "inbox", dir / "inbox_plus", fs::copy_options::recursive);
+  auto o = scene("2022-08-30", 12);
+  o.output_dir = (dir / "inbox_plus").string();
+  ecomon::simulate_scene(o);
+  const auto r = run_shell("bash -c 'trap \"\" XFSZ; ulimit -f 0; exec " + ecomon_binary() + " run " + config + " --input " +
+                           (dir / "inbox_plus").string() + " --out " + (dir / "full").string() + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("catalog.sqlite"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("File too large"), std::string::npos) << r.output;
+  EXPECT_EQ(differing(folder_bytes(dir / "full"), before), std::vector<std::string>{});
+  EXPECT_EQ(status("full"), status_before);
+}
