@@ -4,7 +4,10 @@
 #include <spdlog/cfg/env.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
 
 #include <iostream>
 #if defined(__GLIBC__)
@@ -18,6 +21,22 @@
 #include "config/settings.hpp"
 #include "engine/season_engine.hpp"
 #include "ecomon_version.hpp"
+
+namespace {
+
+// `%*` in a log pattern: the message as a JSON string (quoted, escaped; bytes that are not UTF-8
+// replaced), so that --log-format json gives one valid JSON object per line for log collectors.
+class JsonMessage final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const std::string quoted = nlohmann::json(std::string(msg.payload.data(), msg.payload.size()))
+                                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    dest.append(quoted.data(), quoted.data() + quoted.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessage>(); }
+};
+
+}  // namespace
 
 namespace {
 
@@ -49,6 +68,9 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose, "Debug log: where the time goes, strip plans, report writers (or SPDLOG_LEVEL=debug)");
   app.add_flag("-q,--quiet", quiet, "Log warnings and errors only");
   app.add_option("--log-file", log_file, "Also write the log to this file (appended)");
+  std::string log_format = "text";
+  app.add_option("--log-format", log_format, "text, or json: one JSON object per line (time, level, pid, message) for log collectors")
+      ->check(CLI::IsMember({"text", "json"}));
 
   // `run` and `check` read the same inputs, so they take the same options.
   auto add_run_options = [](CLI::App* cmd, ecomon::RunOptions& o) {
@@ -164,6 +186,11 @@ int main(int argc, char** argv) {
   }
   auto logger = std::make_shared<spdlog::logger>("ecomon", sinks.begin(), sinks.end());
   spdlog::set_default_logger(logger);
+  if (log_format == "json") {
+    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+    formatter->add_flag<JsonMessage>('*').set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","program":"ecomon","pid":%P,"message":%*})");
+    spdlog::set_formatter(std::move(formatter));
+  }
   spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug
   if (verbose) spdlog::set_level(spdlog::level::debug);
   if (quiet) spdlog::set_level(spdlog::level::warn);

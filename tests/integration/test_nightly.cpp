@@ -9,6 +9,12 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <sstream>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "helpers.hpp"
 #include "simulator.hpp"
@@ -206,4 +212,38 @@ TEST_F(Workspace, AFullDiskLeavesThePreviousOutputsAndTheCatalogAsTheyWere) {
   EXPECT_NE(r.output.find("File too large"), std::string::npos) << r.output;
   EXPECT_EQ(differing(folder_bytes(dir / "full"), before), std::vector<std::string>{});
   EXPECT_EQ(status("full"), status_before);
+}
+
+// --log-format json: every log line one JSON object (time, level, pid, message), for log collectors.
+TEST_F(Workspace, JsonLogLinesAreOneObjectEach) {
+  const auto r = run_shell("{ " + ecomon_binary() + " run " + config + " --input " + (dir / "inbox").string() + " --out " +
+                           (dir / "json").string() + " --log-format json 2>&1 >/dev/null; }");
+  std::istringstream lines(r.output);
+  int n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    const auto j = nlohmann::json::parse(line);  // throws (fails the test) on a line that is not JSON
+    EXPECT_TRUE(j.contains("time") && j.contains("level") && j.contains("message")) << line;
+  }
+  EXPECT_GT(n, 5);
+  EXPECT_NE(r.output.find("run summary"), std::string::npos);
+}
+
+// --wait: a second run waits for the holder of the lock instead of stopping, and then runs.
+TEST_F(Workspace, WaitWaitsForTheRunHoldingTheFolder) {
+  fs::create_directories(dir / "waited");
+  const int fd = ::open((dir / "waited" / ".ecomon.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);  // not inherited by the runs
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+  const auto refused = run("inbox", "waited");
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_NE(refused.output.find("in use by another ecomon run"), std::string::npos) << refused.output;
+  std::thread release([fd] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ::close(fd);  // releases the flock
+  });
+  const auto waited = run("inbox", "waited", "--wait");
+  release.join();
+  EXPECT_EQ(waited.exit_code, 0) << waited.output;
+  EXPECT_NE(waited.output.find("waiting for it to end (--wait)"), std::string::npos) << waited.output;
+  EXPECT_TRUE(fs::exists(dir / "waited" / "county_report.csv"));
 }

@@ -493,8 +493,7 @@ class Run {
     for (const auto& t : r.tallies) any_overlap = any_overlap || t.total_area > 0;
     if (!any_overlap)
       spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", settings_.zones.file, scene.id);
-    spdlog::info("  done in {:.2f} s, {} products", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                 r.products.size());
+    spdlog::debug("  {} products in {:.2f} s", r.products.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     statuses_.push_back(
         {scene.path, "ok", masked > 0 ? std::to_string(masked) + " clear pixels masked as implausible" : "", scene.id, masked});
     soils_[job.year].push_back(r.ndvi_soil);
@@ -666,6 +665,14 @@ struct RunInputs {
 RunInputs read_run_inputs(const RunOptions& o) {
   RunInputs in{run_settings(o), {}, {}, {}, {}, {}, {}};
   const Settings& settings = in.settings;
+  // Every file or folder a key names exists, before anything is read (the land cover layer, the
+  // climate folder and the factor table would otherwise be found missing only after the scenes).
+  for (const SettingValue& v : setting_values(settings)) {
+    if (!v.path || v.text.empty() || v.text[0] == '(' || v.key == "output.dir" || v.key == "input.dir") continue;
+    std::error_code ec;
+    if (!fs::exists(v.text, ec))
+      throw ConfigError(v.key + ": " + v.text + ": does not exist" + (o.config_path.empty() ? "" : " (" + o.config_path + ")"));
+  }
   geo::io::initialise_gdal(settings.run.gdal_cache_mb);
   in.zone_source = {settings.zones.file, settings.zones.code_field, settings.zones.name_field, settings.zones.layer};
   in.zones = check_zones(in.zone_source);
@@ -727,9 +734,20 @@ int run_command(const RunOptions& o) {
       const std::set<int> unchanged = run.reuse_unchanged_years();
       const RunPlan plan = make_run_plan(run.probes(), run.seasons(), unchanged);
       MemoryCatalog jobs;
+      // Progress, one log line per job done (a terminal and a log file alike): scenes done of the
+      // total, megapixels per second, and the time left at that rate.
+      double total_mpx = 0, done_mpx = 0;
+      std::size_t total_scenes = 0, done_scenes = 0;
+      const auto mpx_of = [&](const Job& j) {
+        return double(run.probes()[j.scene].grid.cols) * double(run.probes()[j.scene].grid.rows) / 1e6;
+      };
+      for (const Job& j : plan.jobs)
+        if (j.kind == Job::Kind::scene) total_mpx += mpx_of(j), ++total_scenes;
+      const auto jobs_start = std::chrono::steady_clock::now();
       LocalExecutor().execute(
           plan,
           [&](const Job& job) {
+            const auto job_start = std::chrono::steady_clock::now();
             try {
               run.run_job(job);
             } catch (const std::exception& e) {
@@ -737,6 +755,14 @@ int run_command(const RunOptions& o) {
               throw;
             }
             if (job.kind == Job::Kind::year) run.store_year(job.year, jobs.records());
+            if (job.kind != Job::Kind::scene) return;
+            done_mpx += mpx_of(job), ++done_scenes;
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - jobs_start).count();
+            const double rate = seconds > 0 ? done_mpx / seconds : 0;
+            spdlog::info("  done in {:.2f} s; {}/{} scenes ({:.0f}%), {:.1f} of {:.1f} Mpx at {:.1f} Mpx/s, about {:.0f} s of scenes left",
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - job_start).count(), done_scenes, total_scenes,
+                         100.0 * double(done_scenes) / double(total_scenes), done_mpx, total_mpx, rate,
+                         rate > 0 ? (total_mpx - done_mpx) / rate : 0.0);
           },
           jobs);
       run.collect_failures(plan, jobs);

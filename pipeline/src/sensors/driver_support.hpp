@@ -12,7 +12,13 @@ namespace ecomon {
 
 inline geo::io::RasterReader open_band(const std::string& path, const std::string& owner, const std::string& role) {
   try {
-    return geo::io::RasterReader(path);
+    geo::io::RasterReader band(path);
+    // Every sensor delivers one band per file: a file of several is another product (a stack, an RGB
+    // preview) whose first band would be read as this one.
+    if (band.band_count() != 1)
+      throw SceneError(owner + ": " + role + " band unusable: " + path + " holds " + std::to_string(band.band_count()) +
+                       " bands; a band file of this product holds one");
+    return band;
   } catch (const geo::io::IoError& e) {
     throw SceneError(owner + ": " + role + " band unusable: " + e.what());
   }

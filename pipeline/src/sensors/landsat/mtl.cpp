@@ -55,7 +55,14 @@ Mtl Mtl::parse(const std::string& text, const std::string& path) {
     while (std::getline(in, line)) {
       ++line_number;
       const auto eq = line.find('=');
-      if (eq == std::string::npos) continue;
+      if (eq == std::string::npos) {
+        // USGS writes every line as KEY = VALUE but the closing END: anything else is damage, and a
+        // value may have been lost with it.
+        const std::string bare = trim(line);
+        if (bare.empty() || bare == "END") continue;
+        throw SceneError(path + ": line " + std::to_string(line_number) + " is not KEY = VALUE ('" + bare.substr(0, 60) +
+                         "'); the metadata file is damaged");
+      }
       const std::string key = trim(line.substr(0, eq)), value = unquote(line.substr(eq + 1));
       if (key == "GROUP")
         groups.push_back(value);
@@ -163,6 +170,14 @@ Scene read_scene(const std::string& mtl_path) {
   s.utm_zone = int(mtl.get_number(projection, "UTM_ZONE"));
   s.sun_elevation_deg = mtl.get_number({"IMAGE_ATTRIBUTES", "PRODUCT_METADATA"}, "SUN_ELEVATION");
 
+  // A band file is named, not pathed: the MTL lies in the scene's folder with its bands. A name with
+  // a folder in it ("../x", "/etc/...") would read a file of another scene or none.
+  const auto band_file = [&](const std::string& key) {
+    const std::string name = mtl.get(contents, key);
+    if (name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos || name == "." || name == "..")
+      throw SceneError(mtl_path + ": key " + key + " has value '" + name + "', which is not a file name in the scene's folder");
+    return folder + "/" + name;
+  };
   std::vector<std::string> reflectance_groups;
   if (c2) {
     const std::string level = mtl.get(contents, "PROCESSING_LEVEL");
@@ -170,12 +185,12 @@ Scene read_scene(const std::string& mtl_path) {
       throw SceneError(mtl_path + ": PROCESSING_LEVEL is " + level + "; Collection 2 input must be Level-2 (L2SP/L2SR)");
     s.level = Level::surface_reflectance_c2l2;
     reflectance_groups = {"LEVEL2_SURFACE_REFLECTANCE_PARAMETERS"};
-    s.qa_pixel_path = folder + "/" + mtl.get(contents, "FILE_NAME_QUALITY_L1_PIXEL");
-    s.qa_radsat_path = folder + "/" + mtl.get(contents, "FILE_NAME_QUALITY_L1_RADIOMETRIC_SATURATION");
+    s.qa_pixel_path = band_file("FILE_NAME_QUALITY_L1_PIXEL");
+    s.qa_radsat_path = band_file("FILE_NAME_QUALITY_L1_RADIOMETRIC_SATURATION");
   } else {
     s.level = Level::toa_reflectance_c1l1;
     reflectance_groups = {"RADIOMETRIC_RESCALING"};
-    s.qa_pixel_path = folder + "/" + mtl.get(contents, "FILE_NAME_BAND_QUALITY");
+    s.qa_pixel_path = band_file("FILE_NAME_BAND_QUALITY");
   }
   // Band numbers by sensor: OLI (Landsat 8/9) vs TM/ETM+ (Landsat 4/5/7).
   const bool oli = s.spacecraft == "LANDSAT_8" || s.spacecraft == "LANDSAT_9";
@@ -186,7 +201,7 @@ Scene read_scene(const std::string& mtl_path) {
     const std::string n = std::to_string(numbers[b]);
     BandFile& f = s.bands[b];
     f.number = numbers[b];
-    f.path = folder + "/" + mtl.get(contents, "FILE_NAME_BAND_" + n);
+    f.path = band_file("FILE_NAME_BAND_" + n);
     f.mult = mtl.get_number(reflectance_groups, "REFLECTANCE_MULT_BAND_" + n);
     f.add = mtl.get_number(reflectance_groups, "REFLECTANCE_ADD_BAND_" + n);
     // OLI, and every Collection 2 Level-2 product, are 16-bit; TM/ETM+ Level-1 are 8-bit.

@@ -1,0 +1,57 @@
+// libFuzzer targets for every parser of untrusted text: the Landsat MTL (ODL and XML) with its scene
+// reading, the Sentinel-2 product metadata, the config, the targets file, the ground plots and the
+// reference sample. One source, one target per ECOMON_FUZZ_<NAME> definition (tests/fuzz/CMakeLists.txt).
+// A parser may refuse its input by throwing ecomon's errors or std::exception; it must never crash,
+// read or write out of bounds, hit undefined behaviour, hang or exhaust memory.
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "config/settings.hpp"
+#include "ground/plots.hpp"
+#include "ground/reference_sample.hpp"
+#include "sensors/landsat/mtl.hpp"
+#include "sensors/sentinel2/metadata.hpp"
+#include "targets/targets.hpp"
+
+namespace {
+
+// The readers that take a path read the input from a file of this process's own.
+std::string as_file(const std::uint8_t* data, std::size_t size, const std::string& name) {
+  static const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("ecomon_fuzz_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / name).string();
+  std::ofstream(path, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data), std::streamsize(size));
+  return path;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  try {
+#if defined(ECOMON_FUZZ_MTL)
+    (void)ecomon::Mtl::parse(text, "fuzz_MTL.txt");
+    (void)ecomon::read_scene(as_file(data, size, "LC08_L2SP_129032_20230720_20230720_02_T1_MTL.txt"));
+#elif defined(ECOMON_FUZZ_SENTINEL2)
+    (void)ecomon::parse_sentinel2_metadata(text, "MTD_MSIL2A.xml");
+#elif defined(ECOMON_FUZZ_CONFIG)
+    (void)ecomon::parse_settings(text, "fuzz.yaml", "/nonexistent");
+#elif defined(ECOMON_FUZZ_TARGETS)
+    (void)ecomon::parse_targets(text, "targets.yaml");
+#elif defined(ECOMON_FUZZ_PLOTS)
+    (void)ecomon::load_ground_plots(as_file(data, size, "plots.csv"));
+#elif defined(ECOMON_FUZZ_SAMPLE)
+    (void)ecomon::load_reference_sample(as_file(data, size, "sample.csv"));
+#else
+#error "define one ECOMON_FUZZ_<TARGET>"
+#endif
+  } catch (const std::exception&) {
+    // refused, with a message: what a parser should do with bad input
+  }
+  return 0;
+}
