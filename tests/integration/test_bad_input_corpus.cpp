@@ -89,6 +89,14 @@ std::vector<SceneCase> scene_cases() {
       return std::string();
     };
   };
+  // A band rewritten by gdal_translate with `options` (another window, type or band count).
+  auto translate = [](const std::string& suffix, const std::string& options) {
+    return [suffix, options](const ecomon::SimulatedScene& s, const fs::path&) {
+      shell("gdal_translate -q " + options + " " + band(s, suffix) + " " + band(s, "translated.TIF"));
+      fs::rename(band(s, "translated.TIF"), band(s, suffix));
+      return std::string();
+    };
+  };
   const std::string tiff_header("II*\0\x08\0\0\0", 8);
   std::vector<SceneCase> cases = {
       {"truncated red band", truncate("SR_B4.TIF", 0.5), "SR_B4.TIF"},
@@ -112,43 +120,13 @@ std::vector<SceneCase> scene_cases() {
          return std::string();
        },
        "SR_B5.TIF"},
-      {"band of another size",
-       [](const ecomon::SimulatedScene& s, const fs::path&) {
-         shell("gdal_translate -q -srcwin 0 0 50 40 " + band(s, "SR_B4.TIF") + " " + band(s, "SR_B4.small.TIF"));
-         fs::rename(band(s, "SR_B4.small.TIF"), band(s, "SR_B4.TIF"));
-         return std::string();
-       },
-       "SR_B4.TIF"},
-      {"QA_PIXEL of another size",
-       [](const ecomon::SimulatedScene& s, const fs::path&) {
-         shell("gdal_translate -q -srcwin 1 1 60 60 " + band(s, "QA_PIXEL.TIF") + " " + band(s, "QA.small.TIF"));
-         fs::rename(band(s, "QA.small.TIF"), band(s, "QA_PIXEL.TIF"));
-         return std::string();
-       },
-       "QA_PIXEL.TIF"},
+      {"band of another size", translate("SR_B4.TIF", "-srcwin 0 0 50 40"), "SR_B4.TIF"},
+      {"QA_PIXEL of another size", translate("QA_PIXEL.TIF", "-srcwin 1 1 60 60"), "QA_PIXEL.TIF"},
       {"band of another CRS", gdal_edit("SR_B5.TIF", "-a_srs EPSG:32648"), "SR_B5.TIF"},
       {"band of another geotransform", gdal_edit("SR_B4.TIF", "-a_ullr 500000 4600000 503300 4596700"), "SR_B4.TIF"},
-      {"band stored as Float32",
-       [](const ecomon::SimulatedScene& s, const fs::path&) {
-         shell("gdal_translate -q -ot Float32 " + band(s, "SR_B4.TIF") + " " + band(s, "f.TIF"));
-         fs::rename(band(s, "f.TIF"), band(s, "SR_B4.TIF"));
-         return std::string();
-       },
-       "SR_B4.TIF"},
-      {"band stored as Byte",
-       [](const ecomon::SimulatedScene& s, const fs::path&) {
-         shell("gdal_translate -q -ot Byte -scale " + band(s, "SR_B5.TIF") + " " + band(s, "b.TIF"));
-         fs::rename(band(s, "b.TIF"), band(s, "SR_B5.TIF"));
-         return std::string();
-       },
-       "SR_B5.TIF"},
-      {"band with two bands",
-       [](const ecomon::SimulatedScene& s, const fs::path&) {
-         shell("gdal_translate -q -b 1 -b 1 " + band(s, "SR_B3.TIF") + " " + band(s, "two.TIF"));
-         fs::rename(band(s, "two.TIF"), band(s, "SR_B3.TIF"));
-         return std::string();
-       },
-       "SR_B3.TIF"},
+      {"band stored as Float32", translate("SR_B4.TIF", "-ot Float32"), "SR_B4.TIF"},
+      {"band stored as Byte", translate("SR_B5.TIF", "-ot Byte -scale"), "SR_B5.TIF"},
+      {"band with two bands", translate("SR_B3.TIF", "-b 1 -b 1"), "SR_B3.TIF"},
       {"band that is a FIFO",
        [](const ecomon::SimulatedScene& s, const fs::path&) {
          fs::remove(band(s, "SR_B6.TIF"));
