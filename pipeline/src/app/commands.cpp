@@ -248,10 +248,12 @@ class Run {
         spdlog::warn("{}: the stored results of {} cannot be read ({}); the year is done again", catalog_->path(), year, e.what());
         continue;
       }
+      // Its scenes as they were: done, or quarantined again with their reasons.
+      std::vector<std::string> done;
+      for (const StatusRow& st : stored.statuses)
+        if (st.status == "ok") done.push_back(st.scene_id);
+      catalog_->mark_scenes_done(run_id_, done);
       load_stored_year(std::move(stored));
-      std::vector<std::string> ids;
-      for (const auto& sc : scenes) ids.push_back(sc.first);
-      catalog_->mark_scenes_done(run_id_, ids);
       reused.insert(year);
       unchanged_scenes_ += scenes.size();
       spdlog::info("season {}: unchanged ({} scenes, the same settings): results from {}", year, scenes.size(), catalog_->path());
@@ -260,7 +262,7 @@ class Run {
   }
 
   // After a year's job: its scenes' and season's results, stored under the year's key with the files
-  // they wrote (in one transaction, after those files are in place). `failures`: the run's failed jobs.
+  // they wrote (in one transaction, after those files are in place). `records`: the run's jobs so far (its failed scenes).
   void store_year(int year, const std::vector<JobRecord>& records) {
     if (!catalog_ || !year_keys_.count(year)) return;
     StoredYear stored;
@@ -291,7 +293,13 @@ class Run {
     stored.produced = y != years_.end();
     if (stored.produced) {
       stored.year = *y;
-      if (!y->work_files.empty()) return;  // a product the trends or transitions read is not kept: the year is done again next time
+      if (!y->work_files.empty()) {  // a product the trends or transitions read is not kept: the year is done again next time
+        std::vector<std::string> done;
+        for (const StatusRow& st : stored.statuses)
+          if (st.status == "ok") done.push_back(st.scene_id);
+        catalog_->mark_scenes_done(run_id_, done);
+        return;
+      }
       stored.outputs.insert(stored.outputs.end(), y->products.begin(), y->products.end());
     } else {
       stored.year.year = year;
@@ -359,6 +367,7 @@ class Run {
       const auto job = std::find_if(plan.jobs.begin(), plan.jobs.end(), [&](const Job& j) { return j.key == rec.key; });
       const bool scene_job = job != plan.jobs.end() && job->kind == Job::Kind::scene;
       fail(scene_job ? found_[job->scene].path : rec.key, rec.message, scene_job ? rec.key : "");
+      if (scene_job) quarantine({found_[job->scene].path}, rec.message, rec.key);
     }
   }
 
@@ -451,7 +460,7 @@ class Run {
     }
     for (StatusRow& st : stored.statuses) {
       if (const auto at = now.find(st.scene_id); at != now.end()) st.path = at->second.first;
-      if (st.status == "failed") ++failed_;
+      if (st.status == "failed") ++failed_, quarantine({st.path}, st.message, st.scene_id);
       statuses_.push_back(std::move(st));
     }
     ++reused_years_;
