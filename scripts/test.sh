@@ -2,7 +2,7 @@
 # Sets up everything on a fresh Debian 12 machine (as root), builds with warnings as errors, fetches
 # the reference data and runs the whole GoogleTest suite with CTest; then the same suite built with
 # ASan + UBSan (scripts/test_sanitized.sh) and every libFuzzer target for 60 s (scripts/fuzz.sh).
-# CI runs exactly this (about 45 minutes on 2 cores). Arguments go to the first ctest.
+# CI runs exactly this (about 30 minutes on 2 cores). Arguments go to the first ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install_deps.sh
