@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages ecomon needs to build, test and run (only those missing). As root.
+# Installs the Debian 12 packages ecomon needs to build and run (only those missing), and with --tests
+# those its tests need too. As root.
 set -euo pipefail
 packages=(cmake g++ make pkg-config git ca-certificates
   libgdal-dev gdal-bin python3-gdal libproj-dev proj-data libtbb-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
@@ -7,6 +8,9 @@ packages=(cmake g++ make pkg-config git ca-certificates
   libsqlite3-dev libxxhash-dev nlohmann-json3-dev  # the workspace catalog (SQLite), content hashes (xxHash), `ecomon status --json`
   clang  # the libFuzzer targets of the tests (scripts/fuzz.sh)
   gmt-gshhg-high)  # the demo: the Yellow River and Ulansuhai of GSHHG for the simulated landscape (scripts/extract_hydrography.py)
+# With --tests, what only the tests need: R's survey package, the independent reference of the
+# reference sample's estimators (tests/unit/test_survey_reference.cpp).
+if [ "${1:-}" = "--tests" ]; then packages+=(r-base-core r-cran-survey); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,7 +5,7 @@
 # CI runs exactly this (about 30 minutes on 2 cores). Arguments go to the first ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install_deps.sh
+scripts/install_deps.sh --tests
 ECOMON_WERROR=ON scripts/build.sh
 scripts/fetch_test_data.sh
 (cd build && ctest --output-on-failure -j"$(nproc)" "$@")

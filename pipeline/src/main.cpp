@@ -89,6 +89,8 @@ int main(int argc, char** argv) {
   add_run_options(run_cmd, run);
   run_cmd->add_flag("--force", run.force, "Redo every year, whatever the catalog says is done and unchanged");
   run_cmd->add_flag("--wait", run.wait_for_lock, "When another run holds the output folder, wait for it to end instead of stopping");
+  run_cmd->add_flag("--nightly", run.nightly,
+                    "Nightly mode (cron, systemd): --wait, and stdout gets the run's summary line only (the tables are in the output folder)");
   run.version = std::string(ecomon::kVersion) + " " + ecomon::kCommit;
   ecomon::RunOptions check;
   auto* check_cmd = app.add_subcommand(

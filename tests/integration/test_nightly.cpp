@@ -35,6 +35,13 @@ std::map<std::string, std::string> folder_bytes(const fs::path& out) {
   return files;
 }
 
+// A folder's files but revisions.csv: what a run with a history and a fresh run share (the fresh
+// run revised nothing).
+std::map<std::string, std::string> without_revisions(std::map<std::string, std::string> files) {
+  files.erase("revisions.csv");
+  return files;
+}
+
 // The files that differ between two folders (missing on one side, or other bytes): named, not printed.
 std::vector<std::string> differing(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
   std::vector<std::string> names;
@@ -131,7 +138,19 @@ TEST_F(Workspace, ANewSceneRedoesItsYearOnlyAndForgetLeavesItOut) {
   EXPECT_EQ(last["years_processed"], 1);
   EXPECT_EQ(last["years_unchanged"], 1);
   EXPECT_EQ(fs::last_write_time(the_2022_file), mtime_2022);  // 2022 not touched
-  EXPECT_EQ(differing(folder_bytes(dir / "grow"), folder_bytes(dir / "fresh")), std::vector<std::string>{});
+  EXPECT_EQ(differing(without_revisions(folder_bytes(dir / "grow")), without_revisions(folder_bytes(dir / "fresh"))), std::vector<std::string>{});
+  // Regression: the 2023 figures changed without a word. Now every changed figure is in
+  // revisions.csv with its reason, the log says so, and `ecomon status` shows them.
+  const auto revised = parse_quoted_csv(read_file(dir / "grow" / "revisions.csv"));
+  ASSERT_FALSE(revised.empty()) << grown.output;
+  for (const auto& r : revised) {
+    EXPECT_EQ(r.at("year"), "2023") << r.at("indicator");  // 2022 is unchanged
+    EXPECT_NE(r.at("previous_value"), r.at("new_value"));
+    EXPECT_EQ(r.at("reason"), "1 scene(s) added (" + added.product_id + ")");
+  }
+  EXPECT_NE(grown.output.find("revisions: " + std::to_string(revised.size()) + " figure(s) published by run"), std::string::npos) << grown.output;
+  EXPECT_EQ(status("grow")["last_run_revisions"].size(), revised.size());
+  EXPECT_TRUE(parse_quoted_csv(read_file(dir / "fresh" / "revisions.csv")).empty());
 
   // Forgotten: the scene is left out and its year derived again without it, as if it had never come.
   const auto forget = run_cli("forget " + (dir / "grow").string() + " " + added.product_id);
@@ -139,12 +158,14 @@ TEST_F(Workspace, ANewSceneRedoesItsYearOnlyAndForgetLeavesItOut) {
   ASSERT_EQ(run("later", "grow").exit_code, 0);
   EXPECT_EQ(status("grow")["runs"][0]["years_processed"], 1);
   EXPECT_NE(read_file(dir / "grow" / "scene_status.csv").find("forgotten"), std::string::npos);
+  for (const auto& r : parse_quoted_csv(read_file(dir / "grow" / "revisions.csv")))
+    EXPECT_EQ(r.at("reason"), "1 scene(s) left out (forgotten, gone or quarantined) (" + added.product_id + ")");
   ASSERT_EQ(run("inbox", "reference").exit_code, 0);
   EXPECT_EQ(read_file(dir / "grow" / "county_timeseries.csv"), read_file(dir / "reference" / "county_timeseries.csv"));
   // Taken back: the same bytes as the fresh run on everything.
   ASSERT_EQ(run_cli("forget --restore " + (dir / "grow").string() + " " + added.product_id).exit_code, 0);
   ASSERT_EQ(run("later", "grow").exit_code, 0);
-  EXPECT_EQ(differing(folder_bytes(dir / "grow"), folder_bytes(dir / "fresh")), std::vector<std::string>{});
+  EXPECT_EQ(differing(without_revisions(folder_bytes(dir / "grow")), without_revisions(folder_bytes(dir / "fresh"))), std::vector<std::string>{});
   EXPECT_EQ(run_cli("forget " + (dir / "grow").string() + " NO_SUCH_SCENE").exit_code, 2);
 }
 
@@ -246,4 +267,41 @@ TEST_F(Workspace, WaitWaitsForTheRunHoldingTheFolder) {
   EXPECT_EQ(waited.exit_code, 0) << waited.output;
   EXPECT_NE(waited.output.find("waiting for it to end (--wait)"), std::string::npos) << waited.output;
   EXPECT_TRUE(fs::exists(dir / "waited" / "county_report.csv"));
+}
+
+// Regression: an inbox named by a relative path holding a USGS .tar or a .zip made the content
+// hash's walk from "/vsitar/downloads/x.tar/..." spin for ever at "/" (10 min 43 s, stopped),
+// and one Ctrl-C did not stop it (the flag was read between strips only).
+TEST_F(Workspace, ArchivesInAnInboxNamedByARelativePathAreReadAndCtrlCStopsTheHashing) {
+  const fs::path root = dir / "relative";
+  fs::create_directories(root / "downloads");
+  fs::create_directories(root / "zipped");
+  auto o = scene("2023-07-20", 3);
+  o.output_dir = (root / "unpacked").string();
+  const ecomon::SimulatedScene s = ecomon::simulate_scene(o);
+  ASSERT_EQ(run_shell("tar -C " + (root / "unpacked").string() + " -cf " + (root / "downloads" / (s.product_id + ".tar")).string() + " " +
+                      s.product_id)
+                .exit_code,
+            0);
+  ASSERT_EQ(run_shell("cd " + (root / "unpacked").string() + " && python3 -m zipfile -c " + (root / "zipped" / (s.product_id + ".zip")).string() +
+                      " " + s.product_id)
+                .exit_code,
+            0);
+  for (const char* inbox : {"downloads", "zipped"}) {
+    // From the folder that holds the inbox, by its relative name; bounded so that a hang fails.
+    const auto r = run_shell("cd " + root.string() + " && timeout 300 " + ecomon_binary() + " run " + config + " --input " + inbox +
+                             " --out out_" + inbox);
+    ASSERT_EQ(r.exit_code, 0) << inbox << "\n" << r.output;
+    EXPECT_NE(read_file(root / ("out_" + std::string(inbox)) / "scene_status.csv").find(",ok,"), std::string::npos) << inbox;
+  }
+  // A SIGINT while hashing (raised by the test hook at the first megabyte): exit 130 at once, the
+  // scene neither processed nor quarantined, and the next run does it.
+  const auto stopped = run_shell("cd " + root.string() + " && ECOMON_TEST_INTERRUPT_AT=hash:1 timeout 300 " + ecomon_binary() + " run " +
+                                 config + " --input downloads --out out_interrupted");
+  EXPECT_EQ(stopped.exit_code, 130) << stopped.output;
+  EXPECT_NE(stopped.output.find("interrupted by SIGINT"), std::string::npos) << stopped.output;
+  EXPECT_EQ(stopped.output.find("quarantined"), std::string::npos) << stopped.output;
+  const auto again = run_shell("cd " + root.string() + " && timeout 300 " + ecomon_binary() + " run " + config +
+                               " --input downloads --out out_interrupted");
+  EXPECT_EQ(again.exit_code, 0) << again.output;
 }

@@ -75,13 +75,24 @@ int main(int argc, char** argv) {
         points.push_back({std::stod(row[std::size_t(lon)]), std::stod(row[std::size_t(lat)]), std::stoi(row[std::size_t(year)])});
       const auto labels = ecomon::label_points(points, label_crs, label_pixel, o.landscape_seed, o.grass_fvc_trend, o.river_file, o.lakes_file,
                                                 o.land_change_year);
+      // As a labeller hands the design's file back: every column kept (the design's strata and
+      // sizes with it), class and forest filled in.
+      std::vector<std::string> columns = t.columns;
+      for (const char* c : {"class", "forest"})
+        if (std::find(columns.begin(), columns.end(), c) == columns.end()) columns.push_back(c);
       std::ofstream out(labelled_out), plots;
-      out << "point_id,lon,lat,class,forest,year\n";
+      for (std::size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c];
+      out << "\n";
       if (!plots_out.empty()) plots.open(plots_out), plots << "plot_id,lon,lat,date,cover_pct\n";
       for (std::size_t k = 0; k < points.size(); ++k) {
         const auto& row = t.rows[k];
-        out << row[std::size_t(id)] << "," << row[std::size_t(lon)] << "," << row[std::size_t(lat)] << "," << labels[k].cls << ","
-            << (labels[k].forest ? "yes" : "no") << "," << points[k].year << "\n";
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+          const std::string cell = columns[c] == "class"    ? labels[k].cls
+                                   : columns[c] == "forest" ? std::string(labels[k].forest ? "yes" : "no")
+                                                            : row[c];
+          out << (c ? "," : "") << cell;
+        }
+        out << "\n";
         if (plots.is_open() && labels[k].grassland)
           plots << row[std::size_t(id)] << "," << row[std::size_t(lon)] << "," << row[std::size_t(lat)] << "," << points[k].year << "-08-05,"
                 << std::clamp(100 * labels[k].cover + 2.0 * std::sin(double(k) * 2.3), 0.0, 100.0) << "\n";

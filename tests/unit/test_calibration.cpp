@@ -180,7 +180,7 @@ struct HandSample {
   void add(LandCover mapped, LandCover reference, int n) {
     for (int k = 0; k < n; ++k) {
       matches.push_back({sample.size(), PlotStatus::not_grassland, 0.3, mapped});
-      sample.push_back({107, 40, reference, 2023, int(sample.size() + 1), std::nullopt});
+      sample.push_back({107, 40, reference, 2023, int(sample.size() + 1), std::nullopt, {}, {}, LandCover::unknown, std::nan(""), std::nan("")});
     }
   }
   HandSample() {
@@ -190,11 +190,11 @@ struct HandSample {
     add(LandCover::grassland, LandCover::grassland, 19);
     add(LandCover::water, LandCover::water, 10);
     matches.push_back({sample.size(), PlotStatus::unobserved, std::nan(""), LandCover::unknown});  // skipped
-    sample.push_back({107, 40, LandCover::water, 2023, int(sample.size() + 1), std::nullopt});
+    sample.push_back({107, 40, LandCover::water, 2023, int(sample.size() + 1), std::nullopt, {}, {}, LandCover::unknown, std::nan(""), std::nan("")});
   }
 };
 
-TEST(ReferenceSampleInTheRun, AZoneThatIsTheRegionGetsThePapersEstimatorPlusAFloorForErrorFreeStrata) {
+TEST(ReferenceSampleInTheRun, AZoneThatIsTheRegionGetsThePapersEstimatorAndTheUnseenClassBoundBesideIt) {
   HandSample h;
   ZoneTally unit;
   unit.landcover_area[int(LandCover::tree)] = 10e6;
@@ -206,28 +206,38 @@ TEST(ReferenceSampleInTheRun, AZoneThatIsTheRegionGetsThePapersEstimatorPlusAFlo
   const ClassAccuracy a = assess_land_cover(h.matches, h.sample, mapped);
   ASSERT_TRUE(a.applied()) << a.problem;
   // Forest (trees): 10 x 8/10 + 90 x 1/20 = 12.5 km2; SE^2 = 10^2 x 0.8 x 0.2 / 9 + 90^2 x 0.05 x 0.95 / 19
-  // (Olofsson et al. 2014 eq. 10) + the water stratum, which shows no tree: Agresti-Coull p~ = 2/14,
-  // 5^2 x (2/14)(12/14) / 14 instead of 0.
+  // (Olofsson et al. 2014 eq. 10); the water stratum shows no tree in its 10 units: no sampling
+  // error, and beside the interval the area it may hide, 5 km2 x (1 - 0.05^(1/10)) (Clopper-Pearson).
   const UnitAreaEstimate trees = a.unit_area(unit, SampleQuantity::forest);
   ASSERT_TRUE(trees.valid()) << trees.problem;
   EXPECT_TRUE(trees.within_unit);
   EXPECT_NEAR(trees.area, 12.5e6, 1e-3);
-  const double floor = 25 * (2.0 / 14) * (12.0 / 14) / 14;
-  EXPECT_NEAR(trees.se, std::sqrt(1.7777777777777777 + 20.25 + floor) * 1e6, 1e-3);
-  // The paper's estimator of the region (libgeo) has the same area and, without the floor, the smaller SE.
+  EXPECT_NEAR(trees.se, std::sqrt(1.7777777777777777 + 20.25) * 1e6, 1e-3);
+  EXPECT_NEAR(trees.unseen_high, 5e6 * (1 - std::pow(0.05, 0.1)), 1e-3);
+  EXPECT_NEAR(trees.unseen_low, 0, 1e-9);
+  // The paper's estimator of the region (libgeo) has the same area and SE.
   EXPECT_NEAR(a.region->classes[0].area, trees.area, 1e-3);
-  EXPECT_NEAR(a.region->classes[0].area_se, std::sqrt(1.7777777777777777 + 20.25) * 1e6, 1e-3);
-  // Water: every stratum error-free for water: 5 km2 exactly, and yet an SE from the three floors.
+  EXPECT_NEAR(a.region->classes[0].area_se, trees.se, 1e-3);
+  // Water: every stratum error-free for water: 5 km2 exactly with no sampling error; what it may
+  // miss: up to 10 x (1 - 0.05^(1/10)) + 90 x (1 - 0.05^(1/20)) km2 more, 5 x (1 - 0.05^(1/10)) less.
   const UnitAreaEstimate water = a.unit_area(unit, SampleQuantity::water);
   EXPECT_NEAR(water.area, 5e6, 1e-3);
-  const double water_var = 100 * (2.0 / 14) * (12.0 / 14) / 14 + 8100 * (2.0 / 24) * (22.0 / 24) / 24 + 25 * (12.0 / 14) * (2.0 / 14) / 14;
-  EXPECT_NEAR(water.se, std::sqrt(water_var) * 1e6, 1e-3);
-  EXPECT_GT(water.se, 0);
+  EXPECT_NEAR(water.se, 0, 1e-6);
+  EXPECT_NEAR(water.unseen_high, (10 * (1 - std::pow(0.05, 0.1)) + 90 * (1 - std::pow(0.05, 0.05))) * 1e6, 1e-3);
+  EXPECT_NEAR(water.unseen_low, 5e6 * (1 - std::pow(0.05, 0.1)), 1e-3);
+  // Monotone in what was seen: the upper end with 0 of n units (the unseen bound) never exceeds the
+  // upper end of the sampling interval with 1 of n (p + 1.96 SE) at the stratum sizes a design draws
+  // (up to 100 units; beyond ~120 the Wald interval of 1 of n is the narrower, by under 1%). The
+  // Agresti-Coull floor it replaces gave 1 of 50 a smaller SE than 0 of 50.
+  for (int n = 2; n <= 100; ++n) {
+    const double p = 1.0 / n;
+    EXPECT_LE(unseen_share_bound(n), p + 1.96 * std::sqrt(p * (1 - p) / (n - 1))) << n;
+  }
   EXPECT_EQ(a.matches.back().status, PlotStatus::unobserved);
   // A mapped class with one unit has no variance: no estimate, and why.
   mapped[int(LandCover::bare)] = 1e6;
   h.matches.push_back({h.sample.size(), PlotStatus::not_grassland, 0.01, LandCover::bare});
-  h.sample.push_back({107, 40, LandCover::bare, 2023, int(h.sample.size() + 1), std::nullopt});
+  h.sample.push_back({107, 40, LandCover::bare, 2023, int(h.sample.size() + 1), std::nullopt, {}, {}, LandCover::unknown, std::nan(""), std::nan("")});
   const ClassAccuracy thin = assess_land_cover(h.matches, h.sample, mapped);
   EXPECT_FALSE(thin.applied());
   EXPECT_NE(thin.problem.find("map class bare has 1 sample unit(s), fewer than 2"), std::string::npos) << thin.problem;
@@ -269,7 +279,7 @@ TEST(ReferenceSampleInTheRun, OfficialForestCountsDesignatedShrublandOrTheLabell
   std::vector<PlotMatch> matches;
   for (int k = 0; k < 4; ++k) {
     matches.push_back({sample.size(), PlotStatus::not_grassland, 0.3, LandCover::shrubland});
-    sample.push_back({107, 40, LandCover::shrubland, 2023, k + 1, std::nullopt});
+    sample.push_back({107, 40, LandCover::shrubland, 2023, k + 1, std::nullopt, {}, {}, LandCover::unknown, std::nan(""), std::nan("")});
   }
   sample[3].forest = false;  // the labeller saw shrubs too sparse for the official definition
   std::array<double, kLandCoverClasses> mapped{};
@@ -281,7 +291,9 @@ TEST(ReferenceSampleInTheRun, OfficialForestCountsDesignatedShrublandOrTheLabell
   EXPECT_NEAR(designated.unit_area(unit, SampleQuantity::forest).area, 6e6, 1e-3);  // 3 of 4 forest
   const ClassAccuracy not_designated = assess_land_cover(matches, sample, mapped, {}, 2);
   EXPECT_NEAR(not_designated.unit_area(unit, SampleQuantity::forest).area, 0, 1e-3);
-  EXPECT_GT(not_designated.unit_area(unit, SampleQuantity::forest).se, 0);  // 0 of 4: a floor, not 0
+  // 0 of 4: no sampling error, and the unseen bound beside it: 8 km2 x (1 - 0.05^(1/4)).
+  EXPECT_NEAR(not_designated.unit_area(unit, SampleQuantity::forest).se, 0, 1e-9);
+  EXPECT_NEAR(not_designated.unit_area(unit, SampleQuantity::forest).unseen_high, 8e6 * (1 - std::pow(0.05, 0.25)), 1e-3);
 }
 
 TEST(ReferenceSampleInTheRun, ClassesByCodeOrNameAndBadRowsNamed) {
@@ -347,3 +359,42 @@ TEST(Calibration, GrasslandTypesHaveTheirOwnLinesAndAUnitWeighsThemByArea) {
 }
 
 }  // namespace
+
+// Issue: a county stratum of a few cells, sampled whole, fell back to the region-wide domain
+// estimator, so each of its units weighed the region's class area (Wuyuan's water 111 +- 67 km2
+// against 27.6 +- 13.8 by R's survey on the drawn design). On the design's own strata it is known.
+TEST(ReferenceSampleInTheRun, ASmallStratumSampledWholeIsKnownExactlyOnTheDesign) {
+  std::vector<ReferenceSample> sample;
+  std::vector<PlotMatch> matches;
+  std::vector<int> zone_of_unit;
+  ZoneTally county, other;
+  // County "a": 2 water cells (0.0225 km2 each), both sampled, both water; 50 of 2,000 grassland
+  // cells, none water. County "b": 500 water cells, 40 sampled, 38 water.
+  auto add = [&](const std::string& zone, LandCover map, LandCover reference, double cells, ZoneTally& tally, int z) {
+    ReferenceSample s;
+    s.lon = 107, s.lat = 40, s.year = 2023, s.row = int(sample.size() + 1), s.reference = reference;
+    s.unit_code = zone, s.map_class = map, s.stratum = zone + "/" + land_cover_name(map);
+    s.stratum_area_m2 = cells * 22500, s.stratum_cells = cells;
+    matches.push_back({sample.size(), PlotStatus::not_grassland, 0.2, map});
+    tally.sample_units.push_back(sample.size());
+    zone_of_unit.push_back(z);
+    sample.push_back(s);
+  };
+  for (int k = 0; k < 2; ++k) add("a", LandCover::water, LandCover::water, 2, county, 0);
+  for (int k = 0; k < 50; ++k) add("a", LandCover::grassland, LandCover::grassland, 2000, county, 0);
+  for (int k = 0; k < 40; ++k) add("b", LandCover::water, k < 38 ? LandCover::water : LandCover::bare, 500, other, 1);
+  county.class_area_by_zone[0][int(LandCover::water)] = 2 * 22500.0;
+  std::array<double, kLandCoverClasses> mapped{};
+  mapped[int(LandCover::water)] = 502 * 22500.0, mapped[int(LandCover::grassland)] = 2000 * 22500.0;
+  const ClassAccuracy a = assess_land_cover(matches, sample, mapped, {}, 5, zone_of_unit, SampleFrame{{"a", "b"}, {}, 22500});
+  ASSERT_TRUE(a.applied()) << a.problem;
+  const UnitAreaEstimate water = a.unit_area(county, SampleQuantity::water);
+  ASSERT_TRUE(water.valid()) << water.problem;
+  EXPECT_NEAR(water.area, 2 * 22500.0, 1e-6);  // its own two cells, not 2/42 of the region's 502
+  EXPECT_NEAR(water.se, 0, 1e-6);
+  // What 50 grassland units without water cannot rule out, beside it: 2,000 cells x (1 - 0.05^(1/50)).
+  EXPECT_NEAR(water.unseen_high, 2000 * 22500.0 * (1 - std::pow(0.05, 1.0 / 50)), 1e-3);
+  // The region's table sums the counties' strata: water 2 + 500 x 38/40 cells.
+  EXPECT_NEAR(a.region->classes[std::size_t(std::find(a.classes.begin(), a.classes.end(), LandCover::water) - a.classes.begin())].area,
+              (2 + 500 * 38.0 / 40) * 22500, 1e-6);
+}

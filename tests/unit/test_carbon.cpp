@@ -240,7 +240,7 @@ TEST(CarbonStockChange, AReferenceSampleCorrectsAMapsFalseAfforestation) {
   std::vector<PlotMatch> first, second;
   auto unit = [&](std::vector<PlotMatch>& matches, LandCover mapped, LandCover reference, int year) {
     matches.push_back({sample.size(), PlotStatus::not_grassland, 0.3, mapped});
-    sample.push_back({107, 40, reference, year, int(sample.size() + 1), std::nullopt});
+    sample.push_back({107, 40, reference, year, int(sample.size() + 1), std::nullopt, {}, {}, LandCover::unknown, std::nan(""), std::nan("")});
   };
   // 2020: 30 units, all grassland on the map and the ground. 2025: 40 in the mapped trees (30 trees,
   // 10 grassland on the ground: 3/4, as the truth), 40 in the mapped grassland (all grassland).
@@ -331,7 +331,7 @@ TEST(CarbonStockChange, TheSampleIntervalCoversTheTruthAbout95PercentOfTheTime) 
         std::shuffle(stratum.begin(), stratum.end(), rng);
         for (std::size_t k = 0; k < 40 && k < stratum.size(); ++k) {
           matches[std::size_t(y)].push_back({sample.size(), PlotStatus::not_grassland, 0.3, c});
-          sample.push_back({107, 40, truth[stratum[k]], y == 0 ? 2020 : 2025, int(sample.size() + 1), std::nullopt});
+          sample.push_back({107, 40, truth[stratum[k]], y == 0 ? 2020 : 2025, int(sample.size() + 1), std::nullopt, {}, {}, LandCover::unknown, std::nan(""), std::nan("")});
         }
       }
     }

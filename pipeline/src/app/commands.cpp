@@ -30,6 +30,7 @@
 #include "sensors/sensor_driver.hpp"
 #include "sensors/radiometry.hpp"
 #include "report/report_writer.hpp"
+#include "report/revisions_writer.hpp"
 #include "report/zone_reports.hpp"
 #include "engine/season_engine.hpp"
 #include "engine/transitions.hpp"
@@ -180,6 +181,8 @@ class Run {
   void set_catalog(WorkspaceCatalog* catalog, std::int64_t run_id, const std::string& version) {
     catalog_ = catalog, run_id_ = run_id, version_ = version;
   }
+  /// Nightly mode: the tables stay in the output folder, stdout gets the run's summary only.
+  void set_tables_on_stdout(bool on) { tables_on_stdout_ = on; }
 
   // Identity and footprint of every scene (no pixel decoded); the same product twice (a folder and
   // its .tar, two copies) is kept once, the first by path. Problems of discovery are failures; a
@@ -192,6 +195,7 @@ class Run {
     }
     std::map<std::string, std::string> path_of_id;
     for (const auto& candidate : discovery.scenes) {
+      interrupt_point("probe");  // probing and hashing a large inbox takes minutes: answer Ctrl-C between scenes too
       try {
         SceneProbe probe = probe_scene(candidate);
         const auto [kept, inserted] = path_of_id.emplace(probe.info.id, candidate.path);
@@ -219,6 +223,8 @@ class Run {
         }
         found_.push_back(candidate);
         probes_.push_back(std::move(probe));
+      } catch (const Interrupted&) {
+        throw;  // not the scene's fault: it is not quarantined
       } catch (const std::exception& e) {
         spdlog::error("{}", e.what());
         fail(candidate.path, e.what(), "");
@@ -398,12 +404,35 @@ class Run {
     std::vector<VerdictRow> verdicts;
     if (targets_)
       verdicts = evaluate_targets(*targets_, grid_zones_, years_, settings_.targets.min_observed_fraction, &carbon_);
-    const RunResults run_results{settings_, output_, results_, grid_zones_, years_,        statuses_,       failed_,
-                                 targets_,  verdicts, plots_,  samples_,    &transitions_, &carbon_, carbon_factors_};
+    RunResults run_results{settings_, output_, results_, grid_zones_, years_,        statuses_,       failed_,
+                           targets_,  verdicts, plots_,  samples_,    &transitions_, &carbon_, carbon_factors_};
+    // What this run publishes against what the workspace published last: the revisions.
+    const std::vector<PublishedFigure> figures = published_figures(run_results);
+    std::vector<Revision> revisions;
+    std::map<int, PublishedYear> years_now;
+    std::int64_t previous_run = 0;
+    std::map<int, std::string> reasons;
+    if (catalog_) {
+      const std::vector<PublishedFigure> before = catalog_->published_figures(previous_run);
+      const std::map<int, PublishedYear> years_before = catalog_->published_years(), tasks = catalog_->year_tasks();
+      for (const YearResult& y : years_)
+        if (const auto t = tasks.find(y.year); t != tasks.end()) {
+          years_now[y.year] = t->second;
+          if (const auto b = years_before.find(y.year); b != years_before.end()) reasons[y.year] = year_change_reason(b->second, t->second);
+        }
+      revisions = find_revisions(before, figures, reasons, previous_run);
+    }
+    run_results.revisions = &revisions;
+    run_results.tables_on_stdout = tables_on_stdout_;
+    run_results.scenes_unchanged = unchanged_scenes_;
     for (auto& [name, writer] : make_report_writers()) {
       kill_point("report");
       spdlog::debug("report writer {}", name);
       writer->write(run_results);
+    }
+    if (catalog_) {
+      catalog_->publish(run_id_, figures, years_now, revisions);
+      log_revisions(revisions, reasons, previous_run);
     }
     // The zones as the run saw them (WGS84): for QGIS, and for `ecomon sample-design` on this folder.
     try {
@@ -473,7 +502,8 @@ class Run {
         if (const int z = y.accuracy->zone_of_unit[k]; z >= 0 && std::size_t(z) < grid_zones_.size())
           designated[k] = counts_special_shrubland(settings_.forest, grid_zones_[std::size_t(z)].code);
       y.accuracy = assess_land_cover(std::move(y.accuracy->matches), *samples_, y.accuracy->mapped, designated,
-                                     settings_.accuracy.min_unit_stratum_units, y.accuracy->zone_of_unit);
+                                     settings_.accuracy.min_unit_stratum_units, y.accuracy->zone_of_unit,
+                                     sample_frame(grid_zones_, y.tallies, regional_cell_area(grid_)));
     }
     const auto at = std::find_if(years_.begin(), years_.end(), [&](const YearResult& r) { return r.year > y.year; });
     years_.insert(at, std::move(y));
@@ -587,12 +617,45 @@ class Run {
     if (skipped > 0)
       spdlog::warn("{}: {} of {} sample units of {} are outside the data or never clear in the season; skipped (landcover_accuracy.csv)",
                    settings_.accuracy.samples_file, skipped, a.matches.size(), year);
+    if (a.design) {
+      spdlog::info("season {}: the reference sample's own design: {} strata from its file, sized from {}", year, a.design->strata.size(),
+                   a.design->sizes_from);
+      if (a.off_stratum > 0) {
+        std::string rows;
+        for (int r : a.off_stratum_rows) rows += (rows.empty() ? "" : ", ") + std::to_string(r);
+        spdlog::warn("{}: {} sample unit(s) of {} lie on cells this year's map classes otherwise than their design stratum's map_class "
+                     "(rows {}{}); they are estimated in their design stratum, as drawn",
+                     settings_.accuracy.samples_file, a.off_stratum, year, rows, a.off_stratum > a.off_stratum_rows.size() ? ", ..." : "");
+      }
+    } else {
+      spdlog::info("season {}: {} has no design columns (stratum, or unit_code and map_class): its strata are the classes of this run's {} "
+                   "LANDCOVER map over the region, a unit's areas post-stratified by its zones",
+                   year, settings_.accuracy.samples_file, year);
+    }
     if (!a.region) {
       spdlog::warn("season {}: no area-adjusted estimate from {}: {}", year, settings_.accuracy.samples_file, a.problem);
       return;
     }
     spdlog::info("season {}: land cover overall accuracy {:.3f} +- {:.3f} (reference sample, {} units)", year, a.region->overall_accuracy,
                  a.region->overall_se, a.matches.size() - std::size_t(skipped));
+  }
+
+  // One warning when published figures changed (they may have been sent on), naming each year's reason.
+  void log_revisions(const std::vector<Revision>& revisions, const std::map<int, std::string>& reasons, std::int64_t previous_run) const {
+    if (revisions.empty()) {
+      spdlog::info("revisions: none (no figure published by an earlier run changed)");
+      return;
+    }
+    std::map<int, std::size_t> per_year;
+    for (const Revision& r : revisions) ++per_year[r.year];
+    std::string years;
+    for (const auto& [year, n] : per_year) {
+      const auto why = reasons.find(year);
+      years += (years.empty() ? "" : "; ") + std::to_string(year) + ": " + std::to_string(n) + " (" +
+               (why == reasons.end() ? std::string("reason unknown") : why->second) + ")";
+    }
+    spdlog::warn("revisions: {} figure(s) published by run {} changed: {}; each in {}", revisions.size(), previous_run, years,
+                 output_.path({"revisions.csv"}));
   }
 
   void run_trends() {
@@ -655,6 +718,7 @@ class Run {
   std::map<std::string, std::string> content_hashes_;  // by scene id
   std::map<int, std::string> year_keys_;               // the task key of every year with scenes
   std::size_t unchanged_scenes_ = 0, reused_years_ = 0;
+  bool tables_on_stdout_ = true;
 };
 
 }  // namespace
@@ -714,6 +778,20 @@ void check_command(const RunOptions& o, std::ostream& result) {
   result << "input:    " << settings.input.dir << " (scenes not read: `ecomon run` reads them)\n";
 }
 
+namespace {
+
+// The run's summary line at info level even under -q (which logs warnings only): a nightly job's log
+// must say how every run ended. Logged at the end, when no other thread logs.
+void log_even_when_quiet(const std::string& line) {
+  const auto logger = spdlog::default_logger();
+  const auto level = logger->level();
+  if (level > spdlog::level::info) logger->set_level(spdlog::level::info);
+  logger->info(line);
+  logger->set_level(level);
+}
+
+}  // namespace
+
 int run_command(const RunOptions& o) {
   // Fail early, before any scene is read.
   const RunInputs in = read_run_inputs(o);
@@ -721,7 +799,7 @@ int run_command(const RunOptions& o) {
   const Discovery discovery = discover_scenes(settings.input.dir);
   if (discovery.scenes.empty() && discovery.problems.empty())
     throw SceneError(settings.input.dir + ": no scene found (" + sensor_inputs_text() + ")");
-  const OutputFolder output(settings.output.dir, o.wait_for_lock);  // exclusive for this run
+  const OutputFolder output(settings.output.dir, o.wait_for_lock || o.nightly);  // exclusive for this run
   geo::io::set_publish_observer([](const char* stage, const std::string&) {
     kill_point(std::strcmp(stage, "before-rename") == 0 ? "before-publish" : "after-publish");
   });
@@ -730,12 +808,14 @@ int run_command(const RunOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   const std::int64_t run_id = catalog.begin_run(o.version, o.force ? "run --force" : "run");
   RunSummary summary;
+  RunSummary done_so_far;  // what an interrupted run did before it stopped: its record in the catalog
   try {
     {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
       Run run(settings, in.zone_source, output, in.targets ? &*in.targets : nullptr,
               {in.plots ? &*in.plots : nullptr, nullptr, in.samples ? &*in.samples : nullptr});
       run.set_carbon_factors(in.carbon_factors ? &*in.carbon_factors : nullptr);
       run.set_catalog(&catalog, run_id, o.version);
+      run.set_tables_on_stdout(!o.nightly);
       run.probe(discovery);
       run.plan_grid();
       // The jobs: each scene on its own grid; each year on the regional grid after its scenes (but
@@ -763,9 +843,10 @@ int run_command(const RunOptions& o) {
               spdlog::error("{}", e.what());  // when it happens; the catalog keeps it for the status report
               throw;
             }
-            if (job.kind == Job::Kind::year) run.store_year(job.year, jobs.records());
+            if (job.kind == Job::Kind::year) run.store_year(job.year, jobs.records()), ++done_so_far.years_processed;
             if (job.kind != Job::Kind::scene) return;
             done_mpx += mpx_of(job), ++done_scenes;
+            ++done_so_far.scenes_processed, done_so_far.megapixels = done_mpx;
             const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - jobs_start).count();
             const double rate = seconds > 0 ? done_mpx / seconds : 0;
             spdlog::info("  done in {:.2f} s; {}/{} scenes ({:.0f}%), {:.1f} of {:.1f} Mpx at {:.1f} Mpx/s, about {:.0f} s of scenes left",
@@ -789,6 +870,7 @@ int run_command(const RunOptions& o) {
     std::sort(reports.begin(), reports.end());
     catalog.record_outputs(run_id, "reports", reports);
   } catch (const Interrupted& e) {
+    if (summary.scenes_processed == 0 && summary.years_processed == 0) summary = done_so_far;
     summary.exit_status = 128 + e.signal, summary.message = e.what();
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     catalog.end_run(run_id, summary);
@@ -802,11 +884,14 @@ int run_command(const RunOptions& o) {
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   kill_point("run-end");
   catalog.end_run(run_id, summary);
-  spdlog::info("run summary: {} scene(s): {} processed, {} unchanged, {} quarantined; {} year(s) processed, {} unchanged; {:.0f} Mpx in {:.1f} s "
-               "({:.1f} Mpx/s); status in {} (`ecomon status {}`)",
-               summary.scenes_found, summary.scenes_processed, summary.scenes_unchanged, summary.scenes_quarantined, summary.years_processed,
-               summary.years_unchanged, summary.megapixels, summary.seconds,
-               summary.seconds > 0 ? summary.megapixels / summary.seconds : 0.0, catalog.path(), output.root());
+  const std::string line = fmt::format(
+      "run summary: {} scene(s): {} processed, {} unchanged, {} quarantined; {} year(s) processed, {} unchanged; {:.0f} Mpx in {:.1f} s "
+      "({:.1f} Mpx/s); exit {}; status in {} (`ecomon status {}`)",
+      summary.scenes_found, summary.scenes_processed, summary.scenes_unchanged, summary.scenes_quarantined, summary.years_processed,
+      summary.years_unchanged, summary.megapixels, summary.seconds, summary.seconds > 0 ? summary.megapixels / summary.seconds : 0.0,
+      summary.exit_status, catalog.path(), output.root());
+  log_even_when_quiet(line);
+  if (o.nightly) std::printf("%s\n", line.c_str());
   return summary.exit_status;
 }
 

@@ -17,6 +17,7 @@ struct RunOptions {
   std::vector<std::string> overrides;
   bool force = false;           // --force: redo every year, whatever the catalog says
   bool wait_for_lock = false;   // --wait: wait for another run on the output folder to end
+  bool nightly = false;         // --nightly: --wait, and stdout gets the run's summary line only (the tables are in files)
   std::string version = "dev";  // ecomon's version and commit: part of every task key
 };
 /// Processes every scene; returns the process exit code (0 all scenes fine, 3 some scene failed).

@@ -43,6 +43,8 @@ const std::vector<ReportColumn>& sample_design_columns() {
       {"stratum", "层", "zone code/map class"},
       {"unit_code", "单元代码", "zone code"},
       {"map_class", "图面类别", "LANDCOVER class of the cell in the year's map"},
+      {"stratum_area_m2", "层面积(m²)", "the stratum's area (its cells' ellipsoidal area): the design's weight, read back by the run"},
+      {"stratum_cells", "层像元数", "the stratum's cells: with the points drawn, the finite population correction"},
       {"year", "年份", "the map year the point labels"},
       {"class", "参考类别", "to fill: what is on the ground (tree, shrubland, grassland, cropland, water, wetland, bare, built_up)"},
       {"forest", "森林", "optional, to fill: yes when the point is forest on the official definition, no when not"},
@@ -139,7 +141,8 @@ std::size_t sample_design_command(const SampleDesignOptions& o, std::ostream& lo
         << format_fixed(s.area / 1e6, 2) << " km2)\n";
     for (std::size_t k = 0; k < s.chosen.size(); ++k) {
       points.push_back({grid.transform.col_to_x(s.chosen[k].second + 0.5), grid.transform.row_to_y(s.chosen[k].first + 0.5)});
-      rows.push_back({z.code + "-" + cls + "-" + std::to_string(k + 1), "", "", z.code + "/" + cls, z.code, cls, year, "", ""});
+      rows.push_back({z.code + "-" + cls + "-" + std::to_string(k + 1), "", "", z.code + "/" + cls, z.code, cls, format_fixed(s.area, 3),
+                      std::to_string(s.cells), year, "", ""});
     }
   }
   geo::io::CoordinateTransformer(grid.crs_wkt, geo::io::crs_wkt("EPSG:4326")).transform(points);

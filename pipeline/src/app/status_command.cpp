@@ -22,6 +22,27 @@ std::string run_state(const CatalogRun& r) {
   return ::kill(pid_t(r.pid), 0) == 0 ? "running" : "did not finish (killed?)";
 }
 
+// What a scene status means, for the reader of `ecomon status`.
+const char* status_meaning(const std::string& status) {
+  if (status == "done") return "processed, its year's results stored";
+  if (status == "pending") return "seen, not yet done";
+  if (status == "quarantined") return "could not be used (the reason below); tried again when it changes";
+  if (status == "duplicate") return "the same product as another path, processed once";
+  if (status == "forgotten") return "left out by `ecomon forget` (`--restore` takes it back)";
+  if (status == "gone")
+    return "not in the last run's input (moved, deleted, or that run read another --input); a year's figures change when it is "
+           "processed without them (revisions.csv)";
+  return "";
+}
+
+nlohmann::ordered_json revisions_json(const std::vector<Revision>& revisions) {
+  nlohmann::ordered_json a = nlohmann::ordered_json::array();
+  for (const Revision& r : revisions)
+    a.push_back({{"report", r.source}, {"unit_code", r.unit_code}, {"unit_name", r.unit_name}, {"year", r.year}, {"indicator", r.indicator},
+                 {"previous_value", r.previous}, {"new_value", r.value}, {"previous_run", r.previous_run}, {"reason", r.reason}});
+  return a;
+}
+
 }  // namespace
 
 int status_command(const StatusOptions& o, std::ostream& out) {
@@ -66,12 +87,16 @@ int status_command(const StatusOptions& o, std::ostream& out) {
                       {"seconds", r.summary.seconds},
                       {"message", r.summary.message}});
     j["runs"] = last;
+    j["last_run_revisions"] = revisions_json(runs.empty() ? std::vector<Revision>{} : catalog.revisions_of_run(runs.front().id));
     out << j.dump(2) << "\n";
     return last_ok ? 0 : 3;
   }
   out << catalog.path() << "\n\nscenes:";
   for (const auto& [status, n] : by_status) out << "  " << status << " " << n;
-  out << "\nyears done: " << catalog.task_count() << "\n";
+  out << "\n";
+  for (const auto& [status, n] : by_status)
+    if (*status_meaning(status)) out << "  (" << status << ": " << status_meaning(status) << ")\n";
+  out << "years done: " << catalog.task_count() << "\n";
   bool header = false;
   for (const auto& s : scenes)
     if (s.status == "quarantined" || s.status == "duplicate" || s.status == "forgotten") {
@@ -95,6 +120,17 @@ int status_command(const StatusOptions& o, std::ostream& out) {
           << r.summary.years_unchanged << " unchanged; " << static_cast<long long>(r.summary.seconds + 0.5) << " s";
     out << "  [" << r.host << " pid " << r.pid << ", ecomon " << r.version << "]\n";
     if (!r.summary.message.empty()) out << "      " << r.summary.message << "\n";
+  }
+  if (!runs.empty()) {
+    const std::vector<Revision> revisions = catalog.revisions_of_run(runs.front().id);
+    out << "\nrevisions by the last run: " << (revisions.empty() ? "none" : std::to_string(revisions.size()) + " published figure(s) changed")
+        << "\n";
+    for (std::size_t k = 0; k < revisions.size() && k < 20; ++k) {
+      const Revision& r = revisions[k];
+      out << "  " << r.unit_code << " " << r.unit_name << " " << r.year << " " << r.indicator << ": " << r.previous << " -> " << r.value
+          << " (" << r.reason << ")\n";
+    }
+    if (revisions.size() > 20) out << "  ... (all in revisions.csv)\n";
   }
   return last_ok ? 0 : 3;
 }

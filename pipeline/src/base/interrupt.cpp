@@ -39,24 +39,37 @@ void stop_if_interrupted() {
   if (const int s = interrupt_signal(); s != 0) throw Interrupted(s);
 }
 
-void kill_point(const char* name) {
-  struct Target {
-    std::string name;
-    long at = 0;
-  };
-  static const Target target = [] {
-    Target t;
-    const char* v = std::getenv("ECOMON_TEST_KILL_AT");
-    if (!v) return t;
+namespace {
+
+// NAME:N from a test variable: the N-th time point NAME is reached.
+struct TestPoint {
+  std::string name;
+  long at = 0;
+  std::atomic<long> reached{0};
+
+  explicit TestPoint(const char* variable) {
+    const char* v = std::getenv(variable);
+    if (!v) return;
     const std::string text = v;
     const auto colon = text.rfind(':');
-    if (colon == std::string::npos) return t;
-    t.name = text.substr(0, colon);
-    t.at = std::strtol(text.c_str() + colon + 1, nullptr, 10);
-    return t;
-  }();
-  static std::atomic<long> reached{0};
-  if (target.at > 0 && target.name == name && ++reached == target.at) std::raise(SIGKILL);
+    if (colon == std::string::npos) return;
+    name = text.substr(0, colon);
+    at = std::strtol(text.c_str() + colon + 1, nullptr, 10);
+  }
+  bool hit(const char* point) { return at > 0 && name == point && ++reached == at; }
+};
+
+}  // namespace
+
+void kill_point(const char* name) {
+  static TestPoint target("ECOMON_TEST_KILL_AT");
+  if (target.hit(name)) std::raise(SIGKILL);
+}
+
+void interrupt_point(const char* name) {
+  static TestPoint target("ECOMON_TEST_INTERRUPT_AT");
+  if (target.hit(name)) std::raise(SIGINT);
+  stop_if_interrupted();
 }
 
 void strip_checkpoint() {

@@ -1,5 +1,7 @@
 #include "catalog/content_hash.hpp"
 
+#include "base/interrupt.hpp"
+
 #include <sys/stat.h>
 #include <xxhash.h>
 
@@ -32,7 +34,10 @@ std::string hash_file(const std::string& path) {
   XXH3_64bits_reset(state.get());
   std::vector<char> buffer(1 << 20);
   std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), f.get())) > 0) XXH3_64bits_update(state.get(), buffer.data(), n);
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), f.get())) > 0) {
+    interrupt_point("hash");  // a scene archive is gigabytes: Ctrl-C is answered within a megabyte
+    XXH3_64bits_update(state.get(), buffer.data(), n);
+  }
   if (std::ferror(f.get())) throw std::runtime_error(path + ": read error while hashing it");
   return hex(XXH3_64bits_digest(state.get()));
 }

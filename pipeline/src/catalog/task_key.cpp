@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "base/interrupt.hpp"
 #include "catalog/content_hash.hpp"
 
 namespace ecomon {
@@ -92,18 +93,27 @@ std::string scene_content_hash(const std::string& scene_path, const std::string&
                                const std::function<std::string(const std::string&)>& hash_of_file) {
   std::string path = scene_path;
   std::error_code ec;
-  if (path.rfind("/vsi", 0) == 0) {  // /vsitar/archive.tar/inner...: the archive
-    path = path.substr(path.find('/', 1));
-    while (!path.empty() && !fs::is_regular_file(path, ec)) path = fs::path(path).parent_path().string();
-    if (path.empty() || path == "/") return hash_text(scene_path);
-    return hash_of_file(path);
+  if (path.rfind("/vsi", 0) == 0) {
+    // /vsitar/ARCHIVE/inner...: the archive, by relative ("/vsitar/downloads/x.tar/...") or
+    // absolute path ("/vsitar//data/x.tar/..."): the longest leading part that is a file. The walk
+    // ends at the root of either (a relative path's parent runs out, an absolute one's stays "/").
+    fs::path p = path.substr(path.find('/', 1) + 1);
+    for (;;) {
+      stop_if_interrupted();
+      if (fs::is_regular_file(p, ec)) return hash_of_file(p.string());
+      const fs::path parent = p.parent_path();
+      if (parent.empty() || parent == p) return hash_text(scene_path);
+      p = parent;
+    }
   }
   std::vector<std::string> files;
   fs::path base;
   if (fs::is_directory(path, ec)) {
     base = path;
-    for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      stop_if_interrupted();
       if (it->is_regular_file()) files.push_back(fs::relative(it->path(), base).string());
+    }
   } else {
     // A metadata file, or a granule named by its id (HLS): the files beside it that start with the id.
     base = fs::path(path).parent_path();
@@ -116,7 +126,10 @@ std::string scene_content_hash(const std::string& scene_path, const std::string&
   }
   std::sort(files.begin(), files.end());
   std::string text;
-  for (const auto& f : files) text += f + "=" + hash_of_file((base / f).string()) + "\n";
+  for (const auto& f : files) {
+    stop_if_interrupted();
+    text += f + "=" + hash_of_file((base / f).string()) + "\n";
+  }
   return hash_text(text);
 }
 

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -28,6 +29,11 @@ CREATE TABLE IF NOT EXISTS tasks(key TEXT PRIMARY KEY, kind TEXT NOT NULL, year 
 CREATE TABLE IF NOT EXISTS outputs(path TEXT PRIMARY KEY, hash TEXT NOT NULL, bytes INTEGER, mtime_ns INTEGER, task TEXT, version TEXT,
   run INTEGER, recorded TEXT);
 CREATE TABLE IF NOT EXISTS forgotten(scene_id TEXT PRIMARY KEY, at TEXT);
+CREATE TABLE IF NOT EXISTS published(source TEXT NOT NULL, unit_code TEXT NOT NULL, unit_name TEXT, year INTEGER NOT NULL,
+  indicator TEXT NOT NULL, value TEXT, run INTEGER, PRIMARY KEY(source, unit_code, year, indicator));
+CREATE TABLE IF NOT EXISTS published_years(year INTEGER PRIMARY KEY, key TEXT, scene_ids TEXT, run INTEGER);
+CREATE TABLE IF NOT EXISTS revisions(run INTEGER NOT NULL, source TEXT, unit_code TEXT, unit_name TEXT, year INTEGER, indicator TEXT,
+  previous TEXT, value TEXT, previous_run INTEGER, reason TEXT);
 )sql";
 
 // One prepared statement, finalised on every path.
@@ -309,6 +315,91 @@ std::vector<CatalogRun> WorkspaceCatalog::last_runs(int n) const {
                  q.real(13),   q.real(14), int(q.integer(15)), q.text(16)};
     out.push_back(std::move(r));
   }
+  return out;
+}
+
+namespace {
+
+std::vector<std::string> split_ids(const std::string& text) {
+  std::vector<std::string> ids;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t end = std::min(text.find(' ', at), text.size());
+    if (end > at) ids.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+std::vector<PublishedFigure> WorkspaceCatalog::published_figures(std::int64_t& run) const {
+  std::vector<PublishedFigure> out;
+  run = 0;
+  Statement q(db_, "SELECT source, unit_code, unit_name, year, indicator, value, run FROM published ORDER BY source, unit_code, year, indicator",
+              path_);
+  while (q.step()) {
+    out.push_back({q.text(0), q.text(1), q.text(2), int(q.integer(3)), q.text(4), q.text(5)});
+    run = std::max(run, q.integer(6));
+  }
+  return out;
+}
+
+std::map<int, PublishedYear> WorkspaceCatalog::published_years() const {
+  std::map<int, PublishedYear> out;
+  Statement q(db_, "SELECT year, key, scene_ids FROM published_years", path_);
+  while (q.step()) out[int(q.integer(0))] = {int(q.integer(0)), q.text(1), split_ids(q.text(2))};
+  return out;
+}
+
+std::map<int, PublishedYear> WorkspaceCatalog::year_tasks() const {
+  std::map<int, PublishedYear> out;
+  Statement q(db_, "SELECT year, key, scene_ids FROM tasks WHERE kind = 'year'", path_);
+  while (q.step()) out[int(q.integer(0))] = {int(q.integer(0)), q.text(1), split_ids(q.text(2))};
+  return out;
+}
+
+void WorkspaceCatalog::publish(std::int64_t run, const std::vector<PublishedFigure>& figures, const std::map<int, PublishedYear>& years,
+                               const std::vector<Revision>& revisions) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    exec("DELETE FROM published");
+    for (const PublishedFigure& f : figures) {
+      Statement i(db_, "INSERT INTO published(source, unit_code, unit_name, year, indicator, value, run) VALUES(?, ?, ?, ?, ?, ?, ?)", path_);
+      i.bind(1, f.source).bind(2, f.unit_code).bind(3, f.unit_name).bind(4, std::int64_t(f.year)).bind(5, f.indicator).bind(6, f.value);
+      i.bind(7, run).step();
+    }
+    for (const auto& [year, y] : years) {
+      std::string ids;
+      for (const std::string& id : y.scene_ids) ids += (ids.empty() ? "" : " ") + id;
+      Statement i(db_, "INSERT OR REPLACE INTO published_years(year, key, scene_ids, run) VALUES(?, ?, ?, ?)", path_);
+      i.bind(1, std::int64_t(year)).bind(2, y.key).bind(3, ids).bind(4, run).step();
+    }
+    for (const Revision& v : revisions) {
+      Statement i(db_,
+                  "INSERT INTO revisions(run, source, unit_code, unit_name, year, indicator, previous, value, previous_run, reason) "
+                  "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  path_);
+      i.bind(1, run).bind(2, v.source).bind(3, v.unit_code).bind(4, v.unit_name).bind(5, std::int64_t(v.year)).bind(6, v.indicator);
+      i.bind(7, v.previous).bind(8, v.value).bind(9, std::int64_t(v.previous_run)).bind(10, v.reason).step();
+    }
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::vector<Revision> WorkspaceCatalog::revisions_of_run(std::int64_t run) const {
+  std::vector<Revision> out;
+  Statement q(db_,
+              "SELECT source, unit_code, unit_name, year, indicator, previous, value, reason, previous_run FROM revisions WHERE run = ? "
+              "ORDER BY rowid",
+              path_);
+  q.bind(1, run);
+  while (q.step())
+    out.push_back({q.text(0), q.text(1), q.text(2), int(q.integer(3)), q.text(4), q.text(5), q.text(6), q.text(7), q.integer(8)});
   return out;
 }
 

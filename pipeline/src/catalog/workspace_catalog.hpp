@@ -7,11 +7,13 @@
 // recorded, in one transaction after its files were renamed into place, so that a run killed at any
 // moment leaves a catalog that describes whole files only.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "catalog/content_hash.hpp"
+#include "results/published.hpp"
 
 struct sqlite3;
 
@@ -85,6 +87,19 @@ class WorkspaceCatalog {
   bool is_forgotten(const std::string& scene_id) const;
   /// Drops every task (`--force`): the next run redoes everything.
   void drop_tasks();
+
+  /// The figures the workspace published last (and, in `run`, the run that published them; 0 none).
+  std::vector<PublishedFigure> published_figures(std::int64_t& run) const;
+  /// Each year as published last: its task key and scenes.
+  std::map<int, PublishedYear> published_years() const;
+  /// Each year's task as recorded now (after this run's tasks): its key and scenes.
+  std::map<int, PublishedYear> year_tasks() const;
+  /// Records what this run published (replacing the previous publication) and the revisions it
+  /// made: one transaction, after the reports were written.
+  void publish(std::int64_t run, const std::vector<PublishedFigure>& figures, const std::map<int, PublishedYear>& years,
+               const std::vector<Revision>& revisions);
+  /// The revisions a run made (`ecomon status`).
+  std::vector<Revision> revisions_of_run(std::int64_t run) const;
 
   std::vector<CatalogScene> scenes() const;
   std::vector<CatalogRun> last_runs(int n) const;

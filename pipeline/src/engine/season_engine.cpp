@@ -191,23 +191,27 @@ void sample_sources(SeasonStrip& strip, const YearInputs& in) {
   if (in.climate) st->climate = in.climate->read(g);
   for (std::size_t k = 0; k < sources.size(); ++k) {
     if (footprints[k].intersect(g).empty()) continue;
-    // Source coordinates of the cell centres: exact on a 16-cell lattice, bilinear between.
-    const int lc = g.cols / kLattice + 2, lr = g.rows / kLattice + 2;
+    // Source coordinates of the cell centres: exact on a 16-cell lattice, bilinear between. The
+    // lattice is the grid's (nodes at multiples of kLattice from its origin), not the strip's, so
+    // that a cell's source pixel is the same whatever strip holds it: strip heights follow the
+    // thread count and the memory budget.
+    const int base_c = g.col0 / kLattice, base_r = g.row0 / kLattice;
+    const int lc = (g.col0 + g.cols - 1) / kLattice - base_c + 2, lr = (g.row0 + g.rows - 1) / kLattice - base_r + 2;
     std::vector<geo::Point> nodes(std::size_t(lc * lr));
     for (int a = 0; a < lr; ++a)
       for (int b = 0; b < lc; ++b)
-        nodes[std::size_t(a * lc + b)] = {grid.transform.col_to_x(g.col0 + b * kLattice + 0.5),
-                                          grid.transform.row_to_y(g.row0 + a * kLattice + 0.5)};
+        nodes[std::size_t(a * lc + b)] = {grid.transform.col_to_x((base_c + b) * kLattice + 0.5),
+                                          grid.transform.row_to_y((base_r + a) * kLattice + 0.5)};
     to_source.at(sources[k]->grid().crs_wkt)->transform(nodes);
     const geo::Grid& sg = sources[k]->grid();
     std::vector<std::int32_t> col(std::size_t(g.size())), row(std::size_t(g.size()));
     int c0 = std::numeric_limits<int>::max(), r0 = c0, c1 = -1, r1 = -1;
     for (int r = 0; r < g.rows; ++r) {
-      const int a = r / kLattice;
-      const double tr = double(r - a * kLattice) / kLattice;
+      const int grid_row = g.row0 + r, a = grid_row / kLattice - base_r;
+      const double tr = double(grid_row % kLattice) / kLattice;
       for (int c = 0; c < g.cols; ++c) {
-        const int b = c / kLattice;
-        const double tc = double(c - b * kLattice) / kLattice;
+        const int grid_col = g.col0 + c, b = grid_col / kLattice - base_c;
+        const double tc = double(grid_col % kLattice) / kLattice;
         const geo::Point& p00 = nodes[std::size_t(a * lc + b)];
         const geo::Point& p01 = nodes[std::size_t(a * lc + b + 1)];
         const geo::Point& p10 = nodes[std::size_t((a + 1) * lc + b)];
@@ -497,6 +501,19 @@ geo::Grid regional_grid(const std::vector<SceneProbe>& scenes, const std::vector
   return grid;
 }
 
+double regional_cell_area(const geo::Grid& grid) { return geo::io::cell_area_model(grid).areas(Window{0, 0, 1, 1})[0]; }
+
+SampleFrame sample_frame(const std::vector<geo::io::Zone>& zones, const std::vector<ZoneTally>& tallies, double cell_area) {
+  SampleFrame f;
+  f.cell_area = cell_area;
+  for (std::size_t z = 0; z < zones.size() && z < tallies.size(); ++z) {
+    f.zone_codes.push_back(zones[z].code);
+    f.class_area.emplace_back();
+    for (int c = 0; c < kLandCoverClasses; ++c) f.class_area.back()[std::size_t(c)] = tallies[z].landcover_area[c];
+  }
+  return f;
+}
+
 YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, const geo::Grid& grid,
                           const std::vector<geo::io::Zone>& zones, const Settings& s, const std::string& work_dir,
                           const YearAncillary& ancillary) {
@@ -657,8 +674,8 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
     if (outside_zones > 0)
       spdlog::warn("{}: {} sample unit(s) of {} lie in no zone (first: {}); they count for the region's strata only", s.accuracy.samples_file,
                    outside_zones, year, first_outside);
-    result.accuracy =
-        assess_land_cover(std::move(sample_matches), *ancillary.samples, mapped, designated, s.accuracy.min_unit_stratum_units, zone_of_unit);
+    result.accuracy = assess_land_cover(std::move(sample_matches), *ancillary.samples, mapped, designated, s.accuracy.min_unit_stratum_units,
+                                        zone_of_unit, sample_frame(zones, result.tallies, cell_area));
   }
   return result;
 }

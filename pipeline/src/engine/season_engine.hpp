@@ -34,6 +34,12 @@ inline int zone_of_cell(const std::vector<geo::io::Zone>& zones, const std::vect
   return zones_of_cells(zones, zone_windows, grid, geo::Window{col, row, 1, 1})[0];
 }
 
+/// The year's map as a reference sample's design may have been drawn on it: each zone's code and
+/// mapped class areas (its tally's), and the cell area of the regional grid (equal-area).
+SampleFrame sample_frame(const std::vector<geo::io::Zone>& zones, const std::vector<ZoneTally>& tallies, double cell_area);
+/// The cell area of the regional (equal-area) grid, m^2.
+double regional_cell_area(const geo::Grid& grid);
+
 class LandCoverLayer;
 class GrasslandTypeLayer;
 class ClimateLayers;

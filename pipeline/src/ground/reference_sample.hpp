@@ -5,6 +5,7 @@
 // accuracies; and for each unit the forest and water areas adjusted by the same conditional
 // proportions, with their standard errors, which the targets' intervals carry.
 #include <array>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,11 +25,18 @@ struct ReferenceSample {
   /// or designated special shrubland of enough cover, in patches of the minimum size), as a labeller
   /// judged it. Absent: trees, or shrubland in a designated zone.
   std::optional<bool> forest;
+  /// The sample's design, when its file says (`ecomon sample-design` writes these columns): the
+  /// stratum it was drawn from (`stratum`, else `unit_code`/`map_class`), the zone code and map
+  /// class of that stratum, and the stratum's size (`stratum_area_m2`, `stratum_cells`; NaN absent).
+  std::string stratum, unit_code;
+  LandCover map_class = LandCover::unknown;
+  double stratum_area_m2 = std::nan(""), stratum_cells = std::nan("");
 };
 
 /// Reads a reference sample CSV: columns lon, lat (WGS84) and class (a LANDCOVER code 1-8 or its
-/// name: tree, shrubland, grassland, cropland, water, wetland, bare, built_up), optionally year.
-/// Throws ConfigError naming the file and the row.
+/// name: tree, shrubland, grassland, cropland, water, wetland, bare, built_up), optionally year,
+/// forest, and the design's columns (stratum, unit_code, map_class, stratum_area_m2, stratum_cells:
+/// all rows or none, one size per stratum). Throws ConfigError naming the file and the row.
 std::vector<ReferenceSample> load_reference_sample(const std::string& path);
 
 /// An area with its standard error (m^2).
@@ -44,16 +52,28 @@ inline constexpr int kSampleQuantities = 4;
 
 /// A unit's area of a quantity estimated from the sample, and how.
 struct UnitAreaEstimate {
-  double area = 0, se = 0;  // over the unit's observed area (m^2)
-  bool within_unit = false; // the unit's own sample in every map class (stratified within the unit), else the domain estimator
+  double area = 0, se = 0;  // over the unit's observed area (m^2); se the sampling error only
+  /// What the sampling interval does not account for: a stratum none of whose n units (of the unit)
+  /// showed the quantity may still hold some, one all of whose units showed it may hold less. Each
+  /// such stratum (not sampled whole) adds its size times the one-sided 95% Clopper-Pearson bound
+  /// 1 - 0.05^(1/n) (Clopper & Pearson 1934, Biometrika 26:404-413) to `unseen_high` (or
+  /// `unseen_low`): the area the interval may miss, reported beside it, never inside it.
+  double unseen_low = 0, unseen_high = 0;
+  bool within_unit = false; // the unit's own strata (the design's, or its own sample in every map class), else the domain estimator
   std::string problem;      // why there is no estimate (a map class of the unit with no sample unit in the region); "" when there is
   bool valid() const { return problem.empty(); }
 };
 
-/// Variance of a stratum's proportion from x of n units: the larger of the usual p(1-p)/(n-1) and the
-/// Agresti-Coull p~(1-p~)/(n+4), p~ = (x+2)/(n+4) (Agresti & Coull 1998, The American Statistician
-/// 52:119-126), so that a stratum whose sample shows no error is never given a standard error of 0.
-double proportion_variance(double x, double n);
+/// The one-sided 95% upper Clopper-Pearson bound of a proportion of which 0 of n units were seen.
+double unseen_share_bound(double n);
+
+/// The map the sample is checked against, zone by zone: what a design's stratum is measured on when
+/// the sample file does not give its size (a design drawn on this map: zone code x map class).
+struct SampleFrame {
+  std::vector<std::string> zone_codes;                          // by zone index
+  std::vector<std::array<double, kLandCoverClasses>> class_area;  // by zone index: the mapped area of each class (m^2)
+  double cell_area = 0;                                         // of one cell of the map (m^2), for the number of cells
+};
 
 /// One year's land cover map against the sample.
 struct ClassAccuracy {
@@ -74,18 +94,34 @@ struct ClassAccuracy {
   std::vector<std::uint16_t> grassland_type;          // by sample unit: the grassland type of its cell (0 none)
   std::array<double, kLandCoverClasses> mapped{};  // the region's mapped area by class (m^2), the strata sizes
   int min_unit_stratum_units = 5;                  // accuracy.min_unit_stratum_units
+  double cell_area = 0;                            // of the map's cells (m^2): strata's cell counts for the finite population correction
+  std::vector<std::string> zone_codes;             // by zone index (SampleFrame): a design stratum's zone
+
+  /// The sample's own strata, when its file names them (ground/reference_sample.hpp: the design's
+  /// columns): the estimates are on that design, whatever the map of this run says.
+  struct Design {
+    std::vector<std::string> names;               // by stratum
+    std::vector<geo::SampleStratum> strata;       // size (m^2) and cells
+    std::vector<std::string> unit_codes;          // by stratum: its zone code ("" unknown)
+    std::vector<int> stratum_of_unit;             // by sample unit (file order): its stratum, -1 not of this year
+    std::string sizes_from;                       // "the sample file" or the map the sizes were measured on
+  };
+  std::optional<Design> design;
+  /// Sample units whose cell this year's map classes otherwise than their design stratum: how many,
+  /// and the first (file rows), for the log.
+  std::size_t off_stratum = 0;
+  std::vector<int> off_stratum_rows;
 
   bool applied() const { return region.has_value(); }
   /// A unit's (zone's or zones') area of `q` over its observed area, from the sample (Olofsson et al.
-  /// 2014; Cochran 1977, Sampling Techniques, sec. 5A.14 for domains), zone by zone (a sample drawn
-  /// by zone x class has its strata there; the zones' estimates and variances are summed). In a
-  /// zone, strata are its map classes, of sizes N_h (its class areas), each estimated on its own:
-  /// within the zone when the zone's own sample (`tally.sample_units` of that zone) has at least
-  /// min_unit_stratum_units units of the class, N_h p_h with variance N_h^2 v(x_h, n_h), p_h its units'
-  /// share that count as q; otherwise by the domain estimator over the region's sample, M_h y_h with
-  /// y_h the mean over the region's n_h units of the class of (counts as q and lies in the zone), M_h
-  /// the region's class area, variance M_h^2 s_h^2 / n_h, at least the zone's own N_h^2 v(x_h, n_h).
-  /// `within_unit` when every class was within. v: proportion_variance().
+  /// 2014; Cochran 1977, Sampling Techniques, sec. 5A.14 for domains; geo::stratified_total).
+  /// With the sample's design: on its strata (N_h from the file, or from this map's zone x class when
+  /// the file gives none), y = counts as q and lies in the unit, over each stratum's units, with the
+  /// finite population correction (a stratum sampled whole is known exactly). Without: zone by zone
+  /// on this map's classes, each class within the zone when the zone's own sample has at least
+  /// min_unit_stratum_units units of it (N_h its zone area), otherwise by the domain estimator over
+  /// the region's units of the class (M_h the region's area of it). `within_unit` when no class
+  /// needed the domain estimator.
   UnitAreaEstimate unit_area(const ZoneTally& tally, SampleQuantity q) const;
   /// The ratio of two totals over the unit, R = Y / X, each estimated as unit_area() estimates an
   /// area (zone by zone, within the zone or by the domain estimator) from per-unit values y_k and x_k
@@ -95,14 +131,14 @@ struct ClassAccuracy {
   UnitAreaEstimate unit_ratio(const ZoneTally& tally, const std::vector<double>& y, const std::vector<double>& x) const;
 
  private:
-  // One class of one zone of a tally, and the units it is estimated from: the zone's own units of
-  // the class (within) or all the region's units of it, those not the zone's counting 0 (domain).
+  // A stratum of the estimate for a tally, and the units it is estimated from (those not the
+  // tally's count 0: the domain estimator): a design stratum, a zone's class (within) or a region's
+  // class (domain).
   struct StratumTerm {
-    double zone_size = 0;  // N_h: the zone's area of the class
-    double size = 0;       // N_h within, M_h (the region's area of the class) in the domain estimator
+    geo::SampleStratum stratum;  // size N_h (m^2) and cells
     bool within = false;
     std::vector<std::size_t> units;
-    std::vector<std::uint8_t> own;  // by unit: 1 when it is the zone's own (the tally's)
+    std::vector<std::uint8_t> own;  // by unit: 1 when it is the tally's own
   };
   struct StratumTerms {
     std::vector<StratumTerm> terms;
@@ -118,8 +154,12 @@ struct ClassAccuracy {
 /// forest (forest.special_shrubland); empty: none is.
 /// `zone_of_unit[k]`: the zone (index) sample unit k lies in, -1 none; empty: every unit in zone 0
 /// (tallies without a zone breakdown are one zone).
+/// `frame`: the map's zones and class areas, for a design whose file gives no stratum sizes (and the
+/// cell area, for the cell counts of strata sized by area); empty: such a design has no estimate.
+/// The region's table is geo::stratified_accuracy() on the design's strata, or on the map's classes
+/// (geo::olofsson_area_estimate's strata) without a design.
 ClassAccuracy assess_land_cover(std::vector<PlotMatch> matches, const std::vector<ReferenceSample>& sample,
                                 const std::array<double, kLandCoverClasses>& mapped, const std::vector<bool>& designated_unit = {},
-                                int min_unit_stratum_units = 5, const std::vector<int>& zone_of_unit = {});
+                                int min_unit_stratum_units = 5, const std::vector<int>& zone_of_unit = {}, const SampleFrame& frame = {});
 
 }  // namespace ecomon

@@ -27,7 +27,11 @@ Estimate area_estimate(const ZoneRow& x, double observed_part) {
   const double u = unobserved_area(x);
   return {observed_part + u * ratio(observed_part, x.tally.observed_area), observed_part, observed_part + u};
 }
-Estimate scaled(Estimate e, double factor) { return {e.value * factor, e.low * factor, e.high * factor, e.basis}; }
+Estimate scaled(Estimate e, double factor) {
+  Estimate out{e.value * factor, e.low * factor, e.high * factor, e.basis};
+  out.unseen_low = e.unseen_low * factor, out.unseen_high = e.unseen_high * factor;
+  return out;
+}
 
 // The year's check of its land cover map against a reference sample, when it gave an estimate.
 const ClassAccuracy* applied_accuracy(const ZoneRow& x) {
@@ -54,8 +58,10 @@ Estimate class_area_estimate(const ZoneRow& x, double observed_part, std::option
   const auto sampled = sample_estimate(x, q);
   if (!sampled) return area_estimate(x, observed_part);
   const double a = sampled->area, half = 1.96 * sampled->se, u = unobserved_area(x);
-  return {a + u * ratio(a, x.tally.observed_area), std::max(0.0, a - half), a + half + u,
-          sampled->within_unit ? "sample+unobserved" : "sample(domain)+unobserved"};
+  Estimate e{a + u * ratio(a, x.tally.observed_area), std::max(0.0, a - half), a + half + u,
+             sampled->within_unit ? "sample+unobserved" : "sample(domain)+unobserved"};
+  e.unseen_low = std::max(0.0, e.low - sampled->unseen_low), e.unseen_high = e.high + sampled->unseen_high;
+  return e;
 }
 
 // A share of the zone's whole area, in percent.

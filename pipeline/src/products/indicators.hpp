@@ -4,6 +4,7 @@
 // The CSVs, the terminal tables and the trend test all look columns up here by key, so a column's
 // header, documentation and values cannot drift apart. A report is a list of keys (zone_reports.cpp).
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -34,12 +35,20 @@ std::string season_method(const ZoneRow& row);
 /// A unit's figure with the bounds of its 95% interval (config/README.md, "How the interval is computed").
 struct Estimate {
   double value = 0, low = 0, high = 0;
+  /// The interval widened by what a reference sample cannot see: in a stratum none of whose units
+  /// showed the class (or all of whose did), the one-sided 95% Clopper-Pearson bound of the share it
+  /// may still hold (or lack) (UnitAreaEstimate::unseen_low/high). NaN where no sample was used.
+  /// Reported beside the interval; verdicts rest on the interval (low, high).
+  double unseen_low = std::numeric_limits<double>::quiet_NaN(), unseen_high = std::numeric_limits<double>::quiet_NaN();
   /// What the interval accounts for (config/README.md, "What an interval accounts for"):
   /// `unobserved_only` (the map's pixel count, bounded by the unobserved part being none or all of
   /// it: no error model, so no verdict), `sample+unobserved` (a reference sample's area-adjusted
   /// estimate and its standard error), `calibration+unobserved` (the ground plots' line and the error
   /// of its calibrated mean).
   std::string basis = kUnobservedOnly;
+
+  Estimate() = default;
+  Estimate(double v, double l, double h, std::string b = kUnobservedOnly) : value(v), low(l), high(h), basis(std::move(b)) {}
 
   static constexpr const char* kUnobservedOnly = "unobserved_only";
   /// A carbon figure's interval over the density table's uncertainty only (no reference sample: the

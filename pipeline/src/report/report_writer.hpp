@@ -14,6 +14,7 @@
 #include "engine/scene_engine.hpp"
 #include "engine/season_engine.hpp"
 #include "carbon/stock_change.hpp"
+#include "results/published.hpp"
 #include "results/transition_result.hpp"
 #include "targets/verdicts.hpp"
 
@@ -44,6 +45,9 @@ struct RunResults {
   const std::vector<TransitionResult>* transitions = nullptr;  // land cover transitions by pair of years (carbon.pairs)
   const std::vector<CarbonChange>* carbon = nullptr;           // stock change by unit and pair of years
   const CarbonFactors* carbon_factors = nullptr;               // the density table of the stock changes
+  const std::vector<Revision>* revisions = nullptr;            // published figures this run changed (revisions.csv)
+  bool tables_on_stdout = true;      // false in nightly mode: the terminal gets the run summary only
+  std::size_t scenes_unchanged = 0;  // scenes of years reloaded from the catalog (not read again): in `scenes`, not processed
 };
 
 class ReportWriter {

@@ -15,6 +15,7 @@ namespace {
 class TerminalWriter final : public ReportWriter {
  public:
   void write(const RunResults& r) override {
+    if (!r.tables_on_stdout) return;  // nightly mode: the run summary only (app/commands.cpp)
     const bool simulated = std::any_of(r.scenes.begin(), r.scenes.end(), [](const SceneResult& s) { return s.scene.simulated; });
     const char* banner =
         "*** SIMULATED DATA: these figures come from simulated scenes (ecomon-simulate), not from acquisitions: a demonstration "
@@ -70,8 +71,12 @@ class TerminalWriter final : public ReportWriter {
           r.settings.forest.min_patch_ha, cell_ha, r.settings.season.pixel_size,
           std::floor(std::sqrt(r.settings.forest.min_patch_ha * 1e4)));
     if (simulated) std::printf("\n%s", banner);
-    std::printf("\nreport:   %s\nproducts: %s\nscenes:   %zu processed, %zu failed\n", r.output.path({"county_report.csv"}).c_str(),
-                r.output.path({"products"}).c_str(), r.scenes.size(), r.failed);
+    std::printf("\nreport:   %s\nproducts: %s\nscenes:   %zu processed, %zu unchanged (reloaded from the catalog), %zu failed\n",
+                r.output.path({"county_report.csv"}).c_str(), r.output.path({"products"}).c_str(),
+                r.scenes.size() - std::min(r.scenes.size(), r.scenes_unchanged), r.scenes_unchanged, r.failed);
+    if (r.revisions && !r.revisions->empty())
+      std::printf("revised:  %zu figure(s) published by an earlier run changed: %s\n", r.revisions->size(),
+                  r.output.path({"revisions.csv"}).c_str());
     if (!r.years.empty())
       std::printf("series:   %s (%zu season%s; composites in %s)\n", r.output.path({"county_timeseries.csv"}).c_str(), r.years.size(),
                   r.years.size() == 1 ? "" : "s", r.output.path({"years"}).c_str());

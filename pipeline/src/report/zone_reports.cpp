@@ -119,21 +119,6 @@ const std::vector<std::string>& series_keys() {
 }
 
 // The rows of one zone's series, each knowing whether its method differs from the previous year with data.
-std::vector<ZoneRow> zone_series(const geo::io::Zone& zone, std::size_t z, const std::vector<YearResult>& years) {
-  std::vector<ZoneRow> rows;
-  std::string previous;
-  for (const auto& y : years) {
-    ZoneRow row{zone, y.tallies[z], nullptr, &y};
-    const std::string method = season_method(row);
-    if (!method.empty()) {
-      row.method_step = !previous.empty() && method != previous;
-      previous = method;
-    }
-    rows.push_back(row);
-  }
-  return rows;
-}
-
 std::vector<ReportColumn> documented(const std::vector<std::string>& keys) {
   std::vector<ReportColumn> out;
   for (const auto& k : keys) {
@@ -183,6 +168,21 @@ std::string table_row(const std::vector<TableColumn>& cols, const ZoneRow& row) 
 }
 
 }  // namespace
+
+std::vector<ZoneRow> zone_series(const geo::io::Zone& zone, std::size_t z, const std::vector<YearResult>& years) {
+  std::vector<ZoneRow> rows;
+  std::string previous;
+  for (const auto& y : years) {
+    ZoneRow row{zone, y.tallies[z], nullptr, &y};
+    const std::string method = season_method(row);
+    if (!method.empty()) {
+      row.method_step = !previous.empty() && method != previous;
+      previous = method;
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
 
 const std::vector<ReportColumn>& report_columns() {
   static const std::vector<ReportColumn> cols = documented(scene_report_keys());

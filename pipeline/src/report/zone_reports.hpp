@@ -8,6 +8,7 @@
 #include "engine/scene_engine.hpp"
 #include "engine/season_engine.hpp"
 #include "base/csv.hpp"
+#include "products/indicators.hpp"
 
 namespace ecomon {
 
@@ -17,6 +18,10 @@ const std::vector<ReportColumn>& timeseries_columns();
 const std::vector<ReportColumn>& trend_columns();
 /// The indicators whose yearly series get a Theil-Sen slope and a Mann-Kendall test.
 const std::vector<std::string>& trend_indicator_keys();
+
+/// A zone's rows of county_timeseries.csv, one per year (`z` its index in the years' tallies), each
+/// marked where the method changed from the zone's previous year with data.
+std::vector<ZoneRow> zone_series(const geo::io::Zone& zone, std::size_t z, const std::vector<YearResult>& years);
 
 void write_county_report(const std::string& path, const std::vector<SceneResult>& results, const std::string& headers);
 void write_timeseries(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years,

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "base/errors.hpp"
+#include "base/interrupt.hpp"
 #include "sensors/sensor_driver.hpp"
 
 namespace ecomon {
@@ -69,6 +70,7 @@ class SceneWalker {
   explicit SceneWalker(Discovery& out) : out_(out) {}
 
   void walk(const fs::path& dir) {
+    interrupt_point("walk");  // an inbox of thousands of folders and archives: Ctrl-C is answered between them
     std::error_code ec;
     const fs::path canonical = fs::canonical(dir, ec);
     if (ec) return problem(dir.string(), "cannot resolve the folder: " + ec.message());

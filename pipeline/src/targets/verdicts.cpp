@@ -25,8 +25,13 @@ double margin(TargetRule rule, double value, double threshold) {
 // an error model (an interval that is not a statistical one) a verdict would claim a certainty the
 // figure does not have (a map's pixel count is biased by its errors, Olofsson et al. 2014), so none
 // is given.
+// With a reference sample the verdict rests on the interval widened by what the sample cannot see
+// (Estimate::unseen_low/high): a stratum that showed none of a class in its n units is not proof
+// that it holds none.
 void judge_estimate(VerdictRow& row, TargetRule rule, double min_observed) {
-  row.verdict = judge(rule, row.estimate.low, row.estimate.high, row.threshold, row.observed_fraction, min_observed);
+  const Estimate& e = row.estimate;
+  const double low = std::isfinite(e.unseen_low) ? e.unseen_low : e.low, high = std::isfinite(e.unseen_high) ? e.unseen_high : e.high;
+  row.verdict = judge(rule, low, high, row.threshold, row.observed_fraction, min_observed);
   row.map_verdict = judge(rule, row.estimate.value, row.estimate.value, row.threshold, row.observed_fraction, min_observed);
   if (row.verdict != Verdict::no_data && !row.estimate.statistical()) row.verdict = Verdict::not_assessed;
 }
@@ -140,6 +145,12 @@ const std::vector<ReportColumn>& targets_report_columns() {
        "indicators and forest coverage) or at the mean observed (grassland cover)."},
       {"ci95_low", "95%置信下限", "Lower end of the interval (config/README.md, \"How the interval is computed\")."},
       {"ci95_high", "95%置信上限", "Upper end of the interval."},
+      {"unseen_low", "含未见类别下限",
+       "With a reference sample: ci95_low less the area a class may lack in strata all of whose units showed it, and ci95_high "
+       "(next column) plus the area it may hold in strata none of whose units showed it (a one-sided 95% Clopper-Pearson bound per "
+       "stratum, 1 - 0.05^(1/n) of its size): what the sampling interval does not account for. Empty without a sample. With a "
+       "sample the verdict rests on unseen_low and unseen_high."},
+      {"unseen_high", "含未见类别上限", "See unseen_low."},
       {"threshold", "当年阈值",
        "The threshold of this year: on the straight line from the baseline to the target before the target year, the target from "
        "then on."},
@@ -149,7 +160,8 @@ const std::vector<ReportColumn>& targets_report_columns() {
       {"binding", "约束性", "yes for a binding (约束性) target of the plan, no for an expected one."},
       {"distance", "差距", "value - threshold for at_least, threshold - value for at_most: positive is on the target's side."},
       {"verdict", "判定",
-       "met (the whole interval meets the threshold), not_met (the whole interval misses it), at_risk (it straddles it): only when "
+       "met (the whole interval meets the threshold), not_met (the whole interval misses it), at_risk (it straddles it), the "
+       "interval being unseen_low-unseen_high where a reference sample gives them, else ci95_low-ci95_high: only when "
        "interval_basis is a statistical one; not_assessed when it is unobserved_only (no reference sample or plots: the map value has "
        "no error model); no_data (observed_fraction under targets.min_observed_fraction)."},
       {"interval_basis", "区间依据",
@@ -181,6 +193,8 @@ std::vector<std::string> targets_report_cells(const VerdictRow& r) {
           format_fixed(r.estimate.value, 4),
           format_fixed(r.estimate.low, 4),
           format_fixed(r.estimate.high, 4),
+          format_fixed(r.estimate.unseen_low, 4),
+          format_fixed(r.estimate.unseen_high, 4),
           format_fixed(r.threshold, 4),
           format_fixed(t.target.value, 4),
           std::to_string(t.target.year),

@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/interrupt.hpp"
 #include "libgeo/indices.hpp"
 #include "libgeo/io/vsi.hpp"
 #include "sensors/driver_support.hpp"
@@ -182,6 +183,7 @@ std::vector<std::string> landsat_mtls(const std::vector<std::string>& names) {
 const std::regex kLandsatBandFile("^L[COTEM]0[1-9]_.*_(SR_)?B[0-9]{1,2}\\.TIF$", std::regex::icase);
 
 void scan_archive_folder(const std::string& dir, int depth, Recognised& r) {
+  stop_if_interrupted();
   const auto names = geo::io::list_directory(dir);
   for (const auto& m : landsat_mtls(names)) r.scenes.push_back(dir + "/" + m);
   if (depth < 8)

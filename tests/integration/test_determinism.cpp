@@ -1,0 +1,129 @@
+// The same inputs give the same bytes, whatever the thread count and the strip height, in every
+// configuration the demo uses: monthly climate (CASA NPP), ground plots, a labelled reference sample
+// on its design, a land cover layer, two years with land change (transitions, carbon). Every output
+// file is compared, rasters included (the catalog, which records the run's times, aside).
+//
+// Regression: strip heights follow the thread count (the memory budget is shared by 2 x threads
+// strips), and the season pass anchored its source-coordinate lattice at each strip's first row, so
+// with climate inputs (a larger per-cell budget, hence shorter strips) 153 cells of the demo's 2023
+// NDVI composite differed between 1 and 2 threads.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+
+#include "helpers.hpp"
+#include "libgeo/io/projection.hpp"
+#include "libgeo/io/raster.hpp"
+#include "simulator.hpp"
+
+using namespace testing_helpers;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Every file of an output folder (but the catalog and the lock) by relative path, with its bytes.
+std::map<std::string, std::string> folder_bytes(const fs::path& out) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(out)) {
+    const std::string rel = fs::relative(e.path(), out).string();
+    if (!e.is_regular_file() || rel.rfind("catalog.sqlite", 0) == 0 || rel == ".ecomon.lock") continue;
+    files[rel] = read_file(e.path());
+  }
+  return files;
+}
+
+}  // namespace
+
+TEST(Determinism, EveryOutputIsTheSameForAnyThreadCountAndStripHeightWithClimatePlotsSampleAndLayer) {
+  const fs::path dir = fresh_dir("determinism");
+  // The Ulan Buh edge and western Hetao (the demo's land change: planted desert, abandoned fields).
+  const double w = 106.80, e = 107.10, s = 40.42, n = 40.97;
+  std::uint64_t seed = 700;
+  for (int year : {2020, 2024})
+    for (const char* day : {"-05-20", "-07-15", "-08-10", "-09-20"}) {
+      ecomon::SimulationOptions o;
+      o.output_dir = (dir / "scenes").string();
+      o.west = w, o.east = e, o.south = s, o.north = n, o.utm_zone = 48, o.clouds = 2, o.seed = ++seed, o.pixel_size = 60;
+      o.date = std::to_string(year) + day;
+      o.land_change_year = 2022;
+      ecomon::simulate_scene(o);
+    }
+  for (int year : {2020, 2024}) ecomon::simulate_climate((dir / "climate").string(), year, w, s, e, n);
+  const std::string zones = write_zones(dir / "z.geojson", {box_feature("A", "Ulan Buh edge", 106.83, 40.45, 106.97, 40.70),
+                                                            box_feature("B", "western Hetao", 106.97, 40.70, 107.07, 40.95)});
+  // A land cover layer (WorldCover codes, as a bureau hands one in) over the western half: the
+  // eastern half's classes come from the imagery, so both paths are compared.
+  auto [layer_grid, codes] = worldcover_layer_of(w - 0.01, n + 0.01, 0.0005, int((0.5 * (e - w) + 0.01) / 0.0005), int((n - s + 0.02) / 0.0005));
+  geo::io::write_geotiff((dir / "layer.tif").string(), layer_grid, codes, 0.0);
+  const std::string common = " --input " + (dir / "scenes").string() + " --zones " + zones + " --set season.pixel_size=60" +
+                             " --set fvc.ndvi_soil=" + std::to_string(ecomon::SimulatorEndMembers::loam_ndvi) +
+                             " --set fvc.ndvi_veg=" + std::to_string(ecomon::SimulatorEndMembers::veg_ndvi) +
+                             " --set carbon.casa.climate_dir=" + (dir / "climate").string() + " --set output.products=all";
+  const auto first = run_cli("run /dev/null --out " + (dir / "first").string() + common);
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+
+  // A reference sample designed on each year's map and labelled from the truth, as the demo does,
+  // and ground plots at its wholly grassland points.
+  std::ofstream labelled(dir / "labelled.csv"), plots(dir / "plots.csv");
+  plots << "plot_id,lon,lat,date,cover_pct\n";
+  bool header = false;
+  for (int year : {2020, 2024}) {
+    const std::string points = (dir / ("points" + std::to_string(year) + ".csv")).string();
+    const auto d = run_cli("sample-design " + (dir / "first").string() + " --year " + std::to_string(year) + " --per-stratum 12 --seed " +
+                           std::to_string(year) + " -o " + points);
+    ASSERT_EQ(d.exit_code, 0) << d.output;
+    const auto rows = parse_csv(read_file(points));
+    std::vector<ecomon::LabelPoint> at;
+    for (const auto& r : rows) at.push_back({std::stod(r.at("lon")), std::stod(r.at("lat")), year});
+    const auto labels = ecomon::label_points(at, geo::io::RasterReader((dir / "first/years/2020/ecomon_2020_LANDCOVER.tif").string()).grid().crs_wkt,
+                                             60, 1, 0, "", "", 2022);
+    const char* columns[] = {"point_id", "lon", "lat", "stratum", "unit_code", "map_class", "stratum_area_m2", "stratum_cells", "year"};
+    if (!header) {
+      for (const char* c : columns) labelled << c << ",";
+      labelled << "class,forest\n";
+      header = true;
+    }
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      for (const char* c : columns) labelled << rows[k].at(c) << ",";
+      labelled << labels[k].cls << "," << (labels[k].forest ? "yes" : "no") << "\n";
+      if (labels[k].grassland)
+        plots << rows[k].at("point_id") << "," << rows[k].at("lon") << "," << rows[k].at("lat") << "," << year << "-08-05,"
+              << std::setprecision(6) << 100 * labels[k].cover << "\n";
+    }
+  }
+  labelled.close(), plots.close();
+
+  std::ofstream(dir / "targets.yaml") << "units:\n  c: {name: city, zones: [A, B]}\ntargets:\n"
+                                       << "  - {id: f, unit: c, indicator: forest_coverage_pct, rule: at_least, target: {year: 2024, value: 5}, "
+                                          "binding: true, source: \"x.txt:1\"}\n"
+                                       << "  - {id: g, unit: c, indicator: grassland_cover_pct, rule: at_least, target: {year: 2024, value: 20}, "
+                                          "binding: true, source: \"x.txt:2\"}\n"
+                                       << "  - {id: k, unit: c, indicator: carbon_sink_tco2e_per_yr, rule: at_least, target: {year: 2024, value: "
+                                          "0}, binding: false, source: \"x.txt:3\"}\n";
+  const std::string assessed = common + " --set accuracy.samples_file=" + (dir / "labelled.csv").string() +
+                               " --set calibration.plots_file=" + (dir / "plots.csv").string() + " --set landcover.file=" +
+                               (dir / "layer.tif").string() + " --set landcover.scheme=worldcover --targets " +
+                               (dir / "targets.yaml").string();
+  std::map<std::string, std::map<std::string, std::string>> outputs;
+  for (const auto& [name, options] : std::vector<std::pair<std::string, std::string>>{
+           {"threads1", " --threads 1"}, {"threads2", " --threads 2"}, {"threads2_strips8", " --threads 2 --set run.window_rows=8"}}) {
+    const auto r = run_cli("run /dev/null --out " + (dir / name).string() + assessed + options);
+    ASSERT_EQ(r.exit_code, 0) << name << "\n" << r.output;
+    outputs[name] = folder_bytes(dir / name);
+  }
+  const auto& reference = outputs.at("threads1");
+  ASSERT_GT(reference.size(), 30u);  // per-scene products, two years' composites, trends, reports
+  for (const char* expected : {"years/2024/ecomon_2024_NDVI_MAX.tif", "years/2024/ecomon_2024_NPP.tif", "carbon_report.csv",
+                               "landcover_accuracy.csv", "calibration.csv", "targets_report.csv", "county_timeseries.csv"})
+    EXPECT_TRUE(reference.count(expected)) << expected;
+  for (const auto& [name, files] : outputs) {
+    std::vector<std::string> differ;
+    for (const auto& [file, bytes] : reference)
+      if (!files.count(file) || files.at(file) != bytes) differ.push_back(file);
+    for (const auto& [file, bytes] : files)
+      if (!reference.count(file)) differ.push_back(file + " (not in threads1)");
+    EXPECT_TRUE(differ.empty()) << name << " differs from threads1 in " << differ.size() << " file(s), the first: " << differ.front();
+  }
+}
