@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "helpers.hpp"
+#include "libgeo/io/raster.hpp"
 #include "simulator.hpp"
 
 using namespace testing_helpers;
@@ -304,4 +305,50 @@ TEST_F(Workspace, ArchivesInAnInboxNamedByARelativePathAreReadAndCtrlCStopsTheHa
   const auto again = run_shell("cd " + root.string() + " && timeout 300 " + ecomon_binary() + " run " + config +
                                " --input downloads --out out_interrupted");
   EXPECT_EQ(again.exit_code, 0) << again.output;
+}
+
+// Regression: the year's key hashed the file a setting names, not the files GDAL reads through it. A
+// VRT landcover.file whose GeoTIFF was replaced kept the old forest coverage (37.21% against 0.00%
+// fresh); a Shapefile whose .dbf changed kept the old per-type calibration.
+TEST_F(Workspace, ReplacingAFileThatADatasetReadsThroughAnotherRedoesTheYear) {
+  const fs::path root = dir / "through_vrt";
+  fs::create_directories(root);
+  auto write_layer = [&](std::uint8_t code) {
+    auto [g, codes] = worldcover_layer_of(108.87, 40.94, 0.0005, 200, 100);
+    for (std::size_t i = 0; i < codes.size(); ++i) codes[i] = code;
+    geo::io::write_geotiff((root / "layer.tif").string(), g, codes, 0.0);
+  };
+  write_layer(10);  // all trees
+  ASSERT_EQ(run_shell("gdalbuildvrt -q " + (root / "layer.vrt").string() + " " + (root / "layer.tif").string()).exit_code, 0);
+  const std::string layer = " --set landcover.file=" + (root / "layer.vrt").string() + " --set landcover.scheme=worldcover";
+  ASSERT_EQ(run("inbox", "through_vrt/out", layer).exit_code, 0);
+  const std::string trees = read_file(root / "out" / "county_timeseries.csv");
+  write_layer(60);  // all bare: the VRT's bytes are unchanged
+  const auto again = run("inbox", "through_vrt/out", layer);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(status("through_vrt/out")["runs"][0]["years_processed"], 2);
+  ASSERT_EQ(run("inbox", "through_vrt/fresh", layer).exit_code, 0);
+  EXPECT_NE(read_file(root / "out" / "county_timeseries.csv"), trees);
+  EXPECT_EQ(read_file(root / "out" / "county_timeseries.csv"), read_file(root / "fresh" / "county_timeseries.csv"));
+}
+
+// Regression: a night with a full disk quarantined the scenes it could not write and stored their
+// year as done; every later night reused that year and never retried them (150821's water stayed
+// 19.19 km2 instead of 27.41), exiting 3, which the systemd unit counts as success.
+TEST_F(Workspace, AFullDiskOneNightIsRetriedTheNextAndGivesTheFreshRunsBytes) {
+  const auto full = run_shell("ECOMON_TEST_WRITE_FAILS_AT=2 " + ecomon_binary() + " run " + config + " --input " + (dir / "inbox").string() +
+                              " --out " + (dir / "transient").string());
+  EXPECT_EQ(full.exit_code, 2) << full.output;
+  EXPECT_NE(full.output.find("could not be written"), std::string::npos) << full.output;
+  const auto s = status("transient");
+  EXPECT_EQ(s["scenes"].value("quarantined", 0), 0) << s.dump(2);
+  EXPECT_GE(s["scenes"].value("pending", 0), 1) << s.dump(2);
+  EXPECT_NE(read_file(dir / "transient" / "scene_status.csv").find("tried again at the next run"), std::string::npos);
+  // The next night, with space: the scene and its year are done, and the folder is a fresh run's.
+  const auto next = run("inbox", "transient");
+  ASSERT_EQ(next.exit_code, 0) << next.output;
+  EXPECT_GE(status("transient")["runs"][0]["years_processed"], 1);
+  ASSERT_EQ(run("inbox", "transient_fresh").exit_code, 0);
+  EXPECT_EQ(differing(without_revisions(folder_bytes(dir / "transient")), without_revisions(folder_bytes(dir / "transient_fresh"))),
+            std::vector<std::string>{});
 }

@@ -247,11 +247,11 @@ namespace {
 // fsync a file or folder by path; a file system that cannot (EINVAL, EROFS) is left as it is.
 void sync_path(const std::string& path, int flags, const std::string& what) {
   const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) throw IoError(path + ": cannot open to flush " + what + ": " + std::strerror(errno));
+  if (fd < 0) throw WriteError(path + ": cannot open to flush " + what + ": " + std::strerror(errno));
   if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
     const int err = errno;
     ::close(fd);
-    throw IoError(path + ": cannot flush " + what + " to disk: " + std::strerror(err));
+    throw WriteError(path + ": cannot flush " + what + " to disk: " + std::strerror(err));
   }
   ::close(fd);
 }
@@ -273,7 +273,7 @@ void atomic_replace(const std::string& from, const std::string& to) {
   // on (a catalog recording the file): a crash or power cut leaves the old file or the whole new one.
   sync_path(from, O_RDONLY, "the new file");
   if (publish_observer()) publish_observer()("before-rename", to);
-  if (std::rename(from.c_str(), to.c_str()) != 0) throw IoError("cannot rename " + from + " to " + to + ": " + std::strerror(errno));
+  if (std::rename(from.c_str(), to.c_str()) != 0) throw WriteError("cannot rename " + from + " to " + to + ": " + std::strerror(errno));
   const auto slash = to.find_last_of('/');
   sync_path(slash == std::string::npos ? std::string(".") : slash == 0 ? std::string("/") : to.substr(0, slash), O_RDONLY | O_DIRECTORY,
             "the folder");
@@ -295,7 +295,7 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
   const std::string partial = unique_partial_path(path);
   auto fail = [&](const std::string& what, int err) {
     std::remove(partial.c_str());
-    throw IoError(path + ": " + what + ": " + std::strerror(err));
+    throw WriteError(path + ": " + what + ": " + std::strerror(err));
   };
   const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) fail("cannot create " + partial, errno);
@@ -342,7 +342,7 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
   CPLErrorReset();
   GDALDatasetH ds = GDALCreate(drv, temp_path_.c_str(), spec_.grid.cols, spec_.grid.rows, 1, gdal_type_of(spec_.type), opts);
   CSLDestroy(opts);
-  if (!ds) throw IoError(temp_path_ + ": cannot create: " + last_gdal_error());
+  if (!ds) throw WriteError(temp_path_ + ": cannot create: " + last_gdal_error());
   dataset_ = ds;
   const auto& t = spec_.grid.transform;
   double gt[6] = {t.origin_x, t.pixel_width, 0, t.origin_y, 0, t.pixel_height};
@@ -433,7 +433,7 @@ void CogWriter::write_overview_row(int level, int row, const std::vector<double>
       err = write_overview_cells<float>(ov, row, values, spec_.nodata);
       break;
   }
-  if (err != CE_None) throw IoError(temp_path_ + ": cannot write overview level " + std::to_string(level) + ": " + last_gdal_error());
+  if (err != CE_None) throw WriteError(temp_path_ + ": cannot write overview level " + std::to_string(level) + ": " + last_gdal_error());
 }
 
 CogWriter::~CogWriter() {
@@ -447,7 +447,7 @@ void CogWriter::write_raw(const Window& w, const void* data, int gdal_type) {
   CPLErrorReset();
   if (GDALRasterIO(b, GF_Write, w.col0, w.row0, w.cols, w.rows, const_cast<void*>(data), w.cols, w.rows,
                    static_cast<GDALDataType>(gdal_type), 0, 0) != CE_None)
-    throw IoError(temp_path_ + ": cannot write: " + last_gdal_error());
+    throw WriteError(temp_path_ + ": cannot write: " + last_gdal_error());
 }
 
 template <typename T>
@@ -496,7 +496,7 @@ void CogWriter::finish() {
     dataset_ = nullptr;
     if (!written) {
       std::remove(temp_path_.c_str());
-      throw IoError(path_ + ": cannot write GeoTIFF: " + last_gdal_error());
+      throw WriteError(path_ + ": cannot write GeoTIFF: " + last_gdal_error());
     }
     atomic_replace(temp_path_, path_);
     finished_ = true;
@@ -524,7 +524,7 @@ void CogWriter::finish() {
   CSLDestroy(opts);
   if (!out) {
     std::remove(partial.c_str());
-    throw IoError(path_ + ": cannot write Cloud-Optimized GeoTIFF: " + last_gdal_error());
+    throw WriteError(path_ + ": cannot write Cloud-Optimized GeoTIFF: " + last_gdal_error());
   }
   const bool written = flush_and_close(out);
   GDALClose(src);
@@ -532,7 +532,7 @@ void CogWriter::finish() {
   std::remove(temp_path_.c_str());
   if (!written || CPLGetLastErrorType() >= CE_Failure) {
     std::remove(partial.c_str());
-    throw IoError(path_ + ": cannot write Cloud-Optimized GeoTIFF: " + last_gdal_error());
+    throw WriteError(path_ + ": cannot write Cloud-Optimized GeoTIFF: " + last_gdal_error());
   }
   atomic_replace(partial, path_);
   finished_ = true;
@@ -790,7 +790,7 @@ void write_geotiff(const std::string& path, const Grid& grid, const Block<T>& da
   CPLErrorReset();
   GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), partial.c_str(), grid.cols, grid.rows, 1, gdal_type_of<T>(), opts);
   CSLDestroy(opts);
-  if (!ds) throw IoError(path + ": cannot create: " + last_gdal_error());
+  if (!ds) throw WriteError(path + ": cannot create: " + last_gdal_error());
   const auto& t = grid.transform;
   double gt[6] = {t.origin_x, t.pixel_width, 0, t.origin_y, 0, t.pixel_height};
   GDALSetGeoTransform(ds, gt);
@@ -804,7 +804,7 @@ void write_geotiff(const std::string& path, const Grid& grid, const Block<T>& da
   GDALClose(ds);
   if (err != CE_None) {
     std::remove(partial.c_str());
-    throw IoError(path + ": cannot write: " + last_gdal_error());
+    throw WriteError(path + ": cannot write: " + last_gdal_error());
   }
   atomic_replace(partial, path);
 }

@@ -1,6 +1,7 @@
 #include "libgeo/io/vsi.hpp"
 
 #include <cpl_string.h>
+#include <gdal.h>
 #include <cpl_vsi.h>
 
 #include <algorithm>
@@ -104,6 +105,21 @@ std::string tar_archive_problem(const std::string& path) {
     offset = end;
     ++members;
   }
+}
+
+std::vector<std::string> dataset_files(const std::string& path) {
+  std::vector<std::string> files = {path};
+  CPLPushErrorHandler(CPLQuietErrorHandler);  // not a GDAL dataset: hashed as a plain file
+  GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  CPLPopErrorHandler();
+  if (!ds) return files;
+  char** list = GDALGetFileList(ds);
+  for (char** f = list; f && *f; ++f) files.push_back(*f);
+  CSLDestroy(list);
+  GDALClose(ds);
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  return files;
 }
 
 }  // namespace geo::io

@@ -288,6 +288,13 @@ class Run {
       }
     for (const StatusRow& st : statuses_)
       if (ids.count(st.scene_id) && st.status == "ok") stored.statuses.push_back(st);
+    // A year is done only with every usable scene in it: one whose outputs could not be written
+    // leaves the year to be done again at the next run.
+    for (const JobRecord& rec : records)
+      if (rec.status == "failed" && rec.outside_input && ids.count(rec.key)) {
+        spdlog::error("season {}: not stored as done: scene {} could not be written; the year is done again at the next run", year, rec.key);
+        return;
+      }
     for (const JobRecord& rec : records)
       if (rec.status == "failed" && ids.count(rec.key)) {
         const auto f = std::find_if(probes_.begin(), probes_.end(), [&](const SceneProbe& p) { return p.info.id == rec.key; });
@@ -372,6 +379,14 @@ class Run {
       if (rec.status != "failed") continue;
       const auto job = std::find_if(plan.jobs.begin(), plan.jobs.end(), [&](const Job& j) { return j.key == rec.key; });
       const bool scene_job = job != plan.jobs.end() && job->kind == Job::Kind::scene;
+      if (rec.outside_input) {
+        // The outputs could not be written (a full disk, an I/O error): not the scene's fault. It is
+        // tried again at the next run, and its year was not stored as done (store_year).
+        ++unwritten_;
+        fail(scene_job ? found_[job->scene].path : rec.key, rec.message + kRetriedNextRun, scene_job ? rec.key : "");
+        if (scene_job) set_scene_status({found_[job->scene].path}, "pending", rec.message + kRetriedNextRun, rec.key);
+        continue;
+      }
       fail(scene_job ? found_[job->scene].path : rec.key, rec.message, scene_job ? rec.key : "");
       if (scene_job) quarantine({found_[job->scene].path}, rec.message, rec.key);
     }
@@ -441,7 +456,11 @@ class Run {
     } catch (const geo::io::IoError& e) {
       throw OutputError(e.what());
     }
-    return failed_ == 0 ? 0 : 3;
+    if (unwritten_ > 0)
+      spdlog::error("{} scene(s) could not be written (a full disk or an I/O error in {}): not quarantined; they and their years are done "
+                    "again at the next run (exit 2)",
+                    unwritten_, output_.root());
+    return unwritten_ > 0 ? 2 : failed_ == 0 ? 0 : 3;
   }
 
  private:
@@ -453,10 +472,14 @@ class Run {
 
   // A bad scene, in the catalog: quarantined with its reason (it is tried again when it changes).
   void quarantine(const std::vector<std::string>& paths, const std::string& reason, const std::string& id = "") {
+    set_scene_status(paths, "quarantined", reason, id);
+  }
+
+  void set_scene_status(const std::vector<std::string>& paths, const std::string& status, const std::string& reason, const std::string& id) {
     if (!catalog_) return;
     for (const auto& p : paths) {
       CatalogScene row;
-      row.path = p, row.scene_id = id, row.status = "quarantined", row.reason = reason;
+      row.path = p, row.scene_id = id, row.status = status, row.reason = reason;
       if (!id.empty()) {
         const auto f = std::find_if(probes_.begin(), probes_.end(), [&](const SceneProbe& q) { return q.info.id == id; });
         if (f != probes_.end()) {
@@ -719,6 +742,8 @@ class Run {
   std::map<int, std::string> year_keys_;               // the task key of every year with scenes
   std::size_t unchanged_scenes_ = 0, reused_years_ = 0;
   bool tables_on_stdout_ = true;
+  std::size_t unwritten_ = 0;  // scenes whose outputs could not be written (JobRecord::outside_input)
+  static constexpr const char* kRetriedNextRun = " (the outputs could not be written, not the scene's fault: tried again at the next run)";
 };
 
 }  // namespace
@@ -800,8 +825,18 @@ int run_command(const RunOptions& o) {
   if (discovery.scenes.empty() && discovery.problems.empty())
     throw SceneError(settings.input.dir + ": no scene found (" + sensor_inputs_text() + ")");
   const OutputFolder output(settings.output.dir, o.wait_for_lock || o.nightly);  // exclusive for this run
-  geo::io::set_publish_observer([](const char* stage, const std::string&) {
-    kill_point(std::strcmp(stage, "before-rename") == 0 ? "before-publish" : "after-publish");
+  geo::io::set_publish_observer([](const char* stage, const std::string& path) {
+    const bool before = std::strcmp(stage, "before-rename") == 0;
+    kill_point(before ? "before-publish" : "after-publish");
+    // A test's full disk at the N-th output published (ECOMON_TEST_WRITE_FAILS_AT=N): as the
+    // rename of a product would fail with ENOSPC, without filling a disk.
+    static const long fail_at = [] {
+      const char* v = std::getenv("ECOMON_TEST_WRITE_FAILS_AT");
+      return v ? std::strtol(v, nullptr, 10) : 0L;
+    }();
+    static std::atomic<long> published{0};
+    if (before && fail_at > 0 && ++published == fail_at)
+      throw geo::io::WriteError(path + ": cannot write: No space left on device (ECOMON_TEST_WRITE_FAILS_AT)");
   });
   WorkspaceCatalog catalog(output.root());
   if (o.force) catalog.drop_tasks();

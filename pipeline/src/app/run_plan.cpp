@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "base/output_folder.hpp"
+#include "libgeo/io/raster.hpp"
 
 namespace ecomon {
 
@@ -56,6 +57,10 @@ void LocalExecutor::execute(const RunPlan& plan, const std::function<void(const 
       // The output folder is unusable: no later job could write either. The run stops.
       catalog.record({job.key, "failed", e.what(), seconds()});
       throw;
+    } catch (const geo::io::WriteError& e) {
+      record.status = "failed";
+      record.message = e.what();
+      record.outside_input = true;
     } catch (const std::exception& e) {
       record.status = "failed";
       record.message = e.what();

@@ -37,6 +37,9 @@ RunPlan make_run_plan(const std::vector<SceneProbe>& scenes, bool seasons, const
 struct JobRecord {
   std::string key, status, message;  // status: ok | failed
   double seconds = 0;
+  /// Failed writing its outputs (a full disk, an I/O error: geo::io::WriteError), not because of
+  /// its input: the scene is not quarantined but tried again at the next run.
+  bool outside_input = false;
 };
 
 /// Where the state of a run's jobs is kept. In memory for now; the nightly run keeps it in SQLite to

@@ -3,7 +3,8 @@
 //   0  every scene processed;  3  finished, but some input could not be used (scene_status.csv);
 //   2  stopped: configuration (ConfigError), zones (ZonesError), the input as a whole (SceneError
 //      from discovery: no such folder), output (OutputError: lock held, full disk, a name outside
-//      the output folder), or anything unexpected;  128 + signal  interrupted (base/interrupt.hpp).
+//      the output folder), a scene whose outputs could not be written (geo::io::WriteError: retried at
+//      the next run, not quarantined), or anything unexpected;  128 + signal  interrupted (base/interrupt.hpp).
 // A SceneError raised while reading one scene fails that scene only: it is reported in
 // scene_status.csv and the run goes on.
 #include <stdexcept>

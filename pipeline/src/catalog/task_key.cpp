@@ -7,6 +7,7 @@
 
 #include "base/interrupt.hpp"
 #include "catalog/content_hash.hpp"
+#include "libgeo/io/vsi.hpp"
 
 namespace ecomon {
 
@@ -28,12 +29,21 @@ void add_double(std::string& text, double v) {
   text += buffer;
 }
 
-// A path setting by content: a file's hash, a folder's files whose name holds the year (the monthly
+// A path setting by content: the hashes of the files of its dataset, a folder's files whose name holds the year (the monthly
 // climate layers tmp_YYYYMM.tif ...), in name order.
 std::string path_content(const std::string& path, int year, const std::function<std::string(const std::string&)>& hash_of_file) {
   if (path.empty()) return "(none)";
   std::error_code ec;
-  if (fs::is_regular_file(path, ec)) return hash_of_file(path);
+  if (fs::is_regular_file(path, ec)) {
+    // Every file the dataset reads: a VRT's sources, a Shapefile's .dbf (names relative to the
+    // setting's file, so that a workspace moved with its inputs keeps its keys).
+    std::string text;
+    for (const std::string& f : geo::io::dataset_files(path)) {
+      if (!fs::is_regular_file(f, ec)) continue;
+      text += fs::path(f).lexically_relative(fs::path(path).parent_path()).string() + "=" + hash_of_file(f) + ";";
+    }
+    return text;
+  }
   if (!fs::is_directory(path, ec)) return "(missing) " + path;
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(path, ec))

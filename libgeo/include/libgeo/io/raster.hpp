@@ -20,6 +20,12 @@ struct IoError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A file that could not be written (created, written, flushed or renamed into place): the disk or
+/// the folder failed, not the data being written (a full disk, an I/O error, a read-only file system).
+struct WriteError : IoError {
+  using IoError::IoError;
+};
+
 /// Sets GDAL's block cache (MB) and registers drivers; call once at start-up.
 void initialise_gdal(int cache_mb);
 

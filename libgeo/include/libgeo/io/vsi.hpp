@@ -23,4 +23,10 @@ std::string special_file_problem(const std::string& path);
 /// this is how a broken download is named as such rather than as a broken band.
 std::string tar_archive_problem(const std::string& path);
 
+/// Every file GDAL reads for the dataset at `path` (its GDALGetFileList: a VRT and its sources, a
+/// Shapefile's .shp/.shx/.dbf/.prj, a GeoTIFF and its .aux.xml/.ovr), sorted, `path` among them; just
+/// `path` when GDAL cannot open it as a raster or a vector dataset. What a content key must hash so
+/// that replacing a file a dataset reads through another is seen.
+std::vector<std::string> dataset_files(const std::string& path);
+
 }  // namespace geo::io
