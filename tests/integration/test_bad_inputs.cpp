@@ -162,3 +162,63 @@ TEST_F(TwoUradScenes, CtrlCRemovesTemporariesAndReleasesTheLock) {
   EXPECT_EQ(read_file(dir / "out/county_report.csv"), read_file(dir / "clean/county_report.csv"));
   EXPECT_EQ(read_file(dir / "out/county_timeseries.csv"), read_file(dir / "clean/county_timeseries.csv"));
 }
+
+// Regression: units were never checked. Temperature in kelvin gave NPP 0 everywhere, precipitation in
+// metres 62.75 instead of 106.43 g C/m2, radiation in kJ 31,566; a factor table in kg/ha +605,829 t
+// CO2e instead of +606. Each is now refused before any scene, naming the file, the value and the unit.
+TEST_F(TwoUradScenes, ClimateRastersAndFactorTablesInTheWrongUnitAreRefusedNamingFileValueAndUnit) {
+  make("units", false);
+  const fs::path climate = dir / "climate";
+  ecomon::simulate_climate(climate.string(), 2023, 108.88, 40.88, 108.96, 40.95);
+  const std::string with_climate = "--set carbon.casa.climate_dir=" + climate.string();
+  ASSERT_EQ(run(with_climate).exit_code, 0);  // the simulator's climate is in the units asked for
+  // Rewrites one variable's rasters of 2023 (months `months`) with each value through `f`.
+  auto rewrite = [&](const char* prefix, std::vector<int> months, double (*f)(double)) {
+    for (int m : months) {
+      char name[32];
+      std::snprintf(name, sizeof name, "%s_2023%02d.tif", prefix, m);
+      const std::string path = (climate / name).string();
+      geo::Grid g;
+      geo::Block<float> values;
+      {
+        const geo::io::RasterReader r(path);
+        g = r.grid();
+        values = r.read<float>(g.full());
+      }
+      for (std::size_t i = 0; i < values.size(); ++i) values[i] = float(f(values[i]));
+      geo::io::write_geotiff(path, g, values);
+    }
+  };
+  const std::vector<int> all = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  struct Case {
+    const char* prefix;
+    std::vector<int> months;
+    double (*to_wrong)(double);
+    double (*back)(double);
+    const char* said;
+  };
+  const Case cases[] = {
+      {"tmp", {7}, [](double c) { return c + 273.15; }, [](double k) { return k - 273.15; }, "in kelvin"},
+      {"pre", all, [](double mm) { return mm / 1000; }, [](double m) { return m * 1000; }, "in metres"},
+      {"sol", {6}, [](double mj) { return mj * 1000; }, [](double kj) { return kj / 1000; }, "in kJ/m2"},
+  };
+  for (const Case& c : cases) {
+    rewrite(c.prefix, c.months, c.to_wrong);
+    const auto r = run(with_climate);
+    EXPECT_EQ(r.exit_code, 2) << c.prefix << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.said), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(std::string(c.prefix) + "_2023"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("scene LC08"), std::string::npos) << "refused before any scene\n" << r.output;
+    rewrite(c.prefix, c.months, c.back);
+  }
+  // A factor table in kg of dry matter per ha.
+  const std::string shipped = read_file(fs::path(ECOMON_SOURCE_DIR) / "config" / "carbon_factors.csv");
+  std::string kg = shipped;
+  kg.replace(kg.find("\ntree,20,"), 9, "\ntree,20000,");
+  std::ofstream(dir / "kg.csv") << kg;
+  const auto r = run("--set carbon.factors_file=" + (dir / "kg.csv").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("kg.csv, row 1: column 'agb_t_dm_per_ha' is 20000, above 4000: implausible in t of dry matter per ha"),
+            std::string::npos)
+      << r.output;
+}

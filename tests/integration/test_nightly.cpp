@@ -352,3 +352,62 @@ TEST_F(Workspace, AFullDiskOneNightIsRetriedTheNextAndGivesTheFreshRunsBytes) {
   EXPECT_EQ(differing(without_revisions(folder_bytes(dir / "transient")), without_revisions(folder_bytes(dir / "transient_fresh"))),
             std::vector<std::string>{});
 }
+
+// Regression: the catalog was trusted blindly. One changed hex digit in a stored year's results gave
+// forest coverage 46.83% instead of 35.32%, reused every night; sample-design -o OUT/catalog.sqlite
+// wrote over the catalog; a copied workspace read and checked the original's files; a newer schema
+// made the run do all the work and then fail; a damaged catalog stopped every run with no hint.
+TEST_F(Workspace, TheCatalogIsCheckedNotTrustedBlindly) {
+  const fs::path out = dir / "trusted";
+  ASSERT_EQ(run("inbox", "trusted").exit_code, 0);
+  const auto before = folder_bytes(out);
+  auto sql = [&](const fs::path& catalog, const std::string& statement) {
+    return run_shell("python3 -c \"import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()\" " +
+                     catalog.string() + " \"" + statement + "\"");
+  };
+  // One stored byte changed: the checksum says so, the year is done again, the bytes are the same.
+  ASSERT_EQ(sql(out / "catalog.sqlite", "UPDATE tasks SET results = replace(results, 'tallies', 'tallieZ') WHERE kind = 'year' AND year = 2023")
+                .exit_code,
+            0);
+  const auto damaged = run("inbox", "trusted");
+  ASSERT_EQ(damaged.exit_code, 0) << damaged.output;
+  EXPECT_NE(damaged.output.find("the stored results of 2023 do not match their checksum"), std::string::npos) << damaged.output;
+  EXPECT_EQ(status("trusted")["runs"][0]["years_processed"], 1);
+  EXPECT_EQ(differing(without_revisions(folder_bytes(out)), without_revisions(before)), std::vector<std::string>{});
+  // No command writes over the workspace's own files.
+  const std::string catalog_bytes = read_file(out / "catalog.sqlite");
+  const auto over = run_cli("sample-design " + out.string() + " --year 2023 -o " + (out / "catalog.sqlite").string());
+  EXPECT_EQ(over.exit_code, 2) << over.output;
+  EXPECT_NE(over.output.find("is a file of the workspace"), std::string::npos) << over.output;
+  EXPECT_EQ(read_file(out / "catalog.sqlite"), catalog_bytes);
+  EXPECT_EQ(run_cli("sample-design " + out.string() + " --year 2023 -o " + (out / "county_timeseries.csv").string()).exit_code, 2);
+  // A copy reads its own files: with the original gone, nothing is redone and nothing changes.
+  ASSERT_EQ(run_shell("cp -a " + out.string() + " " + (dir / "trusted_copy").string() + " && mv " + out.string() + " " +
+                      (dir / "trusted_moved").string())
+                .exit_code,
+            0);
+  const auto copied = run("inbox", "trusted_copy");
+  ASSERT_EQ(copied.exit_code, 0) << copied.output;
+  EXPECT_EQ(status("trusted_copy")["runs"][0]["years_unchanged"], 2);
+  EXPECT_EQ(differing(without_revisions(folder_bytes(dir / "trusted_copy")), without_revisions(before)), std::vector<std::string>{});
+  // A catalog of a newer schema: refused before any work, saying what to do.
+  ASSERT_EQ(sql(dir / "trusted_copy" / "catalog.sqlite", "PRAGMA user_version = 99").exit_code, 0);
+  const auto newer = run("inbox", "trusted_copy");
+  EXPECT_EQ(newer.exit_code, 2) << newer.output;
+  EXPECT_NE(newer.output.find("written by a newer ecomon (catalog schema 99"), std::string::npos) << newer.output;
+  EXPECT_EQ(newer.output.find("scene LC08"), std::string::npos) << newer.output;
+  // A damaged catalog: the message says how to rebuild, and the rebuild gives the same bytes.
+  {
+    std::fstream f(dir / "trusted_moved" / "catalog.sqlite", std::ios::in | std::ios::out | std::ios::binary);
+    f.write("this is not a database file", 27);
+  }
+  for (const char* suffix : {"-wal", "-shm"}) fs::remove(dir / "trusted_moved" / (std::string("catalog.sqlite") + suffix));
+  const auto broken = run("inbox", "trusted_moved");
+  EXPECT_EQ(broken.exit_code, 2) << broken.output;
+  EXPECT_NE(broken.output.find("mv catalog.sqlite catalog.sqlite.damaged"), std::string::npos) << broken.output;
+  fs::rename(dir / "trusted_moved" / "catalog.sqlite", dir / "trusted_moved" / "catalog.sqlite.damaged");
+  ASSERT_EQ(run("inbox", "trusted_moved").exit_code, 0);
+  auto rebuilt = without_revisions(folder_bytes(dir / "trusted_moved"));
+  rebuilt.erase("catalog.sqlite.damaged");
+  EXPECT_EQ(differing(rebuilt, without_revisions(before)), std::vector<std::string>{});
+}

@@ -245,11 +245,15 @@ class Run {
     for (const auto& [year, scenes] : scenes_of_year) {
       const std::string key = year_task_key(version_, settings_, grid_, grid_zones_, year, scenes, hash);
       year_keys_[year] = key;
-      const std::optional<std::string> text = catalog_->done_task(key);
+      bool damaged = false;
+      const std::optional<std::string> text = catalog_->done_task(key, &damaged);
+      if (damaged)
+        spdlog::warn("{}: the stored results of {} do not match their checksum (damaged since they were written); the year is done again",
+                     catalog_->path(), year);
       if (!text) continue;
       StoredYear stored;
       try {
-        stored = parse_stored_year(*text);
+        stored = parse_stored_year(*text, catalog_->root());
       } catch (const std::exception& e) {
         spdlog::warn("{}: the stored results of {} cannot be read ({}); the year is done again", catalog_->path(), year, e.what());
         continue;
@@ -317,7 +321,7 @@ class Run {
     } else {
       stored.year.year = year;
     }
-    catalog_->record_task(run_id_, year_keys_[year], "year", year, {ids.begin(), ids.end()}, serialise_stored_year(stored), stored.outputs);
+    catalog_->record_task(run_id_, year_keys_[year], "year", year, {ids.begin(), ids.end()}, serialise_stored_year(stored, catalog_->root()), stored.outputs);
   }
 
   // The run's counts, for its summary line and the catalog.
@@ -780,6 +784,10 @@ RunInputs read_run_inputs(const RunOptions& o) {
   if (!settings.calibration.plots_file.empty()) in.plots = load_ground_plots(settings.calibration.plots_file);
   if (!settings.accuracy.samples_file.empty()) in.samples = load_reference_sample(settings.accuracy.samples_file);
   if (transitions_wanted(settings)) in.carbon_factors = carbon_factors_for(settings);
+  // Climate rasters in the wrong unit (kelvin, metres, kJ) would give plausible-looking nonsense.
+  std::error_code ec;
+  if (!settings.carbon.casa.climate_dir.empty() && fs::is_directory(settings.carbon.casa.climate_dir, ec))
+    ClimateLayers::check_units(settings.carbon.casa.climate_dir);
   return in;
 }
 
@@ -1013,6 +1021,7 @@ int zones_import_command(const ZonesImportOptions& o, std::ostream& log) {
       all.push_back(std::move(z));
     }
   }
+  refuse_workspace_file(o.output, "-o");
   const int repaired = geo::io::write_zones_gpkg(o.output, o.layer, all, "code", "name");
   log << "wrote " << all.size() << " zones to " << o.output << " (layer " << o.layer << ", fields code, name; " << repaired
       << " invalid polygon(s) repaired)";

@@ -14,6 +14,7 @@
 #include "app/commands.hpp"
 #include "base/errors.hpp"
 #include "base/output_folder.hpp"
+#include "catalog/workspace_catalog.hpp"
 #include "config/settings.hpp"
 #include "engine/season_engine.hpp"
 #include "libgeo/io/projection.hpp"
@@ -63,6 +64,8 @@ std::size_t sample_design_command(const SampleDesignOptions& o, std::ostream& lo
     throw ConfigError(map_path + ": no land cover map of " + year + " in " + o.output_dir + " (run `ecomon run` on that year's scenes first, with output.products selecting season/LANDCOVER)");
   if (!fs::exists(zones_path)) throw ConfigError(zones_path + ": missing (an output folder of `ecomon run` holds the zones it used)");
   if (o.output.empty()) throw ConfigError("sample-design: -o points.csv is required");
+  refuse_workspace_file(o.output, "-o");
+  refuse_workspace_file(fs::path(o.output).replace_extension(".gpkg").string(), "-o (its .gpkg)");
   const geo::io::RasterReader map(map_path);
   const geo::Grid& grid = map.grid();
   std::vector<geo::io::Zone> zones;

@@ -46,7 +46,7 @@ nlohmann::ordered_json revisions_json(const std::vector<Revision>& revisions) {
 }  // namespace
 
 int status_command(const StatusOptions& o, std::ostream& out) {
-  const WorkspaceCatalog catalog(o.output_dir, false);
+  const WorkspaceCatalog catalog(o.output_dir, WorkspaceCatalog::Open::read_only);  // a reader may not write the workspace
   const std::vector<CatalogScene> scenes = catalog.scenes();
   const std::vector<CatalogRun> runs = catalog.last_runs(5);
   std::map<std::string, int> by_status;

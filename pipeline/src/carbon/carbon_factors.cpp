@@ -49,17 +49,21 @@ std::string lower(std::string s) {
 struct RowReader {
   const geo::io::Table& t;
   std::size_t r;
-  double number(int col, double max = 1e12) const {
+  // `unit`: what the column holds and why `max` is the most it can be, for the message of a value
+  // above it (a table in kg instead of t is 1,000 times too large and would pass as plausible-looking).
+  double number(int col, double max = 1e12, const char* unit = "") const {
     const std::string& text = t.rows[r][std::size_t(col)];
     const std::string name = t.columns[std::size_t(col)];
     if (text.empty()) throw ConfigError(table_row(t.path, r) + ": column '" + name + "' has no value");
     const double v = table_number(t, r, col);
     if (v < 0) throw ConfigError(table_row(t.path, r) + ": column '" + name + "' is " + text + ", negative");
-    if (v > max) throw ConfigError(table_row(t.path, r) + ": column '" + name + "' is " + text + ", above " + format_number(max));
+    if (v > max)
+      throw ConfigError(table_row(t.path, r) + ": column '" + name + "' is " + text + ", above " + format_number(max) +
+                        (*unit ? std::string(": implausible in ") + unit : std::string()));
     return v;
   }
-  double optional_number(int col, double max = 1e12) const {
-    return col < 0 || t.rows[r][std::size_t(col)].empty() ? 0.0 : number(col, max);
+  double optional_number(int col, double max = 1e12, const char* unit = "") const {
+    return col < 0 || t.rows[r][std::size_t(col)].empty() ? 0.0 : number(col, max, unit);
   }
   static std::string format_number(double v) {
     std::string s = std::to_string(v);
@@ -102,16 +106,18 @@ void parse_ipcc_form(const geo::io::Table& t, CarbonFactors& f) {
       throw ConfigError(table_row(t.path, r) + ": class '" + t.rows[r][std::size_t(cls)] +
                         "' is not a LANDCOVER class (tree, shrubland, grassland, cropland, water, wetland, bare, built_up)");
     CarbonFactor x;
-    x.agb = row.number(agb);
+    // The largest above-ground biomass measured (coast redwood, about 3,500 t dm/ha) and growth
+    // (about 60 t dm/ha/yr in fast plantations) bound what a class's mean can be.
+    x.agb = row.number(agb, 4000, "t of dry matter per ha, more than any forest holds (a table in kg/ha?)");
     x.root_shoot = row.number(rs, 100);
     x.carbon_fraction = row.number(cf, 1);
     if (!(x.carbon_fraction > 0))
       throw ConfigError(table_row(t.path, r) + ": carbon_fraction is 0; a carbon fraction of dry matter lies in (0, 1] (IPCC: 0.47)");
-    x.growth = row.number(growth);
+    x.growth = row.number(growth, 100, "t of dry matter per ha and year, more than any forest grows (kg?)");
     x.agb_uncertainty_pct = row.number(agb_u, 1000);
     x.root_shoot_uncertainty_pct = row.optional_number(rs_u, 1000);
     x.growth_uncertainty_pct = row.optional_number(growth_u, 1000);
-    x.dead = row.optional_number(dead);
+    x.dead = row.optional_number(dead, 2000, "t of carbon per ha (kg?)");
     x.source = t.rows[r][std::size_t(source)];
     if (x.source.find_first_not_of(" \t") == std::string::npos)
       throw ConfigError(table_row(t.path, r) + ": no source: each class's values need the table or study they come from");
@@ -133,7 +139,10 @@ void parse_pools_form(const geo::io::Table& t, CarbonFactors& f) {
     if (!v || *v != std::floor(*v) || *v < 1 || *v >= kLandCoverClasses)
       throw ConfigError(table_row(t.path, r) + ": lucode '" + text + "' is not a LANDCOVER code (1 tree ... 8 built_up)");
     CarbonFactor x;
-    for (std::size_t p = 0; p < 4; ++p) x.pools[p] = row.number(pool[p]), x.pool_sd[p] = row.optional_number(sd[p]);
+    // t C/ha: up to about 1,700 above ground (coast redwood) and a few thousand in peat soils.
+    for (std::size_t p = 0; p < 4; ++p)
+      x.pools[p] = row.number(pool[p], 5000, "t of carbon per ha, more than any land holds (a table in kg/ha?)"),
+      x.pool_sd[p] = row.optional_number(sd[p], 5000, "t of carbon per ha (kg?)");
     x.source = name >= 0 ? t.rows[r][std::size_t(name)] : "";
     set_class(f, LandCover(int(*v)), std::move(x), t, r);
   }

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "catalog/workspace_catalog.hpp"
+
 namespace ecomon {
 
 namespace {
@@ -125,12 +127,17 @@ std::vector<std::string> read_texts(Reader& r) {
 
 }  // namespace
 
-std::string serialise_stored_year(const StoredYear& s) {
+std::string serialise_stored_year(const StoredYear& s, const std::string& root) {
   Writer w;
+  auto here = [&](const std::string& p) { return workspace_relative(p, root); };
+  auto all_here = [&](std::vector<std::string> paths) {
+    for (auto& p : paths) p = here(p);
+    return paths;
+  };
   const YearResult& y = s.year;
   w.name(kFormat);
   w.name("year").whole(y.year).whole(y.scenes).whole(s.produced).whole(y.simulated).real(y.method_min_share);
-  w.name("products").text(y.fvc_product).text(y.landcover_product).text(y.land_cover_layer);
+  w.name("products").text(here(y.fvc_product)).text(here(y.landcover_product)).text(here(y.land_cover_layer));
   w.name("tallies");
   write_tallies(w, y.tallies);
   w.name("plots").whole(y.calibration.has_value());
@@ -147,20 +154,25 @@ std::string serialise_stored_year(const StoredYear& s) {
     const SceneInfo& i = r.scene;
     w.name("scene").text(i.id).text(i.date).text(i.spacecraft).text(i.sensor).text(i.reflectance).text(i.path).whole(i.simulated);
     w.real(r.ndvi_soil).real(r.ndvi_veg).whole(static_cast<long long>(r.implausible_pixels)).whole(static_cast<long long>(r.undefined_index_pixels));
-    write_texts(w, r.products);
+    write_texts(w, all_here(r.products));
     write_tallies(w, r.tallies);
   }
   w.name("statuses").whole(static_cast<long long>(s.statuses.size()));
   for (const StatusRow& st : s.statuses)
     w.text(st.path).text(st.status).text(st.message).text(st.scene_id).whole(static_cast<long long>(st.implausible_pixels));
   w.name("outputs");
-  write_texts(w, s.outputs);
+  write_texts(w, all_here(s.outputs));
   w.name("end");
   return w.str();
 }
 
-StoredYear parse_stored_year(const std::string& text) {
+StoredYear parse_stored_year(const std::string& text, const std::string& root) {
   Reader r(text);
+  auto there = [&](const std::string& p) { return workspace_absolute(p, root); };
+  auto all_there = [&](std::vector<std::string> paths) {
+    for (auto& p : paths) p = there(p);
+    return paths;
+  };
   StoredYear s;
   YearResult& y = s.year;
   r.name(kFormat);
@@ -171,9 +183,9 @@ StoredYear parse_stored_year(const std::string& text) {
   y.simulated = r.whole() != 0;
   y.method_min_share = r.real();
   r.name("products");
-  y.fvc_product = r.text();
-  y.landcover_product = r.text();
-  y.land_cover_layer = r.text();
+  y.fvc_product = there(r.text());
+  y.landcover_product = there(r.text());
+  y.land_cover_layer = there(r.text());
   r.name("tallies");
   y.tallies = read_tallies(r);
   r.name("plots");
@@ -205,7 +217,7 @@ StoredYear parse_stored_year(const std::string& text) {
     sr.ndvi_veg = r.real();
     sr.implausible_pixels = std::uint64_t(r.whole());
     sr.undefined_index_pixels = std::uint64_t(r.whole());
-    sr.products = read_texts(r);
+    sr.products = all_there(read_texts(r));
     sr.tallies = read_tallies(r);
   }
   r.name("statuses");
@@ -218,7 +230,7 @@ StoredYear parse_stored_year(const std::string& text) {
     st.implausible_pixels = std::uint64_t(r.whole());
   }
   r.name("outputs");
-  s.outputs = read_texts(r);
+  s.outputs = all_there(read_texts(r));
   r.name("end");
   return s;
 }

@@ -23,9 +23,11 @@ struct StoredYear {
   std::vector<std::string> outputs;   // every file under the output folder the year's scenes and season wrote
 };
 
-/// The text form. Paths are stored as they are (absolute or relative to the working folder of the run).
-std::string serialise_stored_year(const StoredYear& stored);
-/// Parses serialise_stored_year()'s text; throws std::runtime_error naming what is wrong.
-StoredYear parse_stored_year(const std::string& text);
+/// The text form. Paths in the workspace `root` are stored relative to it (workspace_relative), so
+/// that a copied workspace reads its own rasters; others (the scenes' inputs) as they are.
+std::string serialise_stored_year(const StoredYear& stored, const std::string& root);
+/// Parses serialise_stored_year()'s text, paths made absolute in `root`; throws std::runtime_error
+/// naming what is wrong.
+StoredYear parse_stored_year(const std::string& text, const std::string& root);
 
 }  // namespace ecomon

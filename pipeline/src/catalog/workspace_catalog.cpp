@@ -37,10 +37,17 @@ CREATE TABLE IF NOT EXISTS revisions(run INTEGER NOT NULL, source TEXT, unit_cod
 )sql";
 
 // One prepared statement, finalised on every path.
-// SQLite's message, with the system's reason when there is one ("disk I/O error (No space left on device)").
+// What to do about a catalog SQLite cannot read: the catalog is a cache of what can be done again.
+constexpr const char* kRebuild =
+    "; the catalog only saves work: move it away (mv catalog.sqlite catalog.sqlite.damaged) and run again to rebuild it, every year "
+    "done again from the imagery";
+
+// SQLite's message, with the system's reason when there is one ("disk I/O error (No space left on
+// device)"), and for a damaged catalog what to do.
 std::string sqlite_error(sqlite3* db) {
   std::string message = db ? sqlite3_errmsg(db) : "out of memory";
   if (db && sqlite3_system_errno(db) != 0) message += std::string(" (") + std::strerror(sqlite3_system_errno(db)) + ")";
+  if (db && (sqlite3_errcode(db) == SQLITE_CORRUPT || sqlite3_errcode(db) == SQLITE_NOTADB)) message += kRebuild;
   return message;
 }
 
@@ -103,17 +110,33 @@ std::string utc_now() {
 
 std::string WorkspaceCatalog::file_in(const std::string& dir) { return (std::filesystem::path(dir) / "catalog.sqlite").string(); }
 
-WorkspaceCatalog::WorkspaceCatalog(const std::string& dir, bool create) : path_(file_in(dir)) {
+WorkspaceCatalog::WorkspaceCatalog(const std::string& dir, Open open)
+    : path_(file_in(dir)), root_(std::filesystem::absolute(dir).lexically_normal().string()) {
+  while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
   const bool existed = std::filesystem::exists(path_);
-  if (!create && !existed) throw OutputError(path_ + ": no catalog here (is " + dir + " an ecomon output folder?)");
-  const int flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READWRITE;
+  if (open != Open::create && !existed) throw OutputError(path_ + ": no catalog here (is " + dir + " an ecomon output folder?)");
+  const int flags = open == Open::read_only ? SQLITE_OPEN_READONLY
+                    : open == Open::create  ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                            : SQLITE_OPEN_READWRITE;
   try {
     if (sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr) != SQLITE_OK) fail("cannot open");
     sqlite3_busy_timeout(db_, 10000);
-    // WAL: a reader (`ecomon status`) never blocks the run; synchronous=FULL: a committed task
-    // survives a power cut, so what the catalog says is done is on disk.
-    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
-    exec(kSchema);
+    // The schema's version first, before any work: a newer ecomon's catalog is not ours to change.
+    int version = 0;
+    {
+      Statement v(db_, "PRAGMA user_version", path_);
+      if (v.step()) version = int(v.integer(0));
+    }
+    if (version > kSchemaVersion)
+      throw OutputError(path_ + ": written by a newer ecomon (catalog schema " + std::to_string(version) + "; this ecomon reads up to " +
+                        std::to_string(kSchemaVersion) + "): run that version, or move the catalog away to rebuild it with this one");
+    if (open != Open::read_only) {
+      // WAL: a reader (`ecomon status`) never blocks the run; synchronous=FULL: a committed task
+      // survives a power cut, so what the catalog says is done is on disk.
+      exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+      exec(kSchema);
+      exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+    }
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -123,9 +146,54 @@ WorkspaceCatalog::WorkspaceCatalog(const std::string& dir, bool create) : path_(
   }
 }
 
+std::string workspace_relative(const std::string& path, const std::string& root) {
+  if (path.empty()) return path;
+  const std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
+  if (absolute.size() > root.size() && absolute.compare(0, root.size(), root) == 0 && absolute[root.size()] == '/')
+    return "@" + absolute.substr(root.size());
+  return path;
+}
+
+std::string workspace_absolute(const std::string& stored, const std::string& root) {
+  return stored.rfind("@/", 0) == 0 ? root + stored.substr(1) : stored;
+}
+
+void refuse_workspace_file(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  const fs::path file = fs::absolute(path).lexically_normal();
+  for (fs::path dir = file.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+    std::error_code ec;
+    if (fs::is_regular_file(dir / "catalog.sqlite", ec)) {
+      const std::string name = file.filename().string();
+      bool recorded = name.rfind("catalog.sqlite", 0) == 0 || name == ".ecomon.lock";
+      if (!recorded) {
+        try {
+          const WorkspaceCatalog catalog(dir.string(), WorkspaceCatalog::Open::read_only);
+          recorded = catalog.records_output(file.string());
+        } catch (const OutputError&) {
+          recorded = false;  // an unreadable catalog: the command is not the place to say so
+        }
+      }
+      if (recorded)
+        throw OutputError(option + " " + path + ": is a file of the workspace " + dir.string() +
+                          " (its catalog, its lock, or an output a run wrote and records): choose another name");
+      return;
+    }
+    if (dir == dir.parent_path()) return;
+  }
+}
+
+bool WorkspaceCatalog::records_output(const std::string& path) const {
+  Statement q(db_, "SELECT 1 FROM outputs WHERE path = ? OR path = ?", path_);
+  q.bind(1, workspace_relative(path, root_)).bind(2, path);
+  return q.step();
+}
+
 WorkspaceCatalog::~WorkspaceCatalog() { sqlite3_close(db_); }
 
-void WorkspaceCatalog::fail(const std::string& what) const { throw OutputError(path_ + ": " + what + ": " + sqlite_error(db_)); }
+void WorkspaceCatalog::fail(const std::string& what) const {
+  throw OutputError(path_ + ": " + what + ": " + sqlite_error(db_));
+}
 
 void WorkspaceCatalog::exec(const std::string& sql) const {
   char* error = nullptr;
@@ -133,7 +201,8 @@ void WorkspaceCatalog::exec(const std::string& sql) const {
     std::string message = error ? error : "unknown error";
     if (sqlite3_system_errno(db_) != 0) message += std::string(" (") + std::strerror(sqlite3_system_errno(db_)) + ")";
     sqlite3_free(error);
-    throw OutputError(path_ + ": " + message);
+    const int code = sqlite3_errcode(db_);
+    throw OutputError(path_ + ": " + message + (code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? kRebuild : ""));
   }
 }
 
@@ -177,19 +246,40 @@ void WorkspaceCatalog::record_scene(std::int64_t run, const CatalogScene& c) {
   s.bind(7, c.content_hash).bind(8, c.status).bind(9, c.reason).bind(10, std::int64_t(c.year)).bind(11, run).bind(12, utc_now()).step();
 }
 
-std::optional<std::string> WorkspaceCatalog::done_task(const std::string& key) const {
+namespace {
+
+// A task's results as stored: their hash on the first line, so that a damaged byte is found.
+std::string with_checksum(const std::string& results) { return "xxh128 " + hash_text(results) + "\n" + results; }
+
+std::optional<std::string> checked(const std::string& stored) {
+  const auto eol = stored.find('\n');
+  if (stored.rfind("xxh128 ", 0) != 0 || eol == std::string::npos) return std::nullopt;
+  std::string results = stored.substr(eol + 1);
+  if (stored.substr(7, eol - 7) != hash_text(results)) return std::nullopt;
+  return results;
+}
+
+}  // namespace
+
+std::optional<std::string> WorkspaceCatalog::done_task(const std::string& key, bool* damaged) const {
   std::string results;
   {
     Statement q(db_, "SELECT results FROM tasks WHERE key = ?", path_);
     q.bind(1, key);
     if (!q.step()) return std::nullopt;
-    results = q.text(0);
+    const auto ok = checked(q.text(0));
+    if (!ok) {
+      if (damaged) *damaged = true;
+      return std::nullopt;
+    }
+    results = *ok;
   }
   Statement o(db_, "SELECT path, bytes, mtime_ns FROM outputs WHERE task = ?", path_);
   o.bind(1, key);
   while (o.step()) {
     try {
-      if (!(file_stamp(o.text(0)) == FileStamp{std::uint64_t(o.integer(1)), o.integer(2)})) return std::nullopt;  // changed since
+      const FileStamp stamp = file_stamp(workspace_absolute(o.text(0), root_));
+      if (!(stamp == FileStamp{std::uint64_t(o.integer(1)), o.integer(2)})) return std::nullopt;  // changed since
     } catch (const std::exception&) {
       return std::nullopt;  // removed since
     }
@@ -210,14 +300,14 @@ void WorkspaceCatalog::record_task(std::int64_t run, const std::string& key, con
     Statement d(db_, "DELETE FROM tasks WHERE kind = ? AND year = ?", path_);
     d.bind(1, kind).bind(2, std::int64_t(year)).step();
     Statement t(db_, "INSERT OR REPLACE INTO tasks(key, kind, year, scene_ids, results, run, recorded) VALUES(?, ?, ?, ?, ?, ?, ?)", path_);
-    t.bind(1, key).bind(2, kind).bind(3, std::int64_t(year)).bind(4, ids).bind(5, results).bind(6, run).bind(7, utc_now()).step();
+    t.bind(1, key).bind(2, kind).bind(3, std::int64_t(year)).bind(4, ids).bind(5, with_checksum(results)).bind(6, run).bind(7, utc_now()).step();
     kill_point("catalog-task");
     for (std::size_t i = 0; i < outputs.size(); ++i) {
       Statement o(db_,
                   "INSERT OR REPLACE INTO outputs(path, hash, bytes, mtime_ns, task, version, run, recorded) "
                   "VALUES(?, ?, ?, ?, ?, (SELECT version FROM runs WHERE id = ?), ?, ?)",
                   path_);
-      o.bind(1, outputs[i]).bind(2, stamped[i].second).bind(3, std::int64_t(stamped[i].first.bytes)).bind(4, stamped[i].first.mtime_ns);
+      o.bind(1, workspace_relative(outputs[i], root_)).bind(2, stamped[i].second).bind(3, std::int64_t(stamped[i].first.bytes)).bind(4, stamped[i].first.mtime_ns);
       o.bind(5, key).bind(6, run).bind(7, run).bind(8, utc_now()).step();
     }
     mark_scenes_done(run, scene_ids);

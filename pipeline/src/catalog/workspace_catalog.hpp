@@ -50,14 +50,24 @@ struct CatalogRun {
 
 class WorkspaceCatalog {
  public:
-  /// `dir`/catalog.sqlite, created if missing. Throws OutputError naming the file.
-  explicit WorkspaceCatalog(const std::string& dir, bool create = true);
+  /// How a catalog is opened: made if missing (a run), existing only (forget), or read only (status:
+  /// a user who may read the workspace but not write it).
+  enum class Open { create, existing, read_only };
+  /// The version of the tables this ecomon writes (PRAGMA user_version): a catalog of a newer one is
+  /// refused before any work, saying so.
+  static constexpr int kSchemaVersion = 2;
+  /// `dir`/catalog.sqlite. Throws OutputError naming the file and, for a damaged or newer catalog,
+  /// what to do.
+  explicit WorkspaceCatalog(const std::string& dir, Open open = Open::create);
+  explicit WorkspaceCatalog(const std::string& dir, bool create) : WorkspaceCatalog(dir, create ? Open::create : Open::existing) {}
   ~WorkspaceCatalog();
   WorkspaceCatalog(const WorkspaceCatalog&) = delete;
   WorkspaceCatalog& operator=(const WorkspaceCatalog&) = delete;
 
   static std::string file_in(const std::string& dir);
   const std::string& path() const { return path_; }
+  /// The workspace's folder (absolute, normalised): what stored paths are relative to.
+  const std::string& root() const { return root_; }
 
   /// The content hash of a file, read from the catalog when its size and modification time are
   /// those recorded with it, else computed (and recorded).
@@ -68,9 +78,11 @@ class WorkspaceCatalog {
 
   void record_scene(std::int64_t run, const CatalogScene& scene);
 
-  /// The results text of a done task, when its key is recorded and every output it wrote is still
-  /// there as it was written (same size and modification time).
-  std::optional<std::string> done_task(const std::string& key) const;
+  /// The results text of a done task, when its key is recorded, its results match the checksum
+  /// stored with them, and every output it wrote is still there as it was written (same size and
+  /// modification time). `damaged` (when given) is set when the results fail their checksum: the task
+  /// is then done again.
+  std::optional<std::string> done_task(const std::string& key, bool* damaged = nullptr) const;
   /// Records a task (replacing any earlier task of the same kind and year) with its results and
   /// outputs (each hashed now), and marks its scenes done: one transaction.
   void record_task(std::int64_t run, const std::string& key, const std::string& kind, int year, const std::vector<std::string>& scene_ids,
@@ -101,6 +113,9 @@ class WorkspaceCatalog {
   /// The revisions a run made (`ecomon status`).
   std::vector<Revision> revisions_of_run(std::int64_t run) const;
 
+  /// Whether a run recorded `path` as one of its outputs.
+  bool records_output(const std::string& path) const;
+
   std::vector<CatalogScene> scenes() const;
   std::vector<CatalogRun> last_runs(int n) const;
   std::int64_t task_count() const;
@@ -109,8 +124,20 @@ class WorkspaceCatalog {
   void exec(const std::string& sql) const;
   [[noreturn]] void fail(const std::string& what) const;
   std::string path_;
+  std::string root_;
   sqlite3* db_ = nullptr;
 };
+
+/// A path as the catalog stores it: relative to the workspace `root` ("@/years/2023/...") when it
+/// lies in it, so that a copied or moved workspace reads and checks its own files; else as given.
+std::string workspace_relative(const std::string& path, const std::string& root);
+/// And back: a stored path made absolute in the workspace `root`.
+std::string workspace_absolute(const std::string& stored, const std::string& root);
+
+/// Throws OutputError when `path` (a file a command is about to write) is one of a workspace's own
+/// files: its catalog, its lock, or an output a run recorded (the workspace found by walking up from
+/// the file's folder to a catalog.sqlite). `option` names it in the message (e.g. "-o").
+void refuse_workspace_file(const std::string& path, const std::string& option);
 
 /// Now, UTC, ISO 8601 to the second.
 std::string utc_now();

@@ -4,8 +4,12 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
+#include <map>
+#include <vector>
 
 #include "config/schema.hpp"
+#include "base/errors.hpp"
 #include "libgeo/io/raster.hpp"
 
 namespace ecomon {
@@ -75,6 +79,64 @@ std::unique_ptr<ClimateLayers> ClimateLayers::prepare(const std::string& dir, in
     return nullptr;  // the destructor removes the files warped so far
   }
   return layers;
+}
+
+void ClimateLayers::check_units(const std::string& dir) {
+  namespace fs = std::filesystem;
+  // Plausible values of each variable on Earth, in the unit asked for: the hottest and coldest
+  // monthly means (-70 to 45 C), the wettest month on record (Cherrapunji, about 9,300 mm; 3,000
+  // covers all but it), the most radiation a month can bring (about 35 MJ/m2 a day at the top of a
+  // clear summer atmosphere, 1,100 a month).
+  struct Range {
+    double low, high;
+    const char* unit;
+    const char* above_means;
+  };
+  const Range ranges[3] = {{-90, 60, "C (mean air temperature)", "in kelvin (C + 273.15)?"},
+                           {0, 3000, "mm per month", "in 0.1 mm, or a yearly total?"},
+                           {0, 1500, "MJ/m2 per month", "in kJ/m2, or W/m2 summed over hours?"}};
+  std::map<std::string, std::pair<double, std::string>> wettest;  // year -> (wettest cell and month, file)
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir, ec)) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const fs::path& p : files) {
+    const std::string name = p.filename().string();
+    int v = -1;
+    for (int k = 0; k < 3; ++k)
+      if (name.rfind(std::string(kPrefixes[k]) + "_", 0) == 0 && name.size() == 4 + 6 + 4 && name.substr(10) == ".tif") v = k;
+    if (v < 0) continue;
+    double low = std::numeric_limits<double>::infinity(), high = -low;
+    try {
+      const geo::io::RasterReader r(p.string());
+      const auto nodata = r.nodata();
+      const auto values = r.read<double>(r.grid().full());
+      for (std::size_t i = 0; i < values.size(); ++i)
+        if (const double x = values[i]; std::isfinite(x) && !(nodata && x == *nodata)) low = std::min(low, x), high = std::max(high, x);
+    } catch (const geo::io::IoError& e) {
+      throw ConfigError(std::string("carbon.casa.climate_dir: ") + e.what());
+    }
+    if (!std::isfinite(low)) continue;  // no data at all: said when the year is prepared
+    const Range& range = ranges[v];
+    auto refuse = [&](double value, const std::string& why) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%g", value);
+      throw ConfigError(p.string() + ": a value of " + text + " " + why + "; " + kPrefixes[v] + "_ rasters are read in " + range.unit);
+    };
+    if (high > range.high) refuse(high, std::string("is implausible: ") + range.above_means);
+    if (low < range.low) refuse(low, "is below any plausible value");
+    if (v == precipitation) {
+      auto& w = wettest[name.substr(4, 4)];
+      if (w.second.empty() || high > w.first) w = {high, p.string()};
+    }
+  }
+  for (const auto& [year, w] : wettest)
+    if (w.first < 1) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%g", w.first);
+      throw ConfigError(dir + ": the wettest cell and month of " + year + " has " + text +
+                        " of precipitation (" + w.second + "): in metres? pre_ rasters are read in mm per month");
+    }
 }
 
 ClimateLayers::~ClimateLayers() {

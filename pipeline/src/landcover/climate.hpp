@@ -31,6 +31,13 @@ class ClimateLayers {
   ClimateLayers(const ClimateLayers&) = delete;
   ClimateLayers& operator=(const ClimateLayers&) = delete;
 
+  /// Checks the units of every climate raster in `dir` (tmp_/pre_/sol_YYYYMM.tif) from its values:
+  /// temperature in C (a file above 60 is in kelvin?), precipitation in mm per month (above 3,000 in a
+  /// month; a year whose wettest cell and month is under 1: in metres?), solar radiation in MJ/m2
+  /// per month (above 1,500: kJ/m2, or W/m2 summed?); nothing negative but temperature. Throws
+  /// ConfigError naming the file, the value found and the unit expected.
+  static void check_units(const std::string& dir);
+
   /// Every variable's 12 months over `window`: [variable * 12 + month (0-11)].
   std::array<geo::Block<float>, 36> read(const geo::Window& window) const;
 
