@@ -18,6 +18,7 @@
 #include "report/report_writer.hpp"
 #include "base/errors.hpp"
 #include "base/interrupt.hpp"
+#include "libgeo/io/raster.hpp"
 #include "config/settings.hpp"
 #include "engine/season_engine.hpp"
 #include "ecomon_version.hpp"
@@ -193,6 +194,14 @@ int main(int argc, char** argv) {
     formatter->add_flag<JsonMessage>('*').set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","program":"ecomon","pid":%P,"message":%*})");
     spdlog::set_formatter(std::move(formatter));
   }
+  // GDAL's messages in the log's own format (a raw "ERROR 1:" line would break --log-format json):
+  // failures as warnings (the error that follows names the file), warnings at debug level.
+  geo::io::set_gdal_message_sink([](bool error, const std::string& message) {
+    if (error)
+      spdlog::warn("GDAL: {}", message);
+    else
+      spdlog::debug("GDAL: {}", message);
+  });
   spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug
   if (verbose) spdlog::set_level(spdlog::level::debug);
   if (quiet) spdlog::set_level(spdlog::level::warn);

@@ -222,3 +222,27 @@ TEST_F(TwoUradScenes, ClimateRastersAndFactorTablesInTheWrongUnitAreRefusedNamin
             std::string::npos)
       << r.output;
 }
+
+// Regression: `ecomon check` passed an --out that is a file and a land cover layer in another
+// scheme than landcover.scheme says, both of which `run` refuses.
+TEST_F(TwoUradScenes, CheckRefusesWhatRunRefusesAnOutputThatIsAFileAndALayerInTheWrongScheme) {
+  make("check_like_run", false);
+  std::ofstream(dir / "a_file") << "x";
+  const std::string common = "/dev/null --input " + (dir / "scenes").string() + " --zones " + zones;
+  for (const char* command : {"check", "run"}) {
+    const auto r = run_cli(std::string(command) + " " + common + " --out " + (dir / "a_file").string());
+    EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.output;
+    EXPECT_NE(r.output.find("a_file"), std::string::npos) << command << "\n" << r.output;
+  }
+  auto [g, codes] = worldcover_layer_of(108.89, 40.94, 0.0003, 200, 150);  // WorldCover codes (10, 20, ... 80)
+  geo::io::write_geotiff((dir / "layer.tif").string(), g, codes, 0.0);
+  const std::string wrong = " --set landcover.file=" + (dir / "layer.tif").string() + " --set landcover.scheme=clcd";
+  for (const char* command : {"check", "run"}) {
+    const auto r = run_cli(std::string(command) + " " + common + " --out " + (dir / (std::string("out_") + command)).string() + wrong);
+    EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.output;
+    EXPECT_NE(r.output.find("is landcover.scheme right?"), std::string::npos) << command << "\n" << r.output;
+  }
+  EXPECT_EQ(run_cli("check " + common + " --set landcover.file=" + (dir / "layer.tif").string() + " --set landcover.scheme=worldcover")
+                .exit_code,
+            0);
+}

@@ -238,8 +238,19 @@ TEST_F(Workspace, AFullDiskLeavesThePreviousOutputsAndTheCatalogAsTheyWere) {
 
 // --log-format json: every log line one JSON object (time, level, pid, message), for log collectors.
 TEST_F(Workspace, JsonLogLinesAreOneObjectEach) {
-  const auto r = run_shell("{ " + ecomon_binary() + " run " + config + " --input " + (dir / "inbox").string() + " --out " +
+  // With a scene whose band is cut short, so that GDAL itself complains: its messages too are JSON
+  // lines (they were raw "ERROR 1: ..." lines).
+  fs::create_directories(dir / "json_inbox");
+  fs::copy(dir / "inbox", dir / "json_inbox", fs::copy_options::recursive);
+  for (const auto& e : fs::recursive_directory_iterator(dir / "json_inbox"))
+    if (e.path().filename().string().find("20230720") != std::string::npos && e.path().string().find("SR_B4.TIF") != std::string::npos) {
+      fs::resize_file(e.path(), fs::file_size(e.path()) / 2);
+      break;
+    }
+  const auto r = run_shell("{ " + ecomon_binary() + " run " + config + " --input " + (dir / "json_inbox").string() + " --out " +
                            (dir / "json").string() + " --log-format json 2>&1 >/dev/null; }");
+  EXPECT_NE(r.output.find("GDAL: "), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("ERROR 1:"), std::string::npos) << r.output;
   std::istringstream lines(r.output);
   int n = 0;
   for (std::string line; std::getline(lines, line); ++n) {

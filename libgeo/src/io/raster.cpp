@@ -82,6 +82,25 @@ Grid grid_of(GDALDatasetH ds, const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+std::function<void(bool, const std::string&)>& gdal_message_sink() {
+  static std::function<void(bool, const std::string&)> sink;
+  return sink;
+}
+
+extern "C" void route_gdal_message(CPLErr level, CPLErrorNum, const char* message) {
+  if (level == CE_Debug || level == CE_None || !gdal_message_sink()) return;
+  gdal_message_sink()(level >= CE_Failure, message ? message : "");
+}
+
+}  // namespace
+
+void set_gdal_message_sink(std::function<void(bool error, const std::string& message)> sink) {
+  gdal_message_sink() = std::move(sink);
+  CPLSetErrorHandler(route_gdal_message);
+}
+
 void initialise_gdal(int cache_mb) {
   static std::once_flag once;
   std::call_once(once, [] { GDALAllRegister(); });

@@ -1,6 +1,7 @@
 #include "app/commands.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -798,6 +799,33 @@ void check_command(const RunOptions& o, std::ostream& result) {
     throw ConfigError("carbon.casa.climate_dir " + settings.carbon.casa.climate_dir + ": is not a folder");
   std::error_code ec;
   if (!fs::is_directory(settings.input.dir, ec)) throw SceneError("input.dir " + settings.input.dir + ": is not a folder");
+  if (fs::exists(settings.output.dir, ec) && !fs::is_directory(settings.output.dir, ec))
+    throw OutputError(settings.output.dir + ": cannot be the output folder: it is a file");
+  // The land cover layer's codes against landcover.scheme, as run checks them on its grid, here on a
+  // grid of at most 1,000 x 1,000 cells over the zones (no scene read: the regional grid is not known).
+  if (!settings.landcover.file.empty()) {
+    const auto zones = geo::io::read_zones(in.zone_source, geo::io::crs_wkt(settings.season.grid_crs));
+    geo::Box box = geo::Box::none();
+    for (const auto& z : zones)
+      if (!z.geometry.empty()) box.include(z.geometry.bounds());
+    if (!box.empty()) {
+      const double p = std::max(settings.season.pixel_size, std::max(box.xmax - box.xmin, box.ymax - box.ymin) / 1000);
+      geo::Grid g;
+      g.crs_wkt = geo::io::crs_wkt(settings.season.grid_crs);
+      g.transform = geo::GeoTransform{std::floor(box.xmin / p) * p, p, std::ceil(box.ymax / p) * p, -p};
+      g.cols = std::max(1, int(std::ceil((box.xmax - g.transform.origin_x) / p)));
+      g.rows = std::max(1, int(std::ceil((g.transform.origin_y - box.ymin) / p)));
+      const fs::path work = fs::temp_directory_path() / ("ecomon_check_" + std::to_string(::getpid()));
+      fs::create_directories(work);
+      try {
+        const LandCoverLayer layer(settings.landcover, g, work.string());
+      } catch (...) {
+        fs::remove_all(work, ec);
+        throw;
+      }
+      fs::remove_all(work, ec);
+    }
+  }
   // Printed once everything passed.
   result << o.config_path << ": checked, nothing refused\n";
   result << "zones:    " << in.zones.size() << " from " << settings.zones.file << "\n";

@@ -2,9 +2,9 @@
 // GDAL raster access: windowed reads into Blocks, and Cloud-Optimized GeoTIFF output written
 // atomically (stream into a temporary tiled GeoTIFF, translate to COG beside the target, rename).
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
-#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +28,12 @@ struct WriteError : IoError {
 
 /// Sets GDAL's block cache (MB) and registers drivers; call once at start-up.
 void initialise_gdal(int cache_mb);
+
+/// Where GDAL's own messages go (instead of its raw "ERROR 1: ..." lines on stderr): `error` true for
+/// failures, false for warnings. A program with a logger routes them through it, so that every line
+/// of its log has its format (one JSON object per line, say). Set once, before any GDAL call; the
+/// message of a failure is also kept for the exception that follows it.
+void set_gdal_message_sink(std::function<void(bool error, const std::string& message)> sink);
 
 class RasterReader {
  public:
