@@ -246,3 +246,19 @@ TEST_F(TwoUradScenes, CheckRefusesWhatRunRefusesAnOutputThatIsAFileAndALayerInTh
                 .exit_code,
             0);
 }
+
+// Regression: a carbon target on a one-year run (or with carbon.pairs: none) got no row and no message.
+TEST_F(TwoUradScenes, ACarbonTargetWithoutAStockChangeToJudgeGetsANoDataRowAndAWarning) {
+  make("carbon_one_year", false);
+  std::ofstream(dir / "targets.yaml") << "targets:\n  - {id: sink, unit: z, indicator: carbon_sink_tco2e_per_yr, rule: at_least, "
+                                         "target: {year: 2025, value: 0}, binding: false, source: \"x.txt:1\"}\n";
+  const auto r = run("--targets " + (dir / "targets.yaml").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("target sink (carbon_sink_tco2e_per_yr of z): no stock change: the run has 1 year(s), a change needs two"),
+            std::string::npos)
+      << r.output;
+  const auto rows = parse_quoted_csv(read_file(dir / "out" / "targets_report.csv"));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].at("verdict"), "no_data");
+  EXPECT_EQ(rows[0].at("target_id"), "sink");
+}

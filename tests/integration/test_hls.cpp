@@ -131,4 +131,16 @@ TEST_F(Hls, BandsWithoutTheirFmaskOrOfAnotherVersionAreInputProblems) {
       << r.output;
 }
 
+// Regression: an HLS granule with a malformed tile name was skipped without a word.
+TEST_F(Hls, AGranuleWithAMalformedNameIsAnInputProblemNotSkippedSilently) {
+  const std::string bad = "HLS.L30.T48TX1.2024202T033521.v2.0";  // the tile's last letter a digit
+  for (const char* b : {"B02", "B03", "B04", "B05", "B06", "B07", "Fmask"}) fs::copy_file(band(b), fs::path(hls.folder) / (bad + "." + b + ".tif"));
+  const RunResult r = run_on(dir / "hls", dir / "out", zones);
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find(bad + ": named like an HLS granule but not of the form"), std::string::npos) << r.output;
+  int failed = 0;
+  for (const auto& row : parse_quoted_csv(read_file(r.out / "scene_status.csv"))) failed += row.at("status") == "failed";
+  EXPECT_EQ(failed, 1);  // once for the granule, not per band file
+}
+
 }  // namespace

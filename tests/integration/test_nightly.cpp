@@ -422,3 +422,16 @@ TEST_F(Workspace, TheCatalogIsCheckedNotTrustedBlindly) {
   rebuilt.erase("catalog.sqlite.damaged");
   EXPECT_EQ(differing(rebuilt, without_revisions(before)), std::vector<std::string>{});
 }
+
+// Regression: narrowing output.products left the earlier rasters beside reports that no longer
+// matched them. They are removed (the catalog knows every file a run wrote), and said.
+TEST_F(Workspace, NarrowingTheProductsRemovesTheRastersNoLongerMade) {
+  ASSERT_EQ(run("inbox", "narrowed", "--set output.products=all").exit_code, 0);
+  const auto narrowed = run("inbox", "narrowed", "--set output.products=season/LANDCOVER,season/FVC");
+  ASSERT_EQ(narrowed.exit_code, 0) << narrowed.output;
+  EXPECT_NE(narrowed.output.find("output(s) of earlier runs that this run no longer makes"), std::string::npos) << narrowed.output;
+  ASSERT_EQ(run("inbox", "narrowed_fresh", "--set output.products=season/LANDCOVER,season/FVC").exit_code, 0);
+  EXPECT_EQ(differing(without_revisions(folder_bytes(dir / "narrowed")), without_revisions(folder_bytes(dir / "narrowed_fresh"))),
+            std::vector<std::string>{});
+  EXPECT_FALSE(fs::exists(dir / "narrowed" / "products"));
+}

@@ -940,6 +940,13 @@ int run_command(const RunOptions& o) {
     }
     std::sort(reports.begin(), reports.end());
     catalog.record_outputs(run_id, "reports", reports);
+    // Rasters of earlier runs that this one no longer makes would sit beside reports that no longer
+    // match them.
+    const std::vector<std::string> stale = catalog.remove_stale_outputs();
+    if (!stale.empty())
+      spdlog::info("removed {} output(s) of earlier runs that this run no longer makes (output.products narrowed, or their year redone "
+                   "without them; the first: {})",
+                   stale.size(), stale.front());
   } catch (const Interrupted& e) {
     if (summary.scenes_processed == 0 && summary.years_processed == 0) summary = done_so_far;
     summary.exit_status = 128 + e.signal, summary.message = e.what();

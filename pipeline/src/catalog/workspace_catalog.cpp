@@ -183,6 +183,37 @@ void refuse_workspace_file(const std::string& path, const std::string& option) {
   }
 }
 
+std::vector<std::string> WorkspaceCatalog::remove_stale_outputs() {
+  namespace fs = std::filesystem;
+  struct Row {
+    std::string stored;
+    FileStamp stamp;
+  };
+  std::vector<Row> stale;
+  {
+    Statement q(db_, "SELECT path, bytes, mtime_ns FROM outputs WHERE task NOT IN (SELECT key FROM tasks) ORDER BY path", path_);
+    while (q.step()) stale.push_back({q.text(0), {std::uint64_t(q.integer(1)), q.integer(2)}});
+  }
+  std::vector<std::string> removed;
+  for (const Row& r : stale) {
+    const std::string file = workspace_absolute(r.stored, root_);
+    try {
+      if (file.rfind(root_ + "/", 0) == 0 && file_stamp(file) == r.stamp && fs::remove(file)) {
+        removed.push_back(file);
+        std::error_code ec;
+        for (fs::path dir = fs::path(file).parent_path(); dir.string().size() > root_.size() && fs::is_empty(dir, ec);
+             dir = dir.parent_path())
+          fs::remove(dir, ec);
+      }
+    } catch (const std::exception&) {
+      // gone already, or changed by someone: not ours to remove
+    }
+    Statement d(db_, "DELETE FROM outputs WHERE path = ?", path_);
+    d.bind(1, r.stored).step();
+  }
+  return removed;
+}
+
 bool WorkspaceCatalog::records_output(const std::string& path) const {
   Statement q(db_, "SELECT 1 FROM outputs WHERE path = ? OR path = ?", path_);
   q.bind(1, workspace_relative(path, root_)).bind(2, path);

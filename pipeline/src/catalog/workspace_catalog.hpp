@@ -113,6 +113,11 @@ class WorkspaceCatalog {
   /// The revisions a run made (`ecomon status`).
   std::vector<Revision> revisions_of_run(std::int64_t run) const;
 
+  /// The outputs of earlier runs that no task records any more (output.products narrowed, a year
+  /// redone without them, a forgotten scene's products): each file still as it was written is
+  /// removed (with the folders it leaves empty), and every such row forgotten. Returns the files
+  /// removed. A file changed since it was recorded is left alone.
+  std::vector<std::string> remove_stale_outputs();
   /// Whether a run recorded `path` as one of its outputs.
   bool records_output(const std::string& path) const;
 

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <map>
 
+#include <spdlog/spdlog.h>
+
 #include "base/csv.hpp"
 
 namespace ecomon {
@@ -100,8 +102,8 @@ std::vector<VerdictRow> evaluate_targets(const TargetsFile& targets, const std::
     else
       members = named_unit->second.zones, unit_name = named_unit->second.name;
     if (t.indicator == kCarbonSinkIndicator) {
-      if (!carbon) continue;
-      for (const CarbonChange& c : *carbon) {
+      const std::size_t before = rows.size();
+      for (const CarbonChange& c : carbon ? *carbon : std::vector<CarbonChange>{}) {
         if (c.unit_code != t.unit) continue;
         rows.push_back(judge_carbon(t, "unit", c, min_observed));
         if (members.size() > 1)
@@ -109,6 +111,17 @@ std::vector<VerdictRow> evaluate_targets(const TargetsFile& targets, const std::
             for (const CarbonChange& m : *carbon)
               if (m.unit_code == code && m.year_from == c.year_from && m.year_to == c.year_to)
                 rows.push_back(judge_carbon(t, "member", m, min_observed));
+      }
+      if (rows.size() == before) {
+        // No stock change to judge: said in a row (no_data) and in the log, never left out.
+        VerdictRow row;
+        row.target = &t, row.scope = "unit", row.unit_code = t.unit, row.unit_name = unit_name;
+        row.year = years.empty() ? t.target.year : years.back().year;
+        row.threshold = threshold_for_year(t, row.year);
+        row.method = years.size() < 2 ? "no stock change: the run has " + std::to_string(years.size()) + " year(s), a change needs two"
+                                      : "no stock change: carbon.pairs selects no pair of the run's years";
+        spdlog::warn("target {} ({} of {}): {}; its row says no_data", t.id, t.indicator, t.unit, row.method);
+        rows.push_back(row);
       }
       continue;
     }

@@ -11,6 +11,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <set>
 #include <optional>
 #include <regex>
 #include <vector>
@@ -144,14 +145,27 @@ class HlsSource final : public ObservationSource {
 Recognised recognise_folder(const FolderListing& f) {
   Recognised r;
   std::map<std::string, bool> granules;  // name -> has its Fmask
+  std::set<std::string> malformed;         // granules named HLS.* but not as HLS names them (their band files, once)
   for (const auto& file : f.files) {
     std::smatch m;
-    if (!std::regex_match(file, m, kHlsFile)) continue;
+    if (!std::regex_match(file, m, kHlsFile)) {
+      std::string lower = file;
+      for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+      if (lower.rfind("hls.", 0) == 0 && lower.size() > 4 && lower.substr(lower.size() - 4) == ".tif") {
+        const std::string stem = file.substr(0, file.size() - 4);
+        malformed.insert(stem.substr(0, stem.find_last_of('.')));
+      }
+      continue;
+    }
     bool& has_fmask = granules[m[1].str()];
     std::string band = m[6].str();
     for (char& c : band) c = char(std::tolower(static_cast<unsigned char>(c)));
     has_fmask = has_fmask || band == "fmask";
   }
+  for (const auto& name : malformed)
+    r.problems.push_back({f.path + "/" + name, f.path + "/" + name +
+                                                   ": named like an HLS granule but not of the form HLS.L30|S30.T<MGRS tile: 2 digits, 3 "
+                                                   "letters>.YYYYDDDTHHMMSS.v2.0.<band>.tif (a renamed or damaged download): not read"});
   for (const auto& [name, has_fmask] : granules) {
     const std::string path = f.path + "/" + name;
     if (name.substr(name.size() - 4) != "v2.0")
