@@ -207,4 +207,16 @@ inline std::pair<geo::Grid, geo::Block<std::uint8_t>> worldcover_layer_of(double
   return {g, std::move(codes)};
 }
 
+/// Every file of an output folder (but the catalog and the lock) by relative path, with its bytes:
+/// what byte-identity tests compare.
+inline std::map<std::string, std::string> folder_bytes(const std::filesystem::path& out) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(out)) {
+    const std::string rel = std::filesystem::relative(e.path(), out).string();
+    if (!e.is_regular_file() || rel.rfind("catalog.sqlite", 0) == 0 || rel == ".ecomon.lock") continue;
+    files[rel] = read_file(e.path());
+  }
+  return files;
+}
+
 }  // namespace testing_helpers

@@ -21,21 +21,6 @@
 using namespace testing_helpers;
 namespace fs = std::filesystem;
 
-namespace {
-
-// Every file of an output folder (but the catalog and the lock) by relative path, with its bytes.
-std::map<std::string, std::string> folder_bytes(const fs::path& out) {
-  std::map<std::string, std::string> files;
-  for (const auto& e : fs::recursive_directory_iterator(out)) {
-    const std::string rel = fs::relative(e.path(), out).string();
-    if (!e.is_regular_file() || rel.rfind("catalog.sqlite", 0) == 0 || rel == ".ecomon.lock") continue;
-    files[rel] = read_file(e.path());
-  }
-  return files;
-}
-
-}  // namespace
-
 TEST(Determinism, EveryOutputIsTheSameForAnyThreadCountAndStripHeightWithClimatePlotsSampleAndLayer) {
   const fs::path dir = fresh_dir("determinism");
   // The Ulan Buh edge and western Hetao (the demo's land change: planted desert, abandoned fields).

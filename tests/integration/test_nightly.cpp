@@ -25,17 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Every file of an output folder (but the catalog and the lock) by relative path, with its bytes.
-std::map<std::string, std::string> folder_bytes(const fs::path& out) {
-  std::map<std::string, std::string> files;
-  for (const auto& e : fs::recursive_directory_iterator(out)) {
-    const std::string rel = fs::relative(e.path(), out).string();
-    if (!e.is_regular_file() || rel.rfind("catalog.sqlite", 0) == 0 || rel == ".ecomon.lock") continue;
-    files[rel] = read_file(e.path());
-  }
-  return files;
-}
-
 // A folder's files but revisions.csv: what a run with a history and a fresh run share (the fresh
 // run revised nothing).
 std::map<std::string, std::string> without_revisions(std::map<std::string, std::string> files) {
