@@ -169,3 +169,13 @@ TEST(Config, OutputProductsSelectLevelsAndProducts) {
     }
   }
 }
+
+// The shipped configs parse: the demo's, and the template the systemd unit and cron line run.
+TEST(Config, TheShippedConfigsAreValid) {
+  for (const char* name : {"demo.yaml", "nightly.yaml"}) {
+    const std::string path = std::string(ECOMON_SOURCE_DIR) + "/config/" + name;
+    EXPECT_NO_THROW(load_settings(path, {})) << path;
+  }
+  const Settings nightly = load_settings(std::string(ECOMON_SOURCE_DIR) + "/config/nightly.yaml", {});
+  EXPECT_EQ(nightly.season.pixel_size, 30);
+}
