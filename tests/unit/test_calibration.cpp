@@ -398,3 +398,25 @@ TEST(ReferenceSampleInTheRun, ASmallStratumSampledWholeIsKnownExactlyOnTheDesign
   EXPECT_NEAR(a.region->classes[std::size_t(std::find(a.classes.begin(), a.classes.end(), LandCover::water) - a.classes.begin())].area,
               (2 + 500 * 38.0 / 40) * 22500, 1e-6);
 }
+
+// A design stratum whose units were all clouded this year cannot be estimated: the problem names it.
+TEST(ReferenceSampleInTheRun, ADesignStratumWithNoUnitObservedIsNamed) {
+  std::vector<ReferenceSample> sample;
+  std::vector<PlotMatch> matches;
+  for (int k = 0; k < 6; ++k) {
+    ReferenceSample s;
+    s.lon = 107, s.lat = 40, s.year = 2023, s.row = k + 1, s.reference = k < 3 ? LandCover::water : LandCover::grassland;
+    s.unit_code = "a", s.map_class = k < 3 ? LandCover::water : LandCover::grassland;
+    s.stratum = k < 3 ? "a/water" : "a/grassland";
+    s.stratum_area_m2 = 1e6, s.stratum_cells = 1000;
+    // The water stratum's three units lie under a cloud this year.
+    matches.push_back({sample.size(), k < 3 ? PlotStatus::unobserved : PlotStatus::not_grassland, 0.2,
+                       k < 3 ? LandCover::unknown : LandCover::grassland});
+    sample.push_back(s);
+  }
+  std::array<double, kLandCoverClasses> mapped{};
+  mapped[int(LandCover::water)] = 1e6, mapped[int(LandCover::grassland)] = 1e6;
+  const ClassAccuracy a = assess_land_cover(matches, sample, mapped, {}, 5, {0, 0, 0, 0, 0, 0}, SampleFrame{{"a"}, {}, 1000});
+  EXPECT_FALSE(a.applied());
+  EXPECT_NE(a.problem.find("stratum a/water of the sample's design has 0 unit(s) observed clear this year"), std::string::npos) << a.problem;
+}

@@ -246,6 +246,17 @@ ClassAccuracy assess_land_cover(std::vector<PlotMatch> matches, const std::vecto
   try {
     if (has_design) {
       // The region on the design's strata (Stehman 2014): every stratum of the year, its matched units.
+      // A stratum left with no observed unit, or one that is not the whole stratum, cannot be
+      // estimated: named.
+      std::vector<std::size_t> observed(a.design->strata.size(), 0);
+      for (std::size_t k = 0; k < a.stratum.size(); ++k)
+        if (a.stratum[k] != LandCover::unknown && a.design->stratum_of_unit[k] >= 0) ++observed[std::size_t(a.design->stratum_of_unit[k])];
+      for (std::size_t h = 0; h < observed.size(); ++h)
+        if (a.design->strata[h].size > 0 && (observed[h] == 0 || (observed[h] == 1 && a.design->strata[h].fpc(1) > 0))) {
+          a.problem = "stratum " + a.design->names[h] + " of the sample's design has " + std::to_string(observed[h]) +
+                      " unit(s) observed clear this year, fewer than 2 (and it is not sampled whole)";
+          return a;
+        }
       std::vector<geo::SampledUnit> units;
       for (std::size_t k = 0; k < a.stratum.size(); ++k)
         if (a.stratum[k] != LandCover::unknown && a.design->stratum_of_unit[k] >= 0)
