@@ -599,7 +599,13 @@ SimulatedScene simulate_scene(const SimulationOptions& o) {
       truth_forest.at(r, c) = forest_n >= 2 ? 1 : 0;
       const bool is_water = water_n >= 2;
       std::uint16_t q = 0;
-      const bool cloud = in_cloud(c, r, 0), ring = !cloud && in_cloud(c, r, dilate);
+      bool in_box = false;
+      if (!o.cloud_boxes.empty()) {
+        double lon = 0, lat = 0;
+        for (int k = 0; k < 4; ++k) lon += 0.25 * lonlat[std::size_t(c) * 4 + std::size_t(k)].x, lat += 0.25 * lonlat[std::size_t(c) * 4 + std::size_t(k)].y;
+        for (const auto& b : o.cloud_boxes) in_box = in_box || (lon >= b.west && lon <= b.east && lat >= b.south && lat <= b.north);
+      }
+      const bool cloud = in_box || in_cloud(c, r, 0), ring = !cloud && in_cloud(c, r, dilate);
       const bool shadow = !cloud && !ring && in_cloud(c - shadow_dc, r - shadow_dr, 0);
       if (cloud) {
         s = kCloud;

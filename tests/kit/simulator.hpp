@@ -22,6 +22,10 @@ struct SimulationOptions {
   std::uint64_t seed = 1;             // noise, clouds and saturated pixels of this acquisition
   std::uint64_t landscape_seed = 1;   // the ground itself (textures, fields, plantations): fixed across dates
   int clouds = 6;                     // number of cloud cells
+  struct LonLatBox {
+    double west, south, east, north;
+  };
+  std::vector<LonLatBox> cloud_boxes;  // besides them, clouds over these boxes (a cloud deck over a chosen place)
   bool xml_metadata = false;          // write _MTL.xml instead of _MTL.txt
   double noise_sigma = 0.006;         // reflectance noise (1 sigma); about 0.015-0.02 of NDVI over sparse cover
   // Residual haze of the atmospheric correction: an offset of this size (1 sigma, in red reflectance;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "config/cell_rules_from.hpp"
 #include "config/settings.hpp"
@@ -90,6 +91,47 @@ TEST(LandCoverRule, ShrublandAndGrasslandTakeTheMajorityOfTheirWindow) {
   for (const Row& row : table)
     EXPECT_EQ(int(r.by_majority(row.own, row.peak_cover, row.shrubland_votes, row.grassland_votes)), int(row.expected))
         << land_cover_name(row.own) << " cover " << row.peak_cover << " votes " << row.shrubland_votes << "/" << row.grassland_votes;
+}
+
+TEST(LandCoverRule, WithoutMaySeptemberDecidesAgainstTheMayDecidedNeighbours) {
+  const CellRules r = default_rules();  // shrub_min_fvc 0.15, min cells 12, margin 0.06, fixed cut 0.90
+  constexpr float nan = std::numeric_limits<float>::quiet_NaN();
+  auto near = [](int shrubs, double shrub_mean, int grass, double grass_mean) {
+    CellRules::AutumnReferences a;
+    a.shrubland = shrubs, a.grassland = grass, a.shrubland_ratio_sum = shrubs * shrub_mean, a.grassland_ratio_sum = grass * grass_mean;
+    return a;
+  };
+  struct Row {
+    float peak_cover, spring, autumn;
+    CellRules::AutumnReferences near;
+    bool shrubland;
+    const char* why;
+  };
+  const Row table[] = {
+      {0.30f, nan, 0.82f, near(40, 0.80, 40, 0.60), true, "hazy date: above the midpoint 0.70 of its neighbours"},
+      {0.30f, nan, 0.68f, near(40, 0.80, 40, 0.60), false, "below the midpoint"},
+      {0.30f, nan, 0.95f, near(40, 1.00, 40, 0.95), false, "early September: the neighbours 0.05 apart tell nothing"},
+      {0.30f, nan, 0.95f, near(40, 1.00, 0, 0), true, "only shrubs near: within the margin of their mean"},
+      {0.30f, nan, 0.93f, near(40, 1.00, 0, 0), false, "only shrubs near: beyond the margin"},
+      {0.30f, nan, 0.87f, near(0, 0, 40, 0.80), true, "only grass near: above its mean by the margin"},
+      {0.30f, nan, 0.85f, near(0, 0, 40, 0.80), false, "only grass near: not above by the margin"},
+      {0.30f, nan, 0.95f, near(11, 0.60, 11, 0.40), true, "too few neighbours: the fixed cut 0.90"},
+      {0.30f, nan, 0.85f, near(11, 0.60, 11, 0.40), false, "too few neighbours: below the fixed cut"},
+      {0.30f, 0.5f, 0.99f, near(40, 1.00, 40, 0.80), false, "May was seen: May decided"},
+      {0.30f, nan, nan, near(40, 1.00, 40, 0.80), false, "September not seen either"},
+      {0.10f, nan, 0.99f, near(40, 1.00, 40, 0.80), false, "too sparse for shrubland"},
+  };
+  for (const Row& row : table) {
+    CellRules::GreenRatios g;
+    g.spring = row.spring, g.autumn = row.autumn;
+    EXPECT_EQ(r.shrub_by_autumn(row.peak_cover, g, row.near), row.shrubland) << row.why;
+  }
+  CellRules no_fixed_cut = r;
+  no_fixed_cut.shrub_min_autumn_ratio = 0;
+  CellRules::GreenRatios g;
+  g.autumn = 0.99f;
+  EXPECT_FALSE(no_fixed_cut.shrub_by_autumn(0.30f, g, near(0, 0, 0, 0))) << "0 turns the fixed cut off";
+  EXPECT_TRUE(r.shrub_by_autumn(0.30f, g, near(0, 0, 0, 0)));
 }
 
 // A zone of 100 km2, 80 km2 observed: 8 km2 forest, 40 km2 grassland at a mean cover of 0.25.

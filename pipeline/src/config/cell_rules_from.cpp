@@ -172,7 +172,7 @@ const ConfigKeys keys_landcover_rules(111, {
      {},
      "Green ratio of a window = its cover over the peak cover. Woody canopies (shrubs, trees) hold their leaves from May to "
      "September: a May ratio at or above this (and a September one, where seen) is shrubland (below the tree canopy threshold); "
-     "grass, still greening in May, is not. Without a May observation shrubland is not told from grassland."},
+     "grass, still greening in May, is not. Without a May observation, September decides (landcover.autumn_reference_radius_m)."},
     {KEY(landcover, crop_min_fvc),
      Kind::number,
      "fraction",
@@ -196,6 +196,55 @@ const ConfigKeys keys_landcover_rules(111, {
      {},
      "Cropland is harvested from mid-September (Hetao maize and sunflower): a September green ratio below this is cropland, so a "
      "field whose May scene was clouded is still told from the steppe, which browns slowly (0.8-0.9 of its peak in September)."},
+    {KEY(landcover, autumn_reference_radius_m),
+     Kind::number,
+     "m",
+     0,
+     20000,
+     {},
+     "Shrubland where May was not seen (a May cloud over a shrub belt): a cell otherwise grassland, seen in September, is "
+     "shrubland when its September green ratio clears a cut set by the cells within this distance (a square window) whose class "
+     "May decided, seen on the same September dates and so under the same haze (landcover.shrub_autumn_margin). Each season strip "
+     "reads this much more imagery above and below it (only in seasons with both May and September scenes). 0 leaves only the "
+     "fixed cut (landcover.shrub_min_autumn_ratio)."},
+    {KEY(landcover, autumn_smoothing_radius_m),
+     Kind::number,
+     "m",
+     0,
+     5000,
+     {},
+     "One cell's September ratio is one noisy observation over a noisy peak: about 0.13 from the truth at 60 m, more than the "
+     "shrub-grass gap (about 0.1 in mid-September). The ratio a cell whose May was not seen is judged by is the mean over such "
+     "cells within this distance (a square window; shrub belts are kilometres wide), so the noise falls with the window's side. "
+     "0 judges each cell alone."},
+    {KEY(landcover, autumn_reference_min_cells),
+     Kind::integer,
+     "cells",
+     1,
+     100000,
+     {},
+     "May-decided shrubland (or grassland) cells a window needs before their September mean sets the cut "
+     "(landcover.autumn_reference_radius_m)."},
+    {KEY(landcover, shrub_autumn_margin),
+     Kind::number,
+     "ratio",
+     0,
+     1,
+     {},
+     "Half the September gap between shrubs (about 1 of their peak cover) and the steppe (0.8 by mid-September): the cut lies "
+     "midway between the neighbours' shrubland and grassland means when they are at least this far apart (closer, the scene "
+     "is too early in September to tell, and the cell stays grassland), this far below the shrubland mean when only shrubland is "
+     "near, this far above the grassland mean when only grassland is."},
+    {KEY(landcover, shrub_min_autumn_ratio),
+     Kind::number,
+     "ratio",
+     0,
+     2,
+     {},
+     "The last resort where no May-decided cell is near (a cloud wider than the reference window): a September green ratio at or "
+     "above this is shrubland. Unlike the relative cut it is moved by the date's haze (0.01 of red reflectance moves a 0.3-cover "
+     "ratio by about 0.2) and by the date (grass holds 0.92 of its peak on 1 September, 0.7 at the end of the month). 0 turns it "
+     "off: such cells stay grassland."},
     {KEY(landcover, majority_radius),
      Kind::integer,
      "cells",
@@ -230,6 +279,9 @@ CellRules cell_rules_from(const Settings& s, double ndvi_soil, double ndvi_veg) 
   r.shrub_min_green_ratio = float(s.landcover.shrub_min_green_ratio);
   r.crop_max_green_ratio = float(s.landcover.crop_max_green_ratio);
   r.crop_max_autumn_ratio = float(s.landcover.crop_max_autumn_ratio);
+  r.autumn_reference_min_cells = s.landcover.autumn_reference_min_cells;
+  r.shrub_autumn_margin = float(s.landcover.shrub_autumn_margin);
+  r.shrub_min_autumn_ratio = float(s.landcover.shrub_min_autumn_ratio);
   r.majority_radius = s.landcover.majority_radius;
   r.ddi = {float(s.desertification.albedo_ndvi_slope)};
   r.ddi_grading = {float(s.desertification.none_min_ddi), float(s.desertification.light_min_ddi),

@@ -61,6 +61,12 @@ struct LandcoverSection {  // the yearly land cover: the user's layer (landcover
   double crop_min_fvc = 0.40;
   double crop_max_green_ratio = 0.30;
   double crop_max_autumn_ratio = 0.65;
+  // Shrubland where May was not seen: the September ratio against May-decided neighbours, else a fixed cut
+  double autumn_reference_radius_m = 1500;
+  double autumn_smoothing_radius_m = 250;
+  int autumn_reference_min_cells = 12;
+  double shrub_autumn_margin = 0.06;
+  double shrub_min_autumn_ratio = 0.90;
   int majority_radius = 1;  // cells: shrubland / grassland by the majority of the (2r+1)^2 window; 0 = off
 };
 struct SandificationSection {  // FVC cut points, fractions (GB/T 24255)

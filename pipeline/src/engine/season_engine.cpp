@@ -157,6 +157,8 @@ struct YearInputs {
   const geo::CellAreaModel& area_model;
   double min_patch;
   int patch_halo;                       // rows the patch rule needs around a strip's core
+  int autumn_radius = 0;                // cells of landcover.autumn_reference_radius_m (0 in a season without both May and September)
+  int autumn_smoothing = 0;             // cells of landcover.autumn_smoothing_radius_m
   std::vector<bool> special_shrubland;  // by zone: its shrubland counts as forest (forest.special_shrubland)
   std::vector<PlotCell> plot_cells;     // the year's ground plots on the grid, by row
   std::vector<PlotCell> sample_cells;   // the year's reference sample units on the grid, by row
@@ -238,6 +240,69 @@ void sample_sources(SeasonStrip& strip, const YearInputs& in) {
     sample.obs = sources[k]->read(sw);
     st->samples.push_back(std::move(sample));
   }
+}
+
+// Shrubland where May was not seen (CellRules::shrub_by_autumn): each imagery cell of rows
+// [row0, row1) of the strip that the May rule left grassland, seen in September (a candidate),
+// against the cells of the (2r+1) x (2r+1) window around it whose class May decided (references: at
+// least landcover.shrub_min_fvc of peak cover, where a ratio means something). One cell's September
+// ratio is one noisy observation over a noisy peak (about 0.1 apart from the truth, as much as the
+// shrub-grass gap), so a candidate's ratio is the mean over the candidates of its smoothing window
+// (landcover.autumn_smoothing_radius_m; shrub belts span many cells). Sums in integers (ratios in 1/10000) over summed-area tables: a
+// window's sum is exact, so the same whatever the strip's extent (the strip is grown beyond the
+// rows decided here by the larger window).
+void classify_by_autumn(const CellRules& rules, int radius, int smoothing, const Window& g, int row0, int row1, const std::vector<float>& fvc,
+                        const std::vector<CellRules::GreenRatios>& ratio, const std::vector<std::uint8_t>& by_layer,
+                        std::vector<LandCover>& classes) {
+  const std::size_t cols = std::size_t(g.cols), stride = cols + 1;
+  const std::size_t table = (std::size_t(g.rows) + 1) * stride;
+  auto candidate = [&](std::size_t i) {
+    const CellRules::GreenRatios& q = ratio[i];
+    return !by_layer[i] && classes[i] == LandCover::grassland && !(q.spring == q.spring) && q.autumn == q.autumn &&
+           fvc[i] >= rules.shrub_min_fvc;
+  };
+  // Per table entry: reference shrubland count and ratio sum, grassland count and ratio sum,
+  // candidate count and ratio sum.
+  std::array<std::vector<std::int64_t>, 6> sat;
+  for (auto& t : sat) t.assign(table, 0);
+  bool any_candidate = false;
+  for (std::size_t r = 0; r < std::size_t(g.rows); ++r) {
+    std::array<std::int64_t, 6> run{};  // this row's running sums
+    for (std::size_t c = 0; c < cols; ++c) {
+      const std::size_t i = r * cols + c;
+      const CellRules::GreenRatios& q = ratio[i];
+      const std::int64_t value = q.autumn == q.autumn ? std::llround(double(q.autumn) * 10000.0) : 0;
+      if (!by_layer[i] && q.spring == q.spring && q.autumn == q.autumn && fvc[i] >= rules.shrub_min_fvc) {
+        if (classes[i] == LandCover::shrubland) run[0] += 1, run[1] += value;
+        if (classes[i] == LandCover::grassland) run[2] += 1, run[3] += value;
+      }
+      if (candidate(i)) run[4] += 1, run[5] += value, any_candidate = true;
+      const std::size_t t = (r + 1) * stride + c + 1, above = r * stride + c + 1;
+      for (std::size_t k = 0; k < 6; ++k) sat[k][t] = sat[k][above] + run[k];
+    }
+  }
+  if (!any_candidate) return;
+  auto box = [&](std::size_t k, int r, int c, int half) {
+    const std::size_t r0 = std::size_t(std::max(0, r - half)), r1 = std::size_t(std::min(g.rows, r + half + 1));
+    const std::size_t c0 = std::size_t(std::max(0, c - half)), c1 = std::size_t(std::min(g.cols, c + half + 1));
+    const auto& t = sat[k];
+    return t[r1 * stride + c1] - t[r0 * stride + c1] - t[r1 * stride + c0] + t[r0 * stride + c0];
+  };
+  std::vector<LandCover> decided = classes;  // decisions read the May classes only
+  for (int r = row0; r < row1; ++r)
+    for (int c = 0; c < g.cols; ++c) {
+      const std::size_t i = std::size_t(r) * cols + std::size_t(c);
+      if (!candidate(i)) continue;
+      CellRules::AutumnReferences near;
+      near.shrubland = int(box(0, r, c, radius));
+      near.shrubland_ratio_sum = double(box(1, r, c, radius)) / 10000.0;
+      near.grassland = int(box(2, r, c, radius));
+      near.grassland_ratio_sum = double(box(3, r, c, radius)) / 10000.0;
+      CellRules::GreenRatios q = ratio[i];
+      q.autumn = float(double(box(5, r, c, smoothing)) / 10000.0 / double(box(4, r, c, smoothing)));
+      if (rules.shrub_by_autumn(fvc[i], q, near)) decided[i] = LandCover::shrubland;
+    }
+  classes.swap(decided);
 }
 
 // Compute stage: the per-cell program (the season composites of every season index, water
@@ -339,12 +404,16 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
     by_layer[i] = from_layer != LandCover::unknown;
     first_class[i] = by_layer[i] ? from_layer : rules.land_cover(water_freq[i], tree, fvc[i], ratio[i]);
   }
-  // Spatial context (landcover.majority_radius) on the imagery's shrubland and grassland. The strip
-  // was grown by the radius beyond the patch rule's halo, so every cell the patch rule reads (the
-  // core and its patch halo) has its whole window; the outer rows only vote.
   const int radius = rules.majority_radius;
   const Window& c = st->core;
   const int patch_row0 = std::max(g.row0, c.row0 - in.patch_halo), patch_row1 = std::min(g.row0 + g.rows, c.row0 + c.rows + in.patch_halo);
+  // Shrubland where May was not seen, on every row the majority below reads (the strip was grown by
+  // the reference window beyond them).
+  classify_by_autumn(rules, in.autumn_radius, in.autumn_smoothing, g, std::max(0, patch_row0 - g.row0 - radius),
+                     std::min(g.rows, patch_row1 - g.row0 + radius), fvc, ratio, by_layer, first_class);
+  // Spatial context (landcover.majority_radius) on the imagery's shrubland and grassland. The strip
+  // was grown by the radius beyond the patch rule's halo, so every cell the patch rule reads (the
+  // core and its patch halo) has its whole window; the outer rows only vote.
   const Window patch_window{g.col0, patch_row0, g.cols, patch_row1 - patch_row0};
   std::vector<LandCover> voted = first_class;
   if (radius > 0)
@@ -558,7 +627,15 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   const double cell_area = area_model.areas(Window{0, 0, 1, 1})[0];
   const double min_patch = s.forest.min_patch_ha * 1e4;
   const int patch_halo = geo::min_patch_halo_rows(min_patch, cell_area * 0.99);
-  const int halo = patch_halo + s.landcover.majority_radius;  // the majority window of the patch halo's outermost rows
+  // Shrubland where May was not seen is decided against the May-decided cells within
+  // landcover.autumn_reference_radius_m: only in a season with both May and September scenes.
+  bool any_spring = false, any_autumn = false;
+  for (const SourceWindows& w : windows) any_spring = any_spring || w.spring, any_autumn = any_autumn || w.autumn;
+  const int autumn_radius = any_spring && any_autumn ? int(std::ceil(s.landcover.autumn_reference_radius_m / std::sqrt(cell_area))) : 0;
+  // The majority window of the patch halo's outermost rows, and the September rule's windows
+  // (references, smoothing) of the majority window's outermost rows.
+  const int autumn_smoothing = int(std::ceil(s.landcover.autumn_smoothing_radius_m / std::sqrt(cell_area)));
+  const int halo = patch_halo + s.landcover.majority_radius + (any_autumn ? std::max(autumn_radius, autumn_smoothing) : 0);
   // Budget per grid cell: ~24 bytes of the per-cell program, per season index two floats (its value
   // at the peak and its median), per season product its stored pixel (up to 2 bytes; the products'
   // values are computed a row at a time); plus per source a 4-byte sample index and the source
@@ -566,6 +643,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   // source on a 30 m grid reads 9 of them).
   const double indices = double(season_indices().size());
   double per_cell = 24.0 + 8.0 * indices + 2.0 * double(season_products().size());
+  per_cell += 40.0;  // the September rule's summed-area tables and its copy of the classes
   if (ancillary.climate) per_cell += 36 * 4.0 + 12 * 4.0;  // the climate read, the monthly NDVI
   for (SeasonSource* src : sources) {
     const double ratio = std::max(1.0, grid.transform.pixel_width / std::abs(src->grid().transform.pixel_width));
@@ -606,6 +684,8 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
                 area_model,
                 min_patch,
                 patch_halo,
+                autumn_radius,
+                autumn_smoothing,
                 {},
                 {},
                 {},

@@ -55,6 +55,8 @@ struct CellRules {
   float bare_max_fvc = 0.05f, shrub_min_fvc = 0.15f, crop_min_fvc = 0.40f;  // landcover.*
   float shrub_min_green_ratio = 0.75f, crop_max_green_ratio = 0.30f;        // landcover.*_green_ratio
   float crop_max_autumn_ratio = 0.65f;                                      // landcover.crop_max_autumn_ratio
+  int autumn_reference_min_cells = 12;                                      // landcover.autumn_reference_min_cells
+  float shrub_autumn_margin = 0.06f, shrub_min_autumn_ratio = 0.90f;        // landcover.shrub_autumn_margin, shrub_min_autumn_ratio
   int majority_radius = 1;                                                  // landcover.majority_radius
   geo::index::AlbedoNdviDdi ddi;                                            // desertification.albedo_ndvi_slope
   geo::index::DdiGrading ddi_grading;                                       // desertification.*_min_ddi
@@ -94,8 +96,9 @@ struct CellRules {
   /// wetland by water frequency; trees by the forest rule; bare below a cover; cropland when green
   /// only at the peak (low in May, or already harvested in September); shrubland when it holds its
   /// cover from May (and through September where seen): May is the window that tells late-greening
-  /// grass from shrubs; grassland otherwise. Without a shoulder window, cropland and shrubland cannot
-  /// be told from grassland.
+  /// grass from shrubs; grassland otherwise (where May was not seen, the season engine asks
+  /// shrub_by_autumn next). Without a shoulder window, cropland and shrubland cannot be told from
+  /// grassland.
   LandCover land_cover(float water_frequency, bool tree, float peak_cover, GreenRatios g) const {
     if (is_water_by_frequency(water_frequency)) return LandCover::water;
     if (water_class(water_frequency) >= 1) return LandCover::wetland;
@@ -106,6 +109,42 @@ struct CellRules {
     if (peak_cover >= shrub_min_fvc && g.spring >= shrub_min_green_ratio && !(g.autumn < shrub_min_green_ratio))
       return LandCover::shrubland;
     return LandCover::grassland;
+  }
+  /// What the cells around one cell whose class May decided (shrubland or grassland, seen in both
+  /// shoulder windows) show in September: how many of each, and the sums of their September ratios.
+  /// They were seen on the same September dates as the cell, so under the same residual haze.
+  struct AutumnReferences {
+    int shrubland = 0, grassland = 0;
+    double shrubland_ratio_sum = 0, grassland_ratio_sum = 0;
+  };
+  /// Shrubland where May was not seen (a May cloud over a shrub belt), for a cell land_cover called
+  /// grassland: shrubs hold their leaves into September while the steppe cures (0.8-0.9 of its peak
+  /// by mid-September, less later). One September ratio is shifted by that date's haze as much as
+  /// the shrub-grass gap (0.01 of red reflectance moves a 0.3-cover ratio by about 0.2), so the cut
+  /// is set against the May-decided neighbours seen on the same dates: midway between their
+  /// shrubland and grassland means where both are there (and at least shrub_autumn_margin apart: an
+  /// early-September scene, before the grass cures, tells nothing); shrub_autumn_margin below the
+  /// shrubland mean, or above the grassland mean, where only one is; the fixed
+  /// shrub_min_autumn_ratio where neither is (0 turns that last resort off).
+  bool shrub_by_autumn(float peak_cover, GreenRatios g, const AutumnReferences& near) const {
+    if (!(peak_cover >= shrub_min_fvc) || g.spring == g.spring || !(g.autumn == g.autumn)) return false;
+    const int need = std::max(1, autumn_reference_min_cells);
+    const bool shrubs = near.shrubland >= need, grass = near.grassland >= need;
+    const double shrub_mean = shrubs ? near.shrubland_ratio_sum / near.shrubland : 0;
+    const double grass_mean = grass ? near.grassland_ratio_sum / near.grassland : 0;
+    double cut;
+    if (shrubs && grass) {
+      if (shrub_mean - grass_mean < shrub_autumn_margin) return false;
+      cut = 0.5 * (shrub_mean + grass_mean);
+    } else if (shrubs) {
+      cut = shrub_mean - shrub_autumn_margin;
+    } else if (grass) {
+      cut = grass_mean + shrub_autumn_margin;
+    } else {
+      if (!(shrub_min_autumn_ratio > 0)) return false;
+      cut = shrub_min_autumn_ratio;
+    }
+    return g.autumn >= cut;
   }
   /// Spatial context for the one decision a single noisy ratio makes: a shrubland or grassland cell
   /// takes the majority of the shrubland and grassland cells of its window (counts include itself),
