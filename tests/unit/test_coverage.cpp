@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "libgeo/coverage.hpp"
+#include "libgeo/zone_cover.hpp"
 
 using namespace geo;
 
@@ -143,4 +144,61 @@ TEST(Coverage, AgreesWithIndependentIntersectionCellByCell) {
     }
   EXPECT_LT(worst, 1e-9);
   EXPECT_NEAR(sum(f), ogr.get_Area(), 1e-9 * ogr.get_Area());
+}
+
+// The zones' cells of a window, as every zonal pass reads them: zone by zone, rows in order, the
+// fractions of coverage_fractions, nothing for a zone off the window or empty; the same cells
+// whatever strips the window is cut into.
+TEST(ZoneCover, VisitsEachZonesRowsInOrderWithItsCoverageFractions) {
+  Grid grid;
+  grid.cols = 6, grid.rows = 6, grid.transform = unit_grid(6);
+  const MultiPolygon left = poly({{0.5, 0.5}, {2.5, 0.5}, {2.5, 5.5}, {0.5, 5.5}});   // columns 0-2, rows 0-5
+  const MultiPolygon right = poly({{4.0, 1.0}, {6.0, 1.0}, {6.0, 3.0}, {4.0, 3.0}});  // cells (3..4, 4..5) whole
+  const MultiPolygon nothing;
+  const ZoneCover zones(grid, {&left, &nothing, &right});
+  ASSERT_EQ(zones.size(), 3u);
+  EXPECT_TRUE(zones.window(1).empty());
+  struct Visit {
+    std::size_t zone;
+    int row, col0, cells;
+    double sum;
+  };
+  auto visits_of = [&](const Window& w) {
+    std::vector<Visit> out;
+    zones.for_each_row(w, [&](std::size_t z, int row, int col0, const double* f, int cells) {
+      double s = 0;
+      for (int k = 0; k < cells; ++k) s += f[k];
+      out.push_back({z, row, col0, cells, s});
+    });
+    return out;
+  };
+  const std::vector<Visit> whole = visits_of(grid.full());
+  ASSERT_EQ(whole.size(), 6u + 2u);
+  for (int r = 0; r < 6; ++r) {
+    EXPECT_EQ(whole[std::size_t(r)].zone, 0u);
+    EXPECT_EQ(whole[std::size_t(r)].row, r);
+    EXPECT_EQ(whole[std::size_t(r)].col0, 0);
+    EXPECT_EQ(whole[std::size_t(r)].cells, 3);
+    EXPECT_NEAR(whole[std::size_t(r)].sum, r == 0 || r == 5 ? 1.0 : 2.0, 1e-12);  // 0.5 + 1 + 0.5, halved on the edge rows
+  }
+  EXPECT_EQ(whole[6].zone, 2u);
+  EXPECT_EQ(whole[6].row, 3);
+  EXPECT_EQ(whole[7].row, 4);
+  EXPECT_NEAR(whole[6].sum + whole[7].sum, 4.0, 1e-12);
+  // Cut into strips of 2 rows, the same rows with the same fractions.
+  std::vector<Visit> by_strips;
+  for (int r0 = 0; r0 < 6; r0 += 2) {
+    const std::vector<Visit> v = visits_of(Window{0, r0, 6, 2});
+    by_strips.insert(by_strips.end(), v.begin(), v.end());
+  }
+  ASSERT_EQ(by_strips.size(), whole.size());
+  double total_whole = 0, total_strips = 0;
+  for (std::size_t i = 0; i < whole.size(); ++i) total_whole += whole[i].sum, total_strips += by_strips[i].sum;
+  EXPECT_EQ(total_whole, total_strips);
+  // A part outside every zone's bounds is empty.
+  EXPECT_TRUE(zones.part(2, Window{0, 0, 2, 2}).empty());
+  const ZoneCover::Part p = zones.part(0, Window{0, 2, 6, 2});
+  EXPECT_EQ(p.window.row0, 2);
+  EXPECT_EQ(p.window.rows, 2);
+  EXPECT_NEAR(p.row(3)[1], 1.0, 1e-12);
 }

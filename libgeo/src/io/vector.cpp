@@ -436,9 +436,16 @@ void write_points_gpkg(const std::string& path, const std::string& layer_name, c
   out.commit();
 }
 
+ZoneCover zone_cover(const std::vector<Zone>& zones, const Grid& grid) {
+  std::vector<const MultiPolygon*> polygons;
+  for (const Zone& z : zones) polygons.push_back(&z.geometry);
+  return ZoneCover(grid, std::move(polygons));
+}
+
 std::vector<Window> zone_windows(const std::vector<Zone>& zones, const Grid& grid) {
+  const ZoneCover cover = zone_cover(zones, grid);
   std::vector<Window> windows;
-  for (const Zone& z : zones) windows.push_back(z.geometry.empty() ? Window{} : grid.window_of(z.geometry.bounds()));
+  for (std::size_t z = 0; z < cover.size(); ++z) windows.push_back(cover.window(z));
   return windows;
 }
 

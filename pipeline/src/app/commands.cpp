@@ -996,29 +996,25 @@ void zonal_command(const ZonalOptions& o, std::ostream& out) {
   const auto zones = geo::io::read_zones({o.zones, o.field, "", o.layer}, grid.crs_wkt);
   const auto nodata = raster.nodata(o.band);
 
-  const std::vector<geo::Window> windows = geo::io::zone_windows(zones, grid);
-  const bool any_inside = std::any_of(windows.begin(), windows.end(), [](const geo::Window& w) { return !w.empty(); });
+  const geo::ZoneCover zone_cover = geo::io::zone_cover(zones, grid);
+  bool any_inside = false;
+  for (std::size_t z = 0; z < zone_cover.size(); ++z) any_inside = any_inside || !zone_cover.window(z).empty();
   if (!zones.empty() && !any_inside)
     std::fprintf(stderr, "warning: no zone of %s intersects %s (zones in the wrong CRS?)\n", o.zones.c_str(), o.raster.c_str());
 
   std::vector<geo::WeightedStats> totals(zones.size());
   for (const geo::Window& strip : geo::strips(grid, o.window_rows)) {
-    std::optional<geo::Block<double>> values;
-    for (std::size_t z = 0; z < zones.size(); ++z) {
-      const geo::Window sub = windows[z].intersect(strip);
-      if (sub.empty()) continue;
+    std::optional<geo::Block<double>> values;  // read once a zone touches the strip
+    zone_cover.for_each_row(strip, [&](std::size_t z, int row, int col0, const double* fraction, int cells) {
       if (!values) values = raster.read<double>(strip, o.band);
-      const auto cover = geo::coverage_fractions(zones[z].geometry, grid.transform, sub);
-      for (int r = 0; r < sub.rows; ++r) {
-        geo::WeightedStats row;  // one row in column order, then rows in order: deterministic
-        for (int c = 0; c < sub.cols; ++c) {
-          const double v = values->at(sub.row0 - strip.row0 + r, sub.col0 + c);
-          if (std::isnan(v) || (nodata && v == *nodata)) continue;
-          row.add(v, cover.at(r, c));
-        }
-        totals[z].merge(row);
+      geo::WeightedStats row_stats;  // one row in column order, then rows in order: deterministic
+      for (int k = 0; k < cells; ++k) {
+        const double v = values->at(row - strip.row0, col0 - strip.col0 + k);
+        if (std::isnan(v) || (nodata && v == *nodata)) continue;
+        row_stats.add(v, fraction[k]);
       }
-    }
+      totals[z].merge(row_stats);
+    });
   }
   out << o.field;
   for (auto s : stats) out << "," << geo::statistic_name(s);

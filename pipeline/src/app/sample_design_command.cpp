@@ -74,7 +74,7 @@ std::size_t sample_design_command(const SampleDesignOptions& o, std::ostream& lo
   } catch (const geo::io::IoError& e) {
     throw ZonesError(e.what());
   }
-  const std::vector<geo::Window> zone_windows = geo::io::zone_windows(zones, grid);
+  const geo::ZoneCover zone_cover = geo::io::zone_cover(zones, grid);
   const geo::CellAreaModel areas = geo::io::cell_area_model(grid);
   const std::vector<geo::Window> strips = geo::strips(grid, 256);
 
@@ -83,7 +83,7 @@ std::size_t sample_design_command(const SampleDesignOptions& o, std::ostream& lo
   for (const geo::Window& w : strips) {
     const auto classes = map.read<std::uint8_t>(w);
     const auto cell = areas.areas(w);
-    const std::vector<int> zone = zones_of_cells(zones, zone_windows, grid, w);
+    const std::vector<int> zone = zones_of_cells(zone_cover, w);
     for (std::size_t i = 0; i < classes.size(); ++i) {
       if (zone[i] < 0 || classes[i] < 1 || classes[i] >= kLandCoverClasses) continue;
       Stratum& s = strata[{zone[i], classes[i]}];
@@ -117,7 +117,7 @@ std::size_t sample_design_command(const SampleDesignOptions& o, std::ostream& lo
   std::map<std::pair<int, int>, std::size_t> seen;
   for (const geo::Window& w : strips) {
     const auto classes = map.read<std::uint8_t>(w);
-    const std::vector<int> zone = zones_of_cells(zones, zone_windows, grid, w);
+    const std::vector<int> zone = zones_of_cells(zone_cover, w);
     for (std::size_t i = 0; i < classes.size(); ++i) {
       if (zone[i] < 0 || classes[i] < 1 || classes[i] >= kLandCoverClasses) continue;
       const std::pair<int, int> key{zone[i], classes[i]};

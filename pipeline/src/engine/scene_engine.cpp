@@ -66,8 +66,7 @@ void encode_clear_index(const PixelState* __restrict state, float* __restrict va
 }
 
 // Computes every product of a strip (with halo) and the per-row zone tallies of its core rows.
-void compute_strip(Strip& s, const BandSet& bands, const CellRules& rules, const geo::CellAreaModel& area_model, const std::vector<geo::io::Zone>& zones,
-                   const std::vector<Window>& zone_windows, const geo::GeoTransform& transform) {
+void compute_strip(Strip& s, const BandSet& bands, const CellRules& rules, const geo::CellAreaModel& area_model, const geo::ZoneCover& zones) {
   const Window& g = s.grown;
   const std::size_t n = std::size_t(g.size());
   Block<PixelState>& state = s.obs.state;
@@ -153,43 +152,38 @@ void compute_strip(Strip& s, const BandSet& bands, const CellRules& rules, const
 
   // Zone tallies, row by row (column order inside a row), for zones touching this strip.
   s.zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
-  for (std::size_t z = 0; z < zones.size(); ++z) {
-    const Window sub = zone_windows[z].intersect(c);
-    if (sub.empty()) continue;
-    const Block<double> cover = geo::coverage_fractions(zones[z].geometry, transform, sub);
-    for (int r = 0; r < sub.rows; ++r) {
-      ZoneTally& t = s.zone_rows[z][std::size_t(sub.row0 - c.row0 + r)];
-      const int gr = sub.row0 - g.row0 + r;
-      for (int k = 0; k < sub.cols; ++k) {
-        const double f = cover.at(r, k);
-        if (f <= 0) continue;
-        const int col = sub.col0 - g.col0 + k;
-        const std::size_t gi = std::size_t(gr) * g.cols + col;
-        if (state[gi] == PixelState::no_data) continue;
-        const double w = f * areas[gi];
-        t.total_area += w;
-        if (state[gi] != PixelState::clear) continue;
-        t.observed_area += w;
-        if (water[gi] == 1) {
-          t.water_area += w;
-          continue;
-        }
-        t.land_area += w;
-        t.fvc_area += double(fvc[gi]) * w;
-        t.add_graded_area(rules.grade(fvc[gi], false), w);
-        const int cr = sub.row0 - c.row0 + r, cc = col - (c.col0 - g.col0);
-        if (forest.at(cr, cc) == 1) t.forest_area += w;
-        if (!index_values.empty() && t.index_sum.empty())
-          t.index_sum.assign(index_values.size(), 0), t.index_area.assign(index_values.size(), 0);
-        for (std::size_t m = 0; m < index_values.size(); ++m) {
-          const float v = index_values[m].at(cr, cc);
-          if (!std::isfinite(v)) continue;
-          t.index_sum[m] += double(v) * w;
-          t.index_area[m] += w;
-        }
+  zones.for_each_row(c, [&](std::size_t z, int row, int col0, const double* fraction, int cells) {
+    ZoneTally& t = s.zone_rows[z][std::size_t(row - c.row0)];
+    const int gr = row - g.row0, cr = row - c.row0;
+    for (int k = 0; k < cells; ++k) {
+      const double f = fraction[k];
+      if (f <= 0) continue;
+      const int col = col0 - g.col0 + k;
+      const std::size_t gi = std::size_t(gr) * g.cols + col;
+      if (state[gi] == PixelState::no_data) continue;
+      const double w = f * areas[gi];
+      t.total_area += w;
+      if (state[gi] != PixelState::clear) continue;
+      t.observed_area += w;
+      if (water[gi] == 1) {
+        t.water_area += w;
+        continue;
+      }
+      t.land_area += w;
+      t.fvc_area += double(fvc[gi]) * w;
+      t.add_graded_area(rules.grade(fvc[gi], false), w);
+      const int cc = col - (c.col0 - g.col0);
+      if (forest.at(cr, cc) == 1) t.forest_area += w;
+      if (!index_values.empty() && t.index_sum.empty())
+        t.index_sum.assign(index_values.size(), 0), t.index_area.assign(index_values.size(), 0);
+      for (std::size_t m = 0; m < index_values.size(); ++m) {
+        const float v = index_values[m].at(cr, cc);
+        if (!std::isfinite(v)) continue;
+        t.index_sum[m] += double(v) * w;
+        t.index_area[m] += w;
       }
     }
-  }
+  });
   s.outputs.set("FVC", std::move(fvc_out));
   s.outputs.set("WATER", std::move(water_out));
   s.outputs.set("FOREST", std::move(forest));
@@ -238,7 +232,7 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   SceneResult result;
   result.scene = scene;
   result.zones = geo::io::read_zones(zone_source, grid.crs_wkt);
-  const std::vector<Window> zone_windows = geo::io::zone_windows(result.zones, grid);
+  const geo::ZoneCover zone_cover = geo::io::zone_cover(result.zones, grid);
 
   double soil = settings.fvc.ndvi_soil.value_or(0), veg = settings.fvc.ndvi_veg.value_or(0);
   if (!settings.fvc.ndvi_soil || !settings.fvc.ndvi_veg) {
@@ -292,7 +286,7 @@ SceneResult process_scene(ObservationSource& source, const Settings& settings, c
   run_strips<Strip>(
       plan, grid, halo, [&](Strip& s) { s.obs = source.read(s.grown); },
       [&](Strip& s) {
-        compute_strip(s, source.bands(), rules, area_model, result.zones, zone_windows, grid.transform);
+        compute_strip(s, source.bands(), rules, area_model, zone_cover);
         s.obs = {};
       },
       [&](Strip& s) {

@@ -152,7 +152,7 @@ struct YearInputs {
   std::vector<Window> footprints;                                                    // by source, on the grid
   std::map<std::string, std::unique_ptr<geo::io::CoordinateTransformer>> to_source;  // grid -> source CRS
   const std::vector<geo::io::Zone>& zones;
-  std::vector<Window> zone_windows;
+  geo::ZoneCover zone_cover;  // the zones on the grid
   CellRules rules;
   const geo::CellAreaModel& area_model;
   double min_patch;
@@ -311,7 +311,6 @@ void classify_by_autumn(const CellRules& rules, int radius, int smoothing, const
 void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   const auto& windows = in.windows;
   const auto& zones = in.zones;
-  const auto& zone_windows = in.zone_windows;
   const CellRules& rules = in.rules;
   const geo::CellAreaModel& area_model = in.area_model;
   const double min_patch = in.min_patch;
@@ -477,12 +476,8 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   const std::vector<ProductSpec>& specs = season_products();
   st->outputs = ProductBlocks(specs, c);
   std::vector<std::vector<std::int32_t>> values(specs.size(), std::vector<std::int32_t>(std::size_t(c.cols)));  // one row of each
-  std::vector<Window> subs(zones.size());
-  std::vector<Block<double>> cover(zones.size());
-  for (std::size_t z = 0; z < zones.size(); ++z) {
-    subs[z] = zone_windows[z].intersect(c);
-    if (!subs[z].empty()) cover[z] = geo::coverage_fractions(zones[z].geometry, in.grid.transform, subs[z]);
-  }
+  std::vector<geo::ZoneCover::Part> parts;  // each zone's cells of the core, tallied row by row below
+  for (std::size_t z = 0; z < zones.size(); ++z) parts.push_back(in.zone_cover.part(z, c));
   st->zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
   std::vector<SeasonCell> row_cells(std::size_t(c.cols));
   std::vector<double> w(std::size_t(c.cols));
@@ -494,12 +489,13 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       st->outputs.set_row(p, r, values[p].data());
     }
     for (std::size_t z = 0; z < zones.size(); ++z) {
-      const Window& sub = subs[z];
+      const Window& sub = parts[z].window;
       if (sub.empty() || r + c.row0 < sub.row0 || r + c.row0 >= sub.row_end()) continue;
       ZoneTally& t = st->zone_rows[z][std::size_t(r)];
-      const int k0 = sub.col0 - c.col0, zr = r + c.row0 - sub.row0;
+      const int k0 = sub.col0 - c.col0;
+      const double* fraction = parts[z].row(r + c.row0);
       for (int k = 0; k < sub.cols; ++k) {
-        const double f = cover[z].at(zr, k);
+        const double f = fraction[k];
         w[std::size_t(k)] = f > 0 && row_cells[std::size_t(k0 + k)].has_data ? f * areas.at(r + c.row0 - patch_window.row0, k0 + k) : 0.0;
         if (w[std::size_t(k)] > 0) t.total_area += w[std::size_t(k)];
       }
@@ -531,7 +527,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   match_points(in.sample_cells, st->sample_matches);
   // The year's scenes with data in each zone row (for the per-zone scene count).
   for (std::size_t z = 0; z < zones.size(); ++z) {
-    const Window& sub = subs[z];
+    const Window& sub = parts[z].window;
     if (sub.empty()) continue;
     for (int r = 0; r < sub.rows; ++r) {
       ZoneTally& t = st->zone_rows[z][std::size_t(sub.row0 - c.row0 + r)];
@@ -543,7 +539,7 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
         for (int k = 0; k < sub.cols && !t.sources_seen[smp.source]; ++k) {
           const std::size_t i = std::size_t(cr + dr) * g.cols + std::size_t(sub.col0 - c.col0 + k);
           const std::int32_t j = smp.index[i];
-          if (cover[z].at(r, k) > 0 && j >= 0 && smp.obs.state[std::size_t(j)] != PixelState::no_data) t.sources_seen[smp.source] = 1;
+          if (parts[z].fraction.at(r, k) > 0 && j >= 0 && smp.obs.state[std::size_t(j)] != PixelState::no_data) t.sources_seen[smp.source] = 1;
         }
       }
     }
@@ -650,7 +646,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
     per_cell += 4.0 + (2.0 + 2.0 * indices) * ratio * ratio;
   }
   const StripPlan plan = plan_strips(s, per_cell, grid.cols, halo);
-  const std::vector<Window> zone_windows = geo::io::zone_windows(zones, grid);
+  geo::ZoneCover zone_cover = geo::io::zone_cover(zones, grid);
 
   // Products: those output.products selects, and the FVC the trends read (a work file when it is
   // not selected itself).
@@ -679,7 +675,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
                 footprints,
                 std::move(to_source),
                 zones,
-                zone_windows,
+                std::move(zone_cover),
                 cell_rules_from(s, s.fvc.ndvi_soil.value_or(0.05), s.fvc.ndvi_veg.value_or(0.85)),
                 area_model,
                 min_patch,
@@ -721,7 +717,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
                 seconds_since(finish_start));
   if (ancillary.plots) {
     std::map<std::size_t, int> zone_of_plot;
-    for (const PlotCell& cell : in.plot_cells) zone_of_plot[cell.plot] = zone_of_cell(zones, in.zone_windows, grid, cell.col, cell.row);
+    for (const PlotCell& cell : in.plot_cells) zone_of_plot[cell.plot] = zone_of_cell(in.zone_cover, cell.col, cell.row);
     for (PlotMatch& m : plot_matches)
       if (const auto z = zone_of_plot.find(m.plot); z != zone_of_plot.end()) m.zone = z->second;
     result.calibration = fit_calibration(std::move(plot_matches), *ancillary.plots, s.calibration.min_plots);
@@ -742,7 +738,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
     std::size_t outside_zones = 0;
     std::string first_outside;
     for (const PlotCell& cell : in.sample_cells) {
-      const int z = zone_of_cell(zones, in.zone_windows, grid, cell.col, cell.row);
+      const int z = zone_of_cell(in.zone_cover, cell.col, cell.row);
       if (z < 0) {
         if (outside_zones++ == 0) first_outside = table_row(s.accuracy.samples_file, std::size_t((*ancillary.samples)[cell.plot].row - 1));
         continue;
@@ -760,20 +756,15 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   return result;
 }
 
-std::vector<int> zones_of_cells(const std::vector<geo::io::Zone>& zones, const std::vector<Window>& zone_windows, const geo::Grid& grid,
-                                const Window& w) {
+std::vector<int> zones_of_cells(const geo::ZoneCover& zones, const Window& w) {
   std::vector<int> zone(w.size(), -1);
   std::vector<double> best(w.size(), 0.5);  // the zone holding most of a cell, if one holds at least half
-  for (std::size_t z = 0; z < zones.size(); ++z) {
-    const Window sub = zone_windows[z].intersect(w);
-    if (sub.empty()) continue;
-    const Block<double> f = geo::coverage_fractions(zones[z].geometry, grid.transform, sub);
-    for (int r = 0; r < sub.rows; ++r)
-      for (int c = 0; c < sub.cols; ++c) {
-        const std::size_t i = std::size_t(sub.row0 - w.row0 + r) * std::size_t(w.cols) + std::size_t(sub.col0 - w.col0 + c);
-        if (f.at(r, c) >= best[i]) best[i] = f.at(r, c), zone[i] = int(z);
-      }
-  }
+  zones.for_each_row(w, [&](std::size_t z, int row, int col0, const double* fraction, int cells) {
+    for (int k = 0; k < cells; ++k) {
+      const std::size_t i = std::size_t(row - w.row0) * std::size_t(w.cols) + std::size_t(col0 - w.col0 + k);
+      if (fraction[k] >= best[i]) best[i] = fraction[k], zone[i] = int(z);
+    }
+  });
   return zone;
 }
 

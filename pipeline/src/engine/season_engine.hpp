@@ -27,12 +27,8 @@ namespace ecomon {
 /// Per cell of `w` (row-major), the zone (index) that covers at least half of it, the most covering
 /// one (the later on a tie); -1 none. The rule that gives sample units, plots and sample-design's
 /// strata their zone.
-std::vector<int> zones_of_cells(const std::vector<geo::io::Zone>& zones, const std::vector<geo::Window>& zone_windows,
-                                const geo::Grid& grid, const geo::Window& w);
-inline int zone_of_cell(const std::vector<geo::io::Zone>& zones, const std::vector<geo::Window>& zone_windows, const geo::Grid& grid,
-                        int col, int row) {
-  return zones_of_cells(zones, zone_windows, grid, geo::Window{col, row, 1, 1})[0];
-}
+std::vector<int> zones_of_cells(const geo::ZoneCover& zones, const geo::Window& w);
+inline int zone_of_cell(const geo::ZoneCover& zones, int col, int row) { return zones_of_cells(zones, geo::Window{col, row, 1, 1})[0]; }
 
 /// The year's map as a reference sample's design may have been drawn on it: each zone's code and
 /// mapped class areas (its tally's), and the cell area of the regional grid (equal-area).

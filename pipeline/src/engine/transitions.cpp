@@ -59,7 +59,7 @@ TransitionResult land_cover_transitions(const YearResult& from, const YearResult
   for (const geo::io::RasterReader* r : {&first, &second})
     if (r->grid().cols != grid.cols || r->grid().rows != grid.rows || !(r->grid().transform == grid.transform))
       throw std::runtime_error(r->path() + ": not on the run's regional grid");
-  const std::vector<Window> zone_windows = geo::io::zone_windows(zones, grid);
+  const geo::ZoneCover zone_cover = geo::io::zone_cover(zones, grid);
   const geo::CellAreaModel area_model = geo::io::cell_area_model(grid);
 
   // Per zone and core row: the row's matrix and its unpaired area, merged in row order.
@@ -82,26 +82,22 @@ TransitionResult land_cover_transitions(const YearResult& from, const YearResult
         const Window& c = t.core;
         const Block<double> areas = area_model.areas(c);
         t.zone_rows.assign(zones.size(), std::vector<Row>(std::size_t(c.rows)));
-        for (std::size_t z = 0; z < zones.size(); ++z) {
-          const Window sub = zone_windows[z].intersect(c);
-          if (sub.empty()) continue;
-          const Block<double> cover = geo::coverage_fractions(zones[z].geometry, grid.transform, sub);
-          for (int r = 0; r < sub.rows; ++r) {
-            Row& row = t.zone_rows[z][std::size_t(sub.row0 - c.row0 + r)];
-            for (int k = 0; k < sub.cols; ++k) {
-              const double f = cover.at(r, k);
-              if (f <= 0) continue;
-              const int cr = sub.row0 - c.row0 + r, cc = sub.col0 - c.col0 + k;
-              const std::uint8_t a = t.first.at(cr, cc), b = t.second.at(cr, cc);
-              const bool a_known = a > 0 && a < kLandCoverClasses, b_known = b > 0 && b < kLandCoverClasses;
-              const double w = f * areas.at(cr, cc);
-              if (a_known && b_known)
-                row.areas[TransitionResult::index(LandCover(a), LandCover(b))] += w;
-              else if (a_known || b_known)
-                row.unpaired += w;
-            }
+        zone_cover.for_each_row(c, [&](std::size_t z, int row, int col0, const double* fraction, int cells) {
+          Row& out = t.zone_rows[z][std::size_t(row - c.row0)];
+          const int cr = row - c.row0;
+          for (int k = 0; k < cells; ++k) {
+            const double f = fraction[k];
+            if (f <= 0) continue;
+            const int cc = col0 - c.col0 + k;
+            const std::uint8_t a = t.first.at(cr, cc), b = t.second.at(cr, cc);
+            const bool a_known = a > 0 && a < kLandCoverClasses, b_known = b > 0 && b < kLandCoverClasses;
+            const double w = f * areas.at(cr, cc);
+            if (a_known && b_known)
+              out.areas[TransitionResult::index(LandCover(a), LandCover(b))] += w;
+            else if (a_known || b_known)
+              out.unpaired += w;
           }
-        }
+        });
         t.first = {}, t.second = {};
       },
       [&](TransitionStrip& t) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "libgeo/coverage.hpp"
+#include "libgeo/zone_cover.hpp"
 
 namespace geo::io {
 
@@ -36,6 +37,8 @@ std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target
 /// Per zone, the window of `grid` its bounds cover (empty for a zone without geometry or off the
 /// grid): the only cells where its coverage fractions can be non-zero.
 std::vector<Window> zone_windows(const std::vector<Zone>& zones, const Grid& grid);
+/// The zones on `grid` for zonal passes (the zones must outlive it).
+ZoneCover zone_cover(const std::vector<Zone>& zones, const Grid& grid);
 
 /// The zones' CRS as WKT (for checks and messages).
 std::string zone_crs(const ZoneSource& source);

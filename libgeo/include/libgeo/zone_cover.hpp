@@ -1,0 +1,58 @@
+#pragma once
+// Zones on a grid, and the cells of any window each zone covers with their coverage fractions: the
+// one zone x window accumulation of a strip-by-strip zonal pass (exactextract's per-feature window,
+// cut by strips). Every zonal tally of ecomon reads its cells through it: the scene pass, the season
+// pass, land-cover transitions and `ecomon zonal`.
+//
+// Determinism: rows are visited in order and a row's cells in column order, so that sums formed
+// per row and merged in row order depend only on the grid, never on the strip height or the thread
+// that computed the strip (libgeo/zonal.hpp).
+#include <cstddef>
+#include <vector>
+
+#include "libgeo/block.hpp"
+#include "libgeo/coverage.hpp"
+#include "libgeo/grid.hpp"
+
+namespace geo {
+
+class ZoneCover {
+ public:
+  /// The zones' polygons in the grid's CRS (kept by pointer: they must outlive this), each placed
+  /// on the grid by its bounds; an empty polygon or one off the grid covers no cell.
+  ZoneCover(const Grid& grid, std::vector<const MultiPolygon*> polygons);
+
+  std::size_t size() const { return polygons_.size(); }
+  /// The cells of the grid zone z's bounds cover: the only ones whose fraction can be non-zero.
+  const Window& window(std::size_t z) const { return windows_[z]; }
+
+  /// Zone z's part of `w`: the window of its cells there, and their coverage fractions (row-major;
+  /// an empty window and no fractions where the zone misses `w`).
+  struct Part {
+    Window window;
+    Block<double> fraction;
+    bool empty() const { return window.empty(); }
+    /// The fractions of grid row `row` (which the part must hold), from column window.col0.
+    const double* row(int row) const { return &fraction.at(row - window.row0, 0); }
+  };
+  Part part(std::size_t z, const Window& w) const;
+
+  /// For every zone whose bounds touch `w`, zone by zone, each row of its part in row order:
+  /// visit(zone, grid row, grid column of the first cell, fractions of the row's cells, cell count).
+  /// Cells of fraction 0 are in the row (the caller skips them).
+  template <class Visit>
+  void for_each_row(const Window& w, Visit&& visit) const {
+    for (std::size_t z = 0; z < polygons_.size(); ++z) {
+      const Part p = part(z, w);
+      if (p.empty()) continue;
+      for (int r = p.window.row0; r < p.window.row_end(); ++r) visit(z, r, p.window.col0, p.row(r), p.window.cols);
+    }
+  }
+
+ private:
+  GeoTransform transform_;
+  std::vector<const MultiPolygon*> polygons_;
+  std::vector<Window> windows_;
+};
+
+}  // namespace geo
