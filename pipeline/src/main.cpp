@@ -99,13 +99,18 @@ int main(int argc, char** argv) {
   add_run_options(check_cmd, check);
 
   ecomon::ZonalOptions zonal;
-  auto* zonal_cmd = app.add_subcommand("zonal", "Coverage-weighted zonal statistics of a raster (exactextract semantics), CSV on stdout");
+  auto* zonal_cmd = app.add_subcommand("zonal", "Coverage-weighted zonal statistics of a raster (exactextract semantics), CSV on stdout or -o FILE");
   zonal_cmd->add_option("raster", zonal.raster, "Raster file")->required();
   zonal_cmd->add_option("zones", zonal.zones, "Zones (any OGR polygon source)")->required();
   zonal_cmd->add_option("--field", zonal.field, "Zone identifier field")->required();
   zonal_cmd->add_option("--layer", zonal.layer, "Layer of the zones source (default: first)");
   zonal_cmd->add_option("--band", zonal.band, "Band, 1-based")->check(CLI::PositiveNumber);
-  zonal_cmd->add_option("--stats", zonal.stats, "Comma-separated: count,sum,mean,min,max");
+  zonal_cmd->add_option("--stats", zonal.stats,
+                        "Comma-separated: count,sum,mean,min,max,stdev,median,quantile_N (0<N<100),majority,minority,variety,frac "
+                        "(a column per value),weighted_mean (with --weights); default count,sum,mean,min,max");
+  zonal_cmd->add_flag("--raw", zonal.raw, "Digital numbers as stored (default: the band's scale and offset applied)");
+  zonal_cmd->add_option("--weights", zonal.weights, "A raster on the same grid whose values weight each cell (weighted_mean)");
+  zonal_cmd->add_option("-o,--output", zonal.output, "Write the CSV here (UTF-8 with a BOM, atomically) instead of stdout");
 
   ecomon::ZonesImportOptions import;
   auto* import_cmd = app.add_subcommand("zones-import", "Merge polygon layers into one WGS84 GeoPackage (fields code, name)");

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "app/commands.hpp"
@@ -89,4 +90,65 @@ TEST(ZonalReference, ZoneOutsideTheRasterGetsAnEmptyRow) {
   EXPECT_EQ(res.exit_code, 0) << res.output;
   EXPECT_NE(res.output.find("far,0,"), std::string::npos) << res.output;
   EXPECT_NE(res.output.find("wrong CRS"), std::string::npos) << res.output;
+}
+
+// Order and category statistics against R (Debian r-base-core, installed by scripts/test.sh) on
+// a window the zone covers whole (every weight 1): quantile type 2, the population standard
+// deviation, the most and least frequent value (the smallest of ties, as which.max / which.min
+// over R's sorted table), the count of distinct values. The band declares a scale and an offset:
+// applied by default, not with --raw. -o writes the same CSV with a BOM.
+TEST(ZonalReference, OrderStatisticsEqualRsAndTheBandsScaleAndOffsetApply) {
+  geo::io::initialise_gdal(64);
+  const auto dir = fresh_dir("order_stats");
+  geo::Grid grid{20, 15, {500000, 30, 4500000, -30}, geo::io::crs_wkt("EPSG:32648")};
+  geo::Block<float> raw(grid.full());
+  for (int r = 0; r < grid.rows; ++r)
+    for (int c = 0; c < grid.cols; ++c) raw.at(r, c) = float((7 * c + 13 * r + (r * c) % 5) % 23);  // many ties
+  const auto raster = (dir / "scaled.tif").string();
+  geo::io::write_geotiff(raster, grid, raw, 255.0);
+  const auto edit = run_shell("gdal_edit.py -scale 0.5 -offset -3 " + raster);  // Debian gdal-bin
+  ASSERT_EQ(edit.exit_code, 0) << edit.output;
+  // The zone: columns 3-14, rows 2-11, on cell edges.
+  const int c0 = 3, c1 = 15, r0 = 2, r1 = 12;
+  const double x0 = 500000 + 30.0 * c0, x1 = 500000 + 30.0 * c1, y0 = 4500000 - 30.0 * r1, y1 = 4500000 - 30.0 * r0;
+  std::ofstream(dir / "zone.geojson")
+      << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32648"}},"features":[{"type":"Feature","properties":{"id":"Z"},"geometry":{"type":"Polygon","coordinates":[[[)"
+      << std::fixed << x0 << "," << y0 << "],[" << x1 << "," << y0 << "],[" << x1 << "," << y1 << "],[" << x0 << "," << y1 << "],[" << x0
+      << "," << y0 << "]]]}}]}";
+  {
+    std::ofstream values(dir / "values.txt");
+    for (int r = r0; r < r1; ++r)
+      for (int c = c0; c < c1; ++c) values << raw.at(r, c) * 0.5 - 3.0 << "\n";
+  }
+  std::ofstream(dir / "stats.R") << "x <- scan('" << (dir / "values.txt").string() << "', quiet = TRUE)\n"
+                                 << "t <- table(x)\n"
+                                 << "q <- quantile(x, c(0.25, 0.5, 0.9), type = 2, names = FALSE)\n"
+                                 << "cat(sprintf('%.12f', c(q, sd(x) * sqrt((length(x) - 1) / length(x)), as.numeric(names(t)[which.max(t)]), "
+                                    "as.numeric(names(t)[which.min(t)]), length(unique(x)), mean(x))), sep = '\\n')\n";
+  const auto r = run_shell("Rscript " + (dir / "stats.R").string());
+  ASSERT_EQ(r.exit_code, 0) << "R is missing (scripts/install_deps.sh --tests installs r-base-core): " << r.output;
+  std::vector<double> expected;
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line);) expected.push_back(std::stod(line));
+  ASSERT_EQ(expected.size(), 8u) << r.output;
+
+  const std::string zones = (dir / "zone.geojson").string();
+  const auto res = run_cli("zonal " + raster + " " + zones + " --field id --stats quantile_25,median,quantile_90,stdev,majority,minority,variety,mean,count");
+  ASSERT_EQ(res.exit_code, 0) << res.output;
+  const auto rows = parse_csv(res.output);
+  ASSERT_EQ(rows.size(), 1u);
+  const char* names[] = {"quantile_25", "median", "quantile_90", "stdev", "majority", "minority", "variety", "mean"};
+  for (std::size_t k = 0; k < 8; ++k) EXPECT_NEAR(std::stod(rows[0].at(names[k])), expected[k], 1e-9) << names[k];
+  EXPECT_NEAR(std::stod(rows[0].at("count")), double((c1 - c0) * (r1 - r0)), 1e-9);
+
+  const auto raw_res = run_cli("zonal " + raster + " " + zones + " --field id --stats mean --raw");
+  EXPECT_NEAR(std::stod(parse_csv(raw_res.output)[0].at("mean")), (expected[7] + 3.0) / 0.5, 1e-9) << raw_res.output;
+
+  const auto file = dir / "stats.csv";
+  const auto to_file = run_cli("zonal " + raster + " " + zones + " --field id --stats quantile_25,median -o " + file.string());
+  ASSERT_EQ(to_file.exit_code, 0) << to_file.output;
+  const std::string written = read_file(file);
+  ASSERT_GE(written.size(), 3u);
+  EXPECT_EQ(written.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_EQ(written.substr(3), run_cli("zonal " + raster + " " + zones + " --field id --stats quantile_25,median").output);
 }

@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "libgeo/coverage.hpp"
+#include "libgeo/zonal.hpp"
 #include "libgeo/zone_cover.hpp"
 
 using namespace geo;
@@ -201,4 +202,59 @@ TEST(ZoneCover, VisitsEachZonesRowsInOrderWithItsCoverageFractions) {
   EXPECT_EQ(p.window.row0, 2);
   EXPECT_EQ(p.window.rows, 2);
   EXPECT_NEAR(p.row(3)[1], 1.0, 1e-12);
+}
+
+// The order and category statistics of `ecomon zonal` on hand-computed distributions.
+TEST(ValueDistribution, HandTable) {
+  ValueDistribution even;  // 1, 2, 3, 4, whole cells
+  for (double v : {3.0, 1.0, 4.0, 2.0}) even.add(v, 1.0);
+  EXPECT_DOUBLE_EQ(even.quantile(0.5), 2.5);   // R: quantile(1:4, 0.5, type = 2)
+  EXPECT_DOUBLE_EQ(even.quantile(0.25), 1.5);  // at a step of the distribution: the mean of both sides
+  EXPECT_DOUBLE_EQ(even.quantile(0.3), 2.0);
+  EXPECT_DOUBLE_EQ(even.quantile(0.0), 1.0);
+  EXPECT_DOUBLE_EQ(even.quantile(1.0), 4.0);
+  EXPECT_DOUBLE_EQ(even.majority(), 1.0);  // all tied: the smallest
+  EXPECT_DOUBLE_EQ(even.minority(), 1.0);
+  EXPECT_DOUBLE_EQ(even.variety(), 4.0);
+  EXPECT_NEAR(even.stdev(), std::sqrt(1.25), 1e-15);
+  EXPECT_DOUBLE_EQ(even.frac(2.0), 0.25);
+  EXPECT_DOUBLE_EQ(even.frac(7.0), 0.0);
+
+  // Partly covered cells: 10 (half of the weight), 20 and 30 (a quarter each), in two row pieces.
+  ValueDistribution a, b;
+  a.add(10, 0.3), a.add(20, 0.25), a.add(0, 0.0);  // a zero weight adds nothing
+  b.add(10, 0.2), b.add(30, 0.25);
+  a.merge(b);
+  EXPECT_DOUBLE_EQ(a.variety(), 3.0);
+  EXPECT_DOUBLE_EQ(a.quantile(0.5), 15.0);  // the cumulative share reaches 0.5 exactly at 10
+  EXPECT_DOUBLE_EQ(a.quantile(0.6), 20.0);
+  EXPECT_DOUBLE_EQ(a.quantile(0.2), 10.0);
+  EXPECT_DOUBLE_EQ(a.majority(), 10.0);
+  EXPECT_DOUBLE_EQ(a.minority(), 20.0);  // 20 and 30 tied: the smallest
+  // mean 17.5; variance 0.5 x 56.25 + 0.25 x 6.25 + 0.25 x 156.25 = 68.75
+  EXPECT_NEAR(a.stdev(), std::sqrt(68.75), 1e-12);
+  EXPECT_DOUBLE_EQ(a.frac(10.0), 0.5);
+
+  const ValueDistribution empty;
+  EXPECT_TRUE(std::isnan(empty.quantile(0.5)));
+  EXPECT_TRUE(std::isnan(empty.stdev()));
+  EXPECT_TRUE(std::isnan(empty.frac(1.0)));
+}
+
+TEST(ValueDistribution, StatisticNamesParseAndUnknownOnesAreNamed) {
+  const auto stats = parse_statistics("count,quantile_25,median,frac,weighted_mean");
+  ASSERT_EQ(stats.size(), 5u);
+  EXPECT_EQ(stats[1].kind, Statistic::quantile);
+  EXPECT_DOUBLE_EQ(stats[1].q, 0.25);
+  EXPECT_EQ(statistic_name(stats[1]), "quantile_25");
+  EXPECT_TRUE(needs_distribution(stats));
+  EXPECT_FALSE(needs_distribution(parse_statistics("count,mean,weighted_mean")));
+  for (const char* bad : {"medain", "quantile_0", "quantile_100", "quantile_x", "quantile_", ""}) {
+    try {
+      parse_statistics(bad);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("allowed: count"), std::string::npos) << e.what();
+    }
+  }
 }

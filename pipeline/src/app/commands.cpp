@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <optional>
 #include <set>
 #include <ostream>
@@ -993,8 +994,23 @@ void zonal_command(const ZonalOptions& o, std::ostream& out) {
     throw geo::io::IoError(o.raster + ": band " + std::to_string(o.band) + " requested but the file has " +
                            std::to_string(raster.band_count()));
   if (grid.crs_wkt.empty()) throw geo::io::IoError(o.raster + ": has no CRS; zones cannot be placed on it");
+  const bool weighted = std::any_of(stats.begin(), stats.end(), [](const auto& s) { return s.kind == geo::Statistic::weighted_mean; });
+  if (weighted && o.weights.empty()) throw std::invalid_argument("weighted_mean needs --weights RASTER (the weight of each cell)");
+  std::optional<geo::io::RasterReader> weights;
+  if (!o.weights.empty()) {
+    weights.emplace(o.weights);
+    const geo::Grid& wg = weights->grid();
+    if (wg.cols != grid.cols || wg.rows != grid.rows || !(wg.transform == grid.transform))
+      throw geo::io::IoError(o.weights + ": not on the grid of " + o.raster + " (" + std::to_string(wg.cols) + " x " +
+                             std::to_string(wg.rows) + " cells against " + std::to_string(grid.cols) + " x " + std::to_string(grid.rows) +
+                             ", or another origin or cell size); warp it first (gdalwarp -tap)");
+  }
   const auto zones = geo::io::read_zones({o.zones, o.field, "", o.layer}, grid.crs_wkt);
   const auto nodata = raster.nodata(o.band);
+  const auto weight_nodata = weights ? weights->nodata(1) : std::nullopt;
+  // Physical values (raw x scale + offset, as the file declares them) unless --raw.
+  const auto [scale, offset] = o.raw ? std::pair<double, double>{1.0, 0.0} : raster.scale_offset(o.band);
+  const bool distribution = geo::needs_distribution(stats);
 
   const geo::ZoneCover zone_cover = geo::io::zone_cover(zones, grid);
   bool any_inside = false;
@@ -1002,27 +1018,63 @@ void zonal_command(const ZonalOptions& o, std::ostream& out) {
   if (!zones.empty() && !any_inside)
     std::fprintf(stderr, "warning: no zone of %s intersects %s (zones in the wrong CRS?)\n", o.zones.c_str(), o.raster.c_str());
 
-  std::vector<geo::WeightedStats> totals(zones.size());
+  std::vector<geo::WeightedStats> totals(zones.size()), weighted_totals(zones.size());
+  std::vector<geo::ValueDistribution> values_of(zones.size());
   for (const geo::Window& strip : geo::strips(grid, o.window_rows)) {
-    std::optional<geo::Block<double>> values;  // read once a zone touches the strip
+    std::optional<geo::Block<double>> values, cell_weights;  // read once a zone touches the strip
     zone_cover.for_each_row(strip, [&](std::size_t z, int row, int col0, const double* fraction, int cells) {
       if (!values) values = raster.read<double>(strip, o.band);
-      geo::WeightedStats row_stats;  // one row in column order, then rows in order: deterministic
+      if (weights && !cell_weights) cell_weights = weights->read<double>(strip, 1);
+      geo::WeightedStats row_stats, row_weighted;  // one row in column order, then rows in order: deterministic
       for (int k = 0; k < cells; ++k) {
-        const double v = values->at(row - strip.row0, col0 - strip.col0 + k);
-        if (std::isnan(v) || (nodata && v == *nodata)) continue;
+        const double raw = values->at(row - strip.row0, col0 - strip.col0 + k);
+        if (std::isnan(raw) || (nodata && raw == *nodata)) continue;
+        const double v = raw * scale + offset;
         row_stats.add(v, fraction[k]);
+        if (distribution) values_of[z].add(v, fraction[k]);
+        if (cell_weights) {
+          const double w = cell_weights->at(row - strip.row0, col0 - strip.col0 + k);
+          if (!std::isnan(w) && !(weight_nodata && w == *weight_nodata)) row_weighted.add(v, fraction[k] * w);
+        }
       }
       totals[z].merge(row_stats);
+      weighted_totals[z].merge(row_weighted);
     });
   }
-  out << o.field;
-  for (auto s : stats) out << "," << geo::statistic_name(s);
-  out << "\n";
+  // frac: one column per value any zone holds, in value order.
+  std::vector<double> frac_values;
+  if (std::any_of(stats.begin(), stats.end(), [](const auto& s) { return s.kind == geo::Statistic::frac; })) {
+    std::map<double, bool> seen;
+    for (const auto& d : values_of)
+      for (const auto& [v, w] : d.weight_of) seen[v] = true;
+    for (const auto& [v, unused] : seen) frac_values.push_back(v);
+  }
+  std::ostringstream csv;
+  csv << o.field;
+  for (const auto& s : stats) {
+    if (s.kind == geo::Statistic::frac)
+      for (double v : frac_values) csv << ",frac_" << format_number(v);
+    else
+      csv << "," << geo::statistic_name(s);
+  }
+  csv << "\n";
   for (std::size_t z = 0; z < zones.size(); ++z) {
-    out << zones[z].code;
-    for (auto s : stats) out << "," << format_number(geo::statistic_value(totals[z], s));
-    out << "\n";
+    csv << csv_escape(zones[z].code);
+    for (const auto& s : stats) {
+      if (s.kind == geo::Statistic::frac)
+        for (double v : frac_values) csv << "," << format_number(values_of[z].frac(v));
+      else if (s.kind == geo::Statistic::weighted_mean)
+        csv << "," << format_number(weighted_totals[z].mean());
+      else
+        csv << "," << format_number(geo::statistic_value(totals[z], values_of[z], s));
+    }
+    csv << "\n";
+  }
+  if (o.output.empty()) {
+    out << csv.str();
+  } else {
+    refuse_workspace_file(o.output, "-o");
+    geo::io::write_file_atomically(o.output, "\xEF\xBB\xBF" + csv.str());  // the BOM: Excel opens it as UTF-8
   }
 }
 

@@ -48,9 +48,12 @@ struct ZonalOptions {
   std::string raster, zones, field, layer;
   int band = 1;
   std::string stats = "count,sum,mean,min,max";
+  bool raw = false;     // keep digital numbers (default: the band's scale and offset applied)
+  std::string weights;  // a raster on the same grid: weighted_mean's weights
+  std::string output;   // -o FILE: CSV with a BOM, written atomically (default: stdout, no BOM)
   int window_rows = 256;
 };
-/// Prints zonal statistics as CSV to `out`.
+/// Zonal statistics as CSV: to `out`, or to options.output.
 void zonal_command(const ZonalOptions& options, std::ostream& out);
 
 struct ZonesImportOptions {
