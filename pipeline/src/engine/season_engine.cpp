@@ -246,11 +246,11 @@ void sample_sources(SeasonStrip& strip, const YearInputs& in) {
 // [row0, row1) of the strip that the May rule left grassland, seen in September (a candidate),
 // against the cells of the (2r+1) x (2r+1) window around it whose class May decided (references: at
 // least landcover.shrub_min_fvc of peak cover, where a ratio means something). One cell's September
-// ratio is one noisy observation over a noisy peak (about 0.1 apart from the truth, as much as the
+// ratio is one noisy observation over a noisy peak (about 0.13 from the truth at 60 m, more than the
 // shrub-grass gap), so a candidate's ratio is the mean over the candidates of its smoothing window
-// (landcover.autumn_smoothing_radius_m; shrub belts span many cells). Sums in integers (ratios in 1/10000) over summed-area tables: a
-// window's sum is exact, so the same whatever the strip's extent (the strip is grown beyond the
-// rows decided here by the larger window).
+// (landcover.autumn_smoothing_radius_m; shrub belts span many cells). Sums in integers (ratios in
+// 1/10000) over summed-area tables: a window's sum is exact, so the same whatever the strip's
+// extent (the strip is grown beyond the rows decided here by the larger window).
 void classify_by_autumn(const CellRules& rules, int radius, int smoothing, const Window& g, int row0, int row1, const std::vector<float>& fvc,
                         const std::vector<CellRules::GreenRatios>& ratio, const std::vector<std::uint8_t>& by_layer,
                         std::vector<LandCover>& classes) {
