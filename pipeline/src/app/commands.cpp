@@ -1009,7 +1009,9 @@ void zonal_command(const ZonalOptions& o, std::ostream& out) {
   const auto nodata = raster.nodata(o.band);
   const auto weight_nodata = weights ? weights->nodata(1) : std::nullopt;
   // Physical values (raw x scale + offset, as the file declares them) unless --raw.
-  const auto [scale, offset] = o.raw ? std::pair<double, double>{1.0, 0.0} : raster.scale_offset(o.band);
+  // Plain variables, not a structured binding: lambdas below capture them (clang 14 refuses bindings).
+  const std::pair<double, double> scale_offset = o.raw ? std::pair<double, double>{1.0, 0.0} : raster.scale_offset(o.band);
+  const double scale = scale_offset.first, offset = scale_offset.second;
   const bool distribution = geo::needs_distribution(stats);
 
   const geo::ZoneCover zone_cover = geo::io::zone_cover(zones, grid);
