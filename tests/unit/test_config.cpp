@@ -179,3 +179,21 @@ TEST(Config, TheShippedConfigsAreValid) {
   const Settings nightly = load_settings(std::string(ECOMON_SOURCE_DIR) + "/config/nightly.yaml", {});
   EXPECT_EQ(nightly.season.pixel_size, 30);
 }
+
+// A workspace keeps the settings each year was made with as setting_values() texts; reading them
+// back gives the same settings, key for key: empty paths, `auto` end-members, lists and exact numbers.
+TEST(Config, StoredSettingValuesReadBackToTheSameSettings) {
+  ecomon::Settings changed;
+  for (const char* o : {"fvc.ndvi_soil=auto", "water.land_max_frequency=0.4375", "forest.special_shrubland=150821,150822",
+                        "output.products=FVC,LANDCOVER", "season.pixel_size=60", "calibration.plots_file=/data/plots.csv"})
+    ecomon::apply_override(changed, o);
+  for (const ecomon::Settings& s : {ecomon::Settings{}, changed}) {
+    const auto values = ecomon::setting_values(s);
+    const auto again = ecomon::setting_values(ecomon::settings_from_values(values, "stored"));
+    ASSERT_EQ(again.size(), values.size());
+    for (std::size_t k = 0; k < values.size(); ++k) EXPECT_EQ(again[k].text, values[k].text) << values[k].key;
+  }
+  EXPECT_FALSE(ecomon::settings_from_values(ecomon::setting_values(changed), "stored").fvc.ndvi_soil.has_value());
+  EXPECT_TRUE(ecomon::settings_from_values(ecomon::setting_values(ecomon::Settings{}), "stored").calibration.plots_file.empty());
+  EXPECT_THROW(ecomon::settings_from_values({{"no.such_key", "1", false}}, "stored"), ecomon::ConfigError);
+}

@@ -261,6 +261,7 @@ template Block<std::int16_t> RasterReader::read(const Window&, int) const;
 template Block<std::uint16_t> RasterReader::read(const Window&, int) const;
 template Block<float> RasterReader::read(const Window&, int) const;
 template Block<double> RasterReader::read(const Window&, int) const;
+template Block<std::int32_t> RasterReader::read(const Window&, int) const;
 
 namespace {
 // fsync a file or folder by path; a file system that cannot (EINVAL, EROFS) is left as it is.

@@ -323,6 +323,7 @@ class Run {
     } else {
       stored.year.year = year;
     }
+    stored.settings = setting_values(settings_);
     catalog_->record_task(run_id_, year_keys_[year], "year", year, {ids.begin(), ids.end()}, serialise_stored_year(stored, catalog_->root()), stored.outputs);
   }
 

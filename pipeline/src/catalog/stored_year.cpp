@@ -14,7 +14,7 @@ namespace {
 
 // The text is a sequence of tokens: `name value...` in a fixed order, strings quoted (std::quoted),
 // numbers as C99 hexadecimal floats (bit-exact), counts before every list.
-constexpr const char* kFormat = "ecomon-stored-year-1";
+constexpr const char* kFormat = "ecomon-stored-year-2";
 
 class Writer {
  public:
@@ -162,6 +162,8 @@ std::string serialise_stored_year(const StoredYear& s, const std::string& root) 
     w.text(st.path).text(st.status).text(st.message).text(st.scene_id).whole(static_cast<long long>(st.implausible_pixels));
   w.name("outputs");
   write_texts(w, all_here(s.outputs));
+  w.name("settings").whole(static_cast<long long>(s.settings.size()));
+  for (const SettingValue& v : s.settings) w.text(v.key).text(v.text).whole(v.path);
   w.name("end");
   return w.str();
 }
@@ -231,6 +233,13 @@ StoredYear parse_stored_year(const std::string& text, const std::string& root) {
   }
   r.name("outputs");
   s.outputs = all_there(read_texts(r));
+  r.name("settings");
+  s.settings.resize(r.count());
+  for (SettingValue& v : s.settings) {
+    v.key = r.text();
+    v.text = r.text();
+    v.path = r.whole() != 0;
+  }
   r.name("end");
   return s;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "config/settings.hpp"
 #include "report/report_writer.hpp"
 #include "results/scene_result.hpp"
 #include "results/year_result.hpp"
@@ -21,6 +22,7 @@ struct StoredYear {
   std::vector<SceneResult> scenes;    // the year's scenes that were processed (zones: code, name and area only)
   std::vector<StatusRow> statuses;    // the year's scenes' rows of scene_status.csv, failed ones included
   std::vector<std::string> outputs;   // every file under the output folder the year's scenes and season wrote
+  std::vector<SettingValue> settings; // every key's value the year was made with (setting_values): what a reader of the workspace applies
 };
 
 /// The text form. Paths in the workspace `root` are stored relative to it (workspace_relative), so

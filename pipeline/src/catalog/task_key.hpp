@@ -17,7 +17,7 @@
 namespace ecomon {
 
 /// Bumped whenever the scene or season pass changes what it computes without a new ecomon version.
-inline constexpr int kYearAlgorithmVersion = 1;
+inline constexpr int kYearAlgorithmVersion = 2;  // 2: season tallies read the stored product values (FVC at its 0.005 step)
 
 /// Whether a setting is read by the scene and season passes (false: run, input and output folders,
 /// targets, reports, trends, carbon other than carbon.casa).

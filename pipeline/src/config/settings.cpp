@@ -437,6 +437,26 @@ std::vector<SettingValue> setting_values(const Settings& s) {
   return values;
 }
 
+Settings settings_from_values(const std::vector<SettingValue>& values, const std::string& where) {
+  Settings s;
+  for (const SettingValue& v : values) {
+    const KeyDef* d = find_key(v.key);
+    if (!d) throw ConfigError(where + ": unknown key '" + v.key + "' (stored by another ecomon version?)");
+    // An empty text is stored as its placeholder (value_text): read back as empty.
+    const bool emptied = std::visit(
+        [&](auto field) {
+          auto& f = field(s);
+          if constexpr (std::is_same_v<std::decay_t<decltype(f)>, std::string>) {
+            if (v.text == d->when_empty) return f.clear(), true;
+          }
+          return false;
+        },
+        d->field);
+    if (!emptied) apply(s, *d, v.text, where);
+  }
+  return s;
+}
+
 StripPlan plan_strips(const Settings& s, double bytes_per_cell, int cols, int halo_rows) {
   StripPlan plan;
   plan.threads = s.run.threads > 0 ? s.run.threads : std::max(1, int(std::thread::hardware_concurrency()));

@@ -165,6 +165,10 @@ struct SettingValue {
 /// Every registered key's value in `settings`, in the schema's order.
 std::vector<SettingValue> setting_values(const Settings& settings);
 
+/// And back: the Settings whose setting_values() are `values` (a workspace's stored settings), keys
+/// not listed at their defaults. Throws ConfigError prefixed by `where` for an unknown key or value.
+Settings settings_from_values(const std::vector<SettingValue>& values, const std::string& where);
+
 /// The schema as a Markdown table (config/README.md embeds it; a test keeps the two in step).
 std::string settings_reference_markdown();
 

@@ -25,6 +25,7 @@
 #include "libgeo/io/raster.hpp"
 #include "libgeo/trend.hpp"
 #include "base/output_folder.hpp"
+#include "engine/season_tally.hpp"
 #include "engine/strip_runner.hpp"
 #include "engine/transitions.hpp"
 #include "ground/table_fields.hpp"
@@ -159,7 +160,7 @@ struct YearInputs {
   int patch_halo;                       // rows the patch rule needs around a strip's core
   int autumn_radius = 0;                // cells of landcover.autumn_reference_radius_m (0 in a season without both May and September)
   int autumn_smoothing = 0;             // cells of landcover.autumn_smoothing_radius_m
-  std::vector<bool> special_shrubland;  // by zone: its shrubland counts as forest (forest.special_shrubland)
+  std::vector<SeasonZone> season_zones;  // by zone: what its tallies read of it (forest.special_shrubland)
   std::vector<PlotCell> plot_cells;     // the year's ground plots on the grid, by row
   std::vector<PlotCell> sample_cells;   // the year's reference sample units on the grid, by row
   const LandCoverLayer* layer;          // landcover.file, or null
@@ -480,7 +481,9 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   for (std::size_t z = 0; z < zones.size(); ++z) parts.push_back(in.zone_cover.part(z, c));
   st->zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
   std::vector<SeasonCell> row_cells(std::size_t(c.cols));
-  std::vector<double> w(std::size_t(c.cols));
+  std::vector<StoredCell> stored_row(std::size_t(c.cols));
+  std::vector<const std::int32_t*> row_values(specs.size());
+  for (std::size_t p = 0; p < specs.size(); ++p) row_values[p] = values[p].data();
   for (int r = 0; r < c.rows; ++r) {
     for (int col = 0; col < c.cols; ++col) row_cells[std::size_t(col)] = season_cell(r, col);
     for (std::size_t p = 0; p < specs.size(); ++p) {
@@ -488,22 +491,10 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
       specs[p].season_value(row_cells.data(), row_cells.size(), values[p].data());
       st->outputs.set_row(p, r, values[p].data());
     }
-    for (std::size_t z = 0; z < zones.size(); ++z) {
-      const Window& sub = parts[z].window;
-      if (sub.empty() || r + c.row0 < sub.row0 || r + c.row0 >= sub.row_end()) continue;
-      ZoneTally& t = st->zone_rows[z][std::size_t(r)];
-      const int k0 = sub.col0 - c.col0;
-      const double* fraction = parts[z].row(r + c.row0);
-      for (int k = 0; k < sub.cols; ++k) {
-        const double f = fraction[k];
-        w[std::size_t(k)] = f > 0 && row_cells[std::size_t(k0 + k)].has_data ? f * areas.at(r + c.row0 - patch_window.row0, k0 + k) : 0.0;
-        if (w[std::size_t(k)] > 0) t.total_area += w[std::size_t(k)];
-      }
-      const SeasonZone zone{in.special_shrubland[z]};
-      for (std::size_t p = 0; p < specs.size(); ++p)
-        if (specs[p].season_tally)
-          specs[p].season_tally(t, zone, &row_cells[std::size_t(k0)], values[p].data() + k0, w.data(), std::size_t(sub.cols));
-    }
+    // The tallies read the values just stored, never the per-cell program (engine/season_tally.hpp).
+    stored_cells(row_values, stored_row.size(), rules, in.types != nullptr, stored_row.data());
+    tally_season_row({r + c.row0, c.col0, c.cols, row_values, stored_row.data(), &areas.at(r + c.row0 - patch_window.row0, 0)}, parts,
+                     in.season_zones, [&](std::size_t z) -> ZoneTally& { return st->zone_rows[z][std::size_t(r)]; });
   }
   // What the peak composite says under each ground plot and reference sample unit of these rows.
   auto match_points = [&](const std::vector<PlotCell>& cells, std::vector<PlotMatch>& matches) {
@@ -661,7 +652,19 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   outputs.work_file_needed = [&](const ProductSpec& p) {
     return (trends && p.name == kTrendSeasonInput) || (transitions && p.name == kTransitionSeasonInput);
   };
-  outputs.available = [&](const ProductSpec& p) { return !p.needs_climate || ancillary.climate; };
+  outputs.available = [&](const ProductSpec& p) {
+    switch (p.needs) {
+      case ProductSpec::Needs::climate:
+        return ancillary.climate != nullptr;
+      case ProductSpec::Needs::land_cover_layer:
+        return ancillary.land_cover != nullptr;
+      case ProductSpec::Needs::grassland_types:
+        return ancillary.grassland_types != nullptr;
+      case ProductSpec::Needs::nothing:
+        break;
+    }
+    return true;
+  };
   ProductWriters opened = open_product_writers(season_products(), outputs, grid, s.output, work_dir);
   auto& writers = opened.writers;
   result.work_files = opened.work_files;
@@ -688,7 +691,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
                 ancillary.land_cover,
                 ancillary.grassland_types,
                 ancillary.climate};
-  for (const auto& z : zones) in.special_shrubland.push_back(counts_special_shrubland(s.forest, z.code));
+  for (const auto& z : zones) in.season_zones.push_back({counts_special_shrubland(s.forest, z.code)});
   std::vector<PlotMatch> plot_matches;
   if (ancillary.plots) in.plot_cells = plots_on_grid(*ancillary.plots, year, grid, plot_matches);
   std::vector<PlotMatch> sample_matches;
@@ -744,7 +747,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
         continue;
       }
       result.tallies[std::size_t(z)].sample_units.push_back(cell.plot);
-      designated[cell.plot] = in.special_shrubland[std::size_t(z)];
+      designated[cell.plot] = in.season_zones[std::size_t(z)].shrubland_is_forest;
       zone_of_unit[cell.plot] = z;
     }
     if (outside_zones > 0)

@@ -134,6 +134,8 @@ ProductBlocks::ProductBlocks(const std::vector<ProductSpec>& specs, const geo::W
       blocks_[i] = geo::Block<std::int16_t>::uninitialized(window);
     else if (specs[i].type == PixelType::u8)
       blocks_[i] = geo::Block<std::uint8_t>::uninitialized(window);
+    else if (specs[i].type == PixelType::u16)
+      blocks_[i] = geo::Block<std::uint16_t>::uninitialized(window);
     else if (specs[i].type == PixelType::f32)
       blocks_[i] = geo::Block<float>::uninitialized(window);
     else
@@ -169,6 +171,8 @@ void ProductBlocks::write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writ
       writers[i]->write(*b16);
     else if (const auto* b8 = std::get_if<geo::Block<std::uint8_t>>(&blocks_[i]))
       writers[i]->write(*b8);
+    else if (const auto* u16 = std::get_if<geo::Block<std::uint16_t>>(&blocks_[i]))
+      writers[i]->write(*u16);
     else if (const auto* f32 = std::get_if<geo::Block<float>>(&blocks_[i]))
       writers[i]->write(*f32);
   });

@@ -48,15 +48,20 @@ struct ProductSpec {
   bool season_input = false;
   /// The band roles it is computed from: a scene whose sensor lacks one does not have it.
   BandSet bands = {};
-  /// A season product from the monthly climate (carbon.casa.climate_dir): not written without it.
-  bool needs_climate = false;
+  /// A season product from an optional input, not written without it: the monthly climate
+  /// (carbon.casa.climate_dir), the land cover layer (landcover.file), the grassland types
+  /// (landcover.grassland_types_file).
+  enum class Needs { nothing, climate, land_cover_layer, grassland_types };
+  Needs needs = Needs::nothing;
   /// Season products: the stored values (raw codes of `type`) of a row of n cells; `out` arrives
   /// filled with nodata (one call per row, so the per-cell code inlines: products/season_products.cpp
   /// writes it per cell through per_clear_cell and per_cell_with_data)...
   std::function<void(const SeasonCell* cells, std::size_t n, std::int32_t* out)> season_value = {};
   /// ... and what the row adds to its zone's tally: `values` the product's values of those cells,
-  /// `w` their areas in the zone (m^2, coverage-weighted; 0 outside it or without data).
-  std::function<void(ZoneTally&, const SeasonZone&, const SeasonCell* cells, const std::int32_t* values, const double* w, std::size_t n)>
+  /// `cells` the cells as all products' stored values say (StoredCell), `w` their areas in the zone
+  /// (m^2, coverage-weighted; 0 outside it or without data). Stored values only: a tally of the
+  /// rasters on disk equals the run's.
+  std::function<void(ZoneTally&, const SeasonZone&, const StoredCell* cells, const std::int32_t* values, const double* w, std::size_t n)>
       season_tally = {};
   /// The full raster spec on `grid` with the run's metadata.
   geo::io::RasterSpec raster(const geo::Grid& grid, std::vector<std::pair<std::string, std::string>> metadata) const;
@@ -69,8 +74,16 @@ geo::io::CogOptions cog_options(const OutputSection& output);
 /// WATER, FOREST, SANDIFICATION_GRADE, CLEAR.
 const std::vector<ProductSpec>& scene_products();
 /// Season products in output order (products/season_products.cpp): the index composites, then
-/// CLEAR_COUNT, WATER_FREQUENCY, WETLAND, FVC, FOREST, LANDCOVER, the grades and DDI.
+/// CLEAR_COUNT, WATER_FREQUENCY, WETLAND, FVC, FOREST, LANDCOVER, the grades and DDI, NPP, and what
+/// the tallies read besides: SHOULDER_WINDOWS, LANDCOVER_SOURCE, GRASSLAND_TYPE.
 const std::vector<ProductSpec>& season_products();
+/// The cells of one row of n cells as the tallies read them, from the season products' stored values
+/// of the row (`values`: by position in season_products(), each the row's n values; nullptr for a
+/// product not stored, read as nodata). `grassland_types`: the year has a grassland-type layer.
+void stored_cells(const std::vector<const std::int32_t*>& values, std::size_t n, const CellRules& rules, bool grassland_types,
+                  StoredCell* out);
+/// The position of a season product in season_products(); throws std::logic_error for another name.
+std::size_t season_product_index(const std::string& name);
 /// The mean columns of the season's index composites (SeasonComposite::mean_key), in registry order:
 /// a key's position is its slot in a season tally's index_sum and index_area.
 const std::vector<std::string>& season_mean_keys();
@@ -131,7 +144,8 @@ class ProductBlocks {
   void write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers) const;
 
  private:
-  using AnyBlock = std::variant<std::monostate, geo::Block<std::int16_t>, geo::Block<std::uint8_t>, geo::Block<float>>;
+  using AnyBlock =
+      std::variant<std::monostate, geo::Block<std::int16_t>, geo::Block<std::uint8_t>, geo::Block<std::uint16_t>, geo::Block<float>>;
   AnyBlock& slot(const std::string& name, geo::io::PixelType type);
   AnyBlock& slot(std::size_t position, geo::io::PixelType type);
   const std::vector<ProductSpec>* specs_ = nullptr;

@@ -29,6 +29,23 @@ struct SeasonCell {
   bool is_land() const { return !rules->is_water_by_frequency(water_frequency); }
 };
 
+/// One cell as the zone tallies read it: decoded from the season products' stored values alone
+/// (stored_cells(), products/season_products.cpp), never from the per-cell program's state, so that
+/// a tally made later from the rasters on disk (a polygon query, a re-tally of a year) equals the
+/// run's own, value for value.
+struct StoredCell {
+  bool has_data = false;             // CLEAR_COUNT has a value (some scene of the year has data here)
+  int clear_count = 0;               // CLEAR_COUNT
+  bool land = false;                 // not water by WATER_FREQUENCY (water.land_max_frequency)
+  float fvc = 0;                     // FVC's value (its code x kFvcScale; 0 over water)
+  int shoulders = 0;                 // SHOULDER_WINDOWS
+  bool by_layer = false;             // LANDCOVER_SOURCE is 1 (the user's land cover layer)
+  bool has_grassland_types = false;  // GRASSLAND_TYPE is stored (a grassland-type layer was given)
+  std::uint16_t grassland_type = 0;  // ... and its value here
+
+  bool is_land() const { return land; }
+};
+
 /// What a zone tells a season product's tally beyond the cell.
 struct SeasonZone {
   bool shrubland_is_forest = false;  // the zone's dense shrubland is forest (forest.special_shrubland)

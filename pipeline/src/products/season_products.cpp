@@ -4,6 +4,7 @@
 // stored value, so a report and its rasters cannot disagree.
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "products/index_products.hpp"
 #include "products/product_specs.hpp"
@@ -35,7 +36,7 @@ auto per_cell_with_data(Value value) {
 // A product's row tally from what one clear cell of the zone adds (area w > 0).
 template <typename Add>
 auto per_clear_cell_tally(Add add) {
-  return [add](ZoneTally& t, const SeasonZone& zone, const SeasonCell* cells, const std::int32_t* values, const double* w, std::size_t n) {
+  return [add](ZoneTally& t, const SeasonZone& zone, const StoredCell* cells, const std::int32_t* values, const double* w, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
       if (w[i] > 0 && cells[i].clear_count > 0) add(t, zone, cells[i], values[i], w[i]);
   };
@@ -59,7 +60,7 @@ void add_index_composites(std::vector<ProductSpec>& out) {
       else
         spec.season_value = per_clear_cell([slot](const SeasonCell& c) { return index_code(c.median[slot]); });
       if (!composite.mean_key.empty()) {
-        spec.season_tally = per_clear_cell_tally([m = mean_slot](ZoneTally& t, const SeasonZone&, const SeasonCell& c, std::int32_t v, double w) {
+        spec.season_tally = per_clear_cell_tally([m = mean_slot](ZoneTally& t, const SeasonZone&, const StoredCell& c, std::int32_t v, double w) {
           if (v == kNoData16 || !c.is_land()) return;
           t.add_index_value(m, double(float(v) / 1e4f), w);
         });
@@ -74,9 +75,10 @@ std::vector<ProductSpec> build() {
   add_index_composites(out);
 
   ProductSpec clear_count{"CLEAR_COUNT", PixelType::u8, kNoData8, 1, "Clear observations in the season", {}, false};
-  clear_count.season_value = per_cell_with_data([](const SeasonCell& c) { return c.clear_count; });
+  // At most 254: 255 is the band's nodata (no scene has data here).
+  clear_count.season_value = per_cell_with_data([](const SeasonCell& c) { return std::min(c.clear_count, 254); });
   // The zone's observation accounting (its total area is counted by the engine: every cell with data).
-  clear_count.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell& c, std::int32_t, double w) {
+  clear_count.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const StoredCell& c, std::int32_t, double w) {
     t.observed_area += w;
     t.clear_obs_area += w * c.clear_count;
     if (c.shoulders >= 1) t.shoulder_area += w;
@@ -100,7 +102,7 @@ std::vector<ProductSpec> build() {
                        {255, 0, 0, 0, 0, "no data"}},
                       true};
   wetland.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(c.rules->water_class(c.water_frequency)); });
-  wetland.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell&, std::int32_t water_class, double w) {
+  wetland.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const StoredCell&, std::int32_t water_class, double w) {
     if (water_class == 2) t.water_area += w;
     if (water_class >= 1) t.wetland_area += w;
   });
@@ -108,7 +110,7 @@ std::vector<ProductSpec> build() {
 
   ProductSpec fvc{"FVC", PixelType::u8, kNoData8, kFvcScale, "Fractional vegetation cover from the max-NDVI composite, x0.005", {}, false};
   fvc.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(fvc_code(c.fvc)); });
-  fvc.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell& c, std::int32_t, double w) {
+  fvc.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const StoredCell& c, std::int32_t, double w) {
     if (!c.is_land()) return;
     t.land_area += w;
     t.fvc_area += double(c.fvc) * w;
@@ -127,7 +129,7 @@ std::vector<ProductSpec> build() {
                       {255, 0, 0, 0, 0, "no data"}},
                      true};
   forest.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(c.forest); });
-  forest.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone& zone, const SeasonCell& c, std::int32_t code, double w) {
+  forest.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone& zone, const StoredCell& c, std::int32_t code, double w) {
     if (!c.is_land()) return;
     if (code == 1) t.tree_forest_area += w;
     if (code == 2) t.shrub_forest_area += w;
@@ -141,7 +143,7 @@ std::vector<ProductSpec> build() {
   ProductSpec landcover{"LANDCOVER", PixelType::u8, kNoData8, 1,
                         "Land cover from the season's dates (config/README.md: Land cover from the imagery)", landcover_colours(), true};
   landcover.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(c.land_cover); });
-  landcover.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell& c, std::int32_t code, double w) {
+  landcover.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const StoredCell& c, std::int32_t code, double w) {
     if (c.by_layer) t.layer_area += w;
     t.landcover_area[code] += w;
     // Grassland cover: the cover over grassland only (and per grassland type, with a type layer).
@@ -158,7 +160,7 @@ std::vector<ProductSpec> build() {
                     sandification_grade_colours("not graded (water, wetland, cropland, built-up)"), true};
   grade.season_value =
       per_clear_cell([](const SeasonCell& c) { return std::int32_t(c.rules->grade(c.fvc, !is_natural_land(c.land_cover))); });
-  grade.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell& c, std::int32_t code, double w) {
+  grade.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const StoredCell& c, std::int32_t code, double w) {
     if (c.is_land()) t.add_graded_area(DesertGrade(code), w);  // 0 (not natural land) has no slot
   });
   out.push_back(std::move(grade));
@@ -186,7 +188,7 @@ std::vector<ProductSpec> build() {
     const float index = c.rules->ddi(c.at_peak[ndvi], c.at_peak[albedo]);
     return std::int32_t(is_natural_land(c.land_cover) ? c.rules->ddi_grading(index) : DesertGrade::not_graded);
   });
-  desertification.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell& c, std::int32_t code, double w) {
+  desertification.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const StoredCell& c, std::int32_t code, double w) {
     if (c.is_land()) ZoneTally::add_graded(t.desertified_area, DesertGrade(code), w);
   });
   out.push_back(std::move(desertification));
@@ -195,16 +197,37 @@ std::vector<ProductSpec> build() {
   // user's monthly climate: g C/m2 over the year, water 0. Only with carbon.casa.climate_dir.
   ProductSpec npp{"NPP", PixelType::i16, kNoData16, 1,
                   "Net primary productivity of the year, CASA model (Potter et al. 1993; Zhu et al. 2007), g C/m2/yr", {}, false};
-  npp.needs_climate = true;
+  npp.needs = ProductSpec::Needs::climate;
   npp.season_value = per_clear_cell([](const SeasonCell& c) {
     return std::isfinite(c.npp) ? std::int32_t(std::lround(std::clamp(c.npp, 0.0f, 32767.0f))) : std::int32_t(kNoData16);
   });
-  npp.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const SeasonCell& c, std::int32_t v, double w) {
+  npp.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const StoredCell& c, std::int32_t v, double w) {
     if (v == kNoData16 || !c.is_land()) return;  // the mean over land, as the other means
     t.npp_sum += double(v) * w;
     t.npp_area += w;
   });
   out.push_back(std::move(npp));
+
+  // What the tallies read that no product above stores: the shoulder windows seen (the land cover
+  // and forest rules' basis), whether the class is the user's layer's, the grassland type.
+  ProductSpec shoulders{"SHOULDER_WINDOWS", PixelType::u8, kNoData8, 1,
+                        "Shoulder windows (spring, autumn) with a clear observation: 0, 1 or 2 (2: the forest rule's phenology applied)",
+                        {}, false};
+  shoulders.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(c.shoulders); });
+  out.push_back(std::move(shoulders));
+
+  ProductSpec source{"LANDCOVER_SOURCE", PixelType::u8, kNoData8, 1,
+                     "Where LANDCOVER's class comes from: 0 the imagery, 1 the user's land cover layer (landcover.file)",
+                     {{0, 200, 200, 200, 255, "imagery"}, {1, 90, 90, 160, 255, "land cover layer"}, {255, 0, 0, 0, 0, "no data"}}, true};
+  source.needs = ProductSpec::Needs::land_cover_layer;
+  source.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(c.by_layer); });
+  out.push_back(std::move(source));
+
+  ProductSpec types{"GRASSLAND_TYPE", PixelType::u16, 65535, 1,
+                    "Grassland type code of the grassland-type layer (landcover.grassland_types_file) where observed", {}, false};
+  types.needs = ProductSpec::Needs::grassland_types;
+  types.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(c.grassland_type); });
+  out.push_back(std::move(types));
   return out;
 }
 
@@ -213,6 +236,39 @@ std::vector<ProductSpec> build() {
 const std::vector<ProductSpec>& season_products() {
   static const std::vector<ProductSpec> products = build();
   return products;
+}
+
+std::size_t season_product_index(const std::string& name) {
+  const auto& specs = season_products();
+  for (std::size_t p = 0; p < specs.size(); ++p)
+    if (specs[p].name == name) return p;
+  throw std::logic_error("no season product " + name);
+}
+
+void stored_cells(const std::vector<const std::int32_t*>& values, std::size_t n, const CellRules& rules, bool grassland_types,
+                  StoredCell* out) {
+  static const std::size_t clear = season_product_index("CLEAR_COUNT"), frequency = season_product_index("WATER_FREQUENCY"),
+                           fvc = season_product_index("FVC"), shoulders = season_product_index("SHOULDER_WINDOWS"),
+                           source = season_product_index("LANDCOVER_SOURCE"), types = season_product_index("GRASSLAND_TYPE");
+  auto value = [&](std::size_t p, std::size_t i, std::int32_t nodata) { return values[p] ? values[p][i] : nodata; };
+  for (std::size_t i = 0; i < n; ++i) {
+    StoredCell c;
+    const std::int32_t count = value(clear, i, kNoData8);
+    c.has_data = count != kNoData8;
+    if (c.has_data && count > 0) {
+      c.clear_count = count;
+      c.land = !rules.is_water_by_frequency(float(value(frequency, i, 0)) / 100.0f);
+      const std::int32_t cover = value(fvc, i, kNoData8);
+      c.fvc = cover == kNoData8 ? 0.0f : float(cover) * float(kFvcScale);
+      const std::int32_t seen = value(shoulders, i, kNoData8);
+      c.shoulders = seen == kNoData8 ? 0 : seen;
+      c.by_layer = value(source, i, kNoData8) == 1;
+      c.has_grassland_types = grassland_types;
+      const std::int32_t type = value(types, i, 65535);
+      c.grassland_type = type == 65535 ? 0 : std::uint16_t(type);
+    }
+    out[i] = c;
+  }
 }
 
 const std::vector<std::string>& season_mean_keys() {

@@ -1,0 +1,67 @@
+#include "catalog/workspace.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "base/errors.hpp"
+#include "catalog/workspace_catalog.hpp"
+#include "libgeo/io/raster.hpp"
+
+namespace ecomon {
+
+Workspace::Workspace(Workspace&&) noexcept = default;
+Workspace& Workspace::operator=(Workspace&&) noexcept = default;
+Workspace::~Workspace() = default;
+
+Workspace Workspace::open(const std::string& dir) {
+  if (!std::filesystem::exists(WorkspaceCatalog::file_in(dir)))
+    throw OutputError(dir + ": not an ecomon workspace (no " + std::filesystem::path(WorkspaceCatalog::file_in(dir)).filename().string() +
+                      "; `ecomon run` makes one in its output folder)");
+  Workspace w;
+  w.catalog_ = std::make_unique<WorkspaceCatalog>(dir, WorkspaceCatalog::Open::read_only);
+  for (const auto& [year, published] : w.catalog_->published_years()) {
+    const std::optional<std::string> text = w.catalog_->done_task(published.key);
+    if (!text) continue;  // not stored (a work product not kept), or its files changed since
+    StoredYear stored = parse_stored_year(*text, w.catalog_->root());
+    if (stored.produced) w.years_.emplace(year, std::move(stored));
+  }
+  return w;
+}
+
+const std::string& Workspace::root() const { return catalog_->root(); }
+
+std::vector<int> Workspace::years() const {
+  std::vector<int> out;
+  for (const auto& [y, stored] : years_) out.push_back(y);
+  return out;
+}
+
+const StoredYear& Workspace::year(int y) const {
+  const auto at = years_.find(y);
+  if (at != years_.end()) return at->second;
+  std::string there;
+  for (const auto& [year, stored] : years_) there += (there.empty() ? "" : ", ") + std::to_string(year);
+  throw std::out_of_range(root() + ": no results for " + std::to_string(y) + " (the workspace has " + (there.empty() ? "none" : there) + ")");
+}
+
+Settings Workspace::settings(int y) const { return settings_from_values(year(y).settings, root() + ": the settings of " + std::to_string(y)); }
+
+StoredYearRasters Workspace::rasters(int y) const {
+  StoredYearRasters out;
+  const std::string prefix = "ecomon_" + std::to_string(y) + "_";
+  for (const std::string& path : year(y).outputs) {
+    const std::filesystem::path p(path);
+    const std::string file = p.filename().string();
+    if (p.parent_path().filename() != std::to_string(y) || file.rfind(prefix, 0) != 0 || p.extension() != ".tif") continue;
+    out.paths[file.substr(prefix.size(), file.size() - prefix.size() - 4)] = path;
+  }
+  return out;
+}
+
+geo::Grid Workspace::grid() const {
+  for (const auto& [y, stored] : years_)
+    for (const auto& [name, path] : rasters(y).paths) return geo::io::RasterReader(path).grid();
+  throw std::runtime_error(root() + ": no year's rasters (output.products selected none)");
+}
+
+}  // namespace ecomon

@@ -1,0 +1,128 @@
+#include "engine/season_tally.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "libgeo/cell_area.hpp"
+#include "libgeo/coverage.hpp"
+#include "libgeo/io/projection.hpp"
+#include "libgeo/io/raster.hpp"
+#include "products/product_specs.hpp"
+
+namespace ecomon {
+
+void tally_season_row(const StoredRow& row, const std::vector<geo::ZoneCover::Part>& parts, const std::vector<SeasonZone>& zones,
+                      const std::function<ZoneTally&(std::size_t)>& row_tally) {
+  const std::vector<ProductSpec>& specs = season_products();
+  std::vector<double> w;
+  for (std::size_t z = 0; z < parts.size(); ++z) {
+    const geo::Window& sub = parts[z].window;
+    if (sub.empty() || row.row < sub.row0 || row.row >= sub.row_end()) continue;
+    if (sub.col0 < row.col0 || sub.col_end() > row.col0 + row.cols) throw std::logic_error("tally_season_row: the row does not hold the zone's part");
+    ZoneTally& t = row_tally(z);
+    const std::size_t k0 = std::size_t(sub.col0 - row.col0), n = std::size_t(sub.cols);
+    const double* fraction = parts[z].row(row.row);
+    w.assign(n, 0.0);
+    for (std::size_t k = 0; k < n; ++k) {
+      const double f = fraction[k];
+      w[k] = f > 0 && row.cells[k0 + k].has_data ? f * row.areas[k0 + k] : 0.0;
+      if (w[k] > 0) t.total_area += w[k];
+    }
+    for (std::size_t p = 0; p < specs.size(); ++p)
+      if (specs[p].season_tally) {
+        if (!row.values[p]) throw std::logic_error("tally_season_row: no values of " + specs[p].name);
+        specs[p].season_tally(t, zones[z], row.cells + k0, row.values[p] + k0, w.data(), n);
+      }
+  }
+}
+
+std::vector<std::string> tallied_season_products() {
+  std::vector<std::string> names;
+  for (const ProductSpec& p : season_products())
+    if (p.season_tally) names.push_back(p.name);
+  for (const char* decoded : {"CLEAR_COUNT", "WATER_FREQUENCY", "FVC", "SHOULDER_WINDOWS", "LANDCOVER_SOURCE", "GRASSLAND_TYPE"})
+    if (std::find(names.begin(), names.end(), decoded) == names.end()) names.push_back(decoded);
+  return names;
+}
+
+std::vector<ZoneTally> tally_stored_year(const StoredYearRasters& rasters, const geo::Grid& grid, const std::vector<geo::io::Zone>& zones,
+                                         const std::vector<SeasonZone>& season_zones, const CellRules& rules) {
+  const std::vector<ProductSpec>& specs = season_products();
+  // The tallied products' rasters; one that needs an optional input the year lacked is simply absent
+  // (the season pass tallied nodata for it too), any other missing one is an error.
+  std::vector<std::unique_ptr<geo::io::RasterReader>> readers(specs.size());
+  std::string missing;
+  for (const std::string& name : tallied_season_products()) {
+    const std::size_t p = season_product_index(name);
+    const auto at = rasters.paths.find(name);
+    if (at == rasters.paths.end()) {
+      if (specs[p].needs == ProductSpec::Needs::nothing) missing += (missing.empty() ? "" : ", ") + name;
+      continue;
+    }
+    readers[p] = std::make_unique<geo::io::RasterReader>(at->second);
+    const geo::Grid& g = readers[p]->grid();
+    if (g.cols != grid.cols || g.rows != grid.rows || !(g.transform == grid.transform))
+      throw std::runtime_error(at->second + ": not on the workspace's regional grid (" + std::to_string(grid.cols) + " x " +
+                               std::to_string(grid.rows) + " cells)");
+  }
+  if (!missing.empty())
+    throw std::runtime_error("the year's rasters lack " + missing +
+                             " (output.products did not select them): figures for another area cannot be made from what the run wrote");
+  const bool grassland_types = readers[season_product_index("GRASSLAND_TYPE")] != nullptr;
+
+  std::vector<ZoneTally> totals(zones.size());
+  std::vector<const geo::MultiPolygon*> polygons;
+  for (const auto& z : zones) polygons.push_back(&z.geometry);
+  const geo::ZoneCover cover(grid, polygons);
+  geo::Window all = geo::Window{0, 0, 0, 0};
+  bool any = false;
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    const geo::Window& w = cover.window(z);
+    if (w.empty()) continue;
+    if (!any) {
+      all = w;
+    } else {  // the smallest window holding both
+      const int c0 = std::min(all.col0, w.col0), r0 = std::min(all.row0, w.row0);
+      all = geo::Window{c0, r0, std::max(all.col_end(), w.col_end()) - c0, std::max(all.row_end(), w.row_end()) - r0};
+    }
+    any = true;
+  }
+  if (!any) return totals;
+  const geo::CellAreaModel area_model = geo::io::cell_area_model(grid);
+  // Strips of the zones' window: a query of a field reads a few blocks, a county its window.
+  constexpr int kStripRows = 256;
+  std::vector<std::vector<std::int32_t>> values(specs.size());
+  std::vector<const std::int32_t*> row_values(specs.size());
+  std::vector<StoredCell> cells(std::size_t(all.cols));
+  for (int r0 = all.row0; r0 < all.row_end(); r0 += kStripRows) {
+    const geo::Window strip{all.col0, r0, all.cols, std::min(kStripRows, all.row_end() - r0)};
+    for (std::size_t p = 0; p < specs.size(); ++p) {
+      if (!readers[p]) continue;
+      const geo::Block<std::int32_t> block = readers[p]->read<std::int32_t>(strip);
+      values[p].assign(block.data(), block.data() + block.size());
+    }
+    const geo::Block<double> areas = area_model.areas(strip);
+    std::vector<geo::ZoneCover::Part> parts;
+    for (std::size_t z = 0; z < zones.size(); ++z) parts.push_back(cover.part(z, strip));
+    for (int r = 0; r < strip.rows; ++r) {
+      const std::size_t offset = std::size_t(r) * std::size_t(strip.cols);
+      for (std::size_t p = 0; p < specs.size(); ++p) row_values[p] = readers[p] ? values[p].data() + offset : nullptr;
+      stored_cells(row_values, cells.size(), rules, grassland_types, cells.data());
+      // Products not stored tally as nodata, as the season pass tallied them.
+      std::vector<std::vector<std::int32_t>> absent;
+      absent.reserve(specs.size());
+      for (std::size_t p = 0; p < specs.size(); ++p)
+        if (!row_values[p] && specs[p].season_tally) {
+          absent.emplace_back(cells.size(), std::int32_t(specs[p].nodata));
+          row_values[p] = absent.back().data();
+        }
+      std::map<std::size_t, ZoneTally> row_tallies;
+      tally_season_row({strip.row0 + r, strip.col0, strip.cols, row_values, cells.data(), &areas.at(r, 0)}, parts, season_zones,
+                       [&](std::size_t z) -> ZoneTally& { return row_tallies[z]; });
+      for (auto& [z, t] : row_tallies) totals[z].merge(t);
+    }
+  }
+  return totals;
+}
+
+}  // namespace ecomon
