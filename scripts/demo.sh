@@ -29,3 +29,8 @@ echo "== ecomon run config/demo.yaml --set accuracy.samples_file=... --set calib
 echo "   (SIMULATED scenes, 150 m pixels, labels from the simulator's truth: a demonstration, not a measurement)"
 build/pipeline/ecomon run config/demo.yaml --set accuracy.samples_file=demo_data/sample/labelled.csv \
   --set calibration.plots_file=demo_data/sample/plots.csv
+# Results outlive the run: any polygon, in the plans' indicators, from the output folder alone.
+echo
+echo "== ecomon query ecomon_out --geojson sample_tiles/restoration_project.geojson --years 2022-2023 --format text"
+echo "   (the same as JSON without --format, or as county_timeseries.csv's columns with --format csv)"
+build/pipeline/ecomon query ecomon_out --geojson sample_tiles/restoration_project.geojson --years 2022-2023 --format text

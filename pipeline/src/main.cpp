@@ -147,6 +147,22 @@ int main(int argc, char** argv) {
   design_cmd->add_option("--seed", design.seed, "Random seed: the same seed gives the same points");
   design_cmd->add_option("-o,--output", design.output, "CSV to write (the GeoPackage is written beside it, .gpkg)")->required();
 
+  ecomon::QueryOptions query;
+  auto* query_cmd = app.add_subcommand(
+      "query", "The plans' indicators (county_timeseries.csv's columns, with intervals) for any polygon, from a run's output folder");
+  query_cmd->add_option("output_dir", query.workspace, "Output folder of `ecomon run`")->required();
+  auto* wkt_opt = query_cmd->add_option("--wkt", query.wkt, "The polygon as WKT (POLYGON or MULTIPOLYGON)");
+  auto* geojson_opt = query_cmd->add_option("--geojson", query.geojson, "A GeoJSON file: a geometry, a Feature or a FeatureCollection");
+  auto* zone_opt = query_cmd->add_option("--zone", query.zone, "A zone code of the run: its stored figures, no raster read");
+  wkt_opt->excludes(geojson_opt)->excludes(zone_opt);
+  geojson_opt->excludes(zone_opt);
+  query_cmd->add_option("--crs", query.crs, "CRS of the polygon's coordinates (default EPSG:4326; any CRS PROJ knows, e.g. EPSG:4490)");
+  query_cmd->add_option("--year", query.year, "One year (default: every year of the workspace)");
+  query_cmd->add_option("--years", query.years, "Years: 2021-2023 or 2021,2023");
+  query_cmd->add_option("--format", query.format, "json, csv (county_timeseries.csv's columns) or text (a table for the terminal)")
+      ->check(CLI::IsMember({"json", "csv", "text"}));
+  query_cmd->add_option("-o,--output", query.output, "Write the answer here (atomically) instead of stdout");
+
   ecomon::StatusOptions status;
   auto* status_cmd = app.add_subcommand("status", "What the output folder's catalog holds: scenes by status, the last runs, what is pending");
   status_cmd->add_option("output_dir", status.output_dir, "Output folder of `ecomon run`")->required();
@@ -230,6 +246,10 @@ int main(int argc, char** argv) {
     }
     if (*design_cmd) {
       ecomon::sample_design_command(design, std::cerr);
+      return 0;
+    }
+    if (*query_cmd) {
+      ecomon::query_command(query, std::cout);
       return 0;
     }
     if (*status_cmd) return ecomon::status_command(status, std::cout);

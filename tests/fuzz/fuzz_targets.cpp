@@ -1,6 +1,6 @@
 // libFuzzer targets for every parser of untrusted text: the Landsat MTL (ODL and XML) with its scene
 // reading, the Sentinel-2 product metadata, the config, the targets file, the ground plots and the
-// reference sample. One source, one target per ECOMON_FUZZ_<NAME> definition (tests/fuzz/CMakeLists.txt).
+// reference sample, a query's polygon. One source, one target per ECOMON_FUZZ_<NAME> definition (tests/fuzz/CMakeLists.txt).
 // A parser may refuse its input by throwing ecomon's errors or std::exception; it must never crash,
 // read or write out of bounds, hit undefined behaviour, hang or exhaust memory.
 #include <unistd.h>
@@ -12,6 +12,9 @@
 #include <string>
 
 #include "config/settings.hpp"
+#include "libgeo/io/projection.hpp"
+#include "libgeo/io/raster.hpp"
+#include "libgeo/io/vector.hpp"
 #include "ground/plots.hpp"
 #include "ground/reference_sample.hpp"
 #include "sensors/landsat/mtl.hpp"
@@ -45,6 +48,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)ecomon::parse_targets(text, "targets.yaml");
 #elif defined(ECOMON_FUZZ_PLOTS)
     (void)ecomon::load_ground_plots(as_file(data, size, "plots.csv"));
+#elif defined(ECOMON_FUZZ_POLYGON)
+    // The polygon of a query (`ecomon query --wkt/--geojson`, a server's request body): WKT or
+    // GeoJSON, onto a UTM grid CRS.
+    static const std::string utm = [] {
+      geo::io::initialise_gdal(64);
+      return geo::io::crs_wkt("EPSG:32648");
+    }();
+    (void)geo::io::read_query_polygons(text, "", utm, "fuzz", 10000);
 #elif defined(ECOMON_FUZZ_SAMPLE)
     (void)ecomon::load_reference_sample(as_file(data, size, "sample.csv"));
 #else

@@ -129,6 +129,73 @@ TEST(Determinism, EveryOutputIsTheSameForAnyThreadCountAndStripHeightWithClimate
     }
   }
 
+  // `ecomon query`: each zone's polygon (the zones file itself, every feature) answers as the run's
+  // county_timeseries.csv row, cell for cell, in both years; `--zone CODE` (stored tallies, no
+  // raster read) gives the very bytes of the zone's rows. The one cell a polygon cannot give is
+  // `scenes` (the scenes with data under a polygon are not stored per cell): empty, never 0.
+  const std::string series = (dir / "threads1" / "county_timeseries.csv").string();
+  const auto run_rows = parse_csv(read_file(series));
+  {
+    const auto q = run_cli("query " + (dir / "threads1").string() + " --geojson " + zones + " --format csv -o " + (dir / "q.csv").string());
+    ASSERT_EQ(q.exit_code, 0) << q.output;
+    const auto rows = parse_csv(read_file(dir / "q.csv"));
+    ASSERT_EQ(rows.size(), run_rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      EXPECT_EQ(rows[i].at("scenes"), "");
+      for (const auto& [column, value] : run_rows[i])
+        if (column != "scenes") EXPECT_EQ(rows[i].at(column), value) << "query of zone " << run_rows[i].at("zone_code") << ", " << column;
+    }
+    const std::string text = read_file(series);
+    for (const char* code : {"A", "B"}) {
+      const auto z = run_cli("query " + (dir / "threads1").string() + " --zone " + code + " --format csv -o " + (dir / "z.csv").string());
+      ASSERT_EQ(z.exit_code, 0) << z.output;
+      std::string expected = text.substr(0, text.find('\n') + 1);
+      for (std::size_t at = text.find(std::string("\n") + code + ","); at != std::string::npos; at = text.find(std::string("\n") + code + ",", at + 1))
+        expected += text.substr(at + 1, text.find('\n', at + 1) - at);
+      EXPECT_EQ(read_file(dir / "z.csv"), expected) << "--zone " << code;
+    }
+  }
+  // A field-sized polygon inside zone B (a few hundred cells): its figures, the sample's units
+  // inside too few to speak for it (no confidence interval, said so), the transitions and carbon of
+  // the pair of years; the same polygon in CGCS2000 (EPSG:4490) gives the same area.
+  {
+    const std::string field = "'POLYGON((107.00 40.80, 107.03 40.80, 107.03 40.82, 107.00 40.82, 107.00 40.80))'";
+    const auto q = run_cli("query " + (dir / "threads1").string() + " --wkt " + field + " --year 2024 -o " + (dir / "q.json").string());
+    ASSERT_EQ(q.exit_code, 0) << q.output;
+    const std::string json = read_file(dir / "q.json");
+    EXPECT_NE(json.find("\"source\": \"rasters\""), std::string::npos) << json.substr(0, 2000);
+    EXPECT_NE(json.find("\"status\": \"not_assessed\""), std::string::npos) << json.substr(0, 2000);
+    EXPECT_NE(json.find("\"forest_coverage_pct\""), std::string::npos);
+    EXPECT_EQ(json.find("\"ci95_low\": null"), std::string::npos);
+    const auto g = run_cli("query " + (dir / "threads1").string() + " --wkt " + field + " --crs EPSG:4490 --year 2024 --format csv -o " +
+                           (dir / "q4490.csv").string());
+    ASSERT_EQ(g.exit_code, 0) << g.output;
+    const auto w = run_cli("query " + (dir / "threads1").string() + " --wkt " + field + " --year 2024 --format csv -o " + (dir / "q4326.csv").string());
+    ASSERT_EQ(w.exit_code, 0) << w.output;
+    const double a4490 = std::stod(parse_csv(read_file(dir / "q4490.csv")).at(0).at("zone_area_km2"));
+    const double a4326 = std::stod(parse_csv(read_file(dir / "q4326.csv")).at(0).at("zone_area_km2"));
+    EXPECT_NEAR(a4490, a4326, 1e-4 * a4326);
+    const auto pair = run_cli("query " + (dir / "threads1").string() + " --wkt " + field + " --years 2020,2024 -o " + (dir / "q2.json").string());
+    ASSERT_EQ(pair.exit_code, 0) << pair.output;
+    const std::string both = read_file(dir / "q2.json");
+    EXPECT_NE(both.find("\"year_from\": 2020"), std::string::npos);
+    EXPECT_NE(both.find("\"stock_change_tco2e\""), std::string::npos);
+  }
+  // Bad requests: each refused with exit 2 and a message naming the problem.
+  for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+           {"--wkt 'POLYGON((107 40.8, 107.02 40.82, 107.02 40.8, 107 40.82, 107 40.8))'", "Self-intersection"},
+           {"--wkt 'POLYGON((107 40.8, 107.02 40.8, 107.02 40.82, 107 40.82))'", "not closed"},
+           {"--wkt 'LINESTRING(107 40.8, 107.02 40.82)'", "not a Polygon"},
+           {"--wkt 'POLYGON((100 30, 100.1 30, 100.1 30.1, 100 30))'", "outside the workspace's data"},
+           {"--wkt 'POLYGON((107 40.8, 107.02 40.8, 107.02 40.82, 107 40.8))' --crs EPSG:999999", "unknown CRS"},
+           {"--wkt 'POLYGON((107 40.8, 107.02 40.8, 107.02 40.82, 107 40.8))' --year 2021", "no results for 2021"},
+           {"--zone Z", "no zone Z"},
+           {"--wkt 'POLYGON((107 40.8,'", "neither GeoJSON nor WKT"}}) {
+    const auto r = run_cli("query " + (dir / "threads1").string() + " " + args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << args << "\n" << r.output;
+  }
+
   for (const auto& [name, files] : outputs) {
     std::vector<std::string> differ;
     for (const auto& [file, bytes] : reference)

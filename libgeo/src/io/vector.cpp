@@ -1,10 +1,12 @@
 #include "libgeo/io/vector.hpp"
 
 #include <cpl_error.h>
+#include <cpl_vsi.h>
 #include <ogr_api.h>
 #include <ogr_geometry.h>
 #include <ogrsf_frmts.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -192,6 +194,78 @@ std::string format_km2(double m2) {
   return buf;
 }
 
+
+// The two transformations a polygon from a user goes through: to WGS84 lon/lat for its ellipsoidal
+// area and the domain check, and to the target (raster) CRS for its cells. `what` names the source
+// in errors.
+struct ZoneTransforms {
+  std::unique_ptr<OGRCoordinateTransformation> to_target, to_lonlat;
+  ZoneTransforms(const OGRSpatialReference& source_srs, const std::string& target_crs, const std::string& what) {
+    OGRSpatialReference wgs84, target;
+    wgs84.SetWellKnownGeogCS("WGS84");
+    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRSpatialReference> src(source_srs.Clone());
+    src->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    to_lonlat.reset(OGRCreateCoordinateTransformation(src.get(), &wgs84));
+    if (!target_crs.empty()) {
+      if (target.SetFromUserInput(target_crs.c_str()) != OGRERR_NONE) throw IoError("cannot parse the raster CRS");
+      target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+      if (!src->IsSame(&target)) {
+        to_target.reset(OGRCreateCoordinateTransformation(src.get(), &target));
+        if (!to_target) throw IoError(what + ": no transformation from its CRS to the raster's");
+      }
+    }
+    if (!to_lonlat) throw IoError(what + ": no transformation from its CRS to WGS84");
+  }
+};
+
+// Sets z's geometry (in the target CRS) and ellipsoidal area from `geom` (in the source CRS).
+// Coordinates beyond the ellipsoid's domain are refused; an invalid polygon is repaired with GEOS
+// MakeValid (the zone's notes say so, with the area before and after) when `repair`, else refused
+// with GEOS's reason, which says where.
+void place_geometry(Zone& z, std::unique_ptr<OGRGeometry> geom, const ZoneTransforms& t, const std::string& where, bool repair) {
+  const std::string named = where + (z.code.empty() ? "" : " (code " + z.code + ")");
+  std::unique_ptr<OGRGeometry> lonlat(geom->clone());
+  if (lonlat->transform(t.to_lonlat.get()) != OGRERR_NONE) throw IoError(where + ": cannot transform to WGS84");
+  OGREnvelope env;
+  lonlat->getEnvelope(&env);
+  // Coordinates beyond the ellipsoid's domain are damaged data or the wrong CRS; left alone they
+  // would become a continent-sized zone.
+  constexpr double kSlack = 1e-9;
+  if (!(env.MinX >= -180 - kSlack && env.MaxX <= 180 + kSlack && env.MinY >= -90 - kSlack && env.MaxY <= 90 + kSlack)) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "longitude %.6g to %.6g, latitude %.6g to %.6g", env.MinX, env.MaxX, env.MinY, env.MaxY);
+    throw IoError(named + ": coordinates outside the domain of its CRS (" + buf +
+                  " once in WGS84; valid: -180..180, -90..90): damaged coordinates or the wrong CRS");
+  }
+  MessageCollector collector;
+  CPLPushErrorHandlerEx(MessageCollector::handler, &collector);
+  const bool valid = geom->IsValid();
+  CPLPopErrorHandler();
+  if (!valid) {
+    if (!repair)
+      throw IoError(named + ": invalid polygon (" + (collector.messages.empty() ? std::string("GEOS gave no reason") : collector.messages) +
+                    ")");
+    // The ring-by-ring area of the invalid polygon (exterior minus holes) against the repaired one,
+    // so that a repair that adds or drops area is visible, per zone.
+    const double before = geodesic_area(to_multipolygon(lonlat.get(), where));
+    std::unique_ptr<OGRGeometry> fixed(geom->MakeValid());
+    if (!fixed) throw IoError(where + ": invalid polygon that cannot be repaired" + (collector.messages.empty() ? "" : ": " + collector.messages));
+    geom = std::move(fixed);
+    lonlat.reset(geom->clone());
+    if (lonlat->transform(t.to_lonlat.get()) != OGRERR_NONE) throw IoError(where + ": cannot transform to WGS84");
+    const double after = geodesic_area(to_multipolygon(lonlat.get(), where));
+    char change[64];
+    std::snprintf(change, sizeof change, "%+.3f%%", before != 0 ? 100.0 * (after - before) / std::abs(before) : 0.0);
+    z.notes.push_back("invalid polygon (" + (collector.messages.empty() ? std::string("GEOS gave no reason") : collector.messages) +
+                      ") repaired with MakeValid: area " + format_km2(before) + " -> " + format_km2(after) + " (" + change + ")");
+  }
+  z.geodesic_area_m2 = geodesic_area(to_multipolygon(lonlat.get(), where));
+  if (t.to_target && geom->transform(t.to_target.get()) != OGRERR_NONE)
+    throw IoError(where + ": cannot transform to the raster CRS (outside its area of use?)");
+  z.geometry = to_multipolygon(geom.get(), where);
+}
+
 }  // namespace
 
 std::string zone_crs(const ZoneSource& source) {
@@ -233,21 +307,7 @@ std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target
   const OGRSpatialReference* layer_srs = layer->GetSpatialRef();
   if (!layer_srs) throw IoError("zones file " + source.path + ": has no CRS; assign one (e.g. ogr2ogr -a_srs EPSG:4326)");
 
-  OGRSpatialReference wgs84, target;
-  wgs84.SetWellKnownGeogCS("WGS84");
-  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  std::unique_ptr<OGRSpatialReference> src_srs(layer_srs->Clone());
-  src_srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  std::unique_ptr<OGRCoordinateTransformation> to_target, to_lonlat(OGRCreateCoordinateTransformation(src_srs.get(), &wgs84));
-  if (!target_crs.empty()) {
-    if (target.SetFromUserInput(target_crs.c_str()) != OGRERR_NONE) throw IoError("cannot parse the raster CRS");
-    target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    if (!src_srs->IsSame(&target)) {
-      to_target.reset(OGRCreateCoordinateTransformation(src_srs.get(), &target));
-      if (!to_target) throw IoError("zones file " + source.path + ": no transformation from its CRS to the raster's");
-    }
-  }
-  if (!to_lonlat) throw IoError("zones file " + source.path + ": no transformation from its CRS to WGS84");
+  const ZoneTransforms transforms(*layer_srs, target_crs, "zones file " + source.path);
 
   std::vector<Zone> zones;
   std::map<std::string, GIntBig> feature_of_code;
@@ -288,44 +348,7 @@ std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target
                     (gdal_messages.messages.empty() ? std::string(" (null, or written in a form GDAL cannot read)")
                                                     : " (GDAL: " + gdal_messages.messages + ")") +
                     "; every zone needs its polygon");
-    std::unique_ptr<OGRGeometry> geom(g->clone());
-    std::unique_ptr<OGRGeometry> lonlat(geom->clone());
-    if (lonlat->transform(to_lonlat.get()) != OGRERR_NONE) throw IoError(where + ": cannot transform to WGS84");
-    OGREnvelope env;
-    lonlat->getEnvelope(&env);
-    // Coordinates beyond the ellipsoid's domain are damaged data or the wrong CRS; left alone they
-    // would become a continent-sized zone.
-    constexpr double kSlack = 1e-9;
-    if (!(env.MinX >= -180 - kSlack && env.MaxX <= 180 + kSlack && env.MinY >= -90 - kSlack && env.MaxY <= 90 + kSlack)) {
-      char buf[200];
-      std::snprintf(buf, sizeof buf, "longitude %.6g to %.6g, latitude %.6g to %.6g", env.MinX, env.MaxX, env.MinY, env.MaxY);
-      throw IoError(where + " (code " + z.code + "): coordinates outside the domain of its CRS (" + buf +
-                    " once in WGS84; valid: -180..180, -90..90): damaged coordinates or the wrong CRS");
-    }
-    MessageCollector collector;
-    CPLPushErrorHandlerEx(MessageCollector::handler, &collector);
-    const bool valid = geom->IsValid();
-    CPLPopErrorHandler();
-    if (!valid) {
-      // The ring-by-ring area of the invalid polygon (exterior minus holes) against the repaired one,
-      // so that a repair that adds or drops area is visible, per zone.
-      const double before = geodesic_area(to_multipolygon(lonlat.get(), where));
-      std::unique_ptr<OGRGeometry> fixed(geom->MakeValid());
-      if (!fixed)
-        throw IoError(where + ": invalid polygon that cannot be repaired" + (collector.messages.empty() ? "" : ": " + collector.messages));
-      geom = std::move(fixed);
-      lonlat.reset(geom->clone());
-      if (lonlat->transform(to_lonlat.get()) != OGRERR_NONE) throw IoError(where + ": cannot transform to WGS84");
-      const double after = geodesic_area(to_multipolygon(lonlat.get(), where));
-      char change[64];
-      std::snprintf(change, sizeof change, "%+.3f%%", before != 0 ? 100.0 * (after - before) / std::abs(before) : 0.0);
-      z.notes.push_back("invalid polygon (" + (collector.messages.empty() ? std::string("GEOS gave no reason") : collector.messages) +
-                        ") repaired with MakeValid: area " + format_km2(before) + " -> " + format_km2(after) + " (" + change + ")");
-    }
-    z.geodesic_area_m2 = geodesic_area(to_multipolygon(lonlat.get(), where));
-    if (to_target && geom->transform(to_target.get()) != OGRERR_NONE)
-      throw IoError(where + ": cannot transform to the raster CRS (outside its area of use?)");
-    z.geometry = to_multipolygon(geom.get(), where);
+    place_geometry(z, std::unique_ptr<OGRGeometry>(g->clone()), transforms, where, true);
     zones.push_back(std::move(z));
   }
   return zones;
@@ -434,6 +457,139 @@ void write_points_gpkg(const std::string& path, const std::string& layer_name, c
     out.add(f, "point " + std::to_string(r + 1));
   }
   out.commit();
+}
+
+namespace {
+
+// Every ring closed and with enough points: OGR reads an unclosed ring as given, and GEOS would
+// then call the polygon invalid without saying which ring.
+void check_rings(const OGRGeometry* g, const std::string& where, std::size_t& vertices) {
+  auto ring = [&](const OGRLinearRing* r, int part, int k) {
+    const int n = r->getNumPoints();
+    vertices += std::size_t(n);
+    const std::string which = "polygon " + std::to_string(part + 1) + (k == 0 ? ", exterior ring" : ", hole " + std::to_string(k));
+    if (n > 0 && (r->getX(0) != r->getX(n - 1) || r->getY(0) != r->getY(n - 1)))
+      throw IoError(where + ": " + which + " is not closed (its first point " + std::to_string(r->getX(0)) + " " +
+                    std::to_string(r->getY(0)) + " differs from its last " + std::to_string(r->getX(n - 1)) + " " +
+                    std::to_string(r->getY(n - 1)) + ")");
+    if (n < 4) throw IoError(where + ": " + which + " has " + std::to_string(n) + " points; a ring needs at least 4 (closed)");
+  };
+  auto polygon = [&](const OGRPolygon* p, int part) {
+    if (p->IsEmpty()) return;
+    ring(p->getExteriorRing(), part, 0);
+    for (int i = 0; i < p->getNumInteriorRings(); ++i) ring(p->getInteriorRing(i), part, i + 1);
+  };
+  switch (wkbFlatten(g->getGeometryType())) {
+    case wkbPolygon:
+      polygon(g->toPolygon(), 0);
+      break;
+    case wkbMultiPolygon: {
+      int part = 0;
+      for (const auto* p : *g->toMultiPolygon()) polygon(p, part++);
+      break;
+    }
+    default:
+      throw IoError(where + ": the geometry is a " + OGRGeometryTypeToName(g->getGeometryType()) + ", not a Polygon or MultiPolygon");
+  }
+}
+
+std::unique_ptr<OGRSpatialReference> user_crs(const std::string& crs, const std::string& what) {
+  auto srs = std::make_unique<OGRSpatialReference>();
+  if (srs->SetFromUserInput(crs.c_str(), OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS) != OGRERR_NONE)
+    throw IoError(what + ": unknown CRS '" + crs + "' (give one PROJ knows, e.g. EPSG:4326 or EPSG:4490)");
+  return srs;
+}
+
+}  // namespace
+
+std::vector<QueryPolygon> read_query_polygons(const std::string& text, const std::string& crs, const std::string& target_crs,
+                                              const std::string& what, std::size_t max_vertices) {
+  std::vector<QueryPolygon> out;
+  std::size_t vertices = 0;
+  auto add = [&](const OGRGeometry* g, const OGRSpatialReference& srs, const std::string& where, QueryPolygon q) {
+    if (!g) throw IoError(where + ": no geometry");
+    check_rings(g, where, vertices);
+    if (vertices > max_vertices)
+      throw IoError(what + ": more than " + std::to_string(max_vertices) + " vertices (" + std::to_string(vertices) + " so far)");
+    if (g->IsEmpty()) throw IoError(where + ": the polygon is empty");
+    const ZoneTransforms transforms(srs, target_crs, what);
+    place_geometry(q.zone, std::unique_ptr<OGRGeometry>(g->clone()), transforms, where, false);
+    if (!(q.zone.geodesic_area_m2 > 0)) throw IoError(where + ": the polygon has no area");
+    out.push_back(std::move(q));
+  };
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) throw IoError(what + ": empty (a WKT polygon or GeoJSON is needed)");
+  if (text[first] != '{') {
+    // WKT
+    const auto srs = user_crs(crs.empty() ? "EPSG:4326" : crs, what);
+    srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    OGRGeometry* parsed = nullptr;
+    const char* cursor = text.c_str() + first;
+    if (OGRGeometryFactory::createFromWkt(&cursor, nullptr, &parsed) != OGRERR_NONE || !parsed)
+      throw IoError(what + ": neither GeoJSON nor WKT that GDAL can parse (e.g. POLYGON((107 40.5, 107.1 40.5, 107.1 40.6, 107 40.5)))");
+    std::unique_ptr<OGRGeometry> g(parsed);
+    if (std::string(cursor).find_first_not_of(" \t\r\n;") != std::string::npos)
+      throw IoError(what + ": more text after the WKT geometry (byte " + std::to_string(cursor - text.c_str()) + ")");
+    QueryPolygon q;
+    q.zone.code = "query", q.zone.name = "query";
+    add(g.get(), *srs, what, std::move(q));
+    return out;
+  }
+  const std::size_t end = end_of_first_json_value(text);
+  if (end == std::string::npos) throw IoError(what + ": the JSON is cut short (brackets or a string not closed)");
+  if (text.find_first_not_of(" \t\r\n", end) != std::string::npos)
+    throw IoError(what + ": more text after the end of the JSON value (byte " + std::to_string(text.find_first_not_of(" \t\r\n", end)) + ")");
+  // GDAL's GeoJSON reader, on a private in-memory file.
+  static std::atomic<unsigned long> counter{0};
+  const std::string mem = "/vsimem/ecomon_query_" + std::to_string(++counter) + ".geojson";
+  VSILFILE* f = VSIFileFromMemBuffer(mem.c_str(), reinterpret_cast<GByte*>(const_cast<char*>(text.data())), vsi_l_offset(text.size()), FALSE);
+  if (!f) throw IoError(what + ": cannot read");
+  VSIFCloseL(f);
+  struct Unlink {
+    std::string path;
+    ~Unlink() { VSIUnlink(path.c_str()); }
+  } unlink{mem};
+  MessageCollector collector;
+  CPLPushErrorHandlerEx(MessageCollector::handler, &collector);
+  const char* drivers[] = {"GeoJSON", nullptr};
+  DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(mem.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr)));
+  CPLPopErrorHandler();
+  if (!ds || ds->GetLayerCount() < 1)
+    throw IoError(what + ": not GeoJSON that GDAL can read" + (collector.messages.empty() ? "" : " (" + collector.messages + ")"));
+  OGRLayer* layer = ds->GetLayer(0);
+  std::unique_ptr<OGRSpatialReference> srs;
+  if (!crs.empty()) {
+    srs = user_crs(crs, what);
+  } else if (const OGRSpatialReference* own = layer->GetSpatialRef()) {
+    srs.reset(own->Clone());
+  } else {
+    srs = user_crs("EPSG:4326", what);
+  }
+  srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  const OGRFeatureDefn* defn = layer->GetLayerDefn();
+  const int code_i = defn->GetFieldIndex("code"), name_i = defn->GetFieldIndex("name");
+  int n = 0;
+  layer->ResetReading();
+  for (auto& feature : *layer) {
+    ++n;
+    const std::string where = what + ", feature " + std::to_string(n);
+    QueryPolygon q;
+    for (int i = 0; i < defn->GetFieldCount(); ++i)
+      if (feature->IsFieldSetAndNotNull(i)) q.properties.emplace_back(defn->GetFieldDefn(i)->GetNameRef(), feature->GetFieldAsString(i));
+    q.zone.code = code_i >= 0 && feature->IsFieldSetAndNotNull(code_i) ? trim_spaces(feature->GetFieldAsString(code_i)) : "";
+    q.zone.name = name_i >= 0 && feature->IsFieldSetAndNotNull(name_i) ? feature->GetFieldAsString(name_i) : "";
+    const OGRGeometry* g = feature->GetGeometryRef();
+    if (!g || g->IsEmpty())
+      throw IoError(where + ": " + (g ? "the polygon is empty" : "no geometry") + (collector.messages.empty() ? "" : " (GDAL: " + collector.messages + ")"));
+    add(g, *srs, where, std::move(q));
+  }
+  if (out.empty()) throw IoError(what + ": no feature (an empty FeatureCollection)");
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const std::string number = out.size() > 1 ? " " + std::to_string(k + 1) : "";
+    if (out[k].zone.code.empty()) out[k].zone.code = "query" + number;
+    if (out[k].zone.name.empty()) out[k].zone.name = out[k].zone.code;
+  }
+  return out;
 }
 
 ZoneCover zone_cover(const std::vector<Zone>& zones, const Grid& grid) {

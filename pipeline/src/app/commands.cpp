@@ -525,16 +525,7 @@ class Run {
     ++reused_years_;
     if (!stored.produced) return;
     YearResult& y = stored.year;
-    if (y.calibration && plots_) y.calibration = fit_calibration(std::move(y.calibration->matches), *plots_, settings_.calibration.min_plots);
-    if (y.accuracy && samples_) {
-      std::vector<bool> designated(samples_->size(), false);
-      for (std::size_t k = 0; k < designated.size() && k < y.accuracy->zone_of_unit.size(); ++k)
-        if (const int z = y.accuracy->zone_of_unit[k]; z >= 0 && std::size_t(z) < grid_zones_.size())
-          designated[k] = counts_special_shrubland(settings_.forest, grid_zones_[std::size_t(z)].code);
-      y.accuracy = assess_land_cover(std::move(y.accuracy->matches), *samples_, y.accuracy->mapped, designated,
-                                     settings_.accuracy.min_unit_stratum_units, y.accuracy->zone_of_unit,
-                                     sample_frame(grid_zones_, y.tallies, regional_cell_area(grid_)));
-    }
+    refit_stored_year(y, {plots_, nullptr, samples_}, settings_, grid_zones_, grid_);
     const auto at = std::find_if(years_.begin(), years_.end(), [&](const YearResult& r) { return r.year > y.year; });
     years_.insert(at, std::move(y));
   }

@@ -56,6 +56,19 @@ struct ZonalOptions {
 /// Zonal statistics as CSV: to `out`, or to options.output.
 void zonal_command(const ZonalOptions& options, std::ostream& out);
 
+struct QueryOptions {
+  std::string workspace;             // an output folder of `ecomon run`
+  std::string wkt, geojson, zone;    // exactly one: a polygon as WKT, a GeoJSON file, or a zone code of the run
+  std::string crs;                   // the polygon's CRS (empty: EPSG:4326, or the GeoJSON's own)
+  int year = 0;                      // one year (0: every year, or --years)
+  std::string years;                 // "2021-2023", "2021,2023"
+  std::string format = "json";       // json | csv | text
+  std::string output;                // -o FILE (atomically); default stdout
+};
+/// The indicators of county_timeseries.csv for a polygon (or a zone) in every year asked, from the
+/// workspace alone (catalog/polygon_query.hpp): JSON or CSV to `out` or options.output.
+void query_command(const QueryOptions& options, std::ostream& out);
+
 struct ZonesImportOptions {
   std::vector<std::string> inputs;
   std::string output, code_field = "id", name_field = "name", layer = "counties";

@@ -27,8 +27,8 @@ std::string csv_escape(const std::string& s) {
   return out + "\"";
 }
 
-void write_csv(const std::string& path, const std::vector<ReportColumn>& cols, const std::vector<std::vector<std::string>>& rows,
-               const std::string& headers) {
+std::string csv_text(const std::vector<ReportColumn>& cols, const std::vector<std::vector<std::string>>& rows, const std::string& headers,
+                     const std::string& what) {
   std::ostringstream o;
   o << "\xEF\xBB\xBF";  // UTF-8 BOM: Excel then reads the Chinese names correctly
   for (std::size_t i = 0; i < cols.size(); ++i) {
@@ -53,11 +53,16 @@ void write_csv(const std::string& path, const std::vector<ReportColumn>& cols, c
     }
     o << "\n";
   }
-  geo::io::write_file_atomically(path, o.str());
   if (escaped > 0)
     spdlog::warn("{}: {} field(s) held bytes that are not UTF-8 (file or folder names, or text of the inputs in another encoding); "
                  "each such byte is written as \\xNN, e.g. '{}'",
-                 path, escaped, example);
+                 what, escaped, example);
+  return o.str();
+}
+
+void write_csv(const std::string& path, const std::vector<ReportColumn>& cols, const std::vector<std::vector<std::string>>& rows,
+               const std::string& headers) {
+  geo::io::write_file_atomically(path, csv_text(cols, rows, headers, path));
 }
 
 // Pads to a terminal width, counting CJK characters as two columns (UTF-8 lead bytes 0xE3-0xE9).

@@ -22,6 +22,10 @@ inline std::string format_km2(double m2) { return format_fixed(m2 / 1e6, 6); }
 inline std::string format_wanmu(double m2) { return format_fixed(m2 / kSquareMetresPerWanMu, 6); }
 /// A CSV field, quoted when it holds a comma, quote or newline.
 std::string csv_escape(const std::string& s);
+/// The text of a CSV report: the UTF-8 BOM, the header (`headers`: en, zh or en_zh), the rows
+/// (bytes that are not UTF-8 written as \xNN, and logged naming `what`).
+std::string csv_text(const std::vector<ReportColumn>& columns, const std::vector<std::vector<std::string>>& rows, const std::string& headers,
+                     const std::string& what);
 /// Writes UTF-8 CSV with a BOM, header from `columns` per `headers` (en | zh | en_zh), atomically and
 /// checked: a failed write (full disk) throws IoError and leaves neither a partial nor a short file.
 void write_csv(const std::string& path, const std::vector<ReportColumn>& columns, const std::vector<std::vector<std::string>>& rows,

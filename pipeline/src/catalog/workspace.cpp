@@ -5,9 +5,20 @@
 
 #include "base/errors.hpp"
 #include "catalog/workspace_catalog.hpp"
+#include "engine/season_engine.hpp"
+#include "ground/plots.hpp"
+#include "ground/reference_sample.hpp"
+#include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 
 namespace ecomon {
+
+struct Workspace::Cache {
+  std::mutex mutex;
+  std::map<int, std::vector<geo::io::Zone>> zones;
+  std::map<int, YearResult> results;
+  std::optional<geo::Grid> grid;
+};
 
 Workspace::Workspace(Workspace&&) noexcept = default;
 Workspace& Workspace::operator=(Workspace&&) noexcept = default;
@@ -18,6 +29,7 @@ Workspace Workspace::open(const std::string& dir) {
     throw OutputError(dir + ": not an ecomon workspace (no " + std::filesystem::path(WorkspaceCatalog::file_in(dir)).filename().string() +
                       "; `ecomon run` makes one in its output folder)");
   Workspace w;
+  w.cache_ = std::make_unique<Cache>();
   w.catalog_ = std::make_unique<WorkspaceCatalog>(dir, WorkspaceCatalog::Open::read_only);
   for (const auto& [year, published] : w.catalog_->published_years()) {
     const std::optional<std::string> text = w.catalog_->done_task(published.key);
@@ -59,9 +71,53 @@ StoredYearRasters Workspace::rasters(int y) const {
 }
 
 geo::Grid Workspace::grid() const {
+  {
+    const std::lock_guard<std::mutex> lock(cache_->mutex);
+    if (cache_->grid) return *cache_->grid;
+  }
   for (const auto& [y, stored] : years_)
-    for (const auto& [name, path] : rasters(y).paths) return geo::io::RasterReader(path).grid();
+    for (const auto& [name, path] : rasters(y).paths) {
+      const geo::Grid g = geo::io::RasterReader(path).grid();
+      const std::lock_guard<std::mutex> lock(cache_->mutex);
+      cache_->grid = g;
+      return g;
+    }
   throw std::runtime_error(root() + ": no year's rasters (output.products selected none)");
+}
+
+std::vector<geo::io::Zone> Workspace::zones(int y) const {
+  {
+    const std::lock_guard<std::mutex> lock(cache_->mutex);
+    if (const auto at = cache_->zones.find(y); at != cache_->zones.end()) return at->second;
+  }
+  const Settings s = settings(y);
+  try {
+    std::vector<geo::io::Zone> read = geo::io::read_zones({s.zones.file, s.zones.code_field, s.zones.name_field, s.zones.layer}, geo::io::crs_wkt(s.season.grid_crs));
+    const std::lock_guard<std::mutex> lock(cache_->mutex);
+    return cache_->zones[y] = std::move(read);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(root() + ": the zones of " + std::to_string(y) + " (zones.file of that run): " + e.what());
+  }
+}
+
+YearResult Workspace::year_result(int y) const {
+  {
+    const std::lock_guard<std::mutex> lock(cache_->mutex);
+    if (const auto at = cache_->results.find(y); at != cache_->results.end()) return at->second;
+  }
+  YearResult result = year(y).year;
+  const Settings s = settings(y);
+  std::optional<std::vector<GroundPlot>> plots;
+  std::optional<std::vector<ReferenceSample>> samples;
+  if (result.calibration && !s.calibration.plots_file.empty()) plots = load_ground_plots(s.calibration.plots_file);
+  if (result.accuracy && !s.accuracy.samples_file.empty()) samples = load_reference_sample(s.accuracy.samples_file);
+  YearAncillary ground;
+  ground.plots = plots ? &*plots : nullptr;
+  ground.samples = samples ? &*samples : nullptr;
+  refit_stored_year(result, ground, s, zones(y), grid());
+  // The fitted objects keep no pointer into the files read here.
+  const std::lock_guard<std::mutex> lock(cache_->mutex);
+  return cache_->results[y] = std::move(result);
 }
 
 }  // namespace ecomon

@@ -5,12 +5,14 @@
 // never from a scene.
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "catalog/stored_year.hpp"
 #include "engine/season_tally.hpp"
 #include "libgeo/grid.hpp"
+#include "libgeo/io/vector.hpp"
 
 namespace ecomon {
 
@@ -38,11 +40,22 @@ class Workspace {
   StoredYearRasters rasters(int y) const;
   /// The regional grid the years were made on (that of their rasters); throws when no year has one.
   geo::Grid grid() const;
+  /// The year's zones on the grid: its settings' zones file, read as the run read it (the same
+  /// polygons, bit for bit). Throws naming the file when it is gone or changed shape.
+  std::vector<geo::io::Zone> zones(int y) const;
+  /// The year's results as the run published them: the stored tallies, with the calibration line
+  /// and the sample's estimates fitted again from the stored matches on the year's plots and sample
+  /// files (as a rerun reloads them). Throws naming a ground file that is gone.
+  YearResult year_result(int y) const;
 
  private:
   Workspace() = default;
   std::unique_ptr<WorkspaceCatalog> catalog_;
   std::map<int, StoredYear> years_;
+  // What year_result() and zones() read from outside the catalog, read once (a query of many
+  // polygons, a server's requests).
+  struct Cache;
+  std::unique_ptr<Cache> cache_;
 };
 
 }  // namespace ecomon

@@ -570,6 +570,20 @@ SampleFrame sample_frame(const std::vector<geo::io::Zone>& zones, const std::vec
   return f;
 }
 
+void refit_stored_year(YearResult& y, const YearAncillary& ground, const Settings& settings, const std::vector<geo::io::Zone>& zones,
+                       const geo::Grid& grid) {
+  if (y.calibration && ground.plots) y.calibration = fit_calibration(std::move(y.calibration->matches), *ground.plots, settings.calibration.min_plots);
+  if (y.accuracy && ground.samples) {
+    std::vector<bool> designated(ground.samples->size(), false);
+    for (std::size_t k = 0; k < designated.size() && k < y.accuracy->zone_of_unit.size(); ++k)
+      if (const int z = y.accuracy->zone_of_unit[k]; z >= 0 && std::size_t(z) < zones.size())
+        designated[k] = counts_special_shrubland(settings.forest, zones[std::size_t(z)].code);
+    y.accuracy = assess_land_cover(std::move(y.accuracy->matches), *ground.samples, y.accuracy->mapped, designated,
+                                   settings.accuracy.min_unit_stratum_units, y.accuracy->zone_of_unit,
+                                   sample_frame(zones, y.tallies, regional_cell_area(grid)));
+  }
+}
+
 YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, const geo::Grid& grid,
                           const std::vector<geo::io::Zone>& zones, const Settings& s, const std::string& work_dir,
                           const YearAncillary& ancillary) {

@@ -36,6 +36,13 @@ SampleFrame sample_frame(const std::vector<geo::io::Zone>& zones, const std::vec
 /// The cell area of the regional (equal-area) grid, m^2.
 double regional_cell_area(const geo::Grid& grid);
 
+struct YearAncillary;
+/// A year reloaded from a catalog: its calibration line and its sample's estimates fitted again from
+/// the stored matches, as composite_year fits them (`ground`: the plots and the sample; `zones`: the
+/// year's zones on `grid`, for each unit's designated shrubland and the design's frame).
+void refit_stored_year(YearResult& y, const YearAncillary& ground, const Settings& settings, const std::vector<geo::io::Zone>& zones,
+                       const geo::Grid& grid);
+
 class LandCoverLayer;
 class GrasslandTypeLayer;
 class ClimateLayers;

@@ -399,4 +399,19 @@ const Indicator& indicator(const std::string& key) {
   throw std::logic_error("no indicator '" + key + "'");
 }
 
+std::string indicator_unit(const std::string& key) {
+  auto ends = [&](const char* suffix) {
+    const std::string t(suffix);
+    return key.size() > t.size() && key.compare(key.size() - t.size(), t.size(), t) == 0;
+  };
+  if (!indicator(key).number) return key == "scenes" ? "scenes" : "";
+  if (ends("_km2")) return "km2";
+  if (ends("_wanmu")) return "万亩";
+  if (ends("_pct")) return "%";
+  if (ends("_gc_m2")) return "g C/m2";
+  if (ends("_tc")) return "t C";
+  if (key == "mean_clear_observations") return "observations";
+  return "1";  // fractions (0-1) and index means
+}
+
 }  // namespace ecomon

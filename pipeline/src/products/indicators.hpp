@@ -74,5 +74,8 @@ const std::vector<std::string>& target_indicators();
 const std::vector<Indicator>& indicators();
 /// The indicator with this key; throws std::logic_error for a key no indicator has.
 const Indicator& indicator(const std::string& key);
+/// The unit of an indicator's number, as its key spells it (`_km2` km2, `_wanmu` 万亩, `_pct` %,
+/// `_gc_m2` g C/m2, `_tc` t C; fractions and index means 1); "" for text columns.
+std::string indicator_unit(const std::string& key);
 
 }  // namespace ecomon

@@ -221,6 +221,8 @@ const std::vector<std::string>& trend_indicator_keys() {
   return keys;
 }
 
+std::vector<std::string> timeseries_cells(const ZoneRow& row) { return cells(series_keys(), row); }
+
 void write_county_report(const std::string& path, const std::vector<SceneResult>& results, const std::string& headers) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : results)

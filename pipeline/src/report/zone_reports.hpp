@@ -23,6 +23,9 @@ const std::vector<std::string>& trend_indicator_keys();
 /// marked where the method changed from the zone's previous year with data.
 std::vector<ZoneRow> zone_series(const geo::io::Zone& zone, std::size_t z, const std::vector<YearResult>& years);
 
+/// A season row's cells of county_timeseries.csv, as the run writes them.
+std::vector<std::string> timeseries_cells(const ZoneRow& row);
+
 void write_county_report(const std::string& path, const std::vector<SceneResult>& results, const std::string& headers);
 void write_timeseries(const std::string& path, const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years,
                       const std::string& headers);

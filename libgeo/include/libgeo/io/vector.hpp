@@ -1,6 +1,8 @@
 #pragma once
 // OGR zone layers: read polygons with a code and a name, reproject them to a raster's CRS.
+#include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "libgeo/coverage.hpp"
@@ -33,6 +35,24 @@ struct ZoneSource {
 /// text that is not UTF-8 (a Shapefile without a .cpg is read as GBK / CP936 when its bytes are not
 /// UTF-8, and the zone's notes say so).
 std::vector<Zone> read_zones(const ZoneSource& source, const std::string& target_crs);
+
+/// A polygon a user asks about (a query), as a zone: code and name from the feature's `code` and
+/// `name` properties (else "query" and, with several, "query N"), and every property of the feature
+/// as text, for answers that carry them through.
+struct QueryPolygon {
+  Zone zone;
+  std::vector<std::pair<std::string, std::string>> properties;
+};
+
+/// Reads the polygons of a query: `text` is WKT, or GeoJSON (a geometry, a Feature, or a
+/// FeatureCollection of polygon features), with coordinates in `crs` (anything PROJ knows,
+/// "EPSG:4490" included; empty: EPSG:4326 lon/lat, GeoJSON's own CRS), reprojected to `target_crs`
+/// as read_zones() reprojects zones (the same polygon gives the same zone, bit for bit). Unlike
+/// zones, a bad polygon is refused, never repaired: errors name `what` and the problem (neither WKT
+/// nor GeoJSON, not a polygon, empty, a ring not closed, invalid with GEOS's reason and where,
+/// unknown CRS, coordinates outside its domain, more than `max_vertices` vertices).
+std::vector<QueryPolygon> read_query_polygons(const std::string& text, const std::string& crs, const std::string& target_crs,
+                                              const std::string& what, std::size_t max_vertices = 1000000);
 
 /// Per zone, the window of `grid` its bounds cover (empty for a zone without geometry or off the
 /// grid): the only cells where its coverage fractions can be non-zero.
