@@ -34,3 +34,7 @@ echo
 echo "== ecomon query ecomon_out --geojson sample_tiles/restoration_project.geojson --years 2022-2023 --format text"
 echo "   (the same as JSON without --format, or as county_timeseries.csv's columns with --format csv)"
 build/pipeline/ecomon query ecomon_out --geojson sample_tiles/restoration_project.geojson --years 2022-2023 --format text
+echo
+echo "== the same over HTTP: build/pipeline/ecomon serve ecomon_out   (then, from another terminal)"
+echo "   curl -s -X POST --data-binary @sample_tiles/restoration_project.geojson 'http://127.0.0.1:8080/query?years=2022-2023'"
+echo "   (GET /openapi.json lists every endpoint; POST /statistics?product=FVC&year=2023 answers in titiler's shape)"

@@ -3,13 +3,13 @@
 # (default 60) from its seed corpus tests/fuzz/corpus/<target>/ (new inputs go to build-fuzz/corpus/).
 # A crash, leak-free out-of-bounds access, UB report or timeout ends with non-zero and the input that
 # caused it saved as build-fuzz/crash-*. CI runs it with 60 s per target (scripts/test.sh).
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: mtl sentinel2 config targets plots sample polygon
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: mtl sentinel2 config targets plots sample polygon request
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(mtl sentinel2 config targets plots sample polygon)
+((${#targets[@]})) || targets=(mtl sentinel2 config targets plots sample polygon request)
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DECOMON_FUZZ=ON -DECOMON_BUILD_TESTS=OFF >/dev/null
 build=()
 for t in "${targets[@]}"; do build+=(--target "fuzz_$t"); done

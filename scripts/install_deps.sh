@@ -6,6 +6,7 @@ packages=(cmake g++ make pkg-config git ca-certificates
   libgdal-dev gdal-bin python3-gdal libproj-dev proj-data libtbb-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   libcli11-dev libgtest-dev libopencv-imgproc-dev
   libsqlite3-dev libxxhash-dev nlohmann-json3-dev  # the workspace catalog (SQLite), content hashes (xxHash), `ecomon status --json`
+  libcpp-httplib-dev  # `ecomon serve` (cpp-httplib)
   clang  # the libFuzzer targets of the tests (scripts/fuzz.sh)
   gmt-gshhg-high)  # the demo: the Yellow River and Ulansuhai of GSHHG for the simulated landscape (scripts/extract_hydrography.py)
 # With --tests, what only the tests need: R's survey package, the independent reference of the

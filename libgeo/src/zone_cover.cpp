@@ -1,5 +1,7 @@
 #include "libgeo/zone_cover.hpp"
 
+#include <algorithm>
+
 namespace geo {
 
 ZoneCover::ZoneCover(const Grid& grid, std::vector<const MultiPolygon*> polygons) : transform_(grid.transform), polygons_(std::move(polygons)) {
@@ -11,6 +13,20 @@ ZoneCover::Part ZoneCover::part(std::size_t z, const Window& w) const {
   p.window = windows_[z].intersect(w);
   if (!p.window.empty()) p.fraction = coverage_fractions(*polygons_[z], transform_, p.window);
   return p;
+}
+
+Window ZoneCover::bounding_window() const {
+  Window all{0, 0, 0, 0};
+  for (const Window& w : windows_) {
+    if (w.empty()) continue;
+    if (all.empty()) {
+      all = w;
+      continue;
+    }
+    const int c0 = std::min(all.col0, w.col0), r0 = std::min(all.row0, w.row0);
+    all = Window{c0, r0, std::max(all.col_end(), w.col_end()) - c0, std::max(all.row_end(), w.row_end()) - r0};
+  }
+  return all;
 }
 
 }  // namespace geo

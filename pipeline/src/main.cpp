@@ -147,6 +147,20 @@ int main(int argc, char** argv) {
   design_cmd->add_option("--seed", design.seed, "Random seed: the same seed gives the same points");
   design_cmd->add_option("-o,--output", design.output, "CSV to write (the GeoPackage is written beside it, .gpkg)")->required();
 
+  ecomon::ServeOptions serve;
+  serve.version = std::string(ecomon::kVersion) + " " + ecomon::kCommit;
+  auto* serve_cmd = app.add_subcommand(
+      "serve", "The results of an output folder over HTTP: POST /query (any polygon, as `ecomon query`), /statistics (titiler's shape), "
+               "GET /zones/{code}, /years, /products, /health, /openapi.json; read-only");
+  serve_cmd->add_option("output_dir", serve.workspace, "Output folder of `ecomon run`")->required();
+  serve_cmd->add_option("--bind", serve.bind, "Address to listen on (default 127.0.0.1: this machine only)");
+  serve_cmd->add_option("--port", serve.port, "Port (default 8080; 0: any free port, printed)")->check(CLI::Range(0, 65535));
+  serve_cmd->add_option("--threads", serve.threads, "Queries that read rasters at once (default: the machine's cores)")->check(CLI::NonNegativeNumber);
+  serve_cmd->add_option("--max-cells", serve.max_cells, "Cells one request may read: its polygons' bounding windows x years (default 250e6)")
+      ->check(CLI::PositiveNumber);
+  serve_cmd->add_option("--max-vertices", serve.max_vertices, "Vertices one request's geometry may have (default 200000)");
+  serve_cmd->add_option("--timeout", serve.timeout_seconds, "Seconds one request may take (default 60)")->check(CLI::PositiveNumber);
+
   ecomon::QueryOptions query;
   auto* query_cmd = app.add_subcommand(
       "query", "The plans' indicators (county_timeseries.csv's columns, with intervals) for any polygon, from a run's output folder");
@@ -252,6 +266,7 @@ int main(int argc, char** argv) {
       ecomon::query_command(query, std::cout);
       return 0;
     }
+    if (*serve_cmd) return ecomon::serve_command(serve);
     if (*status_cmd) return ecomon::status_command(status, std::cout);
     if (*forget_cmd) return ecomon::forget_command(forget, std::cout);
     if (*reference_cmd) {

@@ -1,6 +1,6 @@
 // libFuzzer targets for every parser of untrusted text: the Landsat MTL (ODL and XML) with its scene
 // reading, the Sentinel-2 product metadata, the config, the targets file, the ground plots and the
-// reference sample, a query's polygon. One source, one target per ECOMON_FUZZ_<NAME> definition (tests/fuzz/CMakeLists.txt).
+// reference sample, a query's polygon, a server's request body. One source, one target per ECOMON_FUZZ_<NAME> definition (tests/fuzz/CMakeLists.txt).
 // A parser may refuse its input by throwing ecomon's errors or std::exception; it must never crash,
 // read or write out of bounds, hit undefined behaviour, hang or exhaust memory.
 #include <unistd.h>
@@ -18,6 +18,7 @@
 #include "ground/plots.hpp"
 #include "ground/reference_sample.hpp"
 #include "sensors/landsat/mtl.hpp"
+#include "server/api.hpp"
 #include "sensors/sentinel2/metadata.hpp"
 #include "targets/targets.hpp"
 
@@ -56,6 +57,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       return geo::io::crs_wkt("EPSG:32648");
     }();
     (void)geo::io::read_query_polygons(text, "", utm, "fuzz", 10000);
+#elif defined(ECOMON_FUZZ_REQUEST)
+    // A server's POST /query or /statistics body: the JSON, its members, then its polygons.
+    static const std::string utm = [] {
+      geo::io::initialise_gdal(64);
+      return geo::io::crs_wkt("EPSG:32648");
+    }();
+    ecomon::server::Limits limits;
+    limits.max_vertices = 10000;
+    const ecomon::server::GeometryRequest request = ecomon::server::parse_geometry_request(text, limits);
+    (void)geo::io::read_query_polygons(request.geojson, request.crs, utm, "fuzz", limits.max_vertices);
+    (void)ecomon::server::parse_years(text.substr(0, 64), "years");
 #elif defined(ECOMON_FUZZ_SAMPLE)
     (void)ecomon::load_reference_sample(as_file(data, size, "sample.csv"));
 #else

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 TEST(SourceLayers, NoIncludeRunsBackUpBetweenFolders) {
   const std::vector<std::string> order = {"base",     "rules",   "config",  "sensors", "ground", "landcover",
-                                          "results",  "products", "engine", "carbon", "targets", "report", "catalog", "app"};
+                                          "results",  "products", "engine", "carbon", "targets", "report", "catalog", "server", "app"};
   std::map<std::string, int> rank;
   for (std::size_t i = 0; i < order.size(); ++i) rank[order[i]] = int(i);
   const fs::path src = fs::path(ECOMON_SOURCE_DIR) / "pipeline" / "src";

@@ -41,6 +41,13 @@ class Block {
     return b;
   }
 
+  /// Takes `window` keeping the storage it has (grown if needed): a reader filling strip after strip
+  /// allocates (and the kernel zeroes) its memory once, not per strip. Cells are left as they were.
+  void reuse(const Window& window) {
+    window_ = window;
+    data_.resize(std::size_t(window.size()));
+  }
+
   const Window& window() const { return window_; }
   int cols() const { return window_.cols; }
   int rows() const { return window_.rows; }

@@ -107,4 +107,14 @@ inline std::vector<Window> strips(const Grid& grid, int strip_rows) {
   return out;
 }
 
+/// The strips of a window of a grid (its columns only, its rows top to bottom): what a pass over
+/// some zones reads.
+inline std::vector<Window> strips(const Window& window, int strip_rows) {
+  if (strip_rows <= 0) throw std::invalid_argument("strip height must be positive");
+  std::vector<Window> out;
+  for (int r = window.row0; r < window.row_end(); r += strip_rows)
+    out.push_back(Window{window.col0, r, window.cols, std::min(strip_rows, window.row_end() - r)});
+  return out;
+}
+
 }  // namespace geo

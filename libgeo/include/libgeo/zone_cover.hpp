@@ -25,6 +25,9 @@ class ZoneCover {
   std::size_t size() const { return polygons_.size(); }
   /// The cells of the grid zone z's bounds cover: the only ones whose fraction can be non-zero.
   const Window& window(std::size_t z) const { return windows_[z]; }
+  /// The smallest window holding every zone's window (empty when no zone touches the grid): all a
+  /// pass over these zones needs to read.
+  Window bounding_window() const;
 
   /// Zone z's part of `w`: the window of its cells there, and their coverage fractions (row-major;
   /// an empty window and no fractions where the zone misses `w`).

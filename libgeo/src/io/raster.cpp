@@ -212,6 +212,12 @@ Block<T> RasterReader::read(const Window& window, int band) const {
   return out;
 }
 
+template <typename T>
+void RasterReader::read_into(const Window& window, Block<T>& out, int band) const {
+  out.reuse(window);
+  read_raw(window, band, out.data(), gdal_type_of<T>());
+}
+
 int RasterReader::block_rows(int band) const {
   if (band < 1 || band > bands_) return 1;
   int x = 0, y = 0;
@@ -262,6 +268,9 @@ template Block<std::uint16_t> RasterReader::read(const Window&, int) const;
 template Block<float> RasterReader::read(const Window&, int) const;
 template Block<double> RasterReader::read(const Window&, int) const;
 template Block<std::int32_t> RasterReader::read(const Window&, int) const;
+template void RasterReader::read_into(const Window&, Block<std::uint8_t>&, int) const;
+template void RasterReader::read_into(const Window&, Block<std::int32_t>&, int) const;
+template void RasterReader::read_into(const Window&, Block<double>&, int) const;
 
 namespace {
 // fsync a file or folder by path; a file system that cannot (EINVAL, EROFS) is left as it is.

@@ -23,6 +23,7 @@
 #include "libgeo/gcj02.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
+#include "libgeo/io/zonal_raster.hpp"
 #include "libgeo/io/vector.hpp"
 #include "libgeo/zonal.hpp"
 #include "base/output_folder.hpp"
@@ -981,66 +982,22 @@ void zonal_command(const ZonalOptions& o, std::ostream& out) {
   geo::io::initialise_gdal(128);
   const auto stats = geo::parse_statistics(o.stats);
   geo::io::RasterReader raster(o.raster);
-  const geo::Grid& grid = raster.grid();
-  if (o.band < 1 || o.band > raster.band_count())
-    throw geo::io::IoError(o.raster + ": band " + std::to_string(o.band) + " requested but the file has " +
-                           std::to_string(raster.band_count()));
-  if (grid.crs_wkt.empty()) throw geo::io::IoError(o.raster + ": has no CRS; zones cannot be placed on it");
+  if (raster.grid().crs_wkt.empty()) throw geo::io::IoError(o.raster + ": has no CRS; zones cannot be placed on it");
   const bool weighted = std::any_of(stats.begin(), stats.end(), [](const auto& s) { return s.kind == geo::Statistic::weighted_mean; });
   if (weighted && o.weights.empty()) throw std::invalid_argument("weighted_mean needs --weights RASTER (the weight of each cell)");
   std::optional<geo::io::RasterReader> weights;
-  if (!o.weights.empty()) {
-    weights.emplace(o.weights);
-    const geo::Grid& wg = weights->grid();
-    if (wg.cols != grid.cols || wg.rows != grid.rows || !(wg.transform == grid.transform))
-      throw geo::io::IoError(o.weights + ": not on the grid of " + o.raster + " (" + std::to_string(wg.cols) + " x " +
-                             std::to_string(wg.rows) + " cells against " + std::to_string(grid.cols) + " x " + std::to_string(grid.rows) +
-                             ", or another origin or cell size); warp it first (gdalwarp -tap)");
-  }
-  const auto zones = geo::io::read_zones({o.zones, o.field, "", o.layer}, grid.crs_wkt);
-  const auto nodata = raster.nodata(o.band);
-  const auto weight_nodata = weights ? weights->nodata(1) : std::nullopt;
-  // Physical values (raw x scale + offset, as the file declares them) unless --raw.
-  // Plain variables, not a structured binding: lambdas below capture them (clang 14 refuses bindings).
-  const std::pair<double, double> scale_offset = o.raw ? std::pair<double, double>{1.0, 0.0} : raster.scale_offset(o.band);
-  const double scale = scale_offset.first, offset = scale_offset.second;
-  const bool distribution = geo::needs_distribution(stats);
-
-  const geo::ZoneCover zone_cover = geo::io::zone_cover(zones, grid);
-  bool any_inside = false;
-  for (std::size_t z = 0; z < zone_cover.size(); ++z) any_inside = any_inside || !zone_cover.window(z).empty();
-  if (!zones.empty() && !any_inside)
+  if (!o.weights.empty()) weights.emplace(o.weights);
+  const auto zones = geo::io::read_zones({o.zones, o.field, "", o.layer}, raster.grid().crs_wkt);
+  if (!zones.empty() && geo::io::zone_cover(zones, raster.grid()).bounding_window().empty())
     std::fprintf(stderr, "warning: no zone of %s intersects %s (zones in the wrong CRS?)\n", o.zones.c_str(), o.raster.c_str());
-
-  std::vector<geo::WeightedStats> totals(zones.size()), weighted_totals(zones.size());
-  std::vector<geo::ValueDistribution> values_of(zones.size());
-  for (const geo::Window& strip : geo::strips(grid, o.window_rows)) {
-    std::optional<geo::Block<double>> values, cell_weights;  // read once a zone touches the strip
-    zone_cover.for_each_row(strip, [&](std::size_t z, int row, int col0, const double* fraction, int cells) {
-      if (!values) values = raster.read<double>(strip, o.band);
-      if (weights && !cell_weights) cell_weights = weights->read<double>(strip, 1);
-      geo::WeightedStats row_stats, row_weighted;  // one row in column order, then rows in order: deterministic
-      for (int k = 0; k < cells; ++k) {
-        const double raw = values->at(row - strip.row0, col0 - strip.col0 + k);
-        if (std::isnan(raw) || (nodata && raw == *nodata)) continue;
-        const double v = raw * scale + offset;
-        row_stats.add(v, fraction[k]);
-        if (distribution) values_of[z].add(v, fraction[k]);
-        if (cell_weights) {
-          const double w = cell_weights->at(row - strip.row0, col0 - strip.col0 + k);
-          if (!std::isnan(w) && !(weight_nodata && w == *weight_nodata)) row_weighted.add(v, fraction[k] * w);
-        }
-      }
-      totals[z].merge(row_stats);
-      weighted_totals[z].merge(row_weighted);
-    });
-  }
+  const std::vector<geo::io::ZoneValues> of = geo::io::zonal_statistics(
+      raster, zones, {o.band, o.raw, geo::needs_distribution(stats), weights ? &*weights : nullptr, std::max(1, o.window_rows)});
   // frac: one column per value any zone holds, in value order.
   std::vector<double> frac_values;
   if (std::any_of(stats.begin(), stats.end(), [](const auto& s) { return s.kind == geo::Statistic::frac; })) {
     std::map<double, bool> seen;
-    for (const auto& d : values_of)
-      for (const auto& [v, w] : d.weight_of) seen[v] = true;
+    for (const auto& z : of)
+      for (const auto& [v, w] : z.values.weight_of) seen[v] = true;
     for (const auto& [v, unused] : seen) frac_values.push_back(v);
   }
   std::ostringstream csv;
@@ -1056,11 +1013,11 @@ void zonal_command(const ZonalOptions& o, std::ostream& out) {
     csv << csv_escape(zones[z].code);
     for (const auto& s : stats) {
       if (s.kind == geo::Statistic::frac)
-        for (double v : frac_values) csv << "," << format_number(values_of[z].frac(v));
+        for (double v : frac_values) csv << "," << format_number(of[z].values.frac(v));
       else if (s.kind == geo::Statistic::weighted_mean)
-        csv << "," << format_number(weighted_totals[z].mean());
+        csv << "," << format_number(of[z].weighted.mean());
       else
-        csv << "," << format_number(geo::statistic_value(totals[z], values_of[z], s));
+        csv << "," << format_number(geo::statistic_value(of[z].stats, of[z].values, s));
     }
     csv << "\n";
   }

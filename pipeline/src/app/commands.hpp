@@ -69,6 +69,19 @@ struct QueryOptions {
 /// workspace alone (catalog/polygon_query.hpp): JSON or CSV to `out` or options.output.
 void query_command(const QueryOptions& options, std::ostream& out);
 
+struct ServeOptions {
+  std::string workspace;            // an output folder of `ecomon run`
+  std::string bind = "127.0.0.1";   // this machine only unless told otherwise
+  int port = 8080;                  // 0: any free port (printed)
+  int threads = 0;                  // queries reading rasters at once (0: the machine's cores)
+  double max_cells = 250e6;         // cells one request may read (bounding windows x years)
+  double timeout_seconds = 60;      // per request
+  std::size_t max_vertices = 200000;  // per request
+  std::string version;
+};
+/// Serves the workspace's results over HTTP until SIGINT or SIGTERM; returns 0.
+int serve_command(const ServeOptions& options);
+
 struct ZonesImportOptions {
   std::vector<std::string> inputs;
   std::string output, code_field = "id", name_field = "name", layer = "counties";

@@ -14,43 +14,9 @@
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vsi.hpp"
+#include "server/api.hpp"
 
 namespace ecomon {
-
-namespace {
-
-// "2023", "2021-2023" or "2021,2023": the years asked (empty: all).
-std::vector<int> parse_years(const std::string& text) {
-  std::vector<int> out;
-  if (text.empty()) return out;
-  auto year = [&](const std::string& t) {
-    std::size_t used = 0;
-    int y = 0;
-    try {
-      y = std::stoi(t, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != t.size() || y < 1900 || y > 2200) throw ConfigError("--years " + text + ": '" + t + "' is not a year");
-    return y;
-  };
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
-    const std::string part = text.substr(start, comma - start);
-    if (const std::size_t dash = part.find('-'); dash != std::string::npos) {
-      const int a = year(part.substr(0, dash)), b = year(part.substr(dash + 1));
-      if (b < a) throw ConfigError("--years " + text + ": " + part + " runs backwards");
-      for (int y = a; y <= b; ++y) out.push_back(y);
-    } else {
-      out.push_back(year(part));
-    }
-    start = comma + 1;
-  }
-  return out;
-}
-
-}  // namespace
 
 void query_command(const QueryOptions& o, std::ostream& out) {
   if (o.format != "json" && o.format != "csv" && o.format != "text") throw ConfigError("--format " + o.format + ": json, csv or text");
@@ -58,7 +24,12 @@ void query_command(const QueryOptions& o, std::ostream& out) {
   if (given != 1) throw ConfigError("query: give exactly one of --wkt, --geojson and --zone");
   geo::io::initialise_gdal(256);
   const Workspace ws = Workspace::open(o.workspace);
-  std::vector<int> asked = parse_years(o.years);
+  std::vector<int> asked;
+  try {
+    asked = server::parse_years(o.years, "--years");
+  } catch (const server::RequestError& e) {
+    throw ConfigError(e.what());
+  }
   if (o.year > 0) asked.push_back(o.year);
   std::vector<int> years;
   try {

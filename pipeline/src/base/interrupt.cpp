@@ -1,6 +1,7 @@
 #include "base/interrupt.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -35,8 +36,26 @@ void install_interrupt_handlers() {
 
 int interrupt_signal() { return int(g_signal); }
 
+namespace {
+thread_local Deadline thread_limit;
+}  // namespace
+
+void Deadline::check() const {
+  if (set && std::chrono::steady_clock::now() > end) throw DeadlineExceeded(seconds);
+}
+Deadline thread_deadline() { return thread_limit; }
+
+DeadlineExceeded::DeadlineExceeded(double limit)
+    : std::runtime_error("the request took longer than the limit of " + std::to_string(int(limit)) + " s"), seconds(limit) {}
+
+ThreadDeadline::ThreadDeadline(double seconds) {
+  thread_limit = {true, std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds)), seconds};
+}
+ThreadDeadline::~ThreadDeadline() { thread_limit = {}; }
+
 void stop_if_interrupted() {
   if (const int s = interrupt_signal(); s != 0) throw Interrupted(s);
+  thread_limit.check();
 }
 
 namespace {

@@ -3,6 +3,7 @@
 // and the job executor check, which then throw Interrupted; unwinding removes the temporary files
 // (unfinished GeoTIFFs, the work folder) and releases the workspace lock, and main() exits with
 // 128 + the signal. A second signal ends the process at once (the default action).
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
@@ -13,11 +14,37 @@ struct Interrupted : std::runtime_error {
   explicit Interrupted(int s);
 };
 
+/// The calling thread's time limit passed (a server's request that took too long).
+struct DeadlineExceeded : std::runtime_error {
+  double seconds;
+  explicit DeadlineExceeded(double limit);
+};
+
+/// A time limit on the calling thread's work while it lives: stop_if_interrupted() on this thread
+/// throws DeadlineExceeded once `seconds` have passed. Work on other threads (TBB's) is not limited.
+class ThreadDeadline {
+ public:
+  explicit ThreadDeadline(double seconds);
+  ~ThreadDeadline();
+  ThreadDeadline(const ThreadDeadline&) = delete;
+  ThreadDeadline& operator=(const ThreadDeadline&) = delete;
+};
+
+/// The calling thread's time limit, for work done for it on other threads (TBB's) to check.
+struct Deadline {
+  bool set = false;
+  std::chrono::steady_clock::time_point end{};
+  double seconds = 0;
+  /// Throws DeadlineExceeded once the limit has passed.
+  void check() const;
+};
+Deadline thread_deadline();
+
 /// Installs the SIGINT and SIGTERM handlers (once, from main).
 void install_interrupt_handlers();
 /// The signal received, 0 when none.
 int interrupt_signal();
-/// Throws Interrupted when a signal was received.
+/// Throws Interrupted when a signal was received, DeadlineExceeded when this thread's time limit passed.
 void stop_if_interrupted();
 /// A point between two strips: counts it (a test may ask, with ECOMON_TEST_INTERRUPT_AFTER_STRIPS=N,
 /// for a SIGINT to be raised at the N-th), then stop_if_interrupted().

@@ -1,6 +1,7 @@
 #include "catalog/polygon_query.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -35,12 +36,14 @@ SeasonZone polygon_designation(const geo::io::Zone& polygon, const std::vector<g
   const geo::Window w = own.window(0);
   if (w.empty()) return {false};
   const geo::ZoneCover theirs = geo::io::zone_cover(zones, grid);
-  const std::vector<int> zone_of = zones_of_cells(theirs, w);
-  const geo::ZoneCover::Part part = own.part(0, w);
   std::map<int, double> share;  // zone -> the polygon's cells in it (coverage-weighted)
-  for (int r = 0; r < w.rows; ++r)
-    for (int c = 0; c < w.cols; ++c)
-      if (const double f = part.fraction.at(r, c); f > 0) share[zone_of[std::size_t(r) * std::size_t(w.cols) + std::size_t(c)]] += f;
+  for (const geo::Window& strip : geo::strips(w, 256)) {  // strips: memory bounded whatever the polygon's size
+    const std::vector<int> zone_of = zones_of_cells(theirs, strip);
+    const geo::ZoneCover::Part part = own.part(0, strip);
+    for (int r = 0; r < strip.rows; ++r)
+      for (int c = 0; c < strip.cols; ++c)
+        if (const double f = part.fraction.at(r, c); f > 0) share[zone_of[std::size_t(r) * std::size_t(strip.cols) + std::size_t(c)]] += f;
+  }
   int main_zone = -1;
   double most = -1;
   bool designated = false, other = false;
@@ -130,14 +133,15 @@ QueryAnswer query_polygon(const Workspace& ws, geo::io::QueryPolygon polygon, co
     const std::vector<geo::io::Zone> zones = ws.zones(y);
     const SeasonZone designation = polygon_designation(answer.zone, zones, s, grid, answer.notes);
     ZoneTally tally = tally_stored_year(ws.rasters(y), grid, {answer.zone}, {designation},
-                                        cell_rules_from(s, s.fvc.ndvi_soil.value_or(0.05), s.fvc.ndvi_veg.value_or(0.85)))[0];
+                                        cell_rules_from(s, s.fvc.ndvi_soil.value_or(0.05), s.fvc.ndvi_veg.value_or(0.85)),
+                                        int(std::max(1u, std::thread::hardware_concurrency())))[0];
     // The polygon as a zone of its own, after the year's zones (a sample's strata and the
     // calibration's zone effect read the class areas by zone).
     const int own_zone = int(zones.size());
     for (int c = 0; c < kLandCoverClasses; ++c) tally.class_area_by_zone[own_zone][std::size_t(c)] = tally.landcover_area[c];
     if (qy.result.accuracy) {
       ClassAccuracy& a = *qy.result.accuracy;
-      const std::vector<std::size_t> inside = sample_units_inside(answer.zone, load_reference_sample(s.accuracy.samples_file), y, grid);
+      const std::vector<std::size_t> inside = sample_units_inside(answer.zone, ws.reference_sample(y), y, grid);
       std::size_t matched = 0;
       for (std::size_t k : inside)
         if (k < a.stratum.size() && a.stratum[k] != LandCover::unknown) ++matched;

@@ -1,6 +1,8 @@
 #include "catalog/workspace.hpp"
 
 #include <filesystem>
+
+#include <sys/stat.h>
 #include <stdexcept>
 
 #include "base/errors.hpp"
@@ -18,6 +20,7 @@ struct Workspace::Cache {
   std::map<int, std::vector<geo::io::Zone>> zones;
   std::map<int, YearResult> results;
   std::optional<geo::Grid> grid;
+  std::map<int, std::vector<ReferenceSample>> samples;
 };
 
 Workspace::Workspace(Workspace&&) noexcept = default;
@@ -37,7 +40,37 @@ Workspace Workspace::open(const std::string& dir) {
     StoredYear stored = parse_stored_year(*text, w.catalog_->root());
     if (stored.produced) w.years_.emplace(year, std::move(stored));
   }
+  w.publication_ = w.catalog_->publication_run();
+  for (const auto& [year, stored] : w.years_)
+    for (const auto& [name, path] : w.rasters(year).paths) w.raster_stamps_[path] = stamp_of(path);
   return w;
+}
+
+std::int64_t Workspace::latest_publication(const std::string& dir) {
+  return WorkspaceCatalog(dir, WorkspaceCatalog::Open::read_only).publication_run();
+}
+
+Workspace::FileStamp Workspace::stamp_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {std::uintmax_t(st.st_ino), std::uintmax_t(st.st_size), std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
+
+bool Workspace::rasters_unchanged(int y) const {
+  for (const auto& [name, path] : rasters(y).paths) {
+    const auto at = raster_stamps_.find(path);
+    if (at == raster_stamps_.end() || !(stamp_of(path) == at->second)) return false;
+  }
+  return true;
+}
+
+const std::vector<ReferenceSample>& Workspace::reference_sample(int y) const {
+  const Settings s = settings(y);
+  const std::lock_guard<std::mutex> lock(cache_->mutex);
+  auto at = cache_->samples.find(y);
+  if (at == cache_->samples.end())
+    at = cache_->samples.emplace(y, s.accuracy.samples_file.empty() ? std::vector<ReferenceSample>{} : load_reference_sample(s.accuracy.samples_file)).first;
+  return at->second;
 }
 
 const std::string& Workspace::root() const { return catalog_->root(); }

@@ -3,6 +3,7 @@
 // `ecomon status`, a polygon query, a server, a reduce step. Read-only: opening it never writes, and
 // every figure comes from what the runs stored (the catalog's year results and the rasters they list),
 // never from a scene.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -11,6 +12,7 @@
 
 #include "catalog/stored_year.hpp"
 #include "engine/season_tally.hpp"
+#include "ground/reference_sample.hpp"
 #include "libgeo/grid.hpp"
 #include "libgeo/io/vector.hpp"
 
@@ -26,6 +28,18 @@ class Workspace {
   Workspace(Workspace&&) noexcept;
   Workspace& operator=(Workspace&&) noexcept;
   ~Workspace();
+
+  /// The run whose publication this workspace object holds (0: none yet).
+  std::int64_t publication() const { return publication_; }
+  /// The latest publication of the folder now (a cheap read of its catalog): when it differs from
+  /// publication(), a run has published since this object was opened.
+  static std::int64_t latest_publication(const std::string& dir);
+  /// Whether the year's rasters are still the files this object opened (same inode, size and
+  /// modification time): a run replacing them (each by an atomic rename) makes this false, so that a
+  /// reader never answers from a mix of two runs' rasters.
+  bool rasters_unchanged(int y) const;
+  /// The year's reference sample (its settings' accuracy.samples_file), read once; empty without one.
+  const std::vector<ReferenceSample>& reference_sample(int y) const;
 
   /// The folder (absolute, normalised).
   const std::string& root() const;
@@ -52,6 +66,14 @@ class Workspace {
   Workspace() = default;
   std::unique_ptr<WorkspaceCatalog> catalog_;
   std::map<int, StoredYear> years_;
+  std::int64_t publication_ = 0;
+  struct FileStamp {
+    std::uintmax_t inode = 0, bytes = 0;
+    std::int64_t mtime_ns = 0;
+    bool operator==(const FileStamp& o) const { return inode == o.inode && bytes == o.bytes && mtime_ns == o.mtime_ns; }
+  };
+  std::map<std::string, FileStamp> raster_stamps_;  // every year's rasters as opened
+  static FileStamp stamp_of(const std::string& path);
   // What year_result() and zones() read from outside the catalog, read once (a query of many
   // polygons, a server's requests).
   struct Cache;

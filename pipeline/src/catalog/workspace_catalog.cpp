@@ -467,6 +467,11 @@ std::vector<PublishedFigure> WorkspaceCatalog::published_figures(std::int64_t& r
   return out;
 }
 
+std::int64_t WorkspaceCatalog::publication_run() const {
+  Statement q(db_, "SELECT coalesce(max(run), 0) FROM published_years", path_);
+  return q.step() ? q.integer(0) : 0;
+}
+
 std::map<int, PublishedYear> WorkspaceCatalog::published_years() const {
   std::map<int, PublishedYear> out;
   Statement q(db_, "SELECT year, key, scene_ids FROM published_years", path_);

@@ -102,6 +102,9 @@ class WorkspaceCatalog {
 
   /// The figures the workspace published last (and, in `run`, the run that published them; 0 none).
   std::vector<PublishedFigure> published_figures(std::int64_t& run) const;
+  /// The run whose publication is the workspace's latest (0: none yet): what a reader compares to
+  /// know that a run has published new results since it opened the workspace.
+  std::int64_t publication_run() const;
   /// Each year as published last: its task key and scenes.
   std::map<int, PublishedYear> published_years() const;
   /// Each year's task as recorded now (after this run's tasks): its key and scenes.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "base/interrupt.hpp"
+#include "engine/strip_runner.hpp"
 #include "libgeo/cell_area.hpp"
 #include "libgeo/coverage.hpp"
 #include "libgeo/io/projection.hpp"
@@ -46,7 +48,7 @@ std::vector<std::string> tallied_season_products() {
 }
 
 std::vector<ZoneTally> tally_stored_year(const StoredYearRasters& rasters, const geo::Grid& grid, const std::vector<geo::io::Zone>& zones,
-                                         const std::vector<SeasonZone>& season_zones, const CellRules& rules) {
+                                         const std::vector<SeasonZone>& season_zones, const CellRules& rules, int threads) {
   const std::vector<ProductSpec>& specs = season_products();
   // The tallied products' rasters; one that needs an optional input the year lacked is simply absent
   // (the season pass tallied nodata for it too), any other missing one is an error.
@@ -74,54 +76,62 @@ std::vector<ZoneTally> tally_stored_year(const StoredYearRasters& rasters, const
   std::vector<const geo::MultiPolygon*> polygons;
   for (const auto& z : zones) polygons.push_back(&z.geometry);
   const geo::ZoneCover cover(grid, polygons);
-  geo::Window all = geo::Window{0, 0, 0, 0};
-  bool any = false;
-  for (std::size_t z = 0; z < zones.size(); ++z) {
-    const geo::Window& w = cover.window(z);
-    if (w.empty()) continue;
-    if (!any) {
-      all = w;
-    } else {  // the smallest window holding both
-      const int c0 = std::min(all.col0, w.col0), r0 = std::min(all.row0, w.row0);
-      all = geo::Window{c0, r0, std::max(all.col_end(), w.col_end()) - c0, std::max(all.row_end(), w.row_end()) - r0};
-    }
-    any = true;
-  }
-  if (!any) return totals;
+  const geo::Window all = cover.bounding_window();
+  if (all.empty()) return totals;
   const geo::CellAreaModel area_model = geo::io::cell_area_model(grid);
-  // Strips of the zones' window: a query of a field reads a few blocks, a county its window.
-  constexpr int kStripRows = 256;
-  std::vector<std::vector<std::int32_t>> values(specs.size());
-  std::vector<const std::int32_t*> row_values(specs.size());
-  std::vector<StoredCell> cells(std::size_t(all.cols));
-  for (int r0 = all.row0; r0 < all.row_end(); r0 += kStripRows) {
-    const geo::Window strip{all.col0, r0, all.cols, std::min(kStripRows, all.row_end() - r0)};
-    for (std::size_t p = 0; p < specs.size(); ++p) {
-      if (!readers[p]) continue;
-      const geo::Block<std::int32_t> block = readers[p]->read<std::int32_t>(strip);
-      values[p].assign(block.data(), block.data() + block.size());
-    }
-    const geo::Block<double> areas = area_model.areas(strip);
-    std::vector<geo::ZoneCover::Part> parts;
-    for (std::size_t z = 0; z < zones.size(); ++z) parts.push_back(cover.part(z, strip));
-    for (int r = 0; r < strip.rows; ++r) {
-      const std::size_t offset = std::size_t(r) * std::size_t(strip.cols);
-      for (std::size_t p = 0; p < specs.size(); ++p) row_values[p] = readers[p] ? values[p].data() + offset : nullptr;
-      stored_cells(row_values, cells.size(), rules, grassland_types, cells.data());
-      // Products not stored tally as nodata, as the season pass tallied them.
-      std::vector<std::vector<std::int32_t>> absent;
-      absent.reserve(specs.size());
-      for (std::size_t p = 0; p < specs.size(); ++p)
-        if (!row_values[p] && specs[p].season_tally) {
-          absent.emplace_back(cells.size(), std::int32_t(specs[p].nodata));
-          row_values[p] = absent.back().data();
+  // Strips of the zones' window (a query of a field reads a few blocks, a county its window), read in
+  // order, tallied row by row in parallel, and the rows merged in row order: the same sums as the
+  // season pass's, whatever the thread count.
+  struct TallyStrip : StripWindows {
+    std::vector<geo::Block<std::int32_t>> values;
+    std::vector<std::map<std::size_t, ZoneTally>> rows;  // per row of the strip: its zones' tallies
+  };
+  StripPlan plan;
+  plan.threads = std::max(1, threads);
+  plan.tokens = std::size_t(plan.threads + 1);
+  // About 16 MiB of stored values per strip, so that memory follows the thread count, not the width
+  // of the zones' window (a county's strip of 256 rows would hold 45 MiB).
+  std::size_t row_bytes = 0;
+  for (const auto& r : readers) row_bytes += r ? std::size_t(all.cols) * sizeof(std::int32_t) : 0;
+  plan.rows = int(std::clamp<std::size_t>(row_bytes ? (16u << 20) / row_bytes : 256, 16, 256));
+  const Deadline deadline = thread_deadline();  // a server request's, checked on TBB's threads too
+  run_strips<TallyStrip>(
+      plan, grid, 0,
+      [&](TallyStrip& t) {
+        deadline.check();
+        t.values.resize(specs.size());
+        for (std::size_t p = 0; p < specs.size(); ++p)
+          if (readers[p]) readers[p]->read_into(t.core, t.values[p]);
+      },
+      [&](TallyStrip& t) {
+        const geo::Window& strip = t.core;
+        const geo::Block<double> areas = area_model.areas(strip);
+        std::vector<geo::ZoneCover::Part> parts;
+        for (std::size_t z = 0; z < zones.size(); ++z) parts.push_back(cover.part(z, strip));
+        // Products not stored tally as nodata, as the season pass tallied them.
+        std::vector<std::vector<std::int32_t>> absent(specs.size());
+        for (std::size_t p = 0; p < specs.size(); ++p)
+          if (!readers[p] && specs[p].season_tally) absent[p].assign(std::size_t(strip.cols), std::int32_t(specs[p].nodata));
+        std::vector<const std::int32_t*> row_values(specs.size());
+        std::vector<StoredCell> cells(std::size_t(strip.cols));
+        t.rows.resize(std::size_t(strip.rows));
+        for (int r = 0; r < strip.rows; ++r) {
+          const std::size_t offset = std::size_t(r) * std::size_t(strip.cols);
+          for (std::size_t p = 0; p < specs.size(); ++p) row_values[p] = readers[p] ? t.values[p].data() + offset : nullptr;
+          stored_cells(row_values, cells.size(), rules, grassland_types, cells.data());
+          for (std::size_t p = 0; p < specs.size(); ++p)
+            if (!row_values[p] && !absent[p].empty()) row_values[p] = absent[p].data();
+          auto& row_tallies = t.rows[std::size_t(r)];
+          tally_season_row({strip.row0 + r, strip.col0, strip.cols, row_values, cells.data(), &areas.at(r, 0)}, parts, season_zones,
+                           [&](std::size_t z) -> ZoneTally& { return row_tallies[z]; });
         }
-      std::map<std::size_t, ZoneTally> row_tallies;
-      tally_season_row({strip.row0 + r, strip.col0, strip.cols, row_values, cells.data(), &areas.at(r, 0)}, parts, season_zones,
-                       [&](std::size_t z) -> ZoneTally& { return row_tallies[z]; });
-      for (auto& [z, t] : row_tallies) totals[z].merge(t);
-    }
-  }
+        t.values.clear();
+      },
+      [&](TallyStrip& t) {
+        for (const auto& row : t.rows)
+          for (const auto& [z, tally] : row) totals[z].merge(tally);
+      },
+      all);
   return totals;
 }
 

@@ -46,8 +46,9 @@ struct StoredYearRasters {
 /// Every zone's tally of a year re-made from its stored rasters on `grid`, as the season pass made it
 /// (every field but the scenes seen and the sample's units, which come from the scenes and the sample,
 /// not the rasters). Throws std::runtime_error naming a tallied product that is missing (not selected
-/// by output.products, so not written) or a raster not on the grid.
+/// by output.products, so not written) or a raster not on the grid. `threads`: the rows are tallied
+/// on that many threads; the sums are the same for any count.
 std::vector<ZoneTally> tally_stored_year(const StoredYearRasters& rasters, const geo::Grid& grid, const std::vector<geo::io::Zone>& zones,
-                                         const std::vector<SeasonZone>& season_zones, const CellRules& rules);
+                                         const std::vector<SeasonZone>& season_zones, const CellRules& rules, int threads = 1);
 
 }  // namespace ecomon

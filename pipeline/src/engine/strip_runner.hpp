@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "base/interrupt.hpp"
@@ -29,10 +30,11 @@ struct StripWindows {
 
 /// `Strip` derives from StripWindows. read(Strip&) fills it from the sources (called in strip
 /// order), compute(Strip&) does the per-cell work (concurrently), emit(Strip&) writes and merges
-/// (in strip order).
+/// (in strip order). `only`: the strips of that window of the grid instead of the whole grid.
 template <typename Strip, typename Read, typename Compute, typename Emit>
-void run_strips(const StripPlan& plan, const geo::Grid& grid, int halo_rows, Read read, Compute compute, Emit emit) {
-  const std::vector<geo::Window> strips = geo::strips(grid, plan.rows);
+void run_strips(const StripPlan& plan, const geo::Grid& grid, int halo_rows, Read read, Compute compute, Emit emit,
+                std::optional<geo::Window> only = std::nullopt) {
+  const std::vector<geo::Window> strips = only ? geo::strips(*only, plan.rows) : geo::strips(grid, plan.rows);
   std::size_t next = 0;
   tbb::task_arena arena(plan.threads);
   arena.execute([&] {

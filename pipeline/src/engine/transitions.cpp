@@ -60,6 +60,7 @@ TransitionResult land_cover_transitions(const YearResult& from, const YearResult
     if (r->grid().cols != grid.cols || r->grid().rows != grid.rows || !(r->grid().transform == grid.transform))
       throw std::runtime_error(r->path() + ": not on the run's regional grid");
   const geo::ZoneCover zone_cover = geo::io::zone_cover(zones, grid);
+  if (zone_cover.bounding_window().empty()) return result;
   const geo::CellAreaModel area_model = geo::io::cell_area_model(grid);
 
   // Per zone and core row: the row's matrix and its unpaired area, merged in row order.
@@ -106,7 +107,9 @@ TransitionResult land_cover_transitions(const YearResult& from, const YearResult
             for (std::size_t i = 0; i < row.areas.size(); ++i) result.areas[z][i] += row.areas[i];
             result.unpaired_area[z] += row.unpaired;
           }
-      });
+      },
+      // The zones' window only: a query of a field reads a few blocks, not the region.
+      zone_cover.bounding_window());
   return result;
 }
 

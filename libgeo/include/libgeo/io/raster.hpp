@@ -59,6 +59,9 @@ class RasterReader {
   /// (e.g. a truncated or corrupt tile).
   template <typename T>
   Block<T> read(const Window& window, int band = 1) const;
+  /// As read(), into `out` (its storage reused, Block::reuse): for a loop over strips.
+  template <typename T>
+  void read_into(const Window& window, Block<T>& out, int band = 1) const;
   /// Rows of one block of `band` as the file stores it (tile or strip height): a read that covers
   /// whole block rows decodes each of them once.
   int block_rows(int band = 1) const;
