@@ -1,0 +1,1014 @@
+// `ecomon run` and `ecomon check`: the run's inputs read and checked before any scene, the scenes
+// probed, the regional grid planned, then a plan of jobs, each returning its typed result, which the
+// command collects and hands to the report writers and the catalog.
+#include "app/commands.hpp"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <optional>
+#include <set>
+#include <ostream>
+#include <utility>
+
+#include "config/schema.hpp"
+#include "config/settings.hpp"
+#include "engine/scene_engine.hpp"
+#include "base/errors.hpp"
+#include "libgeo/coverage.hpp"
+#include "libgeo/gcj02.hpp"
+#include "libgeo/io/projection.hpp"
+#include "libgeo/io/raster.hpp"
+#include "libgeo/io/zonal_raster.hpp"
+#include "libgeo/io/vector.hpp"
+#include "libgeo/zonal.hpp"
+#include "base/output_folder.hpp"
+#include "app/run_plan.hpp"
+#include "products/index_products.hpp"
+#include "products/product_specs.hpp"
+#include "sensors/sensor_driver.hpp"
+#include "sensors/radiometry.hpp"
+#include "report/report_writer.hpp"
+#include "report/revisions_writer.hpp"
+#include "report/zone_reports.hpp"
+#include "engine/season_engine.hpp"
+#include "engine/transitions.hpp"
+#include "landcover/climate.hpp"
+#include "carbon/stock_change.hpp"
+#include "landcover/layer.hpp"
+#include "targets/verdicts.hpp"
+#include "base/interrupt.hpp"
+#include "catalog/stored_year.hpp"
+#include "catalog/task_key.hpp"
+#include "catalog/workspace_catalog.hpp"
+
+namespace ecomon {
+
+// Config keys read here (config/schema.hpp; their table: config/README.md).
+namespace {
+
+using namespace config_keys;
+
+// run
+const ConfigKeys keys_run(10, {
+    {KEY(run, threads), Kind::integer, "threads", 0, 256, {}, "Worker threads for the TBB pipeline; 0 uses every core."},
+    {KEY(run, window_rows),
+     Kind::integer,
+     "rows",
+     8,
+     16384,
+     {},
+     "Rows per streamed strip (at most; see run.memory_budget_mb). Results do not depend on it."},
+    {KEY(run, memory_budget_mb),
+     Kind::integer,
+     "MiB",
+     64,
+     1048576,
+     {},
+     "Window budget: strips are made shorter than run.window_rows when needed so that the strips in flight (2 per thread, ~80 bytes per "
+     "pixel) fit in it. Results do not depend on it."},
+    {KEY(run, gdal_cache_mb),
+     Kind::integer,
+     "MiB",
+     16,
+     65536,
+     {},
+     "GDAL block cache. Streaming needs little; GDAL's default (5% of RAM) costs a streaming reader ~1 GB for nothing."}
+});
+
+// input
+const ConfigKeys keys_input(20, {
+    {KEY(input, dir),
+     Kind::path,
+     "",
+     0,
+     0,
+     {},
+     "Folder searched recursively for the scenes of every sensor ecomon reads (README, \"What it does\"; a run on a folder "
+     "without any lists what each sensor's products look like).",
+     "(required)"}
+});
+
+// zones
+const ConfigKeys keys_zones(30, {
+    {KEY(zones, file), Kind::path, "", 0, 0, {}, "Zone polygons: any OGR source (GeoPackage, Shapefile, GeoJSON).", "(required)"},
+    {KEY(zones, layer), Kind::text, "", 0, 0, {}, "Layer name inside the zones file; a file of several layers needs it (--zones on the command line comes with its own --zones-layer).", "(the file's only layer)"},
+    {KEY(zones, code_field), Kind::text, "", 0, 0, {}, "Field holding the zone code (e.g. the 6-digit adcode)."},
+    {KEY(zones, name_field), Kind::text, "", 0, 0, {}, "Field holding the zone name; empty uses the code."}
+});
+
+}  // namespace
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Reads the zones once, before any scene, so that every zones problem (unreadable file, missing
+// field, empty or repeated code, coordinates outside the CRS) stops the run with exit code 2, and
+// what was repaired or decoded is said once per zone.
+std::vector<geo::io::Zone> check_zones(const geo::io::ZoneSource& zones) {
+  std::vector<geo::io::Zone> read;
+  try {
+    read = geo::io::read_zones(zones, "");
+  } catch (const geo::io::IoError& e) {
+    throw ZonesError(e.what());
+  }
+  for (const auto& z : read)
+    for (const auto& note : z.notes) spdlog::warn("zones file {}, zone {} ({}): {}", zones.path, z.code, z.name, note);
+  return read;
+}
+
+// The targets file (targets.file), checked against the zones before any scene is read.
+std::optional<TargetsFile> check_targets(const Settings& settings, const std::vector<geo::io::Zone>& zones) {
+  if (settings.targets.file.empty()) return std::nullopt;
+  TargetsFile targets = load_targets(settings.targets.file);
+  std::set<std::string> codes;
+  for (const auto& z : zones) codes.insert(z.code);
+  check_target_units(targets, codes, settings.zones.file);
+  return targets;
+}
+
+// forest.special_shrubland names zones by code: a code that is not a zone would silently leave that
+// zone's shrubland out of its official forest coverage.
+void check_designated_shrubland(const Settings& settings, const std::vector<geo::io::Zone>& zones) {
+  std::set<std::string> codes;
+  for (const auto& z : zones) codes.insert(z.code);
+  for (const std::string& code : designated_shrubland_zones(settings.forest))
+    if (!codes.count(code))
+      throw ConfigError("forest.special_shrubland names zone " + code + ", which is not in " + settings.zones.file + " (field " +
+                        settings.zones.code_field + "); its shrubland would not count as forest");
+}
+
+// The run's settings: the config file, then the command line's overrides, checked as one.
+Settings run_settings(const RunOptions& o) {
+  if (o.threads && *o.threads < 0)
+    throw ConfigError("--threads " + std::to_string(*o.threads) + ": must be 0 (every core) or a positive number of threads");
+  std::vector<std::string> overrides = o.overrides;
+  if (!o.input_dir.empty()) overrides.push_back("input.dir=" + o.input_dir);
+  // --zones names another file: the config's zones.layer belongs to the config's file, not to it.
+  if (!o.zones_file.empty()) overrides.push_back("zones.file=" + o.zones_file), overrides.push_back("zones.layer=" + o.zones_layer);
+  if (o.zones_file.empty() && !o.zones_layer.empty()) throw ConfigError("--zones-layer " + o.zones_layer + ": goes with --zones FILE");
+  if (!o.zone_field.empty()) overrides.push_back("zones.code_field=" + o.zone_field);
+  if (!o.output_dir.empty()) overrides.push_back("output.dir=" + o.output_dir);
+  if (o.threads) overrides.push_back("run.threads=" + std::to_string(*o.threads));
+  if (!o.targets_file.empty()) overrides.push_back("targets.file=" + o.targets_file);
+  Settings settings = load_settings(o.config_path, overrides);
+  if (settings.input.dir.empty()) throw ConfigError(o.config_path + ": key 'input.dir' is required (or --input)");
+  if (settings.zones.file.empty()) throw ConfigError(o.config_path + ": key 'zones.file' is required (or --zones)");
+  return settings;
+}
+
+// A run in three parts, none of which a job writes into:
+// - RunContext: what every job reads, fixed before the first (settings, inputs, the scenes found,
+//   the regional grid and its zones, the layers on it, the catalog's keys);
+// - the jobs, each a function of the context (and of the results of the jobs it follows) that
+//   returns one typed value: a scene's SceneJobResult, a year's YearResult, the trends' rasters, the
+//   transitions' TransitionsJobResult;
+// - RunRecord: what the command collects of them, in job order, and of the probing and the catalog
+//   (statuses, failures, the years reloaded), which the reports and the catalog read at the end.
+
+// What every job of a run reads: fixed once the scenes are probed and the grid is planned.
+struct RunContext {
+  RunContext(const Settings& s, const OutputFolder& o, const geo::io::ZoneSource& z) : settings(s), output(o), zones(z) {}
+  RunContext(const RunContext&) = delete;
+  RunContext& operator=(const RunContext&) = delete;
+  const Settings& settings;
+  const OutputFolder& output;
+  const geo::io::ZoneSource& zones;
+  const TargetsFile* targets = nullptr;
+  const std::vector<GroundPlot>* plots = nullptr;
+  const std::vector<ReferenceSample>* samples = nullptr;
+  const CarbonFactors* carbon_factors = nullptr;  // the density table of the stock changes (none: no stock change)
+  WorkspaceCatalog* catalog = nullptr;            // scenes recorded in it, unchanged years reloaded from it, done years recorded in it
+  std::int64_t run_id = 0;
+  std::string version;
+  bool tables_on_stdout = true;  // nightly mode: the tables stay in the output folder, stdout gets the summary only
+  // The scenes to process (after the probing: duplicates, forgotten and failed ones left out).
+  std::vector<FoundScene> found;
+  std::vector<SceneProbe> probes;
+  std::map<std::string, std::string> content_hashes;  // by scene id
+  // The regional grid and the zones on it (season.enabled and an overlap), with the layers on it.
+  std::vector<geo::io::Zone> grid_zones;
+  geo::Grid grid;
+  std::unique_ptr<LandCoverLayer> land_cover;           // landcover.file on the regional grid
+  std::unique_ptr<GrasslandTypeLayer> grassland_types;  // landcover.grassland_types_file on the regional grid
+  std::map<int, std::string> year_keys;                 // the task key of every year with scenes
+
+  bool seasons() const { return settings.season.enabled && grid.cols > 0; }
+  int year_of(const SceneProbe& p) const { return std::stoi(p.info.date.substr(0, 4)); }
+};
+
+// What a scene's job returns.
+struct SceneJobResult {
+  SceneResult result;
+  StatusRow status;
+};
+
+// What the transitions' job returns.
+struct TransitionsJobResult {
+  std::vector<TransitionResult> transitions;  // by pair of years, in carbon.pairs order
+  std::vector<CarbonChange> carbon;           // by unit, then pair (carbon_stock_changes)
+};
+
+// A year's season inputs as the scene jobs left them; the work files among them are removed with
+// it, whatever becomes of the year.
+struct SeasonInputsOfYear {
+  std::vector<std::pair<SceneInfo, SeasonInputFiles>> scenes;
+  std::vector<double> soils, vegs;  // the scenes' NDVI end-members (`auto`: the year takes their median)
+  SeasonInputsOfYear() = default;
+  SeasonInputsOfYear(SeasonInputsOfYear&& o) noexcept : scenes(std::exchange(o.scenes, {})), soils(std::move(o.soils)), vegs(std::move(o.vegs)) {}
+  SeasonInputsOfYear& operator=(SeasonInputsOfYear&&) = delete;
+  ~SeasonInputsOfYear() {
+    for (const auto& [scene, files] : scenes)
+      for (const std::string& p : files.work_files) std::remove(p.c_str());
+  }
+};
+
+// What the command collects: the jobs' results in job order, the scenes' statuses and failures, the
+// years reloaded from the catalog.
+struct RunRecord {
+  std::vector<SceneResult> scenes;
+  std::vector<YearResult> years;  // ascending
+  std::map<int, SeasonInputsOfYear> season_inputs;  // by year, until its year's job
+  TransitionsJobResult transitions;
+  std::vector<StatusRow> statuses;
+  std::size_t failed = 0, failed_probe = 0;
+  std::size_t unchanged_scenes = 0, reused_years = 0;
+  std::size_t unwritten = 0;  // scenes whose outputs could not be written (JobRecord::outside_input)
+
+  RunRecord() = default;
+  RunRecord(const RunRecord&) = delete;
+  RunRecord& operator=(const RunRecord&) = delete;
+  // The years' work files (the FVC written for the trends alone), whatever became of the trends.
+  ~RunRecord() {
+    for (const YearResult& y : years)
+      for (const std::string& p : y.work_files) std::remove(p.c_str());
+  }
+
+  void add_year(YearResult y) {
+    const auto at = std::find_if(years.begin(), years.end(), [&](const YearResult& r) { return r.year > y.year; });
+    years.insert(at, std::move(y));
+  }
+  void add_scene(SceneJobResult r, int year, bool seasons) {
+    if (seasons) {
+      SeasonInputsOfYear& inputs = season_inputs[year];
+      inputs.scenes.push_back({r.result.scene, r.result.season_inputs});
+      inputs.soils.push_back(r.result.ndvi_soil);
+      inputs.vegs.push_back(r.result.ndvi_veg);
+    }
+    statuses.push_back(std::move(r.status));
+    scenes.push_back(std::move(r.result));
+  }
+};
+
+constexpr const char* kRetriedNextRun = " (the outputs could not be written, not the scene's fault: tried again at the next run)";
+
+std::string footprint(const SceneProbe& p) {
+  const geo::Box b = p.grid.extent();
+  char buffer[160];
+  std::snprintf(buffer, sizeof buffer, "%.3f %.3f %.3f %.3f", b.xmin, b.ymin, b.xmax, b.ymax);
+  return buffer;
+}
+
+void set_scene_status(const RunContext& ctx, const std::vector<std::string>& paths, const std::string& status, const std::string& reason,
+                      const std::string& id) {
+  if (!ctx.catalog) return;
+  for (const auto& p : paths) {
+    CatalogScene row;
+    row.path = p, row.scene_id = id, row.status = status, row.reason = reason;
+    if (!id.empty()) {
+      const auto f = std::find_if(ctx.probes.begin(), ctx.probes.end(), [&](const SceneProbe& q) { return q.info.id == id; });
+      if (f != ctx.probes.end()) {
+        row.sensor = f->info.spacecraft + " " + f->info.sensor, row.date = f->info.date, row.footprint = footprint(*f);
+        row.year = ctx.year_of(*f);
+        row.content_hash = ctx.content_hashes.count(id) ? ctx.content_hashes.at(id) : "";
+      }
+    }
+    ctx.catalog->record_scene(ctx.run_id, row);
+  }
+}
+
+// A bad scene, in the catalog: quarantined with its reason (it is tried again when it changes).
+void quarantine(const RunContext& ctx, const std::vector<std::string>& paths, const std::string& reason, const std::string& id = "") {
+  set_scene_status(ctx, paths, "quarantined", reason, id);
+}
+
+void fail(RunRecord& record, const std::string& path, const std::string& message, const std::string& id) {
+  record.statuses.push_back({path, "failed", message, id, 0});
+  ++record.failed;
+  if (id.empty()) ++record.failed_probe;
+}
+
+// Identity and footprint of every scene (no pixel decoded); the same product twice (a folder and
+// its .tar, two copies) is kept once, the first by path. Problems of discovery are failures; a
+// scene the catalog was told to forget is left out.
+void probe_scenes(const Discovery& discovery, RunContext& ctx, RunRecord& record) {
+  for (const auto& p : discovery.problems) {
+    spdlog::error("{}", p.message);
+    fail(record, p.path, p.message, "");
+    quarantine(ctx, {p.path}, p.message);
+  }
+  std::map<std::string, std::string> path_of_id;
+  for (const auto& candidate : discovery.scenes) {
+    interrupt_point("probe");  // probing and hashing a large inbox takes minutes: answer Ctrl-C between scenes too
+    try {
+      SceneProbe probe = probe_scene(candidate);
+      const auto [kept, inserted] = path_of_id.emplace(probe.info.id, candidate.path);
+      CatalogScene row{candidate.path, probe.info.id, probe.info.spacecraft + " " + probe.info.sensor, probe.info.date, footprint(probe),
+                       0, "", "pending", "", std::stoi(probe.info.date.substr(0, 4)), 0, ""};
+      if (!inserted) {
+        spdlog::warn("scene {} found twice: {} and {}; the second is skipped", probe.info.id, kept->second, candidate.path);
+        record.statuses.push_back({candidate.path, "duplicate", "same product as " + kept->second, probe.info.id, 0});
+        row.status = "duplicate", row.reason = "same product as " + kept->second;
+        if (ctx.catalog) ctx.catalog->record_scene(ctx.run_id, row);
+        continue;
+      }
+      if (ctx.catalog && ctx.catalog->is_forgotten(probe.info.id)) {
+        spdlog::info("scene {} ({}): left out (ecomon forget)", probe.info.id, candidate.path);
+        record.statuses.push_back({candidate.path, "forgotten", "left out by `ecomon forget`", probe.info.id, 0});
+        row.status = "forgotten", row.reason = "ecomon forget";
+        ctx.catalog->record_scene(ctx.run_id, row);
+        continue;
+      }
+      if (ctx.catalog) {
+        const auto hash = [&ctx](const std::string& f) { return ctx.catalog->file_hash(f); };
+        row.content_hash = scene_content_hash(candidate.path, probe.info.id, hash);
+        ctx.content_hashes[probe.info.id] = row.content_hash;
+        ctx.catalog->record_scene(ctx.run_id, row);
+      }
+      ctx.found.push_back(candidate);
+      ctx.probes.push_back(std::move(probe));
+    } catch (const Interrupted&) {
+      throw;  // not the scene's fault: it is not quarantined
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      fail(record, candidate.path, e.what(), "");
+      quarantine(ctx, {candidate.path}, e.what());
+    }
+  }
+}
+
+// The regional grid: the zones' extent cut to the scenes' footprints, in season.grid_crs.
+void plan_grid(RunContext& ctx) {
+  const Settings& settings = ctx.settings;
+  if (!settings.season.enabled) return;
+  ctx.grid_zones = geo::io::read_zones(ctx.zones, geo::io::crs_wkt(settings.season.grid_crs));
+  ctx.grid = regional_grid(ctx.probes, ctx.grid_zones, settings);
+  if (ctx.grid.cols == 0) {
+    spdlog::warn("the zones and the scenes do not overlap: no season composites");
+    return;
+  }
+  spdlog::info("regional grid: {} x {} cells of {} m ({})", ctx.grid.cols, ctx.grid.rows, settings.season.pixel_size, settings.season.grid_crs);
+  const double cell_ha = season_cell_ha(settings);
+  if (cell_ha > settings.forest.min_patch_ha)
+    spdlog::warn("season cells of {:.2f} ha are larger than forest.min_patch_ha ({} ha): the minimum-patch rule cannot apply", cell_ha,
+                 settings.forest.min_patch_ha);
+  if (!settings.landcover.file.empty()) ctx.land_cover = std::make_unique<LandCoverLayer>(settings.landcover, ctx.grid, ctx.output.work_dir());
+  if (!settings.landcover.grassland_types_file.empty())
+    ctx.grassland_types = std::make_unique<GrasslandTypeLayer>(settings.landcover, ctx.grid, ctx.output.work_dir());
+}
+
+// A year from the catalog: its scenes' results and statuses, and its season (the calibration and
+// the sample's estimates fitted again from the stored matches, as composite_year fits them).
+void load_stored_year(const RunContext& ctx, RunRecord& record, StoredYear stored) {
+  // Where each scene is now (the inbox may have moved since; the content is the same).
+  std::map<std::string, std::pair<std::string, std::string>> now;  // id -> (found path, metadata path)
+  for (std::size_t i = 0; i < ctx.probes.size(); ++i) now[ctx.probes[i].info.id] = {ctx.found[i].path, ctx.probes[i].info.path};
+  for (SceneResult& r : stored.scenes) {
+    r.zones = ctx.grid_zones;  // reports read code, name and area (the same in every CRS)
+    if (const auto at = now.find(r.scene.id); at != now.end()) r.scene.path = at->second.second;
+    record.scenes.push_back(std::move(r));
+  }
+  for (StatusRow& st : stored.statuses) {
+    if (const auto at = now.find(st.scene_id); at != now.end()) st.path = at->second.first;
+    if (st.status == "failed") ++record.failed, quarantine(ctx, {st.path}, st.message, st.scene_id);
+    record.statuses.push_back(std::move(st));
+  }
+  ++record.reused_years;
+  if (!stored.produced) return;
+  YearResult& y = stored.year;
+  refit_stored_year(y, {ctx.plots, nullptr, ctx.samples}, ctx.settings, ctx.grid_zones, ctx.grid);
+  record.add_year(std::move(y));
+}
+
+// The years whose task the catalog has done with the same key (the same scenes, settings, grid,
+// zones and version): their results are reloaded, their scenes are not read. Returns those years;
+// sets every year's key in the context.
+std::set<int> reuse_unchanged_years(RunContext& ctx, RunRecord& record) {
+  std::set<int> reused;
+  if (!ctx.catalog || !ctx.seasons()) return reused;
+  std::map<int, std::vector<std::pair<std::string, std::string>>> scenes_of_year;
+  for (const SceneProbe& p : ctx.probes) scenes_of_year[ctx.year_of(p)].emplace_back(p.info.id, ctx.content_hashes.at(p.info.id));
+  const auto hash = [&ctx](const std::string& f) { return ctx.catalog->file_hash(f); };
+  for (const auto& [year, scenes] : scenes_of_year) {
+    const std::string key = year_task_key(ctx.version, ctx.settings, ctx.grid, ctx.grid_zones, year, scenes, hash);
+    ctx.year_keys[year] = key;
+    bool damaged = false;
+    const std::optional<std::string> text = ctx.catalog->done_task(key, &damaged);
+    if (damaged)
+      spdlog::warn("{}: the stored results of {} do not match their checksum (damaged since they were written); the year is done again",
+                   ctx.catalog->path(), year);
+    if (!text) continue;
+    StoredYear stored;
+    try {
+      stored = parse_stored_year(*text, ctx.catalog->root());
+    } catch (const std::exception& e) {
+      spdlog::warn("{}: the stored results of {} cannot be read ({}); the year is done again", ctx.catalog->path(), year, e.what());
+      continue;
+    }
+    // Its scenes as they were: done, or quarantined again with their reasons.
+    std::vector<std::string> done;
+    for (const StatusRow& st : stored.statuses)
+      if (st.status == "ok") done.push_back(st.scene_id);
+    ctx.catalog->mark_scenes_done(ctx.run_id, done);
+    load_stored_year(ctx, record, std::move(stored));
+    reused.insert(year);
+    record.unchanged_scenes += scenes.size();
+    spdlog::info("season {}: unchanged ({} scenes, the same settings): results from {}", year, scenes.size(), ctx.catalog->path());
+  }
+  return reused;
+}
+
+// Products and per-zone tallies of one scene on its own grid. Its bands are decoded here only: the
+// season pass reads the index and CLEAR rasters this pass wrote (engine/season_source.hpp).
+SceneJobResult run_scene_job(const RunContext& ctx, const Job& job) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const FoundScene& found = ctx.found[job.scene];
+  if (const BandSet lacking = rule_bands().without(found.driver->bands); !lacking.empty())
+    throw SceneError(found.path + ": its sensor (" + found.driver->name + ") has no " + lacking.names() +
+                     " band, which the cover, forest and water rules read");
+  auto source = open_scene(found, ctx.output.work_dir(), required_bands() & found.driver->bands);
+  const SceneInfo& scene = source->info();
+  spdlog::info("scene {} ({} {}, {})", scene.id, scene.spacecraft, scene.date, scene.reflectance);
+  SceneJobResult out;
+  SceneResult& r = out.result;
+  r = process_scene(*source, ctx.settings, ctx.zones, ctx.output.work_dir(), ctx.seasons());
+  r.implausible_pixels = source->implausible_pixels();
+  const std::uint64_t masked = r.implausible_pixels + r.undefined_index_pixels;
+  if (masked > 0)
+    spdlog::warn("scene {}: {} clear pixels masked as implausible ({} with a reflectance outside {}..{}, {} with NDVI or MNDWI undefined)",
+                 scene.id, masked, r.implausible_pixels, kPlausibleReflectanceMin, kPlausibleReflectanceMax, r.undefined_index_pixels);
+  bool any_overlap = false;
+  for (const auto& t : r.tallies) any_overlap = any_overlap || t.total_area > 0;
+  if (!any_overlap)
+    spdlog::warn("no zone of {} overlaps scene {} (zones in the wrong CRS, or the wrong scenes?)", ctx.settings.zones.file, scene.id);
+  spdlog::debug("  {} products in {:.2f} s", r.products.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  out.status = {scene.path, "ok", masked > 0 ? std::to_string(masked) + " clear pixels masked as implausible" : "", scene.id, masked};
+  return out;
+}
+
+// The plots not used, counted by reason in one line per year (each plot's status is in
+// calibration_plots.csv; the first of each reason named by row), and the year's line, or why there is none.
+void log_calibration(const RunContext& ctx, int year, const Calibration& c) {
+  std::map<std::string, std::pair<int, const GroundPlot*>> skipped;  // reason -> (plots, the first)
+  for (const PlotMatch& m : c.matches) {
+    if (m.status == PlotStatus::matched) continue;
+    const std::string reason = m.status == PlotStatus::outside_data ? "outside the data (no scene of the year covers it)"
+                               : m.status == PlotStatus::unobserved ? "never clear in the season"
+                                                                    : std::string("on ") + land_cover_name(m.land_cover) + ", not grassland";
+    auto& [n, first] = skipped[reason];
+    if (n++ == 0) first = &(*ctx.plots)[m.plot];
+  }
+  for (const auto& [reason, n_first] : skipped)
+    spdlog::warn("{}: {} plot(s) of {} {}; skipped (the first: row {}, plot {}; each plot's status in calibration_plots.csv)",
+                 ctx.settings.calibration.plots_file, n_first.first, year, reason, n_first.second->row, n_first.second->id);
+  if (!c.fit) {
+    spdlog::warn("season {}: no calibration: {}; grassland cover is uncalibrated", year, c.problem);
+    return;
+  }
+  spdlog::info(
+      "season {}: calibration from {} plots: measured = {:.4f} + {:.4f} x satellite (R2 {:.3f}, RMSE {:.2f}, "
+      "leave-one-out RMSE {:.2f} cover points, satellite bias {:+.2f})",
+      year, c.fit->n, c.fit->intercept, c.fit->slope, c.fit->r2, 100 * c.fit->rmse, 100 * c.fit->loo_rmse, 100 * c.fit->bias);
+  if (c.zones_with_plots >= 2)
+    spdlog::info("season {}: calibration residuals shared within a zone: SD {:.2f} cover points ({} zones with 2 or more plots); "
+                 "carried by every zone's grassland cover interval",
+                 year, 100 * std::sqrt(c.between_zone_variance), c.zones_with_plots);
+  else
+    spdlog::warn("season {}: plots in {} zone(s) with 2 or more: the calibration's zone effect cannot be estimated and is not in the "
+                 "grassland cover intervals (lay plots in several counties)",
+                 year, c.zones_with_plots);
+}
+
+// The sample units not used, and the year's overall accuracy, or why there is no estimate.
+void log_accuracy(const RunContext& ctx, int year, const ClassAccuracy& a) {
+  const std::string& file = ctx.settings.accuracy.samples_file;
+  int skipped = 0;
+  for (const PlotMatch& m : a.matches) skipped += m.status != PlotStatus::matched;
+  if (skipped > 0)
+    spdlog::warn("{}: {} of {} sample units of {} are outside the data or never clear in the season; skipped (landcover_accuracy.csv)",
+                 file, skipped, a.matches.size(), year);
+  if (a.design) {
+    spdlog::info("season {}: the reference sample's own design: {} strata from its file, sized from {}", year, a.design->strata.size(),
+                 a.design->sizes_from);
+    if (a.off_stratum > 0) {
+      std::string rows;
+      for (int r : a.off_stratum_rows) rows += (rows.empty() ? "" : ", ") + std::to_string(r);
+      spdlog::warn("{}: {} sample unit(s) of {} lie on cells this year's map classes otherwise than their design stratum's map_class "
+                   "(rows {}{}); they are estimated in their design stratum, as drawn",
+                   file, a.off_stratum, year, rows, a.off_stratum > a.off_stratum_rows.size() ? ", ..." : "");
+    }
+  } else {
+    spdlog::info("season {}: {} has no design columns (stratum, or unit_code and map_class): its strata are the classes of this run's {} "
+                 "LANDCOVER map over the region, a unit's areas post-stratified by its zones",
+                 year, file, year);
+  }
+  if (!a.region) {
+    spdlog::warn("season {}: no area-adjusted estimate from {}: {}", year, file, a.problem);
+    return;
+  }
+  spdlog::info("season {}: land cover overall accuracy {:.3f} +- {:.3f} (reference sample, {} units)", year, a.region->overall_accuracy,
+               a.region->overall_se, a.matches.size() - std::size_t(skipped));
+}
+
+// The year's composites on the regional grid, from what its scenes' jobs wrote (none: no scene of
+// the year had data in its windows).
+std::optional<YearResult> run_year_job(const RunContext& ctx, int year, const SeasonInputsOfYear& inputs) {
+  Settings year_settings = ctx.settings;
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+  };
+  // `auto` end-members: the median of the year's per-scene values.
+  if (!ctx.settings.fvc.ndvi_soil) year_settings.fvc.ndvi_soil = median(inputs.soils);
+  if (!ctx.settings.fvc.ndvi_veg) year_settings.fvc.ndvi_veg = median(inputs.vegs);
+  std::vector<std::unique_ptr<SeasonSource>> sources;
+  std::vector<SeasonSource*> pointers;
+  for (const auto& [scene, files] : inputs.scenes) {
+    sources.push_back(std::make_unique<SceneProductSource>(scene, files));
+    pointers.push_back(sources.back().get());
+  }
+  // The year's monthly climate for the CASA model, warped onto the grid (a year without all of it: no NPP, said).
+  std::unique_ptr<ClimateLayers> climate;
+  if (!ctx.settings.carbon.casa.climate_dir.empty()) {
+    std::string problem;
+    climate = ClimateLayers::prepare(ctx.settings.carbon.casa.climate_dir, year, ctx.grid, ctx.output.work_dir(), problem);
+    if (!climate) spdlog::warn("season {}: no NPP: {}", year, problem);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  YearResult y = composite_year(year, pointers, ctx.grid, ctx.grid_zones, year_settings, ctx.output.work_dir(),
+                                {ctx.plots, ctx.land_cover.get(), ctx.samples, ctx.grassland_types.get(), climate.get()});
+  if (y.scenes == 0) return std::nullopt;
+  spdlog::info("season {}: {} scenes composited in {:.2f} s", year, y.scenes, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  if (y.calibration) log_calibration(ctx, y.year, *y.calibration);
+  if (y.accuracy) log_accuracy(ctx, y.year, *y.accuracy);
+  return y;
+}
+
+// After a year's job: its scenes' and season's results, stored under the year's key with the files
+// they wrote (in one transaction, after those files are in place). `records`: the run's jobs so far (its failed scenes).
+void store_year(const RunContext& ctx, RunRecord& record, int year, const std::vector<JobRecord>& records) {
+  if (!ctx.catalog || !ctx.year_keys.count(year)) return;
+  StoredYear stored;
+  std::set<std::string> ids;
+  for (const SceneProbe& p : ctx.probes)
+    if (ctx.year_of(p) == year) ids.insert(p.info.id);
+  for (const SceneResult& r : record.scenes)
+    if (ids.count(r.scene.id)) {  // the serialisation keeps what a reload needs (catalog/stored_year.cpp)
+      stored.outputs.insert(stored.outputs.end(), r.products.begin(), r.products.end());
+      stored.scenes.push_back(r);
+    }
+  for (const StatusRow& st : record.statuses)
+    if (ids.count(st.scene_id) && st.status == "ok") stored.statuses.push_back(st);
+  // A year is done only with every usable scene in it: one whose outputs could not be written
+  // leaves the year to be done again at the next run.
+  for (const JobRecord& rec : records)
+    if (rec.status == "failed" && rec.outside_input && ids.count(rec.key)) {
+      spdlog::error("season {}: not stored as done: scene {} could not be written; the year is done again at the next run", year, rec.key);
+      return;
+    }
+  for (const JobRecord& rec : records)
+    if (rec.status == "failed" && ids.count(rec.key)) {
+      const auto f = std::find_if(ctx.probes.begin(), ctx.probes.end(), [&](const SceneProbe& p) { return p.info.id == rec.key; });
+      const std::string& path = ctx.found[std::size_t(f - ctx.probes.begin())].path;
+      stored.statuses.push_back({path, "failed", rec.message, rec.key, 0});
+      quarantine(ctx, {path}, rec.message, rec.key);
+    }
+  const auto y = std::find_if(record.years.begin(), record.years.end(), [&](const YearResult& r) { return r.year == year; });
+  stored.produced = y != record.years.end();
+  if (stored.produced) {
+    stored.year = *y;
+    if (!y->work_files.empty()) {  // a product the trends or transitions read is not kept: the year is done again next time
+      std::vector<std::string> done;
+      for (const StatusRow& st : stored.statuses)
+        if (st.status == "ok") done.push_back(st.scene_id);
+      ctx.catalog->mark_scenes_done(ctx.run_id, done);
+      return;
+    }
+    stored.outputs.insert(stored.outputs.end(), y->products.begin(), y->products.end());
+  } else {
+    stored.year.year = year;
+  }
+  stored.settings = setting_values(ctx.settings);
+  ctx.catalog->record_task(ctx.run_id, ctx.year_keys.at(year), "year", year, {ids.begin(), ids.end()},
+                           serialise_stored_year(stored, ctx.catalog->root()), stored.outputs);
+}
+
+// The per-pixel trends over the years.
+std::vector<std::string> run_trends_job(const RunContext& ctx, const std::vector<YearResult>& years) {
+  std::vector<std::string> written = pixel_trends(years, ctx.grid, ctx.settings, ctx.output.work_dir());
+  for (const auto& p : written) spdlog::info("trend raster {}", p);
+  return written;
+}
+
+// Land cover transition matrices between the pairs of years carbon.pairs asks for, and the stock changes.
+TransitionsJobResult run_transitions_job(const RunContext& ctx, const std::vector<YearResult>& years) {
+  TransitionsJobResult out;
+  for (const auto& [a, b] : transition_pairs(years, ctx.settings.carbon.pairs)) {
+    auto year = [&](int y) -> const YearResult& { return *std::find_if(years.begin(), years.end(), [y](const YearResult& r) { return r.year == y; }); };
+    out.transitions.push_back(land_cover_transitions(year(a), year(b), ctx.grid, ctx.grid_zones, ctx.settings));
+    spdlog::info("land cover transitions {}-{}", a, b);
+  }
+  if (ctx.carbon_factors && !out.transitions.empty()) {
+    std::vector<CarbonGroup> groups;  // the targets file's units, reported beside the zones
+    if (ctx.targets)
+      for (const auto& [code, unit] : ctx.targets->units) groups.push_back({code, unit.name, unit.zones});
+    out.carbon = carbon_stock_changes(out.transitions, years, ctx.grid_zones, groups, *ctx.carbon_factors, ctx.settings);
+  }
+  return out;
+}
+
+// Failed jobs, from the jobs' records, into the status report.
+void collect_failures(const RunContext& ctx, RunRecord& record, const RunPlan& plan, const Catalog& jobs) {
+  for (const auto& rec : jobs.records()) {
+    if (rec.status != "failed") continue;
+    const auto job = std::find_if(plan.jobs.begin(), plan.jobs.end(), [&](const Job& j) { return j.key == rec.key; });
+    const bool scene_job = job != plan.jobs.end() && job->kind == Job::Kind::scene;
+    if (rec.outside_input) {
+      // The outputs could not be written (a full disk, an I/O error): not the scene's fault. It is
+      // tried again at the next run, and its year was not stored as done (store_year).
+      ++record.unwritten;
+      fail(record, scene_job ? ctx.found[job->scene].path : rec.key, rec.message + kRetriedNextRun, scene_job ? rec.key : "");
+      if (scene_job) set_scene_status(ctx, {ctx.found[job->scene].path}, "pending", rec.message + kRetriedNextRun, rec.key);
+      continue;
+    }
+    fail(record, scene_job ? ctx.found[job->scene].path : rec.key, rec.message, scene_job ? rec.key : "");
+    if (scene_job) quarantine(ctx, {ctx.found[job->scene].path}, rec.message, rec.key);
+  }
+}
+
+// The run's counts, for its summary line and the catalog.
+RunSummary run_summary(const RunContext& ctx, const RunRecord& record, const RunPlan& plan) {
+  RunSummary s;
+  s.scenes_found = std::int64_t(ctx.probes.size() + record.failed_probe);
+  s.scenes_unchanged = std::int64_t(record.unchanged_scenes);
+  for (const Job& j : plan.jobs) {
+    if (j.kind == Job::Kind::scene) {
+      ++s.scenes_processed;
+      s.megapixels += double(ctx.probes[j.scene].grid.cols) * double(ctx.probes[j.scene].grid.rows) / 1e6;
+    }
+    if (j.kind == Job::Kind::year) ++s.years_processed;
+  }
+  s.scenes_quarantined = std::int64_t(record.failed);
+  s.years_unchanged = std::int64_t(record.reused_years);
+  return s;
+}
+
+// Sample units that label a year the run has no season of are used by no estimate: said, naming
+// the file and the first row, so that a sample meant for another run is not silently ignored.
+void warn_unused_sample_years(const RunContext& ctx, const RunRecord& record) {
+  if (!ctx.samples) return;
+  std::set<int> run_years;
+  for (const auto& y : record.years) run_years.insert(y.year);
+  std::map<int, std::pair<int, int>> unused;  // year -> (units, first row)
+  for (const auto& s : *ctx.samples)
+    if (s.year != 0 && !run_years.count(s.year)) {
+      auto& [n, first] = unused[s.year];
+      if (n++ == 0) first = s.row;
+    }
+  for (const auto& [year, n_first] : unused)
+    spdlog::warn("{}, row {}: labels {}, a year this run has no season of ({} unit(s) of that year); not used",
+                 ctx.settings.accuracy.samples_file, n_first.second, year, n_first.first);
+}
+
+// One warning when published figures changed (they may have been sent on), naming each year's reason.
+void log_revisions(const RunContext& ctx, const std::vector<Revision>& revisions, const std::map<int, std::string>& reasons,
+                   std::int64_t previous_run) {
+  if (revisions.empty()) {
+    spdlog::info("revisions: none (no figure published by an earlier run changed)");
+    return;
+  }
+  std::map<int, std::size_t> per_year;
+  for (const Revision& r : revisions) ++per_year[r.year];
+  std::string years;
+  for (const auto& [year, n] : per_year) {
+    const auto why = reasons.find(year);
+    years += (years.empty() ? "" : "; ") + std::to_string(year) + ": " + std::to_string(n) + " (" +
+             (why == reasons.end() ? std::string("reason unknown") : why->second) + ")";
+  }
+  spdlog::warn("revisions: {} figure(s) published by run {} changed: {}; each in {}", revisions.size(), previous_run, years,
+               ctx.output.path({"revisions.csv"}));
+}
+
+// Every report writer, on the complete results. Returns the exit code: 0, or 3 when something failed.
+int report(const RunContext& ctx, RunRecord& record) {
+  warn_unused_sample_years(ctx, record);
+  std::sort(record.scenes.begin(), record.scenes.end(), [](const SceneResult& a, const SceneResult& b) {
+    return std::tie(a.scene.date, a.scene.id) < std::tie(b.scene.date, b.scene.id);
+  });
+  std::sort(record.statuses.begin(), record.statuses.end(), [](const StatusRow& a, const StatusRow& b) { return a.path < b.path; });
+  std::vector<VerdictRow> verdicts;
+  if (ctx.targets)
+    verdicts = evaluate_targets(*ctx.targets, ctx.grid_zones, record.years, ctx.settings.targets.min_observed_fraction, &record.transitions.carbon);
+  RunResults run_results{ctx.settings, ctx.output, record.scenes, ctx.grid_zones, record.years, record.statuses, record.failed,
+                         ctx.targets,  verdicts,   ctx.plots,     ctx.samples,    &record.transitions.transitions, &record.transitions.carbon,
+                         ctx.carbon_factors};
+  // What this run publishes against what the workspace published last: the revisions.
+  const std::vector<PublishedFigure> figures = published_figures(run_results);
+  std::vector<Revision> revisions;
+  std::map<int, PublishedYear> years_now;
+  std::int64_t previous_run = 0;
+  std::map<int, std::string> reasons;
+  if (ctx.catalog) {
+    const std::vector<PublishedFigure> before = ctx.catalog->published_figures(previous_run);
+    const std::map<int, PublishedYear> years_before = ctx.catalog->published_years(), tasks = ctx.catalog->year_tasks();
+    for (const YearResult& y : record.years)
+      if (const auto t = tasks.find(y.year); t != tasks.end()) {
+        years_now[y.year] = t->second;
+        if (const auto b = years_before.find(y.year); b != years_before.end()) reasons[y.year] = year_change_reason(b->second, t->second);
+      }
+    revisions = find_revisions(before, figures, reasons, previous_run);
+  }
+  run_results.revisions = &revisions;
+  run_results.tables_on_stdout = ctx.tables_on_stdout;
+  run_results.scenes_unchanged = record.unchanged_scenes;
+  for (auto& [name, writer] : make_report_writers()) {
+    kill_point("report");
+    spdlog::debug("report writer {}", name);
+    writer->write(run_results);
+  }
+  if (ctx.catalog) {
+    ctx.catalog->publish(ctx.run_id, figures, years_now, revisions);
+    log_revisions(ctx, revisions, reasons, previous_run);
+  }
+  // The zones as the run saw them (WGS84): for QGIS, and for `ecomon sample-design` on this folder.
+  try {
+    geo::io::write_zones_gpkg(ctx.output.path({"zones.gpkg"}), "zones", geo::io::read_zones(ctx.zones, geo::io::crs_wkt("EPSG:4326")), "code",
+                              "name");
+  } catch (const geo::io::IoError& e) {
+    throw OutputError(e.what());
+  }
+  if (record.unwritten > 0)
+    spdlog::error("{} scene(s) could not be written (a full disk or an I/O error in {}): not quarantined; they and their years are done "
+                  "again at the next run (exit 2)",
+                  record.unwritten, ctx.output.root());
+  return record.unwritten > 0 ? 2 : record.failed == 0 ? 0 : 3;
+}
+
+}  // namespace
+
+// What a run reads before any scene, each checked (a bad config, zones, targets, plots, sample or
+// factor table stops the run here): the same for `run` and `check`.
+struct RunInputs {
+  Settings settings;
+  geo::io::ZoneSource zone_source;
+  std::vector<geo::io::Zone> zones;
+  std::optional<TargetsFile> targets;
+  std::optional<std::vector<GroundPlot>> plots;
+  std::optional<std::vector<ReferenceSample>> samples;
+  std::optional<CarbonFactors> carbon_factors;
+};
+
+RunInputs read_run_inputs(const RunOptions& o) {
+  RunInputs in{run_settings(o), {}, {}, {}, {}, {}, {}};
+  const Settings& settings = in.settings;
+  // Every file or folder a key names exists, before anything is read (the land cover layer, the
+  // climate folder and the factor table would otherwise be found missing only after the scenes).
+  for (const SettingValue& v : setting_values(settings)) {
+    if (!v.path || v.text.empty() || v.text[0] == '(' || v.key == "output.dir" || v.key == "input.dir") continue;
+    std::error_code ec;
+    if (!fs::exists(v.text, ec))
+      throw ConfigError(v.key + ": " + v.text + ": does not exist" + (o.config_path.empty() ? "" : " (" + o.config_path + ")"));
+  }
+  geo::io::initialise_gdal(settings.run.gdal_cache_mb);
+  in.zone_source = {settings.zones.file, settings.zones.code_field, settings.zones.name_field, settings.zones.layer};
+  in.zones = check_zones(in.zone_source);
+  check_designated_shrubland(settings, in.zones);
+  check_product_selection(settings.output);
+  in.targets = check_targets(settings, in.zones);
+  if (!settings.calibration.plots_file.empty()) in.plots = load_ground_plots(settings.calibration.plots_file);
+  if (!settings.accuracy.samples_file.empty()) in.samples = load_reference_sample(settings.accuracy.samples_file);
+  if (transitions_wanted(settings)) in.carbon_factors = carbon_factors_for(settings);
+  // Climate rasters in the wrong unit (kelvin, metres, kJ) would give plausible-looking nonsense.
+  std::error_code ec;
+  if (!settings.carbon.casa.climate_dir.empty() && fs::is_directory(settings.carbon.casa.climate_dir, ec))
+    ClimateLayers::check_units(settings.carbon.casa.climate_dir);
+  return in;
+}
+
+void check_command(const RunOptions& o, std::ostream& result) {
+  const RunInputs in = read_run_inputs(o);
+  const Settings& settings = in.settings;
+  if (!settings.carbon.casa.climate_dir.empty() && !fs::is_directory(settings.carbon.casa.climate_dir))
+    throw ConfigError("carbon.casa.climate_dir " + settings.carbon.casa.climate_dir + ": is not a folder");
+  std::error_code ec;
+  if (!fs::is_directory(settings.input.dir, ec)) throw SceneError("input.dir " + settings.input.dir + ": is not a folder");
+  if (fs::exists(settings.output.dir, ec) && !fs::is_directory(settings.output.dir, ec))
+    throw OutputError(settings.output.dir + ": cannot be the output folder: it is a file");
+  // The land cover layer's codes against landcover.scheme, as run checks them on its grid, here on a
+  // grid of at most 1,000 x 1,000 cells over the zones (no scene read: the regional grid is not known).
+  if (!settings.landcover.file.empty()) {
+    const auto zones = geo::io::read_zones(in.zone_source, geo::io::crs_wkt(settings.season.grid_crs));
+    geo::Box box = geo::Box::none();
+    for (const auto& z : zones)
+      if (!z.geometry.empty()) box.include(z.geometry.bounds());
+    if (!box.empty()) {
+      const double p = std::max(settings.season.pixel_size, std::max(box.xmax - box.xmin, box.ymax - box.ymin) / 1000);
+      geo::Grid g;
+      g.crs_wkt = geo::io::crs_wkt(settings.season.grid_crs);
+      g.transform = geo::GeoTransform{std::floor(box.xmin / p) * p, p, std::ceil(box.ymax / p) * p, -p};
+      g.cols = std::max(1, int(std::ceil((box.xmax - g.transform.origin_x) / p)));
+      g.rows = std::max(1, int(std::ceil((g.transform.origin_y - box.ymin) / p)));
+      const fs::path work = fs::temp_directory_path() / ("ecomon_check_" + std::to_string(::getpid()));
+      fs::create_directories(work);
+      try {
+        const LandCoverLayer layer(settings.landcover, g, work.string());
+      } catch (...) {
+        fs::remove_all(work, ec);
+        throw;
+      }
+      fs::remove_all(work, ec);
+    }
+  }
+  // Printed once everything passed.
+  result << o.config_path << ": checked, nothing refused\n";
+  result << "zones:    " << in.zones.size() << " from " << settings.zones.file << "\n";
+  if (in.targets)
+    result << "targets:  " << in.targets->targets.size() << " targets, " << in.targets->units.size() << " units from " << in.targets->path
+           << "\n";
+  if (in.plots) result << "plots:    " << in.plots->size() << " from " << settings.calibration.plots_file << "\n";
+  if (in.samples) result << "sample:   " << in.samples->size() << " units from " << settings.accuracy.samples_file << "\n";
+  if (in.carbon_factors)
+    result << "carbon:   densities from " << in.carbon_factors->path << " (" << in.carbon_factors->pools() << ")\n";
+  result << "input:    " << settings.input.dir << " (scenes not read: `ecomon run` reads them)\n";
+}
+
+namespace {
+
+// The run's summary line at info level even under -q (which logs warnings only): a nightly job's log
+// must say how every run ended. Logged at the end, when no other thread logs.
+void log_even_when_quiet(const std::string& line) {
+  const auto logger = spdlog::default_logger();
+  const auto level = logger->level();
+  if (level > spdlog::level::info) logger->set_level(spdlog::level::info);
+  logger->info(line);
+  logger->set_level(level);
+}
+
+}  // namespace
+
+int run_command(const RunOptions& o) {
+  // Fail early, before any scene is read.
+  const RunInputs in = read_run_inputs(o);
+  const Settings& settings = in.settings;
+  const Discovery discovery = discover_scenes(settings.input.dir);
+  if (discovery.scenes.empty() && discovery.problems.empty())
+    throw SceneError(settings.input.dir + ": no scene found (" + sensor_inputs_text() + ")");
+  const OutputFolder output(settings.output.dir, o.wait_for_lock || o.nightly);  // exclusive for this run
+  geo::io::set_publish_observer([](const char* stage, const std::string& path) {
+    const bool before = std::strcmp(stage, "before-rename") == 0;
+    kill_point(before ? "before-publish" : "after-publish");
+    // A test's full disk at the N-th output published (ECOMON_TEST_WRITE_FAILS_AT=N): as the
+    // rename of a product would fail with ENOSPC, without filling a disk.
+    static const long fail_at = [] {
+      const char* v = std::getenv("ECOMON_TEST_WRITE_FAILS_AT");
+      return v ? std::strtol(v, nullptr, 10) : 0L;
+    }();
+    static std::atomic<long> published{0};
+    if (before && fail_at > 0 && ++published == fail_at)
+      throw geo::io::WriteError(path + ": cannot write: No space left on device (ECOMON_TEST_WRITE_FAILS_AT)");
+  });
+  WorkspaceCatalog catalog(output.root());
+  if (o.force) catalog.drop_tasks();
+  const auto started = std::chrono::steady_clock::now();
+  const std::int64_t run_id = catalog.begin_run(o.version, o.force ? "run --force" : "run");
+  RunSummary summary;
+  RunSummary done_so_far;  // what an interrupted run did before it stopped: its record in the catalog
+  try {
+    {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
+      RunContext ctx{settings, output, in.zone_source};
+      ctx.targets = in.targets ? &*in.targets : nullptr;
+      ctx.plots = in.plots ? &*in.plots : nullptr;
+      ctx.samples = in.samples ? &*in.samples : nullptr;
+      ctx.carbon_factors = in.carbon_factors ? &*in.carbon_factors : nullptr;
+      ctx.catalog = &catalog, ctx.run_id = run_id, ctx.version = o.version;
+      ctx.tables_on_stdout = !o.nightly;
+      RunRecord record;
+      probe_scenes(discovery, ctx, record);
+      plan_grid(ctx);
+      // The jobs: each scene on its own grid; each year on the regional grid after its scenes (but
+      // the years the catalog has, unchanged); trends and transitions on every year.
+      const std::set<int> unchanged = reuse_unchanged_years(ctx, record);
+      const RunPlan plan = make_run_plan(ctx.probes, ctx.seasons(), unchanged);
+      MemoryCatalog jobs;
+      // Progress, one log line per job done (a terminal and a log file alike): scenes done of the
+      // total, megapixels per second, and the time left at that rate.
+      double total_mpx = 0, done_mpx = 0;
+      std::size_t total_scenes = 0, done_scenes = 0;
+      const auto mpx_of = [&](const Job& j) { return double(ctx.probes[j.scene].grid.cols) * double(ctx.probes[j.scene].grid.rows) / 1e6; };
+      for (const Job& j : plan.jobs)
+        if (j.kind == Job::Kind::scene) total_mpx += mpx_of(j), ++total_scenes;
+      const auto jobs_start = std::chrono::steady_clock::now();
+      // Each job returns its value; the command collects it (no job writes into another's state).
+      const auto run_job = [&](const Job& job) {
+        switch (job.kind) {
+          case Job::Kind::scene:
+            return record.add_scene(run_scene_job(ctx, job), job.year, ctx.seasons());
+          case Job::Kind::year: {
+            std::optional<YearResult> y;
+            {
+              const SeasonInputsOfYear inputs = std::move(record.season_inputs[job.year]);  // its work files go with it
+              record.season_inputs.erase(job.year);
+              y = run_year_job(ctx, job.year, inputs);
+            }
+            if (y) record.add_year(std::move(*y));
+            return;
+          }
+          case Job::Kind::trends:
+            run_trends_job(ctx, record.years);
+            return;
+          case Job::Kind::transitions:
+            record.transitions = run_transitions_job(ctx, record.years);
+            return;
+        }
+      };
+      LocalExecutor().execute(
+          plan,
+          [&](const Job& job) {
+            const auto job_start = std::chrono::steady_clock::now();
+            try {
+              run_job(job);
+            } catch (const std::exception& e) {
+              spdlog::error("{}", e.what());  // when it happens; the catalog keeps it for the status report
+              throw;
+            }
+            if (job.kind == Job::Kind::year) store_year(ctx, record, job.year, jobs.records()), ++done_so_far.years_processed;
+            if (job.kind != Job::Kind::scene) return;
+            done_mpx += mpx_of(job), ++done_scenes;
+            ++done_so_far.scenes_processed, done_so_far.megapixels = done_mpx;
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - jobs_start).count();
+            const double rate = seconds > 0 ? done_mpx / seconds : 0;
+            spdlog::info("  done in {:.2f} s; {}/{} scenes ({:.0f}%), {:.1f} of {:.1f} Mpx at {:.1f} Mpx/s, about {:.0f} s of scenes left",
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - job_start).count(), done_scenes, total_scenes,
+                         100.0 * double(done_scenes) / double(total_scenes), done_mpx, total_mpx, rate,
+                         rate > 0 ? (total_mpx - done_mpx) / rate : 0.0);
+          },
+          jobs);
+      collect_failures(ctx, record, plan, jobs);
+      summary = run_summary(ctx, record, plan);
+      summary.exit_status = report(ctx, record);
+    }
+    output.remove_empty_work_dir();  // sources and writers removed their temporary files
+    // The reports and tables at the top of the folder, as written by this run.
+    std::vector<std::string> reports;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(output.root(), ec)) {
+      const std::string name = e.path().filename().string();
+      if (e.is_regular_file() && name[0] != '.' && name.rfind("catalog.sqlite", 0) != 0) reports.push_back(e.path().string());
+    }
+    std::sort(reports.begin(), reports.end());
+    catalog.record_outputs(run_id, "reports", reports);
+    // Rasters of earlier runs that this one no longer makes would sit beside reports that no longer
+    // match them.
+    const std::vector<std::string> stale = catalog.remove_stale_outputs();
+    if (!stale.empty())
+      spdlog::info("removed {} output(s) of earlier runs that this run no longer makes (output.products narrowed, or their year redone "
+                   "without them; the first: {})",
+                   stale.size(), stale.front());
+  } catch (const Interrupted& e) {
+    if (summary.scenes_processed == 0 && summary.years_processed == 0) summary = done_so_far;
+    summary.exit_status = 128 + e.signal, summary.message = e.what();
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    catalog.end_run(run_id, summary);
+    throw;
+  } catch (const std::exception& e) {
+    summary.exit_status = 2, summary.message = e.what();
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    catalog.end_run(run_id, summary);
+    throw;
+  }
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  kill_point("run-end");
+  catalog.end_run(run_id, summary);
+  const std::string line = fmt::format(
+      "run summary: {} scene(s): {} processed, {} unchanged, {} quarantined; {} year(s) processed, {} unchanged; {:.0f} Mpx in {:.1f} s "
+      "({:.1f} Mpx/s); exit {}; status in {} (`ecomon status {}`)",
+      summary.scenes_found, summary.scenes_processed, summary.scenes_unchanged, summary.scenes_quarantined, summary.years_processed,
+      summary.years_unchanged, summary.megapixels, summary.seconds, summary.seconds > 0 ? summary.megapixels / summary.seconds : 0.0,
+      summary.exit_status, catalog.path(), output.root());
+  log_even_when_quiet(line);
+  if (o.nightly) std::printf("%s\n", line.c_str());
+  return summary.exit_status;
+}
+
+
+}  // namespace ecomon
