@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include <httplib.h>
@@ -249,13 +250,27 @@ TEST(Serve, AnswersAsTheCommandsDoRefusesBadRequestsServesConcurrentClientsAndRe
   {
     const std::string expected = http.Post("/query", inside, "application/json")->body;
     std::atomic<int> same{0}, health_ok{0};
+    std::mutex mutex;
+    std::vector<std::string> problems;
     std::vector<std::thread> clients;
     for (int c = 0; c < 8; ++c)
       clients.emplace_back([&] {
         auto client = server.client();
         for (int k = 0; k < 5; ++k) {
           const auto r = client.Post("/query", inside, "application/json");
-          if (r && r->status == 200 && r->body == expected) ++same;
+          if (r && r->status == 200 && r->body == expected) {
+            ++same;
+            continue;
+          }
+          const std::lock_guard<std::mutex> lock(mutex);
+          if (!r) {
+            problems.push_back("no answer: " + httplib::to_string(r.error()));
+          } else {
+            std::size_t at = 0;
+            while (at < r->body.size() && at < expected.size() && r->body[at] == expected[at]) ++at;
+            problems.push_back("HTTP " + std::to_string(r->status) + ", differs at byte " + std::to_string(at) + ": " +
+                               r->body.substr(at > 200 ? at - 200 : 0, 400) + "\n  expected: " + expected.substr(at > 200 ? at - 200 : 0, 400));
+          }
         }
       });
     std::thread health([&] {
@@ -267,7 +282,7 @@ TEST(Serve, AnswersAsTheCommandsDoRefusesBadRequestsServesConcurrentClientsAndRe
     });
     for (auto& t : clients) t.join();
     health.join();
-    EXPECT_EQ(same.load(), 40);
+    EXPECT_EQ(same.load(), 40) << (problems.empty() ? "" : problems.front());
     EXPECT_EQ(health_ok.load(), 10);
   }
 

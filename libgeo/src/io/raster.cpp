@@ -774,7 +774,7 @@ void rasterize_field_to_grid(const std::string& src, const std::string& field, c
     OGR_L_ResetReading(layer);
   }
   // gdal_rasterize does not reproject: the polygons go to the grid's CRS first (in memory).
-  const std::string projected = "/vsimem/ecomon_rasterize_" + std::to_string(reinterpret_cast<std::uintptr_t>(&grid)) + ".gpkg";
+  const std::string projected = private_vsimem_name("rasterize", ".gpkg");
   {
     char** targv = string_list({"-f", "GPKG", "-t_srs", grid.crs_wkt, layer_name});
     GDALVectorTranslateOptions* topts = GDALVectorTranslateOptionsNew(targv, nullptr);

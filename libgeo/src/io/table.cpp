@@ -68,9 +68,10 @@ Table read_csv_table(const std::string& path) {
 }
 
 Table read_csv_text(const std::string& text, const std::string& name) {
-  // A private in-memory file (GDAL's /vsimem/) over the text, unlinked before returning; the
-  // address makes the name unique among threads.
-  const std::string mem = "/vsimem/ecomon_table_" + std::to_string(reinterpret_cast<std::uintptr_t>(&text)) + ".csv";
+  // A private in-memory file (GDAL's /vsimem/) over the text, unlinked before returning. Not named by
+  // the text's address: two threads reading the same (static) text once shared one name, and one
+  // thread's unlink left the other "cannot be read as CSV" (a server's concurrent queries).
+  const std::string mem = private_vsimem_name("table", ".csv");
   VSILFILE* f = VSIFileFromMemBuffer(mem.c_str(), reinterpret_cast<GByte*>(const_cast<char*>(text.data())), vsi_l_offset(text.size()), FALSE);
   if (!f) throw IoError(name + ": cannot be opened in memory");
   VSIFCloseL(f);

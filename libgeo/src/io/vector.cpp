@@ -540,8 +540,7 @@ std::vector<QueryPolygon> read_query_polygons(const std::string& text, const std
   if (text.find_first_not_of(" \t\r\n", end) != std::string::npos)
     throw IoError(what + ": more text after the end of the JSON value (byte " + std::to_string(text.find_first_not_of(" \t\r\n", end)) + ")");
   // GDAL's GeoJSON reader, on a private in-memory file.
-  static std::atomic<unsigned long> counter{0};
-  const std::string mem = "/vsimem/ecomon_query_" + std::to_string(++counter) + ".geojson";
+  const std::string mem = private_vsimem_name("query", ".geojson");
   VSILFILE* f = VSIFileFromMemBuffer(mem.c_str(), reinterpret_cast<GByte*>(const_cast<char*>(text.data())), vsi_l_offset(text.size()), FALSE);
   if (!f) throw IoError(what + ": cannot read");
   VSIFCloseL(f);

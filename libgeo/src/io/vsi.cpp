@@ -5,6 +5,7 @@
 #include <cpl_vsi.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -120,6 +121,11 @@ std::vector<std::string> dataset_files(const std::string& path) {
   std::sort(files.begin(), files.end());
   files.erase(std::unique(files.begin(), files.end()), files.end());
   return files;
+}
+
+std::string private_vsimem_name(const std::string& stem, const std::string& extension) {
+  static std::atomic<unsigned long long> counter{0};
+  return "/vsimem/ecomon_" + stem + "_" + std::to_string(++counter) + extension;
 }
 
 }  // namespace geo::io

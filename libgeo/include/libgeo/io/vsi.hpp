@@ -29,4 +29,8 @@ std::string tar_archive_problem(const std::string& path);
 /// that replacing a file a dataset reads through another is seen.
 std::vector<std::string> dataset_files(const std::string& path);
 
+/// A name under GDAL's /vsimem/ no other call of this process has been given ("/vsimem/ecomon_<stem>_<n><extension>"):
+/// in-memory files of concurrent requests never meet (an address can repeat across threads, a counter cannot).
+std::string private_vsimem_name(const std::string& stem, const std::string& extension);
+
 }  // namespace geo::io
