@@ -68,7 +68,8 @@ stop_server
 start_server
 post "$work/county.json" 1 | stats "HTTP, county, cold (first request)"
 post "$work/county.json" 20 | stats "HTTP, county, warm"
+echo "server peak memory after county queries, one at a time: $(hwm)"
 ab -q -n 16 -c 8 -p "$work/county.json" -T application/json "http://127.0.0.1:$port/query" 2>/dev/null |
   awk '/Requests per second/ { printf "%-44s %8.2f requests/s\n", "HTTP, county, 8 concurrent clients (ab)", $4 } /Failed requests/ { f = $3 } END { print "  failed requests: " f }'
-echo "server peak memory after county queries: $(hwm)"
+echo "server peak memory after 8 concurrent county clients: $(hwm)"
 stop_server

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <regex>
 
 #include "catalog/workspace.hpp"
 #include "config/cell_rules_from.hpp"
@@ -155,6 +156,13 @@ TEST(Determinism, EveryOutputIsTheSameForAnyThreadCountAndStripHeightWithClimate
       for (std::size_t at = text.find(std::string("\n") + code + ","); at != std::string::npos; at = text.find(std::string("\n") + code + ",", at + 1))
         expected += text.substr(at + 1, text.find('\n', at + 1) - at);
       EXPECT_EQ(read_file(dir / "z.csv"), expected) << "--zone " << code;
+      // The terminal's table: an interval is printed with the digits that tell its ends apart,
+      // never as one of zero width such as "(0.00-0.00)".
+      const auto t = run_cli("query " + (dir / "threads1").string() + " --zone " + code + " --format text -o " + (dir / "z.txt").string());
+      ASSERT_EQ(t.exit_code, 0) << t.output;
+      const std::string table = read_file(dir / "z.txt");
+      EXPECT_NE(table.find("森林覆盖率"), std::string::npos) << table;
+      EXPECT_FALSE(std::regex_search(table, std::regex(R"(\(([-0-9.]+)-\1\))"))) << table;
     }
   }
   // A field-sized polygon inside zone B (a few hundred cells): its figures, the sample's units

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "base/csv.hpp"
 #include "report/report_writer.hpp"
 
 using namespace ecomon;
@@ -41,4 +42,13 @@ TEST(ReportWriters, ANewWriterIsCalledWithTheResults) {
     if (name == "50-probe") writer->write(results);
   EXPECT_EQ(probe_writes, 1);
   EXPECT_THROW(ReportWriterRegistration("50-probe", [] { return std::make_unique<ProbeWriter>(); }), std::logic_error);
+}
+
+// Intervals in the terminal's tables: two decimals, more only where two would make the ends equal.
+TEST(ReportFormatting, AnIntervalIsNeverPrintedWithZeroWidth) {
+  EXPECT_EQ(ecomon::format_interval(7.671, 12.904), "7.67-12.90");
+  EXPECT_EQ(ecomon::format_interval(0.0012, 0.0041), "0.001-0.004");
+  EXPECT_EQ(ecomon::format_interval(14.0712, 14.0714), "14.0712-14.0714");
+  EXPECT_EQ(ecomon::format_interval(-0.0001, 0.0001), "-0.0001-0.0001");
+  EXPECT_EQ(ecomon::format_interval(3.0, 3.0), "3.00-3.00");  // a point, said as such
 }

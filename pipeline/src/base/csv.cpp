@@ -20,6 +20,11 @@ std::string format_fixed(double v, int digits) {
   return s;
 }
 
+std::string format_interval(double low, double high, int digits) {
+  while (digits < 6 && high != low && format_fixed(low, digits) == format_fixed(high, digits)) ++digits;
+  return format_fixed(low, digits) + "-" + format_fixed(high, digits);
+}
+
 std::string csv_escape(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string out = "\"";

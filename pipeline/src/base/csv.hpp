@@ -17,6 +17,9 @@ struct ReportColumn {
 
 /// Fixed-point text, empty for NaN/inf, never "-0.000".
 std::string format_fixed(double v, int digits);
+/// An interval as "low-high" with `digits` decimals, or as many more (up to six) as it takes for the
+/// ends to differ: a narrow interval is never printed as one of zero width ("0.00-0.00").
+std::string format_interval(double low, double high, int digits = 2);
 /// Square metres as km^2 and as wan mu (万亩), 6 decimals, for every report.
 inline std::string format_km2(double m2) { return format_fixed(m2 / 1e6, 6); }
 inline std::string format_wanmu(double m2) { return format_fixed(m2 / kSquareMetresPerWanMu, 6); }

@@ -76,7 +76,8 @@ std::vector<std::size_t> sample_units_inside(const geo::io::Zone& polygon, const
 }
 
 // The pairs of years and their transitions inside the answer's zone, and the carbon stock change.
-void add_transitions(QueryAnswer& answer, const std::vector<YearResult>& results, const Settings& latest, const geo::Grid& grid) {
+void add_transitions(QueryAnswer& answer, const std::vector<YearResult>& results, const Settings& latest, const geo::Grid& grid,
+                     geo::io::ReaderPool* readers) {
   std::vector<YearResult> with_map;
   for (const YearResult& y : results) {
     std::error_code ec;
@@ -89,7 +90,7 @@ void add_transitions(QueryAnswer& answer, const std::vector<YearResult>& results
   const std::string pairs = latest.carbon.pairs == "none" ? "consecutive" : latest.carbon.pairs;
   for (const auto& [a, b] : transition_pairs(with_map, pairs)) {
     auto year = [&](int y) -> const YearResult& { return *std::find_if(with_map.begin(), with_map.end(), [y](const YearResult& r) { return r.year == y; }); };
-    answer.transitions.push_back(land_cover_transitions(year(a), year(b), grid, {answer.zone}, latest));
+    answer.transitions.push_back(land_cover_transitions(year(a), year(b), grid, {answer.zone}, latest, readers));
   }
   if (answer.transitions.empty() || latest.carbon.pairs == "none") return;
   try {
@@ -166,7 +167,7 @@ QueryAnswer query_polygon(const Workspace& ws, geo::io::QueryPolygon polygon, co
     results.push_back(qy.result);
     answer.years.push_back(std::move(qy));
   }
-  if (!years.empty()) add_transitions(answer, results, ws.settings(years.back()), grid);
+  if (!years.empty()) add_transitions(answer, results, ws.settings(years.back()), grid, ws.readers());
   return answer;
 }
 
@@ -198,7 +199,7 @@ QueryAnswer query_zone(const Workspace& ws, const std::string& code, const std::
     results.push_back(qy.result);
     answer.years.push_back(std::move(qy));
   }
-  if (!years.empty()) add_transitions(answer, results, ws.settings(years.back()), ws.grid());
+  if (!years.empty()) add_transitions(answer, results, ws.settings(years.back()), ws.grid(), ws.readers());
   return answer;
 }
 
@@ -362,7 +363,7 @@ std::string answers_text(const std::vector<QueryAnswer>& answers) {
         std::string cell = ind.text(row);
         if (ind.estimate && std::find(estimated.begin(), estimated.end(), ind.key) != estimated.end()) {
           const Estimate e = ind.estimate(row);
-          if (e.statistical() && e.high > e.low) cell += " (" + format_fixed(e.low, 2) + "-" + format_fixed(e.high, 2) + ")";
+          if (e.statistical() && e.high > e.low) cell += " (" + format_interval(e.low, e.high) + ")";
         }
         out += pad_to_width(cell, 30);
       }

@@ -2,7 +2,6 @@
 
 #include <filesystem>
 
-#include <sys/stat.h>
 #include <stdexcept>
 
 #include "base/errors.hpp"
@@ -33,6 +32,7 @@ Workspace Workspace::open(const std::string& dir) {
                       "; `ecomon run` makes one in its output folder)");
   Workspace w;
   w.cache_ = std::make_unique<Cache>();
+  w.readers_ = std::make_unique<geo::io::ReaderPool>();
   w.catalog_ = std::make_unique<WorkspaceCatalog>(dir, WorkspaceCatalog::Open::read_only);
   for (const auto& [year, published] : w.catalog_->published_years()) {
     const std::optional<std::string> text = w.catalog_->done_task(published.key);
@@ -42,7 +42,7 @@ Workspace Workspace::open(const std::string& dir) {
   }
   w.publication_ = w.catalog_->publication_run();
   for (const auto& [year, stored] : w.years_)
-    for (const auto& [name, path] : w.rasters(year).paths) w.raster_stamps_[path] = stamp_of(path);
+    for (const auto& [name, path] : w.rasters(year).paths) w.raster_stamps_[path] = geo::io::ReaderPool::stamp_of(path);
   return w;
 }
 
@@ -50,16 +50,10 @@ std::int64_t Workspace::latest_publication(const std::string& dir) {
   return WorkspaceCatalog(dir, WorkspaceCatalog::Open::read_only).publication_run();
 }
 
-Workspace::FileStamp Workspace::stamp_of(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return {};
-  return {std::uintmax_t(st.st_ino), std::uintmax_t(st.st_size), std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
-}
-
 bool Workspace::rasters_unchanged(int y) const {
   for (const auto& [name, path] : rasters(y).paths) {
     const auto at = raster_stamps_.find(path);
-    if (at == raster_stamps_.end() || !(stamp_of(path) == at->second)) return false;
+    if (at == raster_stamps_.end() || !(geo::io::ReaderPool::stamp_of(path) == at->second)) return false;
   }
   return true;
 }
@@ -93,6 +87,7 @@ Settings Workspace::settings(int y) const { return settings_from_values(year(y).
 
 StoredYearRasters Workspace::rasters(int y) const {
   StoredYearRasters out;
+  out.readers = readers_.get();
   const std::string prefix = "ecomon_" + std::to_string(y) + "_";
   for (const std::string& path : year(y).outputs) {
     const std::filesystem::path p(path);
@@ -110,7 +105,7 @@ geo::Grid Workspace::grid() const {
   }
   for (const auto& [y, stored] : years_)
     for (const auto& [name, path] : rasters(y).paths) {
-      const geo::Grid g = geo::io::RasterReader(path).grid();
+      const geo::Grid g = readers_->borrow(path)->grid();
       const std::lock_guard<std::mutex> lock(cache_->mutex);
       cache_->grid = g;
       return g;

@@ -14,6 +14,7 @@
 #include "engine/season_tally.hpp"
 #include "ground/reference_sample.hpp"
 #include "libgeo/grid.hpp"
+#include "libgeo/io/reader_pool.hpp"
 #include "libgeo/io/vector.hpp"
 
 namespace ecomon {
@@ -50,7 +51,8 @@ class Workspace {
   const StoredYear& year(int y) const;
   /// The settings a published year was made with (the thresholds its rasters and tallies apply).
   Settings settings(int y) const;
-  /// The year's season rasters on disk, by product name (years/<y>/ecomon_<y>_<NAME>.tif).
+  /// The year's season rasters on disk, by product name (years/<y>/ecomon_<y>_<NAME>.tif), with this
+  /// workspace's readers to borrow.
   StoredYearRasters rasters(int y) const;
   /// The regional grid the years were made on (that of their rasters); throws when no year has one.
   geo::Grid grid() const;
@@ -61,19 +63,17 @@ class Workspace {
   /// and the sample's estimates fitted again from the stored matches on the year's plots and sample
   /// files (as a rerun reloads them). Throws naming a ground file that is gone.
   YearResult year_result(int y) const;
+  /// The open readers this workspace lends (kept between queries; a replaced file is opened anew).
+  geo::io::ReaderPool* readers() const { return readers_.get(); }
 
  private:
   Workspace() = default;
   std::unique_ptr<WorkspaceCatalog> catalog_;
   std::map<int, StoredYear> years_;
   std::int64_t publication_ = 0;
-  struct FileStamp {
-    std::uintmax_t inode = 0, bytes = 0;
-    std::int64_t mtime_ns = 0;
-    bool operator==(const FileStamp& o) const { return inode == o.inode && bytes == o.bytes && mtime_ns == o.mtime_ns; }
-  };
-  std::map<std::string, FileStamp> raster_stamps_;  // every year's rasters as opened
-  static FileStamp stamp_of(const std::string& path);
+  std::map<std::string, geo::io::ReaderPool::FileStamp> raster_stamps_;  // every year's rasters as opened
+  // Open readers of the rasters, lent to queries and kept between them (with their decoded blocks).
+  std::unique_ptr<geo::io::ReaderPool> readers_;
   // What year_result() and zones() read from outside the catalog, read once (a query of many
   // polygons, a server's requests).
   struct Cache;

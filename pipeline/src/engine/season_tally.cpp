@@ -1,6 +1,7 @@
 #include "engine/season_tally.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include "base/interrupt.hpp"
@@ -9,6 +10,7 @@
 #include "libgeo/coverage.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
+#include "libgeo/io/reader_pool.hpp"
 #include "products/product_specs.hpp"
 
 namespace ecomon {
@@ -52,7 +54,8 @@ std::vector<ZoneTally> tally_stored_year(const StoredYearRasters& rasters, const
   const std::vector<ProductSpec>& specs = season_products();
   // The tallied products' rasters; one that needs an optional input the year lacked is simply absent
   // (the season pass tallied nodata for it too), any other missing one is an error.
-  std::vector<std::unique_ptr<geo::io::RasterReader>> readers(specs.size());
+  std::vector<std::optional<geo::io::ReaderPool::Lease>> leases(specs.size());
+  std::vector<const geo::io::RasterReader*> readers(specs.size(), nullptr);
   std::string missing;
   for (const std::string& name : tallied_season_products()) {
     const std::size_t p = season_product_index(name);
@@ -61,7 +64,7 @@ std::vector<ZoneTally> tally_stored_year(const StoredYearRasters& rasters, const
       if (specs[p].needs == ProductSpec::Needs::nothing) missing += (missing.empty() ? "" : ", ") + name;
       continue;
     }
-    readers[p] = std::make_unique<geo::io::RasterReader>(at->second);
+    readers[p] = &*leases[p].emplace(geo::io::borrow_reader(rasters.readers, at->second));
     const geo::Grid& g = readers[p]->grid();
     if (g.cols != grid.cols || g.rows != grid.rows || !(g.transform == grid.transform))
       throw std::runtime_error(at->second + ": not on the workspace's regional grid (" + std::to_string(grid.cols) + " x " +

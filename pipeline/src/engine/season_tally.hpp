@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "libgeo/grid.hpp"
+#include "libgeo/io/reader_pool.hpp"
 #include "libgeo/io/vector.hpp"
 #include "libgeo/zone_cover.hpp"
 #include "products/season_cell.hpp"
@@ -38,9 +39,12 @@ void tally_season_row(const StoredRow& row, const std::vector<geo::ZoneCover::Pa
 std::vector<std::string> tallied_season_products();
 
 /// The rasters of a year as a run wrote them: product name -> path (a product without a file is
-/// absent). `grassland_types`: the year had a grassland-type layer (GRASSLAND_TYPE is among them).
+/// absent; GRASSLAND_TYPE is there when the year had a grassland-type layer). `readers`: where to
+/// borrow open readers of them (a workspace's, kept across a server's requests); none: each tally
+/// opens its own.
 struct StoredYearRasters {
   std::map<std::string, std::string> paths;
+  geo::io::ReaderPool* readers = nullptr;
 };
 
 /// Every zone's tally of a year re-made from its stored rasters on `grid`, as the season pass made it

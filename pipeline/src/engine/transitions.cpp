@@ -49,13 +49,16 @@ std::vector<std::pair<int, int>> transition_pairs(const std::vector<YearResult>&
 bool transitions_wanted(const Settings& settings) { return settings.carbon.pairs != "none"; }
 
 TransitionResult land_cover_transitions(const YearResult& from, const YearResult& to, const geo::Grid& grid,
-                                        const std::vector<geo::io::Zone>& zones, const Settings& settings) {
+                                        const std::vector<geo::io::Zone>& zones, const Settings& settings,
+                                        geo::io::ReaderPool* readers) {
   TransitionResult result;
   result.year_from = from.year, result.year_to = to.year;
   result.simulated = from.simulated || to.simulated;
   result.areas.assign(zones.size(), TransitionResult::Matrix{});
   result.unpaired_area.assign(zones.size(), 0.0);
-  geo::io::RasterReader first(from.landcover_product), second(to.landcover_product);
+  const geo::io::ReaderPool::Lease first_lease = geo::io::borrow_reader(readers, from.landcover_product);
+  const geo::io::ReaderPool::Lease second_lease = geo::io::borrow_reader(readers, to.landcover_product);
+  const geo::io::RasterReader &first = *first_lease, &second = *second_lease;
   for (const geo::io::RasterReader* r : {&first, &second})
     if (r->grid().cols != grid.cols || r->grid().rows != grid.rows || !(r->grid().transform == grid.transform))
       throw std::runtime_error(r->path() + ": not on the run's regional grid");

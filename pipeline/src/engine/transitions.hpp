@@ -8,6 +8,7 @@
 
 #include "config/settings.hpp"
 #include "libgeo/grid.hpp"
+#include "libgeo/io/reader_pool.hpp"
 #include "libgeo/io/vector.hpp"
 #include "results/transition_result.hpp"
 #include "results/year_result.hpp"
@@ -22,8 +23,10 @@ std::vector<std::pair<int, int>> transition_pairs(const std::vector<YearResult>&
 /// Whether the run computes transitions: some pair, so each year keeps its LANDCOVER (a work file when not selected).
 bool transitions_wanted(const Settings& settings);
 
-/// The transition matrix of every zone between two years.
+/// The transition matrix of every zone between two years. `readers`: where to borrow open readers of
+/// the two LANDCOVER rasters (a workspace's); none: opened here.
 TransitionResult land_cover_transitions(const YearResult& from, const YearResult& to, const geo::Grid& grid,
-                                        const std::vector<geo::io::Zone>& zones, const Settings& settings);
+                                        const std::vector<geo::io::Zone>& zones, const Settings& settings,
+                                        geo::io::ReaderPool* readers = nullptr);
 
 }  // namespace ecomon

@@ -133,7 +133,8 @@ const RouteRegistration statistics_route(
        }
        const auto slot = c.slots.take(c.limits.seconds);
        std::vector<geo::io::QueryPolygon> polygons = request_polygons(request, *ws, c.limits, 1.0);
-       const geo::io::RasterReader raster(path->second);
+       const geo::io::ReaderPool::Lease lease = ws->readers()->borrow(path->second);
+       const geo::io::RasterReader& raster = *lease;
        std::vector<geo::io::Zone> zones;
        for (const auto& p : polygons) zones.push_back(p.zone);
        const std::vector<geo::io::ZoneValues> values = geo::io::zonal_statistics(raster, zones, {1, false, true, nullptr, 256});
