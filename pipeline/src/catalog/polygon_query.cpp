@@ -226,16 +226,6 @@ std::vector<Transition> transitions_of(const TransitionResult& t, bool changes) 
   return out;
 }
 
-// The scenes with data inside a polygon are not stored per cell (the scenes of a zone of the run
-// are, in its tally): a polygon's `scenes` is left empty rather than given as 0.
-bool scenes_known(const QueryAnswer& a) { return a.source != "rasters"; }
-std::size_t scenes_column() {
-  const auto& cols = timeseries_columns();
-  for (std::size_t i = 0; i < cols.size(); ++i)
-    if (std::string(cols[i].key) == "scenes") return i;
-  throw std::logic_error("county_timeseries.csv has no scenes column");
-}
-
 Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
 Json answer_json(const QueryAnswer& a) {
@@ -270,12 +260,8 @@ Json answer_json(const QueryAnswer& a) {
       Json v;
       v["zh"] = ind.zh;
       v["unit"] = indicator_unit(ind.key);
-      if (ind.key == "scenes" && !scenes_known(a)) {
-        v["value"] = nullptr, v["text"] = "";
-      } else {
-        v["value"] = ind.number ? number_or_null(ind.number(row)) : Json(ind.text(row));
-        v["text"] = ind.text(row);
-      }
+      v["value"] = ind.number ? number_or_null(ind.number(row)) : Json(ind.text(row));
+      v["text"] = ind.text(row);
       if (ind.estimate && std::find(estimated.begin(), estimated.end(), ind.key) != estimated.end()) {
         const Estimate e = ind.estimate(row);
         const bool ci = e.statistical() && std::isfinite(e.low) && std::isfinite(e.high) && e.high > e.low;
@@ -333,10 +319,7 @@ std::string answers_csv(const std::vector<QueryAnswer>& answers, const std::stri
   std::vector<std::vector<std::string>> rows;
   for (const QueryAnswer& a : answers) {
     const std::vector<YearResult> results = results_of(a);
-    for (const ZoneRow& row : zone_series(a.zone, 0, results)) {
-      rows.push_back(timeseries_cells(row));
-      if (!scenes_known(a)) rows.back()[scenes_column()] = "";
-    }
+    for (const ZoneRow& row : zone_series(a.zone, 0, results)) rows.push_back(timeseries_cells(row));
   }
   return csv_text(timeseries_columns(), rows, headers, "the query's CSV");
 }

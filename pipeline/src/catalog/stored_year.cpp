@@ -1,20 +1,25 @@
 #include "catalog/stored_year.hpp"
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
+#include <type_traits>
 
+#include "base/fields.hpp"
 #include "catalog/workspace_catalog.hpp"
 
 namespace ecomon {
 
 namespace {
 
-// The text is a sequence of tokens: `name value...` in a fixed order, strings quoted (std::quoted),
-// numbers as C99 hexadecimal floats (bit-exact), counts before every list.
-constexpr const char* kFormat = "ecomon-stored-year-2";
+// The text is a sequence of tokens: each stored member's name and value, in the order of its type's
+// fields() (base/fields.hpp), strings quoted (std::quoted), numbers as C99 hexadecimal floats
+// (bit-exact), counts before every list, 0 or 1 before an optional value.
+constexpr const char* kFormat = "ecomon-stored-year-3";
 
 class Writer {
  public:
@@ -87,159 +92,114 @@ class Reader {
   std::string where_;
 };
 
-void write_matches(Writer& w, const std::vector<PlotMatch>& matches) {
-  w.whole(static_cast<long long>(matches.size()));
-  for (const PlotMatch& m : matches)
-    w.whole(static_cast<long long>(m.plot)).whole(int(m.status)).real(m.satellite_cover).whole(int(m.land_cover)).whole(m.grassland_type).whole(m.zone);
-}
-std::vector<PlotMatch> read_matches(Reader& r) {
-  std::vector<PlotMatch> matches(r.count());
-  for (PlotMatch& m : matches) {
-    m.plot = std::size_t(r.whole());
-    m.status = PlotStatus(r.whole());
-    m.satellite_cover = r.real();
-    m.land_cover = LandCover(r.whole());
-    m.grassland_type = std::uint16_t(r.whole());
-    m.zone = int(r.whole());
+template <typename T>
+struct IsVector : std::false_type {};
+template <typename T>
+struct IsVector<std::vector<T>> : std::true_type {};
+template <typename T>
+struct IsOptional : std::false_type {};
+template <typename T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+template <typename T>
+struct IsArray : std::false_type {};
+template <typename T, std::size_t N>
+struct IsArray<std::array<T, N>> : std::true_type {};
+template <typename T, typename = void>
+struct IsRecord : std::false_type {};
+template <typename T>
+struct IsRecord<T, std::void_t<decltype(T::fields())>> : std::true_type {};
+
+// One value, by its type: a record field by field (each named, so that a damaged text names the
+// field it breaks at), a list as its count and elements, an optional as 0 or 1 and its value.
+template <Storage How, typename T>
+void put(Writer& w, const T& v, const std::string& root) {
+  if constexpr (std::is_same_v<T, ZoneTally>) {
+    w.text(v.serialise());
+  } else if constexpr (IsRecord<T>::value) {
+    static_assert(every_member_listed<T>(), "a member is missing from its type's fields()");
+    std::apply([&](const auto&... f) { (put_field(w, v, f, root), ...); }, T::fields());
+  } else if constexpr (IsVector<T>::value) {
+    w.whole(static_cast<long long>(v.size()));
+    for (const auto& e : v) put<How>(w, e, root);
+  } else if constexpr (IsArray<T>::value) {
+    for (const auto& e : v) put<How>(w, e, root);
+  } else if constexpr (IsOptional<T>::value) {
+    w.whole(v.has_value());
+    if (v) put<How>(w, *v, root);
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    w.text(How == Storage::path ? workspace_relative(v, root) : v);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    w.real(v);
+  } else if constexpr (std::is_enum_v<T>) {
+    w.whole(static_cast<long long>(v));
+  } else {
+    static_assert(std::is_integral_v<T>, "no stored form for this type");
+    w.whole(static_cast<long long>(v));
   }
-  return matches;
+}
+template <typename Owner, typename Field>
+void put_field(Writer& w, const Owner& owner, const Field& f, const std::string& root) {
+  if constexpr (Field::storage != Storage::derived) {
+    w.name(f.name);
+    put<Field::storage>(w, owner.*f.member, root);
+  }
 }
 
-void write_tallies(Writer& w, const std::vector<ZoneTally>& tallies) {
-  w.whole(static_cast<long long>(tallies.size()));
-  for (const ZoneTally& t : tallies) w.text(t.serialise());
+template <Storage How, typename T>
+void get(Reader& r, T& v, const std::string& root) {
+  if constexpr (std::is_same_v<T, ZoneTally>) {
+    v = ZoneTally::parse(r.text());
+  } else if constexpr (IsRecord<T>::value) {
+    std::apply([&](const auto&... f) { (get_field(r, v, f, root), ...); }, T::fields());
+  } else if constexpr (IsVector<T>::value) {
+    v.resize(r.count());
+    for (auto& e : v) {
+      if constexpr (std::is_same_v<T, std::vector<bool>>) {
+        bool b = false;
+        get<How>(r, b, root);
+        e = b;
+      } else {
+        get<How>(r, e, root);
+      }
+    }
+  } else if constexpr (IsArray<T>::value) {
+    for (auto& e : v) get<How>(r, e, root);
+  } else if constexpr (IsOptional<T>::value) {
+    v.reset();
+    if (r.whole() != 0) get<How>(r, v.emplace(), root);
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    v = How == Storage::path ? workspace_absolute(r.text(), root) : r.text();
+  } else if constexpr (std::is_floating_point_v<T>) {
+    v = T(r.real());
+  } else if constexpr (std::is_same_v<T, bool>) {
+    v = r.whole() != 0;
+  } else {
+    v = T(r.whole());
+  }
 }
-std::vector<ZoneTally> read_tallies(Reader& r) {
-  std::vector<ZoneTally> tallies(r.count());
-  for (ZoneTally& t : tallies) t = ZoneTally::parse(r.text());
-  return tallies;
-}
-
-void write_texts(Writer& w, const std::vector<std::string>& texts) {
-  w.whole(static_cast<long long>(texts.size()));
-  for (const std::string& s : texts) w.text(s);
-}
-std::vector<std::string> read_texts(Reader& r) {
-  std::vector<std::string> texts(r.count());
-  for (std::string& s : texts) s = r.text();
-  return texts;
+template <typename Owner, typename Field>
+void get_field(Reader& r, Owner& owner, const Field& f, const std::string& root) {
+  if constexpr (Field::storage != Storage::derived) {
+    r.name(f.name);
+    get<Field::storage>(r, owner.*f.member, root);
+  }
 }
 
 }  // namespace
 
 std::string serialise_stored_year(const StoredYear& s, const std::string& root) {
   Writer w;
-  auto here = [&](const std::string& p) { return workspace_relative(p, root); };
-  auto all_here = [&](std::vector<std::string> paths) {
-    for (auto& p : paths) p = here(p);
-    return paths;
-  };
-  const YearResult& y = s.year;
   w.name(kFormat);
-  w.name("year").whole(y.year).whole(y.scenes).whole(s.produced).whole(y.simulated).real(y.method_min_share);
-  w.name("products").text(here(y.fvc_product)).text(here(y.landcover_product)).text(here(y.land_cover_layer));
-  w.name("tallies");
-  write_tallies(w, y.tallies);
-  w.name("plots").whole(y.calibration.has_value());
-  if (y.calibration) write_matches(w, y.calibration->matches);
-  w.name("sample").whole(y.accuracy.has_value());
-  if (y.accuracy) {
-    write_matches(w, y.accuracy->matches);
-    w.whole(static_cast<long long>(y.accuracy->zone_of_unit.size()));
-    for (int z : y.accuracy->zone_of_unit) w.whole(z);
-    for (double a : y.accuracy->mapped) w.real(a);
-  }
-  w.name("scenes").whole(static_cast<long long>(s.scenes.size()));
-  for (const SceneResult& r : s.scenes) {
-    const SceneInfo& i = r.scene;
-    w.name("scene").text(i.id).text(i.date).text(i.spacecraft).text(i.sensor).text(i.reflectance).text(i.path).whole(i.simulated);
-    w.real(r.ndvi_soil).real(r.ndvi_veg).whole(static_cast<long long>(r.implausible_pixels)).whole(static_cast<long long>(r.undefined_index_pixels));
-    write_texts(w, all_here(r.products));
-    write_tallies(w, r.tallies);
-  }
-  w.name("statuses").whole(static_cast<long long>(s.statuses.size()));
-  for (const StatusRow& st : s.statuses)
-    w.text(st.path).text(st.status).text(st.message).text(st.scene_id).whole(static_cast<long long>(st.implausible_pixels));
-  w.name("outputs");
-  write_texts(w, all_here(s.outputs));
-  w.name("settings").whole(static_cast<long long>(s.settings.size()));
-  for (const SettingValue& v : s.settings) w.text(v.key).text(v.text).whole(v.path);
+  put<Storage::value>(w, s, root);
   w.name("end");
   return w.str();
 }
 
 StoredYear parse_stored_year(const std::string& text, const std::string& root) {
   Reader r(text);
-  auto there = [&](const std::string& p) { return workspace_absolute(p, root); };
-  auto all_there = [&](std::vector<std::string> paths) {
-    for (auto& p : paths) p = there(p);
-    return paths;
-  };
   StoredYear s;
-  YearResult& y = s.year;
   r.name(kFormat);
-  r.name("year");
-  y.year = int(r.whole());
-  y.scenes = int(r.whole());
-  s.produced = r.whole() != 0;
-  y.simulated = r.whole() != 0;
-  y.method_min_share = r.real();
-  r.name("products");
-  y.fvc_product = there(r.text());
-  y.landcover_product = there(r.text());
-  y.land_cover_layer = there(r.text());
-  r.name("tallies");
-  y.tallies = read_tallies(r);
-  r.name("plots");
-  if (r.whole()) {
-    y.calibration.emplace();
-    y.calibration->matches = read_matches(r);
-  }
-  r.name("sample");
-  if (r.whole()) {
-    y.accuracy.emplace();
-    y.accuracy->matches = read_matches(r);
-    y.accuracy->zone_of_unit.resize(r.count());
-    for (int& z : y.accuracy->zone_of_unit) z = int(r.whole());
-    for (double& a : y.accuracy->mapped) a = r.real();
-  }
-  r.name("scenes");
-  s.scenes.resize(r.count());
-  for (SceneResult& sr : s.scenes) {
-    r.name("scene");
-    SceneInfo& i = sr.scene;
-    i.id = r.text();
-    i.date = r.text();
-    i.spacecraft = r.text();
-    i.sensor = r.text();
-    i.reflectance = r.text();
-    i.path = r.text();
-    i.simulated = r.whole() != 0;
-    sr.ndvi_soil = r.real();
-    sr.ndvi_veg = r.real();
-    sr.implausible_pixels = std::uint64_t(r.whole());
-    sr.undefined_index_pixels = std::uint64_t(r.whole());
-    sr.products = all_there(read_texts(r));
-    sr.tallies = read_tallies(r);
-  }
-  r.name("statuses");
-  s.statuses.resize(r.count());
-  for (StatusRow& st : s.statuses) {
-    st.path = r.text();
-    st.status = r.text();
-    st.message = r.text();
-    st.scene_id = r.text();
-    st.implausible_pixels = std::uint64_t(r.whole());
-  }
-  r.name("outputs");
-  s.outputs = all_there(read_texts(r));
-  r.name("settings");
-  s.settings.resize(r.count());
-  for (SettingValue& v : s.settings) {
-    v.key = r.text();
-    v.text = r.text();
-    v.path = r.whole() != 0;
-  }
+  get<Storage::value>(r, s, root);
   r.name("end");
   return s;
 }

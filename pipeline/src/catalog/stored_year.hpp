@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/fields.hpp"
 #include "config/settings.hpp"
 #include "report/report_writer.hpp"
 #include "results/scene_result.hpp"
@@ -23,6 +24,12 @@ struct StoredYear {
   std::vector<StatusRow> statuses;    // the year's scenes' rows of scene_status.csv, failed ones included
   std::vector<std::string> outputs;   // every file under the output folder the year's scenes and season wrote
   std::vector<SettingValue> settings; // every key's value the year was made with (setting_values): what a reader of the workspace applies
+
+  static constexpr auto fields() {
+    return std::make_tuple(field("year", &StoredYear::year), field("produced", &StoredYear::produced), field("scenes", &StoredYear::scenes),
+                           field("statuses", &StoredYear::statuses), field<Storage::path>("outputs", &StoredYear::outputs),
+                           field("settings", &StoredYear::settings));
+  }
 };
 
 /// The text form. Paths in the workspace `root` are stored relative to it (workspace_relative), so

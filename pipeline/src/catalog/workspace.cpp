@@ -37,8 +37,12 @@ Workspace Workspace::open(const std::string& dir) {
   for (const auto& [year, published] : w.catalog_->published_years()) {
     const std::optional<std::string> text = w.catalog_->done_task(published.key);
     if (!text) continue;  // not stored (a work product not kept), or its files changed since
-    StoredYear stored = parse_stored_year(*text, w.catalog_->root());
-    if (stored.produced) w.years_.emplace(year, std::move(stored));
+    try {
+      StoredYear stored = parse_stored_year(*text, w.catalog_->root());
+      if (stored.produced) w.years_.emplace(year, std::move(stored));
+    } catch (const std::exception& e) {
+      w.unreadable_[year] = e.what();  // another ecomon's form: `ecomon run` makes the year again
+    }
   }
   w.publication_ = w.catalog_->publication_run();
   for (const auto& [year, stored] : w.years_)
@@ -78,6 +82,9 @@ std::vector<int> Workspace::years() const {
 const StoredYear& Workspace::year(int y) const {
   const auto at = years_.find(y);
   if (at != years_.end()) return at->second;
+  if (const auto bad = unreadable_.find(y); bad != unreadable_.end())
+    throw std::out_of_range(root() + ": the stored results of " + std::to_string(y) + " cannot be read (" + bad->second +
+                            "; stored by another version of ecomon?): `ecomon run` makes them again");
   std::string there;
   for (const auto& [year, stored] : years_) there += (there.empty() ? "" : ", ") + std::to_string(year);
   throw std::out_of_range(root() + ": no results for " + std::to_string(y) + " (the workspace has " + (there.empty() ? "none" : there) + ")");
@@ -88,6 +95,7 @@ Settings Workspace::settings(int y) const { return settings_from_values(year(y).
 StoredYearRasters Workspace::rasters(int y) const {
   StoredYearRasters out;
   out.readers = readers_.get();
+  out.footprints = &year(y).year.source_footprints;
   const std::string prefix = "ecomon_" + std::to_string(y) + "_";
   for (const std::string& path : year(y).outputs) {
     const std::filesystem::path p(path);

@@ -70,6 +70,7 @@ class Workspace {
   Workspace() = default;
   std::unique_ptr<WorkspaceCatalog> catalog_;
   std::map<int, StoredYear> years_;
+  std::map<int, std::string> unreadable_;  // published years whose stored text could not be read, and why
   std::int64_t publication_ = 0;
   std::map<std::string, geo::io::ReaderPool::FileStamp> raster_stamps_;  // every year's rasters as opened
   // Open readers of the rasters, lent to queries and kept between them (with their decoded blocks).

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/fields.hpp"
 #include "base/errors.hpp"
 
 namespace ecomon {
@@ -161,6 +162,9 @@ StripPlan plan_strips(const Settings& settings, double bytes_per_cell, int cols,
 struct SettingValue {
   std::string key, text;
   bool path = false;
+  static constexpr auto fields() {
+    return std::make_tuple(field("key", &SettingValue::key), field("text", &SettingValue::text), field("path", &SettingValue::path));
+  }
 };
 /// Every registered key's value in `settings`, in the schema's order.
 std::vector<SettingValue> setting_values(const Settings& settings);

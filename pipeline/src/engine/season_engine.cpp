@@ -134,6 +134,7 @@ struct SeasonStrip : StripWindows {
   std::vector<std::vector<ZoneTally>> zone_rows;
   std::vector<PlotMatch> plot_matches;        // the ground plots in the core rows
   std::vector<PlotMatch> sample_matches;      // the reference sample units in the core rows
+  SourceFootprints footprints;                // by source: its cells with data in the core rows
   geo::Block<LandCover> layer_classes;        // over `grown`: the land cover layer's classes (with landcover.file)
   geo::Block<std::uint16_t> grassland_types;  // over `grown`: the grassland-type codes (with landcover.grassland_types_file)
   std::array<geo::Block<float>, 36> climate;  // over `grown`: the year's monthly climate (with carbon.casa.climate_dir)
@@ -516,25 +517,17 @@ void composite_strip(SeasonStrip& strip, const YearInputs& in) {
   };
   match_points(in.plot_cells, st->plot_matches);
   match_points(in.sample_cells, st->sample_matches);
-  // The year's scenes with data in each zone row (for the per-zone scene count).
-  for (std::size_t z = 0; z < zones.size(); ++z) {
-    const Window& sub = parts[z].window;
-    if (sub.empty()) continue;
-    for (int r = 0; r < sub.rows; ++r) {
-      ZoneTally& t = st->zone_rows[z][std::size_t(sub.row0 - c.row0 + r)];
-      const int cr = sub.row0 - c.row0 + r;
-      if (t.total_area <= 0) continue;
-      t.sources_seen.assign(in.sources.size(), 0);
-      for (const auto& smp : st->samples) {
-        if (t.sources_seen[smp.source]) continue;
-        for (int k = 0; k < sub.cols && !t.sources_seen[smp.source]; ++k) {
-          const std::size_t i = std::size_t(cr + dr) * g.cols + std::size_t(sub.col0 - c.col0 + k);
-          const std::int32_t j = smp.index[i];
-          if (parts[z].fraction.at(r, k) > 0 && j >= 0 && smp.obs.state[std::size_t(j)] != PixelState::no_data) t.sources_seen[smp.source] = 1;
-        }
-      }
-    }
-  }
+  // Where each of the year's scenes has data in the core rows (stored with the year, so that any
+  // polygon's count of scenes can be made again), and from that, each zone row's scenes.
+  st->footprints.assign(in.sources.size(), {});
+  for (const auto& smp : st->samples)
+    for (int r = 0; r < c.rows; ++r)
+      append_footprint_row(st->footprints[smp.source], c.row0 + r, c.col0, c.cols, [&](int k) {
+        const std::int32_t j = smp.index[std::size_t(r + dr) * g.cols + std::size_t(k)];
+        return j >= 0 && smp.obs.state[std::size_t(j)] != PixelState::no_data;
+      });
+  for (std::size_t z = 0; z < zones.size(); ++z)
+    for (int r = 0; r < c.rows; ++r) mark_sources_seen(st->zone_rows[z][std::size_t(r)], parts[z], c.row0 + r, st->footprints);
   st->samples.clear();
 }
 
@@ -725,6 +718,9 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
       [&](SeasonStrip& st) {
         st.outputs.write(writers);
         merge_rows(result.tallies, st.zone_rows);
+        result.source_footprints.resize(st.footprints.size());
+        for (std::size_t k = 0; k < st.footprints.size(); ++k)
+          result.source_footprints[k].insert(result.source_footprints[k].end(), st.footprints[k].begin(), st.footprints[k].end());
         plot_matches.insert(plot_matches.end(), st.plot_matches.begin(), st.plot_matches.end());
         sample_matches.insert(sample_matches.end(), st.sample_matches.begin(), st.sample_matches.end());
       });

@@ -40,6 +40,28 @@ void tally_season_row(const StoredRow& row, const std::vector<geo::ZoneCover::Pa
   }
 }
 
+void mark_sources_seen(ZoneTally& t, const geo::ZoneCover::Part& part, int row, const SourceFootprints& footprints) {
+  if (t.total_area <= 0 || part.empty() || row < part.window.row0 || row >= part.window.row_end()) return;
+  t.sources_seen.assign(footprints.size(), 0);
+  const double* fraction = part.row(row);
+  const int c0 = part.window.col0, c1 = part.window.col_end();
+  for (std::size_t s = 0; s < footprints.size(); ++s) {
+    const std::vector<std::int32_t>& runs = footprints[s];
+    // The first run of the row: runs are (row, first, end) triples in row order.
+    std::size_t lo = 0, hi = runs.size() / 3;
+    while (lo < hi) {
+      const std::size_t mid = (lo + hi) / 2;
+      if (runs[3 * mid] < row) lo = mid + 1; else hi = mid;
+    }
+    for (std::size_t k = lo; k < runs.size() / 3 && runs[3 * k] == row && !t.sources_seen[s]; ++k)
+      for (int col = std::max<int>(runs[3 * k + 1], c0); col < std::min<int>(runs[3 * k + 2], c1); ++col)
+        if (fraction[col - c0] > 0) {
+          t.sources_seen[s] = 1;
+          break;
+        }
+  }
+}
+
 std::vector<std::string> tallied_season_products() {
   std::vector<std::string> names;
   for (const ProductSpec& p : season_products())
@@ -127,6 +149,8 @@ std::vector<ZoneTally> tally_stored_year(const StoredYearRasters& rasters, const
           auto& row_tallies = t.rows[std::size_t(r)];
           tally_season_row({strip.row0 + r, strip.col0, strip.cols, row_values, cells.data(), &areas.at(r, 0)}, parts, season_zones,
                            [&](std::size_t z) -> ZoneTally& { return row_tallies[z]; });
+          if (rasters.footprints)
+            for (auto& [z, tally] : row_tallies) mark_sources_seen(tally, parts[z], strip.row0 + r, *rasters.footprints);
         }
         t.values.clear();
       },

@@ -38,6 +38,27 @@ void tally_season_row(const StoredRow& row, const std::vector<geo::ZoneCover::Pa
 /// The season products the tallies read (their mean, area or class), and those stored_cells() decodes.
 std::vector<std::string> tallied_season_products();
 
+/// Where each source (scene) of a year has data on the regional grid: YearResult::source_footprints.
+using SourceFootprints = std::vector<std::vector<std::int32_t>>;
+/// The runs of one grid row of a source's cells with data, appended to `runs` (row order kept when
+/// rows are given in order): `has_data(k)` for the row's cells k = 0..cols-1 from column col0.
+template <typename HasData>
+void append_footprint_row(std::vector<std::int32_t>& runs, int row, int col0, int cols, HasData&& has_data) {
+  for (int k = 0; k < cols;) {
+    if (!has_data(k)) {
+      ++k;
+      continue;
+    }
+    const int start = k;
+    while (k < cols && has_data(k)) ++k;
+    runs.insert(runs.end(), {row, col0 + start, col0 + k});
+  }
+}
+/// Marks in `t` (a zone's tally of grid row `row`, its cells in `part`) the sources with data in a
+/// cell of the row the zone covers: the zone's count of scenes, from the footprints alone. Does
+/// nothing to a row without data (total_area 0), as the season pass never counts one.
+void mark_sources_seen(ZoneTally& t, const geo::ZoneCover::Part& part, int row, const SourceFootprints& footprints);
+
 /// The rasters of a year as a run wrote them: product name -> path (a product without a file is
 /// absent; GRASSLAND_TYPE is there when the year had a grassland-type layer). `readers`: where to
 /// borrow open readers of them (a workspace's, kept across a server's requests); none: each tally
@@ -45,11 +66,12 @@ std::vector<std::string> tallied_season_products();
 struct StoredYearRasters {
   std::map<std::string, std::string> paths;
   geo::io::ReaderPool* readers = nullptr;
+  const SourceFootprints* footprints = nullptr;  // the year's (YearResult::source_footprints); none: no scene counted
 };
 
 /// Every zone's tally of a year re-made from its stored rasters on `grid`, as the season pass made it
-/// (every field but the scenes seen and the sample's units, which come from the scenes and the sample,
-/// not the rasters). Throws std::runtime_error naming a tallied product that is missing (not selected
+/// (every field but the sample's units, which come from the sample, not the rasters; the scenes seen
+/// come from the footprints). Throws std::runtime_error naming a tallied product that is missing (not selected
 /// by output.products, so not written) or a raster not on the grid. `threads`: the rows are tallied
 /// on that many threads; the sums are the same for any count.
 std::vector<ZoneTally> tally_stored_year(const StoredYearRasters& rasters, const geo::Grid& grid, const std::vector<geo::io::Zone>& zones,

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/fields.hpp"
 #include "libgeo/grid.hpp"
 #include "libgeo/regression.hpp"
 #include "rules/cell_rules.hpp"
@@ -53,6 +54,12 @@ struct PlotMatch {
   LandCover land_cover = LandCover::unknown;
   std::uint16_t grassland_type = 0;  // with a grassland-type layer: the type code of the plot's cell (0 none)
   int zone = -1;                     // the zone (index) holding most of the plot's cell, -1 none
+
+  static constexpr auto fields() {
+    return std::make_tuple(field("plot", &PlotMatch::plot), field("status", &PlotMatch::status), field("satellite_cover", &PlotMatch::satellite_cover),
+                           field("land_cover", &PlotMatch::land_cover), field("grassland_type", &PlotMatch::grassland_type),
+                           field("zone", &PlotMatch::zone));
+  }
 };
 
 /// One year's calibration: every plot of the year and the line fitted to the matched ones.
@@ -77,6 +84,15 @@ struct Calibration {
     double value, low, high;
   };
   Mean calibrated_mean(double satellite_mean, std::uint16_t grassland_type = 0) const;
+
+  /// As a catalog stores it (base/fields.hpp): the matches only; the lines are fitted again from them
+  /// on load (fit_calibration), so that a stored year cannot drift from the function that fits.
+  static constexpr auto fields() {
+    return std::make_tuple(field("matches", &Calibration::matches), field<Storage::derived>("fit", &Calibration::fit),
+                           field<Storage::derived>("type_fits", &Calibration::type_fits), field<Storage::derived>("problem", &Calibration::problem),
+                           field<Storage::derived>("between_zone_variance", &Calibration::between_zone_variance),
+                           field<Storage::derived>("zones_with_plots", &Calibration::zones_with_plots));
+  }
 };
 
 /// A point on the ground dated in a year (0: every year).

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/fields.hpp"
 #include "rules/zone_tally.hpp"
 #include "ground/plots.hpp"
 #include "libgeo/area_estimate.hpp"
@@ -113,6 +114,20 @@ struct ClassAccuracy {
   std::vector<int> off_stratum_rows;
 
   bool applied() const { return region.has_value(); }
+  /// As a catalog stores it (base/fields.hpp): the units' matches, their zones and the mapped areas
+  /// (the strata sizes); the estimates are made again from them on load (assess_land_cover).
+  static constexpr auto fields() {
+    using A = ClassAccuracy;
+    constexpr Storage again = Storage::derived;
+    return std::make_tuple(field("matches", &A::matches), field<again>("counts", &A::counts), field<again>("classes", &A::classes),
+                           field<again>("region", &A::region), field<again>("problem", &A::problem), field<again>("stratum", &A::stratum),
+                           field<again>("counts_as", &A::counts_as), field<again>("reference", &A::reference),
+                           field("zone_of_unit", &A::zone_of_unit), field<again>("satellite_cover", &A::satellite_cover),
+                           field<again>("grassland_type", &A::grassland_type), field("mapped", &A::mapped),
+                           field<again>("min_unit_stratum_units", &A::min_unit_stratum_units), field<again>("cell_area", &A::cell_area),
+                           field<again>("zone_codes", &A::zone_codes), field<again>("design", &A::design),
+                           field<again>("off_stratum", &A::off_stratum), field<again>("off_stratum_rows", &A::off_stratum_rows));
+  }
   /// A unit's (zone's or zones') area of `q` over its observed area, from the sample (Olofsson et al.
   /// 2014; Cochran 1977, Sampling Techniques, sec. 5A.14 for domains; geo::stratified_total).
   /// With the sample's design: on its strata (N_h from the file, or from this map's zone x class when

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/fields.hpp"
 #include "base/output_folder.hpp"
 #include "config/settings.hpp"
 #include "engine/scene_engine.hpp"
@@ -27,6 +28,10 @@ const std::vector<ReportColumn>& scene_status_columns();
 struct StatusRow {
   std::string path, status, message, scene_id;
   std::uint64_t implausible_pixels = 0;
+  static constexpr auto fields() {
+    return std::make_tuple(field("path", &StatusRow::path), field("status", &StatusRow::status), field("message", &StatusRow::message),
+                           field("scene_id", &StatusRow::scene_id), field("implausible_pixels", &StatusRow::implausible_pixels));
+  }
 };
 
 /// Everything a run produced, as the writers read it.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/fields.hpp"
 #include "libgeo/io/vector.hpp"
 #include "rules/zone_tally.hpp"
 #include "sensors/observation.hpp"
@@ -33,6 +34,18 @@ struct SceneResult {
   SeasonInputFiles season_inputs;            // what the season pass reads of this scene (paths empty: none written)
   std::uint64_t implausible_pixels = 0;      // clear pixels masked: a band's reflectance implausible
   std::uint64_t undefined_index_pixels = 0;  // clear pixels masked: NDVI or MNDWI undefined (0 / 0)
+
+  /// Every member, as a catalog stores it (base/fields.hpp). Not stored: the zones (the run's, in the
+  /// scene's CRS: a reloaded scene takes the run's zones, whose code, name and area are the same) and
+  /// the season inputs (work files of the run that made them).
+  static constexpr auto fields() {
+    return std::make_tuple(field("scene", &SceneResult::scene), field<Storage::derived>("zones", &SceneResult::zones),
+                           field("tallies", &SceneResult::tallies), field("ndvi_soil", &SceneResult::ndvi_soil),
+                           field("ndvi_veg", &SceneResult::ndvi_veg), field<Storage::path>("products", &SceneResult::products),
+                           field<Storage::derived>("season_inputs", &SceneResult::season_inputs),
+                           field("implausible_pixels", &SceneResult::implausible_pixels),
+                           field("undefined_index_pixels", &SceneResult::undefined_index_pixels));
+  }
 };
 
 }  // namespace ecomon

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/fields.hpp"
 #include "libgeo/block.hpp"
 #include "libgeo/grid.hpp"
 #include "libgeo/indices.hpp"
@@ -24,6 +25,13 @@ struct SceneInfo {
   std::string reflectance;  // "SR" (surface) or "TOA" (top of atmosphere)
   std::string path;         // metadata file or product folder
   bool simulated = false;   // the product says it is simulated (Landsat ORIGIN), not an acquisition: every output says so
+
+  /// Every member, as a catalog stores it (base/fields.hpp); the path is stored as it is (outside the workspace).
+  static constexpr auto fields() {
+    return std::make_tuple(field("id", &SceneInfo::id), field("date", &SceneInfo::date), field("spacecraft", &SceneInfo::spacecraft),
+                           field("sensor", &SceneInfo::sensor), field("reflectance", &SceneInfo::reflectance), field("path", &SceneInfo::path),
+                           field("simulated", &SceneInfo::simulated));
+  }
 };
 
 /// The metadata value and report note of every output made from a simulated scene.

@@ -1,0 +1,92 @@
+// A year's stored results (catalog/stored_year.hpp): every member of every stored type is in its
+// type's fields() (a member added without saying whether it is stored fails to compile), and a year
+// with a value in every stored member reads back to the same values, paths inside the workspace
+// stored relative to it.
+#include <gtest/gtest.h>
+
+#include "base/fields.hpp"
+#include "catalog/stored_year.hpp"
+
+namespace {
+
+using namespace ecomon;
+
+static_assert(every_member_listed<StoredYear>());
+static_assert(every_member_listed<YearResult>());
+static_assert(every_member_listed<SceneResult>());
+static_assert(every_member_listed<SceneInfo>());
+static_assert(every_member_listed<StatusRow>());
+static_assert(every_member_listed<SettingValue>());
+static_assert(every_member_listed<PlotMatch>());
+static_assert(every_member_listed<Calibration>());
+static_assert(every_member_listed<ClassAccuracy>());
+
+// The check itself: a member left out of the list is seen.
+struct TwoListed {
+  int a = 0;
+  std::string b;
+  std::optional<double> c;
+  static constexpr auto fields() { return std::make_tuple(field("a", &TwoListed::a), field("b", &TwoListed::b)); }
+};
+static_assert(!every_member_listed<TwoListed>());
+static_assert(detail::member_count<TwoListed>() == 3);
+static_assert(detail::member_count<ClassAccuracy>() == 18);
+
+}  // namespace
+
+TEST(StoredYear, EveryStoredMemberReadsBack) {
+  const std::string root = "/data/ecomon_out";
+  StoredYear s;
+  s.produced = true;
+  YearResult& y = s.year;
+  y.year = 2023, y.scenes = 4, y.simulated = true, y.method_min_share = 0.375;
+  y.fvc_product = root + "/years/2023/ecomon_2023_FVC.tif";
+  y.landcover_product = root + "/years/2023/ecomon_2023_LANDCOVER.tif";
+  y.land_cover_layer = "layer:worldcover";
+  ZoneTally t;
+  t.total_area = 1.0 / 3.0, t.forest_area = 12345.678, t.sources_seen = {1, 0, 1}, t.sample_units = {4, 9};
+  y.tallies = {t, ZoneTally{}};
+  PlotMatch m{7, PlotStatus::unobserved, 0.3125, LandCover::shrubland, 12, 1};
+  y.calibration.emplace().matches = {m, PlotMatch{}};
+  y.accuracy.emplace().matches = {m};
+  y.accuracy->zone_of_unit = {0, 1, -1};
+  y.accuracy->mapped[3] = 2.5e9;
+  SceneResult r;
+  r.scene = {"LC08_X", "2023-07-20", "LANDSAT_8", "OLI_TIRS", "SR", "/inbox/LC08_X_MTL.txt", true};
+  r.tallies = {t};
+  r.ndvi_soil = 0.05, r.ndvi_veg = 0.85, r.implausible_pixels = 3, r.undefined_index_pixels = 5;
+  r.products = {root + "/scenes/LC08_X_NDVI.tif", "/elsewhere/x.tif"};
+  s.scenes = {r};
+  s.statuses = {{"/inbox/LC08_X", "ok", "a \"quoted\" message", "LC08_X", 3}};
+  s.outputs = {root + "/years/2023/ecomon_2023_FVC.tif"};
+  s.settings = {{"season.pixel_size", "30", false}, {"zones.file", "/z/zones.gpkg", true}};
+
+  const std::string text = serialise_stored_year(s, root);
+  EXPECT_EQ(text.find(root), std::string::npos) << "paths inside the workspace are stored relative to it:\n" << text;
+  EXPECT_NE(text.find("/elsewhere/x.tif"), std::string::npos);
+  const StoredYear back = parse_stored_year(text, root);
+  EXPECT_EQ(serialise_stored_year(back, root), text);
+  EXPECT_EQ(back.year.fvc_product, y.fvc_product);
+  EXPECT_EQ(back.year.tallies.at(0).serialise(), t.serialise());
+  EXPECT_EQ(back.year.calibration->matches.at(0).status, PlotStatus::unobserved);
+  EXPECT_EQ(back.year.calibration->matches.at(0).satellite_cover, 0.3125);
+  EXPECT_EQ(back.year.accuracy->zone_of_unit, (std::vector<int>{0, 1, -1}));
+  EXPECT_EQ(back.year.accuracy->mapped[3], 2.5e9);
+  EXPECT_EQ(back.scenes.at(0).scene.path, "/inbox/LC08_X_MTL.txt");
+  EXPECT_EQ(back.scenes.at(0).products, r.products);
+  EXPECT_EQ(back.statuses.at(0).message, "a \"quoted\" message");
+  EXPECT_TRUE(back.settings.at(1).path);
+  EXPECT_TRUE(back.produced);
+  // The same text moved to another folder reads its own files.
+  EXPECT_EQ(parse_stored_year(text, "/copy").year.fvc_product, "/copy/years/2023/ecomon_2023_FVC.tif");
+
+  // A damaged text names the member it breaks at.
+  std::string damaged = text;
+  damaged.replace(damaged.find("method_min_share"), 16, "method_max_share");
+  try {
+    parse_stored_year(damaged, root);
+    FAIL() << "a damaged text must not parse";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("method_min_share"), std::string::npos) << e.what();
+  }
+}
