@@ -37,6 +37,13 @@ class ZoneCover {
     bool empty() const { return window.empty(); }
     /// The fractions of grid row `row` (which the part must hold), from column window.col0.
     const double* row(int row) const { return &fraction.at(row - window.row0, 0); }
+    /// The weights of grid row `row`'s cells in the zone, from column window.col0: coverage fraction x
+    /// cell area (`areas`: the row's cell areas from that column), 0 where the zone covers none of
+    /// the cell. Every area tally of a zone adds these, so that all of them weigh a cell alike.
+    void weights(int row, const double* areas, double* out) const {
+      const double* f = this->row(row);
+      for (int k = 0; k < window.cols; ++k) out[k] = f[k] > 0 ? f[k] * areas[k] : 0.0;
+    }
   };
   Part part(std::size_t z, const Window& w) const;
 
@@ -49,6 +56,22 @@ class ZoneCover {
       const Part p = part(z, w);
       if (p.empty()) continue;
       for (int r = p.window.row0; r < p.window.row_end(); ++r) visit(z, r, p.window.col0, p.row(r), p.window.cols);
+    }
+  }
+
+  /// As for_each_row, with each cell's weight (Part::weights: fraction x area) instead of its
+  /// fraction: the zone accumulation of an area tally. `areas`: cell areas over a window holding `w`.
+  template <class Visit>
+  void for_each_weighted_row(const Window& w, const Block<double>& areas, Visit&& visit) const {
+    std::vector<double> weights;
+    for (std::size_t z = 0; z < polygons_.size(); ++z) {
+      const Part p = part(z, w);
+      if (p.empty()) continue;
+      weights.resize(std::size_t(p.window.cols));
+      for (int r = p.window.row0; r < p.window.row_end(); ++r) {
+        p.weights(r, &areas.at(r - areas.window().row0, p.window.col0 - areas.window().col0), weights.data());
+        visit(z, r, p.window.col0, static_cast<const double*>(weights.data()), p.window.cols);
+      }
     }
   }
 

@@ -152,16 +152,15 @@ void compute_strip(Strip& s, const BandSet& bands, const CellRules& rules, const
 
   // Zone tallies, row by row (column order inside a row), for zones touching this strip.
   s.zone_rows.assign(zones.size(), std::vector<ZoneTally>(std::size_t(c.rows)));
-  zones.for_each_row(c, [&](std::size_t z, int row, int col0, const double* fraction, int cells) {
+  zones.for_each_weighted_row(c, areas, [&](std::size_t z, int row, int col0, const double* weight, int cells) {
     ZoneTally& t = s.zone_rows[z][std::size_t(row - c.row0)];
     const int gr = row - g.row0, cr = row - c.row0;
     for (int k = 0; k < cells; ++k) {
-      const double f = fraction[k];
-      if (f <= 0) continue;
+      const double w = weight[k];
+      if (!(w > 0)) continue;
       const int col = col0 - g.col0 + k;
       const std::size_t gi = std::size_t(gr) * g.cols + col;
       if (state[gi] == PixelState::no_data) continue;
-      const double w = f * areas[gi];
       t.total_area += w;
       if (state[gi] != PixelState::clear) continue;
       t.observed_area += w;

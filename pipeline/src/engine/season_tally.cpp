@@ -25,11 +25,10 @@ void tally_season_row(const StoredRow& row, const std::vector<geo::ZoneCover::Pa
     if (sub.col0 < row.col0 || sub.col_end() > row.col0 + row.cols) throw std::logic_error("tally_season_row: the row does not hold the zone's part");
     ZoneTally& t = row_tally(z);
     const std::size_t k0 = std::size_t(sub.col0 - row.col0), n = std::size_t(sub.cols);
-    const double* fraction = parts[z].row(row.row);
-    w.assign(n, 0.0);
+    w.resize(n);
+    parts[z].weights(row.row, row.areas + k0, w.data());
     for (std::size_t k = 0; k < n; ++k) {
-      const double f = fraction[k];
-      w[k] = f > 0 && row.cells[k0 + k].has_data ? f * row.areas[k0 + k] : 0.0;
+      if (!row.cells[k0 + k].has_data) w[k] = 0.0;
       if (w[k] > 0) t.total_area += w[k];
     }
     for (std::size_t p = 0; p < specs.size(); ++p)

@@ -86,16 +86,15 @@ TransitionResult land_cover_transitions(const YearResult& from, const YearResult
         const Window& c = t.core;
         const Block<double> areas = area_model.areas(c);
         t.zone_rows.assign(zones.size(), std::vector<Row>(std::size_t(c.rows)));
-        zone_cover.for_each_row(c, [&](std::size_t z, int row, int col0, const double* fraction, int cells) {
+        zone_cover.for_each_weighted_row(c, areas, [&](std::size_t z, int row, int col0, const double* weight, int cells) {
           Row& out = t.zone_rows[z][std::size_t(row - c.row0)];
           const int cr = row - c.row0;
           for (int k = 0; k < cells; ++k) {
-            const double f = fraction[k];
-            if (f <= 0) continue;
+            const double w = weight[k];
+            if (!(w > 0)) continue;
             const int cc = col0 - c.col0 + k;
             const std::uint8_t a = t.first.at(cr, cc), b = t.second.at(cr, cc);
             const bool a_known = a > 0 && a < kLandCoverClasses, b_known = b > 0 && b < kLandCoverClasses;
-            const double w = f * areas.at(cr, cc);
             if (a_known && b_known)
               out.areas[TransitionResult::index(LandCover(a), LandCover(b))] += w;
             else if (a_known || b_known)
