@@ -177,6 +177,13 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"json", "csv", "text"}));
   query_cmd->add_option("-o,--output", query.output, "Write the answer here (atomically) instead of stdout");
 
+  ecomon::ReportOptions report;
+  auto* report_cmd = app.add_subcommand(
+      "report", "Every report of a run (county_timeseries.csv, targets_report.csv, ...) rendered again from its output folder alone");
+  report_cmd->add_option("output_dir", report.workspace, "Output folder of `ecomon run`")->required();
+  report_cmd->add_option("--to", report.to, "Write the reports into this folder (default: the output folder itself)");
+  report_cmd->add_flag("--no-tables{false}", report.tables_on_stdout, "Do not print the tables on stdout");
+
   ecomon::StatusOptions status;
   auto* status_cmd = app.add_subcommand("status", "What the output folder's catalog holds: scenes by status, the last runs, what is pending");
   status_cmd->add_option("output_dir", status.output_dir, "Output folder of `ecomon run`")->required();
@@ -267,6 +274,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*serve_cmd) return ecomon::serve_command(serve);
+    if (*report_cmd) return ecomon::report_command(report);
     if (*status_cmd) return ecomon::status_command(status, std::cout);
     if (*forget_cmd) return ecomon::forget_command(forget, std::cout);
     if (*reference_cmd) {

@@ -186,6 +186,21 @@ TEST(Determinism, EveryOutputIsTheSameForAnyThreadCountAndStripHeightWithClimate
     EXPECT_NE(both.find("\"year_from\": 2020"), std::string::npos);
     EXPECT_NE(both.find("\"stock_change_tco2e\""), std::string::npos);
   }
+  // `ecomon report`: every report rendered again from the workspace alone (no scene read) is the
+  // run's, byte for byte: the workspace holds all the reports read.
+  {
+    const auto rep = run_cli("report " + (dir / "threads1").string() + " --to " + (dir / "again").string() + " --no-tables");
+    ASSERT_EQ(rep.exit_code, 0) << rep.output;
+    int compared = 0;
+    for (const auto& entry : fs::directory_iterator(dir / "again"))
+      if (entry.path().extension() == ".csv") {
+        EXPECT_EQ(read_file(entry.path()), read_file(dir / "threads1" / entry.path().filename())) << entry.path().filename();
+        ++compared;
+      }
+    EXPECT_GE(compared, 8);
+    for (const char* table : {"county_timeseries.csv", "targets_report.csv", "carbon_report.csv", "landcover_accuracy.csv"})
+      EXPECT_TRUE(fs::exists(dir / "again" / table)) << table;
+  }
   // Bad requests: each refused with exit 2 and a message naming the problem.
   for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
            {"--wkt 'POLYGON((107 40.8, 107.02 40.82, 107.02 40.8, 107 40.82, 107 40.8))'", "Self-intersection"},

@@ -69,6 +69,14 @@ struct QueryOptions {
 /// workspace alone (catalog/polygon_query.hpp): JSON or CSV to `out` or options.output.
 void query_command(const QueryOptions& options, std::ostream& out);
 
+struct ReportOptions {
+  std::string workspace;          // an output folder of `ecomon run`
+  std::string to;                 // where to write the reports (default: the workspace itself)
+  bool tables_on_stdout = true;   // the terminal's tables, as `ecomon run` prints them
+};
+/// Every report rendered again from the workspace alone (catalog/workspace_results.hpp).
+int report_command(const ReportOptions& options);
+
 struct ServeOptions {
   std::string workspace;            // an output folder of `ecomon run`
   std::string bind = "127.0.0.1";   // this machine only unless told otherwise

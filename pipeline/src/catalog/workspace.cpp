@@ -71,6 +71,8 @@ const std::vector<ReferenceSample>& Workspace::reference_sample(int y) const {
   return at->second;
 }
 
+std::vector<Revision> Workspace::revisions() const { return publication_ ? catalog_->revisions_of_run(publication_) : std::vector<Revision>{}; }
+
 const std::string& Workspace::root() const { return catalog_->root(); }
 
 std::vector<int> Workspace::years() const {

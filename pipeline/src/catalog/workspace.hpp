@@ -63,6 +63,8 @@ class Workspace {
   /// and the sample's estimates fitted again from the stored matches on the year's plots and sample
   /// files (as a rerun reloads them). Throws naming a ground file that is gone.
   YearResult year_result(int y) const;
+  /// The revisions the publication made (published figures it changed, and why).
+  std::vector<Revision> revisions() const;
   /// The open readers this workspace lends (kept between queries; a replaced file is opened anew).
   geo::io::ReaderPool* readers() const { return readers_.get(); }
 
