@@ -19,7 +19,7 @@ namespace {
 // The text is a sequence of tokens: each stored member's name and value, in the order of its type's
 // fields() (base/fields.hpp), strings quoted (std::quoted), numbers as C99 hexadecimal floats
 // (bit-exact), counts before every list, 0 or 1 before an optional value.
-constexpr const char* kFormat = "ecomon-stored-year-3";
+constexpr const char* kFormat = "ecomon-stored-year-4";
 
 class Writer {
  public:
@@ -110,22 +110,23 @@ template <typename T>
 struct IsRecord<T, std::void_t<decltype(T::fields())>> : std::true_type {};
 
 // One value, by its type: a record field by field (each named, so that a damaged text names the
-// field it breaks at), a list as its count and elements, an optional as 0 or 1 and its value.
-template <Storage How, typename T>
+// field it breaks at; the elements of a list unnamed, values only, as the list's name covers
+// them), a list as its count and elements, an optional as 0 or 1 and its value.
+template <Storage How, bool Named = true, typename T>
 void put(Writer& w, const T& v, const std::string& root) {
   if constexpr (std::is_same_v<T, ZoneTally>) {
     w.text(v.serialise());
   } else if constexpr (IsRecord<T>::value) {
     static_assert(every_member_listed<T>(), "a member is missing from its type's fields()");
-    std::apply([&](const auto&... f) { (put_field(w, v, f, root), ...); }, T::fields());
+    std::apply([&](const auto&... f) { (put_field<Named>(w, v, f, root), ...); }, T::fields());
   } else if constexpr (IsVector<T>::value) {
     w.whole(static_cast<long long>(v.size()));
-    for (const auto& e : v) put<How>(w, e, root);
+    for (const auto& e : v) put<How, false>(w, e, root);
   } else if constexpr (IsArray<T>::value) {
-    for (const auto& e : v) put<How>(w, e, root);
+    for (const auto& e : v) put<How, false>(w, e, root);
   } else if constexpr (IsOptional<T>::value) {
     w.whole(v.has_value());
-    if (v) put<How>(w, *v, root);
+    if (v) put<How, Named>(w, *v, root);
   } else if constexpr (std::is_same_v<T, std::string>) {
     w.text(How == Storage::path ? workspace_relative(v, root) : v);
   } else if constexpr (std::is_floating_point_v<T>) {
@@ -137,36 +138,36 @@ void put(Writer& w, const T& v, const std::string& root) {
     w.whole(static_cast<long long>(v));
   }
 }
-template <typename Owner, typename Field>
+template <bool Named, typename Owner, typename Field>
 void put_field(Writer& w, const Owner& owner, const Field& f, const std::string& root) {
   if constexpr (Field::storage != Storage::derived) {
-    w.name(f.name);
-    put<Field::storage>(w, owner.*f.member, root);
+    if constexpr (Named) w.name(f.name);
+    put<Field::storage, Named>(w, owner.*f.member, root);
   }
 }
 
-template <Storage How, typename T>
+template <Storage How, bool Named = true, typename T>
 void get(Reader& r, T& v, const std::string& root) {
   if constexpr (std::is_same_v<T, ZoneTally>) {
     v = ZoneTally::parse(r.text());
   } else if constexpr (IsRecord<T>::value) {
-    std::apply([&](const auto&... f) { (get_field(r, v, f, root), ...); }, T::fields());
+    std::apply([&](const auto&... f) { (get_field<Named>(r, v, f, root), ...); }, T::fields());
   } else if constexpr (IsVector<T>::value) {
     v.resize(r.count());
     for (auto& e : v) {
       if constexpr (std::is_same_v<T, std::vector<bool>>) {
         bool b = false;
-        get<How>(r, b, root);
+        get<How, false>(r, b, root);
         e = b;
       } else {
-        get<How>(r, e, root);
+        get<How, false>(r, e, root);
       }
     }
   } else if constexpr (IsArray<T>::value) {
-    for (auto& e : v) get<How>(r, e, root);
+    for (auto& e : v) get<How, false>(r, e, root);
   } else if constexpr (IsOptional<T>::value) {
     v.reset();
-    if (r.whole() != 0) get<How>(r, v.emplace(), root);
+    if (r.whole() != 0) get<How, Named>(r, v.emplace(), root);
   } else if constexpr (std::is_same_v<T, std::string>) {
     v = How == Storage::path ? workspace_absolute(r.text(), root) : r.text();
   } else if constexpr (std::is_floating_point_v<T>) {
@@ -177,11 +178,11 @@ void get(Reader& r, T& v, const std::string& root) {
     v = T(r.whole());
   }
 }
-template <typename Owner, typename Field>
+template <bool Named, typename Owner, typename Field>
 void get_field(Reader& r, Owner& owner, const Field& f, const std::string& root) {
   if constexpr (Field::storage != Storage::derived) {
-    r.name(f.name);
-    get<Field::storage>(r, owner.*f.member, root);
+    if constexpr (Named) r.name(f.name);
+    get<Field::storage, Named>(r, owner.*f.member, root);
   }
 }
 
