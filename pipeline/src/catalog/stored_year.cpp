@@ -109,6 +109,11 @@ struct IsRecord : std::false_type {};
 template <typename T>
 struct IsRecord<T, std::void_t<decltype(T::fields())>> : std::true_type {};
 
+template <bool Named, typename Owner, typename Field>
+void put_field(Writer& w, const Owner& owner, const Field& f, const std::string& root);
+template <bool Named, typename Owner, typename Field>
+void get_field(Reader& r, Owner& owner, const Field& f, const std::string& root);
+
 // One value, by its type: a record field by field (each named, so that a damaged text names the
 // field it breaks at; the elements of a list unnamed, values only, as the list's name covers
 // them), a list as its count and elements, an optional as 0 or 1 and its value.
