@@ -30,6 +30,9 @@ county='{"type":"Polygon","coordinates":[[[108.66,40.62],[108.95,40.48],[109.5,4
 field='{"type":"Polygon","coordinates":[[[109.100,40.900],[109.1055,40.900],[109.1055,40.9035],[109.100,40.9035],[109.100,40.900]]]}'
 echo "$county" > "$work/county.json"
 echo "$field" > "$work/field.json"
+# Two rectangles between them, for memory against area.
+echo '{"type":"Polygon","coordinates":[[[108.9,40.7],[109.3,40.7],[109.3,41.0],[108.9,41.0],[108.9,40.7]]]}' > "$work/quarter.json"
+echo '{"type":"Polygon","coordinates":[[[108.7,40.6],[109.5,40.6],[109.5,41.0],[108.7,41.0],[108.7,40.6]]]}' > "$work/half.json"
 gdalinfo "$work/out/years/2023/ecomon_2023_FVC.tif" | awk '/Size is/ {gsub(",",""); printf "grid: %s x %s cells (%.1f Mpx), 30 m\n", $3, $4, $3 * $4 / 1e6}'
 "$bin" query "$work/out" --geojson "$work/county.json" --format csv 2>/dev/null | awk -F, 'NR == 2 { printf "county: %.0f km²\n", $9 }'
 "$bin" query "$work/out" --geojson "$work/field.json" --format csv 2>/dev/null | awk -F, 'NR == 2 { printf "field: %.3f km²\n", $9 }'
@@ -73,3 +76,12 @@ ab -q -n 16 -c 8 -p "$work/county.json" -T application/json "http://127.0.0.1:$p
   awk '/Requests per second/ { printf "%-44s %8.2f requests/s\n", "HTTP, county, 8 concurrent clients (ab)", $4 } /Failed requests/ { f = $3 } END { print "  failed requests: " f }'
 echo "server peak memory after 8 concurrent county clients: $(hwm)"
 stop_server
+# Peak memory against the polygon's area: a fresh server per polygon, three queries each. What grows
+# is GDAL's block cache (capped at 128 MiB in the server), not a buffer of the polygon's size.
+for shape in field quarter half county; do
+  start_server
+  post "$work/$shape.json" 3 >/dev/null
+  area=$(curl -s -X POST --data-binary @"$work/$shape.json" "http://127.0.0.1:$port/query" | python3 -c 'import json, sys; print(round(json.load(sys.stdin)["area_km2"], 1))')
+  printf "%-44s %10s km²  peak %s\n" "server memory, $shape" "$area" "$(hwm)"
+  stop_server
+done
