@@ -42,6 +42,14 @@ struct AnyInitialiser {
   operator T&() const&& noexcept;  // declared only: used in unevaluated contexts
 };
 
+// Fewer initialisers than members is the point of the probe, not a slip: clang's warning is off here.
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wmissing-field-initializers"
+#elif defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#endif
 template <typename T, std::size_t... I>
 constexpr auto accepts(std::index_sequence<I...>) -> decltype(T{(void(I), AnyInitialiser{})...}, true) {
   return true;
@@ -50,6 +58,11 @@ template <typename T>
 constexpr bool accepts(...) {
   return false;
 }
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#elif defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 
 template <typename T, std::size_t N = 0>
 constexpr std::size_t member_count() {
