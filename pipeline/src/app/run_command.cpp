@@ -127,16 +127,6 @@ std::vector<geo::io::Zone> check_zones(const geo::io::ZoneSource& zones) {
   return read;
 }
 
-// The targets file (targets.file), checked against the zones before any scene is read.
-std::optional<TargetsFile> check_targets(const Settings& settings, const std::vector<geo::io::Zone>& zones) {
-  if (settings.targets.file.empty()) return std::nullopt;
-  TargetsFile targets = load_targets(settings.targets.file);
-  std::set<std::string> codes;
-  for (const auto& z : zones) codes.insert(z.code);
-  check_target_units(targets, codes, settings.zones.file);
-  return targets;
-}
-
 // forest.special_shrubland names zones by code: a code that is not a zone would silently leave that
 // zone's shrubland out of its official forest coverage.
 void check_designated_shrubland(const Settings& settings, const std::vector<geo::io::Zone>& zones) {
@@ -623,17 +613,10 @@ std::vector<std::string> run_trends_job(const RunContext& ctx, const std::vector
 // Land cover transition matrices between the pairs of years carbon.pairs asks for, and the stock changes.
 TransitionsJobResult run_transitions_job(const RunContext& ctx, const std::vector<YearResult>& years) {
   TransitionsJobResult out;
-  for (const auto& [a, b] : transition_pairs(years, ctx.settings.carbon.pairs)) {
-    auto year = [&](int y) -> const YearResult& { return *std::find_if(years.begin(), years.end(), [y](const YearResult& r) { return r.year == y; }); };
-    out.transitions.push_back(land_cover_transitions(year(a), year(b), ctx.grid, ctx.grid_zones, ctx.settings));
-    spdlog::info("land cover transitions {}-{}", a, b);
-  }
-  if (ctx.carbon_factors && !out.transitions.empty()) {
-    std::vector<CarbonGroup> groups;  // the targets file's units, reported beside the zones
-    if (ctx.targets)
-      for (const auto& [code, unit] : ctx.targets->units) groups.push_back({code, unit.name, unit.zones});
-    out.carbon = carbon_stock_changes(out.transitions, years, ctx.grid_zones, groups, *ctx.carbon_factors, ctx.settings);
-  }
+  out.transitions = transitions_of_pairs(years, ctx.settings.carbon.pairs, ctx.grid, ctx.grid_zones, ctx.settings);
+  for (const TransitionResult& t : out.transitions) spdlog::info("land cover transitions {}-{}", t.year_from, t.year_to);
+  if (ctx.carbon_factors && !out.transitions.empty())
+    out.carbon = carbon_stock_changes(out.transitions, years, ctx.grid_zones, carbon_groups(ctx.targets), *ctx.carbon_factors, ctx.settings);
   return out;
 }
 
@@ -794,7 +777,7 @@ RunInputs read_run_inputs(const RunOptions& o) {
   in.zones = check_zones(in.zone_source);
   check_designated_shrubland(settings, in.zones);
   check_product_selection(settings.output);
-  in.targets = check_targets(settings, in.zones);
+  in.targets = targets_for_zones(settings, in.zones);  // checked against the zones before any scene is read
   if (!settings.calibration.plots_file.empty()) in.plots = load_ground_plots(settings.calibration.plots_file);
   if (!settings.accuracy.samples_file.empty()) in.samples = load_reference_sample(settings.accuracy.samples_file);
   if (transitions_wanted(settings)) in.carbon_factors = carbon_factors_for(settings);

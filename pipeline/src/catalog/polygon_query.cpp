@@ -88,10 +88,7 @@ void add_transitions(QueryAnswer& answer, const std::vector<YearResult>& results
     return;
   }
   const std::string pairs = latest.carbon.pairs == "none" ? "consecutive" : latest.carbon.pairs;
-  for (const auto& [a, b] : transition_pairs(with_map, pairs)) {
-    auto year = [&](int y) -> const YearResult& { return *std::find_if(with_map.begin(), with_map.end(), [y](const YearResult& r) { return r.year == y; }); };
-    answer.transitions.push_back(land_cover_transitions(year(a), year(b), grid, {answer.zone}, latest, readers));
-  }
+  answer.transitions = transitions_of_pairs(with_map, pairs, grid, {answer.zone}, latest, readers);
   if (answer.transitions.empty() || latest.carbon.pairs == "none") return;
   try {
     const CarbonFactors factors = carbon_factors_for(latest);

@@ -1,7 +1,6 @@
 #include "catalog/workspace_results.hpp"
 
 #include <algorithm>
-#include <set>
 #include <tuple>
 
 #include "engine/transitions.hpp"
@@ -28,26 +27,14 @@ WorkspaceResults::WorkspaceResults(const Workspace& ws) {
   std::sort(statuses_.begin(), statuses_.end(), [](const StatusRow& a, const StatusRow& b) { return a.path < b.path; });
   failed_ = std::size_t(std::count_if(statuses_.begin(), statuses_.end(), [](const StatusRow& s) { return s.status == "failed"; }));
 
-  if (!settings_.targets.file.empty()) {
-    targets_ = load_targets(settings_.targets.file);
-    std::set<std::string> codes;
-    for (const auto& z : zones_) codes.insert(z.code);
-    check_target_units(*targets_, codes, settings_.zones.file);
-  }
+  targets_ = targets_for_zones(settings_, zones_);
   if (!settings_.calibration.plots_file.empty()) plots_ = load_ground_plots(settings_.calibration.plots_file);
   if (!settings_.accuracy.samples_file.empty()) samples_ = load_reference_sample(settings_.accuracy.samples_file);
   if (transitions_wanted(settings_)) {
     factors_ = carbon_factors_for(settings_);
-    for (const auto& [a, b] : transition_pairs(years_, settings_.carbon.pairs)) {
-      auto year = [&](int y) -> const YearResult& { return *std::find_if(years_.begin(), years_.end(), [y](const YearResult& r) { return r.year == y; }); };
-      transitions_.push_back(land_cover_transitions(year(a), year(b), ws.grid(), zones_, settings_, ws.readers()));
-    }
-    if (!transitions_.empty()) {
-      std::vector<CarbonGroup> groups;  // the targets file's units, reported beside the zones
-      if (targets_)
-        for (const auto& [code, unit] : targets_->units) groups.push_back({code, unit.name, unit.zones});
-      carbon_ = carbon_stock_changes(transitions_, years_, zones_, groups, *factors_, settings_);
-    }
+    transitions_ = transitions_of_pairs(years_, settings_.carbon.pairs, ws.grid(), zones_, settings_, ws.readers());
+    if (!transitions_.empty())
+      carbon_ = carbon_stock_changes(transitions_, years_, zones_, carbon_groups(targets_ ? &*targets_ : nullptr), *factors_, settings_);
   }
   if (targets_) verdicts_ = evaluate_targets(*targets_, zones_, years_, settings_.targets.min_observed_fraction, &carbon_);
   revisions_ = ws.revisions();

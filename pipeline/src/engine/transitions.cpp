@@ -115,4 +115,13 @@ TransitionResult land_cover_transitions(const YearResult& from, const YearResult
   return result;
 }
 
+std::vector<TransitionResult> transitions_of_pairs(const std::vector<YearResult>& years, const std::string& pairs, const geo::Grid& grid,
+                                                   const std::vector<geo::io::Zone>& zones, const Settings& settings,
+                                                   geo::io::ReaderPool* readers) {
+  auto year = [&](int y) -> const YearResult& { return *std::find_if(years.begin(), years.end(), [y](const YearResult& r) { return r.year == y; }); };
+  std::vector<TransitionResult> out;
+  for (const auto& [a, b] : transition_pairs(years, pairs)) out.push_back(land_cover_transitions(year(a), year(b), grid, zones, settings, readers));
+  return out;
+}
+
 }  // namespace ecomon

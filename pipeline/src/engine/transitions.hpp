@@ -28,5 +28,9 @@ bool transitions_wanted(const Settings& settings);
 TransitionResult land_cover_transitions(const YearResult& from, const YearResult& to, const geo::Grid& grid,
                                         const std::vector<geo::io::Zone>& zones, const Settings& settings,
                                         geo::io::ReaderPool* readers = nullptr);
+/// The transitions of every pair of `years` that `pairs` asks for (transition_pairs), in its order.
+std::vector<TransitionResult> transitions_of_pairs(const std::vector<YearResult>& years, const std::string& pairs, const geo::Grid& grid,
+                                                   const std::vector<geo::io::Zone>& zones, const Settings& settings,
+                                                   geo::io::ReaderPool* readers = nullptr);
 
 }  // namespace ecomon

@@ -10,6 +10,22 @@
 
 namespace ecomon {
 
+std::optional<TargetsFile> targets_for_zones(const Settings& settings, const std::vector<geo::io::Zone>& zones) {
+  if (settings.targets.file.empty()) return std::nullopt;
+  TargetsFile targets = load_targets(settings.targets.file);
+  std::set<std::string> codes;
+  for (const auto& z : zones) codes.insert(z.code);
+  check_target_units(targets, codes, settings.zones.file);
+  return targets;
+}
+
+std::vector<CarbonGroup> carbon_groups(const TargetsFile* targets) {
+  std::vector<CarbonGroup> groups;
+  if (targets)
+    for (const auto& [code, unit] : targets->units) groups.push_back({code, unit.name, unit.zones});
+  return groups;
+}
+
 namespace {
 
 // A unit (its zones' tallies merged, its area their sum) as a zone row of the indicator registry.

@@ -7,11 +7,15 @@
 // unit get rows too (scope `member`), judged against the unit's threshold, to show which of them
 // carry the unit and which hold it back.
 #include <limits>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "base/csv.hpp"
 #include "carbon/stock_change.hpp"
+#include "config/settings.hpp"
+#include "libgeo/io/vector.hpp"
 #include "results/year_result.hpp"
 #include "products/indicators.hpp"
 #include "targets/targets.hpp"
@@ -33,6 +37,12 @@ struct VerdictRow {
 
   static constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
 };
+
+/// The targets file settings.targets.file names (none without one), its units checked against
+/// `zones` (check_target_units).
+std::optional<TargetsFile> targets_for_zones(const Settings& settings, const std::vector<geo::io::Zone>& zones);
+/// The targets file's units as carbon groups, reported beside the zones (none without a file).
+std::vector<CarbonGroup> carbon_groups(const TargetsFile* targets);
 
 /// Every target x year of `years` (and each member zone of the target's unit), in the targets file's
 /// order, then year, unit before members. A unit none of whose zones is in `zones` (a region-wide
