@@ -50,6 +50,7 @@
 #include "catalog/stored_year.hpp"
 #include "catalog/task_key.hpp"
 #include "catalog/workspace_catalog.hpp"
+#include "catalog/workspace_results.hpp"
 
 namespace ecomon {
 
@@ -203,12 +204,6 @@ struct SceneJobResult {
   StatusRow status;
 };
 
-// What the transitions' job returns.
-struct TransitionsJobResult {
-  std::vector<TransitionResult> transitions;  // by pair of years, in carbon.pairs order
-  std::vector<CarbonChange> carbon;           // by unit, then pair (carbon_stock_changes)
-};
-
 // A year's season inputs as the scene jobs left them; the work files among them are removed with
 // it, whatever becomes of the year.
 struct SeasonInputsOfYear {
@@ -229,7 +224,7 @@ struct RunRecord {
   std::vector<SceneResult> scenes;
   std::vector<YearResult> years;  // ascending
   std::map<int, SeasonInputsOfYear> season_inputs;  // by year, until its year's job
-  TransitionsJobResult transitions;
+  TransitionsAndCarbon transitions;
   std::vector<StatusRow> statuses;
   std::size_t failed = 0, failed_probe = 0;
   std::size_t unchanged_scenes = 0, reused_years = 0;
@@ -611,12 +606,10 @@ std::vector<std::string> run_trends_job(const RunContext& ctx, const std::vector
 }
 
 // Land cover transition matrices between the pairs of years carbon.pairs asks for, and the stock changes.
-TransitionsJobResult run_transitions_job(const RunContext& ctx, const std::vector<YearResult>& years) {
-  TransitionsJobResult out;
-  out.transitions = transitions_of_pairs(years, ctx.settings.carbon.pairs, ctx.grid, ctx.grid_zones, ctx.settings);
+TransitionsAndCarbon run_transitions_job(const RunContext& ctx, const std::vector<YearResult>& years) {
+  TransitionsAndCarbon out =
+      transitions_and_carbon(years, ctx.grid, ctx.grid_zones, ctx.settings, ctx.targets, ctx.carbon_factors);
   for (const TransitionResult& t : out.transitions) spdlog::info("land cover transitions {}-{}", t.year_from, t.year_to);
-  if (ctx.carbon_factors && !out.transitions.empty())
-    out.carbon = carbon_stock_changes(out.transitions, years, ctx.grid_zones, carbon_groups(ctx.targets), *ctx.carbon_factors, ctx.settings);
   return out;
 }
 
@@ -692,19 +685,25 @@ void log_revisions(const RunContext& ctx, const std::vector<Revision>& revisions
                ctx.output.path({"revisions.csv"}));
 }
 
-// Every report writer, on the complete results. Returns the exit code: 0, or 3 when something failed.
+// Every report writer, on the complete results: rendered as `ecomon report` renders a workspace's
+// (catalog/workspace_results.hpp), from the results the jobs returned and the years reloaded. Returns
+// the exit code: 0, or 3 when something failed.
 int report(const RunContext& ctx, RunRecord& record) {
   warn_unused_sample_years(ctx, record);
-  std::sort(record.scenes.begin(), record.scenes.end(), [](const SceneResult& a, const SceneResult& b) {
-    return std::tie(a.scene.date, a.scene.id) < std::tie(b.scene.date, b.scene.id);
-  });
-  std::sort(record.statuses.begin(), record.statuses.end(), [](const StatusRow& a, const StatusRow& b) { return a.path < b.path; });
-  std::vector<VerdictRow> verdicts;
-  if (ctx.targets)
-    verdicts = evaluate_targets(*ctx.targets, ctx.grid_zones, record.years, ctx.settings.targets.min_observed_fraction, &record.transitions.carbon);
-  RunResults run_results{ctx.settings, ctx.output, record.scenes, ctx.grid_zones, record.years, record.statuses, record.failed,
-                         ctx.targets,  verdicts,   ctx.plots,     ctx.samples,    &record.transitions.transitions, &record.transitions.carbon,
-                         ctx.carbon_factors};
+  CollectedResults collected;
+  collected.settings = ctx.settings;
+  collected.zones = ctx.grid_zones;
+  collected.scenes = record.scenes;
+  collected.years = record.years;  // copies: the record removes the years' work files when it ends
+  collected.statuses = record.statuses;
+  if (ctx.targets) collected.targets = *ctx.targets;
+  if (ctx.plots) collected.plots = *ctx.plots;
+  if (ctx.samples) collected.samples = *ctx.samples;
+  if (ctx.carbon_factors) collected.factors = *ctx.carbon_factors;
+  collected.transitions = std::move(record.transitions);
+  const WorkspaceResults results(std::move(collected));
+  RunResults run_results = results.view(ctx.output, ctx.tables_on_stdout);
+  run_results.scenes_unchanged = record.unchanged_scenes;
   // What this run publishes against what the workspace published last: the revisions.
   const std::vector<PublishedFigure> figures = published_figures(run_results);
   std::vector<Revision> revisions;
@@ -722,8 +721,6 @@ int report(const RunContext& ctx, RunRecord& record) {
     revisions = find_revisions(before, figures, reasons, previous_run);
   }
   run_results.revisions = &revisions;
-  run_results.tables_on_stdout = ctx.tables_on_stdout;
-  run_results.scenes_unchanged = record.unchanged_scenes;
   for (auto& [name, writer] : make_report_writers()) {
     kill_point("report");
     spdlog::debug("report writer {}", name);

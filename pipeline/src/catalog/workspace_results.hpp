@@ -17,11 +17,30 @@
 
 namespace ecomon {
 
+/// A workspace's results before they are rendered: the years' stored results (with their scenes and
+/// statuses) and what the run read beside them. `ecomon run` holds these of its own jobs (the years
+/// it made and those it reloaded) and renders them before it publishes (its revisions are found from
+/// the figures rendered); every other reader takes them from the publication.
+struct CollectedResults {
+  Settings settings;                  // the latest year's
+  std::vector<geo::io::Zone> zones;   // on the regional grid
+  std::vector<SceneResult> scenes;    // any order
+  std::vector<YearResult> years;      // ascending
+  std::vector<StatusRow> statuses;    // any order
+  std::optional<TargetsFile> targets;
+  std::optional<std::vector<GroundPlot>> plots;
+  std::optional<std::vector<ReferenceSample>> samples;
+  std::optional<CarbonFactors> factors;
+  TransitionsAndCarbon transitions;  // transitions_and_carbon() of the years
+};
+
 class WorkspaceResults {
  public:
   /// Reads the workspace's published years (their latest settings for the targets, ground files and
   /// pairs of years). Throws naming the file or year that cannot be read.
   explicit WorkspaceResults(const Workspace& workspace);
+  /// The same from results collected by a run (no revisions: the run finds them from this view).
+  explicit WorkspaceResults(CollectedResults collected);
   WorkspaceResults(const WorkspaceResults&) = delete;
   WorkspaceResults& operator=(const WorkspaceResults&) = delete;
 
@@ -29,19 +48,9 @@ class WorkspaceResults {
   RunResults view(const OutputFolder& to, bool tables_on_stdout) const;
 
  private:
-  Settings settings_;
-  std::vector<geo::io::Zone> zones_;
-  std::vector<SceneResult> scenes_;
-  std::vector<YearResult> years_;
-  std::vector<StatusRow> statuses_;
+  CollectedResults c_;
   std::size_t failed_ = 0;
-  std::optional<TargetsFile> targets_;
   std::vector<VerdictRow> verdicts_;
-  std::optional<std::vector<GroundPlot>> plots_;
-  std::optional<std::vector<ReferenceSample>> samples_;
-  std::vector<TransitionResult> transitions_;
-  std::vector<CarbonChange> carbon_;
-  std::optional<CarbonFactors> factors_;
   std::vector<Revision> revisions_;
 };
 

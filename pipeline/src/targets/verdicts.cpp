@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/csv.hpp"
+#include "engine/transitions.hpp"
 
 namespace ecomon {
 
@@ -24,6 +25,17 @@ std::vector<CarbonGroup> carbon_groups(const TargetsFile* targets) {
   if (targets)
     for (const auto& [code, unit] : targets->units) groups.push_back({code, unit.name, unit.zones});
   return groups;
+}
+
+TransitionsAndCarbon transitions_and_carbon(const std::vector<YearResult>& years, const geo::Grid& grid,
+                                            const std::vector<geo::io::Zone>& zones, const Settings& settings, const TargetsFile* targets,
+                                            const CarbonFactors* factors, geo::io::ReaderPool* readers) {
+  TransitionsAndCarbon out;
+  if (!transitions_wanted(settings)) return out;
+  out.transitions = transitions_of_pairs(years, settings.carbon.pairs, grid, zones, settings, readers);
+  if (factors && !out.transitions.empty())
+    out.carbon = carbon_stock_changes(out.transitions, years, zones, carbon_groups(targets), *factors, settings);
+  return out;
 }
 
 namespace {

@@ -15,6 +15,8 @@
 #include "base/csv.hpp"
 #include "carbon/stock_change.hpp"
 #include "config/settings.hpp"
+#include "libgeo/grid.hpp"
+#include "libgeo/io/reader_pool.hpp"
 #include "libgeo/io/vector.hpp"
 #include "results/year_result.hpp"
 #include "products/indicators.hpp"
@@ -43,6 +45,19 @@ struct VerdictRow {
 std::optional<TargetsFile> targets_for_zones(const Settings& settings, const std::vector<geo::io::Zone>& zones);
 /// The targets file's units as carbon groups, reported beside the zones (none without a file).
 std::vector<CarbonGroup> carbon_groups(const TargetsFile* targets);
+
+/// The land cover transitions between the pairs of years carbon.pairs names, and with a factor table
+/// the carbon stock changes of the zones and the targets' units.
+struct TransitionsAndCarbon {
+  std::vector<TransitionResult> transitions;  // by pair of years, in carbon.pairs order
+  std::vector<CarbonChange> carbon;           // by unit, then pair (carbon_stock_changes)
+};
+/// What the run's transitions job and a workspace's reports compute, one function: the years'
+/// LANDCOVER rasters read on `grid` (borrowed from `readers` when given). None when the settings
+/// want no transitions (transitions_wanted).
+TransitionsAndCarbon transitions_and_carbon(const std::vector<YearResult>& years, const geo::Grid& grid,
+                                            const std::vector<geo::io::Zone>& zones, const Settings& settings, const TargetsFile* targets,
+                                            const CarbonFactors* factors, geo::io::ReaderPool* readers = nullptr);
 
 /// Every target x year of `years` (and each member zone of the target's unit), in the targets file's
 /// order, then year, unit before members. A unit none of whose zones is in `zones` (a region-wide
