@@ -38,3 +38,5 @@ echo
 echo "== the same over HTTP: build/pipeline/ecomon serve ecomon_out   (then, from another terminal)"
 echo "   curl -s -X POST --data-binary @sample_tiles/restoration_project.geojson 'http://127.0.0.1:8080/query?years=2022-2023'"
 echo "   (GET /openapi.json lists every endpoint; POST /statistics?product=FVC&year=2023 answers in titiler's shape)"
+echo
+echo "== the report to read and print: ecomon_out/report.html (open it in a browser; it works offline)"

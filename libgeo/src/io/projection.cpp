@@ -6,6 +6,7 @@
 #include <proj.h>
 
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <numbers>
@@ -40,9 +41,39 @@ std::string crs_name(const std::string& crs) {
   return n ? n : "unknown CRS";
 }
 
+namespace {
+
+// A projected CRS given as a PROJ string has no name: GDAL and QGIS call it "unknown". Named here
+// from its projection, parameters and datum, so that a raster says what it is in: an Albers conic
+// with standard parallels 25 N and 47 N on central meridian 105 E is the Albers equal-area projection
+// customary for maps of China (Chinese national atlases' projection), named as such.
+void name_unnamed_projection(OGRSpatialReference& srs) {
+  const char* name = srs.GetAttrValue("PROJCS");
+  if (!srs.IsProjected() || (name && std::string(name) != "unknown" && *name)) return;
+  const char* method = srs.GetAttrValue("PROJECTION");
+  const char* datum = srs.GetAttrValue("GEOGCS");
+  std::string label;
+  char params[96];
+  if (method && std::string(method) == SRS_PT_ALBERS_CONIC_EQUAL_AREA) {
+    const double lat1 = srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_1), lat2 = srs.GetNormProjParm(SRS_PP_STANDARD_PARALLEL_2);
+    const double lon0 = srs.GetNormProjParm(SRS_PP_LONGITUDE_OF_CENTER);
+    std::snprintf(params, sizeof params, " (%gN, %gN; %gE)", lat1, lat2, lon0);
+    label = std::string(lat1 == 25 && lat2 == 47 && lon0 == 105 ? "China Albers Equal Area Conic" : "Albers Equal Area Conic") + params;
+  } else {
+    label = method ? method : "Custom projection";
+    for (char& c : label)
+      if (c == '_') c = ' ';
+  }
+  if (datum && *datum && std::string(datum) != "unknown") label += std::string(", ") + datum;
+  srs.SetProjCS(label.c_str());
+}
+
+}  // namespace
+
 std::string crs_wkt(const std::string& user_input) {
   OGRSpatialReference srs;
   if (srs.SetFromUserInput(user_input.c_str()) != OGRERR_NONE) throw IoError("cannot parse CRS: " + user_input);
+  name_unnamed_projection(srs);
   char* wkt = nullptr;
   srs.exportToWkt(&wkt);
   std::string out = wkt ? wkt : "";

@@ -90,7 +90,8 @@ struct AccuracySection {         // a reference sample in the run (ground/refere
   int min_unit_stratum_units = 5;  // sample units a unit needs in each of its map classes for its own (within-unit) estimate
 };
 struct ReportSection {
-  std::string headers = "en";  // en | zh | en_zh
+  std::string headers = "en";   // en | zh | en_zh
+  std::string language = "zh";  // report.html: zh | en
 };
 struct SeasonSection {
   bool enabled = true;

@@ -1,0 +1,179 @@
+// report.html and the page of `ecomon serve`. report.html: written by the run and by `ecomon report` alike (the same bytes), its verdict table
+// quoting targets_report.csv, and rendered in a real browser (Debian's Chromium driven by
+// puppeteer-core, tests/browser/check_report.mjs): no JavaScript error, no request leaving the
+// file, every chart drawn, Chinese text in a CJK font, A4 pages when printed.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "base/csv.hpp"
+#include "helpers.hpp"
+#include "server_process.hpp"
+#include "simulator.hpp"
+
+using namespace testing_helpers;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A two-year run over two zones with forest and grassland targets on their city.
+fs::path two_year_run(const std::string& name, const std::string& extra = "") {
+  const fs::path dir = fresh_dir(name);
+  const double w = 106.80, e = 107.00, s = 40.45, n = 40.75;
+  std::uint64_t seed = 900;
+  for (int year : {2022, 2023})
+    for (const char* day : {"-07-15", "-08-10"}) {
+      ecomon::SimulationOptions o;
+      o.output_dir = (dir / "scenes").string();
+      o.west = w, o.east = e, o.south = s, o.north = n, o.utm_zone = 48, o.clouds = 1, o.seed = ++seed, o.pixel_size = 60;
+      o.date = std::to_string(year) + day;
+      ecomon::simulate_scene(o);
+    }
+  const std::string zones = write_zones(dir / "z.geojson", {box_feature("A", "乌兰布和", 106.82, 40.47, 106.90, 40.73),
+                                                            box_feature("B", "河套西", 106.90, 40.47, 106.98, 40.73)});
+  std::ofstream(dir / "targets.yaml") << "units:\n  c: {name: 试验市, zones: [A, B]}\ntargets:\n"
+                                       << "  - {id: f, unit: c, indicator: forest_coverage_pct, rule: at_least, target: {year: 2023, value: 5}, "
+                                          "binding: true, source: \"plan.txt:12\"}\n"
+                                       << "  - {id: g, unit: c, indicator: grassland_cover_pct, rule: at_least, target: {year: 2023, value: 20}, "
+                                          "binding: true, source: \"plan.txt:13\"}\n";
+  const auto r = run_cli("run /dev/null --out " + (dir / "out").string() + " --input " + (dir / "scenes").string() + " --zones " + zones +
+                         " --set season.pixel_size=60 --targets " + (dir / "targets.yaml").string() + extra);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  return dir;
+}
+
+}  // namespace
+
+TEST(ReportHtml, TheRunAndEcomonReportWriteTheSameReportQuotingTheTargetsTable) {
+  const fs::path dir = two_year_run("report_html");
+  const std::string html = read_file(dir / "out" / "report.html");
+  ASSERT_FALSE(html.empty());
+  EXPECT_NE(html.find("<html lang=\"zh-CN\">"), std::string::npos);
+  EXPECT_NE(html.find("规划目标核查"), std::string::npos);
+  EXPECT_NE(html.find("Apache ECharts 5.6.0"), std::string::npos);
+  EXPECT_TRUE(fs::exists(dir / "out" / "report_files" / "echarts-LICENSE.txt"));
+  // Every unit row of the latest year in targets_report.csv, in the verdict table: value, interval, threshold.
+  int quoted = 0;
+  for (const auto& row : parse_csv(read_file(dir / "out" / "targets_report.csv"))) {
+    if (row.at("scope") != "unit" || row.at("year") != "2023") continue;
+    const std::string value = ecomon::format_fixed(std::stod(row.at("value")), 2);
+    const std::string range = ecomon::format_interval(std::stod(row.at("ci95_low")), std::stod(row.at("ci95_high")), 2);
+    const std::string threshold = ecomon::format_fixed(std::stod(row.at("threshold")), 2);
+    const std::string cells = "<td class=\"n\">" + value + "</td><td class=\"n\">" + range + "</td><td class=\"n\">" + threshold + "</td>";
+    EXPECT_NE(html.find(cells), std::string::npos) << row.at("target_id") << ": " << cells;
+    EXPECT_NE(html.find("plan.txt:1"), std::string::npos);
+    ++quoted;
+  }
+  EXPECT_EQ(quoted, 2);
+  // The same bytes from the workspace alone, the workbook too.
+  const auto again = run_cli("report " + (dir / "out").string() + " --to " + (dir / "again").string() + " --no-tables");
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(read_file(dir / "again" / "report.html"), html);
+  EXPECT_EQ(read_file(dir / "again" / "ecomon_report.xlsx"), read_file(dir / "out" / "ecomon_report.xlsx"));
+}
+
+// ecomon_report.xlsx read as Excel reads it (the Office Open XML inside the zip, by Python's zipfile
+// and XML parser, not by the library that wrote it): a sheet per CSV table, Chinese headers, the
+// header row frozen, numbers as numbers with the CSV's decimals, codes as text.
+TEST(ReportXlsx, ASheetPerTableWithChineseHeadersNumbersAndAFrozenHeader) {
+  const fs::path dir = two_year_run("report_xlsx");
+  const fs::path book = dir / "out" / "ecomon_report.xlsx";
+  ASSERT_TRUE(fs::exists(book));
+  std::ofstream(dir / "check.py") << R"py(
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = re.findall(r'<sheet name="([^"]+)"', z.read('xl/workbook.xml').decode())
+strings = [re.sub(r'<[^>]+>', '', s) for s in re.findall(r'<si>(.*?)</si>', z.read('xl/sharedStrings.xml').decode(), re.S)]
+rels = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', z.read('xl/_rels/workbook.xml.rels').decode()))
+ids = re.findall(r'<sheet name="[^"]+" sheetId="\d+" r:id="(rId\d+)"', z.read('xl/workbook.xml').decode())
+sheet = z.read('xl/' + rels[ids[names.index('county_timeseries')]]).decode()
+styles = z.read('xl/styles.xml').decode()
+def cell(ref):
+    m = re.search(r'<c r="' + ref + r'"([^>]*)>(?:<v>([^<]*)</v>)?', sheet)
+    return (m.group(1), m.group(2)) if m else (None, None)
+print('sheets', ','.join(names))
+print('frozen', 'state="frozen"' in sheet)
+print('header_zh', any(s.startswith('区划代码') for s in strings), any(s.startswith('森林覆盖率') for s in strings))
+attrs, v = cell('A2')
+print('code_is_text', 't="s"' in attrs, strings[int(v)] if 't="s"' in attrs else v)
+print('formats', '0.0000' in styles)
+)py";
+  const auto r = run_shell("python3 " + (dir / "check.py").string() + " " + book.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* expected : {"county_timeseries", "targets_report", "county_report", "scene_status"})
+    EXPECT_NE(r.output.find(expected), std::string::npos) << expected << "\n" << r.output;
+  EXPECT_NE(r.output.find("frozen True"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("header_zh True True"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("code_is_text True A"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("formats True"), std::string::npos) << r.output;
+}
+
+TEST(ReportHtml, RendersInARealBrowserWithChineseTextChartsAndA4Pages) {
+  const fs::path dir = two_year_run("report_html_browser");
+  const fs::path browser = fs::path(ECOMON_SOURCE_DIR) / "tests" / "browser";
+  ASSERT_TRUE(fs::exists("/usr/bin/chromium")) << "Debian's chromium is not installed: scripts/install_deps.sh --tests installs it";
+  ASSERT_TRUE(fs::exists(browser / "node_modules" / "puppeteer-core"))
+      << "puppeteer-core is not installed in " << browser << ": scripts/install_deps.sh --tests runs npm ci there";
+  const auto r = run_shell("node " + (browser / "check_report.mjs").string() + " " + (dir / "out" / "report.html").string() + " " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // What the browser saw (one JSON line): the verdicts, and every chart drawn.
+  EXPECT_NE(r.output.find("\"verdictRows\":2"), std::string::npos) << r.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex("\"chartsDrawn\":(\\d+)"))) << r.output;
+  EXPECT_EQ(std::stoi(m[1]), 2 + 2 * 3) << r.output;  // a chart per target; per county two series and the land cover
+  EXPECT_TRUE(fs::exists(dir / "report.pdf"));
+
+  // English on request: the same page in the other language.
+  const fs::path en = two_year_run("report_html_en", " --set report.language=en");
+  const std::string html = read_file(en / "out" / "report.html");
+  EXPECT_NE(html.find("<html lang=\"en\">"), std::string::npos);
+  EXPECT_NE(html.find("Plan targets"), std::string::npos);
+  EXPECT_EQ(html.find("规划目标核查"), std::string::npos);
+}
+
+// The page of `ecomon serve` in a real browser: a county clicked shows the forest coverage that
+// `ecomon query --zone` gives, and a polygon drawn on the map is answered.
+TEST(ServePage, AClickedCountyShowsItsFiguresAndADrawnPolygonIsAnswered) {
+  const fs::path dir = two_year_run("serve_page");
+  const fs::path browser = fs::path(ECOMON_SOURCE_DIR) / "tests" / "browser";
+  ASSERT_TRUE(fs::exists(browser / "node_modules" / "puppeteer-core")) << "scripts/install_deps.sh --tests installs puppeteer-core";
+  ASSERT_TRUE(fs::exists("/usr/share/javascript/leaflet/leaflet.js")) << "Debian's libjs-leaflet: scripts/install_deps.sh installs it";
+  ServerProcess server(dir / "out", {}, dir);
+  ASSERT_GT(server.port, 0) << read_file(server.log);
+  // The page and its scripts, served by the server itself.
+  auto client = server.client();
+  const auto page = client.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->get_header_value("Content-Type").find("text/html"), std::string::npos);
+  for (const char* file : {"/static/leaflet.js", "/static/leaflet.css", "/static/echarts.js"}) {
+    const auto r = client.Get(file);
+    ASSERT_TRUE(r) << file;
+    EXPECT_EQ(r->status, 200) << file;
+    EXPECT_GT(r->body.size(), 1000u) << file;
+  }
+  const auto traversal = client.Get("/static/..%2F..%2Fetc%2Fpasswd");
+  ASSERT_TRUE(traversal);
+  EXPECT_EQ(traversal->status, 404);
+  const auto outlines = client.Get("/map/zones?year=2023");
+  ASSERT_TRUE(outlines);
+  EXPECT_EQ(outlines->status, 200);
+  EXPECT_NE(outlines->body.find("\"forest_coverage_pct\""), std::string::npos);
+
+  const auto r = run_shell("node " + (browser / "check_serve.mjs").string() + " http://127.0.0.1:" + std::to_string(server.port) + "/ A " +
+                           dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output << read_file(server.log);
+  // The figure shown for county A is `ecomon query --zone A`'s, to the two decimals shown.
+  const auto zone = run_cli("query " + (dir / "out").string() + " --zone A --year 2023");
+  ASSERT_EQ(zone.exit_code, 0) << zone.output;
+  const auto json_start = zone.output.find('{');
+  const double forest = std::stod(zone.output.substr(zone.output.find("\"value\"", zone.output.find("\"forest_coverage_pct\"", json_start)) + 8));
+  EXPECT_NE(r.output.find("\"forest_coverage_pct\":\"" + ecomon::format_fixed(forest, 2) + "\""), std::string::npos)
+      << r.output << " vs " << forest;
+  EXPECT_NE(r.output.find("\"answer\":{\"forest_coverage_pct\""), std::string::npos) << r.output;
+  EXPECT_EQ(server.stop(), 0);
+}
