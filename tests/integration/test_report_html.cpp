@@ -177,3 +177,58 @@ TEST(ServePage, AClickedCountyShowsItsFiguresAndADrawnPolygonIsAnswered) {
   EXPECT_NE(r.output.find("\"answer\":{\"forest_coverage_pct\""), std::string::npos) << r.output;
   EXPECT_EQ(server.stop(), 0);
 }
+
+// indicators.gpkg read with SQLite (Python's, not GDAL, which wrote it): the layers, QGIS's
+// layer_styles with a default style per layer, and every county's latest-year cells and every
+// verdict of the latest year equal to the CSVs', column by column.
+TEST(IndicatorsGeoPackage, StyledForQgisWithTheCsvsValues) {
+  const fs::path dir = two_year_run("indicators_gpkg");
+  const fs::path gpkg = dir / "out" / "indicators.gpkg";
+  ASSERT_TRUE(fs::exists(gpkg));
+  std::ofstream(dir / "check.py") << R"py(
+import csv, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+out = dir_ = sys.argv[2]
+print('layers', sorted(r[0] for r in db.execute('select table_name from gpkg_contents')))
+styles = db.execute('select f_table_name, useAsDefault, styleQML from layer_styles').fetchall()
+print('styles', sorted((t, d, 'renderer-v2' in q, '<aliases>' in q) for t, d, q in styles))
+def rows(name):
+    with open(out + '/' + name, encoding='utf-8-sig') as f:
+        return list(csv.DictReader(f))
+def same(csv_rows, table, key_columns):
+    cols = [r[1] for r in db.execute('pragma table_info(%s)' % table)]
+    compared = 0
+    for row in csv_rows:
+        where = ' and '.join('%s = ?' % k for k in key_columns)
+        got = db.execute('select * from %s where %s' % (table, where), [row[k] for k in key_columns]).fetchone()
+        if got is None:
+            print('missing', table, [row[k] for k in key_columns]); continue
+        for name, value in zip(cols, got):
+            if name not in row: continue
+            expected = row[name]
+            if isinstance(value, float):
+                ok = expected != '' and float(expected) == value
+            else:
+                ok = (value is None and expected == '') or str(value) == expected
+            if not ok: print('differs', table, name, repr(expected), repr(value))
+            compared += 1
+    return compared
+series = rows('county_timeseries.csv')
+latest = max(r['year'] for r in series)
+print('counties_compared', same([r for r in series if r['year'] == latest], 'counties', ['zone_code']))
+print('timeseries_compared', same(series, 'timeseries', ['zone_code', 'year']))
+verdicts = [r for r in rows('targets_report.csv') if r['scope'] == 'unit' and r['year'] == latest]
+print('verdicts_compared', same(verdicts, 'verdicts', ['target_id']))
+)py";
+  const auto r = run_shell("python3 " + (dir / "check.py").string() + " " + gpkg.string() + " " + (dir / "out").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("layers ['counties', 'layer_styles', 'timeseries', 'verdicts']"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("styles [('counties', 1, True, True), ('verdicts', 1, True, True)]"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("differs"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("missing"), std::string::npos) << r.output;
+  std::smatch m;
+  for (const char* what : {"counties_compared", "timeseries_compared", "verdicts_compared"}) {
+    ASSERT_TRUE(std::regex_search(r.output, m, std::regex(std::string(what) + " (\\d+)"))) << r.output;
+    EXPECT_GT(std::stoi(m[1]), 20) << what << "\n" << r.output;
+  }
+}

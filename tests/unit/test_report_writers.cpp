@@ -26,7 +26,7 @@ const ReportWriterRegistration probe("50-probe", [] { return std::make_unique<Pr
 TEST(ReportWriters, SelfRegisteredInNameOrder) {
   std::vector<std::string> names;
   for (const auto& [name, writer] : make_report_writers()) names.push_back(name);
-  EXPECT_EQ(names, (std::vector<std::string>{"10-csv", "30-targets", "35-calibration", "36-accuracy", "40-carbon", "41-carbon-report", "45-revisions", "50-probe", "70-report-html", "80-xlsx", "90-terminal"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"10-csv", "30-targets", "35-calibration", "36-accuracy", "40-carbon", "41-carbon-report", "45-revisions", "50-probe", "70-report-html", "75-geopackage", "80-xlsx", "90-terminal"}));
 }
 
 TEST(ReportWriters, ANewWriterIsCalledWithTheResults) {

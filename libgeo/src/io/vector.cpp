@@ -9,7 +9,9 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -409,6 +411,129 @@ class PartialGpkgLayer {
 };
 
 }  // namespace
+
+namespace {
+
+OGRMultiPolygon to_ogr(const MultiPolygon& geometry) {
+  OGRMultiPolygon mp;
+  for (const auto& part : geometry.parts) {
+    OGRPolygon poly;
+    auto add = [&](const Ring& r) {
+      OGRLinearRing lr;
+      for (const auto& p : r) lr.addPoint(p.x, p.y);
+      lr.closeRings();
+      poly.addRing(&lr);
+    };
+    add(part.exterior);
+    for (const auto& h : part.holes) add(h);
+    mp.addGeometry(&poly);
+  }
+  return mp;
+}
+
+void append_from_ogr(const OGRGeometry* g, MultiPolygon& out) {
+  if (!g) return;
+  const auto ring_of = [](const OGRLinearRing* lr) {
+    Ring ring;
+    for (int i = 0; i < lr->getNumPoints(); ++i) ring.push_back({lr->getX(i), lr->getY(i)});
+    return ring;
+  };
+  switch (wkbFlatten(g->getGeometryType())) {
+    case wkbPolygon: {
+      const auto* poly = g->toPolygon();
+      if (poly->IsEmpty()) return;
+      Polygon p;
+      p.exterior = ring_of(poly->getExteriorRing());
+      for (int i = 0; i < poly->getNumInteriorRings(); ++i) p.holes.push_back(ring_of(poly->getInteriorRing(i)));
+      out.parts.push_back(std::move(p));
+      return;
+    }
+    case wkbMultiPolygon:
+    case wkbGeometryCollection:
+      for (const OGRGeometry* part : *g->toGeometryCollection()) append_from_ogr(part, out);
+      return;
+    default:
+      return;  // lines and points of a union's touching edges: no area
+  }
+}
+
+}  // namespace
+
+MultiPolygon union_of(const std::vector<const MultiPolygon*>& parts) {
+  // Every polygon (repaired where invalid) in one multipolygon, merged by GEOS's cascaded union.
+  OGRMultiPolygon all;
+  const std::function<void(const OGRGeometry*)> add = [&](const OGRGeometry* g) {
+    if (!g) return;
+    const auto type = wkbFlatten(g->getGeometryType());
+    if (type == wkbPolygon) all.addGeometry(g);
+    else if (type == wkbMultiPolygon || type == wkbGeometryCollection)
+      for (const OGRGeometry* part : *g->toGeometryCollection()) add(part);
+  };
+  for (const MultiPolygon* p : parts) {
+    OGRMultiPolygon mp = to_ogr(*p);
+    if (mp.IsValid()) {
+      add(&mp);
+    } else {
+      std::unique_ptr<OGRGeometry> fixed(mp.MakeValid());
+      add(fixed.get());
+    }
+  }
+  std::unique_ptr<OGRGeometry> merged(all.UnionCascaded());
+  if (!merged) throw IoError("union of " + std::to_string(parts.size()) + " polygons: GEOS failed");
+  MultiPolygon out;
+  append_from_ogr(merged.get(), out);
+  return out;
+}
+
+void write_geopackage(const std::string& path, const std::vector<TableLayer>& layers) {
+  // As PartialGpkgLayer: a fixed gpkg_contents.last_change, a partial file renamed into place.
+  CPLConfigOptionSetter fixed_date("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z", true);
+  const std::string partial = unique_partial_path(path, true);
+  DatasetPtr ds(GetGDALDriverManager()->GetDriverByName("GPKG")->Create(partial.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  const auto fail = [&](const std::string& what) {
+    ds.reset();
+    std::remove(partial.c_str());
+    throw IoError(path + ": " + what);
+  };
+  if (!ds) fail("cannot create GeoPackage");
+  OGRSpatialReference wgs84;
+  wgs84.SetWellKnownGeogCS("WGS84");
+  for (const TableLayer& t : layers) {
+    if (t.spatial && t.geometries.size() != t.rows.size()) fail("layer " + t.name + ": a geometry per row is needed");
+    OGRLayer* layer = ds->CreateLayer(t.name.c_str(), t.spatial ? &wgs84 : nullptr, t.spatial ? wkbMultiPolygon : wkbNone, nullptr);
+    if (!layer) fail("cannot create layer " + t.name);
+    for (const auto& f : t.fields) {
+      OGRFieldDefn field(f.name.c_str(), f.integer ? OFTInteger64 : f.number ? OFTReal : OFTString);
+      if (!f.alias.empty()) field.SetAlternativeName(f.alias.c_str());
+      if (layer->CreateField(&field) != OGRERR_NONE) fail("layer " + t.name + ": cannot create field " + f.name);
+    }
+    if (layer->StartTransaction() != OGRERR_NONE) fail("cannot start a transaction");
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+      OGRFeature feature(layer->GetLayerDefn());
+      for (std::size_t c = 0; c < t.fields.size() && c < t.rows[r].size(); ++c) {
+        const std::string& cell = t.rows[r][c];
+        if (cell.empty()) continue;
+        if (t.fields[c].integer) feature.SetField(int(c), GIntBig(std::strtoll(cell.c_str(), nullptr, 10)));
+        else if (t.fields[c].number) feature.SetField(int(c), std::strtod(cell.c_str(), nullptr));
+        else feature.SetField(int(c), cell.c_str());
+      }
+      if (t.spatial) {
+        OGRMultiPolygon mp = to_ogr(t.geometries[r]);
+        if (!mp.IsValid()) {
+          std::unique_ptr<OGRGeometry> fixed(mp.MakeValid());
+          if (!fixed) fail("layer " + t.name + ", row " + std::to_string(r + 1) + ": invalid polygon that cannot be repaired");
+          feature.SetGeometry(fixed.get());
+        } else {
+          feature.SetGeometry(&mp);
+        }
+      }
+      if (layer->CreateFeature(&feature) != OGRERR_NONE) fail("layer " + t.name + ": cannot write row " + std::to_string(r + 1));
+    }
+    if (layer->CommitTransaction() != OGRERR_NONE) fail("layer " + t.name + ": cannot write (full disk?)");
+  }
+  ds.reset();
+  atomic_replace(partial, path);
+}
 
 int write_zones_gpkg(const std::string& path, const std::string& layer_name, const std::vector<Zone>& zones, const std::string& code_field,
                      const std::string& name_field) {

@@ -68,6 +68,28 @@ std::string zone_crs(const ZoneSource& source);
 int write_zones_gpkg(const std::string& path, const std::string& layer, const std::vector<Zone>& zones, const std::string& code_field,
                      const std::string& name_field);
 
+/// A layer of a GeoPackage written by write_geopackage(): polygons (lon/lat WGS84) with fields, or a
+/// table without geometry (`spatial` false).
+struct TableLayer {
+  struct Field {
+    std::string name, alias;  // alias: the field's alternative name (QGIS shows it; gpkg_data_columns)
+    bool number = false;      // a REAL column (its cells parsed), else TEXT
+    bool integer = false;     // an INTEGER column (its cells parsed)
+  };
+  std::string name;
+  bool spatial = true;
+  std::vector<Field> fields;
+  std::vector<MultiPolygon> geometries;        // one per row when spatial
+  std::vector<std::vector<std::string>> rows;  // each row's cells as text, in field order; "" is null
+};
+/// Writes every layer into one GeoPackage, atomically (a partial file renamed into place), with a
+/// fixed modification date (the same layers give the same bytes). Invalid polygons are repaired
+/// with GEOS MakeValid. Throws IoError naming the file and the layer or row.
+void write_geopackage(const std::string& path, const std::vector<TableLayer>& layers);
+
+/// The union of polygons (GEOS through OGR): a unit dissolved from its zones.
+MultiPolygon union_of(const std::vector<const MultiPolygon*>& parts);
+
 /// Writes points (lon/lat WGS84) with text fields to a GeoPackage layer, atomically: `rows[k]` holds
 /// the fields of point `lonlat[k]`, in the order of `columns`.
 void write_points_gpkg(const std::string& path, const std::string& layer, const std::vector<std::string>& columns,
