@@ -124,7 +124,7 @@ TEST(ReportHtml, RendersInARealBrowserWithChineseTextChartsAndA4Pages) {
   EXPECT_NE(r.output.find("\"verdictRows\":2"), std::string::npos) << r.output;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.output, m, std::regex("\"chartsDrawn\":(\\d+)"))) << r.output;
-  EXPECT_EQ(std::stoi(m[1]), 2 + 2 * 3) << r.output;  // a chart per target; per county two series and the land cover
+  EXPECT_EQ(std::stoi(m[1]), 2 + 2 + 2 * 3) << r.output;  // a chart per target, two maps, per county two series and the land cover
   EXPECT_TRUE(fs::exists(dir / "report.pdf"));
 
   // English on request: the same page in the other language.

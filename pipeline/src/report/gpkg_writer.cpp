@@ -111,12 +111,7 @@ class GeoPackageWriter final : public ReportWriter {
   void write(const RunResults& r) override {
     if (r.years.empty() || r.season_zones.empty()) return;
     const Settings& s = r.settings;
-    std::vector<geo::io::Zone> wgs84;
-    try {
-      wgs84 = geo::io::read_zones({s.zones.file, s.zones.code_field, s.zones.name_field, s.zones.layer}, geo::io::crs_wkt("EPSG:4326"));
-    } catch (const geo::io::IoError& e) {
-      throw OutputError(std::string("indicators.gpkg: the zones' outlines: ") + e.what());
-    }
+    const std::vector<geo::io::Zone> wgs84 = zone_outlines_lonlat(s);
     std::map<std::string, const geo::MultiPolygon*> outline;
     for (const auto& z : wgs84) outline[z.code] = &z.geometry;
 

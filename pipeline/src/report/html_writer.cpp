@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -175,6 +176,7 @@ class HtmlReportWriter final : public ReportWriter {
   void write(const RunResults& r) override {
     if (r.years.empty() && r.scenes.empty()) return;
     const Words w{r.settings.report.language != "en"};
+    zones_geojson_.clear();
     std::ostringstream page;
     nlohmann::json charts = nlohmann::json::array();
     const bool simulated = std::any_of(r.years.begin(), r.years.end(), [](const YearResult& y) { return y.simulated; });
@@ -202,6 +204,11 @@ class HtmlReportWriter final : public ReportWriter {
     std::string data = charts.dump();
     for (std::size_t at = data.find("</"); at != std::string::npos; at = data.find("</", at + 2)) data.replace(at, 2, "<\\/");
     page << "<script type=\"application/json\" id=\"ecomon-charts\">" << data << "</script>\n";
+    if (!zones_geojson_.empty()) {
+      for (std::size_t at = zones_geojson_.find("</"); at != std::string::npos; at = zones_geojson_.find("</", at + 2))
+        zones_geojson_.replace(at, 2, "<\\/");
+      page << "<script type=\"application/json\" id=\"ecomon-zones\">" << zones_geojson_ << "</script>\n";
+    }
     page << "<script>/* Apache ECharts " << echarts_version() << ", Apache-2.0: report_files/echarts-LICENSE.txt */\n"
          << echarts_js() << "\n</script>\n<script>\n" << kDrawCharts << "</script>\n</body>\n</html>\n";
 
@@ -214,6 +221,8 @@ class HtmlReportWriter final : public ReportWriter {
   }
 
  private:
+  std::string zones_geojson_;  // the outlines the maps are drawn on (set by maps())
+
   static void targets_section(const RunResults& r, const Words& w, std::ostringstream& page, nlohmann::json& charts) {
     if (!r.targets) return;
     page << "<section id=\"targets\"><h2>" << w("一、规划目标核查", "1. Plan targets") << "</h2>\n";
@@ -265,9 +274,10 @@ class HtmlReportWriter final : public ReportWriter {
     page << "</div></section>\n";
   }
 
-  static void zones_section(const RunResults& r, const Words& w, std::ostringstream& page, nlohmann::json& charts) {
+  void zones_section(const RunResults& r, const Words& w, std::ostringstream& page, nlohmann::json& charts) {
     if (r.years.empty()) return;
     page << "<section id=\"zones\"><h2>" << w("二、旗县区指标", "2. Counties") << "</h2>\n";
+    maps(r, w, page, charts);
     for (std::size_t z = 0; z < r.season_zones.size(); ++z) {
       const geo::io::Zone& zone = r.season_zones[z];
       const std::vector<ZoneRow> rows = zone_series(zone, z, r.years);
@@ -332,6 +342,57 @@ class HtmlReportWriter final : public ReportWriter {
       charts.push_back(std::move(stacked));
     }
     page << "</section>\n";
+  }
+
+  // County choropleths of the latest year's forest coverage and grassland cover, on the zones'
+  // outlines (lon/lat, rounded to 1e-4 degrees, about 10 m: a report of a manageable size).
+  void maps(const RunResults& r, const Words& w, std::ostringstream& page, nlohmann::json& charts) {
+    const std::vector<geo::io::Zone> outlines = zone_outlines_lonlat(r.settings);
+    nlohmann::json features = nlohmann::json::array();
+    for (const geo::io::Zone& z : outlines) {
+      nlohmann::json polygons = nlohmann::json::array();
+      for (const geo::Polygon& part : z.geometry.parts) {
+        nlohmann::json rings = nlohmann::json::array();
+        for (const geo::Ring* ring : [&] {
+               std::vector<const geo::Ring*> all{&part.exterior};
+               for (const geo::Ring& h : part.holes) all.push_back(&h);
+               return all;
+             }()) {
+          nlohmann::json points = nlohmann::json::array();
+          double last_x = std::nan(""), last_y = std::nan("");
+          for (const geo::Point& p : *ring) {
+            const double x = std::round(p.x * 1e4) / 1e4, y = std::round(p.y * 1e4) / 1e4;
+            if (x == last_x && y == last_y) continue;
+            points.push_back({x, y}), last_x = x, last_y = y;
+          }
+          rings.push_back(std::move(points));
+        }
+        polygons.push_back(std::move(rings));
+      }
+      features.push_back({{"type", "Feature"},
+                          {"properties", {{"code", z.code}, {"name", z.name}}},
+                          {"geometry", {{"type", "MultiPolygon"}, {"coordinates", std::move(polygons)}}}});
+    }
+    zones_geojson_ = nlohmann::json{{"type", "FeatureCollection"}, {"features", std::move(features)}}.dump();
+    page << "<h3>" << w("地图", "Maps") << " " << r.years.back().year << "</h3>\n<div class=\"charts\">\n";
+    for (const std::string key : {"forest_coverage_pct", "grassland_cover_pct"}) {
+      nlohmann::json chart{{"kind", "map"}, {"id", "map-" + key}};
+      chart["title"] = indicator_label(w, key) + " " + std::to_string(r.years.back().year);
+      chart["unit"] = unit_label(w, key);
+      chart["labels"] = {{"nodata", w("无数据", "no data")}};
+      double low = std::numeric_limits<double>::infinity(), high = -low;
+      for (std::size_t z = 0; z < r.season_zones.size(); ++z) {
+        const ZoneRow row{r.season_zones[z], r.years.back().tallies[z], nullptr, &r.years.back()};
+        const double v = rounded(indicator(key).number(row), 4);
+        if (std::isfinite(v)) low = std::min(low, v), high = std::max(high, v);
+        chart["values"].push_back({{"name", r.season_zones[z].code}, {"label", r.season_zones[z].name}, {"value", v}});
+      }
+      chart["min"] = std::isfinite(low) ? low : 0.0;
+      chart["max"] = std::isfinite(high) ? high : 1.0;
+      page << "<div class=\"chart map\" id=\"" << escape(chart["id"].get<std::string>()) << "\"></div>\n";
+      charts.push_back(std::move(chart));
+    }
+    page << "</div>\n";
   }
 
   static void carbon_section(const RunResults& r, const Words& w, std::ostringstream& page) {
@@ -399,7 +460,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowra
 .verdict { font-weight: bold; } .verdict.met { color: #1b5e20; background: #e8f5e9; } .verdict.not_met { color: #b71c1c; background: #ffebee; }
 .verdict.at_risk { color: #8d5a00; background: #fff8e1; } .verdict.not_assessed, .verdict.no_data { color: #555; background: #f5f5f5; }
 .sentences li { margin: 0.3em 0; } .code { color: #777; font-size: 0.8em; font-weight: normal; }
-.charts { display: flex; flex-wrap: wrap; gap: 0.5em; } .chart { width: 100%; max-width: 520px; height: 260px; }
+.charts { display: flex; flex-wrap: wrap; gap: 0.5em; } .chart { width: 100%; max-width: 520px; height: 260px; } .chart.map { height: 360px; }
 .note { color: #555; font-size: 0.85em; }
 @media (max-width: 600px) { body { padding: 0.4em; } table { font-size: 0.8em; } .chart { height: 220px; } }
 @media print { @page { size: A4; margin: 15mm; } body { max-width: none; padding: 0; } section { break-before: page; } section#targets { break-before: auto; }
@@ -411,13 +472,15 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowra
   static constexpr const char* kDrawCharts = R"js(
 (function () {
   var specs = JSON.parse(document.getElementById('ecomon-charts').textContent);
+  var zones = document.getElementById('ecomon-zones');
+  if (zones) echarts.registerMap('zones', JSON.parse(zones.textContent));
   var charts = [];
   function num(v) { return (v === null || v === undefined) ? null : v; }
   specs.forEach(function (s) {
     var el = document.getElementById(s.id);
     if (!el) return;
     var chart = echarts.init(el, null, { renderer: 'svg' });
-    var years = s.years.map(String), option, title = s.unit ? s.title + ' (' + s.unit + ')' : s.title;
+    var years = (s.years || []).map(String), option, title = s.unit ? s.title + ' (' + s.unit + ')' : s.title;
     if (s.kind === 'series') {
       var low = s.low.map(num), width = s.high.map(function (h, i) { return (h === null || low[i] === null) ? null : h - low[i]; });
       var shaded = [], steps = [];
@@ -438,6 +501,17 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowra
         legend: { bottom: 0, data: [s.labels.value, s.labels.band].concat(series.length > 3 ? [s.labels.target] : []) },
         grid: { left: 50, right: 20, top: 36, bottom: 45 }, xAxis: { type: 'category', data: years, boundaryGap: false },
         yAxis: { type: 'value', scale: true }, series: series, animation: false };
+    } else if (s.kind === 'map') {
+      option = { title: { text: title, textStyle: { fontSize: 13 } },
+        tooltip: { trigger: 'item', formatter: function (p) {
+          var v = p.data ? p.data.value : null;
+          return (p.data ? p.data.label : p.name) + ': ' + ((v === null || v === undefined || isNaN(v)) ? s.labels.nodata : v.toFixed(2));
+        } },
+        visualMap: { min: s.min, max: s.max, left: 'left', bottom: 0, itemHeight: 80, calculable: false,
+          text: [s.max.toFixed(1), s.min.toFixed(1)], inRange: { color: ['#f7fcf5', '#74c476', '#00441b'] } },
+        series: [{ type: 'map', map: 'zones', nameProperty: 'code', data: s.values, roam: false, label: { show: false },
+          itemStyle: { borderColor: '#555', borderWidth: 0.5, areaColor: '#dddddd' }, emphasis: { label: { show: true } } }],
+        animation: false };
     } else {
       option = { title: { text: title, textStyle: { fontSize: 13 } }, tooltip: { trigger: 'axis' },
         legend: { bottom: 0, itemWidth: 10, itemHeight: 8, itemGap: 6, textStyle: { fontSize: 10 } },

@@ -91,6 +91,9 @@ class XlsxReportWriter final : public ReportWriter {
     std::vector<Table> tables;
     for (const auto& [name, columns] : report_column_tables()) {
       if (name.size() < 5 || name.compare(name.size() - 4, 4, ".csv") != 0) continue;
+      // revisions.csv compares this publication with the one before: the folder's history, not the
+      // results; the workbook holds the results (the same figures give the same workbook).
+      if (name == "revisions.csv") continue;
       const std::string path = r.output.path({name});
       std::error_code ec;
       if (!std::filesystem::exists(path, ec)) continue;

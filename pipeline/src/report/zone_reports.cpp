@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/errors.hpp"
+#include "libgeo/io/projection.hpp"
 #include "libgeo/trend.hpp"
 #include "products/index_products.hpp"
 #include "products/indicators.hpp"
@@ -311,6 +313,14 @@ std::string format_series_table(const std::vector<geo::io::Zone>& zones, const s
         out += line;
       }
   return out;
+}
+
+std::vector<geo::io::Zone> zone_outlines_lonlat(const Settings& s) {
+  try {
+    return geo::io::read_zones({s.zones.file, s.zones.code_field, s.zones.name_field, s.zones.layer}, geo::io::crs_wkt("EPSG:4326"));
+  } catch (const geo::io::IoError& e) {
+    throw OutputError(std::string("the zones' outlines: ") + e.what());
+  }
 }
 
 }  // namespace ecomon

@@ -34,6 +34,11 @@ void write_trends(const std::string& path, const std::vector<geo::io::Zone>& zon
 
 /// Aligned text tables for the terminal (zones with data only; CJK counted as two columns).
 std::string format_scene_table(const std::vector<SceneResult>& results);
+/// The zones' outlines in lon/lat (WGS84), read from the settings' zones file as the run read it:
+/// the maps of report.html, indicators.gpkg and the page of `ecomon serve`. Throws OutputError naming
+/// the file when it cannot be read.
+std::vector<geo::io::Zone> zone_outlines_lonlat(const Settings& settings);
+
 std::string format_series_table(const std::vector<geo::io::Zone>& zones, const std::vector<YearResult>& years);
 
 }  // namespace ecomon

@@ -14,6 +14,7 @@
 #include "libgeo/io/projection.hpp"
 #include "products/indicators.hpp"
 #include "report/embedded_scripts.hpp"
+#include "report/zone_reports.hpp"
 #include "results/year_result.hpp"
 #include "server/api.hpp"
 
@@ -244,8 +245,7 @@ const RouteRegistration map_zones_route(
        }
        const Settings settings = ws->settings(year);
        const std::vector<geo::io::Zone> on_grid = ws->zones(year);
-       const std::vector<geo::io::Zone> wgs84 = geo::io::read_zones(
-           {settings.zones.file, settings.zones.code_field, settings.zones.name_field, settings.zones.layer}, geo::io::crs_wkt("EPSG:4326"));
+       const std::vector<geo::io::Zone> wgs84 = zone_outlines_lonlat(settings);
        const YearResult result = ws->year_result(year);
        Json features = Json::array();
        for (std::size_t z = 0; z < on_grid.size() && z < result.tallies.size(); ++z) {
