@@ -543,19 +543,7 @@ int write_zones_gpkg(const std::string& path, const std::string& layer_name, con
     OGRFeature f(out.definition());
     f.SetField(0, z.code.c_str());
     f.SetField(1, z.name.c_str());
-    OGRMultiPolygon mp;
-    for (const auto& part : z.geometry.parts) {
-      OGRPolygon poly;
-      auto add = [&](const Ring& r) {
-        OGRLinearRing lr;
-        for (const auto& p : r) lr.addPoint(p.x, p.y);
-        lr.closeRings();
-        poly.addRing(&lr);
-      };
-      add(part.exterior);
-      for (const auto& h : part.holes) add(h);
-      mp.addGeometry(&poly);
-    }
+    OGRMultiPolygon mp = to_ogr(z.geometry);
     if (!mp.IsValid()) {
       std::unique_ptr<OGRGeometry> fixed(mp.MakeValid());
       if (!fixed) out.fail("zone " + z.code + " is invalid and cannot be repaired");
