@@ -8,15 +8,17 @@ packages=(cmake g++ make pkg-config git ca-certificates
   libsqlite3-dev libxxhash-dev nlohmann-json3-dev  # the workspace catalog (SQLite), content hashes (xxHash), `ecomon status --json`
   libcpp-httplib-dev libjs-leaflet  # `ecomon serve` (cpp-httplib; its page's map: Leaflet)
   libxlsxwriter-dev  # ecomon_report.xlsx (libxlsxwriter)
+  libssl-dev  # SHA-256 checksums of the STAC catalog's files (OpenSSL libcrypto)
   clang  # the libFuzzer targets of the tests (scripts/fuzz.sh)
   gmt-gshhg-high)  # the demo: the Yellow River and Ulansuhai of GSHHG for the simulated landscape (scripts/extract_hydrography.py)
 # With --tests, what only the tests need: R's survey package, the independent reference of the
 # reference sample's estimators (tests/unit/test_survey_reference.cpp).
 # Debian's Chromium and CJK fonts, driven by puppeteer-core from npm (pinned with its checksums in
 # tests/browser/package-lock.json; it downloads no browser), render report.html in a real browser
-# (tests/integration/test_report_html.cpp). Node.js and npm from Debian unless the machine has them.
+# (tests/integration/test_report_html.cpp); python3-jsonschema validates the STAC catalog against the
+# official schemas vendored in tests/schemas (no network). Node.js and npm from Debian unless the machine has them.
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(r-base-core r-cran-survey chromium fonts-noto-cjk)
+  packages+=(r-base-core r-cran-survey chromium fonts-noto-cjk python3-jsonschema)
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 missing=()

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <regex>
 
+#include <nlohmann/json.hpp>
+
 #include "base/csv.hpp"
 #include "helpers.hpp"
 #include "server_process.hpp"
@@ -231,4 +233,68 @@ print('verdicts_compared', same(verdicts, 'verdicts', ['target_id']))
     ASSERT_TRUE(std::regex_search(r.output, m, std::regex(std::string(what) + " (\\d+)"))) << r.output;
     EXPECT_GT(std::stoi(m[1]), 20) << what << "\n" << r.output;
   }
+}
+
+// stac/: valid against the official STAC 1.1 and extension schemas (vendored in tests/schemas,
+// validated offline by Debian's python3-jsonschema), every href names a file, and an item's figures
+// are the raster's own, checked by independent tools: its size and SHA-256 (coreutils' sha256sum),
+// its grid, scale and nodata, and its classes as the class names GDAL reads from the file
+// (`gdalinfo -json`: the category names and the raster attribute table QGIS shows as a legend).
+TEST(Stac, ValidAgainstTheOfficialSchemasWithTheRastersOwnFigures) {
+  const fs::path dir = two_year_run("stac");
+  const fs::path stac = dir / "out" / "stac";
+  ASSERT_TRUE(fs::exists(stac / "catalog.json"));
+  const auto valid = run_shell("/usr/bin/python3 " + std::string(ECOMON_SOURCE_DIR) + "/tests/schemas/validate_stac.py " + stac.string());
+  EXPECT_EQ(valid.exit_code, 0) << valid.output;
+  EXPECT_NE(valid.output.find(": 0 failure(s)"), std::string::npos) << valid.output;
+  std::printf("[stac] %s", valid.output.c_str());
+
+  // The season's land cover of 2023: a class raster.
+  const fs::path item_path = stac / "ecomon-season-LANDCOVER" / "LANDCOVER-2023" / "LANDCOVER-2023.json";
+  ASSERT_TRUE(fs::exists(item_path)) << item_path;
+  const auto item = nlohmann::json::parse(read_file(item_path));
+  const auto& asset = item.at("assets").at("data");
+  const fs::path raster = fs::weakly_canonical(item_path.parent_path() / asset.at("href").get<std::string>());
+  EXPECT_EQ(raster, fs::weakly_canonical(dir / "out" / "years" / "2023" / "ecomon_2023_LANDCOVER.tif"));
+  EXPECT_EQ(asset.at("file:size").get<std::uintmax_t>(), fs::file_size(raster));
+  const auto sum = run_shell("sha256sum " + raster.string());
+  ASSERT_EQ(sum.exit_code, 0) << sum.output;
+  EXPECT_EQ(asset.at("file:checksum").get<std::string>(), "1220" + sum.output.substr(0, 64));
+
+  const auto info_text = run_shell("gdalinfo -json " + raster.string() + " 2>/dev/null");
+  ASSERT_EQ(info_text.exit_code, 0) << info_text.output;
+  const auto info = nlohmann::json::parse(info_text.output);
+  const auto& band = info.at("bands").at(0);
+  EXPECT_EQ(item.at("properties").at("proj:shape"), nlohmann::json::array({info.at("size")[1], info.at("size")[0]}));
+  EXPECT_EQ(asset.at("nodata").get<double>(), band.at("noDataValue").get<double>());
+  EXPECT_EQ(asset.at("data_type").get<std::string>(), "uint8");
+  // The classes STAC lists are the names GDAL reads from the file, value by value.
+  const auto& categories = band.at("categories");
+  int named = 0;
+  for (const auto& c : asset.at("classification:classes")) {
+    const int value = c.at("value").get<int>();
+    ASSERT_LT(std::size_t(value), categories.size()) << c.dump();
+    EXPECT_EQ(categories.at(std::size_t(value)).get<std::string>(), c.at("title").get<std::string>()) << c.dump();
+    ++named;
+  }
+  EXPECT_GE(named, 6);
+  // The thematic attribute table (gdalinfo prints it as XML; GDAL 3.6's JSON leaves it out).
+  const auto text = run_shell("gdalinfo " + raster.string() + " 2>/dev/null");
+  EXPECT_NE(text.output.find("<GDALRasterAttributeTable tableType=\"thematic\">"), std::string::npos) << text.output.substr(0, 2000);
+  EXPECT_NE(text.output.find("<F>grassland</F>"), std::string::npos);
+  // QGIS's style beside it, listed as the item's style asset.
+  EXPECT_TRUE(fs::exists(dir / "out" / "years" / "2023" / "ecomon_2023_LANDCOVER.qml"));
+  EXPECT_TRUE(item.at("assets").contains("style"));
+
+  // A continuous product states its unit and encoding: FVC is x0.005, dimensionless.
+  const auto fvc = nlohmann::json::parse(read_file(stac / "ecomon-season-FVC" / "FVC-2023" / "FVC-2023.json"));
+  EXPECT_EQ(fvc.at("assets").at("data").at("unit"), "1");
+  EXPECT_DOUBLE_EQ(fvc.at("assets").at("data").at("raster:scale").get<double>(), 0.005);
+  // The regional grid is a custom Albers: no EPSG code, its WKT2 instead, and named.
+  EXPECT_TRUE(fvc.at("properties").at("proj:code").is_null());
+  EXPECT_NE(fvc.at("properties").at("proj:wkt2").get<std::string>().find("Albers"), std::string::npos);
+  // `ecomon report` makes the same catalog from the workspace alone.
+  const auto again = run_cli("report " + (dir / "out").string() + " --no-tables");
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(read_file(item_path), item.dump(2) + "\n");
 }

@@ -307,7 +307,7 @@ void write_hls(const SimulatedScene& out, const geo::Grid& grid, const std::arra
         if (v == 0 || (qa.at(r, c) & 1u)) continue;
         dn.at(r, c) = std::int16_t(std::clamp(std::lround((v * 2.75e-5 - 0.2) * 10000.0), -9998L, 32767L));
       }
-    geo::io::RasterSpec spec{grid, geo::io::PixelType::i16, -9999, "", 1e-4, 0, {}, false, metadata};
+    geo::io::RasterSpec spec{grid, geo::io::PixelType::i16, -9999, "", 1e-4, 0, {}, false, metadata, ""};
     geo::io::CogWriter w(base + ".B0" + std::to_string(b + 1) + ".tif", spec, options, out.folder);
     w.write(dn);
     w.finish();
@@ -320,7 +320,7 @@ void write_hls(const SimulatedScene& out, const geo::Grid& grid, const std::arra
       fmask.at(r, c) = std::uint8_t(((q >> 3) & 1u) << 1 | ((q >> 1) & 1u) << 2 | ((q >> 4) & 1u) << 3 | ((q >> 5) & 1u) << 4 |
                                     ((q >> 7) & 1u) << 5 | 1u << 6);
     }
-  geo::io::RasterSpec spec{grid, geo::io::PixelType::u8, 255, "Fmask", 1, 0, {}, true, metadata};
+  geo::io::RasterSpec spec{grid, geo::io::PixelType::u8, 255, "Fmask", 1, 0, {}, true, metadata, ""};
   geo::io::CogWriter w(base + ".Fmask.tif", spec, options, out.folder);
   w.write(fmask);
   w.finish();

@@ -41,6 +41,26 @@ std::string crs_name(const std::string& crs) {
   return n ? n : "unknown CRS";
 }
 
+std::string crs_authority_code(const std::string& crs) {
+  OGRSpatialReference srs;
+  if (crs.empty() || srs.SetFromUserInput(crs.c_str()) != OGRERR_NONE) return "";
+  srs.AutoIdentifyEPSG();  // a WKT of an EPSG CRS without its AUTHORITY node
+  const char* authority = srs.GetAuthorityName(nullptr);
+  const char* code = srs.GetAuthorityCode(nullptr);
+  return authority && code ? std::string(authority) + ":" + code : "";
+}
+
+std::string crs_wkt2(const std::string& crs) {
+  OGRSpatialReference srs;
+  if (crs.empty() || srs.SetFromUserInput(crs.c_str()) != OGRERR_NONE) return "";
+  const char* options[] = {"FORMAT=WKT2_2019", "MULTILINE=NO", nullptr};
+  char* wkt = nullptr;
+  if (srs.exportToWkt(&wkt, options) != OGRERR_NONE || !wkt) return "";
+  std::string out = wkt;
+  CPLFree(wkt);
+  return out;
+}
+
 namespace {
 
 // A projected CRS given as a PROJ string has no name: GDAL and QGIS call it "unknown". Named here

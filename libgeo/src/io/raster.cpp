@@ -349,6 +349,43 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
   }
 }
 
+namespace {
+
+// A class raster's names: GDAL's category names (one per value up to the largest) and a thematic
+// raster attribute table (Value, Class, Red, Green, Blue, Alpha), as ArcGIS and QGIS (3.30+) read a
+// thematic raster's classes. GeoTIFF holds neither: on a file opened read-only GDAL keeps them in the
+// file's .aux.xml (PAM).
+void set_class_names(GDALRasterBandH band, const std::vector<ColourEntry>& colours) {
+  int max_value = 0;
+  for (const auto& c : colours) max_value = std::max(max_value, c.value);
+  std::vector<std::string> names(std::size_t(max_value + 1));
+  for (const auto& c : colours) names[std::size_t(c.value)] = c.label;
+  char** cats = nullptr;
+  for (const auto& n : names) cats = CSLAddString(cats, n.c_str());
+  GDALSetRasterCategoryNames(band, cats);
+  CSLDestroy(cats);
+  GDALRasterAttributeTableH rat = GDALCreateRasterAttributeTable();
+  GDALRATCreateColumn(rat, "Value", GFT_Integer, GFU_MinMax);
+  GDALRATCreateColumn(rat, "Class", GFT_String, GFU_Name);
+  const char* channels[] = {"Red", "Green", "Blue", "Alpha"};
+  const GDALRATFieldUsage usages[] = {GFU_Red, GFU_Green, GFU_Blue, GFU_Alpha};
+  for (int i = 0; i < 4; ++i) GDALRATCreateColumn(rat, channels[i], GFT_Integer, usages[i]);
+  GDALRATSetTableType(rat, GRTT_THEMATIC);
+  GDALRATSetRowCount(rat, int(colours.size()));
+  for (std::size_t i = 0; i < colours.size(); ++i) {
+    const ColourEntry& c = colours[i];
+    const int row = int(i);
+    GDALRATSetValueAsInt(rat, row, 0, c.value);
+    GDALRATSetValueAsString(rat, row, 1, c.label.c_str());
+    const int rgba[] = {c.r, c.g, c.b, c.a};
+    for (int k = 0; k < 4; ++k) GDALRATSetValueAsInt(rat, row, 2 + k, rgba[k]);
+  }
+  GDALSetDefaultRAT(band, rat);
+  GDALDestroyRasterAttributeTable(rat);
+}
+
+}  // namespace
+
 CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std::string temp_dir)
     : path_(std::move(path)), spec_(std::move(spec)), options_(std::move(options)) {
   namespace fs = std::filesystem;
@@ -386,21 +423,15 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
   }
   if (!spec_.colours.empty()) {
     GDALColorTableH ct = GDALCreateColorTable(GPI_RGB);
-    int max_value = 0;
-    for (const auto& c : spec_.colours) max_value = std::max(max_value, c.value);
-    std::vector<std::string> names(std::size_t(max_value + 1));
     for (const auto& c : spec_.colours) {
       GDALColorEntry e{c.r, c.g, c.b, c.a};
       GDALSetColorEntry(ct, c.value, &e);
-      names[std::size_t(c.value)] = c.label;
     }
     GDALSetRasterColorTable(b, ct);
     GDALDestroyColorTable(ct);
-    char** cats = nullptr;
-    for (const auto& n : names) cats = CSLAddString(cats, n.c_str());
-    GDALSetRasterCategoryNames(b, cats);
-    CSLDestroy(cats);
+    set_class_names(b, spec_.colours);
   }
+  if (!spec_.unit.empty()) GDALSetRasterUnitType(b, spec_.unit.c_str());
   for (const auto& [k, v] : spec_.metadata) GDALSetMetadataItem(ds, k.c_str(), v.c_str(), nullptr);
   // Overview levels as the COG driver would make them (halving until one block holds a level),
   // created empty in the stream file and filled while streaming.
@@ -525,10 +556,10 @@ void CogWriter::finish() {
     dataset_ = nullptr;
     if (!written) {
       std::remove(temp_path_.c_str());
+      std::remove((temp_path_ + ".aux.xml").c_str());
       throw WriteError(path_ + ": cannot write GeoTIFF: " + last_gdal_error());
     }
-    atomic_replace(temp_path_, path_);
-    finished_ = true;
+    publish_with_sidecars(temp_path_);
     return;
   }
   const bool streamed = pyramid_ && next_row_ == spec_.grid.rows;  // every row arrived, in order
@@ -559,12 +590,74 @@ void CogWriter::finish() {
   GDALClose(src);
   dataset_ = nullptr;
   std::remove(temp_path_.c_str());
+  std::remove((temp_path_ + ".aux.xml").c_str());  // the stream file's names, copied into the COG's
   if (!written || CPLGetLastErrorType() >= CE_Failure) {
     std::remove(partial.c_str());
+    std::remove((partial + ".aux.xml").c_str());
     throw WriteError(path_ + ": cannot write Cloud-Optimized GeoTIFF: " + last_gdal_error());
   }
-  atomic_replace(partial, path_);
+  publish_with_sidecars(partial);
+}
+
+// GDAL names a file's .aux.xml after the file, so the one written beside the partial file follows it
+// under the target's name, and the QGIS style joins them; the sidecars go first, so that a crash
+// leaves at worst new names beside the old raster (the same classes), never a new raster with none.
+// A sidecar of an earlier version the new raster does not have is removed.
+void CogWriter::publish_with_sidecars(const std::string& written) {
+  namespace fs = std::filesystem;
+  if (!spec_.colours.empty()) {
+    // The class names into the written file's .aux.xml: opened read-only, GDAL keeps them there. PAM
+    // is off for the process (no side files beside inputs), so it is turned on for this thread alone.
+    CPLSetThreadLocalConfigOption("GDAL_PAM_ENABLED", "YES");
+    GDALDatasetH ds = GDALOpenEx(written.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    if (ds) {
+      set_class_names(GDALGetRasterBand(ds, 1), spec_.colours);
+      GDALClose(ds);
+    }
+    CPLSetThreadLocalConfigOption("GDAL_PAM_ENABLED", nullptr);
+    if (!ds) throw WriteError(path_ + ": cannot reopen to name its classes: " + last_gdal_error());
+  }
+  const std::string aux = written + ".aux.xml", target_aux = path_ + ".aux.xml";
+  const std::string qml = (fs::path(path_).parent_path() / fs::path(path_).stem()).string() + ".qml";
+  std::error_code ec;
+  if (fs::exists(aux, ec))
+    atomic_replace(aux, target_aux);
+  else
+    fs::remove(target_aux, ec);
+  if (!spec_.colours.empty()) {
+    write_file_atomically(qml, qgis_class_style(spec_.colours, spec_.nodata));
+  } else {
+    fs::remove(qml, ec);
+  }
+  atomic_replace(written, path_);
   finished_ = true;
+}
+
+std::string qgis_class_style(const std::vector<ColourEntry>& colours, double nodata) {
+  std::string xml =
+      "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0\" styleCategories=\"Symbology\">\n <pipe>\n"
+      "  <rasterrenderer type=\"paletted\" band=\"1\" opacity=\"1\" alphaBand=\"-1\" nodataColor=\"\">\n   <rasterTransparency/>\n"
+      "   <colorPalette>\n";
+  const auto escaped = [](const std::string& text) {
+    std::string out;
+    for (char ch : text) {
+      if (ch == '&') out += "&amp;";
+      else if (ch == '<') out += "&lt;";
+      else if (ch == '>') out += "&gt;";
+      else if (ch == '"') out += "&quot;";
+      else out += ch;
+    }
+    return out;
+  };
+  for (const ColourEntry& c : colours) {
+    if (double(c.value) == nodata) continue;
+    char colour[8];
+    std::snprintf(colour, sizeof colour, "#%02x%02x%02x", c.r, c.g, c.b);
+    xml += "    <paletteEntry value=\"" + std::to_string(c.value) + "\" color=\"" + colour + "\" alpha=\"" + std::to_string(int(c.a)) +
+           "\" label=\"" + escaped(c.label) + "\"/>\n";
+  }
+  xml += "   </colorPalette>\n  </rasterrenderer>\n </pipe>\n</qgis>\n";
+  return xml;
 }
 
 void translate_to_tiled_geotiff(const std::string& src, const std::string& dst) {

@@ -144,6 +144,10 @@ YearResult Workspace::year_result(int y) const {
     if (const auto at = cache_->results.find(y); at != cache_->results.end()) return at->second;
   }
   YearResult result = year(y).year;
+  // The year's GeoTIFFs as the run listed them (YearResult::products is derived, not stored): those of
+  // its stored outputs still on disk, so that a renderer (STAC, the report's maps) finds them.
+  for (const auto& [name, path] : rasters(y).paths)
+    if (std::filesystem::exists(path)) result.products.push_back(path);
   const Settings s = settings(y);
   std::optional<std::vector<GroundPlot>> plots;
   std::optional<std::vector<ReferenceSample>> samples;

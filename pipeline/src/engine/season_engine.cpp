@@ -801,9 +801,20 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
     times.push_back(y->year);
   }
   // The rasters of products/product_specs.cpp's trend_products(): slope, then class; each written when selected.
-  const std::vector<ProductSpec>& specs = trend_products();
+  // Each says the years it spans (in its description and metadata): a trend without its period is unreadable.
+  std::string years_used;
+  for (const auto* y : usable) {
+    if (!years_used.empty()) years_used += ' ';
+    years_used += std::to_string(y->year);
+  }
+  const std::string period = std::to_string(usable.front()->year) + "-" + std::to_string(usable.back()->year);
+  std::vector<ProductSpec> specs = trend_products();
+  for (ProductSpec& spec : specs) spec.description += ", " + period;
   const std::vector<std::pair<std::string, std::string>> metadata = {{"ECOMON_TREND_ALPHA", format_fixed(s.trend.alpha, 3)},
-                                                                     {"ECOMON_YEARS", std::to_string(usable.size())}};
+                                                                     {"ECOMON_YEARS", std::to_string(usable.size())},
+                                                                     {"ECOMON_YEAR_FIRST", std::to_string(usable.front()->year)},
+                                                                     {"ECOMON_YEAR_LAST", std::to_string(usable.back()->year)},
+                                                                     {"ECOMON_YEARS_USED", years_used}};
   ProductOutputPlan outputs{"trends", {"trends"}, "", metadata};
   ProductWriters opened = open_product_writers(specs, outputs, grid, s.output, work_dir);
   auto& writers = opened.writers;
@@ -832,7 +843,10 @@ std::vector<std::string> pixel_trends(const std::vector<YearResult>& years, cons
               v[y] = raw == kNoData8 ? std::nan("") : raw * kFvcScale;
             }
             const geo::TrendResult trend = geo::theil_sen_mann_kendall(times, v);
-            if (trend.n < 3) continue;
+            if (trend.n < 3) {
+              if (trend.n > 0) cls.at(r, c) = kTrendInsufficientData;
+              continue;
+            }
             slope.at(r, c) = float(trend.slope);
             cls.at(r, c) = !(trend.p < s.trend.alpha) ? 0 : trend.s > 0 ? 1 : 2;
           }

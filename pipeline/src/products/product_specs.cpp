@@ -57,6 +57,7 @@ geo::io::RasterSpec ProductSpec::raster(const geo::Grid& grid, std::vector<std::
   r.nodata = nodata;
   r.description = description;
   r.scale = scale;
+  r.unit = unit;
   r.colours = colours;
   r.categorical = categorical;
   r.metadata = std::move(metadata);
@@ -80,6 +81,9 @@ const std::vector<ProductSpec>& scene_products() {
                    sandification_grade_colours("water (not graded)"), true});
     out.push_back({"CLEAR", PixelType::u8, kNoData8, 1, "Clear observation (QA: no fill, cloud, shadow, cirrus, snow, saturation)",
                    binary_colours("masked", "clear", 250, 250, 250), true, true});
+    const std::string dimensionless = "1";  // the indices and FVC (UDUNITS); a named string: GCC 12's -Wrestrict misfires on a literal here
+    for (ProductSpec& p : out)
+      if (p.colours.empty()) p.unit = dimensionless;
     return out;
   }();
   return products;
@@ -179,19 +183,26 @@ void ProductBlocks::write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writ
 }
 
 const std::vector<ProductSpec>& trend_products() {
-  static const std::vector<ProductSpec> products = {
+  static const std::vector<ProductSpec> products = [] {
+    std::vector<ProductSpec> out = {
       {"FVC_TREND_SLOPE", PixelType::f32, -9999, 1, "Theil-Sen slope of season FVC, per year", {}, false},
       {"FVC_TREND_CLASS",
        PixelType::u8,
        kNoData8,
        1,
        "Mann-Kendall trend of season FVC at trend.alpha (ECOMON_TREND_ALPHA)",
+       // "Insufficient data" is a class of its own, apart from "no significant trend": a cell seen in
+       // fewer than 3 years has no test at all, which is not a test that found nothing.
        {{0, 230, 230, 230, 255, "no significant trend"},
         {1, 30, 150, 50, 255, "significant increase"},
         {2, 200, 60, 40, 255, "significant decrease"},
-        {255, 0, 0, 0, 0, "fewer than 3 years"}},
+        {3, 250, 235, 160, 255, "insufficient data (fewer than 3 years observed)"},
+        {255, 0, 0, 0, 0, "no data"}},
        true},
-  };
+    };
+    out[0].unit = "a-1";  // FVC (dimensionless) per year
+    return out;
+  }();
   return products;
 }
 

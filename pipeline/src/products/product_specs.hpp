@@ -21,6 +21,8 @@
 namespace ecomon {
 
 inline constexpr std::uint8_t kNoData8 = 255;
+/// FVC_TREND_CLASS of a cell seen in 1 or 2 years: no test was possible (not "no significant trend").
+inline constexpr std::uint8_t kTrendInsufficientData = 3;
 inline constexpr std::int16_t kNoData16 = -32768;
 inline constexpr double kIndexScale = 1e-4;  // indices stored as int16 x 1e-4
 inline constexpr double kFvcScale = 0.005;   // FVC stored as uint8 0..200 x 0.005
@@ -63,6 +65,9 @@ struct ProductSpec {
   /// rasters on disk equals the run's.
   std::function<void(ZoneTally&, const SeasonZone&, const StoredCell* cells, const std::int32_t* values, const double* w, std::size_t n)>
       season_tally = {};
+  /// The unit of the physical value (raw x scale), as UDUNITS writes it: "1" for a dimensionless
+  /// index or fraction; "" for a class raster (its classes name its values). Written to the band.
+  std::string unit = {};
   /// The full raster spec on `grid` with the run's metadata.
   geo::io::RasterSpec raster(const geo::Grid& grid, std::vector<std::pair<std::string, std::string>> metadata) const;
 };

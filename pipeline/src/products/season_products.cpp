@@ -54,6 +54,7 @@ void add_index_composites(std::vector<ProductSpec>& out) {
   for (const IndexProduct& p : index_products())
     for (const SeasonComposite& composite : p.season) {
       ProductSpec spec{composite.product, PixelType::i16, kNoData16, kIndexScale, composite.description, {}, false};
+      spec.unit = "1";
       const std::size_t slot = season_index_slot(p.name);
       if (composite.statistic == SeasonComposite::Statistic::at_peak)
         spec.season_value = per_clear_cell([slot](const SeasonCell& c) { return index_code(c.at_peak[slot]); });
@@ -75,6 +76,7 @@ std::vector<ProductSpec> build() {
   add_index_composites(out);
 
   ProductSpec clear_count{"CLEAR_COUNT", PixelType::u8, kNoData8, 1, "Clear observations in the season", {}, false};
+  clear_count.unit = "count";
   // At most 254: 255 is the band's nodata (no scene has data here).
   clear_count.season_value = per_cell_with_data([](const SeasonCell& c) { return std::min(c.clear_count, 254); });
   // The zone's observation accounting (its total area is counted by the engine: every cell with data).
@@ -88,6 +90,7 @@ std::vector<ProductSpec> build() {
 
   ProductSpec frequency{"WATER_FREQUENCY", PixelType::u8, kNoData8, 1, "Water frequency: wet / clear observations (WOfS), percent",
                         {}, false};
+  frequency.unit = "%";
   frequency.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(std::lround(c.water_frequency * 100)); });
   out.push_back(std::move(frequency));
 
@@ -109,6 +112,7 @@ std::vector<ProductSpec> build() {
   out.push_back(std::move(wetland));
 
   ProductSpec fvc{"FVC", PixelType::u8, kNoData8, kFvcScale, "Fractional vegetation cover from the max-NDVI composite, x0.005", {}, false};
+  fvc.unit = "1";
   fvc.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(fvc_code(c.fvc)); });
   fvc.season_tally = per_clear_cell_tally([](ZoneTally& t, const SeasonZone&, const StoredCell& c, std::int32_t, double w) {
     if (!c.is_land()) return;
@@ -175,6 +179,7 @@ std::vector<ProductSpec> build() {
                   "Desertification difference index of the albedo-NDVI space (Zeng et al. 2006) at the season's peak, x1e-4",
                   {},
                   false};
+  ddi.unit = "1";
   ddi.season_value = per_clear_cell(
       [ndvi, albedo](const SeasonCell& c) { return index_code(c.rules->ddi(c.at_peak[ndvi], c.at_peak[albedo]), 3.2f); });
   out.push_back(std::move(ddi));
@@ -198,6 +203,7 @@ std::vector<ProductSpec> build() {
   ProductSpec npp{"NPP", PixelType::i16, kNoData16, 1,
                   "Net primary productivity of the year, CASA model (Potter et al. 1993; Zhu et al. 2007), g C/m2/yr", {}, false};
   npp.needs = ProductSpec::Needs::climate;
+  npp.unit = "g C m-2 yr-1";
   npp.season_value = per_clear_cell([](const SeasonCell& c) {
     return std::isfinite(c.npp) ? std::int32_t(std::lround(std::clamp(c.npp, 0.0f, 32767.0f))) : std::int32_t(kNoData16);
   });
@@ -213,6 +219,7 @@ std::vector<ProductSpec> build() {
   ProductSpec shoulders{"SHOULDER_WINDOWS", PixelType::u8, kNoData8, 1,
                         "Shoulder windows (spring, autumn) with a clear observation: 0, 1 or 2 (2: the forest rule's phenology applied)",
                         {}, false};
+  shoulders.unit = "count";
   shoulders.season_value = per_clear_cell([](const SeasonCell& c) { return std::int32_t(c.shoulders); });
   out.push_back(std::move(shoulders));
 

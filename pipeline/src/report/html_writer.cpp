@@ -18,8 +18,11 @@
 #include <sstream>
 
 #include "base/csv.hpp"
+#include "base/version.hpp"
+#include "products/product_specs.hpp"
 #include "libgeo/io/raster.hpp"
 #include "report/embedded_scripts.hpp"
+#include "report/raster_maps.hpp"
 #include "report/report_writer.hpp"
 #include "report/zone_reports.hpp"
 
@@ -393,6 +396,9 @@ class HtmlReportWriter final : public ReportWriter {
       charts.push_back(std::move(chart));
     }
     page << "</div>\n";
+    // The products themselves, per year, drawn from the run's rasters.
+    const std::string figures = raster_map_figures(r, w.zh, r.output.path({"report_files"}), "report_files/");
+    if (!figures.empty()) page << "<h3>" << w("专题图（据本次运行的栅格绘制）", "Maps of the products (drawn from this run's rasters)") << "</h3>\n" << figures;
   }
 
   static void carbon_section(const RunResults& r, const Words& w, std::ostringstream& page) {
@@ -446,7 +452,14 @@ class HtmlReportWriter final : public ReportWriter {
     for (const SceneResult& s : r.scenes)
       page << "<tr><td>" << escape(s.scene.date) << "</td><td>" << escape(s.scene.spacecraft + " " + s.scene.sensor) << "</td><td class=\"id\">"
            << escape(s.scene.id) << "</td></tr>\n";
-    page << "</tbody></table>\n<p class=\"note\">" << w("图表：", "Charts: ") << "Apache ECharts " << echarts_version()
+    // Each product's formula and its source, as its spec (and the raster's band description) says it.
+    page << "</tbody></table>\n<h3>" << w("产品与公式", "Products and formulas") << "</h3>\n<table class=\"formulas\"><thead><tr><th>"
+         << w("产品", "Product") << "</th><th>" << w("公式与来源", "Formula and source") << "</th></tr></thead><tbody>\n";
+    for (const auto* list : {&scene_products(), &season_products(), &trend_products()})
+      for (const ProductSpec& p : *list)
+        page << "<tr><td class=\"key\">" << escape(p.name) << "</td><td>" << escape(p.description) << "</td></tr>\n";
+    page << "</tbody></table>\n<p class=\"note\">ecomon " << escape(ecomon_version()) << "</p>\n";
+    page << "<p class=\"note\">" << w("图表：", "Charts: ") << "Apache ECharts " << echarts_version()
          << " (Apache-2.0, report_files/echarts-LICENSE.txt)</p>\n</section>\n";
   }
 
@@ -460,6 +473,13 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowra
 .verdict { font-weight: bold; } .verdict.met { color: #1b5e20; background: #e8f5e9; } .verdict.not_met { color: #b71c1c; background: #ffebee; }
 .verdict.at_risk { color: #8d5a00; background: #fff8e1; } .verdict.not_assessed, .verdict.no_data { color: #555; background: #f5f5f5; }
 .sentences li { margin: 0.3em 0; } .code { color: #777; font-size: 0.8em; font-weight: normal; }
+.rmaps { display: flex; flex-wrap: wrap; gap: 0.6em; } figure.rmap { margin: 0; width: 100%; max-width: 540px; break-inside: avoid; }
+figure.rmap svg { width: 100%; height: auto; border: 1px solid #ccc; background: #fff; } figure.rmap .outlines path { fill: none; stroke: #333; stroke-width: 1; }
+figure.rmap .names text { font-size: 11px; text-anchor: middle; fill: #111; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+figure.rmap .scalebar text, figure.rmap .north text { font-size: 11px; fill: #111; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+.legend { font-size: 0.85em; margin-top: 0.2em; } .legend .swatch { display: inline-block; margin-right: 0.8em; white-space: nowrap; }
+.legend .swatch i { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.3em; vertical-align: -0.1em; border: 1px solid #888; }
+.legend .ramp i { display: inline-block; width: 10em; height: 0.8em; margin: 0 0.4em; vertical-align: -0.1em; border: 1px solid #888; }
 .charts { display: flex; flex-wrap: wrap; gap: 0.5em; } .chart { width: 100%; max-width: 520px; height: 260px; } .chart.map { height: 360px; }
 .note { color: #555; font-size: 0.85em; }
 @media (max-width: 600px) { body { padding: 0.4em; } table { font-size: 0.8em; } .chart { height: 220px; } }

@@ -41,4 +41,10 @@ class CoordinateTransformer {
 /// Human-readable CRS name ("WGS 84 / UTM zone 48N").
 std::string crs_name(const std::string& crs);
 
+/// The CRS's authority code ("EPSG:32648") when it is, or is identified as, one of the authority's
+/// CRSs; "" otherwise (a custom projection such as the regional China Albers grid).
+std::string crs_authority_code(const std::string& crs);
+/// The CRS as WKT2 (ISO 19162:2019), as STAC's projection extension and OGC APIs expect it.
+std::string crs_wkt2(const std::string& crs);
+
 }  // namespace geo::io

@@ -109,9 +109,13 @@ struct RasterSpec {
   double nodata = 0;
   std::string description;       // band description, e.g. "NDVI (Rouse et al. 1974)"
   double scale = 1, offset = 0;  // physical = raw * scale + offset
+  /// Class rasters: each value's colour and name, written as the colour table, the category names and
+  /// a raster attribute table (Value, Class, Red, Green, Blue, Alpha) in `<file>.aux.xml` (GeoTIFF holds
+  /// no names), and as a QGIS style `<stem>.qml` beside the file, so that QGIS shows a named legend.
   std::vector<ColourEntry> colours;
   bool categorical = false;  // nearest-neighbour overviews instead of averaging
   std::vector<std::pair<std::string, std::string>> metadata;
+  std::string unit;              // of the physical value (UDUNITS: "1", "%", "g C m-2 yr-1"); "" for classes
 };
 
 struct CogOptions {
@@ -144,6 +148,7 @@ class CogWriter {
  private:
   void write_raw(const Window& window, const void* data, int gdal_type);
   void write_overview_row(int level, int row, const std::vector<double>& values);
+  void publish_with_sidecars(const std::string& written);
   std::string path_, temp_path_;
   RasterSpec spec_;
   CogOptions options_;
@@ -152,6 +157,10 @@ class CogWriter {
   std::unique_ptr<OverviewPyramid> pyramid_;  // null: GDAL computes the overviews at finish()
   int next_row_ = 0;                          // the row a streamed strip must start at
 };
+
+/// QGIS's style of a class raster (a paletted renderer: each value's colour and name; `nodata` left
+/// out), as the text of a `.qml` file.
+std::string qgis_class_style(const std::vector<ColourEntry>& colours, double nodata);
 
 /// Writes a whole small raster in one call (simulator truth, tests).
 template <typename T>

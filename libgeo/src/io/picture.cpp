@@ -1,0 +1,106 @@
+#include "libgeo/io/picture.hpp"
+
+#include <gdal.h>
+#include <cpl_vsi.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <memory>
+
+#include "libgeo/io/vsi.hpp"
+
+namespace geo::io {
+
+namespace {
+
+std::array<std::uint8_t, 4> ramp_colour(const std::vector<RampStop>& ramp, double v) {
+  if (ramp.empty()) return {128, 128, 128, 255};
+  if (v <= ramp.front().value) return {ramp.front().r, ramp.front().g, ramp.front().b, 255};
+  if (v >= ramp.back().value) return {ramp.back().r, ramp.back().g, ramp.back().b, 255};
+  std::size_t k = 1;
+  while (ramp[k].value < v) ++k;
+  const RampStop &a = ramp[k - 1], &b = ramp[k];
+  const double t = (v - a.value) / (b.value - a.value);
+  const auto mix = [t](std::uint8_t x, std::uint8_t y) { return std::uint8_t(std::lround(x + (y - x) * t)); };
+  return {mix(a.r, b.r), mix(a.g, b.g), mix(a.b, b.b), 255};
+}
+
+}  // namespace
+
+RasterPicture render_raster_png(const std::string& path, const std::vector<ColourEntry>& classes, const std::vector<RampStop>& ramp,
+                                int max_width) {
+  const std::unique_ptr<void, void (*)(void*)> ds(GDALOpen(path.c_str(), GA_ReadOnly), [](void* d) {
+    if (d) GDALClose(d);
+  });
+  if (!ds) throw IoError(path + ": cannot be opened to draw it");
+  GDALRasterBandH band = GDALGetRasterBand(ds.get(), 1);
+  const int cols = GDALGetRasterXSize(ds.get()), rows = GDALGetRasterYSize(ds.get());
+  const int width = std::max(1, std::min(cols, max_width));
+  const int height = std::max(1, int(std::lround(double(rows) * width / cols)));
+  std::vector<double> values(std::size_t(width) * std::size_t(height));
+  GDALRasterIOExtraArg extra;
+  INIT_RASTERIO_EXTRA_ARG(extra);
+  // Classes by nearest neighbour (a class is never averaged into another); values averaged.
+  extra.eResampleAlg = classes.empty() ? GRIORA_Average : GRIORA_NearestNeighbour;
+  if (GDALRasterIOEx(band, GF_Read, 0, 0, cols, rows, values.data(), width, height, GDT_Float64, 0, 0, &extra) != CE_None)
+    throw IoError(path + ": cannot be read to draw it");
+  int has_nodata = 0;
+  const double nodata = GDALGetRasterNoDataValue(band, &has_nodata);
+  int has_scale = 0, has_offset = 0;
+  double scale = GDALGetRasterScale(band, &has_scale), offset = GDALGetRasterOffset(band, &has_offset);
+  if (!has_scale) scale = 1;
+  if (!has_offset) offset = 0;
+
+  std::vector<std::uint8_t> rgba(values.size() * 4, 0);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double raw = values[i];
+    if (!std::isfinite(raw) || (has_nodata && raw == nodata)) continue;
+    std::array<std::uint8_t, 4> c{0, 0, 0, 0};
+    if (!classes.empty()) {
+      const int value = int(std::lround(raw));
+      for (const ColourEntry& e : classes)
+        if (e.value == value) c = {e.r, e.g, e.b, e.a};
+    } else {
+      c = ramp_colour(ramp, raw * scale + offset);
+    }
+    std::copy(c.begin(), c.end(), rgba.begin() + std::ptrdiff_t(i * 4));
+  }
+
+  GDALDriverH mem_driver = GDALGetDriverByName("MEM");
+  GDALDriverH png_driver = GDALGetDriverByName("PNG");
+  if (!mem_driver || !png_driver) throw IoError(path + ": GDAL has no MEM or PNG driver to draw it");
+  const std::unique_ptr<void, void (*)(void*)> picture(GDALCreate(mem_driver, "", width, height, 4, GDT_Byte, nullptr), [](void* d) {
+    if (d) GDALClose(d);
+  });
+  for (int b = 0; b < 4; ++b)
+    if (GDALRasterIO(GDALGetRasterBand(picture.get(), b + 1), GF_Write, 0, 0, width, height, rgba.data() + b, width, height, GDT_Byte, 4,
+                     4 * width) != CE_None)
+      throw IoError(path + ": cannot draw it");
+  const std::string mem = private_vsimem_name("picture", ".png");
+  // No auxiliary .aux.xml beside the in-memory PNG; ZLEVEL 6, the PNG driver's default, fixed here
+  // so that the bytes do not follow a change of default.
+  const char* options[] = {"ZLEVEL=6", "WRITE_METADATA_AS_TEXT=NO", nullptr};
+  GDALDatasetH png = GDALCreateCopy(png_driver, mem.c_str(), picture.get(), FALSE, const_cast<char**>(options), nullptr, nullptr);
+  if (!png) throw IoError(path + ": cannot encode its picture as PNG");
+  GDALClose(png);
+  vsi_l_offset length = 0;
+  GByte* bytes = VSIGetMemFileBuffer(mem.c_str(), &length, FALSE);
+  RasterPicture out;
+  out.png.assign(reinterpret_cast<const char*>(bytes), std::size_t(length));
+  VSIUnlink(mem.c_str());
+  VSIUnlink((mem + ".aux.xml").c_str());
+
+  double transform[6];
+  GDALGetGeoTransform(ds.get(), transform);
+  out.grid.cols = width, out.grid.rows = height;
+  out.grid.transform.origin_x = transform[0];
+  out.grid.transform.origin_y = transform[3];
+  out.grid.transform.pixel_width = transform[1] * cols / width;
+  out.grid.transform.pixel_height = transform[5] * rows / height;
+  const char* wkt = GDALGetProjectionRef(ds.get());
+  out.grid.crs_wkt = wkt ? wkt : "";
+  return out;
+}
+
+}  // namespace geo::io

@@ -1,0 +1,233 @@
+#include "report/raster_maps.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "base/csv.hpp"
+#include "libgeo/io/picture.hpp"
+#include "libgeo/io/projection.hpp"
+#include "products/product_specs.hpp"
+
+namespace ecomon {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kPictureWidth = 560;
+
+// The products a bureau's report maps, in the report's order; a continuous one with its ramp.
+struct MappedProduct {
+  const char* name;
+  const char *zh, *en;
+  std::vector<geo::io::RampStop> ramp;  // empty: a class raster (its spec's colours)
+  const char *unit_zh, *unit_en;
+};
+const std::vector<MappedProduct>& mapped_products() {
+  // FVC on a brown-to-green ramp (ColorBrewer BrBG's ends and middle, Brewer 2003).
+  static const std::vector<MappedProduct> products = {
+      {"LANDCOVER", "土地覆盖", "Land cover", {}, "", ""},
+      {"FOREST", "森林（国家定义）", "Forest (China's definition)", {}, "", ""},
+      {"FVC", "植被覆盖度", "Fractional vegetation cover", {{0, 140, 81, 10}, {0.3, 246, 232, 195}, {1, 1, 102, 94}}, "无量纲（0–1）",
+       "dimensionless (0–1)"},
+      {"SANDIFICATION_GRADE", "沙化程度（GB/T 24255）", "Sandification grade (GB/T 24255)", {}, "", ""}};
+  return products;
+}
+
+// Class names in Chinese, by the English label the raster carries.
+std::string class_label(const std::string& label, bool zh) {
+  if (!zh) return label;
+  static const std::map<std::string, std::string> words = {
+      {"unknown", "未分类"},
+      {"tree", "乔木林"},
+      {"shrubland", "灌木林"},
+      {"grassland", "草地"},
+      {"cropland", "耕地"},
+      {"water", "水体"},
+      {"wetland", "湿地"},
+      {"bare", "裸地"},
+      {"built-up", "建设用地"},
+      {"not forest", "非森林"},
+      {"forest (trees)", "森林（乔木林）"},
+      {"special shrubland (forest where designated)", "国家特别规定灌木林地"},
+      {"not graded (water, wetland, cropland, built-up)", "不分级（水体、湿地、耕地、建设用地）"},
+      {"non-sandified", "非沙化"},
+      {"light", "轻度"},
+      {"moderate", "中度"},
+      {"severe", "重度"},
+      {"extreme", "极重度"}};
+  const auto w = words.find(label);
+  return w == words.end() ? label : w->second;
+}
+
+std::string escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+
+std::string fixed(double v, int digits) { return format_fixed(v, digits); }
+
+const ProductSpec* season_spec(const std::string& name) {
+  for (const ProductSpec& p : season_products())
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+// Outlines and name positions of the zones in the picture's pixels (the zones are on the grid's CRS).
+struct Overlay {
+  std::string paths, names;
+};
+
+Overlay zone_overlay(const std::vector<geo::io::Zone>& zones, const geo::Grid& picture) {
+  const geo::GeoTransform& t = picture.transform;
+  std::ostringstream paths, names;
+  for (const geo::io::Zone& z : zones) {
+    std::string d;
+    double best_area = 0, label_x = 0, label_y = 0;
+    for (const geo::Polygon& part : z.geometry.parts) {
+      std::vector<const geo::Ring*> rings{&part.exterior};
+      for (const geo::Ring& h : part.holes) rings.push_back(&h);
+      for (const geo::Ring* ring : rings) {
+        double last_c = 1e300, last_r = 1e300;
+        bool first = true;
+        for (const geo::Point& p : *ring) {
+          const double c = t.x_to_col(p.x), r = t.y_to_row(p.y);
+          // Points closer than half a pixel to the last drawn add nothing to the picture.
+          if (!first && std::abs(c - last_c) < 0.5 && std::abs(r - last_r) < 0.5) continue;
+          d += first ? 'M' : 'L';
+          d.append(fixed(c, 1)).append(" ").append(fixed(r, 1));
+          first = false, last_c = c, last_r = r;
+        }
+        d += "Z";
+      }
+      // The name at the centroid of the largest part's outer ring (shoelace formula).
+      double a = 0, cx = 0, cy = 0;
+      const geo::Ring& ring = part.exterior;
+      for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+        const double x0 = t.x_to_col(ring[i].x), y0 = t.y_to_row(ring[i].y), x1 = t.x_to_col(ring[i + 1].x), y1 = t.y_to_row(ring[i + 1].y);
+        const double cross = x0 * y1 - x1 * y0;
+        a += cross, cx += (x0 + x1) * cross, cy += (y0 + y1) * cross;
+      }
+      if (std::abs(a) > best_area) best_area = std::abs(a), label_x = cx / (3 * a), label_y = cy / (3 * a);
+    }
+    paths << "<path d=\"" << d << "\"/>";
+    if (best_area > 0) names << "<text x=\"" << fixed(label_x, 1) << "\" y=\"" << fixed(label_y, 1) << "\">" << escape(z.name) << "</text>";
+  }
+  return {paths.str(), names.str()};
+}
+
+// A scale bar of a round length (1, 2 or 5 x 10^k km) near a fifth of the picture's width, and a
+// north arrow pointing to true north at the picture's centre (grid north differs from it away from
+// the projection's central meridian).
+std::string scale_and_north(const geo::Grid& picture, bool zh) {
+  const geo::GeoTransform& t = picture.transform;
+  const double metres_per_pixel = std::abs(t.pixel_width);
+  const double wanted_km = picture.cols * metres_per_pixel / 5 / 1000;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(wanted_km)));
+  double km = magnitude;
+  for (double step : {2.0, 5.0, 10.0})
+    if (step * magnitude <= wanted_km) km = step * magnitude;
+  const double bar = km * 1000 / metres_per_pixel;
+  const double x0 = 12, y0 = picture.rows - 14;
+  std::ostringstream out;
+  out << "<g class=\"scalebar\"><rect x=\"" << fixed(x0, 1) << "\" y=\"" << fixed(y0, 1) << "\" width=\"" << fixed(bar / 2, 1)
+      << "\" height=\"5\" fill=\"#222\"/><rect x=\"" << fixed(x0 + bar / 2, 1) << "\" y=\"" << fixed(y0, 1) << "\" width=\"" << fixed(bar / 2, 1)
+      << "\" height=\"5\" fill=\"#fff\" stroke=\"#222\"/><text x=\"" << fixed(x0, 1) << "\" y=\"" << fixed(y0 - 4, 1) << "\">0</text><text x=\""
+      << fixed(x0 + bar, 1) << "\" y=\"" << fixed(y0 - 4, 1) << "\" text-anchor=\"middle\">" << format_fixed(km, km < 1 ? 1 : 0) << (zh ? " 公里" : " km")
+      << "</text></g>";
+  // True north: the centre and a point 0.05 degrees north of it, in the picture's pixels.
+  double angle = 0;
+  if (!picture.crs_wkt.empty() && !geo::io::is_geographic(picture.crs_wkt)) {
+    std::vector<geo::Point> centre{{t.col_to_x(picture.cols / 2.0), t.row_to_y(picture.rows / 2.0)}};
+    geo::io::CoordinateTransformer(picture.crs_wkt, "EPSG:4326").transform(centre);
+    std::vector<geo::Point> both{centre[0], {centre[0].x, centre[0].y + 0.05}};
+    geo::io::CoordinateTransformer("EPSG:4326", picture.crs_wkt).transform(both);
+    const double dc = t.x_to_col(both[1].x) - t.x_to_col(both[0].x), dr = t.y_to_row(both[1].y) - t.y_to_row(both[0].y);
+    angle = std::atan2(dc, -dr) * 180 / M_PI;
+  }
+  const double nx = picture.cols - 24, ny = 34;
+  out << "<g class=\"north\" transform=\"translate(" << fixed(nx, 1) << " " << fixed(ny, 1) << ") rotate(" << fixed(angle, 1)
+      << ")\"><path d=\"M0 -18L7 8L0 3L-7 8Z\" fill=\"#222\" stroke=\"#fff\" stroke-width=\"1\"/><text x=\"0\" y=\"-22\" "
+         "text-anchor=\"middle\">"
+      << (zh ? "北" : "N") << "</text></g>";
+  return out.str();
+}
+
+std::string css_colour(std::uint8_t r, std::uint8_t g, std::uint8_t b) {
+  char text[8];
+  std::snprintf(text, sizeof text, "#%02x%02x%02x", r, g, b);
+  return text;
+}
+
+std::string legend(const MappedProduct& product, const ProductSpec& spec, bool zh) {
+  std::ostringstream out;
+  out << "<div class=\"legend\">";
+  if (product.ramp.empty()) {
+    for (const geo::io::ColourEntry& c : spec.colours) {
+      if (c.a == 0) continue;  // transparent: no data, unknown
+      out << "<span class=\"swatch\"><i style=\"background:" << css_colour(c.r, c.g, c.b) << "\"></i>" << escape(class_label(c.label, zh))
+          << "</span>";
+    }
+  } else {
+    std::string stops;
+    for (const geo::io::RampStop& s : product.ramp)
+      stops += ", " + css_colour(s.r, s.g, s.b) + " " + fixed(100 * (s.value - product.ramp.front().value) /
+                                                                  (product.ramp.back().value - product.ramp.front().value), 0) + "%";
+    out << "<span class=\"ramp\"><span>" << fixed(product.ramp.front().value, 1) << "</span><i style=\"background:linear-gradient(to right"
+        << stops << ")\"></i><span>" << fixed(product.ramp.back().value, 1) << "</span></span> <span class=\"unit\">"
+        << (zh ? "单位：" : "unit: ") << escape(zh ? product.unit_zh : product.unit_en) << "</span>";
+  }
+  out << "</div>";
+  return out.str();
+}
+
+}  // namespace
+
+std::string raster_map_figures(const RunResults& r, bool zh, const std::string& folder, const std::string& folder_href) {
+  std::ostringstream html;
+  bool any = false;
+  for (const MappedProduct& product : mapped_products()) {
+    const ProductSpec* spec = season_spec(product.name);
+    if (!spec) continue;
+    std::ostringstream figures;
+    for (const YearResult& y : r.years) {
+      std::string file_name = "ecomon_";
+      file_name.append(std::to_string(y.year)).append("_").append(product.name).append(".tif");
+      const auto path = std::find_if(y.products.begin(), y.products.end(),
+                                     [&](const std::string& p) { return fs::path(p).filename().string() == file_name; });
+      if (path == y.products.end() || !fs::exists(*path)) continue;
+      const geo::io::RasterPicture picture = geo::io::render_raster_png(*path, product.ramp.empty() ? spec->colours : std::vector<geo::io::ColourEntry>{},
+                                                                        product.ramp, kPictureWidth);
+      std::string file = "map_";  // appended: GCC 12's -Wrestrict misfires on "literal" + std::string
+      file.append(std::to_string(y.year)).append("_").append(product.name).append(".png");
+      fs::create_directories(folder);
+      geo::io::write_file_atomically((fs::path(folder) / file).string(), picture.png);
+      const Overlay overlay = zone_overlay(r.season_zones, picture.grid);
+      const std::string title = std::string(zh ? product.zh : product.en) + " " + std::to_string(y.year);
+      figures << "<figure class=\"rmap\"><svg viewBox=\"0 0 " << picture.grid.cols << " " << picture.grid.rows
+              << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"" << escape(title) << "\"><image href=\"" << escape(folder_href + file)
+              << "\" width=\"" << picture.grid.cols << "\" height=\"" << picture.grid.rows
+              << "\" style=\"image-rendering:pixelated\"/><g class=\"outlines\">" << overlay.paths << "</g><g class=\"names\">" << overlay.names
+              << "</g>" << scale_and_north(picture.grid, zh) << "</svg><figcaption><b>" << escape(title) << "</b>" << legend(product, *spec, zh)
+              << "</figcaption></figure>\n";
+      any = true;
+    }
+    const std::string drawn = figures.str();
+    if (!drawn.empty()) html << "<h4>" << escape(zh ? product.zh : product.en) << "</h4>\n<div class=\"rmaps\">\n" << drawn << "</div>\n";
+  }
+  if (!any) return "";
+  return html.str();
+}
+
+}  // namespace ecomon
