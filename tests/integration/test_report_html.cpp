@@ -86,10 +86,10 @@ TEST(ReportXlsx, ASheetPerTableWithChineseHeadersNumbersAndAFrozenHeader) {
   const fs::path book = dir / "out" / "ecomon_report.xlsx";
   ASSERT_TRUE(fs::exists(book));
   std::ofstream(dir / "check.py") << R"py(
-import re, sys, zipfile
+import html, re, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 names = re.findall(r'<sheet name="([^"]+)"', z.read('xl/workbook.xml').decode())
-strings = [re.sub(r'<[^>]+>', '', s) for s in re.findall(r'<si>(.*?)</si>', z.read('xl/sharedStrings.xml').decode(), re.S)]
+strings = [html.unescape(re.sub(r'<[^>]+>', '', s)) for s in re.findall(r'<si>(.*?)</si>', z.read('xl/sharedStrings.xml').decode(), re.S)]
 rels = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', z.read('xl/_rels/workbook.xml.rels').decode()))
 ids = re.findall(r'<sheet name="[^"]+" sheetId="\d+" r:id="(rId\d+)"', z.read('xl/workbook.xml').decode())
 sheet = z.read('xl/' + rels[ids[names.index('county_timeseries')]]).decode()
@@ -103,6 +103,37 @@ print('header_zh', any(s.startswith('区划代码') for s in strings), any(s.sta
 attrs, v = cell('A2')
 print('code_is_text', 't="s"' in attrs, strings[int(v)] if 't="s"' in attrs else v)
 print('formats', '0.0000' in styles)
+# Every cell of every sheet against its CSV: numbers equal, text equal, or a named value (a verdict,
+# a class, yes/no) in Chinese.
+import csv, os
+out = os.path.dirname(sys.argv[1])
+compared = 0
+for name in names:
+    path = os.path.join(out, name + '.csv')
+    if not os.path.exists(path): print('no_csv', name); continue
+    with open(path, encoding='utf-8-sig') as f:
+        table = list(csv.reader(f))
+    xml = z.read('xl/' + rels[ids[names.index(name)]]).decode()
+    for r, row in enumerate(table[1:], start=2):
+        for c, expected in enumerate(row):
+            col = ''
+            n = c
+            while True:
+                col = chr(65 + n % 26) + col
+                n = n // 26 - 1
+                if n < 0: break
+            m = re.search(r'<c r="' + col + str(r) + r'"([^>]*?)(?:/>|>(?:<v>([^<]*)</v>)?)', xml)
+            if m is None:
+                if expected != '': print('differs', name, col + str(r), repr(expected), 'missing')
+                continue
+            attrs, v = m.group(1), m.group(2)
+            got = strings[int(v)] if 't="s"' in attrs else v
+            compared += 1
+            if got == expected: continue
+            if 't="s"' not in attrs and got is not None and expected != '' and float(got) == float(expected): continue
+            if re.fullmatch(r'[a-z_+ ]+', expected) and re.search(r'[\u4e00-\u9fff]', got or ''): continue
+            print('differs', name, col + str(r), repr(expected), repr(got))
+print('cells_compared', compared)
 )py";
   const auto r = run_shell("python3 " + (dir / "check.py").string() + " " + book.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -112,6 +143,66 @@ print('formats', '0.0000' in styles)
   EXPECT_NE(r.output.find("header_zh True True"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("code_is_text True A"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("formats True"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("differs"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("no_csv"), std::string::npos) << r.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex("cells_compared (\\d+)"))) << r.output;
+  EXPECT_GT(std::stoi(m[1]), 500) << r.output;
+  // The verdicts in Chinese, as the headers are.
+  EXPECT_NE(r.output.find("targets_report"), std::string::npos) << r.output;
+}
+
+// unit_timeseries.csv: the city's yearly series, its counties merged as its verdicts merge them: its
+// figure is the targets table's, its area the counties' sum, and a bulletin's year before and change.
+// A Chinese table (report.headers: zh) writes its words in Chinese too.
+TEST(UnitSeries, TheCitysRowsAreItsVerdictsFiguresWithTheYearBeforeAndTheChange) {
+  const fs::path dir = two_year_run("unit_series");
+  const auto units = parse_csv(read_file(dir / "out" / "unit_timeseries.csv"));
+  const auto counties = parse_csv(read_file(dir / "out" / "county_timeseries.csv"));
+  const auto verdicts = parse_csv(read_file(dir / "out" / "targets_report.csv"));
+  ASSERT_EQ(units.size(), 2u);
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    const auto& u = units[i];
+    EXPECT_EQ(u.at("zone_code"), "c");
+    EXPECT_EQ(u.at("zone_name"), "试验市");
+    EXPECT_EQ(u.at("year"), i == 0 ? "2022" : "2023");
+    double area = 0;
+    for (const auto& c : counties)
+      if (c.at("year") == u.at("year")) area += std::stod(c.at("zone_area_km2"));
+    EXPECT_NEAR(std::stod(u.at("zone_area_km2")), area, 2e-6);
+    for (const auto& v : verdicts) {
+      if (v.at("scope") != "unit" || v.at("year") != u.at("year")) continue;
+      const std::string key = v.at("indicator");
+      EXPECT_NEAR(std::stod(u.at(key)), std::stod(v.at("value")), 1e-4) << key << " " << u.at("year");
+      if (i == 0) {
+        EXPECT_EQ(v.at("previous_year"), "");
+        EXPECT_EQ(v.at("change"), "");
+      } else {
+        EXPECT_EQ(v.at("previous_year"), "2022");
+        EXPECT_NEAR(std::stod(v.at("change")), std::stod(v.at("value")) - std::stod(v.at("previous_value")), 2e-4);
+      }
+    }
+  }
+  EXPECT_EQ(units[0].at("forest_coverage_pct_previous"), "");
+  EXPECT_EQ(units[0].at("forest_coverage_pct_change"), "");
+  EXPECT_EQ(units[1].at("forest_coverage_pct_previous"), units[0].at("forest_coverage_pct"));
+  EXPECT_NEAR(std::stod(units[1].at("forest_coverage_pct_change")),
+              std::stod(units[1].at("forest_coverage_pct")) - std::stod(units[0].at("forest_coverage_pct")), 2e-4);
+  EXPECT_EQ(units[1].at("grassland_cover_pct_previous"), units[0].at("grassland_cover_pct"));
+
+  const fs::path zh = two_year_run("unit_series_zh", " --set report.headers=zh");
+  const std::string text = read_file(zh / "out" / "targets_report.csv");
+  const auto lines = parse_csv(text);
+  ASSERT_FALSE(lines.empty());
+  for (const auto& row : lines) {
+    const std::string& verdict = row.at("判定");
+    EXPECT_TRUE(verdict == "达标" || verdict == "未达标" || verdict == "存在风险" || verdict == "未评估" || verdict == "无数据") << verdict;
+    EXPECT_TRUE(row.at("范围") == "考核单元" || row.at("范围") == "所辖旗县区") << row.at("范围");
+    EXPECT_EQ(row.at("规则"), "不低于");
+  }
+  const auto status = parse_csv(read_file(zh / "out" / "scene_status.csv"));
+  ASSERT_FALSE(status.empty());
+  for (const auto& row : status) EXPECT_EQ(row.at("状态"), "成功");
 }
 
 TEST(ReportHtml, RendersInARealBrowserWithChineseTextChartsAndA4Pages) {
@@ -297,4 +388,58 @@ TEST(Stac, ValidAgainstTheOfficialSchemasWithTheRastersOwnFigures) {
   const auto again = run_cli("report " + (dir / "out").string() + " --no-tables");
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_EQ(read_file(item_path), item.dump(2) + "\n");
+}
+
+// The README's own-data walkthrough, end to end: the shipped 30 m example config copied unchanged
+// into a folder of its own, Landsat C2 L2 archives dropped unextracted into downloads/, the county
+// boundaries as a GeoPackage in CGCS2000 (EPSG:4490), the plans' targets beside it; `ecomon check`
+// and `ecomon run` on the config by a relative path, from that folder. The workspace has the tables,
+// the report, the workbook, the GeoPackage and a valid STAC catalog.
+TEST(OwnData, TheThirtyMetreExampleConfigOnArchivesByRelativePath) {
+  const fs::path dir = fresh_dir("own_data");
+  fs::create_directories(dir / "downloads");
+  fs::create_directories(dir / "boundaries");
+  const fs::path scenes = dir / "delivered";
+  std::uint64_t seed = 4100;
+  for (const char* date : {"2023-07-12", "2023-08-13"}) {
+    ecomon::SimulationOptions o;
+    o.output_dir = scenes.string();
+    o.west = 107.30, o.east = 107.42, o.south = 41.00, o.north = 41.10, o.utm_zone = 48, o.clouds = 1, o.seed = ++seed, o.pixel_size = 30;
+    o.date = date;
+    const auto s = ecomon::simulate_scene(o);
+    // As USGS delivers it: one .tar per scene, the files at its top level.
+    const auto tar = run_shell("tar -C " + s.folder + " -cf " + (dir / "downloads" / (s.product_id + ".tar")).string() + " .");
+    ASSERT_EQ(tar.exit_code, 0) << tar.output;
+  }
+  fs::remove_all(scenes);
+  const std::string zones = write_zones(dir / "z.geojson", {box_feature("150821", "五原县", 107.31, 41.01, 107.36, 41.09),
+                                                            box_feature("150822", "磴口县", 107.36, 41.01, 107.41, 41.09)});
+  const auto gpkg = run_shell("ogr2ogr -f GPKG " + (dir / "boundaries" / "counties.gpkg").string() + " " + zones +
+                              " -nln counties -t_srs EPSG:4490");
+  ASSERT_EQ(gpkg.exit_code, 0) << gpkg.output;
+  fs::copy_file(std::string(ECOMON_SOURCE_DIR) + "/config/bayannur_30m.yaml", dir / "bayannur_30m.yaml");
+  // The league's own targets (config/targets.yaml cut to the units whose counties the boundaries hold).
+  std::ofstream(dir / "targets.yaml") << "units:\n  \"150800\": {name: 巴彦淖尔市（两县示例）, zones: [\"150821\", \"150822\"]}\ntargets:\n"
+                                       << "  - {id: bayannur_forest, unit: \"150800\", indicator: forest_coverage_pct, rule: at_least, "
+                                          "target: {year: 2025, value: 6.97}, baseline: {year: 2020, value: 6.47}, binding: true, "
+                                          "source: \"plan.txt:1\"}\n";
+
+  const std::string in_dir = "cd " + dir.string() + " && " + ecomon_binary();
+  const auto check = run_shell(in_dir + " check bayannur_30m.yaml");
+  ASSERT_EQ(check.exit_code, 0) << check.output;
+  const auto run = run_shell(in_dir + " run bayannur_30m.yaml");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const fs::path out = dir / "ecomon_out";
+  const auto series = parse_csv(read_file(out / "county_timeseries.csv"));
+  ASSERT_EQ(series.size(), 2u);
+  for (const auto& row : series) {
+    EXPECT_EQ(row.at("year"), "2023");
+    EXPECT_EQ(row.at("scenes"), "2") << row.at("zone_code");
+    EXPECT_GT(std::stod(row.at("observed_fraction")), 0.9) << row.at("zone_code");
+  }
+  for (const char* file : {"report.html", "ecomon_report.xlsx", "indicators.gpkg", "targets_report.csv", "stac/catalog.json",
+                           "years/2023/ecomon_2023_LANDCOVER.tif", "years/2023/ecomon_2023_LANDCOVER.qml"})
+    EXPECT_TRUE(fs::exists(out / file)) << file;
+  const auto valid = run_shell("/usr/bin/python3 " + std::string(ECOMON_SOURCE_DIR) + "/tests/schemas/validate_stac.py " + (out / "stac").string());
+  EXPECT_EQ(valid.exit_code, 0) << valid.output;
 }

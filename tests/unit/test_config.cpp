@@ -172,7 +172,7 @@ TEST(Config, OutputProductsSelectLevelsAndProducts) {
 
 // The shipped configs parse: the demo's, and the template the systemd unit and cron line run.
 TEST(Config, TheShippedConfigsAreValid) {
-  for (const char* name : {"demo.yaml", "nightly.yaml"}) {
+  for (const char* name : {"demo.yaml", "nightly.yaml", "bayannur_30m.yaml"}) {
     const std::string path = std::string(ECOMON_SOURCE_DIR) + "/config/" + name;
     EXPECT_NO_THROW(load_settings(path, {})) << path;
   }

@@ -1,5 +1,5 @@
 // The folders of pipeline/src form layers, and an include never runs back up: a folder includes
-// only its own headers, libgeo and the folders below it. The order (README, "Where things live"):
+// only its own headers, libgeo and the folders below it. The order (docs/DEVELOPERS.md, "Where things live"):
 //   base < rules < config < sensors < ground < landcover < results < products < engine < carbon < targets < report < catalog < app
 // (main.cpp above them all). A new arrow upwards fails here, naming the file and the include. And
 // the registries keep their contracts (every product, indicator and config key documented).
@@ -33,7 +33,7 @@ TEST(SourceLayers, NoIncludeRunsBackUpBetweenFolders) {
     const fs::path relative = fs::relative(entry.path(), src);
     const std::string folder = relative.begin()->string();
     if (relative.has_parent_path() == false) continue;  // main.cpp
-    ASSERT_TRUE(rank.count(folder)) << "pipeline/src/" << folder << " is not in the layer order of this test and the README";
+    ASSERT_TRUE(rank.count(folder)) << "pipeline/src/" << folder << " is not in the layer order of this test and docs/DEVELOPERS.md";
     ++files;
     std::ifstream in(entry.path());
     std::stringstream text;

@@ -603,6 +603,17 @@ void CogWriter::finish() {
 // under the target's name, and the QGIS style joins them; the sidecars go first, so that a crash
 // leaves at worst new names beside the old raster (the same classes), never a new raster with none.
 // A sidecar of an earlier version the new raster does not have is removed.
+std::vector<std::string> raster_sidecar_paths(const std::string& raster) {
+  namespace fs = std::filesystem;
+  return {raster + ".aux.xml", (fs::path(raster).parent_path() / fs::path(raster).stem()).string() + ".qml"};
+}
+
+bool remove_raster(const std::string& raster) {
+  std::error_code ec;
+  for (const std::string& sidecar : raster_sidecar_paths(raster)) std::filesystem::remove(sidecar, ec);
+  return std::filesystem::remove(raster, ec);
+}
+
 void CogWriter::publish_with_sidecars(const std::string& written) {
   namespace fs = std::filesystem;
   if (!spec_.colours.empty()) {
@@ -617,8 +628,9 @@ void CogWriter::publish_with_sidecars(const std::string& written) {
     CPLSetThreadLocalConfigOption("GDAL_PAM_ENABLED", nullptr);
     if (!ds) throw WriteError(path_ + ": cannot reopen to name its classes: " + last_gdal_error());
   }
-  const std::string aux = written + ".aux.xml", target_aux = path_ + ".aux.xml";
-  const std::string qml = (fs::path(path_).parent_path() / fs::path(path_).stem()).string() + ".qml";
+  const std::vector<std::string> sidecars = raster_sidecar_paths(path_);
+  const std::string aux = written + ".aux.xml", target_aux = sidecars[0];
+  const std::string qml = sidecars[1];
   std::error_code ec;
   if (fs::exists(aux, ec))
     atomic_replace(aux, target_aux);

@@ -214,7 +214,7 @@ struct SeasonInputsOfYear {
   SeasonInputsOfYear& operator=(SeasonInputsOfYear&&) = delete;
   ~SeasonInputsOfYear() {
     for (const auto& [scene, files] : scenes)
-      for (const std::string& p : files.work_files) std::remove(p.c_str());
+      for (const std::string& p : files.work_files) geo::io::remove_raster(p);
   }
 };
 
@@ -236,7 +236,7 @@ struct RunRecord {
   // The years' work files (the FVC written for the trends alone), whatever became of the trends.
   ~RunRecord() {
     for (const YearResult& y : years)
-      for (const std::string& p : y.work_files) std::remove(p.c_str());
+      for (const std::string& p : y.work_files) geo::io::remove_raster(p);
   }
 
   void add_year(YearResult y) {
@@ -381,6 +381,7 @@ void load_stored_year(const RunContext& ctx, RunRecord& record, StoredYear store
   ++record.reused_years;
   if (!stored.produced) return;
   YearResult& y = stored.year;
+  y.products = stored_year_rasters(stored);  // derived, not stored: the renderers (STAC, the report's maps) list them
   refit_stored_year(y, {ctx.plots, nullptr, ctx.samples}, ctx.settings, ctx.grid_zones, ctx.grid);
   record.add_year(std::move(y));
 }

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/value_names.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/utf8.hpp"
 
@@ -48,6 +49,10 @@ std::string csv_text(const std::vector<ReportColumn>& cols, const std::vector<st
   for (const auto& v : rows) {
     for (std::size_t i = 0; i < v.size(); ++i) {
       o << (i ? "," : "");
+      if (i < cols.size() && cols[i].named_values) {
+        o << csv_escape(value_in_language(v[i], headers));
+        continue;
+      }
       if (geo::is_valid_utf8(v[i])) {
         o << csv_escape(v[i]);
         continue;

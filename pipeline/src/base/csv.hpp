@@ -10,10 +10,17 @@ namespace ecomon {
 inline constexpr double kSquareMetresPerWanMu = 1e4 * 1e4 / 15.0;
 
 struct ReportColumn {
+  ReportColumn(const char* key_, const char* zh_, const char* meaning_, bool named_values_ = false)
+      : key(key_), zh(zh_), meaning(meaning_), named_values(named_values_) {}
   const char* key;
   const char* zh;
   const char* meaning;
+  /// Its values are words of the value vocabulary (base/value_names.hpp: verdicts, classes, yes/no,
+  /// ...): a Chinese table writes their Chinese names.
+  bool named_values = false;
 };
+/// A column whose values are named words (ReportColumn::named_values).
+inline ReportColumn named_values_column(const char* key, const char* zh, const char* meaning) { return {key, zh, meaning, true}; }
 
 /// Fixed-point text, empty for NaN/inf, never "-0.000".
 std::string format_fixed(double v, int digits);
@@ -25,11 +32,13 @@ inline std::string format_km2(double m2) { return format_fixed(m2 / 1e6, 6); }
 inline std::string format_wanmu(double m2) { return format_fixed(m2 / kSquareMetresPerWanMu, 6); }
 /// A CSV field, quoted when it holds a comma, quote or newline.
 std::string csv_escape(const std::string& s);
-/// The text of a CSV report: the UTF-8 BOM, the header (`headers`: en, zh or en_zh), the rows
+/// The text of a CSV report: the UTF-8 BOM, the header (`headers`: en, zh or en_zh), the rows (the
+/// values of a named_values column in the same language),
 /// (bytes that are not UTF-8 written as \xNN, and logged naming `what`).
 std::string csv_text(const std::vector<ReportColumn>& columns, const std::vector<std::vector<std::string>>& rows, const std::string& headers,
                      const std::string& what);
-/// Writes UTF-8 CSV with a BOM, header from `columns` per `headers` (en | zh | en_zh), atomically and
+/// Writes UTF-8 CSV with a BOM, header from `columns` per `headers` (en | zh | en_zh) and the named
+/// values in that language, atomically and
 /// checked: a failed write (full disk) throws IoError and leaves neither a partial nor a short file.
 void write_csv(const std::string& path, const std::vector<ReportColumn>& columns, const std::vector<std::vector<std::string>>& rows,
                const std::string& headers);

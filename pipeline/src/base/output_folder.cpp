@@ -80,10 +80,11 @@ OutputFolder::OutputFolder(const std::string& dir, bool wait) : root_(dir) {
 }
 
 // Holding the lock, this run is the only one on the folder: every scratch folder (.tmp/<pid>) and
-// every partial file (<name>.<pid>-<n>.partial[.ext], geo::io::unique_partial_path) of another pid
+// every partial file (<name>.<pid>-<n>.partial[.ext...]: geo::io::unique_partial_path, and the .aux.xml
+// GDAL writes beside one) of another pid
 // was left by a run that was killed or crashed, and nothing will ever finish or remove it.
 void OutputFolder::remove_leftovers_of_dead_runs() const {
-  static const std::regex partial_name(R"(.*\.([0-9]+)-[0-9]+\.partial(\.[A-Za-z0-9]+)?)");
+  static const std::regex partial_name(R"(.*\.([0-9]+)-[0-9]+\.partial(\.[A-Za-z0-9]+)*)");
   const std::string own_pid = std::to_string(::getpid());
   std::vector<fs::path> leftovers;
   std::error_code ec;

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
@@ -208,6 +209,16 @@ StoredYear parse_stored_year(const std::string& text, const std::string& root) {
   get<Storage::value>(r, s, root);
   r.name("end");
   return s;
+}
+
+std::vector<std::string> stored_year_rasters(const StoredYear& stored) {
+  const std::string year = std::to_string(stored.year.year), prefix = "ecomon_" + year + "_";
+  std::vector<std::string> out;
+  for (const std::string& path : stored.outputs) {
+    const std::filesystem::path p(path);
+    if (p.parent_path().filename() == year && p.filename().string().rfind(prefix, 0) == 0 && p.extension() == ".tif") out.push_back(path);
+  }
+  return out;
 }
 
 }  // namespace ecomon

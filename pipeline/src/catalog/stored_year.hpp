@@ -39,4 +39,8 @@ std::string serialise_stored_year(const StoredYear& stored, const std::string& r
 /// naming what is wrong.
 StoredYear parse_stored_year(const std::string& text, const std::string& root);
 
+/// The year's season GeoTIFFs among its stored outputs (years/<y>/ecomon_<y>_<NAME>.tif), in the order
+/// the run wrote them: YearResult::products of a year reloaded from the catalog (it is not stored).
+std::vector<std::string> stored_year_rasters(const StoredYear& stored);
+
 }  // namespace ecomon

@@ -146,7 +146,7 @@ YearResult Workspace::year_result(int y) const {
   YearResult result = year(y).year;
   // The year's GeoTIFFs as the run listed them (YearResult::products is derived, not stored): those of
   // its stored outputs still on disk, so that a renderer (STAC, the report's maps) finds them.
-  for (const auto& [name, path] : rasters(y).paths)
+  for (const std::string& path : stored_year_rasters(year(y)))
     if (std::filesystem::exists(path)) result.products.push_back(path);
   const Settings s = settings(y);
   std::optional<std::vector<GroundPlot>> plots;

@@ -11,6 +11,7 @@
 
 #include "base/errors.hpp"
 #include "base/interrupt.hpp"
+#include "libgeo/io/raster.hpp"
 
 namespace ecomon {
 
@@ -201,6 +202,8 @@ std::vector<std::string> WorkspaceCatalog::remove_stale_outputs() {
       if (file.rfind(root_ + "/", 0) == 0 && file_stamp(file) == r.stamp && fs::remove(file)) {
         removed.push_back(file);
         std::error_code ec;
+        if (fs::path(file).extension() == ".tif")
+          for (const std::string& sidecar : geo::io::raster_sidecar_paths(file)) fs::remove(sidecar, ec);
         for (fs::path dir = fs::path(file).parent_path(); dir.string().size() > root_.size() && fs::is_empty(dir, ec);
              dir = dir.parent_path())
           fs::remove(dir, ec);

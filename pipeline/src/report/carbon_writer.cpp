@@ -17,14 +17,14 @@ const std::vector<ReportColumn>& carbon_transition_columns() {
       {"zone_name", "区划名称", "Zone name (zones.name_field)."},
       {"year_from", "起始年份", "First year of the pair."},
       {"year_to", "终止年份", "Second year of the pair."},
-      {"from_class", "原地类", "LANDCOVER class in the first year (tree, shrubland, grassland, cropland, water, wetland, bare, built_up)."},
-      {"to_class", "现地类", "LANDCOVER class in the second year; the same as from_class: land that stayed in its class."},
+      named_values_column("from_class", "原地类", "LANDCOVER class in the first year (tree, shrubland, grassland, cropland, water, wetland, bare, built_up)."),
+      named_values_column("to_class", "现地类", "LANDCOVER class in the second year; the same as from_class: land that stayed in its class."),
       {"area_ha", "面积_公顷",
        "Area of the zone (coverage-weighted, ellipsoidal) in from_class in the first year and to_class in the second, hectares. A map's "
        "transitions include its classification errors in either year: without a reference sample the areas are the maps' own."},
       {"unpaired_area_ha", "单期观测面积_公顷",
        "Area of the zone observed in only one of the two years (no data or never clear in the other): in no transition, hectares."},
-      {"simulated", "模拟数据", "yes when either year is made of simulated scenes."},
+      named_values_column("simulated", "模拟数据", "yes when either year is made of simulated scenes."),
   };
   return cols;
 }
@@ -53,13 +53,13 @@ const std::vector<ReportColumn>& carbon_report_columns() {
        "carbon_sink_tco2e_per_yr target is judged on."},
       {"annual_ci95_low_tco2e", "年均95%置信下限", "ci95_low_tco2e / (year_to - year_from)."},
       {"annual_ci95_high_tco2e", "年均95%置信上限", "ci95_high_tco2e / (year_to - year_from)."},
-      {"sink_significant", "碳汇显著",
+      named_values_column("sink_significant", "碳汇显著",
        "yes when the 95% interval lies wholly above zero (a sink), source when wholly below, no when it contains zero; not_assessed when "
-       "interval_basis is factors_only (the map's own error is not in the interval)."},
-      {"interval_basis", "区间依据",
+       "interval_basis is factors_only (the map's own error is not in the interval)."),
+      named_values_column("interval_basis", "区间依据",
        "sample+factors: the reference sample's class areas in both years (Olofsson et al. 2014) and the density table's uncertainty; "
        "factors_only: the density table's uncertainty alone, on the map's own transitions (no reference sample for both years: the "
-       "map's classification error is not assessed)."},
+       "map's classification error is not assessed)."),
       {"sample_problem", "样本问题", "Why a reference sample gave no class areas for this unit (empty when it did or there is none)."},
       {"map_stock_change_tco2e", "图面碳储量变化_吨二氧化碳当量",
        "The map's transitions alone, over the land observed in both years, at the table's densities, t CO2e."},
@@ -73,7 +73,7 @@ const std::vector<ReportColumn>& carbon_report_columns() {
        "The grassland root-to-shoot ratio used (the table's, or carbon.grassland_root_shoot_ratio); empty with InVEST's table."},
       {"factors", "碳密度表", "The density table (carbon.factors_file, or the built-in config/carbon_factors.csv)."},
       {"draws", "模拟次数", "Monte Carlo draws of the interval."},
-      {"simulated", "模拟数据", "yes when either year is made of simulated scenes."},
+      named_values_column("simulated", "模拟数据", "yes when either year is made of simulated scenes."),
   };
   return cols;
 }

@@ -34,8 +34,8 @@ const ReportColumnsRegistration status_columns(40, "scene_status.csv", scene_sta
 const std::vector<ReportColumn>& scene_status_columns() {
   static const std::vector<ReportColumn> cols = {
       {"metadata", "元数据文件", "The scene's metadata file or product folder, or the input path that could not be read."},
-      {"status", "状态",
-       "ok (processed), failed (not processed: see message), duplicate (the same product found at another path; processed once)."},
+      named_values_column("status", "状态",
+       "ok (processed), failed (not processed: see message), duplicate (the same product found at another path; processed once)."),
       {"message", "说明", "Why it failed, which path was kept for a duplicate, or how many pixels were masked as implausible."},
       {"scene_id", "景标识", "Product identifier (empty when the metadata could not be read)."},
       {"implausible_pixels", "异常像元数",

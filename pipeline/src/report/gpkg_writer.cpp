@@ -135,7 +135,8 @@ class GeoPackageWriter final : public ReportWriter {
     if (with_verdicts) {
       TableLayer verdicts{"verdicts", true, fields_of(targets_report_columns(), [](const std::string& key) {
                             return key == "value" || key == "ci95_low" || key == "ci95_high" || key == "unseen_low" || key == "unseen_high" ||
-                                   key == "threshold" || key == "target_value" || key == "distance" || key == "observed_fraction";
+                                   key == "threshold" || key == "target_value" || key == "distance" || key == "observed_fraction" ||
+                                   key == "previous_value" || key == "change";
                           }),
                           {}, {}};
       const int latest = r.years.back().year;

@@ -22,6 +22,7 @@
 #include "products/product_specs.hpp"
 #include "libgeo/io/raster.hpp"
 #include "report/embedded_scripts.hpp"
+#include "report/markup.hpp"
 #include "report/raster_maps.hpp"
 #include "report/report_writer.hpp"
 #include "report/zone_reports.hpp"
@@ -36,20 +37,7 @@ struct Words {
   const char* operator()(const char* chinese, const char* english) const { return zh ? chinese : english; }
 };
 
-std::string escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string escape(const std::string& s) { return escape_markup(s); }
 
 // An indicator's name as a heading reads it: the Chinese name without its unit suffix, or the key.
 std::string indicator_label(const Words& w, const std::string& key) {

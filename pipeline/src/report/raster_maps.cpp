@@ -5,12 +5,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "base/csv.hpp"
 #include "libgeo/io/picture.hpp"
 #include "libgeo/io/projection.hpp"
 #include "products/product_specs.hpp"
+#include "report/markup.hpp"
 
 namespace ecomon {
 
@@ -64,17 +66,7 @@ std::string class_label(const std::string& label, bool zh) {
   return w == words.end() ? label : w->second;
 }
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
-  }
-  return out;
-}
+std::string escape(const std::string& s) { return escape_markup(s); }
 
 std::string fixed(double v, int digits) { return format_fixed(v, digits); }
 
@@ -197,6 +189,7 @@ std::string legend(const MappedProduct& product, const ProductSpec& spec, bool z
 std::string raster_map_figures(const RunResults& r, bool zh, const std::string& folder, const std::string& folder_href) {
   std::ostringstream html;
   bool any = false;
+  std::set<std::string> drawn_files;
   for (const MappedProduct& product : mapped_products()) {
     const ProductSpec* spec = season_spec(product.name);
     if (!spec) continue;
@@ -213,6 +206,7 @@ std::string raster_map_figures(const RunResults& r, bool zh, const std::string& 
       file.append(std::to_string(y.year)).append("_").append(product.name).append(".png");
       fs::create_directories(folder);
       geo::io::write_file_atomically((fs::path(folder) / file).string(), picture.png);
+      drawn_files.insert(file);
       const Overlay overlay = zone_overlay(r.season_zones, picture.grid);
       const std::string title = std::string(zh ? product.zh : product.en) + " " + std::to_string(y.year);
       figures << "<figure class=\"rmap\"><svg viewBox=\"0 0 " << picture.grid.cols << " " << picture.grid.rows
@@ -225,6 +219,14 @@ std::string raster_map_figures(const RunResults& r, bool zh, const std::string& 
     }
     const std::string drawn = figures.str();
     if (!drawn.empty()) html << "<h4>" << escape(zh ? product.zh : product.en) << "</h4>\n<div class=\"rmaps\">\n" << drawn << "</div>\n";
+  }
+  // The pictures of an earlier run that this one did not draw (a product no longer written, a year
+  // no longer in the run) would be left beside a report that no longer shows them.
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(folder, ec)) {
+    const std::string name = e.path().filename().string();
+    if (e.is_regular_file() && name.rfind("map_", 0) == 0 && e.path().extension() == ".png" && !drawn_files.count(name))
+      fs::remove(e.path(), ec);
   }
   if (!any) return "";
   return html.str();

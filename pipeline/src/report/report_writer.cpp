@@ -20,7 +20,8 @@ const ConfigKeys keys_report(160, {
      0,
      0,
      {"en", "zh", "en_zh"},
-     "CSV header language: English keys, Chinese names, or both (\"区划代码 zone_code\")."},
+     "CSV header language: English keys, Chinese names, or both (\"区划代码 zone_code\"); the named values (verdicts, classes, yes/no, "
+     "trends, statuses) follow it (\"达标\", \"达标 met\")."},
     {KEY(report, language), Kind::choice, "", 0, 0, {"zh", "en"}, "Language of report.html: Chinese (the bureaus' reports) or English."}
 });
 

@@ -327,7 +327,7 @@ class StacWriter : public ReportWriter {
   }
 };
 
-const ReportWriterRegistration registration("stac", [] { return std::make_unique<StacWriter>(); });
+const ReportWriterRegistration registration("85-stac", [] { return std::make_unique<StacWriter>(); });
 
 }  // namespace
 

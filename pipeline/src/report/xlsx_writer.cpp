@@ -1,5 +1,5 @@
 // ecomon_report.xlsx: every CSV table of the run as a sheet of one workbook, for the staff who live in
-// Excel: Chinese headers (the columns' registered names), numbers as numbers with the CSV's decimals
+// Excel: Chinese headers (the columns' registered names) and named values (verdicts, classes), numbers as numbers with the CSV's decimals
 // as their format, codes and identifiers kept as text, the header row frozen and filtered. Written
 // with libxlsxwriter (Debian's), from the tables the CSV writers have just written (the same rows:
 // one computation, two renderings), after them in the writers' order.
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/errors.hpp"
+#include "base/value_names.hpp"
 #include "libgeo/io/raster.hpp"
 #include "report/report_writer.hpp"
 
@@ -148,7 +149,11 @@ class XlsxReportWriter final : public ReportWriter {
           const std::string key = registered ? columns[c].key : first[c];
           double value = 0;
           int decimals = 0;
-          if (!text_column(key) && as_number(cell, value, decimals))
+          // A named value (a verdict, a class, yes/no) in Chinese, as the headers are.
+          const std::string named = registered && columns[c].named_values ? chinese_value_name(cell) : "";
+          if (!named.empty())
+            worksheet_write_string(sheet, lxw_row_t(i), lxw_col_t(c), named.c_str(), nullptr);
+          else if (!text_column(key) && as_number(cell, value, decimals))
             worksheet_write_number(sheet, lxw_row_t(i), lxw_col_t(c), value, number_format(decimals));
           else if (!cell.empty())
             worksheet_write_string(sheet, lxw_row_t(i), lxw_col_t(c), cell.c_str(), nullptr);

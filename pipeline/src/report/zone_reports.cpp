@@ -209,7 +209,7 @@ const std::vector<ReportColumn>& trend_columns() {
       {"mann_kendall_z", "MK统计量Z", "Z with continuity and tie correction."},
       {"p_value", "显著性p值", "Two-sided p of Z."},
       {"kendall_tau", "Kendall_tau", "S / (n(n-1)/2)."},
-      {"trend", "趋势", "increasing / decreasing (p < trend.alpha) or no significant trend; empty below 3 years."},
+      named_values_column("trend", "趋势", "increasing / decreasing (p < trend.alpha) or no significant trend; empty below 3 years."),
       {"method_step_year", "方法变化年份",
        "The year of the zone's last method step (county_timeseries.csv `method_step`); the trend uses only the years from it on. "
        "Empty when the method never changed."},

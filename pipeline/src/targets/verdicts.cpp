@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <tuple>
 
 #include <spdlog/spdlog.h>
 
@@ -38,13 +39,20 @@ TransitionsAndCarbon transitions_and_carbon(const std::vector<YearResult>& years
   return out;
 }
 
-namespace {
+UnitOfYear unit_of_year(const std::string& code, const std::string& name, const std::vector<std::string>& members,
+                        const std::vector<geo::io::Zone>& zones, const YearResult& year) {
+  UnitOfYear unit{geo::io::Zone{code, name, {}, 0, {}}, ZoneTally{}};
+  for (const std::string& member : members)
+    for (std::size_t z = 0; z < zones.size(); ++z)
+      if (zones[z].code == member) {
+        unit.zone.geodesic_area_m2 += zones[z].geodesic_area_m2;
+        unit.tally.merge(year.tallies[z]);
+        break;
+      }
+  return unit;
+}
 
-// A unit (its zones' tallies merged, its area their sum) as a zone row of the indicator registry.
-struct UnitOfYear {
-  geo::io::Zone zone;
-  ZoneTally tally;
-};
+namespace {
 
 // The signed margin to the threshold: positive when the value is on the target's side.
 double margin(TargetRule rule, double value, double threshold) {
@@ -154,14 +162,12 @@ std::vector<VerdictRow> evaluate_targets(const TargetsFile& targets, const std::
       continue;
     }
     for (const YearResult& y : years) {
-      UnitOfYear unit{geo::io::Zone{t.unit, unit_name, {}, 0, {}}, ZoneTally{}};
+      UnitOfYear unit = unit_of_year(t.unit, unit_name, members, zones, y);
       std::vector<UnitOfYear> member_rows;
       for (const auto& code : members) {
         const auto z = zone_index.find(code);
         if (z == zone_index.end()) continue;  // not in this run's zones: the unit is unobserved there
         const geo::io::Zone& zone = zones[z->second];
-        unit.zone.geodesic_area_m2 += zone.geodesic_area_m2;
-        unit.tally.merge(y.tallies[z->second]);
         member_rows.push_back({geo::io::Zone{zone.code, zone.name, {}, zone.geodesic_area_m2, {}}, y.tallies[z->second]});
         if (zone_as_unit) unit.zone.name = zone.name;  // a zone as a unit by itself: its own name
       }
@@ -170,13 +176,22 @@ std::vector<VerdictRow> evaluate_targets(const TargetsFile& targets, const std::
         for (const auto& m : member_rows) rows.push_back(judge_row(t, "member", m, y, min_observed));
     }
   }
+  // Each row's previous figure: rows come by target, then year, so the latest earlier row of the same
+  // target, scope and unit with a value is the last one seen.
+  std::map<std::tuple<const Target*, std::string, std::string>, const VerdictRow*> latest;
+  for (VerdictRow& row : rows) {
+    const auto key = std::make_tuple(row.target, row.scope, row.unit_code);
+    if (const auto before = latest.find(key); before != latest.end() && before->second->year < row.year)
+      row.previous_year = before->second->year, row.previous_value = before->second->estimate.value;
+    if (std::isfinite(row.estimate.value)) latest[key] = &row;
+  }
   return rows;
 }
 
 const std::vector<ReportColumn>& targets_report_columns() {
   static const std::vector<ReportColumn> cols = {
       {"target_id", "目标编号", "Target id from the targets file."},
-      {"scope", "范围", "unit: the target's unit; member: one zone of that unit, judged against the unit's threshold."},
+      named_values_column("scope", "范围", "unit: the target's unit; member: one zone of that unit, judged against the unit's threshold."),
       {"unit_code", "单元代码", "Unit code (a `units` entry of the targets file, or a zone code), or the member zone's code."},
       {"unit_name", "单元名称", "Unit or zone name."},
       {"indicator", "指标", "Indicator (a column of county_timeseries.csv, same definition)."},
@@ -197,28 +212,31 @@ const std::vector<ReportColumn>& targets_report_columns() {
        "then on."},
       {"target_value", "目标值", "The target value of the plan."},
       {"target_year", "目标年份", "The target year of the plan."},
-      {"rule", "规则", "at_least or at_most."},
-      {"binding", "约束性", "yes for a binding (约束性) target of the plan, no for an expected one."},
+      named_values_column("rule", "规则", "at_least or at_most."),
+      named_values_column("binding", "约束性", "yes for a binding (约束性) target of the plan, no for an expected one."),
       {"distance", "差距", "value - threshold for at_least, threshold - value for at_most: positive is on the target's side."},
-      {"verdict", "判定",
+      named_values_column("verdict", "判定",
        "met (the whole interval meets the threshold), not_met (the whole interval misses it), at_risk (it straddles it), the "
        "interval being unseen_low-unseen_high where a reference sample gives them, else ci95_low-ci95_high: only when "
        "interval_basis is a statistical one; not_assessed when it is unobserved_only (no reference sample or plots: the map value has "
-       "no error model); no_data (observed_fraction under targets.min_observed_fraction)."},
-      {"interval_basis", "区间依据",
+       "no error model); no_data (observed_fraction under targets.min_observed_fraction)."),
+      named_values_column("interval_basis", "区间依据",
        "What the interval accounts for: sample+unobserved (a reference sample's area-adjusted estimate with its standard error, and "
        "the unobserved part), calibration+unobserved (the ground plots' line and the error of its calibrated mean, and the unobserved "
        "part), unobserved_only (the unobserved part only: not a confidence interval). Carbon targets: sample+factors (the reference "
        "sample's class areas in both years and the density table's uncertainty, by Monte Carlo), factors_only (the density table's "
-       "uncertainty only: the map's error is not assessed, so no verdict)."},
-      {"map_verdict", "图面判定",
+       "uncertainty only: the map's error is not assessed, so no verdict)."),
+      named_values_column("map_verdict", "图面判定",
        "How the value alone compares with the threshold (met or not_met; no_data as verdict): what the map says, without its "
-       "uncertainty. A verdict that a bureau signs is `verdict`."},
-      {"calibrated", "已校准", "yes when the figure was calibrated against ground plots."},
+       "uncertainty. A verdict that a bureau signs is `verdict`."),
+      named_values_column("calibrated", "已校准", "yes when the figure was calibrated against ground plots."),
       {"observed_fraction", "观测比例", "Share of the unit's whole area observed clear in the season."},
       {"method", "方法", "The unit's method that year (county_timeseries.csv `method`)."},
       {"source", "出处", "FILE:LINE of the target in the planning document."},
-      {"simulated", "模拟数据", "yes when the year's scenes are simulated (the demo's): the verdict is a demonstration, not a finding."},
+      named_values_column("simulated", "模拟数据", "yes when the year's scenes are simulated (the demo's): the verdict is a demonstration, not a finding."),
+      {"previous_year", "上年年份", "The latest earlier year of the run in which this target's unit (or member) has a value; empty without one."},
+      {"previous_value", "上年估计值", "The value in previous_year."},
+      {"change", "较上年变化", "value - previous_value."},
   };
   return cols;
 }
@@ -249,7 +267,10 @@ std::vector<std::string> targets_report_cells(const VerdictRow& r) {
           format_fixed(r.observed_fraction, 6),
           r.method,
           t.source,
-          yes_no(r.simulated)};
+          yes_no(r.simulated),
+          r.previous_year ? std::to_string(r.previous_year) : "",
+          format_fixed(r.previous_value, 4),
+          format_fixed(r.estimate.value - r.previous_value, 4)};
 }
 
 std::string format_targets_table(const std::vector<VerdictRow>& rows) {

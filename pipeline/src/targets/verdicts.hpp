@@ -36,9 +36,23 @@ struct VerdictRow {
   bool calibrated = false;
   bool simulated = false;  // the year's scenes are simulated
   std::string method;      // the unit's method that year (county_timeseries.csv `method`), "" without data
+  // The same target, scope and unit in the latest earlier year of the run with a value: what a bulletin
+  // prints beside this year's figure ("较上年").
+  int previous_year = 0;
+  double previous_value = kUnknown;
 
   static constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
 };
+
+/// A unit of the targets file in one year as a row of the indicator registry sees it: the tallies of
+/// its member zones found in `zones` merged (in the members' order), its area their sum. A unit none
+/// of whose zones the run has is empty (unobserved).
+struct UnitOfYear {
+  geo::io::Zone zone;
+  ZoneTally tally;
+};
+UnitOfYear unit_of_year(const std::string& code, const std::string& name, const std::vector<std::string>& members,
+                        const std::vector<geo::io::Zone>& zones, const YearResult& year);
 
 /// The targets file settings.targets.file names (none without one), its units checked against
 /// `zones` (check_target_units).

@@ -158,6 +158,12 @@ class CogWriter {
   int next_row_ = 0;                          // the row a streamed strip must start at
 };
 
+/// The side files a CogWriter may write beside `raster` (its .aux.xml with class names, its QGIS
+/// .qml style): whoever removes a raster removes these with it.
+std::vector<std::string> raster_sidecar_paths(const std::string& raster);
+/// Removes `raster` and its side files; true when the raster itself was there to remove.
+bool remove_raster(const std::string& raster);
+
 /// QGIS's style of a class raster (a paletted renderer: each value's colour and name; `nodata` left
 /// out), as the text of a `.qml` file.
 std::string qgis_class_style(const std::vector<ColourEntry>& colours, double nodata);
