@@ -93,6 +93,16 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--nightly", run.nightly,
                     "Nightly mode (cron, systemd): --wait, and stdout gets the run's summary line only (the tables are in the output folder)");
   run.version = std::string(ecomon::kVersion) + " " + ecomon::kCommit;
+  run_cmd->add_option("--shard", run.shard,
+                      "I/N: do the I-th of N shares of the scene tasks only, as tasks/ files in the shared output folder (no lock, no "
+                      "catalog: for Slurm job arrays or GNU parallel); a plain `ecomon run` afterwards takes them and derives the rest");
+  ecomon::PlanOptions plan;
+  auto* plan_cmd = app.add_subcommand("plan", "Dry run: the tasks a run would do (scene, year, derive), their status, size, time and shard");
+  add_run_options(plan_cmd, plan.run);
+  plan_cmd->add_option("--shards", plan.shards, "Show each scene task's shard of N (as `ecomon run --shard I/N` assigns them)")
+      ->check(CLI::PositiveNumber);
+  plan_cmd->add_option("--format", plan.format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
+  plan.run.version = std::string(ecomon::kVersion) + " " + ecomon::kCommit;
   ecomon::RunOptions check;
   auto* check_cmd = app.add_subcommand(
       "check", "Check a config and what it names (zones, targets, plots, sample, carbon factors) without reading imagery");
@@ -249,6 +259,7 @@ int main(int argc, char** argv) {
   if (quiet) spdlog::set_level(spdlog::level::warn);
   try {
     if (*run_cmd) return ecomon::run_command(run);
+    if (*plan_cmd) return ecomon::plan_command(plan, std::cout);
     if (*check_cmd) {
       ecomon::check_command(check, std::cout);
       return 0;

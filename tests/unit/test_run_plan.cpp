@@ -57,3 +57,19 @@ TEST(RunPlan, TheExecutorRecordsGoesOnAfterAFailureAndStopsAtAnOutputError) {
   EXPECT_EQ(ran, (std::vector<std::string>{"A", "B"}));
   EXPECT_EQ(second.records().back().status, "failed");
 }
+
+// Shares of the scene tasks, by hand: Graham's longest-processing-time rule over 3 shards.
+TEST(RunPlan, ShardsTakeTheLargestTaskFirstToTheLeastLoadedShard) {
+  const std::vector<double> sizes = {3, 5, 2, 1, 4, 3, 2};
+  const std::vector<std::string> keys = {"a", "x", "c", "z", "y", "b", "d"};
+  const std::vector<int> shard = ecomon::assign_to_shards(sizes, keys, 3);
+  // In size order, then key: x(5) -> 0 (loads 5,0,0), y(4) -> 1 (5,4,0), a(3) -> 2 (5,4,3), b(3) -> 2 (5,4,6),
+  // c(2) -> 1 (5,6,6), d(2) -> 0 (7,6,6), z(1) -> 1, the first of the least (7,7,6).
+  EXPECT_EQ(shard, (std::vector<int>{2, 0, 1, 1, 1, 2, 0}));
+  // The same tasks in another order get the same shards.
+  EXPECT_EQ(ecomon::assign_to_shards({4, 3, 5}, {"y", "a", "x"}, 3), (std::vector<int>{1, 2, 0}));
+  // One shard takes everything; more shards than tasks leave some empty.
+  EXPECT_EQ(ecomon::assign_to_shards(sizes, keys, 1), std::vector<int>(7, 0));
+  EXPECT_EQ(ecomon::assign_to_shards({1, 1}, {"b", "a"}, 4), (std::vector<int>{1, 0}));
+  EXPECT_THROW(ecomon::assign_to_shards(sizes, keys, 0), std::invalid_argument);
+}

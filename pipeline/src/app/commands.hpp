@@ -19,6 +19,7 @@ struct RunOptions {
   bool wait_for_lock = false;   // --wait: wait for another run on the output folder to end
   bool nightly = false;         // --nightly: --wait, and stdout gets the run's summary line only (the tables are in files)
   std::string version = "dev";  // ecomon's version and commit: part of every task key
+  std::string shard;            // --shard I/N: the I-th share of the scene tasks, for the run (the reduce) that follows
 };
 /// Processes every scene; returns the process exit code (0 all scenes fine, 3 some scene failed).
 int run_command(const RunOptions& options);
@@ -26,6 +27,16 @@ int run_command(const RunOptions& options);
 /// the targets, plots, reference sample, carbon factor table and climate folder) checked as `run`
 /// checks it, without reading a scene; a summary on `out`. Throws the error `run` would stop with.
 void check_command(const RunOptions& options, std::ostream& out);
+
+struct PlanOptions {
+  RunOptions run;
+  int shards = 1;
+  std::string format = "table";  // table | json
+};
+/// `ecomon plan CONFIG`: the run's tasks as a dry run (id, kind, inputs, status: pending, done by a
+/// shard, or unchanged in the catalog; estimated megapixels and seconds; each scene task's shard of
+/// `shards`), reading the scenes' metadata only and writing nothing. Returns 0.
+int plan_command(const PlanOptions& options, std::ostream& out);
 
 struct StatusOptions {
   std::string output_dir;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -47,6 +48,8 @@
 #include "landcover/layer.hpp"
 #include "targets/verdicts.hpp"
 #include "base/interrupt.hpp"
+#include "catalog/content_hash.hpp"
+#include "catalog/scene_task.hpp"
 #include "catalog/stored_year.hpp"
 #include "catalog/task_key.hpp"
 #include "catalog/workspace_catalog.hpp"
@@ -296,6 +299,12 @@ void fail(RunRecord& record, const std::string& path, const std::string& message
 // Identity and footprint of every scene (no pixel decoded); the same product twice (a folder and
 // its .tar, two copies) is kept once, the first by path. Problems of discovery are failures; a
 // scene the catalog was told to forget is left out.
+// A file's content hash: kept in the catalog between runs, or computed anew without one.
+std::function<std::string(const std::string&)> file_hasher(const RunContext& ctx) {
+  if (ctx.catalog) return [&ctx](const std::string& f) { return ctx.catalog->file_hash(f); };
+  return [](const std::string& f) { return hash_file(f); };
+}
+
 void probe_scenes(const Discovery& discovery, RunContext& ctx, RunRecord& record) {
   for (const auto& p : discovery.problems) {
     spdlog::error("{}", p.message);
@@ -324,12 +333,11 @@ void probe_scenes(const Discovery& discovery, RunContext& ctx, RunRecord& record
         ctx.catalog->record_scene(ctx.run_id, row);
         continue;
       }
-      if (ctx.catalog) {
-        const auto hash = [&ctx](const std::string& f) { return ctx.catalog->file_hash(f); };
-        row.content_hash = scene_content_hash(candidate.path, probe.info.id, hash);
-        ctx.content_hashes[probe.info.id] = row.content_hash;
-        ctx.catalog->record_scene(ctx.run_id, row);
-      }
+      // The content hash keys the scene's task and its year's (a shard, which keeps no catalog, hashes
+      // the files anew; a run keeps their hashes in its catalog between runs).
+      row.content_hash = scene_content_hash(candidate.path, probe.info.id, file_hasher(ctx));
+      ctx.content_hashes[probe.info.id] = row.content_hash;
+      if (ctx.catalog) ctx.catalog->record_scene(ctx.run_id, row);
       ctx.found.push_back(candidate);
       ctx.probes.push_back(std::move(probe));
     } catch (const Interrupted&) {
@@ -343,7 +351,7 @@ void probe_scenes(const Discovery& discovery, RunContext& ctx, RunRecord& record
 }
 
 // The regional grid: the zones' extent cut to the scenes' footprints, in season.grid_crs.
-void plan_grid(RunContext& ctx) {
+void plan_grid(RunContext& ctx, bool with_layers = true) {
   const Settings& settings = ctx.settings;
   if (!settings.season.enabled) return;
   ctx.grid_zones = geo::io::read_zones(ctx.zones, geo::io::crs_wkt(settings.season.grid_crs));
@@ -357,6 +365,7 @@ void plan_grid(RunContext& ctx) {
   if (cell_ha > settings.forest.min_patch_ha)
     spdlog::warn("season cells of {:.2f} ha are larger than forest.min_patch_ha ({} ha): the minimum-patch rule cannot apply", cell_ha,
                  settings.forest.min_patch_ha);
+  if (!with_layers) return;
   if (!settings.landcover.file.empty()) ctx.land_cover = std::make_unique<LandCoverLayer>(settings.landcover, ctx.grid, ctx.output.work_dir());
   if (!settings.landcover.grassland_types_file.empty())
     ctx.grassland_types = std::make_unique<GrasslandTypeLayer>(settings.landcover, ctx.grid, ctx.output.work_dir());
@@ -426,7 +435,7 @@ std::set<int> reuse_unchanged_years(RunContext& ctx, RunRecord& record) {
 
 // Products and per-zone tallies of one scene on its own grid. Its bands are decoded here only: the
 // season pass reads the index and CLEAR rasters this pass wrote (engine/season_source.hpp).
-SceneJobResult run_scene_job(const RunContext& ctx, const Job& job) {
+SceneJobResult run_scene_job(const RunContext& ctx, const Job& job, const std::string& season_inputs_dir = "") {
   const auto t0 = std::chrono::steady_clock::now();
   const FoundScene& found = ctx.found[job.scene];
   if (const BandSet lacking = rule_bands().without(found.driver->bands); !lacking.empty())
@@ -437,7 +446,7 @@ SceneJobResult run_scene_job(const RunContext& ctx, const Job& job) {
   spdlog::info("scene {} ({} {}, {})", scene.id, scene.spacecraft, scene.date, scene.reflectance);
   SceneJobResult out;
   SceneResult& r = out.result;
-  r = process_scene(*source, ctx.settings, ctx.zones, ctx.output.work_dir(), ctx.seasons());
+  r = process_scene(*source, ctx.settings, ctx.zones, season_inputs_dir.empty() ? ctx.output.work_dir() : season_inputs_dir, ctx.seasons());
   r.implausible_pixels = source->implausible_pixels();
   const std::uint64_t masked = r.implausible_pixels + r.undefined_index_pixels;
   if (masked > 0)
@@ -615,6 +624,33 @@ TransitionsAndCarbon run_transitions_job(const RunContext& ctx, const std::vecto
 }
 
 // Failed jobs, from the jobs' records, into the status report.
+// A scene's task: the scene (index into the probes), its year, its key by content and its size.
+struct SceneTask {
+  std::size_t scene = 0;
+  int year = 0;
+  std::string key;
+  double megapixels = 0;
+};
+
+std::vector<SceneTask> scene_tasks(const RunContext& ctx) {
+  std::vector<SceneTask> tasks;
+  const auto hash = file_hasher(ctx);
+  for (std::size_t i = 0; i < ctx.probes.size(); ++i) {
+    const SceneProbe& p = ctx.probes[i];
+    const int year = ctx.year_of(p);
+    tasks.push_back({i, year, scene_task_key(ctx.version, ctx.settings, year, p.info.id, ctx.content_hashes.at(p.info.id), ctx.seasons(), hash),
+                     double(p.grid.cols) * double(p.grid.rows) / 1e6});
+  }
+  return tasks;
+}
+
+// The zones a scene's rows in the reports name (code, name and area, the same in every CRS): the
+// regional grid's, or read in lon/lat when the run has no season.
+std::vector<geo::io::Zone> report_zones(const RunContext& ctx) {
+  if (!ctx.grid_zones.empty()) return ctx.grid_zones;
+  return geo::io::read_zones(ctx.zones, geo::io::crs_wkt("EPSG:4326"));
+}
+
 void collect_failures(const RunContext& ctx, RunRecord& record, const RunPlan& plan, const Catalog& jobs) {
   for (const auto& rec : jobs.records()) {
     if (rec.status != "failed") continue;
@@ -847,6 +883,193 @@ void log_even_when_quiet(const std::string& line) {
 
 }  // namespace
 
+namespace {
+
+// "I/N" of --shard: 0 <= I < N.
+std::pair<int, int> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("no /");
+    std::size_t used_i = 0, used_n = 0;
+    const int i = std::stoi(text.substr(0, slash), &used_i), n = std::stoi(text.substr(slash + 1), &used_n);
+    if (used_i != slash || used_n != text.size() - slash - 1 || n < 1 || i < 0 || i >= n) throw std::invalid_argument("range");
+    return {i, n};
+  } catch (const std::exception&) {
+    throw ConfigError("--shard " + text + ": expected I/N with 0 <= I < N (the I-th of N shares of the scene tasks, e.g. 0/4)");
+  }
+}
+
+// The exit code of a shard whose tasks could not all be done for a reason outside their input (a
+// full disk, an I/O error, an output folder it cannot write): EX_TEMPFAIL, retry the shard. A scene
+// that cannot be read is not retried: its failure is the task's result, the reduce reports it.
+constexpr int kShardRetry = 75;
+
+// `ecomon run CONFIG --shard I/N`: the I-th share of the scene tasks (assign_to_shards over every scene
+// task of the config, done or not, so that every shard computes the same shares), each not already
+// done by a shard written as tasks/scene-<key>.json with its products and season inputs. No lock, no
+// catalog: shards on many machines share the workspace. The run that follows (the reduce) takes them.
+int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discovery, int index, int count) {
+  const Settings& settings = in.settings;
+  const OutputFolder output(settings.output.dir, OutputFolder::Shared{});
+  RunContext ctx{settings, output, in.zone_source};
+  ctx.version = o.version;
+  RunRecord record;  // the probing's failures: the reduce finds and reports them again
+  probe_scenes(discovery, ctx, record);
+  plan_grid(ctx, false);
+  const std::vector<SceneTask> tasks = scene_tasks(ctx);
+  std::vector<double> sizes;
+  std::vector<std::string> keys;
+  for (const SceneTask& t : tasks) sizes.push_back(t.megapixels), keys.push_back(t.key);
+  const std::vector<int> shard_of = assign_to_shards(sizes, keys, count);
+  std::size_t mine = 0, already = 0, done = 0, failed = 0, retry = 0;
+  double megapixels = 0;
+  const auto started = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    if (shard_of[i] != index) continue;
+    ++mine;
+    const SceneTask& t = tasks[i];
+    if (read_scene_task(output.root(), t.key)) {
+      ++already;
+      continue;
+    }
+    const SceneProbe& probe = ctx.probes[t.scene];
+    Job job;
+    job.kind = Job::Kind::scene, job.key = probe.info.id, job.scene = t.scene, job.year = t.year;
+    const std::string work = scene_task_work_dir(output.root(), t.key);
+    try {
+      stop_if_interrupted();
+      fs::create_directories(work);
+      SceneJobResult r = run_scene_job(ctx, job, work);
+      write_scene_task(output.root(), {t.key, t.year, std::move(r.result), std::move(r.status)});
+      ++done, megapixels += t.megapixels;
+    } catch (const Interrupted&) {
+      throw;
+    } catch (const OutputError& e) {
+      spdlog::error("{}", e.what());
+      ++retry;
+    } catch (const geo::io::WriteError& e) {
+      spdlog::error("{} (not the scene's fault: the shard can be run again)", e.what());
+      ++retry;
+    } catch (const std::exception& e) {
+      // The scene cannot be read: that is its task's result, which the reduce reports and quarantines.
+      spdlog::error("{}", e.what());
+      write_scene_task(output.root(), {t.key, t.year, {}, {ctx.found[t.scene].path, "failed", e.what(), probe.info.id, 0}});
+      ++failed;
+    }
+  }
+  output.remove_empty_work_dir();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  log_even_when_quiet(fmt::format("shard {}/{}: {} of {} scene tasks are this shard's; {} done now ({:.1f} Mpx in {:.1f} s), {} done before, "
+                                  "{} failed on their input (the reduce reports them), {} to retry; exit {}",
+                                  index, count, mine, tasks.size(), done, megapixels, seconds, already, failed, retry,
+                                  retry ? kShardRetry : 0));
+  return retry ? kShardRetry : 0;
+}
+
+}  // namespace
+
+int plan_command(const PlanOptions& options, std::ostream& out) {
+  const RunOptions& o = options.run;
+  if (options.shards < 1) throw ConfigError("--shards " + std::to_string(options.shards) + ": at least 1");
+  const RunInputs in = read_run_inputs(o);
+  const Settings& settings = in.settings;
+  const Discovery discovery = discover_scenes(settings.input.dir);
+  // The workspace is read, never written: its catalog opened read-only (when there is one), the
+  // probing's scratch in a temporary folder of its own, not the workspace's.
+  std::optional<WorkspaceCatalog> catalog;
+  std::error_code ec;
+  if (fs::exists(WorkspaceCatalog::file_in(settings.output.dir), ec)) catalog.emplace(settings.output.dir, WorkspaceCatalog::Open::read_only);
+  const fs::path scratch = fs::temp_directory_path() / ("ecomon_plan_" + std::to_string(::getpid()));
+  struct RemoveScratch {
+    fs::path dir;
+    ~RemoveScratch() {
+      std::error_code e;
+      fs::remove_all(dir, e);
+    }
+  } remove_scratch{scratch};
+  const OutputFolder probing(scratch.string(), OutputFolder::Shared{});
+  RunContext ctx{settings, probing, in.zone_source};
+  ctx.version = o.version;
+  ctx.catalog = catalog ? &*catalog : nullptr;
+  RunRecord record;
+  probe_scenes(discovery, ctx, record);
+  plan_grid(ctx, false);
+
+  // Throughput for the estimate: this workspace's own runs (megapixels read per second), else the
+  // benchmark's figure on 2 cores (scripts/bench.sh: a 51.6 Mpx scene in about 25 s).
+  double rate = 2.0;
+  std::string rate_basis = "scripts/bench.sh on 2 cores";
+  if (catalog) {
+    double mpx = 0, seconds = 0;
+    for (const CatalogRun& r : catalog->last_runs(10))
+      if (r.finished && r.summary.scenes_processed > 0) mpx += r.summary.megapixels, seconds += r.summary.seconds;
+    if (mpx > 0 && seconds > 0) rate = mpx / seconds, rate_basis = "this workspace's last runs";
+  }
+  struct Row {
+    std::string id, kind, inputs, status;
+    double megapixels = 0;
+    int shard = -1;
+  };
+  std::vector<Row> rows;
+  const std::vector<SceneTask> tasks = scene_tasks(ctx);
+  std::vector<double> sizes;
+  std::vector<std::string> keys;
+  for (const SceneTask& t : tasks) sizes.push_back(t.megapixels), keys.push_back(t.key);
+  const std::vector<int> shard_of = assign_to_shards(sizes, keys, options.shards);
+  // Years: unchanged when the catalog has their task done with the same key.
+  std::map<int, std::vector<std::pair<std::string, std::string>>> scenes_of_year;
+  for (const SceneProbe& p : ctx.probes) scenes_of_year[ctx.year_of(p)].emplace_back(p.info.id, ctx.content_hashes.at(p.info.id));
+  std::map<int, std::string> year_status;
+  for (const auto& [year, scenes] : scenes_of_year) {
+    std::string status = "pending";
+    if (ctx.seasons()) {
+      const std::string key = year_task_key(ctx.version, settings, ctx.grid, ctx.grid_zones, year, scenes, file_hasher(ctx));
+      if (ctx.catalog && ctx.catalog->done_task(key)) status = "unchanged";
+      rows.push_back({"year-" + key.substr(0, 12), "year", std::to_string(year) + ": " + std::to_string(scenes.size()) + " scenes", status,
+                      double(ctx.grid.cols) * double(ctx.grid.rows) / 1e6 * double(scenes.size()), -1});
+    }
+    year_status[year] = status;
+  }
+  std::vector<Row> scene_rows;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const SceneTask& t = tasks[i];
+    const std::string status = year_status[t.year] == "unchanged"               ? "unchanged"
+                               : read_scene_task(settings.output.dir, t.key) ? "done by a shard"
+                                                                               : "pending";
+    scene_rows.push_back({"scene-" + t.key.substr(0, 12), "scene", ctx.found[t.scene].path, status, t.megapixels, shard_of[i]});
+  }
+  rows.insert(rows.begin(), scene_rows.begin(), scene_rows.end());
+  if (ctx.seasons())
+    rows.push_back({"derive", "derive", "every year: trends, transitions, carbon, reports", "pending", 0, -1});
+
+  std::size_t pending = 0;
+  double pending_mpx = 0;
+  for (const Row& r : rows)
+    if (r.status == "pending") ++pending, pending_mpx += r.megapixels;
+  if (options.format == "json") {
+    nlohmann::json j = {{"config", o.config_path}, {"workspace", settings.output.dir}, {"shards", options.shards},
+                        {"megapixels_per_second", rate}, {"rate_basis", rate_basis}, {"tasks", nlohmann::json::array()}};
+    for (const Row& r : rows) {
+      nlohmann::json t = {{"id", r.id}, {"kind", r.kind}, {"inputs", r.inputs}, {"status", r.status},
+                          {"megapixels", std::round(r.megapixels * 1000) / 1000}, {"seconds", std::round(r.megapixels / rate * 10) / 10}};
+      if (r.shard >= 0) t["shard"] = r.shard;
+      j["tasks"].push_back(t);
+    }
+    out << j.dump(2) << "\n";
+    return 0;
+  }
+  out << pad_to_width("task", 20) << pad_to_width("kind", 8) << pad_to_width("status", 17) << pad_to_width("shard", 7) << pad_to_width("Mpx", 10)
+      << pad_to_width("est. s", 9) << "inputs\n";
+  for (const Row& r : rows)
+    out << pad_to_width(r.id, 20) << pad_to_width(r.kind, 8) << pad_to_width(r.status, 17)
+        << pad_to_width(r.shard >= 0 ? std::to_string(r.shard) + "/" + std::to_string(options.shards) : "-", 7)
+        << pad_to_width(format_fixed(r.megapixels, 1), 10) << pad_to_width(format_fixed(r.megapixels / rate, 1), 9) << r.inputs << "\n";
+  out << pending << " of " << rows.size() << " tasks pending, " << format_fixed(pending_mpx, 1) << " Mpx, about "
+      << format_fixed(pending_mpx / rate, 0) << " s at " << format_fixed(rate, 2) << " Mpx/s (" << rate_basis
+      << "); scene tasks run as shards: ecomon run CONFIG --shard I/" << options.shards << ", then ecomon run CONFIG derives\n";
+  return 0;
+}
+
 int run_command(const RunOptions& o) {
   // Fail early, before any scene is read.
   const RunInputs in = read_run_inputs(o);
@@ -854,6 +1077,10 @@ int run_command(const RunOptions& o) {
   const Discovery discovery = discover_scenes(settings.input.dir);
   if (discovery.scenes.empty() && discovery.problems.empty())
     throw SceneError(settings.input.dir + ": no scene found (" + sensor_inputs_text() + ")");
+  if (!o.shard.empty()) {
+    const auto [index, count] = parse_shard(o.shard);
+    return run_shard(o, in, discovery, index, count);
+  }
   const OutputFolder output(settings.output.dir, o.wait_for_lock || o.nightly);  // exclusive for this run
   geo::io::set_publish_observer([](const char* stage, const std::string& path) {
     const bool before = std::strcmp(stage, "before-rename") == 0;
@@ -874,6 +1101,7 @@ int run_command(const RunOptions& o) {
   const std::int64_t run_id = catalog.begin_run(o.version, o.force ? "run --force" : "run");
   RunSummary summary;
   RunSummary done_so_far;  // what an interrupted run did before it stopped: its record in the catalog
+  std::vector<std::string> taken_tasks;  // shards' tasks whose results this run took
   try {
     {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
       RunContext ctx{settings, output, in.zone_source};
@@ -900,9 +1128,21 @@ int run_command(const RunOptions& o) {
         if (j.kind == Job::Kind::scene) total_mpx += mpx_of(j), ++total_scenes;
       const auto jobs_start = std::chrono::steady_clock::now();
       // Each job returns its value; the command collects it (no job writes into another's state).
+      // Scenes a shard did (`--shard I/N`, tasks/ in the workspace) are taken, not done again.
+      std::map<std::size_t, std::string> task_key_of_scene;
+      for (const SceneTask& t : scene_tasks(ctx)) task_key_of_scene[t.scene] = t.key;
+      std::optional<std::vector<geo::io::Zone>> zones_of_reports;
       const auto run_job = [&](const Job& job) {
         switch (job.kind) {
           case Job::Kind::scene:
+            if (std::optional<SceneTaskRecord> task = read_scene_task(output.root(), task_key_of_scene.at(job.scene))) {
+              taken_tasks.push_back(task->key);
+              if (task->status.status != "ok") throw SceneError(task->status.message);  // failed as it would fail here
+              spdlog::info("scene {}: done by a shard (tasks/scene-{}.json)", task->status.scene_id, task->key);
+              if (!zones_of_reports) zones_of_reports = report_zones(ctx);
+              task->result.zones = *zones_of_reports;
+              return record.add_scene({std::move(task->result), std::move(task->status)}, job.year, ctx.seasons());
+            }
             return record.add_scene(run_scene_job(ctx, job), job.year, ctx.seasons());
           case Job::Kind::year: {
             std::optional<YearResult> y;
@@ -949,6 +1189,8 @@ int run_command(const RunOptions& o) {
       summary.exit_status = report(ctx, record);
     }
     output.remove_empty_work_dir();  // sources and writers removed their temporary files
+    // The shards' task files taken (their season inputs went with their years).
+    for (const std::string& key : taken_tasks) remove_scene_task(output.root(), key);
     // The reports and tables at the top of the folder, as written by this run.
     std::vector<std::string> reports;
     std::error_code ec;

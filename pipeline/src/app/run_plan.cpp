@@ -70,4 +70,19 @@ void LocalExecutor::execute(const RunPlan& plan, const std::function<void(const 
   }
 }
 
+std::vector<int> assign_to_shards(const std::vector<double>& sizes, const std::vector<std::string>& keys, int shards) {
+  if (shards < 1) throw std::invalid_argument("shards: at least 1");
+  std::vector<std::size_t> order(sizes.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return sizes[a] != sizes[b] ? sizes[a] > sizes[b] : keys[a] < keys[b]; });
+  std::vector<double> load(std::size_t(shards), 0.0);
+  std::vector<int> shard(sizes.size(), 0);
+  for (std::size_t i : order) {
+    const auto least = std::min_element(load.begin(), load.end());  // the first of equals: the lowest shard
+    shard[i] = int(least - load.begin());
+    *least += sizes[i];
+  }
+  return shard;
+}
+
 }  // namespace ecomon

@@ -33,6 +33,13 @@ struct RunPlan {
 /// still run, on every year.
 RunPlan make_run_plan(const std::vector<SceneProbe>& scenes, bool seasons, const std::set<int>& unchanged = {});
 
+/// The shard (0 .. shards-1) of each task, `sizes` its estimated work: the largest first, each to the
+/// shard with the least work so far (ties: the lowest shard), tasks of equal size in `keys` order
+/// (Graham's longest-processing-time rule, at most 4/3 of the best makespan). The same tasks give
+/// the same shares on every machine, whatever is already done, so N shards of a job array agree
+/// without talking to each other.
+std::vector<int> assign_to_shards(const std::vector<double>& sizes, const std::vector<std::string>& keys, int shards);
+
 /// What a catalog keeps of a job.
 struct JobRecord {
   std::string key, status, message;  // status: ok | failed

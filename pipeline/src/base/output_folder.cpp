@@ -115,6 +115,18 @@ void OutputFolder::remove_leftovers_of_dead_runs() const {
                  removed);
 }
 
+OutputFolder::OutputFolder(const std::string& dir, Shared) : root_(dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw OutputError(dir + ": cannot create the output folder: " + ec.message());
+  char host[256] = "unknown-host";
+  ::gethostname(host, sizeof host - 1);
+  std::string name = std::string("shard-") + host + "-" + std::to_string(::getpid());
+  for (char& c : name)
+    if (c == '/' || c == '.') c = '_';
+  work_dir_ = path_inside(dir, {".tmp", name});
+}
+
 OutputFolder::~OutputFolder() {
   // The work folder is this run's alone (.tmp/<pid>): whatever a run that stopped early (an error,
   // Ctrl-C) left in it goes with it, before the lock is released.

@@ -21,6 +21,12 @@ class OutputFolder {
   /// naming the holder (pid, host, start time) when another run has it.
   /// With `wait`, waits for the holder to finish instead (saying so once; Ctrl-C still stops).
   explicit OutputFolder(const std::string& dir, bool wait = false);
+  /// A shard's view of a folder that many shards share (`ecomon run --shard I/N`, on several machines):
+  /// no lock (each shard writes only files of its own tasks, under names no other shard uses, and
+  /// never the catalog), no clean-up of other processes' partial files (they may be live shards on
+  /// another machine), a scratch folder named by host and pid (.tmp/shard-<host>-<pid>).
+  struct Shared {};
+  OutputFolder(const std::string& dir, Shared);
   ~OutputFolder();
   OutputFolder(const OutputFolder&) = delete;
   OutputFolder& operator=(const OutputFolder&) = delete;

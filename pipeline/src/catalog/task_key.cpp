@@ -55,13 +55,9 @@ std::string path_content(const std::string& path, int year, const std::function<
   return text;
 }
 
-}  // namespace
-
-std::string year_task_key(const std::string& version, const Settings& settings, const geo::Grid& grid,
-                          const std::vector<geo::io::Zone>& zones, int year, std::vector<std::pair<std::string, std::string>> scenes,
-                          const std::function<std::string(const std::string&)>& hash_of_file) {
-  std::string text = "ecomon " + version + "\nalgorithm year " + std::to_string(kYearAlgorithmVersion) + "\nyear " +
-                     std::to_string(year) + "\n";
+// Every setting the scene and season passes read, a file by its content.
+std::string settings_text(const Settings& settings, int year, const std::function<std::string(const std::string&)>& hash_of_file) {
+  std::string text;
   for (const SettingValue& v : setting_values(settings)) {
     if (!setting_feeds_year(v.key)) continue;
     text += v.key;
@@ -69,6 +65,26 @@ std::string year_task_key(const std::string& version, const Settings& settings, 
     text += v.path ? path_content(v.text == "(none)" || v.text.rfind('(', 0) == 0 ? "" : v.text, year, hash_of_file) : v.text;
     text += '\n';
   }
+  return text;
+}
+
+}  // namespace
+
+std::string scene_task_key(const std::string& version, const Settings& settings, int year, const std::string& scene_id,
+                           const std::string& content_hash, bool season_inputs,
+                           const std::function<std::string(const std::string&)>& hash_of_file) {
+  const std::string text = "ecomon " + version + "\nalgorithm year " + std::to_string(kYearAlgorithmVersion) + "\nscene " + scene_id + " " +
+                           content_hash + "\nseason inputs " + (season_inputs ? "yes" : "no") + "\n" +
+                           settings_text(settings, year, hash_of_file);
+  return hash_text(text);
+}
+
+std::string year_task_key(const std::string& version, const Settings& settings, const geo::Grid& grid,
+                          const std::vector<geo::io::Zone>& zones, int year, std::vector<std::pair<std::string, std::string>> scenes,
+                          const std::function<std::string(const std::string&)>& hash_of_file) {
+  std::string text = "ecomon " + version + "\nalgorithm year " + std::to_string(kYearAlgorithmVersion) + "\nyear " +
+                     std::to_string(year) + "\n";
+  text += settings_text(settings, year, hash_of_file);
   text += "grid " + std::to_string(grid.cols) + " " + std::to_string(grid.rows);
   add_double(text, grid.transform.origin_x);
   add_double(text, grid.transform.pixel_width);

@@ -29,6 +29,14 @@ std::string year_task_key(const std::string& version, const Settings& settings, 
                           const std::vector<geo::io::Zone>& zones, int year, std::vector<std::pair<std::string, std::string>> scenes,
                           const std::function<std::string(const std::string&)>& hash_of_file);
 
+/// The key of a scene's task (its products, tallies and season inputs on its own grid): ecomon's
+/// version, the settings the scene pass reads (a file by its content), the scene's id and content
+/// hash, and whether the season pass needs its season inputs. What a shard that did the task and the
+/// run that takes its results both compute.
+std::string scene_task_key(const std::string& version, const Settings& settings, int year, const std::string& scene_id,
+                           const std::string& content_hash, bool season_inputs,
+                           const std::function<std::string(const std::string&)>& hash_of_file);
+
 /// The content hash of a scene as delivered: a folder's every file, an archive (also when read through
 /// /vsitar/, /vsizip/), or a metadata file with the files beside it that start with the scene's id.
 std::string scene_content_hash(const std::string& scene_path, const std::string& scene_id,

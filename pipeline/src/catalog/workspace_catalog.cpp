@@ -115,6 +115,7 @@ WorkspaceCatalog::WorkspaceCatalog(const std::string& dir, Open open)
     : path_(file_in(dir)), root_(std::filesystem::absolute(dir).lexically_normal().string()) {
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
   const bool existed = std::filesystem::exists(path_);
+  read_only_ = open == Open::read_only;
   if (open != Open::create && !existed) throw OutputError(path_ + ": no catalog here (is " + dir + " an ecomon output folder?)");
   const int flags = open == Open::read_only ? SQLITE_OPEN_READONLY
                     : open == Open::create  ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -248,6 +249,7 @@ std::string WorkspaceCatalog::file_hash(const std::string& file) {
     if (q.step() && std::uint64_t(q.integer(0)) == stamp.bytes && q.integer(1) == stamp.mtime_ns) return q.text(2);
   }
   const std::string hash = hash_file(file);
+  if (read_only_) return hash;  // `ecomon plan` reads, never writes, the catalog
   Statement u(db_, "INSERT OR REPLACE INTO file_hashes(path, bytes, mtime_ns, hash) VALUES(?, ?, ?, ?)", path_);
   u.bind(1, file).bind(2, std::int64_t(stamp.bytes)).bind(3, stamp.mtime_ns).bind(4, hash).step();
   return hash;

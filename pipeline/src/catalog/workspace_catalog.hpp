@@ -70,7 +70,7 @@ class WorkspaceCatalog {
   const std::string& root() const { return root_; }
 
   /// The content hash of a file, read from the catalog when its size and modification time are
-  /// those recorded with it, else computed (and recorded).
+  /// those recorded with it, else computed (and recorded, unless the catalog was opened read-only).
   std::string file_hash(const std::string& path);
 
   std::int64_t begin_run(const std::string& version, const std::string& command);
@@ -134,6 +134,7 @@ class WorkspaceCatalog {
   std::string path_;
   std::string root_;
   sqlite3* db_ = nullptr;
+  bool read_only_ = false;  // file_hash computes without keeping
 };
 
 /// A path as the catalog stores it: relative to the workspace `root` ("@/years/2023/...") when it

@@ -1,0 +1,96 @@
+#include "catalog/scene_task.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/stored_year.hpp"
+#include "catalog/workspace_catalog.hpp"
+#include "libgeo/io/raster.hpp"
+
+namespace ecomon {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kFormat = "ecomon-scene-task-1";
+
+std::string task_file(const std::string& root, const std::string& key) { return scene_tasks_dir(root) + "/scene-" + key + ".json"; }
+
+}  // namespace
+
+std::string scene_tasks_dir(const std::string& root) { return (fs::path(root) / "tasks").string(); }
+
+std::string scene_task_work_dir(const std::string& root, const std::string& key) { return scene_tasks_dir(root) + "/scene-" + key; }
+
+void write_scene_task(const std::string& root, const SceneTaskRecord& task) {
+  // The scene's results as a one-scene stored year: the catalog's own serialisation, paths relative.
+  StoredYear one;
+  one.year.year = task.year;
+  one.scenes = {task.result};
+  one.statuses = {task.status};
+  json season_inputs = json::object();
+  for (const auto& [name, path] : task.result.season_inputs.paths) season_inputs[name] = workspace_relative(path, root);
+  json work_files = json::array();
+  for (const std::string& path : task.result.season_inputs.work_files) work_files.push_back(workspace_relative(path, root));
+  const json file = {{"format", kFormat},
+                     {"key", task.key},
+                     {"year", task.year},
+                     {"scene_id", task.status.scene_id},
+                     {"status", task.status.status},
+                     {"results", serialise_stored_year(one, root)},
+                     {"season_inputs", season_inputs},
+                     {"work_files", work_files}};
+  fs::create_directories(scene_tasks_dir(root));
+  geo::io::write_file_atomically(task_file(root, task.key), file.dump(1) + "\n");
+}
+
+std::optional<SceneTaskRecord> read_scene_task(const std::string& root, const std::string& key) {
+  const std::string path = task_file(root, key);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  try {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    const json file = json::parse(text.str());
+    if (file.at("format") != kFormat || file.at("key") != key) throw std::runtime_error("another format or key");
+    const StoredYear one = parse_stored_year(file.at("results").get<std::string>(), root);
+    if (one.statuses.size() != 1) throw std::runtime_error("not one scene's status");
+    SceneTaskRecord task;
+    task.key = key;
+    task.year = file.at("year").get<int>();
+    task.status = one.statuses.front();
+    if (task.status.status == "ok") {
+      if (one.scenes.size() != 1) throw std::runtime_error("not one scene's results");
+      task.result = one.scenes.front();
+      for (const auto& [name, relative] : file.at("season_inputs").items())
+        task.result.season_inputs.paths[name] = workspace_absolute(relative.get<std::string>(), root);
+      for (const auto& relative : file.at("work_files")) task.result.season_inputs.work_files.push_back(workspace_absolute(relative, root));
+      // Every file the task wrote is still there, or the scene is done again.
+      for (const std::string& p : task.result.products)
+        if (!fs::is_regular_file(p, ec)) return std::nullopt;
+      for (const auto& [name, p] : task.result.season_inputs.paths)
+        if (!fs::is_regular_file(p, ec)) return std::nullopt;
+    }
+    return task;
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: a shard's task file that cannot be read ({}); the scene is done again", path, e.what());
+    return std::nullopt;
+  }
+}
+
+void remove_scene_task(const std::string& root, const std::string& key) {
+  std::error_code ec;
+  fs::remove(task_file(root, key), ec);
+  fs::remove(scene_task_work_dir(root, key), ec);  // empty once its year removed the season inputs
+  fs::remove(scene_tasks_dir(root), ec);           // empty once every task was taken
+}
+
+}  // namespace ecomon

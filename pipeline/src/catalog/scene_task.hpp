@@ -1,0 +1,40 @@
+#pragma once
+// A scene's task done by a shard (`ecomon run CONFIG --shard I/N`), kept as a file in the shared
+// workspace, tasks/scene-<key>.json, written atomically (a rename in one folder): shards on many
+// machines never write the same file, and never the SQLite catalog (unsafe over NFS). The run that
+// follows them (the reduce: a plain `ecomon run`) takes a task's results instead of doing the scene
+// again when the key is the same and every file the task wrote is still there; it records them in
+// its catalog as its own. The results go through the catalog's one serialisation
+// (catalog/stored_year.hpp); the season inputs, which a stored year does not keep, are listed beside.
+#include <optional>
+#include <string>
+
+#include "report/report_writer.hpp"
+#include "results/scene_result.hpp"
+
+namespace ecomon {
+
+struct SceneTaskRecord {
+  std::string key;  // scene_task_key
+  int year = 0;
+  SceneResult result;  // zones left empty: the run's own
+  StatusRow status;    // ok, or failed with the reason (a scene that cannot be read is a task done, with that result)
+};
+
+/// The folder of the tasks' files and of the season inputs they keep (tasks/ in the workspace).
+std::string scene_tasks_dir(const std::string& root);
+/// Where the season inputs of a task are written (tasks/scene-<key>/).
+std::string scene_task_work_dir(const std::string& root, const std::string& key);
+
+/// Writes the task's file atomically, its paths relative to `root`.
+void write_scene_task(const std::string& root, const SceneTaskRecord& task);
+
+/// The task's record when its file is there, reads back, has the same key and every file it names
+/// (products and season inputs) exists; otherwise none (the scene is done again). A damaged file is
+/// said in the log.
+std::optional<SceneTaskRecord> read_scene_task(const std::string& root, const std::string& key);
+
+/// Removes the task's file (its season inputs go with the year that reads them).
+void remove_scene_task(const std::string& root, const std::string& key);
+
+}  // namespace ecomon
