@@ -18,7 +18,8 @@ packages=(cmake g++ make pkg-config git ca-certificates
 # (tests/integration/test_report_html.cpp); python3-jsonschema validates the STAC catalog against the
 # official schemas vendored in tests/schemas (no network). Node.js and npm from Debian unless the machine has them.
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(r-base-core r-cran-survey chromium fonts-noto-cjk python3-jsonschema)
+  packages+=(r-base-core r-cran-survey chromium fonts-noto-cjk python3-jsonschema
+    slurmctld slurmd slurm-client munge)  # the scale-out test: a one-node Slurm cluster (tests/slurm/cluster.sh)
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 missing=()

@@ -100,7 +100,7 @@ TEST_F(TwoUradScenes, TheCommandLineBehaves) {
     EXPECT_EQ(r.exit_code, 2) << usage << ": " << r.output;
     EXPECT_NE(r.output.find("ecomon: "), std::string::npos) << usage << ": " << r.output;
   }
-  EXPECT_NE(run_cli("foo").output.find("unknown command 'foo' (commands: run, check, zonal"), std::string::npos);
+  EXPECT_NE(run_cli("foo").output.find("unknown command 'foo' (commands: run, plan, check, zonal"), std::string::npos);
   make("cli", false);
   const auto quiet = run("-q");
   ASSERT_EQ(quiet.exit_code, 0) << quiet.output;
