@@ -219,4 +219,36 @@ inline std::map<std::string, std::string> folder_bytes(const std::filesystem::pa
   return files;
 }
 
+// A folder's files but revisions.csv: what a run with a history and a fresh run share (the fresh
+// run revised nothing).
+inline std::map<std::string, std::string> without_revisions(std::map<std::string, std::string> files) {
+  files.erase("revisions.csv");
+  return files;
+}
+
+// The files that differ between two folders (missing on one side, or other bytes): named, not printed.
+inline std::vector<std::string> differing(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
+  std::vector<std::string> names;
+  for (const auto& [name, bytes] : a)
+    if (!b.count(name) || b.at(name) != bytes) names.push_back(name);
+  for (const auto& [name, bytes] : b)
+    if (!a.count(name)) names.push_back(name + " (only in the second)");
+  return names;
+}
+
+// Two summers (2022 and 2023, mid-July and mid-August) of simulated Landsat 8 at 60 m over the Ulan
+// Buh edge, seeds from `seed` + 1: the case of the report, shard and Slurm tests. Returns the scenes.
+inline std::vector<ecomon::SimulatedScene> simulate_two_summers(const std::filesystem::path& folder, std::uint64_t seed) {
+  std::vector<ecomon::SimulatedScene> scenes;
+  for (int year : {2022, 2023})
+    for (const char* day : {"-07-15", "-08-10"}) {
+      ecomon::SimulationOptions o;
+      o.output_dir = folder.string();
+      o.west = 106.80, o.east = 107.00, o.south = 40.45, o.north = 40.75, o.utm_zone = 48, o.clouds = 1, o.seed = ++seed, o.pixel_size = 60;
+      o.date = std::to_string(year) + day;
+      scenes.push_back(ecomon::simulate_scene(o));
+    }
+  return scenes;
+}
+
 }  // namespace testing_helpers

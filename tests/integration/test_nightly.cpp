@@ -25,23 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A folder's files but revisions.csv: what a run with a history and a fresh run share (the fresh
-// run revised nothing).
-std::map<std::string, std::string> without_revisions(std::map<std::string, std::string> files) {
-  files.erase("revisions.csv");
-  return files;
-}
-
-// The files that differ between two folders (missing on one side, or other bytes): named, not printed.
-std::vector<std::string> differing(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
-  std::vector<std::string> names;
-  for (const auto& [name, bytes] : a)
-    if (!b.count(name) || b.at(name) != bytes) names.push_back(name);
-  for (const auto& [name, bytes] : b)
-    if (!a.count(name)) names.push_back(name + " (only in the second)");
-  return names;
-}
-
 struct Workspace : ::testing::Test {
   static inline fs::path dir;
   static inline std::string zones, config;

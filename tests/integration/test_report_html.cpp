@@ -25,16 +25,7 @@ namespace {
 // A two-year run over two zones with forest and grassland targets on their city.
 fs::path two_year_run(const std::string& name, const std::string& extra = "") {
   const fs::path dir = fresh_dir(name);
-  const double w = 106.80, e = 107.00, s = 40.45, n = 40.75;
-  std::uint64_t seed = 900;
-  for (int year : {2022, 2023})
-    for (const char* day : {"-07-15", "-08-10"}) {
-      ecomon::SimulationOptions o;
-      o.output_dir = (dir / "scenes").string();
-      o.west = w, o.east = e, o.south = s, o.north = n, o.utm_zone = 48, o.clouds = 1, o.seed = ++seed, o.pixel_size = 60;
-      o.date = std::to_string(year) + day;
-      ecomon::simulate_scene(o);
-    }
+  simulate_two_summers(dir / "scenes", 900);
   const std::string zones = write_zones(dir / "z.geojson", {box_feature("A", "乌兰布和", 106.82, 40.47, 106.90, 40.73),
                                                             box_feature("B", "河套西", 106.90, 40.47, 106.98, 40.73)});
   std::ofstream(dir / "targets.yaml") << "units:\n  c: {name: 试验市, zones: [A, B]}\ntargets:\n"

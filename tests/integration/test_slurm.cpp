@@ -30,8 +30,10 @@ struct Cluster {
     const auto r = run_shell(std::string(ECOMON_SOURCE_DIR) + "/tests/slurm/cluster.sh start " + dir.string());
     std::smatch m;
     up = r.exit_code == 0 && std::regex_search(r.output, m, std::regex("export (SLURM_CONF=\\S+)"));
-    if (up) env = m[1].str() + " ";
-    else ADD_FAILURE() << "the one-node Slurm cluster did not start:\n" << r.output;
+    if (up)
+      env = m[1].str() + " ";
+    else
+      ADD_FAILURE() << "the one-node Slurm cluster did not start:\n" << r.output;
   }
   ~Cluster() { run_shell(std::string(ECOMON_SOURCE_DIR) + "/tests/slurm/cluster.sh stop " + dir.string()); }
   // A job's state once it left the queue (COMPLETED, FAILED, CANCELLED ...), waiting up to 5 minutes.
@@ -55,46 +57,24 @@ struct Cluster {
   }
 };
 
-std::map<std::string, std::string> results(const fs::path& out) {
-  auto bytes = folder_bytes(out);
-  bytes.erase("revisions.csv");
-  return bytes;
-}
-
-std::vector<std::string> differing(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
-  std::vector<std::string> names;
-  for (const auto& [name, bytes] : a)
-    if (!b.count(name) || b.at(name) != bytes) names.push_back(name);
-  for (const auto& [name, bytes] : b)
-    if (!a.count(name)) names.push_back(name + " (only in the second)");
-  return names;
-}
-
 }  // namespace
 
 TEST(Slurm, AJobArrayOfShardsAndTheReduceGiveOneProcesssBytesAndAFailedShardCancelsTheReduce) {
   for (const char* daemon : {"/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/munged", "/usr/bin/sbatch"})
     ASSERT_TRUE(fs::exists(daemon)) << daemon << " is missing: scripts/install_deps.sh --tests installs Slurm and munge";
   const fs::path dir = fresh_dir("slurm");
-  std::uint64_t seed = 8100;
-  for (int year : {2022, 2023})
-    for (const char* day : {"-07-15", "-08-10"}) {
-      ecomon::SimulationOptions o;
-      o.output_dir = (dir / "scenes").string();
-      o.west = 106.80, o.east = 107.00, o.south = 40.45, o.north = 40.75, o.utm_zone = 48, o.clouds = 1, o.seed = ++seed, o.pixel_size = 60;
-      o.date = std::to_string(year) + day;
-      ecomon::simulate_scene(o);
-    }
+  simulate_two_summers(dir / "scenes", 8100);
   const std::string zones = write_zones(dir / "z.geojson", {box_feature("A", "乌兰布和", 106.82, 40.47, 106.90, 40.73),
                                                             box_feature("B", "河套西", 106.90, 40.47, 106.98, 40.73)});
-  std::ofstream(dir / "targets.yaml") << "units:\n  c: {name: 试验市, zones: [A, B]}\ntargets:\n"
-                                       << "  - {id: f, unit: c, indicator: forest_coverage_pct, rule: at_least, target: {year: 2023, value: 5}, "
-                                          "binding: true, source: \"plan.txt:12\"}\n";
+  std::ofstream(dir / "targets.yaml")
+      << "units:\n  c: {name: 试验市, zones: [A, B]}\ntargets:\n"
+      << "  - {id: f, unit: c, indicator: forest_coverage_pct, rule: at_least, target: {year: 2023, value: 5}, "
+         "binding: true, source: \"plan.txt:12\"}\n";
   const auto config = [&](const std::string& out) {
     const fs::path path = dir / (out + ".yaml");
-    std::ofstream(path) << "input:\n  dir: " << (dir / "scenes").string() << "\nzones:\n  file: " << zones << "\noutput:\n  dir: "
-                        << (dir / out).string() << "\nseason:\n  pixel_size: 60\ntargets:\n  file: " << (dir / "targets.yaml").string()
-                        << "\n";
+    std::ofstream(path) << "input:\n  dir: " << (dir / "scenes").string() << "\nzones:\n  file: " << zones
+                        << "\noutput:\n  dir: " << (dir / out).string()
+                        << "\nseason:\n  pixel_size: 60\ntargets:\n  file: " << (dir / "targets.yaml").string() << "\n";
     return path.string();
   };
   const auto single = run_cli("run " + config("single") + " --threads 1");
@@ -113,12 +93,14 @@ TEST(Slurm, AJobArrayOfShardsAndTheReduceGiveOneProcesssBytesAndAFailedShardCanc
   ASSERT_TRUE(std::regex_search(first.output, m, ids)) << first.output;
   EXPECT_EQ(cluster.final_state(m[1]), "COMPLETED COMPLETED COMPLETED");
   ASSERT_EQ(cluster.final_state(m[2]), "COMPLETED") << read_file(dir / "cluster" / "slurmctld.log");
-  EXPECT_EQ(differing(results(dir / "sharded"), results(dir / "single")), std::vector<std::string>{});
+  EXPECT_EQ(differing(without_revisions(folder_bytes(dir / "sharded")), without_revisions(folder_bytes(dir / "single"))),
+            std::vector<std::string>{});
 
   // Shard 1 of a second workspace fails (a wrapper standing for a node whose disk is full: exit 75):
   // the reduce is cancelled, nothing is published.
   const fs::path wrapper = dir / "flaky_ecomon.sh", flag = dir / "shard1_fails";
-  std::ofstream(wrapper) << "#!/bin/sh\nif [ \"$SLURM_ARRAY_TASK_ID\" = 1 ] && [ -e " << flag.string() << " ]; then echo 'no space left' >&2; exit 75; fi\n"
+  std::ofstream(wrapper) << "#!/bin/sh\nif [ \"$SLURM_ARRAY_TASK_ID\" = 1 ] && [ -e " << flag.string()
+                         << " ]; then echo 'no space left' >&2; exit 75; fi\n"
                          << "exec " << ecomon_binary() << " \"$@\"\n";
   fs::permissions(wrapper, fs::perms::owner_all);
   std::ofstream(flag) << "";
@@ -146,5 +128,6 @@ TEST(Slurm, AJobArrayOfShardsAndTheReduceGiveOneProcesssBytesAndAFailedShardCanc
   }
   const std::string log1 = read_file(dir / ("slurm-ecomon-shard-" + array + "_1.out"));
   EXPECT_TRUE(std::regex_search(log1, std::regex("[1-9]\\d* done now"))) << log1;
-  EXPECT_EQ(differing(results(dir / "retried"), results(dir / "single")), std::vector<std::string>{});
+  EXPECT_EQ(differing(without_revisions(folder_bytes(dir / "retried")), without_revisions(folder_bytes(dir / "single"))),
+            std::vector<std::string>{});
 }

@@ -32,6 +32,18 @@ const std::map<std::string, std::string>& vocabulary() {
       {"wetland", "湿地"},
       {"bare", "裸地"},
       {"built_up", "建设用地"},
+      // the class rasters' own labels (their legends: products/product_specs.cpp)
+      {"unknown", "未分类"},
+      {"built-up", "建设用地"},
+      {"not forest", "非森林"},
+      {"forest (trees)", "森林（乔木林）"},
+      {"special shrubland (forest where designated)", "国家特别规定灌木林地"},
+      {"not graded (water, wetland, cropland, built-up)", "不分级（水体、湿地、耕地、建设用地）"},
+      {"non-sandified", "非沙化"},
+      {"light", "轻度"},
+      {"moderate", "中度"},
+      {"severe", "重度"},
+      {"extreme", "极重度"},
       // a carbon sink's significance (carbon_report.csv: yes, no or source)
       {"source", "碳源"},
       // a scene's status (scene_status.csv)

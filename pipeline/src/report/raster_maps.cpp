@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "base/csv.hpp"
+#include "base/value_names.hpp"
 #include "libgeo/io/picture.hpp"
 #include "libgeo/io/projection.hpp"
 #include "products/product_specs.hpp"
@@ -40,30 +41,11 @@ const std::vector<MappedProduct>& mapped_products() {
   return products;
 }
 
-// Class names in Chinese, by the English label the raster carries.
+// Class names in Chinese, by the English label the raster carries (the value vocabulary).
 std::string class_label(const std::string& label, bool zh) {
   if (!zh) return label;
-  static const std::map<std::string, std::string> words = {
-      {"unknown", "未分类"},
-      {"tree", "乔木林"},
-      {"shrubland", "灌木林"},
-      {"grassland", "草地"},
-      {"cropland", "耕地"},
-      {"water", "水体"},
-      {"wetland", "湿地"},
-      {"bare", "裸地"},
-      {"built-up", "建设用地"},
-      {"not forest", "非森林"},
-      {"forest (trees)", "森林（乔木林）"},
-      {"special shrubland (forest where designated)", "国家特别规定灌木林地"},
-      {"not graded (water, wetland, cropland, built-up)", "不分级（水体、湿地、耕地、建设用地）"},
-      {"non-sandified", "非沙化"},
-      {"light", "轻度"},
-      {"moderate", "中度"},
-      {"severe", "重度"},
-      {"extreme", "极重度"}};
-  const auto w = words.find(label);
-  return w == words.end() ? label : w->second;
+  const std::string chinese = chinese_value_name(label);
+  return chinese.empty() ? label : chinese;
 }
 
 std::string escape(const std::string& s) { return escape_markup(s); }
