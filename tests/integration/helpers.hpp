@@ -251,4 +251,15 @@ inline std::vector<ecomon::SimulatedScene> simulate_two_summers(const std::files
   return scenes;
 }
 
+// The two zones over the two summers' scenes (A and B, side by side) and their city's forest target:
+// writes z.geojson and targets.yaml in `dir`, returns the zones' path.
+inline std::string write_two_zones_and_city_target(const std::filesystem::path& dir) {
+  const std::string zones = write_zones(dir / "z.geojson", {box_feature("A", "乌兰布和", 106.82, 40.47, 106.90, 40.73),
+                                                            box_feature("B", "河套西", 106.90, 40.47, 106.98, 40.73)});
+  std::ofstream(dir / "targets.yaml") << "units:\n  c: {name: 试验市, zones: [A, B]}\ntargets:\n"
+                                       << "  - {id: f, unit: c, indicator: forest_coverage_pct, rule: at_least, target: {year: 2023, value: 5}, "
+                                          "binding: true, source: \"plan.txt:12\"}\n";
+  return zones;
+}
+
 }  // namespace testing_helpers

@@ -37,12 +37,7 @@ struct Shards : ::testing::Test {
     const auto bad = ecomon::simulate_scene(o);
     for (const auto& e : fs::directory_iterator(bad.folder))
       if (e.path().filename().string().find("SR_B4") != std::string::npos) fs::resize_file(e.path(), 600);
-    const std::string zones = write_zones(dir / "z.geojson", {box_feature("A", "乌兰布和", 106.82, 40.47, 106.90, 40.73),
-                                                              box_feature("B", "河套西", 106.90, 40.47, 106.98, 40.73)});
-    std::ofstream(dir / "targets.yaml")
-        << "units:\n  c: {name: 试验市, zones: [A, B]}\ntargets:\n"
-        << "  - {id: f, unit: c, indicator: forest_coverage_pct, rule: at_least, target: {year: 2023, value: 5}, "
-           "binding: true, source: \"plan.txt:12\"}\n";
+    const std::string zones = write_two_zones_and_city_target(dir);
     args = "/dev/null --input " + (dir / "scenes").string() + " --zones " + zones + " --set season.pixel_size=60 --targets " +
            (dir / "targets.yaml").string();
     const auto r = run_cli("run " + args + " --out " + (dir / "single").string() + " --threads 2");

@@ -64,12 +64,7 @@ TEST(Slurm, AJobArrayOfShardsAndTheReduceGiveOneProcesssBytesAndAFailedShardCanc
     ASSERT_TRUE(fs::exists(daemon)) << daemon << " is missing: scripts/install_deps.sh --tests installs Slurm and munge";
   const fs::path dir = fresh_dir("slurm");
   simulate_two_summers(dir / "scenes", 8100);
-  const std::string zones = write_zones(dir / "z.geojson", {box_feature("A", "乌兰布和", 106.82, 40.47, 106.90, 40.73),
-                                                            box_feature("B", "河套西", 106.90, 40.47, 106.98, 40.73)});
-  std::ofstream(dir / "targets.yaml")
-      << "units:\n  c: {name: 试验市, zones: [A, B]}\ntargets:\n"
-      << "  - {id: f, unit: c, indicator: forest_coverage_pct, rule: at_least, target: {year: 2023, value: 5}, "
-         "binding: true, source: \"plan.txt:12\"}\n";
+  const std::string zones = write_two_zones_and_city_target(dir);
   const auto config = [&](const std::string& out) {
     const fs::path path = dir / (out + ".yaml");
     std::ofstream(path) << "input:\n  dir: " << (dir / "scenes").string() << "\nzones:\n  file: " << zones
