@@ -5,8 +5,10 @@
 # resample the scene onto the regional Albers grid and write 11 more COGs), writing only the season
 # products (output.products: season) or none; and, as the yardstick, the
 # time to decode once every band the run reads (all cores), with the run's ratio to it; and the floor
-# under any design that writes the same rasters: that decoding plus encoding them once.
-# Prints figures; asserts nothing. BENCH_ONLY=main runs only the main configuration.
+# under any design that writes the same rasters: that decoding plus encoding them once, with the
+# run's ratio to it (for the full run and for a run writing only the season products, each against
+# its own floor); and `ecomon zonal` of one band on 1 and 2 threads against that band's read floor.
+# Prints figures; asserts nothing. BENCH_ONLY=main runs only the main configurations and zonal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x build/pipeline/ecomon ] || scripts/build.sh ecomon ecomon-simulate
@@ -43,25 +45,67 @@ run() {  # label, args...
   awk -v l="$label" -v s="$secs" -v kb="$kb" -v px="$px" -v d="$decode" \
     'BEGIN { printf "%-40s %7.2f s  %7.2f Mpx/s  peak RSS %6.0f MiB  %5.2fx decode\n", l, s, px / s / 1e6, kb / 1024, s / d }'
 }
+# The second yardstick, a floor under any design that writes the rasters of the last run: encode once
+# with ZSTD 1 (zstd -1 on both cores, no tiling, predictor or overviews, so below what a GeoTIFF writer
+# can do) the raw cells of every raster it wrote, made beforehand; plus the decoding above. Prints the
+# floor and the run's ratio to it.
+floor() {  # label
+  rm -rf "$work/floor" && mkdir -p "$work/floor"
+  find "$work/out" -name '*.tif' | while read -r f; do gdal_translate -q -of ENVI "$f" "$work/floor/$(echo "$f" | md5sum | cut -c1-12).raw"; done
+  local raw_mb encode_start encode
+  raw_mb=$(cat "$work"/floor/*.raw 2>/dev/null | wc -c | awk '{ printf "%.0f", $1 / 1048576 }')
+  encode_start=$(date +%s.%N)
+  cat "$work"/floor/*.raw 2>/dev/null | zstd -1 -T2 -q -c >/dev/null
+  encode=$(awk -v a="$encode_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+  rm -rf "$work/floor"
+  awk -v l="$1" -v e="$encode" -v d="$decode" -v mb="$raw_mb" -v s="$secs" 'BEGIN {
+    printf "%-40s %7.2f s  (%s MiB of cells)\n", "  ZSTD-1 encode of the rasters written", e, mb
+    printf "%-40s %7.2f s  the run: %.2fx its floor\n", "  floor: decode + encode", d + e, s / (d + e) }'
+}
 run "2 threads, ZSTD 1, strips 256" --threads 2
-# The second yardstick, a floor under any design that writes these rasters: encode once with ZSTD 1
-# (zstd -1 on both cores, no tiling, predictor or overviews, so below what a GeoTIFF writer can do)
-# the raw cells of every raster the run wrote, made beforehand; plus the decoding above.
-rm -rf "$work/floor" && mkdir -p "$work/floor"
-find "$work/out" -name '*.tif' | while read -r f; do gdal_translate -q -of ENVI "$f" "$work/floor/$(basename "$f" .tif).raw"; done
-raw_mb=$(cat "$work"/floor/*.raw | wc -c | awk '{ printf "%.0f", $1 / 1048576 }')
-encode_start=$(date +%s.%N)
-cat "$work"/floor/*.raw | zstd -1 -T2 -q -c >/dev/null
-encode=$(awk -v a="$encode_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
-rm -rf "$work/floor"
-awk -v e="$encode" -v d="$decode" -v mb="$raw_mb" 'BEGIN {
-  printf "%-40s %7.2f s  (%s MiB of cells)\n", "ZSTD-1 encode of the rasters written", e, mb
-  printf "%-40s %7.2f s  %5.2fx decode\n", "floor: decode + encode", d + e, (d + e) / d }'
+floor
+run "2 threads, season products + reports" --threads 2 --set output.products=season
+floor
+# ecomon zonal of one band of the scene under zones covering all of it, against the read floor of
+# that band: its tiles decoded once on both cores (GDAL, NUM_THREADS=2, whole rows of tiles per read).
+band=$(ls "$work"/scenes/*/*_SR_B4.TIF | head -1)
+cat > "$work/zones_all.geojson" <<'JSON'
+{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"code":"w","name":"w"},"geometry":{"type":"Polygon","coordinates":[[[107.8,40.1],[109.2,40.1],[109.2,42.2],[107.8,42.2],[107.8,40.1]]]}},
+{"type":"Feature","properties":{"code":"e","name":"e"},"geometry":{"type":"Polygon","coordinates":[[[109.2,40.1],[110.6,40.1],[110.6,42.2],[109.2,42.2],[109.2,40.1]]]}}]}
+JSON
+read_floor=$(/usr/bin/python3 - "$band" <<'PY'
+import sys, time
+from osgeo import gdal
+gdal.UseExceptions()
+gdal.SetCacheMax(256 << 20)
+best = None
+for _ in range(3):
+    ds = gdal.OpenEx(sys.argv[1], open_options=["NUM_THREADS=2"])
+    b = ds.GetRasterBand(1)
+    rows = b.GetBlockSize()[1] * max(1, 256 // b.GetBlockSize()[1])
+    t = time.time()
+    for r in range(0, ds.RasterYSize, rows):
+        b.ReadRaster(0, r, ds.RasterXSize, min(rows, ds.RasterYSize - r))
+    best = min(best or 1e9, time.time() - t)
+    ds = None
+print(f"{best:.3f}")
+PY
+)
+zonal() {  # threads
+  /usr/bin/time -f "%e %M" -o "$work/time" "${ECOMON_BIN:-build/pipeline/ecomon}" zonal "$band" "$work/zones_all.geojson" --field code \
+    --stats count,mean,stdev --threads "$1" >"$work/zonal_$1.csv"
+  read -r secs kb < "$work/time"
+  awk -v t="$1" -v s="$secs" -v f="$read_floor" -v kb="$kb" \
+    'BEGIN { printf "%-40s %7.2f s  %5.2fx the read floor (%.2f s)  peak RSS %4.0f MiB\n", "zonal, one band, " t " thread(s)", s, s / f, f, kb / 1024 }'
+}
+zonal 1
+zonal 2
+cmp -s "$work/zonal_1.csv" "$work/zonal_2.csv" && echo "zonal: the same figures with 1 and 2 threads" || echo "zonal: figures DIFFER between 1 and 2 threads"
 [ "${BENCH_ONLY:-}" = main ] && exit 0
 run "2 threads, per-scene only (no season)" --threads 2 --set season.enabled=false
 run "1 thread,  ZSTD 1, strips 256" --threads 1
 run "2 threads, ZSTD 1, strips 64" --threads 2 --set run.window_rows=64
 run "2 threads, DEFLATE 6, strips 256" --threads 2 --set output.codec=DEFLATE --set output.level=6
-run "2 threads, season products + reports" --threads 2 --set output.products=season
 run "2 threads, report only (no products)" --threads 2 --set output.products=none
 run "2 threads, ZSTD 1, budget 64 MiB" --threads 2 --set run.memory_budget_mb=64

@@ -152,3 +152,31 @@ TEST(ZonalReference, OrderStatisticsEqualRsAndTheBandsScaleAndOffsetApply) {
   EXPECT_EQ(written.substr(0, 3), "\xEF\xBB\xBF");
   EXPECT_EQ(written.substr(3), run_cli("zonal " + raster + " " + zones + " --field id --stats quantile_25,median").output);
 }
+
+// The tiles of the raster decoded on 1, 2 or 4 threads (all cores by default): the same CSV, byte
+// for byte (the cells are still accumulated row by row, in order). A ZSTD file
+// with small tiles, so that every strip's read spans many of them (what GDAL decodes in parallel).
+TEST(ZonalReference, TheSameFiguresForAnyThreadCount) {
+  geo::io::initialise_gdal(64);
+  const auto dir = fresh_dir("zonal_threads");
+  geo::Grid grid{700, 520, {500000, 30, 4500000, -30}, geo::io::crs_wkt("EPSG:32648")};
+  geo::Block<float> values(grid.full());
+  for (int r = 0; r < grid.rows; ++r)
+    for (int c = 0; c < grid.cols; ++c) values.at(r, c) = float(std::sin(0.013 * c * r) * 100 + (c * 7 + r * 3) % 11) / 7.0f;
+  geo::io::write_geotiff((dir / "plain.tif").string(), grid, values, -9999.0);
+  const auto raster = (dir / "tiled.tif").string();
+  const auto tiled = run_shell("gdal_translate -q -co TILED=YES -co BLOCKXSIZE=64 -co BLOCKYSIZE=64 -co COMPRESS=ZSTD " +
+                               (dir / "plain.tif").string() + " " + raster);
+  ASSERT_EQ(tiled.exit_code, 0) << tiled.output;
+  // Two overlapping zones in lon/lat, cut obliquely by the grid.
+  const auto zones = write_zones(dir / "z.geojson", {box_feature("a", "a", 105.0211, 40.5551, 105.1013, 40.6217),
+                                                     box_feature("b", "b", 105.0802, 40.5312, 105.2003, 40.6004)});
+  const std::string stats = " --field code --stats count,sum,mean,min,max,stdev,median,quantile_10,majority";
+  const auto one = run_cli("zonal " + raster + " " + zones + stats + " --threads 1");
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  const auto rows = parse_csv(one.output);
+  ASSERT_EQ(rows.size(), 2u) << one.output;
+  for (const auto& row : rows) EXPECT_GT(std::stod(row.at("count")), 1000.0) << one.output;  // both zones lie on the raster
+  for (const char* other : {" --threads 2", " --threads 4", ""})
+    EXPECT_EQ(run_cli("zonal " + raster + " " + zones + stats + other).output, one.output) << other;
+}

@@ -124,11 +124,21 @@ namespace {
 
 }  // namespace
 
-RasterReader::RasterReader(const std::string& path) : path_(path) {
+RasterReader::RasterReader(const std::string& path) : RasterReader(path, 1) {}
+
+RasterReader::RasterReader(const std::string& path, int decode_threads) : path_(path) {
   // Opening a FIFO waits for a writer that may never come.
   if (const std::string why = special_file_problem(path); !why.empty()) throw IoError(path + ": " + why);
   CPLErrorReset();
-  GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  // The option only where the file's driver declares it (GDAL warns of an open option a driver lacks).
+  const std::string threads = "NUM_THREADS=" + std::to_string(decode_threads);
+  const char* const open_options[] = {threads.c_str(), nullptr};
+  bool threaded = false;
+  if (decode_threads > 1)
+    if (GDALDriverH driver = GDALIdentifyDriverEx(path.c_str(), GDAL_OF_RASTER, nullptr, nullptr))
+      if (const char* list = GDALGetMetadataItem(driver, GDAL_DMD_OPENOPTIONLIST, nullptr))
+        threaded = std::strstr(list, "\"NUM_THREADS\"") != nullptr;
+  GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, threaded ? open_options : nullptr, nullptr);
   if (!ds) throw_open_failure(path);
   dataset_ = ds;
   try {

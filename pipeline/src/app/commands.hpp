@@ -63,6 +63,7 @@ struct ZonalOptions {
   std::string weights;  // a raster on the same grid: weighted_mean's weights
   std::string output;   // -o FILE: CSV with a BOM, written atomically (default: stdout, no BOM)
   int window_rows = 256;
+  int threads = 0;      // threads decoding the raster's tiles (0 = all cores); the figures are the same for any count
 };
 /// Zonal statistics as CSV: to `out`, or to options.output.
 void zonal_command(const ZonalOptions& options, std::ostream& out);

@@ -38,6 +38,10 @@ void set_gdal_message_sink(std::function<void(bool error, const std::string& mes
 class RasterReader {
  public:
   explicit RasterReader(const std::string& path);
+  /// `decode_threads` > 1: one read() that spans several tiles or strips of the file has them decoded
+  /// on that many threads (GDAL's NUM_THREADS open option; GTiff from GDAL 3.6). The values read are
+  /// the same whatever the count; only the wall time changes.
+  RasterReader(const std::string& path, int decode_threads);
   ~RasterReader();
   RasterReader(RasterReader&&) noexcept;
   RasterReader& operator=(RasterReader&&) noexcept;
