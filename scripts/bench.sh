@@ -49,7 +49,7 @@ run() {  # label, args...
 # with ZSTD 1 (zstd -1 on both cores, no tiling, predictor or overviews, so below what a GeoTIFF writer
 # can do) the raw cells of every raster it wrote, made beforehand; plus the decoding above. Prints the
 # floor and the run's ratio to it.
-floor() {  # label
+floor() {
   rm -rf "$work/floor" && mkdir -p "$work/floor"
   find "$work/out" -name '*.tif' | while read -r f; do gdal_translate -q -of ENVI "$f" "$work/floor/$(echo "$f" | md5sum | cut -c1-12).raw"; done
   local raw_mb encode_start encode
@@ -58,7 +58,7 @@ floor() {  # label
   cat "$work"/floor/*.raw 2>/dev/null | zstd -1 -T2 -q -c >/dev/null
   encode=$(awk -v a="$encode_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
   rm -rf "$work/floor"
-  awk -v l="$1" -v e="$encode" -v d="$decode" -v mb="$raw_mb" -v s="$secs" 'BEGIN {
+  awk -v e="$encode" -v d="$decode" -v mb="$raw_mb" -v s="$secs" 'BEGIN {
     printf "%-40s %7.2f s  (%s MiB of cells)\n", "  ZSTD-1 encode of the rasters written", e, mb
     printf "%-40s %7.2f s  the run: %.2fx its floor\n", "  floor: decode + encode", d + e, s / (d + e) }'
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace geo::io {
 
@@ -27,6 +28,10 @@ std::vector<ZoneValues> zonal_statistics(const RasterReader& raster, const std::
   std::vector<ZoneValues> out(zones.size());
   const Window all = cover.bounding_window();
   if (all.empty()) return out;
+  // Each value's weight summed in a hash table while the cells stream (a sorted map per cell was
+  // most of the time), then handed to the ordered distribution once: the same sums, added in the
+  // same cell order, so the same figures.
+  std::vector<std::unordered_map<double, double>> weight_of(o.distribution ? zones.size() : 0);
   for (const Window& strip : strips(all, o.strip_rows)) {
     std::optional<Block<double>> values, cell_weights;  // read once a zone touches the strip
     cover.for_each_row(strip, [&](std::size_t z, int row, int col0, const double* fraction, int cells) {
@@ -43,7 +48,7 @@ std::vector<ZoneValues> zonal_statistics(const RasterReader& raster, const std::
         }
         const double v = raw * scale + offset;
         row_stats.add(v, fraction[k]);
-        if (o.distribution) out[z].values.add(v, fraction[k]);
+        if (o.distribution) weight_of[z][v] += fraction[k];
         if (cell_weights) {
           const double w = cell_weights->at(row - strip.row0, col0 - strip.col0 + k);
           if (!std::isnan(w) && !(weight_nodata && w == *weight_nodata)) row_weighted.add(v, fraction[k] * w);
@@ -54,6 +59,7 @@ std::vector<ZoneValues> zonal_statistics(const RasterReader& raster, const std::
       out[z].masked_weight += row_masked;
     });
   }
+  for (std::size_t z = 0; z < weight_of.size(); ++z) out[z].values.weight_of.insert(weight_of[z].begin(), weight_of[z].end());
   return out;
 }
 
