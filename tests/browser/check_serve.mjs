@@ -1,7 +1,7 @@
 // Opens the page of a running `ecomon serve` in Debian's Chromium (headless, driven by
 // puppeteer-core) and uses it as a reader would: waits for the counties on the map, clicks the county
 // CODE and reads its forest coverage from the panel, then draws a polygon by clicking the map and
-// reads the answer of POST /query. Fails on any JavaScript error or any request to another host.
+// reads the answer of POST /query; then shows the land cover layer and reads its legend. Fails on any JavaScript error or any request to another host.
 // Usage: node check_serve.mjs URL CODE OUT_DIR   (writes OUT_DIR/serve.png)
 // Prints one JSON line of what it read; exits 1 naming each failed check.
 import fs from 'node:fs';
@@ -61,6 +61,14 @@ try {
       area_km2: row('zone_area_km2') ? row('zone_area_km2').querySelector('td.value').textContent : null,
     };
   });
+
+  // A product layer: the year's land cover picture under the outlines, with its legend.
+  await page.select('#product', 'LANDCOVER');
+  await page.waitForSelector('body[data-product="LANDCOVER"]', { timeout: 30000 });
+  found.product = await page.evaluate(() => {
+    const img = document.querySelector('img.leaflet-image-layer');
+    return { drawn: !!img && img.complete && img.naturalWidth > 0, legend: document.querySelector('.legend').innerText };
+  });
   await page.screenshot({ path: path.join(outDir, 'serve.png') });
   found.errors = errors;
   found.external = external;
@@ -70,6 +78,9 @@ try {
   if (!(found.zonesOnMap > 0)) failures.push('no county on the map');
   if (!/^\d+\.\d\d$/.test(found.zone.forest_coverage_pct)) failures.push(`county ${code}: forest coverage "${found.zone.forest_coverage_pct}"`);
   if (!found.zone.chart) failures.push(`county ${code}: no chart drawn`);
+  if (!found.product.drawn) failures.push('the land cover layer: no picture drawn');
+  if (!/土地覆盖/.test(found.product.legend) || !/草地|草原/.test(found.product.legend))
+    failures.push(`the land cover layer: legend "${found.product.legend}"`);
   if (found.answer.error) failures.push(`the drawn polygon: ${found.answer.error}`);
   else if (!/^\d+\.\d\d$/.test(found.answer.forest_coverage_pct) || !/^\d+\.\d\d$/.test(found.answer.area_km2 || ''))
     failures.push(`the drawn polygon: forest coverage "${found.answer.forest_coverage_pct}", area "${found.answer.area_km2}"`);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -247,6 +248,36 @@ TEST(ServePage, AClickedCountyShowsItsFiguresAndADrawnPolygonIsAnswered) {
   ASSERT_TRUE(outlines);
   EXPECT_EQ(outlines->status, 200);
   EXPECT_NE(outlines->body.find("\"forest_coverage_pct\""), std::string::npos);
+
+  // The year's product pictures: listed with bounds in lat/lon that hold the zones, each a PNG.
+  const auto listed = client.Get("/map/products?year=2023");
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->status, 200) << listed->body;
+  const auto products = nlohmann::json::parse(listed->body).at("products");
+  std::set<std::string> names;
+  for (const auto& p : products) {
+    names.insert(p.at("name").get<std::string>());
+    const auto& b = p.at("bounds");  // [[south, west], [north, east]]
+    EXPECT_LT(b[0][0].get<double>(), 40.6) << p;
+    EXPECT_GT(b[1][0].get<double>(), 40.6) << p;
+    EXPECT_LT(b[0][1].get<double>(), 106.9) << p;
+    EXPECT_GT(b[1][1].get<double>(), 106.9) << p;
+    EXPECT_FALSE(p.at("legend").empty()) << p;
+    const auto png = client.Get(p.at("url").get<std::string>());
+    ASSERT_TRUE(png);
+    EXPECT_EQ(png->status, 200) << p.at("url");
+    EXPECT_EQ(png->get_header_value("Content-Type"), "image/png");
+    EXPECT_EQ(png->body.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8)) << p.at("url");
+  }
+  EXPECT_TRUE(names.count("LANDCOVER") && names.count("FVC")) << listed->body;
+  for (const auto& [request, status] : std::vector<std::pair<std::string, int>>{
+           {"/map/product.png?name=ROADS&year=2023", 404}, {"/map/product.png?year=2023", 400}, {"/map/product.png?name=FVC&year=1999", 404},
+           {"/map/products?year=20x3", 400}}) {
+    const auto refused = client.Get(request);
+    ASSERT_TRUE(refused) << request;
+    EXPECT_EQ(refused->status, status) << request << ": " << refused->body;
+    EXPECT_NE(refused->body.find("\"error\""), std::string::npos) << request << ": " << refused->body;
+  }
 
   const auto r = run_shell("node " + (browser / "check_serve.mjs").string() + " http://127.0.0.1:" + std::to_string(server.port) + "/ A " +
                            dir.string());

@@ -1,6 +1,8 @@
 #include "libgeo/io/picture.hpp"
 
 #include <gdal.h>
+#include <gdalwarper.h>
+#include <cpl_error.h>
 #include <cpl_vsi.h>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include <cmath>
 #include <memory>
 
+#include "libgeo/io/projection.hpp"
 #include "libgeo/io/vsi.hpp"
 
 namespace geo::io {
@@ -29,7 +32,7 @@ std::array<std::uint8_t, 4> ramp_colour(const std::vector<RampStop>& ramp, doubl
 }  // namespace
 
 RasterPicture render_raster_png(const std::string& path, const std::vector<ColourEntry>& classes, const std::vector<RampStop>& ramp,
-                                int max_width) {
+                                int max_width, const std::string& to_crs) {
   const std::unique_ptr<void, void (*)(void*)> ds(GDALOpen(path.c_str(), GA_ReadOnly), [](void* d) {
     if (d) GDALClose(d);
   });
@@ -77,11 +80,30 @@ RasterPicture render_raster_png(const std::string& path, const std::vector<Colou
     if (GDALRasterIO(GDALGetRasterBand(picture.get(), b + 1), GF_Write, 0, 0, width, height, rgba.data() + b, width, height, GDT_Byte, 4,
                      4 * width) != CE_None)
       throw IoError(path + ": cannot draw it");
+  double transform[6];
+  GDALGetGeoTransform(ds.get(), transform);
+  const char* source_wkt = GDALGetProjectionRef(ds.get());
+  // The picture's own georeference: the raster's extent at the picture's size.
+  double picture_transform[6] = {transform[0], transform[1] * cols / width, transform[2], transform[3], transform[4], transform[5] * rows / height};
+  GDALSetGeoTransform(picture.get(), picture_transform);
+  if (source_wkt) GDALSetProjection(picture.get(), source_wkt);
+  // Warped, when asked, as a picture: nearest neighbour over the RGBA bytes (no colour is mixed;
+  // outside the raster every band, alpha included, is 0: transparent).
+  std::unique_ptr<void, void (*)(void*)> warped(nullptr, [](void* d) {
+    if (d) GDALClose(d);
+  });
+  if (!to_crs.empty()) {
+    if (!source_wkt || !*source_wkt) throw IoError(path + ": has no CRS; its picture cannot be put into " + to_crs);
+    const std::string target_wkt = crs_wkt(to_crs);
+    warped.reset(GDALAutoCreateWarpedVRT(picture.get(), source_wkt, target_wkt.c_str(), GRA_NearestNeighbour, 0.0, nullptr));
+    if (!warped) throw IoError(path + ": its picture cannot be warped into " + to_crs + ": " + CPLGetLastErrorMsg());
+  }
+  GDALDatasetH drawn = warped ? warped.get() : picture.get();
   const std::string mem = private_vsimem_name("picture", ".png");
   // No auxiliary .aux.xml beside the in-memory PNG; ZLEVEL 6, the PNG driver's default, fixed here
   // so that the bytes do not follow a change of default.
   const char* options[] = {"ZLEVEL=6", "WRITE_METADATA_AS_TEXT=NO", nullptr};
-  GDALDatasetH png = GDALCreateCopy(png_driver, mem.c_str(), picture.get(), FALSE, const_cast<char**>(options), nullptr, nullptr);
+  GDALDatasetH png = GDALCreateCopy(png_driver, mem.c_str(), drawn, FALSE, const_cast<char**>(options), nullptr, nullptr);
   if (!png) throw IoError(path + ": cannot encode its picture as PNG");
   GDALClose(png);
   vsi_l_offset length = 0;
@@ -91,14 +113,14 @@ RasterPicture render_raster_png(const std::string& path, const std::vector<Colou
   VSIUnlink(mem.c_str());
   VSIUnlink((mem + ".aux.xml").c_str());
 
-  double transform[6];
-  GDALGetGeoTransform(ds.get(), transform);
-  out.grid.cols = width, out.grid.rows = height;
-  out.grid.transform.origin_x = transform[0];
-  out.grid.transform.origin_y = transform[3];
-  out.grid.transform.pixel_width = transform[1] * cols / width;
-  out.grid.transform.pixel_height = transform[5] * rows / height;
-  const char* wkt = GDALGetProjectionRef(ds.get());
+  double drawn_transform[6];
+  GDALGetGeoTransform(drawn, drawn_transform);
+  out.grid.cols = GDALGetRasterXSize(drawn), out.grid.rows = GDALGetRasterYSize(drawn);
+  out.grid.transform.origin_x = drawn_transform[0];
+  out.grid.transform.origin_y = drawn_transform[3];
+  out.grid.transform.pixel_width = drawn_transform[1];
+  out.grid.transform.pixel_height = drawn_transform[5];
+  const char* wkt = GDALGetProjectionRef(drawn);
   out.grid.crs_wkt = wkt ? wkt : "";
   return out;
 }

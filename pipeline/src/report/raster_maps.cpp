@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "base/csv.hpp"
 #include "base/value_names.hpp"
@@ -166,7 +167,36 @@ std::string legend(const MappedProduct& product, const ProductSpec& spec, bool z
   return out.str();
 }
 
+const MappedProduct& mapped_product(const std::string& name) {
+  for (const MappedProduct& p : mapped_products())
+    if (p.name == name && season_spec(p.name)) return p;
+  throw std::out_of_range(name + ": not a product the maps draw");
+}
+
 }  // namespace
+
+std::vector<MapProduct> map_products(bool zh) {
+  std::vector<MapProduct> out;
+  for (const MappedProduct& p : mapped_products()) {
+    const ProductSpec* spec = season_spec(p.name);
+    if (!spec) continue;
+    MapProduct m{p.name, zh ? p.zh : p.en, zh ? p.unit_zh : p.unit_en, {}};
+    if (p.ramp.empty()) {
+      for (const geo::io::ColourEntry& c : spec->colours)
+        if (c.a != 0) m.legend.push_back({class_label(c.label, zh), css_colour(c.r, c.g, c.b)});
+    } else {
+      for (const geo::io::RampStop& stop : p.ramp) m.legend.push_back({fixed(stop.value, 1), css_colour(stop.r, stop.g, stop.b)});
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+geo::io::RasterPicture draw_map_product(const std::string& product, const std::string& path, int max_width, const std::string& to_crs) {
+  const MappedProduct& p = mapped_product(product);
+  return geo::io::render_raster_png(path, p.ramp.empty() ? season_spec(p.name)->colours : std::vector<geo::io::ColourEntry>{}, p.ramp, max_width,
+                                    to_crs);
+}
 
 std::string raster_map_figures(const RunResults& r, bool zh, const std::string& folder, const std::string& folder_href) {
   std::ostringstream html;
@@ -182,8 +212,7 @@ std::string raster_map_figures(const RunResults& r, bool zh, const std::string& 
       const auto path = std::find_if(y.products.begin(), y.products.end(),
                                      [&](const std::string& p) { return fs::path(p).filename().string() == file_name; });
       if (path == y.products.end() || !fs::exists(*path)) continue;
-      const geo::io::RasterPicture picture = geo::io::render_raster_png(*path, product.ramp.empty() ? spec->colours : std::vector<geo::io::ColourEntry>{},
-                                                                        product.ramp, kPictureWidth);
+      const geo::io::RasterPicture picture = draw_map_product(product.name, *path, kPictureWidth);
       std::string file = "map_";  // appended: GCC 12's -Wrestrict misfires on "literal" + std::string
       file.append(std::to_string(y.year)).append("_").append(product.name).append(".png");
       fs::create_directories(folder);

@@ -3,10 +3,16 @@
 // answered by POST /query with its intervals. Offline: Leaflet from Debian's libjs-leaflet and
 // ECharts built into the binary are served by the server itself; no basemap tiles. Everything the
 // page shows comes from the other endpoints (the same answers as `ecomon query`), and
-// GET /map/zones gives the counties' outlines with the year's two figures for the choropleth.
+// GET /map/zones gives the counties' outlines with the year's two figures for the choropleth;
+// GET /map/products and /map/product.png the pictures of the year's product rasters (the report's
+// maps: land cover, forest, FVC, sandification), warped onto the web map, under the outlines.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +20,7 @@
 #include "libgeo/io/projection.hpp"
 #include "products/indicators.hpp"
 #include "report/embedded_scripts.hpp"
+#include "report/raster_maps.hpp"
 #include "report/zone_reports.hpp"
 #include "results/year_result.hpp"
 #include "server/api.hpp"
@@ -54,6 +61,70 @@ Json geometry_json(const geo::MultiPolygon& mp) {
   return {{"type", "MultiPolygon"}, {"coordinates", std::move(polygons)}};
 }
 
+// The year a map request asks for (?year=, default the latest), one the workspace has.
+int map_year(const Request& r, const Workspace& ws) {
+  const std::vector<int> years = ws.years();
+  if (years.empty()) throw RequestError(404, ws.root() + ": the workspace has no year with stored results yet");
+  const auto at = r.parameters.find("year");
+  if (at == r.parameters.end()) return years.back();
+  const std::vector<int> asked = parse_years(at->second, "?year=");
+  if (asked.size() != 1) throw RequestError(400, "?year=" + at->second + ": one year");
+  ws.year(asked.front());  // 404 naming the years there are (std::out_of_range)
+  return asked.front();
+}
+
+// A product's picture on the web map (EPSG:3857, as Leaflet draws), with its corners in lon/lat.
+struct MapPicture {
+  std::string png;
+  double south = 0, west = 0, north = 0, east = 0;
+};
+
+constexpr int kMapPictureWidth = 1200;
+
+// Drawn once per raster file as it is on disk (path, size, modification time) and kept, so that a
+// year's maps cost one drawing, not one per request; a rerun's new file is drawn anew.
+std::shared_ptr<const MapPicture> map_picture(const std::string& product, const std::string& path) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const MapPicture>> drawn;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  const auto modified = std::filesystem::last_write_time(path, ec).time_since_epoch().count();
+  const std::string key = product + "\n" + path + "\n" + std::to_string(size) + "\n" + std::to_string(modified);
+  {
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (const auto at = drawn.find(key); at != drawn.end()) return at->second;
+  }
+  const geo::io::RasterPicture picture = draw_map_product(product, path, kMapPictureWidth, "EPSG:3857");
+  const geo::GeoTransform& t = picture.grid.transform;
+  std::vector<geo::Point> corners{{t.origin_x, t.origin_y},
+                                  {t.origin_x + t.pixel_width * picture.grid.cols, t.origin_y + t.pixel_height * picture.grid.rows}};
+  geo::io::CoordinateTransformer(picture.grid.crs_wkt, "EPSG:4326").transform(corners);
+  auto out = std::make_shared<MapPicture>();
+  out->png = picture.png;
+  out->west = std::min(corners[0].x, corners[1].x), out->east = std::max(corners[0].x, corners[1].x);
+  out->south = std::min(corners[0].y, corners[1].y), out->north = std::max(corners[0].y, corners[1].y);
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (drawn.size() >= 64) drawn.clear();  // a bound on what is kept: 64 pictures of a few hundred KB
+  drawn[key] = out;
+  return out;
+}
+
+// The year's raster of a product the maps draw; 404 naming what there is otherwise.
+std::string map_product_path(const Workspace& ws, int year, const std::string& product) {
+  std::string names;
+  bool drawn = false;
+  for (const MapProduct& m : map_products(false)) {
+    names += (names.empty() ? "" : ", ") + m.name;
+    drawn = drawn || m.name == product;
+  }
+  if (!drawn) throw RequestError(404, "?name=" + product + ": not a product the maps draw (" + names + ")");
+  const StoredYearRasters rasters = ws.rasters(year);
+  const auto at = rasters.paths.find(product);
+  if (at == rasters.paths.end() || !std::filesystem::exists(at->second))
+    throw RequestError(404, product + ": not written for " + std::to_string(year) + " (output.products did not select it)");
+  return at->second;
+}
+
 // The page: its styles and script inline, Leaflet and ECharts from /static/.
 constexpr const char* kServePage = R"html(<!DOCTYPE html>
 <html lang="zh-CN">
@@ -78,6 +149,7 @@ td.n { text-align: right; white-space: nowrap; } #chart { width: 100%; height: 2
 <header><h1>ecomon 生态监测</h1>
 <label>年份 <input type="range" id="year" min="0" max="0" step="1" value="0"> <span id="year-label"></span></label>
 <label>指标 <select id="indicator"><option value="forest_coverage_pct">森林覆盖率</option><option value="grassland_cover_pct">草原综合植被盖度</option></select></label>
+<label>产品图层 <select id="product"><option value="">（无）</option></select></label>
 <button id="draw">画多边形</button><button id="finish" disabled>完成并查询</button></header>
 <main><div id="map"></div><div id="side"><p id="hint">点击旗县区查看指标；或点“画多边形”，在地图上逐点点击，再点“完成并查询”。</p>
 <div id="zone"></div><div id="chart"></div><div id="answer"></div></div></main>
@@ -86,7 +158,7 @@ td.n { text-align: right; white-space: nowrap; } #chart { width: 100%; height: 2
 <script>
 (function () {
   var map = L.map('map', { zoomSnap: 0.25, attributionControl: false });
-  var years = [], layer = null, fitted = false, drawing = null, chart = null;
+  var years = [], layer = null, fitted = false, drawing = null, chart = null, overlay = null, products = {};
   var colours = ['#f7fcf5', '#c7e9c0', '#74c476', '#31a354', '#006d2c'];
   function fmt(v, d) { return (v === null || v === undefined || isNaN(v)) ? '—' : Number(v).toFixed(d); }
   function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; }); }
@@ -100,15 +172,40 @@ td.n { text-align: right; white-space: nowrap; } #chart { width: 100%; height: 2
   var legend = L.control({ position: 'bottomleft' });
   legend.onAdd = function () { this.div = L.DomUtil.create('div', 'legend'); return this.div; };
   legend.addTo(map);
+  function product() { return products[document.getElementById('product').value]; }
+  // The year's product pictures (the report's maps, warped onto the web map) under the outlines.
+  function loadProducts(y) {
+    return fetch('/map/products?year=' + y).then(function (r) { return r.json(); }).then(function (d) {
+      var select = document.getElementById('product'), chosen = select.value;
+      products = {};
+      select.innerHTML = '<option value="">（无）</option>' + d.products.map(function (p) {
+        products[p.name] = p;
+        return '<option value="' + esc(p.name) + '">' + esc(p.title) + '</option>';
+      }).join('');
+      select.value = products[chosen] ? chosen : '';
+    });
+  }
+  // Resolves when the picture has loaded (at once without a product layer).
+  function showProduct() {
+    if (overlay) { map.removeLayer(overlay); overlay = null; }
+    var p = product();
+    if (!p) return Promise.resolve();
+    overlay = L.imageOverlay(p.url, p.bounds, { opacity: 0.9 }).addTo(map);
+    overlay.bringToBack();
+    return new Promise(function (done) { overlay.once('load', done); overlay.once('error', done); });
+  }
   function load() {
     var y = year();
     document.getElementById('year-label').textContent = y;
-    fetch('/map/zones?year=' + y).then(function (r) { return r.json(); }).then(function (fc) {
+    document.body.removeAttribute('data-product');
+    var listed = loadProducts(y), pictured = listed.then(showProduct);
+    var outlined = listed.then(function () { return fetch('/map/zones?year=' + y); })
+      .then(function (r) { return r.json(); }).then(function (fc) {
       var key = indicator(), b = breaks(fc.features.map(function (f) { return f.properties[key]; }));
       function colour(v) { if (v === null) return '#bbbbbb'; var i = 0; while (i < b.length && v > b[i]) i++; return colours[i]; }
       if (layer) map.removeLayer(layer);
       layer = L.geoJSON(fc, {
-        style: function (f) { return { color: '#555', weight: 1, fillOpacity: 0.8, fillColor: colour(f.properties[key]) }; },
+        style: function (f) { return { color: '#555', weight: 1, fillOpacity: product() ? 0 : 0.8, fillColor: colour(f.properties[key]) }; },
         onEachFeature: function (f, l) {
           l.bindTooltip(f.properties.name + ' ' + fmt(f.properties[key], 2) + '%');
           l.on('click', function () { if (!drawing) showZone(f.properties.code); });
@@ -116,16 +213,26 @@ td.n { text-align: right; white-space: nowrap; } #chart { width: 100%; height: 2
         }
       }).addTo(map);
       if (!fitted) { map.fitBounds(layer.getBounds()); fitted = true; }
-      var rows = ['<b>' + document.getElementById('indicator').selectedOptions[0].textContent + ' (%) ' + y + '</b>'];
-      var low = 0;
-      b.concat([null]).forEach(function (high, i) {
-        rows.push('<i style="background:' + colours[i] + '"></i>' + fmt(low, 1) + (high === null ? '+' : '–' + fmt(high, 1)));
-        low = high;
-      });
-      rows.push('<i style="background:#bbbbbb"></i>无数据');
+      var rows, p = product();
+      if (p) {
+        rows = ['<b>' + esc(p.title) + ' ' + y + '</b>'].concat(p.legend.map(function (e) {
+          return '<i style="background:' + e.colour + '"></i>' + esc(e.label);
+        }));
+        if (p.unit) rows.push('单位：' + esc(p.unit));
+      } else {
+        rows = ['<b>' + document.getElementById('indicator').selectedOptions[0].textContent + ' (%) ' + y + '</b>'];
+        var low = 0;
+        b.concat([null]).forEach(function (high, i) {
+          rows.push('<i style="background:' + colours[i] + '"></i>' + fmt(low, 1) + (high === null ? '+' : '–' + fmt(high, 1)));
+          low = high;
+        });
+        rows.push('<i style="background:#bbbbbb"></i>无数据');
+      }
       legend.div.innerHTML = rows.join('<br>');
       document.body.setAttribute('data-zones', String(fc.features.length));
     });
+    // The product shown, once its picture and its legend are both there.
+    Promise.all([pictured, outlined]).then(function () { var p = product(); if (p) document.body.setAttribute('data-product', p.name); });
   }
   function indicatorRows(indicators, keys) {
     return keys.filter(function (k) { return indicators[k]; }).map(function (k) {
@@ -149,7 +256,7 @@ td.n { text-align: right; white-space: nowrap; } #chart { width: 100%; height: 2
       var low = pick('forest_coverage_pct', 'ci95_low'), high = pick('forest_coverage_pct', 'ci95_high');
       chart.setOption({ title: { text: a.name + ' 森林覆盖率 (%)', textStyle: { fontSize: 13 } }, tooltip: { trigger: 'axis' },
         grid: { left: 45, right: 15, top: 35, bottom: 25 }, xAxis: { type: 'category', data: a.years.map(function (x) { return String(x.year); }), boundaryGap: false },
-        yAxis: { type: 'value', scale: true, axisLabel: { formatter: function (v) { return v.toFixed(2); } } },
+        yAxis: { type: 'value', scale: true, axisLabel: { formatter: function (v) { return String(Number(v.toPrecision(4))); } } },
         series: [{ type: 'line', data: low, stack: 'b', lineStyle: { opacity: 0 }, symbol: 'none' },
                  { type: 'line', data: high.map(function (h, i) { return h === null || low[i] === null ? null : h - low[i]; }), stack: 'b',
                    lineStyle: { opacity: 0 }, symbol: 'none', areaStyle: { color: 'rgba(46,125,50,0.18)' } },
@@ -184,6 +291,7 @@ td.n { text-align: right; white-space: nowrap; } #chart { width: 100%; height: 2
   };
   document.getElementById('year').oninput = load;
   document.getElementById('indicator').onchange = load;
+  document.getElementById('product').onchange = load;
   fetch('/years').then(function (r) { return r.json(); }).then(function (d) {
     years = d.years.map(function (y) { return y.year; });
     var slider = document.getElementById('year');
@@ -234,15 +342,7 @@ const RouteRegistration map_zones_route(
      "",
      [](const Request& r, const std::map<std::string, std::string>&, Context& c) {
        const auto ws = c.workspace.current();
-       const std::vector<int> years = ws->years();
-       if (years.empty()) throw RequestError(404, ws->root() + ": the workspace has no year with stored results yet");
-       int year = years.back();
-       if (const auto at = r.parameters.find("year"); at != r.parameters.end()) {
-         const std::vector<int> asked = parse_years(at->second, "?year=");
-         if (asked.size() != 1) throw RequestError(400, "?year=" + at->second + ": one year");
-         year = asked.front();
-         ws->year(year);  // 404 naming the years there are (std::out_of_range)
-       }
+       const int year = map_year(r, *ws);
        const Settings settings = ws->settings(year);
        const std::vector<geo::io::Zone> on_grid = ws->zones(year);
        const std::vector<geo::io::Zone> wgs84 = zone_outlines_lonlat(settings);
@@ -260,6 +360,58 @@ const RouteRegistration map_zones_route(
          features.push_back({{"type", "Feature"}, {"properties", std::move(properties)}, {"geometry", geometry_json(outline->geometry)}});
        }
        return json_response(Json{{"type", "FeatureCollection"}, {"year", year}, {"features", std::move(features)}}.dump() + "\n");
+     }});
+
+const RouteRegistration map_products_route(
+    {"GET",
+     "/map/products",
+     "The year's product pictures for the page's map: name, title, unit, legend, the picture's URL and its bounds",
+     "The products the report maps (land cover, forest on the official definition, FVC, sandification grade) that the year "
+     "has rasters of, each drawn from its raster in the report's colours and warped onto the web map (EPSG:3857); `bounds` "
+     "are its south-west and north-east corners in lat/lon, as Leaflet's imageOverlay takes them.",
+     {{"year", "query", "integer", "The year (default: the latest)", false}},
+     "",
+     [](const Request& r, const std::map<std::string, std::string>&, Context& c) {
+       const auto ws = c.workspace.current();
+       const int year = map_year(r, *ws);
+       const StoredYearRasters rasters = ws->rasters(year);
+       Json products = Json::array();
+       for (const MapProduct& m : map_products(true)) {
+         const auto at = rasters.paths.find(m.name);
+         if (at == rasters.paths.end() || !std::filesystem::exists(at->second)) continue;
+         const auto slot = c.slots.take(c.limits.seconds);
+         const auto picture = map_picture(m.name, at->second);
+         Json legend = Json::array();
+         for (const MapLegendEntry& e : m.legend) legend.push_back({{"label", e.label}, {"colour", e.colour}});
+         products.push_back({{"name", m.name},
+                             {"title", m.title},
+                             {"unit", m.unit},
+                             {"legend", std::move(legend)},
+                             {"url", "/map/product.png?name=" + m.name + "&year=" + std::to_string(year)},
+                             {"bounds", {{picture->south, picture->west}, {picture->north, picture->east}}}});
+       }
+       return json_response(Json{{"year", year}, {"products", std::move(products)}}.dump() + "\n");
+     }});
+
+const RouteRegistration map_product_picture_route(
+    {"GET",
+     "/map/product.png",
+     "A product's picture for a year (PNG, EPSG:3857, transparent outside the raster and where it has no data)",
+     "",
+     {{"name", "query", "string", "LANDCOVER, FOREST, FVC or SANDIFICATION_GRADE", true},
+      {"year", "query", "integer", "The year (default: the latest)", false}},
+     "",
+     [](const Request& r, const std::map<std::string, std::string>&, Context& c) {
+       const auto name = r.parameters.find("name");
+       if (name == r.parameters.end()) throw RequestError(400, "?name= is required (the product to draw)");
+       const auto ws = c.workspace.current();
+       const int year = map_year(r, *ws);
+       const std::string path = map_product_path(*ws, year, name->second);
+       const auto slot = c.slots.take(c.limits.seconds);
+       Response out;
+       out.body = map_picture(name->second, path)->png;
+       out.content_type = "image/png";
+       return out;
      }});
 
 }  // namespace

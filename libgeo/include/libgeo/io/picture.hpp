@@ -25,8 +25,10 @@ struct RasterPicture {
 /// Class rasters (`classes` not empty): each value in its colour, nearest neighbour (a class is never
 /// averaged into another); otherwise `ramp` over the physical values, averaged. Nodata and values
 /// not listed are transparent. Deterministic: the same file gives the same bytes. Throws IoError
-/// naming the file.
+/// naming the file. `to_crs` (a CRS PROJ knows, e.g. "EPSG:3857" for a web map): the picture warped
+/// into it by nearest neighbour (its colours are never mixed), transparent outside the raster; the
+/// returned grid is then the warped picture's, so that a map places it exactly.
 RasterPicture render_raster_png(const std::string& path, const std::vector<ColourEntry>& classes, const std::vector<RampStop>& ramp,
-                                int max_width);
+                                int max_width, const std::string& to_crs = "");
 
 }  // namespace geo::io
