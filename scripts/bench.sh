@@ -92,16 +92,19 @@ for _ in range(3):
 print(f"{best:.3f}")
 PY
 )
-zonal() {  # threads
+zonal() {  # threads, statistics
   /usr/bin/time -f "%e %M" -o "$work/time" "${ECOMON_BIN:-build/pipeline/ecomon}" zonal "$band" "$work/zones_all.geojson" --field code \
-    --stats count,mean,stdev --threads "$1" >"$work/zonal_$1.csv"
+    --stats "$2" --threads "$1" >"$work/zonal_$1_$2.csv"
   read -r secs kb < "$work/time"
-  awk -v t="$1" -v s="$secs" -v f="$read_floor" -v kb="$kb" \
-    'BEGIN { printf "%-40s %7.2f s  %5.2fx the read floor (%.2f s)  peak RSS %4.0f MiB\n", "zonal, one band, " t " thread(s)", s, s / f, f, kb / 1024 }'
+  awk -v t="$1" -v st="$2" -v s="$secs" -v f="$read_floor" -v kb="$kb" \
+    'BEGIN { printf "%-40s %7.2f s  %5.2fx the read floor (%.2f s)  peak RSS %4.0f MiB\n", "zonal " st ", " t " thr.", s, s / f, f, kb / 1024 }'
 }
-zonal 1
-zonal 2
-cmp -s "$work/zonal_1.csv" "$work/zonal_2.csv" && echo "zonal: the same figures with 1 and 2 threads" || echo "zonal: figures DIFFER between 1 and 2 threads"
+for stats in count,sum,mean count,mean,stdev,median; do
+  zonal 1 "$stats"
+  zonal 2 "$stats"
+  cmp -s "$work/zonal_1_$stats.csv" "$work/zonal_2_$stats.csv" && echo "zonal $stats: the same figures with 1 and 2 threads" ||
+    echo "zonal $stats: figures DIFFER between 1 and 2 threads"
+done
 [ "${BENCH_ONLY:-}" = main ] && exit 0
 run "2 threads, per-scene only (no season)" --threads 2 --set season.enabled=false
 run "1 thread,  ZSTD 1, strips 256" --threads 1

@@ -65,8 +65,8 @@ std::string format_number(double v) {
 void zonal_command(const ZonalOptions& o, std::ostream& out) {
   geo::io::initialise_gdal(128);
   const auto stats = geo::parse_statistics(o.stats);
-  // The decoding of the file's tiles is most of the work: spread over the cores, the cells still
-  // accumulated row by row in order (the same figures for any thread count).
+  // The file's tiles decoded and the rows tallied on every core, the rows merged in order (the same
+  // figures for any thread count).
   const int threads = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
   geo::io::RasterReader raster(o.raster, threads);
   if (raster.grid().crs_wkt.empty()) throw geo::io::IoError(o.raster + ": has no CRS; zones cannot be placed on it");
@@ -78,7 +78,7 @@ void zonal_command(const ZonalOptions& o, std::ostream& out) {
   if (!zones.empty() && geo::io::zone_cover(zones, raster.grid()).bounding_window().empty())
     std::fprintf(stderr, "warning: no zone of %s intersects %s (zones in the wrong CRS?)\n", o.zones.c_str(), o.raster.c_str());
   const std::vector<geo::io::ZoneValues> of = geo::io::zonal_statistics(
-      raster, zones, {o.band, o.raw, geo::needs_distribution(stats), weights ? &*weights : nullptr, std::max(1, o.window_rows)});
+      raster, zones, {o.band, o.raw, geo::needs_distribution(stats), weights ? &*weights : nullptr, std::max(1, o.window_rows), threads});
   // frac: one column per value any zone holds, in value order.
   std::vector<double> frac_values;
   if (std::any_of(stats.begin(), stats.end(), [](const auto& s) { return s.kind == geo::Statistic::frac; })) {

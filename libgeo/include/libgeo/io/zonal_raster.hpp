@@ -2,7 +2,7 @@
 // Coverage-weighted statistics of one raster band under zones (exactextract's semantics, see
 // libgeo/zonal.hpp): the pass behind `ecomon zonal` and a server's /statistics. Only the zones'
 // window of the raster is read, in strips; each row is accumulated in column order and rows are
-// merged in row order, so the figures do not depend on the strip height.
+// merged in row order, so the figures do not depend on the strip height or the thread count.
 #include <vector>
 
 #include "libgeo/io/raster.hpp"
@@ -17,6 +17,7 @@ struct ZonalRasterOptions {
   bool distribution = false;            // keep every value's weight (median, quantiles, majority, histogram)
   const RasterReader* weights = nullptr;  // weighted_mean: a raster on the same grid weighting each cell
   int strip_rows = 256;
+  int threads = 1;  // the rows of each strip tallied on that many threads; the figures are the same for any count
 };
 
 struct ZoneValues {
