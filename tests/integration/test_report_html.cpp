@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -63,6 +64,26 @@ TEST(ReportHtml, TheRunAndEcomonReportWriteTheSameReportQuotingTheTargetsTable) 
     ++quoted;
   }
   EXPECT_EQ(quoted, 2);
+  // Every county's figures: the latest year's and the year before's cells of county_timeseries.csv, as
+  // the report rounds them, side by side in that county's table.
+  std::map<std::string, std::map<std::string, std::map<std::string, std::string>>> cells;  // zone, year, key
+  for (const auto& row : parse_csv(read_file(dir / "out" / "county_timeseries.csv"))) cells[row.at("zone_code")][row.at("year")] = row;
+  ASSERT_EQ(cells.size(), 2u);
+  for (const auto& [code, years] : cells) {
+    const auto from = html.find("<span class=\"code\">" + code + "</span></h3>");
+    ASSERT_NE(from, std::string::npos) << code;
+    const std::string article = html.substr(from, html.find("</article>", from) - from);
+    for (const std::string key : {"forest_coverage_pct", "forest_area_km2", "grassland_cover_pct", "fvc_mean", "grassland_area_km2",
+                                  "water_area_km2", "wetland_area_km2", "observed_fraction"}) {
+      const int digits = key == "fvc_mean" || key == "observed_fraction" ? 3 : 2;
+      const auto shown = [&](const std::string& year) {
+        const std::string& cell = years.at(year).at(key);
+        return cell.empty() ? std::string("—") : ecomon::format_fixed(std::stod(cell), digits);
+      };
+      const std::string pair = "<td class=\"n\">" + shown("2022") + "</td><td class=\"n\">" + shown("2023") + "</td>";
+      EXPECT_NE(article.find(pair), std::string::npos) << code << " " << key << ": " << pair;
+    }
+  }
   // The same bytes from the workspace alone, the workbook too.
   const auto again = run_cli("report " + (dir / "out").string() + " --to " + (dir / "again").string() + " --no-tables");
   ASSERT_EQ(again.exit_code, 0) << again.output;

@@ -54,7 +54,7 @@ struct Strip : StripWindows {
 void encode_clear_index(const PixelState* __restrict state, float* __restrict value, std::int16_t* __restrict out, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const float v = value[i];
-    value[i] = (state[i] == PixelState::clear) & (v == v) ? v : geo::index::kNaN;
+    value[i] = ((state[i] == PixelState::clear) & (v == v)) ? v : geo::index::kNaN;
   }
   for (std::size_t i = 0; i < n; ++i) {
     const float v = value[i];
