@@ -165,9 +165,18 @@ Scene read_scene(const std::string& mtl_path) {
   if (id_date != s.date)
     throw SceneError(mtl_path + ": key DATE_ACQUIRED has value '" + s.date + "' but the product id " + s.product_id + " says " + id_date +
                      "; the metadata is damaged or belongs to another scene");
-  s.wrs_path = int(mtl.get_number(image, "WRS_PATH"));
-  s.wrs_row = int(mtl.get_number(image, "WRS_ROW"));
-  s.utm_zone = int(mtl.get_number(projection, "UTM_ZONE"));
+  // Whole numbers in their ranges (WRS-1 and WRS-2 paths and rows, UTM zones): converting a damaged
+  // value beyond an int (a fuzzer's 4e76) would be undefined, and a zone 0 or 61 means nothing.
+  const auto whole_number = [&](const std::vector<std::string>& groups, const std::string& key, int lowest, int highest) {
+    const double v = mtl.get_number(groups, key);
+    if (!(v >= lowest && v <= highest) || v != std::floor(v))
+      throw SceneError(mtl_path + ": key " + key + " has value '" + mtl.get(groups, key) + "'; a whole number from " + std::to_string(lowest) +
+                       " to " + std::to_string(highest) + " was expected");
+    return int(v);
+  };
+  s.wrs_path = whole_number(image, "WRS_PATH", 1, 251);
+  s.wrs_row = whole_number(image, "WRS_ROW", 1, 248);
+  s.utm_zone = whole_number(projection, "UTM_ZONE", 1, 60);
   s.sun_elevation_deg = mtl.get_number({"IMAGE_ATTRIBUTES", "PRODUCT_METADATA"}, "SUN_ELEVATION");
 
   // A band file is named, not pathed: the MTL lies in the scene's folder with its bands. A name with
