@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
                         "(a column per value),weighted_mean (with --weights); default count,sum,mean,min,max");
   zonal_cmd->add_flag("--raw", zonal.raw, "Digital numbers as stored (default: the band's scale and offset applied)");
   zonal_cmd->add_option("--weights", zonal.weights, "A raster on the same grid whose values weight each cell (weighted_mean)");
-  zonal_cmd->add_option("--threads", zonal.threads, "Threads decoding the raster (0 = all cores; the figures are the same for any count)")
+  zonal_cmd->add_option("--threads", zonal.threads, "Threads decoding the raster and tallying its rows (0 = all cores; the figures are the same for any count)")
       ->check(CLI::NonNegativeNumber);
   zonal_cmd->add_option("-o,--output", zonal.output, "Write the CSV here (UTF-8 with a BOM, atomically) instead of stdout");
 

@@ -14,7 +14,6 @@
 #include <sstream>
 #include <optional>
 #include <set>
-#include <thread>
 #include <ostream>
 #include <utility>
 
@@ -22,6 +21,7 @@
 #include "config/settings.hpp"
 #include "engine/scene_engine.hpp"
 #include "base/errors.hpp"
+#include "base/threads.hpp"
 #include "libgeo/coverage.hpp"
 #include "libgeo/gcj02.hpp"
 #include "libgeo/io/projection.hpp"
@@ -67,7 +67,7 @@ void zonal_command(const ZonalOptions& o, std::ostream& out) {
   const auto stats = geo::parse_statistics(o.stats);
   // The file's tiles decoded and the rows tallied on every core, the rows merged in order (the same
   // figures for any thread count).
-  const int threads = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = threads_or_all_cores(o.threads);
   geo::io::RasterReader raster(o.raster, threads);
   if (raster.grid().crs_wkt.empty()) throw geo::io::IoError(o.raster + ": has no CRS; zones cannot be placed on it");
   const bool weighted = std::any_of(stats.begin(), stats.end(), [](const auto& s) { return s.kind == geo::Statistic::weighted_mean; });

@@ -11,6 +11,7 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include "base/threads.hpp"
 #include "app/commands.hpp"
 #include "base/errors.hpp"
 #include "base/interrupt.hpp"
@@ -29,7 +30,7 @@ int serve_command(const ServeOptions& o) {
   limits.max_cells = o.max_cells;
   limits.seconds = o.timeout_seconds;
   limits.max_vertices = o.max_vertices;
-  limits.concurrent_queries = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  limits.concurrent_queries = threads_or_all_cores(o.threads);
   server::WorkspaceView workspace(o.workspace);  // fails here, naming the folder, when it is no workspace
   server::QuerySlots slots(limits.concurrent_queries);
   server::Context context{workspace, limits, slots, o.version};

@@ -1,7 +1,6 @@
 #include "catalog/polygon_query.hpp"
 
 #include <algorithm>
-#include <thread>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -10,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/csv.hpp"
+#include "base/threads.hpp"
 #include "carbon/carbon_factors.hpp"
 #include "config/cell_rules_from.hpp"
 #include "engine/season_engine.hpp"
@@ -132,7 +132,7 @@ QueryAnswer query_polygon(const Workspace& ws, geo::io::QueryPolygon polygon, co
     const SeasonZone designation = polygon_designation(answer.zone, zones, s, grid, answer.notes);
     ZoneTally tally = tally_stored_year(ws.rasters(y), grid, {answer.zone}, {designation},
                                         cell_rules_from(s, s.fvc.ndvi_soil.value_or(0.05), s.fvc.ndvi_veg.value_or(0.85)),
-                                        int(std::max(1u, std::thread::hardware_concurrency())))[0];
+                                        threads_or_all_cores(0))[0];
     // The polygon as a zone of its own, after the year's zones (a sample's strata and the
     // calibration's zone effect read the class areas by zone).
     const int own_zone = int(zones.size());

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "base/threads.hpp"
 #include "config/schema.hpp"
 #include "config/strict_yaml.hpp"
 #include "libgeo/io/projection.hpp"
@@ -19,7 +20,6 @@
 #include <type_traits>
 #include <variant>
 #include <sstream>
-#include <thread>
 
 namespace ecomon {
 
@@ -459,7 +459,7 @@ Settings settings_from_values(const std::vector<SettingValue>& values, const std
 
 StripPlan plan_strips(const Settings& s, double bytes_per_cell, int cols, int halo_rows) {
   StripPlan plan;
-  plan.threads = s.run.threads > 0 ? s.run.threads : std::max(1, int(std::thread::hardware_concurrency()));
+  plan.threads = threads_or_all_cores(s.run.threads);
   plan.tokens = std::size_t(2 * plan.threads);
   const double budget_rows = double(s.run.memory_budget_mb) * 1024.0 * 1024.0 / (bytes_per_cell * cols * double(plan.tokens));
   plan.rows = std::clamp(int(budget_rows) - 2 * halo_rows, 8, std::max(8, s.run.window_rows));

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -109,6 +110,13 @@ std::shared_ptr<const MapPicture> map_picture(const std::string& product, const 
   return out;
 }
 
+// The year's raster of a product, when the run wrote it (output.products selects what is written).
+std::optional<std::string> written_raster(const StoredYearRasters& rasters, const std::string& product) {
+  const auto at = rasters.paths.find(product);
+  if (at == rasters.paths.end() || !std::filesystem::exists(at->second)) return std::nullopt;
+  return at->second;
+}
+
 // The year's raster of a product the maps draw; 404 naming what there is otherwise.
 std::string map_product_path(const Workspace& ws, int year, const std::string& product) {
   std::string names;
@@ -118,11 +126,9 @@ std::string map_product_path(const Workspace& ws, int year, const std::string& p
     drawn = drawn || m.name == product;
   }
   if (!drawn) throw RequestError(404, "?name=" + product + ": not a product the maps draw (" + names + ")");
-  const StoredYearRasters rasters = ws.rasters(year);
-  const auto at = rasters.paths.find(product);
-  if (at == rasters.paths.end() || !std::filesystem::exists(at->second))
-    throw RequestError(404, product + ": not written for " + std::to_string(year) + " (output.products did not select it)");
-  return at->second;
+  const std::optional<std::string> path = written_raster(ws.rasters(year), product);
+  if (!path) throw RequestError(404, product + ": not written for " + std::to_string(year) + " (output.products did not select it)");
+  return *path;
 }
 
 // The page: its styles and script inline, Leaflet and ECharts from /static/.
@@ -377,10 +383,10 @@ const RouteRegistration map_products_route(
        const StoredYearRasters rasters = ws->rasters(year);
        Json products = Json::array();
        for (const MapProduct& m : map_products(true)) {
-         const auto at = rasters.paths.find(m.name);
-         if (at == rasters.paths.end() || !std::filesystem::exists(at->second)) continue;
+         const std::optional<std::string> path = written_raster(rasters, m.name);
+         if (!path) continue;
          const auto slot = c.slots.take(c.limits.seconds);
-         const auto picture = map_picture(m.name, at->second);
+         const auto picture = map_picture(m.name, *path);
          Json legend = Json::array();
          for (const MapLegendEntry& e : m.legend) legend.push_back({{"label", e.label}, {"colour", e.colour}});
          products.push_back({{"name", m.name},
