@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark: the run spread over two shards on this machine (one thread each, started together, as a
-# job array of 2 would start them) plus the reduce, against one process with one thread, on eight
-# simulated 30 m Landsat scenes (two years of four dates, about 3 Mpx each; BENCH_DIR to reuse them).
-# Prints the times, the speedup, the serial part (the reduce: the year composites and the derive
-# step) and from it, by Amdahl's law, the speedup to expect at 8 and 64 nodes; checks that the
-# outputs are byte-identical. Prints figures; asserts nothing but the identity.
+# job array of 2 would start them: once for the scene tasks, once more for the season tile tasks)
+# plus the reduce, against one process with one thread, on eight simulated 30 m Landsat scenes (two
+# years of four dates, about 3 Mpx each; BENCH_DIR to reuse them). TILE_ROWS sets run.tile_rows
+# (default 512). Prints the times, the speedup, the serial part (the reduce: assembling the tiles
+# into the year COGs and the derive step) and from it, by Amdahl's law, the speedup to expect at 8
+# and 64 nodes; checks that the outputs are byte-identical. Prints figures; asserts nothing but the
+# identity.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x build/pipeline/ecomon ] && [ -x build/tests/kit/ecomon-simulate ] || scripts/build.sh ecomon ecomon-simulate
@@ -23,29 +25,33 @@ cat >"$work/zones.geojson" <<'JSON'
 {"type":"Feature","properties":{"code":"a","name":"a"},"geometry":{"type":"Polygon","coordinates":[[[106.65,40.45],[106.9,40.45],[106.9,40.85],[106.65,40.85],[106.65,40.45]]]}},
 {"type":"Feature","properties":{"code":"b","name":"b"},"geometry":{"type":"Polygon","coordinates":[[[106.9,40.45],[107.15,40.45],[107.15,40.85],[106.9,40.85],[106.9,40.45]]]}}]}
 JSON
-args=(/dev/null --input "$work/scenes" --zones "$work/zones.geojson" --set season.pixel_size=30 -q)
+args=(/dev/null --input "$work/scenes" --zones "$work/zones.geojson" --set season.pixel_size=30 --set run.tile_rows=${TILE_ROWS:-512} -q)
 now() { date +%s.%N; }
 rm -rf "$work/single" "$work/sharded"
 t0=$(now)
 "$bin" run "${args[@]}" --out "$work/single" --threads 1 >/dev/null
 t1=$(now)
-"$bin" run "${args[@]}" --out "$work/sharded" --threads 1 --shard 0/2 >/dev/null 2>"$work/shard0.log" &
-"$bin" run "${args[@]}" --out "$work/sharded" --threads 1 --shard 1/2 >/dev/null 2>"$work/shard1.log" &
-wait
+for phase in scenes tiles; do
+  "$bin" run "${args[@]}" --out "$work/sharded" --threads 1 --shard 0/2 >/dev/null 2>"$work/shard0-$phase.log" &
+  "$bin" run "${args[@]}" --out "$work/sharded" --threads 1 --shard 1/2 >/dev/null 2>"$work/shard1-$phase.log" &
+  wait
+  [ $phase = scenes ] && tm=$(now)
+done
 t2=$(now)
 "$bin" run "${args[@]}" --out "$work/sharded" --threads 1 >/dev/null
 t3=$(now)
 same=yes
 diff -r -q -x catalog.sqlite\* -x revisions.csv -x .ecomon.lock "$work/single" "$work/sharded" >/dev/null || same=NO
-python3 - "$t0" "$t1" "$t2" "$t3" "$same" <<'PY'
+python3 - "$t0" "$t1" "$t2" "$t3" "$same" "$tm" <<'PY'
 import sys
 t0, t1, t2, t3 = map(float, sys.argv[1:5])
+tm = float(sys.argv[6])
 single, shards, reduce = t1 - t0, t2 - t1, t3 - t2
 total = shards + reduce
 print(f"one process, 1 thread:            {single:7.1f} s")
-print(f"two shards, 1 thread each:        {shards:7.1f} s (the scene tasks)")
-print(f"the reduce, 1 thread:             {reduce:7.1f} s (the year composites and the derive step)")
-print(f"speedup, end to end:              {single / total:7.2f}x   (scene tasks alone: {(single - reduce) / shards:.2f}x)")
+print(f"two shards, 1 thread each:        {shards:7.1f} s (scene tasks {tm - t1:.1f} s, then season tiles {t2 - tm:.1f} s)")
+print(f"the reduce, 1 thread:             {reduce:7.1f} s (the tiles into the year COGs, and the derive step)")
+print(f"speedup, end to end:              {single / total:7.2f}x   (the shards' part alone: {(single - reduce) / shards:.2f}x)")
 f = reduce / single  # the part no shard can take: it runs in the reduce, after every shard
 for n in (8, 64):
     print(f"Amdahl with serial part {f:.2f}: {n} nodes -> {1 / (f + (1 - f) / n):.2f}x")

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs an ecomon config on a Slurm cluster: a job array of N shards (each `ecomon run CONFIG --shard
-# I/N`: its share of the scene tasks, written to the shared output folder) and the reduce (a plain
-# `ecomon run CONFIG`: takes the shards' tasks, composites the years, derives the reports), which
-# Slurm starts only when every shard succeeded (--dependency=afterok) and cancels otherwise
-# (--kill-on-invalid-dep=yes): a failed shard never publishes a partial county table.
+# I/N`: its share of the scene tasks, written to the shared output folder), a second array of N
+# (the same command, once every scene task is done: its share of the season tile tasks, each year's
+# bands of run.tile_rows rows) and the reduce (a plain `ecomon run CONFIG`: takes the shards' tasks,
+# assembles each year's tiles into its COGs, derives the reports). Slurm starts each only when the
+# one before succeeded (--dependency=afterok) and cancels it otherwise (--kill-on-invalid-dep=yes):
+# a failed shard never publishes a partial county table.
 #
 #   scripts/slurm/submit.sh CONFIG N [sbatch options, e.g. --partition=compute --cpus-per-task=8]
 #
@@ -12,7 +14,7 @@
 # skips the tasks whose files are there. A shard's exit code: 0 done (a scene that cannot be read is
 # a task done with that result: the reduce reports it), 2 a configuration error (fix it, do not
 # retry), 75 retry (a full disk, an I/O error), 130/143 stopped. ECOMON names the binary (default:
-# ecomon on PATH, else this checkout's build/pipeline/ecomon). Prints the two job ids.
+# ecomon on PATH, else this checkout's build/pipeline/ecomon). Prints the three job ids.
 set -euo pipefail
 if [ $# -lt 2 ] || ! [[ "$2" =~ ^[1-9][0-9]*$ ]]; then
   echo "usage: $0 CONFIG N [sbatch options]   (N: the number of shards, at least 1)" >&2
@@ -29,7 +31,12 @@ threads='--threads ${SLURM_CPUS_PER_TASK:-0}'
 shard_job=$(sbatch --parsable --array="0-$((shards - 1))" --job-name=ecomon-shard "$@" \
   --wrap "exec $(printf %q "$ecomon") run $(printf %q "$config") $threads --shard \${SLURM_ARRAY_TASK_ID}/$shards")
 shard_job="${shard_job%%;*}"
-reduce_job=$(sbatch --parsable --dependency="afterok:$shard_job" --kill-on-invalid-dep=yes --job-name=ecomon-reduce "$@" \
+tile_job=$(sbatch --parsable --array="0-$((shards - 1))" --dependency="afterok:$shard_job" --kill-on-invalid-dep=yes \
+  --job-name=ecomon-tiles "$@" \
+  --wrap "exec $(printf %q "$ecomon") run $(printf %q "$config") $threads --shard \${SLURM_ARRAY_TASK_ID}/$shards")
+tile_job="${tile_job%%;*}"
+reduce_job=$(sbatch --parsable --dependency="afterok:$tile_job" --kill-on-invalid-dep=yes --job-name=ecomon-reduce "$@" \
   --wrap "exec $(printf %q "$ecomon") run $(printf %q "$config") $threads --wait")
 reduce_job="${reduce_job%%;*}"
-echo "shards: job $shard_job (array 0-$((shards - 1))); reduce: job $reduce_job (runs when every shard succeeded)"
+echo "shards: job $shard_job (array 0-$((shards - 1))); tiles: job $tile_job (array 0-$((shards - 1)), after the shards);" \
+  "reduce: job $reduce_job (runs when every shard and tile succeeded)"

@@ -1,8 +1,10 @@
 // The run spread over shards (`ecomon run CONFIG --shard I/N`, as a Slurm job array or GNU parallel
-// would start them) and the plain run that follows (the reduce): every output byte-identical to one
-// `ecomon run` in one process, for 1, 2 or 3 shards and any thread count; `ecomon plan` shows the
-// tasks and their shares; a shard run again does nothing; a scene that cannot be read fails in its
-// shard as it fails in one process (reported, quarantined), and does not hold back the reduce.
+// would start them: once for the scene tasks, once more for the season tiles) and the plain run that
+// follows (the reduce): every output byte-identical to one `ecomon run` in one process, for 1, 2 or 3
+// shards, any tile size (run.tile_rows) and any thread count, also when only some tiles were made by
+// shards; `ecomon plan` shows the tasks and their shares; a shard run again does nothing; a scene
+// that cannot be read fails in its shard as it fails in one process (reported, quarantined), and
+// does not hold back the reduce.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -45,18 +47,28 @@ struct Shards : ::testing::Test {
     single = without_revisions(folder_bytes(dir / "single"));
   }
 
-  static std::map<std::string, std::string> sharded(const std::string& name, int shards, int reduce_threads) {
+  // `tile_shards`: the shards that run the second time (the season tiles); the reduce makes the
+  // tiles of the others itself.
+  static std::map<std::string, std::string> sharded(const std::string& name, int shards, int reduce_threads, int tile_rows,
+                                                    int tile_shards = -1) {
     const fs::path out = dir / name;
-    for (int i = 0; i < shards; ++i) {
-      const auto s =
-          run_cli("run " + args + " --out " + out.string() + " --threads 1 --shard " + std::to_string(i) + "/" + std::to_string(shards));
-      EXPECT_EQ(s.exit_code, 0) << s.output;
-    }
+    const std::string tiles = " --set run.tile_rows=" + std::to_string(tile_rows);
+    for (int pass = 0; pass < 2; ++pass)
+      for (int i = 0; i < (pass == 0 || tile_shards < 0 ? shards : tile_shards); ++i) {
+        const auto s = run_cli("run " + args + tiles + " --out " + out.string() + " --threads 1 --shard " + std::to_string(i) + "/" +
+                               std::to_string(shards));
+        EXPECT_EQ(s.exit_code, 0) << s.output;
+        EXPECT_NE(s.output.find(pass == 0 ? " scene tasks are this shard's" : " season tile tasks are this shard's"), std::string::npos)
+            << s.output;
+      }
     EXPECT_TRUE(fs::exists(out / "tasks")) << "the shards' task files";
     EXPECT_FALSE(fs::exists(out / "catalog.sqlite")) << "a shard writes no catalog";
-    const auto reduce = run_cli("run " + args + " --out " + out.string() + " --threads " + std::to_string(reduce_threads));
+    const auto reduce = run_cli("run " + args + tiles + " --out " + out.string() + " --threads " + std::to_string(reduce_threads));
     EXPECT_EQ(reduce.exit_code, single_exit) << reduce.output;
     EXPECT_NE(reduce.output.find("done by a shard"), std::string::npos) << reduce.output;
+    if (tile_shards != 0) {
+      EXPECT_NE(reduce.output.find("tiles made by shards, taken"), std::string::npos) << reduce.output;
+    }
     EXPECT_EQ(reduce.output.find("LC08_L2SP_129032_20220715_20220715_02_T1 (LANDSAT_8 2022-07-15"), std::string::npos)
         << "the reduce decoded a scene a shard did\n"
         << reduce.output;
@@ -70,16 +82,23 @@ struct Shards : ::testing::Test {
 TEST_F(Shards, ThreeShardsAndTheReduceGiveTheBytesOfOneProcess) {
   ASSERT_EQ(single_exit, 3) << "the cut scene fails";
   ASSERT_GT(single.size(), 40u);
-  EXPECT_EQ(differing(sharded("three", 3, 2), single), std::vector<std::string>{});
+  EXPECT_EQ(differing(sharded("three", 3, 2, 64), single), std::vector<std::string>{});
   const auto status = parse_csv(read_file(dir / "three" / "scene_status.csv"));
   int failed = 0;
   for (const auto& row : status) failed += row.at("status") == "failed";
   EXPECT_EQ(failed, 1);
 }
 
-TEST_F(Shards, OneOrTwoShardsAndOneThreadGiveTheSameBytes) {
-  EXPECT_EQ(differing(sharded("one", 1, 1), single), std::vector<std::string>{});
-  EXPECT_EQ(differing(sharded("two", 2, 1), single), std::vector<std::string>{});
+TEST_F(Shards, OneOrTwoShardsAnyTileSizeAndOneThreadGiveTheSameBytes) {
+  EXPECT_EQ(differing(sharded("one", 1, 1, 1024), single), std::vector<std::string>{});
+  EXPECT_EQ(differing(sharded("two", 2, 1, 37), single), std::vector<std::string>{});
+}
+
+TEST_F(Shards, TheReduceMakesTheTilesNoShardMadeAndGivesTheSameBytes) {
+  // Of three shards, only the first ran for the tiles: the reduce takes its tiles and makes the rest.
+  EXPECT_EQ(differing(sharded("some_tiles", 3, 2, 100, 1), single), std::vector<std::string>{});
+  // No shard ran for the tiles: the reduce makes every tile, from the shards' scene tasks.
+  EXPECT_EQ(differing(sharded("no_tiles", 2, 2, 100, 0), single), std::vector<std::string>{});
 }
 
 TEST_F(Shards, PlanShowsTheTasksTheirSharesAndWhatIsDoneAndAShardRunAgainDoesNothing) {
@@ -100,7 +119,8 @@ TEST_F(Shards, PlanShowsTheTasksTheirSharesAndWhatIsDoneAndAShardRunAgainDoesNot
     }
   }
   EXPECT_EQ(kinds["scene"], 5);
-  EXPECT_EQ(kinds["year"], 2);
+  EXPECT_GE(kinds["tile"], 2) << "every year's tiles";
+  EXPECT_EQ(kinds["tile"] % 2, 0) << "as many tiles in each year";
   EXPECT_EQ(kinds["derive"], 1);
   EXPECT_EQ(per_shard["0"] + per_shard["1"], 5);
   EXPECT_GE(per_shard["0"], 2);

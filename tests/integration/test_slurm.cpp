@@ -1,9 +1,10 @@
 // ecomon under a real Slurm: a one-node cluster (Debian's munged, slurmctld and slurmd, started by
 // tests/slurm/cluster.sh, no systemd, no cgroups), scripts/slurm/submit.sh submitting a job array of 3
-// shards and the reduce with afterok on a two-year simulated case: the outputs are byte-identical to
-// one process. Then one shard made to fail: the reduce is cancelled and publishes nothing, and the
-// resubmission runs only the failed shard's tasks. The daemons are stopped by their pids whatever
-// happens (the cluster's guard).
+// shards (the scene tasks), a second (the season tiles, bands of 64 rows) and the reduce, each with
+// afterok on the one before, on a two-year simulated case: the outputs are byte-identical to one
+// process. Then one shard made to fail: the tiles and the reduce are cancelled and publish nothing,
+// and the resubmission runs only the failed shard's scene tasks, then the tiles. The daemons are
+// stopped by their pids whatever happens (the cluster's guard).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -69,7 +70,7 @@ TEST(Slurm, AJobArrayOfShardsAndTheReduceGiveOneProcesssBytesAndAFailedShardCanc
     const fs::path path = dir / (out + ".yaml");
     std::ofstream(path) << "input:\n  dir: " << (dir / "scenes").string() << "\nzones:\n  file: " << zones
                         << "\noutput:\n  dir: " << (dir / out).string()
-                        << "\nseason:\n  pixel_size: 60\ntargets:\n  file: " << (dir / "targets.yaml").string() << "\n";
+                        << "\nseason:\n  pixel_size: 60\nrun:\n  tile_rows: 64\ntargets:\n  file: " << (dir / "targets.yaml").string() << "\n";
     return path.string();
   };
   const auto single = run_cli("run " + config("single") + " --threads 1");
@@ -78,7 +79,7 @@ TEST(Slurm, AJobArrayOfShardsAndTheReduceGiveOneProcesssBytesAndAFailedShardCanc
   const Cluster cluster(dir / "cluster");
   ASSERT_TRUE(cluster.up);
   const std::string submit = std::string(ECOMON_SOURCE_DIR) + "/scripts/slurm/submit.sh";
-  const std::regex ids("shards: job (\\d+) .*reduce: job (\\d+)");
+  const std::regex ids("shards: job (\\d+) .*tiles: job (\\d+) .*reduce: job (\\d+)");
   std::smatch m;
 
   // Three shards and the reduce.
@@ -87,7 +88,18 @@ TEST(Slurm, AJobArrayOfShardsAndTheReduceGiveOneProcesssBytesAndAFailedShardCanc
   ASSERT_EQ(first.exit_code, 0) << first.output;
   ASSERT_TRUE(std::regex_search(first.output, m, ids)) << first.output;
   EXPECT_EQ(cluster.final_state(m[1]), "COMPLETED COMPLETED COMPLETED");
-  ASSERT_EQ(cluster.final_state(m[2]), "COMPLETED") << read_file(dir / "cluster" / "slurmctld.log");
+  EXPECT_EQ(cluster.final_state(m[2]), "COMPLETED COMPLETED COMPLETED");
+  ASSERT_EQ(cluster.final_state(m[3]), "COMPLETED") << read_file(dir / "cluster" / "slurmctld.log");
+  // Every tile made once: by the second array, or by a shard of the first that started when every
+  // scene task was already done (the tasks that are ready are a shard's work).
+  int tiles_made = 0;
+  for (const std::string& array : {"shard-" + m[1].str(), "tiles-" + m[2].str()})
+    for (int shard : {0, 1, 2}) {
+      const std::string log = read_file(dir / ("slurm-ecomon-" + array + "_" + std::to_string(shard) + ".out"));
+      std::smatch done;
+      if (std::regex_search(log, done, std::regex("season tile tasks are this shard's; (\\d+) done now"))) tiles_made += std::stoi(done[1]);
+    }
+  EXPECT_EQ(tiles_made, 16) << "two years of tiles of 64 rows of 495";
   EXPECT_EQ(differing(without_revisions(folder_bytes(dir / "sharded")), without_revisions(folder_bytes(dir / "single"))),
             std::vector<std::string>{});
 
@@ -105,7 +117,9 @@ TEST(Slurm, AJobArrayOfShardsAndTheReduceGiveOneProcesssBytesAndAFailedShardCanc
   ASSERT_TRUE(std::regex_search(failing.output, m, ids)) << failing.output;
   const std::string failed_array = m[1];
   EXPECT_EQ(cluster.final_state(m[1]), "COMPLETED COMPLETED FAILED");
-  EXPECT_EQ(cluster.final_state(m[2]), "CANCELLED");
+  const std::string tiles_state = cluster.final_state(m[2]);  // one record or one per task: cancelled before it was split
+  EXPECT_TRUE(std::regex_match(tiles_state, std::regex("CANCELLED( CANCELLED)*"))) << tiles_state;
+  EXPECT_EQ(cluster.final_state(m[3]), "CANCELLED");
   EXPECT_FALSE(fs::exists(dir / "retried" / "county_timeseries.csv")) << "a cancelled reduce publishes no county table";
   EXPECT_FALSE(fs::exists(dir / "retried" / "catalog.sqlite"));
 
@@ -116,13 +130,16 @@ TEST(Slurm, AJobArrayOfShardsAndTheReduceGiveOneProcesssBytesAndAFailedShardCanc
   ASSERT_TRUE(std::regex_search(again.output, m, ids)) << again.output;
   const std::string array = m[1];
   EXPECT_EQ(cluster.final_state(m[1]), "COMPLETED COMPLETED COMPLETED");
-  ASSERT_EQ(cluster.final_state(m[2]), "COMPLETED");
+  EXPECT_EQ(cluster.final_state(m[2]), "COMPLETED COMPLETED COMPLETED");
+  ASSERT_EQ(cluster.final_state(m[3]), "COMPLETED");
   for (int shard : {0, 2}) {
     const std::string log = read_file(dir / ("slurm-ecomon-shard-" + array + "_" + std::to_string(shard) + ".out"));
-    EXPECT_NE(log.find(" 0 done now"), std::string::npos) << "shard " << shard << " did its tasks again:\n" << log;
+    EXPECT_FALSE(std::regex_search(log, std::regex("scene tasks are this shard's; [1-9]\\d* done now")))
+        << "shard " << shard << " did its scene tasks again:\n"
+        << log;
   }
   const std::string log1 = read_file(dir / ("slurm-ecomon-shard-" + array + "_1.out"));
-  EXPECT_TRUE(std::regex_search(log1, std::regex("[1-9]\\d* done now"))) << log1;
+  EXPECT_TRUE(std::regex_search(log1, std::regex("scene tasks are this shard's; [1-9]\\d* done now"))) << log1;
   EXPECT_EQ(differing(without_revisions(folder_bytes(dir / "retried")), without_revisions(folder_bytes(dir / "single"))),
             std::vector<std::string>{});
 }

@@ -48,6 +48,12 @@ class Block {
     data_.resize(std::size_t(window.size()));
   }
 
+  /// The same cells at another place of the grid (a window of the same size): a part of a grid
+  /// read from a file of its own, put back where it belongs.
+  void relocate(const Window& window) {
+    if (window.cols != window_.cols || window.rows != window_.rows) throw std::invalid_argument("Block::relocate: another size");
+    window_ = window;
+  }
   const Window& window() const { return window_; }
   int cols() const { return window_.cols; }
   int rows() const { return window_.rows; }

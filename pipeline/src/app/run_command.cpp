@@ -86,7 +86,15 @@ const ConfigKeys keys_run(10, {
      16,
      65536,
      {},
-     "GDAL block cache. Streaming needs little; GDAL's default (5% of RAM) costs a streaming reader ~1 GB for nothing."}
+     "GDAL block cache. Streaming needs little; GDAL's default (5% of RAM) costs a streaming reader ~1 GB for nothing."},
+    {KEY(run, tile_rows),
+     Kind::integer,
+     "rows",
+     16,
+     1048576,
+     {},
+     "Rows of the regional grid in a season tile task: shards (`ecomon run --shard I/N`) make a year's composites as bands of this many "
+     "rows, full width, after its scenes. Results do not depend on it."}
 });
 
 // input
@@ -212,12 +220,20 @@ struct SceneJobResult {
 struct SeasonInputsOfYear {
   std::vector<std::pair<SceneInfo, SeasonInputFiles>> scenes;
   std::vector<double> soils, vegs;  // the scenes' NDVI end-members (`auto`: the year takes their median)
+  bool owns_files = true;           // false: a shard's season tiles read them, the reduce removes them
   SeasonInputsOfYear() = default;
-  SeasonInputsOfYear(SeasonInputsOfYear&& o) noexcept : scenes(std::exchange(o.scenes, {})), soils(std::move(o.soils)), vegs(std::move(o.vegs)) {}
+  SeasonInputsOfYear(SeasonInputsOfYear&& o) noexcept
+      : scenes(std::exchange(o.scenes, {})), soils(std::move(o.soils)), vegs(std::move(o.vegs)), owns_files(o.owns_files) {}
   SeasonInputsOfYear& operator=(SeasonInputsOfYear&&) = delete;
   ~SeasonInputsOfYear() {
+    if (!owns_files) return;
     for (const auto& [scene, files] : scenes)
       for (const std::string& p : files.work_files) geo::io::remove_raster(p);
+  }
+  void add(const SceneResult& r) {
+    scenes.push_back({r.scene, r.season_inputs});
+    soils.push_back(r.ndvi_soil);
+    vegs.push_back(r.ndvi_veg);
   }
 };
 
@@ -247,12 +263,7 @@ struct RunRecord {
     years.insert(at, std::move(y));
   }
   void add_scene(SceneJobResult r, int year, bool seasons) {
-    if (seasons) {
-      SeasonInputsOfYear& inputs = season_inputs[year];
-      inputs.scenes.push_back({r.result.scene, r.result.season_inputs});
-      inputs.soils.push_back(r.result.ndvi_soil);
-      inputs.vegs.push_back(r.result.ndvi_veg);
-    }
+    if (seasons) season_inputs[year].add(r.result);
     statuses.push_back(std::move(r.status));
     scenes.push_back(std::move(r.result));
   }
@@ -350,6 +361,8 @@ void probe_scenes(const Discovery& discovery, RunContext& ctx, RunRecord& record
   }
 }
 
+void plan_layers(RunContext& ctx);
+
 // The regional grid: the zones' extent cut to the scenes' footprints, in season.grid_crs.
 void plan_grid(RunContext& ctx, bool with_layers = true) {
   const Settings& settings = ctx.settings;
@@ -365,7 +378,13 @@ void plan_grid(RunContext& ctx, bool with_layers = true) {
   if (cell_ha > settings.forest.min_patch_ha)
     spdlog::warn("season cells of {:.2f} ha are larger than forest.min_patch_ha ({} ha): the minimum-patch rule cannot apply", cell_ha,
                  settings.forest.min_patch_ha);
-  if (!with_layers) return;
+  if (with_layers) plan_layers(ctx);
+}
+
+// The user's layers on the regional grid (landcover.file, landcover.grassland_types_file).
+void plan_layers(RunContext& ctx) {
+  const Settings& settings = ctx.settings;
+  if (!ctx.seasons()) return;
   if (!settings.landcover.file.empty()) ctx.land_cover = std::make_unique<LandCoverLayer>(settings.landcover, ctx.grid, ctx.output.work_dir());
   if (!settings.landcover.grassland_types_file.empty())
     ctx.grassland_types = std::make_unique<GrasslandTypeLayer>(settings.landcover, ctx.grid, ctx.output.work_dir());
@@ -525,10 +544,23 @@ void log_accuracy(const RunContext& ctx, int year, const ClassAccuracy& a) {
                a.region->overall_se, a.matches.size() - std::size_t(skipped));
 }
 
-// The year's composites on the regional grid, from what its scenes' jobs wrote (none: no scene of
-// the year had data in its windows).
-std::optional<YearResult> run_year_job(const RunContext& ctx, int year, const SeasonInputsOfYear& inputs) {
-  Settings year_settings = ctx.settings;
+// What a year's composites read besides the regional grid and its layers: its settings (`auto`
+// end-members resolved from its scenes), its scenes' season inputs as sources, its climate.
+struct YearSources {
+  Settings settings;
+  std::vector<std::unique_ptr<SeasonSource>> sources;
+  std::vector<SeasonSource*> pointers;
+  std::unique_ptr<ClimateLayers> climate;
+
+  YearAncillary ancillary(const RunContext& ctx) const {
+    return {ctx.plots, ctx.land_cover.get(), ctx.samples, ctx.grassland_types.get(), climate.get()};
+  }
+};
+
+std::unique_ptr<YearSources> year_sources(const RunContext& ctx, int year, const SeasonInputsOfYear& inputs) {
+  auto out = std::make_unique<YearSources>();
+  Settings& year_settings = out->settings;
+  year_settings = ctx.settings;
   auto median = [](std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0.0 : v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
@@ -536,22 +568,26 @@ std::optional<YearResult> run_year_job(const RunContext& ctx, int year, const Se
   // `auto` end-members: the median of the year's per-scene values.
   if (!ctx.settings.fvc.ndvi_soil) year_settings.fvc.ndvi_soil = median(inputs.soils);
   if (!ctx.settings.fvc.ndvi_veg) year_settings.fvc.ndvi_veg = median(inputs.vegs);
-  std::vector<std::unique_ptr<SeasonSource>> sources;
-  std::vector<SeasonSource*> pointers;
   for (const auto& [scene, files] : inputs.scenes) {
-    sources.push_back(std::make_unique<SceneProductSource>(scene, files));
-    pointers.push_back(sources.back().get());
+    out->sources.push_back(std::make_unique<SceneProductSource>(scene, files));
+    out->pointers.push_back(out->sources.back().get());
   }
   // The year's monthly climate for the CASA model, warped onto the grid (a year without all of it: no NPP, said).
-  std::unique_ptr<ClimateLayers> climate;
   if (!ctx.settings.carbon.casa.climate_dir.empty()) {
     std::string problem;
-    climate = ClimateLayers::prepare(ctx.settings.carbon.casa.climate_dir, year, ctx.grid, ctx.output.work_dir(), problem);
-    if (!climate) spdlog::warn("season {}: no NPP: {}", year, problem);
+    out->climate = ClimateLayers::prepare(ctx.settings.carbon.casa.climate_dir, year, ctx.grid, ctx.output.work_dir(), problem);
+    if (!out->climate) spdlog::warn("season {}: no NPP: {}", year, problem);
   }
+  return out;
+}
+
+// The year's composites on the regional grid, from what its scenes' jobs wrote (none: no scene of
+// the year had data in its windows). `done_tile`: the tiles shards made (none: every tile made here).
+std::optional<YearResult> run_year_job(const RunContext& ctx, int year, const SeasonInputsOfYear& inputs, const DoneSeasonTile& done_tile) {
+  const std::unique_ptr<YearSources> in = year_sources(ctx, year, inputs);
   const auto t0 = std::chrono::steady_clock::now();
-  YearResult y = composite_year(year, pointers, ctx.grid, ctx.grid_zones, year_settings, ctx.output.work_dir(),
-                                {ctx.plots, ctx.land_cover.get(), ctx.samples, ctx.grassland_types.get(), climate.get()});
+  YearResult y = composite_year(year, in->pointers, ctx.grid, ctx.grid_zones, in->settings, ctx.output.work_dir(), in->ancillary(ctx),
+                                done_tile);
   if (y.scenes == 0) return std::nullopt;
   spdlog::info("season {}: {} scenes composited in {:.2f} s", year, y.scenes, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   if (y.calibration) log_calibration(ctx, y.year, *y.calibration);
@@ -642,6 +678,48 @@ std::vector<SceneTask> scene_tasks(const RunContext& ctx) {
                      double(p.grid.cols) * double(p.grid.rows) / 1e6});
   }
   return tasks;
+}
+
+// A season tile task: a band of rows of a year's regional grid (season_tiles), keyed by the year's
+// task key and its rows; its size the cells it composites times the year's scenes.
+struct TileTask {
+  int year = 0;
+  geo::Window rows;
+  std::string key;
+  double megapixels = 0;
+};
+
+// Every year's task key (the scenes found, the settings, the grid and the zones), as the catalog keys
+// the year.
+std::map<int, std::string> year_task_keys(const RunContext& ctx) {
+  std::map<int, std::vector<std::pair<std::string, std::string>>> scenes_of_year;
+  for (const SceneProbe& p : ctx.probes) scenes_of_year[ctx.year_of(p)].emplace_back(p.info.id, ctx.content_hashes.at(p.info.id));
+  std::map<int, std::string> keys;
+  const auto hash = file_hasher(ctx);
+  for (const auto& [year, scenes] : scenes_of_year)
+    keys[year] = year_task_key(ctx.version, ctx.settings, ctx.grid, ctx.grid_zones, year, scenes, hash);
+  return keys;
+}
+
+std::vector<TileTask> tile_tasks(const RunContext& ctx, const std::map<int, std::string>& year_keys) {
+  std::vector<TileTask> tasks;
+  if (!ctx.seasons()) return tasks;
+  std::map<int, double> scenes;
+  for (const SceneProbe& p : ctx.probes) ++scenes[ctx.year_of(p)];
+  for (const auto& [year, key] : year_keys)
+    for (const geo::Window& rows : season_tiles(ctx.grid, ctx.settings.run.tile_rows))
+      tasks.push_back({year, rows, season_tile_key(key, rows), double(rows.cols) * double(rows.rows) / 1e6 * scenes[year]});
+  return tasks;
+}
+
+// Whether any shard left a season tile in the workspace (the year then goes tile by tile).
+bool season_tasks_left(const std::string& root) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(scene_tasks_dir(root), ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("season-", 0) == 0 && e.path().extension() == ".json") return true;
+  }
+  return false;
 }
 
 // The zones a scene's rows in the reports name (code, name and area, the same in every CRS): the
@@ -904,65 +982,137 @@ std::pair<int, int> parse_shard(const std::string& text) {
 // that cannot be read is not retried: its failure is the task's result, the reduce reports it.
 constexpr int kShardRetry = 75;
 
-// `ecomon run CONFIG --shard I/N`: the I-th share of the scene tasks (assign_to_shards over every scene
-// task of the config, done or not, so that every shard computes the same shares), each not already
-// done by a shard written as tasks/scene-<key>.json with its products and season inputs. No lock, no
-// catalog: shards on many machines share the workspace. The run that follows (the reduce) takes them.
+// The tasks of a shard's share that could not be done for a reason outside their input: counted,
+// the shard exits kShardRetry.
+struct ShardCounts {
+  std::size_t mine = 0, already = 0, done = 0, failed = 0, retry = 0;
+  double megapixels = 0;
+};
+
+// Runs one task of the shard's share, sorting its failure: an output it cannot write is retried
+// (the shard exits kShardRetry); anything else is the input's, which `on_input_failure` records,
+// returning whether the task is to be retried all the same.
+template <typename Task, typename OnInputFailure>
+void run_shard_task(ShardCounts& counts, double megapixels, Task task, OnInputFailure on_input_failure) {
+  try {
+    stop_if_interrupted();
+    task();
+    ++counts.done, counts.megapixels += megapixels;
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const OutputError& e) {
+    spdlog::error("{}", e.what());
+    ++counts.retry;
+  } catch (const geo::io::WriteError& e) {
+    spdlog::error("{} (not the task's fault: the shard can be run again)", e.what());
+    ++counts.retry;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    ++(on_input_failure(e) ? counts.retry : counts.failed);
+  }
+}
+
+// `ecomon run CONFIG --shard I/N`: the I-th share of the tasks that are ready. First the scene tasks
+// (assign_to_shards over every scene task of the config, done or not, so that every shard computes
+// the same shares), each not already done written as tasks/scene-<key>.json with its products and
+// season inputs. Once every scene task is done, the season tile tasks: each year's bands of
+// run.tile_rows rows, shared the same way, written as tasks/season-<key>.json with the tile's
+// product rows. No lock, no catalog: shards on many machines share the workspace. The run that
+// follows (the reduce) takes them and derives.
 int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discovery, int index, int count) {
   const Settings& settings = in.settings;
   const OutputFolder output(settings.output.dir, OutputFolder::Shared{});
   RunContext ctx{settings, output, in.zone_source};
+  ctx.plots = in.plots ? &*in.plots : nullptr;
+  ctx.samples = in.samples ? &*in.samples : nullptr;
   ctx.version = o.version;
   RunRecord record;  // the probing's failures: the reduce finds and reports them again
   probe_scenes(discovery, ctx, record);
   plan_grid(ctx, false);
   const std::vector<SceneTask> tasks = scene_tasks(ctx);
-  std::vector<double> sizes;
-  std::vector<std::string> keys;
-  for (const SceneTask& t : tasks) sizes.push_back(t.megapixels), keys.push_back(t.key);
-  const std::vector<int> shard_of = assign_to_shards(sizes, keys, count);
-  std::size_t mine = 0, already = 0, done = 0, failed = 0, retry = 0;
-  double megapixels = 0;
+  std::vector<std::optional<SceneTaskRecord>> done_before;
+  for (const SceneTask& t : tasks) done_before.push_back(read_scene_task(output.root(), t.key));
+  const bool scenes_done = std::all_of(done_before.begin(), done_before.end(), [](const auto& r) { return r.has_value(); });
+  ShardCounts counts;
+  std::string what, then;
   const auto started = std::chrono::steady_clock::now();
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    if (shard_of[i] != index) continue;
-    ++mine;
-    const SceneTask& t = tasks[i];
-    if (read_scene_task(output.root(), t.key)) {
-      ++already;
-      continue;
+  if (!scenes_done || !ctx.seasons()) {
+    std::vector<double> sizes;
+    std::vector<std::string> keys;
+    for (const SceneTask& t : tasks) sizes.push_back(t.megapixels), keys.push_back(t.key);
+    const std::vector<int> shard_of = assign_to_shards(sizes, keys, count);
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+      if (shard_of[i] != index) continue;
+      ++counts.mine;
+      const SceneTask& t = tasks[i];
+      if (done_before[i]) {
+        ++counts.already;
+        continue;
+      }
+      const SceneProbe& probe = ctx.probes[t.scene];
+      Job job;
+      job.kind = Job::Kind::scene, job.key = probe.info.id, job.scene = t.scene, job.year = t.year;
+      const std::string work = scene_task_work_dir(output.root(), t.key);
+      run_shard_task(
+          counts, t.megapixels,
+          [&] {
+            fs::create_directories(work);
+            SceneJobResult r = run_scene_job(ctx, job, work);
+            write_scene_task(output.root(), {t.key, t.year, std::move(r.result), std::move(r.status)});
+          },
+          [&](const std::exception& e) {
+            // The scene cannot be read: that is its task's result, which the reduce reports and quarantines.
+            write_scene_task(output.root(), {t.key, t.year, {}, {ctx.found[t.scene].path, "failed", e.what(), probe.info.id, 0}});
+            return false;
+          });
     }
-    const SceneProbe& probe = ctx.probes[t.scene];
-    Job job;
-    job.kind = Job::Kind::scene, job.key = probe.info.id, job.scene = t.scene, job.year = t.year;
-    const std::string work = scene_task_work_dir(output.root(), t.key);
-    try {
-      stop_if_interrupted();
-      fs::create_directories(work);
-      SceneJobResult r = run_scene_job(ctx, job, work);
-      write_scene_task(output.root(), {t.key, t.year, std::move(r.result), std::move(r.status)});
-      ++done, megapixels += t.megapixels;
-    } catch (const Interrupted&) {
-      throw;
-    } catch (const OutputError& e) {
-      spdlog::error("{}", e.what());
-      ++retry;
-    } catch (const geo::io::WriteError& e) {
-      spdlog::error("{} (not the scene's fault: the shard can be run again)", e.what());
-      ++retry;
-    } catch (const std::exception& e) {
-      // The scene cannot be read: that is its task's result, which the reduce reports and quarantines.
-      spdlog::error("{}", e.what());
-      write_scene_task(output.root(), {t.key, t.year, {}, {ctx.found[t.scene].path, "failed", e.what(), probe.info.id, 0}});
-      ++failed;
+    what = std::to_string(tasks.size()) + " scene tasks";
+    if (ctx.seasons()) then = "; the season tiles follow once every scene task is done: run the shards again";
+  } else {
+    // Every scene task is done: the season tiles, each year's from its scenes' season inputs (the
+    // reduce removes those), with the layers on the regional grid.
+    plan_layers(ctx);
+    std::map<int, SeasonInputsOfYear> inputs;
+    for (std::size_t i = 0; i < tasks.size(); ++i)
+      if (done_before[i]->status.status == "ok") inputs[tasks[i].year].add(done_before[i]->result), inputs[tasks[i].year].owns_files = false;
+    const std::vector<TileTask> tiles = tile_tasks(ctx, year_task_keys(ctx));
+    std::vector<double> sizes;
+    std::vector<std::string> keys;
+    for (const TileTask& t : tiles) sizes.push_back(t.megapixels), keys.push_back(t.key);
+    const std::vector<int> shard_of = assign_to_shards(sizes, keys, count);
+    std::map<int, std::unique_ptr<YearSources>> sources;  // by year, made for the first tile of the year
+    for (std::size_t i = 0; i < tiles.size(); ++i) {
+      if (shard_of[i] != index) continue;
+      ++counts.mine;
+      const TileTask& t = tiles[i];
+      if (read_season_task(output.root(), t.key) || !inputs.count(t.year)) {
+        ++counts.already;  // done, or a year without a scene that could be read: nothing to make
+        continue;
+      }
+      run_shard_task(
+          counts, t.megapixels,
+          [&] {
+            auto& year = sources[t.year];
+            if (!year) year = year_sources(ctx, t.year, inputs.at(t.year));
+            const std::string dir = season_task_dir(output.root(), t.key);
+            std::error_code ec;
+            fs::remove_all(dir, ec);  // a tile of a shard that stopped half-way
+            const SeasonTile tile = composite_tile(t.year, year->pointers, ctx.grid, ctx.grid_zones, year->settings, output.work_dir(),
+                                                   year->ancillary(ctx), t.rows, dir);
+            write_season_task(output.root(), t.key, t.year, tile);
+          },
+          [](const std::exception&) { return true; });  // a tile has no input of its own that could be bad: retried
     }
+    what = std::to_string(tiles.size()) + " season tile tasks";
+    then = "; tiles of " + std::to_string(settings.run.tile_rows) + " rows (run.tile_rows); then `ecomon run CONFIG` derives";
   }
   output.remove_empty_work_dir();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  log_even_when_quiet(fmt::format("shard {}/{}: {} of {} scene tasks are this shard's; {} done now ({:.1f} Mpx in {:.1f} s), {} done before, "
-                                  "{} failed on their input (the reduce reports them), {} to retry; exit {}",
-                                  index, count, mine, tasks.size(), done, megapixels, seconds, already, failed, retry,
-                                  retry ? kShardRetry : 0));
+  const bool retry = counts.retry > 0;
+  log_even_when_quiet(fmt::format("shard {}/{}: {} of {} are this shard's; {} done now ({:.1f} Mpx in {:.1f} s), {} done before, "
+                                  "{} failed on their input (the reduce reports them), {} to retry; exit {}{}",
+                                  index, count, counts.mine, what, counts.done, counts.megapixels, seconds, counts.already, counts.failed,
+                                  counts.retry, retry ? kShardRetry : 0, then));
   return retry ? kShardRetry : 0;
 }
 
@@ -1016,19 +1166,27 @@ int plan_command(const PlanOptions& options, std::ostream& out) {
   std::vector<std::string> keys;
   for (const SceneTask& t : tasks) sizes.push_back(t.megapixels), keys.push_back(t.key);
   const std::vector<int> shard_of = assign_to_shards(sizes, keys, options.shards);
-  // Years: unchanged when the catalog has their task done with the same key.
-  std::map<int, std::vector<std::pair<std::string, std::string>>> scenes_of_year;
-  for (const SceneProbe& p : ctx.probes) scenes_of_year[ctx.year_of(p)].emplace_back(p.info.id, ctx.content_hashes.at(p.info.id));
+  // Years: unchanged when the catalog has their task done with the same key; else their season
+  // tiles, shared among the shards once every scene task is done.
+  const std::map<int, std::string> year_keys = year_task_keys(ctx);
   std::map<int, std::string> year_status;
-  for (const auto& [year, scenes] : scenes_of_year) {
-    std::string status = "pending";
-    if (ctx.seasons()) {
-      const std::string key = year_task_key(ctx.version, settings, ctx.grid, ctx.grid_zones, year, scenes, file_hasher(ctx));
-      if (ctx.catalog && ctx.catalog->done_task(key)) status = "unchanged";
-      rows.push_back({"year-" + key.substr(0, 12), "year", std::to_string(year) + ": " + std::to_string(scenes.size()) + " scenes", status,
-                      double(ctx.grid.cols) * double(ctx.grid.rows) / 1e6 * double(scenes.size()), -1});
-    }
-    year_status[year] = status;
+  for (const auto& [year, key] : year_keys) year_status[year] = ctx.catalog && ctx.catalog->done_task(key) ? "unchanged" : "pending";
+  std::map<int, int> scenes_of_year;
+  for (const SceneProbe& p : ctx.probes) ++scenes_of_year[ctx.year_of(p)];
+  const std::vector<TileTask> tiles = tile_tasks(ctx, year_keys);
+  std::vector<double> tile_sizes;
+  std::vector<std::string> tile_keys;
+  for (const TileTask& t : tiles) tile_sizes.push_back(t.megapixels), tile_keys.push_back(t.key);
+  const std::vector<int> tile_shard_of = assign_to_shards(tile_sizes, tile_keys, options.shards);
+  for (std::size_t i = 0; i < tiles.size(); ++i) {
+    const TileTask& t = tiles[i];
+    const std::string status = year_status[t.year] == "unchanged"                    ? "unchanged"
+                               : read_season_task(settings.output.dir, t.key) ? "done by a shard"
+                                                                                    : "pending";
+    rows.push_back({"tile-" + t.key.substr(0, 12), "tile",
+                    std::to_string(t.year) + " rows " + std::to_string(t.rows.row0) + "-" + std::to_string(t.rows.row_end() - 1) + ", " +
+                        std::to_string(scenes_of_year[t.year]) + " scenes",
+                    status, t.megapixels, tile_shard_of[i]});
   }
   std::vector<Row> scene_rows;
   for (std::size_t i = 0; i < tasks.size(); ++i) {
@@ -1040,7 +1198,7 @@ int plan_command(const PlanOptions& options, std::ostream& out) {
   }
   rows.insert(rows.begin(), scene_rows.begin(), scene_rows.end());
   if (ctx.seasons())
-    rows.push_back({"derive", "derive", "every year: trends, transitions, carbon, reports", "pending", 0, -1});
+    rows.push_back({"derive", "derive", "every year: its tiles into its COGs; trends, transitions, carbon, reports", "pending", 0, -1});
 
   std::size_t pending = 0;
   double pending_mpx = 0;
@@ -1066,7 +1224,8 @@ int plan_command(const PlanOptions& options, std::ostream& out) {
         << pad_to_width(format_fixed(r.megapixels, 1), 10) << pad_to_width(format_fixed(r.megapixels / rate, 1), 9) << r.inputs << "\n";
   out << pending << " of " << rows.size() << " tasks pending, " << format_fixed(pending_mpx, 1) << " Mpx, about "
       << format_fixed(pending_mpx / rate, 0) << " s at " << format_fixed(rate, 2) << " Mpx/s (" << rate_basis
-      << "); scene tasks run as shards: ecomon run CONFIG --shard I/" << options.shards << ", then ecomon run CONFIG derives\n";
+      << "); shards run the scene tasks, then (run again) the tiles: ecomon run CONFIG --shard I/" << options.shards
+      << ", then ecomon run CONFIG derives\n";
   return 0;
 }
 
@@ -1101,7 +1260,8 @@ int run_command(const RunOptions& o) {
   const std::int64_t run_id = catalog.begin_run(o.version, o.force ? "run --force" : "run");
   RunSummary summary;
   RunSummary done_so_far;  // what an interrupted run did before it stopped: its record in the catalog
-  std::vector<std::string> taken_tasks;  // shards' tasks whose results this run took
+  std::vector<std::string> taken_tasks;  // shards' scene tasks whose results this run took
+  std::vector<std::string> taken_tiles;  // ... and season tiles
   try {
     {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
       RunContext ctx{settings, output, in.zone_source};
@@ -1149,7 +1309,16 @@ int run_command(const RunOptions& o) {
             {
               const SeasonInputsOfYear inputs = std::move(record.season_inputs[job.year]);  // its work files go with it
               record.season_inputs.erase(job.year);
-              y = run_year_job(ctx, job.year, inputs);
+              // Tiles shards made (`--shard`, tasks/season-<key>.json) are taken, the others made here.
+              DoneSeasonTile done_tile;
+              if (ctx.year_keys.count(job.year) && season_tasks_left(output.root()))
+                done_tile = [&, year_key = ctx.year_keys.at(job.year)](std::size_t, const geo::Window& rows) {
+                  const std::string key = season_tile_key(year_key, rows);
+                  std::optional<SeasonTile> tile = read_season_task(output.root(), key);
+                  if (tile) taken_tiles.push_back(key);
+                  return tile;
+                };
+              y = run_year_job(ctx, job.year, inputs, done_tile);
             }
             if (y) record.add_year(std::move(*y));
             return;
@@ -1191,6 +1360,7 @@ int run_command(const RunOptions& o) {
     output.remove_empty_work_dir();  // sources and writers removed their temporary files
     // The shards' task files taken (their season inputs went with their years).
     for (const std::string& key : taken_tasks) remove_scene_task(output.root(), key);
+    for (const std::string& key : taken_tiles) remove_season_task(output.root(), key);
     // The reports and tables at the top of the folder, as written by this run.
     std::vector<std::string> reports;
     std::error_code ec;

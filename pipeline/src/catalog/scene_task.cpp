@@ -93,4 +93,52 @@ void remove_scene_task(const std::string& root, const std::string& key) {
   fs::remove(scene_tasks_dir(root), ec);           // empty once every task was taken
 }
 
+namespace {
+
+constexpr const char* kSeasonFormat = "ecomon-season-task-1";
+
+std::string season_task_file(const std::string& root, const std::string& key) { return scene_tasks_dir(root) + "/season-" + key + ".json"; }
+
+}  // namespace
+
+std::string season_task_dir(const std::string& root, const std::string& key) { return scene_tasks_dir(root) + "/season-" + key; }
+
+void write_season_task(const std::string& root, const std::string& key, int year, const SeasonTile& tile) {
+  const json file = {{"format", kSeasonFormat},
+                     {"key", key},
+                     {"year", year},
+                     {"row0", tile.row0},
+                     {"rows", tile.rows},
+                     {"results", serialise_season_tile(tile, root)}};
+  fs::create_directories(scene_tasks_dir(root));
+  geo::io::write_file_atomically(season_task_file(root, key), file.dump(1) + "\n");
+}
+
+std::optional<SeasonTile> read_season_task(const std::string& root, const std::string& key) {
+  const std::string path = season_task_file(root, key);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  try {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    const json file = json::parse(text.str());
+    if (file.at("format") != kSeasonFormat || file.at("key") != key) throw std::runtime_error("another format or key");
+    SeasonTile tile = parse_season_tile(file.at("results").get<std::string>(), root);
+    for (const std::string& p : tile.product_files)
+      if (!p.empty() && !fs::is_regular_file(p, ec)) return std::nullopt;
+    return tile;
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: a shard's task file that cannot be read ({}); the tile is made again", path, e.what());
+    return std::nullopt;
+  }
+}
+
+void remove_season_task(const std::string& root, const std::string& key) {
+  std::error_code ec;
+  fs::remove(season_task_file(root, key), ec);
+  fs::remove_all(season_task_dir(root, key), ec);
+  fs::remove(scene_tasks_dir(root), ec);  // empty once every task was taken
+}
+
 }  // namespace ecomon

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/season_engine.hpp"
 #include "report/report_writer.hpp"
 #include "results/scene_result.hpp"
 
@@ -36,5 +37,19 @@ std::optional<SceneTaskRecord> read_scene_task(const std::string& root, const st
 
 /// Removes the task's file (its season inputs go with the year that reads them).
 void remove_scene_task(const std::string& root, const std::string& key);
+
+// A season tile task (a band of rows of a year's regional grid, engine/season_engine.hpp), kept the
+// same way: tasks/season-<key>.json, written last and atomically, beside tasks/season-<key>/ with
+// the tile's product rows. Done by a shard once every scene task of its year is.
+
+/// Where the tile's product rows are written (tasks/season-<key>/).
+std::string season_task_dir(const std::string& root, const std::string& key);
+/// Writes the tile task's file atomically, its paths relative to `root`.
+void write_season_task(const std::string& root, const std::string& key, int year, const SeasonTile& tile);
+/// The tile when its file is there, reads back, has the same key and every file it names exists;
+/// otherwise none (the tile is made again). A damaged file is said in the log.
+std::optional<SeasonTile> read_season_task(const std::string& root, const std::string& key);
+/// Removes the tile task's file and its folder.
+void remove_season_task(const std::string& root, const std::string& key);
 
 }  // namespace ecomon

@@ -21,6 +21,7 @@ namespace {
 // fields() (base/fields.hpp), strings quoted (std::quoted), numbers as C99 hexadecimal floats
 // (bit-exact), counts before every list, 0 or 1 before an optional value.
 constexpr const char* kFormat = "ecomon-stored-year-4";
+constexpr const char* kTileFormat = "ecomon-season-tile-1";
 
 class Writer {
  public:
@@ -209,6 +210,23 @@ StoredYear parse_stored_year(const std::string& text, const std::string& root) {
   get<Storage::value>(r, s, root);
   r.name("end");
   return s;
+}
+
+std::string serialise_season_tile(const SeasonTile& tile, const std::string& root) {
+  Writer w;
+  w.name(kTileFormat);
+  put<Storage::value>(w, tile, root);
+  w.name("end");
+  return w.str();
+}
+
+SeasonTile parse_season_tile(const std::string& text, const std::string& root) {
+  Reader r(text);
+  SeasonTile tile;
+  r.name(kTileFormat);
+  get<Storage::value>(r, tile, root);
+  r.name("end");
+  return tile;
 }
 
 std::vector<std::string> stored_year_rasters(const StoredYear& stored) {

@@ -10,6 +10,7 @@
 
 #include "base/fields.hpp"
 #include "config/settings.hpp"
+#include "engine/season_engine.hpp"
 #include "report/report_writer.hpp"
 #include "results/scene_result.hpp"
 #include "results/year_result.hpp"
@@ -38,6 +39,11 @@ std::string serialise_stored_year(const StoredYear& stored, const std::string& r
 /// Parses serialise_stored_year()'s text, paths made absolute in `root`; throws std::runtime_error
 /// naming what is wrong.
 StoredYear parse_stored_year(const std::string& text, const std::string& root);
+
+/// A season tile task's results as text, in the same form (catalog/scene_task.hpp keeps it in the
+/// task's file); parse throws std::runtime_error naming what is wrong.
+std::string serialise_season_tile(const SeasonTile& tile, const std::string& root);
+SeasonTile parse_season_tile(const std::string& text, const std::string& root);
 
 /// The year's season GeoTIFFs among its stored outputs (years/<y>/ecomon_<y>_<NAME>.tif), in the order
 /// the run wrote them: YearResult::products of a year reloaded from the catalog (it is not stored).

@@ -70,6 +70,11 @@ std::string settings_text(const Settings& settings, int year, const std::functio
 
 }  // namespace
 
+std::string season_tile_key(const std::string& year_key, const geo::Window& rows) {
+  return hash_text("season tile of year task " + year_key + "\nrows " + std::to_string(rows.row0) + " " + std::to_string(rows.rows) +
+                   "\ncols " + std::to_string(rows.col0) + " " + std::to_string(rows.cols) + "\n");
+}
+
 std::string scene_task_key(const std::string& version, const Settings& settings, int year, const std::string& scene_id,
                            const std::string& content_hash, bool season_inputs,
                            const std::function<std::string(const std::string&)>& hash_of_file) {

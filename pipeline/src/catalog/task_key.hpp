@@ -37,6 +37,9 @@ std::string scene_task_key(const std::string& version, const Settings& settings,
                            const std::string& content_hash, bool season_inputs,
                            const std::function<std::string(const std::string&)>& hash_of_file);
 
+/// The key of a season tile task: its year's task key and the tile's rows.
+std::string season_tile_key(const std::string& year_key, const geo::Window& rows);
+
 /// The content hash of a scene as delivered: a folder's every file, an archive (also when read through
 /// /vsitar/, /vsizip/), or a metadata file with the files beside it that start with the scene's id.
 std::string scene_content_hash(const std::string& scene_path, const std::string& scene_id,

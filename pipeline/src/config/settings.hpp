@@ -19,6 +19,7 @@ struct RunSection {
   int window_rows = 256;        // strip height streamed through the pipeline (upper bound)
   int memory_budget_mb = 1024;  // caps strip height so that strips in flight fit
   int gdal_cache_mb = 128;
+  int tile_rows = 1024;         // rows of the regional grid per season tile task (`ecomon run --shard`)
 };
 struct InputSection {
   std::string dir;

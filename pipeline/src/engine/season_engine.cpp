@@ -577,10 +577,26 @@ void refit_stored_year(YearResult& y, const YearAncillary& ground, const Setting
   }
 }
 
-YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, const geo::Grid& grid,
-                          const std::vector<geo::io::Zone>& zones, const Settings& s, const std::string& work_dir,
-                          const YearAncillary& ancillary) {
-  YearResult result;
+namespace {
+
+// What composite_year and composite_tile share for one year: the sources in order with their
+// windows, the strip plan and its halo, what the strips read (YearInputs), the product plan, and
+// the ground points outside the grid (their matches come first, before any strip's).
+struct YearSetup {
+  YearResult result;  // year, scenes, simulated, empty tallies; nothing composited yet
+  geo::CellAreaModel area_model;
+  double cell_area = 0;
+  int halo = 0;
+  StripPlan plan;
+  ProductOutputPlan outputs;
+  std::unique_ptr<YearInputs> in;  // null: no source in a window, or no grid
+  std::vector<PlotMatch> plot_matches, sample_matches;
+};
+
+std::unique_ptr<YearSetup> set_up_year(int year, const std::vector<SeasonSource*>& unsorted, const geo::Grid& grid,
+                                       const std::vector<geo::io::Zone>& zones, const Settings& s, const YearAncillary& ancillary) {
+  auto setup = std::make_unique<YearSetup>();
+  YearResult& result = setup->result;
   result.year = year;
   result.method_min_share = s.season.method_min_share;
   result.tallies.assign(zones.size(), ZoneTally{});
@@ -606,7 +622,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   }
   result.scenes = int(sources.size());
   for (const SeasonSource* src : sources) result.simulated = result.simulated || src->info().simulated;
-  if (sources.empty() || grid.cols == 0) return result;
+  if (sources.empty() || grid.cols == 0) return setup;
 
   // Where each source lies on the grid, and a grid -> source transformer per source CRS.
   std::vector<Window> footprints;
@@ -617,8 +633,8 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
     if (!t) t = std::make_unique<geo::io::CoordinateTransformer>(grid.crs_wkt, src->grid().crs_wkt);
   }
 
-  const geo::CellAreaModel area_model = geo::io::cell_area_model(grid);
-  const double cell_area = area_model.areas(Window{0, 0, 1, 1})[0];
+  setup->area_model = geo::io::cell_area_model(grid);
+  const double cell_area = setup->cell_area = setup->area_model.areas(Window{0, 0, 1, 1})[0];
   const double min_patch = s.forest.min_patch_ha * 1e4;
   const int patch_halo = geo::min_patch_halo_rows(min_patch, cell_area * 0.99);
   // Shrubland where May was not seen is decided against the May-decided cells within
@@ -629,7 +645,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   // The majority window of the patch halo's outermost rows, and the September rule's windows
   // (references, smoothing) of the majority window's outermost rows.
   const int autumn_smoothing = int(std::ceil(s.landcover.autumn_smoothing_radius_m / std::sqrt(cell_area)));
-  const int halo = patch_halo + s.landcover.majority_radius + (any_autumn ? std::max(autumn_radius, autumn_smoothing) : 0);
+  setup->halo = patch_halo + s.landcover.majority_radius + (any_autumn ? std::max(autumn_radius, autumn_smoothing) : 0);
   // Budget per grid cell: ~24 bytes of the per-cell program, per season index two floats (its value
   // at the peak and its median), per season product its stored pixel (up to 2 bytes; the products'
   // values are computed a row at a time); plus per source a 4-byte sample index and the source
@@ -643,23 +659,24 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
     const double ratio = std::max(1.0, grid.transform.pixel_width / std::abs(src->grid().transform.pixel_width));
     per_cell += 4.0 + (2.0 + 2.0 * indices) * ratio * ratio;
   }
-  const StripPlan plan = plan_strips(s, per_cell, grid.cols, halo);
+  setup->plan = plan_strips(s, per_cell, grid.cols, setup->halo);
   geo::ZoneCover zone_cover = geo::io::zone_cover(zones, grid);
 
   // Products: those output.products selects, and the FVC the trends read (a work file when it is
   // not selected itself).
   const std::string year_text = std::to_string(year);
-  ProductOutputPlan outputs{"season", {"years", year_text}, "ecomon_" + year_text + "_", {}};
+  ProductOutputPlan& outputs = setup->outputs;
+  outputs = ProductOutputPlan{"season", {"years", year_text}, "ecomon_" + year_text + "_", {}};
   outputs.metadata = {{"ECOMON_YEAR", year_text},
                       {"ECOMON_SEASON", s.season.start + "/" + s.season.end},
                       {"ECOMON_SCENES", std::to_string(sources.size())}};
   if (result.simulated) outputs.metadata.push_back({"ECOMON_SIMULATED", kSimulatedNote});
   const bool trends = trends_selected(s.output);
   const bool transitions = transitions_wanted(s);
-  outputs.work_file_needed = [&](const ProductSpec& p) {
+  outputs.work_file_needed = [trends, transitions](const ProductSpec& p) {
     return (trends && p.name == kTrendSeasonInput) || (transitions && p.name == kTransitionSeasonInput);
   };
-  outputs.available = [&](const ProductSpec& p) {
+  outputs.available = [ancillary](const ProductSpec& p) {
     switch (p.needs) {
       case ProductSpec::Needs::climate:
         return ancillary.climate != nullptr;
@@ -672,36 +689,29 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
     }
     return true;
   };
-  ProductWriters opened = open_product_writers(season_products(), outputs, grid, s.output, work_dir);
-  auto& writers = opened.writers;
-  result.work_files = opened.work_files;
-  result.products = opened.written;
-  if (opened.paths.count(kTrendSeasonInput)) result.fvc_product = opened.paths[kTrendSeasonInput];
-  if (opened.paths.count(kTransitionSeasonInput)) result.landcover_product = opened.paths[kTransitionSeasonInput];
 
-  YearInputs in{grid,
-                sources,
-                windows,
-                footprints,
-                std::move(to_source),
-                zones,
-                std::move(zone_cover),
-                cell_rules_from(s, s.fvc.ndvi_soil.value_or(0.05), s.fvc.ndvi_veg.value_or(0.85)),
-                area_model,
-                min_patch,
-                patch_halo,
-                autumn_radius,
-                autumn_smoothing,
-                {},
-                {},
-                {},
-                ancillary.land_cover,
-                ancillary.grassland_types,
-                ancillary.climate};
+  setup->in.reset(new YearInputs{grid,
+                                 sources,
+                                 windows,
+                                 footprints,
+                                 std::move(to_source),
+                                 zones,
+                                 std::move(zone_cover),
+                                 cell_rules_from(s, s.fvc.ndvi_soil.value_or(0.05), s.fvc.ndvi_veg.value_or(0.85)),
+                                 setup->area_model,
+                                 min_patch,
+                                 patch_halo,
+                                 autumn_radius,
+                                 autumn_smoothing,
+                                 {},
+                                 {},
+                                 {},
+                                 ancillary.land_cover,
+                                 ancillary.grassland_types,
+                                 ancillary.climate});
+  YearInputs& in = *setup->in;
   for (const auto& z : zones) in.season_zones.push_back({counts_special_shrubland(s.forest, z.code)});
-  std::vector<PlotMatch> plot_matches;
-  if (ancillary.plots) in.plot_cells = plots_on_grid(*ancillary.plots, year, grid, plot_matches);
-  std::vector<PlotMatch> sample_matches;
+  if (ancillary.plots) in.plot_cells = plots_on_grid(*ancillary.plots, year, grid, setup->plot_matches);
   if (ancillary.samples) {
     const auto& sample = *ancillary.samples;
     in.sample_cells = points_on_grid(
@@ -709,21 +719,171 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
         [&](std::size_t k) {
           return GroundPoint{sample[k].lon, sample[k].lat, sample[k].year};
         },
-        year, grid, sample_matches);
+        year, grid, setup->sample_matches);
   }
   if (ancillary.land_cover) result.land_cover_layer = ancillary.land_cover->method();
-  const auto strips_start = std::chrono::steady_clock::now();
+  return setup;
+}
+
+// The regional grid's rows of `tile` as a grid of their own (a tile's files).
+geo::Grid rows_grid(const geo::Grid& grid, const Window& tile) {
+  geo::Grid g = grid;
+  g.rows = tile.rows;
+  g.transform.origin_y = grid.transform.row_to_y(tile.row0);
+  return g;
+}
+
+// Runs the strips of `rows` (the whole grid when none) through the season's stages, each strip
+// handed to `emit` in order.
+template <typename Emit>
+void run_season_strips(const YearSetup& setup, const geo::Grid& grid, Emit emit, std::optional<Window> rows = std::nullopt) {
+  const YearInputs& in = *setup.in;
   run_strips<SeasonStrip>(
-      plan, grid, halo, [&](SeasonStrip& strip) { sample_sources(strip, in); }, [&](SeasonStrip& strip) { composite_strip(strip, in); },
+      setup.plan, grid, setup.halo, [&](SeasonStrip& strip) { sample_sources(strip, in); },
+      [&](SeasonStrip& strip) { composite_strip(strip, in); }, emit, rows);
+}
+
+// Whether a tally holds nothing: merging it changes nothing (a zone's row that it does not reach).
+bool empty_tally(const ZoneTally& t) {
+  static const std::string nothing = ZoneTally{}.serialise();
+  return t.total_area == 0 && t.sources_seen.empty() && t.serialise() == nothing;
+}
+
+}  // namespace
+
+std::vector<Window> season_tiles(const geo::Grid& grid, int tile_rows) { return geo::strips(grid, std::max(1, tile_rows)); }
+
+SeasonTile composite_tile(int year, const std::vector<SeasonSource*>& sources, const geo::Grid& grid, const std::vector<geo::io::Zone>& zones,
+                          const Settings& s, const std::string& work_dir, const YearAncillary& ancillary, const Window& rows,
+                          const std::string& tile_dir) {
+  SeasonTile tile;
+  tile.row0 = rows.row0, tile.rows = rows.rows;
+  std::unique_ptr<YearSetup> setup = set_up_year(year, sources, grid, zones, s, ancillary);
+  if (!setup->in) return tile;
+  // The tile's part of every product the year writes, as plain tiled GeoTIFFs of its rows.
+  ProductOutputPlan outputs = setup->outputs;
+  outputs.tile_dir = tile_dir;
+  ProductWriters opened = open_product_writers(season_products(), outputs, rows_grid(grid, rows), s.output, work_dir);
+  tile.footprints.assign(setup->in->sources.size(), {});
+  run_season_strips(
+      *setup, grid,
       [&](SeasonStrip& st) {
-        st.outputs.write(writers);
-        merge_rows(result.tallies, st.zone_rows);
-        result.source_footprints.resize(st.footprints.size());
+        st.outputs.move_rows(-rows.row0);
+        st.outputs.write(opened.writers);
+        for (std::size_t z = 0; z < st.zone_rows.size(); ++z)
+          for (std::size_t r = 0; r < st.zone_rows[z].size(); ++r)
+            if (!empty_tally(st.zone_rows[z][r])) tile.zone_rows.push_back({int(z), st.core.row0 + int(r), std::move(st.zone_rows[z][r])});
         for (std::size_t k = 0; k < st.footprints.size(); ++k)
-          result.source_footprints[k].insert(result.source_footprints[k].end(), st.footprints[k].begin(), st.footprints[k].end());
-        plot_matches.insert(plot_matches.end(), st.plot_matches.begin(), st.plot_matches.end());
-        sample_matches.insert(sample_matches.end(), st.sample_matches.begin(), st.sample_matches.end());
-      });
+          tile.footprints[k].insert(tile.footprints[k].end(), st.footprints[k].begin(), st.footprints[k].end());
+        tile.plot_matches.insert(tile.plot_matches.end(), st.plot_matches.begin(), st.plot_matches.end());
+        tile.sample_matches.insert(tile.sample_matches.end(), st.sample_matches.begin(), st.sample_matches.end());
+      },
+      rows);
+  finish_all(opened.writers, setup->plan.threads);
+  // By zone, then row: each zone's rows merged in row order by the year, as one process merges them.
+  std::stable_sort(tile.zone_rows.begin(), tile.zone_rows.end(), [](const ZoneRowTally& a, const ZoneRowTally& b) { return a.zone < b.zone; });
+  tile.product_files.assign(season_products().size(), "");
+  for (std::size_t p = 0; p < season_products().size(); ++p)
+    if (const auto f = opened.paths.find(season_products()[p].name); f != opened.paths.end()) tile.product_files[p] = f->second;
+  return tile;
+}
+
+namespace {
+
+// A tile a shard made, into the year: its product rows copied into the year's writers strip by
+// strip, its zones' row tallies merged, its footprints and ground matches appended, all in order.
+void take_tile(const SeasonTile& tile, const geo::Grid& grid, int strip_rows, std::vector<std::unique_ptr<geo::io::CogWriter>>& writers,
+               YearResult& result, std::vector<PlotMatch>& plot_matches, std::vector<PlotMatch>& sample_matches) {
+  const std::vector<ProductSpec>& specs = season_products();
+  if (tile.product_files.size() != specs.size()) throw std::runtime_error("season tile: not one file entry per season product");
+  for (std::size_t p = 0; p < specs.size(); ++p) {
+    if (!writers[p]) continue;
+    if (tile.product_files[p].empty())
+      throw std::runtime_error("season tile of rows " + std::to_string(tile.row0) + "+" + std::to_string(tile.rows) + ": no " +
+                               specs[p].name + " (made with other output.products)");
+    const geo::io::RasterReader reader(tile.product_files[p]);
+    if (reader.grid().cols != grid.cols || reader.grid().rows != tile.rows)
+      throw std::runtime_error(tile.product_files[p] + ": not the tile's rows of the regional grid");
+    for (const Window& w : geo::strips(reader.grid(), strip_rows)) {
+      const Window at{w.col0, w.row0 + tile.row0, w.cols, w.rows};
+      auto copy = [&](auto block) {
+        block.relocate(at);
+        writers[p]->write(block);
+      };
+      switch (specs[p].type) {
+        case geo::io::PixelType::i16:
+          copy(reader.read<std::int16_t>(w));
+          break;
+        case geo::io::PixelType::u8:
+          copy(reader.read<std::uint8_t>(w));
+          break;
+        case geo::io::PixelType::u16:
+          copy(reader.read<std::uint16_t>(w));
+          break;
+        case geo::io::PixelType::f32:
+          copy(reader.read<float>(w));
+          break;
+      }
+    }
+  }
+  for (const ZoneRowTally& t : tile.zone_rows) {
+    if (t.zone < 0 || std::size_t(t.zone) >= result.tallies.size()) throw std::runtime_error("season tile: a tally of no zone");
+    result.tallies[std::size_t(t.zone)].merge(t.tally);
+  }
+  result.source_footprints.resize(tile.footprints.size());
+  for (std::size_t k = 0; k < tile.footprints.size(); ++k)
+    result.source_footprints[k].insert(result.source_footprints[k].end(), tile.footprints[k].begin(), tile.footprints[k].end());
+  plot_matches.insert(plot_matches.end(), tile.plot_matches.begin(), tile.plot_matches.end());
+  sample_matches.insert(sample_matches.end(), tile.sample_matches.begin(), tile.sample_matches.end());
+}
+
+}  // namespace
+
+YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, const geo::Grid& grid,
+                          const std::vector<geo::io::Zone>& zones, const Settings& s, const std::string& work_dir,
+                          const YearAncillary& ancillary, const DoneSeasonTile& done_tile) {
+  std::unique_ptr<YearSetup> setup = set_up_year(year, unsorted, grid, zones, s, ancillary);
+  YearResult result = std::move(setup->result);
+  if (!setup->in) return result;
+  YearInputs& in = *setup->in;
+  const StripPlan& plan = setup->plan;
+  const double cell_area = setup->cell_area;
+  std::vector<PlotMatch> plot_matches = std::move(setup->plot_matches), sample_matches = std::move(setup->sample_matches);
+
+  ProductWriters opened = open_product_writers(season_products(), setup->outputs, grid, s.output, work_dir);
+  auto& writers = opened.writers;
+  result.work_files = opened.work_files;
+  result.products = opened.written;
+  if (opened.paths.count(kTrendSeasonInput)) result.fvc_product = opened.paths[kTrendSeasonInput];
+  if (opened.paths.count(kTransitionSeasonInput)) result.landcover_product = opened.paths[kTransitionSeasonInput];
+
+  const auto strips_start = std::chrono::steady_clock::now();
+  const auto emit = [&](SeasonStrip& st) {
+    st.outputs.write(writers);
+    merge_rows(result.tallies, st.zone_rows);
+    result.source_footprints.resize(st.footprints.size());
+    for (std::size_t k = 0; k < st.footprints.size(); ++k)
+      result.source_footprints[k].insert(result.source_footprints[k].end(), st.footprints[k].begin(), st.footprints[k].end());
+    plot_matches.insert(plot_matches.end(), st.plot_matches.begin(), st.plot_matches.end());
+    sample_matches.insert(sample_matches.end(), st.sample_matches.begin(), st.sample_matches.end());
+  };
+  if (!done_tile) {
+    run_season_strips(*setup, grid, emit);
+  } else {
+    // Tile by tile in row order: a tile a shard made is taken, the others made here. Every zone's
+    // rows are merged in row order either way, so the year is the same bytes as in one pass.
+    std::size_t taken = 0;
+    const std::vector<Window> tiles = season_tiles(grid, s.run.tile_rows);
+    for (std::size_t t = 0; t < tiles.size(); ++t) {
+      if (const std::optional<SeasonTile> tile = done_tile(t, tiles[t])) {
+        take_tile(*tile, grid, plan.rows, writers, result, plot_matches, sample_matches);
+        ++taken;
+      } else {
+        run_season_strips(*setup, grid, emit, tiles[t]);
+      }
+    }
+    if (taken > 0) spdlog::info("season {}: {} of {} tiles made by shards, taken", year, taken, tiles.size());
+  }
   const auto finish_start = std::chrono::steady_clock::now();
   finish_all(writers, plan.threads);
   spdlog::debug("  season strips {:.2f} s, finishing the COGs {:.2f} s", seconds_since(strips_start) - seconds_since(finish_start),

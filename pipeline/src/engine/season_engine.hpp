@@ -7,6 +7,7 @@
 // area), so a county's area is the coverage-weighted count of cells. Observations of a cell are
 // taken in (date, product id) order, and a second clear observation of the same day (overlapping
 // scenes of one pass) is ignored, so results do not depend on the order scenes are found in.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "libgeo/grid.hpp"
 #include "libgeo/io/vector.hpp"
 #include "base/csv.hpp"
+#include "base/fields.hpp"
 #include "engine/season_source.hpp"
 #include "sensors/observation.hpp"
 
@@ -61,13 +63,57 @@ struct YearAncillary {
 geo::Grid regional_grid(const std::vector<SceneProbe>& scenes, const std::vector<geo::io::Zone>& zones_in_grid_crs,
                         const Settings& settings);
 
+/// A zone's tally of one row of the regional grid: the unit a year merges, in row order, so that its
+/// sums are the same bytes whatever the strips or tiles the rows were made in.
+struct ZoneRowTally {
+  int zone = 0, row = 0;
+  ZoneTally tally;
+  static constexpr auto fields() {
+    return std::make_tuple(field("zone", &ZoneRowTally::zone), field("row", &ZoneRowTally::row), field("tally", &ZoneRowTally::tally));
+  }
+};
+
+/// What a season tile task made (composite_tile): a band of rows of the regional grid, full width.
+/// Each zone's row tallies (rows a zone does not reach left out: merging them changes nothing), by
+/// zone then row; each source's footprint runs and the ground matches of the rows, in row order;
+/// each season product's rows as a plain GeoTIFF of the tile (by position in season_products(), ""
+/// for a product the year does not write).
+struct SeasonTile {
+  int row0 = 0, rows = 0;
+  std::vector<ZoneRowTally> zone_rows;
+  std::vector<std::vector<std::int32_t>> footprints;
+  std::vector<PlotMatch> plot_matches, sample_matches;
+  std::vector<std::string> product_files;
+  static constexpr auto fields() {
+    return std::make_tuple(field("row0", &SeasonTile::row0), field("rows", &SeasonTile::rows), field("zone_rows", &SeasonTile::zone_rows),
+                           field("footprints", &SeasonTile::footprints), field("plot_matches", &SeasonTile::plot_matches),
+                           field("sample_matches", &SeasonTile::sample_matches),
+                           field<Storage::path>("product_files", &SeasonTile::product_files));
+  }
+};
+
+/// The season's tiles: bands of run.tile_rows rows of the regional grid, full width, top to bottom.
+/// Full width because every rule's neighbourhood (the patch rule, the majority, the September rule)
+/// reaches across rows by a halo a band reads, never across a column cut.
+std::vector<geo::Window> season_tiles(const geo::Grid& grid, int tile_rows);
+
+/// A tile a shard made (`ecomon run --shard`), by its index and rows; none: made by the year itself.
+using DoneSeasonTile = std::function<std::optional<SeasonTile>(std::size_t tile, const geo::Window& rows)>;
+
 /// One year's composites (products under output.dir/years/YYYY/) and zone tallies, from the season
 /// inputs of the year's scenes (engine/season_source.hpp). With ground plots, the plots dated in the
 /// year are matched to the peak composite and the calibration fitted; with a land cover layer, its
-/// classes are the cells' land cover where it has one.
+/// classes are the cells' land cover where it has one. With `done_tile`, the year goes tile by tile
+/// and takes each tile a shard made instead of making it: the same bytes either way.
 YearResult composite_year(int year, const std::vector<SeasonSource*>& sources, const geo::Grid& grid,
                           const std::vector<geo::io::Zone>& zones, const Settings& settings, const std::string& work_dir,
-                          const YearAncillary& ancillary = {});
+                          const YearAncillary& ancillary = {}, const DoneSeasonTile& done_tile = {});
+
+/// One season tile task: the year's strips of `rows` (a tile of season_tiles()), its product rows
+/// written as plain GeoTIFFs into `tile_dir`, what composite_year takes of it returned.
+SeasonTile composite_tile(int year, const std::vector<SeasonSource*>& sources, const geo::Grid& grid,
+                          const std::vector<geo::io::Zone>& zones, const Settings& settings, const std::string& work_dir,
+                          const YearAncillary& ancillary, const geo::Window& rows, const std::string& tile_dir);
 
 /// Per-pixel Theil-Sen slope and Mann-Kendall class of the yearly FVC (needs 3 years of products);
 /// returns the paths written under output.dir/trends/.

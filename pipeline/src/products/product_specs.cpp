@@ -103,15 +103,19 @@ ProductWriters open_product_writers(const std::vector<ProductSpec>& specs, const
     geo::io::RasterSpec raster = p.raster(grid, plan.metadata);
     if (plan.extra_metadata) plan.extra_metadata(p, raster);
     const std::string file = plan.file_prefix + p.name + ".tif";
-    if (selected && !folder_made) {
+    if (selected && !folder_made && plan.tile_dir.empty()) {
       std::filesystem::create_directories(path_inside(output.dir, plan.folder));
       folder_made = true;
     }
     std::vector<std::string> parts = plan.folder;
     parts.push_back(file);
-    const std::string path = work_file ? path_inside(work_dir, {file}) : path_inside(output.dir, parts);
+    const bool tile = !plan.tile_dir.empty();
+    if (tile) std::filesystem::create_directories(plan.tile_dir);
+    const std::string path = tile        ? path_inside(plan.tile_dir, {p.name + ".tif"})
+                             : work_file ? path_inside(work_dir, {file})
+                                         : path_inside(output.dir, parts);
     geo::io::CogOptions options = cog_options(output);
-    options.cloud_optimized = !work_file;
+    options.cloud_optimized = !work_file && !tile;
     out.writers[k] = std::make_unique<geo::io::CogWriter>(path, std::move(raster), options, work_dir);
     (work_file ? out.work_files : out.written).push_back(path);
     out.paths[p.name] = path;
@@ -180,6 +184,19 @@ void ProductBlocks::write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writ
     else if (const auto* f32 = std::get_if<geo::Block<float>>(&blocks_[i]))
       writers[i]->write(*f32);
   });
+}
+
+void ProductBlocks::move_rows(int rows) {
+  for (AnyBlock& b : blocks_)
+    std::visit(
+        [rows](auto& block) {
+          if constexpr (!std::is_same_v<std::decay_t<decltype(block)>, std::monostate>) {
+            geo::Window w = block.window();
+            w.row0 += rows;
+            block.relocate(w);
+          }
+        },
+        b);
 }
 
 const std::vector<ProductSpec>& trend_products() {

@@ -116,6 +116,9 @@ struct ProductOutputPlan {
   std::function<bool(const ProductSpec&)> available = {};
   /// Per-product metadata beyond the plan's (e.g. the scene FVC's end-members).
   std::function<void(const ProductSpec&, geo::io::RasterSpec&)> extra_metadata = {};
+  /// Set: every product that would be opened is written instead as a plain tiled GeoTIFF NAME.tif in
+  /// this folder, on the grid given (a season tile task's rows, which the year copies into its product).
+  std::string tile_dir = {};
 };
 
 /// The writers of one level's products, by position in its list (null: not written).
@@ -147,6 +150,8 @@ class ProductBlocks {
   /// Writes every block to the writer of the same position (writers made from the same list; a null
   /// writer, or no writers at all, for products not written).
   void write(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers) const;
+  /// Every block moved by `rows` rows (its cells unchanged): a tile's strip onto the tile's own grid.
+  void move_rows(int rows);
 
  private:
   using AnyBlock =
