@@ -149,3 +149,25 @@ TEST_F(Shards, AShareThatIsNotOneIsRefusedNamingIt) {
     EXPECT_NE(r.output.find(std::string("--shard ") + share), std::string::npos) << r.output;
   }
 }
+
+TEST_F(Shards, ShardsOfTheNextNightSkipTheYearsTheCatalogHasUnchanged) {
+  // A nightly run: the shards and the reduce made the workspace; the next night nothing changed. The
+  // shards read the catalog (never write it) and find no task pending; the reduce reloads both years.
+  ASSERT_EQ(differing(sharded("next_night", 2, 2, 100), single), std::vector<std::string>{});
+  const fs::path out = dir / "next_night";
+  const std::string tiles = " --set run.tile_rows=100";
+  const auto plan = run_cli("plan " + args + tiles + " --out " + out.string() + " --shards 2");
+  ASSERT_EQ(plan.exit_code, 0) << plan.output;
+  EXPECT_NE(plan.output.find("1 of 3 tasks pending"), std::string::npos) << "two years unchanged, the derive step\n" << plan.output;
+  for (int pass = 0; pass < 2; ++pass)
+    for (int i = 0; i < 2; ++i) {
+      const auto s = run_cli("run " + args + tiles + " --out " + out.string() + " --threads 1 --shard " + std::to_string(i) + "/2");
+      EXPECT_EQ(s.exit_code, 0) << s.output;
+      EXPECT_TRUE(std::regex_search(s.output, std::regex("0 of 0 (scene|season tile) tasks are this shard's; 0 done now"))) << s.output;
+    }
+  EXPECT_FALSE(fs::exists(out / "tasks")) << "no task file written";
+  const auto reduce = run_cli("run " + args + tiles + " --out " + out.string() + " --threads 2");
+  EXPECT_EQ(reduce.exit_code, single_exit) << reduce.output;
+  EXPECT_NE(reduce.output.find("2 unchanged"), std::string::npos) << reduce.output;
+  EXPECT_EQ(differing(without_revisions(folder_bytes(out)), single), std::vector<std::string>{});
+}

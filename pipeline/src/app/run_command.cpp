@@ -191,6 +191,7 @@ struct RunContext {
   const std::vector<ReferenceSample>* samples = nullptr;
   const CarbonFactors* carbon_factors = nullptr;  // the density table of the stock changes (none: no stock change)
   WorkspaceCatalog* catalog = nullptr;            // scenes recorded in it, unchanged years reloaded from it, done years recorded in it
+  WorkspaceCatalog* hash_cache = nullptr;         // a catalog opened read-only for the files' hashes alone (a shard's)
   std::int64_t run_id = 0;
   std::string version;
   bool tables_on_stdout = true;  // nightly mode: the tables stay in the output folder, stdout gets the summary only
@@ -313,6 +314,7 @@ void fail(RunRecord& record, const std::string& path, const std::string& message
 // A file's content hash: kept in the catalog between runs, or computed anew without one.
 std::function<std::string(const std::string&)> file_hasher(const RunContext& ctx) {
   if (ctx.catalog) return [&ctx](const std::string& f) { return ctx.catalog->file_hash(f); };
+  if (ctx.hash_cache) return [&ctx](const std::string& f) { return ctx.hash_cache->file_hash(f); };
   return [](const std::string& f) { return hash_file(f); };
 }
 
@@ -712,6 +714,31 @@ std::vector<TileTask> tile_tasks(const RunContext& ctx, const std::map<int, std:
   return tasks;
 }
 
+// The tasks shards share: the scene tasks and the season tiles of every year but those `catalog` has
+// done with the same key (the reduce reloads those), every scene task without seasons. What
+// `ecomon plan` shows and `--shard` runs, so that both give the same shares.
+struct ShardTasks {
+  std::map<int, std::string> year_keys;  // every year's
+  std::set<int> unchanged;
+  std::vector<SceneTask> scenes;
+  std::vector<TileTask> tiles;
+};
+
+ShardTasks shard_tasks(const RunContext& ctx, const WorkspaceCatalog* catalog) {
+  ShardTasks out;
+  out.year_keys = year_task_keys(ctx);
+  std::map<int, std::string> changed;
+  for (const auto& [year, key] : out.year_keys)
+    if (catalog && ctx.seasons() && catalog->done_task(key))
+      out.unchanged.insert(year);
+    else
+      changed[year] = key;
+  for (SceneTask& t : scene_tasks(ctx))
+    if (!out.unchanged.count(t.year)) out.scenes.push_back(std::move(t));
+  out.tiles = tile_tasks(ctx, changed);
+  return out;
+}
+
 // Whether any shard left a season tile in the workspace (the year then goes tile by tile).
 bool season_tasks_left(const std::string& root) {
   std::error_code ec;
@@ -1023,13 +1050,25 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
   const Settings& settings = in.settings;
   const OutputFolder output(settings.output.dir, OutputFolder::Shared{});
   RunContext ctx{settings, output, in.zone_source};
+  // The workspace's catalog, when a run made one, read (never written: shards on many machines, SQLite
+  // over NFS) for the content hashes of the files it saw: a nightly shard does not read again an
+  // archive of scenes that did not change.
+  std::optional<WorkspaceCatalog> known_hashes;
+  std::error_code no_catalog;
+  if (fs::exists(WorkspaceCatalog::file_in(settings.output.dir), no_catalog)) {
+    known_hashes.emplace(settings.output.dir, WorkspaceCatalog::Open::read_only);
+    ctx.hash_cache = &*known_hashes;
+  }
   ctx.plots = in.plots ? &*in.plots : nullptr;
   ctx.samples = in.samples ? &*in.samples : nullptr;
   ctx.version = o.version;
   RunRecord record;  // the probing's failures: the reduce finds and reports them again
   probe_scenes(discovery, ctx, record);
   plan_grid(ctx, false);
-  const std::vector<SceneTask> tasks = scene_tasks(ctx);
+  // Years the catalog has done with the same key (the reduce reloads them): none of their tasks is
+  // pending, as `ecomon plan` says.
+  const ShardTasks shared = shard_tasks(ctx, known_hashes ? &*known_hashes : nullptr);
+  const std::vector<SceneTask>& tasks = shared.scenes;
   std::vector<std::optional<SceneTaskRecord>> done_before;
   for (const SceneTask& t : tasks) done_before.push_back(read_scene_task(output.root(), t.key));
   const bool scenes_done = std::all_of(done_before.begin(), done_before.end(), [](const auto& r) { return r.has_value(); });
@@ -1075,7 +1114,7 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
     std::map<int, SeasonInputsOfYear> inputs;
     for (std::size_t i = 0; i < tasks.size(); ++i)
       if (done_before[i]->status.status == "ok") inputs[tasks[i].year].add(done_before[i]->result), inputs[tasks[i].year].owns_files = false;
-    const std::vector<TileTask> tiles = tile_tasks(ctx, year_task_keys(ctx));
+    const std::vector<TileTask>& tiles = shared.tiles;
     std::vector<double> sizes;
     std::vector<std::string> keys;
     for (const TileTask& t : tiles) sizes.push_back(t.megapixels), keys.push_back(t.key);
@@ -1140,7 +1179,7 @@ int plan_command(const PlanOptions& options, std::ostream& out) {
   const OutputFolder probing(scratch.string(), OutputFolder::Shared{});
   RunContext ctx{settings, probing, in.zone_source};
   ctx.version = o.version;
-  ctx.catalog = catalog ? &*catalog : nullptr;
+  ctx.hash_cache = catalog ? &*catalog : nullptr;  // read for its files' hashes: the probing records nothing
   RunRecord record;
   probe_scenes(discovery, ctx, record);
   plan_grid(ctx, false);
@@ -1161,42 +1200,33 @@ int plan_command(const PlanOptions& options, std::ostream& out) {
     int shard = -1;
   };
   std::vector<Row> rows;
-  const std::vector<SceneTask> tasks = scene_tasks(ctx);
+  // The shards' tasks with their shares (the scenes, then the tiles once every scene task is done);
+  // the years the catalog has unchanged, once, with their scenes.
+  const ShardTasks shared = shard_tasks(ctx, catalog ? &*catalog : nullptr);
   std::vector<double> sizes;
   std::vector<std::string> keys;
-  for (const SceneTask& t : tasks) sizes.push_back(t.megapixels), keys.push_back(t.key);
+  for (const SceneTask& t : shared.scenes) sizes.push_back(t.megapixels), keys.push_back(t.key);
   const std::vector<int> shard_of = assign_to_shards(sizes, keys, options.shards);
-  // Years: unchanged when the catalog has their task done with the same key; else their season
-  // tiles, shared among the shards once every scene task is done.
-  const std::map<int, std::string> year_keys = year_task_keys(ctx);
-  std::map<int, std::string> year_status;
-  for (const auto& [year, key] : year_keys) year_status[year] = ctx.catalog && ctx.catalog->done_task(key) ? "unchanged" : "pending";
+  for (std::size_t i = 0; i < shared.scenes.size(); ++i) {
+    const SceneTask& t = shared.scenes[i];
+    rows.push_back({"scene-" + t.key.substr(0, 12), "scene", ctx.found[t.scene].path,
+                    read_scene_task(settings.output.dir, t.key) ? "done by a shard" : "pending", t.megapixels, shard_of[i]});
+  }
   std::map<int, int> scenes_of_year;
   for (const SceneProbe& p : ctx.probes) ++scenes_of_year[ctx.year_of(p)];
-  const std::vector<TileTask> tiles = tile_tasks(ctx, year_keys);
-  std::vector<double> tile_sizes;
-  std::vector<std::string> tile_keys;
-  for (const TileTask& t : tiles) tile_sizes.push_back(t.megapixels), tile_keys.push_back(t.key);
-  const std::vector<int> tile_shard_of = assign_to_shards(tile_sizes, tile_keys, options.shards);
-  for (std::size_t i = 0; i < tiles.size(); ++i) {
-    const TileTask& t = tiles[i];
-    const std::string status = year_status[t.year] == "unchanged"                    ? "unchanged"
-                               : read_season_task(settings.output.dir, t.key) ? "done by a shard"
-                                                                                    : "pending";
+  for (const int year : shared.unchanged)
+    rows.push_back({"year-" + shared.year_keys.at(year).substr(0, 12), "year", std::to_string(year) + ": " +
+                    std::to_string(scenes_of_year[year]) + " scenes, reloaded from the catalog", "unchanged", 0, -1});
+  sizes.clear(), keys.clear();
+  for (const TileTask& t : shared.tiles) sizes.push_back(t.megapixels), keys.push_back(t.key);
+  const std::vector<int> tile_shard_of = assign_to_shards(sizes, keys, options.shards);
+  for (std::size_t i = 0; i < shared.tiles.size(); ++i) {
+    const TileTask& t = shared.tiles[i];
     rows.push_back({"tile-" + t.key.substr(0, 12), "tile",
                     std::to_string(t.year) + " rows " + std::to_string(t.rows.row0) + "-" + std::to_string(t.rows.row_end() - 1) + ", " +
                         std::to_string(scenes_of_year[t.year]) + " scenes",
-                    status, t.megapixels, tile_shard_of[i]});
+                    read_season_task(settings.output.dir, t.key) ? "done by a shard" : "pending", t.megapixels, tile_shard_of[i]});
   }
-  std::vector<Row> scene_rows;
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    const SceneTask& t = tasks[i];
-    const std::string status = year_status[t.year] == "unchanged"               ? "unchanged"
-                               : read_scene_task(settings.output.dir, t.key) ? "done by a shard"
-                                                                               : "pending";
-    scene_rows.push_back({"scene-" + t.key.substr(0, 12), "scene", ctx.found[t.scene].path, status, t.megapixels, shard_of[i]});
-  }
-  rows.insert(rows.begin(), scene_rows.begin(), scene_rows.end());
   if (ctx.seasons())
     rows.push_back({"derive", "derive", "every year: its tiles into its COGs; trends, transitions, carbon, reports", "pending", 0, -1});
 

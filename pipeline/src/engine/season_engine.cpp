@@ -758,7 +758,9 @@ SeasonTile composite_tile(int year, const std::vector<SeasonSource*>& sources, c
                           const std::string& tile_dir) {
   SeasonTile tile;
   tile.row0 = rows.row0, tile.rows = rows.rows;
+  const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<YearSetup> setup = set_up_year(year, sources, grid, zones, s, ancillary);
+  const double set_up = seconds_since(start);
   if (!setup->in) return tile;
   // The tile's part of every product the year writes, as plain tiled GeoTIFFs of its rows.
   ProductOutputPlan outputs = setup->outputs;
@@ -779,7 +781,10 @@ SeasonTile composite_tile(int year, const std::vector<SeasonSource*>& sources, c
         tile.sample_matches.insert(tile.sample_matches.end(), st.sample_matches.begin(), st.sample_matches.end());
       },
       rows);
+  const double strips = seconds_since(start) - set_up;
   finish_all(opened.writers, setup->plan.threads);
+  spdlog::debug("  season {} tile of rows {}-{}: set up {:.2f} s, strips {:.2f} s, its files finished {:.2f} s", year, rows.row0,
+                rows.row_end() - 1, set_up, strips, seconds_since(start) - set_up - strips);
   // By zone, then row: each zone's rows merged in row order by the year, as one process merges them.
   std::stable_sort(tile.zone_rows.begin(), tile.zone_rows.end(), [](const ZoneRowTally& a, const ZoneRowTally& b) { return a.zone < b.zone; });
   tile.product_files.assign(season_products().size(), "");
