@@ -171,3 +171,24 @@ TEST_F(Shards, ShardsOfTheNextNightSkipTheYearsTheCatalogHasUnchanged) {
   EXPECT_NE(reduce.output.find("2 unchanged"), std::string::npos) << reduce.output;
   EXPECT_EQ(differing(without_revisions(folder_bytes(out)), single), std::vector<std::string>{});
 }
+
+TEST_F(Shards, TasksOfShardsThatWroteOtherProductsAreNotTaken) {
+  // Shards run with output.products=season (no per-scene rasters): the reduce, which writes every
+  // product, takes none of their tasks and makes everything itself, the bytes of one process.
+  const fs::path out = dir / "other_products";
+  const std::string other = " --set run.tile_rows=100 --set output.products=season";
+  for (int pass = 0; pass < 2; ++pass)
+    for (int i = 0; i < 2; ++i) {
+      const auto s = run_cli("run " + args + other + " --out " + out.string() + " --threads 1 --shard " + std::to_string(i) + "/2");
+      EXPECT_EQ(s.exit_code, 0) << s.output;
+    }
+  const auto plan = run_cli("plan " + args + " --set run.tile_rows=100 --out " + out.string() + " --shards 2");
+  EXPECT_EQ(plan.output.find("done by a shard"), std::string::npos) << plan.output;
+  const auto reduce = run_cli("run " + args + " --set run.tile_rows=100 --out " + out.string() + " --threads 2");
+  EXPECT_EQ(reduce.exit_code, single_exit) << reduce.output;
+  EXPECT_EQ(reduce.output.find("done by a shard"), std::string::npos) << reduce.output;
+  EXPECT_EQ(reduce.output.find("tiles made by shards, taken"), std::string::npos) << reduce.output;
+  std::map<std::string, std::string> made = without_revisions(folder_bytes(out));
+  for (auto f = made.begin(); f != made.end();) f = f->first.rfind("tasks/", 0) == 0 ? made.erase(f) : std::next(f);
+  EXPECT_EQ(differing(made, single), std::vector<std::string>{});
+}

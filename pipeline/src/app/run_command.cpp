@@ -710,7 +710,8 @@ std::vector<TileTask> tile_tasks(const RunContext& ctx, const std::map<int, std:
   for (const SceneProbe& p : ctx.probes) ++scenes[ctx.year_of(p)];
   for (const auto& [year, key] : year_keys)
     for (const geo::Window& rows : season_tiles(ctx.grid, ctx.settings.run.tile_rows))
-      tasks.push_back({year, rows, season_tile_key(key, rows), double(rows.cols) * double(rows.rows) / 1e6 * scenes[year]});
+      tasks.push_back({year, rows, season_tile_key(key, rows, season_products_written(ctx.settings)),
+                       double(rows.cols) * double(rows.rows) / 1e6 * scenes[year]});
   return tasks;
 }
 
@@ -1343,7 +1344,7 @@ int run_command(const RunOptions& o) {
               DoneSeasonTile done_tile;
               if (ctx.year_keys.count(job.year) && season_tasks_left(output.root()))
                 done_tile = [&, year_key = ctx.year_keys.at(job.year)](std::size_t, const geo::Window& rows) {
-                  const std::string key = season_tile_key(year_key, rows);
+                  const std::string key = season_tile_key(year_key, rows, season_products_written(ctx.settings));
                   std::optional<SeasonTile> tile = read_season_task(output.root(), key);
                   if (tile) taken_tiles.push_back(key);
                   return tile;

@@ -68,11 +68,21 @@ std::string settings_text(const Settings& settings, int year, const std::functio
   return text;
 }
 
+// The output settings a task's files are written with (codec, level, block size, the products
+// selected): not in the year's key, since a year reloaded from the catalog keeps its results
+// whatever they are, but a shard's files are taken only by a run that writes the same.
+std::string output_text(const Settings& settings) {
+  std::string text;
+  for (const SettingValue& v : setting_values(settings))
+    if (v.key.rfind("output.", 0) == 0 && v.key != "output.dir") text += v.key + "=" + v.text + "\n";
+  return text;
+}
+
 }  // namespace
 
-std::string season_tile_key(const std::string& year_key, const geo::Window& rows) {
+std::string season_tile_key(const std::string& year_key, const geo::Window& rows, const std::string& products) {
   return hash_text("season tile of year task " + year_key + "\nrows " + std::to_string(rows.row0) + " " + std::to_string(rows.rows) +
-                   "\ncols " + std::to_string(rows.col0) + " " + std::to_string(rows.cols) + "\n");
+                   "\ncols " + std::to_string(rows.col0) + " " + std::to_string(rows.cols) + "\nproducts " + products + "\n");
 }
 
 std::string scene_task_key(const std::string& version, const Settings& settings, int year, const std::string& scene_id,
@@ -80,7 +90,7 @@ std::string scene_task_key(const std::string& version, const Settings& settings,
                            const std::function<std::string(const std::string&)>& hash_of_file) {
   const std::string text = "ecomon " + version + "\nalgorithm year " + std::to_string(kYearAlgorithmVersion) + "\nscene " + scene_id + " " +
                            content_hash + "\nseason inputs " + (season_inputs ? "yes" : "no") + "\n" +
-                           settings_text(settings, year, hash_of_file);
+                           settings_text(settings, year, hash_of_file) + output_text(settings);
   return hash_text(text);
 }
 

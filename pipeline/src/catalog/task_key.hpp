@@ -30,15 +30,17 @@ std::string year_task_key(const std::string& version, const Settings& settings, 
                           const std::function<std::string(const std::string&)>& hash_of_file);
 
 /// The key of a scene's task (its products, tallies and season inputs on its own grid): ecomon's
-/// version, the settings the scene pass reads (a file by its content), the scene's id and content
+/// version, the settings the scene pass reads (a file by its content), the output settings its files
+/// are written with (codec, level, block size, output.products), the scene's id and content
 /// hash, and whether the season pass needs its season inputs. What a shard that did the task and the
 /// run that takes its results both compute.
 std::string scene_task_key(const std::string& version, const Settings& settings, int year, const std::string& scene_id,
                            const std::string& content_hash, bool season_inputs,
                            const std::function<std::string(const std::string&)>& hash_of_file);
 
-/// The key of a season tile task: its year's task key and the tile's rows.
-std::string season_tile_key(const std::string& year_key, const geo::Window& rows);
+/// The key of a season tile task: its year's task key, the tile's rows and the products the year
+/// writes (season_products_written: output.products is not in the year's key).
+std::string season_tile_key(const std::string& year_key, const geo::Window& rows, const std::string& products);
 
 /// The content hash of a scene as delivered: a folder's every file, an archive (also when read through
 /// /vsitar/, /vsizip/), or a metadata file with the files beside it that start with the scene's id.

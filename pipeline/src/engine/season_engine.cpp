@@ -579,6 +579,27 @@ void refit_stored_year(YearResult& y, const YearAncillary& ground, const Setting
 
 namespace {
 
+// Not selected, but read by a later pass: the FVC the trends read, the land cover the transitions read.
+std::function<bool(const ProductSpec&)> season_work_file_needed(const Settings& s) {
+  const bool trends = trends_selected(s.output);
+  const bool transitions = transitions_wanted(s);
+  return [trends, transitions](const ProductSpec& p) {
+    return (trends && p.name == kTrendSeasonInput) || (transitions && p.name == kTransitionSeasonInput);
+  };
+}
+
+}  // namespace
+
+std::string season_products_written(const Settings& s) {
+  const auto work_file_needed = season_work_file_needed(s);
+  std::string names;
+  for (const ProductSpec& p : season_products())
+    if (product_selected(s.output, "season", p.name) || work_file_needed(p)) names += p.name + " ";
+  return names;
+}
+
+namespace {
+
 // What composite_year and composite_tile share for one year: the sources in order with their
 // windows, the strip plan and its halo, what the strips read (YearInputs), the product plan, and
 // the ground points outside the grid (their matches come first, before any strip's).
@@ -671,11 +692,7 @@ std::unique_ptr<YearSetup> set_up_year(int year, const std::vector<SeasonSource*
                       {"ECOMON_SEASON", s.season.start + "/" + s.season.end},
                       {"ECOMON_SCENES", std::to_string(sources.size())}};
   if (result.simulated) outputs.metadata.push_back({"ECOMON_SIMULATED", kSimulatedNote});
-  const bool trends = trends_selected(s.output);
-  const bool transitions = transitions_wanted(s);
-  outputs.work_file_needed = [trends, transitions](const ProductSpec& p) {
-    return (trends && p.name == kTrendSeasonInput) || (transitions && p.name == kTransitionSeasonInput);
-  };
+  outputs.work_file_needed = season_work_file_needed(s);
   outputs.available = [ancillary](const ProductSpec& p) {
     switch (p.needs) {
       case ProductSpec::Needs::climate:

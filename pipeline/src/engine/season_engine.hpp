@@ -97,6 +97,10 @@ struct SeasonTile {
 /// reaches across rows by a halo a band reads, never across a column cut.
 std::vector<geo::Window> season_tiles(const geo::Grid& grid, int tile_rows);
 
+/// The season products a year writes, selected or as work files (a tile task's key holds them: a
+/// tile is taken only by a year that writes the same products).
+std::string season_products_written(const Settings& settings);
+
 /// A tile a shard made (`ecomon run --shard`), by its index and rows; none: made by the year itself.
 using DoneSeasonTile = std::function<std::optional<SeasonTile>(std::size_t tile, const geo::Window& rows)>;
 
