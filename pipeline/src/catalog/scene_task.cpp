@@ -23,6 +23,16 @@ constexpr const char* kFormat = "ecomon-scene-task-1";
 
 std::string task_file(const std::string& root, const std::string& key) { return scene_tasks_dir(root) + "/scene-" + key + ".json"; }
 
+// A task's file as JSON, of `format` and `key`; throws std::runtime_error on anything else.
+json read_task_json(const std::string& path, const char* format, const std::string& key) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  json file = json::parse(text.str());
+  if (file.at("format") != format || file.at("key") != key) throw std::runtime_error("another format or key");
+  return file;
+}
+
 }  // namespace
 
 std::string scene_tasks_dir(const std::string& root) { return (fs::path(root) / "tasks").string(); }
@@ -56,11 +66,7 @@ std::optional<SceneTaskRecord> read_scene_task(const std::string& root, const st
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return std::nullopt;
   try {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    const json file = json::parse(text.str());
-    if (file.at("format") != kFormat || file.at("key") != key) throw std::runtime_error("another format or key");
+    const json file = read_task_json(path, kFormat, key);
     const StoredYear one = parse_stored_year(file.at("results").get<std::string>(), root);
     if (one.statuses.size() != 1) throw std::runtime_error("not one scene's status");
     SceneTaskRecord task;
@@ -119,11 +125,7 @@ std::optional<SeasonTile> read_season_task(const std::string& root, const std::s
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return std::nullopt;
   try {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    const json file = json::parse(text.str());
-    if (file.at("format") != kSeasonFormat || file.at("key") != key) throw std::runtime_error("another format or key");
+    const json file = read_task_json(path, kSeasonFormat, key);
     SeasonTile tile = parse_season_tile(file.at("results").get<std::string>(), root);
     for (const std::string& p : tile.product_files)
       if (!p.empty() && !fs::is_regular_file(p, ec)) return std::nullopt;

@@ -193,41 +193,35 @@ void get_field(Reader& r, Owner& owner, const Field& f, const std::string& root)
   }
 }
 
+// A whole text: the format's name, the value, "end".
+template <typename T>
+std::string to_text(const char* format, const T& value, const std::string& root) {
+  Writer w;
+  w.name(format);
+  put<Storage::value>(w, value, root);
+  w.name("end");
+  return w.str();
+}
+
+template <typename T>
+T from_text(const char* format, const std::string& text, const std::string& root) {
+  Reader r(text);
+  T value;
+  r.name(format);
+  get<Storage::value>(r, value, root);
+  r.name("end");
+  return value;
+}
+
 }  // namespace
 
-std::string serialise_stored_year(const StoredYear& s, const std::string& root) {
-  Writer w;
-  w.name(kFormat);
-  put<Storage::value>(w, s, root);
-  w.name("end");
-  return w.str();
-}
+std::string serialise_stored_year(const StoredYear& s, const std::string& root) { return to_text(kFormat, s, root); }
 
-StoredYear parse_stored_year(const std::string& text, const std::string& root) {
-  Reader r(text);
-  StoredYear s;
-  r.name(kFormat);
-  get<Storage::value>(r, s, root);
-  r.name("end");
-  return s;
-}
+StoredYear parse_stored_year(const std::string& text, const std::string& root) { return from_text<StoredYear>(kFormat, text, root); }
 
-std::string serialise_season_tile(const SeasonTile& tile, const std::string& root) {
-  Writer w;
-  w.name(kTileFormat);
-  put<Storage::value>(w, tile, root);
-  w.name("end");
-  return w.str();
-}
+std::string serialise_season_tile(const SeasonTile& tile, const std::string& root) { return to_text(kTileFormat, tile, root); }
 
-SeasonTile parse_season_tile(const std::string& text, const std::string& root) {
-  Reader r(text);
-  SeasonTile tile;
-  r.name(kTileFormat);
-  get<Storage::value>(r, tile, root);
-  r.name("end");
-  return tile;
-}
+SeasonTile parse_season_tile(const std::string& text, const std::string& root) { return from_text<SeasonTile>(kTileFormat, text, root); }
 
 std::vector<std::string> stored_year_rasters(const StoredYear& stored) {
   const std::string year = std::to_string(stored.year.year), prefix = "ecomon_" + year + "_";
