@@ -6,6 +6,13 @@
 
 #include "base/fields.hpp"
 #include "catalog/stored_year.hpp"
+#include "catalog/workspace_catalog.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
 
 namespace {
 
@@ -89,4 +96,37 @@ TEST(StoredYear, EveryStoredMemberReadsBack) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("method_min_share"), std::string::npos) << e.what();
   }
+}
+
+// A catalog opened immutable (what shards on many machines do, SQLite over a network filesystem):
+// it reads what a run recorded and the files' hashes, writes nothing (no -wal, no -shm beside it),
+// also in a folder whose name holds what a URI would read otherwise.
+TEST(WorkspaceCatalogImmutable, ReadsWhatARunRecordedAndLeavesNoFileBesideIt) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("ecomon catalog %20 ?x #y " + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string input = (dir / "input.txt").string();
+  std::ofstream(input) << "scene bytes";
+  std::string hash;
+  {
+    WorkspaceCatalog run(dir.string(), WorkspaceCatalog::Open::create);
+    const std::int64_t id = run.begin_run("test", "run");
+    hash = run.file_hash(input);
+    run.record_task(id, "year-key", "year", 2023, {"S1"}, "the year's results", {});
+  }
+  ASSERT_TRUE(fs::exists(dir / "catalog.sqlite"));
+  ASSERT_FALSE(fs::exists(dir / "catalog.sqlite-wal")) << "the run closed its catalog";
+  {
+    const WorkspaceCatalog shard(dir.string(), WorkspaceCatalog::Open::immutable);
+    EXPECT_EQ(shard.done_task("year-key"), std::optional<std::string>("the year's results"));
+    EXPECT_EQ(shard.done_task("another-key"), std::nullopt);
+  }
+  WorkspaceCatalog shard(dir.string(), WorkspaceCatalog::Open::immutable);
+  EXPECT_EQ(shard.file_hash(input), hash);
+  std::ofstream(input, std::ios::app) << " changed";
+  EXPECT_NE(shard.file_hash(input), hash) << "a changed file is hashed again";
+  EXPECT_FALSE(fs::exists(dir / "catalog.sqlite-wal"));
+  EXPECT_FALSE(fs::exists(dir / "catalog.sqlite-shm"));
+  fs::remove_all(dir);
 }

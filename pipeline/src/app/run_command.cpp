@@ -1057,7 +1057,7 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
   std::optional<WorkspaceCatalog> known_hashes;
   std::error_code no_catalog;
   if (fs::exists(WorkspaceCatalog::file_in(settings.output.dir), no_catalog)) {
-    known_hashes.emplace(settings.output.dir, WorkspaceCatalog::Open::read_only);
+    known_hashes.emplace(settings.output.dir, WorkspaceCatalog::Open::immutable);
     ctx.hash_cache = &*known_hashes;
   }
   ctx.plots = in.plots ? &*in.plots : nullptr;

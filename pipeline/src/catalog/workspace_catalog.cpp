@@ -115,13 +115,29 @@ WorkspaceCatalog::WorkspaceCatalog(const std::string& dir, Open open)
     : path_(file_in(dir)), root_(std::filesystem::absolute(dir).lexically_normal().string()) {
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
   const bool existed = std::filesystem::exists(path_);
-  read_only_ = open == Open::read_only;
+  read_only_ = open == Open::read_only || open == Open::immutable;
   if (open != Open::create && !existed) throw OutputError(path_ + ": no catalog here (is " + dir + " an ecomon output folder?)");
-  const int flags = open == Open::read_only ? SQLITE_OPEN_READONLY
-                    : open == Open::create  ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                                            : SQLITE_OPEN_READWRITE;
+  const int flags = read_only_            ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+                    : open == Open::create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                           : SQLITE_OPEN_READWRITE;
+  // immutable: SQLite's URI parameter (no locking, no -shm, no change detection); the path
+  // percent-encoded where a URI would read it otherwise.
+  std::string name = path_;
+  if (open == Open::immutable) {
+    name = "file:";
+    for (const char c : std::filesystem::absolute(path_).string()) {
+      if (c == '%' || c == '?' || c == '#') {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+        name += hex;
+      } else {
+        name += c;
+      }
+    }
+    name += "?immutable=1";
+  }
   try {
-    if (sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr) != SQLITE_OK) fail("cannot open");
+    if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) fail("cannot open");
     sqlite3_busy_timeout(db_, 10000);
     // The schema's version first, before any work: a newer ecomon's catalog is not ours to change.
     int version = 0;
@@ -132,7 +148,7 @@ WorkspaceCatalog::WorkspaceCatalog(const std::string& dir, Open open)
     if (version > kSchemaVersion)
       throw OutputError(path_ + ": written by a newer ecomon (catalog schema " + std::to_string(version) + "; this ecomon reads up to " +
                         std::to_string(kSchemaVersion) + "): run that version, or move the catalog away to rebuild it with this one");
-    if (open != Open::read_only) {
+    if (!read_only_) {
       // WAL: a reader (`ecomon status`) never blocks the run; synchronous=FULL: a committed task
       // survives a power cut, so what the catalog says is done is on disk.
       exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");

@@ -50,9 +50,11 @@ struct CatalogRun {
 
 class WorkspaceCatalog {
  public:
-  /// How a catalog is opened: made if missing (a run), existing only (forget), or read only (status:
-  /// a user who may read the workspace but not write it).
-  enum class Open { create, existing, read_only };
+  /// How a catalog is opened: made if missing (a run), existing only (forget), read only (status:
+  /// a user who may read the workspace but not write it), or immutable (shards on many machines,
+  /// while no run writes it: read without locks or shared memory, which a network filesystem does
+  /// not give; what an unfinished write left in its journal is not seen, so a shard may only do more).
+  enum class Open { create, existing, read_only, immutable };
   /// The version of the tables this ecomon writes (PRAGMA user_version): a catalog of a newer one is
   /// refused before any work, saying so.
   static constexpr int kSchemaVersion = 2;
