@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -485,4 +486,32 @@ TEST(OwnData, TheThirtyMetreExampleConfigOnArchivesByRelativePath) {
     EXPECT_TRUE(fs::exists(out / file)) << file;
   const auto valid = run_shell("/usr/bin/python3 " + std::string(ECOMON_SOURCE_DIR) + "/tests/schemas/validate_stac.py " + (out / "stac").string());
   EXPECT_EQ(valid.exit_code, 0) << valid.output;
+}
+
+// The catalog keeps each raster's SHA-256 with its size and modification time: the next run (both
+// years unchanged, reloaded) writes the STAC item from it without reading the raster again, and a
+// raster changed since is read again. Seen by planting a value in the catalog for one raster.
+TEST(Stac, TheNextRunTakesAnUnchangedRastersChecksumFromTheCatalogAndRereadsAChangedOne) {
+  const fs::path dir = two_year_run("stac_checksums");
+  const fs::path out = dir / "out";
+  const fs::path raster = out / "years" / "2023" / "ecomon_2023_LANDCOVER.tif";
+  const fs::path item_path = out / "stac" / "ecomon-season-LANDCOVER" / "LANDCOVER-2023" / "LANDCOVER-2023.json";
+  const auto checksum = [&] { return nlohmann::json::parse(read_file(item_path)).at("assets").at("data").at("file:checksum").get<std::string>(); };
+  const std::string real = checksum();
+  const auto plant = run_shell("/usr/bin/python3 -c \"import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+                               "n = db.execute(\\\"UPDATE file_checksums SET sha256 = '1220planted' WHERE path LIKE '%ecomon_2023_LANDCOVER.tif'\\\").rowcount; "
+                               "db.commit(); print('rows', n)\" " +
+                               (out / "catalog.sqlite").string());
+  ASSERT_NE(plant.output.find("rows 1"), std::string::npos) << plant.output;
+  const std::string again = "run /dev/null --out " + out.string() + " --input " + (dir / "scenes").string() + " --zones " +
+                            (dir / "z.geojson").string() + " --set season.pixel_size=60 --targets " + (dir / "targets.yaml").string();
+  auto r = run_cli(again);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_NE(r.output.find("2 unchanged"), std::string::npos) << r.output;
+  EXPECT_EQ(checksum(), "1220planted") << "the unchanged raster was read again";
+  // The raster's modification time moves: its checksum is computed again.
+  fs::last_write_time(raster, fs::last_write_time(raster) + std::chrono::seconds(2));
+  r = run_cli(again);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(checksum(), real);
 }

@@ -847,6 +847,7 @@ int report(const RunContext& ctx, RunRecord& record) {
   const WorkspaceResults results(std::move(collected));
   RunResults run_results = results.view(ctx.output, ctx.tables_on_stdout);
   run_results.scenes_unchanged = record.unchanged_scenes;
+  if (ctx.catalog) run_results.checksum_of = [&ctx](const std::string& path) { return ctx.catalog->file_checksum(path); };
   // What this run publishes against what the workspace published last: the revisions.
   const std::vector<PublishedFigure> figures = published_figures(run_results);
   std::vector<Revision> revisions;

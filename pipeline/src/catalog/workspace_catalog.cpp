@@ -1,5 +1,7 @@
 #include "catalog/workspace_catalog.hpp"
 
+#include "base/file_checksum.hpp"
+
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -25,6 +27,7 @@ CREATE TABLE IF NOT EXISTS scenes(path TEXT PRIMARY KEY, scene_id TEXT, sensor T
   content_hash TEXT, status TEXT NOT NULL, reason TEXT, year INTEGER, last_run INTEGER, updated TEXT);
 CREATE INDEX IF NOT EXISTS scenes_by_id ON scenes(scene_id);
 CREATE TABLE IF NOT EXISTS file_hashes(path TEXT PRIMARY KEY, bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS file_checksums(path TEXT PRIMARY KEY, bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tasks(key TEXT PRIMARY KEY, kind TEXT NOT NULL, year INTEGER, scene_ids TEXT, results TEXT NOT NULL,
   run INTEGER, recorded TEXT);
 CREATE TABLE IF NOT EXISTS outputs(path TEXT PRIMARY KEY, hash TEXT NOT NULL, bytes INTEGER, mtime_ns INTEGER, task TEXT, version TEXT,
@@ -269,6 +272,20 @@ std::string WorkspaceCatalog::file_hash(const std::string& file) {
   Statement u(db_, "INSERT OR REPLACE INTO file_hashes(path, bytes, mtime_ns, hash) VALUES(?, ?, ?, ?)", path_);
   u.bind(1, file).bind(2, std::int64_t(stamp.bytes)).bind(3, stamp.mtime_ns).bind(4, hash).step();
   return hash;
+}
+
+std::string WorkspaceCatalog::file_checksum(const std::string& file) {
+  const FileStamp stamp = file_stamp(file);
+  {
+    Statement q(db_, "SELECT bytes, mtime_ns, sha256 FROM file_checksums WHERE path = ?", path_);
+    q.bind(1, file);
+    if (q.step() && std::uint64_t(q.integer(0)) == stamp.bytes && q.integer(1) == stamp.mtime_ns) return q.text(2);
+  }
+  const std::string checksum = sha256_multihash_of_file(file);
+  if (read_only_) return checksum;
+  Statement u(db_, "INSERT OR REPLACE INTO file_checksums(path, bytes, mtime_ns, sha256) VALUES(?, ?, ?, ?)", path_);
+  u.bind(1, file).bind(2, std::int64_t(stamp.bytes)).bind(3, stamp.mtime_ns).bind(4, checksum).step();
+  return checksum;
 }
 
 std::int64_t WorkspaceCatalog::begin_run(const std::string& version, const std::string& command) {

@@ -74,6 +74,9 @@ class WorkspaceCatalog {
   /// The content hash of a file, read from the catalog when its size and modification time are
   /// those recorded with it, else computed (and recorded, unless the catalog was opened read-only).
   std::string file_hash(const std::string& path);
+  /// A file's SHA2-256 multihash (base/file_checksum.hpp: what STAC's file:checksum holds), kept the
+  /// same way: a nightly run does not read every raster of the workspace again to describe it.
+  std::string file_checksum(const std::string& path);
 
   std::int64_t begin_run(const std::string& version, const std::string& command);
   void end_run(std::int64_t run, const RunSummary& summary);

@@ -159,7 +159,7 @@ class StacWriter : public ReportWriter {
                     {"links", json::array({link("root", "./catalog.json")})}};
     for (const auto& [id, entries] : collections) {
       catalog["links"].push_back(link("child", "./" + id + "/collection.json"));
-      write_collection(id, entries, target, scratch);
+      write_collection(id, entries, target, scratch, r.checksum_of);
     }
     write_json(scratch / "catalog.json", catalog);
 
@@ -223,7 +223,7 @@ class StacWriter : public ReportWriter {
   }
 
   // An item's properties and asset, from the file on disk and the product's spec.
-  static json item(const RasterEntry& raster, const fs::path& item_dir, const fs::path& catalog_root) {
+  static json item(const RasterEntry& raster, const fs::path& item_dir, const fs::path& catalog_root, const std::string& checksum) {
     const geo::io::RasterReader reader(raster.path);
     const geo::Grid& grid = reader.grid();
     const Footprint where = footprint(grid);
@@ -251,7 +251,7 @@ class StacWriter : public ReportWriter {
                   {"roles", json::array({"data"})},
                   {"data_type", stac_data_type(reader.data_type_name())},
                   {"file:size", fs::file_size(raster.path)},
-                  {"file:checksum", sha256_multihash_of_file(raster.path)}};
+                  {"file:checksum", checksum}};
     if (const auto nodata = reader.nodata()) asset["nodata"] = *nodata;
     const auto [scale, offset] = reader.scale_offset();
     asset["raster:scale"] = scale;
@@ -294,8 +294,8 @@ class StacWriter : public ReportWriter {
                                    link("parent", "../collection.json"), link("collection", "../collection.json")})}};
   }
 
-  static void write_collection(const std::string& id, const std::vector<const RasterEntry*>& entries,
-                               const fs::path& target, const fs::path& scratch) {
+  static void write_collection(const std::string& id, const std::vector<const RasterEntry*>& entries, const fs::path& target,
+                               const fs::path& scratch, const std::function<std::string(const std::string&)>& checksum_of) {
     const RasterEntry& first = *entries.front();
     json links = json::array({link("root", "../catalog.json"), link("parent", "../catalog.json")});
     double west = 180, south = 90, east = -180, north = -90;
@@ -303,7 +303,8 @@ class StacWriter : public ReportWriter {
     for (const RasterEntry* raster : entries) {
       // Items are placed as they will be once the scratch folder is put in place of the catalog.
       const fs::path item_dir = target / id / raster->item_id;
-      const json value = item(*raster, item_dir, target);
+      const json value =
+          item(*raster, item_dir, target, checksum_of ? checksum_of(raster->path) : sha256_multihash_of_file(raster->path));
       write_json(scratch / id / raster->item_id / (raster->item_id + ".json"), value);
       links.push_back(link("item", "./" + raster->item_id + "/" + raster->item_id + ".json", "application/geo+json"));
       const auto& b = value["bbox"];
