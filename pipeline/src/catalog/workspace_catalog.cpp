@@ -260,32 +260,34 @@ void WorkspaceCatalog::exec(const std::string& sql) const {
   }
 }
 
-std::string WorkspaceCatalog::file_hash(const std::string& file) {
+namespace {
+
+// A file's digest kept in `table` (path, bytes, mtime_ns, `column`): the one recorded when the file's
+// size and modification time are still those recorded with it, else `compute`d (and recorded,
+// unless `read_only`: `ecomon plan` and the shards read, never write, the catalog).
+std::string kept_by_stamp(sqlite3* db, const std::string& where, bool read_only, const std::string& table, const std::string& column,
+                          const std::string& file, std::string (*compute)(const std::string&)) {
   const FileStamp stamp = file_stamp(file);
   {
-    Statement q(db_, "SELECT bytes, mtime_ns, hash FROM file_hashes WHERE path = ?", path_);
+    Statement q(db, ("SELECT bytes, mtime_ns, " + column + " FROM " + table + " WHERE path = ?").c_str(), where);
     q.bind(1, file);
     if (q.step() && std::uint64_t(q.integer(0)) == stamp.bytes && q.integer(1) == stamp.mtime_ns) return q.text(2);
   }
-  const std::string hash = hash_file(file);
-  if (read_only_) return hash;  // `ecomon plan` reads, never writes, the catalog
-  Statement u(db_, "INSERT OR REPLACE INTO file_hashes(path, bytes, mtime_ns, hash) VALUES(?, ?, ?, ?)", path_);
-  u.bind(1, file).bind(2, std::int64_t(stamp.bytes)).bind(3, stamp.mtime_ns).bind(4, hash).step();
-  return hash;
+  const std::string digest = compute(file);
+  if (read_only) return digest;
+  Statement u(db, ("INSERT OR REPLACE INTO " + table + "(path, bytes, mtime_ns, " + column + ") VALUES(?, ?, ?, ?)").c_str(), where);
+  u.bind(1, file).bind(2, std::int64_t(stamp.bytes)).bind(3, stamp.mtime_ns).bind(4, digest).step();
+  return digest;
+}
+
+}  // namespace
+
+std::string WorkspaceCatalog::file_hash(const std::string& file) {
+  return kept_by_stamp(db_, path_, read_only_, "file_hashes", "hash", file, hash_file);
 }
 
 std::string WorkspaceCatalog::file_checksum(const std::string& file) {
-  const FileStamp stamp = file_stamp(file);
-  {
-    Statement q(db_, "SELECT bytes, mtime_ns, sha256 FROM file_checksums WHERE path = ?", path_);
-    q.bind(1, file);
-    if (q.step() && std::uint64_t(q.integer(0)) == stamp.bytes && q.integer(1) == stamp.mtime_ns) return q.text(2);
-  }
-  const std::string checksum = sha256_multihash_of_file(file);
-  if (read_only_) return checksum;
-  Statement u(db_, "INSERT OR REPLACE INTO file_checksums(path, bytes, mtime_ns, sha256) VALUES(?, ?, ?, ?)", path_);
-  u.bind(1, file).bind(2, std::int64_t(stamp.bytes)).bind(3, stamp.mtime_ns).bind(4, checksum).step();
-  return checksum;
+  return kept_by_stamp(db_, path_, read_only_, "file_checksums", "sha256", file, sha256_multihash_of_file);
 }
 
 std::int64_t WorkspaceCatalog::begin_run(const std::string& version, const std::string& command) {
