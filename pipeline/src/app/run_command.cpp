@@ -1294,6 +1294,7 @@ int run_command(const RunOptions& o) {
   RunSummary done_so_far;  // what an interrupted run did before it stopped: its record in the catalog
   std::vector<std::string> taken_tasks;  // shards' scene tasks whose results this run took
   std::vector<std::string> taken_tiles;  // ... and season tiles
+  std::set<std::string> current_tasks;   // the keys of every task of this config: any other is stale
   try {
     {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
       RunContext ctx{settings, output, in.zone_source};
@@ -1388,11 +1389,17 @@ int run_command(const RunOptions& o) {
       collect_failures(ctx, record, plan, jobs);
       summary = run_summary(ctx, record, plan);
       summary.exit_status = report(ctx, record);
+      for (const SceneTask& t : scene_tasks(ctx)) current_tasks.insert(t.key);
+      for (const TileTask& t : tile_tasks(ctx, ctx.year_keys)) current_tasks.insert(t.key);
     }
     output.remove_empty_work_dir();  // sources and writers removed their temporary files
     // The shards' task files taken (their season inputs went with their years).
     for (const std::string& key : taken_tasks) remove_scene_task(output.root(), key);
     for (const std::string& key : taken_tiles) remove_season_task(output.root(), key);
+    if (const std::size_t stale = remove_tasks_but(output.root(), current_tasks); stale > 0)
+      spdlog::info("removed {} task(s) of shards that no run of this config takes (run with other settings, or on inputs since changed) "
+                   "from {}",
+                   stale, scene_tasks_dir(output.root()));
     // The reports and tables at the top of the folder, as written by this run.
     std::vector<std::string> reports;
     std::error_code ec;

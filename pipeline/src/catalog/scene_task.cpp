@@ -143,4 +143,28 @@ void remove_season_task(const std::string& root, const std::string& key) {
   fs::remove(scene_tasks_dir(root), ec);  // empty once every task was taken
 }
 
+std::size_t remove_tasks_but(const std::string& root, const std::set<std::string>& keep) {
+  std::set<std::pair<std::string, std::string>> other;  // (kind, key)
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(scene_tasks_dir(root), ec)) {
+    const std::string name = e.path().filename().string();
+    for (const std::string kind : {"scene", "season"}) {
+      if (name.rfind(kind + "-", 0) != 0) continue;
+      std::string key = name.substr(kind.size() + 1);
+      if (key.size() > 5 && key.compare(key.size() - 5, 5, ".json") == 0) key.resize(key.size() - 5);
+      if (!keep.count(key)) other.insert({kind, key});
+    }
+  }
+  for (const auto& [kind, key] : other) {
+    if (kind == "scene") {
+      fs::remove(task_file(root, key), ec);
+      fs::remove_all(scene_task_work_dir(root, key), ec);  // its season inputs: no year reads them
+      fs::remove(scene_tasks_dir(root), ec);
+    } else {
+      remove_season_task(root, key);
+    }
+  }
+  return other.size();
+}
+
 }  // namespace ecomon

@@ -7,6 +7,7 @@
 // its catalog as its own. The results go through the catalog's one serialisation
 // (catalog/stored_year.hpp); the season inputs, which a stored year does not keep, are listed beside.
 #include <optional>
+#include <set>
 #include <string>
 
 #include "engine/season_engine.hpp"
@@ -51,5 +52,9 @@ void write_season_task(const std::string& root, const std::string& key, int year
 std::optional<SeasonTile> read_season_task(const std::string& root, const std::string& key);
 /// Removes the tile task's file and its folder.
 void remove_season_task(const std::string& root, const std::string& key);
+
+/// Removes every scene and tile task whose key is not in `keep` (left by shards run with other
+/// settings or on inputs that changed since: no run of this config takes them); returns how many.
+std::size_t remove_tasks_but(const std::string& root, const std::set<std::string>& keep);
 
 }  // namespace ecomon
