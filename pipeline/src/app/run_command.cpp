@@ -191,7 +191,7 @@ struct RunContext {
   const std::vector<ReferenceSample>* samples = nullptr;
   const CarbonFactors* carbon_factors = nullptr;  // the density table of the stock changes (none: no stock change)
   WorkspaceCatalog* catalog = nullptr;            // scenes recorded in it, unchanged years reloaded from it, done years recorded in it
-  WorkspaceCatalog* hash_cache = nullptr;         // a catalog opened read-only for the files' hashes alone (a shard's)
+  WorkspaceCatalog* hash_cache = nullptr;         // a catalog read (a shard's: opened immutable) for the files' hashes alone
   std::int64_t run_id = 0;
   std::string version;
   bool tables_on_stdout = true;  // nightly mode: the tables stay in the output folder, stdout gets the summary only
@@ -703,6 +703,11 @@ std::map<int, std::string> year_task_keys(const RunContext& ctx) {
   return keys;
 }
 
+// A tile's task key: its year's, its rows, the season products the run writes.
+std::string tile_task_key(const RunContext& ctx, const std::string& year_key, const geo::Window& rows) {
+  return season_tile_key(year_key, rows, season_products_written(ctx.settings));
+}
+
 std::vector<TileTask> tile_tasks(const RunContext& ctx, const std::map<int, std::string>& year_keys) {
   std::vector<TileTask> tasks;
   if (!ctx.seasons()) return tasks;
@@ -710,8 +715,7 @@ std::vector<TileTask> tile_tasks(const RunContext& ctx, const std::map<int, std:
   for (const SceneProbe& p : ctx.probes) ++scenes[ctx.year_of(p)];
   for (const auto& [year, key] : year_keys)
     for (const geo::Window& rows : season_tiles(ctx.grid, ctx.settings.run.tile_rows))
-      tasks.push_back({year, rows, season_tile_key(key, rows, season_products_written(ctx.settings)),
-                       double(rows.cols) * double(rows.rows) / 1e6 * scenes[year]});
+      tasks.push_back({year, rows, tile_task_key(ctx, key, rows), double(rows.cols) * double(rows.rows) / 1e6 * scenes[year]});
   return tasks;
 }
 
@@ -1346,7 +1350,7 @@ int run_command(const RunOptions& o) {
               DoneSeasonTile done_tile;
               if (ctx.year_keys.count(job.year) && season_tasks_left(output.root()))
                 done_tile = [&, year_key = ctx.year_keys.at(job.year)](std::size_t, const geo::Window& rows) {
-                  const std::string key = season_tile_key(year_key, rows, season_products_written(ctx.settings));
+                  const std::string key = tile_task_key(ctx, year_key, rows);
                   std::optional<SeasonTile> tile = read_season_task(output.root(), key);
                   if (tile) taken_tiles.push_back(key);
                   return tile;

@@ -157,9 +157,8 @@ std::size_t remove_tasks_but(const std::string& root, const std::set<std::string
   }
   for (const auto& [kind, key] : other) {
     if (kind == "scene") {
-      fs::remove(task_file(root, key), ec);
       fs::remove_all(scene_task_work_dir(root, key), ec);  // its season inputs: no year reads them
-      fs::remove(scene_tasks_dir(root), ec);
+      remove_scene_task(root, key);
     } else {
       remove_season_task(root, key);
     }

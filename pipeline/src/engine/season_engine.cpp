@@ -760,6 +760,18 @@ void run_season_strips(const YearSetup& setup, const geo::Grid& grid, Emit emit,
       [&](SeasonStrip& strip) { composite_strip(strip, in); }, emit, rows);
 }
 
+// Appends what the rows that follow add to a year, in row order: each source's footprint runs and
+// the plots' and sample units' matches (a strip's, or a tile's, into the tile's or the year's).
+void append_following_rows(SourceFootprints& footprints, std::vector<PlotMatch>& plot_matches, std::vector<PlotMatch>& sample_matches,
+                           const SourceFootprints& more_footprints, const std::vector<PlotMatch>& more_plots,
+                           const std::vector<PlotMatch>& more_samples) {
+  footprints.resize(more_footprints.size());
+  for (std::size_t k = 0; k < more_footprints.size(); ++k)
+    footprints[k].insert(footprints[k].end(), more_footprints[k].begin(), more_footprints[k].end());
+  plot_matches.insert(plot_matches.end(), more_plots.begin(), more_plots.end());
+  sample_matches.insert(sample_matches.end(), more_samples.begin(), more_samples.end());
+}
+
 // Whether a tally holds nothing: merging it changes nothing (a zone's row that it does not reach).
 bool empty_tally(const ZoneTally& t) {
   static const std::string nothing = ZoneTally{}.serialise();
@@ -792,10 +804,7 @@ SeasonTile composite_tile(int year, const std::vector<SeasonSource*>& sources, c
         for (std::size_t z = 0; z < st.zone_rows.size(); ++z)
           for (std::size_t r = 0; r < st.zone_rows[z].size(); ++r)
             if (!empty_tally(st.zone_rows[z][r])) tile.zone_rows.push_back({int(z), st.core.row0 + int(r), std::move(st.zone_rows[z][r])});
-        for (std::size_t k = 0; k < st.footprints.size(); ++k)
-          tile.footprints[k].insert(tile.footprints[k].end(), st.footprints[k].begin(), st.footprints[k].end());
-        tile.plot_matches.insert(tile.plot_matches.end(), st.plot_matches.begin(), st.plot_matches.end());
-        tile.sample_matches.insert(tile.sample_matches.end(), st.sample_matches.begin(), st.sample_matches.end());
+        append_following_rows(tile.footprints, tile.plot_matches, tile.sample_matches, st.footprints, st.plot_matches, st.sample_matches);
       },
       rows);
   const double strips = seconds_since(start) - set_up;
@@ -852,11 +861,7 @@ void take_tile(const SeasonTile& tile, const geo::Grid& grid, int strip_rows, st
     if (t.zone < 0 || std::size_t(t.zone) >= result.tallies.size()) throw std::runtime_error("season tile: a tally of no zone");
     result.tallies[std::size_t(t.zone)].merge(t.tally);
   }
-  result.source_footprints.resize(tile.footprints.size());
-  for (std::size_t k = 0; k < tile.footprints.size(); ++k)
-    result.source_footprints[k].insert(result.source_footprints[k].end(), tile.footprints[k].begin(), tile.footprints[k].end());
-  plot_matches.insert(plot_matches.end(), tile.plot_matches.begin(), tile.plot_matches.end());
-  sample_matches.insert(sample_matches.end(), tile.sample_matches.begin(), tile.sample_matches.end());
+  append_following_rows(result.source_footprints, plot_matches, sample_matches, tile.footprints, tile.plot_matches, tile.sample_matches);
 }
 
 }  // namespace
@@ -883,11 +888,7 @@ YearResult composite_year(int year, const std::vector<SeasonSource*>& unsorted, 
   const auto emit = [&](SeasonStrip& st) {
     st.outputs.write(writers);
     merge_rows(result.tallies, st.zone_rows);
-    result.source_footprints.resize(st.footprints.size());
-    for (std::size_t k = 0; k < st.footprints.size(); ++k)
-      result.source_footprints[k].insert(result.source_footprints[k].end(), st.footprints[k].begin(), st.footprints[k].end());
-    plot_matches.insert(plot_matches.end(), st.plot_matches.begin(), st.plot_matches.end());
-    sample_matches.insert(sample_matches.end(), st.sample_matches.begin(), st.sample_matches.end());
+    append_following_rows(result.source_footprints, plot_matches, sample_matches, st.footprints, st.plot_matches, st.sample_matches);
   };
   if (!done_tile) {
     run_season_strips(*setup, grid, emit);
