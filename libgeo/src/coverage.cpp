@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace geo {
 
@@ -20,10 +21,14 @@ double mean_clamped_linear(double a, double b) {
 
 namespace {
 
-// Accumulates one ring's signed contribution into `partial` (boundary cells) and `fill` (difference
-// array down each column). Coordinates are in window cell units: u = column, v = row (down).
-void accumulate_ring(const Ring& ring, double orientation, const GeoTransform& gt, const Window& w, std::vector<double>& partial,
-                     std::vector<double>& fill) {
+using Entry = CoverageRows::Entry;
+
+// Appends one ring's signed contributions to `partial` (boundary cells) and `fill` (difference
+// array down each column), in edge order, for the cells of `frame` in `wanted` (frame cell units):
+// the fill of every row above them too, which the rows wanted start from. Coordinates are in frame
+// cell units: u = column, v = row (down).
+void accumulate_ring(const Ring& ring, double orientation, const GeoTransform& gt, const Window& w, const Window& wanted,
+                     std::vector<Entry>& partial, std::vector<Entry>& fill) {
   const std::size_t n = ring.size();
   if (n < 3) return;
   const int cols = w.cols, rows = w.rows;
@@ -46,8 +51,8 @@ void accumulate_ring(const Ring& ring, double orientation, const GeoTransform& g
     if (ub <= 0 || ua >= cols) continue;
     const double slope = (vb - va) / (ub - ua);
     // Clamp before converting: far-away vertices must not overflow int.
-    const int c_first = ua <= 0 ? 0 : int(std::floor(ua));
-    const int c_last = ub >= cols ? cols - 1 : int(std::ceil(ub)) - 1;
+    const int c_first = std::max(ua <= 0 ? 0 : int(std::floor(ua)), wanted.col0);
+    const int c_last = std::min(ub >= cols ? cols - 1 : int(std::ceil(ub)) - 1, wanted.col_end() - 1);
     for (int c = c_first; c <= c_last; ++c) {
       const double p = std::max(ua, double(c)), q = std::min(ub, double(c + 1));
       if (q <= p) continue;
@@ -57,12 +62,13 @@ void accumulate_ring(const Ring& ring, double orientation, const GeoTransform& g
       // Rows entirely below the edge get the full width: record it once, at the first such row.
       const double first_full = std::ceil(vmax);
       const int r_full = first_full >= rows ? rows : int(std::max(first_full, 0.0));
-      if (r_full < rows) fill[std::size_t(r_full) * cols + c] += sign * width;
+      if (r_full < wanted.row_end()) fill.push_back({r_full, c, sign * width});
       // Rows the edge passes through get the exact clamped integral.
-      const int r_begin = vmin <= 0 ? 0 : int(std::floor(std::min(vmin, double(rows))));
-      for (int r = r_begin; r < r_full; ++r) {
+      const int r_begin = std::max(vmin <= 0 ? 0 : int(std::floor(std::min(vmin, double(rows)))), wanted.row0);
+      const int r_end = std::min(r_full, wanted.row_end());
+      for (int r = r_begin; r < r_end; ++r) {
         const double share = mean_clamped_linear(r + 1 - vp, r + 1 - vq);
-        partial[std::size_t(r) * cols + c] += sign * width * share;
+        partial.push_back({r, c, sign * width * share});
       }
     }
   }
@@ -70,31 +76,72 @@ void accumulate_ring(const Ring& ring, double orientation, const GeoTransform& g
 
 }  // namespace
 
-Block<double> coverage_fractions(const MultiPolygon& polygon, const GeoTransform& transform, const Window& window) {
-  Block<double> out(window, 0.0);
-  if (window.empty() || polygon.empty()) return out;
-  std::vector<double> partial(std::size_t(window.size()), 0.0), fill(std::size_t(window.size()), 0.0);
+CoverageRows::CoverageRows(const MultiPolygon& polygon, const GeoTransform& transform, const Window& window)
+    : CoverageRows(polygon, transform, window, window) {}
+
+CoverageRows::CoverageRows(const MultiPolygon& polygon, const GeoTransform& transform, const Window& frame, const Window& window)
+    : window_(window), frame_(frame), running_(std::size_t(std::max(frame.cols, 0)), 0.0), fractions_(std::size_t(std::max(frame.cols, 0)), 0.0) {
+  if (window.empty()) return;
+  if (window.col0 < frame.col0 || window.row0 < frame.row0 || window.col_end() > frame.col_end() || window.row_end() > frame.row_end())
+    throw std::invalid_argument("CoverageRows: the window is not inside the frame");
+  const Window wanted{window.col0 - frame.col0, window.row0 - frame.row0, window.cols, window.rows};
   for (const auto& part : polygon.parts) {
     const double ext = signed_area(part.exterior);
     if (ext == 0) continue;
-    accumulate_ring(part.exterior, ext > 0 ? 1.0 : -1.0, transform, window, partial, fill);
+    accumulate_ring(part.exterior, ext > 0 ? 1.0 : -1.0, transform, frame, wanted, partial_, fill_);
     for (const auto& hole : part.holes) {
       const double h = signed_area(hole);
-      if (h != 0) accumulate_ring(hole, h > 0 ? -1.0 : 1.0, transform, window, partial, fill);
+      if (h != 0) accumulate_ring(hole, h > 0 ? -1.0 : 1.0, transform, frame, wanted, partial_, fill_);
     }
   }
-  // Spread the fill down each column and combine; clamp the last-bit noise of nearly full cells.
-  const int cols = window.cols;
-  std::vector<double> running(std::size_t(cols), 0.0);
-  for (int r = 0; r < window.rows; ++r) {
-    double* dst = out.row(r);
-    const double* pr = partial.data() + std::size_t(r) * cols;
-    const double* fr = fill.data() + std::size_t(r) * cols;
-    for (int c = 0; c < cols; ++c) {
-      running[c] += fr[c];
-      dst[c] = std::clamp(running[c] + pr[c], 0.0, 1.0);
-    }
+  // Stable: a cell's contributions keep their edge order, so their sums are the ones a dense
+  // window of accumulators would form.
+  const auto by_cell = [](const Entry& a, const Entry& b) { return a.row != b.row ? a.row < b.row : a.col < b.col; };
+  std::stable_sort(partial_.begin(), partial_.end(), by_cell);
+  std::stable_sort(fill_.begin(), fill_.end(), by_cell);
+  // The fill of the frame's rows above the window, spread down row by row as over the whole frame.
+  row_ = wanted.row0;
+  while (next_fill_ < fill_.size() && fill_[next_fill_].row < row_) {
+    const int r = fill_[next_fill_].row, c = fill_[next_fill_].col;
+    double sum = 0.0;
+    for (; next_fill_ < fill_.size() && fill_[next_fill_].row == r && fill_[next_fill_].col == c; ++next_fill_) sum += fill_[next_fill_].value;
+    running_[std::size_t(c)] += sum;
   }
+  for (std::size_t c = 0; c < running_.size(); ++c) fractions_[c] = std::clamp(running_[c], 0.0, 1.0);
+}
+
+const double* CoverageRows::next() {
+  const int r = row_++;
+  // The cells the previous row patched with its boundary contributions go back to the fill alone.
+  for (int c : patched_) fractions_[std::size_t(c)] = std::clamp(running_[std::size_t(c)], 0.0, 1.0);
+  patched_.clear();
+  // Spread the fill down each column: a cell's entries summed from zero, then added to the column's
+  // running total (the dense formulation's arithmetic, so the fractions are the same to the bit).
+  while (next_fill_ < fill_.size() && fill_[next_fill_].row == r) {
+    const int c = fill_[next_fill_].col;
+    double sum = 0.0;
+    for (; next_fill_ < fill_.size() && fill_[next_fill_].row == r && fill_[next_fill_].col == c; ++next_fill_) sum += fill_[next_fill_].value;
+    running_[std::size_t(c)] += sum;
+    fractions_[std::size_t(c)] = std::clamp(running_[std::size_t(c)], 0.0, 1.0);
+  }
+  // Boundary cells: the running fill plus the edges' exact areas; clamp the last-bit noise of nearly
+  // full cells.
+  while (next_partial_ < partial_.size() && partial_[next_partial_].row == r) {
+    const int c = partial_[next_partial_].col;
+    double sum = 0.0;
+    for (; next_partial_ < partial_.size() && partial_[next_partial_].row == r && partial_[next_partial_].col == c; ++next_partial_)
+      sum += partial_[next_partial_].value;
+    fractions_[std::size_t(c)] = std::clamp(running_[std::size_t(c)] + sum, 0.0, 1.0);
+    patched_.push_back(c);
+  }
+  return fractions_.data() + (window_.col0 - frame_.col0);
+}
+
+Block<double> coverage_fractions(const MultiPolygon& polygon, const GeoTransform& transform, const Window& window) {
+  Block<double> out = Block<double>::uninitialized(window);
+  if (window.empty()) return out;
+  CoverageRows rows(polygon, transform, window);
+  for (int r = 0; r < window.rows; ++r) std::copy_n(rows.next(), window.cols, out.row(r));
   return out;
 }
 

@@ -11,7 +11,11 @@ ZoneCover::ZoneCover(const Grid& grid, std::vector<const MultiPolygon*> polygons
 ZoneCover::Part ZoneCover::part(std::size_t z, const Window& w) const {
   Part p;
   p.window = windows_[z].intersect(w);
-  if (!p.window.empty()) p.fraction = coverage_fractions(*polygons_[z], transform_, p.window);
+  if (p.window.empty()) return p;
+  // The zone's own fractions (computed on its whole window), as for_each_row gives them.
+  p.fraction = Block<double>::uninitialized(p.window);
+  CoverageRows rows(*polygons_[z], transform_, windows_[z], p.window);
+  for (int r = 0; r < p.window.rows; ++r) std::copy_n(rows.next(), p.window.cols, p.fraction.row(r));
   return p;
 }
 

@@ -95,6 +95,52 @@ TEST(Coverage, WindowsTileTheSameFractions) {
     for (int c = 0; c < sub.cols; ++c) EXPECT_NEAR(part.at(r, c), whole.at(r + sub.row0, c + sub.col0), 1e-13);
 }
 
+// Inside a frame (a zone's window), the rows of any part of it carry the bits a pass over the whole
+// frame gives them: every strip, tile or thread band weighs a zone's cells alike. A holed star on a
+// grid whose origin and cell size make every coordinate inexact.
+TEST(CoverageRows, AnyWindowOfAFrameHasTheFramesFractionsToTheBit) {
+  Ring outer, hole;
+  for (int i = 0; i < 31; ++i) {
+    const double a = 2 * std::numbers::pi * i / 31, rad = i % 2 ? 370.3 : 811.7;
+    outer.push_back({443210.7 + rad * std::cos(a), 4512345.3 + rad * std::sin(a)});
+  }
+  for (int i = 0; i < 9; ++i) {
+    const double a = -2 * std::numbers::pi * i / 9;
+    hole.push_back({443230.1 + 151.3 * std::cos(a), 4512301.9 + 133.7 * std::sin(a)});
+  }
+  const MultiPolygon star = poly(outer, {hole});
+  const GeoTransform g{442000.0, 30.0, 4514000.0, -30.0};
+  Grid grid;
+  grid.cols = 90, grid.rows = 90, grid.transform = g;
+  const Window frame = grid.window_of(star.bounds());
+  ASSERT_FALSE(frame.empty());
+  const Block<double> whole = coverage_fractions(star, g, frame);
+  double covered = 0;
+  for (std::size_t i = 0; i < whole.size(); ++i) covered += whole[i];
+  ASSERT_GT(covered, 100.0);
+  for (const Window& w : {Window{frame.col0, frame.row0 + 17, frame.cols, 5}, Window{frame.col0 + 9, frame.row0 + 30, 13, 11},
+                          Window{frame.col0, frame.row_end() - 1, frame.cols, 1}, frame}) {
+    CoverageRows rows(star, g, frame, w);
+    for (int r = w.row0; r < w.row_end(); ++r) {
+      const double* f = rows.next();
+      for (int c = 0; c < w.cols; ++c)
+        ASSERT_EQ(f[c], whole.at(r - frame.row0, w.col0 + c - frame.col0)) << "row " << r << " col " << w.col0 + c;
+    }
+  }
+  // A window outside its frame is refused.
+  EXPECT_THROW(CoverageRows(star, g, frame, Window{frame.col0 - 1, frame.row0, 2, 2}), std::invalid_argument);
+  // ZoneCover visits (and Part holds) the zone's own fractions, whatever the strip.
+  const ZoneCover zones(grid, {&star});
+  ASSERT_EQ(zones.window(0), frame);
+  for (int r0 = 0; r0 < grid.rows; r0 += 7)
+    zones.for_each_row(Window{0, r0, grid.cols, 7}, [&](std::size_t, int row, int col0, const double* f, int cells) {
+      for (int c = 0; c < cells; ++c) ASSERT_EQ(f[c], whole.at(row - frame.row0, col0 + c - frame.col0));
+    });
+  const ZoneCover::Part part = zones.part(0, Window{0, frame.row0 + 3, grid.cols, 4});
+  for (int r = part.window.row0; r < part.window.row_end(); ++r)
+    for (int c = 0; c < part.window.cols; ++c) ASSERT_EQ(part.row(r)[c], whole.at(r - frame.row0, part.window.col0 + c - frame.col0));
+}
+
 TEST(Coverage, AgreesWithIndependentIntersectionCellByCell) {
   // Reference: OGR (GEOS) intersection area of the polygon with each cell square.
   Ring outer, hole;

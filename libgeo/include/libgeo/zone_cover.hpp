@@ -40,22 +40,22 @@ class ZoneCover {
     /// The weights of grid row `row`'s cells in the zone, from column window.col0: coverage fraction x
     /// cell area (`areas`: the row's cell areas from that column), 0 where the zone covers none of
     /// the cell. Every area tally of a zone adds these, so that all of them weigh a cell alike.
-    void weights(int row, const double* areas, double* out) const {
-      const double* f = this->row(row);
-      for (int k = 0; k < window.cols; ++k) out[k] = f[k] > 0 ? f[k] * areas[k] : 0.0;
-    }
+    void weights(int row, const double* areas, double* out) const { weigh(this->row(row), areas, window.cols, out); }
   };
   Part part(std::size_t z, const Window& w) const;
 
   /// For every zone whose bounds touch `w`, zone by zone, each row of its part in row order:
   /// visit(zone, grid row, grid column of the first cell, fractions of the row's cells, cell count).
-  /// Cells of fraction 0 are in the row (the caller skips them).
+  /// Cells of fraction 0 are in the row (the caller skips them). The fractions come a row at a time
+  /// (CoverageRows), never a zone's window of them at once, and are the zone's own (computed on its
+  /// whole window): the same bits whatever window `w` cuts out of it.
   template <class Visit>
   void for_each_row(const Window& w, Visit&& visit) const {
     for (std::size_t z = 0; z < polygons_.size(); ++z) {
-      const Part p = part(z, w);
-      if (p.empty()) continue;
-      for (int r = p.window.row0; r < p.window.row_end(); ++r) visit(z, r, p.window.col0, p.row(r), p.window.cols);
+      const Window pw = windows_[z].intersect(w);
+      if (pw.empty()) continue;
+      CoverageRows rows(*polygons_[z], transform_, windows_[z], pw);
+      for (int r = pw.row0; r < pw.row_end(); ++r) visit(z, r, pw.col0, rows.next(), pw.cols);
     }
   }
 
@@ -64,15 +64,17 @@ class ZoneCover {
   template <class Visit>
   void for_each_weighted_row(const Window& w, const Block<double>& areas, Visit&& visit) const {
     std::vector<double> weights;
-    for (std::size_t z = 0; z < polygons_.size(); ++z) {
-      const Part p = part(z, w);
-      if (p.empty()) continue;
-      weights.resize(std::size_t(p.window.cols));
-      for (int r = p.window.row0; r < p.window.row_end(); ++r) {
-        p.weights(r, &areas.at(r - areas.window().row0, p.window.col0 - areas.window().col0), weights.data());
-        visit(z, r, p.window.col0, static_cast<const double*>(weights.data()), p.window.cols);
-      }
-    }
+    for_each_row(w, [&](std::size_t z, int row, int col0, const double* fraction, int cells) {
+      weights.resize(std::size_t(cells));
+      weigh(fraction, &areas.at(row - areas.window().row0, col0 - areas.window().col0), cells, weights.data());
+      visit(z, row, col0, static_cast<const double*>(weights.data()), cells);
+    });
+  }
+
+  /// A row's cell weights: coverage fraction x cell area, 0 where the zone covers none of the cell
+  /// (so that every area tally weighs a cell alike).
+  static void weigh(const double* fraction, const double* areas, int cells, double* out) {
+    for (int k = 0; k < cells; ++k) out[k] = fraction[k] > 0 ? fraction[k] * areas[k] : 0.0;
   }
 
  private:

@@ -137,7 +137,8 @@ RasterReader::RasterReader(const std::string& path, int decode_threads) : path_(
   if (decode_threads > 1)
     if (GDALDriverH driver = GDALIdentifyDriverEx(path.c_str(), GDAL_OF_RASTER, nullptr, nullptr))
       if (const char* list = GDALGetMetadataItem(driver, GDAL_DMD_OPENOPTIONLIST, nullptr))
-        threaded = std::strstr(list, "\"NUM_THREADS\"") != nullptr;
+        // GDAL's XML quotes attributes with ' (GTiff) or " (others): either.
+        threaded = std::strstr(list, "name='NUM_THREADS'") != nullptr || std::strstr(list, "name=\"NUM_THREADS\"") != nullptr;
   GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, threaded ? open_options : nullptr, nullptr);
   if (!ds) throw_open_failure(path);
   dataset_ = ds;
@@ -279,7 +280,10 @@ template Block<float> RasterReader::read(const Window&, int) const;
 template Block<double> RasterReader::read(const Window&, int) const;
 template Block<std::int32_t> RasterReader::read(const Window&, int) const;
 template void RasterReader::read_into(const Window&, Block<std::uint8_t>&, int) const;
+template void RasterReader::read_into(const Window&, Block<std::int16_t>&, int) const;
+template void RasterReader::read_into(const Window&, Block<std::uint16_t>&, int) const;
 template void RasterReader::read_into(const Window&, Block<std::int32_t>&, int) const;
+template void RasterReader::read_into(const Window&, Block<float>&, int) const;
 template void RasterReader::read_into(const Window&, Block<double>&, int) const;
 
 namespace {

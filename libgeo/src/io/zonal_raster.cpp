@@ -4,10 +4,13 @@
 #include <cmath>
 #include <cstdint>
 #include <exception>
+#include <future>
+#include <limits>
 #include <optional>
 #include <string>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -25,40 +28,65 @@ struct RowPart {
   std::vector<std::pair<double, double>> values;  // (value, coverage) in column order: the distribution's
 };
 
-}  // namespace
-
-std::vector<ZoneValues> zonal_statistics(const RasterReader& raster, const std::vector<Zone>& zones, const ZonalRasterOptions& o) {
-  const Grid& grid = raster.grid();
-  if (o.band < 1 || o.band > raster.band_count())
-    throw IoError(raster.path() + ": band " + std::to_string(o.band) + " requested but the file has " + std::to_string(raster.band_count()));
-  if (o.weights) {
-    const Grid& wg = o.weights->grid();
-    if (wg.cols != grid.cols || wg.rows != grid.rows || !(wg.transform == grid.transform))
-      throw IoError(o.weights->path() + ": not on the grid of " + raster.path() + " (" + std::to_string(wg.cols) + " x " +
-                    std::to_string(wg.rows) + " cells against " + std::to_string(grid.cols) + " x " + std::to_string(grid.rows) +
-                    ", or another origin or cell size); warp it first (gdalwarp -tap)");
-  }
+// The tally in the band's own type T (a strip of UInt16 cells read as such is a quarter of the bytes
+// of doubles, and GDAL converts nothing); each value goes to double exactly as a read into doubles
+// would give it, so the figures do not depend on T.
+template <typename T>
+void tally_zones(const RasterReader& raster, const ZoneCover& cover, const ZonalRasterOptions& o, std::vector<ZoneValues>& out) {
   const std::optional<double> nodata = raster.nodata(o.band);
+  const bool has_nodata = nodata.has_value();
+  const double nodata_value = nodata.value_or(0.0);
   const std::optional<double> weight_nodata = o.weights ? o.weights->nodata(1) : std::nullopt;
   // Physical values (raw x scale + offset, as the file declares them) unless raw.
   const std::pair<double, double> scale_offset = o.raw ? std::pair<double, double>{1.0, 0.0} : raster.scale_offset(o.band);
   const double scale = scale_offset.first, offset = scale_offset.second;
-
-  const ZoneCover cover = zone_cover(zones, grid);
-  std::vector<ZoneValues> out(zones.size());
-  const Window all = cover.bounding_window();
-  if (all.empty()) return out;
   // Each value's weight summed in a hash table (a sorted map per cell was most of the time), then
   // handed to the ordered distribution once: per value, the same sums in the same cell order.
-  std::vector<std::unordered_map<double, double>> weight_of(o.distribution ? zones.size() : 0);
+  std::vector<std::unordered_map<double, double>> weight_of(o.distribution ? out.size() : 0);
   const int threads = std::max(1, o.threads);
-  for (const Window& strip : strips(all, o.strip_rows)) {
-    bool touched = false;
-    for (std::size_t z = 0; z < cover.size() && !touched; ++z) touched = !cover.window(z).intersect(strip).empty();
-    if (!touched) continue;
-    const Block<double> values = raster.read<double>(strip, o.band);
-    std::optional<Block<double>> cell_weights;
-    if (o.weights) cell_weights = o.weights->read<double>(strip, 1);
+
+  // Strips cut on the file's block rows (a multiple of them, at least one), so that each block is
+  // decoded once, by one read, whatever GDAL's block cache holds; blocks much taller than a strip
+  // (a file stored as one strip) are left to the cache rather than read whole.
+  const Window all = cover.bounding_window();
+  const int strip_rows = std::max(1, o.strip_rows);
+  const int block_rows = std::max(1, raster.block_rows(o.band));
+  const int step = block_rows > 4 * strip_rows ? strip_rows : std::max(block_rows, strip_rows / block_rows * block_rows);
+  std::vector<Window> touched;
+  for (int r0 = all.row0; r0 < all.row_end();) {
+    const int r1 = std::min(all.row_end(), (r0 / step + 1) * step);
+    const Window strip{all.col0, r0, all.cols, r1 - r0};
+    r0 = r1;
+    bool any = false;
+    for (std::size_t z = 0; z < cover.size() && !any; ++z) any = !cover.window(z).intersect(strip).empty();
+    if (any) touched.push_back(strip);
+  }
+  // Two strips in flight when there are threads to spare: the next one read (and decoded on the
+  // reader's threads) while this one is tallied. The reader serves one read at a time.
+  struct Strip {
+    Block<T> values;
+    Block<double> weights;
+  };
+  Strip buffers[2];
+  const auto read_strip = [&](std::size_t k) {
+    Strip& s = buffers[k % 2];
+    raster.read_into(touched[k], s.values, o.band);
+    if (o.weights) o.weights->read_into(touched[k], s.weights, 1);
+  };
+  std::future<void> reading;
+  if (!touched.empty()) {
+    if (threads > 1)
+      reading = std::async(std::launch::async, read_strip, std::size_t{0});
+    else
+      read_strip(0);
+  }
+  for (std::size_t k = 0; k < touched.size(); ++k) {
+    if (reading.valid()) reading.get();
+    if (k + 1 < touched.size()) {
+      if (threads > 1) reading = std::async(std::launch::async, read_strip, k + 1);
+    }
+    const Window& strip = touched[k];
+    const Strip& data = buffers[k % 2];
     // The strip's rows in bands, one a thread: each row of each zone tallied on its own (coverage
     // fractions and cells in column order), then merged zone by zone, rows in order, as one pass
     // over the strip would merge them: the same figures for any thread count.
@@ -71,21 +99,41 @@ std::vector<ZoneValues> zonal_statistics(const RasterReader& raster, const std::
         cover.for_each_row(Window{strip.col0, r0, strip.cols, r1 - r0}, [&](std::size_t z, int row, int col0, const double* fraction, int cells) {
           RowPart part;
           part.zone = z, part.row = row;
-          for (int k = 0; k < cells; ++k) {
-            if (!(fraction[k] > 0)) continue;
-            const double raw = values.at(row - strip.row0, col0 - strip.col0 + k);
-            if (std::isnan(raw) || (nodata && raw == *nodata)) {
-              part.masked += fraction[k];
-              continue;
+          const T* raw_of = data.values.row(row - strip.row0) + (col0 - strip.col0);
+          const double* weight_of_cell = o.weights ? data.weights.row(row - strip.row0) + (col0 - strip.col0) : nullptr;
+          // The row's sums in locals (WeightedStats::add's arithmetic, cell by cell in column order),
+          // kept in registers by a loop that calls nothing when no distribution or weight is wanted.
+          double count = 0, sum = 0, masked = 0;
+          double min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity();
+          const auto tally_row = [&](auto with_extras) {
+            for (int c = 0; c < cells; ++c) {
+              const double f = fraction[c];
+              if (!(f > 0)) continue;
+              const double raw = static_cast<double>(raw_of[c]);
+              if ((std::is_floating_point_v<T> && std::isnan(raw)) || (has_nodata && raw == nodata_value)) {
+                masked += f;
+                continue;
+              }
+              const double v = raw * scale + offset;
+              count += f;
+              sum += v * f;
+              min = std::min(min, v);
+              max = std::max(max, v);
+              if constexpr (decltype(with_extras)::value) {
+                if (o.distribution) part.values.emplace_back(v, f);
+                if (weight_of_cell) {
+                  const double w = weight_of_cell[c];
+                  if (!std::isnan(w) && !(weight_nodata && w == *weight_nodata)) part.weighted.add(v, f * w);
+                }
+              }
             }
-            const double v = raw * scale + offset;
-            part.stats.add(v, fraction[k]);
-            if (o.distribution) part.values.emplace_back(v, fraction[k]);
-            if (cell_weights) {
-              const double w = cell_weights->at(row - strip.row0, col0 - strip.col0 + k);
-              if (!std::isnan(w) && !(weight_nodata && w == *weight_nodata)) part.weighted.add(v, fraction[k] * w);
-            }
-          }
+          };
+          if (o.distribution || weight_of_cell)
+            tally_row(std::true_type{});
+          else
+            tally_row(std::false_type{});
+          part.stats.count = count, part.stats.sum = sum, part.stats.min = min, part.stats.max = max;
+          part.masked = masked;
           parts[std::size_t(b)].push_back(std::move(part));
         });
       } catch (...) {
@@ -110,8 +158,40 @@ std::vector<ZoneValues> zonal_statistics(const RasterReader& raster, const std::
       zone.masked_weight += part->masked;
       for (const auto& [v, w] : part->values) weight_of[part->zone][v] += w;
     }
+    if (k + 1 < touched.size() && threads == 1) read_strip(k + 1);
   }
   for (std::size_t z = 0; z < weight_of.size(); ++z) out[z].values.weight_of.insert(weight_of[z].begin(), weight_of[z].end());
+}
+
+}  // namespace
+
+std::vector<ZoneValues> zonal_statistics(const RasterReader& raster, const std::vector<Zone>& zones, const ZonalRasterOptions& o) {
+  const Grid& grid = raster.grid();
+  if (o.band < 1 || o.band > raster.band_count())
+    throw IoError(raster.path() + ": band " + std::to_string(o.band) + " requested but the file has " + std::to_string(raster.band_count()));
+  if (o.weights) {
+    const Grid& wg = o.weights->grid();
+    if (wg.cols != grid.cols || wg.rows != grid.rows || !(wg.transform == grid.transform))
+      throw IoError(o.weights->path() + ": not on the grid of " + raster.path() + " (" + std::to_string(wg.cols) + " x " +
+                    std::to_string(wg.rows) + " cells against " + std::to_string(grid.cols) + " x " + std::to_string(grid.rows) +
+                    ", or another origin or cell size); warp it first (gdalwarp -tap)");
+  }
+  const ZoneCover cover = zone_cover(zones, grid);
+  std::vector<ZoneValues> out(zones.size());
+  if (cover.bounding_window().empty()) return out;
+  const std::string type = raster.data_type_name(o.band);
+  if (type == "Byte")
+    tally_zones<std::uint8_t>(raster, cover, o, out);
+  else if (type == "UInt16")
+    tally_zones<std::uint16_t>(raster, cover, o, out);
+  else if (type == "Int16")
+    tally_zones<std::int16_t>(raster, cover, o, out);
+  else if (type == "Int32")
+    tally_zones<std::int32_t>(raster, cover, o, out);
+  else if (type == "Float32")
+    tally_zones<float>(raster, cover, o, out);
+  else
+    tally_zones<double>(raster, cover, o, out);  // UInt32, Float64 and the rest: doubles hold them exactly
   return out;
 }
 

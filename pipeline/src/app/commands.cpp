@@ -63,7 +63,7 @@ std::string format_number(double v) {
 }  // namespace
 
 void zonal_command(const ZonalOptions& o, std::ostream& out) {
-  geo::io::initialise_gdal(128);
+  geo::io::initialise_gdal(16);
   const auto stats = geo::parse_statistics(o.stats);
   // The file's tiles decoded and the rows tallied on every core, the rows merged in order (the same
   // figures for any thread count).
