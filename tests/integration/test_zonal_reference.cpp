@@ -180,3 +180,41 @@ TEST(ZonalReference, TheSameFiguresForAnyThreadCount) {
   for (const char* other : {" --threads 2", " --threads 4", ""})
     EXPECT_EQ(run_cli("zonal " + raster + " " + zones + stats + other).output, one.output) << other;
 }
+
+// The band is tallied in its stored type (and the order statistics of 8- and 16-bit bands summed by
+// stored value): the same CSV, byte for byte, as its Float32 copy tallied through doubles, for
+// signed and unsigned types, negative values, no-data cells, a scale and offset, and a scale that
+// gives every stored value the same physical value (where the sums by stored value do not apply).
+TEST(ZonalReference, TheBandsOwnTypeGivesTheFiguresOfItsFloatCopy) {
+  geo::io::initialise_gdal(64);
+  const auto dir = fresh_dir("zonal_types");
+  geo::Grid grid{300, 260, {500000, 30, 4500000, -30}, geo::io::crs_wkt("EPSG:32648")};
+  geo::Block<float> values(grid.full());
+  for (int r = 0; r < grid.rows; ++r)
+    for (int c = 0; c < grid.cols; ++c) values.at(r, c) = (r * 31 + c * 17) % 97 == 0 ? 200.0f : float((c * 7 + r * 13 + (r * c) % 9) % 181) - 60.0f;
+  geo::io::write_geotiff((dir / "plain.tif").string(), grid, values, 200.0);
+  const auto zones = write_zones(dir / "z.geojson", {box_feature("a", "a", 105.0011, 40.5951, 105.0613, 40.6317),
+                                                     box_feature("b", "b", 105.0402, 40.5812, 105.0903, 40.6104)});
+  const std::string stats = " --field code --stats count,sum,mean,min,max,stdev,median,quantile_10,majority,minority,variety,frac";
+  struct Case {
+    const char *type, *scale;
+  };
+  for (const Case& c : {Case{"Int16", "0.25 -offset 3"}, Case{"UInt16", "1.5 -offset -2"}, Case{"Byte", "0.1"}, Case{"Int16", "0"}}) {
+    SCOPED_TRACE(std::string(c.type) + " scale " + c.scale);
+    // Byte and UInt16 hold no negative values: the values shifted up, the no-data with them.
+    const bool unsigned_type = std::string(c.type) != "Int16";
+    const auto stored = (dir / (std::string(c.type) + ".tif")).string(), as_float = (dir / (std::string(c.type) + "_f.tif")).string();
+    const auto made = run_shell("gdal_calc.py --quiet --overwrite -A " + (dir / "plain.tif").string() + " --calc='A" +
+                                (unsigned_type ? "+60" : "") + "' --type=" + c.type + " --NoDataValue=" + (unsigned_type ? "255" : "200") +
+                                " --co TILED=YES --co BLOCKXSIZE=64 --co BLOCKYSIZE=64 --co COMPRESS=DEFLATE --outfile=" + stored +
+                                " && gdal_edit.py -scale " + c.scale + " " + stored + " && gdal_translate -q -ot Float32 " + stored + " " + as_float);
+    ASSERT_EQ(made.exit_code, 0) << made.output;
+    const auto native = run_cli("zonal " + stored + " " + zones + stats + " --threads 2");
+    ASSERT_EQ(native.exit_code, 0) << native.output;
+    const auto rows = parse_csv(native.output);
+    ASSERT_EQ(rows.size(), 2u) << native.output;
+    for (const auto& row : rows) EXPECT_GT(std::stod(row.at("count")), 500.0) << native.output;
+    EXPECT_EQ(run_cli("zonal " + as_float + " " + zones + stats + " --threads 2").output, native.output);
+    EXPECT_EQ(run_cli("zonal " + stored + " " + zones + stats + " --threads 1").output, native.output);
+  }
+}

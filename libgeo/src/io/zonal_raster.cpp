@@ -26,6 +26,7 @@ struct RowPart {
   WeightedStats stats, weighted;
   double masked = 0;
   std::vector<std::pair<double, double>> values;  // (value, coverage) in column order: the distribution's
+  std::vector<std::pair<std::uint16_t, double>> keyed;  // the same as (stored value's key, coverage): see DenseDistribution
 };
 
 // The tally in the band's own type T (a strip of UInt16 cells read as such is a quarter of the bytes
@@ -43,6 +44,17 @@ void tally_zones(const RasterReader& raster, const ZoneCover& cover, const Zonal
   // Each value's weight summed in a hash table (a sorted map per cell was most of the time), then
   // handed to the ordered distribution once: per value, the same sums in the same cell order.
   std::vector<std::unordered_map<double, double>> weight_of(o.distribution ? out.size() : 0);
+  // Bands of at most 16 bits: the sums kept in an array by stored value instead (a hash lookup per
+  // cell was half the time of the order statistics), where each stored value has its own physical
+  // value (so the sums are the same additions in the same order) and the zones' arrays stay small.
+  constexpr bool small_type = std::is_integral_v<T> && sizeof(T) <= 2;
+  constexpr std::size_t keys = small_type ? std::size_t(1) << (8 * sizeof(T)) : 0;
+  constexpr long long lowest = small_type ? static_cast<long long>(std::numeric_limits<T>::lowest()) : 0;
+  const auto physical = [&](std::size_t key) { return static_cast<double>(static_cast<long long>(key) + lowest) * scale + offset; };
+  bool dense = small_type && o.distribution && out.size() * keys * sizeof(double) <= (std::size_t(256) << 20);
+  for (std::size_t k = 1; dense && k < keys; ++k) dense = physical(k) != physical(k - 1);  // monotone in k: adjacent ones suffice
+  std::vector<std::vector<double>> dense_weight(dense ? out.size() : 0);
+  std::vector<std::vector<char>> dense_seen(dense ? out.size() : 0);
   const int threads = std::max(1, o.threads);
 
   // Strips cut on the file's block rows (a multiple of them, at least one), so that each block is
@@ -120,7 +132,10 @@ void tally_zones(const RasterReader& raster, const ZoneCover& cover, const Zonal
               min = std::min(min, v);
               max = std::max(max, v);
               if constexpr (decltype(with_extras)::value) {
-                if (o.distribution) part.values.emplace_back(v, f);
+                if (dense)
+                  part.keyed.emplace_back(static_cast<std::uint16_t>(static_cast<long long>(raw_of[c]) - lowest), f);
+                else if (o.distribution)
+                  part.values.emplace_back(v, f);
                 if (weight_of_cell) {
                   const double w = weight_of_cell[c];
                   if (!std::isnan(w) && !(weight_nodata && w == *weight_nodata)) part.weighted.add(v, f * w);
@@ -157,10 +172,19 @@ void tally_zones(const RasterReader& raster, const ZoneCover& cover, const Zonal
       zone.weighted.merge(part->weighted);
       zone.masked_weight += part->masked;
       for (const auto& [v, w] : part->values) weight_of[part->zone][v] += w;
+      if (!part->keyed.empty()) {
+        std::vector<double>& sums = dense_weight[part->zone];
+        std::vector<char>& seen = dense_seen[part->zone];
+        if (sums.empty()) sums.assign(keys, 0.0), seen.assign(keys, 0);
+        for (const auto& [key, w] : part->keyed) sums[key] += w, seen[key] = 1;
+      }
     }
     if (k + 1 < touched.size() && threads == 1) read_strip(k + 1);
   }
   for (std::size_t z = 0; z < weight_of.size(); ++z) out[z].values.weight_of.insert(weight_of[z].begin(), weight_of[z].end());
+  for (std::size_t z = 0; z < dense_weight.size(); ++z)
+    for (std::size_t k = 0; k < dense_weight[z].size(); ++k)
+      if (dense_seen[z][k]) out[z].values.weight_of.emplace(physical(k), dense_weight[z][k]);
 }
 
 }  // namespace
