@@ -851,7 +851,7 @@ int report(const RunContext& ctx, RunRecord& record) {
   const WorkspaceResults results(std::move(collected));
   RunResults run_results = results.view(ctx.output, ctx.tables_on_stdout);
   run_results.scenes_unchanged = record.unchanged_scenes;
-  if (ctx.catalog) run_results.checksum_of = [&ctx](const std::string& path) { return ctx.catalog->file_checksum(path); };
+  if (ctx.catalog) run_results.checksums_of = [&ctx](const std::vector<std::string>& paths) { return ctx.catalog->file_checksums(paths); };
   // What this run publishes against what the workspace published last: the revisions.
   const std::vector<PublishedFigure> figures = published_figures(run_results);
   std::vector<Revision> revisions;

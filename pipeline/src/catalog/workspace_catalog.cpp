@@ -3,12 +3,14 @@
 #include "base/file_checksum.hpp"
 
 #include <sqlite3.h>
+#include <tbb/parallel_for.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 
 #include "base/errors.hpp"
@@ -262,32 +264,55 @@ void WorkspaceCatalog::exec(const std::string& sql) const {
 
 namespace {
 
-// A file's digest kept in `table` (path, bytes, mtime_ns, `column`): the one recorded when the file's
-// size and modification time are still those recorded with it, else `compute`d (and recorded,
-// unless `read_only`: `ecomon plan` and the shards read, never write, the catalog).
-std::string kept_by_stamp(sqlite3* db, const std::string& where, bool read_only, const std::string& table, const std::string& column,
-                          const std::string& file, std::string (*compute)(const std::string&)) {
-  const FileStamp stamp = file_stamp(file);
-  {
+// Files' digests kept in `table` (path, bytes, mtime_ns, `column`): the one recorded when a file's
+// size and modification time are still those recorded with it, else `compute`d (the files missing,
+// in parallel: the catalog is touched by this thread only) and recorded, unless `read_only`
+// (`ecomon plan` and the shards read, never write, the catalog).
+std::vector<std::string> kept_by_stamp(sqlite3* db, const std::string& where, bool read_only, const std::string& table,
+                                       const std::string& column, const std::vector<std::string>& files,
+                                       std::string (*compute)(const std::string&)) {
+  std::vector<std::string> digests(files.size());
+  std::vector<FileStamp> stamps;
+  std::vector<std::size_t> missing;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    stamps.push_back(file_stamp(files[i]));
     Statement q(db, ("SELECT bytes, mtime_ns, " + column + " FROM " + table + " WHERE path = ?").c_str(), where);
-    q.bind(1, file);
-    if (q.step() && std::uint64_t(q.integer(0)) == stamp.bytes && q.integer(1) == stamp.mtime_ns) return q.text(2);
+    q.bind(1, files[i]);
+    if (q.step() && std::uint64_t(q.integer(0)) == stamps[i].bytes && q.integer(1) == stamps[i].mtime_ns)
+      digests[i] = q.text(2);
+    else
+      missing.push_back(i);
   }
-  const std::string digest = compute(file);
-  if (read_only) return digest;
-  Statement u(db, ("INSERT OR REPLACE INTO " + table + "(path, bytes, mtime_ns, " + column + ") VALUES(?, ?, ?, ?)").c_str(), where);
-  u.bind(1, file).bind(2, std::int64_t(stamp.bytes)).bind(3, stamp.mtime_ns).bind(4, digest).step();
-  return digest;
+  std::vector<std::exception_ptr> failed(missing.size());
+  tbb::parallel_for(std::size_t{0}, missing.size(), [&](std::size_t k) {
+    try {
+      digests[missing[k]] = compute(files[missing[k]]);
+    } catch (...) {
+      failed[k] = std::current_exception();
+    }
+  });
+  for (const std::exception_ptr& e : failed)  // the first file's failure, whatever thread met it
+    if (e) std::rethrow_exception(e);
+  if (read_only) return digests;
+  for (std::size_t i : missing) {
+    Statement u(db, ("INSERT OR REPLACE INTO " + table + "(path, bytes, mtime_ns, " + column + ") VALUES(?, ?, ?, ?)").c_str(), where);
+    u.bind(1, files[i]).bind(2, std::int64_t(stamps[i].bytes)).bind(3, stamps[i].mtime_ns).bind(4, digests[i]).step();
+  }
+  return digests;
 }
 
 }  // namespace
 
 std::string WorkspaceCatalog::file_hash(const std::string& file) {
-  return kept_by_stamp(db_, path_, read_only_, "file_hashes", "hash", file, hash_file);
+  return kept_by_stamp(db_, path_, read_only_, "file_hashes", "hash", {file}, hash_file).front();
 }
 
 std::string WorkspaceCatalog::file_checksum(const std::string& file) {
-  return kept_by_stamp(db_, path_, read_only_, "file_checksums", "sha256", file, sha256_multihash_of_file);
+  return kept_by_stamp(db_, path_, read_only_, "file_checksums", "sha256", {file}, sha256_multihash_of_file).front();
+}
+
+std::vector<std::string> WorkspaceCatalog::file_checksums(const std::vector<std::string>& files) {
+  return kept_by_stamp(db_, path_, read_only_, "file_checksums", "sha256", files, sha256_multihash_of_file);
 }
 
 std::int64_t WorkspaceCatalog::begin_run(const std::string& version, const std::string& command) {

@@ -77,6 +77,9 @@ class WorkspaceCatalog {
   /// A file's SHA2-256 multihash (base/file_checksum.hpp: what STAC's file:checksum holds), kept the
   /// same way: a nightly run does not read every raster of the workspace again to describe it.
   std::string file_checksum(const std::string& path);
+  /// The checksums of many files, in their order: those not kept computed in parallel (reading and
+  /// hashing hundreds of MiB of rasters is most of what describing a run's outputs costs).
+  std::vector<std::string> file_checksums(const std::vector<std::string>& paths);
 
   std::int64_t begin_run(const std::string& version, const std::string& command);
   void end_run(std::int64_t run, const RunSummary& summary);

@@ -53,9 +53,10 @@ struct RunResults {
   const std::vector<Revision>* revisions = nullptr;            // published figures this run changed (revisions.csv)
   bool tables_on_stdout = true;      // false in nightly mode: the terminal gets the run summary only
   std::size_t scenes_unchanged = 0;  // scenes of years reloaded from the catalog (not read again): in `scenes`, not processed
-  /// A raster's SHA2-256 multihash (STAC's file:checksum): the workspace catalog's, kept by size and
-  /// modification time, when the run has one; else computed (sha256_multihash_of_file).
-  std::function<std::string(const std::string&)> checksum_of = {};
+  /// Rasters' SHA2-256 multihashes (STAC's file:checksum), in the order of the paths: the workspace
+  /// catalog's, kept by size and modification time, when the run has one; else computed
+  /// (sha256_multihash_of_file, in parallel).
+  std::function<std::vector<std::string>(const std::vector<std::string>&)> checksums_of = {};
 };
 
 class ReportWriter {

@@ -16,6 +16,7 @@
 // encoding and the nodata are read from each file, the classes and the unit from the product's spec
 // that wrote them.
 #include <spdlog/spdlog.h>
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -148,6 +149,16 @@ class StacWriter : public ReportWriter {
 
     std::map<std::string, std::vector<const RasterEntry*>> collections;  // by id, so in id order
     for (const RasterEntry& raster : rasters) collections[collection_id(raster)].push_back(&raster);
+    // Every raster's checksum at once: the files not known to the catalog read and hashed in parallel.
+    std::vector<std::string> paths;
+    for (const RasterEntry& raster : rasters) paths.push_back(raster.path);
+    std::vector<std::string> digests(paths.size());
+    if (r.checksums_of)
+      digests = r.checksums_of(paths);
+    else
+      tbb::parallel_for(std::size_t{0}, paths.size(), [&](std::size_t i) { digests[i] = sha256_multihash_of_file(paths[i]); });
+    std::map<std::string, std::string> checksum_of;
+    for (std::size_t i = 0; i < paths.size(); ++i) checksum_of[paths[i]] = digests[i];
 
     json catalog = {{"type", "Catalog"},
                     {"stac_version", kStacVersion},
@@ -159,7 +170,7 @@ class StacWriter : public ReportWriter {
                     {"links", json::array({link("root", "./catalog.json")})}};
     for (const auto& [id, entries] : collections) {
       catalog["links"].push_back(link("child", "./" + id + "/collection.json"));
-      write_collection(id, entries, target, scratch, r.checksum_of);
+      write_collection(id, entries, target, scratch, checksum_of);
     }
     write_json(scratch / "catalog.json", catalog);
 
@@ -295,7 +306,7 @@ class StacWriter : public ReportWriter {
   }
 
   static void write_collection(const std::string& id, const std::vector<const RasterEntry*>& entries, const fs::path& target,
-                               const fs::path& scratch, const std::function<std::string(const std::string&)>& checksum_of) {
+                               const fs::path& scratch, const std::map<std::string, std::string>& checksum_of) {
     const RasterEntry& first = *entries.front();
     json links = json::array({link("root", "../catalog.json"), link("parent", "../catalog.json")});
     double west = 180, south = 90, east = -180, north = -90;
@@ -304,7 +315,7 @@ class StacWriter : public ReportWriter {
       // Items are placed as they will be once the scratch folder is put in place of the catalog.
       const fs::path item_dir = target / id / raster->item_id;
       const json value =
-          item(*raster, item_dir, target, checksum_of ? checksum_of(raster->path) : sha256_multihash_of_file(raster->path));
+          item(*raster, item_dir, target, checksum_of.at(raster->path));
       write_json(scratch / id / raster->item_id / (raster->item_id + ".json"), value);
       links.push_back(link("item", "./" + raster->item_id + "/" + raster->item_id + ".json", "application/geo+json"));
       const auto& b = value["bbox"];
