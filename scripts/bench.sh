@@ -99,6 +99,15 @@ zonal() {  # threads, statistics
   awk -v t="$1" -v st="$2" -v s="$secs" -v f="$read_floor" -v kb="$kb" \
     'BEGIN { printf "%-40s %7.2f s  %5.2fx the read floor (%.2f s)  peak RSS %4.0f MiB\n", "zonal " st ", " t " thr.", s, s / f, f, kb / 1024 }'
 }
+# What no read can save: starting the process (its libraries, GDAL's drivers) and placing the zones,
+# measured as `ecomon zonal` under a zone of one cell.
+cat > "$work/zone_one_cell.geojson" <<'JSON'
+{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"code":"c","name":"c"},"geometry":{"type":"Polygon","coordinates":[[[109.0,41.0],[109.0003,41.0],[109.0003,41.0003],[109.0,41.0003],[109.0,41.0]]]}}]}
+JSON
+/usr/bin/time -f "%e" -o "$work/time" "${ECOMON_BIN:-build/pipeline/ecomon}" zonal "$band" "$work/zone_one_cell.geojson" --field code \
+  --stats count >/dev/null
+printf "%-40s %7.2f s  (starting the process, GDAL and the zones: in every figure below)\n" "zonal of one cell" "$(cat "$work/time")"
 for stats in count,sum,mean count,mean,stdev,median; do
   zonal 1 "$stats"
   zonal 2 "$stats"
