@@ -194,3 +194,53 @@ TEST_F(Shards, TasksOfShardsThatWroteOtherProductsAreNotTaken) {
   EXPECT_FALSE(fs::exists(out / "tasks"));
   EXPECT_EQ(differing(without_revisions(folder_bytes(out)), single), std::vector<std::string>{});
 }
+
+// A shard hashes the products it writes (STAC's file:checksum) and lists the checksums in its task
+// file, so that the reduce does not read every scene's rasters again: the reduce keeps a listed
+// checksum while the file's size and modification time are those listed with it, and hashes the file
+// itself when they are not. Shown by two listed checksums replaced by markers, one of them listed
+// with another modification time: the first marker is what the STAC catalog publishes, the second
+// is not, its file's item being the one-process run's.
+TEST_F(Shards, TheReduceKeepsTheChecksumsAShardListedForFilesUnchangedSince) {
+  const fs::path out = dir / "checksums";
+  const std::string tiles = " --set run.tile_rows=64";
+  const auto shard = [&] {
+    const auto s = run_cli("run " + args + tiles + " --out " + out.string() + " --threads 1 --shard 0/1");
+    ASSERT_EQ(s.exit_code, 0) << s.output;
+  };
+  shard();
+  const std::string kept(4 + 64, 'a'), stale(4 + 64, 'b');  // not any file's SHA-256 multihash
+  bool edited = false;
+  for (const auto& e : fs::directory_iterator(out / "tasks")) {
+    if (edited || e.path().extension() != ".json" || e.path().filename().string().rfind("scene-", 0) != 0) continue;
+    nlohmann::json task = nlohmann::json::parse(read_file(e.path()));
+    if (task.at("status") != "ok") continue;
+    auto& checksums = task.at("checksums");
+    ASSERT_GE(checksums.size(), 2u) << e.path();
+    for (const auto& c : checksums) EXPECT_EQ(c.at("sha256").get<std::string>().substr(0, 4), "1220") << "SHA2-256 multihash, " << e.path();
+    checksums[0]["sha256"] = kept;
+    checksums[1]["sha256"] = stale;
+    checksums[1]["mtime_ns"] = checksums[1]["mtime_ns"].get<std::int64_t>() + 1;
+    std::ofstream(e.path()) << task.dump(1);
+    edited = true;
+  }
+  ASSERT_TRUE(edited) << "a scene task done";
+  shard();  // the season tiles
+  const auto reduce = run_cli("run " + args + tiles + " --out " + out.string() + " --threads 2");
+  ASSERT_EQ(reduce.exit_code, single_exit) << reduce.output;
+  int with_kept = 0, with_stale = 0;
+  for (const auto& e : fs::recursive_directory_iterator(out / "stac")) {
+    if (!e.is_regular_file()) continue;
+    const std::string text = read_file(e.path());
+    with_kept += text.find(kept) != std::string::npos;
+    with_stale += text.find(stale) != std::string::npos;
+  }
+  EXPECT_EQ(with_kept, 1) << "the checksum listed for an unchanged file is published";
+  EXPECT_EQ(with_stale, 0) << "a checksum listed with another stamp is not";
+  // Every other STAC file is the one-process run's: the stale one's file hashed again.
+  const auto bytes = without_revisions(folder_bytes(out));
+  int other = 0;
+  for (const std::string& path : differing(bytes, single))
+    if (path.rfind("stac/", 0) == 0) other += !bytes.count(path) || bytes.at(path).find(kept) == std::string::npos;
+  EXPECT_EQ(other, 0) << "STAC files other than the kept marker's differ from one process's";
+}

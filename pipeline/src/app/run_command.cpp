@@ -1103,11 +1103,12 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
           [&] {
             fs::create_directories(work);
             SceneJobResult r = run_scene_job(ctx, job, work);
-            write_scene_task(output.root(), {t.key, t.year, std::move(r.result), std::move(r.status)});
+            std::vector<KeptChecksum> checksums = checksums_of_files(r.result.products);
+            write_scene_task(output.root(), {t.key, t.year, std::move(r.result), std::move(r.status), std::move(checksums)});
           },
           [&](const std::exception& e) {
             // The scene cannot be read: that is its task's result, which the reduce reports and quarantines.
-            write_scene_task(output.root(), {t.key, t.year, {}, {ctx.found[t.scene].path, "failed", e.what(), probe.info.id, 0}});
+            write_scene_task(output.root(), {t.key, t.year, {}, {ctx.found[t.scene].path, "failed", e.what(), probe.info.id, 0}, {}});
             return false;
           });
     }
@@ -1336,6 +1337,8 @@ int run_command(const RunOptions& o) {
               taken_tasks.push_back(task->key);
               if (task->status.status != "ok") throw SceneError(task->status.message);  // failed as it would fail here
               spdlog::info("scene {}: done by a shard (tasks/scene-{}.json)", task->status.scene_id, task->key);
+              if (ctx.catalog)
+                for (const KeptChecksum& c : task->checksums) ctx.catalog->keep_checksum(c.path, c.stamp, c.sha256);
               if (!zones_of_reports) zones_of_reports = report_zones(ctx);
               task->result.zones = *zones_of_reports;
               return record.add_scene({std::move(task->result), std::move(task->status)}, job.year, ctx.seasons());

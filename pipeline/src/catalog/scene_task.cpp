@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/file_checksum.hpp"
 #include "catalog/stored_year.hpp"
 #include "catalog/workspace_catalog.hpp"
 #include "libgeo/io/raster.hpp"
@@ -37,6 +38,12 @@ json read_task_json(const std::string& path, const char* format, const std::stri
 
 std::string scene_tasks_dir(const std::string& root) { return (fs::path(root) / "tasks").string(); }
 
+std::vector<KeptChecksum> checksums_of_files(const std::vector<std::string>& files) {
+  std::vector<KeptChecksum> out;
+  for (const std::string& f : files) out.push_back({f, file_stamp(f), sha256_multihash_of_file(f)});
+  return out;
+}
+
 std::string scene_task_work_dir(const std::string& root, const std::string& key) { return scene_tasks_dir(root) + "/scene-" + key; }
 
 void write_scene_task(const std::string& root, const SceneTaskRecord& task) {
@@ -49,6 +56,10 @@ void write_scene_task(const std::string& root, const SceneTaskRecord& task) {
   for (const auto& [name, path] : task.result.season_inputs.paths) season_inputs[name] = workspace_relative(path, root);
   json work_files = json::array();
   for (const std::string& path : task.result.season_inputs.work_files) work_files.push_back(workspace_relative(path, root));
+  json checksums = json::array();
+  for (const KeptChecksum& c : task.checksums)
+    checksums.push_back(
+        {{"path", workspace_relative(c.path, root)}, {"bytes", c.stamp.bytes}, {"mtime_ns", c.stamp.mtime_ns}, {"sha256", c.sha256}});
   const json file = {{"format", kFormat},
                      {"key", task.key},
                      {"year", task.year},
@@ -56,7 +67,8 @@ void write_scene_task(const std::string& root, const SceneTaskRecord& task) {
                      {"status", task.status.status},
                      {"results", serialise_stored_year(one, root)},
                      {"season_inputs", season_inputs},
-                     {"work_files", work_files}};
+                     {"work_files", work_files},
+                     {"checksums", checksums}};
   fs::create_directories(scene_tasks_dir(root));
   geo::io::write_file_atomically(task_file(root, task.key), file.dump(1) + "\n");
 }
@@ -79,6 +91,11 @@ std::optional<SceneTaskRecord> read_scene_task(const std::string& root, const st
       for (const auto& [name, relative] : file.at("season_inputs").items())
         task.result.season_inputs.paths[name] = workspace_absolute(relative.get<std::string>(), root);
       for (const auto& relative : file.at("work_files")) task.result.season_inputs.work_files.push_back(workspace_absolute(relative, root));
+      if (const auto c = file.find("checksums"); c != file.end())
+        for (const auto& k : *c)
+          task.checksums.push_back({workspace_absolute(k.at("path").get<std::string>(), root),
+                                    {k.at("bytes").get<std::uint64_t>(), k.at("mtime_ns").get<std::int64_t>()},
+                                    k.at("sha256").get<std::string>()});
       // Every file the task wrote is still there, or the scene is done again.
       for (const std::string& p : task.result.products)
         if (!fs::is_regular_file(p, ec)) return std::nullopt;

@@ -10,18 +10,32 @@
 #include <set>
 #include <string>
 
+#include "catalog/content_hash.hpp"
 #include "engine/season_engine.hpp"
 #include "report/report_writer.hpp"
 #include "results/scene_result.hpp"
 
 namespace ecomon {
 
+/// A file's SHA-256 multihash as the shard that wrote it computed it, with the file's stamp then.
+struct KeptChecksum {
+  std::string path;
+  FileStamp stamp;
+  std::string sha256;
+};
+
 struct SceneTaskRecord {
   std::string key;  // scene_task_key
   int year = 0;
   SceneResult result;  // zones left empty: the run's own
   StatusRow status;    // ok, or failed with the reason (a scene that cannot be read is a task done, with that result)
+  /// The checksums of the products (STAC's file:checksum), hashed by the shard, so that the reduce,
+  /// which runs after every shard, does not read every scene's rasters again to describe them.
+  std::vector<KeptChecksum> checksums;
 };
+
+/// The checksums of `files` (their stamps and SHA-256 multihashes, base/file_checksum.hpp) in order.
+std::vector<KeptChecksum> checksums_of_files(const std::vector<std::string>& files);
 
 /// The folder of the tasks' files and of the season inputs they keep (tasks/ in the workspace).
 std::string scene_tasks_dir(const std::string& root);

@@ -311,6 +311,14 @@ std::string WorkspaceCatalog::file_checksum(const std::string& file) {
   return kept_by_stamp(db_, path_, read_only_, "file_checksums", "sha256", {file}, sha256_multihash_of_file).front();
 }
 
+bool WorkspaceCatalog::keep_checksum(const std::string& file, const FileStamp& stamp, const std::string& sha256) {
+  std::error_code ec;
+  if (read_only_ || !std::filesystem::is_regular_file(file, ec) || !(file_stamp(file) == stamp)) return false;
+  Statement u(db_, "INSERT OR REPLACE INTO file_checksums(path, bytes, mtime_ns, sha256) VALUES(?, ?, ?, ?)", path_);
+  u.bind(1, file).bind(2, std::int64_t(stamp.bytes)).bind(3, stamp.mtime_ns).bind(4, sha256).step();
+  return true;
+}
+
 std::vector<std::string> WorkspaceCatalog::file_checksums(const std::vector<std::string>& files) {
   return kept_by_stamp(db_, path_, read_only_, "file_checksums", "sha256", files, sha256_multihash_of_file);
 }

@@ -80,6 +80,9 @@ class WorkspaceCatalog {
   /// The checksums of many files, in their order: those not kept computed in parallel (reading and
   /// hashing hundreds of MiB of rasters is most of what describing a run's outputs costs).
   std::vector<std::string> file_checksums(const std::vector<std::string>& paths);
+  /// Keeps a checksum another process computed (a shard, of a file it wrote) when the file's stamp is
+  /// still the one it was computed at; returns whether it was kept.
+  bool keep_checksum(const std::string& path, const FileStamp& stamp, const std::string& sha256);
 
   std::int64_t begin_run(const std::string& version, const std::string& command);
   void end_run(std::int64_t run, const RunSummary& summary);
