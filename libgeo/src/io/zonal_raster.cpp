@@ -73,8 +73,9 @@ void tally_zones(const RasterReader& raster, const ZoneCover& cover, const Zonal
     for (std::size_t z = 0; z < cover.size() && !any; ++z) any = !cover.window(z).intersect(strip).empty();
     if (any) touched.push_back(strip);
   }
-  // Two strips in flight when there are threads to spare: the next one read (and decoded on the
-  // reader's threads) while this one is tallied. The reader serves one read at a time.
+  // Two strips in flight: the next one read while this one is tallied, on a thread of its own (and
+  // decoded on the reader's threads) when there are threads to spare. The reader serves one read at
+  // a time.
   struct Strip {
     Block<T> values;
     Block<double> weights;
@@ -85,18 +86,17 @@ void tally_zones(const RasterReader& raster, const ZoneCover& cover, const Zonal
     raster.read_into(touched[k], s.values, o.band);
     if (o.weights) o.weights->read_into(touched[k], s.weights, 1);
   };
-  std::future<void> reading;
-  if (!touched.empty()) {
+  std::future<void> reading;  // declared after the buffers: destroyed (waited for) before them
+  const auto start_reading = [&](std::size_t k) {
     if (threads > 1)
-      reading = std::async(std::launch::async, read_strip, std::size_t{0});
+      reading = std::async(std::launch::async, read_strip, k);
     else
-      read_strip(0);
-  }
+      read_strip(k);
+  };
+  if (!touched.empty()) start_reading(0);
   for (std::size_t k = 0; k < touched.size(); ++k) {
     if (reading.valid()) reading.get();
-    if (k + 1 < touched.size()) {
-      if (threads > 1) reading = std::async(std::launch::async, read_strip, k + 1);
-    }
+    if (k + 1 < touched.size()) start_reading(k + 1);
     const Window& strip = touched[k];
     const Strip& data = buffers[k % 2];
     // The strip's rows in bands, one a thread: each row of each zone tallied on its own (coverage
@@ -179,7 +179,6 @@ void tally_zones(const RasterReader& raster, const ZoneCover& cover, const Zonal
         for (const auto& [key, w] : part->keyed) sums[key] += w, seen[key] = 1;
       }
     }
-    if (k + 1 < touched.size() && threads == 1) read_strip(k + 1);
   }
   for (std::size_t z = 0; z < weight_of.size(); ++z) out[z].values.weight_of.insert(weight_of[z].begin(), weight_of[z].end());
   for (std::size_t z = 0; z < dense_weight.size(); ++z)
