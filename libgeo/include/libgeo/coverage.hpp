@@ -11,6 +11,7 @@
 // Both are kept as sparse entries (one per boundary cell, one per edge and column), so a window's
 // fractions come row by row: cost O(cells the boundary touches + cells in the window), memory
 // O(cells the boundary touches + columns), never a window of doubles.
+#include <cstddef>
 #include <vector>
 
 #include "libgeo/block.hpp"
@@ -34,7 +35,7 @@ class CoverageRows {
   /// them from its first column; valid until the next call. Called at most window().rows times.
   const double* next();
 
-  /// A boundary cell's or a fill's contribution (window cell units). Public for the accumulation
+  /// A boundary cell's or a fill's contribution (frame cell units). Public for the accumulation
   /// helper only.
   struct Entry {
     int row, col;
@@ -43,7 +44,7 @@ class CoverageRows {
 
  private:
   Window window_, frame_;
-  std::vector<Entry> partial_, fill_;  // in frame cells  // sorted by (row, col); a cell's entries in edge order
+  std::vector<Entry> partial_, fill_;  // sorted by (row, col); a cell's entries in edge order
   std::size_t next_partial_ = 0, next_fill_ = 0;
   int row_ = 0;                     // the next row, in frame rows
   std::vector<double> running_;     // each frame column's fill summed down to the current row
