@@ -76,3 +76,21 @@ TEST(ForwardReader, TilesTallerThanAStripGiveWhatDirectReadsGive) {
 TEST(ForwardReader, OneRowPerStripGivesWhatDirectReadsGive) {
   expect_same_as_direct_reads(make_raster("rows", {"BLOCKYSIZE=1", "COMPRESS=DEFLATE"}), 1);
 }
+
+// What GDAL's cache must hold for a reader of thin strips to decode each block of a block row once:
+// every block across the width, the last one whole (3 tiles of 128 x 128 UInt16 over 301 columns).
+TEST(RasterReader, ABlockRowIsEveryBlockAcrossTheWidth) {
+  const std::string tiled = make_raster("rowbytes_tiles", {"TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128"});
+  EXPECT_EQ(geo::io::RasterReader(tiled).block_row_bytes(), 3 * 128 * 128 * 2);
+  EXPECT_EQ(geo::io::RasterReader(tiled).block_row_bytes(2), 0);  // no such band
+  fs::remove(tiled);
+  const std::string rows = make_raster("rowbytes_rows", {"BLOCKYSIZE=1"});
+  EXPECT_EQ(geo::io::RasterReader(rows).block_row_bytes(), 301 * 2);
+  fs::remove(rows);
+  // Raised to what a reader needs, never lowered below what the program set.
+  geo::io::ensure_block_cache(std::int64_t(3) << 20);
+  EXPECT_EQ(GDALGetCacheMax64(), std::int64_t(3) << 20);
+  geo::io::ensure_block_cache(std::int64_t(1) << 20);
+  EXPECT_EQ(GDALGetCacheMax64(), std::int64_t(3) << 20);
+  geo::io::initialise_gdal(1);
+}

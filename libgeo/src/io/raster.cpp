@@ -109,6 +109,10 @@ void initialise_gdal(int cache_mb) {
   CPLSetConfigOption("GDAL_PAM_ENABLED", "NO");  // no .aux.xml side files next to inputs or outputs
 }
 
+void ensure_block_cache(std::int64_t bytes) {
+  if (GDALGetCacheMax64() < bytes) GDALSetCacheMax64(bytes);
+}
+
 namespace {
 
 // Why a path cannot be opened, in the user's terms: missing, unreadable, or not a raster.
@@ -234,6 +238,16 @@ int RasterReader::block_rows(int band) const {
   int x = 0, y = 0;
   GDALGetBlockSize(GDALGetRasterBand(static_cast<GDALDatasetH>(dataset_), band), &x, &y);
   return std::max(1, y);
+}
+
+std::int64_t RasterReader::block_row_bytes(int band) const {
+  if (band < 1 || band > bands_) return 0;
+  GDALRasterBandH b = GDALGetRasterBand(static_cast<GDALDatasetH>(dataset_), band);
+  int x = 0, y = 0;
+  GDALGetBlockSize(b, &x, &y);
+  x = std::max(1, x), y = std::max(1, y);
+  const std::int64_t blocks_across = (std::int64_t(grid_.cols) + x - 1) / x;
+  return blocks_across * x * y * GDALGetDataTypeSizeBytes(GDALGetRasterDataType(b));
 }
 
 template <typename T>

@@ -59,11 +59,17 @@ void tally_zones(const RasterReader& raster, const ZoneCover& cover, const Zonal
 
   // Strips cut on the file's block rows (a multiple of them, at least one), so that each block is
   // decoded once, by one read, whatever GDAL's block cache holds; blocks much taller than a strip
-  // (a file stored as one strip) are left to the cache rather than read whole.
+  // (a file stored as one strip) are left to the cache rather than read whole, and the cache made
+  // large enough to hold a block row of each file whose blocks straddle the strips (else every strip
+  // decodes it again).
   const Window all = cover.bounding_window();
   const int strip_rows = std::max(1, o.strip_rows);
   const int block_rows = std::max(1, raster.block_rows(o.band));
   const int step = block_rows > 4 * strip_rows ? strip_rows : std::max(block_rows, strip_rows / block_rows * block_rows);
+  std::int64_t held_by_cache = 0;
+  if (step % block_rows != 0) held_by_cache += raster.block_row_bytes(o.band);
+  if (o.weights && step % std::max(1, o.weights->block_rows(1)) != 0) held_by_cache += o.weights->block_row_bytes(1);
+  if (held_by_cache > 0) ensure_block_cache(held_by_cache + (std::int64_t(16) << 20));  // 16 MB for the other bands' blocks
   std::vector<Window> touched;
   for (int r0 = all.row0; r0 < all.row_end();) {
     const int r1 = std::min(all.row_end(), (r0 / step + 1) * step);

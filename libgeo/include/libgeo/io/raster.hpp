@@ -29,6 +29,10 @@ struct WriteError : IoError {
 /// Sets GDAL's block cache (MB) and registers drivers; call once at start-up.
 void initialise_gdal(int cache_mb);
 
+/// Raises GDAL's block cache to at least `bytes` (never lowers it): for a reader that relies on the
+/// cache to hold a block row while it reads it strip by strip.
+void ensure_block_cache(std::int64_t bytes);
+
 /// Where GDAL's own messages go (instead of its raw "ERROR 1: ..." lines on stderr): `error` true for
 /// failures, false for warnings. A program with a logger routes them through it, so that every line
 /// of its log has its format (one JSON object per line, say). Set once, before any GDAL call; the
@@ -69,6 +73,9 @@ class RasterReader {
   /// Rows of one block of `band` as the file stores it (tile or strip height): a read that covers
   /// whole block rows decodes each of them once.
   int block_rows(int band = 1) const;
+  /// Bytes of one block row of `band` once decoded (every block across the width): what GDAL's block
+  /// cache must hold for a reader of thinner strips to decode each block once.
+  std::int64_t block_row_bytes(int band = 1) const;
 
  private:
   void read_raw(const Window& window, int band, void* dst, int gdal_type) const;
