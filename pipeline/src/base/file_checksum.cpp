@@ -1,8 +1,10 @@
 #include "base/file_checksum.hpp"
 
 #include <openssl/evp.h>
+#include <tbb/parallel_for.h>
 
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <memory>
 #include <vector>
@@ -34,6 +36,21 @@ std::string sha256_multihash_of_file(const std::string& path) {
     out += hex;
   }
   return out;
+}
+
+std::vector<std::string> digests_of_files(const std::vector<std::string>& paths, std::string (*digest)(const std::string&)) {
+  std::vector<std::string> digests(paths.size());
+  std::vector<std::exception_ptr> failed(paths.size());
+  tbb::parallel_for(std::size_t{0}, paths.size(), [&](std::size_t i) {
+    try {
+      digests[i] = digest(paths[i]);
+    } catch (...) {
+      failed[i] = std::current_exception();
+    }
+  });
+  for (const std::exception_ptr& e : failed)
+    if (e) std::rethrow_exception(e);
+  return digests;
 }
 
 }  // namespace ecomon

@@ -40,7 +40,9 @@ std::string scene_tasks_dir(const std::string& root) { return (fs::path(root) / 
 
 std::vector<KeptChecksum> checksums_of_files(const std::vector<std::string>& files) {
   std::vector<KeptChecksum> out;
-  for (const std::string& f : files) out.push_back({f, file_stamp(f), sha256_multihash_of_file(f)});
+  for (const std::string& f : files) out.push_back({f, file_stamp(f), {}});  // stamped before the digest is taken
+  const std::vector<std::string> digests = digests_of_files(files, sha256_multihash_of_file);
+  for (std::size_t i = 0; i < files.size(); ++i) out[i].sha256 = digests[i];
   return out;
 }
 

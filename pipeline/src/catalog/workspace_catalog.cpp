@@ -3,7 +3,6 @@
 #include "base/file_checksum.hpp"
 
 #include <sqlite3.h>
-#include <tbb/parallel_for.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -264,39 +263,39 @@ void WorkspaceCatalog::exec(const std::string& sql) const {
 
 namespace {
 
-// Files' digests kept in `table` (path, bytes, mtime_ns, `column`): the one recorded when a file's
-// size and modification time are still those recorded with it, else `compute`d (the files missing,
-// in parallel: the catalog is touched by this thread only) and recorded, unless `read_only`
-// (`ecomon plan` and the shards read, never write, the catalog).
+// A file's digest recorded in `table` (path, bytes, mtime_ns, `column`) with the stamp it was taken at.
+void record_digest(sqlite3* db, const std::string& where, const std::string& table, const std::string& column,
+                   const std::string& file, const FileStamp& stamp, const std::string& digest) {
+  Statement u(db, ("INSERT OR REPLACE INTO " + table + "(path, bytes, mtime_ns, " + column + ") VALUES(?, ?, ?, ?)").c_str(), where);
+  u.bind(1, file).bind(2, std::int64_t(stamp.bytes)).bind(3, stamp.mtime_ns).bind(4, digest).step();
+}
+
+// Files' digests kept in `table`: the one recorded when a file's size and modification time are
+// still those recorded with it, else `compute`d (the files missing, in parallel: the catalog is
+// touched by this thread only) and recorded, unless `read_only` (`ecomon plan` and the shards read,
+// never write, the catalog).
 std::vector<std::string> kept_by_stamp(sqlite3* db, const std::string& where, bool read_only, const std::string& table,
                                        const std::string& column, const std::vector<std::string>& files,
                                        std::string (*compute)(const std::string&)) {
   std::vector<std::string> digests(files.size());
   std::vector<FileStamp> stamps;
   std::vector<std::size_t> missing;
+  std::vector<std::string> missing_files;
   for (std::size_t i = 0; i < files.size(); ++i) {
     stamps.push_back(file_stamp(files[i]));
     Statement q(db, ("SELECT bytes, mtime_ns, " + column + " FROM " + table + " WHERE path = ?").c_str(), where);
     q.bind(1, files[i]);
-    if (q.step() && std::uint64_t(q.integer(0)) == stamps[i].bytes && q.integer(1) == stamps[i].mtime_ns)
+    if (q.step() && std::uint64_t(q.integer(0)) == stamps[i].bytes && q.integer(1) == stamps[i].mtime_ns) {
       digests[i] = q.text(2);
-    else
+    } else {
       missing.push_back(i);
-  }
-  std::vector<std::exception_ptr> failed(missing.size());
-  tbb::parallel_for(std::size_t{0}, missing.size(), [&](std::size_t k) {
-    try {
-      digests[missing[k]] = compute(files[missing[k]]);
-    } catch (...) {
-      failed[k] = std::current_exception();
+      missing_files.push_back(files[i]);
     }
-  });
-  for (const std::exception_ptr& e : failed)  // the first file's failure, whatever thread met it
-    if (e) std::rethrow_exception(e);
-  if (read_only) return digests;
-  for (std::size_t i : missing) {
-    Statement u(db, ("INSERT OR REPLACE INTO " + table + "(path, bytes, mtime_ns, " + column + ") VALUES(?, ?, ?, ?)").c_str(), where);
-    u.bind(1, files[i]).bind(2, std::int64_t(stamps[i].bytes)).bind(3, stamps[i].mtime_ns).bind(4, digests[i]).step();
+  }
+  const std::vector<std::string> computed = digests_of_files(missing_files, compute);
+  for (std::size_t k = 0; k < missing.size(); ++k) {
+    digests[missing[k]] = computed[k];
+    if (!read_only) record_digest(db, where, table, column, files[missing[k]], stamps[missing[k]], computed[k]);
   }
   return digests;
 }
@@ -314,8 +313,7 @@ std::string WorkspaceCatalog::file_checksum(const std::string& file) {
 bool WorkspaceCatalog::keep_checksum(const std::string& file, const FileStamp& stamp, const std::string& sha256) {
   std::error_code ec;
   if (read_only_ || !std::filesystem::is_regular_file(file, ec) || !(file_stamp(file) == stamp)) return false;
-  Statement u(db_, "INSERT OR REPLACE INTO file_checksums(path, bytes, mtime_ns, sha256) VALUES(?, ?, ?, ?)", path_);
-  u.bind(1, file).bind(2, std::int64_t(stamp.bytes)).bind(3, stamp.mtime_ns).bind(4, sha256).step();
+  record_digest(db_, path_, "file_checksums", "sha256", file, stamp, sha256);
   return true;
 }
 

@@ -16,7 +16,6 @@
 // encoding and the nodata are read from each file, the classes and the unit from the product's spec
 // that wrote them.
 #include <spdlog/spdlog.h>
-#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -152,11 +151,7 @@ class StacWriter : public ReportWriter {
     // Every raster's checksum at once: the files not known to the catalog read and hashed in parallel.
     std::vector<std::string> paths;
     for (const RasterEntry& raster : rasters) paths.push_back(raster.path);
-    std::vector<std::string> digests(paths.size());
-    if (r.checksums_of)
-      digests = r.checksums_of(paths);
-    else
-      tbb::parallel_for(std::size_t{0}, paths.size(), [&](std::size_t i) { digests[i] = sha256_multihash_of_file(paths[i]); });
+    const std::vector<std::string> digests = r.checksums_of ? r.checksums_of(paths) : digests_of_files(paths, sha256_multihash_of_file);
     std::map<std::string, std::string> checksum_of;
     for (std::size_t i = 0; i < paths.size(); ++i) checksum_of[paths[i]] = digests[i];
 
