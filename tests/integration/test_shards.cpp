@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "catalog/content_hash.hpp"
+#include "catalog/workspace_catalog.hpp"
 #include "helpers.hpp"
 #include "simulator.hpp"
 
@@ -243,4 +245,49 @@ TEST_F(Shards, TheReduceKeepsTheChecksumsAShardListedForFilesUnchangedSince) {
   for (const std::string& path : differing(bytes, single))
     if (path.rfind("stac/", 0) == 0) other += !bytes.count(path) || bytes.at(path).find(kept) == std::string::npos;
   EXPECT_EQ(other, 0) << "STAC files other than the kept marker's differ from one process's";
+}
+
+// The content hashes a shard took of a scene's files (which key its task) and of the files it wrote
+// (which the catalog records) are kept by the reduce while each file's stamp is unchanged, so the
+// reduce does not read every scene again; one listed with another stamp is taken anew.
+TEST_F(Shards, TheReduceKeepsTheContentHashesAShardListedForFilesUnchangedSince) {
+  const fs::path out = dir / "hashes";
+  const std::string tiles = " --set run.tile_rows=64";
+  const auto shard = [&] {
+    const auto s = run_cli("run " + args + tiles + " --out " + out.string() + " --threads 1 --shard 0/1");
+    ASSERT_EQ(s.exit_code, 0) << s.output;
+  };
+  shard();
+  const std::string kept(16, 'a'), stale(16, 'b');  // not any file's content hash
+  // In one scene's task a kept hash of a file it read (its key changes with it: the reduce does that
+  // scene itself) and a stale one; in another's a kept hash of a product (taken as the shard did it).
+  std::string kept_input, stale_input, kept_product;
+  for (const auto& e : fs::directory_iterator(out / "tasks")) {
+    if (!kept_product.empty() || e.path().extension() != ".json" || e.path().filename().string().rfind("scene-", 0) != 0) continue;
+    nlohmann::json task = nlohmann::json::parse(read_file(e.path()));
+    if (task.at("status") != "ok") continue;
+    std::vector<nlohmann::json*> inputs, products;
+    for (auto& h : task.at("hashes")) (h.at("path").get<std::string>().rfind("@/", 0) == 0 ? products : inputs).push_back(&h);
+    ASSERT_GE(inputs.size(), 2u) << "the scene's files, " << e.path();
+    ASSERT_EQ(products.size(), task.at("checksums").size()) << "every product, " << e.path();
+    for (const nlohmann::json* h : inputs) EXPECT_EQ(h->at("hash").get<std::string>(), ecomon::hash_file(h->at("path").get<std::string>()));
+    if (kept_input.empty()) {
+      kept_input = inputs[0]->at("path").get<std::string>(), stale_input = inputs[1]->at("path").get<std::string>();
+      (*inputs[0])["hash"] = kept;
+      (*inputs[1])["hash"] = stale;
+      (*inputs[1])["mtime_ns"] = inputs[1]->at("mtime_ns").get<std::int64_t>() + 1;
+    } else {
+      kept_product = (out / products[0]->at("path").get<std::string>().substr(2)).string();
+      (*products[0])["hash"] = kept;
+    }
+    std::ofstream(e.path()) << task.dump(1);
+  }
+  ASSERT_FALSE(kept_product.empty()) << "two scene tasks done";
+  shard();  // the season tiles
+  const auto reduce = run_cli("run " + args + tiles + " --out " + out.string() + " --threads 2");
+  ASSERT_EQ(reduce.exit_code, single_exit) << reduce.output;
+  ecomon::WorkspaceCatalog catalog(out.string(), ecomon::WorkspaceCatalog::Open::immutable);
+  EXPECT_EQ(catalog.file_hash(kept_input), kept) << "the hash listed for an unchanged scene file is kept";
+  EXPECT_EQ(catalog.file_hash(stale_input), ecomon::hash_file(stale_input)) << "one listed with another stamp is taken anew";
+  EXPECT_EQ(catalog.file_hash(kept_product), kept) << "the hash listed for a product the shard wrote is kept";
 }

@@ -198,6 +198,9 @@ struct RunContext {
   // The scenes to process (after the probing: duplicates, forgotten and failed ones left out).
   std::vector<FoundScene> found;
   std::vector<SceneProbe> probes;
+  // The content hashes of each scene's files as the probing took them, by scene id: a shard lists
+  // them in its tasks for the reduce to keep.
+  std::map<std::string, std::vector<StampedDigest>> scene_file_hashes;
   std::map<std::string, std::string> content_hashes;  // by scene id
   // The regional grid and the zones on it (season.enabled and an overlap), with the layers on it.
   std::vector<geo::io::Zone> grid_zones;
@@ -348,7 +351,13 @@ void probe_scenes(const Discovery& discovery, RunContext& ctx, RunRecord& record
       }
       // The content hash keys the scene's task and its year's (a shard, which keeps no catalog, hashes
       // the files anew; a run keeps their hashes in its catalog between runs).
-      row.content_hash = scene_content_hash(candidate.path, probe.info.id, file_hasher(ctx));
+      std::vector<StampedDigest> hashed;
+      row.content_hash = scene_content_hash(candidate.path, probe.info.id, [&, hasher = file_hasher(ctx)](const std::string& f) {
+        const FileStamp stamp = file_stamp(f);  // before the hash: a file changed meanwhile is hashed again by whoever keeps it
+        hashed.push_back({f, stamp, hasher(f)});
+        return hashed.back().digest;
+      });
+      ctx.scene_file_hashes[probe.info.id] = std::move(hashed);
       ctx.content_hashes[probe.info.id] = row.content_hash;
       if (ctx.catalog) ctx.catalog->record_scene(ctx.run_id, row);
       ctx.found.push_back(candidate);
@@ -1103,12 +1112,15 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
           [&] {
             fs::create_directories(work);
             SceneJobResult r = run_scene_job(ctx, job, work);
-            std::vector<KeptChecksum> checksums = checksums_of_files(r.result.products);
-            write_scene_task(output.root(), {t.key, t.year, std::move(r.result), std::move(r.status), std::move(checksums)});
+            std::vector<StampedDigest> checksums = checksums_of_files(r.result.products);
+            std::vector<StampedDigest> hashes = ctx.scene_file_hashes[probe.info.id], of_products = hashes_of_files(r.result.products);
+            hashes.insert(hashes.end(), of_products.begin(), of_products.end());
+            write_scene_task(output.root(), {t.key, t.year, std::move(r.result), std::move(r.status), std::move(checksums), std::move(hashes)});
           },
           [&](const std::exception& e) {
             // The scene cannot be read: that is its task's result, which the reduce reports and quarantines.
-            write_scene_task(output.root(), {t.key, t.year, {}, {ctx.found[t.scene].path, "failed", e.what(), probe.info.id, 0}, {}});
+            write_scene_task(output.root(),
+                             {t.key, t.year, {}, {ctx.found[t.scene].path, "failed", e.what(), probe.info.id, 0}, {}, ctx.scene_file_hashes[probe.info.id]});
             return false;
           });
     }
@@ -1310,6 +1322,9 @@ int run_command(const RunOptions& o) {
       ctx.catalog = &catalog, ctx.run_id = run_id, ctx.version = o.version;
       ctx.tables_on_stdout = !o.nightly;
       RunRecord record;
+      // The hashes shards took of the scenes they did (and of the files they wrote): the probing does
+      // not read those scenes again.
+      catalog.keep_hashes(kept_task_hashes(output.root()));
       probe_scenes(discovery, ctx, record);
       plan_grid(ctx);
       // The jobs: each scene on its own grid; each year on the regional grid after its scenes (but
@@ -1338,7 +1353,7 @@ int run_command(const RunOptions& o) {
               if (task->status.status != "ok") throw SceneError(task->status.message);  // failed as it would fail here
               spdlog::info("scene {}: done by a shard (tasks/scene-{}.json)", task->status.scene_id, task->key);
               if (ctx.catalog)
-                for (const KeptChecksum& c : task->checksums) ctx.catalog->keep_checksum(c.path, c.stamp, c.sha256);
+                ctx.catalog->keep_checksums(task->checksums);
               if (!zones_of_reports) zones_of_reports = report_zones(ctx);
               task->result.zones = *zones_of_reports;
               return record.add_scene({std::move(task->result), std::move(task->status)}, job.year, ctx.seasons());

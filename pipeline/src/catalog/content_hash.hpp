@@ -22,4 +22,12 @@ struct FileStamp {
 /// The file's stamp; throws std::runtime_error naming the file when it cannot be read.
 FileStamp file_stamp(const std::string& path);
 
+/// A file's digest (a content hash, a checksum) as one process took it, with the file's stamp taken
+/// before it: another process may keep it while the file's stamp is still that one.
+struct StampedDigest {
+  std::string path;
+  FileStamp stamp;
+  std::string digest;
+};
+
 }  // namespace ecomon

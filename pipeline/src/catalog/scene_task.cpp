@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -38,13 +39,38 @@ json read_task_json(const std::string& path, const char* format, const std::stri
 
 std::string scene_tasks_dir(const std::string& root) { return (fs::path(root) / "tasks").string(); }
 
-std::vector<KeptChecksum> checksums_of_files(const std::vector<std::string>& files) {
-  std::vector<KeptChecksum> out;
+namespace {
+
+std::vector<StampedDigest> stamped_digests_of(const std::vector<std::string>& files, std::string (*digest)(const std::string&)) {
+  std::vector<StampedDigest> out;
   for (const std::string& f : files) out.push_back({f, file_stamp(f), {}});  // stamped before the digest is taken
-  const std::vector<std::string> digests = digests_of_files(files, sha256_multihash_of_file);
-  for (std::size_t i = 0; i < files.size(); ++i) out[i].sha256 = digests[i];
+  const std::vector<std::string> digests = digests_of_files(files, digest);
+  for (std::size_t i = 0; i < files.size(); ++i) out[i].digest = digests[i];
   return out;
 }
+
+json stamped_digests_json(const std::vector<StampedDigest>& digests, const char* name, const std::string& root) {
+  json out = json::array();
+  for (const StampedDigest& d : digests)
+    out.push_back({{"path", workspace_relative(d.path, root)}, {"bytes", d.stamp.bytes}, {"mtime_ns", d.stamp.mtime_ns}, {name, d.digest}});
+  return out;
+}
+
+std::vector<StampedDigest> stamped_digests_from(const json& file, const char* key, const char* name, const std::string& root) {
+  std::vector<StampedDigest> out;
+  if (const auto list = file.find(key); list != file.end())
+    for (const auto& k : *list)
+      out.push_back({workspace_absolute(k.at("path").get<std::string>(), root),
+                     {k.at("bytes").get<std::uint64_t>(), k.at("mtime_ns").get<std::int64_t>()},
+                     k.at(name).get<std::string>()});
+  return out;
+}
+
+}  // namespace
+
+std::vector<StampedDigest> checksums_of_files(const std::vector<std::string>& files) { return stamped_digests_of(files, sha256_multihash_of_file); }
+
+std::vector<StampedDigest> hashes_of_files(const std::vector<std::string>& files) { return stamped_digests_of(files, hash_file); }
 
 std::string scene_task_work_dir(const std::string& root, const std::string& key) { return scene_tasks_dir(root) + "/scene-" + key; }
 
@@ -58,10 +84,6 @@ void write_scene_task(const std::string& root, const SceneTaskRecord& task) {
   for (const auto& [name, path] : task.result.season_inputs.paths) season_inputs[name] = workspace_relative(path, root);
   json work_files = json::array();
   for (const std::string& path : task.result.season_inputs.work_files) work_files.push_back(workspace_relative(path, root));
-  json checksums = json::array();
-  for (const KeptChecksum& c : task.checksums)
-    checksums.push_back(
-        {{"path", workspace_relative(c.path, root)}, {"bytes", c.stamp.bytes}, {"mtime_ns", c.stamp.mtime_ns}, {"sha256", c.sha256}});
   const json file = {{"format", kFormat},
                      {"key", task.key},
                      {"year", task.year},
@@ -70,7 +92,8 @@ void write_scene_task(const std::string& root, const SceneTaskRecord& task) {
                      {"results", serialise_stored_year(one, root)},
                      {"season_inputs", season_inputs},
                      {"work_files", work_files},
-                     {"checksums", checksums}};
+                     {"checksums", stamped_digests_json(task.checksums, "sha256", root)},
+                     {"hashes", stamped_digests_json(task.hashes, "hash", root)}};
   fs::create_directories(scene_tasks_dir(root));
   geo::io::write_file_atomically(task_file(root, task.key), file.dump(1) + "\n");
 }
@@ -93,11 +116,7 @@ std::optional<SceneTaskRecord> read_scene_task(const std::string& root, const st
       for (const auto& [name, relative] : file.at("season_inputs").items())
         task.result.season_inputs.paths[name] = workspace_absolute(relative.get<std::string>(), root);
       for (const auto& relative : file.at("work_files")) task.result.season_inputs.work_files.push_back(workspace_absolute(relative, root));
-      if (const auto c = file.find("checksums"); c != file.end())
-        for (const auto& k : *c)
-          task.checksums.push_back({workspace_absolute(k.at("path").get<std::string>(), root),
-                                    {k.at("bytes").get<std::uint64_t>(), k.at("mtime_ns").get<std::int64_t>()},
-                                    k.at("sha256").get<std::string>()});
+      task.checksums = stamped_digests_from(file, "checksums", "sha256", root);
       // Every file the task wrote is still there, or the scene is done again.
       for (const std::string& p : task.result.products)
         if (!fs::is_regular_file(p, ec)) return std::nullopt;
@@ -109,6 +128,23 @@ std::optional<SceneTaskRecord> read_scene_task(const std::string& root, const st
     spdlog::warn("{}: a shard's task file that cannot be read ({}); the scene is done again", path, e.what());
     return std::nullopt;
   }
+}
+
+std::vector<StampedDigest> kept_task_hashes(const std::string& root) {
+  std::vector<StampedDigest> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(scene_tasks_dir(root), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("scene-", 0) != 0 || entry.path().extension() != ".json") continue;
+    try {
+      const json file = read_task_json(entry.path().string(), kFormat, entry.path().stem().string().substr(6));
+      std::vector<StampedDigest> listed = stamped_digests_from(file, "hashes", "hash", root);
+      std::move(listed.begin(), listed.end(), std::back_inserter(out));
+    } catch (const std::exception&) {
+      // read_scene_task says what is wrong with it when its scene comes
+    }
+  }
+  return out;
 }
 
 void remove_scene_task(const std::string& root, const std::string& key) {

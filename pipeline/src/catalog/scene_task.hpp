@@ -17,13 +17,6 @@
 
 namespace ecomon {
 
-/// A file's SHA-256 multihash as the shard that wrote it computed it, with the file's stamp then.
-struct KeptChecksum {
-  std::string path;
-  FileStamp stamp;
-  std::string sha256;
-};
-
 struct SceneTaskRecord {
   std::string key;  // scene_task_key
   int year = 0;
@@ -31,11 +24,17 @@ struct SceneTaskRecord {
   StatusRow status;    // ok, or failed with the reason (a scene that cannot be read is a task done, with that result)
   /// The checksums of the products (STAC's file:checksum), hashed by the shard, so that the reduce,
   /// which runs after every shard, does not read every scene's rasters again to describe them.
-  std::vector<KeptChecksum> checksums;
+  std::vector<StampedDigest> checksums;
+  /// The content hashes (catalog/content_hash.hpp) of the scene's files, which key its task, and of
+  /// the products, which the catalog records: the reduce keeps them rather than reading every scene
+  /// again (kept_task_hashes).
+  std::vector<StampedDigest> hashes;
 };
 
 /// The checksums of `files` (their stamps and SHA-256 multihashes, base/file_checksum.hpp) in order.
-std::vector<KeptChecksum> checksums_of_files(const std::vector<std::string>& files);
+std::vector<StampedDigest> checksums_of_files(const std::vector<std::string>& files);
+/// The content hashes of `files` (their stamps and hash_file), in order.
+std::vector<StampedDigest> hashes_of_files(const std::vector<std::string>& files);
 
 /// The folder of the tasks' files and of the season inputs they keep (tasks/ in the workspace).
 std::string scene_tasks_dir(const std::string& root);
@@ -49,6 +48,10 @@ void write_scene_task(const std::string& root, const SceneTaskRecord& task);
 /// (products and season inputs) exists; otherwise none (the scene is done again). A damaged file is
 /// said in the log.
 std::optional<SceneTaskRecord> read_scene_task(const std::string& root, const std::string& key);
+
+/// The content hashes listed by every scene task in the workspace (a task file that cannot be read
+/// lists none): for a run to keep in its catalog before it hashes the scenes.
+std::vector<StampedDigest> kept_task_hashes(const std::string& root);
 
 /// Removes the task's file (its season inputs go with the year that reads them).
 void remove_scene_task(const std::string& root, const std::string& key);

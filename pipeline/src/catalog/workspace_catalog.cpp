@@ -293,10 +293,19 @@ std::vector<std::string> kept_by_stamp(sqlite3* db, const std::string& where, bo
     }
   }
   const std::vector<std::string> computed = digests_of_files(missing_files, compute);
-  for (std::size_t k = 0; k < missing.size(); ++k) {
-    digests[missing[k]] = computed[k];
-    if (!read_only) record_digest(db, where, table, column, files[missing[k]], stamps[missing[k]], computed[k]);
+  for (std::size_t k = 0; k < missing.size(); ++k) digests[missing[k]] = computed[k];
+  if (read_only || missing.empty()) return digests;
+  // One transaction (a commit is a sync of the journal), unless the caller holds one.
+  const bool own_transaction = sqlite3_get_autocommit(db) != 0;
+  if (own_transaction) sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  try {
+    for (std::size_t k = 0; k < missing.size(); ++k) record_digest(db, where, table, column, files[missing[k]], stamps[missing[k]], computed[k]);
+  } catch (...) {
+    if (own_transaction) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
   }
+  if (own_transaction && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+    throw OutputError(where + ": cannot record files' digests: " + sqlite3_errmsg(db));
   return digests;
 }
 
@@ -310,11 +319,36 @@ std::string WorkspaceCatalog::file_checksum(const std::string& file) {
   return kept_by_stamp(db_, path_, read_only_, "file_checksums", "sha256", {file}, sha256_multihash_of_file).front();
 }
 
-bool WorkspaceCatalog::keep_checksum(const std::string& file, const FileStamp& stamp, const std::string& sha256) {
-  std::error_code ec;
-  if (read_only_ || !std::filesystem::is_regular_file(file, ec) || !(file_stamp(file) == stamp)) return false;
-  record_digest(db_, path_, "file_checksums", "sha256", file, stamp, sha256);
-  return true;
+std::size_t WorkspaceCatalog::keep_checksums(const std::vector<StampedDigest>& checksums) {
+  return keep_digests("file_checksums", "sha256", checksums);
+}
+
+std::size_t WorkspaceCatalog::keep_hashes(const std::vector<StampedDigest>& hashes) { return keep_digests("file_hashes", "hash", hashes); }
+
+std::size_t WorkspaceCatalog::keep_digests(const std::string& table, const std::string& column, const std::vector<StampedDigest>& digests) {
+  if (read_only_ || digests.empty()) return 0;
+  std::vector<const StampedDigest*> unchanged;
+  for (const StampedDigest& d : digests) {
+    try {
+      if (file_stamp(d.path) == d.stamp) unchanged.push_back(&d);
+    } catch (const std::exception&) {
+      // gone since: nothing to keep
+    }
+  }
+  // One transaction: a commit is a sync of the catalog's journal, and a reduce keeps hundreds.
+  exec("BEGIN IMMEDIATE");
+  try {
+    for (const StampedDigest* d : unchanged) record_digest(db_, path_, table, column, d->path, d->stamp, d->digest);
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  return unchanged.size();
+}
+
+std::vector<std::string> WorkspaceCatalog::file_hashes(const std::vector<std::string>& files) {
+  return kept_by_stamp(db_, path_, read_only_, "file_hashes", "hash", files, hash_file);
 }
 
 std::vector<std::string> WorkspaceCatalog::file_checksums(const std::vector<std::string>& files) {
@@ -392,9 +426,12 @@ std::optional<std::string> WorkspaceCatalog::done_task(const std::string& key, b
 void WorkspaceCatalog::record_task(std::int64_t run, const std::string& key, const std::string& kind, int year,
                                    const std::vector<std::string>& scene_ids, const std::string& results,
                                    const std::vector<std::string>& outputs) {
-  // Hashed before the transaction: it holds the write lock for milliseconds only.
+  // Hashed before the transaction, which holds the write lock for milliseconds only: kept by stamp
+  // (the hashes a shard took of the files it wrote are not taken again), the others in parallel.
   std::vector<std::pair<FileStamp, std::string>> stamped;
-  for (const std::string& p : outputs) stamped.emplace_back(file_stamp(p), hash_file(p));
+  for (const std::string& p : outputs) stamped.emplace_back(file_stamp(p), "");
+  const std::vector<std::string> hashes = file_hashes(outputs);
+  for (std::size_t i = 0; i < outputs.size(); ++i) stamped[i].second = hashes[i];
   std::string ids;
   for (const std::string& id : scene_ids) ids += (ids.empty() ? "" : " ") + id;
   exec("BEGIN IMMEDIATE");

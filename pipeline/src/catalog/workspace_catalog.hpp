@@ -80,9 +80,14 @@ class WorkspaceCatalog {
   /// The checksums of many files, in their order: those not kept computed in parallel (reading and
   /// hashing hundreds of MiB of rasters is most of what describing a run's outputs costs).
   std::vector<std::string> file_checksums(const std::vector<std::string>& paths);
-  /// Keeps a checksum another process computed (a shard, of a file it wrote) when the file's stamp is
-  /// still the one it was computed at; returns whether it was kept.
-  bool keep_checksum(const std::string& path, const FileStamp& stamp, const std::string& sha256);
+  /// The content hashes of many files, in their order, kept the same way (those not kept computed in
+  /// parallel).
+  std::vector<std::string> file_hashes(const std::vector<std::string>& paths);
+  /// Keeps digests another process took (a shard, of the scenes it read and the files it wrote): those
+  /// whose file's stamp is still the one they were taken at, in one transaction; returns how many.
+  /// Checksums are SHA2-256 multihashes (file_checksum), hashes content hashes (file_hash).
+  std::size_t keep_checksums(const std::vector<StampedDigest>& checksums);
+  std::size_t keep_hashes(const std::vector<StampedDigest>& hashes);
 
   std::int64_t begin_run(const std::string& version, const std::string& command);
   void end_run(std::int64_t run, const RunSummary& summary);
@@ -141,6 +146,7 @@ class WorkspaceCatalog {
 
  private:
   void exec(const std::string& sql) const;
+  std::size_t keep_digests(const std::string& table, const std::string& column, const std::vector<StampedDigest>& digests);
   [[noreturn]] void fail(const std::string& what) const;
   std::string path_;
   std::string root_;
