@@ -7,10 +7,13 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <numbers>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "libgeo/io/raster.hpp"
 
@@ -101,7 +104,34 @@ std::string crs_wkt(const std::string& user_input) {
   return out;
 }
 
-CoordinateTransformer::CoordinateTransformer(const std::string& from, const std::string& to) {
+namespace {
+
+// Transformers given back, by CRS pair, each with its own PROJ context: taken by one
+// CoordinateTransformer at a time. Kept for the process's life (never destroyed: PROJ's own state
+// may be gone at exit); bounded, so that a server asked for many CRSs does not grow without end.
+struct IdleTransformers {
+  std::mutex mutex;
+  std::map<std::string, std::vector<std::pair<PJ_CONTEXT*, PJ*>>> by_pair;
+  static constexpr std::size_t kPairs = 64, kPerPair = 16;
+};
+
+IdleTransformers& idle_transformers() {
+  static IdleTransformers* idle = new IdleTransformers;
+  return *idle;
+}
+
+}  // namespace
+
+CoordinateTransformer::CoordinateTransformer(const std::string& from, const std::string& to) : pair_(from + '\n' + to) {
+  {
+    IdleTransformers& idle = idle_transformers();
+    const std::lock_guard<std::mutex> lock(idle.mutex);
+    if (auto it = idle.by_pair.find(pair_); it != idle.by_pair.end() && !it->second.empty()) {
+      ctx_ = it->second.back().first, pj_ = it->second.back().second;
+      it->second.pop_back();
+      return;
+    }
+  }
   PJ_CONTEXT* ctx = proj_context_create();
   PJ* raw = proj_create_crs_to_crs(ctx, from.c_str(), to.c_str(), nullptr);
   if (!raw) {
@@ -110,11 +140,25 @@ CoordinateTransformer::CoordinateTransformer(const std::string& from, const std:
   }
   PJ* norm = proj_normalize_for_visualization(ctx, raw);
   proj_destroy(raw);
+  if (!norm) {
+    proj_context_destroy(ctx);
+    throw IoError("PROJ: cannot put the transformation from " + from.substr(0, 60) + " to " + to.substr(0, 60) + " in x, y order");
+  }
   ctx_ = ctx;
   pj_ = norm;
 }
 
 CoordinateTransformer::~CoordinateTransformer() {
+  {
+    IdleTransformers& idle = idle_transformers();
+    const std::lock_guard<std::mutex> lock(idle.mutex);
+    auto it = idle.by_pair.find(pair_);
+    if (it == idle.by_pair.end() && idle.by_pair.size() < IdleTransformers::kPairs) it = idle.by_pair.emplace(pair_, std::vector<std::pair<PJ_CONTEXT*, PJ*>>{}).first;
+    if (it != idle.by_pair.end() && it->second.size() < IdleTransformers::kPerPair) {
+      it->second.emplace_back(static_cast<PJ_CONTEXT*>(ctx_), static_cast<PJ*>(pj_));
+      return;
+    }
+  }
   proj_destroy(static_cast<PJ*>(pj_));
   proj_context_destroy(static_cast<PJ_CONTEXT*>(ctx_));
 }

@@ -24,7 +24,10 @@ double geodesic_area(const MultiPolygon& lonlat);
 /// WKT of a CRS given as "EPSG:n", WKT or PROJ string.
 std::string crs_wkt(const std::string& user_input);
 
-/// Transforms points between two CRSs (traditional GIS order: x = easting/longitude).
+/// Transforms points between two CRSs (traditional GIS order: x = easting/longitude). Choosing
+/// PROJ's operation takes milliseconds (a database search), far more than transforming a footprint,
+/// so a transformer given back is kept for the next one of the same pair: one object per thread at
+/// a time, as PROJ requires, made once per pair and concurrent user rather than once per use.
 class CoordinateTransformer {
  public:
   CoordinateTransformer(const std::string& from, const std::string& to);
@@ -34,6 +37,7 @@ class CoordinateTransformer {
   void transform(std::vector<Point>& points) const;
 
  private:
+  std::string pair_;  // from and to: where it goes back when done
   void* ctx_ = nullptr;
   void* pj_ = nullptr;
 };
