@@ -100,9 +100,11 @@ RasterPicture render_raster_png(const std::string& path, const std::vector<Colou
   }
   GDALDatasetH drawn = warped ? warped.get() : picture.get();
   const std::string mem = private_vsimem_name("picture", ".png");
-  // No auxiliary .aux.xml beside the in-memory PNG; ZLEVEL 6, the PNG driver's default, fixed here
-  // so that the bytes do not follow a change of default.
-  const char* options[] = {"ZLEVEL=6", "WRITE_METADATA_AS_TEXT=NO", nullptr};
+  // No auxiliary .aux.xml beside the in-memory PNG; ZLEVEL 3, fixed so that the bytes do not follow
+  // a change of default: on a report's continuous maps (FVC) it deflates in half the time of the
+  // driver's default 6 for files 12% larger (a 560 x 605 map: 0.05 s and 380 KB against 0.10 s and
+  // 340 KB), and a report draws a few maps a year in the run's serial derive step.
+  const char* options[] = {"ZLEVEL=3", "WRITE_METADATA_AS_TEXT=NO", nullptr};
   GDALDatasetH png = GDALCreateCopy(png_driver, mem.c_str(), drawn, FALSE, const_cast<char**>(options), nullptr, nullptr);
   if (!png) throw IoError(path + ": cannot encode its picture as PNG");
   GDALClose(png);
