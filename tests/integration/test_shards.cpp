@@ -248,8 +248,9 @@ TEST_F(Shards, TheReduceKeepsTheChecksumsAShardListedForFilesUnchangedSince) {
 }
 
 // The content hashes a shard took of a scene's files (which key its task) and of the files it wrote
-// (which the catalog records) are kept by the reduce while each file's stamp is unchanged, so the
-// reduce does not read every scene again; one listed with another stamp is taken anew.
+// (which the catalog records) are taken by the shards that follow and kept by the reduce while each
+// file's stamp is unchanged, so neither reads every scene again; one listed with another stamp is
+// taken anew.
 TEST_F(Shards, TheReduceKeepsTheContentHashesAShardListedForFilesUnchangedSince) {
   const fs::path out = dir / "hashes";
   const std::string tiles = " --set run.tile_rows=64";
@@ -283,6 +284,17 @@ TEST_F(Shards, TheReduceKeepsTheContentHashesAShardListedForFilesUnchangedSince)
     std::ofstream(e.path()) << task.dump(1);
   }
   ASSERT_FALSE(kept_product.empty()) << "two scene tasks done";
+  const auto scene_task_files = [&] {
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(out / "tasks"))
+      n += e.path().extension() == ".json" && e.path().filename().string().rfind("scene-", 0) == 0;
+    return n;
+  };
+  const int before = scene_task_files();
+  // The next shard takes the listed hashes too (it keeps no catalog): the kept one changes its scene's
+  // key, so it does that scene's task again under the new key rather than reading every scene.
+  shard();
+  EXPECT_EQ(scene_task_files(), before + 1) << "the scene whose listed hash was kept, done under its new key";
   shard();  // the season tiles
   const auto reduce = run_cli("run " + args + tiles + " --out " + out.string() + " --threads 2");
   ASSERT_EQ(reduce.exit_code, single_exit) << reduce.output;

@@ -192,6 +192,9 @@ struct RunContext {
   const CarbonFactors* carbon_factors = nullptr;  // the density table of the stock changes (none: no stock change)
   WorkspaceCatalog* catalog = nullptr;            // scenes recorded in it, unchanged years reloaded from it, done years recorded in it
   WorkspaceCatalog* hash_cache = nullptr;         // a catalog read (a shard's: opened immutable) for the files' hashes alone
+  // Without a catalog to keep them (a shard, `ecomon plan`): the hashes the workspace's scene tasks
+  // list (kept_task_hashes), by path, taken while the file's stamp is the one listed.
+  std::map<std::string, StampedDigest> listed_hashes;
   std::int64_t run_id = 0;
   std::string version;
   bool tables_on_stdout = true;  // nightly mode: the tables stay in the output folder, stdout gets the summary only
@@ -317,8 +320,17 @@ void fail(RunRecord& record, const std::string& path, const std::string& message
 // A file's content hash: kept in the catalog between runs, or computed anew without one.
 std::function<std::string(const std::string&)> file_hasher(const RunContext& ctx) {
   if (ctx.catalog) return [&ctx](const std::string& f) { return ctx.catalog->file_hash(f); };
-  if (ctx.hash_cache) return [&ctx](const std::string& f) { return ctx.hash_cache->file_hash(f); };
-  return [](const std::string& f) { return hash_file(f); };
+  return [&ctx](const std::string& f) {
+    if (const auto listed = ctx.listed_hashes.find(f); listed != ctx.listed_hashes.end() && file_stamp(f) == listed->second.stamp)
+      return listed->second.digest;
+    return ctx.hash_cache ? ctx.hash_cache->file_hash(f) : hash_file(f);
+  };
+}
+
+// The hashes the workspace's scene tasks list, for a run without a catalog to keep them in: the
+// shards of the season tiles (and `ecomon plan` after shards) do not read every scene again.
+void take_listed_hashes(RunContext& ctx, const std::string& workspace) {
+  for (StampedDigest& d : kept_task_hashes(workspace)) ctx.listed_hashes[d.path] = std::move(d);
 }
 
 void probe_scenes(const Discovery& discovery, RunContext& ctx, RunRecord& record) {
@@ -1078,6 +1090,7 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
   ctx.samples = in.samples ? &*in.samples : nullptr;
   ctx.version = o.version;
   RunRecord record;  // the probing's failures: the reduce finds and reports them again
+  take_listed_hashes(ctx, output.root());
   probe_scenes(discovery, ctx, record);
   plan_grid(ctx, false);
   // Years the catalog has done with the same key (the reduce reloads them): none of their tasks is
@@ -1199,6 +1212,7 @@ int plan_command(const PlanOptions& options, std::ostream& out) {
   RunContext ctx{settings, probing, in.zone_source};
   ctx.version = o.version;
   ctx.hash_cache = catalog ? &*catalog : nullptr;  // read for its files' hashes: the probing records nothing
+  take_listed_hashes(ctx, settings.output.dir);
   RunRecord record;
   probe_scenes(discovery, ctx, record);
   plan_grid(ctx, false);
