@@ -10,7 +10,12 @@
 
 #include <unistd.h>
 
+#include <bit>
+#include <cmath>
+#include <cstdint>
 #include <filesystem>
+#include <limits>
+#include <vector>
 #include <fstream>
 #include <optional>
 
@@ -95,6 +100,55 @@ TEST(StoredYear, EveryStoredMemberReadsBack) {
     FAIL() << "a damaged text must not parse";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("method_min_share"), std::string::npos) << e.what();
+  }
+}
+
+// The numbers read back to the bit whatever their value (negative zero, the smallest subnormal, the
+// largest double, infinities, a NaN), strings with quotes, backslashes and line breaks, and a number
+// damaged or cut short is an error naming its member.
+TEST(StoredYear, EveryDoubleAndStringReadsBackToTheBit) {
+  const std::string root = "/data/ecomon_out";
+  const std::vector<double> values = {0.0, -0.0, 1.0 / 3.0, -2.5e-300, std::numeric_limits<double>::denorm_min(),
+                                      -std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max(),
+                                      std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(), 0x1.fffffffffffffp-1};
+  StoredYear s;
+  s.year.year = 2024;
+  for (double v : values) {
+    ZoneTally t;
+    t.total_area = v, t.forest_area = -v;
+    s.year.tallies.push_back(t);
+  }
+  ZoneTally with_nan;
+  with_nan.water_area = std::numeric_limits<double>::quiet_NaN();
+  s.year.tallies.push_back(with_nan);
+  s.statuses = {{"/inbox/a \\\"b\\\" c\\", "failed", "two\nlines \\ and \"quotes\"", "X", 0}};
+  const std::string text = serialise_stored_year(s, root);
+  const StoredYear back = parse_stored_year(text, root);
+  ASSERT_EQ(back.year.tallies.size(), values.size() + 1);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(back.year.tallies[i].total_area), std::bit_cast<std::uint64_t>(values[i])) << values[i];
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(back.year.tallies[i].forest_area), std::bit_cast<std::uint64_t>(-values[i])) << values[i];
+  }
+  EXPECT_TRUE(std::isnan(back.year.tallies.back().water_area));
+  EXPECT_EQ(back.statuses.at(0).path, s.statuses.at(0).path);
+  EXPECT_EQ(back.statuses.at(0).message, s.statuses.at(0).message);
+  EXPECT_EQ(serialise_stored_year(back, root), text);
+
+  for (const std::string& bad : {std::string("0x1.8p+1q"), std::string("0x"), std::string("twelve")}) {
+    std::string damaged = text;
+    const std::size_t at = damaged.find("total_area 1 ") + 13;
+    damaged.replace(at, damaged.find(' ', at) == std::string::npos ? 0 : damaged.find_first_of(" \n", at) - at, bad);
+    try {
+      parse_stored_year(damaged, root);
+      FAIL() << "a damaged number must not parse: " << bad;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("total_area"), std::string::npos) << e.what();
+    }
+  }
+  try {
+    parse_stored_year(text.substr(0, text.size() / 2), root);
+    FAIL() << "a text cut short must not parse";
+  } catch (const std::runtime_error&) {
   }
 }
 
