@@ -1,7 +1,6 @@
 #include "catalog/stored_year.hpp"
 
 #include <array>
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +12,7 @@
 #include <type_traits>
 
 #include "base/fields.hpp"
+#include "base/text_tokens.hpp"
 #include "catalog/workspace_catalog.hpp"
 
 namespace ecomon {
@@ -51,52 +51,35 @@ class Writer {
   std::ostringstream out_;
 };
 
-// Reads the tokens in place (a reduce reads a season tile's text of a megabyte per tile): numbers
-// by std::from_chars, which gives the value strtod gives for the hexadecimal floats written here
-// (exact), strtod kept for any other spelling (inf, nan).
 class Reader {
  public:
-  explicit Reader(const std::string& text) : at_(text.data()), end_(text.data() + text.size()) {}
+  explicit Reader(const std::string& text) : tokens_(text) {}
   void name(const char* expected) {
-    const std::string_view n = token();
+    const std::string_view n = tokens_.next().value_or("");
     if (n != expected) throw std::runtime_error(std::string("stored year: expected '") + expected + "', found '" + std::string(n) + "'");
     where_ = expected;
   }
   // As std::quoted wrote it: between double quotes, a backslash before a quote or a backslash.
   std::string text() {
-    skip_space();
-    if (at_ == end_ || *at_ != '"') fail("a quoted string");
+    if (tokens_.next_char() != '"') fail("a quoted string");
     std::string s;
-    for (++at_;; ++at_) {
-      if (at_ == end_) fail("a quoted string; the text ends inside it");
-      if (*at_ == '"') break;
-      if (*at_ == '\\' && ++at_ == end_) fail("a quoted string; the text ends inside it");
-      s += *at_;
+    for (;;) {
+      std::optional<char> c = tokens_.next_char_raw();
+      if (c == '"') return s;
+      if (c == '\\') c = tokens_.next_char_raw();  // the escaped character, as it is
+      if (!c) fail("a quoted string; the text ends inside it");
+      s += *c;
     }
-    ++at_;
-    return s;
   }
   double real() {
     const std::string_view t = token();
-    const bool negative = !t.empty() && t.front() == '-';
-    const std::string_view magnitude = t.substr(negative ? 1 : 0);
-    if (magnitude.size() > 2 && magnitude[0] == '0' && (magnitude[1] == 'x' || magnitude[1] == 'X')) {
-      double v = 0;
-      const auto [ptr, ec] = std::from_chars(magnitude.data() + 2, magnitude.data() + magnitude.size(), v, std::chars_format::hex);
-      if (ec == std::errc() && ptr == magnitude.data() + magnitude.size()) return negative ? -v : v;
-    }
-    const std::string copy(t);
-    char* end = nullptr;
-    const double v = std::strtod(copy.c_str(), &end);
-    if (copy.empty() || end != copy.c_str() + copy.size()) fail("a number, not '" + copy + "'");
-    return v;
+    if (const std::optional<double> v = TextTokens::real(t)) return *v;
+    fail("a number, not '" + std::string(t) + "'");
   }
   long long whole() {
     const std::string_view t = token();
-    long long v = 0;
-    const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-    if (t.empty() || ec != std::errc() || ptr != t.data() + t.size()) fail("a whole number, not '" + std::string(t) + "'");
-    return v;
+    if (const std::optional<long long> v = TextTokens::whole(t)) return *v;
+    fail("a whole number, not '" + std::string(t) + "'");
   }
   std::size_t count() {
     const long long n = whole();
@@ -105,20 +88,13 @@ class Reader {
   }
 
  private:
-  static bool space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
-  void skip_space() {
-    while (at_ != end_ && space(*at_)) ++at_;
-  }
   std::string_view token() {
-    skip_space();
-    const char* start = at_;
-    while (at_ != end_ && !space(*at_)) ++at_;
-    if (at_ == start) fail("a value; the text ends early");
-    return {start, std::size_t(at_ - start)};
+    const std::optional<std::string_view> t = tokens_.next();
+    if (!t) fail("a value; the text ends early");
+    return *t;
   }
   [[noreturn]] void fail(const std::string& what) const { throw std::runtime_error("stored year: after '" + where_ + "': expected " + what); }
-  const char* at_;
-  const char* end_;
+  TextTokens tokens_;
   std::string where_;
 };
 

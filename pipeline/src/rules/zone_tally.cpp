@@ -1,10 +1,15 @@
 #include "rules/zone_tally.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
+
+#include "base/text_tokens.hpp"
 
 namespace ecomon {
 
@@ -73,27 +78,22 @@ void write_value(std::ostream& out, const std::vector<Integer>& v) {
 }
 
 struct Reader {
-  std::istringstream in;
+  TextTokens in;
   std::string field;
-  std::string token() {
-    std::string t;
-    if (!(in >> t)) throw std::runtime_error("zone tally: field " + field + " ends early");
-    return t;
+  std::string_view token() {
+    const std::optional<std::string_view> t = in.next();
+    if (!t) throw std::runtime_error("zone tally: field " + field + " ends early");
+    return *t;
   }
   double real() {
-    const std::string t = token();
-    char* end = nullptr;
-    const double v = std::strtod(t.c_str(), &end);
-    if (end != t.c_str() + t.size()) throw std::runtime_error("zone tally: field " + field + ": '" + t + "' is not a number");
-    return v;
+    const std::string_view t = token();
+    if (const std::optional<double> v = TextTokens::real(t)) return *v;
+    throw std::runtime_error("zone tally: field " + field + ": '" + std::string(t) + "' is not a number");
   }
   std::uint64_t whole() {
-    const std::string t = token();
-    char* end = nullptr;
-    const unsigned long long v = std::strtoull(t.c_str(), &end, 10);
-    if (t.empty() || t[0] == '-' || end != t.c_str() + t.size())
-      throw std::runtime_error("zone tally: field " + field + ": '" + t + "' is not a count");
-    return v;
+    const std::string_view t = token();
+    if (const std::optional<unsigned long long> v = TextTokens::natural(t)) return *v;
+    throw std::runtime_error("zone tally: field " + field + ": '" + std::string(t) + "' is not a count");
   }
   std::size_t count(std::size_t expected = std::size_t(-1)) {
     const std::uint64_t n = whole();
@@ -147,13 +147,15 @@ std::string ZoneTally::serialise() const {
 
 ZoneTally ZoneTally::parse(const std::string& text) {
   ZoneTally t;
-  std::istringstream lines(text);
-  std::string line;
   std::size_t seen = 0;
-  while (std::getline(lines, line)) {
-    if (line.empty()) continue;
-    Reader r{std::istringstream(line), {}};
-    r.in >> r.field;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t stop = std::min(text.find('\n', start), text.size());
+    const std::string_view line(text.data() + start, stop - start);
+    start = stop + 1;
+    Reader r{TextTokens(line), {}};
+    const std::optional<std::string_view> name = r.in.next();
+    if (!name) continue;
+    r.field = std::string(*name);
     bool known = false;
     std::apply(
         [&](const auto&... field) {
@@ -161,8 +163,7 @@ ZoneTally ZoneTally::parse(const std::string& text) {
         },
         fields());
     if (!known) throw std::runtime_error("zone tally: unknown field '" + r.field + "'");
-    std::string extra;
-    if (r.in >> extra) throw std::runtime_error("zone tally: field " + r.field + " has more values than it says");
+    if (r.in.next()) throw std::runtime_error("zone tally: field " + r.field + " has more values than it says");
     ++seen;
   }
   if (seen != std::tuple_size_v<decltype(fields())>)
