@@ -30,6 +30,12 @@ struct Shards : ::testing::Test {
   static inline std::map<std::string, std::string> single;
   static inline int single_exit = -1;
 
+  // `--shard 0/1` on one thread into `out`: the scene tasks the first time, the season tiles the next.
+  static void one_shard_of_one(const fs::path& out, const std::string& settings) {
+    const auto s = run_cli("run " + args + settings + " --out " + out.string() + " --threads 1 --shard 0/1");
+    ASSERT_EQ(s.exit_code, 0) << s.output;
+  }
+
   static void SetUpTestSuite() {
     dir = fresh_dir("shards");
     simulate_two_summers(dir / "scenes", 7100);
@@ -206,10 +212,7 @@ TEST_F(Shards, TasksOfShardsThatWroteOtherProductsAreNotTaken) {
 TEST_F(Shards, TheReduceKeepsTheChecksumsAShardListedForFilesUnchangedSince) {
   const fs::path out = dir / "checksums";
   const std::string tiles = " --set run.tile_rows=64";
-  const auto shard = [&] {
-    const auto s = run_cli("run " + args + tiles + " --out " + out.string() + " --threads 1 --shard 0/1");
-    ASSERT_EQ(s.exit_code, 0) << s.output;
-  };
+  const auto shard = [&] { one_shard_of_one(out, tiles); };
   shard();
   const std::string kept(4 + 64, 'a'), stale(4 + 64, 'b');  // not any file's SHA-256 multihash
   bool edited = false;
@@ -254,10 +257,7 @@ TEST_F(Shards, TheReduceKeepsTheChecksumsAShardListedForFilesUnchangedSince) {
 TEST_F(Shards, TheReduceKeepsTheContentHashesAShardListedForFilesUnchangedSince) {
   const fs::path out = dir / "hashes";
   const std::string tiles = " --set run.tile_rows=64";
-  const auto shard = [&] {
-    const auto s = run_cli("run " + args + tiles + " --out " + out.string() + " --threads 1 --shard 0/1");
-    ASSERT_EQ(s.exit_code, 0) << s.output;
-  };
+  const auto shard = [&] { one_shard_of_one(out, tiles); };
   shard();
   const std::string kept(16, 'a'), stale(16, 'b');  // not any file's content hash
   // In one scene's task a kept hash of a file it read (its key changes with it: the reduce does that
