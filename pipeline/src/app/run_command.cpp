@@ -1125,10 +1125,10 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
           [&] {
             fs::create_directories(work);
             SceneJobResult r = run_scene_job(ctx, job, work);
-            std::vector<StampedDigest> checksums = checksums_of_files(r.result.products);
-            std::vector<StampedDigest> hashes = ctx.scene_file_hashes[probe.info.id], of_products = hashes_of_files(r.result.products);
-            hashes.insert(hashes.end(), of_products.begin(), of_products.end());
-            write_scene_task(output.root(), {t.key, t.year, std::move(r.result), std::move(r.status), std::move(checksums), std::move(hashes)});
+            ChecksumsAndHashes of_products = checksums_and_hashes_of_files(r.result.products);
+            std::vector<StampedDigest> hashes = ctx.scene_file_hashes[probe.info.id];
+            hashes.insert(hashes.end(), of_products.hashes.begin(), of_products.hashes.end());
+            write_scene_task(output.root(), {t.key, t.year, std::move(r.result), std::move(r.status), std::move(of_products.checksums), std::move(hashes)});
           },
           [&](const std::exception& e) {
             // The scene cannot be read: that is its task's result, which the reduce reports and quarantines.

@@ -50,9 +50,10 @@ void stop_if_interrupted();
 /// for a SIGINT to be raised at the N-th), then stop_if_interrupted().
 void strip_checkpoint();
 
-/// A point in a long loop outside the strip runner (hash: each megabyte hashed, walk: each input
-/// folder, probe: each scene probed): stop_if_interrupted(), after raising SIGINT the N-th time point
-/// NAME is reached when a test asks with ECOMON_TEST_INTERRUPT_AT=NAME:N.
+/// A point in a long loop outside the strip runner (hash: each megabyte hashed, checksum: each
+/// megabyte checksummed, walk: each input folder, probe: each scene probed): stop_if_interrupted(),
+/// after raising SIGINT the N-th time point NAME is reached when a test asks with
+/// ECOMON_TEST_INTERRUPT_AT=NAME:N.
 void interrupt_point(const char* name);
 
 /// A named point where a crash test may kill the process: with ECOMON_TEST_KILL_AT=NAME:N the N-th

@@ -1,6 +1,6 @@
 #include "catalog/content_hash.hpp"
 
-#include "base/interrupt.hpp"
+#include "base/file_checksum.hpp"
 
 #include <sys/stat.h>
 #include <xxhash.h>
@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <stdexcept>
-#include <vector>
 
 namespace ecomon {
 
@@ -27,19 +27,27 @@ std::string hash_text(std::string_view bytes) {
   return hex(h.high64) + hex(h.low64);
 }
 
+struct FileContentHash::State {
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> xxh3{XXH3_createState(), &XXH3_freeState};
+};
+
+FileContentHash::FileContentHash() : state_(std::make_unique<State>()) {
+  if (!state_->xxh3) throw std::bad_alloc();
+  XXH3_64bits_reset(state_->xxh3.get());
+}
+
+FileContentHash::~FileContentHash() = default;
+
+void FileContentHash::add(const char* bytes, std::size_t count) { XXH3_64bits_update(state_->xxh3.get(), bytes, count); }
+
+std::string FileContentHash::finish() const { return hex(XXH3_64bits_digest(state_->xxh3.get())); }
+
 std::string hash_file(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) throw std::runtime_error(path + ": cannot read to hash it: " + std::strerror(errno));
-  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(XXH3_createState(), &XXH3_freeState);
-  XXH3_64bits_reset(state.get());
-  std::vector<char> buffer(1 << 20);
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), f.get())) > 0) {
-    interrupt_point("hash");  // a scene archive is gigabytes: Ctrl-C is answered within a megabyte
-    XXH3_64bits_update(state.get(), buffer.data(), n);
-  }
-  if (std::ferror(f.get())) throw std::runtime_error(path + ": read error while hashing it");
-  return hex(XXH3_64bits_digest(state.get()));
+  FileContentHash hash;
+  // A scene archive is gigabytes: the "hash" point answers Ctrl-C within a megabyte.
+  const std::string problem = read_file_in_pieces(path, "hash", [&](const char* bytes, std::size_t n) { hash.add(bytes, n); });
+  if (!problem.empty()) throw std::runtime_error(problem + " (to hash it)");
+  return hash.finish();
 }
 
 FileStamp file_stamp(const std::string& path) {

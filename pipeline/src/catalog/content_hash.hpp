@@ -1,7 +1,9 @@
 #pragma once
 // Content hashes of files and texts (XXH3, Collet's xxHash: not cryptographic, which a catalog of
 // one's own files does not need, and fast enough that hashing a scene costs less than reading it).
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -12,6 +14,21 @@ std::string hash_text(std::string_view bytes);
 
 /// 16 hex digits: the 64-bit XXH3 of the file's bytes, streamed. Throws std::runtime_error naming the file.
 std::string hash_file(const std::string& path);
+
+/// hash_file's hash fed in pieces: for one pass over a file that feeds another digest too.
+class FileContentHash {
+ public:
+  FileContentHash();
+  ~FileContentHash();
+  FileContentHash(const FileContentHash&) = delete;
+  FileContentHash& operator=(const FileContentHash&) = delete;
+  void add(const char* bytes, std::size_t count);
+  std::string finish() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 /// What tells a file changed without reading it: its size and modification time (ns).
 struct FileStamp {

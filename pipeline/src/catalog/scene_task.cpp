@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/errors.hpp"
 #include "base/file_checksum.hpp"
 #include "catalog/stored_year.hpp"
 #include "catalog/workspace_catalog.hpp"
@@ -41,14 +42,6 @@ std::string scene_tasks_dir(const std::string& root) { return (fs::path(root) / 
 
 namespace {
 
-std::vector<StampedDigest> stamped_digests_of(const std::vector<std::string>& files, std::string (*digest)(const std::string&)) {
-  std::vector<StampedDigest> out;
-  for (const std::string& f : files) out.push_back({f, file_stamp(f), {}});  // stamped before the digest is taken
-  const std::vector<std::string> digests = digests_of_files(files, digest);
-  for (std::size_t i = 0; i < files.size(); ++i) out[i].digest = digests[i];
-  return out;
-}
-
 json stamped_digests_json(const std::vector<StampedDigest>& digests, const char* name, const std::string& root) {
   json out = json::array();
   for (const StampedDigest& d : digests)
@@ -68,9 +61,24 @@ std::vector<StampedDigest> stamped_digests_from(const json& file, const char* ke
 
 }  // namespace
 
-std::vector<StampedDigest> checksums_of_files(const std::vector<std::string>& files) { return stamped_digests_of(files, sha256_multihash_of_file); }
-
-std::vector<StampedDigest> hashes_of_files(const std::vector<std::string>& files) { return stamped_digests_of(files, hash_file); }
+ChecksumsAndHashes checksums_and_hashes_of_files(const std::vector<std::string>& files) {
+  ChecksumsAndHashes out;
+  for (const std::string& f : files) {
+    const FileStamp stamp = file_stamp(f);  // taken before the digests: a file changed since is digested anew by whoever keeps them
+    out.checksums.push_back({f, stamp, {}}), out.hashes.push_back({f, stamp, {}});
+  }
+  for_each_in_parallel(files.size(), [&](std::size_t i) {
+    Sha256Multihash checksum(files[i]);
+    FileContentHash hash;
+    const std::string problem = read_file_in_pieces(files[i], "hash", [&](const char* bytes, std::size_t n) {
+      checksum.add(bytes, n);
+      hash.add(bytes, n);
+    });
+    if (!problem.empty()) throw OutputError(problem + " (to checksum and hash it)");
+    out.checksums[i].digest = checksum.finish(), out.hashes[i].digest = hash.finish();
+  });
+  return out;
+}
 
 std::string scene_task_work_dir(const std::string& root, const std::string& key) { return scene_tasks_dir(root) + "/scene-" + key; }
 

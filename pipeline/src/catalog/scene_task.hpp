@@ -31,10 +31,13 @@ struct SceneTaskRecord {
   std::vector<StampedDigest> hashes;
 };
 
-/// The checksums of `files` (their stamps and SHA-256 multihashes, base/file_checksum.hpp) in order.
-std::vector<StampedDigest> checksums_of_files(const std::vector<std::string>& files);
-/// The content hashes of `files` (their stamps and hash_file), in order.
-std::vector<StampedDigest> hashes_of_files(const std::vector<std::string>& files);
+/// The checksums (SHA-256 multihashes, base/file_checksum.hpp) and the content hashes (hash_file) of
+/// `files`, in order, each with the file's stamp: one read of each file feeds both, the files in
+/// parallel. Throws OutputError naming the first file that cannot be read.
+struct ChecksumsAndHashes {
+  std::vector<StampedDigest> checksums, hashes;
+};
+ChecksumsAndHashes checksums_and_hashes_of_files(const std::vector<std::string>& files);
 
 /// The folder of the tasks' files and of the season inputs they keep (tasks/ in the workspace).
 std::string scene_tasks_dir(const std::string& root);

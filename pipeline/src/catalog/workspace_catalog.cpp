@@ -270,6 +270,26 @@ void record_digest(sqlite3* db, const std::string& where, const std::string& tab
   u.bind(1, file).bind(2, std::int64_t(stamp.bytes)).bind(3, stamp.mtime_ns).bind(4, digest).step();
 }
 
+// Runs `write` in one transaction (a commit is a sync of the catalog's journal), or in the caller's
+// when it holds one; rolled back when `write` throws.
+template <typename Write>
+void in_one_transaction(sqlite3* db, const std::string& where, Write write) {
+  const bool own_transaction = sqlite3_get_autocommit(db) != 0;
+  if (own_transaction && sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+    throw OutputError(where + ": " + sqlite_error(db));
+  try {
+    write();
+  } catch (...) {
+    if (own_transaction) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  if (own_transaction && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    const std::string message = sqlite_error(db);
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw OutputError(where + ": " + message);
+  }
+}
+
 // Files' digests kept in `table`: the one recorded when a file's size and modification time are
 // still those recorded with it, else `compute`d (the files missing, in parallel: the catalog is
 // touched by this thread only) and recorded, unless `read_only` (`ecomon plan` and the shards read,
@@ -295,29 +315,17 @@ std::vector<std::string> kept_by_stamp(sqlite3* db, const std::string& where, bo
   const std::vector<std::string> computed = digests_of_files(missing_files, compute);
   for (std::size_t k = 0; k < missing.size(); ++k) digests[missing[k]] = computed[k];
   if (read_only || missing.empty()) return digests;
-  // One transaction (a commit is a sync of the journal), unless the caller holds one.
-  const bool own_transaction = sqlite3_get_autocommit(db) != 0;
-  if (own_transaction) sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-  try {
+  in_one_transaction(db, where, [&] {
     for (std::size_t k = 0; k < missing.size(); ++k) record_digest(db, where, table, column, files[missing[k]], stamps[missing[k]], computed[k]);
-  } catch (...) {
-    if (own_transaction) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
-  if (own_transaction && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-    throw OutputError(where + ": cannot record files' digests: " + sqlite3_errmsg(db));
+  });
   return digests;
 }
 
 }  // namespace
 
-std::string WorkspaceCatalog::file_hash(const std::string& file) {
-  return kept_by_stamp(db_, path_, read_only_, "file_hashes", "hash", {file}, hash_file).front();
-}
+std::string WorkspaceCatalog::file_hash(const std::string& file) { return file_hashes({file}).front(); }
 
-std::string WorkspaceCatalog::file_checksum(const std::string& file) {
-  return kept_by_stamp(db_, path_, read_only_, "file_checksums", "sha256", {file}, sha256_multihash_of_file).front();
-}
+std::string WorkspaceCatalog::file_checksum(const std::string& file) { return file_checksums({file}).front(); }
 
 std::size_t WorkspaceCatalog::keep_checksums(const std::vector<StampedDigest>& checksums) {
   return keep_digests("file_checksums", "sha256", checksums);
@@ -335,15 +343,10 @@ std::size_t WorkspaceCatalog::keep_digests(const std::string& table, const std::
       // gone since: nothing to keep
     }
   }
-  // One transaction: a commit is a sync of the catalog's journal, and a reduce keeps hundreds.
-  exec("BEGIN IMMEDIATE");
-  try {
+  // One transaction: a reduce keeps hundreds.
+  in_one_transaction(db_, path_, [&] {
     for (const StampedDigest* d : unchanged) record_digest(db_, path_, table, column, d->path, d->stamp, d->digest);
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
   return unchanged.size();
 }
 
@@ -434,8 +437,7 @@ void WorkspaceCatalog::record_task(std::int64_t run, const std::string& key, con
   for (std::size_t i = 0; i < outputs.size(); ++i) stamped[i].second = hashes[i];
   std::string ids;
   for (const std::string& id : scene_ids) ids += (ids.empty() ? "" : " ") + id;
-  exec("BEGIN IMMEDIATE");
-  try {
+  in_one_transaction(db_, path_, [&] {
     Statement d(db_, "DELETE FROM tasks WHERE kind = ? AND year = ?", path_);
     d.bind(1, kind).bind(2, std::int64_t(year)).step();
     Statement t(db_, "INSERT OR REPLACE INTO tasks(key, kind, year, scene_ids, results, run, recorded) VALUES(?, ?, ?, ?, ?, ?, ?)", path_);
@@ -450,12 +452,8 @@ void WorkspaceCatalog::record_task(std::int64_t run, const std::string& key, con
       o.bind(5, key).bind(6, run).bind(7, run).bind(8, utc_now()).step();
     }
     mark_scenes_done(run, scene_ids);
-    exec("COMMIT");
-    kill_point("task-recorded");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
+  kill_point("task-recorded");
 }
 
 void WorkspaceCatalog::mark_scenes_done(std::int64_t run, const std::vector<std::string>& scene_ids) {
@@ -478,8 +476,7 @@ bool WorkspaceCatalog::forget_scene(const std::string& scene_id, bool restore) {
     known = q.step();
   }
   if (!known) return false;
-  exec("BEGIN IMMEDIATE");
-  try {
+  in_one_transaction(db_, path_, [&] {
     if (restore) {
       Statement d(db_, "DELETE FROM forgotten WHERE scene_id = ?", path_);
       d.bind(1, scene_id).step();
@@ -494,11 +491,7 @@ bool WorkspaceCatalog::forget_scene(const std::string& scene_id, bool restore) {
     // The tasks that read it (or, restored, that were made without it) are done again.
     Statement t(db_, "DELETE FROM tasks WHERE kind = 'year' AND year IN (SELECT year FROM scenes WHERE scene_id = ?)", path_);
     t.bind(1, scene_id).step();
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
   return true;
 }
 
@@ -596,8 +589,7 @@ std::map<int, PublishedYear> WorkspaceCatalog::year_tasks() const {
 
 void WorkspaceCatalog::publish(std::int64_t run, const std::vector<PublishedFigure>& figures, const std::map<int, PublishedYear>& years,
                                const std::vector<Revision>& revisions) {
-  exec("BEGIN IMMEDIATE");
-  try {
+  in_one_transaction(db_, path_, [&] {
     exec("DELETE FROM published");
     for (const PublishedFigure& f : figures) {
       Statement i(db_, "INSERT INTO published(source, unit_code, unit_name, year, indicator, value, run) VALUES(?, ?, ?, ?, ?, ?, ?)", path_);
@@ -618,11 +610,7 @@ void WorkspaceCatalog::publish(std::int64_t run, const std::vector<PublishedFigu
       i.bind(1, run).bind(2, v.source).bind(3, v.unit_code).bind(4, v.unit_name).bind(5, std::int64_t(v.year)).bind(6, v.indicator);
       i.bind(7, v.previous).bind(8, v.value).bind(9, std::int64_t(v.previous_run)).bind(10, v.reason).step();
     }
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
 }
 
 std::vector<Revision> WorkspaceCatalog::revisions_of_run(std::int64_t run) const {
