@@ -92,22 +92,32 @@ for _ in range(3):
 print(f"{best:.3f}")
 PY
 )
-zonal() {  # threads, statistics
-  /usr/bin/time -f "%e %M" -o "$work/time" "${ECOMON_BIN:-build/pipeline/ecomon}" zonal "$band" "$work/zones_all.geojson" --field code \
-    --stats "$2" --threads "$1" >"$work/zonal_$1_$2.csv"
-  read -r secs kb < "$work/time"
-  awk -v t="$1" -v st="$2" -v s="$secs" -v f="$read_floor" -v kb="$kb" \
-    'BEGIN { printf "%-40s %7.2f s  %5.2fx the read floor (%.2f s)  peak RSS %4.0f MiB\n", "zonal " st ", " t " thr.", s, s / f, f, kb / 1024 }'
+# Each zonal figure is the best of three runs, as the read floor is the best of three reads.
+best_of_3() {  # output file, command...: sets secs (the best wall time) and kb (its peak RSS)
+  local out=$1 s k; shift
+  secs=
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$out"
+    read -r s k < "$work/time"
+    if [ -z "$secs" ] || awk -v a="$s" -v b="$secs" 'BEGIN { exit !(a < b) }'; then secs=$s kb=$k; fi
+  done
 }
 # What no read can save: starting the process (its libraries, GDAL's drivers) and placing the zones,
-# measured as `ecomon zonal` under a zone of one cell.
+# measured as `ecomon zonal` under a zone of one cell. The read floor, taken inside one Python process,
+# does not include it; zonal's ratio is printed with it and without it.
 cat > "$work/zone_one_cell.geojson" <<'JSON'
 {"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"code":"c","name":"c"},"geometry":{"type":"Polygon","coordinates":[[[109.0,41.0],[109.0003,41.0],[109.0003,41.0003],[109.0,41.0003],[109.0,41.0]]]}}]}
 JSON
-/usr/bin/time -f "%e" -o "$work/time" "${ECOMON_BIN:-build/pipeline/ecomon}" zonal "$band" "$work/zone_one_cell.geojson" --field code \
-  --stats count >/dev/null
-printf "%-40s %7.2f s  (starting the process, GDAL and the zones: in every figure below)\n" "zonal of one cell" "$(cat "$work/time")"
+best_of_3 /dev/null "${ECOMON_BIN:-build/pipeline/ecomon}" zonal "$band" "$work/zone_one_cell.geojson" --field code --stats count
+start=$secs
+printf "%-40s %7.2f s  (starting the process, GDAL and the zones: in every figure below)\n" "zonal of one cell" "$start"
+zonal() {  # threads, statistics
+  best_of_3 "$work/zonal_$1_$2.csv" "${ECOMON_BIN:-build/pipeline/ecomon}" zonal "$band" "$work/zones_all.geojson" --field code \
+    --stats "$2" --threads "$1"
+  awk -v t="$1" -v st="$2" -v s="$secs" -v f="$read_floor" -v kb="$kb" -v z="$start" \
+    'BEGIN { printf "%-40s %7.2f s  %5.2fx the read floor (%.2f s), %5.2fx less the start  peak RSS %4.0f MiB\n", "zonal " st ", " t " thr.", s, s / f, f, (s - z) / f, kb / 1024 }'
+}
 for stats in count,sum,mean count,mean,stdev,median; do
   zonal 1 "$stats"
   zonal 2 "$stats"
