@@ -407,3 +407,21 @@ TEST_F(Workspace, NarrowingTheProductsRemovesTheRastersNoLongerMade) {
             std::vector<std::string>{});
   EXPECT_FALSE(fs::exists(dir / "narrowed" / "products"));
 }
+
+// `ecomon run` starts itself again once with glibc's heap on transparent huge pages (main.cpp): the
+// arguments and the environment survive the exec (every other test runs through it too), a
+// GLIBC_TUNABLES of the user's keeps its settings, and ECOMON_HUGE_PAGES=0 or a GLIBC_TUNABLES that
+// names the tunable is left alone (no second exec, which would loop).
+TEST_F(Workspace, ARunPutsItsHeapOnHugePagesKeepingTheUsersTunables) {
+  fs::create_directories(dir / "heap_inbox");
+  auto heap_line = [&](const std::string& environment) {
+    const auto r = run_shell("cd " + dir.string() + " && env -u GLIBC_TUNABLES -u ECOMON_HUGE_PAGES " + environment + " timeout 120 " +
+                             ecomon_binary() + " -v run " + config + " --input heap_inbox --out heap_out");
+    const auto at = r.output.find("heap: ");
+    return at == std::string::npos ? "no heap line in: " + r.output : r.output.substr(at, r.output.find('\n', at) - at);
+  };
+  EXPECT_EQ(heap_line(""), "heap: one arena; GLIBC_TUNABLES=glibc.malloc.hugetlb=1");
+  EXPECT_EQ(heap_line("GLIBC_TUNABLES=glibc.malloc.tcache_count=8"), "heap: one arena; GLIBC_TUNABLES=glibc.malloc.tcache_count=8:glibc.malloc.hugetlb=1");
+  EXPECT_EQ(heap_line("GLIBC_TUNABLES=glibc.malloc.hugetlb=0"), "heap: one arena; GLIBC_TUNABLES=glibc.malloc.hugetlb=0");
+  EXPECT_EQ(heap_line("ECOMON_HUGE_PAGES=0"), "heap: one arena; GLIBC_TUNABLES=(unset)");
+}
