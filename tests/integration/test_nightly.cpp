@@ -233,6 +233,24 @@ TEST_F(Workspace, JsonLogLinesAreOneObjectEach) {
   EXPECT_NE(r.output.find("run summary"), std::string::npos);
 }
 
+// Whether a process other than this one has `file` open: a run that has reached the folder's lock
+// (it tries the lock as soon as it has opened the file).
+bool another_process_has_open(const fs::path& file) {
+  const fs::path target = fs::weakly_canonical(file);
+  const std::string self = std::to_string(::getpid());
+  std::error_code ec;
+  for (auto proc = fs::directory_iterator("/proc", ec); !ec && proc != fs::directory_iterator(); proc.increment(ec)) {
+    const std::string pid = proc->path().filename().string();
+    if (pid == self || !std::all_of(pid.begin(), pid.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    std::error_code fd_ec;
+    for (auto fd = fs::directory_iterator(proc->path() / "fd", fd_ec); !fd_ec && fd != fs::directory_iterator(); fd.increment(fd_ec)) {
+      std::error_code link_ec;
+      if (fs::read_symlink(fd->path(), link_ec) == target) return true;
+    }
+  }
+  return false;
+}
+
 // --wait: a second run waits for the holder of the lock instead of stopping, and then runs.
 TEST_F(Workspace, WaitWaitsForTheRunHoldingTheFolder) {
   fs::create_directories(dir / "waited");
@@ -242,8 +260,12 @@ TEST_F(Workspace, WaitWaitsForTheRunHoldingTheFolder) {
   const auto refused = run("inbox", "waited");
   EXPECT_EQ(refused.exit_code, 2) << refused.output;
   EXPECT_NE(refused.output.find("in use by another ecomon run"), std::string::npos) << refused.output;
-  std::thread release([fd] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // The lock is released once the waiting run has reached it (its start takes longer under the
+  // sanitizers than any fixed delay one would choose), and a second later; at the latest after 5 min.
+  const fs::path lock_file = dir / "waited" / ".ecomon.lock";
+  std::thread release([fd, lock_file] {
+    for (int i = 0; i < 3000 && !another_process_has_open(lock_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     ::close(fd);  // releases the flock
   });
   const auto waited = run("inbox", "waited", "--wait");
