@@ -53,8 +53,6 @@ int stopped(const char* kind, const std::exception& e) {
   return 2;
 }
 
-}  // namespace
-
 #if defined(__GLIBC__)
 // The subcommand: the first argument that is not an option (or an option's value) of its own.
 std::string subcommand_of(int argc, char** argv) {
@@ -82,6 +80,8 @@ void start_again_with_huge_pages(char** argv) {
   ::execv("/proc/self/exe", argv);  // returns only when it failed (no /proc): the run goes on without
 }
 #endif
+
+}  // namespace
 
 int main(int argc, char** argv) {
 #if defined(__GLIBC__)

@@ -509,6 +509,11 @@ TEST(Stac, TheNextRunTakesAnUnchangedRastersChecksumFromTheCatalogAndRereadsACha
   ASSERT_EQ(r.exit_code, 0) << r.output;
   ASSERT_NE(r.output.find("2 unchanged"), std::string::npos) << r.output;
   EXPECT_EQ(checksum(), "1220planted") << "the unchanged raster was read again";
+  // `ecomon report` takes it too, the workspace named by another path (relative, from its parent
+  // folder): a raster is kept under its path in the workspace, not as a command spelled it.
+  const auto report = run_shell("cd " + dir.string() + " && " + ecomon_binary() + " report ./out/");
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  EXPECT_EQ(checksum(), "1220planted") << "ecomon report read the unchanged raster again";
   // The raster's modification time moves: its checksum is computed again.
   fs::last_write_time(raster, fs::last_write_time(raster) + std::chrono::seconds(2));
   r = run_cli(again);

@@ -151,6 +151,38 @@ TEST(CheckedWrites, AFailedWriteIsAnErrorAndLeavesNoFile) {
   EXPECT_EQ(fs::file_size(target), 3u);
 }
 
+// A folder written to be put in place by one rename (STAC): every file whole in its folder, created
+// as needed; a write that fails names the file and leaves no part of it.
+TEST(CheckedWrites, FilesWrittenDurablyAreWholeAndAFailureNamesTheFile) {
+  const fs::path dir = fresh("durable");
+  geo::io::write_files_durably((dir / "catalog").string(), {{"catalog.json", "{}\n"}, {"a/item/item.json", "[1]\n"}, {"a/collection.json", ""}});
+  auto text = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(text(dir / "catalog" / "catalog.json"), "{}\n");
+  EXPECT_EQ(text(dir / "catalog" / "a" / "item" / "item.json"), "[1]\n");
+  EXPECT_TRUE(fs::is_regular_file(dir / "catalog" / "a" / "collection.json"));
+  EXPECT_EQ(fs::file_size(dir / "catalog" / "a" / "collection.json"), 0u);
+
+  struct rlimit old {};
+  getrlimit(RLIMIT_FSIZE, &old);
+  const auto old_handler = signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old;
+  small.rlim_cur = 100;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  const std::string e = error_of([&] { geo::io::write_files_durably((dir / "big").string(), {{"x/big.json", std::string(5000, 'x')}}); });
+  setrlimit(RLIMIT_FSIZE, &old);
+  signal(SIGXFSZ, old_handler);
+  const std::string big = (dir / "big" / "x" / "big.json").string();
+  EXPECT_NE(e.find(big + ": cannot write (100 of 5000 bytes written)"), std::string::npos) << e;
+  EXPECT_FALSE(fs::exists(big));
+  // A folder that cannot be made (a file is in its place) names the file to be written.
+  std::ofstream(dir / "plain") << "x";
+  const std::string blocked = error_of([&] { geo::io::write_files_durably(dir.string(), {{"plain/inner.json", "{}"}}); });
+  EXPECT_NE(blocked.find((dir / "plain" / "inner.json").string() + ": cannot create its folder"), std::string::npos) << blocked;
+}
+
 TEST(CheckedWrites, TheSameZonesGiveTheSameGeoPackageBytes) {
   geo::io::initialise_gdal(64);
   // GeoPackage stores a last-change time; it must not make two runs' outputs differ.

@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <limits>
 #include <mutex>
+#include <set>
 #include <type_traits>
 
 #include "libgeo/io/vsi.hpp"
@@ -348,14 +349,18 @@ std::string unique_partial_path(const std::string& target, bool keep_extension) 
   return target.substr(0, dot) + tag + target.substr(dot);
 }
 
-void write_file_atomically(const std::string& path, const std::string& bytes) {
-  const std::string partial = unique_partial_path(path);
+namespace {
+
+// Writes `bytes` into a new file `path` with every error checked (a full disk, a file-size limit);
+// when `flush`, to disk too. On failure the file is removed and WriteError names `target` (what
+// the file becomes) and the reason.
+void write_new_file(const std::string& path, const std::string& target, const std::string& bytes, bool flush) {
   auto fail = [&](const std::string& what, int err) {
-    std::remove(partial.c_str());
-    throw WriteError(path + ": " + what + ": " + std::strerror(err));
+    std::remove(path.c_str());
+    throw WriteError(target + ": " + what + ": " + std::strerror(err));
   };
-  const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail("cannot create " + partial, errno);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail("cannot create " + path, errno);
   std::size_t written = 0;
   while (written < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
@@ -367,14 +372,41 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
     }
     written += std::size_t(n);
   }
-  // (atomic_replace flushes it to disk before the rename)
+  if (flush && ::fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+    const int err = errno;
+    ::close(fd);
+    fail("cannot flush to disk", err);
+  }
   if (::close(fd) != 0) fail("cannot close", errno);
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::string& bytes) {
+  const std::string partial = unique_partial_path(path);
+  write_new_file(partial, path, bytes, false);  // atomic_replace flushes it to disk before the rename
   try {
     atomic_replace(partial, path);
   } catch (...) {
     std::remove(partial.c_str());
     throw;
   }
+}
+
+void write_files_durably(const std::string& folder, const std::vector<std::pair<std::string, std::string>>& files) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(folder).lexically_normal();
+  std::set<fs::path> folders{root};
+  for (const auto& [relative, bytes] : files) {
+    const fs::path path = (root / relative).lexically_normal();
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) throw WriteError(path.string() + ": cannot create its folder: " + ec.message());
+    write_new_file(path.string(), path.string(), bytes, true);
+    // The folders between the file and `folder` each hold a new entry.
+    for (fs::path f = path.parent_path(); f.string().size() > root.string().size() && folders.insert(f).second;) f = f.parent_path();
+  }
+  for (const fs::path& f : folders) sync_path(f.string(), O_RDONLY | O_DIRECTORY, "the folder");
 }
 
 namespace {

@@ -16,7 +16,9 @@ int report_command(const ReportOptions& o) {
   const Workspace ws = Workspace::open(o.workspace);
   const WorkspaceResults results(ws);
   const OutputFolder to(o.to.empty() ? o.workspace : o.to);  // its lock: no run writes there meanwhile
-  const RunResults view = results.view(to, o.tables_on_stdout);
+  RunResults view = results.view(to, o.tables_on_stdout);
+  // The rasters' checksums the runs kept (STAC's file:checksum), not every raster read and hashed again.
+  view.checksums_of = [&ws](const std::vector<std::string>& paths) { return ws.file_checksums(paths); };
   for (auto& [name, writer] : make_report_writers()) {
     spdlog::debug("report writer {}", name);
     writer->write(view);

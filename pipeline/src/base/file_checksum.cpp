@@ -62,11 +62,11 @@ std::string sha256_multihash_of_file(const std::string& path) {
   return sha.finish();
 }
 
-void for_each_in_parallel(std::size_t count, const std::function<void(std::size_t)>& digest) {
+void for_each_in_parallel(std::size_t count, const std::function<void(std::size_t)>& work) {
   std::vector<std::exception_ptr> failed(count);
   tbb::parallel_for(std::size_t{0}, count, [&](std::size_t i) {
     try {
-      digest(i);
+      work(i);
     } catch (...) {
       failed[i] = std::current_exception();
     }

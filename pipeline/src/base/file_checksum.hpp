@@ -39,7 +39,7 @@ std::string sha256_multihash_of_file(const std::string& path);
 /// first failing file in the list's order is rethrown, whatever thread met it.
 std::vector<std::string> digests_of_files(const std::vector<std::string>& paths, std::string (*digest)(const std::string&));
 
-/// `digest(i)` for each i below `count`, in parallel, the first failure in index order rethrown.
-void for_each_in_parallel(std::size_t count, const std::function<void(std::size_t)>& digest);
+/// `work(i)` for each i below `count`, in parallel, the first failure in index order rethrown.
+void for_each_in_parallel(std::size_t count, const std::function<void(std::size_t)>& work);
 
 }  // namespace ecomon

@@ -54,6 +54,8 @@ std::int64_t Workspace::latest_publication(const std::string& dir) {
   return WorkspaceCatalog(dir, WorkspaceCatalog::Open::read_only).publication_run();
 }
 
+std::vector<std::string> Workspace::file_checksums(const std::vector<std::string>& paths) const { return catalog_->file_checksums(paths); }
+
 bool Workspace::rasters_unchanged(int y) const {
   for (const auto& [name, path] : rasters(y).paths) {
     const auto at = raster_stamps_.find(path);

@@ -65,6 +65,9 @@ class Workspace {
   YearResult year_result(int y) const;
   /// The revisions the publication made (published figures it changed, and why).
   std::vector<Revision> revisions() const;
+  /// Files' SHA2-256 multihashes in the order of `paths`: those the catalog holds for the file as it
+  /// is now (same size and modification time), the others computed (the catalog is not written).
+  std::vector<std::string> file_checksums(const std::vector<std::string>& paths) const;
   /// The open readers this workspace lends (kept between queries; a replaced file is opened anew).
   geo::io::ReaderPool* readers() const { return readers_.get(); }
 

@@ -263,11 +263,12 @@ void WorkspaceCatalog::exec(const std::string& sql) const {
 
 namespace {
 
-// A file's digest recorded in `table` (path, bytes, mtime_ns, `column`) with the stamp it was taken at.
+// A file's digest recorded in `table` (path, bytes, mtime_ns, `column`) with the stamp it was taken
+// at, under `key` (digest_key).
 void record_digest(sqlite3* db, const std::string& where, const std::string& table, const std::string& column,
-                   const std::string& file, const FileStamp& stamp, const std::string& digest) {
+                   const std::string& key, const FileStamp& stamp, const std::string& digest) {
   Statement u(db, ("INSERT OR REPLACE INTO " + table + "(path, bytes, mtime_ns, " + column + ") VALUES(?, ?, ?, ?)").c_str(), where);
-  u.bind(1, file).bind(2, std::int64_t(stamp.bytes)).bind(3, stamp.mtime_ns).bind(4, digest).step();
+  u.bind(1, key).bind(2, std::int64_t(stamp.bytes)).bind(3, stamp.mtime_ns).bind(4, digest).step();
 }
 
 // Runs `write` in one transaction (a commit is a sync of the catalog's journal), or in the caller's
@@ -294,8 +295,8 @@ void in_one_transaction(sqlite3* db, const std::string& where, Write write) {
 // still those recorded with it, else `compute`d (the files missing, in parallel: the catalog is
 // touched by this thread only) and recorded, unless `read_only` (`ecomon plan` and the shards read,
 // never write, the catalog).
-std::vector<std::string> kept_by_stamp(sqlite3* db, const std::string& where, bool read_only, const std::string& table,
-                                       const std::string& column, const std::vector<std::string>& files,
+std::vector<std::string> kept_by_stamp(sqlite3* db, const std::string& where, const std::string& root, bool read_only,
+                                       const std::string& table, const std::string& column, const std::vector<std::string>& files,
                                        std::string (*compute)(const std::string&)) {
   std::vector<std::string> digests(files.size());
   std::vector<FileStamp> stamps;
@@ -304,7 +305,7 @@ std::vector<std::string> kept_by_stamp(sqlite3* db, const std::string& where, bo
   for (std::size_t i = 0; i < files.size(); ++i) {
     stamps.push_back(file_stamp(files[i]));
     Statement q(db, ("SELECT bytes, mtime_ns, " + column + " FROM " + table + " WHERE path = ?").c_str(), where);
-    q.bind(1, files[i]);
+    q.bind(1, workspace_relative(files[i], root));
     if (q.step() && std::uint64_t(q.integer(0)) == stamps[i].bytes && q.integer(1) == stamps[i].mtime_ns) {
       digests[i] = q.text(2);
     } else {
@@ -316,7 +317,8 @@ std::vector<std::string> kept_by_stamp(sqlite3* db, const std::string& where, bo
   for (std::size_t k = 0; k < missing.size(); ++k) digests[missing[k]] = computed[k];
   if (read_only || missing.empty()) return digests;
   in_one_transaction(db, where, [&] {
-    for (std::size_t k = 0; k < missing.size(); ++k) record_digest(db, where, table, column, files[missing[k]], stamps[missing[k]], computed[k]);
+    for (std::size_t k = 0; k < missing.size(); ++k)
+      record_digest(db, where, table, column, workspace_relative(files[missing[k]], root), stamps[missing[k]], computed[k]);
   });
   return digests;
 }
@@ -345,17 +347,17 @@ std::size_t WorkspaceCatalog::keep_digests(const std::string& table, const std::
   }
   // One transaction: a reduce keeps hundreds.
   in_one_transaction(db_, path_, [&] {
-    for (const StampedDigest* d : unchanged) record_digest(db_, path_, table, column, d->path, d->stamp, d->digest);
+    for (const StampedDigest* d : unchanged) record_digest(db_, path_, table, column, workspace_relative(d->path, root_), d->stamp, d->digest);
   });
   return unchanged.size();
 }
 
 std::vector<std::string> WorkspaceCatalog::file_hashes(const std::vector<std::string>& files) {
-  return kept_by_stamp(db_, path_, read_only_, "file_hashes", "hash", files, hash_file);
+  return kept_by_stamp(db_, path_, root_, read_only_, "file_hashes", "hash", files, hash_file);
 }
 
 std::vector<std::string> WorkspaceCatalog::file_checksums(const std::vector<std::string>& files) {
-  return kept_by_stamp(db_, path_, read_only_, "file_checksums", "sha256", files, sha256_multihash_of_file);
+  return kept_by_stamp(db_, path_, root_, read_only_, "file_checksums", "sha256", files, sha256_multihash_of_file);
 }
 
 std::int64_t WorkspaceCatalog::begin_run(const std::string& version, const std::string& command) {

@@ -73,6 +73,8 @@ class WorkspaceCatalog {
 
   /// The content hash of a file, read from the catalog when its size and modification time are
   /// those recorded with it, else computed (and recorded, unless the catalog was opened read-only).
+  /// A file in the workspace is kept under its path in it (workspace_relative): found again whatever
+  /// folder a command names the workspace from (`--out out`, `ecomon report /abs/out`).
   std::string file_hash(const std::string& path);
   /// A file's SHA2-256 multihash (base/file_checksum.hpp: what STAC's file:checksum holds), kept the
   /// same way: a nightly run does not read every raster of the workspace again to describe it.

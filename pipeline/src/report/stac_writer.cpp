@@ -144,7 +144,7 @@ class StacWriter : public ReportWriter {
     const fs::path target = r.output.path({"stac"});
     const fs::path scratch = fs::path(r.output.work_dir()) / "stac";
     fs::remove_all(scratch);
-    fs::create_directories(scratch);
+    StacFiles files;  // by path in the catalog
 
     std::map<std::string, std::vector<const RasterEntry*>> collections;  // by id, so in id order
     for (const RasterEntry& raster : rasters) collections[collection_id(raster)].push_back(&raster);
@@ -165,9 +165,10 @@ class StacWriter : public ReportWriter {
                     {"links", json::array({link("root", "./catalog.json")})}};
     for (const auto& [id, entries] : collections) {
       catalog["links"].push_back(link("child", "./" + id + "/collection.json"));
-      write_collection(id, entries, target, scratch, checksum_of);
+      write_collection(id, entries, target, checksum_of, files);
     }
-    write_json(scratch / "catalog.json", catalog);
+    add_json(files, "catalog.json", catalog);
+    geo::io::write_files_durably(scratch.string(), files);
 
     const fs::path old = fs::path(r.output.work_dir()) / "stac-old";
     std::error_code ec;
@@ -183,9 +184,10 @@ class StacWriter : public ReportWriter {
     return std::any_of(r.scenes.begin(), r.scenes.end(), [](const SceneResult& s) { return s.scene.simulated; });
   }
 
-  static void write_json(const fs::path& path, const json& value) {
-    fs::create_directories(path.parent_path());
-    geo::io::write_file_atomically(path.string(), value.dump(2) + "\n");
+  using StacFiles = std::vector<std::pair<std::string, std::string>>;
+
+  static void add_json(StacFiles& files, const fs::path& path, const json& value) {
+    files.emplace_back(path.string(), value.dump(2) + "\n");
   }
 
   static std::vector<RasterEntry> listed_rasters(const RunResults& r) {
@@ -301,7 +303,7 @@ class StacWriter : public ReportWriter {
   }
 
   static void write_collection(const std::string& id, const std::vector<const RasterEntry*>& entries, const fs::path& target,
-                               const fs::path& scratch, const std::map<std::string, std::string>& checksum_of) {
+                               const std::map<std::string, std::string>& checksum_of, StacFiles& files) {
     const RasterEntry& first = *entries.front();
     json links = json::array({link("root", "../catalog.json"), link("parent", "../catalog.json")});
     double west = 180, south = 90, east = -180, north = -90;
@@ -311,7 +313,7 @@ class StacWriter : public ReportWriter {
       const fs::path item_dir = target / id / raster->item_id;
       const json value =
           item(*raster, item_dir, target, checksum_of.at(raster->path));
-      write_json(scratch / id / raster->item_id / (raster->item_id + ".json"), value);
+      add_json(files, fs::path(id) / raster->item_id / (raster->item_id + ".json"), value);
       links.push_back(link("item", "./" + raster->item_id + "/" + raster->item_id + ".json", "application/geo+json"));
       const auto& b = value["bbox"];
       west = std::min(west, b[0].get<double>()), south = std::min(south, b[1].get<double>());
@@ -330,7 +332,7 @@ class StacWriter : public ReportWriter {
                         {{"spatial", {{"bbox", json::array({json::array({west, south, east, north})})}}},
                          {"temporal", {{"interval", json::array({json::array({start, end})})}}}}},
                        {"links", links}};
-    write_json(scratch / id / "collection.json", collection);
+    add_json(files, fs::path(id) / "collection.json", collection);
   }
 };
 
