@@ -132,19 +132,26 @@ TEST(TarArchives, WholeTruncatedAndForeign) {
   EXPECT_NE(geo::io::tar_archive_problem((dir / "random.tar").string()).find("not a tar archive"), std::string::npos);
 }
 
-TEST(CheckedWrites, AFailedWriteIsAnErrorAndLeavesNoFile) {
-  const fs::path dir = fresh("full");
-  const std::string target = (dir / "scene_status.csv").string();
-  // A file-size limit makes write() fail with EFBIG, as a full disk makes it fail with ENOSPC.
+// The error of `write` run under a file-size limit of 100 bytes: write() fails with EFBIG there, as a
+// full disk makes it fail with ENOSPC.
+template <typename Write>
+std::string error_past_100_bytes(Write write) {
   struct rlimit old {};
   getrlimit(RLIMIT_FSIZE, &old);
   const auto old_handler = signal(SIGXFSZ, SIG_IGN);
   struct rlimit small = old;
   small.rlim_cur = 100;
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
-  const std::string e = error_of([&] { geo::io::write_file_atomically(target, std::string(5000, 'x')); });
+  if (setrlimit(RLIMIT_FSIZE, &small) != 0) return "setrlimit failed";
+  const std::string e = error_of(write);
   setrlimit(RLIMIT_FSIZE, &old);
   signal(SIGXFSZ, old_handler);
+  return e;
+}
+
+TEST(CheckedWrites, AFailedWriteIsAnErrorAndLeavesNoFile) {
+  const fs::path dir = fresh("full");
+  const std::string target = (dir / "scene_status.csv").string();
+  const std::string e = error_past_100_bytes([&] { geo::io::write_file_atomically(target, std::string(5000, 'x')); });
   EXPECT_NE(e.find(target + ": cannot write (100 of 5000 bytes written)"), std::string::npos) << e;
   EXPECT_TRUE(fs::is_empty(dir)) << "neither the final file nor a .partial may remain";
   geo::io::write_file_atomically(target, "ok\n");
@@ -165,15 +172,8 @@ TEST(CheckedWrites, FilesWrittenDurablyAreWholeAndAFailureNamesTheFile) {
   EXPECT_TRUE(fs::is_regular_file(dir / "catalog" / "a" / "collection.json"));
   EXPECT_EQ(fs::file_size(dir / "catalog" / "a" / "collection.json"), 0u);
 
-  struct rlimit old {};
-  getrlimit(RLIMIT_FSIZE, &old);
-  const auto old_handler = signal(SIGXFSZ, SIG_IGN);
-  struct rlimit small = old;
-  small.rlim_cur = 100;
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
-  const std::string e = error_of([&] { geo::io::write_files_durably((dir / "big").string(), {{"x/big.json", std::string(5000, 'x')}}); });
-  setrlimit(RLIMIT_FSIZE, &old);
-  signal(SIGXFSZ, old_handler);
+  const std::string e =
+      error_past_100_bytes([&] { geo::io::write_files_durably((dir / "big").string(), {{"x/big.json", std::string(5000, 'x')}}); });
   const std::string big = (dir / "big" / "x" / "big.json").string();
   EXPECT_NE(e.find(big + ": cannot write (100 of 5000 bytes written)"), std::string::npos) << e;
   EXPECT_FALSE(fs::exists(big));
