@@ -6,6 +6,7 @@
 #include "app/commands.hpp"
 #include "base/errors.hpp"
 #include "base/output_folder.hpp"
+#include "base/threads.hpp"
 #include "catalog/workspace_results.hpp"
 #include "libgeo/io/raster.hpp"
 
@@ -19,10 +20,7 @@ int report_command(const ReportOptions& o) {
   RunResults view = results.view(to, o.tables_on_stdout);
   // The rasters' checksums the runs kept (STAC's file:checksum), not every raster read and hashed again.
   view.checksums_of = [&ws](const std::vector<std::string>& paths) { return ws.file_checksums(paths); };
-  for (auto& [name, writer] : make_report_writers()) {
-    spdlog::debug("report writer {}", name);
-    writer->write(view);
-  }
+  write_reports(make_report_writers(), view, threads_or_all_cores(0), [](const std::string& name) { spdlog::debug("report writer {}", name); });
   to.remove_empty_work_dir();
   spdlog::info("reports of {} (publication of run {}) written to {}", ws.root(), ws.publication(), to.root());
   return 0;

@@ -33,6 +33,7 @@
 #include "libgeo/io/vector.hpp"
 #include "libgeo/zonal.hpp"
 #include "base/output_folder.hpp"
+#include "base/threads.hpp"
 #include "app/run_plan.hpp"
 #include "products/index_products.hpp"
 #include "products/product_specs.hpp"
@@ -890,11 +891,10 @@ int report(const RunContext& ctx, RunRecord& record) {
     revisions = find_revisions(before, figures, reasons, previous_run);
   }
   run_results.revisions = &revisions;
-  for (auto& [name, writer] : make_report_writers()) {
+  write_reports(make_report_writers(), run_results, threads_or_all_cores(ctx.settings.run.threads), [](const std::string& name) {
     kill_point("report");
     spdlog::debug("report writer {}", name);
-    writer->write(run_results);
-  }
+  });
   if (ctx.catalog) {
     ctx.catalog->publish(ctx.run_id, figures, years_now, revisions);
     log_revisions(ctx, revisions, reasons, previous_run);

@@ -64,6 +64,10 @@ class ReportWriter {
   virtual ~ReportWriter() = default;
   /// Writes its output; errors are IoError / OutputError naming the file.
   virtual void write(const RunResults& results) = 0;
+  /// Whether it may run beside the other writers: it reads nothing they write and writes nothing
+  /// they read (STAC: the rasters and their checksums), so write_reports() starts it on a thread of
+  /// its own when the run has more than one.
+  virtual bool runs_beside_the_others() const { return false; }
 };
 
 /// Registers a writer under `name` (unique; the run order).
@@ -73,6 +77,16 @@ struct ReportWriterRegistration {
 
 /// One instance of every registered writer, in name order.
 std::vector<std::pair<std::string, std::unique_ptr<ReportWriter>>> make_report_writers();
+
+using NamedReportWriters = std::vector<std::pair<std::string, std::unique_ptr<ReportWriter>>>;
+
+/// The `writers` (make_report_writers()) on `results`, `before_each(name)` called before each (a log
+/// line, a kill point). With `threads` above 1, those that run beside the others start first, each
+/// on a thread of its own, while the others run in their order on this one; else all run in order.
+/// Once all have ended, the first error in their order is rethrown (a writer after a failed one in
+/// the order is not started).
+void write_reports(const NamedReportWriters& writers, const RunResults& results, int threads,
+                   const std::function<void(const std::string& name)>& before_each);
 
 /// A report's documented columns, registered beside the writer that writes them: `ecomon
 /// report-columns` prints every table in rank order (config/README.md embeds them; a test keeps the two in step).

@@ -137,6 +137,9 @@ std::string collection_id(const RasterEntry& r) { return "ecomon-" + r.level + "
 
 class StacWriter : public ReportWriter {
  public:
+  // The rasters and their checksums only: no other writer's output, and none reads its catalog.
+  bool runs_beside_the_others() const override { return true; }
+
   void write(const RunResults& r) override {
     const std::vector<RasterEntry> rasters = listed_rasters(r);
     // Built whole in a scratch folder inside the output, then put in place of the old catalog: a
