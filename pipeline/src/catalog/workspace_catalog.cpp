@@ -264,7 +264,7 @@ void WorkspaceCatalog::exec(const std::string& sql) const {
 namespace {
 
 // A file's digest recorded in `table` (path, bytes, mtime_ns, `column`) with the stamp it was taken
-// at, under `key` (digest_key).
+// at, under `key`: the file's workspace_relative path.
 void record_digest(sqlite3* db, const std::string& where, const std::string& table, const std::string& column,
                    const std::string& key, const FileStamp& stamp, const std::string& digest) {
   Statement u(db, ("INSERT OR REPLACE INTO " + table + "(path, bytes, mtime_ns, " + column + ") VALUES(?, ?, ?, ?)").c_str(), where);

@@ -3,6 +3,7 @@
 #include <exception>
 #include <map>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 #include "config/schema.hpp"
@@ -42,8 +43,8 @@ ReportWriterRegistration::ReportWriterRegistration(const std::string& name, std:
   if (!registry().emplace(name, std::move(make)).second) throw std::logic_error("report writer '" + name + "' registered twice");
 }
 
-std::vector<std::pair<std::string, std::unique_ptr<ReportWriter>>> make_report_writers() {
-  std::vector<std::pair<std::string, std::unique_ptr<ReportWriter>>> out;
+NamedReportWriters make_report_writers() {
+  NamedReportWriters out;
   for (const auto& [name, make] : registry()) out.emplace_back(name, make());
   return out;
 }
@@ -62,10 +63,18 @@ void write_reports(const NamedReportWriters& writers, const RunResults& results,
   // STAC and the HTML report take about the same time, a fifth of a second each on a small run:
   // side by side on two cores, a run ends that much sooner.
   std::vector<std::thread> beside;
+  std::vector<bool> started(writers.size(), false);
   for (std::size_t i = 0; i < writers.size(); ++i)
-    if (threads > 1 && writers[i].second->runs_beside_the_others()) beside.emplace_back(write, i);
+    if (threads > 1 && writers[i].second->runs_beside_the_others()) {
+      try {
+        beside.emplace_back(write, i);
+        started[i] = true;
+      } catch (const std::system_error&) {
+        // no thread to be had (a process at its limit): it runs in its turn
+      }
+    }
   for (std::size_t i = 0; i < writers.size(); ++i) {
-    if (threads > 1 && writers[i].second->runs_beside_the_others()) continue;
+    if (started[i]) continue;
     write(i);
     if (failed[i]) break;
   }

@@ -75,10 +75,10 @@ struct ReportWriterRegistration {
   ReportWriterRegistration(const std::string& name, std::function<std::unique_ptr<ReportWriter>()> make);
 };
 
-/// One instance of every registered writer, in name order.
-std::vector<std::pair<std::string, std::unique_ptr<ReportWriter>>> make_report_writers();
-
 using NamedReportWriters = std::vector<std::pair<std::string, std::unique_ptr<ReportWriter>>>;
+
+/// One instance of every registered writer, in name order.
+NamedReportWriters make_report_writers();
 
 /// The `writers` (make_report_writers()) on `results`, `before_each(name)` called before each (a log
 /// line, a kill point). With `threads` above 1, those that run beside the others start first, each
