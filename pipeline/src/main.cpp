@@ -13,14 +13,11 @@
 #include <cstring>
 #include <iostream>
 #include <string>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#include <unistd.h>
-#endif
 
 #include "app/commands.hpp"
 #include "report/report_writer.hpp"
 #include "base/errors.hpp"
+#include "base/heap.hpp"
 #include "base/interrupt.hpp"
 #include "libgeo/io/raster.hpp"
 #include "config/settings.hpp"
@@ -53,7 +50,6 @@ int stopped(const char* kind, const std::exception& e) {
   return 2;
 }
 
-#if defined(__GLIBC__)
 // The subcommand: the first argument that is not an option (or an option's value) of its own.
 std::string subcommand_of(int argc, char** argv) {
   int i = 1;
@@ -62,45 +58,28 @@ std::string subcommand_of(int argc, char** argv) {
   return i < argc ? argv[i] : "";
 }
 
-// `ecomon run` touches hundreds of MB of fresh heap (strips, GDAL's block cache), and each 4 KiB page
-// is a page fault: on a virtual machine a fifth of a season tile task's time, and what two shards on
-// one machine contend on. glibc backs its heap with transparent huge pages (2 MiB: a fault per 512
-// pages) only when told at the process's start (the glibc.malloc.hugetlb tunable; there is no
-// mallopt for it), so `run` starts itself again once with it set. The exec costs about 0.1 s
-// (loading the libraries again), which the short commands (zonal, query) do not pay. Measured in
-// README (Speed, Scale-out). Kernels with transparent huge pages off ignore it; ECOMON_HUGE_PAGES=0
-// turns it off, and a GLIBC_TUNABLES that names the tunable is left as it is.
-void start_again_with_huge_pages(char** argv) {
+// A run touches hundreds of MB of fresh heap (strips, GDAL's block cache), and each 4 KiB page is a
+// page fault: on a virtual machine a fifth of a season tile task's time, and what two shards on one
+// machine contend on. So the first GiB of the heap (address space only) is advised for transparent
+// huge pages: a fault per 2 MiB. ECOMON_HUGE_PAGES=0 turns it off (where memory is fragmented the
+// kernel may compact it to find 2 MiB pages); a GLIBC_TUNABLES that names glibc.malloc.hugetlb leaves
+// it to glibc. Kernels with transparent huge pages off ignore the advice. Measured in README (Speed).
+std::size_t huge_page_heap_bytes() {
   const char* off = std::getenv("ECOMON_HUGE_PAGES");
   const char* tunables = std::getenv("GLIBC_TUNABLES");
-  if ((off && std::strcmp(off, "0") == 0) || (tunables && std::strstr(tunables, "glibc.malloc.hugetlb"))) return;
-  const bool others = tunables && *tunables;
-  const std::string value = std::string(others ? tunables : "") + (others ? ":" : "") + "glibc.malloc.hugetlb=1";
-  if (::setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;
-  ::execv("/proc/self/exe", argv);  // returns only when it failed (no /proc): the run goes on without
+  if ((off && std::strcmp(off, "0") == 0) || (tunables && std::strstr(tunables, "glibc.malloc.hugetlb"))) return 0;
+  return std::size_t(1) << 30;
 }
-#endif
 
 }  // namespace
 
 int main(int argc, char** argv) {
-#if defined(__GLIBC__)
-  const std::string subcommand = subcommand_of(argc, argv);
-  if (subcommand == "run") start_again_with_huge_pages(argv);
-  // One heap for every thread, except in the server's many request threads: glibc gives each worker
-  // thread an arena of 64 MiB heaps, and a strip's blocks (a few MB each, tens of MB a strip) freed
-  // there go back to the kernel and are faulted in again for the next strip; the one heap keeps them
-  // (M_TRIM_THRESHOLD below). A strip takes a few large blocks, so threads seldom wait on its lock.
-  // Measured with the bench scene: page faults 185-257 thousand to 125 thousand, peak memory 615-710
-  // MiB to 555-565, the run 5-15% faster (README: Speed).
-  if (subcommand != "serve") mallopt(M_ARENA_MAX, 1);
-  // Strips allocate and free blocks of a few MB each, over and over. glibc's defaults serve each with
-  // fresh pages from the kernel (mmap, or the heap trimmed back after every free), and the page faults
-  // and zeroing cost about a tenth of a run; keeping freed blocks for the next strip costs nothing,
-  // since memory in flight is bounded by the window budget anyway.
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-#endif
+  // One heap for every thread, except in the server's many request threads (serve_command): a strip
+  // takes a few large blocks, so threads seldom wait on its lock. Measured with the bench scene: page
+  // faults 185-257 thousand to 125 thousand, peak memory 615-710 MiB to 555-565, the run 5-15% faster
+  // (README: Speed).
+  const bool serving = subcommand_of(argc, argv) == "serve";
+  const ecomon::HeapSetup heap = ecomon::set_up_heap(!serving, serving ? 0 : huge_page_heap_bytes());
   CLI::App app{"ecomon: ecological monitoring from satellite surface reflectance (products, per-county reports, zonal statistics)"};
   app.require_subcommand(1);
   app.fallthrough();  // the options below may follow the subcommand
@@ -300,12 +279,10 @@ int main(int argc, char** argv) {
   spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug
   if (verbose) spdlog::set_level(spdlog::level::debug);
   if (quiet) spdlog::set_level(spdlog::level::warn);
-#if defined(__GLIBC__)
-  if (*run_cmd) {
+  {
     const char* tunables = std::getenv("GLIBC_TUNABLES");
-    spdlog::debug("heap: one arena; GLIBC_TUNABLES={}", tunables ? tunables : "(unset)");
+    spdlog::debug("heap: {}{}; GLIBC_TUNABLES={}", heap.one_arena ? "one arena, " : "", heap.note, tunables ? tunables : "(unset)");
   }
-#endif
   try {
     if (*run_cmd) return ecomon::run_command(run);
     if (*plan_cmd) return ecomon::plan_command(plan, std::cout);
