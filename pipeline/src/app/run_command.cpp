@@ -25,6 +25,7 @@
 #include "config/settings.hpp"
 #include "engine/scene_engine.hpp"
 #include "base/errors.hpp"
+#include "base/file_checksum.hpp"
 #include "libgeo/coverage.hpp"
 #include "libgeo/gcj02.hpp"
 #include "libgeo/io/projection.hpp"
@@ -318,14 +319,28 @@ void fail(RunRecord& record, const std::string& path, const std::string& message
 // Identity and footprint of every scene (no pixel decoded); the same product twice (a folder and
 // its .tar, two copies) is kept once, the first by path. Problems of discovery are failures; a
 // scene the catalog was told to forget is left out.
-// A file's content hash: kept in the catalog between runs, or computed anew without one.
-std::function<std::string(const std::string&)> file_hasher(const RunContext& ctx) {
-  if (ctx.catalog) return [&ctx](const std::string& f) { return ctx.catalog->file_hash(f); };
-  return [&ctx](const std::string& f) {
-    if (const auto listed = ctx.listed_hashes.find(f); listed != ctx.listed_hashes.end() && file_stamp(f) == listed->second.stamp)
-      return listed->second.digest;
-    return ctx.hash_cache ? ctx.hash_cache->file_hash(f) : hash_file(f);
+// Files' content hashes, in their order: kept in the catalog between runs, or computed anew without
+// one; the files not kept are hashed in parallel (and recorded in one transaction).
+std::function<std::vector<std::string>(const std::vector<std::string>&)> files_hasher(const RunContext& ctx) {
+  if (ctx.catalog) return [&ctx](const std::vector<std::string>& files) { return ctx.catalog->file_hashes(files); };
+  return [&ctx](const std::vector<std::string>& files) {
+    std::vector<std::string> hashes(files.size()), missing;
+    std::vector<std::size_t> missing_at;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      if (const auto listed = ctx.listed_hashes.find(files[i]); listed != ctx.listed_hashes.end() && file_stamp(files[i]) == listed->second.stamp)
+        hashes[i] = listed->second.digest;
+      else
+        missing.push_back(files[i]), missing_at.push_back(i);
+    }
+    const std::vector<std::string> computed = ctx.hash_cache ? ctx.hash_cache->file_hashes(missing) : digests_of_files(missing, hash_file);
+    for (std::size_t k = 0; k < missing.size(); ++k) hashes[missing_at[k]] = computed[k];
+    return hashes;
   };
+}
+
+// One file's content hash, as files_hasher gives it.
+std::function<std::string(const std::string&)> file_hasher(const RunContext& ctx) {
+  return [hash = files_hasher(ctx)](const std::string& f) { return hash({f}).front(); };
 }
 
 // The hashes the workspace's scene tasks list, for a run without a catalog to keep them in: the
@@ -365,10 +380,12 @@ void probe_scenes(const Discovery& discovery, RunContext& ctx, RunRecord& record
       // The content hash keys the scene's task and its year's (a shard, which keeps no catalog, hashes
       // the files anew; a run keeps their hashes in its catalog between runs).
       std::vector<StampedDigest> hashed;
-      row.content_hash = scene_content_hash(candidate.path, probe.info.id, [&, hasher = file_hasher(ctx)](const std::string& f) {
-        const FileStamp stamp = file_stamp(f);  // before the hash: a file changed meanwhile is hashed again by whoever keeps it
-        hashed.push_back({f, stamp, hasher(f)});
-        return hashed.back().digest;
+      row.content_hash = scene_content_hash(candidate.path, probe.info.id, [&, hasher = files_hasher(ctx)](const std::vector<std::string>& files) {
+        std::vector<FileStamp> stamps;  // before the hashes: a file changed meanwhile is hashed again by whoever keeps it
+        for (const std::string& f : files) stamps.push_back(file_stamp(f));
+        std::vector<std::string> hashes = hasher(files);
+        for (std::size_t i = 0; i < files.size(); ++i) hashed.push_back({files[i], stamps[i], hashes[i]});
+        return hashes;
       });
       ctx.scene_file_hashes[probe.info.id] = std::move(hashed);
       ctx.content_hashes[probe.info.id] = row.content_hash;

@@ -131,7 +131,7 @@ std::string year_task_key(const std::string& version, const Settings& settings, 
 }
 
 std::string scene_content_hash(const std::string& scene_path, const std::string& scene_id,
-                               const std::function<std::string(const std::string&)>& hash_of_file) {
+                               const std::function<std::vector<std::string>(const std::vector<std::string>&)>& hash_of_files) {
   std::string path = scene_path;
   std::error_code ec;
   if (path.rfind("/vsi", 0) == 0) {
@@ -141,7 +141,7 @@ std::string scene_content_hash(const std::string& scene_path, const std::string&
     fs::path p = path.substr(path.find('/', 1) + 1);
     for (;;) {
       stop_if_interrupted();
-      if (fs::is_regular_file(p, ec)) return hash_of_file(p.string());
+      if (fs::is_regular_file(p, ec)) return hash_of_files({p.string()}).front();
       const fs::path parent = p.parent_path();
       if (parent.empty() || parent == p) return hash_text(scene_path);
       p = parent;
@@ -166,11 +166,12 @@ std::string scene_content_hash(const std::string& scene_path, const std::string&
     }
   }
   std::sort(files.begin(), files.end());
+  std::vector<std::string> paths;
+  for (const auto& f : files) paths.push_back((base / f).string());
+  stop_if_interrupted();
+  const std::vector<std::string> hashes = hash_of_files(paths);  // at once: in parallel, and kept in one transaction
   std::string text;
-  for (const auto& f : files) {
-    stop_if_interrupted();
-    text += f + "=" + hash_of_file((base / f).string()) + "\n";
-  }
+  for (std::size_t i = 0; i < files.size(); ++i) text += files[i] + "=" + hashes[i] + "\n";
   return hash_text(text);
 }
 

@@ -44,7 +44,8 @@ std::string season_tile_key(const std::string& year_key, const geo::Window& rows
 
 /// The content hash of a scene as delivered: a folder's every file, an archive (also when read through
 /// /vsitar/, /vsizip/), or a metadata file with the files beside it that start with the scene's id.
+/// `hash_of_files` gives the files' hashes in their order (it is called once for the scene's files).
 std::string scene_content_hash(const std::string& scene_path, const std::string& scene_id,
-                               const std::function<std::string(const std::string&)>& hash_of_file);
+                               const std::function<std::vector<std::string>(const std::vector<std::string>&)>& hash_of_files);
 
 }  // namespace ecomon
