@@ -8,7 +8,8 @@
 # under any design that writes the same rasters: that decoding plus encoding them once, with the
 # run's ratio to it (for the full run and for a run writing only the season products, each against
 # its own floor); and `ecomon zonal` of one band on 1 and 2 threads against that band's read floor.
-# Prints figures; asserts nothing. BENCH_ONLY=main runs only the main configurations and zonal.
+# Prints figures; asserts nothing. BENCH_ONLY=main runs only the main configurations and zonal;
+# BENCH_ROUNDS (default 3) how often the two main runs and their floors are measured (medians printed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x build/pipeline/ecomon ] || scripts/build.sh ecomon ecomon-simulate
@@ -31,11 +32,15 @@ px=$(gdalinfo "$work"/scenes/*/*_SR_B4.TIF | awk '/Size is/ {gsub(",",""); print
 echo "scene: $px pixels (simulated, 30 m)"
 # The yardstick: decode once each band the run reads (blue, green, red, NIR, SWIR1, SWIR2, QA_PIXEL,
 # QA_RADSAT), two at a time (both cores), through GDAL's checksum (reads every block).
-decode_start=$(date +%s.%N)
-ls "$work"/scenes/*/*_SR_B[2-7].TIF "$work"/scenes/*/*_QA_PIXEL.TIF "$work"/scenes/*/*_QA_RADSAT.TIF |
-  xargs -P 2 -n 1 gdalinfo -checksum >/dev/null 2>&1
-decode=$(awk -v a="$decode_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
-printf "%-40s %7.2f s\n" "decode the bands read, once (2 cores)" "$decode"
+decode_once() {
+  local decode_start
+  decode_start=$(date +%s.%N)
+  ls "$work"/scenes/*/*_SR_B[2-7].TIF "$work"/scenes/*/*_QA_PIXEL.TIF "$work"/scenes/*/*_QA_RADSAT.TIF |
+    xargs -P 2 -n 1 gdalinfo -checksum >/dev/null 2>&1
+  decode=$(awk -v a="$decode_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+  printf "%-40s %7.2f s\n" "decode the bands read, once (2 cores)" "$decode"
+}
+decode_once
 run() {  # label, args...
   local label=$1; shift
   rm -rf "$work/out"
@@ -61,11 +66,24 @@ floor() {
   awk -v e="$encode" -v d="$decode" -v mb="$raw_mb" -v s="$secs" 'BEGIN {
     printf "%-40s %7.2f s  (%s MiB of cells)\n", "  ZSTD-1 encode of the rasters written", e, mb
     printf "%-40s %7.2f s  the run: %.2fx its floor\n", "  floor: decode + encode", d + e, s / (d + e) }'
+  awk -v e="$encode" -v d="$decode" -v s="$secs" 'BEGIN { print s / (d + e) }' >>"$work/ratios_$1"
 }
-run "2 threads, ZSTD 1, strips 256" --threads 2
-floor
-run "2 threads, season products + reports" --threads 2 --set output.products=season
-floor
+# BENCH_ROUNDS rounds (default 3) of the two runs against their floors, the decoding measured again in
+# each: this kind of machine moves 10-30% from minute to minute, so each ratio is taken from figures
+# measured side by side, and the medians are printed.
+rm -f "$work/ratios_full" "$work/ratios_season"
+for round in $(seq "${BENCH_ROUNDS:-3}"); do
+  [ "$round" -gt 1 ] && decode_once
+  run "2 threads, ZSTD 1, strips 256" --threads 2
+  floor full
+  run "2 threads, season products + reports" --threads 2 --set output.products=season
+  floor season
+done
+for kind in full season; do
+  sort -n "$work/ratios_$kind" | awk -v k="$kind" '{ r[NR] = $1 } END {
+    m = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+    printf "%-40s %7.2fx its floor (%.2f-%.2f, %d rounds)\n", (k == "full" ? "the full run: median" : "season products only: median"), m, r[1], r[NR], NR }'
+done
 # ecomon zonal of one band of the scene under zones covering all of it, against the read floor of
 # that band: its tiles decoded once on both cores (GDAL, NUM_THREADS=2, whole rows of tiles per read).
 band=$(ls "$work"/scenes/*/*_SR_B4.TIF | head -1)

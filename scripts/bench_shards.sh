@@ -3,11 +3,11 @@
 # job array of 2 would start them: once for the scene tasks, once more for the season tile tasks)
 # plus the reduce, against one process with one thread, on eight simulated 30 m Landsat scenes (two
 # years of four dates, about 3 Mpx each; BENCH_DIR to reuse them). TILE_ROWS sets run.tile_rows
-# (default 512). Prints the times, the speedup, the serial part (the reduce: assembling the tiles
-# into the year COGs and the derive step) and from it, by Amdahl's law, the speedup to expect at 8
-# and 64 nodes; and one shard alone doing every task (the shard mode's own cost, which the shards
-# share out); checks that the outputs are byte-identical. Prints figures; asserts nothing but the
-# identity.
+# (default 512), BENCH_ROUNDS the rounds (default 3). Prints the times (medians and ranges), the
+# speedup, the serial part (the reduce: assembling the tiles into the year COGs and the derive step)
+# and from it, by Amdahl's law, the speedup to expect at 8 and 64 nodes; and one shard alone doing
+# every task (the shard mode's own cost, which the shards share out); checks that the outputs are
+# byte-identical. Prints figures; asserts nothing but the identity.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x build/pipeline/ecomon ] && [ -x build/tests/kit/ecomon-simulate ] || scripts/build.sh ecomon ecomon-simulate
@@ -28,43 +28,64 @@ cat >"$work/zones.geojson" <<'JSON'
 JSON
 args=(/dev/null --input "$work/scenes" --zones "$work/zones.geojson" --set season.pixel_size=30 --set run.tile_rows=${TILE_ROWS:-512} -q)
 now() { date +%s.%N; }
-rm -rf "$work/single" "$work/sharded"
-t0=$(now)
-"$bin" run "${args[@]}" --out "$work/single" --threads 1 >/dev/null
-t1=$(now)
-for phase in scenes tiles; do
-  "$bin" run "${args[@]}" --out "$work/sharded" --threads 1 --shard 0/2 >/dev/null 2>"$work/shard0-$phase.log" &
-  "$bin" run "${args[@]}" --out "$work/sharded" --threads 1 --shard 1/2 >/dev/null 2>"$work/shard1-$phase.log" &
-  wait
-  [ $phase = scenes ] && tm=$(now)
+# BENCH_ROUNDS rounds (default 3) of one process, then the shards and the reduce, one after the other:
+# this kind of machine moves 10-30% from minute to minute, so each round's speedup is taken from figures
+# measured side by side, and the medians and ranges are printed.
+rounds=${BENCH_ROUNDS:-3}
+: >"$work/rounds"
+same=yes
+for round in $(seq "$rounds"); do
+  rm -rf "$work/single" "$work/sharded"
+  t0=$(now)
+  "$bin" run "${args[@]}" --out "$work/single" --threads 1 >/dev/null
+  t1=$(now)
+  for phase in scenes tiles; do
+    "$bin" run "${args[@]}" --out "$work/sharded" --threads 1 --shard 0/2 >/dev/null 2>"$work/shard0-$phase.log" &
+    "$bin" run "${args[@]}" --out "$work/sharded" --threads 1 --shard 1/2 >/dev/null 2>"$work/shard1-$phase.log" &
+    wait
+    [ $phase = scenes ] && tm=$(now)
+  done
+  t2=$(now)
+  "$bin" run "${args[@]}" --out "$work/sharded" --threads 1 >/dev/null
+  t3=$(now)
+  echo "$t0 $t1 $tm $t2 $t3" >>"$work/rounds"
+  diff -r -q -x catalog.sqlite\* -x revisions.csv -x .ecomon.lock "$work/single" "$work/sharded" >/dev/null || same=NO
 done
-t2=$(now)
-"$bin" run "${args[@]}" --out "$work/sharded" --threads 1 >/dev/null
-t3=$(now)
 # The shard mode's own cost: the same tasks done by one shard alone (both passes, one thread), beside
 # one process's time less its reduce: what writing task files, per-tile rasters and the products'
 # digests adds to the work the shards share out.
 rm -rf "$work/alone"
+t3=$(now)
 for phase in scenes tiles; do "$bin" run "${args[@]}" --out "$work/alone" --threads 1 --shard 0/1 >/dev/null 2>&1; done
 t4=$(now)
 rm -rf "$work/alone"
-same=yes
-diff -r -q -x catalog.sqlite\* -x revisions.csv -x .ecomon.lock "$work/single" "$work/sharded" >/dev/null || same=NO
-python3 - "$t0" "$t1" "$t2" "$t3" "$same" "$tm" "$t4" <<'PY'
-import sys
-t0, t1, t2, t3 = map(float, sys.argv[1:5])
-tm, t4 = float(sys.argv[6]), float(sys.argv[7])
-single, shards, reduce = t1 - t0, t2 - t1, t3 - t2
-total = shards + reduce
-print(f"one process, 1 thread:            {single:7.1f} s")
-print(f"two shards, 1 thread each:        {shards:7.1f} s (scene tasks {tm - t1:.1f} s, then season tiles {t2 - tm:.1f} s)")
-print(f"the reduce, 1 thread:             {reduce:7.1f} s (the tiles into the year COGs, and the derive step)")
-print(f"speedup, end to end:              {single / total:7.2f}x   (the shards' part alone: {(single - reduce) / shards:.2f}x)")
-alone = t4 - t3
-print(f"one shard alone (both passes):    {alone:7.1f} s = {alone / (single - reduce):.2f}x one process less its reduce "
-      f"(two shards: {alone / shards:.2f}x it)")
-f = reduce / single  # the part no shard can take: it runs in the reduce, after every shard
+python3 - "$work/rounds" "$same" "$t3" "$t4" <<'PY'
+import statistics, sys
+rounds = [list(map(float, line.split())) for line in open(sys.argv[1])]
+single = [t1 - t0 for t0, t1, tm, t2, t3 in rounds]
+scenes = [tm - t1 for t0, t1, tm, t2, t3 in rounds]
+tiles = [t2 - tm for t0, t1, tm, t2, t3 in rounds]
+shards = [t2 - t1 for t0, t1, tm, t2, t3 in rounds]
+reduce = [t3 - t2 for t0, t1, tm, t2, t3 in rounds]
+speedup = [s / (sh + r) for s, sh, r in zip(single, shards, reduce)]
+part = [(s - r) / sh for s, sh, r in zip(single, shards, reduce)]
+serial = [r / s for s, r in zip(single, reduce)]
+med = statistics.median
+def fig(values, unit=" s", digits=1):
+    lo, hi = min(values), max(values)
+    spread = f" ({lo:.{digits}f}-{hi:.{digits}f})" if len(values) > 1 else ""
+    return f"{med(values):7.{digits}f}{unit}{spread}"
+print(f"{len(rounds)} round(s); medians, and ranges in brackets")
+print(f"one process, 1 thread:            {fig(single)}")
+print(f"two shards, 1 thread each:        {fig(shards)} (scene tasks {med(scenes):.1f} s, then season tiles {med(tiles):.1f} s)")
+print(f"the reduce, 1 thread:             {fig(reduce)} (the tiles into the year COGs, and the derive step)")
+print(f"speedup, end to end:              {fig(speedup, 'x', 2)}   (the shards' part alone: {med(part):.2f}x)")
+alone = float(sys.argv[4]) - float(sys.argv[3])
+less_reduce = med(single) - med(reduce)
+print(f"one shard alone (both passes):    {alone:7.1f} s = {alone / less_reduce:.2f}x one process less its reduce "
+      f"(two shards: {alone / med(shards):.2f}x it)")
+f = med(serial)  # the part no shard can take: it runs in the reduce, after every shard
 for n in (8, 64):
     print(f"Amdahl with serial part {f:.2f}: {n} nodes -> {1 / (f + (1 - f) / n):.2f}x")
-print(f"outputs byte-identical: {sys.argv[5]}")
+print(f"outputs byte-identical: {sys.argv[2]}")
 PY
