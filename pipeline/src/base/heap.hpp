@@ -14,10 +14,11 @@ struct HeapSetup {
 
 /// Sets glibc's heap up for a command that allocates and frees blocks of a few MB over and over
 /// (strips): `one_arena` puts every thread on the main heap; freed blocks stay in the heap for the
-/// next strip (no trimming below 2 GiB, no mmap below 32 MiB); and with `huge_page_bytes` > 0 (at most 1 GiB) the
-/// heap is grown once by that much (address space only: nothing is touched) and that stretch advised
-/// for transparent huge pages, so that the pages a run first touches there are faulted 2 MiB at a
-/// time. Call it first thing in main, before threads start. Without glibc it does nothing.
+/// next strip (no trimming below 2 GiB, no mmap below 32 MiB); and with `huge_page_bytes` > 0 (at
+/// most 1 GiB) the heap is grown once by that much (address space only: nothing is touched) and that
+/// stretch advised for transparent huge pages, so that the pages a run first touches there are
+/// faulted 2 MiB at a time. Call it first thing in main, before threads start. Without glibc it does
+/// nothing.
 HeapSetup set_up_heap(bool one_arena, std::size_t huge_page_bytes);
 
 }  // namespace ecomon
