@@ -3,7 +3,7 @@
 # those its tests need too. As root.
 set -euo pipefail
 packages=(cmake g++ make pkg-config git ca-certificates
-  libgdal-dev gdal-bin python3-gdal libproj-dev proj-data libtbb-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
+  libgdal-dev libzstd-dev libdeflate-dev gdal-bin python3-gdal libproj-dev proj-data libtbb-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   libcli11-dev libgtest-dev libopencv-imgproc-dev
   libsqlite3-dev libxxhash-dev nlohmann-json3-dev  # the workspace catalog (SQLite), content hashes (xxHash), `ecomon status --json`
   libcpp-httplib-dev libjs-leaflet  # `ecomon serve` (cpp-httplib; its page's map: Leaflet)

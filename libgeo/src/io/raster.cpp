@@ -25,6 +25,7 @@
 #include <set>
 #include <type_traits>
 
+#include "cog_file.hpp"
 #include "libgeo/io/vsi.hpp"
 
 namespace geo::io {
@@ -446,12 +447,77 @@ void set_class_names(GDALRasterBandH band, const std::vector<ColourEntry>& colou
 
 }  // namespace
 
+namespace {
+
+// What GDAL records of a raster besides its cells: georeferencing, nodata, the band's description,
+// scale, offset, unit and colour table, the dataset's metadata.
+void describe_dataset(GDALDatasetH ds, const RasterSpec& spec) {
+  const auto& t = spec.grid.transform;
+  double gt[6] = {t.origin_x, t.pixel_width, 0, t.origin_y, 0, t.pixel_height};
+  GDALSetGeoTransform(ds, gt);
+  if (!spec.grid.crs_wkt.empty()) GDALSetProjection(ds, spec.grid.crs_wkt.c_str());
+  GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+  GDALSetRasterNoDataValue(b, spec.nodata);
+  GDALSetDescription(b, spec.description.c_str());
+  if (spec.scale != 1 || spec.offset != 0) {
+    GDALSetRasterScale(b, spec.scale);
+    GDALSetRasterOffset(b, spec.offset);
+  }
+  if (!spec.colours.empty()) {
+    GDALColorTableH ct = GDALCreateColorTable(GPI_RGB);
+    for (const auto& c : spec.colours) {
+      GDALColorEntry e{c.r, c.g, c.b, c.a};
+      GDALSetColorEntry(ct, c.value, &e);
+    }
+    GDALSetRasterColorTable(b, ct);
+    GDALDestroyColorTable(ct);
+  }
+  if (!spec.unit.empty()) GDALSetRasterUnitType(b, spec.unit.c_str());
+  for (const auto& [k, v] : spec.metadata) GDALSetMetadataItem(ds, k.c_str(), v.c_str(), nullptr);
+}
+
+// The TIFF fields GDAL writes for `spec` beyond the cells' layout (photometric, colour map, the
+// GeoTIFF georeferencing, GDAL_METADATA, GDAL_NODATA), taken from a one-cell GeoTIFF GDAL writes in
+// memory: the direct COG writer carries exactly what GDAL would, with no GeoTIFF code of its own.
+std::vector<cog::TiffField> gdal_fields_for(const RasterSpec& spec, const std::string& target) {
+  static std::atomic<unsigned long> counter{0};
+  const std::string name = "/vsimem/ecomon_template_" + std::to_string(counter++) + ".tif";
+  RasterSpec one_cell = spec;
+  one_cell.grid.cols = one_cell.grid.rows = 1;
+  CPLErrorReset();
+  GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), name.c_str(), 1, 1, 1, gdal_type_of(spec.type), nullptr);
+  if (!ds) throw WriteError(target + ": cannot describe the raster: " + last_gdal_error());
+  describe_dataset(ds, one_cell);
+  GDALClose(ds);
+  vsi_l_offset size = 0;
+  GByte* bytes = VSIGetMemFileBuffer(name.c_str(), &size, FALSE);
+  const std::string file = bytes ? std::string(reinterpret_cast<const char*>(bytes), std::size_t(size)) : std::string();
+  VSIUnlink(name.c_str());
+  // Photometric, ColorMap, ModelPixelScale, ModelTiepoint, ModelTransformation, GeoKeyDirectory,
+  // GeoDoubleParams, GeoAsciiParams, GDAL_METADATA, GDAL_NODATA.
+  return cog::read_first_ifd(file, {262, 320, 33550, 33922, 34264, 34735, 34736, 34737, 42112, 42113});
+}
+
+}  // namespace
+
 CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std::string temp_dir)
     : path_(std::move(path)), spec_(std::move(spec)), options_(std::move(options)) {
   namespace fs = std::filesystem;
   fs::create_directories(temp_dir);
   // Unique per process and writer: two runs on one output folder never share a streaming file.
   temp_path_ = unique_partial_path((fs::path(temp_dir) / fs::path(path_).filename()).string(), true);
+  const int levels = options_.cloud_optimized ? OverviewPyramid::level_count(spec_.grid.cols, spec_.grid.rows, options_.block_size) : 0;
+  // A COG whose codec the direct writer knows is written by it, unless one band of block rows of
+  // every level would hold more than kDirectBandBytes: GDAL's bounded block cache then keeps the
+  // memory in check for any width.
+  if (options_.cloud_optimized && cog::codec_supported(options_.codec) && cog::band_bytes(spec_, options_, levels) <= kDirectBandBytes) {
+    direct_ = std::make_unique<cog::CogFile>(spec_, options_, levels, gdal_fields_for(spec_, path_), temp_path_);
+    if (levels > 0)
+      pyramid_ = std::make_unique<OverviewPyramid>(
+          spec_.grid.cols, levels, spec_.categorical ? OverviewPyramid::Method::nearest : OverviewPyramid::Method::average,
+          [this](int level, int row, const std::vector<double>& values) { write_overview_row(level, row, values); });
+    return;
+  }
   GDALDriverH drv = GDALGetDriverByName("GTiff");
   // For a COG the streaming file is uncompressed: the codec runs once, in the COG translation.
   char** opts = nullptr;
@@ -470,32 +536,11 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
   CSLDestroy(opts);
   if (!ds) throw WriteError(temp_path_ + ": cannot create: " + last_gdal_error());
   dataset_ = ds;
-  const auto& t = spec_.grid.transform;
-  double gt[6] = {t.origin_x, t.pixel_width, 0, t.origin_y, 0, t.pixel_height};
-  GDALSetGeoTransform(ds, gt);
-  if (!spec_.grid.crs_wkt.empty()) GDALSetProjection(ds, spec_.grid.crs_wkt.c_str());
+  describe_dataset(ds, spec_);
   GDALRasterBandH b = GDALGetRasterBand(ds, 1);
-  GDALSetRasterNoDataValue(b, spec_.nodata);
-  GDALSetDescription(b, spec_.description.c_str());
-  if (spec_.scale != 1 || spec_.offset != 0) {
-    GDALSetRasterScale(b, spec_.scale);
-    GDALSetRasterOffset(b, spec_.offset);
-  }
-  if (!spec_.colours.empty()) {
-    GDALColorTableH ct = GDALCreateColorTable(GPI_RGB);
-    for (const auto& c : spec_.colours) {
-      GDALColorEntry e{c.r, c.g, c.b, c.a};
-      GDALSetColorEntry(ct, c.value, &e);
-    }
-    GDALSetRasterColorTable(b, ct);
-    GDALDestroyColorTable(ct);
-    set_class_names(b, spec_.colours);
-  }
-  if (!spec_.unit.empty()) GDALSetRasterUnitType(b, spec_.unit.c_str());
-  for (const auto& [k, v] : spec_.metadata) GDALSetMetadataItem(ds, k.c_str(), v.c_str(), nullptr);
+  if (!spec_.colours.empty()) set_class_names(b, spec_.colours);
   // Overview levels as the COG driver would make them (halving until one block holds a level),
   // created empty in the stream file and filled while streaming.
-  const int levels = options_.cloud_optimized ? OverviewPyramid::level_count(spec_.grid.cols, spec_.grid.rows, options_.block_size) : 0;
   if (levels > 0) {
     std::vector<int> factors;
     for (int l = 1, f = 2; l <= levels; ++l, f *= 2) factors.push_back(f);
@@ -536,6 +581,16 @@ CPLErr write_overview_cells(GDALRasterBandH band, int row, const std::vector<dou
 }  // namespace
 
 void CogWriter::write_overview_row(int level, int row, const std::vector<double>& values) {
+  if (direct_) {
+    const auto add = [&](auto cells) { direct_->add_rows(level, cells.data(), 1); };
+    switch (spec_.type) {
+      case PixelType::u8: add(overview_cells<std::uint8_t>(values, spec_.nodata)); break;
+      case PixelType::i16: add(overview_cells<std::int16_t>(values, spec_.nodata)); break;
+      case PixelType::u16: add(overview_cells<std::uint16_t>(values, spec_.nodata)); break;
+      case PixelType::f32: add(overview_cells<float>(values, spec_.nodata)); break;
+    }
+    return;
+  }
   GDALRasterBandH ov = GDALGetOverview(GDALGetRasterBand(static_cast<GDALDatasetH>(dataset_), 1), level - 1);
   CPLErrorReset();
   CPLErr err = CE_None;
@@ -572,10 +627,23 @@ void CogWriter::write_raw(const Window& w, const void* data, int gdal_type) {
 
 template <typename T>
 void CogWriter::write(const Block<T>& block) {
-  write_raw(block.window(), block.data(), gdal_type_of<T>());
   const Window& w = block.window();
-  if (!pyramid_) return;
-  if (w.col0 != 0 || w.cols != spec_.grid.cols || w.row0 != next_row_) {
+  if (w.empty()) return;
+  const bool in_order = w.col0 == 0 && w.cols == spec_.grid.cols && w.row0 == next_row_;
+  if (direct_) {
+    if (!in_order)
+      throw std::logic_error(path_ + ": a Cloud-Optimized GeoTIFF is written from full-width strips in row order; got rows " +
+                             std::to_string(w.row0) + "-" + std::to_string(w.row0 + w.rows - 1) + " where row " + std::to_string(next_row_) +
+                             " was next");
+    direct_->add_rows(0, block.data(), w.rows);
+  } else {
+    write_raw(w, block.data(), gdal_type_of<T>());
+  }
+  if (!pyramid_) {
+    if (in_order) next_row_ += w.rows;
+    return;
+  }
+  if (!in_order) {
     pyramid_.reset();  // not a full-width strip in order: GDAL computes the overviews at finish()
     return;
   }
@@ -610,6 +678,17 @@ bool flush_and_close(GDALDatasetH ds) {
 }  // namespace
 
 void CogWriter::finish() {
+  if (direct_) {
+    if (next_row_ != spec_.grid.rows)
+      throw WriteError(path_ + ": cannot write Cloud-Optimized GeoTIFF: " + std::to_string(next_row_) + " of its " +
+                       std::to_string(spec_.grid.rows) + " rows were written");
+    if (pyramid_) pyramid_->finish();
+    const std::string partial = unique_partial_path(path_, true);
+    direct_->write(partial, path_);
+    direct_.reset();
+    publish_with_sidecars(partial);
+    return;
+  }
   GDALDatasetH src = static_cast<GDALDatasetH>(dataset_);
   if (!options_.cloud_optimized) {  // the streaming file is the result
     const bool written = flush_and_close(src);

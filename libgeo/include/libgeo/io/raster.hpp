@@ -139,13 +139,24 @@ struct CogOptions {
                                 // (a work file the run reads back, where the COG layout buys nothing)
 };
 
-/// Streams strips into a temporary tiled GeoTIFF; finish() writes the COG next to the target and
-/// renames it into place, so a crash leaves the old file or the new one, never half of one. When
-/// strips arrive full width and in row order (as the pipelines write them), the overview levels are
-/// built while streaming (libgeo/pyramid.hpp) and the COG translation copies them instead of reading
-/// the full resolution back to compute them; otherwise GDAL computes them at finish().
+namespace cog {
+class CogFile;
+}
+
+/// Streams strips into a Cloud-Optimized GeoTIFF written at finish() next to the target and renamed
+/// into place, so a crash leaves the old file or the new one, never half of one. The overview levels
+/// are built while the strips stream past (libgeo/pyramid.hpp). With ZSTD, DEFLATE or no codec, the
+/// strips must arrive full width and in row order (as the pipelines write them): each band of block
+/// rows is compressed as soon as it is complete and the file laid out at finish() (io/cog_file.hpp),
+/// unless one band of every level would exceed kDirectBandBytes. Otherwise the strips go into a
+/// temporary uncompressed GeoTIFF that GDAL's COG driver translates at finish() (computing the
+/// overviews itself when the strips came in any other order). With `cloud_optimized` false, a plain
+/// tiled GeoTIFF compressed as it streams.
 class CogWriter {
  public:
+  /// The uncompressed bands a directly written COG may hold (a 16,000-column Int16 product holds
+  /// 33 MiB): past it, GDAL's block cache bounds the memory instead.
+  static constexpr std::int64_t kDirectBandBytes = 64ll << 20;
   CogWriter(std::string path, RasterSpec spec, CogOptions options, std::string temp_dir);
   ~CogWriter();
   CogWriter(const CogWriter&) = delete;
@@ -167,6 +178,7 @@ class CogWriter {
   bool finished_ = false;
   std::unique_ptr<OverviewPyramid> pyramid_;  // null: GDAL computes the overviews at finish()
   int next_row_ = 0;                          // the row a streamed strip must start at
+  std::unique_ptr<cog::CogFile> direct_;      // null: written through GDAL
 };
 
 /// The side files a CogWriter may write beside `raster` (its .aux.xml with class names, its QGIS

@@ -1,0 +1,448 @@
+#include "cog_file.hpp"
+
+#include <fcntl.h>
+#include <libdeflate.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace geo::io::cog {
+
+static_assert(std::endian::native == std::endian::little, "the TIFF writer writes the host's little-endian bytes as they are");
+
+namespace {
+
+// TIFF 6.0 field types and their sizes; 16 (LONG8) is BigTIFF's.
+constexpr std::uint16_t kShort = 3, kLong = 4, kLong8 = 16;
+
+std::size_t type_size(std::uint16_t type) {
+  switch (type) {
+    case 1: case 2: case 6: case 7: return 1;
+    case 3: case 8: return 2;
+    case 4: case 9: case 11: case 13: return 4;
+    case 5: case 10: case 12: case 16: case 17: case 18: return 8;
+    default: return 0;
+  }
+}
+
+template <typename T>
+T load(const std::string& bytes, std::size_t at) {
+  T v;
+  std::memcpy(&v, bytes.data() + at, sizeof(T));
+  return v;
+}
+
+template <typename T>
+void append(std::string& out, T v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+
+template <typename T>
+TiffField field(std::uint16_t tag, std::uint16_t type, const std::vector<T>& values) {
+  TiffField f{tag, type, values.size(), {}};
+  for (T v : values) append(f.bytes, v);
+  return f;
+}
+
+// Image and tile dimensions as libtiff writes them: SHORT while they fit.
+TiffField dimension(std::uint16_t tag, int value) {
+  if (value < 65536) return field<std::uint16_t>(tag, kShort, {std::uint16_t(value)});
+  return field<std::uint32_t>(tag, kLong, {std::uint32_t(value)});
+}
+
+int cell_bytes_of(PixelType type) {
+  switch (type) {
+    case PixelType::u8: return 1;
+    case PixelType::i16:
+    case PixelType::u16: return 2;
+    case PixelType::f32: return 4;
+  }
+  return 1;
+}
+
+// GDAL's structural metadata of a COG (its COG driver's "File format details"); the block leader and
+// trailer it declares are written around every tile.
+std::string structural_metadata() {
+  const std::string body =
+      "LAYOUT=IFDS_BEFORE_DATA\nBLOCK_ORDER=ROW_MAJOR\nBLOCK_LEADER=SIZE_AS_UINT4\nBLOCK_TRAILER=LAST_4_BYTES_REPEATED\n"
+      "KNOWN_INCOMPATIBLE_EDITION=NO\n ";
+  char head[64];
+  std::snprintf(head, sizeof head, "GDAL_STRUCTURAL_METADATA_SIZE=%06d bytes\n", int(body.size()));
+  return head + body;
+}
+
+void write_all(int fd, const char* data, std::size_t size, std::uint64_t at, const std::string& what) {
+  while (size > 0) {
+    const ssize_t n = ::pwrite(fd, data, size, off_t(at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw WriteError(what + ": " + std::strerror(n < 0 ? errno : ENOSPC));
+    data += n;
+    size -= std::size_t(n);
+    at += std::uint64_t(n);
+  }
+}
+
+void read_all(int fd, char* data, std::size_t size, std::uint64_t at, const std::string& what) {
+  while (size > 0) {
+    const ssize_t n = ::pread(fd, data, size, off_t(at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw WriteError(what + ": " + (n < 0 ? std::strerror(errno) : "the file is shorter than written"));
+    data += n;
+    size -= std::size_t(n);
+    at += std::uint64_t(n);
+  }
+}
+
+}  // namespace
+
+std::vector<TiffField> read_first_ifd(const std::string& file, const std::vector<std::uint16_t>& wanted) {
+  const auto bad = [] { return WriteError("the GeoTIFF template GDAL wrote is not a little-endian classic TIFF"); };
+  if (file.size() < 8 || file.compare(0, 4, std::string("II*\0", 4)) != 0) throw bad();
+  const std::uint32_t ifd = load<std::uint32_t>(file, 4);
+  if (std::uint64_t(ifd) + 2 > file.size()) throw bad();
+  const std::uint16_t entries = load<std::uint16_t>(file, ifd);
+  if (std::uint64_t(ifd) + 2 + 12ull * entries > file.size()) throw bad();
+  std::vector<TiffField> out;
+  for (std::uint16_t i = 0; i < entries; ++i) {
+    const std::size_t at = ifd + 2 + 12u * i;
+    const std::uint16_t tag = load<std::uint16_t>(file, at), type = load<std::uint16_t>(file, at + 2);
+    const std::uint32_t count = load<std::uint32_t>(file, at + 4);
+    if (std::find(wanted.begin(), wanted.end(), tag) == wanted.end()) continue;
+    const std::uint64_t size = std::uint64_t(type_size(type)) * count;
+    if (type_size(type) == 0) throw bad();
+    const std::uint64_t from = size <= 4 ? at + 8 : load<std::uint32_t>(file, at + 8);
+    if (from + size > file.size()) throw bad();
+    out.push_back({tag, type, count, file.substr(from, size)});
+  }
+  return out;
+}
+
+bool codec_supported(const std::string& codec) { return codec == "ZSTD" || codec == "DEFLATE" || codec == "NONE"; }
+
+std::int64_t band_bytes(const RasterSpec& spec, const CogOptions& options, int levels) {
+  std::int64_t bytes = 0;
+  for (int l = 0, cols = spec.grid.cols; l <= levels; ++l, cols = (cols + 1) / 2)
+    bytes += std::int64_t(options.block_size) * (std::int64_t(cols) + options.block_size) * cell_bytes_of(spec.type);
+  return bytes;
+}
+
+struct CogFile::Codecs {
+  ZSTD_CCtx* zstd = nullptr;
+  libdeflate_compressor* deflate = nullptr;
+  ~Codecs() {
+    if (zstd) ZSTD_freeCCtx(zstd);
+    if (deflate) libdeflate_free_compressor(deflate);
+  }
+};
+
+CogFile::CogFile(const RasterSpec& spec, const CogOptions& options, int levels, std::vector<TiffField> copied_fields, std::string spool_path)
+    : spec_(spec), options_(options), copied_(std::move(copied_fields)), spool_path_(std::move(spool_path)), codecs_(std::make_unique<Codecs>()) {
+  if (!codec_supported(options_.codec)) throw std::logic_error("CogFile: codec " + options_.codec + " is written through GDAL");
+  cell_bytes_ = cell_bytes_of(spec_.type);
+  // The same choices as the GDAL path: no differencing of classes, floating-point differencing of
+  // floats (TIFF Technical Note 3), horizontal differencing of integers (TIFF 6.0, section 14).
+  if (options_.codec == "ZSTD") {
+    compression_ = 50000;  // libtiff's COMPRESSION_ZSTD
+    codecs_->zstd = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(codecs_->zstd, ZSTD_c_compressionLevel, options_.level);
+  } else if (options_.codec == "DEFLATE") {
+    compression_ = 8;  // Adobe deflate, zlib-wrapped
+    codecs_->deflate = libdeflate_alloc_compressor(std::clamp(options_.level, 1, 12));
+  }
+  if (compression_ != 1 && options_.predictor && !spec_.categorical) predictor_ = spec_.type == PixelType::f32 ? 3 : 2;
+  for (int l = 0, cols = spec_.grid.cols, rows = spec_.grid.rows; l <= levels; ++l, cols = (cols + 1) / 2, rows = (rows + 1) / 2) {
+    Level level;
+    level.cols = cols;
+    level.rows = rows;
+    level.tiles_across = (cols + options_.block_size - 1) / options_.block_size;
+    level.tiles_down = (rows + options_.block_size - 1) / options_.block_size;
+    levels_.push_back(std::move(level));
+  }
+  spool_fd_ = ::open(spool_path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (spool_fd_ < 0) throw WriteError(spool_path_ + ": cannot create the tiles' temporary file: " + std::strerror(errno));
+  ::unlink(spool_path_.c_str());  // gone with the process, whatever happens
+}
+
+CogFile::~CogFile() {
+  if (spool_fd_ >= 0) ::close(spool_fd_);
+}
+
+void CogFile::add_rows(int level_index, const void* rows, int count) {
+  Level& level = levels_.at(std::size_t(level_index));
+  const std::size_t row_bytes = std::size_t(level.cols) * std::size_t(cell_bytes_);
+  const auto* src = static_cast<const unsigned char*>(rows);
+  if (level.band.empty()) level.band.resize(row_bytes * std::size_t(options_.block_size));
+  for (int r = 0; r < count; ++r) {
+    if (level.rows_in == level.rows) throw std::logic_error("CogFile: more rows than level " + std::to_string(level_index) + " has");
+    std::memcpy(level.band.data() + std::size_t(level.rows_in % options_.block_size) * row_bytes, src + std::size_t(r) * row_bytes, row_bytes);
+    ++level.rows_in;
+    if (level.rows_in % options_.block_size == 0 || level.rows_in == level.rows) flush_band(level);
+  }
+}
+
+void CogFile::flush_band(Level& level) {
+  const int block = options_.block_size;
+  const int band_rows = (level.rows_in - 1) % block + 1;
+  const std::size_t row_bytes = std::size_t(level.cols) * std::size_t(cell_bytes_);
+  const std::size_t tile_row_bytes = std::size_t(block) * std::size_t(cell_bytes_);
+  tile_.resize(tile_row_bytes * std::size_t(block));
+  // Cells past the raster's edge hold nodata, as GDAL fills a partial tile.
+  std::string nodata_cell(std::size_t(cell_bytes_), '\0');
+  switch (spec_.type) {
+    case PixelType::u8: { const auto v = std::uint8_t(spec_.nodata); std::memcpy(nodata_cell.data(), &v, 1); break; }
+    case PixelType::i16: { const auto v = std::int16_t(spec_.nodata); std::memcpy(nodata_cell.data(), &v, 2); break; }
+    case PixelType::u16: { const auto v = std::uint16_t(spec_.nodata); std::memcpy(nodata_cell.data(), &v, 2); break; }
+    case PixelType::f32: { const auto v = float(spec_.nodata); std::memcpy(nodata_cell.data(), &v, 4); break; }
+  }
+  for (int t = 0; t < level.tiles_across; ++t) {
+    const int col0 = t * block, cols = std::min(block, level.cols - col0);
+    const bool partial = cols < block || band_rows < block;
+    if (partial)
+      for (std::size_t i = 0; i < tile_.size(); i += std::size_t(cell_bytes_)) std::memcpy(tile_.data() + i, nodata_cell.data(), nodata_cell.size());
+    for (int r = 0; r < band_rows; ++r)
+      std::memcpy(tile_.data() + std::size_t(r) * tile_row_bytes, level.band.data() + std::size_t(r) * row_bytes + std::size_t(col0) * std::size_t(cell_bytes_),
+                  std::size_t(cols) * std::size_t(cell_bytes_));
+    encode_tile(tile_.data(), encoded_);
+    if (encoded_.size() < 4) throw std::logic_error("CogFile: a tile encoded to fewer than the 4 bytes its trailer repeats");
+    write_all(spool_fd_, reinterpret_cast<const char*>(encoded_.data()), encoded_.size(), spool_size_, spool_path_ + ": cannot write compressed tiles");
+    level.offsets.push_back(spool_size_);
+    level.sizes.push_back(std::uint32_t(encoded_.size()));
+    spool_size_ += encoded_.size();
+  }
+  if (level.rows_in == level.rows) std::vector<unsigned char>().swap(level.band);
+}
+
+void CogFile::encode_tile(const unsigned char* cells, std::vector<unsigned char>& out) {
+  const int block = options_.block_size;
+  const std::size_t row_bytes = std::size_t(block) * std::size_t(cell_bytes_), size = row_bytes * std::size_t(block);
+  const unsigned char* input = cells;
+  std::vector<unsigned char>& work = tile_;  // differenced in place: the tile is not needed again
+  if (predictor_ == 2) {
+    for (int r = 0; r < block; ++r) {
+      unsigned char* row = work.data() + std::size_t(r) * row_bytes;
+      if (cell_bytes_ == 1) {
+        for (int c = block - 1; c > 0; --c) row[c] = std::uint8_t(row[c] - row[c - 1]);
+      } else {  // 16-bit samples, differenced modulo 2^16
+        for (int c = block - 1; c > 0; --c) {
+          std::uint16_t a, b;
+          std::memcpy(&a, row + 2 * c, 2);
+          std::memcpy(&b, row + 2 * (c - 1), 2);
+          a = std::uint16_t(a - b);
+          std::memcpy(row + 2 * c, &a, 2);
+        }
+      }
+    }
+  } else if (predictor_ == 3) {
+    // TIFF Technical Note 3 (Adobe, 2005), as libtiff's fpDiff: each row's bytes regrouped most
+    // significant byte first across the row, then differenced byte by byte.
+    std::vector<unsigned char> row_copy(row_bytes);
+    const std::size_t bps = std::size_t(cell_bytes_), wc = std::size_t(block);
+    for (int r = 0; r < block; ++r) {
+      unsigned char* row = work.data() + std::size_t(r) * row_bytes;
+      std::memcpy(row_copy.data(), row, row_bytes);
+      for (std::size_t c = 0; c < wc; ++c)
+        for (std::size_t b = 0; b < bps; ++b) row[(bps - b - 1) * wc + c] = row_copy[bps * c + b];
+      for (std::size_t i = row_bytes - 1; i > 0; --i) row[i] = std::uint8_t(row[i] - row[i - 1]);
+    }
+  }
+  if (compression_ == 50000) {
+    out.resize(ZSTD_compressBound(size));
+    const std::size_t n = ZSTD_compress2(codecs_->zstd, out.data(), out.size(), input, size);
+    if (ZSTD_isError(n)) throw WriteError(spool_path_ + ": ZSTD failed: " + ZSTD_getErrorName(n));
+    out.resize(n);
+  } else if (compression_ == 8) {
+    out.resize(libdeflate_zlib_compress_bound(codecs_->deflate, size));
+    const std::size_t n = libdeflate_zlib_compress(codecs_->deflate, input, size, out.data(), out.size());
+    if (n == 0) throw WriteError(spool_path_ + ": DEFLATE failed");
+    out.resize(n);
+  } else {
+    out.assign(input, input + size);
+  }
+}
+
+void CogFile::write(const std::string& path, const std::string& target, bool big_tiff) {
+  for (std::size_t l = 0; l < levels_.size(); ++l)
+    if (levels_[l].rows_in != levels_[l].rows)
+      throw WriteError(target + ": cannot write Cloud-Optimized GeoTIFF: " + (l == 0 ? std::string("full resolution") : "overview level " + std::to_string(l)) +
+                       " has " + std::to_string(levels_[l].rows_in) + " of its " + std::to_string(levels_[l].rows) + " rows");
+  const std::uint16_t sample_format = spec_.type == PixelType::f32 ? 3 : spec_.type == PixelType::i16 ? 2 : 1;
+  const auto copied = [&](std::uint16_t tag) -> const TiffField* {
+    for (const auto& f : copied_)
+      if (f.tag == tag) return &f;
+    return nullptr;
+  };
+  // Each IFD's fields, placeholders for the tiles' offsets and sizes (filled once laid out).
+  std::vector<std::vector<TiffField>> ifds(levels_.size());
+  for (std::size_t l = 0; l < levels_.size(); ++l) {
+    const Level& level = levels_[l];
+    std::vector<TiffField>& f = ifds[l];
+    if (l > 0) f.push_back(field<std::uint32_t>(254, kLong, {1}));  // NewSubfileType: a reduced image
+    f.push_back(dimension(256, level.cols));
+    f.push_back(dimension(257, level.rows));
+    f.push_back(field<std::uint16_t>(258, kShort, {std::uint16_t(8 * cell_bytes_)}));
+    f.push_back(field<std::uint16_t>(259, kShort, {std::uint16_t(compression_)}));
+    f.push_back(copied(262) ? *copied(262) : field<std::uint16_t>(262, kShort, {1}));
+    f.push_back(field<std::uint16_t>(277, kShort, {1}));
+    f.push_back(field<std::uint16_t>(284, kShort, {1}));
+    if (compression_ != 1) f.push_back(field<std::uint16_t>(317, kShort, {std::uint16_t(predictor_)}));
+    f.push_back(dimension(322, options_.block_size));
+    f.push_back(dimension(323, options_.block_size));
+    TiffField offsets{324, kLong, level.offsets.size(), {}}, sizes{325, kLong, level.sizes.size(), {}};
+    f.push_back(offsets);
+    f.push_back(sizes);
+    f.push_back(field<std::uint16_t>(339, kShort, {sample_format}));
+    for (const TiffField& c : copied_)
+      if (c.tag != 262 && (l == 0 || c.tag == 320 || c.tag == 42113)) f.push_back(c);
+    std::sort(f.begin(), f.end(), [](const TiffField& a, const TiffField& b) { return a.tag < b.tag; });
+  }
+  const std::string ghost = structural_metadata();
+
+  // Lays the file out: classic TIFF while every offset fits in 32 bits, else BigTIFF.
+  struct Layout {
+    bool big = false;
+    std::vector<std::uint64_t> ifd_at;
+    std::vector<std::vector<std::uint64_t>> value_at;  // per IFD, per field: where a value too long to sit in its entry goes
+    std::vector<std::vector<std::uint64_t>> tile_at;   // per level, the offset of each tile's data
+    std::uint64_t head_size = 0, total = 0;
+  };
+  const auto lay_out = [&](bool big) {
+    Layout layout;
+    layout.big = big;
+    const std::uint64_t inline_bytes = big ? 8 : 4;
+    std::uint64_t pos = (big ? 16 : 8) + ghost.size();
+    pos += pos & 1;
+    for (std::size_t i = 0; i < ifds.size(); ++i) {
+      for (TiffField& f : ifds[i])
+        if (f.tag == 324 || f.tag == 325) {
+          f.type = big ? kLong8 : kLong;
+          f.bytes.assign(f.count * type_size(f.type), '\0');
+        }
+      layout.ifd_at.push_back(pos);
+      pos += big ? 8 + 20 * ifds[i].size() + 8 : 2 + 12 * ifds[i].size() + 4;
+      std::vector<std::uint64_t> at;
+      for (const TiffField& f : ifds[i]) {
+        if (f.bytes.size() <= inline_bytes) {
+          at.push_back(0);
+          continue;
+        }
+        at.push_back(pos);
+        pos += f.bytes.size();
+        pos += pos & 1;  // TIFF 6.0: values begin on a word boundary
+      }
+      layout.value_at.push_back(std::move(at));
+    }
+    layout.head_size = pos;
+    layout.tile_at.resize(levels_.size());
+    for (std::size_t l = levels_.size(); l-- > 0;)  // smallest overview first, full resolution last
+      for (std::uint32_t size : levels_[l].sizes) {
+        pos += 4;  // leader: the block's size
+        layout.tile_at[l].push_back(pos);
+        pos += size + 4;  // trailer: its last 4 bytes again
+      }
+    layout.total = pos;
+    return layout;
+  };
+  Layout layout = lay_out(big_tiff);
+  if (layout.total > 0xFFFFFFFFull) layout = lay_out(true);
+
+  for (std::size_t l = 0; l < levels_.size(); ++l)
+    for (TiffField& f : ifds[l]) {
+      if (f.tag != 324 && f.tag != 325) continue;
+      f.bytes.clear();
+      for (std::size_t t = 0; t < levels_[l].sizes.size(); ++t) {
+        const std::uint64_t v = f.tag == 324 ? layout.tile_at[l][t] : levels_[l].sizes[t];
+        if (layout.big)
+          append(f.bytes, v);
+        else
+          append(f.bytes, std::uint32_t(v));
+      }
+    }
+  std::string head;
+  head.reserve(layout.head_size);
+  if (layout.big) {
+    head.append("II+\0", 4);
+    append<std::uint16_t>(head, 8);
+    append<std::uint16_t>(head, 0);
+    append<std::uint64_t>(head, layout.ifd_at[0]);
+  } else {
+    head.append("II*\0", 4);
+    append<std::uint32_t>(head, std::uint32_t(layout.ifd_at[0]));
+  }
+  head += ghost;
+  const auto pad_to = [&](std::uint64_t at) { head.resize(at, '\0'); };
+  for (std::size_t i = 0; i < ifds.size(); ++i) {
+    pad_to(layout.ifd_at[i]);
+    const std::uint64_t next = i + 1 < ifds.size() ? layout.ifd_at[i + 1] : 0;
+    if (layout.big)
+      append<std::uint64_t>(head, ifds[i].size());
+    else
+      append<std::uint16_t>(head, std::uint16_t(ifds[i].size()));
+    for (std::size_t k = 0; k < ifds[i].size(); ++k) {
+      const TiffField& f = ifds[i][k];
+      append(head, f.tag);
+      append(head, f.type);
+      std::string value = layout.value_at[i][k] ? std::string() : f.bytes;
+      if (layout.big) {
+        append<std::uint64_t>(head, f.count);
+        if (layout.value_at[i][k]) append<std::uint64_t>(head, layout.value_at[i][k]);
+        value.resize(value.empty() && layout.value_at[i][k] ? 0 : 8, '\0');
+      } else {
+        append<std::uint32_t>(head, std::uint32_t(f.count));
+        if (layout.value_at[i][k]) append<std::uint32_t>(head, std::uint32_t(layout.value_at[i][k]));
+        value.resize(value.empty() && layout.value_at[i][k] ? 0 : 4, '\0');
+      }
+      head += value;
+    }
+    if (layout.big)
+      append<std::uint64_t>(head, next);
+    else
+      append<std::uint32_t>(head, std::uint32_t(next));
+    for (std::size_t k = 0; k < ifds[i].size(); ++k)
+      if (layout.value_at[i][k]) {
+        pad_to(layout.value_at[i][k]);
+        head += ifds[i][k].bytes;
+      }
+  }
+  pad_to(layout.head_size);
+
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) throw WriteError(target + ": cannot create " + path + ": " + std::strerror(errno));
+  try {
+    const std::string what = target + ": cannot write Cloud-Optimized GeoTIFF";
+    write_all(fd, head.data(), head.size(), 0, what);
+    std::uint64_t at = head.size();
+    std::string buffer;
+    constexpr std::size_t kChunk = 8u << 20;
+    for (std::size_t l = levels_.size(); l-- > 0;)
+      for (std::size_t t = 0; t < levels_[l].sizes.size(); ++t) {
+        const std::uint32_t size = levels_[l].sizes[t];
+        append(buffer, size);
+        const std::size_t from = buffer.size();
+        buffer.resize(from + size);
+        read_all(spool_fd_, buffer.data() + from, size, levels_[l].offsets[t], spool_path_ + ": cannot read compressed tiles back");
+        char last[4];
+        std::memcpy(last, buffer.data() + buffer.size() - 4, 4);
+        buffer.append(last, 4);
+        if (buffer.size() >= kChunk) {
+          write_all(fd, buffer.data(), buffer.size(), at, what);
+          at += buffer.size();
+          buffer.clear();
+        }
+      }
+    write_all(fd, buffer.data(), buffer.size(), at, what);
+    at += buffer.size();
+    if (at != layout.total) throw std::logic_error("CogFile: wrote " + std::to_string(at) + " bytes of a layout of " + std::to_string(layout.total));
+    if (::close(fd) != 0) throw WriteError(what + ": " + std::strerror(errno));
+  } catch (...) {
+    ::close(fd);
+    ::unlink(path.c_str());
+    throw;
+  }
+}
+
+}  // namespace geo::io::cog

@@ -1,0 +1,81 @@
+#pragma once
+// A Cloud-Optimized GeoTIFF written directly from rows that stream past in order: each 512-row band of
+// a level is cut into tiles and compressed as soon as it is complete, the tiles spooled compressed to a
+// temporary file; at the end the file is laid out as GDAL's COG driver lays it out (GDAL's "COG"
+// driver documentation, "File format details"): the header, GDAL's structural metadata (IFDs before
+// the data, blocks in row-major order, each block led by its size and trailed by its last 4 bytes
+// repeated), every IFD, then the tiles, smallest overview first and full resolution last.
+//
+// Why not GDAL's COG driver: it reads a finished raster back, so every cell went through an
+// uncompressed temporary file, GDAL's block cache and back (about a fifth of a run's time), and
+// compressed at the end rather than while the run's other core decoded the next rows.
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "libgeo/io/raster.hpp"
+
+namespace geo::io::cog {
+
+/// One TIFF field as a little-endian file holds it: tag, TIFF type, value count and the value bytes.
+struct TiffField {
+  std::uint16_t tag = 0, type = 0;
+  std::uint64_t count = 0;
+  std::string bytes;
+};
+
+/// The fields of the first IFD of a little-endian classic TIFF held in `file` whose tags are in
+/// `wanted` (GDAL's georeferencing and metadata tags of a template it wrote). Throws WriteError on a
+/// file that is not one.
+std::vector<TiffField> read_first_ifd(const std::string& file, const std::vector<std::uint16_t>& wanted);
+
+/// Whether the direct writer encodes `codec` (ZSTD, DEFLATE, NONE); others go through GDAL.
+bool codec_supported(const std::string& codec);
+
+/// The bytes the writer holds uncompressed for `spec` (one band of block rows per level).
+std::int64_t band_bytes(const RasterSpec& spec, const CogOptions& options, int levels);
+
+class CogFile {
+ public:
+  /// `levels` overview levels (halving, as OverviewPyramid makes them); `copied_fields` the GeoTIFF
+  /// and GDAL fields of the full-resolution IFD (overviews take photometric, colour map and nodata
+  /// from them); tiles are spooled to `spool_path`.
+  CogFile(const RasterSpec& spec, const CogOptions& options, int levels, std::vector<TiffField> copied_fields, std::string spool_path);
+  ~CogFile();
+  CogFile(const CogFile&) = delete;
+  CogFile& operator=(const CogFile&) = delete;
+
+  /// The next `count` rows of `level` (0: full resolution), full width, in the raster's type.
+  void add_rows(int level, const void* rows, int count);
+  /// Writes the COG to `path` (a new file); every level must have had all its rows. Classic TIFF
+  /// while every offset fits in 32 bits, else (or when `big_tiff`) BigTIFF. Throws WriteError naming
+  /// `target` on failure, with `path` removed.
+  void write(const std::string& path, const std::string& target, bool big_tiff = false);
+
+ private:
+  struct Level {
+    int cols = 0, rows = 0, tiles_across = 0, tiles_down = 0;
+    int rows_in = 0;                   // rows received
+    std::vector<unsigned char> band;   // the current band's rows, uncompressed
+    std::vector<std::uint64_t> offsets;  // each tile's place in the spool, row-major
+    std::vector<std::uint32_t> sizes;
+  };
+  void flush_band(Level& level);
+  void encode_tile(const unsigned char* cells, std::vector<unsigned char>& out);
+
+  RasterSpec spec_;
+  CogOptions options_;
+  std::vector<TiffField> copied_;
+  std::string spool_path_;
+  int spool_fd_ = -1;
+  std::uint64_t spool_size_ = 0;
+  int cell_bytes_ = 1, predictor_ = 1, compression_ = 1;
+  std::vector<Level> levels_;
+  std::vector<unsigned char> tile_, encoded_;  // scratch
+  struct Codecs;
+  std::unique_ptr<Codecs> codecs_;
+};
+
+}  // namespace geo::io::cog

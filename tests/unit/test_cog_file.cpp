@@ -1,0 +1,252 @@
+// The directly written Cloud-Optimized GeoTIFF (libgeo/src/io/cog_file.cpp) against the one GDAL's COG
+// driver writes from the same strips (the LZW codec takes that path): the same cells, overviews,
+// georeferencing and metadata read back by GDAL, for every pixel type and codec; GDAL's own COG
+// validator, with its check of every block's leader and trailer; BigTIFF; strips out of order.
+#include <gdal.h>
+#include <gtest/gtest.h>
+#include <ogr_srs_api.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "../../libgeo/src/io/cog_file.hpp"
+#include "libgeo/io/projection.hpp"
+#include "libgeo/io/raster.hpp"
+#include "libgeo/pyramid.hpp"
+
+namespace fs = std::filesystem;
+using geo::io::CogOptions;
+using geo::io::CogWriter;
+using geo::io::PixelType;
+using geo::io::RasterSpec;
+
+namespace {
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("ecomon_cog_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+RasterSpec spec_of(PixelType type) {
+  RasterSpec spec;
+  spec.grid = geo::Grid{1100, 700, {304710, 30, 4467390, -30}, geo::io::crs_wkt("EPSG:32649")};
+  spec.type = type;
+  spec.nodata = type == PixelType::u8 ? 255 : type == PixelType::f32 ? -9999 : type == PixelType::i16 ? -32768 : 65535;
+  spec.description = "a test band";
+  if (type == PixelType::i16) {
+    spec.scale = 1e-4;
+    spec.unit = "1";
+  }
+  if (type == PixelType::u8) {
+    spec.categorical = true;
+    spec.colours = {{0, 10, 20, 30, 255, "water"}, {1, 200, 100, 0, 255, "sand"}, {2, 0, 160, 0, 255, "forest"}};
+  }
+  spec.metadata = {{"ECOMON_TEST", "yes"}};
+  return spec;
+}
+
+template <typename T>
+std::vector<T> cells_of(const RasterSpec& spec) {
+  std::mt19937 random(7);
+  std::vector<T> cells(std::size_t(spec.grid.cols) * std::size_t(spec.grid.rows));
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const int r = int(i) / spec.grid.cols, c = int(i) % spec.grid.cols;
+    if ((r * 7 + c * 3) % 23 == 0) cells[i] = T(spec.nodata);
+    else if constexpr (std::is_floating_point_v<T>) cells[i] = T(std::sin(r * 0.01) * c + 0.001 * double(random() % 1000));
+    else if (spec.categorical) cells[i] = T((r / 40 + c / 90) % 3);
+    else cells[i] = T(1000 + (r * 13 + c * 5) % 5000 + int(random() % 7));
+  }
+  return cells;
+}
+
+template <typename T>
+void write_in_strips(const std::string& path, const RasterSpec& spec, const CogOptions& options, const std::vector<T>& cells,
+                     const std::string& temp) {
+  CogWriter writer(path, spec, options, temp);
+  for (int row0 = 0; row0 < spec.grid.rows; row0 += 100) {
+    const int rows = std::min(100, spec.grid.rows - row0);
+    geo::Block<T> strip(geo::Window{0, row0, spec.grid.cols, rows});
+    std::copy_n(cells.begin() + std::ptrdiff_t(row0) * spec.grid.cols, std::size_t(rows) * std::size_t(spec.grid.cols), strip.data());
+    writer.write(strip);
+  }
+  writer.finish();
+}
+
+// Every cell of `band` as doubles.
+std::vector<double> read_band(GDALRasterBandH band) {
+  const int cols = GDALGetRasterBandXSize(band), rows = GDALGetRasterBandYSize(band);
+  std::vector<double> out(std::size_t(cols) * std::size_t(rows));
+  EXPECT_EQ(GDALRasterIO(band, GF_Read, 0, 0, cols, rows, out.data(), cols, rows, GDT_Float64, 0, 0), CE_None);
+  return out;
+}
+
+std::string run_validator(const std::string& path) {
+  const std::string command =
+      "/usr/bin/python3 /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py --full-check=yes " + path + " 2>&1";
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return "cannot run the validator";
+  char buffer[512];
+  while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
+  ::pclose(pipe);
+  return out;
+}
+
+// The direct COG and GDAL's from the same strips read back the same in GDAL.
+void expect_same_as_gdals(const std::string& direct, const std::string& reference, const std::string& what) {
+  GDALDatasetH a = GDALOpen(direct.c_str(), GA_ReadOnly), b = GDALOpen(reference.c_str(), GA_ReadOnly);
+  ASSERT_TRUE(a && b) << what;
+  double ga[6], gb[6];
+  GDALGetGeoTransform(a, ga);
+  GDALGetGeoTransform(b, gb);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(ga[i], gb[i]) << what;
+  OGRSpatialReferenceH sa = OSRNewSpatialReference(GDALGetProjectionRef(a)), sb = OSRNewSpatialReference(GDALGetProjectionRef(b));
+  EXPECT_TRUE(OSRIsSame(sa, sb)) << what << ": " << GDALGetProjectionRef(a);
+  OSRDestroySpatialReference(sa);
+  OSRDestroySpatialReference(sb);
+  EXPECT_STREQ(GDALGetMetadataItem(a, "ECOMON_TEST", nullptr), "yes") << what;
+  EXPECT_STREQ(GDALGetMetadataItem(a, "LAYOUT", "IMAGE_STRUCTURE"), "COG") << what;
+  GDALRasterBandH ba = GDALGetRasterBand(a, 1), bb = GDALGetRasterBand(b, 1);
+  EXPECT_EQ(GDALGetRasterDataType(ba), GDALGetRasterDataType(bb)) << what;
+  int has_a = 0, has_b = 0;
+  EXPECT_EQ(GDALGetRasterNoDataValue(ba, &has_a), GDALGetRasterNoDataValue(bb, &has_b)) << what;
+  EXPECT_TRUE(has_a && has_b) << what;
+  EXPECT_STREQ(GDALGetDescription(ba), GDALGetDescription(bb)) << what;
+  EXPECT_EQ(GDALGetRasterScale(ba, nullptr), GDALGetRasterScale(bb, nullptr)) << what;
+  EXPECT_STREQ(GDALGetRasterUnitType(ba), GDALGetRasterUnitType(bb)) << what;
+  EXPECT_EQ(GDALGetRasterColorInterpretation(ba), GDALGetRasterColorInterpretation(bb)) << what;
+  GDALColorTableH ca = GDALGetRasterColorTable(ba), cb = GDALGetRasterColorTable(bb);
+  ASSERT_EQ(ca == nullptr, cb == nullptr) << what;
+  if (ca) {
+    ASSERT_EQ(GDALGetColorEntryCount(ca), GDALGetColorEntryCount(cb)) << what;
+    for (int i = 0; i < GDALGetColorEntryCount(ca); ++i) {
+      const GDALColorEntry *x = GDALGetColorEntry(ca, i), *y = GDALGetColorEntry(cb, i);
+      EXPECT_TRUE(x->c1 == y->c1 && x->c2 == y->c2 && x->c3 == y->c3 && x->c4 == y->c4) << what << " entry " << i;
+    }
+  }
+  EXPECT_EQ(read_band(ba), read_band(bb)) << what;
+  ASSERT_EQ(GDALGetOverviewCount(ba), GDALGetOverviewCount(bb)) << what;
+  EXPECT_EQ(GDALGetOverviewCount(ba), 3) << what;  // 550, 275, 138 columns
+  for (int l = 0; l < GDALGetOverviewCount(ba); ++l)
+    EXPECT_EQ(read_band(GDALGetOverview(ba, l)), read_band(GDALGetOverview(bb, l))) << what << " overview " << l;
+  GDALClose(a);
+  GDALClose(b);
+}
+
+template <typename T>
+void check_type(PixelType type, const std::string& name) {
+  const fs::path dir = fresh_dir(name);
+  const RasterSpec spec = spec_of(type);
+  const std::vector<T> cells = cells_of<T>(spec);
+  const CogOptions reference_options{"LZW", 1, 256, true, 1, true};  // LZW: through GDAL's COG driver
+  const std::string reference = (dir / "gdal.tif").string();
+  write_in_strips(reference, spec, reference_options, cells, (dir / "tmp").string());
+  for (const std::string codec : {"ZSTD", "DEFLATE", "NONE"}) {
+    const std::string direct = (dir / (codec + ".tif")).string();
+    write_in_strips(direct, spec, CogOptions{codec, codec == "ZSTD" ? 1 : 6, 256, true, 1, true}, cells, (dir / "tmp").string());
+    expect_same_as_gdals(direct, reference, name + " " + codec);
+    const std::string verdict = run_validator(direct);
+    EXPECT_NE(verdict.find("is a valid cloud optimized GeoTIFF"), std::string::npos) << name << " " << codec << ": " << verdict;
+  }
+  // No temporary file is left behind.
+  EXPECT_TRUE(fs::is_empty(dir / "tmp")) << name;
+  fs::remove_all(dir);
+}
+
+}  // namespace
+
+TEST(DirectCog, EveryPixelTypeAndCodecReadsBackAsGdalsCogOfTheSameStrips) {
+  geo::io::initialise_gdal(64);
+  check_type<std::uint8_t>(PixelType::u8, "u8");
+  check_type<std::int16_t>(PixelType::i16, "i16");
+  check_type<std::uint16_t>(PixelType::u16, "u16");
+  check_type<float>(PixelType::f32, "f32");
+}
+
+TEST(DirectCog, TheSameStripsGiveTheSameBytes) {
+  geo::io::initialise_gdal(64);
+  const fs::path dir = fresh_dir("bytes");
+  const RasterSpec spec = spec_of(PixelType::f32);
+  const std::vector<float> cells = cells_of<float>(spec);
+  const CogOptions options{"ZSTD", 1, 256, true, 1, true};
+  write_in_strips((dir / "a.tif").string(), spec, options, cells, (dir / "tmp").string());
+  write_in_strips((dir / "b.tif").string(), spec, options, cells, (dir / "tmp").string());
+  const auto bytes = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(bytes(dir / "a.tif"), bytes(dir / "b.tif"));
+  fs::remove_all(dir);
+}
+
+TEST(DirectCog, BigTiffWhenAskedReadsBackTheSame) {
+  geo::io::initialise_gdal(64);
+  const fs::path dir = fresh_dir("big");
+  RasterSpec spec = spec_of(PixelType::i16);
+  const std::vector<std::int16_t> cells = cells_of<std::int16_t>(spec);
+  const CogOptions options{"ZSTD", 1, 256, true, 1, true};
+  const int levels = geo::OverviewPyramid::level_count(spec.grid.cols, spec.grid.rows, options.block_size);
+  ASSERT_EQ(levels, 3);
+  geo::io::cog::CogFile file(spec, options, levels, {}, (dir / "spool").string());
+  file.add_rows(0, cells.data(), spec.grid.rows);
+  // Overviews of a constant: what GDAL reads from them is known without a pyramid.
+  for (int l = 1, cols = spec.grid.cols, rows = spec.grid.rows; l <= levels; ++l) {
+    cols = (cols + 1) / 2;
+    rows = (rows + 1) / 2;
+    const std::vector<std::int16_t> level(std::size_t(cols) * std::size_t(rows), std::int16_t(100 * l));
+    file.add_rows(l, level.data(), rows);
+  }
+  const std::string path = (dir / "big.tif").string();
+  file.write(path, path, true);
+  std::ifstream in(path, std::ios::binary);
+  char magic[4] = {};
+  in.read(magic, 4);
+  EXPECT_EQ(std::string(magic, 4), std::string("II+\0", 4));
+  GDALDatasetH ds = GDALOpen(path.c_str(), GA_ReadOnly);
+  ASSERT_TRUE(ds);
+  GDALRasterBandH band = GDALGetRasterBand(ds, 1);
+  const std::vector<double> got = read_band(band);
+  ASSERT_EQ(got.size(), cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) ASSERT_EQ(got[i], double(cells[i])) << i;
+  ASSERT_EQ(GDALGetOverviewCount(band), levels);
+  for (int l = 0; l < levels; ++l)
+    for (double v : read_band(GDALGetOverview(band, l))) ASSERT_EQ(v, 100.0 * (l + 1));
+  GDALClose(ds);
+  const std::string verdict = run_validator(path);
+  EXPECT_NE(verdict.find("is a valid cloud optimized GeoTIFF"), std::string::npos) << verdict;
+  fs::remove_all(dir);
+}
+
+TEST(DirectCog, StripsOutOfOrderOrMissingAreRefusedNamingTheFile) {
+  geo::io::initialise_gdal(64);
+  const fs::path dir = fresh_dir("order");
+  const RasterSpec spec = spec_of(PixelType::u16);
+  const std::string path = (dir / "out.tif").string();
+  {
+    CogWriter writer(path, spec, CogOptions{}, (dir / "tmp").string());
+    geo::Block<std::uint16_t> strip(geo::Window{0, 100, spec.grid.cols, 10}, 1);
+    try {
+      writer.write(strip);
+      FAIL() << "a strip out of order was taken";
+    } catch (const std::logic_error& e) {
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+  }
+  {
+    CogWriter writer(path, spec, CogOptions{}, (dir / "tmp").string());
+    writer.write(geo::Block<std::uint16_t>(geo::Window{0, 0, spec.grid.cols, 10}, 1));
+    try {
+      writer.finish();
+      FAIL() << "a raster missing rows was written";
+    } catch (const geo::io::WriteError& e) {
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("10 of its 700 rows"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_FALSE(fs::exists(path));
+  EXPECT_TRUE(fs::is_empty(dir / "tmp"));
+  fs::remove_all(dir);
+}
