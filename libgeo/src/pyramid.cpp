@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace geo {
 
@@ -64,6 +66,14 @@ std::vector<double> OverviewPyramid::reduce(const std::vector<double>& a, const 
     out[j] = mean_of_valid(cells);
   }
   return out;
+}
+
+void OverviewPyramid::skip_rows(int full_rows) {
+  for (std::size_t l = 0; l < levels_.size(); ++l) {
+    if (levels_[l].has_pending) throw std::logic_error("OverviewPyramid: rows skipped while level " + std::to_string(l + 1) + " has one pending");
+    const int factor = 2 << l;
+    levels_[l].next_row += (full_rows + factor - 1) / factor;
+  }
 }
 
 void OverviewPyramid::push(std::size_t level, std::vector<double> row) {

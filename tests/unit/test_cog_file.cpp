@@ -250,3 +250,80 @@ TEST(DirectCog, StripsOutOfOrderOrMissingAreRefusedNamingTheFile) {
   EXPECT_TRUE(fs::is_empty(dir / "tmp"));
   fs::remove_all(dir);
 }
+
+namespace {
+
+std::string bytes_of(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Rows [row0, row0 + rows) of `cells` written as a part of the raster.
+template <typename T>
+std::string write_part(const fs::path& dir, const RasterSpec& spec, CogOptions options, const std::vector<T>& cells, int row0, int rows) {
+  EXPECT_TRUE(CogWriter::part_possible(spec, options, row0, rows)) << row0 << "+" << rows;
+  options.part_row0 = row0;
+  options.part_rows = rows;
+  const std::string path = (dir / ("part_" + std::to_string(row0) + ".cogpart")).string();
+  CogWriter writer(path, spec, options, (dir / "tmp").string());
+  for (int r = 0; r < rows; r += 50) {  // strips counted from the part's first row
+    const int n = std::min(50, rows - r);
+    geo::Block<T> strip(geo::Window{0, r, spec.grid.cols, n});
+    std::copy_n(cells.begin() + std::ptrdiff_t(row0 + r) * spec.grid.cols, std::size_t(n) * std::size_t(spec.grid.cols), strip.data());
+    writer.write(strip);
+  }
+  writer.finish();
+  return path;
+}
+
+}  // namespace
+
+TEST(DirectCog, PartsAppendedGiveTheSameBytesAsTheWholeRastersStrips) {
+  geo::io::initialise_gdal(64);
+  const fs::path dir = fresh_dir("parts");
+  for (const PixelType type : {PixelType::i16, PixelType::u8}) {
+    const RasterSpec spec = spec_of(type);
+    const CogOptions options{"ZSTD", 1, 256, true, 1, true};
+    const std::string whole = (dir / "whole.tif").string(), from_parts = (dir / "parts.tif").string(), mixed = (dir / "mixed.tif").string();
+    // Three overview levels: parts start at multiples of 8 rows, neither at the 256-row bands' edges
+    // nor of one length; the last ends the raster at an odd row count.
+    ASSERT_FALSE(CogWriter::part_possible(spec, options, 300, 8));
+    ASSERT_FALSE(CogWriter::part_possible(spec, options, 304, 300));
+    const auto run = [&](auto sample) {
+      using T = decltype(sample);
+      const std::vector<T> cells = cells_of<T>(spec);
+      write_in_strips(whole, spec, options, cells, (dir / "tmp").string());
+      std::vector<std::string> parts;
+      for (const auto& [row0, rows] : std::vector<std::pair<int, int>>{{0, 304}, {304, 8}, {312, 296}, {608, 92}})
+        parts.push_back(write_part(dir, spec, options, cells, row0, rows));
+      {
+        CogWriter writer(from_parts, spec, options, (dir / "tmp").string());
+        for (const std::string& part : parts) writer.append_part(part);
+        writer.finish();
+      }
+      EXPECT_EQ(bytes_of(whole), bytes_of(from_parts));
+      {  // Strips of the whole raster's own between parts, as a year that made some tiles itself.
+        CogWriter writer(mixed, spec, options, (dir / "tmp").string());
+        writer.append_part(parts[0]);
+        geo::Block<T> strip(geo::Window{0, 304, spec.grid.cols, 8});
+        std::copy_n(cells.begin() + std::ptrdiff_t(304) * spec.grid.cols, std::size_t(8) * std::size_t(spec.grid.cols), strip.data());
+        writer.write(strip);
+        writer.append_part(parts[2]);
+        // A part out of turn is refused, naming it.
+        try {
+          writer.append_part(parts[1]);
+          ADD_FAILURE() << "a part out of turn was taken";
+        } catch (const geo::io::WriteError& e) {
+          EXPECT_NE(std::string(e.what()).find(parts[1]), std::string::npos) << e.what();
+        }
+        writer.append_part(parts[3]);
+        writer.finish();
+      }
+      EXPECT_EQ(bytes_of(whole), bytes_of(mixed));
+    };
+    if (type == PixelType::i16) run(std::int16_t{});
+    else run(std::uint8_t{});
+  }
+  EXPECT_TRUE(fs::is_empty(dir / "tmp"));
+  fs::remove_all(dir);
+}

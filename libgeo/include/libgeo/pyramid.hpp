@@ -22,6 +22,9 @@ class OverviewPyramid {
   void add_row(std::vector<double>&& values);
   /// Emits what the last, odd rows of each level leave pending. Call once, after the last row.
   void finish();
+  /// Passes over `full_rows` rows whose levels were made elsewhere (a part of the raster another
+  /// pyramid made, rows a multiple of 2^levels); throws std::logic_error while a level has a row pending.
+  void skip_rows(int full_rows);
 
   /// Levels until both dimensions fit in one block (GDAL's COG driver's default count).
   static int level_count(int cols, int rows, int block_size);

@@ -181,8 +181,155 @@ void CogFile::add_rows(int level_index, const void* rows, int count) {
     if (level.rows_in == level.rows) throw std::logic_error("CogFile: more rows than level " + std::to_string(level_index) + " has");
     std::memcpy(level.band.data() + std::size_t(level.rows_in % options_.block_size) * row_bytes, src + std::size_t(r) * row_bytes, row_bytes);
     ++level.rows_in;
-    if (level.rows_in % options_.block_size == 0 || level.rows_in == level.rows) flush_band(level);
+    if (level.rows_in % options_.block_size != 0 && level.rows_in != level.rows) continue;
+    const int band_start = (level.rows_in - 1) / options_.block_size * options_.block_size;
+    if (band_start >= level.first_row) {
+      flush_band(level);
+      continue;
+    }
+    // A part's first rows, of a band begun in the part before: kept as they are for the whole
+    // raster's writer to complete.
+    level.lead_rows = level.rows_in - level.first_row;
+    level.lead.assign(level.band.begin() + std::ptrdiff_t(std::size_t(level.first_row - band_start) * row_bytes),
+                      level.band.begin() + std::ptrdiff_t(std::size_t(level.rows_in - band_start) * row_bytes));
   }
+}
+
+namespace {
+
+constexpr char kPartMagic[] = "ECOMON-COG-PART 1\n";
+
+void put_u32(std::string& out, std::uint64_t v) {
+  if (v > 0xFFFFFFFFull) throw std::logic_error("CogFile: a part's field past 32 bits");
+  append(out, std::uint32_t(v));
+}
+
+}  // namespace
+
+void CogFile::start_part(int row0) {
+  const int factor = 1 << (int(levels_.size()) - 1);
+  if (row0 % factor != 0) throw std::logic_error("CogFile: a part must start at a multiple of 2^levels");
+  for (std::size_t l = 0; l < levels_.size(); ++l) {
+    Level& level = levels_[l];
+    if (level.rows_in != level.first_row) throw std::logic_error("CogFile: a part started after rows were added");
+    level.first_row = level.rows_in = row0 >> l;
+  }
+}
+
+void CogFile::write_part(const std::string& path, const std::string& target) {
+  std::string head(kPartMagic);
+  for (const std::uint64_t v : {std::uint64_t(cell_bytes_), std::uint64_t(compression_), std::uint64_t(predictor_), std::uint64_t(options_.block_size),
+                                std::uint64_t(levels_[0].cols), std::uint64_t(levels_[0].rows), std::uint64_t(levels_.size()),
+                                std::uint64_t(levels_[0].first_row), std::uint64_t(levels_[0].rows_in - levels_[0].first_row)})
+    put_u32(head, v);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) throw WriteError(target + ": cannot create " + path + ": " + std::strerror(errno));
+  try {
+    const std::string what = target + ": cannot write the part";
+    std::uint64_t at = 0;
+    const auto put = [&](const std::string& bytes) {
+      write_all(fd, bytes.data(), bytes.size(), at, what);
+      at += bytes.size();
+    };
+    put(head);
+    for (Level& level : levels_) {
+      const std::size_t row_bytes = std::size_t(level.cols) * std::size_t(cell_bytes_);
+      // Rows after the last band boundary, short of the raster's end: the next part's band.
+      std::string trail;
+      int trail_rows = 0;
+      if (level.rows_in % options_.block_size != 0 && level.rows_in != level.rows) {
+        const int band_start = level.rows_in / options_.block_size * options_.block_size;
+        const int from = std::max(band_start, level.first_row);
+        const auto* rows = reinterpret_cast<const char*>(level.band.data()) + std::size_t(from - band_start) * row_bytes;
+        if (band_start < level.first_row) {  // the part lies inside one band: all of it leads
+          level.lead_rows = level.rows_in - from;
+          level.lead.assign(rows, rows + std::size_t(level.lead_rows) * row_bytes);
+        } else {
+          trail_rows = level.rows_in - from;
+          trail.assign(rows, std::size_t(trail_rows) * row_bytes);
+        }
+      }
+      std::string section;
+      put_u32(section, std::uint64_t(level.lead_rows));
+      section.append(reinterpret_cast<const char*>(level.lead.data()), level.lead.size());
+      put_u32(section, level.sizes.size());
+      for (const std::uint32_t size : level.sizes) put_u32(section, size);
+      put(section);
+      std::string tile;
+      for (std::size_t t = 0; t < level.sizes.size(); ++t) {
+        tile.resize(level.sizes[t]);
+        read_all(spool_fd_, tile.data(), tile.size(), level.offsets[t], spool_path_ + ": cannot read compressed tiles back");
+        put(tile);
+      }
+      section.clear();
+      put_u32(section, std::uint64_t(trail_rows));
+      section += trail;
+      put(section);
+    }
+    if (::close(fd) != 0) throw WriteError(what + ": " + std::strerror(errno));
+  } catch (...) {
+    ::close(fd);
+    ::unlink(path.c_str());
+    throw;
+  }
+}
+
+int CogFile::add_part(const std::string& part) {
+  std::FILE* in = std::fopen(part.c_str(), "rb");
+  if (!in) throw WriteError(part + ": cannot open the part: " + std::strerror(errno));
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(in, std::fclose);
+  const auto read = [&](void* to, std::size_t size) {
+    if (size > 0 && std::fread(to, 1, size, in) != size) throw WriteError(part + ": truncated part file");
+  };
+  const auto get_u32 = [&] {
+    std::uint32_t v = 0;
+    read(&v, 4);
+    return v;
+  };
+  std::string magic(sizeof kPartMagic - 1, '\0');
+  read(magic.data(), magic.size());
+  if (magic != kPartMagic) throw WriteError(part + ": not a part file of a Cloud-Optimized GeoTIFF");
+  std::uint32_t header[9];
+  for (std::uint32_t& v : header) v = get_u32();
+  const std::uint32_t expected[7] = {std::uint32_t(cell_bytes_), std::uint32_t(compression_), std::uint32_t(predictor_), std::uint32_t(options_.block_size),
+                                     std::uint32_t(levels_[0].cols), std::uint32_t(levels_[0].rows), std::uint32_t(levels_.size())};
+  if (!std::equal(expected, expected + 7, header))
+    throw WriteError(part + ": made for another raster (its type, codec, block size, size or overview levels differ)");
+  if (int(header[7]) != levels_[0].rows_in)
+    throw WriteError(part + ": holds rows from " + std::to_string(header[7]) + " where row " + std::to_string(levels_[0].rows_in) + " comes next");
+  std::vector<unsigned char> rows;
+  std::string tile;
+  for (std::size_t l = 0; l < levels_.size(); ++l) {
+    Level& level = levels_[l];
+    const std::size_t row_bytes = std::size_t(level.cols) * std::size_t(cell_bytes_);
+    const auto add_raw = [&] {
+      const std::uint32_t count = get_u32();
+      if (count > std::uint32_t(level.rows - level.rows_in)) throw WriteError(part + ": more rows than the raster has");
+      rows.resize(std::size_t(count) * row_bytes);
+      read(rows.data(), rows.size());
+      add_rows(int(l), rows.data(), int(count));
+    };
+    add_raw();
+    const std::uint32_t tiles = get_u32();
+    if (tiles % std::uint32_t(level.tiles_across) != 0) throw WriteError(part + ": a band with a part of its tiles");
+    std::vector<std::uint32_t> sizes(tiles);
+    for (std::uint32_t& size : sizes) size = get_u32();
+    for (std::uint32_t t = 0; t < tiles; ++t) {
+      if (t % std::uint32_t(level.tiles_across) == 0) {
+        if (level.rows_in % options_.block_size != 0 || level.rows_in >= level.rows) throw WriteError(part + ": its bands do not fall on the raster's");
+        level.rows_in = std::min(level.rows, level.rows_in + options_.block_size);
+      }
+      tile.resize(sizes[t]);
+      read(tile.data(), tile.size());
+      write_all(spool_fd_, tile.data(), tile.size(), spool_size_, spool_path_ + ": cannot write compressed tiles");
+      level.offsets.push_back(spool_size_);
+      level.sizes.push_back(sizes[t]);
+      spool_size_ += sizes[t];
+    }
+    add_raw();
+    if (level.rows_in == level.rows) std::vector<unsigned char>().swap(level.band);
+  }
+  return int(header[8]);
 }
 
 void CogFile::flush_band(Level& level) {

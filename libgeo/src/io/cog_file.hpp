@@ -49,6 +49,17 @@ class CogFile {
 
   /// The next `count` rows of `level` (0: full resolution), full width, in the raster's type.
   void add_rows(int level, const void* rows, int count);
+
+  /// Parts: a task that makes rows [row0, ...) of the raster (row0 a multiple of 2^levels, its overview
+  /// rows made by its own pyramid) writes them as a part file, the bands of block rows that lie wholly
+  /// in it compressed, the rows of bands it shares with its neighbours as they are; the writer of the
+  /// whole raster appends the parts in order and compresses only the shared bands. The same bytes as
+  /// one writer given every row: a tile's compression depends on its cells alone.
+  void start_part(int row0);
+  void write_part(const std::string& path, const std::string& target);
+  /// Appends a part file written by write_part for the rows that come next; returns its
+  /// full-resolution rows. Throws WriteError naming `part` if it does not fit.
+  int add_part(const std::string& part);
   /// Writes the COG to `path` (a new file); every level must have had all its rows. Classic TIFF
   /// while every offset fits in 32 bits, else (or when `big_tiff`) BigTIFF. Throws WriteError naming
   /// `target` on failure, with `path` removed.
@@ -57,7 +68,10 @@ class CogFile {
  private:
   struct Level {
     int cols = 0, rows = 0, tiles_across = 0, tiles_down = 0;
-    int rows_in = 0;                   // rows received
+    int rows_in = 0;                   // rows received (in a part: the next row's index in the raster)
+    int first_row = 0;                 // in a part: its first row of this level
+    std::vector<unsigned char> lead;   // in a part: its rows of a band begun before it
+    int lead_rows = 0;
     std::vector<unsigned char> band;   // the current band's rows, uncompressed
     std::vector<std::uint64_t> offsets;  // each tile's place in the spool, row-major
     std::vector<std::uint32_t> sizes;

@@ -510,8 +510,12 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
   // A COG whose codec the direct writer knows is written by it, unless one band of block rows of
   // every level would hold more than kDirectBandBytes: GDAL's bounded block cache then keeps the
   // memory in check for any width.
+  if (options_.part_rows > 0 && !part_possible(spec_, options_, options_.part_row0, options_.part_rows))
+    throw std::logic_error(path_ + ": rows " + std::to_string(options_.part_row0) + "+" + std::to_string(options_.part_rows) +
+                           " cannot be written as a part of a Cloud-Optimized GeoTIFF");
   if (options_.cloud_optimized && cog::codec_supported(options_.codec) && cog::band_bytes(spec_, options_, levels) <= kDirectBandBytes) {
     direct_ = std::make_unique<cog::CogFile>(spec_, options_, levels, gdal_fields_for(spec_, path_), temp_path_);
+    if (options_.part_rows > 0) direct_->start_part(options_.part_row0);
     if (levels > 0)
       pyramid_ = std::make_unique<OverviewPyramid>(
           spec_.grid.cols, levels, spec_.categorical ? OverviewPyramid::Method::nearest : OverviewPyramid::Method::average,
@@ -629,7 +633,7 @@ template <typename T>
 void CogWriter::write(const Block<T>& block) {
   const Window& w = block.window();
   if (w.empty()) return;
-  const bool in_order = w.col0 == 0 && w.cols == spec_.grid.cols && w.row0 == next_row_;
+  const bool in_order = w.col0 == 0 && w.cols == spec_.grid.cols && w.row0 == next_row_ && (options_.part_rows == 0 || w.row_end() <= options_.part_rows);
   if (direct_) {
     if (!in_order)
       throw std::logic_error(path_ + ": a Cloud-Optimized GeoTIFF is written from full-width strips in row order; got rows " +
@@ -677,7 +681,37 @@ bool flush_and_close(GDALDatasetH ds) {
 
 }  // namespace
 
+bool CogWriter::part_possible(const RasterSpec& spec, const CogOptions& options, int row0, int rows) {
+  if (!options.cloud_optimized || !cog::codec_supported(options.codec) || rows <= 0 || row0 < 0 || row0 + rows > spec.grid.rows) return false;
+  const int levels = OverviewPyramid::level_count(spec.grid.cols, spec.grid.rows, options.block_size);
+  if (cog::band_bytes(spec, options, levels) > kDirectBandBytes) return false;
+  const int factor = 1 << levels;
+  return row0 % factor == 0 && (rows % factor == 0 || row0 + rows == spec.grid.rows);
+}
+
+void CogWriter::append_part(const std::string& part) {
+  if (!direct_ || options_.part_rows > 0) throw std::logic_error(path_ + ": parts are appended only to a directly written COG");
+  if (pyramid_) pyramid_->skip_rows(0);  // throws while a level has a row pending: the part would not follow on
+  const int rows = direct_->add_part(part);
+  if (pyramid_) pyramid_->skip_rows(rows);
+  next_row_ += rows;
+}
+
 void CogWriter::finish() {
+  if (direct_ && options_.part_rows > 0) {
+    if (next_row_ != options_.part_rows)
+      throw WriteError(path_ + ": cannot write a part: " + std::to_string(next_row_) + " of its " + std::to_string(options_.part_rows) +
+                       " rows were written");
+    // The part's overview rows are all out unless it ends the raster, whose last odd rows the
+    // pyramid still holds.
+    if (pyramid_ && options_.part_row0 + options_.part_rows == spec_.grid.rows) pyramid_->finish();
+    const std::string partial = unique_partial_path(path_, true);
+    direct_->write_part(partial, path_);
+    direct_.reset();
+    atomic_replace(partial, path_);
+    finished_ = true;
+    return;
+  }
   if (direct_) {
     if (next_row_ != spec_.grid.rows)
       throw WriteError(path_ + ": cannot write Cloud-Optimized GeoTIFF: " + std::to_string(next_row_) + " of its " +

@@ -791,9 +791,12 @@ SeasonTile composite_tile(int year, const std::vector<SeasonSource*>& sources, c
   std::unique_ptr<YearSetup> setup = set_up_year(year, sources, grid, zones, s, ancillary);
   const double set_up = seconds_since(start);
   if (!setup->in) return tile;
-  // The tile's part of every product the year writes, as plain tiled GeoTIFFs of its rows.
+  // The tile's part of every product the year writes: parts of the year's COGs, or plain tiled
+  // GeoTIFFs of its rows (products/product_specs.hpp, ProductOutputPlan::tile_dir).
   ProductOutputPlan outputs = setup->outputs;
   outputs.tile_dir = tile_dir;
+  outputs.tile_of = grid;
+  outputs.tile_row0 = rows.row0;
   ProductWriters opened = open_product_writers(season_products(), outputs, rows_grid(grid, rows), s.output, work_dir);
   tile.footprints.assign(setup->in->sources.size(), {});
   run_season_strips(
@@ -840,6 +843,10 @@ void take_tile(const SeasonTile& tile, const geo::Grid& grid, int strip_rows, in
         [&](const tbb::blocked_range<std::size_t>& range) {
           for (std::size_t p = range.begin(); p != range.end(); ++p) {
             if (!writers[p]) continue;
+            if (tile.product_files[p].ends_with(".cogpart")) {  // compressed blocks, copied as they are
+              writers[p]->append_part(tile.product_files[p]);
+              continue;
+            }
             const geo::io::RasterReader reader(tile.product_files[p]);
             if (reader.grid().cols != grid.cols || reader.grid().rows != tile.rows)
               throw std::runtime_error(tile.product_files[p] + ": not the tile's rows of the regional grid");

@@ -111,11 +111,22 @@ ProductWriters open_product_writers(const std::vector<ProductSpec>& specs, const
     parts.push_back(file);
     const bool tile = !plan.tile_dir.empty();
     if (tile) std::filesystem::create_directories(plan.tile_dir);
-    const std::string path = tile        ? path_inside(plan.tile_dir, {p.name + ".tif"})
-                             : work_file ? path_inside(work_dir, {file})
-                                         : path_inside(output.dir, parts);
+    std::string path = tile        ? path_inside(plan.tile_dir, {p.name + ".tif"})
+                       : work_file ? path_inside(work_dir, {file})
+                                   : path_inside(output.dir, parts);
     geo::io::CogOptions options = cog_options(output);
     options.cloud_optimized = !work_file && !tile;
+    if (tile && !work_file) {
+      geo::io::RasterSpec whole = raster;
+      whole.grid = plan.tile_of;
+      if (geo::io::CogWriter::part_possible(whole, cog_options(output), plan.tile_row0, grid.rows)) {
+        raster = std::move(whole);
+        options = cog_options(output);
+        options.part_row0 = plan.tile_row0;
+        options.part_rows = grid.rows;
+        path = path_inside(plan.tile_dir, {p.name + ".cogpart"});
+      }
+    }
     out.writers[k] = std::make_unique<geo::io::CogWriter>(path, std::move(raster), options, work_dir);
     (work_file ? out.work_files : out.written).push_back(path);
     out.paths[p.name] = path;

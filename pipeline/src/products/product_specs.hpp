@@ -116,9 +116,14 @@ struct ProductOutputPlan {
   std::function<bool(const ProductSpec&)> available = {};
   /// Per-product metadata beyond the plan's (e.g. the scene FVC's end-members).
   std::function<void(const ProductSpec&, geo::io::RasterSpec&)> extra_metadata = {};
-  /// Set: every product that would be opened is written instead as a plain tiled GeoTIFF NAME.tif in
-  /// this folder, on the grid given (a season tile task's rows, which the year copies into its product).
+  /// Set: every product that would be opened is written instead into this folder, on the grid given
+  /// (a season tile task's rows, which the year copies into its product): a selected product as a
+  /// part of its COG, NAME.cogpart, where CogWriter::part_possible allows (the year appends its
+  /// compressed blocks), else as a plain tiled GeoTIFF NAME.tif (the year copies its rows).
   std::string tile_dir = {};
+  /// With tile_dir: the whole raster's grid and the tile's first row in it.
+  geo::Grid tile_of = {};
+  int tile_row0 = 0;
 };
 
 /// The writers of one level's products, by position in its list (null: not written).

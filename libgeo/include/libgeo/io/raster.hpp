@@ -137,6 +137,10 @@ struct CogOptions {
   int threads = 1;              // GDAL NUM_THREADS for encoding
   bool cloud_optimized = true;  // false: a plain tiled GeoTIFF, compressed as it streams, no overviews
                                 // (a work file the run reads back, where the COG layout buys nothing)
+  /// With part_rows > 0: the writer makes the rows [part_row0, part_row0 + part_rows) of the COG as a
+  /// part file another writer of the whole raster appends (CogWriter::append_part); its strips' rows
+  /// count from part_row0. Only where CogWriter::part_possible says so.
+  int part_row0 = 0, part_rows = 0;
 };
 
 namespace cog {
@@ -166,6 +170,15 @@ class CogWriter {
   template <typename T>
   void write(const Block<T>& block);
   void finish();
+
+  /// Whether rows [row0, row0 + rows) of the COG `spec` and `options` describe can be made as a part
+  /// file: a directly written COG, the rows starting at a multiple of 2^overview levels and ending at
+  /// one or at the raster's end (so that the part's own overview rows are the whole raster's).
+  static bool part_possible(const RasterSpec& spec, const CogOptions& options, int row0, int rows);
+  /// Appends a part file (the next rows, in order) instead of writing its strips: its compressed
+  /// blocks are copied, not decoded and encoded again. Throws WriteError naming the part when it
+  /// was made for another raster or other rows.
+  void append_part(const std::string& part);
 
  private:
   void write_raw(const Window& window, const void* data, int gdal_type);
