@@ -158,9 +158,10 @@ class CogFile;
 /// tiled GeoTIFF compressed as it streams.
 class CogWriter {
  public:
-  /// The uncompressed bands a directly written COG may hold (a 16,000-column Int16 product holds
-  /// 33 MiB): past it, GDAL's block cache bounds the memory instead.
-  static constexpr std::int64_t kDirectBandBytes = 64ll << 20;
+  /// The uncompressed bands a directly written COG may hold: about 2 x 512 rows x the width x the
+  /// cell's bytes (a 16,000-column Int16 product holds 32 MiB). Past it, GDAL's bounded block cache
+  /// keeps the memory in check for any width instead.
+  static constexpr std::int64_t kDirectBandBytes = 32ll << 20;
   CogWriter(std::string path, RasterSpec spec, CogOptions options, std::string temp_dir);
   ~CogWriter();
   CogWriter(const CogWriter&) = delete;
