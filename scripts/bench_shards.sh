@@ -55,11 +55,11 @@ done
 # one process's time less its reduce: what writing task files, per-tile rasters and the products'
 # digests adds to the work the shards share out.
 rm -rf "$work/alone"
-t3=$(now)
+alone_start=$(now)
 for phase in scenes tiles; do "$bin" run "${args[@]}" --out "$work/alone" --threads 1 --shard 0/1 >/dev/null 2>&1; done
-t4=$(now)
+alone_end=$(now)
 rm -rf "$work/alone"
-python3 - "$work/rounds" "$same" "$t3" "$t4" <<'PY'
+python3 - "$work/rounds" "$same" "$alone_start" "$alone_end" <<'PY'
 import statistics, sys
 rounds = [list(map(float, line.split())) for line in open(sys.argv[1])]
 single = [t1 - t0 for t0, t1, tm, t2, t3 in rounds]

@@ -507,12 +507,12 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
   // Unique per process and writer: two runs on one output folder never share a streaming file.
   temp_path_ = unique_partial_path((fs::path(temp_dir) / fs::path(path_).filename()).string(), true);
   const int levels = options_.cloud_optimized ? OverviewPyramid::level_count(spec_.grid.cols, spec_.grid.rows, options_.block_size) : 0;
-  // A COG whose codec the direct writer knows is written by it, unless one band of block rows of
-  // every level would hold more than kDirectBandBytes: GDAL's bounded block cache then keeps the
-  // memory in check for any width.
   if (options_.part_rows > 0 && !part_possible(spec_, options_, options_.part_row0, options_.part_rows))
     throw std::logic_error(path_ + ": rows " + std::to_string(options_.part_row0) + "+" + std::to_string(options_.part_rows) +
                            " cannot be written as a part of a Cloud-Optimized GeoTIFF");
+  // A COG whose codec the direct writer knows is written by it, unless one band of block rows of
+  // every level would hold more than kDirectBandBytes: GDAL's bounded block cache then keeps the
+  // memory in check for any width.
   if (options_.cloud_optimized && cog::codec_supported(options_.codec) && cog::band_bytes(spec_, options_, levels) <= kDirectBandBytes) {
     direct_ = std::make_unique<cog::CogFile>(spec_, options_, levels, gdal_fields_for(spec_, path_), temp_path_);
     if (options_.part_rows > 0) direct_->start_part(options_.part_row0);
