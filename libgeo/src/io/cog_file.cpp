@@ -144,6 +144,14 @@ CogFile::CogFile(const RasterSpec& spec, const CogOptions& options, int levels, 
     : spec_(spec), options_(options), copied_(std::move(copied_fields)), spool_path_(std::move(spool_path)), codecs_(std::make_unique<Codecs>()) {
   if (!codec_supported(options_.codec)) throw std::logic_error("CogFile: codec " + options_.codec + " is written through GDAL");
   cell_bytes_ = cell_bytes_of(spec_.type);
+  // Cells past the raster's edge hold nodata, as GDAL fills a partial tile.
+  nodata_cell_.assign(std::size_t(cell_bytes_), '\0');
+  switch (spec_.type) {
+    case PixelType::u8: { const auto v = std::uint8_t(spec_.nodata); std::memcpy(nodata_cell_.data(), &v, 1); break; }
+    case PixelType::i16: { const auto v = std::int16_t(spec_.nodata); std::memcpy(nodata_cell_.data(), &v, 2); break; }
+    case PixelType::u16: { const auto v = std::uint16_t(spec_.nodata); std::memcpy(nodata_cell_.data(), &v, 2); break; }
+    case PixelType::f32: { const auto v = float(spec_.nodata); std::memcpy(nodata_cell_.data(), &v, 4); break; }
+  }
   // The same choices as the GDAL path: no differencing of classes, floating-point differencing of
   // floats (TIFF Technical Note 3), horizontal differencing of integers (TIFF 6.0, section 14).
   if (options_.codec == "ZSTD") {
@@ -321,10 +329,7 @@ int CogFile::add_part(const std::string& part) {
       }
       tile.resize(sizes[t]);
       read(tile.data(), tile.size());
-      write_all(spool_fd_, tile.data(), tile.size(), spool_size_, spool_path_ + ": cannot write compressed tiles");
-      level.offsets.push_back(spool_size_);
-      level.sizes.push_back(sizes[t]);
-      spool_size_ += sizes[t];
+      append_tile(level, tile.data(), tile.size());
     }
     add_raw();
     if (level.rows_in == level.rows) std::vector<unsigned char>().swap(level.band);
@@ -338,37 +343,35 @@ void CogFile::flush_band(Level& level) {
   const std::size_t row_bytes = std::size_t(level.cols) * std::size_t(cell_bytes_);
   const std::size_t tile_row_bytes = std::size_t(block) * std::size_t(cell_bytes_);
   tile_.resize(tile_row_bytes * std::size_t(block));
-  // Cells past the raster's edge hold nodata, as GDAL fills a partial tile.
-  std::string nodata_cell(std::size_t(cell_bytes_), '\0');
-  switch (spec_.type) {
-    case PixelType::u8: { const auto v = std::uint8_t(spec_.nodata); std::memcpy(nodata_cell.data(), &v, 1); break; }
-    case PixelType::i16: { const auto v = std::int16_t(spec_.nodata); std::memcpy(nodata_cell.data(), &v, 2); break; }
-    case PixelType::u16: { const auto v = std::uint16_t(spec_.nodata); std::memcpy(nodata_cell.data(), &v, 2); break; }
-    case PixelType::f32: { const auto v = float(spec_.nodata); std::memcpy(nodata_cell.data(), &v, 4); break; }
-  }
   for (int t = 0; t < level.tiles_across; ++t) {
     const int col0 = t * block, cols = std::min(block, level.cols - col0);
     const bool partial = cols < block || band_rows < block;
     if (partial)
-      for (std::size_t i = 0; i < tile_.size(); i += std::size_t(cell_bytes_)) std::memcpy(tile_.data() + i, nodata_cell.data(), nodata_cell.size());
+      for (std::size_t i = 0; i < tile_.size(); i += std::size_t(cell_bytes_)) std::memcpy(tile_.data() + i, nodata_cell_.data(), nodata_cell_.size());
     for (int r = 0; r < band_rows; ++r)
       std::memcpy(tile_.data() + std::size_t(r) * tile_row_bytes, level.band.data() + std::size_t(r) * row_bytes + std::size_t(col0) * std::size_t(cell_bytes_),
                   std::size_t(cols) * std::size_t(cell_bytes_));
-    encode_tile(tile_.data(), encoded_);
+    encode_tile();
     if (encoded_.size() < 4) throw std::logic_error("CogFile: a tile encoded to fewer than the 4 bytes its trailer repeats");
-    write_all(spool_fd_, reinterpret_cast<const char*>(encoded_.data()), encoded_.size(), spool_size_, spool_path_ + ": cannot write compressed tiles");
-    level.offsets.push_back(spool_size_);
-    level.sizes.push_back(std::uint32_t(encoded_.size()));
-    spool_size_ += encoded_.size();
+    append_tile(level, reinterpret_cast<const char*>(encoded_.data()), encoded_.size());
   }
   if (level.rows_in == level.rows) std::vector<unsigned char>().swap(level.band);
 }
 
-void CogFile::encode_tile(const unsigned char* cells, std::vector<unsigned char>& out) {
+void CogFile::append_tile(Level& level, const char* bytes, std::size_t size) {
+  write_all(spool_fd_, bytes, size, spool_size_, spool_path_ + ": cannot write compressed tiles");
+  level.offsets.push_back(spool_size_);
+  level.sizes.push_back(std::uint32_t(size));
+  spool_size_ += size;
+}
+
+// Differences tile_ in place (it is not needed again) and compresses it into encoded_.
+void CogFile::encode_tile() {
   const int block = options_.block_size;
   const std::size_t row_bytes = std::size_t(block) * std::size_t(cell_bytes_), size = row_bytes * std::size_t(block);
-  const unsigned char* input = cells;
-  std::vector<unsigned char>& work = tile_;  // differenced in place: the tile is not needed again
+  const unsigned char* input = tile_.data();
+  std::vector<unsigned char>& work = tile_;
+  std::vector<unsigned char>& out = encoded_;
   if (predictor_ == 2) {
     for (int r = 0; r < block; ++r) {
       unsigned char* row = work.data() + std::size_t(r) * row_bytes;

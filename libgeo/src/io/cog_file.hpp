@@ -41,7 +41,7 @@ class CogFile {
  public:
   /// `levels` overview levels (halving, as OverviewPyramid makes them); `copied_fields` the GeoTIFF
   /// and GDAL fields of the full-resolution IFD (overviews take photometric, colour map and nodata
-  /// from them); tiles are spooled to `spool_path`.
+  /// from them; none for a writer of a part, which has no IFD); tiles are spooled to `spool_path`.
   CogFile(const RasterSpec& spec, const CogOptions& options, int levels, std::vector<TiffField> copied_fields, std::string spool_path);
   ~CogFile();
   CogFile(const CogFile&) = delete;
@@ -77,7 +77,8 @@ class CogFile {
     std::vector<std::uint32_t> sizes;
   };
   void flush_band(Level& level);
-  void encode_tile(const unsigned char* cells, std::vector<unsigned char>& out);
+  void encode_tile();
+  void append_tile(Level& level, const char* bytes, std::size_t size);
 
   RasterSpec spec_;
   CogOptions options_;
@@ -86,6 +87,7 @@ class CogFile {
   int spool_fd_ = -1;
   std::uint64_t spool_size_ = 0;
   int cell_bytes_ = 1, predictor_ = 1, compression_ = 1;
+  std::string nodata_cell_;  // the nodata value's bytes, for cells past the raster's edge
   std::vector<Level> levels_;
   std::vector<unsigned char> tile_, encoded_;  // scratch
   struct Codecs;

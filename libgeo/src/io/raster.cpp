@@ -514,7 +514,9 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
   // every level would hold more than kDirectBandBytes: GDAL's bounded block cache then keeps the
   // memory in check for any width.
   if (options_.cloud_optimized && cog::codec_supported(options_.codec) && cog::band_bytes(spec_, options_, levels) <= kDirectBandBytes) {
-    direct_ = std::make_unique<cog::CogFile>(spec_, options_, levels, gdal_fields_for(spec_, path_), temp_path_);
+    // A part has no IFD of its own: the GDAL template is only made for a whole COG.
+    direct_ = std::make_unique<cog::CogFile>(spec_, options_, levels, options_.part_rows > 0 ? std::vector<cog::TiffField>{} : gdal_fields_for(spec_, path_),
+                                             temp_path_);
     if (options_.part_rows > 0) direct_->start_part(options_.part_row0);
     if (levels > 0)
       pyramid_ = std::make_unique<OverviewPyramid>(
