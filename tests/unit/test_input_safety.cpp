@@ -181,6 +181,13 @@ TEST(CheckedWrites, FilesWrittenDurablyAreWholeAndAFailureNamesTheFile) {
   std::ofstream(dir / "plain") << "x";
   const std::string blocked = error_of([&] { geo::io::write_files_durably(dir.string(), {{"plain/inner.json", "{}"}}); });
   EXPECT_NE(blocked.find((dir / "plain" / "inner.json").string() + ": cannot create its folder"), std::string::npos) << blocked;
+  // A name that leads out of the folder is refused before anything is written; a trailing slash on
+  // the folder is the same folder.
+  const std::string outside = error_of([&] { geo::io::write_files_durably((dir / "c").string(), {{"../escaped.json", "{}"}}); });
+  EXPECT_NE(outside.find("escaped.json: not a file inside"), std::string::npos) << outside;
+  EXPECT_FALSE(fs::exists(dir / "escaped.json"));
+  geo::io::write_files_durably((dir / "d").string() + "/", {{"e/f.json", "{}"}});
+  EXPECT_EQ(text(dir / "d" / "e" / "f.json"), "{}");
 }
 
 TEST(CheckedWrites, TheSameZonesGiveTheSameGeoPackageBytes) {

@@ -396,16 +396,20 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
 
 void write_files_durably(const std::string& folder, const std::vector<std::pair<std::string, std::string>>& files) {
   namespace fs = std::filesystem;
-  const fs::path root = fs::path(folder).lexically_normal();
+  fs::path root = fs::path(folder).lexically_normal();
+  if (!root.has_filename() && root.has_parent_path() && root != root.root_path()) root = root.parent_path();  // "out/" is "out"
   std::set<fs::path> folders{root};
   for (const auto& [relative, bytes] : files) {
     const fs::path path = (root / relative).lexically_normal();
+    const fs::path inside = path.lexically_relative(root);
+    if (inside.empty() || *inside.begin() == ".." || inside == ".")
+      throw WriteError(path.string() + ": not a file inside " + root.string());
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     if (ec) throw WriteError(path.string() + ": cannot create its folder: " + ec.message());
     write_new_file(path.string(), path.string(), bytes, true);
     // The folders between the file and `folder` each hold a new entry.
-    for (fs::path f = path.parent_path(); f.string().size() > root.string().size() && folders.insert(f).second;) f = f.parent_path();
+    for (fs::path f = path.parent_path(); !f.empty() && f != root && folders.insert(f).second;) f = f.parent_path();
   }
   for (const fs::path& f : folders) sync_path(f.string(), O_RDONLY | O_DIRECTORY, "the folder");
 }
