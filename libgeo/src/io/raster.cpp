@@ -398,7 +398,6 @@ void write_files_durably(const std::string& folder, const std::vector<std::pair<
   namespace fs = std::filesystem;
   fs::path root = fs::path(folder).lexically_normal();
   if (!root.has_filename() && root.has_parent_path() && root != root.root_path()) root = root.parent_path();  // "out/" is "out"
-  std::set<fs::path> folders{root};
   for (const auto& [relative, bytes] : files) {
     const fs::path path = (root / relative).lexically_normal();
     const fs::path inside = path.lexically_relative(root);
@@ -407,11 +406,23 @@ void write_files_durably(const std::string& folder, const std::vector<std::pair<
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     if (ec) throw WriteError(path.string() + ": cannot create its folder: " + ec.message());
-    write_new_file(path.string(), path.string(), bytes, true);
-    // The folders between the file and `folder` each hold a new entry.
-    for (fs::path f = path.parent_path(); !f.empty() && f != root && folders.insert(f).second;) f = f.parent_path();
+    write_new_file(path.string(), path.string(), bytes, false);
   }
-  for (const fs::path& f : folders) sync_path(f.string(), O_RDONLY | O_DIRECTORY, "the folder");
+  // One flush of the folder's file system (syncfs(2)) for every file and folder at once: each of
+  // hundreds flushed on its own cost a round trip to the disk apiece (a STAC catalog's 230 flushes
+  // were a fifth of a reduce step). Since Linux 5.8 syncfs reports the write-back errors of the
+  // files written here.
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec) throw WriteError(root.string() + ": cannot create the folder: " + ec.message());
+  const int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw WriteError(root.string() + ": cannot open to flush the new files: " + std::strerror(errno));
+  if (::syncfs(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    throw WriteError(root.string() + ": cannot flush the new files to disk: " + std::strerror(err));
+  }
+  ::close(fd);
 }
 
 namespace {

@@ -259,10 +259,10 @@ std::string unique_partial_path(const std::string& target, bool keep_extension =
 void write_file_atomically(const std::string& path, const std::string& bytes);
 
 /// Writes new files into `folder` (each a path relative to it, and its bytes) and flushes them, the
-/// folders that hold them and `folder` itself to disk: for a folder that one rename then puts in
-/// place whole (a STAC catalog of hundreds of small files), where each file's own atomic rename would
-/// cost two flushes more per file. Folders are created as needed. Throws IoError naming the file and
-/// the reason (a full disk).
+/// folders that hold them and `folder` itself to disk with one flush of its file system: for a folder
+/// that one rename then puts in place whole (a STAC catalog of hundreds of small files), where each
+/// file's own atomic rename would cost two flushes more per file. Folders are created as needed; a
+/// name leading out of `folder` is refused. Throws IoError naming the file and the reason (a full disk).
 void write_files_durably(const std::string& folder, const std::vector<std::pair<std::string, std::string>>& files);
 
 }  // namespace geo::io
