@@ -5,7 +5,8 @@
 # years of four dates, about 3 Mpx each; BENCH_DIR to reuse them). TILE_ROWS sets run.tile_rows
 # (default 512), BENCH_ROUNDS the rounds (default 3). Prints the times (medians and ranges), the
 # speedup, the serial part (the reduce: assembling the tiles into the year COGs and the derive step)
-# and from it, by Amdahl's law, the speedup to expect at 8 and 64 nodes; and one shard alone doing
+# and from it, by Amdahl's law, the speedup to expect at 8 and 64 nodes; the same shards' work
+# reduced again on both cores (the reduce is a job of its own); and one shard alone doing
 # every task (the shard mode's own cost, which the shards share out); checks that the outputs are
 # byte-identical. Prints figures; asserts nothing but the identity.
 set -euo pipefail
@@ -46,11 +47,19 @@ for round in $(seq "$rounds"); do
     [ $phase = scenes ] && tm=$(now)
   done
   t2=$(now)
+  rm -rf "$work/sharded-2"
+  cp -a "$work/sharded" "$work/sharded-2"  # the same shards' work, for a reduce on both cores
+  t2b=$(now)
   "$bin" run "${args[@]}" --out "$work/sharded" --threads 1 >/dev/null
   t3=$(now)
-  echo "$t0 $t1 $tm $t2 $t3" >>"$work/rounds"
-  diff -r -q -x catalog.sqlite\* -x revisions.csv -x .ecomon.lock "$work/single" "$work/sharded" >/dev/null || same=NO
+  "$bin" run "${args[@]}" --out "$work/sharded-2" --threads 2 >/dev/null
+  t4=$(now)
+  echo "$t0 $t1 $tm $t2 $t3 $t2b $t4" >>"$work/rounds"
+  for out in sharded sharded-2; do
+    diff -r -q -x catalog.sqlite\* -x revisions.csv -x .ecomon.lock "$work/single" "$work/$out" >/dev/null || same=NO
+  done
 done
+rm -rf "$work/sharded-2"
 # The shard mode's own cost: the same tasks done by one shard alone (both passes, one thread), beside
 # one process's time less its reduce: what writing task files, per-tile rasters and the products'
 # digests adds to the work the shards share out.
@@ -62,12 +71,14 @@ rm -rf "$work/alone"
 python3 - "$work/rounds" "$same" "$alone_start" "$alone_end" <<'PY'
 import statistics, sys
 rounds = [list(map(float, line.split())) for line in open(sys.argv[1])]
-single = [t1 - t0 for t0, t1, tm, t2, t3 in rounds]
-scenes = [tm - t1 for t0, t1, tm, t2, t3 in rounds]
-tiles = [t2 - tm for t0, t1, tm, t2, t3 in rounds]
-shards = [t2 - t1 for t0, t1, tm, t2, t3 in rounds]
-reduce = [t3 - t2 for t0, t1, tm, t2, t3 in rounds]
+single = [t1 - t0 for t0, t1, tm, t2, t3, t2b, t4 in rounds]
+scenes = [tm - t1 for t0, t1, tm, t2, t3, t2b, t4 in rounds]
+tiles = [t2 - tm for t0, t1, tm, t2, t3, t2b, t4 in rounds]
+shards = [t2 - t1 for t0, t1, tm, t2, t3, t2b, t4 in rounds]
+reduce = [t3 - t2b for t0, t1, tm, t2, t3, t2b, t4 in rounds]
+reduce_2 = [t4 - t3 for t0, t1, tm, t2, t3, t2b, t4 in rounds]
 speedup = [s / (sh + r) for s, sh, r in zip(single, shards, reduce)]
+speedup_2 = [s / (sh + r) for s, sh, r in zip(single, shards, reduce_2)]
 part = [(s - r) / sh for s, sh, r in zip(single, shards, reduce)]
 serial = [r / s for s, r in zip(single, reduce)]
 med = statistics.median
@@ -80,6 +91,9 @@ print(f"one process, 1 thread:            {fig(single)}")
 print(f"two shards, 1 thread each:        {fig(shards)} (scene tasks {med(scenes):.1f} s, then season tiles {med(tiles):.1f} s)")
 print(f"the reduce, 1 thread:             {fig(reduce)} (the tiles into the year COGs, and the derive step)")
 print(f"speedup, end to end:              {fig(speedup, 'x', 2)}   (the shards' part alone: {med(part):.2f}x)")
+# The reduce is a job of its own (Slurm's afterok): on a machine of its own it has both cores, and
+# runs its report writers side by side.
+print(f"the reduce on both cores:         {fig(reduce_2)} -> end to end {fig(speedup_2, 'x', 2)}")
 alone = float(sys.argv[4]) - float(sys.argv[3])
 less_reduce = med(single) - med(reduce)
 print(f"one shard alone (both passes):    {alone:7.1f} s = {alone / less_reduce:.2f}x one process less its reduce "

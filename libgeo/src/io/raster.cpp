@@ -411,7 +411,8 @@ void write_files_durably(const std::string& folder, const std::vector<std::pair<
   // One flush of the folder's file system (syncfs(2)) for every file and folder at once: each of
   // hundreds flushed on its own cost a round trip to the disk apiece (a STAC catalog's 230 flushes
   // were a fifth of a reduce step). Since Linux 5.8 syncfs reports the write-back errors of the
-  // files written here.
+  // files written here. It also flushes whatever else is waiting on that file system: at the end of a
+  // run, whose rasters are on disk already, that is little.
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec) throw WriteError(root.string() + ": cannot create the folder: " + ec.message());
