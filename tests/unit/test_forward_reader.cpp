@@ -77,6 +77,33 @@ TEST(ForwardReader, OneRowPerStripGivesWhatDirectReadsGive) {
   expect_same_as_direct_reads(make_raster("rows", {"BLOCKYSIZE=1", "COMPRESS=DEFLATE"}), 1);
 }
 
+// What the forward reader holds itself it drops from GDAL's cache, so that a pass over many rasters
+// reuses the memory of the blocks it decoded last instead of filling the cache with new pages; the
+// cells are those of direct reads still.
+TEST(ForwardReader, LeavesNothingInGdalsCache) {
+  const std::string path = make_raster("nocache", {"TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16", "COMPRESS=ZSTD"});
+  const GIntBig cache_max = GDALGetCacheMax64();
+  GDALSetCacheMax64(GIntBig(64) << 20);  // room for every block of the file
+  {
+    const geo::io::RasterReader direct(path);
+    geo::io::ForwardReader<std::uint16_t> forward{geo::io::RasterReader(path)};
+    const GIntBig used_before = GDALGetCacheUsed64();
+    (void)direct.read<std::uint16_t>(geo::Window{0, 0, 301, 64});
+    EXPECT_GT(GDALGetCacheUsed64(), used_before) << "a direct read leaves its blocks in the cache";
+    const GIntBig used_after_direct = GDALGetCacheUsed64();
+    for (int row0 = 0; row0 < 203; row0 += 37) {
+      const geo::Window w{0, row0, 301, std::min(37, 203 - row0)};
+      const geo::Block<std::uint16_t> got = forward.read(w), want = direct.read<std::uint16_t>(w);
+      for (std::size_t i = 0; i < want.size(); ++i) ASSERT_EQ(got[i], want[i]) << "row " << row0 << " cell " << i;
+      direct.drop_cached_blocks();
+      EXPECT_LE(GDALGetCacheUsed64(), used_before) << "after the strip of row " << row0;
+    }
+    EXPECT_LT(used_before, used_after_direct);
+  }
+  GDALSetCacheMax64(cache_max);
+  fs::remove(path);
+}
+
 // What GDAL's cache must hold for a reader of thin strips to decode each block of a block row once:
 // every block across the width, the last one whole (3 tiles of 128 x 128 UInt16 over 301 columns).
 TEST(RasterReader, ABlockRowIsEveryBlockAcrossTheWidth) {

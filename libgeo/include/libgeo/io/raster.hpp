@@ -76,6 +76,8 @@ class RasterReader {
   /// Bytes of one block row of `band` once decoded (every block across the width): what GDAL's block
   /// cache must hold for a reader of thinner strips to decode each block once.
   std::int64_t block_row_bytes(int band = 1) const;
+  /// Drops the band's blocks from GDAL's block cache: for a reader that keeps what it read itself.
+  void drop_cached_blocks(int band = 1) const;
 
  private:
   void read_raw(const Window& window, int band, void* dst, int gdal_type) const;
