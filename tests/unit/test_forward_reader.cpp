@@ -90,7 +90,6 @@ TEST(ForwardReader, LeavesNothingInGdalsCache) {
     const GIntBig used_before = GDALGetCacheUsed64();
     (void)direct.read<std::uint16_t>(geo::Window{0, 0, 301, 64});
     EXPECT_GT(GDALGetCacheUsed64(), used_before) << "a direct read leaves its blocks in the cache";
-    const GIntBig used_after_direct = GDALGetCacheUsed64();
     for (int row0 = 0; row0 < 203; row0 += 37) {
       const geo::Window w{0, row0, 301, std::min(37, 203 - row0)};
       const geo::Block<std::uint16_t> got = forward.read(w), want = direct.read<std::uint16_t>(w);
@@ -98,7 +97,6 @@ TEST(ForwardReader, LeavesNothingInGdalsCache) {
       direct.drop_cached_blocks();
       EXPECT_LE(GDALGetCacheUsed64(), used_before) << "after the strip of row " << row0;
     }
-    EXPECT_LT(used_before, used_after_direct);
   }
   GDALSetCacheMax64(cache_max);
   fs::remove(path);

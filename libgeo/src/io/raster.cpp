@@ -22,7 +22,6 @@
 #include <filesystem>
 #include <limits>
 #include <mutex>
-#include <set>
 #include <type_traits>
 
 #include "cog_file.hpp"
@@ -312,11 +311,12 @@ template void RasterReader::read_into(const Window&, Block<float>&, int) const;
 template void RasterReader::read_into(const Window&, Block<double>&, int) const;
 
 namespace {
-// fsync a file or folder by path; a file system that cannot (EINVAL, EROFS) is left as it is.
-void sync_path(const std::string& path, int flags, const std::string& what) {
+// Flush a file or folder by path with `flush` (fsync(2) for it alone, syncfs(2) for its whole file
+// system); a file system that cannot (EINVAL, EROFS) is left as it is.
+void sync_path(const std::string& path, int flags, const std::string& what, int (*flush)(int) = ::fsync) {
   const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
   if (fd < 0) throw WriteError(path + ": cannot open to flush " + what + ": " + std::strerror(errno));
-  if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+  if (flush(fd) != 0 && errno != EINVAL && errno != EROFS) {
     const int err = errno;
     ::close(fd);
     throw WriteError(path + ": cannot flush " + what + " to disk: " + std::strerror(err));
@@ -425,14 +425,7 @@ void write_files_durably(const std::string& folder, const std::vector<std::pair<
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec) throw WriteError(root.string() + ": cannot create the folder: " + ec.message());
-  const int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw WriteError(root.string() + ": cannot open to flush the new files: " + std::strerror(errno));
-  if (::syncfs(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    throw WriteError(root.string() + ": cannot flush the new files to disk: " + std::strerror(err));
-  }
-  ::close(fd);
+  sync_path(root.string(), O_RDONLY | O_DIRECTORY, "the new files", ::syncfs);
 }
 
 namespace {
