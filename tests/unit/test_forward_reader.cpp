@@ -104,6 +104,25 @@ TEST(ForwardReader, LeavesNothingInGdalsCache) {
 
 // What GDAL's cache must hold for a reader of thin strips to decode each block of a block row once:
 // every block across the width, the last one whole (3 tiles of 128 x 128 UInt16 over 301 columns).
+// Released (a pass below the raster's last row), the reader holds nothing; a later read starts over
+// and gives the cells of a direct read.
+TEST(ForwardReader, ReleasedHoldsNothingAndStartsOver) {
+  const std::string path = make_raster("release", {"TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"});
+  {
+    const geo::io::RasterReader direct(path);
+    geo::io::ForwardReader<std::uint16_t> forward{geo::io::RasterReader(path)};
+    EXPECT_EQ(forward.held_bytes(), 0);
+    (void)forward.read(geo::Window{3, 180, 50, 20});
+    EXPECT_GE(forward.held_bytes(), 20 * 301 * 2) << "at least rows 180-199, full width";
+    forward.release();
+    EXPECT_EQ(forward.held_bytes(), 0);
+    const geo::Window w{10, 190, 40, 13};
+    const geo::Block<std::uint16_t> got = forward.read(w), want = direct.read<std::uint16_t>(w);
+    for (std::size_t i = 0; i < want.size(); ++i) ASSERT_EQ(got[i], want[i]) << "cell " << i;
+  }
+  fs::remove(path);
+}
+
 TEST(RasterReader, ABlockRowIsEveryBlockAcrossTheWidth) {
   const std::string tiled = make_raster("rowbytes_tiles", {"TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128"});
   EXPECT_EQ(geo::io::RasterReader(tiled).block_row_bytes(), 3 * 128 * 128 * 2);

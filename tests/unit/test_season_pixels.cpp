@@ -2,6 +2,7 @@
 // (the regional grid in the same CRS), every pixel a case computed by hand.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -236,5 +237,79 @@ TEST(SeasonPixels, IndexCompositesAndPeakDate) {
   const ZoneRow row{zone, y.tallies[0], nullptr, &y};
   EXPECT_NEAR(indicator("msavi2_mean").number(row), (0.26 + 0.33 + 0.20) / 3, 1e-6);
   EXPECT_EQ(indicator("msavi2_mean").text(row), "0.2633");
+  std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+// A source that holds the cells of its last read, as a scene's forward readers hold their block
+// rows, until released; the cells are clear land of NDVI 0.5.
+class HoldingSource final : public SeasonSource {
+ public:
+  HoldingSource(const std::string& id, const geo::Grid& grid) {
+    info_ = {id, "2023-07-05", "TEST", "TEST", "SR", id};
+    grid_ = grid;
+  }
+  IndexObservations read(const Window& w) override {
+    IndexObservations o(w);
+    std::fill(o.state.data(), o.state.data() + o.state.size(), PixelState::clear);
+    geo::Block<std::int16_t>& ndvi = o.of("NDVI");
+    std::fill(ndvi.data(), ndvi.data() + ndvi.size(), std::int16_t(5000));
+    geo::Block<std::int16_t>& mndwi = o.of("MNDWI");  // land
+    std::fill(mndwi.data(), mndwi.data() + mndwi.size(), std::int16_t(-5000));
+    held_ = std::int64_t(w.size()) * 3;
+    ++reads;
+    return o;
+  }
+  void release() override {
+    held_ = 0;
+    ++releases;
+  }
+  std::int64_t held_bytes() const override { return held_; }
+  int reads = 0, releases = 0;
+
+ private:
+  std::int64_t held_ = 0;
+};
+
+}  // namespace
+
+// A pass of strips over a scene north of another frees what the northern scene holds once the
+// strips are below it, not at the year's end: a region of many scenes holds those under the strip.
+TEST(SeasonPixels, ASceneThePassHasLeftHoldsNothing) {
+  geo::io::initialise_gdal(64);
+  const auto dir = std::filesystem::temp_directory_path() / ("ecomon_season_release_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string crs = geo::io::crs_wkt("EPSG:32649");
+  const geo::Grid grid{4, 160, {500000, 30, 4500000, -30}, crs};
+  geo::Grid north = grid, south = grid;
+  north.rows = 40;
+  south.rows = 120;
+  south.transform.origin_y = grid.transform.row_to_y(40);
+  std::vector<std::unique_ptr<SeasonSource>> sources;
+  sources.push_back(std::make_unique<HoldingSource>("N", north));
+  sources.push_back(std::make_unique<HoldingSource>("S", south));
+  Settings s;
+  s.output.dir = dir.string();
+  s.season.grid_crs = "EPSG:32649";
+  s.forest.min_patch_ha = 0;
+  s.run.threads = 1;
+  s.run.window_rows = 8;  // many strips, most of them below the northern scene
+  std::vector<SeasonSource*> ptrs{sources[0].get(), sources[1].get()};
+  std::vector<geo::io::Zone> zones(1);
+  zones[0].code = "all";
+  const geo::Box box = grid.extent();
+  zones[0].geometry = geo::MultiPolygon{{geo::Polygon{{{box.xmin, box.ymin}, {box.xmax, box.ymin}, {box.xmax, box.ymax}, {box.xmin, box.ymax}}, {}}}};
+  const YearResult y = composite_year(2023, ptrs, grid, zones, s, (dir / ".tmp").string());
+  const auto& n = static_cast<const HoldingSource&>(*sources[0]);
+  const auto& south_source = static_cast<const HoldingSource&>(*sources[1]);
+  EXPECT_GT(n.reads, 1);
+  EXPECT_EQ(n.held_bytes(), 0) << "the strips passed the northern scene";
+  EXPECT_GE(n.releases, 1);
+  EXPECT_GT(south_source.held_bytes(), 0) << "the last strip is over the southern scene";
+  EXPECT_EQ(south_source.releases, 0);
+  // Every cell seen once, by one of the two scenes.
+  const auto ndvi = read_product<std::int16_t>(dir, grid, "NDVI_MAX");
+  for (std::size_t i = 0; i < ndvi.size(); ++i) ASSERT_EQ(ndvi[i], 5000) << "cell " << i;
   std::filesystem::remove_all(dir);
 }

@@ -293,6 +293,13 @@ Block<T> ForwardReader<T>::read(const Window& w) {
   return out;
 }
 
+template <typename T>
+std::int64_t ForwardReader<T>::held_bytes() const {
+  std::int64_t bytes = 0;
+  for (const Block<T>& chunk : held_) bytes += std::int64_t(chunk.size() * sizeof(T));
+  return bytes;
+}
+
 template class ForwardReader<std::uint8_t>;
 template class ForwardReader<std::int16_t>;
 template class ForwardReader<std::uint16_t>;

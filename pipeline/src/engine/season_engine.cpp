@@ -194,7 +194,13 @@ void sample_sources(SeasonStrip& strip, const YearInputs& in) {
   if (in.types) st->grassland_types = in.types->read(g);
   if (in.climate) st->climate = in.climate->read(g);
   for (std::size_t k = 0; k < sources.size(); ++k) {
-    if (footprints[k].intersect(g).empty()) continue;
+    if (footprints[k].intersect(g).empty()) {
+      // Strips only move down: a source whose footprint ends above this one is done with, and what
+      // it holds (a block row of each product, full width) is freed now, not at the year's end. A
+      // region of many scenes north to south then holds the scenes under the strip only.
+      if (footprints[k].row_end() <= g.row0) sources[k]->release();
+      continue;
+    }
     // Source coordinates of the cell centres: exact on a 16-cell lattice, bilinear between. The
     // lattice is the grid's (nodes at multiples of kLattice from its origin), not the strip's, so
     // that a cell's source pixel is the same whatever strip holds it: strip heights follow the

@@ -50,4 +50,17 @@ IndexObservations SceneProductSource::read(const geo::Window& w) {
   return o;
 }
 
+void SceneProductSource::release() {
+  clear_.release();
+  for (auto& reader : index_)
+    if (reader) reader->release();
+}
+
+std::int64_t SceneProductSource::held_bytes() const {
+  std::int64_t bytes = clear_.held_bytes();
+  for (const auto& reader : index_)
+    if (reader) bytes += reader->held_bytes();
+  return bytes;
+}
+
 }  // namespace ecomon

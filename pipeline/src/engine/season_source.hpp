@@ -41,6 +41,11 @@ class SeasonSource {
   const geo::Grid& grid() const { return grid_; }
   /// Reads `window` of the scene's grid. Not thread-safe: call from one thread.
   virtual IndexObservations read(const geo::Window& window) = 0;
+  /// Frees what the source holds between reads, once the pass is below its last row; a later read
+  /// starts over.
+  virtual void release() {}
+  /// Bytes the source holds between reads.
+  virtual std::int64_t held_bytes() const { return 0; }
 
  protected:
   SceneInfo info_;
@@ -52,6 +57,8 @@ class SceneProductSource final : public SeasonSource {
  public:
   SceneProductSource(const SceneInfo& info, const SeasonInputFiles& files);
   IndexObservations read(const geo::Window& window) override;
+  void release() override;
+  std::int64_t held_bytes() const override;
 
  private:
   geo::io::ForwardReader<std::uint8_t> clear_;  // decode each block once per pass

@@ -100,6 +100,12 @@ class ForwardReader {
   explicit ForwardReader(RasterReader reader, int band = 1);
   const RasterReader& reader() const { return reader_; }
   Block<T> read(const Window& window);
+  /// Frees the rows it holds, for a stream that has moved past this raster's last row: a pass over
+  /// many rasters then holds those under its current window only, not the last rows of every raster
+  /// it has passed. A later read starts over.
+  void release() { held_ = {}; }
+  /// Bytes of the rows it holds.
+  std::int64_t held_bytes() const;
 
  private:
   RasterReader reader_;
