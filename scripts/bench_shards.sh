@@ -2,7 +2,8 @@
 # Benchmark: the run spread over two shards on this machine (one thread each, started together, as a
 # job array of 2 would start them: once for the scene tasks, once more for the season tile tasks)
 # plus the reduce, against one process with one thread, on eight simulated 30 m Landsat scenes (two
-# years of four dates, about 3 Mpx each; BENCH_DIR to reuse them). TILE_ROWS sets run.tile_rows
+# years of four dates, about 3 Mpx each; BENCH_DIR to reuse them; BENCH_SCALE=2 doubles the side of the
+# area, for scenes of 13 Mpx, nearer a Landsat scene's 35-60). TILE_ROWS sets run.tile_rows
 # (default 512), BENCH_ROUNDS the rounds (default 3). Prints the times (medians and ranges), the
 # speedup, the serial part (the reduce: assembling the tiles into the year COGs and the derive step)
 # and from it, by Amdahl's law, the speedup to expect at 8 and 64 nodes; the same shards' work
@@ -13,20 +14,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x build/pipeline/ecomon ] && [ -x build/tests/kit/ecomon-simulate ] || scripts/build.sh ecomon ecomon-simulate
 bin=${ECOMON_BIN:-build/pipeline/ecomon}
-work=${BENCH_DIR:-/tmp/ecomon_bench_shards}
+scale=${BENCH_SCALE:-1}
+case "$scale" in 1) default_dir=/tmp/ecomon_bench_shards ;; 2) default_dir=/tmp/ecomon_bench_shards_x2 ;; *) echo "BENCH_SCALE: 1 or 2" >&2; exit 2 ;; esac
+work=${BENCH_DIR:-$default_dir}
+# The area: 0.6 x 0.5 degrees from 106.6 E, 40.4 N, each side times the scale; two zones, its halves.
+east=$(python3 -c "print(round(106.6 + 0.6 * $scale, 2))") north=$(python3 -c "print(round(40.4 + 0.5 * $scale, 2))")
+middle=$(python3 -c "print(round(106.6 + 0.3 * $scale, 2))")
 mkdir -p "$work"
 if [ ! -d "$work/scenes" ]; then
   seed=10
   for date in 2022-07-10 2022-07-26 2022-08-11 2022-08-27 2023-07-13 2023-07-29 2023-08-14 2023-08-30; do
-    build/tests/kit/ecomon-simulate "$work/scenes" --utm-zone 48 --west 106.6 --east 107.2 --south 40.4 --north 40.9 --pixel 30 \
+    build/tests/kit/ecomon-simulate "$work/scenes" --utm-zone 48 --west 106.6 --east "$east" --south 40.4 --north "$north" --pixel 30 \
       --seed $((seed += 1)) --clouds 3 --date "$date" >/dev/null
   done
 fi
-cat >"$work/zones.geojson" <<'JSON'
-{"type":"FeatureCollection","features":[
-{"type":"Feature","properties":{"code":"a","name":"a"},"geometry":{"type":"Polygon","coordinates":[[[106.65,40.45],[106.9,40.45],[106.9,40.85],[106.65,40.85],[106.65,40.45]]]}},
-{"type":"Feature","properties":{"code":"b","name":"b"},"geometry":{"type":"Polygon","coordinates":[[[106.9,40.45],[107.15,40.45],[107.15,40.85],[106.9,40.85],[106.9,40.45]]]}}]}
-JSON
+zone() {  # code, west, east: a zone 0.05 degrees inside the area's south and north edges
+  local s=40.45 n
+  n=$(python3 -c "print(round($north - 0.05, 2))")
+  echo "{\"type\":\"Feature\",\"properties\":{\"code\":\"$1\",\"name\":\"$1\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[$2,$s],[$3,$s],[$3,$n],[$2,$n],[$2,$s]]]}}"
+}
+echo "{\"type\":\"FeatureCollection\",\"features\":[$(zone a 106.65 "$middle"),$(zone b "$middle" "$(python3 -c "print(round($east - 0.05, 2))")")]}" \
+  >"$work/zones.geojson"
 args=(/dev/null --input "$work/scenes" --zones "$work/zones.geojson" --set season.pixel_size=30 --set run.tile_rows=${TILE_ROWS:-512} -q)
 now() { date +%s.%N; }
 # BENCH_ROUNDS rounds (default 3) of one process, then the shards and the reduce, one after the other:
@@ -49,6 +57,7 @@ for round in $(seq "$rounds"); do
   t2=$(now)
   rm -rf "$work/sharded-2"
   cp -a "$work/sharded" "$work/sharded-2"  # the same shards' work, for a reduce on both cores
+  sync  # the copy's pages to disk now: the reduce's flushes (syncfs) would otherwise write them on its time
   t2b=$(now)
   "$bin" run "${args[@]}" --out "$work/sharded" --threads 1 >/dev/null
   t3=$(now)
