@@ -76,15 +76,17 @@ constexpr Obs kNone{0, false, PixelState::no_data};
 constexpr Obs kCloud{0, false, PixelState::masked};
 
 // The season of 2023 from the table sources, on `grid`, with one zone over `zone_box` (x0, y0, x1,
-// y1): FVC = NDVI (end-members 0 and 1), no patch rule (single cells), one thread.
+// y1): FVC = NDVI (end-members 0 and 1), no patch rule (single cells), one thread; strips of at most
+// `window_rows` rows when given.
 YearResult composite_table(const std::vector<std::unique_ptr<SeasonSource>>& sources, const geo::Grid& grid, const geo::Box& zone_box,
-                           const std::filesystem::path& dir, std::vector<geo::io::Zone>& zones) {
+                           const std::filesystem::path& dir, std::vector<geo::io::Zone>& zones, int window_rows = 0) {
   Settings s;
   s.output.dir = dir.string();
   s.season.grid_crs = "EPSG:32649";
   s.forest.min_patch_ha = 0;                    // single cells: no patch rule here
   s.fvc.ndvi_soil = 0.0, s.fvc.ndvi_veg = 1.0;  // FVC = NDVI
   s.run.threads = 1;
+  if (window_rows > 0) s.run.window_rows = window_rows;
   std::vector<SeasonSource*> ptrs;
   for (auto& p : sources) ptrs.push_back(p.get());
   zones.assign(1, geo::io::Zone{});
@@ -289,23 +291,13 @@ TEST(SeasonPixels, ASceneThePassHasLeftHoldsNothing) {
   std::vector<std::unique_ptr<SeasonSource>> sources;
   sources.push_back(std::make_unique<HoldingSource>("N", north));
   sources.push_back(std::make_unique<HoldingSource>("S", south));
-  Settings s;
-  s.output.dir = dir.string();
-  s.season.grid_crs = "EPSG:32649";
-  s.forest.min_patch_ha = 0;
-  s.run.threads = 1;
-  s.run.window_rows = 8;  // many strips, most of them below the northern scene
-  std::vector<SeasonSource*> ptrs{sources[0].get(), sources[1].get()};
-  std::vector<geo::io::Zone> zones(1);
-  zones[0].code = "all";
-  const geo::Box box = grid.extent();
-  zones[0].geometry = geo::MultiPolygon{{geo::Polygon{{{box.xmin, box.ymin}, {box.xmax, box.ymin}, {box.xmax, box.ymax}, {box.xmin, box.ymax}}, {}}}};
-  const YearResult y = composite_year(2023, ptrs, grid, zones, s, (dir / ".tmp").string());
-  const auto& n = static_cast<const HoldingSource&>(*sources[0]);
+  std::vector<geo::io::Zone> zones;
+  (void)composite_table(sources, grid, grid.extent(), dir, zones, 8);  // strips of 8 rows: most of them below the northern scene
+  const auto& north_source = static_cast<const HoldingSource&>(*sources[0]);
   const auto& south_source = static_cast<const HoldingSource&>(*sources[1]);
-  EXPECT_GT(n.reads, 1);
-  EXPECT_EQ(n.held_bytes(), 0) << "the strips passed the northern scene";
-  EXPECT_GE(n.releases, 1);
+  EXPECT_GT(north_source.reads, 1);
+  EXPECT_EQ(north_source.held_bytes(), 0) << "the strips passed the northern scene";
+  EXPECT_GE(north_source.releases, 1);
   EXPECT_GT(south_source.held_bytes(), 0) << "the last strip is over the southern scene";
   EXPECT_EQ(south_source.releases, 0);
   // Every cell seen once, by one of the two scenes.
