@@ -20,6 +20,8 @@ work=${BENCH_DIR:-$default_dir}
 # The area: 0.6 x 0.5 degrees from 106.6 E, 40.4 N, each side times the scale; two zones, its halves.
 east=$(python3 -c "print(round(106.6 + 0.6 * $scale, 2))") north=$(python3 -c "print(round(40.4 + 0.5 * $scale, 2))")
 middle=$(python3 -c "print(round(106.6 + 0.3 * $scale, 2))")
+# The zones stop 0.05 degrees inside the area's edges.
+zones_east=$(python3 -c "print(round($east - 0.05, 2))") zones_north=$(python3 -c "print(round($north - 0.05, 2))")
 mkdir -p "$work"
 if [ ! -d "$work/scenes" ]; then
   seed=10
@@ -28,12 +30,11 @@ if [ ! -d "$work/scenes" ]; then
       --seed $((seed += 1)) --clouds 3 --date "$date" >/dev/null
   done
 fi
-zone() {  # code, west, east: a zone 0.05 degrees inside the area's south and north edges
-  local s=40.45 n
-  n=$(python3 -c "print(round($north - 0.05, 2))")
+zone() {  # code, west, east: a zone from the zones' southern to their northern edge
+  local s=40.45 n=$zones_north
   echo "{\"type\":\"Feature\",\"properties\":{\"code\":\"$1\",\"name\":\"$1\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[$2,$s],[$3,$s],[$3,$n],[$2,$n],[$2,$s]]]}}"
 }
-echo "{\"type\":\"FeatureCollection\",\"features\":[$(zone a 106.65 "$middle"),$(zone b "$middle" "$(python3 -c "print(round($east - 0.05, 2))")")]}" \
+echo "{\"type\":\"FeatureCollection\",\"features\":[$(zone a 106.65 "$middle"),$(zone b "$middle" "$zones_east")]}" \
   >"$work/zones.geojson"
 args=(/dev/null --input "$work/scenes" --zones "$work/zones.geojson" --set season.pixel_size=30 --set run.tile_rows=${TILE_ROWS:-512} -q)
 now() { date +%s.%N; }

@@ -102,8 +102,6 @@ TEST(ForwardReader, LeavesNothingInGdalsCache) {
   fs::remove(path);
 }
 
-// What GDAL's cache must hold for a reader of thin strips to decode each block of a block row once:
-// every block across the width, the last one whole (3 tiles of 128 x 128 UInt16 over 301 columns).
 // Released (a pass below the raster's last row), the reader holds nothing; a later read starts over
 // and gives the cells of a direct read.
 TEST(ForwardReader, ReleasedHoldsNothingAndStartsOver) {
@@ -123,6 +121,8 @@ TEST(ForwardReader, ReleasedHoldsNothingAndStartsOver) {
   fs::remove(path);
 }
 
+// What GDAL's cache must hold for a reader of thin strips to decode each block of a block row once:
+// every block across the width, the last one whole (3 tiles of 128 x 128 UInt16 over 301 columns).
 TEST(RasterReader, ABlockRowIsEveryBlockAcrossTheWidth) {
   const std::string tiled = make_raster("rowbytes_tiles", {"TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128"});
   EXPECT_EQ(geo::io::RasterReader(tiled).block_row_bytes(), 3 * 128 * 128 * 2);

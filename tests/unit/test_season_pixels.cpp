@@ -300,7 +300,7 @@ TEST(SeasonPixels, ASceneThePassHasLeftHoldsNothing) {
   EXPECT_GE(north_source.releases, 1);
   EXPECT_GT(south_source.held_bytes(), 0) << "the last strip is over the southern scene";
   EXPECT_EQ(south_source.releases, 0);
-  // Every cell seen once, by one of the two scenes.
+  // Every cell composited, from one of the two scenes.
   const auto ndvi = read_product<std::int16_t>(dir, grid, "NDVI_MAX");
   for (std::size_t i = 0; i < ndvi.size(); ++i) ASSERT_EQ(ndvi[i], 5000) << "cell " << i;
   std::filesystem::remove_all(dir);
