@@ -24,7 +24,8 @@ struct RasterPicture {
 /// Renders band 1 of `path` at most `max_width` pixels wide (and as tall as keeps the cells square).
 /// Class rasters (`classes` not empty): each value in its colour, nearest neighbour (a class is never
 /// averaged into another); otherwise `ramp` over the physical values, averaged. Nodata and values
-/// not listed are transparent. Deterministic: the same file gives the same bytes. Throws IoError
+/// not listed are transparent. A paletted PNG (index 0 transparent): at most 255 classes; a ramp in
+/// 255 even steps over its stops' range. Deterministic: the same file gives the same bytes. Throws IoError
 /// naming the file. `to_crs` (a CRS PROJ knows, e.g. "EPSG:3857" for a web map): the picture warped
 /// into it by nearest neighbour (its colours are never mixed), transparent outside the raster; the
 /// returned grid is then the warped picture's, so that a map places it exactly.
