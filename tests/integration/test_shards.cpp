@@ -7,7 +7,9 @@
 // does not hold back the reduce.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -57,8 +59,10 @@ struct Shards : ::testing::Test {
 
   // `tile_shards`: the shards that run the second time (the season tiles); the reduce makes the
   // tiles of the others itself.
+  // `before_reduce`: what befalls the shards' work before the reduce runs; the reduce's log to `log`.
   static std::map<std::string, std::string> sharded(const std::string& name, int shards, int reduce_threads, int tile_rows,
-                                                    int tile_shards = -1) {
+                                                    int tile_shards = -1, const std::function<void(const fs::path&)>& before_reduce = {},
+                                                    std::string* log = nullptr) {
     const fs::path out = dir / name;
     const std::string tiles = " --set run.tile_rows=" + std::to_string(tile_rows);
     for (int pass = 0; pass < 2; ++pass)
@@ -71,6 +75,7 @@ struct Shards : ::testing::Test {
       }
     EXPECT_TRUE(fs::exists(out / "tasks")) << "the shards' task files";
     EXPECT_FALSE(fs::exists(out / "catalog.sqlite")) << "a shard writes no catalog";
+    if (before_reduce) before_reduce(out);
     const auto reduce = run_cli("run " + args + tiles + " --out " + out.string() + " --threads " + std::to_string(reduce_threads));
     EXPECT_EQ(reduce.exit_code, single_exit) << reduce.output;
     EXPECT_NE(reduce.output.find("done by a shard"), std::string::npos) << reduce.output;
@@ -81,6 +86,7 @@ struct Shards : ::testing::Test {
         << "the reduce decoded a scene a shard did\n"
         << reduce.output;
     EXPECT_FALSE(fs::exists(out / "tasks")) << "the task files taken are removed";
+    if (log) *log = reduce.output;
     return without_revisions(folder_bytes(out));
   }
 };
@@ -107,6 +113,36 @@ TEST_F(Shards, TheReduceMakesTheTilesNoShardMadeAndGivesTheSameBytes) {
   EXPECT_EQ(differing(sharded("some_tiles", 3, 2, 100, 1), single), std::vector<std::string>{});
   // No shard ran for the tiles: the reduce makes every tile, from the shards' scene tasks.
   EXPECT_EQ(differing(sharded("no_tiles", 2, 2, 100, 0), single), std::vector<std::string>{});
+}
+
+// A scene task cut short, and tile tasks whose tallies are gone or cut short (a disk that filled, a
+// copy that stopped), are said in the log and done again by the reduce: the same bytes as one
+// process, and no task's files left behind.
+TEST_F(Shards, TasksWhoseFilesAreGoneOrCutShortAreDoneAgain) {
+  std::vector<fs::path> tallies, scene_tasks;
+  const auto damage = [&](const fs::path& out) {
+    for (const auto& e : fs::directory_iterator(out / "tasks")) {
+      const std::string name = e.path().filename().string();
+      if (name.rfind("season-", 0) == 0 && fs::exists(e.path() / "tallies.txt")) tallies.push_back(e.path() / "tallies.txt");
+      if (name.rfind("scene-", 0) == 0 && e.path().extension() == ".json") scene_tasks.push_back(e.path());
+    }
+    std::sort(tallies.begin(), tallies.end());
+    std::sort(scene_tasks.begin(), scene_tasks.end());
+    ASSERT_GE(tallies.size(), 2u);
+    ASSERT_GE(scene_tasks.size(), 1u);
+    fs::remove(tallies[0]);
+    fs::resize_file(tallies[1], fs::file_size(tallies[1]) / 2);
+    fs::resize_file(scene_tasks[0], fs::file_size(scene_tasks[0]) / 2);
+  };
+  std::string log;
+  EXPECT_EQ(differing(sharded("damaged_tasks", 2, 1, 100, -1, damage, &log), single), std::vector<std::string>{});
+  for (std::size_t t = 0; t < 2 && t < tallies.size(); ++t) {
+    const std::string task = tallies[t].parent_path().string() + ".json";
+    EXPECT_NE(log.find(task + ": a shard's task file that cannot be read"), std::string::npos) << task << "\n" << log;
+  }
+  if (!scene_tasks.empty()) {
+    EXPECT_NE(log.find(scene_tasks[0].string() + ": a shard's task file that cannot be read ("), std::string::npos) << log;
+  }
 }
 
 TEST_F(Shards, PlanShowsTheTasksTheirSharesAndWhatIsDoneAndAShardRunAgainDoesNothing) {

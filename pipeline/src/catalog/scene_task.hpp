@@ -61,7 +61,8 @@ void remove_scene_task(const std::string& root, const std::string& key);
 
 // A season tile task (a band of rows of a year's regional grid, engine/season_engine.hpp), kept the
 // same way: tasks/season-<key>.json, written last and atomically, beside tasks/season-<key>/ with
-// the tile's product rows. Done by a shard once every scene task of its year is.
+// the tile's product rows and its results as text (tallies.txt, which the JSON names). Done by a
+// shard once every scene task of its year is.
 
 /// Where the tile's product rows are written (tasks/season-<key>/).
 std::string season_task_dir(const std::string& root, const std::string& key);
