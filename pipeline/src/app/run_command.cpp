@@ -1346,10 +1346,10 @@ int run_command(const RunOptions& o) {
   const std::int64_t run_id = catalog.begin_run(o.version, o.force ? "run --force" : "run");
   RunSummary summary;
   RunSummary done_so_far;  // what an interrupted run did before it stopped: its record in the catalog
-  std::vector<std::string> taken_tasks;  // shards' scene tasks whose results this run took
-  std::vector<std::string> redone_tasks;  // ... and those it did again (none, or one that cannot be read)
+  std::vector<std::string> taken_tasks;    // shards' scene tasks whose results this run took
+  std::vector<std::string> redone_tasks;   // ... and those it did again (none, or one that cannot be read)
   std::vector<std::string> settled_tiles;  // ... and season tiles, taken or (a task that cannot be read) made again
-  std::set<std::string> current_tasks;   // the keys of every task of this config: any other is stale
+  std::set<std::string> current_tasks;     // the keys of every task of this config: any other is stale
   try {
     {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
       RunContext ctx{settings, output, in.zone_source};

@@ -194,7 +194,9 @@ std::optional<SeasonTile> read_season_task(const std::string& root, const std::s
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return std::nullopt;
   try {
-    (void)read_task_json(path, kSeasonFormat, key);
+    const json file = read_task_json(path, kSeasonFormat, key);
+    if (file.at("results") != fs::relative(season_tally_file(root, key), scene_tasks_dir(root)).generic_string())
+      throw std::runtime_error("its results are not its tile's tallies.txt");
     std::ifstream in(season_tally_file(root, key), std::ios::binary);
     if (!in) throw std::runtime_error(season_tally_file(root, key) + " is missing");
     const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
