@@ -4,7 +4,8 @@
 // shards, any tile size (run.tile_rows) and any thread count, also when only some tiles were made by
 // shards; `ecomon plan` shows the tasks and their shares; a shard run again does nothing; a scene
 // that cannot be read fails in its shard as it fails in one process (reported, quarantined), and
-// does not hold back the reduce.
+// does not hold back the reduce; a task file cut short or gone is done again by the reduce, and its
+// files removed.
 #include <gtest/gtest.h>
 
 #include <algorithm>

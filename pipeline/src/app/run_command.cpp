@@ -1347,7 +1347,7 @@ int run_command(const RunOptions& o) {
   RunSummary summary;
   RunSummary done_so_far;  // what an interrupted run did before it stopped: its record in the catalog
   std::vector<std::string> taken_tasks;    // shards' scene tasks whose results this run took
-  std::vector<std::string> redone_tasks;   // ... and those it did again (none, or one that cannot be read)
+  std::vector<std::string> redone_tasks;   // ... and those it did again (a task file that cannot be read)
   std::vector<std::string> settled_tiles;  // ... and season tiles, taken or (a task that cannot be read) made again
   std::set<std::string> current_tasks;     // the keys of every task of this config: any other is stale
   try {
@@ -1396,7 +1396,8 @@ int run_command(const RunOptions& o) {
               task->result.zones = *zones_of_reports;
               return record.add_scene({std::move(task->result), std::move(task->status)}, job.year, ctx.seasons());
             }
-            redone_tasks.push_back(task_key_of_scene.at(job.scene));
+            if (has_scene_task(output.root(), task_key_of_scene.at(job.scene)))  // one a shard left that cannot be read
+              redone_tasks.push_back(task_key_of_scene.at(job.scene));
             return record.add_scene(run_scene_job(ctx, job), job.year, ctx.seasons());
           case Job::Kind::year: {
             std::optional<YearResult> y;
@@ -1408,6 +1409,7 @@ int run_command(const RunOptions& o) {
               if (ctx.year_keys.count(job.year) && season_tasks_left(output.root()))
                 done_tile = [&, year_key = ctx.year_keys.at(job.year)](std::size_t, const geo::Window& rows) {
                   const std::string key = tile_task_key(ctx, year_key, rows);
+                  if (!has_season_task(output.root(), key)) return std::optional<SeasonTile>();
                   // Taken, or made here when its task cannot be read: either way its files are done with.
                   settled_tiles.push_back(key);
                   return read_season_task(output.root(), key);
@@ -1456,11 +1458,7 @@ int run_command(const RunOptions& o) {
     output.remove_empty_work_dir();  // sources and writers removed their temporary files
     // The shards' task files taken (their season inputs went with their years).
     for (const std::string& key : taken_tasks) remove_scene_task(output.root(), key);
-    for (const std::string& key : redone_tasks) {  // a task this run did not take: its season inputs too
-      std::error_code ec;
-      fs::remove_all(scene_task_work_dir(output.root(), key), ec);
-      remove_scene_task(output.root(), key);
-    }
+    for (const std::string& key : redone_tasks) discard_scene_task(output.root(), key);  // not taken: its season inputs too
     for (const std::string& key : settled_tiles) remove_season_task(output.root(), key);
     if (const std::size_t stale = remove_tasks_but(output.root(), current_tasks); stale > 0)
       spdlog::info("removed {} task(s) of shards that no run of this config takes (run with other settings, or on inputs since changed) "

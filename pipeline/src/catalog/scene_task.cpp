@@ -3,9 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iterator>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +12,7 @@
 #include "catalog/stored_year.hpp"
 #include "catalog/workspace_catalog.hpp"
 #include "libgeo/io/raster.hpp"
+#include "libgeo/io/vsi.hpp"
 
 namespace ecomon {
 
@@ -28,10 +27,7 @@ std::string task_file(const std::string& root, const std::string& key) { return 
 
 // A task's file as JSON, of `format` and `key`; throws std::runtime_error on anything else.
 json read_task_json(const std::string& path, const char* format, const std::string& key) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  json file = json::parse(text.str());
+  json file = json::parse(geo::io::read_text_file(path));
   if (file.at("format") != format || file.at("key") != key) throw std::runtime_error("another format or key");
   return file;
 }
@@ -155,11 +151,22 @@ std::vector<StampedDigest> kept_task_hashes(const std::string& root) {
   return out;
 }
 
+bool has_scene_task(const std::string& root, const std::string& key) {
+  std::error_code ec;
+  return fs::exists(task_file(root, key), ec);
+}
+
 void remove_scene_task(const std::string& root, const std::string& key) {
   std::error_code ec;
   fs::remove(task_file(root, key), ec);
   fs::remove(scene_task_work_dir(root, key), ec);  // empty once its year removed the season inputs
   fs::remove(scene_tasks_dir(root), ec);           // empty once every task was taken
+}
+
+void discard_scene_task(const std::string& root, const std::string& key) {
+  std::error_code ec;
+  fs::remove_all(scene_task_work_dir(root, key), ec);
+  remove_scene_task(root, key);
 }
 
 namespace {
@@ -176,8 +183,10 @@ namespace {
 
 // The tile's tallies (a zone's tally per row: about a kilobyte a zone and row) beside its product
 // rows as plain text, not a JSON string: read back without unescaping a megabyte per tile, which was
-// half of what the reduce spent taking a tile's results.
-std::string season_tally_file(const std::string& root, const std::string& key) { return season_task_dir(root, key) + "/tallies.txt"; }
+// half of what the reduce spent taking a tile's results. Its name relative to tasks/, as the task's
+// JSON gives it, and its path.
+std::string season_tally_name(const std::string& key) { return "season-" + key + "/tallies.txt"; }
+std::string season_tally_file(const std::string& root, const std::string& key) { return scene_tasks_dir(root) + "/" + season_tally_name(key); }
 
 }  // namespace
 
@@ -185,7 +194,7 @@ void write_season_task(const std::string& root, const std::string& key, int year
   fs::create_directories(season_task_dir(root, key));
   geo::io::write_file_atomically(season_tally_file(root, key), serialise_season_tile(tile, root));
   const json file = {{"format", kSeasonFormat}, {"key", key}, {"year", year}, {"row0", tile.row0}, {"rows", tile.rows},
-                     {"results", fs::relative(season_tally_file(root, key), scene_tasks_dir(root)).generic_string()}};
+                     {"results", season_tally_name(key)}};
   geo::io::write_file_atomically(season_task_file(root, key), file.dump(1) + "\n");
 }
 
@@ -195,12 +204,8 @@ std::optional<SeasonTile> read_season_task(const std::string& root, const std::s
   if (!fs::is_regular_file(path, ec)) return std::nullopt;
   try {
     const json file = read_task_json(path, kSeasonFormat, key);
-    if (file.at("results") != fs::relative(season_tally_file(root, key), scene_tasks_dir(root)).generic_string())
-      throw std::runtime_error("its results are not its tile's tallies.txt");
-    std::ifstream in(season_tally_file(root, key), std::ios::binary);
-    if (!in) throw std::runtime_error(season_tally_file(root, key) + " is missing");
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    SeasonTile tile = parse_season_tile(text, root);
+    if (file.at("results") != season_tally_name(key)) throw std::runtime_error("its results are not its tile's tallies.txt");
+    SeasonTile tile = parse_season_tile(geo::io::read_text_file(season_tally_file(root, key)), root);
     for (const std::string& p : tile.product_files)
       if (!p.empty() && !fs::is_regular_file(p, ec)) return std::nullopt;
     return tile;
@@ -208,6 +213,11 @@ std::optional<SeasonTile> read_season_task(const std::string& root, const std::s
     spdlog::warn("{}: a shard's task file that cannot be read ({}); the tile is made again", path, e.what());
     return std::nullopt;
   }
+}
+
+bool has_season_task(const std::string& root, const std::string& key) {
+  std::error_code ec;
+  return fs::exists(season_task_file(root, key), ec);
 }
 
 void remove_season_task(const std::string& root, const std::string& key) {
@@ -230,12 +240,10 @@ std::size_t remove_tasks_but(const std::string& root, const std::set<std::string
     }
   }
   for (const auto& [kind, key] : other) {
-    if (kind == "scene") {
-      fs::remove_all(scene_task_work_dir(root, key), ec);  // its season inputs: no year reads them
-      remove_scene_task(root, key);
-    } else {
+    if (kind == "scene")
+      discard_scene_task(root, key);  // its season inputs too: no year reads them
+    else
       remove_season_task(root, key);
-    }
   }
   return other.size();
 }

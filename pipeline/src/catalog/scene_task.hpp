@@ -56,8 +56,12 @@ std::optional<SceneTaskRecord> read_scene_task(const std::string& root, const st
 /// lists none): for a run to keep in its catalog before it hashes the scenes.
 std::vector<StampedDigest> kept_task_hashes(const std::string& root);
 
+/// Whether the task has a file in the workspace, readable or not.
+bool has_scene_task(const std::string& root, const std::string& key);
 /// Removes the task's file (its season inputs go with the year that reads them).
 void remove_scene_task(const std::string& root, const std::string& key);
+/// Removes the task's file and its season inputs: a task no year takes (done again, or stale).
+void discard_scene_task(const std::string& root, const std::string& key);
 
 // A season tile task (a band of rows of a year's regional grid, engine/season_engine.hpp), kept the
 // same way: tasks/season-<key>.json, written last and atomically, beside tasks/season-<key>/ with
@@ -71,6 +75,8 @@ void write_season_task(const std::string& root, const std::string& key, int year
 /// The tile when its file is there, reads back, has the same key and every file it names exists;
 /// otherwise none (the tile is made again). A damaged file is said in the log.
 std::optional<SeasonTile> read_season_task(const std::string& root, const std::string& key);
+/// Whether the tile task has a file in the workspace, readable or not.
+bool has_season_task(const std::string& root, const std::string& key);
 /// Removes the tile task's file and its folder.
 void remove_season_task(const std::string& root, const std::string& key);
 
