@@ -4,6 +4,7 @@
 // validator, with its check of every block's leader and trailer; BigTIFF; strips out of order.
 #include <gdal.h>
 #include <gtest/gtest.h>
+#include <sys/vfs.h>
 #include <ogr_srs_api.h>
 
 #include <filesystem>
@@ -325,5 +326,46 @@ TEST(DirectCog, PartsAppendedGiveTheSameBytesAsTheWholeRastersStrips) {
     else run(std::uint8_t{});
   }
   EXPECT_TRUE(fs::is_empty(dir / "tmp"));
+  fs::remove_all(dir);
+}
+
+// The full resolution's tiles are spooled as the COG holds them, and the header and overviews
+// inserted before them where the file system can (ext4, XFS); elsewhere the file is copied. Both give
+// the same bytes, a valid COG, and leave no temporary file.
+TEST(DirectCog, TheFullResolutionKeptInPlaceOrCopiedGivesTheSameBytes) {
+  geo::io::initialise_gdal(64);
+  const fs::path dir = fresh_dir("in_place");
+  const RasterSpec spec = spec_of(PixelType::i16);
+  const std::vector<std::int16_t> cells = cells_of<std::int16_t>(spec);
+  const CogOptions options{"ZSTD", 1, 256, true, 1, true};
+  const int levels = geo::OverviewPyramid::level_count(spec.grid.cols, spec.grid.rows, options.block_size);
+  const auto write = [&](const std::string& name, bool insert) {
+    geo::io::cog::set_insert_in_place(insert);
+    fs::create_directories(dir / "spool");
+    geo::io::cog::CogFile file(spec, options, levels, {}, (dir / "spool" / "tiles").string());
+    file.add_rows(0, cells.data(), spec.grid.rows);
+    for (int l = 1, cols = spec.grid.cols, rows = spec.grid.rows; l <= levels; ++l) {
+      cols = (cols + 1) / 2;
+      rows = (rows + 1) / 2;
+      const std::vector<std::int16_t> level(std::size_t(cols) * std::size_t(rows), std::int16_t(100 * l));
+      file.add_rows(l, level.data(), rows);
+    }
+    const std::string path = (dir / name).string();
+    const bool in_place = file.write(path, path);
+    geo::io::cog::set_insert_in_place(true);
+    return in_place;
+  };
+  struct statfs fs_info {};
+  ASSERT_EQ(::statfs(dir.c_str(), &fs_info), 0);
+  const bool can_insert = fs_info.f_type == 0xEF53 /* ext2/3/4 */ || fs_info.f_type == 0x58465342 /* XFS */;
+  const bool in_place = write("in_place.tif", true);
+  if (can_insert) {
+    EXPECT_TRUE(in_place) << "ext4 and XFS insert ranges";
+  }
+  EXPECT_FALSE(write("copied.tif", false));
+  EXPECT_EQ(bytes_of(dir / "in_place.tif"), bytes_of(dir / "copied.tif"));
+  const std::string verdict = run_validator((dir / "in_place.tif").string());
+  EXPECT_NE(verdict.find("is a valid cloud optimized GeoTIFF"), std::string::npos) << verdict;
+  EXPECT_TRUE(fs::is_empty(dir / "spool"));
   fs::remove_all(dir);
 }

@@ -6,6 +6,7 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -98,7 +99,15 @@ void read_all(int fd, char* data, std::size_t size, std::uint64_t at, const std:
   }
 }
 
+// The block the header and overviews are padded to, so that they can be inserted before the
+// full-resolution tiles in whole file-system blocks (4 KiB, or a divisor of it, on ext4 and XFS).
+constexpr std::uint64_t kInsertBlock = 4096;
+
+std::atomic<bool> insert_in_place{true};
+
 }  // namespace
+
+void set_insert_in_place(bool allowed) { insert_in_place = allowed; }
 
 std::vector<TiffField> read_first_ifd(const std::string& file, const std::vector<std::uint16_t>& wanted) {
   const auto bad = [] { return WriteError("the GeoTIFF template GDAL wrote is not a little-endian classic TIFF"); };
@@ -174,10 +183,17 @@ CogFile::CogFile(const RasterSpec& spec, const CogOptions& options, int levels, 
   spool_fd_ = ::open(spool_path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (spool_fd_ < 0) throw WriteError(spool_path_ + ": cannot create the tiles' temporary file: " + std::strerror(errno));
   ::unlink(spool_path_.c_str());  // gone with the process, whatever happens
+  // Named: it may become the COG itself. Left by a process that died, it is a partial file of a dead
+  // run's scratch folder, removed by the next run.
+  full_path_ = spool_path_ + ".full";
+  full_fd_ = ::open(full_path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (full_fd_ < 0) throw WriteError(full_path_ + ": cannot create the tiles' temporary file: " + std::strerror(errno));
 }
 
 CogFile::~CogFile() {
   if (spool_fd_ >= 0) ::close(spool_fd_);
+  if (full_fd_ >= 0) ::close(full_fd_);
+  if (!full_path_.empty()) ::unlink(full_path_.c_str());
 }
 
 void CogFile::add_rows(int level_index, const void* rows, int count) {
@@ -266,7 +282,7 @@ void CogFile::write_part(const std::string& path, const std::string& target) {
       std::string tile;
       for (std::size_t t = 0; t < level.sizes.size(); ++t) {
         tile.resize(level.sizes[t]);
-        read_all(spool_fd_, tile.data(), tile.size(), level.offsets[t], spool_path_ + ": cannot read compressed tiles back");
+        read_all(fd_of(level), tile.data(), tile.size(), level.offsets[t], spool_path_ + ": cannot read compressed tiles back");
         put(tile);
       }
       section.clear();
@@ -359,11 +375,24 @@ void CogFile::flush_band(Level& level) {
 }
 
 void CogFile::append_tile(Level& level, const char* bytes, std::size_t size) {
-  write_all(spool_fd_, bytes, size, spool_size_, spool_path_ + ": cannot write compressed tiles");
-  level.offsets.push_back(spool_size_);
+  if (size < 4) throw WriteError(spool_path_ + ": a tile of fewer than the 4 bytes its trailer repeats");
+  if (&level != &levels_[0]) {
+    write_all(spool_fd_, bytes, size, spool_size_, spool_path_ + ": cannot write compressed tiles");
+    level.offsets.push_back(spool_size_);
+    spool_size_ += size;
+  } else {  // as the COG holds it: led by its size, trailed by its last 4 bytes
+    framed_.clear();
+    append(framed_, std::uint32_t(size));
+    framed_.append(bytes, size);
+    framed_.append(bytes + size - 4, 4);
+    write_all(full_fd_, framed_.data(), framed_.size(), full_size_, full_path_ + ": cannot write compressed tiles");
+    level.offsets.push_back(full_size_ + 4);
+    full_size_ += framed_.size();
+  }
   level.sizes.push_back(std::uint32_t(size));
-  spool_size_ += size;
 }
+
+int CogFile::fd_of(const Level& level) const { return &level == &levels_[0] ? full_fd_ : spool_fd_; }
 
 // Differences tile_ in place (it is not needed again) and compresses it into encoded_.
 void CogFile::encode_tile() {
@@ -415,7 +444,7 @@ void CogFile::encode_tile() {
   }
 }
 
-void CogFile::write(const std::string& path, const std::string& target, bool big_tiff) {
+bool CogFile::write(const std::string& path, const std::string& target, bool big_tiff) {
   for (std::size_t l = 0; l < levels_.size(); ++l)
     if (levels_[l].rows_in != levels_[l].rows)
       throw WriteError(target + ": cannot write Cloud-Optimized GeoTIFF: " + (l == 0 ? std::string("full resolution") : "overview level " + std::to_string(l)) +
@@ -486,6 +515,11 @@ void CogFile::write(const std::string& path, const std::string& target, bool big
       }
       layout.value_at.push_back(std::move(at));
     }
+    // Zeros after the IFDs, for the header and the overviews to fill whole blocks (kInsertBlock).
+    std::uint64_t overview_bytes = 0;
+    for (std::size_t l = 1; l < levels_.size(); ++l)
+      for (std::uint32_t size : levels_[l].sizes) overview_bytes += 8 + size;
+    pos += (kInsertBlock - (pos + overview_bytes) % kInsertBlock) % kInsertBlock;
     layout.head_size = pos;
     layout.tile_at.resize(levels_.size());
     for (std::size_t l = levels_.size(); l-- > 0;)  // smallest overview first, full resolution last
@@ -560,15 +594,16 @@ void CogFile::write(const std::string& path, const std::string& target, bool big
   }
   pad_to(layout.head_size);
 
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw WriteError(target + ": cannot create " + path + ": " + std::strerror(errno));
-  try {
-    const std::string what = target + ": cannot write Cloud-Optimized GeoTIFF";
+  // The header and the overviews' tiles, smallest first, each led by its size and trailed by its last 4 bytes.
+  const std::uint64_t prefix_size = layout.total - full_size_;
+  if (prefix_size % kInsertBlock != 0) throw std::logic_error("CogFile: the header and overviews do not fill whole blocks");
+  const std::string what = target + ": cannot write Cloud-Optimized GeoTIFF";
+  const auto write_prefix = [&](int fd) {
     write_all(fd, head.data(), head.size(), 0, what);
     std::uint64_t at = head.size();
     std::string buffer;
     constexpr std::size_t kChunk = 8u << 20;
-    for (std::size_t l = levels_.size(); l-- > 0;)
+    for (std::size_t l = levels_.size(); l-- > 1;)
       for (std::size_t t = 0; t < levels_[l].sizes.size(); ++t) {
         const std::uint32_t size = levels_[l].sizes[t];
         append(buffer, size);
@@ -586,7 +621,50 @@ void CogFile::write(const std::string& path, const std::string& target, bool big
       }
     write_all(fd, buffer.data(), buffer.size(), at, what);
     at += buffer.size();
-    if (at != layout.total) throw std::logic_error("CogFile: wrote " + std::to_string(at) + " bytes of a layout of " + std::to_string(layout.total));
+    if (at != prefix_size) throw std::logic_error("CogFile: wrote " + std::to_string(at) + " bytes of a prefix of " + std::to_string(prefix_size));
+  };
+  // The full resolution's tiles stay where they were spooled, with the prefix inserted before them.
+  if (insert_in_place && ::fallocate(full_fd_, FALLOC_FL_INSERT_RANGE, 0, off_t(prefix_size)) == 0) {
+    try {
+      write_prefix(full_fd_);
+    } catch (...) {
+      ::close(full_fd_);
+      full_fd_ = -1;
+      throw;
+    }
+    const int fd = full_fd_;
+    full_fd_ = -1;
+    if (::close(fd) != 0) throw WriteError(what + ": " + std::strerror(errno));
+    if (::rename(full_path_.c_str(), path.c_str()) == 0) {
+      full_path_.clear();  // it is the COG
+      return true;
+    }
+    // Another file system than the scratch folder's: the file, whole, is copied there.
+    const int from = ::open(full_path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (from < 0) throw WriteError(full_path_ + ": cannot reopen the written tiles: " + std::strerror(errno));
+    full_fd_ = from;
+    copy_to_new_file(path, target, 0, layout.total, nullptr);
+    return false;
+  }
+  // No insertion on this file system: the prefix, then the full resolution's tiles copied after it.
+  copy_to_new_file(path, target, prefix_size, layout.total, write_prefix);
+  return false;
+}
+
+void CogFile::copy_to_new_file(const std::string& path, const std::string& target, std::uint64_t at, std::uint64_t total,
+                               const std::function<void(int)>& write_prefix) {
+  const std::string what = target + ": cannot write Cloud-Optimized GeoTIFF";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) throw WriteError(target + ": cannot create " + path + ": " + std::strerror(errno));
+  try {
+    if (write_prefix) write_prefix(fd);
+    std::string buffer(std::size_t(8u << 20), '\0');
+    for (std::uint64_t from = 0; at < total;) {
+      const std::size_t n = std::size_t(std::min<std::uint64_t>(buffer.size(), total - at));
+      read_all(full_fd_, buffer.data(), n, from, full_path_ + ": cannot read compressed tiles back");
+      write_all(fd, buffer.data(), n, at, what);
+      from += n, at += n;
+    }
     if (::close(fd) != 0) throw WriteError(what + ": " + std::strerror(errno));
   } catch (...) {
     ::close(fd);
