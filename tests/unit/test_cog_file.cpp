@@ -183,6 +183,22 @@ TEST(DirectCog, TheSameStripsGiveTheSameBytes) {
   fs::remove_all(dir);
 }
 
+namespace {
+
+// Every row of `cells` at full resolution, and overview level l all 100 x l: what GDAL reads from
+// the overviews is known without a pyramid.
+void add_cells_and_constant_overviews(geo::io::cog::CogFile& file, const RasterSpec& spec, const std::vector<std::int16_t>& cells, int levels) {
+  file.add_rows(0, cells.data(), spec.grid.rows);
+  for (int l = 1, cols = spec.grid.cols, rows = spec.grid.rows; l <= levels; ++l) {
+    cols = (cols + 1) / 2;
+    rows = (rows + 1) / 2;
+    const std::vector<std::int16_t> level(std::size_t(cols) * std::size_t(rows), std::int16_t(100 * l));
+    file.add_rows(l, level.data(), rows);
+  }
+}
+
+}  // namespace
+
 TEST(DirectCog, BigTiffWhenAskedReadsBackTheSame) {
   geo::io::initialise_gdal(64);
   const fs::path dir = fresh_dir("big");
@@ -192,14 +208,7 @@ TEST(DirectCog, BigTiffWhenAskedReadsBackTheSame) {
   const int levels = geo::OverviewPyramid::level_count(spec.grid.cols, spec.grid.rows, options.block_size);
   ASSERT_EQ(levels, 3);
   geo::io::cog::CogFile file(spec, options, levels, {}, (dir / "spool").string());
-  file.add_rows(0, cells.data(), spec.grid.rows);
-  // Overviews of a constant: what GDAL reads from them is known without a pyramid.
-  for (int l = 1, cols = spec.grid.cols, rows = spec.grid.rows; l <= levels; ++l) {
-    cols = (cols + 1) / 2;
-    rows = (rows + 1) / 2;
-    const std::vector<std::int16_t> level(std::size_t(cols) * std::size_t(rows), std::int16_t(100 * l));
-    file.add_rows(l, level.data(), rows);
-  }
+  add_cells_and_constant_overviews(file, spec, cells, levels);
   const std::string path = (dir / "big.tif").string();
   file.write(path, path, true);
   std::ifstream in(path, std::ios::binary);
@@ -343,13 +352,7 @@ TEST(DirectCog, TheFullResolutionKeptInPlaceOrCopiedGivesTheSameBytes) {
     geo::io::cog::set_insert_in_place(insert);
     fs::create_directories(dir / "spool");
     geo::io::cog::CogFile file(spec, options, levels, {}, (dir / "spool" / "tiles").string());
-    file.add_rows(0, cells.data(), spec.grid.rows);
-    for (int l = 1, cols = spec.grid.cols, rows = spec.grid.rows; l <= levels; ++l) {
-      cols = (cols + 1) / 2;
-      rows = (rows + 1) / 2;
-      const std::vector<std::int16_t> level(std::size_t(cols) * std::size_t(rows), std::int16_t(100 * l));
-      file.add_rows(l, level.data(), rows);
-    }
+    add_cells_and_constant_overviews(file, spec, cells, levels);
     const std::string path = (dir / name).string();
     const bool in_place = file.write(path, path);
     geo::io::cog::set_insert_in_place(true);
