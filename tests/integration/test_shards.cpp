@@ -129,6 +129,11 @@ TEST_F(Shards, TasksWhoseFilesAreGoneOrCutShortAreDoneAgain) {
     }
     std::sort(tallies.begin(), tallies.end());
     std::sort(scene_tasks.begin(), scene_tasks.end());
+    // Not the task of the scene sharded() checks the reduce did not decode (task keys change with
+    // the binary, so their order does too).
+    scene_tasks.erase(std::remove_if(scene_tasks.begin(), scene_tasks.end(),
+                                     [](const fs::path& p) { return read_file(p).find("\"scene_id\": \"LC08_L2SP_129032_20220715") != std::string::npos; }),
+                      scene_tasks.end());
     ASSERT_GE(tallies.size(), 2u);
     ASSERT_GE(scene_tasks.size(), 1u);
     fs::remove(tallies[0]);
