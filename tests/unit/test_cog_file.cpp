@@ -367,6 +367,7 @@ TEST(DirectCog, TheFullResolutionKeptInPlaceOrCopiedGivesTheSameBytes) {
   }
   EXPECT_FALSE(write("copied.tif", false));
   EXPECT_EQ(bytes_of(dir / "in_place.tif"), bytes_of(dir / "copied.tif"));
+  EXPECT_EQ(fs::status(dir / "in_place.tif").permissions(), fs::status(dir / "copied.tif").permissions()) << "readable alike";
   const std::string verdict = run_validator((dir / "in_place.tif").string());
   EXPECT_NE(verdict.find("is a valid cloud optimized GeoTIFF"), std::string::npos) << verdict;
   EXPECT_TRUE(fs::is_empty(dir / "spool"));

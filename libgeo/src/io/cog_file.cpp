@@ -183,10 +183,10 @@ CogFile::CogFile(const RasterSpec& spec, const CogOptions& options, int levels, 
   spool_fd_ = ::open(spool_path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (spool_fd_ < 0) throw WriteError(spool_path_ + ": cannot create the tiles' temporary file: " + std::strerror(errno));
   ::unlink(spool_path_.c_str());  // gone with the process, whatever happens
-  // Named: it may become the COG itself. Left by a process that died, it is a partial file of a dead
-  // run's scratch folder, removed by the next run.
+  // Named, and with a published file's permissions: it may become the COG itself. Left by a process
+  // that died, it is a partial file of a dead run's scratch folder, removed by the next run.
   full_path_ = spool_path_ + ".full";
-  full_fd_ = ::open(full_path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  full_fd_ = ::open(full_path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (full_fd_ < 0) throw WriteError(full_path_ + ": cannot create the tiles' temporary file: " + std::strerror(errno));
 }
 
