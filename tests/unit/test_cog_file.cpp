@@ -4,11 +4,14 @@
 // validator, with its check of every block's leader and trailer; BigTIFF; strips out of order.
 #include <gdal.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 #include <ogr_srs_api.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <random>
 
 #include "../../libgeo/src/io/cog_file.hpp"
@@ -348,28 +351,42 @@ TEST(DirectCog, TheFullResolutionKeptInPlaceOrCopiedGivesTheSameBytes) {
   const std::vector<std::int16_t> cells = cells_of<std::int16_t>(spec);
   const CogOptions options{"ZSTD", 1, 256, true, 1, true};
   const int levels = geo::OverviewPyramid::level_count(spec.grid.cols, spec.grid.rows, options.block_size);
-  const auto write = [&](const std::string& name, bool insert) {
+  const auto write = [&](const fs::path& path, bool insert) {
     geo::io::cog::set_insert_in_place(insert);
     fs::create_directories(dir / "spool");
     geo::io::cog::CogFile file(spec, options, levels, {}, (dir / "spool" / "tiles").string());
     add_cells_and_constant_overviews(file, spec, cells, levels);
-    const std::string path = (dir / name).string();
-    const bool in_place = file.write(path, path);
+    const bool in_place = file.write(path.string(), path.string());
     geo::io::cog::set_insert_in_place(true);
     return in_place;
   };
   struct statfs fs_info {};
   ASSERT_EQ(::statfs(dir.c_str(), &fs_info), 0);
   const bool can_insert = fs_info.f_type == 0xEF53 /* ext2/3/4 */ || fs_info.f_type == 0x58465342 /* XFS */;
-  const bool in_place = write("in_place.tif", true);
+  const bool in_place = write(dir / "in_place.tif", true);
   if (can_insert) {
     EXPECT_TRUE(in_place) << "ext4 and XFS insert ranges";
   }
-  EXPECT_FALSE(write("copied.tif", false));
+  EXPECT_FALSE(write(dir / "copied.tif", false));
   EXPECT_EQ(bytes_of(dir / "in_place.tif"), bytes_of(dir / "copied.tif"));
   EXPECT_EQ(fs::status(dir / "in_place.tif").permissions(), fs::status(dir / "copied.tif").permissions()) << "readable alike";
   const std::string verdict = run_validator((dir / "in_place.tif").string());
   EXPECT_NE(verdict.find("is a valid cloud optimized GeoTIFF"), std::string::npos) << verdict;
   EXPECT_TRUE(fs::is_empty(dir / "spool"));
+
+  // Inserted in the spool's file system, then published on another one (a shared memory folder, when
+  // the machine has one apart): the rename cannot cross, so the inserted file is copied whole.
+  struct stat spool_dev {}, shm_dev {};
+  if (can_insert && ::stat(dir.c_str(), &spool_dev) == 0 && ::stat("/dev/shm", &shm_dev) == 0 && spool_dev.st_dev != shm_dev.st_dev &&
+      ::access("/dev/shm", W_OK) == 0) {
+    const fs::path elsewhere = fs::path("/dev/shm") / ("ecomon_in_place_" + std::to_string(::getpid()) + ".tif");
+    EXPECT_FALSE(write(elsewhere, true)) << "inserted, then copied across file systems";
+    EXPECT_EQ(bytes_of(elsewhere), bytes_of(dir / "copied.tif"));
+    EXPECT_EQ(fs::status(elsewhere).permissions(), fs::status(dir / "copied.tif").permissions());
+    EXPECT_TRUE(fs::is_empty(dir / "spool")) << "the inserted spool is removed once copied";
+    fs::remove(elsewhere);
+  } else {
+    std::cerr << "no second file system at /dev/shm: the copy across file systems is not exercised here\n";
+  }
   fs::remove_all(dir);
 }

@@ -643,17 +643,16 @@ bool CogFile::write(const std::string& path, const std::string& target, bool big
     const int from = ::open(full_path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (from < 0) throw WriteError(full_path_ + ": cannot reopen the written tiles: " + std::strerror(errno));
     full_fd_ = from;
-    copy_to_new_file(path, target, 0, layout.total, nullptr);
+    copy_to_new_file(path, target, what, 0, layout.total, nullptr);
     return false;
   }
   // No insertion on this file system: the prefix, then the full resolution's tiles copied after it.
-  copy_to_new_file(path, target, prefix_size, layout.total, write_prefix);
+  copy_to_new_file(path, target, what, prefix_size, layout.total, write_prefix);
   return false;
 }
 
-void CogFile::copy_to_new_file(const std::string& path, const std::string& target, std::uint64_t at, std::uint64_t total,
-                               const std::function<void(int)>& write_prefix) {
-  const std::string what = target + ": cannot write Cloud-Optimized GeoTIFF";
+void CogFile::copy_to_new_file(const std::string& path, const std::string& target, const std::string& what, std::uint64_t at,
+                               std::uint64_t total, const std::function<void(int)>& write_prefix) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw WriteError(target + ": cannot create " + path + ": " + std::strerror(errno));
   try {

@@ -94,9 +94,9 @@ class CogFile {
   void append_tile(Level& level, const char* bytes, std::size_t size);
   int fd_of(const Level& level) const;  // the spool holding the level's tiles
   // Writes `path` anew: `write_prefix` (when given) from its start, then the full resolution's spool
-  // from its start, at `at`, up to `total` bytes.
-  void copy_to_new_file(const std::string& path, const std::string& target, std::uint64_t at, std::uint64_t total,
-                        const std::function<void(int fd)>& write_prefix);
+  // from its start, at `at`, up to `total` bytes. Failures to write say `what`.
+  void copy_to_new_file(const std::string& path, const std::string& target, const std::string& what, std::uint64_t at,
+                        std::uint64_t total, const std::function<void(int fd)>& write_prefix);
 
   RasterSpec spec_;
   CogOptions options_;

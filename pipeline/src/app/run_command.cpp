@@ -1116,7 +1116,7 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
   const ShardTasks shared = shard_tasks(ctx, known_hashes ? &*known_hashes : nullptr);
   const std::vector<SceneTask>& tasks = shared.scenes;
   std::vector<std::optional<SceneTaskRecord>> done_before;
-  for (const SceneTask& t : tasks) done_before.push_back(read_scene_task(output.root(), t.key));
+  for (const SceneTask& t : tasks) done_before.push_back(read_scene_task(output.root(), t.key).task);
   const bool scenes_done = std::all_of(done_before.begin(), done_before.end(), [](const auto& r) { return r.has_value(); });
   ShardCounts counts;
   std::string what, then;
@@ -1174,7 +1174,7 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
       if (shard_of[i] != index) continue;
       ++counts.mine;
       const TileTask& t = tiles[i];
-      if (read_season_task(output.root(), t.key) || !inputs.count(t.year)) {
+      if (read_season_task(output.root(), t.key).task || !inputs.count(t.year)) {
         ++counts.already;  // done, or a year without a scene that could be read: nothing to make
         continue;
       }
@@ -1261,7 +1261,7 @@ int plan_command(const PlanOptions& options, std::ostream& out) {
   for (std::size_t i = 0; i < shared.scenes.size(); ++i) {
     const SceneTask& t = shared.scenes[i];
     rows.push_back({"scene-" + t.key.substr(0, 12), "scene", ctx.found[t.scene].path,
-                    read_scene_task(settings.output.dir, t.key) ? "done by a shard" : "pending", t.megapixels, shard_of[i]});
+                    read_scene_task(settings.output.dir, t.key).task ? "done by a shard" : "pending", t.megapixels, shard_of[i]});
   }
   std::map<int, int> scenes_of_year;
   for (const SceneProbe& p : ctx.probes) ++scenes_of_year[ctx.year_of(p)];
@@ -1276,7 +1276,7 @@ int plan_command(const PlanOptions& options, std::ostream& out) {
     rows.push_back({"tile-" + t.key.substr(0, 12), "tile",
                     std::to_string(t.year) + " rows " + std::to_string(t.rows.row0) + "-" + std::to_string(t.rows.row_end() - 1) + ", " +
                         std::to_string(scenes_of_year[t.year]) + " scenes",
-                    read_season_task(settings.output.dir, t.key) ? "done by a shard" : "pending", t.megapixels, tile_shard_of[i]});
+                    read_season_task(settings.output.dir, t.key).task ? "done by a shard" : "pending", t.megapixels, tile_shard_of[i]});
   }
   if (ctx.seasons())
     rows.push_back({"derive", "derive", "every year: its tiles into its COGs; trends, transitions, carbon, reports", "pending", 0, -1});
@@ -1385,8 +1385,9 @@ int run_command(const RunOptions& o) {
       std::optional<std::vector<geo::io::Zone>> zones_of_reports;
       const auto run_job = [&](const Job& job) {
         switch (job.kind) {
-          case Job::Kind::scene:
-            if (std::optional<SceneTaskRecord> task = read_scene_task(output.root(), task_key_of_scene.at(job.scene))) {
+          case Job::Kind::scene: {
+            TaskFile<SceneTaskRecord> file = read_scene_task(output.root(), task_key_of_scene.at(job.scene));
+            if (std::optional<SceneTaskRecord>& task = file.task) {
               taken_tasks.push_back(task->key);
               if (task->status.status != "ok") throw SceneError(task->status.message);  // failed as it would fail here
               spdlog::info("scene {}: done by a shard (tasks/scene-{}.json)", task->status.scene_id, task->key);
@@ -1396,9 +1397,10 @@ int run_command(const RunOptions& o) {
               task->result.zones = *zones_of_reports;
               return record.add_scene({std::move(task->result), std::move(task->status)}, job.year, ctx.seasons());
             }
-            if (has_scene_task(output.root(), task_key_of_scene.at(job.scene)))  // one a shard left that cannot be read
+            if (file.found)  // one a shard left that cannot be read
               redone_tasks.push_back(task_key_of_scene.at(job.scene));
             return record.add_scene(run_scene_job(ctx, job), job.year, ctx.seasons());
+          }
           case Job::Kind::year: {
             std::optional<YearResult> y;
             {
@@ -1409,10 +1411,10 @@ int run_command(const RunOptions& o) {
               if (ctx.year_keys.count(job.year) && season_tasks_left(output.root()))
                 done_tile = [&, year_key = ctx.year_keys.at(job.year)](std::size_t, const geo::Window& rows) {
                   const std::string key = tile_task_key(ctx, year_key, rows);
-                  if (!has_season_task(output.root(), key)) return std::optional<SeasonTile>();
+                  TaskFile<SeasonTile> file = read_season_task(output.root(), key);
                   // Taken, or made here when its task cannot be read: either way its files are done with.
-                  settled_tiles.push_back(key);
-                  return read_season_task(output.root(), key);
+                  if (file.found) settled_tiles.push_back(key);
+                  return std::move(file.task);
                 };
               y = run_year_job(ctx, job.year, inputs, done_tile);
             }

@@ -102,10 +102,10 @@ void write_scene_task(const std::string& root, const SceneTaskRecord& task) {
   geo::io::write_file_atomically(task_file(root, task.key), file.dump(1) + "\n");
 }
 
-std::optional<SceneTaskRecord> read_scene_task(const std::string& root, const std::string& key) {
+TaskFile<SceneTaskRecord> read_scene_task(const std::string& root, const std::string& key) {
   const std::string path = task_file(root, key);
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  if (!fs::exists(fs::symlink_status(path, ec))) return {};
   try {
     const json file = read_task_json(path, kFormat, key);
     const StoredYear one = parse_stored_year(file.at("results").get<std::string>(), root);
@@ -123,14 +123,14 @@ std::optional<SceneTaskRecord> read_scene_task(const std::string& root, const st
       task.checksums = stamped_digests_from(file, "checksums", "sha256", root);
       // Every file the task wrote is still there, or the scene is done again.
       for (const std::string& p : task.result.products)
-        if (!fs::is_regular_file(p, ec)) return std::nullopt;
+        if (!fs::is_regular_file(p, ec)) return {std::nullopt, true};
       for (const auto& [name, p] : task.result.season_inputs.paths)
-        if (!fs::is_regular_file(p, ec)) return std::nullopt;
+        if (!fs::is_regular_file(p, ec)) return {std::nullopt, true};
     }
-    return task;
+    return {std::move(task), true};
   } catch (const std::exception& e) {
     spdlog::warn("{}: a shard's task file that cannot be read ({}); the scene is done again", path, e.what());
-    return std::nullopt;
+    return {std::nullopt, true};
   }
 }
 
@@ -149,11 +149,6 @@ std::vector<StampedDigest> kept_task_hashes(const std::string& root) {
     }
   }
   return out;
-}
-
-bool has_scene_task(const std::string& root, const std::string& key) {
-  std::error_code ec;
-  return fs::exists(task_file(root, key), ec);
 }
 
 void remove_scene_task(const std::string& root, const std::string& key) {
@@ -198,26 +193,21 @@ void write_season_task(const std::string& root, const std::string& key, int year
   geo::io::write_file_atomically(season_task_file(root, key), file.dump(1) + "\n");
 }
 
-std::optional<SeasonTile> read_season_task(const std::string& root, const std::string& key) {
+TaskFile<SeasonTile> read_season_task(const std::string& root, const std::string& key) {
   const std::string path = season_task_file(root, key);
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  if (!fs::exists(fs::symlink_status(path, ec))) return {};
   try {
     const json file = read_task_json(path, kSeasonFormat, key);
     if (file.at("results") != season_tally_name(key)) throw std::runtime_error("its results are not its tile's tallies.txt");
     SeasonTile tile = parse_season_tile(geo::io::read_text_file(season_tally_file(root, key)), root);
     for (const std::string& p : tile.product_files)
-      if (!p.empty() && !fs::is_regular_file(p, ec)) return std::nullopt;
-    return tile;
+      if (!p.empty() && !fs::is_regular_file(p, ec)) return {std::nullopt, true};
+    return {std::move(tile), true};
   } catch (const std::exception& e) {
     spdlog::warn("{}: a shard's task file that cannot be read ({}); the tile is made again", path, e.what());
-    return std::nullopt;
+    return {std::nullopt, true};
   }
-}
-
-bool has_season_task(const std::string& root, const std::string& key) {
-  std::error_code ec;
-  return fs::exists(season_task_file(root, key), ec);
 }
 
 void remove_season_task(const std::string& root, const std::string& key) {

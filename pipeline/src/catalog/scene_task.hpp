@@ -47,17 +47,24 @@ std::string scene_task_work_dir(const std::string& root, const std::string& key)
 /// Writes the task's file atomically, its paths relative to `root`.
 void write_scene_task(const std::string& root, const SceneTaskRecord& task);
 
+/// What a task's file in the workspace gave: the task when it can be taken, and whether there was a
+/// file at all. A file that is there but cannot be taken is done with all the same (the work is done
+/// again and the file removed), so a run needs both.
+template <class Task>
+struct TaskFile {
+  std::optional<Task> task;  // none: no file, or one that cannot be taken
+  bool found = false;        // a file (or anything else) at the task's name
+};
+
 /// The task's record when its file is there, reads back, has the same key and every file it names
 /// (products and season inputs) exists; otherwise none (the scene is done again). A damaged file is
 /// said in the log.
-std::optional<SceneTaskRecord> read_scene_task(const std::string& root, const std::string& key);
+TaskFile<SceneTaskRecord> read_scene_task(const std::string& root, const std::string& key);
 
 /// The content hashes listed by every scene task in the workspace (a task file that cannot be read
 /// lists none): for a run to keep in its catalog before it hashes the scenes.
 std::vector<StampedDigest> kept_task_hashes(const std::string& root);
 
-/// Whether the task has a file in the workspace, readable or not.
-bool has_scene_task(const std::string& root, const std::string& key);
 /// Removes the task's file (its season inputs go with the year that reads them).
 void remove_scene_task(const std::string& root, const std::string& key);
 /// Removes the task's file and its season inputs: a task no year takes (done again, or stale).
@@ -74,9 +81,7 @@ std::string season_task_dir(const std::string& root, const std::string& key);
 void write_season_task(const std::string& root, const std::string& key, int year, const SeasonTile& tile);
 /// The tile when its file is there, reads back, has the same key and every file it names exists;
 /// otherwise none (the tile is made again). A damaged file is said in the log.
-std::optional<SeasonTile> read_season_task(const std::string& root, const std::string& key);
-/// Whether the tile task has a file in the workspace, readable or not.
-bool has_season_task(const std::string& root, const std::string& key);
+TaskFile<SeasonTile> read_season_task(const std::string& root, const std::string& key);
 /// Removes the tile task's file and its folder.
 void remove_season_task(const std::string& root, const std::string& key);
 
