@@ -5,7 +5,7 @@
 // shards; `ecomon plan` shows the tasks and their shares; a shard run again does nothing; a scene
 // that cannot be read fails in its shard as it fails in one process (reported, quarantined), and
 // does not hold back the reduce; a task file cut short or gone is done again by the reduce, and its
-// files removed.
+// files removed; a workspace sharded through a relative path and then moved is taken whole.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -149,6 +149,27 @@ TEST_F(Shards, TasksWhoseFilesAreGoneOrCutShortAreDoneAgain) {
   if (!scene_tasks.empty()) {
     EXPECT_NE(log.find(scene_tasks[0].string() + ": a shard's task file that cannot be read ("), std::string::npos) << log;
   }
+}
+
+// Shards started in the project's folder with a relative `--out` (as a job array submitted from
+// there runs), and the workspace then moved: its task files name their files inside it, so the
+// reduce in its new place, from another working directory, takes every task and decodes nothing.
+TEST_F(Shards, AWorkspaceShardedThroughARelativePathAndThenMovedIsTaken) {
+  const std::string tiles = " --set run.tile_rows=100";
+  for (int pass = 0; pass < 2; ++pass) {
+    const auto s = run_shell("cd '" + dir.string() + "' && " + ecomon_binary() + " run " + args + tiles + " --out relative --threads 1 --shard 0/1");
+    ASSERT_EQ(s.exit_code, 0) << s.output;
+  }
+  ASSERT_TRUE(fs::exists(dir / "relative" / "tasks"));
+  fs::rename(dir / "relative", dir / "moved");
+  const auto reduce = run_cli("run " + args + tiles + " --out " + (dir / "moved").string() + " --threads 2");
+  EXPECT_EQ(reduce.exit_code, single_exit) << reduce.output;
+  EXPECT_NE(reduce.output.find("tiles made by shards, taken"), std::string::npos) << reduce.output;
+  EXPECT_EQ(reduce.output.find("cannot be read"), std::string::npos) << reduce.output;
+  EXPECT_EQ(reduce.output.find("LC08_L2SP_129032_20220715_20220715_02_T1 (LANDSAT_8 2022-07-15"), std::string::npos)
+      << "the reduce decoded a scene a shard did\n"
+      << reduce.output;
+  EXPECT_EQ(differing(without_revisions(folder_bytes(dir / "moved")), single), std::vector<std::string>{});
 }
 
 TEST_F(Shards, PlanShowsTheTasksTheirSharesAndWhatIsDoneAndAShardRunAgainDoesNothing) {

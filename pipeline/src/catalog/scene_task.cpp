@@ -123,9 +123,9 @@ TaskFile<SceneTaskRecord> read_scene_task(const std::string& root, const std::st
       task.checksums = stamped_digests_from(file, "checksums", "sha256", root);
       // Every file the task wrote is still there, or the scene is done again.
       for (const std::string& p : task.result.products)
-        if (!fs::is_regular_file(p, ec)) return {std::nullopt, true};
+        if (!fs::is_regular_file(p, ec)) throw std::runtime_error("it names " + p + ", which is not there");
       for (const auto& [name, p] : task.result.season_inputs.paths)
-        if (!fs::is_regular_file(p, ec)) return {std::nullopt, true};
+        if (!fs::is_regular_file(p, ec)) throw std::runtime_error("it names " + p + ", which is not there");
     }
     return {std::move(task), true};
   } catch (const std::exception& e) {
@@ -202,7 +202,7 @@ TaskFile<SeasonTile> read_season_task(const std::string& root, const std::string
     if (file.at("results") != season_tally_name(key)) throw std::runtime_error("its results are not its tile's tallies.txt");
     SeasonTile tile = parse_season_tile(geo::io::read_text_file(season_tally_file(root, key)), root);
     for (const std::string& p : tile.product_files)
-      if (!p.empty() && !fs::is_regular_file(p, ec)) return {std::nullopt, true};
+      if (!p.empty() && !fs::is_regular_file(p, ec)) throw std::runtime_error("it names " + p + ", which is not there");
     return {std::move(tile), true};
   } catch (const std::exception& e) {
     spdlog::warn("{}: a shard's task file that cannot be read ({}); the tile is made again", path, e.what());

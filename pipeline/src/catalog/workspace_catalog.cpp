@@ -170,9 +170,14 @@ WorkspaceCatalog::WorkspaceCatalog(const std::string& dir, Open open)
 
 std::string workspace_relative(const std::string& path, const std::string& root) {
   if (path.empty()) return path;
+  // Both compared absolute and normal: a shard's root is the folder as given (`--out out`), and a
+  // path under it kept relative to the working directory would point into the first workspace
+  // after a copy, or nowhere from another working directory.
   const std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
-  if (absolute.size() > root.size() && absolute.compare(0, root.size(), root) == 0 && absolute[root.size()] == '/')
-    return "@" + absolute.substr(root.size());
+  std::string base = std::filesystem::absolute(root).lexically_normal().string();
+  while (base.size() > 1 && base.back() == '/') base.pop_back();  // "out/" and "out" alike
+  if (absolute.size() > base.size() && absolute.compare(0, base.size(), base) == 0 && absolute[base.size()] == '/')
+    return "@" + absolute.substr(base.size());
   return path;
 }
 

@@ -158,8 +158,9 @@ class WorkspaceCatalog {
 
 /// A path as the catalog stores it: relative to the workspace `root` ("@/years/2023/...") when it
 /// lies in it, so that a copied or moved workspace reads and checks its own files; else as given.
+/// `path` and `root` may each be relative to the working directory (`--out out`) or absolute.
 std::string workspace_relative(const std::string& path, const std::string& root);
-/// And back: a stored path made absolute in the workspace `root`.
+/// And back: a stored path placed in the workspace `root` (absolute when `root` is).
 std::string workspace_absolute(const std::string& stored, const std::string& root);
 
 /// Throws OutputError when `path` (a file a command is about to write) is one of a workspace's own
