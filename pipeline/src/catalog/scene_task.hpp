@@ -57,8 +57,8 @@ struct TaskFile {
 };
 
 /// The task's record when its file is there, reads back, has the same key and every file it names
-/// (products and season inputs) exists; otherwise none (the scene is done again). A damaged file is
-/// said in the log.
+/// (products and season inputs) exists; otherwise no task (the scene is done again). A damaged file,
+/// or one naming a file that is gone, is said in the log.
 TaskFile<SceneTaskRecord> read_scene_task(const std::string& root, const std::string& key);
 
 /// The content hashes listed by every scene task in the workspace (a task file that cannot be read
@@ -80,7 +80,8 @@ std::string season_task_dir(const std::string& root, const std::string& key);
 /// Writes the tile task's file atomically, its paths relative to `root`.
 void write_season_task(const std::string& root, const std::string& key, int year, const SeasonTile& tile);
 /// The tile when its file is there, reads back, has the same key and every file it names exists;
-/// otherwise none (the tile is made again). A damaged file is said in the log.
+/// otherwise no tile (it is made again). A damaged file, or one naming a file that is gone, is said
+/// in the log.
 TaskFile<SeasonTile> read_season_task(const std::string& root, const std::string& key);
 /// Removes the tile task's file and its folder.
 void remove_season_task(const std::string& root, const std::string& key);
