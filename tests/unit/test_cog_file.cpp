@@ -356,18 +356,19 @@ TEST(DirectCog, TheFullResolutionKeptInPlaceOrCopiedGivesTheSameBytes) {
     fs::create_directories(dir / "spool");
     geo::io::cog::CogFile file(spec, options, levels, {}, (dir / "spool" / "tiles").string());
     add_cells_and_constant_overviews(file, spec, cells, levels);
-    const bool in_place = file.write(path.string(), path.string());
+    const geo::io::cog::CogPlacement placement = file.write(path.string(), path.string());
     geo::io::cog::set_insert_in_place(true);
-    return in_place;
+    return placement;
   };
   struct statfs fs_info {};
   ASSERT_EQ(::statfs(dir.c_str(), &fs_info), 0);
   const bool can_insert = fs_info.f_type == 0xEF53 /* ext2/3/4 */ || fs_info.f_type == 0x58465342 /* XFS */;
-  const bool in_place = write(dir / "in_place.tif", true);
+  using geo::io::cog::CogPlacement;
+  const CogPlacement first = write(dir / "in_place.tif", true);
   if (can_insert) {
-    EXPECT_TRUE(in_place) << "ext4 and XFS insert ranges";
+    EXPECT_EQ(first, CogPlacement::in_place) << "ext4 and XFS insert ranges";
   }
-  EXPECT_FALSE(write(dir / "copied.tif", false));
+  EXPECT_EQ(write(dir / "copied.tif", false), CogPlacement::copied);
   EXPECT_EQ(bytes_of(dir / "in_place.tif"), bytes_of(dir / "copied.tif"));
   EXPECT_EQ(fs::status(dir / "in_place.tif").permissions(), fs::status(dir / "copied.tif").permissions()) << "readable alike";
   const std::string verdict = run_validator((dir / "in_place.tif").string());
@@ -380,7 +381,7 @@ TEST(DirectCog, TheFullResolutionKeptInPlaceOrCopiedGivesTheSameBytes) {
   if (can_insert && ::stat(dir.c_str(), &spool_dev) == 0 && ::stat("/dev/shm", &shm_dev) == 0 && spool_dev.st_dev != shm_dev.st_dev &&
       ::access("/dev/shm", W_OK) == 0) {
     const fs::path elsewhere = fs::path("/dev/shm") / ("ecomon_in_place_" + std::to_string(::getpid()) + ".tif");
-    EXPECT_FALSE(write(elsewhere, true)) << "inserted, then copied across file systems";
+    EXPECT_EQ(write(elsewhere, true), CogPlacement::inserted_then_copied) << "inserted, then copied across file systems";
     EXPECT_EQ(bytes_of(elsewhere), bytes_of(dir / "copied.tif"));
     EXPECT_EQ(fs::status(elsewhere).permissions(), fs::status(dir / "copied.tif").permissions());
     EXPECT_TRUE(fs::is_empty(dir / "spool")) << "the inserted spool is removed once copied";

@@ -444,7 +444,7 @@ void CogFile::encode_tile() {
   }
 }
 
-bool CogFile::write(const std::string& path, const std::string& target, bool big_tiff) {
+CogPlacement CogFile::write(const std::string& path, const std::string& target, bool big_tiff) {
   for (std::size_t l = 0; l < levels_.size(); ++l)
     if (levels_[l].rows_in != levels_[l].rows)
       throw WriteError(target + ": cannot write Cloud-Optimized GeoTIFF: " + (l == 0 ? std::string("full resolution") : "overview level " + std::to_string(l)) +
@@ -637,18 +637,18 @@ bool CogFile::write(const std::string& path, const std::string& target, bool big
     if (::close(fd) != 0) throw WriteError(what + ": " + std::strerror(errno));
     if (::rename(full_path_.c_str(), path.c_str()) == 0) {
       full_path_.clear();  // it is the COG
-      return true;
+      return CogPlacement::in_place;
     }
     // Another file system than the scratch folder's: the file, whole, is copied there.
     const int from = ::open(full_path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (from < 0) throw WriteError(full_path_ + ": cannot reopen the written tiles: " + std::strerror(errno));
     full_fd_ = from;
     copy_to_new_file(path, target, what, 0, layout.total, nullptr);
-    return false;
+    return CogPlacement::inserted_then_copied;
   }
   // No insertion on this file system: the prefix, then the full resolution's tiles copied after it.
   copy_to_new_file(path, target, what, prefix_size, layout.total, write_prefix);
-  return false;
+  return CogPlacement::copied;
 }
 
 void CogFile::copy_to_new_file(const std::string& path, const std::string& target, const std::string& what, std::uint64_t at,

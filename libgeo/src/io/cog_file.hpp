@@ -49,6 +49,11 @@ void set_insert_in_place(bool allowed);
 /// The bytes the writer holds uncompressed for `spec` (one band of block rows per level).
 std::int64_t band_bytes(const RasterSpec& spec, const CogOptions& options, int levels);
 
+/// How CogFile::write placed the full resolution's tiles: left where they were spooled, the header
+/// and overviews inserted before them (ext4, XFS); inserted so, then the whole file copied because
+/// `path` is on another file system than the spool; or copied after a header written anew.
+enum class CogPlacement { in_place, inserted_then_copied, copied };
+
 class CogFile {
  public:
   /// `levels` overview levels (halving, as OverviewPyramid makes them); `copied_fields` the GeoTIFF
@@ -74,9 +79,8 @@ class CogFile {
   int add_part(const std::string& part);
   /// Writes the COG to `path` (a new file); every level must have had all its rows. Classic TIFF
   /// while every offset fits in 32 bits, else (or when `big_tiff`) BigTIFF. Throws WriteError naming
-  /// `target` on failure, with `path` removed. True when the full resolution's tiles stayed where they
-  /// were spooled (the file system inserted the header and overviews before them), false when copied.
-  bool write(const std::string& path, const std::string& target, bool big_tiff = false);
+  /// `target` on failure, with `path` removed. Says how the full resolution's tiles got there.
+  CogPlacement write(const std::string& path, const std::string& target, bool big_tiff = false);
 
  private:
   struct Level {

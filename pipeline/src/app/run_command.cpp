@@ -1347,8 +1347,8 @@ int run_command(const RunOptions& o) {
   RunSummary summary;
   RunSummary done_so_far;  // what an interrupted run did before it stopped: its record in the catalog
   std::vector<std::string> taken_tasks;    // shards' scene tasks whose results this run took
-  std::vector<std::string> redone_tasks;   // ... and those it did again (a task file that cannot be read)
-  std::vector<std::string> settled_tiles;  // ... and season tiles, taken or (a task that cannot be read) made again
+  std::vector<std::string> redone_tasks;   // ... and those it did again (a task file that cannot be taken)
+  std::vector<std::string> settled_tiles;  // ... and season tiles, taken or (a task that cannot be taken) made again
   std::set<std::string> current_tasks;     // the keys of every task of this config: any other is stale
   try {
     {  // the run and what it holds in the work folder (the land cover layer on the grid) end here
@@ -1397,7 +1397,7 @@ int run_command(const RunOptions& o) {
               task->result.zones = *zones_of_reports;
               return record.add_scene({std::move(task->result), std::move(task->status)}, job.year, ctx.seasons());
             }
-            if (file.found)  // one a shard left that cannot be read
+            if (file.found)  // one a shard left that cannot be taken
               redone_tasks.push_back(task_key_of_scene.at(job.scene));
             return record.add_scene(run_scene_job(ctx, job), job.year, ctx.seasons());
           }
@@ -1412,7 +1412,7 @@ int run_command(const RunOptions& o) {
                 done_tile = [&, year_key = ctx.year_keys.at(job.year)](std::size_t, const geo::Window& rows) {
                   const std::string key = tile_task_key(ctx, year_key, rows);
                   TaskFile<SeasonTile> file = read_season_task(output.root(), key);
-                  // Taken, or made here when its task cannot be read: either way its files are done with.
+                  // Taken, or made here when its task cannot be taken: either way its files are done with.
                   if (file.found) settled_tiles.push_back(key);
                   return std::move(file.task);
                 };

@@ -129,7 +129,7 @@ TaskFile<SceneTaskRecord> read_scene_task(const std::string& root, const std::st
     }
     return {std::move(task), true};
   } catch (const std::exception& e) {
-    spdlog::warn("{}: a shard's task file that cannot be read ({}); the scene is done again", path, e.what());
+    spdlog::warn("{}: a shard's task file that cannot be taken ({}); the scene is done again", path, e.what());
     return {std::nullopt, true};
   }
 }
@@ -205,7 +205,7 @@ TaskFile<SeasonTile> read_season_task(const std::string& root, const std::string
       if (!p.empty() && !fs::is_regular_file(p, ec)) throw std::runtime_error("it names " + p + ", which is not there");
     return {std::move(tile), true};
   } catch (const std::exception& e) {
-    spdlog::warn("{}: a shard's task file that cannot be read ({}); the tile is made again", path, e.what());
+    spdlog::warn("{}: a shard's task file that cannot be taken ({}); the tile is made again", path, e.what());
     return {std::nullopt, true};
   }
 }

@@ -61,7 +61,7 @@ struct TaskFile {
 /// or one naming a file that is gone, is said in the log.
 TaskFile<SceneTaskRecord> read_scene_task(const std::string& root, const std::string& key);
 
-/// The content hashes listed by every scene task in the workspace (a task file that cannot be read
+/// The content hashes listed by every scene task in the workspace (a task file that cannot be taken
 /// lists none): for a run to keep in its catalog before it hashes the scenes.
 std::vector<StampedDigest> kept_task_hashes(const std::string& root);
 
