@@ -154,13 +154,15 @@ CogFile::CogFile(const RasterSpec& spec, const CogOptions& options, int levels, 
   if (!codec_supported(options_.codec)) throw std::logic_error("CogFile: codec " + options_.codec + " is written through GDAL");
   cell_bytes_ = cell_bytes_of(spec_.type);
   // Cells past the raster's edge hold nodata, as GDAL fills a partial tile.
-  nodata_cell_.assign(std::size_t(cell_bytes_), '\0');
+  std::string nodata_cell(std::size_t(cell_bytes_), '\0');
   switch (spec_.type) {
-    case PixelType::u8: { const auto v = std::uint8_t(spec_.nodata); std::memcpy(nodata_cell_.data(), &v, 1); break; }
-    case PixelType::i16: { const auto v = std::int16_t(spec_.nodata); std::memcpy(nodata_cell_.data(), &v, 2); break; }
-    case PixelType::u16: { const auto v = std::uint16_t(spec_.nodata); std::memcpy(nodata_cell_.data(), &v, 2); break; }
-    case PixelType::f32: { const auto v = float(spec_.nodata); std::memcpy(nodata_cell_.data(), &v, 4); break; }
+    case PixelType::u8: { const auto v = std::uint8_t(spec_.nodata); std::memcpy(nodata_cell.data(), &v, 1); break; }
+    case PixelType::i16: { const auto v = std::int16_t(spec_.nodata); std::memcpy(nodata_cell.data(), &v, 2); break; }
+    case PixelType::u16: { const auto v = std::uint16_t(spec_.nodata); std::memcpy(nodata_cell.data(), &v, 2); break; }
+    case PixelType::f32: { const auto v = float(spec_.nodata); std::memcpy(nodata_cell.data(), &v, 4); break; }
   }
+  nodata_row_.reserve(std::size_t(options_.block_size) * nodata_cell.size());
+  for (int c = 0; c < options_.block_size; ++c) nodata_row_ += nodata_cell;
   // The same choices as the GDAL path: no differencing of classes, floating-point differencing of
   // floats (TIFF Technical Note 3), horizontal differencing of integers (TIFF 6.0, section 14).
   if (options_.codec == "ZSTD") {
@@ -361,12 +363,16 @@ void CogFile::flush_band(Level& level) {
   tile_.resize(tile_row_bytes * std::size_t(block));
   for (int t = 0; t < level.tiles_across; ++t) {
     const int col0 = t * block, cols = std::min(block, level.cols - col0);
-    const bool partial = cols < block || band_rows < block;
-    if (partial)
-      for (std::size_t i = 0; i < tile_.size(); i += std::size_t(cell_bytes_)) std::memcpy(tile_.data() + i, nodata_cell_.data(), nodata_cell_.size());
-    for (int r = 0; r < band_rows; ++r)
-      std::memcpy(tile_.data() + std::size_t(r) * tile_row_bytes, level.band.data() + std::size_t(r) * row_bytes + std::size_t(col0) * std::size_t(cell_bytes_),
-                  std::size_t(cols) * std::size_t(cell_bytes_));
+    // Each tile row: its cells, then nodata past the raster's right edge; rows past its foot, nodata.
+    // (Filled row by row from a row of nodata: cell by cell, a partial tile's fill cost as much as
+    // compressing it.)
+    for (int r = 0; r < block; ++r) {
+      unsigned char* row = tile_.data() + std::size_t(r) * tile_row_bytes;
+      const std::size_t cell_bytes = r < band_rows ? std::size_t(cols) * std::size_t(cell_bytes_) : 0;
+      if (cell_bytes > 0)
+        std::memcpy(row, level.band.data() + std::size_t(r) * row_bytes + std::size_t(col0) * std::size_t(cell_bytes_), cell_bytes);
+      if (cell_bytes < tile_row_bytes) std::memcpy(row + cell_bytes, nodata_row_.data(), tile_row_bytes - cell_bytes);
+    }
     encode_tile();
     if (encoded_.size() < 4) throw std::logic_error("CogFile: a tile encoded to fewer than the 4 bytes its trailer repeats");
     append_tile(level, reinterpret_cast<const char*>(encoded_.data()), encoded_.size());

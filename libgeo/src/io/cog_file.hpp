@@ -112,7 +112,7 @@ class CogFile {
   int full_fd_ = -1;
   std::uint64_t full_size_ = 0;
   int cell_bytes_ = 1, predictor_ = 1, compression_ = 1;
-  std::string nodata_cell_;  // the nodata value's bytes, for cells past the raster's edge
+  std::string nodata_row_;  // a tile row of the nodata value, for cells past the raster's edge
   std::vector<Level> levels_;
   std::vector<unsigned char> tile_, encoded_;  // scratch
   std::string framed_;                         // scratch: a full-resolution tile as the COG holds it
