@@ -269,11 +269,16 @@ void classify_by_autumn(const CellRules& rules, int radius, int smoothing, const
     return !by_layer[i] && classes[i] == LandCover::grassland && !(q.spring == q.spring) && q.autumn == q.autumn &&
            fvc[i] >= rules.shrub_min_fvc;
   };
+  // Without a candidate (no autumn observation in the strip, as in a season of summer scenes only)
+  // nothing changes: the tables below (48 bytes a cell, freshly paged in) are not built.
+  bool any_candidate = false;
+  for (int r = row0; r < row1 && !any_candidate; ++r)
+    for (std::size_t c = 0; c < cols && !any_candidate; ++c) any_candidate = candidate(std::size_t(r) * cols + c);
+  if (!any_candidate) return;
   // Per table entry: reference shrubland count and ratio sum, grassland count and ratio sum,
   // candidate count and ratio sum.
   std::array<std::vector<std::int64_t>, 6> sat;
   for (auto& t : sat) t.assign(table, 0);
-  bool any_candidate = false;
   for (std::size_t r = 0; r < std::size_t(g.rows); ++r) {
     std::array<std::int64_t, 6> run{};  // this row's running sums
     for (std::size_t c = 0; c < cols; ++c) {
@@ -284,12 +289,11 @@ void classify_by_autumn(const CellRules& rules, int radius, int smoothing, const
         if (classes[i] == LandCover::shrubland) run[0] += 1, run[1] += value;
         if (classes[i] == LandCover::grassland) run[2] += 1, run[3] += value;
       }
-      if (candidate(i)) run[4] += 1, run[5] += value, any_candidate = true;
+      if (candidate(i)) run[4] += 1, run[5] += value;
       const std::size_t t = (r + 1) * stride + c + 1, above = r * stride + c + 1;
       for (std::size_t k = 0; k < 6; ++k) sat[k][t] = sat[k][above] + run[k];
     }
   }
-  if (!any_candidate) return;
   auto box = [&](std::size_t k, int r, int c, int half) {
     const std::size_t r0 = std::size_t(std::max(0, r - half)), r1 = std::size_t(std::min(g.rows, r + half + 1));
     const std::size_t c0 = std::size_t(std::max(0, c - half)), c1 = std::size_t(std::min(g.cols, c + half + 1));
