@@ -30,6 +30,12 @@ std::optional<char> TextTokens::next_char_raw() {
   return *at_++;
 }
 
+std::string_view TextTokens::until_either(char a, char b) {
+  const char* start = at_;
+  while (at_ != end_ && *at_ != a && *at_ != b) ++at_;
+  return std::string_view(start, std::size_t(at_ - start));
+}
+
 std::optional<double> TextTokens::real(std::string_view token) {
   const bool negative = !token.empty() && token.front() == '-';
   const std::string_view magnitude = token.substr(negative ? 1 : 0);

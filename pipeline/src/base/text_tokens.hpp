@@ -17,6 +17,9 @@ class TextTokens {
   std::optional<char> next_char();
   /// The next character as it is, whitespace included; none at the end.
   std::optional<char> next_char_raw();
+  /// The characters as they are up to (not including) the first `a` or `b`, or to the end; consumed.
+  /// (A quoted string's run of plain characters in one piece, not a character at a time.)
+  std::string_view until_either(char a, char b);
 
   /// A token as a double: a hexadecimal float ("-0x1.8p+1") by std::from_chars, the value strtod
   /// gives, any other spelling strtod reads (inf, nan, decimal) by strtod; none if it is not a number.

@@ -64,6 +64,7 @@ class Reader {
     if (tokens_.next_char() != '"') fail("a quoted string");
     std::string s;
     for (;;) {
+      s += tokens_.until_either('"', '\\');
       std::optional<char> c = tokens_.next_char_raw();
       if (c == '"') return s;
       if (c == '\\') c = tokens_.next_char_raw();  // the escaped character, as it is
