@@ -8,8 +8,10 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include "base/csv.hpp"
+#include "base/file_checksum.hpp"
 #include "base/value_names.hpp"
 #include "libgeo/io/picture.hpp"
 #include "libgeo/io/projection.hpp"
@@ -199,38 +201,59 @@ geo::io::RasterPicture draw_map_product(const std::string& product, const std::s
 }
 
 std::string raster_map_figures(const RunResults& r, bool zh, const std::string& folder, const std::string& folder_href) {
-  std::ostringstream html;
-  bool any = false;
-  std::set<std::string> drawn_files;
+  // The maps to draw, product by product and year by year: drawn side by side (each reads its
+  // raster's overviews and deflates its picture, the larger part of the report's time), then put
+  // in the page in this order.
+  struct Map {
+    const MappedProduct* product;
+    const ProductSpec* spec;
+    int year;
+    std::string path, file;
+    geo::io::RasterPicture picture;
+  };
+  std::vector<Map> maps;
   for (const MappedProduct& product : mapped_products()) {
     const ProductSpec* spec = season_spec(product.name);
     if (!spec) continue;
-    std::ostringstream figures;
     for (const YearResult& y : r.years) {
       std::string file_name = "ecomon_";
       file_name.append(std::to_string(y.year)).append("_").append(product.name).append(".tif");
       const auto path = std::find_if(y.products.begin(), y.products.end(),
                                      [&](const std::string& p) { return fs::path(p).filename().string() == file_name; });
       if (path == y.products.end() || !fs::exists(*path)) continue;
-      const geo::io::RasterPicture picture = draw_map_product(product.name, *path, kPictureWidth);
       std::string file = "map_";  // appended: GCC 12's -Wrestrict misfires on "literal" + std::string
       file.append(std::to_string(y.year)).append("_").append(product.name).append(".png");
-      fs::create_directories(folder);
-      geo::io::write_file_atomically((fs::path(folder) / file).string(), picture.png);
-      drawn_files.insert(file);
-      const Overlay overlay = zone_overlay(r.season_zones, picture.grid);
-      const std::string title = std::string(zh ? product.zh : product.en) + " " + std::to_string(y.year);
-      figures << "<figure class=\"rmap\"><svg viewBox=\"0 0 " << picture.grid.cols << " " << picture.grid.rows
-              << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"" << escape(title) << "\"><image href=\"" << escape(folder_href + file)
-              << "\" width=\"" << picture.grid.cols << "\" height=\"" << picture.grid.rows
-              << "\" style=\"image-rendering:pixelated\"/><g class=\"outlines\">" << overlay.paths << "</g><g class=\"names\">" << overlay.names
-              << "</g>" << scale_and_north(picture.grid, zh) << "</svg><figcaption><b>" << escape(title) << "</b>" << legend(product, *spec, zh)
-              << "</figcaption></figure>\n";
-      any = true;
+      maps.push_back({&product, spec, y.year, *path, file, {}});
     }
-    const std::string drawn = figures.str();
-    if (!drawn.empty()) html << "<h4>" << escape(zh ? product.zh : product.en) << "</h4>\n<div class=\"rmaps\">\n" << drawn << "</div>\n";
   }
+  if (!maps.empty()) fs::create_directories(folder);
+  for_each_in_parallel(maps.size(), [&](std::size_t i) {
+    Map& map = maps[i];
+    map.picture = draw_map_product(map.product->name, map.path, kPictureWidth);
+    geo::io::write_file_atomically((fs::path(folder) / map.file).string(), map.picture.png);
+    map.picture.png.clear();
+    map.picture.png.shrink_to_fit();
+  });
+  std::ostringstream html;
+  std::set<std::string> drawn_files;
+  for (std::size_t i = 0; i < maps.size();) {
+    const MappedProduct& product = *maps[i].product;
+    std::ostringstream figures;
+    for (; i < maps.size() && maps[i].product == &product; ++i) {
+      const Map& map = maps[i];
+      drawn_files.insert(map.file);
+      const Overlay overlay = zone_overlay(r.season_zones, map.picture.grid);
+      const std::string title = std::string(zh ? product.zh : product.en) + " " + std::to_string(map.year);
+      figures << "<figure class=\"rmap\"><svg viewBox=\"0 0 " << map.picture.grid.cols << " " << map.picture.grid.rows
+              << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"" << escape(title) << "\"><image href=\""
+              << escape(folder_href + map.file) << "\" width=\"" << map.picture.grid.cols << "\" height=\"" << map.picture.grid.rows
+              << "\" style=\"image-rendering:pixelated\"/><g class=\"outlines\">" << overlay.paths << "</g><g class=\"names\">" << overlay.names
+              << "</g>" << scale_and_north(map.picture.grid, zh) << "</svg><figcaption><b>" << escape(title) << "</b>"
+              << legend(product, *map.spec, zh) << "</figcaption></figure>\n";
+    }
+    html << "<h4>" << escape(zh ? product.zh : product.en) << "</h4>\n<div class=\"rmaps\">\n" << figures.str() << "</div>\n";
+  }
+  const bool any = !maps.empty();
   // The pictures of an earlier run that this one did not draw (a product no longer written, a year
   // no longer in the run) would be left beside a report that no longer shows them.
   std::error_code ec;
