@@ -368,10 +368,10 @@ void CogFile::flush_band(Level& level) {
     // compressing it.)
     for (int r = 0; r < block; ++r) {
       unsigned char* row = tile_.data() + std::size_t(r) * tile_row_bytes;
-      const std::size_t cell_bytes = r < band_rows ? std::size_t(cols) * std::size_t(cell_bytes_) : 0;
-      if (cell_bytes > 0)
-        std::memcpy(row, level.band.data() + std::size_t(r) * row_bytes + std::size_t(col0) * std::size_t(cell_bytes_), cell_bytes);
-      if (cell_bytes < tile_row_bytes) std::memcpy(row + cell_bytes, nodata_row_.data(), tile_row_bytes - cell_bytes);
+      const std::size_t data_bytes = r < band_rows ? std::size_t(cols) * std::size_t(cell_bytes_) : 0;
+      if (data_bytes > 0)
+        std::memcpy(row, level.band.data() + std::size_t(r) * row_bytes + std::size_t(col0) * std::size_t(cell_bytes_), data_bytes);
+      if (data_bytes < tile_row_bytes) std::memcpy(row + data_bytes, nodata_row_.data(), tile_row_bytes - data_bytes);
     }
     encode_tile();
     if (encoded_.size() < 4) throw std::logic_error("CogFile: a tile encoded to fewer than the 4 bytes its trailer repeats");

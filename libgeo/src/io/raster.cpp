@@ -71,10 +71,6 @@ GDALDataType gdal_type_of(PixelType t) {
   return GDT_Float32;
 }
 
-// The bytes of a GeoTIFF's three GeoKey tags (GeoKeyDirectory, GeoDoubleParams, GeoAsciiParams:
-// GeoTIFF 1.1, section 7.1) in its first IFD, led by the GDAL settings that change the CRS built from
-// them; none when `path` is not a little-endian TIFF file on disk with a GeoKeyDirectory, or anything
-// in it does not add up (GDAL then says what the file holds).
 // The file an open saw: a run replaces its rasters by renames while a server reads them.
 struct FileIdentity {
   bool known = false;  // the file could be stat'ed
@@ -90,8 +86,11 @@ FileIdentity identity_of(const struct stat& st) {
   return {true, st.st_dev, st.st_ino, st.st_size, std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
-// `opened`: the file at `path` before GDAL opened it; none (GDAL then says) when the file there now is
-// another one, or that one was not known.
+// The bytes of a GeoTIFF's three GeoKey tags (GeoKeyDirectory, GeoDoubleParams, GeoAsciiParams:
+// GeoTIFF 1.1, section 7.1) in its first IFD, led by the GDAL settings that change the CRS built from
+// them; none when `path` is not a little-endian TIFF file on disk with a GeoKeyDirectory, or anything
+// in it does not add up (GDAL then says what the file holds). `opened`: the file at `path` before
+// GDAL opened it; none too when the file there now is another one, or that one was not known.
 std::optional<std::string> geokey_bytes(const std::string& path, const FileIdentity& opened) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;

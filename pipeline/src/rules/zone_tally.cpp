@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
+#include <tuple>
+#include <utility>
 
 #include "base/text_tokens.hpp"
 
