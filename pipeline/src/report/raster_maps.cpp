@@ -253,7 +253,6 @@ std::string raster_map_figures(const RunResults& r, bool zh, const std::string& 
     }
     html << "<h4>" << escape(zh ? product.zh : product.en) << "</h4>\n<div class=\"rmaps\">\n" << figures.str() << "</div>\n";
   }
-  const bool any = !maps.empty();
   // The pictures of an earlier run that this one did not draw (a product no longer written, a year
   // no longer in the run) would be left beside a report that no longer shows them.
   std::error_code ec;
@@ -262,8 +261,7 @@ std::string raster_map_figures(const RunResults& r, bool zh, const std::string& 
     if (e.is_regular_file() && name.rfind("map_", 0) == 0 && e.path().extension() == ".png" && !drawn_files.count(name))
       fs::remove(e.path(), ec);
   }
-  if (!any) return "";
-  return html.str();
+  return html.str();  // empty when nothing was drawn
 }
 
 }  // namespace ecomon
