@@ -2,6 +2,7 @@
 // readers, a file replaced by an atomic rename is read anew (never through the old handle), and
 // idle readers beyond the limit are closed. geo::io::RasterReader: the CRS of every file is the one GDAL
 // gives it, whichever files were opened before.
+#include <cpl_conv.h>
 #include <gdal.h>
 #include <gtest/gtest.h>
 #include <ogr_srs_api.h>
@@ -156,4 +157,25 @@ TEST(RasterReader, TheCrsIsGdalsForEveryFileWhateverWasOpenedBefore) {
   write_in_crs(paths[0], "EPSG:32648");
   EXPECT_EQ(geo::io::RasterReader(paths[0]).grid().crs_wkt, gdal_crs(paths[6]));
   for (const std::string& p : paths) fs::remove(p);
+}
+
+// GDAL's OSR_WKT_FORMAT setting changes the WKT it gives for the same GeoKeys: a CRS reused across it
+// would be in the format of whichever file came first.
+TEST(RasterReader, TheCrsFollowsGdalsWktFormatSetting) {
+  const std::string path = temp_path("wkt_format");
+  write_in_crs(path, "EPSG:32648");
+  const std::string default_wkt = gdal_crs(path);
+  EXPECT_EQ(geo::io::RasterReader(path).grid().crs_wkt, default_wkt);
+  for (const char* format : {"WKT1", "WKT2_2018", "WKT1_ESRI"}) {
+    CPLSetConfigOption("OSR_WKT_FORMAT", format);
+    const std::string expected = gdal_crs(path);
+    EXPECT_EQ(geo::io::RasterReader(path).grid().crs_wkt, expected) << format;
+    EXPECT_EQ(geo::io::RasterReader(path).grid().crs_wkt, expected) << format << ", the second open";
+    if (std::string(format) != "WKT1") {  // GDAL's own default for a dataset's CRS
+      EXPECT_NE(expected, default_wkt) << format;
+    }
+  }
+  CPLSetConfigOption("OSR_WKT_FORMAT", nullptr);
+  EXPECT_EQ(geo::io::RasterReader(path).grid().crs_wkt, default_wkt);
+  fs::remove(path);
 }

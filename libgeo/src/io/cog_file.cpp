@@ -18,25 +18,8 @@ static_assert(std::endian::native == std::endian::little, "the TIFF writer write
 
 namespace {
 
-// TIFF 6.0 field types and their sizes; 16 (LONG8) is BigTIFF's.
+// TIFF 6.0 field types the writer writes; 16 (LONG8) is BigTIFF's.
 constexpr std::uint16_t kShort = 3, kLong = 4, kLong8 = 16;
-
-std::size_t type_size(std::uint16_t type) {
-  switch (type) {
-    case 1: case 2: case 6: case 7: return 1;
-    case 3: case 8: return 2;
-    case 4: case 9: case 11: case 13: return 4;
-    case 5: case 10: case 12: case 16: case 17: case 18: return 8;
-    default: return 0;
-  }
-}
-
-template <typename T>
-T load(const std::string& bytes, std::size_t at) {
-  T v;
-  std::memcpy(&v, bytes.data() + at, sizeof(T));
-  return v;
-}
 
 template <typename T>
 void append(std::string& out, T v) {
@@ -108,28 +91,6 @@ std::atomic<bool> insert_in_place{true};
 }  // namespace
 
 void set_insert_in_place(bool allowed) { insert_in_place = allowed; }
-
-std::vector<TiffField> read_first_ifd(const std::string& file, const std::vector<std::uint16_t>& wanted) {
-  const auto bad = [] { return WriteError("the GeoTIFF template GDAL wrote is not a little-endian classic TIFF"); };
-  if (file.size() < 8 || file.compare(0, 4, std::string("II*\0", 4)) != 0) throw bad();
-  const std::uint32_t ifd = load<std::uint32_t>(file, 4);
-  if (std::uint64_t(ifd) + 2 > file.size()) throw bad();
-  const std::uint16_t entries = load<std::uint16_t>(file, ifd);
-  if (std::uint64_t(ifd) + 2 + 12ull * entries > file.size()) throw bad();
-  std::vector<TiffField> out;
-  for (std::uint16_t i = 0; i < entries; ++i) {
-    const std::size_t at = ifd + 2 + 12u * i;
-    const std::uint16_t tag = load<std::uint16_t>(file, at), type = load<std::uint16_t>(file, at + 2);
-    const std::uint32_t count = load<std::uint32_t>(file, at + 4);
-    if (std::find(wanted.begin(), wanted.end(), tag) == wanted.end()) continue;
-    const std::uint64_t size = std::uint64_t(type_size(type)) * count;
-    if (type_size(type) == 0) throw bad();
-    const std::uint64_t from = size <= 4 ? at + 8 : load<std::uint32_t>(file, at + 8);
-    if (from + size > file.size()) throw bad();
-    out.push_back({tag, type, count, file.substr(from, size)});
-  }
-  return out;
-}
 
 bool codec_supported(const std::string& codec) { return codec == "ZSTD" || codec == "DEFLATE" || codec == "NONE"; }
 
@@ -505,7 +466,7 @@ CogPlacement CogFile::write(const std::string& path, const std::string& target, 
       for (TiffField& f : ifds[i])
         if (f.tag == 324 || f.tag == 325) {
           f.type = big ? kLong8 : kLong;
-          f.bytes.assign(f.count * type_size(f.type), '\0');
+          f.bytes.assign(f.count * tiff_type_size(f.type), '\0');
         }
       layout.ifd_at.push_back(pos);
       pos += big ? 8 + 20 * ifds[i].size() + 8 : 2 + 12 * ifds[i].size() + 4;

@@ -24,20 +24,9 @@
 #include <vector>
 
 #include "libgeo/io/raster.hpp"
+#include "tiff_ifd.hpp"
 
 namespace geo::io::cog {
-
-/// One TIFF field as a little-endian file holds it: tag, TIFF type, value count and the value bytes.
-struct TiffField {
-  std::uint16_t tag = 0, type = 0;
-  std::uint64_t count = 0;
-  std::string bytes;
-};
-
-/// The fields of the first IFD of a little-endian classic TIFF held in `file` whose tags are in
-/// `wanted` (GDAL's georeferencing and metadata tags of a template it wrote). Throws WriteError on a
-/// file that is not one.
-std::vector<TiffField> read_first_ifd(const std::string& file, const std::vector<std::uint16_t>& wanted);
 
 /// Whether the direct writer encodes `codec` (ZSTD, DEFLATE, NONE); others go through GDAL.
 bool codec_supported(const std::string& codec);

@@ -11,9 +11,9 @@
 #include <ogr_api.h>
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cmath>
@@ -28,6 +28,7 @@
 #include <type_traits>
 
 #include "cog_file.hpp"
+#include "tiff_ifd.hpp"
 #include "libgeo/io/vsi.hpp"
 
 namespace geo::io {
@@ -71,80 +72,39 @@ GDALDataType gdal_type_of(PixelType t) {
   return GDT_Float32;
 }
 
-// The file an open saw: a run replaces its rasters by renames while a server reads them.
-struct FileIdentity {
-  bool known = false;  // the file could be stat'ed
-  dev_t device = 0;
-  ino_t inode = 0;
-  off_t size = 0;
-  std::int64_t modified_ns = 0;
-  bool operator==(const FileIdentity& o) const {
-    return known && o.known && device == o.device && inode == o.inode && size == o.size && modified_ns == o.modified_ns;
-  }
-};
-FileIdentity identity_of(const struct stat& st) {
-  return {true, st.st_dev, st.st_ino, st.st_size, std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
-}
+// The GDAL settings that change the CRS GDAL builds from a GeoTIFF's GeoKeys or the WKT it gives for
+// it (GDAL's GTiff driver and OGRSpatialReference::exportToWkt documentation).
+constexpr const char* kCrsSettings[] = {"GTIFF_SRS_SOURCE", "GTIFF_REPORT_COMPD_CS", "GTIFF_LINEAR_UNITS", "GDAL_GEOREF_SOURCES",
+                                        "OSR_WKT_FORMAT"};
 
 // The bytes of a GeoTIFF's three GeoKey tags (GeoKeyDirectory, GeoDoubleParams, GeoAsciiParams:
-// GeoTIFF 1.1, section 7.1) in its first IFD, led by the GDAL settings that change the CRS built from
-// them; none when `path` is not a little-endian TIFF file on disk with a GeoKeyDirectory, or anything
-// in it does not add up (GDAL then says what the file holds). `opened`: the file at `path` before
-// GDAL opened it; none too when the file there now is another one, or that one was not known.
-std::optional<std::string> geokey_bytes(const std::string& path, const FileIdentity& opened) {
+// GeoTIFF 1.1, section 7.1) in its first IFD, led by the values of kCrsSettings; none when `path` is not
+// a little-endian TIFF or BigTIFF with a GeoKeyDirectory, or anything in it does not add up (GDAL then
+// says what the file holds). `opened`: the file at `path` before GDAL opened it; none too when the file
+// there now is another one, or that one was not known.
+std::optional<std::string> geokey_bytes(const std::string& path, const FileStamp& opened) {
+  if (!opened.known) return std::nullopt;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   struct FdCloser {
     int fd;
     ~FdCloser() { ::close(fd); }
   } closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(identity_of(st) == opened)) return std::nullopt;
-  const off_t file_size = st.st_size;
-  const auto read_at = [&](std::uint64_t at, std::size_t n, std::string& out) {
-    out.assign(n, '\0');
-    return at + n <= std::uint64_t(file_size) && ::pread(fd, out.data(), n, off_t(at)) == ssize_t(n);
+  if (!(stamp_of_descriptor(fd) == opened)) return std::nullopt;
+  const auto bytes_at = [&](std::uint64_t offset, std::size_t size, std::string& out) {
+    if (offset > opened.bytes || size > opened.bytes - offset) return false;
+    out.assign(size, '\0');
+    return ::pread(fd, out.data(), size, off_t(offset)) == ssize_t(size);
   };
-  const auto load = [](const std::string& bytes, std::size_t at, std::size_t width) {
-    std::uint64_t v = 0;
-    for (std::size_t i = width; i-- > 0;) v = v << 8 | static_cast<unsigned char>(bytes[at + i]);
-    return v;
-  };
-  std::string header;
-  if (file_size < 16 || !read_at(0, 16, header)) return std::nullopt;
-  const bool big = header.compare(0, 4, std::string("II+\0", 4)) == 0;
-  if (!big && header.compare(0, 4, std::string("II*\0", 4)) != 0) return std::nullopt;
-  if (big && (load(header, 4, 2) != 8 || load(header, 6, 2) != 0)) return std::nullopt;
-  const std::uint64_t ifd = big ? load(header, 8, 8) : load(header, 4, 4);
-  const std::size_t count_bytes = big ? 8 : 2, entry_bytes = big ? 20 : 12, inline_bytes = big ? 8 : 4;
-  std::string count;
-  if (!read_at(ifd, count_bytes, count)) return std::nullopt;
-  const std::uint64_t entries = load(count, 0, count_bytes);
-  if (entries == 0 || entries > 4096) return std::nullopt;
-  std::string table;
-  if (!read_at(ifd + count_bytes, std::size_t(entries * entry_bytes), table)) return std::nullopt;
+  const std::optional<std::vector<TiffField>> fields = read_first_ifd(bytes_at, {34735, 34736, 34737});
+  if (!fields || std::none_of(fields->begin(), fields->end(), [](const TiffField& f) { return f.tag == 34735; })) return std::nullopt;
   std::string key;
-  for (const char* option : {"GTIFF_SRS_SOURCE", "GTIFF_REPORT_COMPD_CS", "GTIFF_LINEAR_UNITS", "GDAL_GEOREF_SOURCES"}) {
-    key += CPLGetConfigOption(option, "");
+  for (const char* setting : kCrsSettings) {
+    key += CPLGetConfigOption(setting, "");
     key += '\n';
   }
-  bool directory = false;
-  for (std::uint64_t e = 0; e < entries; ++e) {
-    const std::size_t at = std::size_t(e * entry_bytes);
-    const std::uint64_t tag = load(table, at, 2), type = load(table, at + 2, 2);
-    if (tag != 34735 && tag != 34736 && tag != 34737) continue;
-    const std::uint64_t n = load(table, at + 4, big ? 8 : 4);
-    const std::uint64_t width = type == 3 ? 2 : type == 12 ? 8 : type == 2 || type == 1 || type == 7 ? 1 : 0;  // SHORT, DOUBLE, ASCII
-    if (width == 0 || n > (1u << 20)) return std::nullopt;
-    std::string value;
-    if (n * width <= inline_bytes)
-      value = table.substr(at + 4 + (big ? 8 : 4), std::size_t(n * width));
-    else if (!read_at(load(table, at + 4 + (big ? 8 : 4), inline_bytes), std::size_t(n * width), value))
-      return std::nullopt;
-    directory = directory || tag == 34735;
-    key += std::to_string(tag) + ":" + std::to_string(type) + ":" + std::to_string(value.size()) + ":" + value;
-  }
-  if (!directory) return std::nullopt;
+  for (const TiffField& f : *fields)
+    key += std::to_string(f.tag) + ":" + std::to_string(f.type) + ":" + std::to_string(f.bytes.size()) + ":" + f.bytes;
   return key;
 }
 
@@ -152,7 +112,7 @@ std::optional<std::string> geokey_bytes(const std::string& path, const FileIdent
 // 1.5 ms a file (GDAL 3.6), a tenth of a reduce that opens some two hundred rasters of two CRSs. With
 // GDAL's side files off (initialise_gdal turns PAM off), the CRS is a function of the GeoKey tags and a
 // few settings alone, so the WKT GDAL built once for the same bytes is the file's.
-std::string crs_wkt_of(GDALDatasetH ds, const std::string& path, const FileIdentity& opened) {
+std::string crs_wkt_of(GDALDatasetH ds, const std::string& path, const FileStamp& opened) {
   const auto gdal_wkt = [&] {
     const char* wkt = GDALGetProjectionRef(ds);
     return std::string(wkt ? wkt : "");
@@ -176,7 +136,7 @@ std::string crs_wkt_of(GDALDatasetH ds, const std::string& path, const FileIdent
   return wkt;
 }
 
-Grid grid_of(GDALDatasetH ds, const std::string& path, const FileIdentity& opened) {
+Grid grid_of(GDALDatasetH ds, const std::string& path, const FileStamp& opened) {
   Grid g;
   g.cols = GDALGetRasterXSize(ds);
   g.rows = GDALGetRasterYSize(ds);
@@ -240,7 +200,8 @@ RasterReader::RasterReader(const std::string& path) : RasterReader(path, 1) {}
 
 RasterReader::RasterReader(const std::string& path, int decode_threads) : path_(path) {
   // Opening a FIFO waits for a writer that may never come.
-  if (const std::string why = special_file_problem(path); !why.empty()) throw IoError(path + ": " + why);
+  FileStamp opened;  // the file GDAL is about to open, to know it again when its CRS is reused
+  if (const std::string why = special_file_problem(path, opened); !why.empty()) throw IoError(path + ": " + why);
   CPLErrorReset();
   // The option only where the file's driver declares it (GDAL warns of an open option a driver lacks).
   const std::string threads = "NUM_THREADS=" + std::to_string(decode_threads);
@@ -251,8 +212,6 @@ RasterReader::RasterReader(const std::string& path, int decode_threads) : path_(
       if (const char* list = GDALGetMetadataItem(driver, GDAL_DMD_OPENOPTIONLIST, nullptr))
         // GDAL's XML quotes attributes with ' (GTiff) or " (others): either.
         threaded = std::strstr(list, "name='NUM_THREADS'") != nullptr || std::strstr(list, "name=\"NUM_THREADS\"") != nullptr;
-  struct stat before {};
-  const FileIdentity opened = ::stat(path.c_str(), &before) == 0 ? identity_of(before) : FileIdentity{};
   GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, threaded ? open_options : nullptr, nullptr);
   if (!ds) throw_open_failure(path);
   dataset_ = ds;
@@ -613,7 +572,7 @@ void describe_dataset(GDALDatasetH ds, const RasterSpec& spec) {
 // The TIFF fields GDAL writes for `spec` beyond the cells' layout (photometric, colour map, the
 // GeoTIFF georeferencing, GDAL_METADATA, GDAL_NODATA), taken from a one-cell GeoTIFF GDAL writes in
 // memory: the direct COG writer carries exactly what GDAL would, with no GeoTIFF code of its own.
-std::vector<cog::TiffField> gdal_fields_for(const RasterSpec& spec, const std::string& target) {
+std::vector<TiffField> gdal_fields_for(const RasterSpec& spec, const std::string& target) {
   static std::atomic<unsigned long> counter{0};
   const std::string name = "/vsimem/ecomon_template_" + std::to_string(counter++) + ".tif";
   RasterSpec one_cell = spec;
@@ -629,7 +588,12 @@ std::vector<cog::TiffField> gdal_fields_for(const RasterSpec& spec, const std::s
   VSIUnlink(name.c_str());
   // Photometric, ColorMap, ModelPixelScale, ModelTiepoint, ModelTransformation, GeoKeyDirectory,
   // GeoDoubleParams, GeoAsciiParams, GDAL_METADATA, GDAL_NODATA.
-  return cog::read_first_ifd(file, {262, 320, 33550, 33922, 34264, 34735, 34736, 34737, 42112, 42113});
+  // The fields are copied into a classic TIFF, so they must come from one.
+  std::optional<std::vector<TiffField>> fields;
+  if (file.compare(0, 4, std::string("II*\0", 4)) == 0)
+    fields = read_first_ifd(file, {262, 320, 33550, 33922, 34264, 34735, 34736, 34737, 42112, 42113});
+  if (!fields) throw WriteError(target + ": the GeoTIFF template GDAL wrote is not a little-endian classic TIFF");
+  return std::move(*fields);
 }
 
 }  // namespace
@@ -649,7 +613,7 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
   // memory in check for any width.
   if (options_.cloud_optimized && cog::codec_supported(options_.codec) && cog::band_bytes(spec_, options_, levels) <= kDirectBandBytes) {
     // A part has no IFD of its own: the GDAL template is only made for a whole COG.
-    direct_ = std::make_unique<cog::CogFile>(spec_, options_, levels, options_.part_rows > 0 ? std::vector<cog::TiffField>{} : gdal_fields_for(spec_, path_),
+    direct_ = std::make_unique<cog::CogFile>(spec_, options_, levels, options_.part_rows > 0 ? std::vector<TiffField>{} : gdal_fields_for(spec_, path_),
                                              temp_path_);
     if (options_.part_rows > 0) direct_->start_part(options_.part_row0);
     if (levels > 0)

@@ -2,15 +2,7 @@
 
 #include <utility>
 
-#include <sys/stat.h>
-
 namespace geo::io {
-
-ReaderPool::FileStamp ReaderPool::stamp_of(const std::string& path) {
-  struct stat st {};
-  if (path.rfind("/vsi", 0) == 0 || ::stat(path.c_str(), &st) != 0) return {};
-  return {std::uintmax_t(st.st_ino), std::uintmax_t(st.st_size), std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
-}
 
 ReaderPool::Lease::~Lease() {
   if (pool_ && reader_) pool_->give_back(stamp_, std::move(reader_));

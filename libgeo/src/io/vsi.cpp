@@ -16,15 +16,50 @@
 
 namespace geo::io {
 
-std::string special_file_problem(const std::string& path) {
+namespace {
+
+// `struct stat`, or VSIStatL's `struct stat64`.
+template <typename Stat>
+FileStamp stamp_from(const Stat& st) {
+  return {true, std::uint64_t(st.st_dev), std::uint64_t(st.st_ino), std::uint64_t(st.st_size),
+          std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
+
+bool is_vsi(const std::string& path) { return path.rfind("/vsi", 0) == 0; }
+
+}  // namespace
+
+std::string special_file_problem(const std::string& path, FileStamp& stamp) {
+  stamp = {};
   VSIStatBufL st;
-  if (VSIStatL(path.c_str(), &st) != 0 || VSI_ISREG(st.st_mode) || VSI_ISDIR(st.st_mode)) return "";
+  if (VSIStatL(path.c_str(), &st) != 0 || VSI_ISDIR(st.st_mode)) return "";
+  if (VSI_ISREG(st.st_mode)) {
+    if (!is_vsi(path)) stamp = stamp_from(st);  // a local path's VSIStatL is its stat
+    return "";
+  }
   const char* what = S_ISFIFO(st.st_mode)   ? "a FIFO (named pipe)"
                      : S_ISSOCK(st.st_mode) ? "a socket"
                      : S_ISCHR(st.st_mode)  ? "a character device"
                      : S_ISBLK(st.st_mode)  ? "a block device"
                                             : "a special file";
   return std::string("is ") + what + ", not a regular file";
+}
+
+std::string special_file_problem(const std::string& path) {
+  FileStamp unused;
+  return special_file_problem(path, unused);
+}
+
+FileStamp stamp_of(const std::string& path) {
+  struct stat st {};
+  if (is_vsi(path) || ::stat(path.c_str(), &st) != 0) return {};
+  return stamp_from(st);
+}
+
+FileStamp stamp_of_descriptor(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return {};
+  return stamp_from(st);
 }
 
 std::string read_text_file(const std::string& path) {

@@ -46,7 +46,7 @@ Workspace Workspace::open(const std::string& dir) {
   }
   w.publication_ = w.catalog_->publication_run();
   for (const auto& [year, stored] : w.years_)
-    for (const auto& [name, path] : w.rasters(year).paths) w.raster_stamps_[path] = geo::io::ReaderPool::stamp_of(path);
+    for (const auto& [name, path] : w.rasters(year).paths) w.raster_stamps_[path] = geo::io::stamp_of(path);
   return w;
 }
 
@@ -59,7 +59,7 @@ std::vector<std::string> Workspace::file_checksums(const std::vector<std::string
 bool Workspace::rasters_unchanged(int y) const {
   for (const auto& [name, path] : rasters(y).paths) {
     const auto at = raster_stamps_.find(path);
-    if (at == raster_stamps_.end() || !(geo::io::ReaderPool::stamp_of(path) == at->second)) return false;
+    if (at == raster_stamps_.end() || !(geo::io::stamp_of(path) == at->second)) return false;
   }
   return true;
 }

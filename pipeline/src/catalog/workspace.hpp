@@ -16,6 +16,7 @@
 #include "libgeo/grid.hpp"
 #include "libgeo/io/reader_pool.hpp"
 #include "libgeo/io/vector.hpp"
+#include "libgeo/io/vsi.hpp"
 
 namespace ecomon {
 
@@ -77,7 +78,7 @@ class Workspace {
   std::map<int, StoredYear> years_;
   std::map<int, std::string> unreadable_;  // published years whose stored text could not be read, and why
   std::int64_t publication_ = 0;
-  std::map<std::string, geo::io::ReaderPool::FileStamp> raster_stamps_;  // every year's rasters as opened
+  std::map<std::string, geo::io::FileStamp> raster_stamps_;  // every year's rasters as opened
   // Open readers of the rasters, lent to queries and kept between them (with their decoded blocks).
   std::unique_ptr<geo::io::ReaderPool> readers_;
   // What year_result() and zones() read from outside the catalog, read once (a query of many

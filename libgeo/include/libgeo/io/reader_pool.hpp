@@ -3,8 +3,8 @@
 // otherwise open every file per request (parse its header and CRS, list its folder) and decode its
 // blocks again, since GDAL's block cache keeps a dataset's blocks only while the dataset is open.
 // A reader is lent to one borrower at a time (a GDAL dataset is not thread-safe) and comes back when
-// the lease ends; a file replaced on disk (another inode, size or modification time, as an atomic
-// rename makes it) is opened anew, never read through a stale handle.
+// the lease ends; a file replaced on disk (another FileStamp: device, inode, size or modification
+// time, as an atomic rename changes it) is opened anew, never read through a stale handle.
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -13,6 +13,7 @@
 #include <string>
 
 #include "libgeo/io/raster.hpp"
+#include "libgeo/io/vsi.hpp"
 
 namespace geo::io {
 
@@ -23,14 +24,6 @@ class ReaderPool {
   explicit ReaderPool(std::size_t max_idle = 64) : max_idle_(max_idle) {}
   ReaderPool(const ReaderPool&) = delete;
   ReaderPool& operator=(const ReaderPool&) = delete;
-
-  /// Which file a path names now (a /vsi path, which has no stat of its own: zeros, the path alone).
-  struct FileStamp {
-    std::uintmax_t inode = 0, bytes = 0;
-    std::int64_t mtime_ns = 0;
-    bool operator==(const FileStamp& o) const { return inode == o.inode && bytes == o.bytes && mtime_ns == o.mtime_ns; }
-  };
-  static FileStamp stamp_of(const std::string& path);
 
   /// A reader lent until the lease ends (the pool must outlive it); without a pool, a reader of its own.
   class Lease {

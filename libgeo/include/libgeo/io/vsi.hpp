@@ -1,5 +1,6 @@
 #pragma once
 // Files through GDAL's virtual file systems, so that a scene can be a folder or a .tar of one.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,22 @@ bool is_directory(const std::string& path);
 /// or a device, which would block or never end when opened and read; then what it is, in words
 /// ("is a FIFO (named pipe), not a regular file"). Symbolic links are followed.
 std::string special_file_problem(const std::string& path);
+
+/// Which file a local path names now, as an atomic rename or a rewrite changes it: its device, inode,
+/// size and modification time (ns). A /vsi path, or one that cannot be stat'ed, has no stamp of its own
+/// (`known` false, the rest zero): two such stamps are equal, so a caller that must tell files apart
+/// checks `known`.
+struct FileStamp {
+  bool known = false;
+  std::uint64_t device = 0, inode = 0, bytes = 0;
+  std::int64_t mtime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+FileStamp stamp_of(const std::string& path);
+/// The stamp of the file open as descriptor `fd`; unknown unless it is a regular file.
+FileStamp stamp_of_descriptor(int fd);
+/// special_file_problem(path), and the path's stamp from the same stat in `stamp`.
+std::string special_file_problem(const std::string& path, FileStamp& stamp);
 
 /// Checks a (plain, uncompressed) tar archive's structure without extracting it: every header's
 /// checksum, and that every member's data lies inside the file. Returns "" when it is whole, else
