@@ -1,6 +1,7 @@
 // Ellipsoidal cell areas: analytic totals for geographic grids, UTM scale factors, and projected cell
 // areas summed over a polygon against its geodesic area.
 #include <gtest/gtest.h>
+#include <proj.h>
 
 #include <cmath>
 #include <numbers>
@@ -112,4 +113,54 @@ TEST(CoordinateTransformer, ReusedAndConcurrentTransformersGiveTheSameFigures) {
       ASSERT_EQ(points[i].y, first[i].y);
     }
   EXPECT_THROW(geo::io::CoordinateTransformer("EPSG:4326", "not a CRS"), geo::io::IoError);
+}
+
+// Each direction of a CRS pair gives what PROJ's own operation for that direction gives, to the bit,
+// whichever direction a process made first: the way back is made as the inverse of the way there,
+// and the operations are copied from the first one made. The CRSs of a run (UTM, the regional
+// Albers grid, WGS 84), China's geodetic CRSs, and Beijing 1954, for which PROJ keeps several
+// candidate operations (no single inverse: both directions are searched).
+TEST(CoordinateTransformer, EitherDirectionIsPROJsOwnOperation) {
+  const std::string albers = geo::io::crs_wkt("+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs +type=crs");
+  const std::string utm48 = geo::io::crs_wkt("EPSG:32648");
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {utm48, albers}, {albers, "EPSG:4326"}, {"EPSG:4326", utm48}, {"EPSG:32649", albers}, {"EPSG:4490", "EPSG:4326"},
+      {"EPSG:4547", albers}, {"EPSG:4214", "EPSG:4326"}};
+  // Points over Inner Mongolia in each pair's first CRS.
+  const auto points_in = [](const std::string& crs) {
+    std::vector<geo::Point> lonlat;
+    for (double lon = 97.2; lon <= 126; lon += 1.3)
+      for (double lat = 37.6; lat <= 53; lat += 0.7) lonlat.push_back({lon, lat});
+    geo::io::CoordinateTransformer("EPSG:4326", crs).transform(lonlat);
+    return lonlat;
+  };
+  // PROJ's own operation from `from` to `to`, made afresh.
+  const auto by_proj = [](const std::string& from, const std::string& to, std::vector<geo::Point> points) {
+    PJ_CONTEXT* ctx = proj_context_create();
+    PJ* raw = proj_create_crs_to_crs(ctx, from.c_str(), to.c_str(), nullptr);
+    PJ* op = raw ? proj_normalize_for_visualization(ctx, raw) : nullptr;
+    EXPECT_NE(op, nullptr);
+    if (op) proj_trans_generic(op, PJ_FWD, &points[0].x, sizeof(geo::Point), points.size(), &points[0].y, sizeof(geo::Point), points.size(), nullptr, 0, 0, nullptr, 0, 0);
+    proj_destroy(op);
+    proj_destroy(raw);
+    proj_context_destroy(ctx);
+    return points;
+  };
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    const auto& [a, b] = pairs[k];
+    const std::vector<geo::Point> in_a = points_in(a);
+    const std::vector<geo::Point> in_b = by_proj(a, b, in_a);
+    // Half the pairs backwards first, so that each way is both the first made and the inverse.
+    for (int turn = 0; turn < 2; ++turn) {
+      const bool forward = (turn == 0) == (k % 2 == 0);
+      std::vector<geo::Point> got = forward ? in_a : in_b;
+      geo::io::CoordinateTransformer(forward ? a : b, forward ? b : a).transform(got);
+      const std::vector<geo::Point> expected = forward ? in_b : by_proj(b, a, in_b);
+      ASSERT_EQ(got.size(), expected.size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        ASSERT_EQ(got[i].x, expected[i].x) << "pair " << k << (forward ? " there" : " back") << ", point " << i;
+        ASSERT_EQ(got[i].y, expected[i].y) << "pair " << k << (forward ? " there" : " back") << ", point " << i;
+      }
+    }
+  }
 }

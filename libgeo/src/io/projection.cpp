@@ -120,6 +120,70 @@ IdleTransformers& idle_transformers() {
   return *idle;
 }
 
+// The operation of each CRS pair a process has used, made once and copied (proj_clone, about 0.1 ms)
+// for every transformer after: choosing it takes PROJ 3-80 ms (a search of its database, most of it
+// identifying the CRSs' datums by name). Held in one context of their own, under a lock, and never
+// destroyed (PROJ's own state may be gone at exit), but for a fresh start past kPairs pairs.
+//
+// The way back is the inverse of the way there (proj_coordoperation_create_inverse, about 0.1 ms)
+// rather than a second search. PROJ's search from B to A finds the inverse of the operation from A to
+// B, so both give the same figures to the bit (the test CoordinateTransformer.EitherDirectionIsPROJsOwnOperation
+// checks this for the CRSs a run uses); whichever direction comes first, the operation for the CRS
+// named first in sorting order is the one searched for and the other its inverse, so the figures never
+// depend on what a process transformed before. A pair for which PROJ keeps several candidate
+// operations (chosen per point by area of use) has no single inverse: both directions are searched.
+struct OperationTemplates {
+  std::mutex mutex;
+  PJ_CONTEXT* ctx = proj_context_create();
+  std::map<std::string, PJ*> by_pair;  // "from\nto" -> the operation, in x, y order
+  static constexpr std::size_t kPairs = 64;
+};
+
+OperationTemplates& operation_templates() {
+  static OperationTemplates* templates = new OperationTemplates;
+  return *templates;
+}
+
+// The operation from `from` to `to` in x, y order, made in `ctx`; throws IoError when PROJ has none.
+PJ* searched_operation(PJ_CONTEXT* ctx, const std::string& from, const std::string& to) {
+  PJ* raw = proj_create_crs_to_crs(ctx, from.c_str(), to.c_str(), nullptr);
+  if (!raw) throw IoError("PROJ: no transformation from " + from.substr(0, 60) + " to " + to.substr(0, 60));
+  PJ* norm = proj_normalize_for_visualization(ctx, raw);
+  proj_destroy(raw);
+  if (!norm) throw IoError("PROJ: cannot put the transformation from " + from.substr(0, 60) + " to " + to.substr(0, 60) + " in x, y order");
+  return norm;
+}
+
+bool is_single_operation(const PJ* op) {
+  switch (proj_get_type(op)) {
+    case PJ_TYPE_CONVERSION:
+    case PJ_TYPE_TRANSFORMATION:
+    case PJ_TYPE_CONCATENATED_OPERATION:
+    case PJ_TYPE_OTHER_COORDINATE_OPERATION:
+      return true;
+    default:
+      return false;  // several candidates kept by proj_create_crs_to_crs
+  }
+}
+
+// The operation from `from` to `to`, as `templates` holds it or makes it now; the caller holds the lock.
+PJ* template_operation(OperationTemplates& templates, const std::string& from, const std::string& to) {
+  const std::string pair = from + '\n' + to;
+  if (const auto it = templates.by_pair.find(pair); it != templates.by_pair.end()) return it->second;
+  PJ* op = nullptr;
+  if (to < from) {
+    PJ* there = template_operation(templates, to, from);
+    if (is_single_operation(there)) op = proj_coordoperation_create_inverse(templates.ctx, there);
+  }
+  if (!op) op = searched_operation(templates.ctx, from, to);
+  if (templates.by_pair.size() >= OperationTemplates::kPairs) {  // a server asked for many CRSs: start afresh
+    for (auto& [name, kept] : templates.by_pair) proj_destroy(kept);
+    templates.by_pair.clear();
+  }
+  templates.by_pair.emplace(pair, op);
+  return op;
+}
+
 }  // namespace
 
 CoordinateTransformer::CoordinateTransformer(const std::string& from, const std::string& to) : pair_(from + '\n' + to) {
@@ -133,19 +197,21 @@ CoordinateTransformer::CoordinateTransformer(const std::string& from, const std:
     }
   }
   PJ_CONTEXT* ctx = proj_context_create();
-  PJ* raw = proj_create_crs_to_crs(ctx, from.c_str(), to.c_str(), nullptr);
-  if (!raw) {
+  PJ* op = nullptr;
+  try {
+    OperationTemplates& templates = operation_templates();
+    const std::lock_guard<std::mutex> lock(templates.mutex);
+    op = proj_clone(ctx, template_operation(templates, from, to));
+  } catch (...) {
     proj_context_destroy(ctx);
-    throw IoError("PROJ: no transformation from " + from.substr(0, 60) + " to " + to.substr(0, 60));
+    throw;
   }
-  PJ* norm = proj_normalize_for_visualization(ctx, raw);
-  proj_destroy(raw);
-  if (!norm) {
+  if (!op) {
     proj_context_destroy(ctx);
-    throw IoError("PROJ: cannot put the transformation from " + from.substr(0, 60) + " to " + to.substr(0, 60) + " in x, y order");
+    throw IoError("PROJ: cannot copy the transformation from " + from.substr(0, 60) + " to " + to.substr(0, 60));
   }
   ctx_ = ctx;
-  pj_ = norm;
+  pj_ = op;
 }
 
 CoordinateTransformer::~CoordinateTransformer() {
