@@ -10,6 +10,7 @@
 #include <cmath>
 #include <memory>
 
+#include "dataset_crs.hpp"
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/vsi.hpp"
 
@@ -33,6 +34,7 @@ std::array<std::uint8_t, 4> ramp_colour(const std::vector<RampStop>& ramp, doubl
 
 RasterPicture render_raster_png(const std::string& path, const std::vector<ColourEntry>& classes, const std::vector<RampStop>& ramp,
                                 int max_width, const std::string& to_crs) {
+  const FileStamp opened = stamp_of(path);  // to know the file again when its CRS is reused
   const std::unique_ptr<void, void (*)(void*)> ds(GDALOpen(path.c_str(), GA_ReadOnly), [](void* d) {
     if (d) GDALClose(d);
   });
@@ -102,20 +104,20 @@ RasterPicture render_raster_png(const std::string& path, const std::vector<Colou
     throw IoError(path + ": cannot draw it");
   double transform[6];
   GDALGetGeoTransform(ds.get(), transform);
-  const char* source_wkt = GDALGetProjectionRef(ds.get());
+  const std::string source_wkt = dataset_crs_wkt(ds.get(), path, opened);
   // The picture's own georeference: the raster's extent at the picture's size.
   double picture_transform[6] = {transform[0], transform[1] * cols / width, transform[2], transform[3], transform[4], transform[5] * rows / height};
   GDALSetGeoTransform(picture.get(), picture_transform);
-  if (source_wkt) GDALSetProjection(picture.get(), source_wkt);
+  if (!source_wkt.empty()) GDALSetProjection(picture.get(), source_wkt.c_str());
   // Warped, when asked, as a picture: nearest neighbour over the palette's indices (no colour is
   // mixed; outside the raster the index is 0: transparent). The warped picture keeps the palette.
   std::unique_ptr<void, void (*)(void*)> warped(nullptr, [](void* d) {
     if (d) GDALClose(d);
   });
   if (!to_crs.empty()) {
-    if (!source_wkt || !*source_wkt) throw IoError(path + ": has no CRS; its picture cannot be put into " + to_crs);
+    if (source_wkt.empty()) throw IoError(path + ": has no CRS; its picture cannot be put into " + to_crs);
     const std::string target_wkt = crs_wkt(to_crs);
-    warped.reset(GDALAutoCreateWarpedVRT(picture.get(), source_wkt, target_wkt.c_str(), GRA_NearestNeighbour, 0.0, nullptr));
+    warped.reset(GDALAutoCreateWarpedVRT(picture.get(), source_wkt.c_str(), target_wkt.c_str(), GRA_NearestNeighbour, 0.0, nullptr));
     if (!warped) throw IoError(path + ": its picture cannot be warped into " + to_crs + ": " + CPLGetLastErrorMsg());
   }
   GDALDatasetH drawn = warped ? warped.get() : picture.get();

@@ -28,6 +28,7 @@
 #include <type_traits>
 
 #include "cog_file.hpp"
+#include "dataset_crs.hpp"
 #include "tiff_ifd.hpp"
 #include "libgeo/io/vsi.hpp"
 
@@ -108,11 +109,13 @@ std::optional<std::string> geokey_bytes(const std::string& path, const FileStamp
   return key;
 }
 
+}  // namespace
+
 // GDAL builds a GeoTIFF's CRS from its GeoKeys anew on every open, with PROJ database lookups: about
 // 1.5 ms a file (GDAL 3.6), a tenth of a reduce that opens some two hundred rasters of two CRSs. With
 // GDAL's side files off (initialise_gdal turns PAM off), the CRS is a function of the GeoKey tags and a
 // few settings alone, so the WKT GDAL built once for the same bytes is the file's.
-std::string crs_wkt_of(GDALDatasetH ds, const std::string& path, const FileStamp& opened) {
+std::string dataset_crs_wkt(GDALDatasetH ds, const std::string& path, const FileStamp& opened) {
   const auto gdal_wkt = [&] {
     const char* wkt = GDALGetProjectionRef(ds);
     return std::string(wkt ? wkt : "");
@@ -136,6 +139,8 @@ std::string crs_wkt_of(GDALDatasetH ds, const std::string& path, const FileStamp
   return wkt;
 }
 
+namespace {
+
 Grid grid_of(GDALDatasetH ds, const std::string& path, const FileStamp& opened) {
   Grid g;
   g.cols = GDALGetRasterXSize(ds);
@@ -144,13 +149,9 @@ Grid grid_of(GDALDatasetH ds, const std::string& path, const FileStamp& opened) 
   if (GDALGetGeoTransform(ds, gt) != CE_None) throw IoError(path + ": has no geotransform (not a georeferenced raster)");
   if (gt[2] != 0 || gt[4] != 0) throw IoError(path + ": rotated geotransforms are not supported");
   g.transform = GeoTransform{gt[0], gt[1], gt[3], gt[5]};
-  g.crs_wkt = crs_wkt_of(ds, path, opened);
+  g.crs_wkt = dataset_crs_wkt(ds, path, opened);
   return g;
 }
-
-}  // namespace
-
-namespace {
 
 std::function<void(bool, const std::string&)>& gdal_message_sink() {
   static std::function<void(bool, const std::string&)> sink;
