@@ -12,6 +12,7 @@
 #include <mutex>
 #include <numbers>
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -106,42 +107,38 @@ std::string crs_wkt(const std::string& user_input) {
 
 namespace {
 
-// Transformers given back, by CRS pair, each with its own PROJ context: taken by one
-// CoordinateTransformer at a time. Kept for the process's life (never destroyed: PROJ's own state
-// may be gone at exit); bounded, so that a server asked for many CRSs does not grow without end.
-struct IdleTransformers {
-  std::mutex mutex;
-  std::map<std::string, std::vector<std::pair<PJ_CONTEXT*, PJ*>>> by_pair;
-  static constexpr std::size_t kPairs = 64, kPerPair = 16;
+// What a process keeps for each CRS pair it has used, under one lock. Never destroyed (PROJ's own
+// state may be gone at exit), but for a fresh start past kPairs pairs, so that a server asked for
+// many CRSs does not grow without end.
+//
+// - The operation, searched once and copied (proj_clone) for every transformer after: choosing it
+//   takes PROJ 3-80 ms (a search of its database, most of it identifying the CRSs' datums by name).
+//   The way back is the inverse of the way there (proj_coordoperation_create_inverse, about 0.1 ms)
+//   rather than a second search. PROJ's search from B to A finds the inverse of the operation from A
+//   to B, so both give the same figures to the bit (the test
+//   CoordinateTransformer.EitherDirectionIsPROJsOwnOperation checks this for the CRSs a run uses);
+//   whichever direction comes first, the operation for the CRS named first in sorting order is the
+//   one searched for and the other its inverse, so the figures never depend on what a process
+//   transformed before. A pair for which PROJ keeps several candidate operations (chosen per point by
+//   area of use) has no single inverse: both directions are searched.
+// - Transformers given back, each a copy in its own PROJ context, taken by one CoordinateTransformer
+//   at a time: a fresh copy and context cost about 0.08 ms, a taken one under a microsecond, and a
+//   run makes one for every scene footprint and tile.
+struct PairOperations {
+  PJ* operation = nullptr;                        // in Operations::ctx, x, y order
+  std::vector<std::pair<PJ_CONTEXT*, PJ*>> idle;  // copies given back, each with its context
 };
 
-IdleTransformers& idle_transformers() {
-  static IdleTransformers* idle = new IdleTransformers;
-  return *idle;
-}
-
-// The operation of each CRS pair a process has used, made once and copied (proj_clone, about 0.1 ms)
-// for every transformer after: choosing it takes PROJ 3-80 ms (a search of its database, most of it
-// identifying the CRSs' datums by name). Held in one context of their own, under a lock, and never
-// destroyed (PROJ's own state may be gone at exit), but for a fresh start past kPairs pairs.
-//
-// The way back is the inverse of the way there (proj_coordoperation_create_inverse, about 0.1 ms)
-// rather than a second search. PROJ's search from B to A finds the inverse of the operation from A to
-// B, so both give the same figures to the bit (the test CoordinateTransformer.EitherDirectionIsPROJsOwnOperation
-// checks this for the CRSs a run uses); whichever direction comes first, the operation for the CRS
-// named first in sorting order is the one searched for and the other its inverse, so the figures never
-// depend on what a process transformed before. A pair for which PROJ keeps several candidate
-// operations (chosen per point by area of use) has no single inverse: both directions are searched.
-struct OperationTemplates {
+struct Operations {
   std::mutex mutex;
   PJ_CONTEXT* ctx = proj_context_create();
-  std::map<std::string, PJ*> by_pair;  // "from\nto" -> the operation, in x, y order
-  static constexpr std::size_t kPairs = 64;
+  std::map<std::string, PairOperations> by_pair;  // "from\nto"
+  static constexpr std::size_t kPairs = 64, kIdlePerPair = 16;
 };
 
-OperationTemplates& operation_templates() {
-  static OperationTemplates* templates = new OperationTemplates;
-  return *templates;
+Operations& operations() {
+  static Operations* kept = new Operations;
+  return *kept;
 }
 
 // The operation from `from` to `to` in x, y order, made in `ctx`; throws IoError when PROJ has none.
@@ -166,42 +163,44 @@ bool is_single_operation(const PJ* op) {
   }
 }
 
-// The operation from `from` to `to`, as `templates` holds it or makes it now; the caller holds the lock.
-PJ* template_operation(OperationTemplates& templates, const std::string& from, const std::string& to) {
+// The operation from `from` to `to`, as `kept` holds it or makes it now; the caller holds the lock.
+PJ* template_operation(Operations& kept, const std::string& from, const std::string& to) {
   const std::string pair = from + '\n' + to;
-  if (const auto it = templates.by_pair.find(pair); it != templates.by_pair.end()) return it->second;
+  if (const auto it = kept.by_pair.find(pair); it != kept.by_pair.end()) return it->second.operation;
   PJ* op = nullptr;
   if (to < from) {
-    PJ* there = template_operation(templates, to, from);
-    if (is_single_operation(there)) op = proj_coordoperation_create_inverse(templates.ctx, there);
+    PJ* there = template_operation(kept, to, from);
+    if (is_single_operation(there)) op = proj_coordoperation_create_inverse(kept.ctx, there);
   }
-  if (!op) op = searched_operation(templates.ctx, from, to);
-  if (templates.by_pair.size() >= OperationTemplates::kPairs) {  // a server asked for many CRSs: start afresh
-    for (auto& [name, kept] : templates.by_pair) proj_destroy(kept);
-    templates.by_pair.clear();
+  if (!op) op = searched_operation(kept.ctx, from, to);
+  if (kept.by_pair.size() >= Operations::kPairs) {  // a server asked for many CRSs: start afresh
+    for (auto& [name, entry] : kept.by_pair) {
+      proj_destroy(entry.operation);
+      for (auto& [ctx, copy] : entry.idle) {
+        proj_destroy(copy);
+        proj_context_destroy(ctx);
+      }
+    }
+    kept.by_pair.clear();
   }
-  templates.by_pair.emplace(pair, op);
+  kept.by_pair[pair].operation = op;
   return op;
 }
 
 }  // namespace
 
 CoordinateTransformer::CoordinateTransformer(const std::string& from, const std::string& to) : pair_(from + '\n' + to) {
-  {
-    IdleTransformers& idle = idle_transformers();
-    const std::lock_guard<std::mutex> lock(idle.mutex);
-    if (auto it = idle.by_pair.find(pair_); it != idle.by_pair.end() && !it->second.empty()) {
-      ctx_ = it->second.back().first, pj_ = it->second.back().second;
-      it->second.pop_back();
-      return;
-    }
+  Operations& kept = operations();
+  const std::lock_guard<std::mutex> lock(kept.mutex);
+  if (auto it = kept.by_pair.find(pair_); it != kept.by_pair.end() && !it->second.idle.empty()) {
+    std::tie(ctx_, pj_) = it->second.idle.back();
+    it->second.idle.pop_back();
+    return;
   }
   PJ_CONTEXT* ctx = proj_context_create();
   PJ* op = nullptr;
   try {
-    OperationTemplates& templates = operation_templates();
-    const std::lock_guard<std::mutex> lock(templates.mutex);
-    op = proj_clone(ctx, template_operation(templates, from, to));
+    op = proj_clone(ctx, template_operation(kept, from, to));
   } catch (...) {
     proj_context_destroy(ctx);
     throw;
@@ -215,18 +214,18 @@ CoordinateTransformer::CoordinateTransformer(const std::string& from, const std:
 }
 
 CoordinateTransformer::~CoordinateTransformer() {
+  auto* ctx = static_cast<PJ_CONTEXT*>(ctx_);
+  auto* op = static_cast<PJ*>(pj_);
   {
-    IdleTransformers& idle = idle_transformers();
-    const std::lock_guard<std::mutex> lock(idle.mutex);
-    auto it = idle.by_pair.find(pair_);
-    if (it == idle.by_pair.end() && idle.by_pair.size() < IdleTransformers::kPairs) it = idle.by_pair.emplace(pair_, std::vector<std::pair<PJ_CONTEXT*, PJ*>>{}).first;
-    if (it != idle.by_pair.end() && it->second.size() < IdleTransformers::kPerPair) {
-      it->second.emplace_back(static_cast<PJ_CONTEXT*>(ctx_), static_cast<PJ*>(pj_));
+    Operations& kept = operations();
+    const std::lock_guard<std::mutex> lock(kept.mutex);
+    if (auto it = kept.by_pair.find(pair_); it != kept.by_pair.end() && it->second.idle.size() < Operations::kIdlePerPair) {
+      it->second.idle.emplace_back(ctx, op);
       return;
     }
   }
-  proj_destroy(static_cast<PJ*>(pj_));
-  proj_context_destroy(static_cast<PJ_CONTEXT*>(ctx_));
+  proj_destroy(op);
+  proj_context_destroy(ctx);
 }
 
 void CoordinateTransformer::transform(std::vector<Point>& points) const {

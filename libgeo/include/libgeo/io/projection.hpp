@@ -26,8 +26,8 @@ std::string crs_wkt(const std::string& user_input);
 
 /// Transforms points between two CRSs (traditional GIS order: x = easting/longitude). Choosing
 /// PROJ's operation takes milliseconds (a database search), far more than transforming a footprint,
-/// so a transformer given back is kept for the next one of the same pair: one object per thread at
-/// a time, as PROJ requires, made once per pair and concurrent user rather than once per use.
+/// so each pair's operation is searched once a process and copied, and a transformer given back is
+/// kept for the next one of the same pair: one object per thread at a time, as PROJ requires.
 class CoordinateTransformer {
  public:
   CoordinateTransformer(const std::string& from, const std::string& to);
