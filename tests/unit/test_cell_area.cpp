@@ -112,7 +112,9 @@ TEST(CoordinateTransformer, ReusedAndConcurrentTransformersGiveTheSameFigures) {
       ASSERT_EQ(points[i].x, first[i].x);
       ASSERT_EQ(points[i].y, first[i].y);
     }
+  // Either way round (one of them tries the other direction's operation first, then its own).
   EXPECT_THROW(geo::io::CoordinateTransformer("EPSG:4326", "not a CRS"), geo::io::IoError);
+  EXPECT_THROW(geo::io::CoordinateTransformer("not a CRS", "EPSG:4326"), geo::io::IoError);
 }
 
 // Each direction of a CRS pair gives what PROJ's own operation for that direction gives, to the bit,

@@ -169,8 +169,13 @@ PJ* template_operation(Operations& kept, const std::string& from, const std::str
   if (const auto it = kept.by_pair.find(pair); it != kept.by_pair.end()) return it->second.operation;
   PJ* op = nullptr;
   if (to < from) {
-    PJ* there = template_operation(kept, to, from);
-    if (is_single_operation(there)) op = proj_coordoperation_create_inverse(kept.ctx, there);
+    PJ* there = nullptr;
+    try {
+      there = template_operation(kept, to, from);
+    } catch (const IoError&) {
+      // None found the other way: this direction is searched on its own below (the pair alone decides).
+    }
+    if (there && is_single_operation(there)) op = proj_coordoperation_create_inverse(kept.ctx, there);
   }
   if (!op) op = searched_operation(kept.ctx, from, to);
   if (kept.by_pair.size() >= Operations::kPairs) {  // a server asked for many CRSs: start afresh
