@@ -3,6 +3,7 @@
 // (scale applied), nodata and unlisted values transparent; warped, transparent outside the raster.
 #include <gdal.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cpl_string.h>
@@ -117,5 +118,21 @@ TEST(RasterPicture, WarpedItIsClearOutsideTheRaster) {
   }
   EXPECT_GT(coloured, 0u);
   EXPECT_GT(clear, 0u) << "a UTM rectangle in Web Mercator leaves corners outside it";
+  fs::remove(path);
+}
+
+// A FIFO where a raster should be is refused with its path named, before GDAL opens it (which would
+// wait for a writer that never comes).
+TEST(RasterPicture, AFifoIsRefusedNamedNotWaitedOn) {
+  const std::string path = (fs::temp_directory_path() / ("ecomon_picture_fifo_" + std::to_string(getpid()) + ".tif")).string();
+  fs::remove(path);
+  ASSERT_EQ(::mkfifo(path.c_str(), 0644), 0);
+  try {
+    geo::io::render_raster_png(path, {{1, 200, 10, 20, 255, "one"}}, {}, 100);
+    ADD_FAILURE() << "a FIFO was drawn";
+  } catch (const geo::io::IoError& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("FIFO"), std::string::npos) << e.what();
+  }
   fs::remove(path);
 }

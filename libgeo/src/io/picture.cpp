@@ -34,7 +34,8 @@ std::array<std::uint8_t, 4> ramp_colour(const std::vector<RampStop>& ramp, doubl
 
 RasterPicture render_raster_png(const std::string& path, const std::vector<ColourEntry>& classes, const std::vector<RampStop>& ramp,
                                 int max_width, const std::string& to_crs) {
-  const FileStamp opened = stamp_of(path);  // to know the file again when its CRS is reused
+  FileStamp opened;  // to know the file again when its CRS is reused
+  if (const std::string why = special_file_problem(path, opened); !why.empty()) throw IoError(path + ": " + why);
   const std::unique_ptr<void, void (*)(void*)> ds(GDALOpen(path.c_str(), GA_ReadOnly), [](void* d) {
     if (d) GDALClose(d);
   });
