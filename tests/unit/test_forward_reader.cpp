@@ -3,15 +3,14 @@
 // with small and tall blocks and for a file stored one row per strip.
 #include <gdal.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cpl_string.h>
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "libgeo/io/raster.hpp"
+#include "small_geotiff.hpp"
 
 namespace fs = std::filesystem;
 
@@ -20,18 +19,13 @@ namespace {
 // A 301 x 203 UInt16 GeoTIFF whose every cell holds a different value, with the given layout.
 std::string make_raster(const std::string& name, const std::vector<std::string>& options) {
   geo::io::initialise_gdal(1);  // a tiny block cache: nothing survives in it between reads
-  const std::string path = (fs::temp_directory_path() / ("ecomon_forward_" + name + "_" + std::to_string(getpid()) + ".tif")).string();
-  char** opts = nullptr;
-  for (const auto& o : options) opts = CSLAddString(opts, o.c_str());
-  GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), path.c_str(), 301, 203, 1, GDT_UInt16, opts);
-  CSLDestroy(opts);
-  EXPECT_NE(ds, nullptr);
-  double gt[6] = {500000, 30, 0, 4500000, 0, -30};
-  GDALSetGeoTransform(ds, gt);
-  std::vector<std::uint16_t> values(301 * 203);
-  for (std::size_t i = 0; i < values.size(); ++i) values[i] = std::uint16_t(i % 65521);
-  EXPECT_EQ(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, 301, 203, values.data(), 301, 203, GDT_UInt16, 0, 0), CE_None);
-  GDALClose(ds);
+  const std::string path = ecomon_test::temp_tiff_path("forward", name);
+  ecomon_test::SmallGeoTiff tiff;
+  tiff.cols = 301, tiff.rows = 203, tiff.type = GDT_UInt16;
+  tiff.creation_options = options;
+  tiff.values.resize(301 * 203);
+  for (std::size_t i = 0; i < tiff.values.size(); ++i) tiff.values[i] = double(i % 65521);
+  ecomon_test::write_small_geotiff(path, tiff);
   return path;
 }
 

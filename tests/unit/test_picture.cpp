@@ -16,6 +16,7 @@
 
 #include "libgeo/io/picture.hpp"
 #include "libgeo/io/projection.hpp"
+#include "small_geotiff.hpp"
 
 namespace fs = std::filesystem;
 
@@ -28,18 +29,15 @@ using Rgba = std::array<int, 4>;
 std::string make_raster(const std::string& name, GDALDataType type, const std::vector<double>& values, bool scaled, int cols = 4, int rows = 2,
                         double west = 500000) {
   geo::io::initialise_gdal(16);
-  const std::string path = (fs::temp_directory_path() / ("ecomon_picture_" + name + "_" + std::to_string(getpid()) + ".tif")).string();
-  GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), path.c_str(), cols, rows, 1, type, nullptr);
-  EXPECT_NE(ds, nullptr);
-  double gt[6] = {west, 30, 0, 4500000, 0, -30};
-  GDALSetGeoTransform(ds, gt);
-  GDALSetProjection(ds, geo::io::crs_wkt("EPSG:32648").c_str());
-  GDALRasterBandH band = GDALGetRasterBand(ds, 1);
-  GDALSetRasterNoDataValue(band, 255);
-  if (scaled) GDALSetRasterScale(band, 0.01);
-  std::vector<double> cells = values;
-  EXPECT_EQ(GDALRasterIO(band, GF_Write, 0, 0, cols, rows, cells.data(), cols, rows, GDT_Float64, 0, 0), CE_None);
-  GDALClose(ds);
+  const std::string path = ecomon_test::temp_tiff_path("picture", name);
+  ecomon_test::SmallGeoTiff tiff;
+  tiff.cols = cols, tiff.rows = rows, tiff.type = type;
+  tiff.crs = "EPSG:32648";
+  tiff.west = west;
+  tiff.values = values;
+  tiff.nodata = 255;
+  if (scaled) tiff.scale = 0.01;
+  ecomon_test::write_small_geotiff(path, tiff);
   return path;
 }
 

@@ -5,14 +5,13 @@
 #include <cpl_conv.h>
 #include <gdal.h>
 #include <gtest/gtest.h>
-#include <ogr_srs_api.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "libgeo/io/reader_pool.hpp"
+#include "small_geotiff.hpp"
 
 namespace fs = std::filesystem;
 
@@ -22,20 +21,13 @@ namespace {
 // replaces its rasters).
 void write_raster(const std::string& path, std::uint8_t value) {
   geo::io::initialise_gdal(16);
-  const std::string temp = path + ".tmp.tif";
-  GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), temp.c_str(), 20, 10, 1, GDT_Byte, nullptr);
-  ASSERT_NE(ds, nullptr);
-  double gt[6] = {500000, 30, 0, 4500000, 0, -30};
-  GDALSetGeoTransform(ds, gt);
-  std::vector<std::uint8_t> values(200, value);
-  ASSERT_EQ(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, 20, 10, values.data(), 20, 10, GDT_Byte, 0, 0), CE_None);
-  GDALClose(ds);
-  fs::rename(temp, path);
+  ecomon_test::SmallGeoTiff tiff;
+  tiff.cols = 20, tiff.rows = 10;
+  tiff.values.assign(200, value);
+  ecomon_test::write_small_geotiff(path, tiff);
 }
 
-std::string temp_path(const std::string& name) {
-  return (fs::temp_directory_path() / ("ecomon_pool_" + name + "_" + std::to_string(getpid()) + ".tif")).string();
-}
+std::string temp_path(const std::string& name) { return ecomon_test::temp_tiff_path("pool", name); }
 
 std::uint8_t first_value(const geo::io::RasterReader& r) { return r.read<std::uint8_t>(geo::Window{0, 0, 1, 1})[0]; }
 
@@ -99,22 +91,10 @@ namespace {
 // options), written beside `path` and renamed onto it.
 void write_in_crs(const std::string& path, const std::string& crs, std::vector<std::string> options = {}) {
   geo::io::initialise_gdal(16);
-  const std::string temp = path + ".tmp.tif";
-  std::vector<const char*> list;
-  for (const std::string& o : options) list.push_back(o.c_str());
-  list.push_back(nullptr);
-  GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), temp.c_str(), 4, 3, 1, GDT_Byte, const_cast<char**>(list.data()));
-  ASSERT_NE(ds, nullptr);
-  double gt[6] = {500000, 30, 0, 4500000, 0, -30};
-  GDALSetGeoTransform(ds, gt);
-  if (!crs.empty()) {
-    OGRSpatialReferenceH srs = OSRNewSpatialReference(nullptr);
-    ASSERT_EQ(OSRSetFromUserInput(srs, crs.c_str()), OGRERR_NONE) << crs;
-    GDALSetSpatialRef(ds, srs);
-    OSRDestroySpatialReference(srs);
-  }
-  GDALClose(ds);
-  fs::rename(temp, path);
+  ecomon_test::SmallGeoTiff tiff;
+  tiff.crs = crs;
+  tiff.creation_options = std::move(options);
+  ecomon_test::write_small_geotiff(path, tiff);
 }
 
 // The CRS GDAL itself gives the file, opened afresh.

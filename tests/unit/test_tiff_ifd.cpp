@@ -4,8 +4,6 @@
 // with what GDAL was told; and files that must give nothing (big-endian, truncated, hostile counts).
 #include <gdal.h>
 #include <gtest/gtest.h>
-#include <ogr_srs_api.h>
-#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
@@ -16,6 +14,7 @@
 
 #include "../../libgeo/src/io/tiff_ifd.hpp"
 #include "libgeo/io/raster.hpp"
+#include "small_geotiff.hpp"
 
 namespace fs = std::filesystem;
 using geo::io::read_first_ifd;
@@ -69,20 +68,15 @@ std::string slurp(const std::string& path) {
 }
 
 // A `cols` x 3 Byte GeoTIFF in EPSG:32648 with GDAL creation options `options`.
-std::string gdal_tiff(const std::string& name, int cols, std::vector<const char*> options) {
+std::string gdal_tiff(const std::string& name, int cols, std::vector<std::string> options) {
   geo::io::initialise_gdal(16);
-  const std::string path = (fs::temp_directory_path() / ("ecomon_ifd_" + name + "_" + std::to_string(::getpid()) + ".tif")).string();
-  options.push_back(nullptr);
-  GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), path.c_str(), cols, 3, 1, GDT_Byte, const_cast<char**>(options.data()));
-  EXPECT_NE(ds, nullptr);
-  double gt[6] = {500000, 30, 0, 4500000, 0, -30};
-  GDALSetGeoTransform(ds, gt);
-  OGRSpatialReferenceH srs = OSRNewSpatialReference(nullptr);
-  OSRSetFromUserInput(srs, "EPSG:32648");
-  GDALSetSpatialRef(ds, srs);
-  OSRDestroySpatialReference(srs);
-  GDALSetMetadataItem(ds, "NOTE", "a value long enough to be stored after the IFD, not inline", nullptr);
-  GDALClose(ds);
+  const std::string path = ecomon_test::temp_tiff_path("ifd", name);
+  ecomon_test::SmallGeoTiff tiff;
+  tiff.cols = cols;
+  tiff.crs = "EPSG:32648";
+  tiff.creation_options = std::move(options);
+  tiff.metadata = {{"NOTE", "a value long enough to be stored after the IFD, not inline"}};
+  ecomon_test::write_small_geotiff(path, tiff);
   std::string bytes = slurp(path);
   fs::remove(path);
   return bytes;
