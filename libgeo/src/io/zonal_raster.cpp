@@ -58,50 +58,33 @@ inline double higher(double a, double b) {
 #endif
 }
 
-// A row's sums (WeightedStats::add's arithmetic), each valid cell also handed to `keep` (cell, value,
-// fraction), in column order, for what else a tally wants. The sums run in four lanes (cell c in lane
-// c % 4), added together at the end as (0 + 1) + (2 + 3): four chains of additions that do not wait on
-// each other, where one chain made each cell wait on the last cell's addition (4 cycles of latency
-// each for the count and the sum: `perf annotate` had the tally at 8 cycles a cell). The order is
-// fixed by the cell's column alone, so the figures are the same for any thread count or strip. A
-// function of its own, its sums in locals and every input by value, not inlined: inside the tally's
-// lambda, GCC kept the sums in memory, and each cell waited on a store and a load.
+// A row's sums, cell by cell in column order (WeightedStats::add's arithmetic), each valid cell also
+// handed to `keep` (cell, value, fraction) for what else a tally wants. A function of its own, its
+// sums in locals and every input by value, not inlined: inside the tally's lambda, GCC kept the sums
+// in memory, and each cell waited on a store and a load (half the time of `ecomon zonal`'s tally,
+// `perf annotate`).
 template <typename T, typename Keep>
 [[gnu::noinline]] RowSums sum_row(const T* raw_of, const double* fraction, int cells, bool has_nodata, double nodata_value, double scale, double offset,
                 Keep&& keep) {
-  constexpr int kLanes = 4;
-  double count[kLanes] = {}, sum[kLanes] = {}, masked[kLanes] = {};
-  double min[kLanes], max[kLanes];
-  for (int j = 0; j < kLanes; ++j) min[j] = std::numeric_limits<double>::infinity(), max[j] = -std::numeric_limits<double>::infinity();
-  const auto add = [&](int c, int j) {
+  double count = 0, sum = 0, masked = 0;
+  double min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity();
+  for (int c = 0; c < cells; ++c) {
     const double f = fraction[c];
-    if (!(f > 0)) return;
+    if (!(f > 0)) continue;
     const double raw = static_cast<double>(raw_of[c]);
     if ((std::is_floating_point_v<T> && std::isnan(raw)) || (has_nodata && raw == nodata_value)) {
-      masked[j] += f;
-      return;
+      masked += f;
+      continue;
     }
     const double v = raw * scale + offset;
-    count[j] += f;
-    sum[j] += v * f;
-    min[j] = lower(v, min[j]);  // std::min(min, v) and std::max(max, v), in registers
-    max[j] = higher(v, max[j]);
+    count += f;
+    sum += v * f;
+    min = lower(v, min);  // std::min(min, v) and std::max(max, v), in registers
+    max = higher(v, max);
     keep(c, v, f);
-  };
-  int c = 0;
-  for (; c + kLanes <= cells; c += kLanes) {
-    add(c, 0);
-    add(c + 1, 1);
-    add(c + 2, 2);
-    add(c + 3, 3);
   }
-  for (int j = 0; c < cells; ++c, ++j) add(c, j);  // the last cells, in the lanes their columns give them
   RowSums out;
-  out.count = (count[0] + count[1]) + (count[2] + count[3]);
-  out.sum = (sum[0] + sum[1]) + (sum[2] + sum[3]);
-  out.masked = (masked[0] + masked[1]) + (masked[2] + masked[3]);
-  out.min = lower(lower(min[0], min[1]), lower(min[2], min[3]));
-  out.max = higher(higher(max[0], max[1]), higher(max[2], max[3]));
+  out.count = count, out.sum = sum, out.masked = masked, out.min = min, out.max = max;
   return out;
 }
 
