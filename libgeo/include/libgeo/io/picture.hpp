@@ -26,9 +26,10 @@ struct RasterPicture {
 /// averaged into another); otherwise `ramp` over the physical values, averaged. Nodata and values
 /// not listed are transparent. A paletted PNG (index 0 transparent): at most 255 classes; a ramp in
 /// 255 even steps over its stops' range. Deterministic: the same file gives the same bytes. Throws IoError
-/// naming the file (a FIFO, socket or device is refused before it is opened). `to_crs` (a CRS PROJ knows, e.g. "EPSG:3857" for a web map): the picture warped
-/// into it by nearest neighbour (its colours are never mixed), transparent outside the raster; the
-/// returned grid is then the warped picture's, so that a map places it exactly.
+/// naming the file (a FIFO, socket or device is refused before it is opened). `to_crs` (a CRS PROJ
+/// knows, e.g. "EPSG:3857" for a web map): the picture warped into it by nearest neighbour (its colours
+/// are never mixed), transparent outside the raster; the returned grid is then the warped picture's,
+/// so that a map places it exactly.
 RasterPicture render_raster_png(const std::string& path, const std::vector<ColourEntry>& classes, const std::vector<RampStop>& ramp,
                                 int max_width, const std::string& to_crs = "");
 
