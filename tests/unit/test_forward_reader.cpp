@@ -4,7 +4,6 @@
 #include <gdal.h>
 #include <gtest/gtest.h>
 
-
 #include <filesystem>
 #include <string>
 #include <vector>

@@ -122,7 +122,7 @@ TEST(RasterPicture, WarpedItIsClearOutsideTheRaster) {
 // A FIFO where a raster should be is refused with its path named, before GDAL opens it (which would
 // wait for a writer that never comes).
 TEST(RasterPicture, AFifoIsRefusedNamedNotWaitedOn) {
-  const std::string path = (fs::temp_directory_path() / ("ecomon_picture_fifo_" + std::to_string(getpid()) + ".tif")).string();
+  const std::string path = ecomon_test::temp_tiff_path("picture", "fifo");
   fs::remove(path);
   ASSERT_EQ(::mkfifo(path.c_str(), 0644), 0);
   try {

@@ -164,14 +164,14 @@ bool is_single_operation(const PJ* op) {
 }
 
 // The operation from `from` to `to`, as `kept` holds it or makes it now; the caller holds the lock.
-PJ* template_operation(Operations& kept, const std::string& from, const std::string& to) {
+PJ* kept_operation(Operations& kept, const std::string& from, const std::string& to) {
   const std::string pair = from + '\n' + to;
   if (const auto it = kept.by_pair.find(pair); it != kept.by_pair.end()) return it->second.operation;
   PJ* op = nullptr;
   if (to < from) {
     PJ* there = nullptr;
     try {
-      there = template_operation(kept, to, from);
+      there = kept_operation(kept, to, from);
     } catch (const IoError&) {
       // None found the other way: this direction is searched on its own below (the pair alone decides).
     }
@@ -205,7 +205,7 @@ CoordinateTransformer::CoordinateTransformer(const std::string& from, const std:
   PJ_CONTEXT* ctx = proj_context_create();
   PJ* op = nullptr;
   try {
-    op = proj_clone(ctx, template_operation(kept, from, to));
+    op = proj_clone(ctx, kept_operation(kept, from, to));
   } catch (...) {
     proj_context_destroy(ctx);
     throw;

@@ -65,7 +65,7 @@ void append_number(std::string& out, double v) {
   at = std::to_chars(at, buffer + sizeof buffer, v, std::chars_format::hex).ptr;
   out.append(buffer, at);
 }
-void append_count(std::string& out, std::uint64_t n) {
+void append_natural(std::string& out, std::uint64_t n) {
   char buffer[24];
   out += ' ';
   out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, n).ptr);
@@ -76,25 +76,25 @@ void write_value(std::string& out, double v) {
 }
 template <std::size_t N>
 void write_value(std::string& out, const double (&v)[N]) {
-  append_count(out, N);
+  append_natural(out, N);
   for (double x : v) out += ' ', append_number(out, x);
 }
 template <typename Key, std::size_t N>
 void write_value(std::string& out, const std::map<Key, std::array<double, N>>& m) {
-  append_count(out, m.size());
+  append_natural(out, m.size());
   for (const auto& [key, values] : m) {
-    append_count(out, std::uint64_t(key));
+    append_natural(out, std::uint64_t(key));
     for (double x : values) out += ' ', append_number(out, x);
   }
 }
 void write_value(std::string& out, const std::vector<double>& v) {
-  append_count(out, v.size());
+  append_natural(out, v.size());
   for (double x : v) out += ' ', append_number(out, x);
 }
 template <typename Integer>
 void write_value(std::string& out, const std::vector<Integer>& v) {
-  append_count(out, v.size());
-  for (Integer x : v) append_count(out, std::uint64_t(x));
+  append_natural(out, v.size());
+  for (Integer x : v) append_natural(out, std::uint64_t(x));
 }
 
 struct Reader {
@@ -170,7 +170,7 @@ namespace {
 // Reads the value of the field at `index` in ZoneTally::fields() into `t`.
 template <typename Fields, std::size_t... I>
 void read_field(Reader& r, ZoneTally& t, const Fields& list, std::size_t index, std::index_sequence<I...>) {
-  ((index == I ? (read_value(r, t.*std::get<I>(list).member), true) : false) || ...);
+  (void)((index == I ? (read_value(r, t.*std::get<I>(list).member), true) : false) || ...);
 }
 
 }  // namespace
