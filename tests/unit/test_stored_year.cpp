@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "base/fields.hpp"
+#include "base/file_checksum.hpp"
+#include "catalog/content_hash.hpp"
 #include "catalog/stored_year.hpp"
 #include "catalog/workspace_catalog.hpp"
 
@@ -182,5 +184,31 @@ TEST(WorkspaceCatalogImmutable, ReadsWhatARunRecordedAndLeavesNoFileBesideIt) {
   EXPECT_NE(shard.file_hash(input), hash) << "a changed file is hashed again";
   EXPECT_FALSE(fs::exists(dir / "catalog.sqlite-wal"));
   EXPECT_FALSE(fs::exists(dir / "catalog.sqlite-shm"));
+  fs::remove_all(dir);
+}
+
+// A task's outputs are read once when the task is recorded: the content hash and the SHA-256 checksum
+// (which STAC asks for next) from the same read, both kept by the file's stamp. Seen by changing the
+// file's bytes behind the catalog's back, size and modification time kept: both digests are still
+// those of the bytes recorded, so neither was read again.
+TEST(WorkspaceCatalog, RecordingATaskKeepsItsOutputsChecksumFromTheReadThatHashedThem) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("ecomon_catalog_both_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string output = (dir / "ecomon_2023_FVC.tif").string();
+  std::ofstream(output) << "the year's raster";
+  const std::string hash = hash_file(output), checksum = sha256_multihash_of_file(output);
+  const HashAndChecksum both = hash_and_checksum_of_file(output);
+  EXPECT_EQ(both.hash, hash);
+  EXPECT_EQ(both.checksum, checksum);
+  WorkspaceCatalog catalog(dir.string(), WorkspaceCatalog::Open::create);
+  catalog.record_task(catalog.begin_run("test", "run"), "year-key", "year", 2023, {"S1"}, "results", {output});
+  const auto written = fs::last_write_time(output);
+  std::ofstream(output) << "THE YEAR'S RASTER";  // the same length
+  fs::last_write_time(output, written);
+  EXPECT_EQ(catalog.file_hash(output), hash);
+  EXPECT_EQ(catalog.file_checksum(output), checksum) << "the checksum was not kept when the task was recorded";
+  ASSERT_NE(sha256_multihash_of_file(output), checksum);
   fs::remove_all(dir);
 }

@@ -50,6 +50,17 @@ std::string hash_file(const std::string& path) {
   return hash.finish();
 }
 
+HashAndChecksum hash_and_checksum_of_file(const std::string& path) {
+  FileContentHash hash;
+  Sha256Multihash checksum(path);
+  const std::string problem = read_file_in_pieces(path, "hash", [&](const char* bytes, std::size_t n) {
+    hash.add(bytes, n);
+    checksum.add(bytes, n);
+  });
+  if (!problem.empty()) throw std::runtime_error(problem + " (to hash it)");
+  return {hash.finish(), checksum.finish()};
+}
+
 FileStamp file_stamp(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) throw std::runtime_error(path + ": " + std::strerror(errno));

@@ -15,6 +15,14 @@ std::string hash_text(std::string_view bytes);
 /// 16 hex digits: the 64-bit XXH3 of the file's bytes, streamed. Throws std::runtime_error naming the file.
 std::string hash_file(const std::string& path);
 
+/// hash_file's hash and the SHA-256 multihash (base/file_checksum.hpp) of the file, from one read:
+/// a file the catalog keeps both for (a year's COG) is not read twice. Throws std::runtime_error
+/// naming the file.
+struct HashAndChecksum {
+  std::string hash, checksum;
+};
+HashAndChecksum hash_and_checksum_of_file(const std::string& path);
+
 /// hash_file's hash fed in pieces: for one pass over a file that feeds another digest too.
 class FileContentHash {
  public:

@@ -11,6 +11,7 @@
 #include <ctime>
 #include <exception>
 #include <filesystem>
+#include <functional>
 
 #include "base/errors.hpp"
 #include "base/interrupt.hpp"
@@ -297,16 +298,15 @@ void in_one_transaction(sqlite3* db, const std::string& where, Write write) {
 }
 
 // Files' digests kept in `table`: the one recorded when a file's size and modification time are
-// still those recorded with it, else `compute`d (the files missing, in parallel: the catalog is
-// touched by this thread only) and recorded, unless `read_only` (`ecomon plan` and the shards read,
+// still those recorded with it, else compute(its index in `files`) (the files missing, in parallel:
+// the catalog is touched by this thread only) and recorded, unless `read_only` (`ecomon plan` and the shards read,
 // never write, the catalog).
 std::vector<std::string> kept_by_stamp(sqlite3* db, const std::string& where, const std::string& root, bool read_only,
                                        const std::string& table, const std::string& column, const std::vector<std::string>& files,
-                                       std::string (*compute)(const std::string&)) {
+                                       const std::function<std::string(std::size_t index)>& compute) {
   std::vector<std::string> digests(files.size());
   std::vector<FileStamp> stamps;
   std::vector<std::size_t> missing;
-  std::vector<std::string> missing_files;
   for (std::size_t i = 0; i < files.size(); ++i) {
     stamps.push_back(file_stamp(files[i]));
     Statement q(db, ("SELECT bytes, mtime_ns, " + column + " FROM " + table + " WHERE path = ?").c_str(), where);
@@ -315,10 +315,10 @@ std::vector<std::string> kept_by_stamp(sqlite3* db, const std::string& where, co
       digests[i] = q.text(2);
     } else {
       missing.push_back(i);
-      missing_files.push_back(files[i]);
     }
   }
-  const std::vector<std::string> computed = digests_of_files(missing_files, compute);
+  std::vector<std::string> computed(missing.size());
+  for_each_in_parallel(missing.size(), [&](std::size_t k) { computed[k] = compute(missing[k]); });
   for (std::size_t k = 0; k < missing.size(); ++k) digests[missing[k]] = computed[k];
   if (read_only || missing.empty()) return digests;
   in_one_transaction(db, where, [&] {
@@ -358,11 +358,12 @@ std::size_t WorkspaceCatalog::keep_digests(const std::string& table, const std::
 }
 
 std::vector<std::string> WorkspaceCatalog::file_hashes(const std::vector<std::string>& files) {
-  return kept_by_stamp(db_, path_, root_, read_only_, "file_hashes", "hash", files, hash_file);
+  return kept_by_stamp(db_, path_, root_, read_only_, "file_hashes", "hash", files, [&](std::size_t i) { return hash_file(files[i]); });
 }
 
 std::vector<std::string> WorkspaceCatalog::file_checksums(const std::vector<std::string>& files) {
-  return kept_by_stamp(db_, path_, root_, read_only_, "file_checksums", "sha256", files, sha256_multihash_of_file);
+  return kept_by_stamp(db_, path_, root_, read_only_, "file_checksums", "sha256", files,
+                       [&](std::size_t i) { return sha256_multihash_of_file(files[i]); });
 }
 
 std::int64_t WorkspaceCatalog::begin_run(const std::string& version, const std::string& command) {
@@ -438,9 +439,19 @@ void WorkspaceCatalog::record_task(std::int64_t run, const std::string& key, con
                                    const std::vector<std::string>& outputs) {
   // Hashed before the transaction, which holds the write lock for milliseconds only: kept by stamp
   // (the hashes a shard took of the files it wrote are not taken again), the others in parallel.
+  // A file read now gives its SHA-256 checksum in the same read, kept for STAC, which asks next.
   std::vector<std::pair<FileStamp, std::string>> stamped;
   for (const std::string& p : outputs) stamped.emplace_back(file_stamp(p), "");
-  const std::vector<std::string> hashes = file_hashes(outputs);
+  std::vector<StampedDigest> checksums(outputs.size());
+  const std::vector<std::string> hashes =
+      kept_by_stamp(db_, path_, root_, read_only_, "file_hashes", "hash", outputs, [&](std::size_t i) {
+        const FileStamp stamp = file_stamp(outputs[i]);  // before the read: a file changed during it is not kept
+        HashAndChecksum both = hash_and_checksum_of_file(outputs[i]);
+        checksums[i] = {outputs[i], stamp, std::move(both.checksum)};
+        return std::move(both.hash);
+      });
+  checksums.erase(std::remove_if(checksums.begin(), checksums.end(), [](const StampedDigest& d) { return d.digest.empty(); }), checksums.end());
+  keep_checksums(checksums);
   for (std::size_t i = 0; i < outputs.size(); ++i) stamped[i].second = hashes[i];
   std::string ids;
   for (const std::string& id : scene_ids) ids += (ids.empty() ? "" : " ") + id;
