@@ -1174,7 +1174,7 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
       if (shard_of[i] != index) continue;
       ++counts.mine;
       const TileTask& t = tiles[i];
-      if (read_season_task(output.root(), t.key).task || !inputs.count(t.year)) {
+      if (season_task_done(output.root(), t.key) || !inputs.count(t.year)) {
         ++counts.already;  // done, or a year without a scene that could be read: nothing to make
         continue;
       }
@@ -1276,7 +1276,7 @@ int plan_command(const PlanOptions& options, std::ostream& out) {
     rows.push_back({"tile-" + t.key.substr(0, 12), "tile",
                     std::to_string(t.year) + " rows " + std::to_string(t.rows.row0) + "-" + std::to_string(t.rows.row_end() - 1) + ", " +
                         std::to_string(scenes_of_year[t.year]) + " scenes",
-                    read_season_task(settings.output.dir, t.key).task ? "done by a shard" : "pending", t.megapixels, tile_shard_of[i]});
+                    season_task_done(settings.output.dir, t.key) ? "done by a shard" : "pending", t.megapixels, tile_shard_of[i]});
   }
   if (ctx.seasons())
     rows.push_back({"derive", "derive", "every year: its tiles into its COGs; trends, transitions, carbon, reports", "pending", 0, -1});

@@ -9,6 +9,7 @@
 
 #include "base/errors.hpp"
 #include "base/file_checksum.hpp"
+#include "catalog/content_hash.hpp"
 #include "catalog/stored_year.hpp"
 #include "catalog/workspace_catalog.hpp"
 #include "libgeo/io/raster.hpp"
@@ -166,7 +167,7 @@ void discard_scene_task(const std::string& root, const std::string& key) {
 
 namespace {
 
-constexpr const char* kSeasonFormat = "ecomon-season-task-2";
+constexpr const char* kSeasonFormat = "ecomon-season-task-3";
 
 std::string season_task_file(const std::string& root, const std::string& key) { return scene_tasks_dir(root) + "/season-" + key + ".json"; }
 
@@ -187,26 +188,58 @@ std::string season_tally_file(const std::string& root, const std::string& key) {
 
 void write_season_task(const std::string& root, const std::string& key, int year, const SeasonTile& tile) {
   fs::create_directories(season_task_dir(root, key));
-  geo::io::write_file_atomically(season_tally_file(root, key), serialise_season_tile(tile, root));
+  const std::string tallies = serialise_season_tile(tile, root);
+  geo::io::write_file_atomically(season_tally_file(root, key), tallies);
+  json product_files = json::array();
+  for (const std::string& p : tile.product_files)
+    if (!p.empty()) product_files.push_back(workspace_relative(p, root));
+  // The tallies' hash and the files they name: a shard asks whether a tile is done without parsing them.
   const json file = {{"format", kSeasonFormat}, {"key", key}, {"year", year}, {"row0", tile.row0}, {"rows", tile.rows},
-                     {"results", season_tally_name(key)}};
+                     {"results", season_tally_name(key)}, {"results_hash", hash_text(tallies)}, {"product_files", product_files}};
   geo::io::write_file_atomically(season_task_file(root, key), file.dump(1) + "\n");
 }
+
+namespace {
+
+// The tile task's tallies when its file names them, they hash to what it recorded and every product
+// file it names is there; else throws saying what is wrong.
+std::string checked_season_tallies(const std::string& root, const std::string& key, const std::string& path) {
+  const json file = read_task_json(path, kSeasonFormat, key);
+  if (file.at("results") != season_tally_name(key)) throw std::runtime_error("its results are not its tile's tallies.txt");
+  std::string tallies = geo::io::read_text_file(season_tally_file(root, key));
+  if (hash_text(tallies) != file.at("results_hash").get<std::string>()) throw std::runtime_error("its tallies.txt is not the one it wrote");
+  std::error_code ec;
+  for (const auto& relative : file.at("product_files")) {
+    const std::string p = workspace_absolute(relative.get<std::string>(), root);
+    if (!fs::is_regular_file(p, ec)) throw std::runtime_error("it names " + p + ", which is not there");
+  }
+  return tallies;
+}
+
+}  // namespace
 
 TaskFile<SeasonTile> read_season_task(const std::string& root, const std::string& key) {
   const std::string path = season_task_file(root, key);
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(path, ec))) return {};
   try {
-    const json file = read_task_json(path, kSeasonFormat, key);
-    if (file.at("results") != season_tally_name(key)) throw std::runtime_error("its results are not its tile's tallies.txt");
-    SeasonTile tile = parse_season_tile(geo::io::read_text_file(season_tally_file(root, key)), root);
-    for (const std::string& p : tile.product_files)
-      if (!p.empty() && !fs::is_regular_file(p, ec)) throw std::runtime_error("it names " + p + ", which is not there");
-    return {std::move(tile), true};
+    return {parse_season_tile(checked_season_tallies(root, key, path), root), true};
   } catch (const std::exception& e) {
     spdlog::warn("{}: a shard's task file that cannot be taken ({}); the tile is made again", path, e.what());
     return {std::nullopt, true};
+  }
+}
+
+bool season_task_done(const std::string& root, const std::string& key) {
+  const std::string path = season_task_file(root, key);
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(path, ec))) return false;
+  try {
+    checked_season_tallies(root, key, path);
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: a shard's task file that cannot be taken ({}); the tile is made again", path, e.what());
+    return false;
   }
 }
 

@@ -83,6 +83,10 @@ void write_season_task(const std::string& root, const std::string& key, int year
 /// otherwise no tile (it is made again). A damaged file, or one naming a file that is gone, is said
 /// in the log.
 TaskFile<SeasonTile> read_season_task(const std::string& root, const std::string& key);
+/// Whether read_season_task would give the tile, without parsing its tallies (a megabyte of text a
+/// tile): the task's file records their hash and the product files they name. What a shard and
+/// `ecomon plan` ask of every tile; only the reduce takes the tallies.
+bool season_task_done(const std::string& root, const std::string& key);
 /// Removes the tile task's file and its folder.
 void remove_season_task(const std::string& root, const std::string& key);
 
