@@ -59,15 +59,17 @@ std::string subcommand_of(int argc, char** argv) {
 }
 
 // A run touches hundreds of MB of fresh heap (strips, GDAL's block cache), and each 4 KiB page is a
-// page fault: on a virtual machine a fifth of a season tile task's time, and what two shards on one
-// machine contend on. So the first GiB of the heap (address space only) is advised for transparent
-// huge pages: a fault per 2 MiB. ECOMON_HUGE_PAGES=0 turns it off (where memory is fragmented the
-// kernel may compact it to find 2 MiB pages); a GLIBC_TUNABLES that names glibc.malloc.hugetlb leaves
-// it to glibc. Kernels with transparent huge pages off ignore the advice. Measured in README (Speed).
+// page fault. ECOMON_HUGE_PAGES=1 advises the first GiB of the heap (address space only) for
+// transparent huge pages: a fault per 2 MiB. Off by default: on this project's 2-core virtual
+// machines a 2 MiB page first touched costs more system time than the 512 small ones it replaces,
+// and two shards' season tiles took 2.12 s without against 2.58 s with them (five alternated runs
+// each; the full bench run and a tile pass alone the same way round; README: Speed). A GLIBC_TUNABLES
+// that names glibc.malloc.hugetlb leaves it to glibc. Kernels with transparent huge pages off ignore
+// the advice.
 std::size_t huge_page_heap_bytes() {
-  const char* off = std::getenv("ECOMON_HUGE_PAGES");
+  const char* on = std::getenv("ECOMON_HUGE_PAGES");
   const char* tunables = std::getenv("GLIBC_TUNABLES");
-  if ((off && std::strcmp(off, "0") == 0) || (tunables && std::strstr(tunables, "glibc.malloc.hugetlb"))) return 0;
+  if (!on || std::strcmp(on, "1") != 0 || (tunables && std::strstr(tunables, "glibc.malloc.hugetlb"))) return 0;
   return std::size_t(1) << 30;
 }
 

@@ -431,10 +431,10 @@ TEST_F(Workspace, NarrowingTheProductsRemovesTheRastersNoLongerMade) {
   EXPECT_FALSE(fs::exists(dir / "narrowed" / "products"));
 }
 
-// `ecomon run` backs the first GiB of its heap with transparent huge pages (main.cpp, base/heap.cpp),
-// unless ECOMON_HUGE_PAGES=0 or a GLIBC_TUNABLES that names glibc's own tunable for it says otherwise;
-// a GLIBC_TUNABLES of the user's is left as it is.
-TEST_F(Workspace, ARunPutsItsHeapOnHugePagesUnlessTold) {
+// `ecomon run` backs the first GiB of its heap with transparent huge pages (main.cpp, base/heap.cpp)
+// when ECOMON_HUGE_PAGES=1 asks, unless a GLIBC_TUNABLES that names glibc's own tunable for it says
+// otherwise; a GLIBC_TUNABLES of the user's is left as it is.
+TEST_F(Workspace, ARunPutsItsHeapOnHugePagesWhenAsked) {
   fs::create_directories(dir / "heap_inbox");
   auto heap_line = [&](const std::string& environment) {
     const auto r = run_shell("cd " + dir.string() + " && env -u GLIBC_TUNABLES -u ECOMON_HUGE_PAGES " + environment + " timeout 120 " +
@@ -453,9 +453,11 @@ TEST_F(Workspace, ARunPutsItsHeapOnHugePagesUnlessTold) {
                                           ? "10(2[2-4]) MiB advised for huge pages; GLIBC_TUNABLES="
                                           : "no huge pages \\(the kernel has none to offer\\); GLIBC_TUNABLES=");
 #endif
-  const std::string by_default = heap_line(""), with_the_users = heap_line("GLIBC_TUNABLES=glibc.malloc.tcache_count=8");
-  EXPECT_TRUE(std::regex_match(by_default, std::regex(advised + "\\(unset\\)"))) << by_default;
+  const std::string asked = heap_line("ECOMON_HUGE_PAGES=1"),
+                    with_the_users = heap_line("ECOMON_HUGE_PAGES=1 GLIBC_TUNABLES=glibc.malloc.tcache_count=8");
+  EXPECT_TRUE(std::regex_match(asked, std::regex(advised + "\\(unset\\)"))) << asked;
   EXPECT_TRUE(std::regex_match(with_the_users, std::regex(advised + "glibc\\.malloc\\.tcache_count=8"))) << with_the_users;
-  EXPECT_EQ(heap_line("GLIBC_TUNABLES=glibc.malloc.hugetlb=0"), heap + "no huge pages; GLIBC_TUNABLES=glibc.malloc.hugetlb=0");
+  EXPECT_EQ(heap_line("ECOMON_HUGE_PAGES=1 GLIBC_TUNABLES=glibc.malloc.hugetlb=0"), heap + "no huge pages; GLIBC_TUNABLES=glibc.malloc.hugetlb=0");
+  EXPECT_EQ(heap_line(""), heap + "no huge pages; GLIBC_TUNABLES=(unset)") << "by default";
   EXPECT_EQ(heap_line("ECOMON_HUGE_PAGES=0"), heap + "no huge pages; GLIBC_TUNABLES=(unset)");
 }
