@@ -216,31 +216,29 @@ std::string checked_season_tallies(const std::string& root, const std::string& k
   return tallies;
 }
 
-}  // namespace
-
-TaskFile<SeasonTile> read_season_task(const std::string& root, const std::string& key) {
+// The tile task's file taken by `take` (given its checked tallies); no task, after saying why in the
+// log, when the file cannot be taken. What reading the tile and asking whether it is done share.
+template <typename Take>
+auto taken_season_task(const std::string& root, const std::string& key, Take take) -> TaskFile<decltype(take(std::string()))> {
   const std::string path = season_task_file(root, key);
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(path, ec))) return {};
   try {
-    return {parse_season_tile(checked_season_tallies(root, key, path), root), true};
+    return {take(checked_season_tallies(root, key, path)), true};
   } catch (const std::exception& e) {
     spdlog::warn("{}: a shard's task file that cannot be taken ({}); the tile is made again", path, e.what());
     return {std::nullopt, true};
   }
 }
 
+}  // namespace
+
+TaskFile<SeasonTile> read_season_task(const std::string& root, const std::string& key) {
+  return taken_season_task(root, key, [&](const std::string& tallies) { return parse_season_tile(tallies, root); });
+}
+
 bool season_task_done(const std::string& root, const std::string& key) {
-  const std::string path = season_task_file(root, key);
-  std::error_code ec;
-  if (!fs::exists(fs::symlink_status(path, ec))) return false;
-  try {
-    checked_season_tallies(root, key, path);
-    return true;
-  } catch (const std::exception& e) {
-    spdlog::warn("{}: a shard's task file that cannot be taken ({}); the tile is made again", path, e.what());
-    return false;
-  }
+  return taken_season_task(root, key, [](const std::string&) { return true; }).task.has_value();
 }
 
 void remove_season_task(const std::string& root, const std::string& key) {

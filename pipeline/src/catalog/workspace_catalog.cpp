@@ -297,34 +297,39 @@ void in_one_transaction(sqlite3* db, const std::string& where, Write write) {
   }
 }
 
-// Files' digests kept in `table`: the one recorded when a file's size and modification time are
-// still those recorded with it, else compute(its index in `files`) (the files missing, in parallel:
-// the catalog is touched by this thread only) and recorded, unless `read_only` (`ecomon plan` and the shards read,
-// never write, the catalog).
-std::vector<std::string> kept_by_stamp(sqlite3* db, const std::string& where, const std::string& root, bool read_only,
-                                       const std::string& table, const std::string& column, const std::vector<std::string>& files,
-                                       const std::function<std::string(std::size_t index)>& compute) {
-  std::vector<std::string> digests(files.size());
-  std::vector<FileStamp> stamps;
+// Files' digests kept in `table`, each with the file's stamp taken once, before any read: the one
+// recorded when the file's size and modification time are still those recorded with it, else
+// compute(its index in `files`, its stamp) (the files missing, in parallel: the catalog is touched by
+// this thread only) and recorded, unless `read_only` (`ecomon plan` and the shards read, never
+// write, the catalog).
+std::vector<StampedDigest> kept_by_stamp(sqlite3* db, const std::string& where, const std::string& root, bool read_only,
+                                         const std::string& table, const std::string& column, const std::vector<std::string>& files,
+                                         const std::function<std::string(std::size_t index, const FileStamp& stamp)>& compute) {
+  std::vector<StampedDigest> digests;
   std::vector<std::size_t> missing;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    stamps.push_back(file_stamp(files[i]));
+    digests.push_back({files[i], file_stamp(files[i]), ""});
+    const FileStamp& stamp = digests[i].stamp;
     Statement q(db, ("SELECT bytes, mtime_ns, " + column + " FROM " + table + " WHERE path = ?").c_str(), where);
     q.bind(1, workspace_relative(files[i], root));
-    if (q.step() && std::uint64_t(q.integer(0)) == stamps[i].bytes && q.integer(1) == stamps[i].mtime_ns) {
-      digests[i] = q.text(2);
+    if (q.step() && std::uint64_t(q.integer(0)) == stamp.bytes && q.integer(1) == stamp.mtime_ns) {
+      digests[i].digest = q.text(2);
     } else {
       missing.push_back(i);
     }
   }
-  std::vector<std::string> computed(missing.size());
-  for_each_in_parallel(missing.size(), [&](std::size_t k) { computed[k] = compute(missing[k]); });
-  for (std::size_t k = 0; k < missing.size(); ++k) digests[missing[k]] = computed[k];
+  // Each read writes its own file's slot: a path listed twice has two.
+  for_each_in_parallel(missing.size(), [&](std::size_t k) { digests[missing[k]].digest = compute(missing[k], digests[missing[k]].stamp); });
   if (read_only || missing.empty()) return digests;
   in_one_transaction(db, where, [&] {
-    for (std::size_t k = 0; k < missing.size(); ++k)
-      record_digest(db, where, table, column, workspace_relative(files[missing[k]], root), stamps[missing[k]], computed[k]);
+    for (const std::size_t i : missing) record_digest(db, where, table, column, workspace_relative(files[i], root), digests[i].stamp, digests[i].digest);
   });
+  return digests;
+}
+
+std::vector<std::string> digests_of(const std::vector<StampedDigest>& stamped) {
+  std::vector<std::string> digests;
+  for (const StampedDigest& d : stamped) digests.push_back(d.digest);
   return digests;
 }
 
@@ -358,12 +363,13 @@ std::size_t WorkspaceCatalog::keep_digests(const std::string& table, const std::
 }
 
 std::vector<std::string> WorkspaceCatalog::file_hashes(const std::vector<std::string>& files) {
-  return kept_by_stamp(db_, path_, root_, read_only_, "file_hashes", "hash", files, [&](std::size_t i) { return hash_file(files[i]); });
+  return digests_of(kept_by_stamp(db_, path_, root_, read_only_, "file_hashes", "hash", files,
+                                  [&](std::size_t i, const FileStamp&) { return hash_file(files[i]); }));
 }
 
 std::vector<std::string> WorkspaceCatalog::file_checksums(const std::vector<std::string>& files) {
-  return kept_by_stamp(db_, path_, root_, read_only_, "file_checksums", "sha256", files,
-                       [&](std::size_t i) { return sha256_multihash_of_file(files[i]); });
+  return digests_of(kept_by_stamp(db_, path_, root_, read_only_, "file_checksums", "sha256", files,
+                                  [&](std::size_t i, const FileStamp&) { return sha256_multihash_of_file(files[i]); }));
 }
 
 std::int64_t WorkspaceCatalog::begin_run(const std::string& version, const std::string& command) {
@@ -440,19 +446,15 @@ void WorkspaceCatalog::record_task(std::int64_t run, const std::string& key, con
   // Hashed before the transaction, which holds the write lock for milliseconds only: kept by stamp
   // (the hashes a shard took of the files it wrote are not taken again), the others in parallel.
   // A file read now gives its SHA-256 checksum in the same read, kept for STAC, which asks next.
-  std::vector<std::pair<FileStamp, std::string>> stamped;
-  for (const std::string& p : outputs) stamped.emplace_back(file_stamp(p), "");
   std::vector<StampedDigest> checksums(outputs.size());
-  const std::vector<std::string> hashes =
-      kept_by_stamp(db_, path_, root_, read_only_, "file_hashes", "hash", outputs, [&](std::size_t i) {
-        const FileStamp stamp = file_stamp(outputs[i]);  // before the read: a file changed during it is not kept
+  const std::vector<StampedDigest> hashes =
+      kept_by_stamp(db_, path_, root_, read_only_, "file_hashes", "hash", outputs, [&](std::size_t i, const FileStamp& stamp) {
         HashAndChecksum both = hash_and_checksum_of_file(outputs[i]);
-        checksums[i] = {outputs[i], stamp, std::move(both.checksum)};
+        checksums[i] = {outputs[i], stamp, std::move(both.checksum)};  // the stamp taken before the read: a file changed since is not kept
         return std::move(both.hash);
       });
   checksums.erase(std::remove_if(checksums.begin(), checksums.end(), [](const StampedDigest& d) { return d.digest.empty(); }), checksums.end());
   keep_checksums(checksums);
-  for (std::size_t i = 0; i < outputs.size(); ++i) stamped[i].second = hashes[i];
   std::string ids;
   for (const std::string& id : scene_ids) ids += (ids.empty() ? "" : " ") + id;
   in_one_transaction(db_, path_, [&] {
@@ -466,7 +468,7 @@ void WorkspaceCatalog::record_task(std::int64_t run, const std::string& key, con
                   "INSERT OR REPLACE INTO outputs(path, hash, bytes, mtime_ns, task, version, run, recorded) "
                   "VALUES(?, ?, ?, ?, ?, (SELECT version FROM runs WHERE id = ?), ?, ?)",
                   path_);
-      o.bind(1, workspace_relative(outputs[i], root_)).bind(2, stamped[i].second).bind(3, std::int64_t(stamped[i].first.bytes)).bind(4, stamped[i].first.mtime_ns);
+      o.bind(1, workspace_relative(outputs[i], root_)).bind(2, hashes[i].digest).bind(3, std::int64_t(hashes[i].stamp.bytes)).bind(4, hashes[i].stamp.mtime_ns);
       o.bind(5, key).bind(6, run).bind(7, run).bind(8, utc_now()).step();
     }
     mark_scenes_done(run, scene_ids);
