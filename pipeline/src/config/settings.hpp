@@ -156,6 +156,7 @@ struct StripPlan {
   int threads = 1;
   std::size_t tokens = 2;
   int rows = 8;
+  double heap_bytes = 0;  // what the pass holds: its strips in flight with their halos, and GDAL's block cache its reads fill
 };
 StripPlan plan_strips(const Settings& settings, double bytes_per_cell, int cols, int halo_rows);
 

@@ -4,6 +4,7 @@
 // with at most plan.tokens strips in flight, so memory is bounded by the window budget, never by the
 // size of the grid or the number of scenes. Emitting in order, row by row, makes results independent
 // of the thread count and the strip height.
+#include <spdlog/spdlog.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
@@ -15,6 +16,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/heap.hpp"
 #include "base/interrupt.hpp"
 #include "config/settings.hpp"
 #include "rules/zone_tally.hpp"
@@ -28,6 +30,10 @@ struct StripWindows {
   geo::Window core, grown;
 };
 
+/// The most a pass of strips populates of the heap at its start: a bench run (two threads, a Landsat
+/// scene and its season) plans more than it touches, and populated pages count as the process's memory.
+inline constexpr double kMostHeapPopulated = 512.0 * 1024 * 1024;
+
 /// `Strip` derives from StripWindows. read(Strip&) fills it from the sources (called in strip
 /// order), compute(Strip&) does the per-cell work (concurrently), emit(Strip&) writes and merges
 /// (in strip order). `only`: the strips of that window of the grid instead of the whole grid.
@@ -35,6 +41,10 @@ template <typename Strip, typename Read, typename Compute, typename Emit>
 void run_strips(const StripPlan& plan, const geo::Grid& grid, int halo_rows, Read read, Compute compute, Emit emit,
                 std::optional<geo::Window> only = std::nullopt) {
   const std::vector<geo::Window> strips = only ? geo::strips(*only, plan.rows) : geo::strips(grid, plan.rows);
+  // The strips' pages populated in one call, not faulted one by one (base/heap.hpp); the first pass of
+  // a process pays it, later ones reuse the pages.
+  if (const std::size_t populated = strips.empty() ? 0 : populate_heap(std::size_t(std::min(plan.heap_bytes, kMostHeapPopulated))))
+    spdlog::debug("heap: {} MiB populated for {} strips of {} rows in flight", populated >> 20, plan.tokens, plan.rows);
   std::size_t next = 0;
   tbb::task_arena arena(plan.threads);
   arena.execute([&] {
