@@ -104,11 +104,15 @@ std::size_t populate_heap(std::size_t bytes) {
   const std::lock_guard<std::mutex> lock(populate_mutex);
   if (bytes <= populated_bytes) return 0;
   // What the heap holds free at its top (mallinfo2's keepcost), grown to `bytes` when it holds less.
-  if (mallinfo2().keepcost < bytes) grow_heap_top(bytes - mallinfo2().keepcost);
+  const std::size_t free_before = mallinfo2().keepcost;
+  if (free_before < bytes) grow_heap_top(bytes - free_before);
   const std::uintptr_t page = std::uintptr_t(sysconf(_SC_PAGESIZE));
   const auto top_end = reinterpret_cast<std::uintptr_t>(sbrk(0));
   const std::uintptr_t free_top = std::min<std::uintptr_t>(mallinfo2().keepcost, top_end);
-  const std::uintptr_t first = (top_end - free_top + page - 1) / page * page, end = top_end / page * page;
+  // Only the first `bytes` of the free top: it may hold far more (a huge-page stretch, or what an
+  // earlier, larger pass freed), and populated pages count as the process's memory.
+  const std::uintptr_t first = (top_end - free_top + page - 1) / page * page;
+  const std::uintptr_t end = std::min<std::uintptr_t>(top_end, first + bytes) / page * page;
   if (end <= first || madvise(reinterpret_cast<void*>(first), end - first, MADV_POPULATE_WRITE) != 0) {
     populating = false;  // a kernel before 5.14 (EINVAL), or no memory to spare: pages are faulted as usual
     return 0;

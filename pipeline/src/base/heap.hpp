@@ -25,10 +25,12 @@ HeapSetup set_up_heap(bool one_arena, std::size_t huge_page_bytes, bool populate
 /// Makes the heap's free top hold at least `bytes` of resident pages, populated by the kernel in one
 /// call (MADV_POPULATE_WRITE, Linux 5.14) instead of one page fault per 4 KiB page as a strip first
 /// touches them: on this project's virtual machines a page faulted costs about 14 us, a page
-/// populated about 5 us in all, the call and its first touch (README: Speed). What was asked before counts: a later call with as much or less does
-/// nothing; the pages stay in the heap, reused, since freeing keeps them (set_up_heap). Only after
-/// set_up_heap(..., populate = true); never under the address sanitizer, without glibc, or once the
-/// kernel refused. Safe from any thread. Returns the bytes populated by this call.
+/// populated about 5 us in all, the call and its first touch (README: Speed). Only the first `bytes`
+/// of the free top are populated, however much it holds. What was asked before counts: a later call
+/// with as much or less does nothing; the pages stay in the heap, reused, since freeing keeps them
+/// (set_up_heap). Only after set_up_heap(..., populate = true); never under the address sanitizer,
+/// without glibc, or once the kernel refused. Safe from any thread. Returns the bytes populated by
+/// this call.
 std::size_t populate_heap(std::size_t bytes);
 
 }  // namespace ecomon
