@@ -87,13 +87,17 @@ class RasterReader {
   void* dataset_ = nullptr;  // GDALDatasetH, kept opaque so GDAL headers stay inside io/
 };
 
+class DirectTiles;
+
 /// Reads one band in a stream of windows whose first rows never move back (the strips of a pipeline
 /// grown by their halos, the source windows of a resampled stream), decoding each block of the file
 /// once whatever GDAL's block cache holds: it reads whole block rows, full width, and keeps those a
 /// later window may still need, at most the block rows the current window touches. (Left to GDAL's
 /// cache, a strip's halo decodes the blocks of its neighbours again as soon as the blocks of the
 /// outputs written meanwhile have pushed them out.) A window above the rows kept starts the stream
-/// over; a window outside the grid is read directly. Not thread-safe, like the reader.
+/// over; a window outside the grid is read directly. Not thread-safe, like the reader. A plain GeoTIFF's
+/// tiles are decoded without GDAL (io/direct_tiles.hpp; the configuration option GEO_DIRECT_TILES=NO
+/// leaves them to GDAL), to the same cells.
 template <typename T>
 class ForwardReader {
  public:
@@ -108,9 +112,11 @@ class ForwardReader {
   std::int64_t held_bytes() const;
 
  private:
+  Block<T> read_chunk(int row0, int rows);
   RasterReader reader_;
   int band_ = 1, chunk_rows_ = 0;  // 0: blocks too tall to hold; read directly
   std::vector<Block<T>> held_;     // consecutive full-width chunks of whole block rows, top first
+  std::shared_ptr<DirectTiles> direct_;  // the file's tiles decoded without GDAL, when its layout allows
 };
 
 enum class PixelType { u8, i16, u16, f32 };

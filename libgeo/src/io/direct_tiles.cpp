@@ -1,0 +1,200 @@
+#include "direct_tiles.hpp"
+
+#include <cpl_vsi.h>
+#include <libdeflate.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+
+#include "libgeo/io/raster.hpp"
+#include "tiff_ifd.hpp"
+
+namespace geo::io {
+
+namespace {
+
+// TIFF 6.0 tags (section 8, 15) and the ZSTD compression code GDAL and libtiff register (50000).
+enum Tag : std::uint16_t {
+  kImageWidth = 256, kImageLength = 257, kBitsPerSample = 258, kCompression = 259, kStripOffsets = 273,
+  kOrientation = 274, kSamplesPerPixel = 277, kRowsPerStrip = 278, kStripByteCounts = 279, kPlanarConfig = 284,
+  kPredictor = 317, kTileWidth = 322, kTileLength = 323, kTileOffsets = 324, kTileByteCounts = 325, kSampleFormat = 339,
+};
+constexpr int kNone = 1, kAdobeDeflate = 8, kOldDeflate = 32946, kZstd = 50000;
+
+// The unsigned values of a SHORT, LONG or LONG8 field (little-endian), or none for another type.
+std::optional<std::vector<std::uint64_t>> unsigned_values(const TiffField& f) {
+  const std::size_t width = f.type == 3 ? 2 : f.type == 4 ? 4 : f.type == 16 ? 8 : 0;
+  if (width == 0 || f.bytes.size() != f.count * width) return std::nullopt;
+  std::vector<std::uint64_t> out(f.count);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    std::uint64_t v = 0;
+    for (std::size_t b = width; b-- > 0;) v = v << 8 | static_cast<unsigned char>(f.bytes[i * width + b]);
+    out[i] = v;
+  }
+  return out;
+}
+
+// Copies `n` samples, undoing horizontal differencing (TIFF 6.0 section 14: each sample stored as its
+// difference from the one on its left, modulo 2^bits) with the running sum held in a register.
+template <typename U>
+void copy_undifferenced(const unsigned char* in, unsigned char* out, int n) {
+  U sum = 0;
+  for (int i = 0; i < n; ++i) {
+    U d;
+    std::memcpy(&d, in + std::size_t(i) * sizeof(U), sizeof(U));
+    sum = U(sum + d);
+    std::memcpy(out + std::size_t(i) * sizeof(U), &sum, sizeof(U));
+  }
+}
+
+}  // namespace
+
+struct DirectTiles::Codecs {
+  ZSTD_DCtx* zstd = nullptr;
+  libdeflate_decompressor* deflate = nullptr;
+  ~Codecs() {
+    if (zstd) ZSTD_freeDCtx(zstd);
+    if (deflate) libdeflate_free_decompressor(deflate);
+  }
+};
+
+std::unique_ptr<DirectTiles> DirectTiles::open(const std::string& path, int cols, int rows, int sample_bytes, bool is_signed) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if ((sample_bytes != 1 && sample_bytes != 2) || cols <= 0 || rows <= 0) return nullptr;
+  VSILFILE* file = VSIFOpenL(path.c_str(), "rb");
+  if (!file) return nullptr;
+  std::unique_ptr<DirectTiles> d(new DirectTiles);
+  d->file_ = file;
+  d->path_ = path;
+  const auto fields = read_first_ifd(
+      [file](std::uint64_t offset, std::size_t size, std::string& out) {
+        out.resize(size);
+        return VSIFSeekL(file, offset, SEEK_SET) == 0 && VSIFReadL(out.data(), 1, size, file) == size;
+      },
+      {kImageWidth, kImageLength, kBitsPerSample, kCompression, kStripOffsets, kOrientation, kSamplesPerPixel, kRowsPerStrip,
+       kStripByteCounts, kPlanarConfig, kPredictor, kTileWidth, kTileLength, kTileOffsets, kTileByteCounts, kSampleFormat});
+  if (!fields) return nullptr;
+  std::vector<std::uint64_t> width, length, bits, compression{kNone}, orientation{1}, samples{1}, planar{1}, predictor{1},
+      format{1}, tile_width, tile_length, rows_per_strip, offsets, counts, strip_offsets, strip_counts;
+  for (const TiffField& f : *fields) {
+    auto values = unsigned_values(f);
+    if (!values || values->empty()) return nullptr;
+    switch (f.tag) {
+      case kImageWidth: width = *values; break;
+      case kImageLength: length = *values; break;
+      case kBitsPerSample: bits = *values; break;
+      case kCompression: compression = *values; break;
+      case kOrientation: orientation = *values; break;
+      case kSamplesPerPixel: samples = *values; break;
+      case kPlanarConfig: planar = *values; break;
+      case kPredictor: predictor = *values; break;
+      case kSampleFormat: format = *values; break;
+      case kTileWidth: tile_width = *values; break;
+      case kTileLength: tile_length = *values; break;
+      case kRowsPerStrip: rows_per_strip = *values; break;
+      case kTileOffsets: offsets = std::move(*values); break;
+      case kTileByteCounts: counts = std::move(*values); break;
+      case kStripOffsets: strip_offsets = std::move(*values); break;
+      case kStripByteCounts: strip_counts = std::move(*values); break;
+      default: break;
+    }
+  }
+  // The image GDAL shows as the band, in a layout taken here.
+  if (width != std::vector<std::uint64_t>{std::uint64_t(cols)} || length != std::vector<std::uint64_t>{std::uint64_t(rows)}) return nullptr;
+  if (bits != std::vector<std::uint64_t>{std::uint64_t(8 * sample_bytes)} || samples[0] != 1 || orientation[0] != 1) return nullptr;
+  if (format[0] != (is_signed ? 2u : 1u) || (planar[0] != 1 && planar[0] != 2)) return nullptr;
+  const std::uint64_t codec = compression[0];
+  if (codec != kNone && codec != kAdobeDeflate && codec != kOldDeflate && codec != kZstd) return nullptr;
+  if (predictor[0] != 1 && predictor[0] != 2) return nullptr;
+  d->tiled_ = !offsets.empty();
+  if (d->tiled_) {
+    if (tile_width.size() != 1 || tile_length.size() != 1 || tile_width[0] == 0 || tile_length[0] == 0 || tile_width[0] > 65536 ||
+        tile_length[0] > 65536)
+      return nullptr;
+    d->block_cols_ = int(tile_width[0]), d->block_rows_ = int(tile_length[0]);
+  } else {
+    offsets = std::move(strip_offsets), counts = std::move(strip_counts);
+    // A missing RowsPerStrip means one strip of the whole image (TIFF 6.0 section 8).
+    const std::uint64_t per_strip = rows_per_strip.empty() ? std::uint64_t(rows) : std::min<std::uint64_t>(rows_per_strip[0], std::uint64_t(rows));
+    if (per_strip == 0) return nullptr;
+    d->block_cols_ = cols, d->block_rows_ = int(per_strip);
+  }
+  const std::uint64_t across = (std::uint64_t(cols) + std::uint64_t(d->block_cols_) - 1) / std::uint64_t(d->block_cols_);
+  const std::uint64_t down = (std::uint64_t(rows) + std::uint64_t(d->block_rows_) - 1) / std::uint64_t(d->block_rows_);
+  if (offsets.size() != across * down || counts.size() != offsets.size()) return nullptr;
+  d->cols_ = cols, d->rows_ = rows, d->sample_bytes_ = sample_bytes, d->compression_ = int(codec), d->predictor_ = int(predictor[0]);
+  d->offsets_ = std::move(offsets), d->byte_counts_ = std::move(counts);
+  d->codecs_ = std::make_unique<Codecs>();
+  if (codec == kZstd) d->codecs_->zstd = ZSTD_createDCtx();
+  if (codec == kAdobeDeflate || codec == kOldDeflate) d->codecs_->deflate = libdeflate_alloc_decompressor();
+  if ((codec == kZstd && !d->codecs_->zstd) || ((codec == kAdobeDeflate || codec == kOldDeflate) && !d->codecs_->deflate)) return nullptr;
+  d->block_.resize(std::size_t(d->block_cols_) * std::size_t(d->block_rows_) * std::size_t(sample_bytes));
+  return d;
+#else
+  (void)path, (void)cols, (void)rows, (void)sample_bytes, (void)is_signed;
+  return nullptr;  // a big-endian host: GDAL swaps
+#endif
+}
+
+DirectTiles::~DirectTiles() {
+  if (file_) VSIFCloseL(static_cast<VSILFILE*>(file_));
+}
+
+bool DirectTiles::read_rows(int row0, int rows, void* out) {
+  auto* dst = static_cast<unsigned char*>(out);
+  const std::size_t across = (std::size_t(cols_) + std::size_t(block_cols_) - 1) / std::size_t(block_cols_);
+  const std::size_t row_bytes = std::size_t(cols_) * std::size_t(sample_bytes_);
+  for (int block_row = row0 / block_rows_; block_row * block_rows_ < row0 + rows; ++block_row) {
+    const int top = block_row * block_rows_;
+    // A tile holds whole tile rows (padded past the image's edges); the last strip at least the
+    // image's (GDAL trims it, other writers may not).
+    const int stored_rows = tiled_ ? block_rows_ : std::min(block_rows_, rows_ - top);
+    const std::size_t stored_row_bytes = std::size_t(block_cols_) * std::size_t(sample_bytes_);
+    const std::size_t want = std::size_t(stored_rows) * stored_row_bytes;
+    for (std::size_t block_col = 0; block_col < across; ++block_col) {
+      const std::size_t index = std::size_t(block_row) * across + block_col;
+      const std::uint64_t offset = offsets_[index], size = byte_counts_[index];
+      if (offset == 0 || size == 0) return false;  // sparse
+      auto fail = [&](const std::string& why) {
+        return IoError(path_ + ": cannot read rows " + std::to_string(top) + "-" + std::to_string(top + stored_rows - 1) +
+                       " (corrupt or truncated file?): block " + std::to_string(block_col) + "," + std::to_string(block_row) + " " + why);
+      };
+      if (size > std::uint64_t(block_.size()) + (std::uint64_t(1) << 20) + block_.size() / 2) throw fail("declares more bytes than it can hold");
+      const unsigned char* stored = nullptr;
+      std::size_t stored_bytes = 0;
+      compressed_.resize(std::size_t(size));
+      auto* file = static_cast<VSILFILE*>(file_);
+      if (VSIFSeekL(file, offset, SEEK_SET) != 0 || VSIFReadL(compressed_.data(), 1, std::size_t(size), file) != size)
+        throw fail("is past the file's end");
+      if (compression_ == kNone) {
+        stored = compressed_.data(), stored_bytes = compressed_.size();
+      } else if (compression_ == kZstd) {
+        const std::size_t n = ZSTD_decompressDCtx(codecs_->zstd, block_.data(), block_.size(), compressed_.data(), compressed_.size());
+        if (ZSTD_isError(n)) throw fail(std::string("does not decode: ZSTD: ") + ZSTD_getErrorName(n));
+        stored = block_.data(), stored_bytes = n;
+      } else {
+        std::size_t n = 0;
+        if (libdeflate_zlib_decompress(codecs_->deflate, compressed_.data(), compressed_.size(), block_.data(), block_.size(), &n) != LIBDEFLATE_SUCCESS)
+          throw fail("does not decode: deflate");
+        stored = block_.data(), stored_bytes = n;
+      }
+      if (stored_bytes < want) throw fail("decodes to " + std::to_string(stored_bytes) + " bytes, not " + std::to_string(want));
+      const int col0 = int(block_col) * block_cols_, cols = std::min(block_cols_, cols_ - col0);
+      for (int r = std::max(row0, top); r < std::min(row0 + rows, top + stored_rows); ++r) {
+        const unsigned char* from = stored + std::size_t(r - top) * stored_row_bytes;
+        unsigned char* to = dst + std::size_t(r - row0) * row_bytes + std::size_t(col0) * std::size_t(sample_bytes_);
+        if (predictor_ == 1)
+          std::memcpy(to, from, std::size_t(cols) * std::size_t(sample_bytes_));
+        else if (sample_bytes_ == 1)
+          copy_undifferenced<std::uint8_t>(from, to, cols);
+        else
+          copy_undifferenced<std::uint16_t>(from, to, cols);
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace geo::io

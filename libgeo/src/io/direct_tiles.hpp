@@ -1,0 +1,47 @@
+#pragma once
+// The tiles (or strips) of a plain GeoTIFF band decoded without GDAL's block cache: the reader's twin
+// of the direct COG writer (cog_file.hpp). GDAL decodes a tile into its cache, undoes libtiff's
+// horizontal differencing there in a loop that adds each sample to the one it just stored (a
+// store-to-load wait per sample), and copies the tile into the caller's buffer. Here each tile is
+// inflated into one scratch buffer and its differencing undone with the running sum in a register
+// while it is copied into place: the same cells, one copy fewer, and a season pass spends a tenth
+// less of its time reading the scene products back.
+//
+// Only what this project writes and the common deliveries are taken: one sample per pixel, 8 or 16
+// bits, little-endian, no compression, Adobe deflate or ZSTD, no differencing or horizontal
+// differencing (TIFF 6.0 section 14), top-left orientation. Anything else is left to GDAL (open()
+// gives nothing), as is a chunk with a sparse tile.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace geo::io {
+
+class DirectTiles {
+ public:
+  /// The decoder of `path`'s first image when it is one of the layouts above and is `cols` x `rows`
+  /// samples of `sample_bytes` bytes, `is_signed` or not; else null.
+  static std::unique_ptr<DirectTiles> open(const std::string& path, int cols, int rows, int sample_bytes, bool is_signed);
+  ~DirectTiles();
+  DirectTiles(const DirectTiles&) = delete;
+  DirectTiles& operator=(const DirectTiles&) = delete;
+
+  /// Decodes rows [row0, row0 + rows), full width, into `out` (rows x cols samples). False, with
+  /// nothing promised of `out`, when a tile there is sparse (no bytes stored): GDAL's rules fill those.
+  /// Throws IoError naming the file when a tile cannot be read or does not inflate to its size.
+  bool read_rows(int row0, int rows, void* out);
+
+ private:
+  DirectTiles() = default;
+  struct Codecs;
+  std::string path_;
+  void* file_ = nullptr;  // VSILFILE*
+  int cols_ = 0, rows_ = 0, sample_bytes_ = 1, block_cols_ = 0, block_rows_ = 0, compression_ = 1, predictor_ = 1;
+  bool tiled_ = true;
+  std::vector<std::uint64_t> offsets_, byte_counts_;
+  std::vector<unsigned char> compressed_, block_;
+  std::unique_ptr<Codecs> codecs_;
+};
+
+}  // namespace geo::io
