@@ -130,7 +130,10 @@ std::unique_ptr<DirectTiles> DirectTiles::open(const std::string& path, int cols
   if (codec == kZstd) d->codecs_->zstd = ZSTD_createDCtx();
   if (codec == kAdobeDeflate || codec == kOldDeflate) d->codecs_->deflate = libdeflate_alloc_decompressor();
   if ((codec == kZstd && !d->codecs_->zstd) || ((codec == kAdobeDeflate || codec == kOldDeflate) && !d->codecs_->deflate)) return nullptr;
-  d->block_.resize(std::size_t(d->block_cols_) * std::size_t(d->block_rows_) * std::size_t(sample_bytes));
+  // A hostile file cannot make it allocate much: a block over 64 MiB is GDAL's to read.
+  const std::uint64_t block_bytes = std::uint64_t(d->block_cols_) * std::uint64_t(d->block_rows_) * std::uint64_t(sample_bytes);
+  if (block_bytes > (std::uint64_t(64) << 20)) return nullptr;
+  d->block_.resize(std::size_t(block_bytes));
   return d;
 #else
   (void)path, (void)cols, (void)rows, (void)sample_bytes, (void)is_signed;
