@@ -56,6 +56,17 @@ void expect_gdals_cells(const std::string& path, const std::string& layout) {
     for (std::size_t i = 0; i < got.size(); ++i)
       ASSERT_EQ(got[i], want[i]) << "rows " << row0 << "+" << rows << " cell " << i;
   }
+  // Windows inside blocks, across their edges, and the last cell.
+  for (const geo::Window& w : {geo::Window{70, 33, 100, 50}, geo::Window{63, 0, 2, kRows}, geo::Window{0, 0, 1, 1},
+                               geo::Window{kCols - 1, kRows - 1, 1, 1}, geo::Window{129, 95, 172, 108}}) {
+    std::vector<T> got(std::size_t(w.size()));
+    ASSERT_TRUE(direct->read_window(w.col0, w.row0, w.cols, w.rows, got.data()));
+    const geo::Block<T> want = gdal.read<T>(w);
+    for (std::size_t i = 0; i < got.size(); ++i)
+      ASSERT_EQ(got[i], want[i]) << "window " << w.col0 << "," << w.row0 << " " << w.cols << "x" << w.rows << " cell " << i;
+  }
+  std::vector<T> none(4);
+  EXPECT_THROW(direct->read_window(kCols - 1, 0, 2, 2, none.data()), geo::io::IoError) << "a window past the last column";
 }
 
 template <typename T>

@@ -1,5 +1,7 @@
 #include "direct_tiles.hpp"
 
+#include <cpl_conv.h>
+#include <cpl_string.h>
 #include <cpl_vsi.h>
 #include <libdeflate.h>
 #include <zstd.h>
@@ -36,12 +38,19 @@ std::optional<std::vector<std::uint64_t>> unsigned_values(const TiffField& f) {
   return out;
 }
 
-// Copies `n` samples, undoing horizontal differencing (TIFF 6.0 section 14: each sample stored as its
-// difference from the one on its left, modulo 2^bits) with the running sum held in a register.
+// Copies samples [skip, n) of a stored row, undoing horizontal differencing (TIFF 6.0 section 14: each
+// sample stored as its difference from the one on its left, modulo 2^bits) with the running sum held
+// in a register; the samples before `skip` are summed, not copied.
 template <typename U>
-void copy_undifferenced(const unsigned char* in, unsigned char* out, int n) {
+void copy_undifferenced(const unsigned char* in, unsigned char* out, int skip, int n) {
   U sum = 0;
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0; i < skip; ++i) {
+    U d;
+    std::memcpy(&d, in + std::size_t(i) * sizeof(U), sizeof(U));
+    sum = U(sum + d);
+  }
+  out -= std::size_t(skip) * sizeof(U);
+  for (int i = skip; i < n; ++i) {
     U d;
     std::memcpy(&d, in + std::size_t(i) * sizeof(U), sizeof(U));
     sum = U(sum + d);
@@ -63,6 +72,7 @@ struct DirectTiles::Codecs {
 std::unique_ptr<DirectTiles> DirectTiles::open(const std::string& path, int cols, int rows, int sample_bytes, bool is_signed) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   if ((sample_bytes != 1 && sample_bytes != 2) || cols <= 0 || rows <= 0) return nullptr;
+  if (!CPLTestBool(CPLGetConfigOption("GEO_DIRECT_TILES", "YES"))) return nullptr;  // for comparisons: everything to GDAL
   VSILFILE* file = VSIFOpenL(path.c_str(), "rb");
   if (!file) return nullptr;
   std::unique_ptr<DirectTiles> d(new DirectTiles);
@@ -145,10 +155,16 @@ DirectTiles::~DirectTiles() {
   if (file_) VSIFCloseL(static_cast<VSILFILE*>(file_));
 }
 
-bool DirectTiles::read_rows(int row0, int rows, void* out) {
+bool DirectTiles::read_rows(int row0, int rows, void* out) { return read_window(0, row0, cols_, rows, out); }
+
+bool DirectTiles::read_window(int col0, int row0, int cols, int rows, void* out, int out_cols) {
+  if (col0 < 0 || row0 < 0 || cols <= 0 || rows <= 0 || col0 + cols > cols_ || row0 + rows > rows_)
+    throw IoError(path_ + ": window " + std::to_string(col0) + "," + std::to_string(row0) + " " + std::to_string(cols) + "x" +
+                  std::to_string(rows) + " is outside the raster's " + std::to_string(cols_) + "x" + std::to_string(rows_));
   auto* dst = static_cast<unsigned char*>(out);
   const std::size_t across = (std::size_t(cols_) + std::size_t(block_cols_) - 1) / std::size_t(block_cols_);
-  const std::size_t row_bytes = std::size_t(cols_) * std::size_t(sample_bytes_);
+  const std::size_t row_bytes = std::size_t(std::max(cols, out_cols)) * std::size_t(sample_bytes_);
+  const int first_block_col = col0 / block_cols_, end_block_col = (col0 + cols - 1) / block_cols_ + 1;
   for (int block_row = row0 / block_rows_; block_row * block_rows_ < row0 + rows; ++block_row) {
     const int top = block_row * block_rows_;
     // A tile holds whole tile rows (padded past the image's edges); the last strip at least the
@@ -156,7 +172,7 @@ bool DirectTiles::read_rows(int row0, int rows, void* out) {
     const int stored_rows = tiled_ ? block_rows_ : std::min(block_rows_, rows_ - top);
     const std::size_t stored_row_bytes = std::size_t(block_cols_) * std::size_t(sample_bytes_);
     const std::size_t want = std::size_t(stored_rows) * stored_row_bytes;
-    for (std::size_t block_col = 0; block_col < across; ++block_col) {
+    for (std::size_t block_col = std::size_t(first_block_col); block_col < std::size_t(end_block_col); ++block_col) {
       const std::size_t index = std::size_t(block_row) * across + block_col;
       const std::uint64_t offset = offsets_[index], size = byte_counts_[index];
       if (offset == 0 || size == 0) return false;  // sparse
@@ -184,16 +200,19 @@ bool DirectTiles::read_rows(int row0, int rows, void* out) {
         stored = block_.data(), stored_bytes = n;
       }
       if (stored_bytes < want) throw fail("decodes to " + std::to_string(stored_bytes) + " bytes, not " + std::to_string(want));
-      const int col0 = int(block_col) * block_cols_, cols = std::min(block_cols_, cols_ - col0);
+      // The block's columns inside the window: [skip, end) of its own.
+      const int block_col0 = int(block_col) * block_cols_;
+      const int skip = std::max(0, col0 - block_col0), end = std::min(block_cols_, col0 + cols - block_col0);
+      const std::size_t sample = std::size_t(sample_bytes_);
       for (int r = std::max(row0, top); r < std::min(row0 + rows, top + stored_rows); ++r) {
         const unsigned char* from = stored + std::size_t(r - top) * stored_row_bytes;
-        unsigned char* to = dst + std::size_t(r - row0) * row_bytes + std::size_t(col0) * std::size_t(sample_bytes_);
+        unsigned char* to = dst + std::size_t(r - row0) * row_bytes + std::size_t(block_col0 + skip - col0) * sample;
         if (predictor_ == 1)
-          std::memcpy(to, from, std::size_t(cols) * std::size_t(sample_bytes_));
+          std::memcpy(to, from + std::size_t(skip) * sample, std::size_t(end - skip) * sample);
         else if (sample_bytes_ == 1)
-          copy_undifferenced<std::uint8_t>(from, to, cols);
+          copy_undifferenced<std::uint8_t>(from, to, skip, end);
         else
-          copy_undifferenced<std::uint16_t>(from, to, cols);
+          copy_undifferenced<std::uint16_t>(from, to, skip, end);
       }
     }
   }

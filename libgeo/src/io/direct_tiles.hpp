@@ -21,7 +21,9 @@ namespace geo::io {
 class DirectTiles {
  public:
   /// The decoder of `path`'s first image when it is one of the layouts above and is `cols` x `rows`
-  /// samples of `sample_bytes` bytes, `is_signed` or not; else null.
+  /// samples of `sample_bytes` bytes, `is_signed` or not; else null. Null too under GDAL's
+  /// configuration option GEO_DIRECT_TILES=NO (an environment variable as well), which leaves every
+  /// file to GDAL, for comparisons.
   static std::unique_ptr<DirectTiles> open(const std::string& path, int cols, int rows, int sample_bytes, bool is_signed);
   ~DirectTiles();
   DirectTiles(const DirectTiles&) = delete;
@@ -31,6 +33,12 @@ class DirectTiles {
   /// nothing promised of `out`, when a tile there is sparse (no bytes stored): GDAL's rules fill those.
   /// Throws IoError naming the file when a tile cannot be read or does not inflate to its size.
   bool read_rows(int row0, int rows, void* out);
+  /// The same for the window of `cols` x `rows` samples at (`col0`, `row0`), which must lie inside
+  /// the raster, into `out` laid out `out_cols` wide (0: `cols`; a part of a wider window read by
+  /// several decoders): only the blocks it touches are decoded.
+  bool read_window(int col0, int row0, int cols, int rows, void* out, int out_cols = 0);
+  /// Columns of one block: where a window is cut for several decoders to share it.
+  int block_cols() const { return block_cols_; }
 
  private:
   DirectTiles() = default;

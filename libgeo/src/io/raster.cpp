@@ -327,7 +327,7 @@ ForwardReader<T>::ForwardReader(RasterReader reader, int band) : reader_(std::mo
   // row); blocks taller than 1024 rows (a whole image in one strip) are left to GDAL's cache.
   const int block = reader_.block_rows(band);
   if (block <= 1024) chunk_rows_ = block * std::max(1, 64 / block);
-  if (chunk_rows_ > 0 && band == 1 && reader_.band_count() == 1 && CPLTestBool(CPLGetConfigOption("GEO_DIRECT_TILES", "YES")))
+  if (chunk_rows_ > 0 && band == 1 && reader_.band_count() == 1)
     direct_ = DirectTiles::open(reader_.path(), reader_.grid().cols, reader_.grid().rows, int(sizeof(T)), std::is_signed_v<T>);
 }
 

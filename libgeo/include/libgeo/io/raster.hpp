@@ -96,8 +96,7 @@ class DirectTiles;
 /// cache, a strip's halo decodes the blocks of its neighbours again as soon as the blocks of the
 /// outputs written meanwhile have pushed them out.) A window above the rows kept starts the stream
 /// over; a window outside the grid is read directly. Not thread-safe, like the reader. A plain GeoTIFF's
-/// tiles are decoded without GDAL (io/direct_tiles.hpp; the configuration option GEO_DIRECT_TILES=NO
-/// leaves them to GDAL), to the same cells.
+/// tiles are decoded without GDAL (io/direct_tiles.hpp), to the same cells.
 template <typename T>
 class ForwardReader {
  public:
