@@ -162,6 +162,24 @@ TEST(DirectTiles, ASparseTileIsLeftToGdal) {
   fs::remove(path);
 }
 
+// The file is opened for each read, not held; a file renamed onto the path since open() (as a run
+// replaces its rasters) is left to GDAL, whose handle still reads the file it opened.
+TEST(DirectTiles, AFileReplacedSinceOpenIsLeftToGdal) {
+  geo::io::initialise_gdal(1);
+  const std::string path = ecomon_test::temp_tiff_path("direct", "replaced");
+  const std::vector<std::string> layout{"TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=32", "COMPRESS=ZSTD", "PREDICTOR=2"};
+  ecomon_test::write_small_geotiff(path, raster_of(GDT_UInt16, layout));
+  auto direct = DirectTiles::open(path, kCols, kRows, 2, false);
+  ASSERT_TRUE(direct);
+  std::vector<std::uint16_t> rows(std::size_t(32) * kCols);
+  EXPECT_TRUE(direct->read_rows(0, 32, rows.data()));
+  ecomon_test::SmallGeoTiff other = raster_of(GDT_UInt16, layout);
+  for (double& v : other.values) v = 65535 - v;
+  ecomon_test::write_small_geotiff(path, other);
+  EXPECT_FALSE(direct->read_rows(0, 32, rows.data())) << "another file under the same name";
+  fs::remove(path);
+}
+
 // A tile whose bytes are garbage, or past a truncated file's end, is an error naming the file.
 TEST(DirectTiles, ACorruptOrTruncatedTileIsAnErrorNamingTheFile) {
   geo::io::initialise_gdal(1);

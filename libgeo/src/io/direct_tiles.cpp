@@ -73,11 +73,14 @@ std::unique_ptr<DirectTiles> DirectTiles::open(const std::string& path, int cols
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   if ((sample_bytes != 1 && sample_bytes != 2) || cols <= 0 || rows <= 0) return nullptr;
   if (!CPLTestBool(CPLGetConfigOption("GEO_DIRECT_TILES", "YES"))) return nullptr;  // for comparisons: everything to GDAL
-  VSILFILE* file = VSIFOpenL(path.c_str(), "rb");
+  VSIStatBufL stat{};
+  if (VSIStatL(path.c_str(), &stat) != 0) return nullptr;
+  const std::unique_ptr<VSILFILE, int (*)(VSILFILE*)> opened(VSIFOpenL(path.c_str(), "rb"), VSIFCloseL);
+  VSILFILE* file = opened.get();
   if (!file) return nullptr;
   std::unique_ptr<DirectTiles> d(new DirectTiles);
-  d->file_ = file;
   d->path_ = path;
+  d->file_size_ = std::uint64_t(stat.st_size), d->file_mtime_ = std::int64_t(stat.st_mtime), d->file_inode_ = std::uint64_t(stat.st_ino);
   const auto fields = read_first_ifd(
       [file](std::uint64_t offset, std::size_t size, std::string& out) {
         out.resize(size);
@@ -151,9 +154,7 @@ std::unique_ptr<DirectTiles> DirectTiles::open(const std::string& path, int cols
 #endif
 }
 
-DirectTiles::~DirectTiles() {
-  if (file_) VSIFCloseL(static_cast<VSILFILE*>(file_));
-}
+DirectTiles::~DirectTiles() = default;
 
 bool DirectTiles::read_rows(int row0, int rows, void* out) { return read_window(0, row0, cols_, rows, out); }
 
@@ -161,6 +162,15 @@ bool DirectTiles::read_window(int col0, int row0, int cols, int rows, void* out,
   if (col0 < 0 || row0 < 0 || cols <= 0 || rows <= 0 || col0 + cols > cols_ || row0 + rows > rows_)
     throw IoError(path_ + ": window " + std::to_string(col0) + "," + std::to_string(row0) + " " + std::to_string(cols) + "x" +
                   std::to_string(rows) + " is outside the raster's " + std::to_string(cols_) + "x" + std::to_string(rows_));
+  // Opened for each read, not held: a pass holds many readers, each with GDAL's handle already, and
+  // a process has a thousand descriptors. A file replaced since open() is GDAL's to read.
+  VSIStatBufL stat{};
+  if (VSIStatL(path_.c_str(), &stat) != 0 || std::uint64_t(stat.st_size) != file_size_ || std::int64_t(stat.st_mtime) != file_mtime_ ||
+      std::uint64_t(stat.st_ino) != file_inode_)
+    return false;
+  const std::unique_ptr<VSILFILE, int (*)(VSILFILE*)> opened(VSIFOpenL(path_.c_str(), "rb"), VSIFCloseL);
+  auto* file = opened.get();
+  if (!file) return false;
   auto* dst = static_cast<unsigned char*>(out);
   const std::size_t across = (std::size_t(cols_) + std::size_t(block_cols_) - 1) / std::size_t(block_cols_);
   const std::size_t row_bytes = std::size_t(std::max(cols, out_cols)) * std::size_t(sample_bytes_);
@@ -184,7 +194,6 @@ bool DirectTiles::read_window(int col0, int row0, int cols, int rows, void* out,
       const unsigned char* stored = nullptr;
       std::size_t stored_bytes = 0;
       compressed_.resize(std::size_t(size));
-      auto* file = static_cast<VSILFILE*>(file_);
       if (VSIFSeekL(file, offset, SEEK_SET) != 0 || VSIFReadL(compressed_.data(), 1, std::size_t(size), file) != size)
         throw fail("is past the file's end");
       if (compression_ == kNone) {

@@ -30,7 +30,8 @@ class DirectTiles {
   DirectTiles& operator=(const DirectTiles&) = delete;
 
   /// Decodes rows [row0, row0 + rows), full width, into `out` (rows x cols samples). False, with
-  /// nothing promised of `out`, when a tile there is sparse (no bytes stored): GDAL's rules fill those.
+  /// nothing promised of `out`, when a tile there is sparse (no bytes stored): GDAL's rules fill those;
+  /// or when the file has been replaced or changed since open() (its inode, size or time).
   /// Throws IoError naming the file when a tile cannot be read or does not inflate to its size.
   bool read_rows(int row0, int rows, void* out);
   /// The same for the window of `cols` x `rows` samples at (`col0`, `row0`), which must lie inside
@@ -44,7 +45,9 @@ class DirectTiles {
   DirectTiles() = default;
   struct Codecs;
   std::string path_;
-  void* file_ = nullptr;  // VSILFILE*
+  std::uint64_t file_size_ = 0;  // the file as open() read it: a read finds it unchanged, or leaves it to GDAL
+  std::int64_t file_mtime_ = 0;
+  std::uint64_t file_inode_ = 0;  // a file renamed onto the path (as runs replace their rasters) is another
   int cols_ = 0, rows_ = 0, sample_bytes_ = 1, block_cols_ = 0, block_rows_ = 0, compression_ = 1, predictor_ = 1;
   bool tiled_ = true;
   std::vector<std::uint64_t> offsets_, byte_counts_;
