@@ -1,24 +1,45 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) into build-fuzz/ and runs each for SECONDS
-# (default 60) from its seed corpus tests/fuzz/corpus/<target>/ (new inputs go to build-fuzz/corpus/).
+# (default 60) from its seed corpus tests/fuzz/corpus/<target>/ (the tiff target's made here, into
+# build-fuzz/seeds/tiff/; new inputs go to build-fuzz/corpus/).
 # A crash, leak-free out-of-bounds access, UB report or timeout ends with non-zero and the input that
 # caused it saved as build-fuzz/crash-*. CI runs it with 60 s per target (scripts/test.sh).
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: mtl sentinel2 config targets plots sample polygon request
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: mtl sentinel2 config targets plots sample polygon request tiff
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(mtl sentinel2 config targets plots sample polygon request)
+((${#targets[@]})) || targets=(mtl sentinel2 config targets plots sample polygon request tiff)
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DECOMON_FUZZ=ON -DECOMON_BUILD_TESTS=OFF >/dev/null
 build=()
 for t in "${targets[@]}"; do build+=(--target "fuzz_$t"); done
 cmake --build build-fuzz -j"$(nproc)" "${build[@]}" >/dev/null
 export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1"
+# The tiff target's seeds are made here, not stored (binary): one small band of varied values (an ASCII
+# grid) in each layout the direct tile reader takes, and one it leaves to GDAL (LZW).
+seed_tiffs() {
+  local dir=build-fuzz/seeds/tiff
+  rm -rf "$dir" && mkdir -p "$dir"
+  awk 'BEGIN { print "ncols 37"; print "nrows 23"; print "xllcorner 500000"; print "yllcorner 4400000"; print "cellsize 30";
+               for (r = 0; r < 23; r++) { line = ""; for (c = 0; c < 37; c++) line = line " " ((r * 131 + c * 97 + (r * c) % 13) % 3000); print line } }'     > "$dir/band.asc"
+  local n=0 type layout
+  for type in Byte UInt16 Int16; do
+    for layout in "-co TILED=YES -co BLOCKXSIZE=16 -co BLOCKYSIZE=16 -co COMPRESS=ZSTD -co PREDICTOR=2" \
+                  "-co TILED=YES -co BLOCKXSIZE=16 -co BLOCKYSIZE=16 -co COMPRESS=DEFLATE" "-co BLOCKYSIZE=5 -co COMPRESS=NONE" \
+                  "-co BLOCKYSIZE=8 -co COMPRESS=DEFLATE -co PREDICTOR=2" "-co COMPRESS=LZW"; do
+      # shellcheck disable=SC2086
+      gdal_translate -q -ot "$type" -a_srs EPSG:32649 $layout "$dir/band.asc" "$dir/seed_$((n++)).tif"
+    done
+  done
+  rm -f "$dir/band.asc" "$dir"/*.aux.xml
+}
 for t in "${targets[@]}"; do
   mkdir -p "build-fuzz/corpus/$t"
-  echo "== fuzz_$t: ${seconds} s from tests/fuzz/corpus/$t"
+  seeds="../tests/fuzz/corpus/$t"
+  if [ "$t" = tiff ]; then seed_tiffs; seeds=seeds/tiff; fi
+  echo "== fuzz_$t: ${seconds} s from ${seeds#../}"
   (cd build-fuzz && tests/fuzz/"fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-    -print_final_stats=1 "corpus/$t" "../tests/fuzz/corpus/$t" 2>&1 | grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY)" || true)
+    -print_final_stats=1 "corpus/$t" "$seeds" 2>&1 | grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY)" || true)
   [ -z "$(ls build-fuzz/crash-* build-fuzz/timeout-* build-fuzz/oom-* 2>/dev/null)" ] || { echo "fuzz_$t: failure, input saved in build-fuzz/"; exit 1; }
 done

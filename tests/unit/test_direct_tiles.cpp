@@ -12,12 +12,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "../../libgeo/src/io/direct_tiles.hpp"
 #include "libgeo/io/raster.hpp"
+#include "libgeo/io/vsi.hpp"
 #include "small_geotiff.hpp"
 
 namespace fs = std::filesystem;
@@ -26,6 +28,11 @@ using geo::io::DirectTiles;
 namespace {
 
 constexpr int kCols = 301, kRows = 203;
+
+// The decoder of the file at `path` now, as a RasterReader stamps the file GDAL opens.
+std::unique_ptr<DirectTiles> open_stamped(const std::string& path, int cols, int rows, int sample_bytes, bool is_signed) {
+  return DirectTiles::open(path, geo::io::stamp_of(path), cols, rows, sample_bytes, is_signed);
+}
 
 // Smooth rows with noise and both signs where the type has them: differencing has work to do.
 ecomon_test::SmallGeoTiff raster_of(GDALDataType type, const std::vector<std::string>& options) {
@@ -46,7 +53,7 @@ template <typename T>
 void expect_gdals_cells(const std::string& path, const std::string& layout) {
   SCOPED_TRACE(layout);
   const geo::io::RasterReader gdal(path);
-  auto direct = DirectTiles::open(path, kCols, kRows, int(sizeof(T)), std::is_signed_v<T>);
+  auto direct = open_stamped(path, kCols, kRows, int(sizeof(T)), std::is_signed_v<T>);
   ASSERT_TRUE(direct) << "a layout the decoder takes";
   // The whole image, then chunks that start inside a block and end past the last row's block.
   for (const auto& [row0, rows] : std::vector<std::pair<int, int>>{{0, kRows}, {0, 32}, {32, 64}, {45, 7}, {150, 53}, {202, 1}}) {
@@ -56,11 +63,14 @@ void expect_gdals_cells(const std::string& path, const std::string& layout) {
     for (std::size_t i = 0; i < got.size(); ++i)
       ASSERT_EQ(got[i], want[i]) << "rows " << row0 << "+" << rows << " cell " << i;
   }
-  // Windows inside blocks, across their edges, and the last cell.
+  // Windows inside blocks, across their edges, and the last cell; read by another decoder sharing the
+  // first one's layout, as zonal's threads do.
+  const std::unique_ptr<DirectTiles> another = direct->another();
+  ASSERT_TRUE(another);
   for (const geo::Window& w : {geo::Window{70, 33, 100, 50}, geo::Window{63, 0, 2, kRows}, geo::Window{0, 0, 1, 1},
                                geo::Window{kCols - 1, kRows - 1, 1, 1}, geo::Window{129, 95, 172, 108}}) {
     std::vector<T> got(std::size_t(w.size()));
-    ASSERT_TRUE(direct->read_window(w.col0, w.row0, w.cols, w.rows, got.data()));
+    ASSERT_TRUE(another->read_window(w.col0, w.row0, w.cols, w.rows, got.data()));
     const geo::Block<T> want = gdal.read<T>(w);
     for (std::size_t i = 0; i < got.size(); ++i)
       ASSERT_EQ(got[i], want[i]) << "window " << w.col0 << "," << w.row0 << " " << w.cols << "x" << w.rows << " cell " << i;
@@ -128,18 +138,18 @@ TEST(DirectTiles, LayoutsItDoesNotTakeGiveNoDecoder) {
   geo::io::initialise_gdal(1);
   const std::string lzw = ecomon_test::temp_tiff_path("direct", "lzw");
   ecomon_test::write_small_geotiff(lzw, raster_of(GDT_UInt16, {"TILED=YES", "COMPRESS=LZW"}));
-  EXPECT_FALSE(DirectTiles::open(lzw, kCols, kRows, 2, false));
+  EXPECT_FALSE(open_stamped(lzw, kCols, kRows, 2, false));
   const std::string shorts = ecomon_test::temp_tiff_path("direct", "shorts");
   ecomon_test::write_small_geotiff(shorts, raster_of(GDT_UInt16, {"TILED=YES", "COMPRESS=ZSTD"}));
-  EXPECT_TRUE(DirectTiles::open(shorts, kCols, kRows, 2, false));
-  EXPECT_FALSE(DirectTiles::open(shorts, kCols, kRows, 2, true)) << "signed asked of an unsigned file";
-  EXPECT_FALSE(DirectTiles::open(shorts, kCols, kRows, 1, false)) << "bytes asked of a 16-bit file";
-  EXPECT_FALSE(DirectTiles::open(shorts, kCols + 1, kRows, 2, false)) << "another size than the file's";
+  EXPECT_TRUE(open_stamped(shorts, kCols, kRows, 2, false));
+  EXPECT_FALSE(open_stamped(shorts, kCols, kRows, 2, true)) << "signed asked of an unsigned file";
+  EXPECT_FALSE(open_stamped(shorts, kCols, kRows, 1, false)) << "bytes asked of a 16-bit file";
+  EXPECT_FALSE(open_stamped(shorts, kCols + 1, kRows, 2, false)) << "another size than the file's";
   const std::string floats = ecomon_test::temp_tiff_path("direct", "floats");
   ecomon_test::write_small_geotiff(floats, raster_of(GDT_Float32, {"TILED=YES", "COMPRESS=ZSTD"}));
-  EXPECT_FALSE(DirectTiles::open(floats, kCols, kRows, 4, false));
-  EXPECT_FALSE(DirectTiles::open(floats, kCols, kRows, 2, false));
-  EXPECT_FALSE(DirectTiles::open(ecomon_test::temp_tiff_path("direct", "missing"), kCols, kRows, 2, false));
+  EXPECT_FALSE(open_stamped(floats, kCols, kRows, 4, false));
+  EXPECT_FALSE(open_stamped(floats, kCols, kRows, 2, false));
+  EXPECT_FALSE(open_stamped(ecomon_test::temp_tiff_path("direct", "missing"), kCols, kRows, 2, false));
   for (const auto& p : {lzw, shorts, floats}) fs::remove(p);
 }
 
@@ -152,7 +162,7 @@ TEST(DirectTiles, ASparseTileIsLeftToGdal) {
   tiff.values.clear();  // nothing written: every tile sparse
   tiff.nodata = 7;
   ecomon_test::write_small_geotiff(path, tiff);
-  auto direct = DirectTiles::open(path, kCols, kRows, 2, false);
+  auto direct = open_stamped(path, kCols, kRows, 2, false);
   ASSERT_TRUE(direct);
   std::vector<std::uint16_t> rows(std::size_t(32) * kCols);
   EXPECT_FALSE(direct->read_rows(0, 32, rows.data()));
@@ -169,14 +179,19 @@ TEST(DirectTiles, AFileReplacedSinceOpenIsLeftToGdal) {
   const std::string path = ecomon_test::temp_tiff_path("direct", "replaced");
   const std::vector<std::string> layout{"TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=32", "COMPRESS=ZSTD", "PREDICTOR=2"};
   ecomon_test::write_small_geotiff(path, raster_of(GDT_UInt16, layout));
-  auto direct = DirectTiles::open(path, kCols, kRows, 2, false);
+  auto direct = open_stamped(path, kCols, kRows, 2, false);
   ASSERT_TRUE(direct);
   std::vector<std::uint16_t> rows(std::size_t(32) * kCols);
   EXPECT_TRUE(direct->read_rows(0, 32, rows.data()));
+  const geo::io::FileStamp first = geo::io::stamp_of(path);
   ecomon_test::SmallGeoTiff other = raster_of(GDT_UInt16, layout);
   for (double& v : other.values) v = 65535 - v;
   ecomon_test::write_small_geotiff(path, other);
   EXPECT_FALSE(direct->read_rows(0, 32, rows.data())) << "another file under the same name";
+  EXPECT_FALSE(direct->another()->read_rows(0, 32, rows.data())) << "another decoder of the file stamped";
+  EXPECT_FALSE(DirectTiles::open(path, first, kCols, kRows, 2, false)) << "the stamp of the file GDAL opened, not the one there now";
+  EXPECT_FALSE(DirectTiles::open(path, geo::io::FileStamp{}, kCols, kRows, 2, false)) << "a file of no known stamp (a /vsi path)";
+  EXPECT_TRUE(open_stamped(path, kCols, kRows, 2, false));
   fs::remove(path);
 }
 
@@ -196,7 +211,7 @@ TEST(DirectTiles, ACorruptOrTruncatedTileIsAnErrorNamingTheFile) {
     file.write(garbage.data(), std::streamsize(garbage.size()));
   }
   auto expect_error = [&](int row0, const std::string& what) {
-    auto direct = DirectTiles::open(path, kCols, kRows, 2, true);
+    auto direct = open_stamped(path, kCols, kRows, 2, true);
     ASSERT_TRUE(direct);
     std::vector<std::int16_t> rows(std::size_t(32) * kCols);
     try {

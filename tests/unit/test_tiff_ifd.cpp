@@ -148,3 +148,24 @@ TEST(TiffIfd, ReadsWhatGdalWroteInClassicAndBigTiff) {
     EXPECT_EQ((*classic)[i].bytes, (*big)[i].bytes) << wanted[i];
   }
 }
+
+// Unsigned values of SHORT, LONG and LONG8 fields, by hand; nothing for other types or bytes that do
+// not hold `count` values.
+TEST(TiffIfd, UnsignedValuesOfShortLongAndLong8Fields) {
+  using geo::io::tiff_unsigned_values;
+  std::string shorts, longs, long8s;
+  put(shorts, 7, 2), put(shorts, 65535, 2);
+  put(longs, 70000, 4), put(longs, 4294967295u, 4), put(longs, 1, 4);
+  put(long8s, std::uint64_t(1) << 40, 8);
+  EXPECT_EQ(tiff_unsigned_values({256, 3, 2, shorts}), (std::vector<std::uint64_t>{7, 65535}));
+  EXPECT_EQ(tiff_unsigned_values({256, 4, 3, longs}), (std::vector<std::uint64_t>{70000, 4294967295u, 1}));
+  EXPECT_EQ(tiff_unsigned_values({324, 16, 1, long8s}), (std::vector<std::uint64_t>{std::uint64_t(1) << 40}));
+  EXPECT_FALSE(tiff_unsigned_values({256, 8, 2, shorts})) << "SSHORT";
+  EXPECT_FALSE(tiff_unsigned_values({256, 2, 4, shorts})) << "ASCII";
+  EXPECT_FALSE(tiff_unsigned_values({256, 3, 3, shorts})) << "three SHORTs in four bytes";
+  EXPECT_FALSE(tiff_unsigned_values({256, 4, 1, shorts.substr(0, 3)})) << "a LONG in three bytes";
+  // The values GDAL wrote: ImageWidth past a SHORT's range is a LONG.
+  const auto fields = read_first_ifd(gdal_tiff("values", 70000, {}), {256});
+  ASSERT_TRUE(fields);
+  EXPECT_EQ(tiff_unsigned_values(fields->at(0)), (std::vector<std::uint64_t>{70000}));
+}

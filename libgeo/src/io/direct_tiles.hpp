@@ -16,22 +16,29 @@
 #include <string>
 #include <vector>
 
+#include "libgeo/io/vsi.hpp"
+
 namespace geo::io {
 
 class DirectTiles {
  public:
   /// The decoder of `path`'s first image when it is one of the layouts above and is `cols` x `rows`
-  /// samples of `sample_bytes` bytes, `is_signed` or not; else null. Null too under GDAL's
-  /// configuration option GEO_DIRECT_TILES=NO (an environment variable as well), which leaves every
-  /// file to GDAL, for comparisons.
-  static std::unique_ptr<DirectTiles> open(const std::string& path, int cols, int rows, int sample_bytes, bool is_signed);
+  /// samples of `sample_bytes` bytes, `is_signed` or not; else null. `opened`: the file GDAL opened
+  /// (RasterReader::opened()); null too when the path names another file now, or a /vsi one (no stamp
+  /// of its own). Null under GDAL's configuration option GEO_DIRECT_TILES=NO (an environment variable
+  /// as well), which leaves every file to GDAL, for comparisons.
+  static std::unique_ptr<DirectTiles> open(const std::string& path, const FileStamp& opened, int cols, int rows, int sample_bytes,
+                                           bool is_signed);
+  /// Another decoder of the same file, for another thread: the layout open() read is shared, not
+  /// read again; the buffers and codec contexts are its own.
+  std::unique_ptr<DirectTiles> another() const;
   ~DirectTiles();
   DirectTiles(const DirectTiles&) = delete;
   DirectTiles& operator=(const DirectTiles&) = delete;
 
   /// Decodes rows [row0, row0 + rows), full width, into `out` (rows x cols samples). False, with
   /// nothing promised of `out`, when a tile there is sparse (no bytes stored): GDAL's rules fill those;
-  /// or when the file has been replaced or changed since open() (its inode, size or time).
+  /// or when the path names another file than the one stamped (replaced, or changed in place).
   /// Throws IoError naming the file when a tile cannot be read or does not inflate to its size.
   bool read_rows(int row0, int rows, void* out);
   /// The same for the window of `cols` x `rows` samples at (`col0`, `row0`), which must lie inside
@@ -39,18 +46,13 @@ class DirectTiles {
   /// several decoders): only the blocks it touches are decoded.
   bool read_window(int col0, int row0, int cols, int rows, void* out, int out_cols = 0);
   /// Columns of one block: where a window is cut for several decoders to share it.
-  int block_cols() const { return block_cols_; }
+  int block_cols() const;
 
  private:
-  DirectTiles() = default;
+  struct Layout;
   struct Codecs;
-  std::string path_;
-  std::uint64_t file_size_ = 0;  // the file as open() read it: a read finds it unchanged, or leaves it to GDAL
-  std::int64_t file_mtime_ = 0;
-  std::uint64_t file_inode_ = 0;  // a file renamed onto the path (as runs replace their rasters) is another
-  int cols_ = 0, rows_ = 0, sample_bytes_ = 1, block_cols_ = 0, block_rows_ = 0, compression_ = 1, predictor_ = 1;
-  bool tiled_ = true;
-  std::vector<std::uint64_t> offsets_, byte_counts_;
+  explicit DirectTiles(std::shared_ptr<const Layout> layout);
+  std::shared_ptr<const Layout> layout_;
   std::vector<unsigned char> compressed_, block_;
   std::unique_ptr<Codecs> codecs_;
 };

@@ -28,8 +28,9 @@
 #include <type_traits>
 
 #include "cog_file.hpp"
-#include "direct_tiles.hpp"
 #include "dataset_crs.hpp"
+#include "direct_tiles.hpp"
+#include "stamped_file.hpp"
 #include "tiff_ifd.hpp"
 #include "libgeo/io/vsi.hpp"
 
@@ -85,19 +86,9 @@ constexpr const char* kCrsSettings[] = {"GTIFF_SRS_SOURCE", "GTIFF_REPORT_COMPD_
 // says what the file holds). `opened`: the file at `path` before GDAL opened it; none too when the file
 // there now is another one, or that one was not known.
 std::optional<std::string> geokey_bytes(const std::string& path, const FileStamp& opened) {
-  if (!opened.known) return std::nullopt;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct FdCloser {
-    int fd;
-    ~FdCloser() { ::close(fd); }
-  } closer{fd};
-  if (!(stamp_of_descriptor(fd) == opened)) return std::nullopt;
-  const auto bytes_at = [&](std::uint64_t offset, std::size_t size, std::string& out) {
-    if (offset > opened.bytes || size > opened.bytes - offset) return false;
-    out.assign(size, '\0');
-    return ::pread(fd, out.data(), size, off_t(offset)) == ssize_t(size);
-  };
+  const std::optional<StampedFile> file = StampedFile::open(path, opened);
+  if (!file) return std::nullopt;
+  const auto bytes_at = [&file](std::uint64_t offset, std::size_t size, std::string& out) { return file->bytes_at(offset, size, out); };
   const std::optional<std::vector<TiffField>> fields = read_first_ifd(bytes_at, {34735, 34736, 34737});
   if (!fields || std::none_of(fields->begin(), fields->end(), [](const TiffField& f) { return f.tag == 34735; })) return std::nullopt;
   std::string key;
@@ -202,8 +193,7 @@ RasterReader::RasterReader(const std::string& path) : RasterReader(path, 1) {}
 
 RasterReader::RasterReader(const std::string& path, int decode_threads) : path_(path) {
   // Opening a FIFO waits for a writer that may never come.
-  FileStamp opened;  // the file GDAL is about to open, to know it again when its CRS is reused
-  if (const std::string why = special_file_problem(path, opened); !why.empty()) throw IoError(path + ": " + why);
+  if (const std::string why = special_file_problem(path, opened_); !why.empty()) throw IoError(path + ": " + why);
   CPLErrorReset();
   // The option only where the file's driver declares it (GDAL warns of an open option a driver lacks).
   const std::string threads = "NUM_THREADS=" + std::to_string(decode_threads);
@@ -218,7 +208,7 @@ RasterReader::RasterReader(const std::string& path, int decode_threads) : path_(
   if (!ds) throw_open_failure(path);
   dataset_ = ds;
   try {
-    grid_ = grid_of(ds, path, opened);
+    grid_ = grid_of(ds, path, opened_);
   } catch (...) {
     GDALClose(ds);
     dataset_ = nullptr;
@@ -231,13 +221,14 @@ RasterReader::~RasterReader() {
   if (dataset_) GDALClose(static_cast<GDALDatasetH>(dataset_));
 }
 RasterReader::RasterReader(RasterReader&& o) noexcept
-    : path_(std::move(o.path_)), grid_(std::move(o.grid_)), bands_(o.bands_), dataset_(o.dataset_) {
+    : path_(std::move(o.path_)), opened_(o.opened_), grid_(std::move(o.grid_)), bands_(o.bands_), dataset_(o.dataset_) {
   o.dataset_ = nullptr;
 }
 RasterReader& RasterReader::operator=(RasterReader&& o) noexcept {
   if (this != &o) {
     if (dataset_) GDALClose(static_cast<GDALDatasetH>(dataset_));
     path_ = std::move(o.path_);
+    opened_ = o.opened_;
     grid_ = std::move(o.grid_);
     bands_ = o.bands_;
     dataset_ = o.dataset_;
@@ -328,7 +319,7 @@ ForwardReader<T>::ForwardReader(RasterReader reader, int band) : reader_(std::mo
   const int block = reader_.block_rows(band);
   if (block <= 1024) chunk_rows_ = block * std::max(1, 64 / block);
   if (chunk_rows_ > 0 && band == 1 && reader_.band_count() == 1)
-    direct_ = DirectTiles::open(reader_.path(), reader_.grid().cols, reader_.grid().rows, int(sizeof(T)), std::is_signed_v<T>);
+    direct_ = DirectTiles::open(reader_.path(), reader_.opened(), reader_.grid().cols, reader_.grid().rows, int(sizeof(T)), std::is_signed_v<T>);
 }
 
 template <typename T>

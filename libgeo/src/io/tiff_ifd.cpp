@@ -27,6 +27,15 @@ std::size_t tiff_type_size(std::uint16_t type) {
   }
 }
 
+std::optional<std::vector<std::uint64_t>> tiff_unsigned_values(const TiffField& field) {
+  if (field.type != 3 && field.type != 4 && field.type != 16) return std::nullopt;
+  const std::size_t width = tiff_type_size(field.type);
+  if (field.bytes.size() / width != field.count || field.bytes.size() % width != 0) return std::nullopt;
+  std::vector<std::uint64_t> out(std::size_t(field.count));
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = little_endian(field.bytes, i * width, width);
+  return out;
+}
+
 std::optional<std::vector<TiffField>> read_first_ifd(const TiffBytesAt& bytes_at, const std::vector<std::uint16_t>& wanted) {
   std::string header;
   if (!bytes_at(0, 8, header)) return std::nullopt;

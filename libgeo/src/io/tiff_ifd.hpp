@@ -24,6 +24,10 @@ struct TiffField {
 /// neither defines.
 std::size_t tiff_type_size(std::uint16_t type);
 
+/// The values of a SHORT, LONG or LONG8 field (TIFF types 3, 4, 16) as unsigned integers; none for a
+/// field of another type or whose bytes do not hold `count` values.
+std::optional<std::vector<std::uint64_t>> tiff_unsigned_values(const TiffField& field);
+
 /// Puts the `size` bytes at `offset` of a file into `out`; false when the file has no such bytes.
 using TiffBytesAt = std::function<bool(std::uint64_t offset, std::size_t size, std::string& out)>;
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <exception>
 #include <future>
-#include <memory>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -151,13 +151,16 @@ void tally_zones(const RasterReader& raster, const ZoneCover& cover, const Zonal
   Strip buffers[2];
   // A plain GeoTIFF of 8 or 16 bits is decoded without GDAL's block cache (io/direct_tiles.hpp): the
   // same cells, one copy fewer. With threads, a decoder each, a strip's block columns cut among them
-  // (as GDAL's NUM_THREADS decodes a read's blocks).
+  // (as GDAL's NUM_THREADS decodes a read's blocks); the file's layout is read once.
   std::vector<std::unique_ptr<DirectTiles>> direct;
   if constexpr (std::is_integral_v<T> && sizeof(T) <= 2)
     if (o.band == 1 && raster.band_count() == 1)
-      for (int t = 0; t < threads; ++t)
-        if (auto d = DirectTiles::open(raster.path(), raster.grid().cols, raster.grid().rows, int(sizeof(T)), std::is_signed_v<T>))
-          direct.push_back(std::move(d));
+      if (auto first = DirectTiles::open(raster.path(), raster.opened(), raster.grid().cols, raster.grid().rows, int(sizeof(T)),
+                                         std::is_signed_v<T>)) {
+        direct.push_back(std::move(first));
+        for (int t = 1; t < threads; ++t)
+          if (auto another = direct.front()->another()) direct.push_back(std::move(another));
+      }
   // Reads `w` with the decoders; false when a block there is GDAL's to read (sparse).
   const auto read_direct = [&](const Window& w, T* cells) {
     const int block = direct.front()->block_cols();

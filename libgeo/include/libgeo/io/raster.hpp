@@ -12,6 +12,7 @@
 #include "libgeo/block.hpp"
 #include "libgeo/grid.hpp"
 #include "libgeo/pyramid.hpp"
+#include "libgeo/io/vsi.hpp"
 
 namespace geo::io {
 
@@ -51,6 +52,8 @@ class RasterReader {
   RasterReader& operator=(RasterReader&&) noexcept;
 
   const std::string& path() const { return path_; }
+  /// The file GDAL opened (FileStamp): a reader of its bytes beside GDAL checks it reads the same file.
+  const FileStamp& opened() const { return opened_; }
   const Grid& grid() const { return grid_; }
   int band_count() const { return bands_; }
   std::optional<double> nodata(int band = 1) const;
@@ -82,6 +85,7 @@ class RasterReader {
  private:
   void read_raw(const Window& window, int band, void* dst, int gdal_type) const;
   std::string path_;
+  FileStamp opened_;  // stamped just before GDAL opened it
   Grid grid_;
   int bands_ = 0;
   void* dataset_ = nullptr;  // GDALDatasetH, kept opaque so GDAL headers stay inside io/
