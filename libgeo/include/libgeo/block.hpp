@@ -28,6 +28,9 @@ struct DefaultInitAllocator : std::allocator<T> {
   }
 };
 
+/// Bytes a caller writes before it reads them (a tile's scratch, a codec's output): grown without zeroing.
+using ScratchBytes = std::vector<unsigned char, DefaultInitAllocator<unsigned char>>;
+
 template <typename T>
 class Block {
  public:

@@ -284,7 +284,7 @@ int CogFile::add_part(const std::string& part) {
     throw WriteError(part + ": made for another raster (its type, codec, block size, size or overview levels differ)");
   if (int(header[7]) != levels_[0].rows_in)
     throw WriteError(part + ": holds rows from " + std::to_string(header[7]) + " where row " + std::to_string(levels_[0].rows_in) + " comes next");
-  std::vector<unsigned char> rows;
+  ScratchBytes rows;
   std::string tile;
   for (std::size_t l = 0; l < levels_.size(); ++l) {
     Level& level = levels_[l];
@@ -311,7 +311,7 @@ int CogFile::add_part(const std::string& part) {
       append_tile(level, tile.data(), tile.size());
     }
     add_raw();
-    if (level.rows_in == level.rows) std::vector<unsigned char>().swap(level.band);
+    if (level.rows_in == level.rows) ScratchBytes().swap(level.band);
   }
   return int(header[8]);
 }
@@ -338,7 +338,7 @@ void CogFile::flush_band(Level& level) {
     if (encoded_.size() < 4) throw std::logic_error("CogFile: a tile encoded to fewer than the 4 bytes its trailer repeats");
     append_tile(level, reinterpret_cast<const char*>(encoded_.data()), encoded_.size());
   }
-  if (level.rows_in == level.rows) std::vector<unsigned char>().swap(level.band);
+  if (level.rows_in == level.rows) ScratchBytes().swap(level.band);
 }
 
 void CogFile::append_tile(Level& level, const char* bytes, std::size_t size) {
@@ -366,8 +366,8 @@ void CogFile::encode_tile() {
   const int block = options_.block_size;
   const std::size_t row_bytes = std::size_t(block) * std::size_t(cell_bytes_), size = row_bytes * std::size_t(block);
   const unsigned char* input = tile_.data();
-  std::vector<unsigned char>& work = tile_;
-  std::vector<unsigned char>& out = encoded_;
+  ScratchBytes& work = tile_;
+  ScratchBytes& out = encoded_;
   if (predictor_ == 2) {
     for (int r = 0; r < block; ++r) {
       unsigned char* row = work.data() + std::size_t(r) * row_bytes;

@@ -78,7 +78,7 @@ class CogFile {
     int first_row = 0;                 // in a part: its first row of this level
     std::vector<unsigned char> lead;   // in a part: its rows of a band begun before it
     int lead_rows = 0;
-    std::vector<unsigned char> band;   // the current band's rows, uncompressed
+    ScratchBytes band;                 // the current band's rows, uncompressed
     std::vector<std::uint64_t> offsets;  // each tile's place in the spool, row-major
     std::vector<std::uint32_t> sizes;
   };
@@ -103,7 +103,7 @@ class CogFile {
   int cell_bytes_ = 1, predictor_ = 1, compression_ = 1;
   std::string nodata_row_;  // a tile row of the nodata value, for cells past the raster's edge
   std::vector<Level> levels_;
-  std::vector<unsigned char> tile_, encoded_;  // scratch
+  ScratchBytes tile_, encoded_;  // scratch
   std::string framed_;                         // scratch: a full-resolution tile as the COG holds it
   struct Codecs;
   std::unique_ptr<Codecs> codecs_;

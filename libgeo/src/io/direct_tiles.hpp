@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "libgeo/block.hpp"
 #include "libgeo/io/vsi.hpp"
 
 namespace geo::io {
@@ -53,7 +54,7 @@ class DirectTiles {
   struct Codecs;
   explicit DirectTiles(std::shared_ptr<const Layout> layout);
   std::shared_ptr<const Layout> layout_;
-  std::vector<unsigned char> compressed_, block_;
+  ScratchBytes compressed_, block_;  // written by each read before it reads them
   std::unique_ptr<Codecs> codecs_;
 };
 
