@@ -10,9 +10,14 @@
 #include "libgeo/io/projection.hpp"
 #include "libgeo/io/raster.hpp"
 #include "libgeo/io/vector.hpp"
+#include "base/errors.hpp"
 #include "engine/season_engine.hpp"
+#include "engine/season_source.hpp"
+#include "products/index_products.hpp"
 #include "products/indicators.hpp"
 #include "products/product_specs.hpp"
+
+#include "small_geotiff.hpp"
 
 using namespace ecomon;
 using geo::Window;
@@ -304,4 +309,56 @@ TEST(SeasonPixels, ASceneThePassHasLeftHoldsNothing) {
   const auto ndvi = read_product<std::int16_t>(dir, grid, "NDVI_MAX");
   for (std::size_t i = 0; i < ndvi.size(); ++i) ASSERT_EQ(ndvi[i], 5000) << "cell " << i;
   std::filesystem::remove_all(dir);
+}
+
+// A scene's season inputs as the scene pass wrote them: the grid from CLEAR alone (a reduce reads no
+// index raster), the index rasters read at the first read, and one not on CLEAR's grid refused then,
+// by its path.
+TEST(SeasonPixels, SceneProductsReadFromTheirRasters) {
+  geo::io::initialise_gdal(64);
+  using ecomon_test::SmallGeoTiff;
+  const std::string clear_path = ecomon_test::temp_tiff_path("season_source", "clear");
+  const std::string ndvi_path = ecomon_test::temp_tiff_path("season_source", "ndvi");
+  const std::string shifted_path = ecomon_test::temp_tiff_path("season_source", "shifted");
+  SmallGeoTiff clear;
+  clear.crs = "EPSG:32649", clear.type = GDT_Byte, clear.nodata = kNoData8;
+  clear.values = {1, 0, kNoData8, 1, 1, 1, 0, 1, 1, 1, 1, 0};  // 4 x 3: clear, masked, no data
+  ecomon_test::write_small_geotiff(clear_path, clear);
+  SmallGeoTiff ndvi = clear;
+  ndvi.type = GDT_Int16, ndvi.nodata = kNoData16;
+  ndvi.values = {5000, kNoData16, kNoData16, 1234, -100, 0, kNoData16, 7, 8, 9, 10, kNoData16};
+  ecomon_test::write_small_geotiff(ndvi_path, ndvi);
+  SmallGeoTiff shifted = ndvi;
+  shifted.west += 30;
+  ecomon_test::write_small_geotiff(shifted_path, shifted);
+  const SceneInfo info{"S1", "2023-07-05", "TEST", "TEST", "SR", "scene-folder"};
+
+  SeasonInputFiles files;
+  files.paths = {{"CLEAR", clear_path}, {"NDVI", ndvi_path}};
+  SceneProductSource source(info, files);
+  EXPECT_EQ(source.grid().cols, 4);
+  EXPECT_EQ(source.grid().rows, 3);
+  const IndexObservations o = source.read(Window{1, 1, 3, 2});
+  EXPECT_EQ(o.state.at(0, 0), PixelState::clear);
+  EXPECT_EQ(o.state.at(0, 1), PixelState::masked);
+  EXPECT_EQ(o.state.at(1, 2), PixelState::masked);
+  const geo::Block<std::int16_t>& read_ndvi = o.index.at(season_index_slot("NDVI"));
+  EXPECT_EQ(read_ndvi.at(0, 2), 7);
+  EXPECT_EQ(read_ndvi.at(1, 0), 9);
+  EXPECT_EQ(read_ndvi.at(1, 2), kNoData16);
+  EXPECT_EQ(o.index.at(season_index_slot("MNDWI")).size(), 0U) << "a raster the scene has not: an empty block";
+
+  files.paths["NDVI"] = shifted_path;
+  SceneProductSource misplaced(info, files);  // the grid is CLEAR's: nothing else is opened yet
+  EXPECT_EQ(misplaced.grid().cols, 4);
+  try {
+    (void)misplaced.read(Window{0, 0, 4, 3});
+    ADD_FAILURE() << "an index raster off CLEAR's grid was read";
+  } catch (const SceneError& e) {
+    EXPECT_NE(std::string(e.what()).find(shifted_path), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not on the grid of"), std::string::npos) << e.what();
+  }
+  files.paths.erase("CLEAR");
+  EXPECT_THROW(SceneProductSource(info, files), SceneError) << "no CLEAR raster";
+  for (const std::string& p : {clear_path, ndvi_path, shifted_path}) std::filesystem::remove(p);
 }

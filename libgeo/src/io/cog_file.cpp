@@ -163,13 +163,24 @@ void CogFile::add_rows(int level_index, const void* rows, int count) {
   Level& level = levels_.at(std::size_t(level_index));
   const std::size_t row_bytes = std::size_t(level.cols) * std::size_t(cell_bytes_);
   const auto* src = static_cast<const unsigned char*>(rows);
-  if (level.band.empty()) level.band.resize(row_bytes * std::size_t(options_.block_size));
-  for (int r = 0; r < count; ++r) {
-    if (level.rows_in == level.rows) throw std::logic_error("CogFile: more rows than level " + std::to_string(level_index) + " has");
-    std::memcpy(level.band.data() + std::size_t(level.rows_in % options_.block_size) * row_bytes, src + std::size_t(r) * row_bytes, row_bytes);
-    ++level.rows_in;
-    if (level.rows_in % options_.block_size != 0 && level.rows_in != level.rows) continue;
-    const int band_start = (level.rows_in - 1) / options_.block_size * options_.block_size;
+  fill_rows(level, count, [&](unsigned char* to, int first, int n) { std::memcpy(to, src + std::size_t(first) * row_bytes, std::size_t(n) * row_bytes); });
+}
+
+void CogFile::fill_rows(Level& level, int count, const std::function<void(unsigned char* to, int first, int rows)>& fill) {
+  const int block = options_.block_size;
+  const std::size_t row_bytes = std::size_t(level.cols) * std::size_t(cell_bytes_);
+  if (count > level.rows - level.rows_in)
+    throw std::logic_error("CogFile: more rows than level " + std::to_string(&level - levels_.data()) + " has");
+  if (level.band.empty() && count > 0) level.band.resize(row_bytes * std::size_t(block));
+  for (int done = 0; done < count;) {
+    // As many rows as are left of the band: written straight into it.
+    const int in_band = level.rows_in % block;
+    const int n = std::min(count - done, block - in_band);
+    fill(level.band.data() + std::size_t(in_band) * row_bytes, done, n);
+    done += n;
+    level.rows_in += n;
+    if (level.rows_in % block != 0 && level.rows_in != level.rows) continue;
+    const int band_start = (level.rows_in - 1) / block * block;
     if (band_start >= level.first_row) {
       flush_band(level);
       continue;
@@ -284,17 +295,15 @@ int CogFile::add_part(const std::string& part) {
     throw WriteError(part + ": made for another raster (its type, codec, block size, size or overview levels differ)");
   if (int(header[7]) != levels_[0].rows_in)
     throw WriteError(part + ": holds rows from " + std::to_string(header[7]) + " where row " + std::to_string(levels_[0].rows_in) + " comes next");
-  ScratchBytes rows;
   std::string tile;
   for (std::size_t l = 0; l < levels_.size(); ++l) {
     Level& level = levels_[l];
     const std::size_t row_bytes = std::size_t(level.cols) * std::size_t(cell_bytes_);
+    // Rows as they are (of bands shared with the neighbouring parts): read into the band itself.
     const auto add_raw = [&] {
       const std::uint32_t count = get_u32();
       if (count > std::uint32_t(level.rows - level.rows_in)) throw WriteError(part + ": more rows than the raster has");
-      rows.resize(std::size_t(count) * row_bytes);
-      read(rows.data(), rows.size());
-      add_rows(int(l), rows.data(), int(count));
+      fill_rows(level, int(count), [&](unsigned char* to, int, int n) { read(to, std::size_t(n) * row_bytes); });
     };
     add_raw();
     const std::uint32_t tiles = get_u32();

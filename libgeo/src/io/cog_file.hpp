@@ -82,6 +82,9 @@ class CogFile {
     std::vector<std::uint64_t> offsets;  // each tile's place in the spool, row-major
     std::vector<std::uint32_t> sizes;
   };
+  // The next `count` rows of `level`: fill(to, first, rows) writes rows [first, first + rows) of them
+  // at `to`, in the band; each band compressed when complete (or kept as a part's lead).
+  void fill_rows(Level& level, int count, const std::function<void(unsigned char* to, int first, int rows)>& fill);
   void flush_band(Level& level);
   void encode_tile();
   void append_tile(Level& level, const char* bytes, std::size_t size);

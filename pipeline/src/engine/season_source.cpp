@@ -29,18 +29,23 @@ SceneProductSource::SceneProductSource(const SceneInfo& info, const SeasonInputF
     : clear_(geo::io::RasterReader(required_path(info, files, "CLEAR"))) {
   info_ = info;
   grid_ = clear_.reader().grid();
-  for (const IndexProduct* p : season_indices()) {
-    index_.emplace_back();
-    const std::string path = files.path(p->name);
-    if (path.empty()) continue;  // the sensor lacks one of its bands
-    index_.back().emplace(geo::io::RasterReader(path));
-    const geo::Grid& g = index_.back()->reader().grid();
+  for (const IndexProduct* p : season_indices()) index_paths_.push_back(files.path(p->name));  // "": the sensor lacks one of its bands
+  index_.resize(index_paths_.size());
+}
+
+void SceneProductSource::open_indices() {
+  for (std::size_t k = 0; k < index_paths_.size(); ++k) {
+    if (index_paths_[k].empty()) continue;
+    index_[k].emplace(geo::io::RasterReader(index_paths_[k]));
+    const geo::Grid& g = index_[k]->reader().grid();
     if (g.cols != grid_.cols || g.rows != grid_.rows || !(g.transform == grid_.transform))
-      throw SceneError(path + ": not on the grid of " + clear_.reader().path() + " (season inputs of scene " + info.id + " disagree)");
+      throw SceneError(index_paths_[k] + ": not on the grid of " + clear_.reader().path() + " (season inputs of scene " + info_.id + " disagree)");
   }
+  indices_open_ = true;
 }
 
 IndexObservations SceneProductSource::read(const geo::Window& w) {
+  if (!indices_open_) open_indices();
   IndexObservations o(w);
   for (std::size_t k = 0; k < index_.size(); ++k)
     if (index_[k]) o.index[k] = index_[k]->read(w);
