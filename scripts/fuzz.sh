@@ -22,7 +22,8 @@ seed_tiffs() {
   local dir=build-fuzz/seeds/tiff
   rm -rf "$dir" && mkdir -p "$dir"
   awk 'BEGIN { print "ncols 37"; print "nrows 23"; print "xllcorner 500000"; print "yllcorner 4400000"; print "cellsize 30";
-               for (r = 0; r < 23; r++) { line = ""; for (c = 0; c < 37; c++) line = line " " ((r * 131 + c * 97 + (r * c) % 13) % 3000); print line } }'     > "$dir/band.asc"
+               for (r = 0; r < 23; r++) { line = ""; for (c = 0; c < 37; c++) line = line " " ((r * 131 + c * 97 + (r * c) % 13) % 3000); print line } }' \
+    >"$dir/band.asc"
   local n=0 type layout
   for type in Byte UInt16 Int16; do
     for layout in "-co TILED=YES -co BLOCKXSIZE=16 -co BLOCKYSIZE=16 -co COMPRESS=ZSTD -co PREDICTOR=2" \

@@ -70,12 +70,14 @@ DirectTiles::DirectTiles(std::shared_ptr<const Layout> layout) : layout_(std::mo
 
 int DirectTiles::block_cols() const { return layout_->block_cols; }
 
-std::unique_ptr<DirectTiles> DirectTiles::another() const {
-  std::unique_ptr<DirectTiles> d(new DirectTiles(layout_));
-  const int codec = layout_->compression;
-  if (codec == kZstd && !(d->codecs_->zstd = ZSTD_createDCtx())) return nullptr;
-  if ((codec == kAdobeDeflate || codec == kOldDeflate) && !(d->codecs_->deflate = libdeflate_alloc_decompressor())) return nullptr;
-  d->block_.resize(std::size_t(layout_->block_cols) * std::size_t(layout_->block_rows) * std::size_t(layout_->sample_bytes));
+std::unique_ptr<DirectTiles> DirectTiles::another() const { return decoder_of(layout_); }
+
+std::unique_ptr<DirectTiles> DirectTiles::decoder_of(std::shared_ptr<const Layout> layout) {
+  std::unique_ptr<DirectTiles> d(new DirectTiles(std::move(layout)));
+  const Layout& l = *d->layout_;
+  if (l.compression == kZstd && !(d->codecs_->zstd = ZSTD_createDCtx())) return nullptr;
+  if ((l.compression == kAdobeDeflate || l.compression == kOldDeflate) && !(d->codecs_->deflate = libdeflate_alloc_decompressor())) return nullptr;
+  d->block_.resize(std::size_t(l.block_cols) * std::size_t(l.block_rows) * std::size_t(l.sample_bytes));
   return d;
 }
 
@@ -147,7 +149,7 @@ std::unique_ptr<DirectTiles> DirectTiles::open(const std::string& path, const Fi
   // A hostile file cannot make it allocate much: a block over 64 MiB is GDAL's to read.
   const std::uint64_t block_bytes = std::uint64_t(layout.block_cols) * std::uint64_t(layout.block_rows) * std::uint64_t(sample_bytes);
   if (block_bytes > (std::uint64_t(64) << 20)) return nullptr;
-  return DirectTiles(std::move(shared)).another();
+  return decoder_of(std::move(shared));
 #else
   (void)path, (void)opened, (void)cols, (void)rows, (void)sample_bytes, (void)is_signed;
   return nullptr;  // a big-endian host: GDAL swaps

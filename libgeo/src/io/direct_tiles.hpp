@@ -53,6 +53,8 @@ class DirectTiles {
   struct Layout;
   struct Codecs;
   explicit DirectTiles(std::shared_ptr<const Layout> layout);
+  // A decoder of `layout` with its own buffers and codec contexts; null when a context cannot be made.
+  static std::unique_ptr<DirectTiles> decoder_of(std::shared_ptr<const Layout> layout);
   std::shared_ptr<const Layout> layout_;
   ScratchBytes compressed_, block_;  // written by each read before it reads them
   std::unique_ptr<Codecs> codecs_;
