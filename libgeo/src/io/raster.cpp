@@ -617,7 +617,9 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
   // A COG whose codec the direct writer knows is written by it, unless one band of block rows of
   // every level would hold more than kDirectBandBytes: GDAL's bounded block cache then keeps the
   // memory in check for any width.
-  if (options_.cloud_optimized && cog::codec_supported(options_.codec) && cog::band_bytes(spec_, options_, levels) <= kDirectBandBytes) {
+  // A plain tiled GeoTIFF (a work file: no overviews) is written so as well, the same tiles without
+  // GDAL's block cache and its copies (a season-only run, whose scene passes write them, 4% faster).
+  if (cog::codec_supported(options_.codec) && cog::band_bytes(spec_, options_, levels) <= kDirectBandBytes) {
     // A part has no IFD of its own: the GDAL template is only made for a whole COG.
     direct_ = std::make_unique<cog::CogFile>(spec_, options_, levels, options_.part_rows > 0 ? std::vector<TiffField>{} : gdal_fields_for(spec_, path_),
                                              temp_path_);

@@ -172,7 +172,8 @@ class CogFile;
 /// unless one band of every level would exceed kDirectBandBytes. Otherwise the strips go into a
 /// temporary uncompressed GeoTIFF that GDAL's COG driver translates at finish() (computing the
 /// overviews itself when the strips came in any other order). With `cloud_optimized` false, a plain
-/// tiled GeoTIFF compressed as it streams.
+/// tiled GeoTIFF compressed as it streams: written directly too (the COG's layout without overviews)
+/// under the same conditions, else through GDAL's GTiff driver, in any order.
 class CogWriter {
  public:
   /// The uncompressed bands a directly written COG may hold: about 2 x 512 rows x the width x the
