@@ -1,7 +1,8 @@
 // The directly written Cloud-Optimized GeoTIFF (libgeo/src/io/cog_file.cpp) against the one GDAL's COG
 // driver writes from the same strips (the LZW codec takes that path): the same cells, overviews,
 // georeferencing and metadata read back by GDAL, for every pixel type and codec; GDAL's own COG
-// validator, with its check of every block's leader and trailer; BigTIFF; strips out of order.
+// validator, with its check of every block's leader and trailer; BigTIFF; strips out of order; and
+// the plain tiled GeoTIFF (no overviews) it writes for a run's work files.
 #include <gdal.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -168,6 +169,57 @@ TEST(DirectCog, EveryPixelTypeAndCodecReadsBackAsGdalsCogOfTheSameStrips) {
   check_type<std::int16_t>(PixelType::i16, "i16");
   check_type<std::uint16_t>(PixelType::u16, "u16");
   check_type<float>(PixelType::f32, "f32");
+}
+
+namespace {
+
+// A plain tiled GeoTIFF (cloud_optimized false: a run's work file) written directly reads back in
+// GDAL as the one GDAL's GTiff driver writes from the same strips (LZW takes that path): the same
+// cells, georeferencing, nodata, scale and metadata, tiled, no overviews.
+template <typename T>
+void check_plain(PixelType type, const std::string& name) {
+  const fs::path dir = fresh_dir("plain_" + name);
+  const RasterSpec spec = spec_of(type);
+  const std::vector<T> cells = cells_of<T>(spec);
+  CogOptions options{"ZSTD", 1, 256, true, 1, false};
+  const std::string direct = (dir / "direct.tif").string(), reference = (dir / "gdal.tif").string();
+  write_in_strips(direct, spec, options, cells, (dir / "tmp").string());
+  options.codec = "LZW";
+  write_in_strips(reference, spec, options, cells, (dir / "tmp").string());
+  GDALDatasetH a = GDALOpen(direct.c_str(), GA_ReadOnly), b = GDALOpen(reference.c_str(), GA_ReadOnly);
+  ASSERT_TRUE(a && b) << name;
+  double ga[6], gb[6];
+  GDALGetGeoTransform(a, ga);
+  GDALGetGeoTransform(b, gb);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(ga[i], gb[i]) << name;
+  EXPECT_STREQ(GDALGetMetadataItem(a, "ECOMON_TEST", nullptr), "yes") << name;
+  EXPECT_STREQ(GDALGetMetadataItem(a, "COMPRESSION", "IMAGE_STRUCTURE"), "ZSTD") << name;
+  GDALRasterBandH ba = GDALGetRasterBand(a, 1), bb = GDALGetRasterBand(b, 1);
+  int block_cols = 0, block_rows = 0;
+  GDALGetBlockSize(ba, &block_cols, &block_rows);
+  EXPECT_EQ(block_cols, 256) << name;
+  EXPECT_EQ(block_rows, 256) << name;
+  EXPECT_EQ(GDALGetRasterDataType(ba), GDALGetRasterDataType(bb)) << name;
+  int has_a = 0, has_b = 0;
+  EXPECT_EQ(GDALGetRasterNoDataValue(ba, &has_a), GDALGetRasterNoDataValue(bb, &has_b)) << name;
+  EXPECT_TRUE(has_a && has_b) << name;
+  EXPECT_EQ(GDALGetRasterScale(ba, nullptr), GDALGetRasterScale(bb, nullptr)) << name;
+  EXPECT_EQ(GDALGetOverviewCount(ba), 0) << name;
+  EXPECT_EQ(read_band(ba), read_band(bb)) << name;
+  GDALClose(a);
+  GDALClose(b);
+  EXPECT_TRUE(fs::is_empty(dir / "tmp")) << name;
+  fs::remove_all(dir);
+}
+
+}  // namespace
+
+TEST(DirectCog, PlainTiledGeoTiffReadsBackAsGdalsOfTheSameStrips) {
+  geo::io::initialise_gdal(64);
+  check_plain<std::uint8_t>(PixelType::u8, "u8");
+  check_plain<std::int16_t>(PixelType::i16, "i16");
+  check_plain<std::uint16_t>(PixelType::u16, "u16");
+  check_plain<float>(PixelType::f32, "f32");
 }
 
 TEST(DirectCog, TheSameStripsGiveTheSameBytes) {
