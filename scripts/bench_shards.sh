@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark: the run spread over two shards on this machine (one thread each, started together, as a
-# job array of 2 would start them: once for the scene tasks, once more for the season tile tasks)
-# plus the reduce, against one process with one thread, on eight simulated 30 m Landsat scenes (two
-# years of four dates, about 3 Mpx each; BENCH_DIR to reuse them; BENCH_SCALE=2 doubles the side of the
-# area, for scenes of 13 Mpx, nearer a Landsat scene's 35-60). TILE_ROWS sets run.tile_rows
+# job array of 2 would start them: twice, the second time for the season tile tasks not made by the
+# first) plus the reduce, against one process with one thread, on eight simulated 30 m Landsat scenes
+# (two years of four dates, about 3 Mpx each; BENCH_DIR to reuse them; BENCH_SCALE=2 doubles the side
+# of the area, for scenes of 13 Mpx, nearer a Landsat scene's 35-60). Two years over two shards go as
+# whole years (an archive reprocessed: each shard makes its year's tiles right after its scenes);
+# BENCH_YEARS=1 takes the first year's four scenes only, whose tasks are shared out (a nightly run:
+# the scene tasks, then the tiles in the second pass). TILE_ROWS sets run.tile_rows
 # (default 512), BENCH_ROUNDS the rounds (default 3). Prints the times (medians and ranges), the
 # speedup, the serial part (the reduce: assembling the tiles into the year COGs and the derive step)
 # and from it, by Amdahl's law, the speedup to expect at 8 and 64 nodes; the same shards' work
@@ -36,8 +39,17 @@ zone() {  # code, west, east: a zone from the zones' southern to their northern 
 }
 echo "{\"type\":\"FeatureCollection\",\"features\":[$(zone a 106.65 "$middle"),$(zone b "$middle" "$zones_east")]}" \
   >"$work/zones.geojson"
-args=(/dev/null --input "$work/scenes" --zones "$work/zones.geojson" --set season.pixel_size=30 --set run.tile_rows=${TILE_ROWS:-512} -q)
+input="$work/scenes"
+case "${BENCH_YEARS:-2}" in
+  2) ;;
+  1) input="$work/scenes-2022"  # hard links to the first year's scenes
+     [ -d "$input" ] || { mkdir -p "$input" && cp -al "$work"/scenes/*_2022* "$input"/; } ;;
+  *) echo "BENCH_YEARS: 1 or 2" >&2; exit 2 ;;
+esac
+args=(/dev/null --input "$input" --zones "$work/zones.geojson" --set season.pixel_size=30 --set run.tile_rows=${TILE_ROWS:-512} -q)
 now() { date +%s.%N; }
+shares=$("$bin" plan "${args[@]}" --out "$work/planned" --shards 2 --format json 2>/dev/null |
+  python3 -c "import json, sys; print('whole years' if json.load(sys.stdin)['shared_by_year'] else 'by task: the scene tasks, then the tiles')")
 # BENCH_ROUNDS rounds (default 3) of one process, then the shards and the reduce, one after the other:
 # this kind of machine moves 10-30% from minute to minute, so each round's speedup is taken from figures
 # measured side by side, and the medians and ranges are printed.
@@ -78,7 +90,7 @@ alone_start=$(now)
 for phase in scenes tiles; do "$bin" run "${args[@]}" --out "$work/alone" --threads 1 --shard 0/1 >/dev/null 2>&1; done
 alone_end=$(now)
 rm -rf "$work/alone"
-python3 - "$work/rounds" "$same" "$alone_start" "$alone_end" <<'PY'
+python3 - "$work/rounds" "$same" "$alone_start" "$alone_end" "$shares" <<'PY'
 import statistics, sys
 rounds = [list(map(float, line.split())) for line in open(sys.argv[1])]
 single = [t1 - t0 for t0, t1, tm, t2, t3, t2b, t4 in rounds]
@@ -98,7 +110,7 @@ def fig(values, unit=" s", digits=1):
     return f"{med(values):7.{digits}f}{unit}{spread}"
 print(f"{len(rounds)} round(s); medians, and ranges in brackets")
 print(f"one process, 1 thread:            {fig(single)}")
-print(f"two shards, 1 thread each:        {fig(shards)} (scene tasks {med(scenes):.1f} s, then season tiles {med(tiles):.1f} s)")
+print(f"two shards, 1 thread each:        {fig(shards)} (first pass {med(scenes):.1f} s, second pass {med(tiles):.1f} s; shares: {sys.argv[5]})")
 print(f"the reduce, 1 thread:             {fig(reduce)} (the tiles into the year COGs, and the derive step)")
 print(f"speedup, end to end:              {fig(speedup, 'x', 2)}   (the shards' part alone: {med(part):.2f}x)")
 # The reduce is a job of its own (Slurm's afterok): on a machine of its own it has both cores, and

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -122,6 +123,56 @@ TEST_F(Shards, TheReduceMakesTheTilesNoShardMadeAndGivesTheSameBytes) {
   EXPECT_EQ(differing(sharded("no_tiles", 2, 2, 100, 0), single), std::vector<std::string>{});
 }
 
+// Two years of the same size over two shards: whole years are shared, and a shard makes its year's
+// tiles right after its scenes, in the same start. The plan says so and gives every task of a year
+// one shard; the second pass finds nothing left; the reduce gives one process's bytes.
+TEST_F(Shards, WholeYearsSharedMakeTheirTilesInTheFirstPassAndGiveTheSameBytes) {
+  const fs::path scenes = dir / "two_summers";
+  simulate_two_summers(scenes, 7100);  // the fixture's scenes without the cut one: two a year, alike
+  const std::string year_args = std::regex_replace(args, std::regex("--input \\S+"), "--input " + scenes.string()) + " --set run.tile_rows=80";
+  ASSERT_NE(year_args.find(scenes.string()), std::string::npos) << year_args;
+  const auto one = run_cli("run " + year_args + " --out " + (dir / "years_single").string() + " --threads 2");
+  ASSERT_TRUE(one.exit_code == 0 || one.exit_code == 3) << one.output;  // 3: a target not met
+  const fs::path out = dir / "years_sharded";
+  const auto planned = run_cli("plan " + year_args + " --out " + out.string() + " --shards 2 --format json");
+  ASSERT_EQ(planned.exit_code, 0) << planned.output;
+  const auto json_text = planned.output.substr(planned.output.find("{\n"));
+  const auto plan = nlohmann::json::parse(json_text.substr(0, json_text.rfind('}') + 1));
+  EXPECT_TRUE(plan.at("shared_by_year").get<bool>()) << plan.dump(1);
+  std::map<std::string, std::set<int>> shards_of_year;  // "2022" -> the shards of its scene and tile tasks
+  for (const auto& t : plan.at("tasks")) {
+    if (!t.contains("shard")) continue;
+    // A scene's inputs are its folder (LC08_L2SP_129032_20220715_...), a tile's start with its year.
+    const std::string inputs = t.at("inputs");
+    const std::string name = t.at("kind") == "scene" ? fs::path(inputs).filename().string() : inputs;
+    const std::string year = name.find(t.at("kind") == "scene" ? "_2022" : "2022 ") != std::string::npos ? "2022" : "2023";
+    shards_of_year[year].insert(t.at("shard").get<int>());
+  }
+  EXPECT_EQ(shards_of_year["2022"].size(), 1u) << plan.dump(1);
+  EXPECT_EQ(shards_of_year["2023"].size(), 1u) << plan.dump(1);
+  EXPECT_NE(shards_of_year["2022"], shards_of_year["2023"]) << plan.dump(1);
+
+  for (int i = 0; i < 2; ++i) {
+    const auto s = run_cli("run " + year_args + " --out " + out.string() + " --threads 1 --shard " + std::to_string(i) + "/2");
+    ASSERT_EQ(s.exit_code, 0) << s.output;
+    EXPECT_NE(s.output.find("2 of 4 scene tasks are this shard's; 2 done now"), std::string::npos) << s.output;
+    EXPECT_NE(s.output.find("whole years are shared"), std::string::npos) << s.output;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(s.output, m, std::regex("(\\d+) of (\\d+) season tile tasks are this shard's; (\\d+) done now"))) << s.output;
+    EXPECT_EQ(m[1], m[3]) << "every tile of its year, in the same start\n" << s.output;
+    EXPECT_EQ(2 * std::stoi(m[1]), std::stoi(m[2])) << s.output;
+  }
+  for (int i = 0; i < 2; ++i) {  // the second pass of a job array: nothing left
+    const auto s = run_cli("run " + year_args + " --out " + out.string() + " --threads 1 --shard " + std::to_string(i) + "/2");
+    ASSERT_EQ(s.exit_code, 0) << s.output;
+    EXPECT_TRUE(std::regex_search(s.output, std::regex("season tile tasks are this shard's; 0 done now"))) << s.output;
+  }
+  const auto reduce = run_cli("run " + year_args + " --out " + out.string() + " --threads 2");
+  EXPECT_EQ(reduce.exit_code, one.exit_code) << reduce.output;
+  EXPECT_NE(reduce.output.find("tiles made by shards, taken"), std::string::npos) << reduce.output;
+  EXPECT_EQ(differing(without_revisions(folder_bytes(out)), without_revisions(folder_bytes(dir / "years_single"))), std::vector<std::string>{});
+}
+
 // A scene task cut short, and tile tasks whose tallies are gone or cut short (a disk that filled, a
 // copy that stopped), are said in the log and done again by the reduce: the same bytes as one
 // process, and no task's files left behind.
@@ -208,10 +259,10 @@ TEST_F(Shards, PlanShowsTheTasksTheirSharesAndWhatIsDoneAndAShardRunAgainDoesNot
   EXPECT_NE(again.output.find(m[1].str() + " done before"), std::string::npos) << again.output;
   const auto after = run_cli("plan " + args + " --out " + out.string() + " --shards 2");
   ASSERT_EQ(after.exit_code, 0) << after.output;
-  std::size_t done = 0;
-  for (std::size_t at = after.output.find("done by a shard"); at != std::string::npos; at = after.output.find("done by a shard", at + 1))
-    ++done;
-  EXPECT_EQ(done, std::size_t(std::stoi(m[1])));
+  // Its scene tasks done (and, when whole years are shared, its years' tiles with them).
+  const std::regex scene_done("\\sscene\\s+done by a shard");
+  const auto done = std::distance(std::sregex_iterator(after.output.begin(), after.output.end(), scene_done), std::sregex_iterator());
+  EXPECT_EQ(done, std::stoi(m[1])) << after.output;
   EXPECT_NE(after.output.find("tasks pending"), std::string::npos) << after.output;
 }
 

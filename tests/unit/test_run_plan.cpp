@@ -73,3 +73,39 @@ TEST(RunPlan, ShardsTakeTheLargestTaskFirstToTheLeastLoadedShard) {
   EXPECT_EQ(ecomon::assign_to_shards({1, 1}, {"b", "a"}, 4), (std::vector<int>{1, 0}));
   EXPECT_THROW(ecomon::assign_to_shards(sizes, keys, 0), std::invalid_argument);
 }
+
+// Whole years or tasks, by hand: years go whole when that gives no larger share than the two passes.
+TEST(RunPlan, WholeYearsAreSharedWhenNoShareGrowsByIt) {
+  using ecomon::ShareableTask;
+  // Two years alike, two shards: by task, scenes 5+5 | 5+5 and tiles 3+3 | 3+3, the largest shares
+  // 10 + 6; by year 16 | 16. Whole years: 2022 (key "002022") to shard 0, 2023 to shard 1.
+  const std::vector<ShareableTask> scenes = {{5, "s1", 2022}, {5, "s2", 2022}, {5, "s3", 2023}, {5, "s4", 2023}};
+  const std::vector<ShareableTask> tiles = {{3, "t1", 2022}, {3, "t2", 2022}, {3, "t3", 2023}, {3, "t4", 2023}};
+  ecomon::TaskShares shares = ecomon::share_tasks(scenes, tiles, 2);
+  EXPECT_TRUE(shares.by_year);
+  EXPECT_EQ(shares.scenes, (std::vector<int>{0, 0, 1, 1}));
+  EXPECT_EQ(shares.tiles, (std::vector<int>{0, 0, 1, 1}));
+  // Three shards for the two years: by year the largest share is 16, by task 10 + 6 = 16 as well
+  // (scenes 5 | 5 | 5+5, tiles 3 | 3 | 3+3): whole years, the third shard idle.
+  shares = ecomon::share_tasks(scenes, tiles, 3);
+  EXPECT_TRUE(shares.by_year);
+  // Three scenes a year over three shards: by task 5 + 3 = 8 each, by year 24: tasks.
+  const std::vector<ShareableTask> six = {{5, "a", 2022}, {5, "b", 2022}, {5, "c", 2022}, {5, "d", 2023}, {5, "e", 2023}, {5, "f", 2023}};
+  const std::vector<ShareableTask> six_tiles = {{3, "t1", 2022}, {3, "t2", 2022}, {3, "t3", 2022}, {3, "t4", 2023}, {3, "t5", 2023}, {3, "t6", 2023}};
+  shares = ecomon::share_tasks(six, six_tiles, 3);
+  EXPECT_FALSE(shares.by_year);
+  EXPECT_EQ(shares.scenes, ecomon::assign_to_shards({5, 5, 5, 5, 5, 5}, {"a", "b", "c", "d", "e", "f"}, 3));
+  // A nightly run: one year changed, its tasks shared out; and years of unequal size.
+  const std::vector<ShareableTask> one_year = {{5, "s1", 2024}, {5, "s2", 2024}};
+  const std::vector<ShareableTask> its_tiles = {{3, "t1", 2024}, {3, "t2", 2024}};
+  shares = ecomon::share_tasks(one_year, its_tiles, 2);
+  EXPECT_FALSE(shares.by_year);
+  EXPECT_EQ(shares.scenes, (std::vector<int>{0, 1}));
+  EXPECT_EQ(shares.tiles, (std::vector<int>{0, 1}));
+  const std::vector<ShareableTask> unequal = {{9, "s1", 2022}, {9, "s2", 2022}, {1, "s3", 2023}, {1, "s4", 2023}};
+  EXPECT_FALSE(ecomon::share_tasks(unequal, tiles, 2).by_year);  // by year 24 | 8, by task 10 + 6
+  // No tiles (no season products): nothing waits for the scenes; one shard: nothing to share.
+  EXPECT_FALSE(ecomon::share_tasks(scenes, {}, 2).by_year);
+  EXPECT_FALSE(ecomon::share_tasks(scenes, tiles, 1).by_year);
+  EXPECT_EQ(ecomon::share_tasks(scenes, tiles, 1).tiles, std::vector<int>(4, 0));
+}

@@ -1084,13 +1084,36 @@ void run_shard_task(ShardCounts& counts, double megapixels, Task task, OnInputFa
   }
 }
 
-// `ecomon run CONFIG --shard I/N`: the I-th share of the tasks that are ready. First the scene tasks
-// (assign_to_shards over every scene task of the config, done or not, so that every shard computes
-// the same shares), each not already done written as tasks/scene-<key>.json with its products and
-// season inputs. Once every scene task is done, the season tile tasks: each year's bands of
-// run.tile_rows rows, shared the same way, written as tasks/season-<key>.json with the tile's
-// product rows. No lock, no catalog: shards on many machines share the workspace. The run that
-// follows (the reduce) takes them and derives.
+double seconds_from(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Logs what a shard did of one kind of task (`what`: "N scene tasks"), whatever the verbosity, and
+// returns its exit code: kShardRetry when a task is to be retried.
+int report_shard(int index, int count, const ShardCounts& counts, const std::string& what, double seconds, const std::string& then) {
+  const bool retry = counts.retry > 0;
+  log_even_when_quiet(fmt::format("shard {}/{}: {} of {} are this shard's; {} done now ({:.1f} Mpx in {:.1f} s), {} done before, "
+                                  "{} failed on their input (the reduce reports them), {} to retry; exit {}{}",
+                                  index, count, counts.mine, what, counts.done, counts.megapixels, seconds, counts.already, counts.failed,
+                                  counts.retry, retry ? kShardRetry : 0, then));
+  return retry ? kShardRetry : 0;
+}
+
+// The shares of a shard run's tasks (share_tasks), as every shard and `ecomon plan` compute them.
+TaskShares shares_of(const ShardTasks& shared, int count) {
+  std::vector<ShareableTask> scenes, tiles;
+  for (const SceneTask& t : shared.scenes) scenes.push_back({t.megapixels, t.key, t.year});
+  for (const TileTask& t : shared.tiles) tiles.push_back({t.megapixels, t.key, t.year});
+  return share_tasks(scenes, tiles, count);
+}
+
+// `ecomon run CONFIG --shard I/N`: the I-th share of the tasks that are ready (share_tasks over every
+// task of the config, done or not, so that every shard computes the same shares). First the scene
+// tasks, each not already done written as tasks/scene-<key>.json with its products and season inputs.
+// Then the season tile tasks: each year's bands of run.tile_rows rows, written as
+// tasks/season-<key>.json with the tile's product rows; when whole years are shared, a shard's right
+// after its scenes, else once every scene task is done (the shards run again). No lock, no catalog:
+// shards on many machines share the workspace. The run that follows (the reduce) takes them and derives.
 int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discovery, int index, int count) {
   const Settings& settings = in.settings;
   const OutputFolder output(settings.output.dir, OutputFolder::Shared{});
@@ -1115,63 +1138,24 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
   // pending, as `ecomon plan` says.
   const ShardTasks shared = shard_tasks(ctx, known_hashes ? &*known_hashes : nullptr);
   const std::vector<SceneTask>& tasks = shared.scenes;
+  const std::vector<TileTask>& tiles = shared.tiles;
+  const TaskShares shares = shares_of(shared, count);
   std::vector<std::optional<SceneTaskRecord>> done_before;
   for (const SceneTask& t : tasks) done_before.push_back(read_scene_task(output.root(), t.key).task);
   const bool scenes_done = std::all_of(done_before.begin(), done_before.end(), [](const auto& r) { return r.has_value(); });
-  ShardCounts counts;
-  std::string what, then;
-  const auto started = std::chrono::steady_clock::now();
-  if (!scenes_done || !ctx.seasons()) {
-    std::vector<double> sizes;
-    std::vector<std::string> keys;
-    for (const SceneTask& t : tasks) sizes.push_back(t.megapixels), keys.push_back(t.key);
-    const std::vector<int> shard_of = assign_to_shards(sizes, keys, count);
-    for (std::size_t i = 0; i < tasks.size(); ++i) {
-      if (shard_of[i] != index) continue;
-      ++counts.mine;
-      const SceneTask& t = tasks[i];
-      if (done_before[i]) {
-        ++counts.already;
-        continue;
-      }
-      const SceneProbe& probe = ctx.probes[t.scene];
-      Job job;
-      job.kind = Job::Kind::scene, job.key = probe.info.id, job.scene = t.scene, job.year = t.year;
-      const std::string work = scene_task_work_dir(output.root(), t.key);
-      run_shard_task(
-          counts, t.megapixels,
-          [&] {
-            fs::create_directories(work);
-            SceneJobResult r = run_scene_job(ctx, job, work);
-            ChecksumsAndHashes of_products = checksums_and_hashes_of_files(r.result.products);
-            std::vector<StampedDigest> hashes = ctx.scene_file_hashes[probe.info.id];
-            hashes.insert(hashes.end(), of_products.hashes.begin(), of_products.hashes.end());
-            write_scene_task(output.root(), {t.key, t.year, std::move(r.result), std::move(r.status), std::move(of_products.checksums), std::move(hashes)});
-          },
-          [&](const std::exception& e) {
-            // The scene cannot be read: that is its task's result, which the reduce reports and quarantines.
-            write_scene_task(output.root(),
-                             {t.key, t.year, {}, {ctx.found[t.scene].path, "failed", e.what(), probe.info.id, 0}, {}, ctx.scene_file_hashes[probe.info.id]});
-            return false;
-          });
-    }
-    what = std::to_string(tasks.size()) + " scene tasks";
-    if (ctx.seasons()) then = "; the season tiles follow once every scene task is done: run the shards again";
-  } else {
-    // Every scene task is done: the season tiles, each year's from its scenes' season inputs (the
-    // reduce removes those), with the layers on the regional grid.
+
+  // The season tiles of `years` that are this shard's, each year's from its scenes' season inputs in
+  // `records` (the reduce removes those), with the layers on the regional grid.
+  auto run_tiles = [&](const std::vector<std::optional<SceneTaskRecord>>& records, const std::set<int>& years) {
+    ShardCounts counts;
     plan_layers(ctx);
     std::map<int, SeasonInputsOfYear> inputs;
     for (std::size_t i = 0; i < tasks.size(); ++i)
-      if (done_before[i]->status.status == "ok") inputs[tasks[i].year].add(done_before[i]->result), inputs[tasks[i].year].owns_files = false;
-    const std::vector<TileTask>& tiles = shared.tiles;
-    std::vector<double> sizes;
-    std::vector<std::string> keys;
-    for (const TileTask& t : tiles) sizes.push_back(t.megapixels), keys.push_back(t.key);
-    const std::vector<int> shard_of = assign_to_shards(sizes, keys, count);
+      if (years.count(tasks[i].year) && records[i] && records[i]->status.status == "ok")
+        inputs[tasks[i].year].add(records[i]->result), inputs[tasks[i].year].owns_files = false;
     std::map<int, std::unique_ptr<YearSources>> sources;  // by year, made for the first tile of the year
     for (std::size_t i = 0; i < tiles.size(); ++i) {
-      if (shard_of[i] != index) continue;
+      if (shares.tiles[i] != index || !years.count(tiles[i].year)) continue;
       ++counts.mine;
       const TileTask& t = tiles[i];
       if (season_task_done(output.root(), t.key) || !inputs.count(t.year)) {
@@ -1192,17 +1176,70 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
           },
           [](const std::exception&) { return true; });  // a tile has no input of its own that could be bad: retried
     }
-    what = std::to_string(tiles.size()) + " season tile tasks";
-    then = "; tiles of " + std::to_string(settings.run.tile_rows) + " rows (run.tile_rows); then `ecomon run CONFIG` derives";
+    return counts;
+  };
+  const std::string tiles_what = std::to_string(tiles.size()) + " season tile tasks";
+  const std::string tiles_then = "; tiles of " + std::to_string(settings.run.tile_rows) + " rows (run.tile_rows); then `ecomon run CONFIG` derives";
+  std::set<int> every_year;
+  for (const SceneTask& t : tasks) every_year.insert(t.year);
+
+  if (scenes_done && ctx.seasons()) {
+    const auto started = std::chrono::steady_clock::now();
+    const ShardCounts counts = run_tiles(done_before, every_year);
+    return report_shard(index, count, counts, tiles_what, seconds_from(started), tiles_then);
   }
-  output.remove_empty_work_dir();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const bool retry = counts.retry > 0;
-  log_even_when_quiet(fmt::format("shard {}/{}: {} of {} are this shard's; {} done now ({:.1f} Mpx in {:.1f} s), {} done before, "
-                                  "{} failed on their input (the reduce reports them), {} to retry; exit {}{}",
-                                  index, count, counts.mine, what, counts.done, counts.megapixels, seconds, counts.already, counts.failed,
-                                  counts.retry, retry ? kShardRetry : 0, then));
-  return retry ? kShardRetry : 0;
+  ShardCounts counts;
+  const auto started = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    if (shares.scenes[i] != index) continue;
+    ++counts.mine;
+    const SceneTask& t = tasks[i];
+    if (done_before[i]) {
+      ++counts.already;
+      continue;
+    }
+    const SceneProbe& probe = ctx.probes[t.scene];
+    Job job;
+    job.kind = Job::Kind::scene, job.key = probe.info.id, job.scene = t.scene, job.year = t.year;
+    const std::string work = scene_task_work_dir(output.root(), t.key);
+    run_shard_task(
+        counts, t.megapixels,
+        [&] {
+          fs::create_directories(work);
+          SceneJobResult r = run_scene_job(ctx, job, work);
+          ChecksumsAndHashes of_products = checksums_and_hashes_of_files(r.result.products);
+          std::vector<StampedDigest> hashes = ctx.scene_file_hashes[probe.info.id];
+          hashes.insert(hashes.end(), of_products.hashes.begin(), of_products.hashes.end());
+          write_scene_task(output.root(), {t.key, t.year, std::move(r.result), std::move(r.status), std::move(of_products.checksums), std::move(hashes)});
+        },
+        [&](const std::exception& e) {
+          // The scene cannot be read: that is its task's result, which the reduce reports and quarantines.
+          write_scene_task(output.root(),
+                           {t.key, t.year, {}, {ctx.found[t.scene].path, "failed", e.what(), probe.info.id, 0}, {}, ctx.scene_file_hashes[probe.info.id]});
+          return false;
+        });
+  }
+  std::string then;
+  if (ctx.seasons())
+    then = shares.by_year ? "; whole years are shared: its years' season tiles follow now"
+                          : "; the season tiles follow once every scene task is done: run the shards again";
+  int exit_code = report_shard(index, count, counts, std::to_string(tasks.size()) + " scene tasks", seconds_from(started), then);
+  if (!shares.by_year || !ctx.seasons()) return exit_code;
+  // Whole years are this shard's: the tiles of those whose every scene task is done now, at once (a
+  // scene task to retry holds back its year's tiles until the shard runs again).
+  std::vector<std::optional<SceneTaskRecord>> done_now(tasks.size());
+  std::set<int> ready, held_back;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    if (shares.scenes[i] != index) continue;
+    done_now[i] = done_before[i] ? done_before[i] : read_scene_task(output.root(), tasks[i].key).task;
+    (done_now[i] ? ready : held_back).insert(tasks[i].year);
+  }
+  for (const int year : held_back) ready.erase(year);
+  if (ready.empty()) return exit_code;
+  const auto tiles_started = std::chrono::steady_clock::now();
+  const ShardCounts tile_counts = run_tiles(done_now, ready);
+  const int tiles_exit = report_shard(index, count, tile_counts, tiles_what, seconds_from(tiles_started), tiles_then);
+  return exit_code != 0 ? exit_code : tiles_exit;
 }
 
 }  // namespace
@@ -1251,32 +1288,27 @@ int plan_command(const PlanOptions& options, std::ostream& out) {
     int shard = -1;
   };
   std::vector<Row> rows;
-  // The shards' tasks with their shares (the scenes, then the tiles once every scene task is done);
-  // the years the catalog has unchanged, once, with their scenes.
+  // The shards' tasks with their shares (the scenes, then the tiles: right after their scenes when
+  // whole years are shared, else once every scene task is done); the years the catalog has
+  // unchanged, once, with their scenes.
   const ShardTasks shared = shard_tasks(ctx, catalog ? &*catalog : nullptr);
-  std::vector<double> sizes;
-  std::vector<std::string> keys;
-  for (const SceneTask& t : shared.scenes) sizes.push_back(t.megapixels), keys.push_back(t.key);
-  const std::vector<int> shard_of = assign_to_shards(sizes, keys, options.shards);
+  const TaskShares shares = shares_of(shared, options.shards);
   for (std::size_t i = 0; i < shared.scenes.size(); ++i) {
     const SceneTask& t = shared.scenes[i];
     rows.push_back({"scene-" + t.key.substr(0, 12), "scene", ctx.found[t.scene].path,
-                    read_scene_task(settings.output.dir, t.key).task ? "done by a shard" : "pending", t.megapixels, shard_of[i]});
+                    read_scene_task(settings.output.dir, t.key).task ? "done by a shard" : "pending", t.megapixels, shares.scenes[i]});
   }
   std::map<int, int> scenes_of_year;
   for (const SceneProbe& p : ctx.probes) ++scenes_of_year[ctx.year_of(p)];
   for (const int year : shared.unchanged)
     rows.push_back({"year-" + shared.year_keys.at(year).substr(0, 12), "year", std::to_string(year) + ": " +
                     std::to_string(scenes_of_year[year]) + " scenes, reloaded from the catalog", "unchanged", 0, -1});
-  sizes.clear(), keys.clear();
-  for (const TileTask& t : shared.tiles) sizes.push_back(t.megapixels), keys.push_back(t.key);
-  const std::vector<int> tile_shard_of = assign_to_shards(sizes, keys, options.shards);
   for (std::size_t i = 0; i < shared.tiles.size(); ++i) {
     const TileTask& t = shared.tiles[i];
     rows.push_back({"tile-" + t.key.substr(0, 12), "tile",
                     std::to_string(t.year) + " rows " + std::to_string(t.rows.row0) + "-" + std::to_string(t.rows.row_end() - 1) + ", " +
                         std::to_string(scenes_of_year[t.year]) + " scenes",
-                    season_task_done(settings.output.dir, t.key) ? "done by a shard" : "pending", t.megapixels, tile_shard_of[i]});
+                    season_task_done(settings.output.dir, t.key) ? "done by a shard" : "pending", t.megapixels, shares.tiles[i]});
   }
   if (ctx.seasons())
     rows.push_back({"derive", "derive", "every year: its tiles into its COGs; trends, transitions, carbon, reports", "pending", 0, -1});
@@ -1287,7 +1319,8 @@ int plan_command(const PlanOptions& options, std::ostream& out) {
     if (r.status == "pending") ++pending, pending_mpx += r.megapixels;
   if (options.format == "json") {
     nlohmann::json j = {{"config", o.config_path}, {"workspace", settings.output.dir}, {"shards", options.shards},
-                        {"megapixels_per_second", rate}, {"rate_basis", rate_basis}, {"tasks", nlohmann::json::array()}};
+                        {"megapixels_per_second", rate}, {"rate_basis", rate_basis}, {"shared_by_year", shares.by_year},
+                        {"tasks", nlohmann::json::array()}};
     for (const Row& r : rows) {
       nlohmann::json t = {{"id", r.id}, {"kind", r.kind}, {"inputs", r.inputs}, {"status", r.status},
                           {"megapixels", std::round(r.megapixels * 1000) / 1000}, {"seconds", std::round(r.megapixels / rate * 10) / 10}};
@@ -1305,8 +1338,9 @@ int plan_command(const PlanOptions& options, std::ostream& out) {
         << pad_to_width(format_fixed(r.megapixels, 1), 10) << pad_to_width(format_fixed(r.megapixels / rate, 1), 9) << r.inputs << "\n";
   out << pending << " of " << rows.size() << " tasks pending, " << format_fixed(pending_mpx, 1) << " Mpx, about "
       << format_fixed(pending_mpx / rate, 0) << " s at " << format_fixed(rate, 2) << " Mpx/s (" << rate_basis
-      << "); shards run the scene tasks, then (run again) the tiles: ecomon run CONFIG --shard I/" << options.shards
-      << ", then ecomon run CONFIG derives\n";
+      << (shares.by_year ? "); whole years are shared: a shard runs its scene tasks and then their tiles: ecomon run CONFIG --shard I/"
+                         : "); shards run the scene tasks, then (run again) the tiles: ecomon run CONFIG --shard I/")
+      << options.shards << ", then ecomon run CONFIG derives\n";
   return 0;
 }
 

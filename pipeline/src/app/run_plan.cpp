@@ -85,4 +85,48 @@ std::vector<int> assign_to_shards(const std::vector<double>& sizes, const std::v
   return shard;
 }
 
+namespace {
+
+std::vector<int> assign_tasks(const std::vector<ShareableTask>& tasks, int shards) {
+  std::vector<double> sizes;
+  std::vector<std::string> keys;
+  for (const ShareableTask& t : tasks) sizes.push_back(t.size), keys.push_back(t.key);
+  return assign_to_shards(sizes, keys, shards);
+}
+
+// The largest share's estimate.
+double largest_share(const std::vector<ShareableTask>& tasks, const std::vector<int>& shard_of, int shards) {
+  std::vector<double> load(std::size_t(shards), 0.0);
+  for (std::size_t i = 0; i < tasks.size(); ++i) load[std::size_t(shard_of[i])] += tasks[i].size;
+  return load.empty() ? 0.0 : *std::max_element(load.begin(), load.end());
+}
+
+}  // namespace
+
+TaskShares share_tasks(const std::vector<ShareableTask>& scenes, const std::vector<ShareableTask>& tiles, int shards) {
+  TaskShares shares;
+  shares.scenes = assign_tasks(scenes, shards);
+  shares.tiles = assign_tasks(tiles, shards);
+  if (tiles.empty() || shards < 2) return shares;  // nothing waits for the scenes, or nothing to share
+  // The years as tasks of their own, keyed by the year (zero-padded: keys sort as the years do).
+  std::map<int, double> year_sizes;
+  for (const auto* kind : {&scenes, &tiles})
+    for (const ShareableTask& t : *kind) year_sizes[t.year] += t.size;
+  std::vector<ShareableTask> years;
+  for (const auto& [year, size] : year_sizes) {
+    std::string key = std::to_string(year);
+    years.push_back({size, std::string(key.size() < 6 ? 6 - key.size() : 0, '0') + key, year});
+  }
+  const std::vector<int> year_shard = assign_tasks(years, shards);
+  const double by_task = largest_share(scenes, shares.scenes, shards) + largest_share(tiles, shares.tiles, shards);
+  // (The same sums added in another order may differ in their last bits: equal within 1e-9.)
+  if (largest_share(years, year_shard, shards) > by_task * (1 + 1e-9)) return shares;
+  std::map<int, int> shard_of_year;
+  for (std::size_t y = 0; y < years.size(); ++y) shard_of_year[years[y].year] = year_shard[y];
+  for (std::size_t i = 0; i < scenes.size(); ++i) shares.scenes[i] = shard_of_year.at(scenes[i].year);
+  for (std::size_t i = 0; i < tiles.size(); ++i) shares.tiles[i] = shard_of_year.at(tiles[i].year);
+  shares.by_year = true;
+  return shares;
+}
+
 }  // namespace ecomon

@@ -40,6 +40,30 @@ RunPlan make_run_plan(const std::vector<SceneProbe>& scenes, bool seasons, const
 /// without talking to each other.
 std::vector<int> assign_to_shards(const std::vector<double>& sizes, const std::vector<std::string>& keys, int shards);
 
+/// A task of a shard run as the shares see it: its estimated work, its key and its year.
+struct ShareableTask {
+  double size = 0;
+  std::string key;
+  int year = 0;
+};
+
+/// The shards of a shard run's scene tasks and season tile tasks.
+struct TaskShares {
+  std::vector<int> scenes, tiles;
+  /// Whole years to a shard: each year's scene tasks and tile tasks in one shard, which then makes
+  /// its years' tiles right after their scenes, in the same start, from the products it has just
+  /// written, without waiting for the other shards.
+  bool by_year = false;
+};
+
+/// Shares a shard run's tasks: whole years (assign_to_shards over the years, each year's size the sum
+/// of its tasks') when that gives no share a larger estimate than sharing the scene tasks and then
+/// the tile tasks does (the two passes' largest shares added: the tiles wait for every scene); else
+/// the scene tasks and the tile tasks each by assign_to_shards. An archive of many years reprocessed
+/// goes by year; a nightly run, whose only changed year is one share, by task. The same tasks give the
+/// same shares on every machine.
+TaskShares share_tasks(const std::vector<ShareableTask>& scenes, const std::vector<ShareableTask>& tiles, int shards);
+
 /// What a catalog keeps of a job.
 struct JobRecord {
   std::string key, status, message;  // status: ok | failed
