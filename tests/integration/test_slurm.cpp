@@ -3,7 +3,8 @@
 // shards (the scene tasks), a second (the season tiles, bands of 64 rows) and the reduce, each with
 // afterok on the one before, on a two-year simulated case: the outputs are byte-identical to one
 // process. Then one shard made to fail: the tiles and the reduce are cancelled and publish nothing,
-// and the resubmission runs only the failed shard's scene tasks, then the tiles. The daemons are
+// and the resubmission runs only the failed shard's scene tasks, then the tiles. Last, 2 shards for
+// the two years: whole years shared, one array and the reduce, the same bytes. The daemons are
 // stopped by their pids whatever happens (the cluster's guard).
 #include <gtest/gtest.h>
 
@@ -141,5 +142,21 @@ TEST(Slurm, AJobArrayOfShardsAndTheReduceGiveOneProcesssBytesAndAFailedShardCanc
   const std::string log1 = read_file(dir / ("slurm-ecomon-shard-" + array + "_1.out"));
   EXPECT_TRUE(std::regex_search(log1, std::regex("scene tasks are this shard's; [1-9]\\d* done now"))) << log1;
   EXPECT_EQ(differing(without_revisions(folder_bytes(dir / "retried")), without_revisions(folder_bytes(dir / "single"))),
+            std::vector<std::string>{});
+
+  // Two shards for the two years alike: whole years are shared (ecomon plan), each shard makes its
+  // year's tiles after its scenes, and the reduce follows the one array.
+  const auto by_year = run_shell("cd " + dir.string() + " && " + cluster.env + "ECOMON=" + ecomon_binary() + " " + submit + " " +
+                                 config("by_year") + " 2 -o " + (dir / "slurm-%x-%A_%a.out").string());
+  ASSERT_EQ(by_year.exit_code, 0) << by_year.output;
+  ASSERT_TRUE(std::regex_search(by_year.output, m, std::regex("shards: job (\\d+) .*whole years.*reduce: job (\\d+)"))) << by_year.output;
+  EXPECT_EQ(by_year.output.find("tiles: job"), std::string::npos) << by_year.output;
+  EXPECT_EQ(cluster.final_state(m[1]), "COMPLETED COMPLETED");
+  ASSERT_EQ(cluster.final_state(m[2]), "COMPLETED") << read_file(dir / "cluster" / "slurmctld.log");
+  for (int shard : {0, 1}) {
+    const std::string log = read_file(dir / ("slurm-ecomon-shard-" + m[1].str() + "_" + std::to_string(shard) + ".out"));
+    EXPECT_TRUE(std::regex_search(log, std::regex("8 of 16 season tile tasks are this shard's; 8 done now"))) << log;
+  }
+  EXPECT_EQ(differing(without_revisions(folder_bytes(dir / "by_year")), without_revisions(folder_bytes(dir / "single"))),
             std::vector<std::string>{});
 }
