@@ -463,8 +463,7 @@ StripPlan plan_strips(const Settings& s, double bytes_per_cell, int cols, int ha
   plan.tokens = std::size_t(2 * plan.threads);
   const double budget_rows = double(s.run.memory_budget_mb) * 1024.0 * 1024.0 / (bytes_per_cell * cols * double(plan.tokens));
   plan.rows = std::clamp(int(budget_rows) - 2 * halo_rows, 8, std::max(8, s.run.window_rows));
-  plan.heap_bytes = double(plan.tokens) * double(plan.rows + 2 * halo_rows) * double(cols) * bytes_per_cell +
-                    double(s.run.gdal_cache_mb) * 1024 * 1024;
+  plan.heap_bytes = double(plan.tokens) * double(plan.rows + 2 * halo_rows) * double(cols) * bytes_per_cell;
   return plan;
 }
 
