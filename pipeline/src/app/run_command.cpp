@@ -1186,6 +1186,7 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
   if (scenes_done && ctx.seasons()) {
     const auto started = std::chrono::steady_clock::now();
     const ShardCounts counts = run_tiles(done_before, every_year);
+    output.remove_empty_work_dir();
     return report_shard(index, count, counts, tiles_what, seconds_from(started), tiles_then);
   }
   ShardCounts counts;
@@ -1219,6 +1220,7 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
           return false;
         });
   }
+  output.remove_empty_work_dir();
   std::string then;
   if (ctx.seasons())
     then = shares.by_year ? "; whole years are shared: its years' season tiles follow now"
@@ -1238,6 +1240,7 @@ int run_shard(const RunOptions& o, const RunInputs& in, const Discovery& discove
   if (ready.empty()) return exit_code;
   const auto tiles_started = std::chrono::steady_clock::now();
   const ShardCounts tile_counts = run_tiles(done_now, ready);
+  output.remove_empty_work_dir();
   const int tiles_exit = report_shard(index, count, tile_counts, tiles_what, seconds_from(tiles_started), tiles_then);
   return exit_code != 0 ? exit_code : tiles_exit;
 }
