@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Benchmark: the run spread over two shards on this machine (one thread each, started together, as a
 # job array of 2 would start them: twice, the second time for the season tile tasks, or once when
-# whole years are shared) plus the reduce, against one process with one thread, on eight simulated 30 m Landsat scenes
-# (two years of four dates, about 3 Mpx each; BENCH_DIR to reuse them; BENCH_SCALE=2 doubles the side
-# of the area, for scenes of 13 Mpx, nearer a Landsat scene's 35-60). Two years over two shards go as
-# whole years (an archive reprocessed: each shard makes its year's tiles right after its scenes);
-# BENCH_YEARS=1 takes the first year's four scenes only, whose tasks are shared out (a nightly run:
-# the scene tasks, then the tiles in the second pass). TILE_ROWS sets run.tile_rows
-# (default 512), BENCH_ROUNDS the rounds (default 3). Prints the times (medians and ranges), the
-# speedup, the serial part (the reduce: assembling the tiles into the year COGs and the derive step)
-# and from it, by Amdahl's law, the speedup to expect at 8 and 64 nodes; the same shards' work
-# reduced again on both cores (the reduce is a job of its own); and one shard alone doing
-# every task (the shard mode's own cost, which the shards share out); checks that the outputs are
-# byte-identical. Prints figures; asserts nothing but the identity.
+# whole years are shared) plus the reduce, against one process with one thread, on eight simulated
+# 30 m Landsat scenes (two years of four dates, about 3 Mpx each; BENCH_DIR to reuse them;
+# BENCH_SCALE=2 doubles the side of the area, for scenes of 13 Mpx, nearer a Landsat scene's 35-60).
+# Two years over two shards go as whole years (an archive reprocessed: each shard makes its year's
+# tiles right after its scenes); BENCH_YEARS=1 takes the first year's four scenes only, whose tasks
+# are shared out (a nightly run: the scene tasks, then the tiles in the second pass). TILE_ROWS sets
+# run.tile_rows (default 512), BENCH_ROUNDS the rounds (default 3). Prints the times (medians and
+# ranges), the speedup, the serial part (the reduce: assembling the tiles into the year COGs and the
+# derive step) and from it, by Amdahl's law, the speedup to expect at 8 and 64 nodes; the same
+# shards' work reduced again on both cores (the reduce is a job of its own); one shard alone doing
+# every task (the shard mode's own cost, which the shards share out); what this machine gives two
+# processes side by side; checks that the outputs are byte-identical. Prints figures; asserts
+# nothing but the identity.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x build/pipeline/ecomon ] && [ -x build/tests/kit/ecomon-simulate ] || scripts/build.sh ecomon ecomon-simulate
@@ -92,7 +93,29 @@ alone_start=$(now)
 for phase in scenes tiles; do "$bin" run "${args[@]}" --out "$work/alone" --threads 1 --shard 0/1 >/dev/null 2>&1; done
 alone_end=$(now)
 rm -rf "$work/alone"
-python3 - "$work/rounds" "$same" "$alone_start" "$alone_end" "$shares" <<'PY'
+# What this machine gives two processes side by side, whatever they run: the same work alone, then
+# two at once (best of 3 each); a compute loop, and copies of 256 MiB arrays (memory bandwidth). The
+# shards' lost speed beside the first is the machine's, not the sharing's.
+side_by_side() {  # python statement to time: prints "alone" and "each of two" seconds
+  local code=$1 best_alone= best_pair= a b c
+  for _ in 1 2 3; do
+    a=$(/usr/bin/python3 -c "$code")
+    { /usr/bin/python3 -c "$code" >"$work/pair0" & /usr/bin/python3 -c "$code" >"$work/pair1"; wait; }
+    b=$(cat "$work/pair0") c=$(cat "$work/pair1")
+    best_alone=$(python3 -c "print(min(x for x in [$a, ${best_alone:-1e9}]))")
+    best_pair=$(python3 -c "print(min(${best_pair:-1e9}, max($b, $c)))")
+  done
+  echo "$best_alone $best_pair"
+}
+compute=$(side_by_side 'import time
+t = time.time(); x = 0
+for i in range(20_000_000): x += i * i
+print(time.time() - t)')
+memory=$(side_by_side 'import time, numpy
+a = numpy.ones(32 << 20); b = numpy.empty_like(a); t = time.time()
+for _ in range(50): numpy.copyto(b, a)
+print(time.time() - t)')
+python3 - "$work/rounds" "$same" "$alone_start" "$alone_end" "$shares" "$compute" "$memory" <<'PY'
 import statistics, sys
 rounds = [list(map(float, line.split())) for line in open(sys.argv[1])]
 single = [t1 - t0 for t0, t1, tm, t2, t3, t2b, t4 in rounds]
@@ -125,5 +148,8 @@ print(f"one shard alone (both passes):    {alone:7.1f} s = {alone / less_reduce:
 f = med(serial)  # the part no shard can take: it runs in the reduce, after every shard
 for n in (8, 64):
     print(f"Amdahl with serial part {f:.2f}: {n} nodes -> {1 / (f + (1 - f) / n):.2f}x")
+for name, figures in (("a compute loop", sys.argv[6]), ("copying 256 MiB arrays", sys.argv[7])):
+    alone_s, pair_s = map(float, figures.split())
+    print(f"this machine, two processes at once:  {name}: each {pair_s / alone_s:.2f}x its time alone ({alone_s:.2f} s)")
 print(f"outputs byte-identical: {sys.argv[2]}")
 PY
