@@ -125,6 +125,7 @@ OutputFolder::OutputFolder(const std::string& dir, Shared) : root_(dir) {
   for (char& c : name)
     if (c == '/' || c == '.') c = '_';
   work_dir_ = path_inside(dir, {".tmp", name});
+  shared_ = true;
 }
 
 OutputFolder::~OutputFolder() {
@@ -133,15 +134,24 @@ OutputFolder::~OutputFolder() {
   std::error_code ec;
   if (!work_dir_.empty()) {
     fs::remove_all(work_dir_, ec);
-    fs::remove(fs::path(work_dir_).parent_path(), ec);  // .tmp, only if no other run's folder is left
+    remove_empty_parent();
   }
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 
 void OutputFolder::remove_empty_work_dir() const {
   std::error_code ec;
-  fs::remove(work_dir_, ec);                          // only if empty
-  fs::remove(fs::path(work_dir_).parent_path(), ec);  // .tmp, only if no other run's folder is left
+  fs::remove(work_dir_, ec);  // only if empty
+  remove_empty_parent();
+}
+
+// .tmp, if no other run's folder is left in it; never by a shard: another shard may have just made
+// .tmp and be about to make its own folder in it, which then fails ("No such file or directory",
+// seen under Slurm). The reduce, which holds the lock, removes it.
+void OutputFolder::remove_empty_parent() const {
+  if (shared_) return;
+  std::error_code ec;
+  fs::remove(fs::path(work_dir_).parent_path(), ec);
 }
 
 }  // namespace ecomon

@@ -33,15 +33,18 @@ class OutputFolder {
 
   const std::string& root() const { return root_; }
   std::string path(const std::vector<std::string>& parts) const { return path_inside(root_, parts); }
-  /// This run's scratch folder (`dir`/.tmp/<pid>), removed with its parent when empty at the end.
+  /// This run's scratch folder (`dir`/.tmp/<pid>), removed with its parent when empty at the end
+  /// (a shard leaves the parent to the reduce).
   const std::string& work_dir() const { return work_dir_; }
   /// Removes the scratch folder if empty (every writer removed its temporary files).
   void remove_empty_work_dir() const;
 
  private:
   void remove_leftovers_of_dead_runs() const;
+  void remove_empty_parent() const;
   std::string root_, work_dir_;
   int lock_fd_ = -1;
+  bool shared_ = false;  // a shard's view (Shared)
 };
 
 }  // namespace ecomon
