@@ -139,12 +139,13 @@ template <typename T>
   for (; c + 4 <= cells; c += 4) {
     __m128d raw[2];
     four_as_double(raw_of + c, raw);
-    __m128d f[2], take[2], valid[2], v[2];
+    __m128d f[2], inside[2], take[2], valid[2], v[2];
     for (int h = 0; h < 2; ++h) {
       f[h] = _mm_loadu_pd(fraction + c + 2 * h);
+      inside[h] = _mm_cmpgt_pd(f[h], zero);
       valid[h] = _mm_cmpord_pd(raw[h], raw[h]);
       if (has_nodata) valid[h] = _mm_andnot_pd(_mm_cmpeq_pd(raw[h], nodata), valid[h]);
-      take[h] = _mm_and_pd(_mm_cmpgt_pd(f[h], zero), valid[h]);
+      take[h] = _mm_and_pd(inside[h], valid[h]);
       v[h] = _mm_add_pd(_mm_mul_pd(raw[h], by), plus);
     }
     if (_mm_movemask_pd(_mm_and_pd(take[0], take[1])) == 3) {
@@ -160,7 +161,7 @@ template <typename T>
     for (int h = 0; h < 2; ++h) {
       count[h] = _mm_add_pd(count[h], _mm_and_pd(take[h], f[h]));
       sum[h] = _mm_add_pd(sum[h], _mm_and_pd(take[h], _mm_mul_pd(v[h], f[h])));
-      masked[h] = _mm_add_pd(masked[h], _mm_and_pd(_mm_andnot_pd(valid[h], _mm_cmpgt_pd(f[h], zero)), f[h]));
+      masked[h] = _mm_add_pd(masked[h], _mm_and_pd(_mm_andnot_pd(valid[h], inside[h]), f[h]));
       min[h] = _mm_or_pd(_mm_and_pd(take[h], _mm_min_pd(v[h], min[h])), _mm_andnot_pd(take[h], min[h]));
       max[h] = _mm_or_pd(_mm_and_pd(take[h], _mm_max_pd(v[h], max[h])), _mm_andnot_pd(take[h], max[h]));
     }
