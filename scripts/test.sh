@@ -2,8 +2,8 @@
 # Sets up everything on a fresh Debian 12 machine (as root), builds with warnings as errors, fetches
 # the reference data and runs the whole GoogleTest suite with CTest; then the same suite built with
 # ASan + UBSan (scripts/test_sanitized.sh) and every libFuzzer target for 60 s (scripts/fuzz.sh).
-# CI runs exactly this (about 60 minutes on 2 cores, plus installing the packages on a bare machine; each part's minutes are
-# printed as it ends). Arguments go to the first ctest.
+# CI runs exactly this (about 60 minutes on 2 cores, plus installing the packages on a bare machine;
+# each part's minutes are printed as it ends). Arguments go to the first ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 part_start=$SECONDS
