@@ -11,10 +11,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 ((${#targets[@]})) || targets=(mtl sentinel2 config targets plots sample polygon request tiff)
-# -O1 with line tables only: the targets link the whole pipeline, and this builds it in less time than
-# RelWithDebInfo (-O2 -g); a report still names the file and line.
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only -DNDEBUG" \
-  -DECOMON_FUZZ=ON -DECOMON_BUILD_TESTS=OFF >/dev/null
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DECOMON_FUZZ=ON -DECOMON_BUILD_TESTS=OFF >/dev/null
 build=()
 for t in "${targets[@]}"; do build+=(--target "fuzz_$t"); done
 cmake --build build-fuzz -j"$(nproc)" "${build[@]}" >/dev/null
@@ -49,9 +46,8 @@ for t in "${targets[@]}"; do
   mkdir -p "build-fuzz/corpus/$t"
   if [ "$t" = tiff ]; then seed_tiffs; fi
 done
-# libFuzzer runs on one core: the targets run as many at a time as there are cores, each for SECONDS
-# (the same inputs tried as one after the other, in a fraction of the time); their summaries are
-# printed in order once all have finished.
+# libFuzzer runs on one core: the targets run as many at a time as there are cores, each still for
+# SECONDS on a core of its own; their summaries are printed in order once all have finished.
 for t in "${targets[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n || true; done
   fuzz_one "$t" >"build-fuzz/fuzz_$t.log" 2>&1 &
