@@ -216,5 +216,7 @@ TEST(ZonalReference, TheBandsOwnTypeGivesTheFiguresOfItsFloatCopy) {
     for (const auto& row : rows) EXPECT_GT(std::stod(row.at("count")), 500.0) << native.output;
     EXPECT_EQ(run_cli("zonal " + as_float + " " + zones + stats + " --threads 2").output, native.output);
     EXPECT_EQ(run_cli("zonal " + stored + " " + zones + stats + " --threads 1").output, native.output);
+    // The SSE2 loop (where the processor has AVX2, the AVX2 one tallied above): the same bytes.
+    EXPECT_EQ(run_shell("GEO_ZONAL_AVX2=NO " + ecomon_binary() + " zonal " + stored + " " + zones + stats + " --threads 2").output, native.output);
   }
 }

@@ -1,5 +1,8 @@
 #include "libgeo/io/zonal_raster.hpp"
 
+#include <cpl_conv.h>
+#include <cpl_string.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -19,6 +22,10 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#define GEO_ZONAL_AVX2 1
 #endif
 
 #include "direct_tiles.hpp"
@@ -176,6 +183,79 @@ template <typename T>
   return lanes.combined();
 }
 
+#if defined(GEO_ZONAL_AVX2)
+// sum_row with the four lanes in one AVX register (lane j in element j): the same operations on the
+// same lanes in the same order, so the same sums bit for bit, in half the instructions. No FMA: the
+// target enables AVX2 alone, so value x coverage is rounded before it is added, as above.
+template <typename T>
+[[gnu::noinline, gnu::target("avx2")]] RowSums sum_row_avx2(const T* raw_of, const double* fraction, int cells, bool has_nodata, double nodata_value,
+                                                         double scale, double offset) {
+  Lanes lanes;
+  int c = 0;
+  const __m256d zero = _mm256_setzero_pd(), nodata = _mm256_set1_pd(nodata_value), by = _mm256_set1_pd(scale), plus = _mm256_set1_pd(offset);
+  __m256d count = zero, sum = zero, masked = zero, min = _mm256_set1_pd(lanes.min[0]), max = _mm256_set1_pd(lanes.max[0]);
+  for (; c + 4 <= cells; c += 4) {
+    __m256d raw;
+    if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
+      // Four cells widened to 32-bit integers (sign or zeros copied in), then to doubles: exact.
+      __m128i in;
+      if constexpr (sizeof(T) == 2) {
+        std::uint64_t bits;
+        std::memcpy(&bits, raw_of + c, sizeof bits);
+        in = _mm_cvtsi64_si128(static_cast<long long>(bits));
+        in = std::is_signed_v<T> ? _mm_cvtepi16_epi32(in) : _mm_cvtepu16_epi32(in);
+      } else {
+        std::uint32_t bits;
+        std::memcpy(&bits, raw_of + c, sizeof bits);
+        in = _mm_cvtsi32_si128(static_cast<int>(bits));
+        in = std::is_signed_v<T> ? _mm_cvtepi8_epi32(in) : _mm_cvtepu8_epi32(in);
+      }
+      raw = _mm256_cvtepi32_pd(in);
+    } else {
+      raw = _mm256_set_pd(static_cast<double>(raw_of[c + 3]), static_cast<double>(raw_of[c + 2]), static_cast<double>(raw_of[c + 1]),
+                          static_cast<double>(raw_of[c]));
+    }
+    const __m256d f = _mm256_loadu_pd(fraction + c);
+    const __m256d inside = _mm256_cmp_pd(f, zero, _CMP_GT_OQ);
+    __m256d valid = _mm256_cmp_pd(raw, raw, _CMP_ORD_Q);
+    if (has_nodata) valid = _mm256_andnot_pd(_mm256_cmp_pd(raw, nodata, _CMP_EQ_OQ), valid);
+    const __m256d take = _mm256_and_pd(inside, valid);
+    const __m256d v = _mm256_add_pd(_mm256_mul_pd(raw, by), plus);
+    if (_mm256_movemask_pd(take) == 15) {
+      count = _mm256_add_pd(count, f);
+      sum = _mm256_add_pd(sum, _mm256_mul_pd(v, f));
+      min = _mm256_min_pd(v, min);
+      max = _mm256_max_pd(v, max);
+      continue;
+    }
+    count = _mm256_add_pd(count, _mm256_and_pd(take, f));
+    sum = _mm256_add_pd(sum, _mm256_and_pd(take, _mm256_mul_pd(v, f)));
+    masked = _mm256_add_pd(masked, _mm256_and_pd(_mm256_andnot_pd(valid, inside), f));
+    min = _mm256_blendv_pd(min, _mm256_min_pd(v, min), take);
+    max = _mm256_blendv_pd(max, _mm256_max_pd(v, max), take);
+  }
+  _mm256_storeu_pd(lanes.count, count), _mm256_storeu_pd(lanes.sum, sum), _mm256_storeu_pd(lanes.masked, masked);
+  _mm256_storeu_pd(lanes.min, min), _mm256_storeu_pd(lanes.max, max);
+  for (; c < cells; ++c) lanes.add(c % Lanes::width, static_cast<double>(raw_of[c]), fraction[c], has_nodata, nodata_value, scale, offset);
+  return lanes.combined();
+}
+
+// The AVX2 loop where the processor has it, unless GDAL's configuration option GEO_ZONAL_AVX2=NO (an
+// environment variable as well) asks for the SSE2 one, for comparisons.
+bool use_avx2() {
+  static const bool avx2 = __builtin_cpu_supports("avx2") && CPLTestBool(CPLGetConfigOption("GEO_ZONAL_AVX2", "YES"));
+  return avx2;
+}
+#endif
+
+template <typename T>
+RowSums sum_zone_row(const T* raw_of, const double* fraction, int cells, bool has_nodata, double nodata_value, double scale, double offset) {
+#if defined(GEO_ZONAL_AVX2)
+  if (use_avx2()) return sum_row_avx2(raw_of, fraction, cells, has_nodata, nodata_value, scale, offset);
+#endif
+  return sum_row(raw_of, fraction, cells, has_nodata, nodata_value, scale, offset);
+}
+
 // Each valid cell of a zone's row handed to `keep` (cell, value, fraction), in column order: what
 // else a tally wants (the distribution, the weighted sums), beside the sums.
 template <typename T, typename Keep>
@@ -328,7 +408,7 @@ void tally_zones(const RasterReader& raster, const ZoneCover& cover, const Zonal
               if (!std::isnan(w) && !(weight_nodata && w == *weight_nodata)) part.weighted.add(v, f * w);
             }
           };
-          const RowSums sums = sum_row(raw_of, fraction, cells, has_nodata, nodata_value, scale, offset);
+          const RowSums sums = sum_zone_row(raw_of, fraction, cells, has_nodata, nodata_value, scale, offset);
           if (o.distribution || weight_of_cell) for_each_valid_cell(raw_of, fraction, cells, has_nodata, nodata_value, scale, offset, keep);
           part.stats.count = sums.count, part.stats.sum = sums.sum, part.stats.min = sums.min, part.stats.max = sums.max;
           part.masked = sums.masked;
