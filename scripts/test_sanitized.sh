@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test suite again (the bad-input corpus, the kill test and the crash tests included; not the
 # accuracy tests against a simulated truth, see below), built with AddressSanitizer +
-# UndefinedBehaviorSanitizer and -fsanitize=bounds-strict (GCC), every report fatal, into build-sanitize/. CI runs it after the normal suite (scripts/test.sh).
+# UndefinedBehaviorSanitizer and -fsanitize=bounds-strict (GCC), every report fatal, into
+# build-sanitize/. CI runs it after the normal suite (scripts/test.sh).
 # Warnings are not errors here: GCC 12 warns falsely (maybe-uninitialized in <regex>) under the
 # sanitizers; the main build (scripts/test.sh) keeps warnings as errors. Leak reports are off: GDAL, PROJ and TBB keep caches for the life of the process by design.
 set -euo pipefail
