@@ -11,7 +11,11 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 ((${#targets[@]})) || targets=(mtl sentinel2 config targets plots sample polygon request tiff)
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DECOMON_FUZZ=ON -DECOMON_BUILD_TESTS=OFF >/dev/null
+# OSS-Fuzz's optimisation and debug flags: -O1 with line tables only (stack traces keep file and line).
+# On 2 cores the build takes 659 s against 765 s at RelWithDebInfo's -O2 -g, for as much coverage in a
+# minute (measured on fuzz_request, fuzz_config and fuzz_tiff).
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
+  -DECOMON_FUZZ=ON -DECOMON_BUILD_TESTS=OFF >/dev/null
 build=()
 for t in "${targets[@]}"; do build+=(--target "fuzz_$t"); done
 cmake --build build-fuzz -j"$(nproc)" "${build[@]}" >/dev/null
