@@ -88,6 +88,7 @@ class CogFile {
   void flush_band(Level& level);
   void encode_tile();
   void append_tile(Level& level, const char* bytes, std::size_t size);
+  void start_writeback();
   int fd_of(const Level& level) const;  // the spool holding the level's tiles
   // Writes `path` anew: `write_prefix` (when given) from its start, then the full resolution's spool
   // from its start, at `at`, up to `total` bytes. Failures to write say `what`.
@@ -103,6 +104,7 @@ class CogFile {
   std::string full_path_;  // the full resolution's tiles, each led by its size and trailed by its last 4 bytes
   int full_fd_ = -1;
   std::uint64_t full_size_ = 0;
+  std::uint64_t writeback_from_ = 0;  // the full resolution's bytes before this are being written to disk
   int cell_bytes_ = 1, predictor_ = 1, compression_ = 1;
   std::string nodata_row_;  // a tile row of the nodata value, for cells past the raster's edge
   std::vector<Level> levels_;
