@@ -1364,7 +1364,8 @@ int run_command(const RunOptions& o) {
     return run_shard(o, in, discovery, index, count);
   }
   const OutputFolder output(settings.output.dir, o.wait_for_lock || o.nightly);  // exclusive for this run
-  geo::io::set_publish_observer([](const char* stage, const std::string& path) {
+  WorkspaceCatalog catalog(output.root());
+  geo::io::set_publish_observer([&catalog, &output](const char* stage, const std::string& path) {
     const bool before = std::strcmp(stage, "before-rename") == 0;
     kill_point(before ? "before-publish" : "after-publish");
     // A test's full disk at the N-th output published (ECOMON_TEST_WRITE_FAILS_AT=N): as the
@@ -1376,8 +1377,13 @@ int run_command(const RunOptions& o) {
     static std::atomic<long> published{0};
     if (before && fail_at > 0 && ++published == fail_at)
       throw geo::io::WriteError(path + ": cannot write: No space left on device (ECOMON_TEST_WRITE_FAILS_AT)");
+    // A raster the run publishes, read for its digests while it is in the page cache (EarlyDigests).
+    if (!before && path.ends_with(".tif") && !path.starts_with(output.work_dir())) catalog.digest_soon(path);
   });
-  WorkspaceCatalog catalog(output.root());
+  // Taken down before the catalog it calls.
+  struct ObserverReset {
+    ~ObserverReset() { geo::io::set_publish_observer(nullptr); }
+  } observer_reset;
   if (o.force) catalog.drop_tasks();
   const auto started = std::chrono::steady_clock::now();
   const std::int64_t run_id = catalog.begin_run(o.version, o.force ? "run --force" : "run");

@@ -11,6 +11,7 @@
 #include <memory>
 #include <new>
 #include <stdexcept>
+#include <system_error>
 
 namespace ecomon {
 
@@ -59,6 +60,44 @@ HashAndChecksum hash_and_checksum_of_file(const std::string& path) {
   });
   if (!problem.empty()) throw std::runtime_error(problem + " (to hash it)");
   return {hash.finish(), checksum.finish()};
+}
+
+EarlyDigests::~EarlyDigests() { take(); }
+
+void EarlyDigests::add(const std::string& path) {
+  auto digests = [path] {
+    Taken taken;
+    try {
+      const FileStamp stamp = file_stamp(path);
+      HashAndChecksum both = hash_and_checksum_of_file(path);
+      taken.hashes.push_back({path, stamp, std::move(both.hash)});
+      taken.checksums.push_back({path, stamp, std::move(both.checksum)});
+    } catch (...) {
+      // gone, unreadable, or the run interrupted: left to whoever needs the digest
+    }
+    return taken;
+  };
+  const std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    pending_.push_back(std::async(std::launch::async, std::move(digests)));
+  } catch (const std::system_error&) {
+    // no thread to be had: the digest is taken when needed
+  }
+}
+
+EarlyDigests::Taken EarlyDigests::take() {
+  std::vector<std::future<Taken>> pending;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    pending.swap(pending_);
+  }
+  Taken all;
+  for (std::future<Taken>& f : pending) {
+    Taken one = f.get();
+    for (StampedDigest& d : one.hashes) all.hashes.push_back(std::move(d));
+    for (StampedDigest& d : one.checksums) all.checksums.push_back(std::move(d));
+  }
+  return all;
 }
 
 FileStamp file_stamp(const std::string& path) {

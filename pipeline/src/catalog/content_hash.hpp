@@ -3,9 +3,12 @@
 // one's own files does not need, and fast enough that hashing a scene costs less than reading it).
 #include <cstddef>
 #include <cstdint>
+#include <future>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ecomon {
 
@@ -53,6 +56,31 @@ struct StampedDigest {
   std::string path;
   FileStamp stamp;
   std::string digest;
+};
+
+/// Digests of files taken as soon as they are written, each file read on a thread of its own: a
+/// run's rasters are then in the page cache, and the pass that wrote them waits on the disk (the
+/// publishing fsync) with its cores idle, where reading them when the catalog records them costs the
+/// run that time again at its end. Safe from any thread.
+class EarlyDigests {
+ public:
+  EarlyDigests() = default;
+  ~EarlyDigests();  // waits for the files still being read
+  EarlyDigests(const EarlyDigests&) = delete;
+  EarlyDigests& operator=(const EarlyDigests&) = delete;
+  /// Starts taking the file's content hash and SHA-256 checksum (hash_and_checksum_of_file), its
+  /// stamp taken before it is read.
+  void add(const std::string& path);
+  struct Taken {
+    std::vector<StampedDigest> hashes, checksums;
+  };
+  /// Waits for every file added so far and gives their digests. A file that could not be read is
+  /// left out: whoever needs its digest reads it again, and says why it cannot.
+  Taken take();
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::future<Taken>> pending_;
 };
 
 }  // namespace ecomon

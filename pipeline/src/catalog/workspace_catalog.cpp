@@ -362,12 +362,24 @@ std::size_t WorkspaceCatalog::keep_digests(const std::string& table, const std::
   return unchanged.size();
 }
 
+void WorkspaceCatalog::digest_soon(const std::string& path) {
+  if (!read_only_) early_->add(path);
+}
+
+void WorkspaceCatalog::keep_early_digests() {
+  EarlyDigests::Taken taken = early_->take();
+  keep_hashes(taken.hashes);
+  keep_checksums(taken.checksums);
+}
+
 std::vector<std::string> WorkspaceCatalog::file_hashes(const std::vector<std::string>& files) {
+  keep_early_digests();
   return digests_of(kept_by_stamp(db_, path_, root_, read_only_, "file_hashes", "hash", files,
                                   [&](std::size_t i, const FileStamp&) { return hash_file(files[i]); }));
 }
 
 std::vector<std::string> WorkspaceCatalog::file_checksums(const std::vector<std::string>& files) {
+  keep_early_digests();
   return digests_of(kept_by_stamp(db_, path_, root_, read_only_, "file_checksums", "sha256", files,
                                   [&](std::size_t i, const FileStamp&) { return sha256_multihash_of_file(files[i]); }));
 }
@@ -443,6 +455,7 @@ std::optional<std::string> WorkspaceCatalog::done_task(const std::string& key, b
 void WorkspaceCatalog::record_task(std::int64_t run, const std::string& key, const std::string& kind, int year,
                                    const std::vector<std::string>& scene_ids, const std::string& results,
                                    const std::vector<std::string>& outputs) {
+  keep_early_digests();
   // Hashed before the transaction, which holds the write lock for milliseconds only: kept by stamp
   // (the hashes a shard took of the files it wrote are not taken again), the others in parallel.
   // A file read now gives its SHA-256 checksum in the same read, kept for STAC, which asks next.

@@ -8,6 +8,7 @@
 // moment leaves a catalog that describes whole files only.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,6 +91,11 @@ class WorkspaceCatalog {
   /// Checksums are SHA2-256 multihashes (file_checksum), hashes content hashes (file_hash).
   std::size_t keep_checksums(const std::vector<StampedDigest>& checksums);
   std::size_t keep_hashes(const std::vector<StampedDigest>& hashes);
+  /// Starts taking a file's content hash and checksum now, on a thread of its own (EarlyDigests: a
+  /// run's rasters as each is published), kept by the next call that needs a digest or records a
+  /// task, which then does not read the file again. The one member safe from any thread; nothing in
+  /// a read-only catalog.
+  void digest_soon(const std::string& path);
 
   std::int64_t begin_run(const std::string& version, const std::string& command);
   void end_run(std::int64_t run, const RunSummary& summary);
@@ -149,11 +155,13 @@ class WorkspaceCatalog {
  private:
   void exec(const std::string& sql) const;
   std::size_t keep_digests(const std::string& table, const std::string& column, const std::vector<StampedDigest>& digests);
+  void keep_early_digests();
   [[noreturn]] void fail(const std::string& what) const;
   std::string path_;
   std::string root_;
   sqlite3* db_ = nullptr;
   bool read_only_ = false;  // file_hash computes without keeping
+  std::unique_ptr<EarlyDigests> early_ = std::make_unique<EarlyDigests>();
 };
 
 /// A path as the catalog stores it: relative to the workspace `root` ("@/years/2023/...") when it
