@@ -212,3 +212,30 @@ TEST(WorkspaceCatalog, RecordingATaskKeepsItsOutputsChecksumFromTheReadThatHashe
   ASSERT_NE(sha256_multihash_of_file(output), checksum);
   fs::remove_all(dir);
 }
+
+// A raster's digests taken as it is published (digest_soon, on a thread of its own) are the ones its
+// task records: seen by changing the file's bytes once they were taken, size and modification time
+// kept: the task's hash and checksum are still those of the bytes published, so recording it read
+// nothing again. A file that cannot be read then (gone) is left out without a word.
+TEST(WorkspaceCatalog, ARastersDigestsTakenAsItIsPublishedAreTheOnesItsTaskRecords) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("ecomon_catalog_early_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string output = (dir / "ecomon_2023_FVC.tif").string();
+  std::ofstream(output) << "the year's raster";
+  const std::string hash = hash_file(output), checksum = sha256_multihash_of_file(output);
+  WorkspaceCatalog catalog(dir.string(), WorkspaceCatalog::Open::create);
+  const std::int64_t run = catalog.begin_run("test", "run");
+  catalog.digest_soon(output);
+  catalog.digest_soon((dir / "gone.tif").string());
+  EXPECT_TRUE(catalog.file_hashes({}).empty());  // waits for the digests under way and keeps them
+  const auto written = fs::last_write_time(output);
+  std::ofstream(output) << "THE YEAR'S RASTER";  // the same length
+  fs::last_write_time(output, written);
+  ASSERT_NE(hash_file(output), hash);
+  catalog.record_task(run, "year-key", "year", 2023, {"S1"}, "results", {output});
+  EXPECT_EQ(catalog.file_hash(output), hash) << "the task's recording read the file again";
+  EXPECT_EQ(catalog.file_checksum(output), checksum);
+  fs::remove_all(dir);
+}
