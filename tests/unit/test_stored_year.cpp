@@ -187,6 +187,16 @@ TEST(WorkspaceCatalogImmutable, ReadsWhatARunRecordedAndLeavesNoFileBesideIt) {
   fs::remove_all(dir);
 }
 
+// Changes a file's bytes behind a catalog's back: `bytes` (of the file's length) written, its
+// modification time put back, so that its stamp (size, time) is the one the catalog kept.
+void rewrite_keeping_stamp(const std::string& path, const std::string& bytes) {
+  namespace fs = std::filesystem;
+  ASSERT_EQ(fs::file_size(path), bytes.size());
+  const auto written = fs::last_write_time(path);
+  std::ofstream(path) << bytes;
+  fs::last_write_time(path, written);
+}
+
 // A task's outputs are read once when the task is recorded: the content hash and the SHA-256 checksum
 // (which STAC asks for next) from the same read, both kept by the file's stamp. Seen by changing the
 // file's bytes behind the catalog's back, size and modification time kept: both digests are still
@@ -204,9 +214,7 @@ TEST(WorkspaceCatalog, RecordingATaskKeepsItsOutputsChecksumFromTheReadThatHashe
   EXPECT_EQ(both.checksum, checksum);
   WorkspaceCatalog catalog(dir.string(), WorkspaceCatalog::Open::create);
   catalog.record_task(catalog.begin_run("test", "run"), "year-key", "year", 2023, {"S1"}, "results", {output});
-  const auto written = fs::last_write_time(output);
-  std::ofstream(output) << "THE YEAR'S RASTER";  // the same length
-  fs::last_write_time(output, written);
+  rewrite_keeping_stamp(output, "THE YEAR'S RASTER");
   EXPECT_EQ(catalog.file_hash(output), hash);
   EXPECT_EQ(catalog.file_checksum(output), checksum) << "the checksum was not kept when the task was recorded";
   ASSERT_NE(sha256_multihash_of_file(output), checksum);
@@ -230,9 +238,7 @@ TEST(WorkspaceCatalog, ARastersDigestsTakenAsItIsPublishedAreTheOnesItsTaskRecor
   catalog.digest_soon(output);
   catalog.digest_soon((dir / "gone.tif").string());
   EXPECT_TRUE(catalog.file_hashes({}).empty());  // waits for the digests under way and keeps them
-  const auto written = fs::last_write_time(output);
-  std::ofstream(output) << "THE YEAR'S RASTER";  // the same length
-  fs::last_write_time(output, written);
+  rewrite_keeping_stamp(output, "THE YEAR'S RASTER");
   ASSERT_NE(hash_file(output), hash);
   catalog.record_task(run, "year-key", "year", 2023, {"S1"}, "results", {output});
   EXPECT_EQ(catalog.file_hash(output), hash) << "the task's recording read the file again";
