@@ -2,18 +2,21 @@
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
+#include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <exception>
-#include <future>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <type_traits>
 #include <unordered_map>
@@ -340,27 +343,23 @@ void tally_zones(const RasterReader& raster, const ZoneCover& cover, const Zonal
         for (int t = 1; t < threads; ++t)
           if (auto another = direct.front()->another()) direct.push_back(std::move(another));
       }
-  // Reads `w` with the decoders; false when a block there is GDAL's to read (sparse).
+  // Reads `w` with the decoders, each part a task of the arena; false when a block there is GDAL's to
+  // read (sparse).
   const auto read_direct = [&](const Window& w, T* cells) {
     const int block = direct.front()->block_cols();
     const int first = w.col0 / block, end = (w.col_end() - 1) / block + 1;
     const int parts = std::min<int>(int(direct.size()), end - first);
-    std::vector<std::future<bool>> others;
-    bool whole = true;
-    for (int p = parts - 1; p >= 0; --p) {
-      // Part p: block columns [first + (end - first) * p / parts, first + (end - first) * (p + 1) / parts).
-      const int c0 = std::max(w.col0, (first + (end - first) * p / parts) * block);
-      const int c1 = std::min(w.col_end(), (first + (end - first) * (p + 1) / parts) * block);
-      const auto part = [&, p, c0, c1] {
-        return direct[std::size_t(p)]->read_window(c0, w.row0, c1 - c0, w.rows, cells + (c0 - w.col0), w.cols);
-      };
-      if (p > 0)
-        others.push_back(std::async(std::launch::async, part));
-      else
-        whole = part();
-    }
-    for (auto& f : others) whole = f.get() && whole;  // a part's error rethrown here; the rest waited for as they go
-    return whole;
+    std::vector<char> whole(std::size_t(parts), 1);
+    tbb::parallel_for(
+        0, parts,
+        [&](int p) {
+          // Part p: block columns [first + (end - first) * p / parts, first + (end - first) * (p + 1) / parts).
+          const int c0 = std::max(w.col0, (first + (end - first) * p / parts) * block);
+          const int c1 = std::min(w.col_end(), (first + (end - first) * (p + 1) / parts) * block);
+          whole[std::size_t(p)] = direct[std::size_t(p)]->read_window(c0, w.row0, c1 - c0, w.rows, cells + (c0 - w.col0), w.cols);
+        },
+        tbb::simple_partitioner());  // a part's error rethrown here, once every part is done
+    return std::all_of(whole.begin(), whole.end(), [](char c) { return c != 0; });
   };
   const auto read_strip = [&](std::size_t k) {
     Strip& s = buffers[k % 2];
@@ -369,80 +368,85 @@ void tally_zones(const RasterReader& raster, const ZoneCover& cover, const Zonal
     if (direct.empty() || !read_direct(w, s.values.data())) raster.read_into(w, s.values, o.band);
     if (o.weights) o.weights->read_into(touched[k], s.weights, 1);
   };
-  std::future<void> reading;  // declared after the buffers: destroyed (waited for) before them
-  const auto start_reading = [&](std::size_t k) {
-    if (threads > 1)
-      reading = std::async(std::launch::async, read_strip, k);
-    else
-      read_strip(k);
-  };
-  if (!touched.empty()) start_reading(0);
-  for (std::size_t k = 0; k < touched.size(); ++k) {
-    if (reading.valid()) reading.get();
-    if (k + 1 < touched.size()) start_reading(k + 1);
-    const Window& strip = touched[k];
-    const Strip& data = buffers[k % 2];
-    // The strip's rows in bands, one a thread: each row of each zone tallied on its own (coverage
-    // fractions and cells in column order), then merged zone by zone, rows in order, as one pass
-    // over the strip would merge them: the same figures for any thread count.
-    const int bands = std::min(threads, strip.rows);
-    std::vector<std::vector<RowPart>> parts(std::size_t(bands), std::vector<RowPart>{});
-    std::vector<std::exception_ptr> failed(static_cast<std::size_t>(bands));
-    const auto tally_band = [&](int b) {
-      try {
-        const int r0 = strip.row0 + int(std::int64_t(strip.rows) * b / bands), r1 = strip.row0 + int(std::int64_t(strip.rows) * (b + 1) / bands);
-        cover.for_each_row(Window{strip.col0, r0, strip.cols, r1 - r0}, [&](std::size_t z, int row, int col0, const double* fraction, int cells) {
-          RowPart part;
-          part.zone = z, part.row = row;
-          const T* raw_of = data.values.row(row - strip.row0) + (col0 - strip.col0);
-          const double* weight_of_cell = o.weights ? data.weights.row(row - strip.row0) + (col0 - strip.col0) : nullptr;
-          // The values of a distribution and the weighted sums, cell by cell, only when wanted, in a
-          // pass of their own after the sums.
-          const auto keep = [&](int c, double v, double f) {
-            if (dense)
-              part.keyed.emplace_back(static_cast<std::uint16_t>(static_cast<long long>(raw_of[c]) - lowest), f);
-            else if (o.distribution)
-              part.values.emplace_back(v, f);
-            if (weight_of_cell) {
-              const double w = weight_of_cell[c];
-              if (!std::isnan(w) && !(weight_nodata && w == *weight_nodata)) part.weighted.add(v, f * w);
-            }
-          };
-          const RowSums sums = sum_zone_row(raw_of, fraction, cells, has_nodata, nodata_value, scale, offset);
-          if (o.distribution || weight_of_cell) for_each_valid_cell(raw_of, fraction, cells, has_nodata, nodata_value, scale, offset, keep);
-          part.stats.count = sums.count, part.stats.sum = sums.sum, part.stats.min = sums.min, part.stats.max = sums.max;
-          part.masked = sums.masked;
-          parts[std::size_t(b)].push_back(std::move(part));
-        });
-      } catch (...) {
-        failed[std::size_t(b)] = std::current_exception();
-      }
+  // The next strip read while this one is tallied, as tasks of one arena of `threads` threads kept
+  // between strips (threads started for each strip's parts waited up to 4 ms for a core while the
+  // other sat idle: README, Limits: Speed), at most as many as the machine has cores. The parts and
+  // bands, and so the figures, follow `threads` whatever the arena holds. The reader serves one read
+  // at a time.
+  tbb::task_arena arena(std::min(threads, tbb::info::default_concurrency()));
+  arena.execute([&] {
+    tbb::task_group reading;  // declared after the buffers: waited for before them
+    const auto start_reading = [&](std::size_t k) {
+      if (threads > 1)
+        reading.run([&read_strip, k] { read_strip(k); });
+      else
+        read_strip(k);
     };
-    std::vector<std::thread> helpers;
-    for (int b = 1; b < bands; ++b) helpers.emplace_back(tally_band, b);
-    tally_band(0);
-    for (std::thread& t : helpers) t.join();
-    for (const std::exception_ptr& e : failed)
-      if (e) std::rethrow_exception(e);
-    std::vector<const RowPart*> ordered;
-    for (const auto& band : parts)
-      for (const RowPart& part : band) ordered.push_back(&part);
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const RowPart* a, const RowPart* b) { return std::tie(a->zone, a->row) < std::tie(b->zone, b->row); });
-    for (const RowPart* part : ordered) {
-      ZoneValues& zone = out[part->zone];
-      zone.stats.merge(part->stats);
-      zone.weighted.merge(part->weighted);
-      zone.masked_weight += part->masked;
-      for (const auto& [v, w] : part->values) weight_of[part->zone][v] += w;
-      if (!part->keyed.empty()) {
-        std::vector<double>& sums = dense_weight[part->zone];
-        std::vector<char>& seen = dense_seen[part->zone];
-        if (sums.empty()) sums.assign(keys, 0.0), seen.assign(keys, 0);
-        for (const auto& [key, w] : part->keyed) sums[key] += w, seen[key] = 1;
+    if (!touched.empty()) start_reading(0);
+    for (std::size_t k = 0; k < touched.size(); ++k) {
+      reading.wait();  // the strip's read done (its error rethrown here)
+      if (k + 1 < touched.size()) start_reading(k + 1);
+      const Window& strip = touched[k];
+      const Strip& data = buffers[k % 2];
+      // The strip's rows in bands, one a thread: each row of each zone tallied on its own (coverage
+      // fractions and cells in column order), then merged zone by zone, rows in order, as one pass
+      // over the strip would merge them: the same figures for any thread count.
+      const int bands = std::min(threads, strip.rows);
+      std::vector<std::vector<RowPart>> parts(std::size_t(bands), std::vector<RowPart>{});
+      std::vector<std::exception_ptr> failed(static_cast<std::size_t>(bands));
+      const auto tally_band = [&](int b) {
+        try {
+          const int r0 = strip.row0 + int(std::int64_t(strip.rows) * b / bands), r1 = strip.row0 + int(std::int64_t(strip.rows) * (b + 1) / bands);
+          cover.for_each_row(Window{strip.col0, r0, strip.cols, r1 - r0}, [&](std::size_t z, int row, int col0, const double* fraction, int cells) {
+            RowPart part;
+            part.zone = z, part.row = row;
+            const T* raw_of = data.values.row(row - strip.row0) + (col0 - strip.col0);
+            const double* weight_of_cell = o.weights ? data.weights.row(row - strip.row0) + (col0 - strip.col0) : nullptr;
+            // The values of a distribution and the weighted sums, cell by cell, only when wanted, in a
+            // pass of their own after the sums.
+            const auto keep = [&](int c, double v, double f) {
+              if (dense)
+                part.keyed.emplace_back(static_cast<std::uint16_t>(static_cast<long long>(raw_of[c]) - lowest), f);
+              else if (o.distribution)
+                part.values.emplace_back(v, f);
+              if (weight_of_cell) {
+                const double w = weight_of_cell[c];
+                if (!std::isnan(w) && !(weight_nodata && w == *weight_nodata)) part.weighted.add(v, f * w);
+              }
+            };
+            const RowSums sums = sum_zone_row(raw_of, fraction, cells, has_nodata, nodata_value, scale, offset);
+            if (o.distribution || weight_of_cell) for_each_valid_cell(raw_of, fraction, cells, has_nodata, nodata_value, scale, offset, keep);
+            part.stats.count = sums.count, part.stats.sum = sums.sum, part.stats.min = sums.min, part.stats.max = sums.max;
+            part.masked = sums.masked;
+            parts[std::size_t(b)].push_back(std::move(part));
+          });
+        } catch (...) {
+          failed[std::size_t(b)] = std::current_exception();
+        }
+      };
+      tbb::parallel_for(0, bands, tally_band, tbb::simple_partitioner());
+      for (const std::exception_ptr& e : failed)
+        if (e) std::rethrow_exception(e);
+      std::vector<const RowPart*> ordered;
+      for (const auto& band : parts)
+        for (const RowPart& part : band) ordered.push_back(&part);
+      std::stable_sort(ordered.begin(), ordered.end(),
+                       [](const RowPart* a, const RowPart* b) { return std::tie(a->zone, a->row) < std::tie(b->zone, b->row); });
+      for (const RowPart* part : ordered) {
+        ZoneValues& zone = out[part->zone];
+        zone.stats.merge(part->stats);
+        zone.weighted.merge(part->weighted);
+        zone.masked_weight += part->masked;
+        for (const auto& [v, w] : part->values) weight_of[part->zone][v] += w;
+        if (!part->keyed.empty()) {
+          std::vector<double>& sums = dense_weight[part->zone];
+          std::vector<char>& seen = dense_seen[part->zone];
+          if (sums.empty()) sums.assign(keys, 0.0), seen.assign(keys, 0);
+          for (const auto& [key, w] : part->keyed) sums[key] += w, seen[key] = 1;
+        }
       }
     }
-  }
+  });
   for (std::size_t z = 0; z < weight_of.size(); ++z) out[z].values.weight_of.insert(weight_of[z].begin(), weight_of[z].end());
   for (std::size_t z = 0; z < dense_weight.size(); ++z)
     for (std::size_t k = 0; k < dense_weight[z].size(); ++k)
