@@ -440,6 +440,10 @@ CogPlacement CogFile::write(const std::string& path, const std::string& target, 
     if (levels_[l].rows_in != levels_[l].rows)
       throw WriteError(target + ": cannot write Cloud-Optimized GeoTIFF: " + (l == 0 ? std::string("full resolution") : "overview level " + std::to_string(l)) +
                        " has " + std::to_string(levels_[l].rows_in) + " of its " + std::to_string(levels_[l].rows) + " rows");
+  // The full resolution's last tiles on their way to the disk while the header is laid out and the
+  // overviews copied (start_writeback).
+  if (full_size_ > writeback_from_) ::sync_file_range(full_fd_, off_t(writeback_from_), off_t(full_size_ - writeback_from_), SYNC_FILE_RANGE_WRITE);
+  writeback_from_ = full_size_;
   const std::uint16_t sample_format = spec_.type == PixelType::f32 ? 3 : spec_.type == PixelType::i16 ? 2 : 1;
   const auto copied = [&](std::uint16_t tag) -> const TiffField* {
     for (const auto& f : copied_)
@@ -606,11 +610,14 @@ CogPlacement CogFile::write(const std::string& path, const std::string& target, 
         buffer.append(last, 4);
         if (buffer.size() >= kChunk) {
           write_all(fd, buffer.data(), buffer.size(), at, what);
+          // On its way to the disk while the rest is copied (start_writeback: a hint only).
+          ::sync_file_range(fd, off_t(at), off_t(buffer.size()), SYNC_FILE_RANGE_WRITE);
           at += buffer.size();
           buffer.clear();
         }
       }
     write_all(fd, buffer.data(), buffer.size(), at, what);
+    ::sync_file_range(fd, off_t(at), off_t(buffer.size()), SYNC_FILE_RANGE_WRITE);
     at += buffer.size();
     if (at != prefix_size) throw std::logic_error("CogFile: wrote " + std::to_string(at) + " bytes of a prefix of " + std::to_string(prefix_size));
   };
