@@ -388,7 +388,7 @@ void tally_zones(const RasterReader& raster, const ZoneCover& cover, const Zonal
       if (k + 1 < touched.size()) start_reading(k + 1);
       const Window& strip = touched[k];
       const Strip& data = buffers[k % 2];
-      // The strip's rows in bands, one a thread: each row of each zone tallied on its own (coverage
+      // The strip's rows in bands, one a task: each row of each zone tallied on its own (coverage
       // fractions and cells in column order), then merged zone by zone, rows in order, as one pass
       // over the strip would merge them: the same figures for any thread count.
       const int bands = std::min(threads, strip.rows);
