@@ -369,17 +369,27 @@ void CogFile::append_tile(Level& level, const char* bytes, std::size_t size) {
   level.sizes.push_back(std::uint32_t(size));
 }
 
+namespace {
+
+// Asks the kernel to start writing `bytes` of `fd` from `from` to disk, without waiting for it
+// (sync_file_range(2), SYNC_FILE_RANGE_WRITE; 0 bytes would mean "to the file's end", so nothing is
+// asked then). A hint only: an error leaves the data to the fsync that publishes the file.
+void hint_writeback(int fd, std::uint64_t from, std::uint64_t bytes) {
+  if (bytes > 0) ::sync_file_range(fd, off_t(from), off_t(bytes), SYNC_FILE_RANGE_WRITE);
+}
+
+}  // namespace
+
 // The kernel is asked to start writing the full resolution's tiles to disk as they arrive, some MiB
-// at a time, without waiting for it (sync_file_range(2), SYNC_FILE_RANGE_WRITE). Otherwise they
+// at a time, without waiting for it (hint_writeback). Otherwise they
 // stay dirty in memory until the file is finished, and then the header's insertion (which writes the
 // file's dirty pages first) and the publishing fsync wait for all of them at the end of the pass,
 // with the cores idle (a Landsat scene's 420 MiB of products: 1.0-1.1 s to finish without the hint,
 // 0.4-0.85 s with it, on a disk writing 260 MB/s). A hint only: an error leaves the data to the
 // fsync, which checks it.
-void CogFile::start_writeback() {
-  constexpr std::uint64_t kWritebackBytes = 8u << 20;
-  if (full_size_ - writeback_from_ < kWritebackBytes) return;
-  ::sync_file_range(full_fd_, off_t(writeback_from_), off_t(full_size_ - writeback_from_), SYNC_FILE_RANGE_WRITE);
+void CogFile::start_writeback(std::uint64_t at_least) {
+  if (full_size_ - writeback_from_ < std::max<std::uint64_t>(at_least, 1)) return;
+  hint_writeback(full_fd_, writeback_from_, full_size_ - writeback_from_);
   writeback_from_ = full_size_;
 }
 
@@ -441,9 +451,8 @@ CogPlacement CogFile::write(const std::string& path, const std::string& target, 
       throw WriteError(target + ": cannot write Cloud-Optimized GeoTIFF: " + (l == 0 ? std::string("full resolution") : "overview level " + std::to_string(l)) +
                        " has " + std::to_string(levels_[l].rows_in) + " of its " + std::to_string(levels_[l].rows) + " rows");
   // The full resolution's last tiles on their way to the disk while the header is laid out and the
-  // overviews copied (start_writeback).
-  if (full_size_ > writeback_from_) ::sync_file_range(full_fd_, off_t(writeback_from_), off_t(full_size_ - writeback_from_), SYNC_FILE_RANGE_WRITE);
-  writeback_from_ = full_size_;
+  // overviews copied.
+  start_writeback(1);
   const std::uint16_t sample_format = spec_.type == PixelType::f32 ? 3 : spec_.type == PixelType::i16 ? 2 : 1;
   const auto copied = [&](std::uint16_t tag) -> const TiffField* {
     for (const auto& f : copied_)
@@ -610,14 +619,13 @@ CogPlacement CogFile::write(const std::string& path, const std::string& target, 
         buffer.append(last, 4);
         if (buffer.size() >= kChunk) {
           write_all(fd, buffer.data(), buffer.size(), at, what);
-          // On its way to the disk while the rest is copied (start_writeback: a hint only).
-          ::sync_file_range(fd, off_t(at), off_t(buffer.size()), SYNC_FILE_RANGE_WRITE);
+          hint_writeback(fd, at, buffer.size());  // on its way to the disk while the rest is copied
           at += buffer.size();
           buffer.clear();
         }
       }
     write_all(fd, buffer.data(), buffer.size(), at, what);
-    ::sync_file_range(fd, off_t(at), off_t(buffer.size()), SYNC_FILE_RANGE_WRITE);
+    hint_writeback(fd, at, buffer.size());
     at += buffer.size();
     if (at != prefix_size) throw std::logic_error("CogFile: wrote " + std::to_string(at) + " bytes of a prefix of " + std::to_string(prefix_size));
   };

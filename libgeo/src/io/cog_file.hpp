@@ -88,7 +88,9 @@ class CogFile {
   void flush_band(Level& level);
   void encode_tile();
   void append_tile(Level& level, const char* bytes, std::size_t size);
-  void start_writeback();
+  // The full resolution's tiles appended since the last call handed to the disk's writeback once
+  // they reach `at_least` bytes (8 MiB as they arrive; 1 for whatever is left when finishing).
+  void start_writeback(std::uint64_t at_least = std::uint64_t(8) << 20);
   int fd_of(const Level& level) const;  // the spool holding the level's tiles
   // Writes `path` anew: `write_prefix` (when given) from its start, then the full resolution's spool
   // from its start, at `at`, up to `total` bytes. Failures to write say `what`.
