@@ -208,7 +208,12 @@ class CogWriter {
   CogOptions options_;
   void* dataset_ = nullptr;
   bool finished_ = false;
+  template <typename T>
+  void write_decimated_overviews(const Block<T>& block);
   std::unique_ptr<OverviewPyramid> pyramid_;  // null: GDAL computes the overviews at finish()
+  // A categorical product written directly: its overview levels (this many) are taken from each strip
+  // in its own type, not through the pyramid's rows of doubles (write_decimated_overviews).
+  int decimated_levels_ = 0;
   int next_row_ = 0;                          // the row a streamed strip must start at
   std::unique_ptr<cog::CogFile> direct_;      // null: written through GDAL
 };
