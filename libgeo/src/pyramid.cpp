@@ -138,7 +138,8 @@ void OverviewPyramid::add_typed_row(const T* values, double nodata) {
       if constexpr (std::is_integral_v<T>) {
         if (method_ == Method::average && bottom) {
           std::optional<int> missing;  // nodata as a cell of the type, if any cell can be it
-          if (nodata >= double(std::numeric_limits<T>::min()) && nodata <= double(std::numeric_limits<T>::max()) && nodata == std::floor(nodata))
+          if (nodata >= double(std::numeric_limits<T>::min()) && nodata <= double(std::numeric_limits<T>::max()) &&
+              nodata == std::floor(nodata))
             missing = int(nodata);
           done = average_whole_blocks(top, bottom, std::size_t(full_cols_), missing, out);
         }

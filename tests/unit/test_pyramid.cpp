@@ -92,7 +92,8 @@ void expect_same_bits(const Levels& a, const Levels& b, const std::string& what)
   for (const auto& [level, rows] : a) {
     ASSERT_EQ(rows.size(), b.at(level).size()) << what << " level " << level;
     for (std::size_t r = 0; r < rows.size(); ++r)
-      EXPECT_EQ(0, std::memcmp(rows[r].data(), b.at(level)[r].data(), rows[r].size() * sizeof(double))) << what << " level " << level << " row " << r;
+      EXPECT_EQ(0, std::memcmp(rows[r].data(), b.at(level)[r].data(), rows[r].size() * sizeof(double)))
+          << what << " level " << level << " row " << r;
   }
 }
 

@@ -627,8 +627,9 @@ CogWriter::CogWriter(std::string path, RasterSpec spec, CogOptions options, std:
     if (levels > 0 && spec_.categorical)
       decimated_levels_ = levels;
     else if (levels > 0)
-      pyramid_ = std::make_unique<OverviewPyramid>(spec_.grid.cols, levels, OverviewPyramid::Method::average,
-                                                   [this](int level, int row, const std::vector<double>& values) { write_overview_row(level, row, values); });
+      pyramid_ = std::make_unique<OverviewPyramid>(
+          spec_.grid.cols, levels, OverviewPyramid::Method::average,
+          [this](int level, int row, const std::vector<double>& values) { write_overview_row(level, row, values); });
     return;
   }
   GDALDriverH drv = GDALGetDriverByName("GTiff");
