@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
-#include <type_traits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace geo {
 
@@ -96,12 +95,13 @@ std::vector<double> OverviewPyramid::reduce(const std::vector<double>& a, const 
 namespace {
 
 // The average of the whole 2 x 2 blocks of two integer rows (`missing`: the nodata value, when the
-// type holds it), as reduce_rows makes it from the same cells as doubles, to the bit: integer cells
-// sum exactly in an int as in a double (|sum| < 2^18), and the mean is then taken as mean_of_valid
-// takes it. Without the conversions, and with one test for the common block of four valid cells;
+// type holds it), as reduce_rows makes it from the same cells read by `cell`, to the bit: integer
+// cells sum exactly in an int as in a double (|sum| < 2^18), and the mean is then taken as
+// mean_of_valid takes it. A block of four valid cells, the common one, without the conversions;
 // returns the blocks done.
-template <typename T>
-std::size_t average_whole_blocks(const T* top, const T* bottom, std::size_t in_cols, std::optional<int> missing, std::vector<double>& out) {
+template <typename T, typename Cell>
+std::size_t average_whole_blocks(const T* top, const T* bottom, std::size_t in_cols, std::optional<int> missing, std::vector<double>& out,
+                                 const Cell& cell) {
   const std::size_t whole = std::min(out.size(), in_cols / 2);
   for (std::size_t j = 0; j < whole; ++j) {
     const int a = top[2 * j], b = top[2 * j + 1], c = bottom[2 * j], d = bottom[2 * j + 1];
@@ -109,10 +109,7 @@ std::size_t average_whole_blocks(const T* top, const T* bottom, std::size_t in_c
       out[j] = double(a + b + c + d) * 0.25;
       continue;
     }
-    const double cells[4] = {a != *missing ? double(a) : std::numeric_limits<double>::quiet_NaN(),
-                             b != *missing ? double(b) : std::numeric_limits<double>::quiet_NaN(),
-                             c != *missing ? double(c) : std::numeric_limits<double>::quiet_NaN(),
-                             d != *missing ? double(d) : std::numeric_limits<double>::quiet_NaN()};
+    const double cells[4] = {cell(top, 2 * j), cell(top, 2 * j + 1), cell(bottom, 2 * j), cell(bottom, 2 * j + 1)};
     out[j] = mean_of_valid(cells);
   }
   return whole;
@@ -141,7 +138,7 @@ void OverviewPyramid::add_typed_row(const T* values, double nodata) {
           if (nodata >= double(std::numeric_limits<T>::min()) && nodata <= double(std::numeric_limits<T>::max()) &&
               nodata == std::floor(nodata))
             missing = int(nodata);
-          done = average_whole_blocks(top, bottom, std::size_t(full_cols_), missing, out);
+          done = average_whole_blocks(top, bottom, std::size_t(full_cols_), missing, out, cell);
         }
       }
       reduce_rows(method_, top, bottom, std::size_t(full_cols_), out, cell, done);
