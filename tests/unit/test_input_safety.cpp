@@ -190,6 +190,45 @@ TEST(CheckedWrites, FilesWrittenDurablyAreWholeAndAFailureNamesTheFile) {
   EXPECT_EQ(text(dir / "d" / "e" / "f.json"), "{}");
 }
 
+// Folders flushed once per batch: a file is in place as soon as it is published; the batch owes a
+// flush only to the folders a rename went into while it lived (a folder gone since makes finish()
+// fail naming it), whatever way the folder is spelt; a folder outside every batch is flushed at once;
+// overlapping batches owe each flush once; ending without finish() does not throw.
+TEST(CheckedWrites, AFolderSyncBatchFlushesTheFoldersRenamesWentIntoOnce) {
+  const fs::path dir = fresh("batch");
+  const fs::path into = dir / "years" / "2022", untouched = dir / "untouched", outside = dir / "outside";
+  for (const fs::path& f : {into, untouched, outside}) fs::create_directories(f);
+  {
+    geo::io::FolderSyncBatch batch({(dir / "years" / "." / "2022").string() + "/", untouched.string()});
+    geo::io::write_file_atomically((into / "a.tif").string(), "cells");
+    geo::io::write_file_atomically((outside / "b.csv").string(), "rows");
+    EXPECT_EQ(fs::file_size(into / "a.tif"), 5u) << "in place before the batch finishes";
+    // The folder a rename went into, gone before the batch flushes it: its flush fails, named.
+    fs::remove_all(into);
+    fs::remove_all(untouched);  // no rename went there: nothing owed
+    fs::remove_all(outside);    // flushed when its file was published: nothing owed
+    const std::string e = error_of([&] { batch.finish(); });
+    EXPECT_NE(e.find(into.string() + ": cannot open to flush the folder"), std::string::npos) << e;
+    EXPECT_EQ(error_of([&] { batch.finish(); }), "") << "finished once";
+  }
+  fs::create_directories(into);
+  {
+    geo::io::FolderSyncBatch first({into.string()}), second({into.string()});
+    geo::io::write_file_atomically((into / "c.tif").string(), "x");
+    EXPECT_EQ(error_of([&] { first.finish(); }), "");
+    fs::remove_all(into);
+    EXPECT_EQ(error_of([&] { second.finish(); }), "") << "the first batch paid the flush";
+  }
+  fs::create_directories(into);
+  EXPECT_EQ(error_of([&] {
+              geo::io::FolderSyncBatch unfinished({into.string()});
+              geo::io::write_file_atomically((into / "d.tif").string(), "x");
+              fs::remove_all(into);
+            }),
+            "")
+      << "a batch ended without finish() flushes quietly";
+}
+
 TEST(CheckedWrites, TheSameZonesGiveTheSameGeoPackageBytes) {
   geo::io::initialise_gdal(64);
   // GeoPackage stores a last-change time; it must not make two runs' outputs differ.

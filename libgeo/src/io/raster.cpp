@@ -25,6 +25,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <type_traits>
 
 #include "cog_file.hpp"
@@ -417,15 +418,80 @@ void set_publish_observer(std::function<void(const char* stage, const std::strin
   publish_observer() = std::move(observer);
 }
 
+namespace {
+
+// The folders of the FolderSyncBatches alive (how many batches name each) and those a rename went
+// into since (their flush is owed by a batch's finish).
+struct DeferredFolderSyncs {
+  std::mutex mutex;
+  std::map<std::string, int> batches;
+  std::set<std::string> owed;
+};
+DeferredFolderSyncs& deferred_folder_syncs() {
+  static DeferredFolderSyncs d;
+  return d;
+}
+
+std::string normal_folder(const std::string& folder) {
+  std::string normal = std::filesystem::path(folder.empty() ? std::string(".") : folder).lexically_normal().string();
+  while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
+  return normal;
+}
+
+}  // namespace
+
+FolderSyncBatch::FolderSyncBatch(const std::vector<std::string>& folders) {
+  DeferredFolderSyncs& d = deferred_folder_syncs();
+  const std::lock_guard<std::mutex> lock(d.mutex);
+  for (const std::string& f : folders) {
+    folders_.push_back(normal_folder(f));
+    ++d.batches[folders_.back()];
+  }
+}
+
+void FolderSyncBatch::finish() {
+  if (finished_) return;
+  finished_ = true;
+  std::vector<std::string> to_flush;
+  {
+    DeferredFolderSyncs& d = deferred_folder_syncs();
+    const std::lock_guard<std::mutex> lock(d.mutex);
+    for (const std::string& f : folders_) {
+      if (--d.batches[f] == 0) d.batches.erase(f);
+      if (d.owed.erase(f) > 0) to_flush.push_back(f);
+    }
+  }
+  // Outside the lock: a flush waits for the disk, and other threads publish meanwhile.
+  for (const std::string& f : to_flush) sync_path(f, O_RDONLY | O_DIRECTORY, "the folder");
+}
+
+FolderSyncBatch::~FolderSyncBatch() {
+  try {
+    finish();
+  } catch (const std::exception&) {
+    // Unwinding from another error already; that one is reported.
+  }
+}
+
 void atomic_replace(const std::string& from, const std::string& to) {
   // The data reaches the disk before the rename publishes it, and the rename before the caller goes
-  // on (a catalog recording the file): a crash or power cut leaves the old file or the whole new one.
+  // on (a catalog recording the file), or before its FolderSyncBatch finishes: a crash or power cut
+  // leaves the old file or the whole new one.
   sync_path(from, O_RDONLY, "the new file");
   if (publish_observer()) publish_observer()("before-rename", to);
   if (std::rename(from.c_str(), to.c_str()) != 0) throw WriteError("cannot rename " + from + " to " + to + ": " + std::strerror(errno));
   const auto slash = to.find_last_of('/');
-  sync_path(slash == std::string::npos ? std::string(".") : slash == 0 ? std::string("/") : to.substr(0, slash), O_RDONLY | O_DIRECTORY,
-            "the folder");
+  const std::string folder = slash == std::string::npos ? std::string(".") : slash == 0 ? std::string("/") : to.substr(0, slash);
+  bool deferred = false;
+  {
+    DeferredFolderSyncs& d = deferred_folder_syncs();
+    const std::lock_guard<std::mutex> lock(d.mutex);
+    if (!d.batches.empty()) {
+      const std::string normal = normal_folder(folder);
+      if (d.batches.count(normal)) deferred = true, d.owed.insert(normal);
+    }
+  }
+  if (!deferred) sync_path(folder, O_RDONLY | O_DIRECTORY, "the folder");
   if (publish_observer()) publish_observer()("after-rename", to);
 }
 

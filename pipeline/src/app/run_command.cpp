@@ -909,10 +909,13 @@ int report(const RunContext& ctx, RunRecord& record) {
     revisions = find_revisions(before, figures, reasons, previous_run);
   }
   run_results.revisions = &revisions;
+  // The reports' folders flushed once each when every report is in place, not after each file.
+  geo::io::FolderSyncBatch report_folder_syncs({ctx.output.root(), ctx.output.path({"report_files"})});
   write_reports(make_report_writers(), run_results, threads_or_all_cores(ctx.settings.run.threads), [](const std::string& name) {
     kill_point("report");
     spdlog::debug("report writer {}", name);
   });
+  report_folder_syncs.finish();
   if (ctx.catalog) {
     ctx.catalog->publish(ctx.run_id, figures, years_now, revisions);
     log_revisions(ctx, revisions, reasons, previous_run);
@@ -1501,7 +1504,9 @@ int run_command(const RunOptions& o) {
       for (const TileTask& t : tile_tasks(ctx, ctx.year_keys)) current_tasks.insert(t.key);
     }
     output.remove_empty_work_dir();  // sources and writers removed their temporary files
-    // The shards' task files taken (their season inputs went with their years).
+    // The shards' task files taken (their season inputs went with their years), once what the
+    // catalog recorded of them is on disk: a power cut then cannot lose both.
+    if (!taken_tasks.empty() || !settled_tiles.empty()) catalog.sync_commits();
     for (const std::string& key : taken_tasks) remove_scene_task(output.root(), key);
     for (const std::string& key : redone_tasks) discard_scene_task(output.root(), key);  // not taken: its season inputs too
     for (const std::string& key : settled_tiles) remove_season_task(output.root(), key);

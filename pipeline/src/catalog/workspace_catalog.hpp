@@ -98,7 +98,12 @@ class WorkspaceCatalog {
   void digest_soon(const std::string& path);
 
   std::int64_t begin_run(const std::string& version, const std::string& command);
+  /// Records the run's end and syncs every commit (sync_commits): a run that ended is on disk.
   void end_run(std::int64_t run, const RunSummary& summary);
+  /// Makes every commit so far survive a power cut. Commits do not wait for the disk (synchronous=
+  /// NORMAL in WAL mode): a power cut may lose the last ones, which costs a redo; a run calls this
+  /// before deleting what a redo would need (the shards' task files it took). Throws OutputError.
+  void sync_commits();
 
   void record_scene(std::int64_t run, const CatalogScene& scene);
 

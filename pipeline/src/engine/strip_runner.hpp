@@ -12,8 +12,11 @@
 #include <tbb/task_arena.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "base/heap.hpp"
@@ -84,9 +87,14 @@ inline void merge_rows(std::vector<ZoneTally>& totals, const std::vector<std::ve
 }
 
 /// Finishes COG writers (codec and overviews dominate what is left): independent files, in parallel.
-/// Null writers (products not written) are skipped.
+/// Null writers (products not written) are skipped. Their folders are flushed once each when all are
+/// in place (geo::io::FolderSyncBatch), not after each file and sidecar.
 inline void finish_all(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers, int threads) {
   kill_point("before-finish");
+  std::set<std::string> folders;
+  for (const auto& w : writers)
+    if (w) folders.insert(std::filesystem::path(w->path()).parent_path().string());
+  geo::io::FolderSyncBatch folder_syncs({folders.begin(), folders.end()});
   tbb::task_arena arena(threads);
   arena.execute([&] {
     // One file per task, taken in order as threads free up (the int16 index products, the largest,
@@ -99,6 +107,7 @@ inline void finish_all(std::vector<std::unique_ptr<geo::io::CogWriter>>& writers
         },
         tbb::simple_partitioner());
   });
+  folder_syncs.finish();
 }
 
 }  // namespace ecomon

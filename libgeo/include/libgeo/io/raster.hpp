@@ -186,6 +186,8 @@ class CogWriter {
   CogWriter& operator=(const CogWriter&) = delete;
 
   const RasterSpec& spec() const { return spec_; }
+  /// The file the COG becomes when finished.
+  const std::string& path() const { return path_; }
   template <typename T>
   void write(const Block<T>& block);
   void finish();
@@ -263,9 +265,30 @@ bool is_raster_file(const std::string& path);
 void translate_raster(const std::string& src, const std::string& dst, const std::string& driver,
                       const std::vector<std::string>& creation_options);
 
-/// Renames `from` to `to` atomically (same file system), flushing `from` to disk first and the folder after, so that a crash
-/// leaves the old file or the whole new one; throws IoError on failure.
+/// Renames `from` to `to` atomically (same file system), flushing `from` to disk first and the folder after (or when a
+/// FolderSyncBatch of the folder finishes), so that a crash leaves the old file or the whole new one; throws IoError on failure.
 void atomic_replace(const std::string& from, const std::string& to);
+
+/// Folders whose flush after each rename atomic_replace() leaves to this object while it lives: a caller
+/// that publishes many files into few folders before it goes on (a scene's or a year's products with
+/// their sidecars, a run's reports) pays one flush per folder, when it calls finish(), instead of one
+/// per file (each a round trip to the disk). Each file is still flushed before its rename, so a crash
+/// leaves the old file or the whole new one; until finish(), a power cut may undo a rename. From any
+/// thread, for files whose folder is one of `folders` (compared as lexically normal paths); batches
+/// may overlap. Ending without finish() (an exception on its way) flushes what is pending, quietly.
+class FolderSyncBatch {
+ public:
+  explicit FolderSyncBatch(const std::vector<std::string>& folders);
+  ~FolderSyncBatch();
+  FolderSyncBatch(const FolderSyncBatch&) = delete;
+  FolderSyncBatch& operator=(const FolderSyncBatch&) = delete;
+  /// Flushes each of the folders a rename went into since the batch began; throws IoError on failure.
+  void finish();
+
+ private:
+  std::vector<std::string> folders_;
+  bool finished_ = false;
+};
 
 /// Called by atomic_replace() just before and just after each rename ("before-rename", "after-rename",
 /// with the target path); none by default. For an application's crash tests and progress.
