@@ -158,8 +158,8 @@ WorkspaceCatalog::WorkspaceCatalog(const std::string& dir, Open open)
                         std::to_string(kSchemaVersion) + "): run that version, or move the catalog away to rebuild it with this one");
     if (!read_only_) {
       // WAL: a reader (`ecomon status`) never blocks the run. synchronous=NORMAL in WAL mode: a
-      // commit waits for no disk (a run makes dozens, each a sync of the WAL under FULL: a tenth of
-      // a reduce's time). A killed process loses nothing; a power cut may lose the last commits,
+      // commit waits for no disk (a run makes dozens, each a sync of the WAL under FULL). A killed
+      // process loses nothing; a power cut may lose the last commits,
       // never the catalog's consistency (SQLite's documentation of PRAGMA synchronous). A lost
       // record costs a redo, never a wrong "done": every output is on disk before the record that
       // lists it, and done_task checks each is still as it was written. sync_commits() makes them
